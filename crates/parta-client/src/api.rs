@@ -1,0 +1,164 @@
+//! The MAX Bot API client. It speaks to parta-server and to MAX itself; MAX's JSON stays here
+//! and is converted into the cache's types by [`crate::store`] conversions.
+
+use std::time::Duration;
+
+use parta_model::max::{
+    ApiError, BotInfo, Chat, ChatList, MessageList, NewMessageBody, SendMessageResult, UpdateList,
+};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::secrets::Sensitive;
+
+/// How long to wait for a TCP connection before calling the server unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Timeout of ordinary requests; long polls add their own wait to it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A client for one server and one token.
+#[derive(Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+    token: Sensitive<String>,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+fn transport(e: reqwest::Error) -> Error {
+    if e.is_connect() || e.is_timeout() || e.is_request() {
+        // Strip the URL: it is harmless, but errors should read the same on every machine.
+        Error::Offline(e.without_url().to_string())
+    } else if e.is_decode() {
+        Error::Protocol(e.without_url().to_string())
+    } else {
+        Error::Offline(e.without_url().to_string())
+    }
+}
+
+impl ApiClient {
+    /// A client for `base_url` (e.g. `http://127.0.0.1:8080` or `https://platform-api2.max.ru`).
+    pub fn new(base_url: &str, token: Sensitive<String>) -> Result<Self> {
+        let base = base_url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Error::InvalidInput(format!("'{base_url}' is not an http(s) address")));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .user_agent(concat!("parta/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Protocol(e.to_string()))?;
+        Ok(Self { http, base, token })
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str, timeout: Duration) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{}", self.base, path))
+            // MAX wants the raw token, without "Bearer".
+            .header(reqwest::header::AUTHORIZATION, self.token.expose().as_str())
+            .timeout(timeout)
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(transport)?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| Error::Protocol(e.to_string()));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(Error::Unauthorized);
+        }
+        match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(ApiError { code, message }) => {
+                Err(Error::Server { status: status.as_u16(), code, message })
+            }
+            Err(_) => Err(Error::Server {
+                status: status.as_u16(),
+                code: "http".into(),
+                message: status.canonical_reason().unwrap_or("error").into(),
+            }),
+        }
+    }
+
+    /// `GET /me`.
+    pub async fn me(&self) -> Result<BotInfo> {
+        self.send(self.request(Method::GET, "/me", REQUEST_TIMEOUT)).await
+    }
+
+    /// `GET /chats`: one page.
+    pub async fn chats_page(&self, marker: Option<i64>) -> Result<ChatList> {
+        let mut request = self.request(Method::GET, "/chats", REQUEST_TIMEOUT).query(&[("count", 100)]);
+        if let Some(marker) = marker {
+            request = request.query(&[("marker", marker)]);
+        }
+        self.send(request).await
+    }
+
+    /// Every chat, following the pagination markers.
+    pub async fn all_chats(&self) -> Result<Vec<Chat>> {
+        let mut chats = Vec::new();
+        let mut marker = None;
+        loop {
+            let page = self.chats_page(marker).await?;
+            chats.extend(page.chats);
+            match page.marker {
+                Some(next) if Some(next) != marker => marker = Some(next),
+                _ => return Ok(chats),
+            }
+        }
+    }
+
+    /// `GET /chats/{id}` (includes the pinned message).
+    pub async fn chat(&self, chat_id: i64) -> Result<Chat> {
+        self.send(self.request(Method::GET, &format!("/chats/{chat_id}"), REQUEST_TIMEOUT)).await
+    }
+
+    /// `GET /messages`: up to `count` messages of a chat, newest first, not newer than `from`.
+    pub async fn messages(&self, chat_id: i64, count: u8, from: Option<i64>) -> Result<MessageList> {
+        let mut request = self
+            .request(Method::GET, "/messages", REQUEST_TIMEOUT)
+            .query(&[("chat_id", chat_id), ("count", i64::from(count))]);
+        if let Some(from) = from {
+            request = request.query(&[("from", from)]);
+        }
+        self.send(request).await
+    }
+
+    /// `POST /messages?chat_id=` with Parta's `Idempotency-Key` so a retry cannot duplicate.
+    pub async fn send_message(
+        &self,
+        chat_id: i64,
+        body: &NewMessageBody,
+        idempotency_key: &str,
+    ) -> Result<SendMessageResult> {
+        let request = self
+            .request(Method::POST, "/messages", REQUEST_TIMEOUT)
+            .query(&[("chat_id", chat_id)])
+            .header("Idempotency-Key", idempotency_key)
+            .json(body);
+        self.send(request).await
+    }
+
+    /// `GET /updates`: waits up to `timeout` for updates after `marker`.
+    pub async fn updates(&self, marker: Option<i64>, timeout: Duration, limit: u16) -> Result<UpdateList> {
+        let mut request = self
+            .request(Method::GET, "/updates", REQUEST_TIMEOUT + timeout)
+            .query(&[("timeout", timeout.as_secs()), ("limit", u64::from(limit))]);
+        if let Some(marker) = marker {
+            request = request.query(&[("marker", marker)]);
+        }
+        self.send(request).await
+    }
+}

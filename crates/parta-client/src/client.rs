@@ -1,0 +1,153 @@
+//! Profiles, sign-in and sign-out, and starting sessions.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::api::ApiClient;
+use crate::error::{Error, Result};
+use crate::secrets::{Keychain, Sensitive};
+use crate::store::{SqliteStore, Store, StoredProfile};
+use crate::sync::{Session, SessionConfig};
+
+/// What a profile connects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    /// A personal account on a school's parta-server.
+    School,
+    /// The demo school the desktop app runs in-process; its address changes per launch.
+    Demo,
+}
+
+impl ProfileKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ProfileKind::School => "school",
+            ProfileKind::Demo => "demo",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        if s == "demo" { ProfileKind::Demo } else { ProfileKind::School }
+    }
+}
+
+/// A signed-in profile (its token is in the keychain, not here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub id: String,
+    pub kind: ProfileKind,
+    pub server_url: String,
+    pub display_name: String,
+    pub user_id: Option<i64>,
+}
+
+impl From<StoredProfile> for Profile {
+    fn from(p: StoredProfile) -> Self {
+        Profile {
+            id: p.id,
+            kind: ProfileKind::parse(&p.kind),
+            server_url: p.server_url,
+            display_name: p.display_name,
+            user_id: p.user_id,
+        }
+    }
+}
+
+/// The client core's entry point: one per app (or CLI run).
+pub struct Client {
+    data_dir: PathBuf,
+    store: Arc<dyn Store>,
+    keychain: Keychain,
+}
+
+impl Client {
+    /// Opens the cache in `data_dir` (created if missing).
+    pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| Error::InvalidInput(format!("cannot create {}: {e}", data_dir.display())))?;
+        let store = SqliteStore::open(&data_dir.join("cache.sqlite")).await?;
+        Ok(Self { data_dir: data_dir.to_owned(), store: Arc::new(store), keychain })
+    }
+
+    /// Uses a given store (tests use [`crate::store::MemoryStore`]).
+    pub fn with_store(data_dir: &Path, store: Arc<dyn Store>, keychain: Keychain) -> Self {
+        Self { data_dir: data_dir.to_owned(), store, keychain }
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Signed-in profiles, oldest first.
+    pub async fn profiles(&self) -> Result<Vec<Profile>> {
+        Ok(self.store.profiles().await?.into_iter().map(Profile::from).collect())
+    }
+
+    /// Signs in with a token: checks it with `GET /me`, stores it in the keychain, then
+    /// records the profile. If the keychain fails, nothing is recorded anywhere.
+    pub async fn sign_in(
+        &self,
+        kind: ProfileKind,
+        server_url: &str,
+        token: Sensitive<String>,
+    ) -> Result<Profile> {
+        let api = ApiClient::new(server_url, token.clone())?;
+        let me = api.me().await?;
+        let profile = Profile {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind,
+            server_url: api.base_url().to_owned(),
+            display_name: me.user.display_name(),
+            user_id: Some(me.user.user_id),
+        };
+        self.keychain.store(&profile.id, &token).await?;
+        let created_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let stored = StoredProfile {
+            id: profile.id.clone(),
+            kind: kind.as_str().to_owned(),
+            server_url: profile.server_url.clone(),
+            display_name: profile.display_name.clone(),
+            user_id: profile.user_id,
+            created_at,
+        };
+        if let Err(e) = self.store.save_profile(&stored).await {
+            // Do not leave an orphaned secret behind.
+            let _ = self.keychain.delete(&profile.id).await;
+            return Err(e);
+        }
+        Ok(profile)
+    }
+
+    /// Points a profile at a new address (the demo server's port changes per launch).
+    pub async fn set_server_url(&self, profile_id: &str, server_url: &str) -> Result<Profile> {
+        let mut stored = self
+            .store
+            .profiles()
+            .await?
+            .into_iter()
+            .find(|p| p.id == profile_id)
+            .ok_or(Error::NoProfile)?;
+        stored.server_url = server_url.trim_end_matches('/').to_owned();
+        self.store.save_profile(&stored).await?;
+        Ok(stored.into())
+    }
+
+    /// Starts a session for `profile` with the token from the keychain.
+    pub async fn start_session(&self, profile: &Profile, config: SessionConfig) -> Result<Session> {
+        let token = self.keychain.load(&profile.id).await?.ok_or(Error::NoProfile)?;
+        let api = ApiClient::new(&profile.server_url, token)?;
+        Ok(Session::start(profile.id.clone(), profile.user_id, api, self.store.clone(), config))
+    }
+
+    /// Signs out: removes the keychain entry and the profile; with `wipe_cache`, also its
+    /// cached chats and messages.
+    pub async fn sign_out(&self, profile_id: &str, wipe_cache: bool) -> Result<()> {
+        self.keychain.delete(profile_id).await?;
+        self.store.remove_profile(profile_id, wipe_cache).await
+    }
+}

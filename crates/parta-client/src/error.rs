@@ -1,0 +1,65 @@
+//! Errors of the client core and their codes for the UI.
+
+use parta_model::view::{UiError, UiErrorCode};
+
+use crate::secrets::SecretsError;
+
+/// Errors of the client core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server could not be reached (connection refused, timed out, DNS).
+    #[error("the server cannot be reached: {0}")]
+    Offline(String),
+    /// The server rejected the token.
+    #[error("the server rejected the sign-in")]
+    Unauthorized,
+    /// The server refused the request with a MAX `{code, message}` body.
+    #[error("server error {status} {code}: {message}")]
+    Server { status: u16, code: String, message: String },
+    /// The server answered something that is not the MAX protocol.
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+    /// The OS keychain failed.
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    /// The local cache failed.
+    #[error("cache: {0}")]
+    Store(#[from] sqlx::Error),
+    /// A cache migration failed.
+    #[error("cache migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Input the user gave was refused before sending.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The profile is unknown or has no token in the keychain.
+    #[error("no such profile, or it is signed out")]
+    NoProfile,
+    /// The session has been stopped.
+    #[error("the session has stopped")]
+    Stopped,
+}
+
+/// `Result` with the client's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The code the UI branches on.
+    pub fn ui_code(&self) -> UiErrorCode {
+        match self {
+            Error::Offline(_) => UiErrorCode::Offline,
+            Error::Unauthorized => UiErrorCode::Unauthorized,
+            Error::Secrets(SecretsError::Unavailable(_)) => UiErrorCode::KeychainUnavailable,
+            Error::InvalidInput(_) => UiErrorCode::InvalidInput,
+            Error::Server { status: 400, .. } => UiErrorCode::InvalidInput,
+            Error::NoProfile => UiErrorCode::NoProfile,
+            _ => UiErrorCode::Internal,
+        }
+    }
+
+    /// The error for the UI. The UI replaces the message with its own translated sentence
+    /// for known codes; this English text is the fallback and what the logs show.
+    pub fn to_ui(&self) -> UiError {
+        UiError { code: self.ui_code(), message: self.to_string() }
+    }
+}

@@ -1,0 +1,20 @@
+//! Parta's client core: everything the desktop app does without a window.
+//!
+//! - [`api`]: the MAX Bot API client (works against parta-server and MAX itself);
+//! - [`store`]: the offline cache behind the [`store::Store`] trait (SQLite and in-memory);
+//! - [`secrets`]: tokens in the OS keychain, wrapped in [`secrets::Sensitive`];
+//! - [`sync`]: the session that syncs, follows `GET /updates` and publishes events;
+//! - [`Client`]: profiles, sign-in and sign-out, and starting sessions.
+//!
+//! This crate must never import Tauri, and must never write a token anywhere but the keychain.
+
+pub mod api;
+mod client;
+pub mod error;
+pub mod secrets;
+pub mod store;
+pub mod sync;
+
+pub use client::{Client, Profile, ProfileKind};
+pub use error::{Error, Result};
+pub use sync::{Session, SessionConfig};

@@ -1,0 +1,141 @@
+//! Tokens in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows) and the [`Sensitive`] wrapper they travel in.
+//!
+//! There is no fallback: if no keychain answers, [`Keychain`] returns
+//! [`SecretsError::Unavailable`] and the caller stops. A token is never written to a file, a log
+//! or the cache.
+
+use serde::{Serialize, Serializer};
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+compile_error!("Parta needs an OS keychain backend; this platform has none configured");
+
+/// A secret value. Debug prints `<redacted>`, and serializing it is an error, so it cannot
+/// end up in a log line, an event or a JSON file by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sensitive<T>(T);
+
+impl<T> Sensitive<T> {
+    /// Wraps a secret.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl<T> Serialize for Sensitive<T> {
+    fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("refusing to serialize a secret"))
+    }
+}
+
+/// Keychain failures.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretsError {
+    /// No keychain is reachable or it is locked; nothing was stored.
+    #[error(
+        "no system keychain is available ({0}); Parta keeps sign-ins only in the system \
+         keychain and has stored nothing"
+    )]
+    Unavailable(String),
+    /// The keychain answered with an error.
+    #[error("the system keychain failed: {0}")]
+    Failed(String),
+}
+
+impl From<keyring::Error> for SecretsError {
+    fn from(e: keyring::Error) -> Self {
+        match e {
+            keyring::Error::NoStorageAccess(inner) => SecretsError::Unavailable(inner.to_string()),
+            keyring::Error::PlatformFailure(inner) => SecretsError::Unavailable(inner.to_string()),
+            other => SecretsError::Failed(other.to_string()),
+        }
+    }
+}
+
+/// The keychain entries of one application (a keychain "service").
+#[derive(Debug, Clone)]
+pub struct Keychain {
+    service: String,
+}
+
+impl Keychain {
+    /// Entries under `service`, e.g. "parta" (tests use their own service names).
+    pub fn new(service: impl Into<String>) -> Self {
+        Self { service: service.into() }
+    }
+
+    /// The service name.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn entry(&self, account: &str) -> Result<keyring::Entry, SecretsError> {
+        Ok(keyring::Entry::new(&self.service, account)?)
+    }
+
+    /// Stores `secret` under `account`, replacing what was there.
+    pub async fn store(&self, account: &str, secret: &Sensitive<String>) -> Result<(), SecretsError> {
+        let entry = self.entry(account)?;
+        let value = secret.expose().clone();
+        // keyring's backends block (D-Bus round trips): keep them off the async workers.
+        blocking(move || entry.set_password(&value)).await
+    }
+
+    /// The secret under `account`, or `None` if there is none.
+    pub async fn load(&self, account: &str) -> Result<Option<Sensitive<String>>, SecretsError> {
+        let entry = self.entry(account)?;
+        match tokio::task::spawn_blocking(move || entry.get_password()).await {
+            Ok(Ok(value)) => Ok(Some(Sensitive::new(value))),
+            Ok(Err(keyring::Error::NoEntry)) => Ok(None),
+            Ok(Err(e)) => Err(e.into()),
+            Err(join) => Err(SecretsError::Failed(join.to_string())),
+        }
+    }
+
+    /// Removes the secret under `account`; removing a missing one is not an error.
+    pub async fn delete(&self, account: &str) -> Result<(), SecretsError> {
+        let entry = self.entry(account)?;
+        match tokio::task::spawn_blocking(move || entry.delete_credential()).await {
+            Ok(Ok(())) | Ok(Err(keyring::Error::NoEntry)) => Ok(()),
+            Ok(Err(e)) => Err(e.into()),
+            Err(join) => Err(SecretsError::Failed(join.to_string())),
+        }
+    }
+}
+
+async fn blocking(f: impl FnOnce() -> keyring::Result<()> + Send + 'static) -> Result<(), SecretsError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => Ok(result?),
+        Err(join) => Err(SecretsError::Failed(join.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_never_prints_its_value() {
+        let token = Sensitive::new("parta_0123456789abcdef".to_owned());
+        assert_eq!(format!("{token:?}"), "<redacted>");
+    }
+
+    #[test]
+    fn sensitive_refuses_to_serialize() {
+        let token = Sensitive::new("parta_0123456789abcdef".to_owned());
+        let err = serde_json::to_string(&token).expect_err("a secret must not serialize");
+        assert!(err.to_string().contains("refusing"));
+    }
+}

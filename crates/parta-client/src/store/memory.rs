@@ -1,0 +1,133 @@
+//! The in-memory [`Store`], for fast tests of what sits above the cache.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::{Batch, CachedChat, CachedMessage, Store, StoredProfile};
+use crate::error::Result;
+
+#[derive(Default)]
+struct Profile {
+    chats: BTreeMap<i64, CachedChat>,
+    messages: HashMap<String, CachedMessage>,
+    marker: Option<i64>,
+}
+
+/// A [`Store`] that keeps everything in memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    profiles: Mutex<Vec<StoredProfile>>,
+    data: Mutex<HashMap<String, Profile>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with<R>(&self, profile_id: &str, f: impl FnOnce(&mut Profile) -> R) -> R {
+        // A poisoned lock means a test already panicked; keep going with the data as it is.
+        let mut data = self.data.lock().unwrap_or_else(|p| p.into_inner());
+        f(data.entry(profile_id.to_owned()).or_default())
+    }
+}
+
+fn upsert(profile: &mut Profile, messages: &[CachedMessage]) {
+    for message in messages {
+        if let Some(chat) = profile.chats.get_mut(&message.chat_id) {
+            chat.last_event_time = chat.last_event_time.max(message.timestamp);
+        }
+        profile.messages.insert(message.mid.clone(), message.clone());
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn save_profile(&self, profile: &StoredProfile) -> Result<()> {
+        let mut profiles = self.profiles.lock().unwrap_or_else(|p| p.into_inner());
+        match profiles.iter_mut().find(|p| p.id == profile.id) {
+            Some(existing) => *existing = profile.clone(),
+            None => profiles.push(profile.clone()),
+        }
+        Ok(())
+    }
+
+    async fn profiles(&self) -> Result<Vec<StoredProfile>> {
+        let mut profiles = self.profiles.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        profiles.sort_by_key(|p| p.created_at);
+        Ok(profiles)
+    }
+
+    async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()> {
+        self.profiles.lock().unwrap_or_else(|p| p.into_inner()).retain(|p| p.id != profile_id);
+        if wipe {
+            self.data.lock().unwrap_or_else(|p| p.into_inner()).remove(profile_id);
+        }
+        Ok(())
+    }
+
+    async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()> {
+        self.with(profile_id, |p| {
+            p.chats = chats.iter().map(|c| (c.chat_id, c.clone())).collect();
+        });
+        Ok(())
+    }
+
+    async fn chats(&self, profile_id: &str) -> Result<Vec<CachedChat>> {
+        let mut chats: Vec<_> = self.with(profile_id, |p| p.chats.values().cloned().collect());
+        chats.sort_by(|a, b| b.last_event_time.cmp(&a.last_event_time).then(a.chat_id.cmp(&b.chat_id)));
+        Ok(chats)
+    }
+
+    async fn chat(&self, profile_id: &str, chat_id: i64) -> Result<Option<CachedChat>> {
+        Ok(self.with(profile_id, |p| p.chats.get(&chat_id).cloned()))
+    }
+
+    async fn upsert_messages(&self, profile_id: &str, messages: &[CachedMessage]) -> Result<()> {
+        self.with(profile_id, |p| upsert(p, messages));
+        Ok(())
+    }
+
+    async fn apply(&self, profile_id: &str, batch: &Batch) -> Result<()> {
+        self.with(profile_id, |p| {
+            upsert(p, &batch.upserts);
+            for (_, mid) in &batch.removals {
+                p.messages.remove(mid);
+            }
+            if batch.marker.is_some() {
+                p.marker = batch.marker;
+            }
+        });
+        Ok(())
+    }
+
+    async fn latest_messages(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let mut messages: Vec<_> = self.with(profile_id, |p| {
+            p.messages.values().filter(|m| m.chat_id == chat_id).cloned().collect()
+        });
+        messages.sort_by_key(|m| (m.timestamp, m.seq));
+        let skip = messages.len().saturating_sub(limit as usize);
+        Ok(messages.split_off(skip))
+    }
+
+    async fn message(&self, profile_id: &str, mid: &str) -> Result<Option<CachedMessage>> {
+        Ok(self.with(profile_id, |p| p.messages.get(mid).cloned()))
+    }
+
+    async fn marker(&self, profile_id: &str) -> Result<Option<i64>> {
+        Ok(self.with(profile_id, |p| p.marker))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    store_suite!(async { super::MemoryStore::new() });
+}

@@ -1,0 +1,127 @@
+//! The offline cache. [`Store`] is what the rest of the core uses; [`SqliteStore`] is the real
+//! one (a file in the app's data directory) and [`MemoryStore`] the fast one for tests. One
+//! shared test suite (`store_suite!`) runs against both, so they cannot drift apart.
+//!
+//! The cache never holds a token.
+
+use async_trait::async_trait;
+use parta_model::max;
+
+use crate::error::Result;
+
+#[cfg(test)]
+#[macro_use]
+mod suite;
+
+mod memory;
+mod sqlite;
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+/// A profile's non-secret part as the cache stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredProfile {
+    pub id: String,
+    pub kind: String,
+    pub server_url: String,
+    pub display_name: String,
+    pub user_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A chat as cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedChat {
+    pub chat_id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub participants_count: i32,
+    pub last_event_time: i64,
+    pub pinned_mid: Option<String>,
+}
+
+impl CachedChat {
+    /// From MAX's `Chat`; a dialog without a title is named after the other person.
+    pub fn from_max(chat: &max::Chat) -> Self {
+        Self {
+            chat_id: chat.chat_id,
+            title: chat.title.clone().unwrap_or_else(|| format!("Чат {}", chat.chat_id)),
+            description: chat.description.clone(),
+            participants_count: chat.participants_count,
+            last_event_time: chat.last_event_time,
+            pinned_mid: chat.pinned_message.as_ref().map(|m| m.body.mid.clone()),
+        }
+    }
+}
+
+/// A message as cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedMessage {
+    pub mid: String,
+    pub chat_id: i64,
+    pub seq: i64,
+    pub sender_id: Option<i64>,
+    pub sender_name: String,
+    pub text: String,
+    pub timestamp: i64,
+}
+
+impl CachedMessage {
+    /// From MAX's `Message`; `None` for a message that names no chat (not ours to show).
+    pub fn from_max(message: &max::Message) -> Option<Self> {
+        Some(Self {
+            mid: message.body.mid.clone(),
+            chat_id: message.recipient.chat_id?,
+            seq: message.body.seq,
+            sender_id: message.sender.as_ref().map(|s| s.user_id),
+            sender_name: message.sender.as_ref().map(max::User::display_name).unwrap_or_default(),
+            text: message.body.text.clone().unwrap_or_default(),
+            timestamp: message.timestamp,
+        })
+    }
+}
+
+/// Changes from one page of updates, applied together with the new marker.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    pub upserts: Vec<CachedMessage>,
+    /// (chat id, message id) of deleted messages.
+    pub removals: Vec<(i64, String)>,
+    pub marker: Option<i64>,
+}
+
+/// The cache, per profile.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Adds or replaces a profile.
+    async fn save_profile(&self, profile: &StoredProfile) -> Result<()>;
+    /// All profiles, oldest first.
+    async fn profiles(&self) -> Result<Vec<StoredProfile>>;
+    /// Removes a profile; with `wipe`, also everything cached for it.
+    async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()>;
+
+    /// Replaces the profile's chat list with `chats` (chats not listed are dropped).
+    async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()>;
+    /// The profile's chats, most recent activity first.
+    async fn chats(&self, profile_id: &str) -> Result<Vec<CachedChat>>;
+    /// One chat.
+    async fn chat(&self, profile_id: &str, chat_id: i64) -> Result<Option<CachedChat>>;
+
+    /// Inserts or replaces messages and moves their chats' `last_event_time` forward.
+    async fn upsert_messages(&self, profile_id: &str, messages: &[CachedMessage]) -> Result<()>;
+    /// Applies a batch of updates and saves its marker in one step.
+    async fn apply(&self, profile_id: &str, batch: &Batch) -> Result<()>;
+    /// The newest `limit` messages of a chat, oldest first.
+    async fn latest_messages(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>>;
+    /// One message.
+    async fn message(&self, profile_id: &str, mid: &str) -> Result<Option<CachedMessage>>;
+
+    /// The saved update marker.
+    async fn marker(&self, profile_id: &str) -> Result<Option<i64>>;
+}

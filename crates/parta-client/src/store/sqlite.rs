@@ -1,0 +1,305 @@
+//! The SQLite [`Store`]: one file in the app's data directory, WAL mode.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use super::{Batch, CachedChat, CachedMessage, Store, StoredProfile};
+use crate::error::Result;
+
+/// The cache in an SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the cache file and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // The cache can be re-fetched; NORMAL is durable across app crashes in WAL mode
+            // and only loses the last commits on power loss.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Closes the file (waits for open connections).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn chat_from_row(row: &SqliteRow) -> Result<CachedChat> {
+    Ok(CachedChat {
+        chat_id: row.try_get("chat_id")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        participants_count: row.try_get("participants_count")?,
+        last_event_time: row.try_get("last_event_time")?,
+        pinned_mid: row.try_get("pinned_mid")?,
+    })
+}
+
+fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
+    Ok(CachedMessage {
+        mid: row.try_get("mid")?,
+        chat_id: row.try_get("chat_id")?,
+        seq: row.try_get("seq")?,
+        sender_id: row.try_get("sender_id")?,
+        sender_name: row.try_get("sender_name")?,
+        text: row.try_get("text")?,
+        timestamp: row.try_get("timestamp")?,
+    })
+}
+
+async fn upsert_on(
+    conn: &mut SqliteConnection,
+    profile_id: &str,
+    messages: &[CachedMessage],
+) -> Result<()> {
+    for m in messages {
+        sqlx::query(
+            "INSERT INTO messages
+                (profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (profile_id, mid) DO UPDATE SET
+                chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
+                sender_name = excluded.sender_name, text = excluded.text,
+                timestamp = excluded.timestamp",
+        )
+        .bind(profile_id)
+        .bind(&m.mid)
+        .bind(m.chat_id)
+        .bind(m.seq)
+        .bind(m.sender_id)
+        .bind(&m.sender_name)
+        .bind(&m.text)
+        .bind(m.timestamp)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "UPDATE chats SET last_event_time = MAX(last_event_time, ?)
+             WHERE profile_id = ? AND chat_id = ?",
+        )
+        .bind(m.timestamp)
+        .bind(profile_id)
+        .bind(m.chat_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn save_profile(&self, p: &StoredProfile) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO profiles (id, kind, server_url, display_name, user_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,
+                server_url = excluded.server_url, display_name = excluded.display_name,
+                user_id = excluded.user_id",
+        )
+        .bind(&p.id)
+        .bind(&p.kind)
+        .bind(&p.server_url)
+        .bind(&p.display_name)
+        .bind(p.user_id)
+        .bind(p.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn profiles(&self) -> Result<Vec<StoredProfile>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, server_url, display_name, user_id, created_at FROM profiles
+             ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredProfile {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    server_url: row.try_get("server_url")?,
+                    display_name: row.try_get("display_name")?,
+                    user_id: row.try_get("user_id")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM profiles WHERE id = ?").bind(profile_id).execute(&mut *tx).await?;
+        if wipe {
+            for sql in [
+                "DELETE FROM chats WHERE profile_id = ?",
+                "DELETE FROM messages WHERE profile_id = ?",
+                "DELETE FROM sync_state WHERE profile_id = ?",
+            ] {
+                sqlx::query(sql).bind(profile_id).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM chats WHERE profile_id = ?")
+            .bind(profile_id)
+            .execute(&mut *tx)
+            .await?;
+        for c in chats {
+            sqlx::query(
+                "INSERT INTO chats (profile_id, chat_id, title, description, participants_count,
+                    last_event_time, pinned_mid)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(profile_id)
+            .bind(c.chat_id)
+            .bind(&c.title)
+            .bind(&c.description)
+            .bind(c.participants_count)
+            .bind(c.last_event_time)
+            .bind(&c.pinned_mid)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn chats(&self, profile_id: &str) -> Result<Vec<CachedChat>> {
+        let rows = sqlx::query(
+            "SELECT * FROM chats WHERE profile_id = ? ORDER BY last_event_time DESC, chat_id",
+        )
+        .bind(profile_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(chat_from_row).collect()
+    }
+
+    async fn chat(&self, profile_id: &str, chat_id: i64) -> Result<Option<CachedChat>> {
+        let row = sqlx::query("SELECT * FROM chats WHERE profile_id = ? AND chat_id = ?")
+            .bind(profile_id)
+            .bind(chat_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(chat_from_row).transpose()
+    }
+
+    async fn upsert_messages(&self, profile_id: &str, messages: &[CachedMessage]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        upsert_on(&mut tx, profile_id, messages).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn apply(&self, profile_id: &str, batch: &Batch) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        upsert_on(&mut tx, profile_id, &batch.upserts).await?;
+        for (_, mid) in &batch.removals {
+            sqlx::query("DELETE FROM messages WHERE profile_id = ? AND mid = ?")
+                .bind(profile_id)
+                .bind(mid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(marker) = batch.marker {
+            sqlx::query(
+                "INSERT INTO sync_state (profile_id, marker) VALUES (?, ?)
+                 ON CONFLICT (profile_id) DO UPDATE SET marker = excluded.marker",
+            )
+            .bind(profile_id)
+            .bind(marker)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn latest_messages(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
+             ORDER BY timestamp DESC, seq DESC LIMIT ?",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut messages = rows.iter().map(message_from_row).collect::<Result<Vec<_>>>()?;
+        messages.reverse();
+        Ok(messages)
+    }
+
+    async fn message(&self, profile_id: &str, mid: &str) -> Result<Option<CachedMessage>> {
+        let row = sqlx::query("SELECT * FROM messages WHERE profile_id = ? AND mid = ?")
+            .bind(profile_id)
+            .bind(mid)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(message_from_row).transpose()
+    }
+
+    async fn marker(&self, profile_id: &str) -> Result<Option<i64>> {
+        let marker: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT marker FROM sync_state WHERE profile_id = ?")
+                .bind(profile_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(marker.flatten())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    store_suite!(async {
+        // Each test gets its own real file; the directory lives as long as the process.
+        let dir = tempfile::tempdir().expect("temp dir").keep();
+        super::SqliteStore::open(&dir.join("cache.sqlite")).await.expect("open cache")
+    });
+
+    #[tokio::test]
+    async fn the_cache_survives_reopening_the_file() {
+        use crate::store::{CachedChat, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let chat = CachedChat {
+            chat_id: 5,
+            title: "5А — родители".into(),
+            description: None,
+            participants_count: 3,
+            last_event_time: 10,
+            pinned_mid: None,
+        };
+        let store = super::SqliteStore::open(&path).await.unwrap();
+        store.replace_chats("p", std::slice::from_ref(&chat)).await.unwrap();
+        store.close().await;
+        let reopened = super::SqliteStore::open(&path).await.unwrap();
+        assert_eq!(reopened.chats("p").await.unwrap(), vec![chat]);
+    }
+}

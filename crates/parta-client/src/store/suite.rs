@@ -1,0 +1,118 @@
+//! The test suite every [`super::Store`] implementation must pass.
+
+/// Expands to the shared store tests; `$make` is an async block returning a fresh store.
+macro_rules! store_suite {
+    ($make:expr) => {
+        use crate::store::{Batch, CachedChat, CachedMessage, Store, StoredProfile};
+
+        fn chat(chat_id: i64, last_event_time: i64) -> CachedChat {
+            CachedChat {
+                chat_id,
+                title: format!("Чат {chat_id}"),
+                description: None,
+                participants_count: 3,
+                last_event_time,
+                pinned_mid: None,
+            }
+        }
+
+        fn message(chat_id: i64, seq: i64, timestamp: i64) -> CachedMessage {
+            CachedMessage {
+                mid: format!("mid.{chat_id}.{seq}"),
+                chat_id,
+                seq,
+                sender_id: Some(1),
+                sender_name: "Анна Соколова".into(),
+                text: format!("Сообщение {seq}"),
+                timestamp,
+            }
+        }
+
+        #[tokio::test]
+        async fn profiles_are_saved_replaced_and_removed() {
+            let store = $make.await;
+            let mut profile = StoredProfile {
+                id: "p1".into(),
+                kind: "school".into(),
+                server_url: "http://127.0.0.1:1".into(),
+                display_name: "Анна".into(),
+                user_id: Some(2),
+                created_at: 1,
+            };
+            store.save_profile(&profile).await.unwrap();
+            profile.server_url = "http://127.0.0.1:2".into();
+            store.save_profile(&profile).await.unwrap();
+            assert_eq!(store.profiles().await.unwrap(), vec![profile.clone()]);
+            store.remove_profile("p1", false).await.unwrap();
+            assert!(store.profiles().await.unwrap().is_empty());
+        }
+
+        #[tokio::test]
+        async fn chats_are_listed_most_recent_first_and_replaced_as_a_whole() {
+            let store = $make.await;
+            store.replace_chats("p", &[chat(1, 10), chat(2, 30), chat(3, 20)]).await.unwrap();
+            let ids: Vec<_> = store.chats("p").await.unwrap().iter().map(|c| c.chat_id).collect();
+            assert_eq!(ids, vec![2, 3, 1]);
+            store.replace_chats("p", &[chat(3, 20)]).await.unwrap();
+            let ids: Vec<_> = store.chats("p").await.unwrap().iter().map(|c| c.chat_id).collect();
+            assert_eq!(ids, vec![3], "chats no longer on the server are dropped");
+        }
+
+        #[tokio::test]
+        async fn latest_messages_are_the_newest_page_in_time_order() {
+            let store = $make.await;
+            store.replace_chats("p", &[chat(1, 0)]).await.unwrap();
+            let messages: Vec<_> = (1..=10).map(|i| message(1, i, i * 100)).collect();
+            store.upsert_messages("p", &messages).await.unwrap();
+            store.upsert_messages("p", &[message(2, 99, 5000)]).await.unwrap();
+            let page = store.latest_messages("p", 1, 3).await.unwrap();
+            let seqs: Vec<_> = page.iter().map(|m| m.seq).collect();
+            assert_eq!(seqs, vec![8, 9, 10]);
+            assert_eq!(
+                store.chat("p", 1).await.unwrap().unwrap().last_event_time,
+                1000,
+                "a newer message moves the chat's last event forward"
+            );
+        }
+
+        #[tokio::test]
+        async fn upserting_the_same_message_twice_keeps_one_copy() {
+            let store = $make.await;
+            let mut m = message(1, 1, 100);
+            store.upsert_messages("p", &[m.clone()]).await.unwrap();
+            m.text = "Исправленный текст".into();
+            store.upsert_messages("p", &[m.clone()]).await.unwrap();
+            assert_eq!(store.latest_messages("p", 1, 10).await.unwrap(), vec![m]);
+        }
+
+        #[tokio::test]
+        async fn a_batch_applies_messages_removals_and_marker_together() {
+            let store = $make.await;
+            store.upsert_messages("p", &[message(1, 1, 100)]).await.unwrap();
+            let batch = Batch {
+                upserts: vec![message(1, 2, 200)],
+                removals: vec![(1, "mid.1.1".into())],
+                marker: Some(42),
+            };
+            store.apply("p", &batch).await.unwrap();
+            let seqs: Vec<_> =
+                store.latest_messages("p", 1, 10).await.unwrap().iter().map(|m| m.seq).collect();
+            assert_eq!(seqs, vec![2]);
+            assert_eq!(store.marker("p").await.unwrap(), Some(42));
+            store.apply("p", &Batch::default()).await.unwrap();
+            assert_eq!(store.marker("p").await.unwrap(), Some(42), "no marker keeps the old one");
+        }
+
+        #[tokio::test]
+        async fn profiles_do_not_see_each_others_cache_and_wipe_removes_it() {
+            let store = $make.await;
+            store.replace_chats("a", &[chat(1, 0)]).await.unwrap();
+            store.upsert_messages("a", &[message(1, 1, 100)]).await.unwrap();
+            assert!(store.chats("b").await.unwrap().is_empty());
+            assert!(store.message("b", "mid.1.1").await.unwrap().is_none());
+            store.remove_profile("a", true).await.unwrap();
+            assert!(store.chats("a").await.unwrap().is_empty());
+            assert!(store.message("a", "mid.1.1").await.unwrap().is_none());
+        }
+    };
+}

@@ -1,0 +1,325 @@
+//! A signed-in session: reads from the cache, syncs with the server, follows `GET /updates`
+//! and publishes [`AppEvent`]s.
+//!
+//! States (published as [`ConnectionState`]): `Connecting` until the first sync succeeds,
+//! `Online` while long polls succeed, `Offline` after a transport failure, then `Connecting`
+//! again on each retry (exponential backoff with jitter). The cache is always readable, whatever
+//! the state. A rejected token ends the loop; nothing else does until [`Session::stop`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use parta_model::max::{self, NewMessageBody, Update, MAX_TEXT_CHARS};
+use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, MessageView};
+use rand::Rng;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use crate::api::ApiClient;
+use crate::error::{Error, Result};
+use crate::store::{Batch, CachedChat, CachedMessage, Store};
+
+/// Tuning of a session; the defaults suit a desktop.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Long-poll wait per request (MAX allows up to 90 s).
+    pub poll_timeout: Duration,
+    /// First retry delay after a failure.
+    pub backoff_initial: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+    /// Messages fetched per chat on each (re)sync.
+    pub recent_messages: u8,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            poll_timeout: Duration::from_secs(30),
+            backoff_initial: Duration::from_millis(250),
+            backoff_max: Duration::from_secs(5),
+            recent_messages: 50,
+        }
+    }
+}
+
+/// How many messages an opened chat shows first.
+pub const CHAT_PAGE: u32 = 50;
+
+struct Inner {
+    profile_id: String,
+    user_id: Option<i64>,
+    api: ApiClient,
+    store: Arc<dyn Store>,
+    config: SessionConfig,
+    events: broadcast::Sender<AppEvent>,
+    connection: watch::Sender<ConnectionState>,
+    stop: watch::Sender<bool>,
+}
+
+/// A running session for one profile.
+pub struct Session {
+    inner: Arc<Inner>,
+    task: JoinHandle<()>,
+}
+
+impl Session {
+    /// Starts syncing in the background. Reads work at once, from the cache.
+    pub fn start(
+        profile_id: String,
+        user_id: Option<i64>,
+        api: ApiClient,
+        store: Arc<dyn Store>,
+        config: SessionConfig,
+    ) -> Self {
+        let (events, _) = broadcast::channel(1024);
+        let inner = Arc::new(Inner {
+            profile_id,
+            user_id,
+            api,
+            store,
+            config,
+            events,
+            connection: watch::Sender::new(ConnectionState::Connecting),
+            stop: watch::Sender::new(false),
+        });
+        let task = tokio::spawn(run(inner.clone()));
+        Self { inner, task }
+    }
+
+    /// The profile this session belongs to.
+    pub fn profile_id(&self) -> &str {
+        &self.inner.profile_id
+    }
+
+    /// Events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<AppEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The connection state, now and as it changes.
+    pub fn connection(&self) -> watch::Receiver<ConnectionState> {
+        self.inner.connection.subscribe()
+    }
+
+    /// The chat list from the cache, most recent first.
+    pub async fn chats(&self) -> Result<Vec<ChatSummary>> {
+        let chats = self.inner.store.chats(&self.inner.profile_id).await?;
+        let mut out = Vec::with_capacity(chats.len());
+        for chat in chats {
+            out.push(self.inner.summary(chat).await?);
+        }
+        Ok(out)
+    }
+
+    /// An opened chat from the cache: header, pinned announcement and newest messages.
+    pub async fn open_chat(&self, chat_id: i64) -> Result<ChatView> {
+        let store = &self.inner.store;
+        let profile = &self.inner.profile_id;
+        let chat = store
+            .chat(profile, chat_id)
+            .await?
+            .ok_or_else(|| Error::InvalidInput(format!("chat {chat_id} is not in the cache")))?;
+        let pinned = match &chat.pinned_mid {
+            Some(mid) => store.message(profile, mid).await?.map(|m| self.inner.view(m)),
+            None => None,
+        };
+        let messages = store.latest_messages(profile, chat_id, CHAT_PAGE).await?;
+        let description = chat.description.clone();
+        Ok(ChatView {
+            chat: self.inner.summary(chat).await?,
+            description,
+            pinned,
+            messages: messages.into_iter().map(|m| self.inner.view(m)).collect(),
+        })
+    }
+
+    /// Sends a text message. With the server unreachable it fails with [`Error::Offline`]
+    /// and nothing is sent; a retry of the same call may then create a second message, which
+    /// the outbox (issue 4) will prevent by reusing the idempotency key across attempts.
+    pub async fn send_text(&self, chat_id: i64, text: &str) -> Result<MessageView> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::InvalidInput("the message is empty".into()));
+        }
+        let chars = text.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "the message has {chars} characters; the limit is {MAX_TEXT_CHARS}"
+            )));
+        }
+        let body = NewMessageBody { text: Some(text.to_owned()), ..Default::default() };
+        let key = uuid::Uuid::new_v4().to_string();
+        let sent = self.inner.api.send_message(chat_id, &body, &key).await?;
+        let message = CachedMessage::from_max(&sent.message)
+            .ok_or_else(|| Error::Protocol("the sent message names no chat".into()))?;
+        self.inner.store.upsert_messages(&self.inner.profile_id, std::slice::from_ref(&message)).await?;
+        let view = self.inner.view(message);
+        let _ = self.inner.events.send(AppEvent::MessageAdded { message: view.clone() });
+        Ok(view)
+    }
+
+    /// Stops syncing and waits for the background task to end.
+    pub async fn stop(self) {
+        let _ = self.inner.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+impl Inner {
+    fn view(&self, m: CachedMessage) -> MessageView {
+        MessageView {
+            is_own: self.user_id.is_some() && m.sender_id == self.user_id,
+            mid: m.mid,
+            chat_id: m.chat_id,
+            seq: m.seq,
+            sender_id: m.sender_id,
+            sender_name: m.sender_name,
+            text: m.text,
+            timestamp: m.timestamp,
+        }
+    }
+
+    async fn summary(&self, chat: CachedChat) -> Result<ChatSummary> {
+        let last = self.store.latest_messages(&self.profile_id, chat.chat_id, 1).await?.pop();
+        Ok(ChatSummary {
+            chat_id: chat.chat_id,
+            title: chat.title,
+            participants_count: chat.participants_count,
+            last_event_time: chat.last_event_time,
+            last_message: last.map(|m| self.view(m)),
+        })
+    }
+
+    fn set_connection(&self, state: ConnectionState) {
+        let changed = self.connection.send_if_modified(|current| {
+            let changed = *current != state;
+            *current = state;
+            changed
+        });
+        if changed {
+            let _ = self.events.send(AppEvent::Connection { state });
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Fetches chats and each chat's recent messages into the cache.
+    async fn resync(&self) -> Result<()> {
+        let chats = self.api.all_chats().await?;
+        let mut cached = Vec::with_capacity(chats.len());
+        let mut messages = Vec::new();
+        for chat in &chats {
+            // The list omits the pinned message; a single chat includes it.
+            let full = self.api.chat(chat.chat_id).await?;
+            if let Some(pinned) = full.pinned_message.as_deref().and_then(CachedMessage::from_max) {
+                messages.push(pinned);
+            }
+            cached.push(CachedChat::from_max(&full));
+            let recent = self.api.messages(chat.chat_id, self.config.recent_messages, None).await?;
+            messages.extend(recent.messages.iter().filter_map(CachedMessage::from_max));
+        }
+        self.store.replace_chats(&self.profile_id, &cached).await?;
+        self.store.upsert_messages(&self.profile_id, &messages).await?;
+        let _ = self.events.send(AppEvent::ChatsChanged);
+        Ok(())
+    }
+
+    /// Follows the update log until an error or a stop.
+    async fn follow(&self) -> Result<()> {
+        let mut stop = self.stop.subscribe();
+        loop {
+            let marker = self.store.marker(&self.profile_id).await?;
+            let poll = self.api.updates(marker, self.config.poll_timeout, 100);
+            let page = tokio::select! {
+                page = poll => page?,
+                _ = stop.wait_for(|s| *s) => return Err(Error::Stopped),
+            };
+            self.set_connection(ConnectionState::Online);
+            self.apply(page).await?;
+        }
+    }
+
+    async fn apply(&self, page: max::UpdateList) -> Result<()> {
+        let mut batch = Batch { marker: page.marker, ..Default::default() };
+        let mut events = Vec::new();
+        let mut chats_changed = false;
+        for update in &page.updates {
+            match update {
+                Update::MessageCreated { message, .. } | Update::MessageEdited { message, .. } => {
+                    if let Some(cached) = CachedMessage::from_max(message) {
+                        let view = self.view(cached.clone());
+                        events.push(if matches!(update, Update::MessageCreated { .. }) {
+                            AppEvent::MessageAdded { message: view }
+                        } else {
+                            AppEvent::MessageUpdated { message: view }
+                        });
+                        batch.upserts.push(cached);
+                    }
+                }
+                Update::MessageRemoved { message_id, chat_id, .. } => {
+                    batch.removals.push((*chat_id, message_id.clone()));
+                    events.push(AppEvent::MessageRemoved { chat_id: *chat_id, mid: message_id.clone() });
+                }
+                Update::UserAdded { .. }
+                | Update::UserRemoved { .. }
+                | Update::ChatTitleChanged { .. } => chats_changed = true,
+                Update::Unknown => {}
+            }
+        }
+        // The marker is saved in the same transaction as the changes: a crash between the two
+        // can neither skip updates nor apply them twice.
+        self.store.apply(&self.profile_id, &batch).await?;
+        if chats_changed {
+            self.resync().await?;
+        }
+        for event in events {
+            let _ = self.events.send(event);
+        }
+        Ok(())
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.config.backoff_initial.saturating_mul(1u32 << attempt.min(16));
+        let capped = base.min(self.config.backoff_max);
+        // ±20 % jitter, so a school's worth of clients does not reconnect in lockstep.
+        let factor = rand::rng().random_range(0.8..1.2);
+        capped.mul_f64(factor)
+    }
+}
+
+async fn run(inner: Arc<Inner>) {
+    let mut attempt = 0u32;
+    let mut stop = inner.stop.subscribe();
+    while !inner.stopped() {
+        inner.set_connection(ConnectionState::Connecting);
+        let result = async {
+            inner.resync().await?;
+            inner.set_connection(ConnectionState::Online);
+            attempt = 0;
+            inner.follow().await
+        }
+        .await;
+        match result {
+            Err(Error::Stopped) => break,
+            Err(Error::Unauthorized) => {
+                tracing::warn!("the server rejected the token; sync stopped");
+                inner.set_connection(ConnectionState::Offline);
+                break;
+            }
+            Err(e) => {
+                tracing::info!(error = %e, "sync interrupted; will retry");
+                inner.set_connection(ConnectionState::Offline);
+            }
+            Ok(()) => {}
+        }
+        let delay = inner.backoff(attempt);
+        attempt = attempt.saturating_add(1);
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Helpers: a demo server in a temp dir, tokens, and waiting for events with a deadline.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parta_client::api::ApiClient;
+use parta_client::secrets::Sensitive;
+use parta_client::store::{SqliteStore, Store};
+use parta_client::{Session, SessionConfig};
+use parta_model::view::{AppEvent, ConnectionState};
+use parta_server::{RunningServer, ServerConfig};
+use tokio::sync::broadcast;
+
+/// A deadline for things that happen "soon"; generous, because CI machines are slow. It only
+/// bounds a failing test's runtime: a passing test never waits for it.
+pub const SOON: Duration = Duration::from_secs(20);
+
+pub async fn start_server(db: &Path, bind: SocketAddr) -> RunningServer {
+    parta_server::start(ServerConfig { db_path: db.to_owned(), bind, demo: true })
+        .await
+        .expect("server starts")
+}
+
+pub fn loopback() -> SocketAddr {
+    ([127, 0, 0, 1], 0).into()
+}
+
+pub async fn token(server: &RunningServer, username: &str) -> Sensitive<String> {
+    let issued = parta_server::demo::issue_token(server.pool(), server.clock(), username, "test")
+        .await
+        .expect("token issued");
+    Sensitive::new(issued.into_inner())
+}
+
+
+pub fn fast_config() -> SessionConfig {
+    SessionConfig {
+        poll_timeout: Duration::from_secs(5),
+        backoff_initial: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(300),
+        recent_messages: 50,
+    }
+}
+
+pub async fn sqlite(path: &PathBuf) -> Arc<dyn Store> {
+    Arc::new(SqliteStore::open(path).await.expect("cache opens"))
+}
+
+pub async fn session(
+    url: &str,
+    token: &Sensitive<String>,
+    user_id: Option<i64>,
+    store: Arc<dyn Store>,
+) -> Session {
+    let api = ApiClient::new(url, token.clone()).unwrap();
+    Session::start("profile".into(), user_id, api, store, fast_config())
+}
+
+/// Waits for the session's connection state to become `want`.
+pub async fn wait_connection(session: &Session, want: ConnectionState) {
+    let mut rx = session.connection();
+    tokio::time::timeout(SOON, rx.wait_for(|s| *s == want))
+        .await
+        .unwrap_or_else(|_| panic!("connection never became {want:?}"))
+        .expect("session alive");
+}
+
+/// Waits for the first event matching `pred`.
+pub async fn wait_event(
+    rx: &mut broadcast::Receiver<AppEvent>,
+    what: &str,
+    pred: impl Fn(&AppEvent) -> bool,
+) -> AppEvent {
+    tokio::time::timeout(SOON, async {
+        loop {
+            match rx.recv().await {
+                Ok(event) if pred(&event) => return event,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => panic!("event stream closed"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no event: {what}"))
+}

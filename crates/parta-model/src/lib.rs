@@ -1,0 +1,9 @@
+//! Wire types shared by every Parta component.
+//!
+//! [`max`] mirrors the MAX Bot API schema (../shared/max-bot-api/schema.yaml, version 0.0.33):
+//! the JSON a MAX server, parta-server and the client core exchange. [`view`] holds the small
+//! types the desktop shell hands to the Yew UI. This crate has no I/O and builds for wasm; it
+//! must never grow dependencies that do not.
+
+pub mod max;
+pub mod view;

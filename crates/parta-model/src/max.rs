@@ -1,0 +1,348 @@
+//! MAX Bot API shapes (schema 0.0.33). Field names and optionality follow the schema; optional
+//! fields are skipped when absent so that what we send validates against it.
+
+use serde::{Deserialize, Serialize};
+
+/// Identifier of a user (`UserId`).
+pub type UserId = i64;
+/// Identifier of a chat (`ChatId`).
+pub type ChatId = i64;
+
+/// `User`: a person (or a bot) as MAX shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub user_id: UserId,
+    pub first_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    pub is_bot: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_activity_time: Option<i64>,
+}
+
+impl User {
+    /// "Имя Фамилия", or the first name alone.
+    pub fn display_name(&self) -> String {
+        match &self.last_name {
+            Some(last) if !last.is_empty() => format!("{} {}", self.first_name, last),
+            _ => self.first_name.clone(),
+        }
+    }
+}
+
+/// `BotInfo` (returned by `GET /me`): for a parta-server personal token "the bot" is the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotInfo {
+    #[serde(flatten)]
+    pub user: User,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_avatar_url: Option<String>,
+}
+
+/// `ChatType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatType {
+    Dialog,
+    Chat,
+    Channel,
+}
+
+/// `ChatStatus`: the caller's status in the chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatStatus {
+    Active,
+    Removed,
+    Left,
+    Closed,
+    Suspended,
+}
+
+/// `Chat`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chat {
+    pub chat_id: ChatId,
+    #[serde(rename = "type")]
+    pub chat_type: ChatType,
+    pub status: ChatStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub last_event_time: i64,
+    pub participants_count: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<UserId>,
+    pub is_public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages_count: Option<i64>,
+    /// Only returned when a single chat is requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_message: Option<Box<Message>>,
+}
+
+/// `ChatList`: one page of chats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatList {
+    pub chats: Vec<Chat>,
+    #[serde(default)]
+    pub marker: Option<i64>,
+}
+
+/// `Recipient`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<ChatId>,
+    pub chat_type: ChatType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+}
+
+/// `MessageLinkType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageLinkType {
+    Forward,
+    Reply,
+}
+
+/// `Attachment`: kept opaque at this layer until files land (issue 4); only its type is read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<serde_json::Value>,
+}
+
+// `Attachment` holds JSON values, which are never NaN here (they come from JSON text).
+impl Eq for Attachment {}
+
+/// `MessageBody`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageBody {
+    pub mid: String,
+    pub seq: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+}
+
+/// `LinkedMessage`: the message a reply or forward points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedMessage {
+    #[serde(rename = "type")]
+    pub link_type: MessageLinkType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<ChatId>,
+    pub message: MessageBody,
+}
+
+/// `Message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
+    pub recipient: Recipient,
+    /// Unix time in milliseconds.
+    pub timestamp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkedMessage>,
+    pub body: MessageBody,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// `MessageList`: newest first, as MAX returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageList {
+    pub messages: Vec<Message>,
+}
+
+/// `TextFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextFormat {
+    Markdown,
+    Html,
+}
+
+/// `NewMessageLink`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessageLink {
+    #[serde(rename = "type")]
+    pub link_type: MessageLinkType,
+    pub mid: String,
+}
+
+/// `NewMessageBody`: what `POST /messages` takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessageBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<NewMessageLink>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<TextFormat>,
+}
+
+/// Maximum length of a message text in characters (`NewMessageBody.text.maxLength`).
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// `SendMessageResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMessageResult {
+    pub message: Message,
+}
+
+/// `Update`: one event, discriminated by `update_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "update_type", rename_all = "snake_case")]
+pub enum Update {
+    MessageCreated {
+        timestamp: i64,
+        message: Message,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user_locale: Option<String>,
+    },
+    MessageEdited {
+        timestamp: i64,
+        message: Message,
+    },
+    MessageRemoved {
+        timestamp: i64,
+        message_id: String,
+        chat_id: ChatId,
+        user_id: UserId,
+    },
+    UserAdded {
+        timestamp: i64,
+        chat_id: ChatId,
+        user: User,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inviter_id: Option<UserId>,
+        is_channel: bool,
+    },
+    UserRemoved {
+        timestamp: i64,
+        chat_id: ChatId,
+        user: User,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        admin_id: Option<UserId>,
+        is_channel: bool,
+    },
+    ChatTitleChanged {
+        timestamp: i64,
+        chat_id: ChatId,
+        user: User,
+        title: String,
+    },
+    /// An update type this build does not know; skipped, never an error.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Update {
+    /// The chat the update concerns, where it names one.
+    pub fn chat_id(&self) -> Option<ChatId> {
+        match self {
+            Update::MessageCreated { message, .. } | Update::MessageEdited { message, .. } => {
+                message.recipient.chat_id
+            }
+            Update::MessageRemoved { chat_id, .. }
+            | Update::UserAdded { chat_id, .. }
+            | Update::UserRemoved { chat_id, .. }
+            | Update::ChatTitleChanged { chat_id, .. } => Some(*chat_id),
+            Update::Unknown => None,
+        }
+    }
+}
+
+/// `UpdateList`: a page of updates and the marker of the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateList {
+    pub updates: Vec<Update>,
+    #[serde(default)]
+    pub marker: Option<i64>,
+}
+
+/// `Error`: the body of every error response, `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_message() -> Message {
+        Message {
+            sender: Some(User {
+                user_id: 7,
+                first_name: "Анна".into(),
+                last_name: Some("Соколова".into()),
+                username: None,
+                is_bot: false,
+                last_activity_time: None,
+            }),
+            recipient: Recipient { chat_id: Some(3), chat_type: ChatType::Chat, user_id: None },
+            timestamp: 1_700_000_000_000,
+            link: None,
+            body: MessageBody {
+                mid: "mid.00000000000000a1".into(),
+                seq: 161,
+                text: Some("Собрание в четверг в 18:00".into()),
+                attachments: None,
+            },
+            url: None,
+        }
+    }
+
+    #[test]
+    fn message_created_update_serializes_as_max_does() {
+        let update = Update::MessageCreated {
+            timestamp: 1_700_000_000_000,
+            message: sample_message(),
+            user_locale: None,
+        };
+        insta::assert_json_snapshot!(update);
+    }
+
+    #[test]
+    fn unknown_update_types_are_skipped_not_rejected() {
+        let json = r#"{"update_type":"bot_started","timestamp":1,"chat_id":1,"user":{}}"#;
+        let update: Update = serde_json::from_str(json).expect("unknown types must parse");
+        assert_eq!(update, Update::Unknown);
+    }
+
+    #[test]
+    fn absent_optional_fields_are_not_sent_as_null() {
+        // The schema marks these nullable; omitting them keeps requests minimal and
+        // byte-for-byte what the official SDK sends for a plain text message.
+        let body = NewMessageBody { text: Some("Привет".into()), ..Default::default() };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"text":"Привет"}"#);
+    }
+
+    #[test]
+    fn display_name_joins_first_and_last_name() {
+        let user = sample_message().sender.unwrap();
+        assert_eq!(user.display_name(), "Анна Соколова");
+    }
+}

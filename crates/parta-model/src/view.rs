@@ -1,0 +1,114 @@
+//! What the desktop shell hands to the Yew UI: flat, display-ready types, plus the events the
+//! UI applies as diffs. They carry no secrets: tokens never leave the client core.
+
+use serde::{Deserialize, Serialize};
+
+use crate::max::ChatId;
+
+/// The connection to the school server as the UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    /// Live updates are flowing.
+    Online,
+    /// First contact or a reconnect attempt is under way.
+    #[default]
+    Connecting,
+    /// The server cannot be reached; everything shown comes from the cache.
+    Offline,
+}
+
+/// One row of the chat list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatSummary {
+    pub chat_id: ChatId,
+    pub title: String,
+    pub participants_count: i32,
+    /// Unix time in milliseconds of the last event, for ordering.
+    pub last_event_time: i64,
+    pub last_message: Option<MessageView>,
+}
+
+/// One message in a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub mid: String,
+    pub chat_id: ChatId,
+    pub seq: i64,
+    pub sender_id: Option<i64>,
+    pub sender_name: String,
+    pub text: String,
+    /// Unix time in milliseconds.
+    pub timestamp: i64,
+    /// Sent by the signed-in user.
+    pub is_own: bool,
+}
+
+/// An opened chat: its header, pinned announcement and newest messages (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatView {
+    pub chat: ChatSummary,
+    pub description: Option<String>,
+    pub pinned: Option<MessageView>,
+    pub messages: Vec<MessageView>,
+}
+
+/// The signed-in profile as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub profile_id: String,
+    pub display_name: String,
+    pub server_url: String,
+    pub is_demo: bool,
+}
+
+/// What the UI learns at start-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootInfo {
+    /// The active profile, if one is signed in.
+    pub profile: Option<ProfileView>,
+    /// The app was started with `--demo`: open the demo school without asking.
+    pub demo_requested: bool,
+}
+
+/// A change the UI applies to what it shows, instead of re-reading everything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppEvent {
+    /// Chats were added, removed or renamed: re-read the (small) chat list.
+    ChatsChanged,
+    /// A message arrived or was sent.
+    MessageAdded { message: MessageView },
+    /// A message was edited.
+    MessageUpdated { message: MessageView },
+    /// A message was deleted.
+    MessageRemoved { chat_id: ChatId, mid: String },
+    /// The connection state changed.
+    Connection { state: ConnectionState },
+}
+
+/// An error as the UI receives it: a stable code to branch on and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiError {
+    pub code: UiErrorCode,
+    pub message: String,
+}
+
+/// Stable error codes for the UI. Nobody matches on message strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UiErrorCode {
+    /// The server cannot be reached right now.
+    Offline,
+    /// The OS keychain is missing or locked; nothing was saved.
+    KeychainUnavailable,
+    /// The server rejected the saved sign-in.
+    Unauthorized,
+    /// The input was refused (too long, empty, not allowed).
+    InvalidInput,
+    /// No profile is signed in.
+    NoProfile,
+    /// Anything else; the message says what happened.
+    Internal,
+}

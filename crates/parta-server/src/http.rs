@@ -1,0 +1,198 @@
+//! The HTTP surface: thin axum handlers over the domain modules. Each handler authenticates,
+//! parses, calls one domain function and serializes; no rule lives here.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::routing::get;
+use axum::{Json, Router};
+use parta_model::max::{BotInfo, Chat, ChatList, MessageList, NewMessageBody, SendMessageResult};
+use serde::Deserialize;
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+
+use crate::auth::{self, Caller};
+use crate::clock::Clock;
+use crate::error::{Error, ErrorCode, Result};
+use crate::updates::{self, UpdateHub};
+use crate::{chats, messages, users};
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub clock: Arc<dyn Clock>,
+    pub hub: UpdateHub,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Parta's extension header for safe retries of writes.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The router of the MAX Bot API surface.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/me", get(me))
+        .route("/chats", get(list_chats))
+        .route("/chats/{chat_id}", get(get_chat))
+        .route("/messages", get(list_messages).post(send_message))
+        .route("/messages/{message_id}", get(get_message))
+        .route("/updates", get(get_updates))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+async fn not_found() -> Error {
+    Error::not_found("No such method")
+}
+
+async fn method_not_allowed() -> Error {
+    Error::api(ErrorCode::MethodNotAllowed, "Method is not allowed on this path")
+}
+
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
+    let header = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    auth::authenticate(&state.pool, header).await
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
+    q.map(|Query(q)| q).map_err(|e| Error::bad_request(e.body_text()))
+}
+
+fn comma_list(value: Option<String>) -> Option<Vec<String>> {
+    value.map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+}
+
+async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<BotInfo>> {
+    let caller = caller(&state, &headers).await?;
+    Ok(Json(users::me(&state.pool, caller).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct ChatsQuery {
+    count: Option<i64>,
+    marker: Option<i64>,
+}
+
+async fn list_chats(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<ChatsQuery>, QueryRejection>,
+) -> Result<Json<ChatList>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    Ok(Json(chats::list(&state.pool, caller, q.count, q.marker).await?))
+}
+
+async fn get_chat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<Json<Chat>> {
+    let caller = caller(&state, &headers).await?;
+    let Path(chat_id) = chat_id.map_err(|e| Error::bad_request(e.body_text()))?;
+    Ok(Json(chats::get(&state.pool, caller, chat_id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct MessagesQuery {
+    chat_id: Option<i64>,
+    message_ids: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    count: Option<i64>,
+}
+
+async fn list_messages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<MessagesQuery>, QueryRejection>,
+) -> Result<Json<MessageList>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let list = messages::ListQuery {
+        chat_id: q.chat_id,
+        message_ids: comma_list(q.message_ids),
+        from: q.from,
+        to: q.to,
+        count: q.count,
+    };
+    Ok(Json(messages::list(&state.pool, caller, list).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct SendQuery {
+    chat_id: Option<i64>,
+    user_id: Option<i64>,
+}
+
+async fn send_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<SendQuery>, QueryRejection>,
+    body: Result<Json<NewMessageBody>, JsonRejection>,
+) -> Result<Json<SendMessageResult>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    if q.user_id.is_some() {
+        return Err(Error::bad_request("Direct messages to users are not supported yet"));
+    }
+    let chat_id = q.chat_id.ok_or_else(|| Error::bad_request("chat_id is required"))?;
+    let key = match headers.get(IDEMPOTENCY_KEY) {
+        Some(v) => Some(v.to_str().map_err(|_| Error::bad_request("Idempotency-Key must be ASCII"))?),
+        None => None,
+    };
+    let message = messages::send(
+        &state.pool,
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        chat_id,
+        body,
+        key,
+    )
+    .await?;
+    Ok(Json(SendMessageResult { message }))
+}
+
+async fn get_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(mid): Path<String>,
+) -> Result<Json<parta_model::max::Message>> {
+    let caller = caller(&state, &headers).await?;
+    let message = messages::by_mid(&state.pool, &mid)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;
+    chats::require_member(&state.pool, caller.user_id, message.recipient.chat_id.unwrap_or(0))
+        .await?;
+    Ok(Json(message))
+}
+
+#[derive(Debug, Deserialize)]
+struct UpdatesQuery {
+    limit: Option<i64>,
+    timeout: Option<u64>,
+    marker: Option<i64>,
+    types: Option<String>,
+}
+
+async fn get_updates(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<UpdatesQuery>, QueryRejection>,
+) -> Result<Json<parta_model::max::UpdateList>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let poll = updates::PollQuery {
+        limit: q.limit,
+        timeout_s: q.timeout,
+        marker: q.marker,
+        types: comma_list(q.types),
+    };
+    Ok(Json(updates::poll(&state.pool, &state.hub, state.shutdown.clone(), caller, poll).await?))
+}

@@ -1,0 +1,119 @@
+//! parta-server: the school server.
+//!
+//! It speaks the MAX Bot API surface (../shared/max-bot-api/schema.yaml) to personal accounts,
+//! so the same client core talks to it and to MAX itself. Handlers in [`http`] are adapters;
+//! the rules live in the domain modules ([`chats`], [`messages`], [`updates`], [`auth`]).
+//! It must never log a token or a message text.
+
+pub mod auth;
+pub mod chats;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod messages;
+pub mod updates;
+pub mod users;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use crate::clock::{Clock, SystemClock};
+pub use crate::error::{Error, Result};
+
+/// How to run a server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The SQLite database file (created if missing).
+    pub db_path: PathBuf,
+    /// Where to listen; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// Seed the demo school into the database if it is not there yet.
+    pub demo: bool,
+}
+
+/// A server accepting connections until [`RunningServer::stop`].
+pub struct RunningServer {
+    addr: SocketAddr,
+    pool: SqlitePool,
+    clock: Arc<dyn Clock>,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL clients use, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The database, for in-process callers such as the demo and tests.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The server's clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Stops accepting, ends waiting long polls at once, lets in-flight writes finish, and
+    /// closes the database.
+    pub async fn stop(self) -> Result<()> {
+        let _ = self.shutdown.send(true);
+        let served = self.task.await;
+        self.pool.close().await;
+        match served {
+            Ok(result) => Ok(result?),
+            Err(join) => Err(Error::Io(std::io::Error::other(join))),
+        }
+    }
+}
+
+/// Opens the database, binds, and serves in a background task.
+pub async fn start(config: ServerConfig) -> Result<RunningServer> {
+    start_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`start`] with a given clock.
+pub async fn start_with_clock(
+    config: ServerConfig,
+    clock: Arc<dyn Clock>,
+) -> Result<RunningServer> {
+    let pool = db::open(&config.db_path).await?;
+    if config.demo {
+        demo::ensure(&pool, clock.as_ref()).await?;
+    }
+    let hub = updates::UpdateHub::load(&pool).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let state = http::AppState {
+        pool: pool.clone(),
+        clock: clock.clone(),
+        hub,
+        shutdown: shutdown_rx.clone(),
+    };
+    let app = http::router(state);
+    let mut signal = shutdown_rx;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = signal.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "parta-server listening");
+    Ok(RunningServer { addr, pool, clock, shutdown, task })
+}

@@ -1,0 +1,77 @@
+//! The `parta-server` command.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use parta_server::{ServerConfig, start};
+
+const USAGE: &str = "\
+Usage: parta-server [--demo] [--db FILE] [--bind ADDR]
+
+  --demo        create the demo school in the database (once) and serve it
+  --db FILE     SQLite database (default: parta-server.sqlite, or parta-demo.sqlite with --demo)
+  --bind ADDR   address to listen on (default: 127.0.0.1:8080)
+";
+
+fn parse(args: &[String]) -> Result<ServerConfig, String> {
+    let mut demo = false;
+    let mut db = None;
+    let mut bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--demo" => demo = true,
+            "--db" => db = Some(PathBuf::from(it.next().ok_or("--db needs a file name")?)),
+            "--bind" => {
+                let value = it.next().ok_or("--bind needs an address")?;
+                bind = value.parse().map_err(|_| format!("--bind: '{value}' is not ADDR:PORT"))?;
+            }
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    let db_path = db.unwrap_or_else(|| {
+        PathBuf::from(if demo { "parta-demo.sqlite" } else { "parta-server.sqlite" })
+    });
+    Ok(ServerConfig { db_path, bind, demo })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match parse(&args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("parta-server: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("parta-server: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("parta-server listening on {}", server.url());
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("parta-server: cannot wait for Ctrl+C: {e}");
+    }
+    match server.stop().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parta-server: shutdown: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

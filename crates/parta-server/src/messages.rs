@@ -1,0 +1,276 @@
+//! Messages: reading a chat's history and sending (`GET/POST /messages`, `GET /messages/{id}`).
+
+use parta_model::max::{
+    ChatType, LinkedMessage, Message, MessageBody, MessageLinkType, MessageList, NewMessageBody,
+    Recipient, Update, User, MAX_TEXT_CHARS,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::auth::Caller;
+use crate::chats;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::updates::{self, UpdateHub};
+
+/// Page size limits of `GET /messages` (schema: default 50, 1..=100).
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 100;
+/// Longest accepted `Idempotency-Key`.
+pub const MAX_IDEMPOTENCY_KEY: usize = 128;
+
+const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.created_at, m.link_type,
+    m.link_mid, u.id AS sender_id, u.first_name, u.last_name, u.username
+    FROM messages m JOIN users u ON u.id = m.sender_id";
+
+fn user_from_row(row: &SqliteRow) -> Result<User> {
+    Ok(User {
+        user_id: row.try_get("sender_id")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        username: row.try_get("username")?,
+        is_bot: false,
+        last_activity_time: None,
+    })
+}
+
+fn body_from_row(row: &SqliteRow) -> Result<MessageBody> {
+    Ok(MessageBody {
+        mid: row.try_get("mid")?,
+        seq: row.try_get("seq")?,
+        text: row.try_get("text")?,
+        attachments: None,
+    })
+}
+
+async fn message_from_row(conn: &mut SqliteConnection, row: &SqliteRow) -> Result<Message> {
+    let link = match (
+        row.try_get::<Option<String>, _>("link_type")?,
+        row.try_get::<Option<String>, _>("link_mid")?,
+    ) {
+        (Some(kind), Some(mid)) => linked(conn, &kind, &mid).await?,
+        _ => None,
+    };
+    Ok(Message {
+        sender: Some(user_from_row(row)?),
+        recipient: Recipient {
+            chat_id: Some(row.try_get("chat_id")?),
+            chat_type: ChatType::Chat,
+            user_id: None,
+        },
+        timestamp: row.try_get("created_at")?,
+        link,
+        body: body_from_row(row)?,
+        url: None,
+    })
+}
+
+async fn linked(conn: &mut SqliteConnection, kind: &str, mid: &str) -> Result<Option<LinkedMessage>> {
+    let link_type = if kind == "forward" { MessageLinkType::Forward } else { MessageLinkType::Reply };
+    let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(mid).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(LinkedMessage {
+        link_type,
+        sender: Some(user_from_row(&row)?),
+        chat_id: Some(row.try_get("chat_id")?),
+        message: body_from_row(&row)?,
+    }))
+}
+
+/// A message by id, whoever may see it (callers check membership).
+pub async fn by_mid(pool: &SqlitePool, mid: &str) -> Result<Option<Message>> {
+    by_mid_on(&mut *pool.acquire().await?, mid).await
+}
+
+/// [`by_mid`] on a given connection, so a transaction can read what it just wrote.
+pub async fn by_mid_on(conn: &mut SqliteConnection, mid: &str) -> Result<Option<Message>> {
+    let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(mid).fetch_optional(&mut *conn).await?;
+    match row {
+        Some(row) => Ok(Some(message_from_row(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// What `GET /messages` may ask for.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    pub chat_id: Option<i64>,
+    pub message_ids: Option<Vec<String>>,
+    /// Newest timestamp to include (MAX's `from`; the walk goes backwards in time).
+    pub from: Option<i64>,
+    /// Oldest timestamp to include (MAX's `to`).
+    pub to: Option<i64>,
+    pub count: Option<i64>,
+}
+
+/// Messages newest first, as MAX returns them.
+pub async fn list(pool: &SqlitePool, caller: Caller, query: ListQuery) -> Result<MessageList> {
+    let count = query.count.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&count) {
+        return Err(Error::bad_request(format!("count must be between 1 and {MAX_PAGE}")));
+    }
+    if let Some(ids) = query.message_ids {
+        let mut messages = Vec::new();
+        for mid in ids.iter().take(usize::try_from(MAX_PAGE).unwrap_or(100)) {
+            if let Some(message) = by_mid(pool, mid).await? {
+                let chat_id = message.recipient.chat_id.unwrap_or_default();
+                if chats::require_member(pool, caller.user_id, chat_id).await.is_ok() {
+                    messages.push(message);
+                }
+            }
+        }
+        return Ok(MessageList { messages });
+    }
+    let chat_id =
+        query.chat_id.ok_or_else(|| Error::bad_request("chat_id or message_ids is required"))?;
+    chats::require_member(pool, caller.user_id, chat_id).await?;
+    let sql = format!(
+        "{SELECT} WHERE m.chat_id = ? AND m.deleted_at IS NULL
+         AND m.created_at <= ? AND m.created_at >= ?
+         ORDER BY m.created_at DESC, m.seq DESC LIMIT ?"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(chat_id)
+        .bind(query.from.unwrap_or(i64::MAX))
+        .bind(query.to.unwrap_or(i64::MIN))
+        .bind(count)
+        .fetch_all(pool)
+        .await?;
+    let mut conn = pool.acquire().await?;
+    let mut messages = Vec::with_capacity(rows.len());
+    for row in &rows {
+        messages.push(message_from_row(&mut conn, row).await?);
+    }
+    Ok(MessageList { messages })
+}
+
+/// Checks a new message against the schema's limits before anything is stored.
+pub fn validate(body: &NewMessageBody) -> Result<()> {
+    let text_len = body.text.as_deref().map(|t| t.chars().count()).unwrap_or(0);
+    let has_attachments = body.attachments.as_ref().is_some_and(|a| !a.is_empty());
+    if text_len > MAX_TEXT_CHARS {
+        return Err(Error::bad_request(format!(
+            "text is {text_len} characters long; the limit is {MAX_TEXT_CHARS}"
+        )));
+    }
+    if body.text.as_deref().map(str::trim).unwrap_or("").is_empty() && !has_attachments {
+        return Err(Error::bad_request("A message needs text or an attachment"));
+    }
+    if has_attachments {
+        return Err(Error::bad_request("Attachments are not accepted by this server yet"));
+    }
+    Ok(())
+}
+
+/// Sends a message to a chat the caller belongs to, appends `message_created` to the update
+/// log and wakes long polls. With an idempotency key, a repeat returns the first message.
+pub async fn send(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    hub: &UpdateHub,
+    caller: Caller,
+    chat_id: i64,
+    body: NewMessageBody,
+    idempotency_key: Option<&str>,
+) -> Result<Message> {
+    validate(&body)?;
+    if let Some(key) = idempotency_key {
+        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
+            return Err(Error::bad_request(format!(
+                "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} bytes"
+            )));
+        }
+        if let Some(message) = by_idempotency_key(pool, caller.user_id, key).await? {
+            return Ok(message);
+        }
+    }
+    chats::require_member(pool, caller.user_id, chat_id).await?;
+    if let Some(link) = &body.link {
+        // A reply must point at a message the sender can see.
+        let target = by_mid(pool, &link.mid).await?.ok_or_else(|| {
+            Error::not_found(format!("Linked message {} not found", link.mid))
+        })?;
+        chats::require_member(pool, caller.user_id, target.recipient.chat_id.unwrap_or_default())
+            .await?;
+    }
+
+    let now = clock.now_ms();
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|_| Error::Random)?;
+    let mid = format!("mid.{}", hex::encode(random));
+    let (link_type, link_mid) = match &body.link {
+        Some(link) => (
+            Some(match link.link_type {
+                MessageLinkType::Forward => "forward",
+                MessageLinkType::Reply => "reply",
+            }),
+            Some(link.mid.clone()),
+        ),
+        None => (None, None),
+    };
+
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO messages (mid, chat_id, sender_id, text, created_at, link_type, link_mid)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&mid)
+    .bind(chat_id)
+    .bind(caller.user_id)
+    .bind(body.text.as_deref())
+    .bind(now)
+    .bind(link_type)
+    .bind(link_mid.as_deref())
+    .execute(&mut *tx)
+    .await?;
+    if let Some(key) = idempotency_key {
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, mid, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, key) DO NOTHING",
+        )
+        .bind(caller.user_id)
+        .bind(key)
+        .bind(&mid)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            // A concurrent retry with the same key won the race: drop ours, return theirs.
+            tx.rollback().await?;
+            return by_idempotency_key(pool, caller.user_id, key)
+                .await?
+                .ok_or_else(|| Error::not_found("The first request's message is gone"));
+        }
+    }
+    sqlx::query("UPDATE chats SET last_event_time = ? WHERE id = ?")
+        .bind(now)
+        .bind(chat_id)
+        .execute(&mut *tx)
+        .await?;
+    let message = by_mid_on(&mut tx, &mid)
+        .await?
+        .ok_or_else(|| Error::not_found("The message vanished right after it was stored"))?;
+    // The update goes into the log in the same transaction as the message: a crash can lose
+    // neither one without the other.
+    let update =
+        Update::MessageCreated { timestamp: now, message: message.clone(), user_locale: None };
+    let update_id = updates::append(&mut tx, chat_id, &update, now).await?;
+    tx.commit().await?;
+    hub.published(update_id);
+    Ok(message)
+}
+
+async fn by_idempotency_key(pool: &SqlitePool, user_id: i64, key: &str) -> Result<Option<Message>> {
+    let mid: Option<String> =
+        sqlx::query_scalar("SELECT mid FROM idempotency_keys WHERE user_id = ? AND key = ?")
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(pool)
+            .await?;
+    match mid {
+        Some(mid) => by_mid(pool, &mid).await,
+        None => Ok(None),
+    }
+}
