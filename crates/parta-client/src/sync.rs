@@ -55,12 +55,13 @@ struct Inner {
     events: broadcast::Sender<AppEvent>,
     connection: watch::Sender<ConnectionState>,
     stop: watch::Sender<bool>,
+    task: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
-/// A running session for one profile.
+/// A running session for one profile. Clones share the session.
+#[derive(Clone)]
 pub struct Session {
     inner: Arc<Inner>,
-    task: JoinHandle<()>,
 }
 
 impl Session {
@@ -82,9 +83,13 @@ impl Session {
             events,
             connection: watch::Sender::new(ConnectionState::Connecting),
             stop: watch::Sender::new(false),
+            task: std::sync::Mutex::new(None),
         });
         let task = tokio::spawn(run(inner.clone()));
-        Self { inner, task }
+        if let Ok(mut slot) = inner.task.lock() {
+            *slot = Some(task);
+        }
+        Self { inner }
     }
 
     /// The profile this session belongs to.
@@ -160,9 +165,12 @@ impl Session {
     }
 
     /// Stops syncing and waits for the background task to end.
-    pub async fn stop(self) {
+    pub async fn stop(&self) {
         let _ = self.inner.stop.send(true);
-        let _ = self.task.await;
+        let task = self.inner.task.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 }
 

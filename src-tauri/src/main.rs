@@ -1,0 +1,45 @@
+//! Parta's desktop shell: opens the window, owns the app state and registers the commands.
+//! Behaviour lives in parta-client (and parta-server for the demo); see `commands`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod demo;
+mod shell;
+
+use tauri::Manager;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let demo_requested = std::env::args().any(|a| a == "--demo");
+
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let shell = tauri::async_runtime::block_on(shell::Shell::open(
+                app.handle().clone(),
+                demo_requested,
+            ))?;
+            app.manage(shell);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::boot,
+            commands::start_demo,
+            commands::list_chats,
+            commands::open_chat,
+            commands::send_message,
+            commands::connection_state,
+            commands::set_demo_offline,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Parta could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,173 @@
+//! The shell's state: the client core, the active session, the demo server, and the task that
+//! forwards session events to the window.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use parta_client::secrets::{Keychain, Sensitive};
+use parta_client::{Client, Profile, ProfileKind, Session, SessionConfig};
+use parta_model::view::{BootInfo, ProfileView, UiError, UiErrorCode};
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::Mutex;
+
+use crate::demo::DemoServer;
+
+/// The event name the UI listens to.
+pub const EVENT: &str = "parta://event";
+/// The keychain service Parta's tokens live under.
+const KEYCHAIN_SERVICE: &str = "parta";
+
+fn internal(message: impl std::fmt::Display) -> UiError {
+    UiError { code: UiErrorCode::Internal, message: message.to_string() }
+}
+
+struct Active {
+    profile: Profile,
+    session: Session,
+}
+
+/// Managed state of the app.
+pub struct Shell {
+    app: AppHandle,
+    client: Client,
+    data_dir: PathBuf,
+    demo_requested: bool,
+    active: Mutex<Option<Active>>,
+    demo: Mutex<Option<DemoServer>>,
+}
+
+impl Shell {
+    /// Opens the cache in the app's data directory (or `PARTA_DATA_DIR`).
+    pub async fn open(app: AppHandle, demo_requested: bool) -> Result<Self, Box<dyn std::error::Error>> {
+        let data_dir = match std::env::var_os("PARTA_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => app.path().app_data_dir()?,
+        };
+        let client = Client::open(&data_dir, Keychain::new(KEYCHAIN_SERVICE)).await?;
+        Ok(Self {
+            app,
+            client,
+            data_dir,
+            demo_requested,
+            active: Mutex::new(None),
+            demo: Mutex::new(None),
+        })
+    }
+
+    fn view(profile: &Profile) -> ProfileView {
+        ProfileView {
+            profile_id: profile.id.clone(),
+            display_name: profile.display_name.clone(),
+            server_url: profile.server_url.clone(),
+            is_demo: profile.kind == ProfileKind::Demo,
+        }
+    }
+
+    /// Resumes the first saved profile, if any.
+    pub async fn boot(&self) -> Result<BootInfo, UiError> {
+        if let Some(active) = self.active.lock().await.as_ref() {
+            return Ok(BootInfo { profile: Some(Self::view(&active.profile)), demo_requested: false });
+        }
+        let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
+        let profile = match profiles.into_iter().next() {
+            Some(profile) => Some(self.activate(profile).await?),
+            None => None,
+        };
+        Ok(BootInfo { profile, demo_requested: self.demo_requested })
+    }
+
+    /// Opens the demo school: starts its server, signs in as the class teacher once (the
+    /// token goes to the keychain), and starts the session.
+    pub async fn start_demo(&self) -> Result<ProfileView, UiError> {
+        let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
+        if let Some(existing) = profiles.into_iter().find(|p| p.kind == ProfileKind::Demo) {
+            return self.activate(existing).await;
+        }
+        let url = self.ensure_demo_server().await?;
+        let token = {
+            let demo = self.demo.lock().await;
+            let server = demo.as_ref().and_then(DemoServer::running).ok_or_else(|| internal("demo server is not running"))?;
+            parta_server::demo::issue_token(
+                server.pool(),
+                server.clock(),
+                parta_server::demo::CLASS_TEACHER,
+                "Parta desktop",
+            )
+            .await
+            .map_err(internal)?
+        };
+        let profile = self
+            .client
+            .sign_in(ProfileKind::Demo, &url, Sensitive::new(token.into_inner()))
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.activate(profile).await
+    }
+
+    async fn ensure_demo_server(&self) -> Result<String, UiError> {
+        let mut demo = self.demo.lock().await;
+        if let Some(server) = demo.as_ref() {
+            return Ok(server.url());
+        }
+        let server = DemoServer::start(self.data_dir.join("demo-school.sqlite")).await.map_err(internal)?;
+        let url = server.url();
+        *demo = Some(server);
+        Ok(url)
+    }
+
+    async fn activate(&self, mut profile: Profile) -> Result<ProfileView, UiError> {
+        if profile.kind == ProfileKind::Demo {
+            // The demo server gets a new port each launch.
+            let url = self.ensure_demo_server().await?;
+            profile = self.client.set_server_url(&profile.id, &url).await.map_err(|e| e.to_ui())?;
+        }
+        let session = self
+            .client
+            .start_session(&profile, SessionConfig::default())
+            .await
+            .map_err(|e| e.to_ui())?;
+        let mut events = session.subscribe();
+        let app = self.app.clone();
+        tauri::async_runtime::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => {
+                        let _ = app.emit(EVENT, event);
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        // Missed some: have the UI re-read the list rather than drift.
+                        let _ = app.emit(EVENT, parta_model::view::AppEvent::ChatsChanged);
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        let view = Self::view(&profile);
+        let previous = self.active.lock().await.replace(Active { profile, session });
+        if let Some(previous) = previous {
+            previous.session.stop().await;
+        }
+        Ok(view)
+    }
+
+    /// Runs `f` on the active session.
+    pub async fn with_session<T, F, Fut>(&self, f: F) -> Result<T, UiError>
+    where
+        F: FnOnce(Session) -> Fut,
+        Fut: Future<Output = parta_client::Result<T>>,
+    {
+        let session = match self.active.lock().await.as_ref() {
+            Some(active) => active.session.clone(),
+            None => return Err(parta_client::Error::NoProfile.to_ui()),
+        };
+        f(session).await.map_err(|e| e.to_ui())
+    }
+
+    /// Demo only: stops or restarts the embedded server; returns whether it is now offline.
+    pub async fn set_demo_offline(&self, offline: bool) -> Result<bool, UiError> {
+        let mut demo = self.demo.lock().await;
+        let server = demo.as_mut().ok_or_else(|| internal("the demo school is not open"))?;
+        server.set_offline(offline).await.map_err(internal)?;
+        Ok(server.is_offline())
+    }
+}

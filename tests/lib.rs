@@ -1,0 +1,296 @@
+//! A minimal W3C WebDriver client over `tauri-driver`, and helpers to start the real app.
+//!
+//! Only the endpoints the tests use: sessions, finding elements, clicking, typing, reading
+//! text, running a script and taking screenshots.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// The W3C key for an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// An error of a WebDriver call, with what the driver said.
+#[derive(Debug)]
+pub struct DriverError(pub String);
+
+impl std::fmt::Display for DriverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DriverError {}
+
+/// `Result` of driver calls.
+pub type Result<T> = std::result::Result<T, DriverError>;
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| DriverError(e.to_string()))?;
+    Ok(listener.local_addr().map_err(|e| DriverError(e.to_string()))?.port())
+}
+
+/// A running `tauri-driver`; killed on drop.
+pub struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    /// Starts `tauri-driver` on free ports with `envs` passed to the app it launches.
+    pub fn start(envs: &[(&str, &Path)]) -> Result<Self> {
+        if std::env::var_os("DISPLAY").is_none() {
+            return Err(DriverError(
+                "DISPLAY is not set: run the suite through scripts/test.sh (it starts Xvfb)".into(),
+            ));
+        }
+        let port = free_port()?;
+        let native = free_port()?;
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| DriverError(format!("cannot start tauri-driver (scripts/install.sh installs it): {e}")))?;
+        Ok(Self { child, port })
+    }
+
+    /// The driver's base URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The app binary next to this test binary (target/<profile>/parta-desktop), or `PARTA_APP_BIN`.
+pub fn app_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("PARTA_APP_BIN") {
+        return PathBuf::from(bin);
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/debug/deps/desktop-<hash> -> target/debug/parta-desktop
+    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    profile_dir.join(format!("parta-desktop{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A WebDriver session on the app window.
+pub struct Session {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A found element.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Session {
+    /// Opens a session, which launches the app at `binary` with `args`.
+    pub async fn new(driver: &TauriDriver, binary: &Path, args: &[&str]) -> Result<Self> {
+        if !binary.exists() {
+            return Err(DriverError(format!(
+                "{} is missing: build the app first (scripts/test.sh does)",
+                binary.display()
+            )));
+        }
+        let http = reqwest::Client::new();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": binary, "args": args
+        }}}});
+        // tauri-driver needs a moment to listen; retry the connection for a while.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let value = loop {
+            match http.post(format!("{}/session", driver.url())).json(&caps).send().await {
+                Ok(resp) => break resp.json::<Value>().await.map_err(|e| DriverError(e.to_string()))?,
+                Err(e) if Instant::now() < deadline && e.is_connect() => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(DriverError(format!("new session: {e}"))),
+            }
+        };
+        let id = value["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| DriverError(format!("no session: {value}")))?;
+        Ok(Self { http, base: format!("{}/session/{id}", driver.url()) })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
+        let mut request = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let value: Value = request
+            .send()
+            .await
+            .map_err(|e| DriverError(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| DriverError(e.to_string()))?;
+        if value["value"].get("error").is_some() {
+            return Err(DriverError(format!("{path}: {}", value["value"])));
+        }
+        Ok(value["value"].clone())
+    }
+
+    /// All elements matching a CSS selector (possibly none).
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        let value = self
+            .call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css})))
+            .await?;
+        if std::env::var_os("PARTA_E2E_DEBUG").is_some() {
+            eprintln!("find {css}: {value}");
+        }
+        Ok(value
+            .as_array()
+            .map(|items| {
+                items.iter().filter_map(|v| v[ELEMENT].as_str().map(|s| Element(s.to_owned()))).collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Waits up to `timeout` for an element matching `css` whose text satisfies `pred`.
+    pub async fn wait_for(
+        &self,
+        css: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Result<Element> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            for element in self.find_all(css).await? {
+                let text = self.text(&element).await;
+                if std::env::var_os("PARTA_E2E_DEBUG").is_some() {
+                    eprintln!("{css}: {text:?}");
+                }
+                if let Ok(text) = text {
+                    if pred(&text) {
+                        return Ok(element);
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                // Say what the window showed instead, so a failure explains itself.
+                let source = self.call(reqwest::Method::GET, "/source", None).await;
+                let source = source.map(|v| v.as_str().unwrap_or_default().to_owned());
+                let shown: String = source.unwrap_or_else(|e| e.0).chars().take(3000).collect();
+                return Err(DriverError(format!(
+                    "no element '{css}' as expected within {timeout:?}; the page was:\n{shown}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        while !self.find_all(css).await?.is_empty() {
+            if Instant::now() > deadline {
+                return Err(DriverError(format!("'{css}' still shown after {timeout:?}")));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    /// The text content of an element. (WebKitWebDriver's "visible text" drops text that is
+    /// clipped with `overflow: hidden`, such as an ellipsized chat title, so it is not used.)
+    pub async fn text(&self, element: &Element) -> Result<String> {
+        let path = format!("/element/{}/property/textContent", element.0);
+        let value = self.call(reqwest::Method::GET, &path, None).await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// An attribute of an element.
+    pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
+        let value = self
+            .call(reqwest::Method::GET, &format!("/element/{}/attribute/{name}", element.0), None)
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, element: &Element) -> Result<()> {
+        self.call(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(json!({}))).await?;
+        Ok(())
+    }
+
+    /// Types text into an element.
+    pub async fn type_text(&self, element: &Element, text: &str) -> Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", element.0),
+            Some(json!({"text": text})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn execute(&self, script: &str) -> Result<Value> {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": []})))
+            .await
+    }
+
+    /// Saves a PNG screenshot of the window.
+    pub async fn screenshot(&self, path: &Path) -> Result<()> {
+        let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
+        let b64 = value.as_str().ok_or_else(|| DriverError("no screenshot".into()))?;
+        let bytes = decode_base64(b64)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| DriverError(e.to_string()))?;
+        }
+        std::fs::write(path, bytes).map_err(|e| DriverError(e.to_string()))
+    }
+
+    /// Ends the session (closes the app).
+    pub async fn close(self) -> Result<()> {
+        self.http.delete(&self.base).send().await.map_err(|e| DriverError(e.to_string()))?;
+        Ok(())
+    }
+}
+
+fn decode_base64(input: &str) -> Result<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let clean: Vec<u8> = input.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut acc = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            acc |= value(*c).ok_or_else(|| DriverError("bad base64".into()))? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_decodes_padded_and_unpadded_input() {
+        assert_eq!(super::decode_base64("UGFydGE=").unwrap(), b"Parta");
+        assert_eq!(super::decode_base64("UGFy").unwrap(), b"Par");
+    }
+}

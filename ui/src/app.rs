@@ -1,0 +1,113 @@
+//! The root component: boots, listens to the shell's events, and picks the screen.
+
+use parta_model::view::AppEvent;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::components::{error_banner::ErrorBanner, main_view::MainView, welcome::Welcome};
+use crate::i18n::{self, Key, Lang};
+use crate::services::api;
+use crate::state::{Action, AppContext, AppState, Phase};
+
+const LANG_KEY: &str = "parta.lang";
+
+fn stored_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+        .map(|code| Lang::from_code(&code))
+        .unwrap_or_default()
+}
+
+/// Saves the language and sets `<html lang>`.
+pub fn remember_lang(lang: Lang) {
+    if let Some(window) = web_sys::window() {
+        if let Some(storage) = window.local_storage().ok().flatten() {
+            let _ = storage.set_item(LANG_KEY, lang.code());
+        }
+        if let Some(root) = window.document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    }
+}
+
+/// Loads the chat list into the state.
+pub fn reload_chats(ctx: AppContext) {
+    spawn_local(async move {
+        match api::chats().await {
+            Ok(chats) => ctx.dispatch(Action::SetChats(chats)),
+            Err(e) => ctx.dispatch(Action::Error(e)),
+        }
+    });
+}
+
+/// Starts the demo school and switches to it.
+pub fn start_demo(ctx: AppContext) {
+    ctx.dispatch(Action::SetPhase(Phase::Starting));
+    spawn_local(async move {
+        match api::start_demo().await {
+            Ok(profile) => {
+                ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
+                reload_chats(ctx.clone());
+                if let Ok(state) = api::connection().await {
+                    ctx.dispatch(Action::SetConnection(state));
+                }
+            }
+            Err(e) => {
+                ctx.dispatch(Action::SetPhase(Phase::Welcome));
+                ctx.dispatch(Action::Error(e));
+            }
+        }
+    });
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::new(stored_lang()));
+
+    {
+        let ctx = state.clone();
+        use_effect_with((), move |_| {
+            remember_lang(ctx.lang);
+            let events = ctx.clone();
+            spawn_local(async move {
+                api::on_event(move |event: AppEvent| {
+                    if event == AppEvent::ChatsChanged {
+                        reload_chats(events.clone());
+                    }
+                    events.dispatch(Action::Event(event));
+                })
+                .await;
+                match api::boot().await {
+                    Ok(boot) => match boot.profile {
+                        Some(profile) => {
+                            ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
+                            reload_chats(ctx.clone());
+                            if let Ok(state) = api::connection().await {
+                                ctx.dispatch(Action::SetConnection(state));
+                            }
+                        }
+                        None if boot.demo_requested => start_demo(ctx.clone()),
+                        None => ctx.dispatch(Action::SetPhase(Phase::Welcome)),
+                    },
+                    Err(e) => {
+                        ctx.dispatch(Action::SetPhase(Phase::Welcome));
+                        ctx.dispatch(Action::Error(e));
+                    }
+                }
+            });
+        });
+    }
+
+    let body = match &state.phase {
+        Phase::Booting => html! { <div class="splash" aria-busy="true">{ i18n::t(state.lang, Key::AppName) }</div> },
+        Phase::Welcome | Phase::Starting => html! { <Welcome /> },
+        Phase::Ready(profile) => html! { <MainView profile={profile.clone()} /> },
+    };
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            <ErrorBanner />
+            { body }
+        </ContextProvider<AppContext>>
+    }
+}

@@ -1,0 +1,58 @@
+//! The chat list: title, last message, time; click opens the chat from the cache.
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::i18n::{t, Key};
+use crate::services::api;
+use crate::state::{Action, AppContext};
+use crate::time;
+
+#[function_component(ChatList)]
+pub fn chat_list() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let lang = ctx.lang;
+    if ctx.chats.is_empty() {
+        return html! { <p class="muted pad">{ t(lang, Key::NoChats) }</p> };
+    }
+    let open_id = ctx.open.as_ref().map(|o| o.chat.chat_id);
+    html! {
+        <ul class="chat-list" role="list">
+            { for ctx.chats.iter().map(|chat| {
+                let chat_id = chat.chat_id;
+                let on_open = {
+                    let ctx = ctx.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        let ctx = ctx.clone();
+                        spawn_local(async move {
+                            match api::open_chat(chat_id).await {
+                                Ok(view) => ctx.dispatch(Action::Opened(view)),
+                                Err(e) => ctx.dispatch(Action::Error(e)),
+                            }
+                        });
+                    })
+                };
+                let class = if open_id == Some(chat_id) { "chat-item active" } else { "chat-item" };
+                let initial: String = chat.title.chars().take(2).collect();
+                html! {
+                    <li key={chat_id}>
+                        <button class={class} data-testid="chat-item" data-title={chat.title.clone()} onclick={on_open}>
+                            <span class="avatar" aria-hidden="true">{ initial }</span>
+                            <span class="chat-meta">
+                                <span class="row">
+                                    <span class="title">{ &chat.title }</span>
+                                    if let Some(last) = &chat.last_message {
+                                        <span class="time">{ time::clock(last.timestamp) }</span>
+                                    }
+                                </span>
+                                <span class="preview">
+                                    { chat.last_message.as_ref().map(|m| format!("{}: {}", m.sender_name.split(' ').next().unwrap_or(""), m.text)).unwrap_or_default() }
+                                </span>
+                            </span>
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,107 @@
+//! The signed-in layout: sidebar with chats, the open chat with its timeline and composer.
+
+use parta_model::view::ProfileView;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::chat_list::ChatList;
+use super::composer::Composer;
+use super::connection_badge::ConnectionBadge;
+use super::timeline::Timeline;
+use crate::app::remember_lang;
+use crate::i18n::{t, Key};
+use crate::services::api;
+use crate::state::{Action, AppContext};
+
+#[derive(Properties, PartialEq)]
+pub struct MainViewProps {
+    pub profile: ProfileView,
+}
+
+#[function_component(MainView)]
+pub fn main_view(props: &MainViewProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let lang = ctx.lang;
+
+    let on_lang = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = ctx.lang.other();
+            remember_lang(next);
+            ctx.dispatch(Action::SetLang(next));
+        })
+    };
+    let on_demo_toggle = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            let ctx = ctx.clone();
+            let want = !ctx.demo_offline;
+            spawn_local(async move {
+                match api::set_demo_offline(want).await {
+                    Ok(offline) => ctx.dispatch(Action::DemoOffline(offline)),
+                    Err(e) => ctx.dispatch(Action::Error(e)),
+                }
+            });
+        })
+    };
+
+    let content = match &ctx.open {
+        Some(view) => html! {
+            <section class="chat" aria-label={view.chat.title.clone()}>
+                <header class="chat-header">
+                    <div>
+                        <h2 data-testid="chat-title">{ &view.chat.title }</h2>
+                        <div class="sub">
+                            { format!("{} {}", view.chat.participants_count, t(lang, Key::Members)) }
+                            if let Some(description) = &view.description {
+                                { " · " }{ description }
+                            }
+                        </div>
+                    </div>
+                </header>
+                if let Some(pinned) = &view.pinned {
+                    <div class="pinned" data-testid="pinned">
+                        <span class="pin-label">{ t(lang, Key::Pinned) }</span>
+                        <span class="pin-text">{ &pinned.text }</span>
+                    </div>
+                }
+                <Timeline messages={view.messages.clone()} lang={lang} />
+                <Composer chat_id={view.chat.chat_id} />
+            </section>
+        },
+        None => html! { <section class="chat empty"><p>{ t(lang, Key::SelectChat) }</p></section> },
+    };
+
+    html! {
+        <div class="layout">
+            <aside class="sidebar">
+                <header class="sidebar-header">
+                    <div class="brand">
+                        <span class="logo small" aria-hidden="true">{ "П" }</span>
+                        <div>
+                            <div class="name">{ &props.profile.display_name }</div>
+                            <div class="school">
+                                { t(lang, Key::AppName) }
+                                if props.profile.is_demo {
+                                    <span class="badge">{ t(lang, Key::DemoBadge) }</span>
+                                }
+                            </div>
+                        </div>
+                    </div>
+                    <ConnectionBadge state={ctx.connection} lang={lang} />
+                </header>
+                <h3 class="section-title">{ t(lang, Key::Chats) }</h3>
+                <ChatList />
+                <footer class="sidebar-footer">
+                    if props.profile.is_demo {
+                        <button class="secondary" data-testid="demo-offline-toggle" onclick={on_demo_toggle}>
+                            { if ctx.demo_offline { t(lang, Key::RestoreConnection) } else { t(lang, Key::SimulateOffline) } }
+                        </button>
+                    }
+                    <button class="link" data-testid="language-switch" onclick={on_lang}>{ t(lang, Key::LanguageSwitch) }</button>
+                </footer>
+            </aside>
+            { content }
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! One component per file.
+
+pub mod chat_list;
+pub mod composer;
+pub mod connection_badge;
+pub mod error_banner;
+pub mod main_view;
+pub mod timeline;
+pub mod welcome;

@@ -1,0 +1,193 @@
+//! Every string the UI shows, in Russian (the default) and English. Components ask for a
+//! [`Key`]; no component holds text of its own.
+
+use parta_model::view::UiErrorCode;
+
+/// The UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    /// The other language (for the switch).
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+
+    /// The short code stored in settings and set on `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    /// From a stored code; unknown codes fall back to Russian.
+    pub fn from_code(code: &str) -> Self {
+        if code == "en" { Lang::En } else { Lang::Ru }
+    }
+}
+
+/// A translatable string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    AppName,
+    Tagline,
+    DemoSchool,
+    DemoSchoolHint,
+    ConnectSchool,
+    ConnectSchoolSoon,
+    Starting,
+    Chats,
+    NoChats,
+    SelectChat,
+    Pinned,
+    Members,
+    ComposerPlaceholder,
+    Send,
+    Offline,
+    OfflineHint,
+    Connecting,
+    Online,
+    SimulateOffline,
+    RestoreConnection,
+    DemoBadge,
+    Today,
+    Yesterday,
+    NoMessagesYet,
+    LanguageSwitch,
+    ErrOffline,
+    ErrKeychain,
+    ErrUnauthorized,
+    ErrInvalid,
+    ErrNoProfile,
+    ErrInternal,
+    Dismiss,
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    use Key::*;
+    match lang {
+        Lang::Ru => match key {
+            AppName => "Парта",
+            Tagline => "Общение школы и семьи: чаты классов, объявления и файлы — даже без сети.",
+            DemoSchool => "Демо-школа",
+            DemoSchoolHint => "Попробовать на вымышленной школе: учителя, родители, чаты классов.",
+            ConnectSchool => "Подключиться к серверу школы",
+            ConnectSchoolSoon => "Скоро: вход по приглашению школы.",
+            Starting => "Открываем демо-школу…",
+            Chats => "Чаты",
+            NoChats => "Чатов пока нет",
+            SelectChat => "Выберите чат слева",
+            Pinned => "Закреплено",
+            Members => "участников",
+            ComposerPlaceholder => "Сообщение…",
+            Send => "Отправить",
+            Offline => "Нет связи",
+            OfflineHint => "Показываем сохранённые сообщения. Подключимся автоматически.",
+            Connecting => "Подключение…",
+            Online => "В сети",
+            SimulateOffline => "Имитировать обрыв связи",
+            RestoreConnection => "Восстановить связь",
+            DemoBadge => "демо",
+            Today => "Сегодня",
+            Yesterday => "Вчера",
+            NoMessagesYet => "Сообщений пока нет",
+            LanguageSwitch => "English",
+            ErrOffline => "Нет связи с сервером школы. Сообщение не отправлено — текст остался в поле ввода, попробуйте ещё раз, когда связь появится.",
+            ErrKeychain => "Не удалось сохранить вход: системное хранилище паролей недоступно. Parta хранит вход только там. Разблокируйте связку ключей (или установите gnome-keyring) и попробуйте снова.",
+            ErrUnauthorized => "Сервер школы не принял вход. Войдите заново.",
+            ErrInvalid => "Сообщение не подходит: оно пустое или длиннее 4000 символов.",
+            ErrNoProfile => "Вход не выполнен. Выберите школу.",
+            ErrInternal => "Что-то пошло не так. Попробуйте ещё раз; если ошибка повторится, сообщите администратору школы.",
+            Dismiss => "Закрыть",
+        },
+        Lang::En => match key {
+            AppName => "Parta",
+            Tagline => "School–family communication: class chats, announcements and files — even offline.",
+            DemoSchool => "Demo school",
+            DemoSchoolHint => "Try it on a made-up school: teachers, parents, class chats.",
+            ConnectSchool => "Connect to your school's server",
+            ConnectSchoolSoon => "Coming soon: joining with a school invitation.",
+            Starting => "Opening the demo school…",
+            Chats => "Chats",
+            NoChats => "No chats yet",
+            SelectChat => "Select a chat on the left",
+            Pinned => "Pinned",
+            Members => "members",
+            ComposerPlaceholder => "Message…",
+            Send => "Send",
+            Offline => "No connection",
+            OfflineHint => "Showing saved messages. We will reconnect automatically.",
+            Connecting => "Connecting…",
+            Online => "Online",
+            SimulateOffline => "Simulate a connection loss",
+            RestoreConnection => "Restore the connection",
+            DemoBadge => "demo",
+            Today => "Today",
+            Yesterday => "Yesterday",
+            NoMessagesYet => "No messages yet",
+            LanguageSwitch => "Русский",
+            ErrOffline => "The school server cannot be reached. The message was not sent — its text is still in the input box; try again once the connection is back.",
+            ErrKeychain => "Could not save the sign-in: the system password store is not available. Parta keeps sign-ins only there. Unlock your keyring (or install gnome-keyring) and try again.",
+            ErrUnauthorized => "The school server did not accept the sign-in. Please sign in again.",
+            ErrInvalid => "The message cannot be sent: it is empty or longer than 4000 characters.",
+            ErrNoProfile => "You are not signed in. Choose a school.",
+            ErrInternal => "Something went wrong. Try again; if it keeps happening, tell your school's administrator.",
+            Dismiss => "Dismiss",
+        },
+    }
+}
+
+/// The sentence shown for an error code.
+pub fn error_key(code: UiErrorCode) -> Key {
+    match code {
+        UiErrorCode::Offline => Key::ErrOffline,
+        UiErrorCode::KeychainUnavailable => Key::ErrKeychain,
+        UiErrorCode::Unauthorized => Key::ErrUnauthorized,
+        UiErrorCode::InvalidInput => Key::ErrInvalid,
+        UiErrorCode::NoProfile => Key::ErrNoProfile,
+        _ => Key::ErrInternal,
+    }
+}
+
+/// Month names in the genitive, for "23 ноября".
+pub fn month(lang: Lang, index: u32) -> &'static str {
+    const RU: [&str; 12] = [
+        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+        "октября", "ноября", "декабря",
+    ];
+    const EN: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    let i = (index as usize).min(11);
+    match lang {
+        Lang::Ru => RU[i],
+        Lang::En => EN[i],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_is_the_default_language() {
+        assert_eq!(Lang::default(), Lang::Ru);
+        assert_eq!(t(Lang::default(), Key::Offline), "Нет связи");
+    }
+
+    #[test]
+    fn unknown_language_codes_fall_back_to_russian() {
+        assert_eq!(Lang::from_code("de"), Lang::Ru);
+        assert_eq!(Lang::from_code("en"), Lang::En);
+    }
+}

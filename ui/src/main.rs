@@ -1,0 +1,13 @@
+//! Parta's UI: a Yew app rendered in the Tauri window. It does no I/O of its own: everything
+//! goes through `services`, which wraps the shell's commands and events.
+
+mod app;
+mod components;
+mod i18n;
+mod services;
+mod state;
+mod time;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

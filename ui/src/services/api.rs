@@ -1,0 +1,65 @@
+//! The shell's commands, one typed function each.
+
+use parta_model::view::{AppEvent, BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError};
+use serde::Serialize;
+
+use super::tauri::{call, subscribe};
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct ChatArgs {
+    chat_id: i64,
+}
+
+#[derive(Serialize)]
+struct SendArgs<'a> {
+    chat_id: i64,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct OfflineArgs {
+    offline: bool,
+}
+
+/// What the shell knows at start-up.
+pub async fn boot() -> Result<BootInfo, UiError> {
+    call("boot", &NoArgs {}).await
+}
+
+/// Starts the demo school and signs in as its class teacher.
+pub async fn start_demo() -> Result<ProfileView, UiError> {
+    call("start_demo", &NoArgs {}).await
+}
+
+/// The chat list, from the cache.
+pub async fn chats() -> Result<Vec<ChatSummary>, UiError> {
+    call("list_chats", &NoArgs {}).await
+}
+
+/// One chat, from the cache.
+pub async fn open_chat(chat_id: i64) -> Result<ChatView, UiError> {
+    call("open_chat", &ChatArgs { chat_id }).await
+}
+
+/// Sends a text message.
+pub async fn send_text(chat_id: i64, text: &str) -> Result<MessageView, UiError> {
+    call("send_message", &SendArgs { chat_id, text }).await
+}
+
+/// The connection state now.
+pub async fn connection() -> Result<ConnectionState, UiError> {
+    call("connection_state", &NoArgs {}).await
+}
+
+/// Demo only: stops or restarts the in-process school server.
+pub async fn set_demo_offline(offline: bool) -> Result<bool, UiError> {
+    call("set_demo_offline", &OfflineArgs { offline }).await
+}
+
+/// Calls `handler` with every event of the session.
+pub async fn on_event(handler: impl FnMut(AppEvent) + 'static) {
+    subscribe("parta://event", handler).await;
+}

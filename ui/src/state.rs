@@ -1,0 +1,163 @@
+//! The UI's state and the actions that change it. Events from the shell become actions and
+//! are applied as diffs: a new message is appended, not the chat re-read.
+
+use std::rc::Rc;
+
+use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError};
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+
+/// Where the app is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Asking the shell what there is.
+    Booting,
+    /// No profile: the welcome screen.
+    Welcome,
+    /// The demo school is starting.
+    Starting,
+    /// Signed in.
+    Ready(ProfileView),
+}
+
+/// Everything the UI shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub lang: Lang,
+    pub phase: Phase,
+    pub connection: ConnectionState,
+    pub chats: Vec<ChatSummary>,
+    pub open: Option<ChatView>,
+    pub error: Option<UiError>,
+    pub demo_offline: bool,
+}
+
+impl AppState {
+    /// The state at start-up.
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            lang,
+            phase: Phase::Booting,
+            connection: ConnectionState::Connecting,
+            chats: Vec::new(),
+            open: None,
+            error: None,
+            demo_offline: false,
+        }
+    }
+}
+
+/// Changes to [`AppState`].
+#[derive(Debug, Clone)]
+pub enum Action {
+    SetLang(Lang),
+    SetPhase(Phase),
+    SetChats(Vec<ChatSummary>),
+    Opened(ChatView),
+    Sent(MessageView),
+    Event(AppEvent),
+    SetConnection(ConnectionState),
+    Error(UiError),
+    DismissError,
+    DemoOffline(bool),
+}
+
+/// The state shared through a context.
+pub type AppContext = UseReducerHandle<AppState>;
+
+fn add_message(state: &mut AppState, message: &MessageView) {
+    if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == message.chat_id) {
+        // The same message may come twice: once as the send result, once through updates.
+        match open.messages.iter_mut().find(|m| m.mid == message.mid) {
+            Some(existing) => *existing = message.clone(),
+            None => {
+                let at = open.messages.partition_point(|m| (m.timestamp, m.seq) <= (message.timestamp, message.seq));
+                open.messages.insert(at, message.clone());
+            }
+        }
+    }
+    if let Some(chat) = state.chats.iter_mut().find(|c| c.chat_id == message.chat_id) {
+        let newer = chat.last_message.as_ref().is_none_or(|m| (m.timestamp, m.seq) <= (message.timestamp, message.seq));
+        if newer {
+            chat.last_message = Some(message.clone());
+            chat.last_event_time = chat.last_event_time.max(message.timestamp);
+        }
+    }
+    state.chats.sort_by(|a, b| b.last_event_time.cmp(&a.last_event_time));
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::SetLang(lang) => state.lang = lang,
+            Action::SetPhase(phase) => state.phase = phase,
+            Action::SetChats(chats) => state.chats = chats,
+            Action::Opened(view) => state.open = Some(view),
+            Action::Sent(message) => add_message(&mut state, &message),
+            Action::Event(AppEvent::MessageAdded { message })
+            | Action::Event(AppEvent::MessageUpdated { message }) => add_message(&mut state, &message),
+            Action::Event(AppEvent::MessageRemoved { chat_id, mid }) => {
+                if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
+                    open.messages.retain(|m| m.mid != mid);
+                }
+            }
+            Action::Event(AppEvent::Connection { state: connection }) | Action::SetConnection(connection) => {
+                state.connection = connection;
+            }
+            // The chat list is re-read by the listener; nothing to change here.
+            Action::Event(AppEvent::ChatsChanged) => return self,
+            Action::Error(error) => state.error = Some(error),
+            Action::DismissError => state.error = None,
+            Action::DemoOffline(offline) => state.demo_offline = offline,
+        }
+        Rc::new(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(mid: &str, chat_id: i64, timestamp: i64) -> MessageView {
+        MessageView {
+            mid: mid.into(),
+            chat_id,
+            seq: timestamp,
+            sender_id: Some(1),
+            sender_name: "Анна".into(),
+            text: mid.into(),
+            timestamp,
+            is_own: false,
+        }
+    }
+
+    fn chat(chat_id: i64, last: i64) -> ChatSummary {
+        ChatSummary { chat_id, title: format!("{chat_id}"), participants_count: 2, last_event_time: last, last_message: None }
+    }
+
+    #[test]
+    fn a_message_arriving_twice_is_shown_once_and_the_chat_moves_to_the_top() {
+        let mut state = AppState::new(Lang::Ru);
+        state.chats = vec![chat(1, 100), chat(2, 50)];
+        state.open = Some(ChatView { chat: chat(2, 50), description: None, pinned: None, messages: vec![message("a", 2, 10)] });
+        let state = Rc::new(state);
+        let state = state.reduce(Action::Sent(message("b", 2, 200)));
+        let state = state.reduce(Action::Event(AppEvent::MessageAdded { message: message("b", 2, 200) }));
+        let open = state.open.as_ref().unwrap();
+        assert_eq!(open.messages.iter().map(|m| m.mid.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(state.chats[0].chat_id, 2);
+        assert_eq!(state.chats[0].last_message.as_ref().unwrap().mid, "b");
+    }
+
+    #[test]
+    fn messages_of_another_chat_do_not_enter_the_open_timeline() {
+        let mut state = AppState::new(Lang::Ru);
+        state.open = Some(ChatView { chat: chat(2, 50), description: None, pinned: None, messages: vec![] });
+        let state = Rc::new(state).reduce(Action::Event(AppEvent::MessageAdded { message: message("x", 3, 1) }));
+        assert!(state.open.as_ref().unwrap().messages.is_empty());
+    }
+}

@@ -1,0 +1,93 @@
+//! Local-time formatting of message timestamps (milliseconds since the epoch).
+
+use crate::i18n::{self, Key, Lang};
+
+/// A calendar day in local time, for date separators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
+}
+
+#[cfg(target_arch = "wasm32")]
+fn parts(ms: i64) -> (Day, u32, u32) {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let day = Day { year: date.get_full_year(), month: date.get_month(), day: date.get_date() };
+    (day, date.get_hours(), date.get_minutes())
+}
+
+// Off the web (server-side rendering in tests) there is no local time zone: use UTC.
+#[cfg(not(target_arch = "wasm32"))]
+fn parts(ms: i64) -> (Day, u32, u32) {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let day = Day { year: y as u32, month: (m - 1) as u32, day: d as u32 };
+    (day, (rem / 3600) as u32, ((rem % 3600) / 60) as u32)
+}
+
+/// The local day of a timestamp.
+pub fn day_of(ms: i64) -> Day {
+    parts(ms).0
+}
+
+/// "09:05".
+pub fn clock(ms: i64) -> String {
+    let (_, h, m) = parts(ms);
+    format!("{h:02}:{m:02}")
+}
+
+/// "Сегодня", "Вчера" or "23 ноября" relative to `now_ms`.
+pub fn day_label(lang: Lang, ms: i64, now_ms: i64) -> String {
+    let day = day_of(ms);
+    if day == day_of(now_ms) {
+        return i18n::t(lang, Key::Today).to_owned();
+    }
+    if day == day_of(now_ms - 86_400_000) {
+        return i18n::t(lang, Key::Yesterday).to_owned();
+    }
+    match lang {
+        Lang::Ru => format!("{} {}", day.day, i18n::month(lang, day.month)),
+        Lang::En => format!("{} {}", i18n::month(lang, day.month), day.day),
+    }
+}
+
+/// Now, in milliseconds.
+pub fn now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_labels_say_today_yesterday_or_the_date() {
+        let now = 1_763_900_000_000; // 2025-11-23 12:13 UTC
+        assert_eq!(day_label(Lang::Ru, now - 60_000, now), "Сегодня");
+        assert_eq!(day_label(Lang::Ru, now - 86_400_000, now), "Вчера");
+        assert_eq!(day_label(Lang::Ru, now - 3 * 86_400_000, now), "20 ноября");
+        assert_eq!(day_label(Lang::En, now - 3 * 86_400_000, now), "November 20");
+    }
+}
