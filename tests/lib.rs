@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The W3C key for an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -30,7 +30,10 @@ pub type Result<T> = std::result::Result<T, DriverError>;
 
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| DriverError(e.to_string()))?;
-    Ok(listener.local_addr().map_err(|e| DriverError(e.to_string()))?.port())
+    Ok(listener
+        .local_addr()
+        .map_err(|e| DriverError(e.to_string()))?
+        .port())
 }
 
 /// A running `tauri-driver`; killed on drop.
@@ -50,15 +53,22 @@ impl TauriDriver {
         let port = free_port()?;
         let native = free_port()?;
         let mut cmd = Command::new("tauri-driver");
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
         for (k, v) in envs {
             cmd.env(k, v);
         }
-        let child = cmd
-            .spawn()
-            .map_err(|e| DriverError(format!("cannot start tauri-driver (scripts/install.sh installs it): {e}")))?;
+        let child = cmd.spawn().map_err(|e| {
+            DriverError(format!(
+                "cannot start tauri-driver (scripts/install.sh installs it): {e}"
+            ))
+        })?;
         Ok(Self { child, port })
     }
 
@@ -82,7 +92,11 @@ pub fn app_binary() -> PathBuf {
     }
     let exe = std::env::current_exe().unwrap_or_default();
     // target/debug/deps/desktop-<hash> -> target/debug/parta-desktop
-    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     profile_dir.join(format!("parta-desktop{}", std::env::consts::EXE_SUFFIX))
 }
 
@@ -112,8 +126,18 @@ impl Session {
         // tauri-driver needs a moment to listen; retry the connection for a while.
         let deadline = Instant::now() + Duration::from_secs(30);
         let value = loop {
-            match http.post(format!("{}/session", driver.url())).json(&caps).send().await {
-                Ok(resp) => break resp.json::<Value>().await.map_err(|e| DriverError(e.to_string()))?,
+            match http
+                .post(format!("{}/session", driver.url()))
+                .json(&caps)
+                .send()
+                .await
+            {
+                Ok(resp) => {
+                    break resp
+                        .json::<Value>()
+                        .await
+                        .map_err(|e| DriverError(e.to_string()))?;
+                }
                 Err(e) if Instant::now() < deadline && e.is_connect() => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -123,10 +147,18 @@ impl Session {
         let id = value["value"]["sessionId"]
             .as_str()
             .ok_or_else(|| DriverError(format!("no session: {value}")))?;
-        Ok(Self { http, base: format!("{}/session/{id}", driver.url()) })
+        Ok(Self {
+            http,
+            base: format!("{}/session/{id}", driver.url()),
+        })
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value> {
         let mut request = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(body) = body {
             request = request.json(&body);
@@ -147,15 +179,19 @@ impl Session {
     /// All elements matching a CSS selector (possibly none).
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
         let value = self
-            .call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css})))
+            .call(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": css})),
+            )
             .await?;
-        if std::env::var_os("PARTA_E2E_DEBUG").is_some() {
-            eprintln!("find {css}: {value}");
-        }
         Ok(value
             .as_array()
             .map(|items| {
-                items.iter().filter_map(|v| v[ELEMENT].as_str().map(|s| Element(s.to_owned()))).collect()
+                items
+                    .iter()
+                    .filter_map(|v| v[ELEMENT].as_str().map(|s| Element(s.to_owned())))
+                    .collect()
             })
             .unwrap_or_default())
     }
@@ -170,14 +206,8 @@ impl Session {
         let deadline = Instant::now() + timeout;
         loop {
             for element in self.find_all(css).await? {
-                let text = self.text(&element).await;
-                if std::env::var_os("PARTA_E2E_DEBUG").is_some() {
-                    eprintln!("{css}: {text:?}");
-                }
-                if let Ok(text) = text {
-                    if pred(&text) {
-                        return Ok(element);
-                    }
+                if self.text(&element).await.is_ok_and(|text| pred(&text)) {
+                    return Ok(element);
                 }
             }
             if Instant::now() > deadline {
@@ -198,7 +228,9 @@ impl Session {
         let deadline = Instant::now() + timeout;
         while !self.find_all(css).await?.is_empty() {
             if Instant::now() > deadline {
-                return Err(DriverError(format!("'{css}' still shown after {timeout:?}")));
+                return Err(DriverError(format!(
+                    "'{css}' still shown after {timeout:?}"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -216,14 +248,23 @@ impl Session {
     /// An attribute of an element.
     pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
         let value = self
-            .call(reqwest::Method::GET, &format!("/element/{}/attribute/{name}", element.0), None)
+            .call(
+                reqwest::Method::GET,
+                &format!("/element/{}/attribute/{name}", element.0),
+                None,
+            )
             .await?;
         Ok(value.as_str().map(str::to_owned))
     }
 
     /// Clicks an element.
     pub async fn click(&self, element: &Element) -> Result<()> {
-        self.call(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(json!({}))).await?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )
+        .await?;
         Ok(())
     }
 
@@ -240,14 +281,20 @@ impl Session {
 
     /// Runs a script in the page and returns its result.
     pub async fn execute(&self, script: &str) -> Result<Value> {
-        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": []})))
-            .await
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
     }
 
     /// Saves a PNG screenshot of the window.
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
         let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
-        let b64 = value.as_str().ok_or_else(|| DriverError("no screenshot".into()))?;
+        let b64 = value
+            .as_str()
+            .ok_or_else(|| DriverError("no screenshot".into()))?;
         let bytes = decode_base64(b64)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| DriverError(e.to_string()))?;
@@ -257,7 +304,11 @@ impl Session {
 
     /// Ends the session (closes the app).
     pub async fn close(self) -> Result<()> {
-        self.http.delete(&self.base).send().await.map_err(|e| DriverError(e.to_string()))?;
+        self.http
+            .delete(&self.base)
+            .send()
+            .await
+            .map_err(|e| DriverError(e.to_string()))?;
         Ok(())
     }
 }
@@ -273,7 +324,10 @@ fn decode_base64(input: &str) -> Result<Vec<u8>> {
             _ => None,
         }
     }
-    let clean: Vec<u8> = input.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let clean: Vec<u8> = input
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
     let mut out = Vec::with_capacity(clean.len() * 3 / 4);
     for chunk in clean.chunks(4) {
         let mut acc = 0u32;

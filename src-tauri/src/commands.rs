@@ -1,6 +1,8 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
-use parta_model::view::{BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError};
+use parta_model::view::{
+    BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError,
+};
 use tauri::State;
 
 use crate::shell::Shell;
@@ -24,17 +26,27 @@ pub async fn list_chats(shell: State<'_, Shell>) -> Reply<Vec<ChatSummary>> {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn open_chat(shell: State<'_, Shell>, chat_id: i64) -> Reply<ChatView> {
-    shell.with_session(|s| async move { s.open_chat(chat_id).await }).await
+    shell
+        .with_session(|s| async move { s.open_chat(chat_id).await })
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn send_message(shell: State<'_, Shell>, chat_id: i64, text: String) -> Reply<MessageView> {
-    shell.with_session(|s| async move { s.send_text(chat_id, &text).await }).await
+pub async fn send_message(
+    shell: State<'_, Shell>,
+    chat_id: i64,
+    text: String,
+) -> Reply<MessageView> {
+    shell
+        .with_session(|s| async move { s.send_text(chat_id, &text).await })
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn connection_state(shell: State<'_, Shell>) -> Reply<ConnectionState> {
-    shell.with_session(|s| async move { Ok(*s.connection().borrow()) }).await
+    shell
+        .with_session(|s| async move { Ok(*s.connection().borrow()) })
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -22,7 +22,11 @@ impl DemoServer {
             demo: true,
         })
         .await?;
-        Ok(Self { db_path, addr: running.addr(), running: Some(running) })
+        Ok(Self {
+            db_path,
+            addr: running.addr(),
+            running: Some(running),
+        })
     }
 
     /// The base URL (stable across [`DemoServer::set_offline`] toggles).
@@ -59,5 +63,38 @@ impl DemoServer {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn going_offline_stops_the_server_and_coming_back_reuses_the_address() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut demo = DemoServer::start(dir.path().join("demo.sqlite"))
+            .await
+            .expect("starts");
+        let url = demo.url();
+        let addr = demo.addr;
+        assert!(std::net::TcpStream::connect(addr).is_ok());
+
+        demo.set_offline(true).await.expect("stops");
+        assert!(demo.is_offline());
+        assert!(
+            std::net::TcpStream::connect(addr).is_err(),
+            "nothing listens any more"
+        );
+
+        demo.set_offline(false).await.expect("restarts");
+        assert!(!demo.is_offline());
+        assert_eq!(
+            demo.url(),
+            url,
+            "the same address, so signed-in sessions reconnect"
+        );
+        assert!(std::net::TcpStream::connect(addr).is_ok());
+        demo.set_offline(true).await.expect("stops again");
     }
 }

@@ -18,7 +18,10 @@ pub const EVENT: &str = "parta://event";
 const KEYCHAIN_SERVICE: &str = "parta";
 
 fn internal(message: impl std::fmt::Display) -> UiError {
-    UiError { code: UiErrorCode::Internal, message: message.to_string() }
+    UiError {
+        code: UiErrorCode::Internal,
+        message: message.to_string(),
+    }
 }
 
 struct Active {
@@ -38,7 +41,10 @@ pub struct Shell {
 
 impl Shell {
     /// Opens the cache in the app's data directory (or `PARTA_DATA_DIR`).
-    pub async fn open(app: AppHandle, demo_requested: bool) -> Result<Self, Box<dyn std::error::Error>> {
+    pub async fn open(
+        app: AppHandle,
+        demo_requested: bool,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let data_dir = match std::env::var_os("PARTA_DATA_DIR") {
             Some(dir) => PathBuf::from(dir),
             None => app.path().app_data_dir()?,
@@ -66,14 +72,20 @@ impl Shell {
     /// Resumes the first saved profile, if any.
     pub async fn boot(&self) -> Result<BootInfo, UiError> {
         if let Some(active) = self.active.lock().await.as_ref() {
-            return Ok(BootInfo { profile: Some(Self::view(&active.profile)), demo_requested: false });
+            return Ok(BootInfo {
+                profile: Some(Self::view(&active.profile)),
+                demo_requested: false,
+            });
         }
         let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
         let profile = match profiles.into_iter().next() {
             Some(profile) => Some(self.activate(profile).await?),
             None => None,
         };
-        Ok(BootInfo { profile, demo_requested: self.demo_requested })
+        Ok(BootInfo {
+            profile,
+            demo_requested: self.demo_requested,
+        })
     }
 
     /// Opens the demo school: starts its server, signs in as the class teacher once (the
@@ -86,7 +98,10 @@ impl Shell {
         let url = self.ensure_demo_server().await?;
         let token = {
             let demo = self.demo.lock().await;
-            let server = demo.as_ref().and_then(DemoServer::running).ok_or_else(|| internal("demo server is not running"))?;
+            let server = demo
+                .as_ref()
+                .and_then(DemoServer::running)
+                .ok_or_else(|| internal("demo server is not running"))?;
             parta_server::demo::issue_token(
                 server.pool(),
                 server.clock(),
@@ -109,7 +124,9 @@ impl Shell {
         if let Some(server) = demo.as_ref() {
             return Ok(server.url());
         }
-        let server = DemoServer::start(self.data_dir.join("demo-school.sqlite")).await.map_err(internal)?;
+        let server = DemoServer::start(self.data_dir.join("demo-school.sqlite"))
+            .await
+            .map_err(internal)?;
         let url = server.url();
         *demo = Some(server);
         Ok(url)
@@ -119,7 +136,11 @@ impl Shell {
         if profile.kind == ProfileKind::Demo {
             // The demo server gets a new port each launch.
             let url = self.ensure_demo_server().await?;
-            profile = self.client.set_server_url(&profile.id, &url).await.map_err(|e| e.to_ui())?;
+            profile = self
+                .client
+                .set_server_url(&profile.id, &url)
+                .await
+                .map_err(|e| e.to_ui())?;
         }
         let session = self
             .client
@@ -143,7 +164,11 @@ impl Shell {
             }
         });
         let view = Self::view(&profile);
-        let previous = self.active.lock().await.replace(Active { profile, session });
+        let previous = self
+            .active
+            .lock()
+            .await
+            .replace(Active { profile, session });
         if let Some(previous) = previous {
             previous.session.stop().await;
         }
@@ -166,7 +191,9 @@ impl Shell {
     /// Demo only: stops or restarts the embedded server; returns whether it is now offline.
     pub async fn set_demo_offline(&self, offline: bool) -> Result<bool, UiError> {
         let mut demo = self.demo.lock().await;
-        let server = demo.as_mut().ok_or_else(|| internal("the demo school is not open"))?;
+        let server = demo
+            .as_mut()
+            .ok_or_else(|| internal("the demo school is not open"))?;
         server.set_offline(offline).await.map_err(internal)?;
         Ok(server.is_offline())
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use parta_e2e::{app_binary, Session, TauriDriver};
+use parta_e2e::{Session, TauriDriver, app_binary};
 
 /// Bounds a failing wait; a passing test moves on as soon as the element shows.
 const SOON: Duration = Duration::from_secs(30);
@@ -21,30 +21,61 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
     let app = Session::new(&driver, &app_binary(), &[]).await.unwrap();
 
     // First launch: no profile, so the welcome screen offers the demo school.
-    let demo = app.wait_for("[data-testid=demo-button]", SOON, |t| t == "Демо-школа").await.unwrap();
+    let demo = app
+        .wait_for("[data-testid=demo-button]", SOON, |t| t == "Демо-школа")
+        .await
+        .unwrap();
     app.click(&demo).await.unwrap();
 
     // The demo signs in as the class teacher of 5А and lists her chats.
     let class_chat = app
-        .wait_for("[data-testid=chat-item][data-title='5А — родители']", SOON, |_| true)
+        .wait_for(
+            "[data-testid=chat-item][data-title='5А — родители']",
+            SOON,
+            |_| true,
+        )
         .await
         .unwrap();
-    app.wait_for("[data-testid=chat-item][data-title='Учителя']", SOON, |_| true).await.unwrap();
+    app.wait_for(
+        "[data-testid=chat-item][data-title='Учителя']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
     app.click(&class_chat).await.unwrap();
-    app.wait_for("[data-testid=chat-title]", SOON, |t| t == "5А — родители").await.unwrap();
-    app.wait_for("[data-testid=pinned]", SOON, |t| t.contains("Родительское собрание"))
+    app.wait_for("[data-testid=chat-title]", SOON, |t| t == "5А — родители")
         .await
         .unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains("№ 245")).await.unwrap();
+    app.wait_for("[data-testid=pinned]", SOON, |t| {
+        t.contains("Родительское собрание")
+    })
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=message]", SOON, |t| t.contains("№ 245"))
+        .await
+        .unwrap();
 
     // Send a message; it appears in the timeline.
     let text = "Напоминаю: завтра контрольная по математике, возьмите линейки.";
-    let input = app.wait_for("[data-testid=composer-input]", SOON, |_| true).await.unwrap();
+    let input = app
+        .wait_for("[data-testid=composer-input]", SOON, |_| true)
+        .await
+        .unwrap();
     app.type_text(&input, text).await.unwrap();
-    let send = app.wait_for("[data-testid=send-button]", SOON, |_| true).await.unwrap();
+    let send = app
+        .wait_for("[data-testid=send-button]", SOON, |_| true)
+        .await
+        .unwrap();
     app.click(&send).await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains(text)).await.unwrap();
-    app.wait_for("[data-testid=connection-online]", SOON, |t| t.contains("В сети")).await.unwrap();
+    app.wait_for("[data-testid=message]", SOON, |t| t.contains(text))
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=connection-online]", SOON, |t| {
+        t.contains("В сети")
+    })
+    .await
+    .unwrap();
     let own = app.find_all("[data-testid=message]").await.unwrap();
     let mut count = 0;
     for element in &own {
@@ -52,37 +83,83 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
             count += 1;
         }
     }
-    assert_eq!(count, 1, "the sent message shows once, although it also came back as an update");
-    app.screenshot(&screenshot_dir().join("demo-ru.png")).await.unwrap();
+    assert_eq!(
+        count, 1,
+        "the sent message shows once, although it also came back as an update"
+    );
+    app.screenshot(&screenshot_dir().join("demo-ru.png"))
+        .await
+        .unwrap();
 
     // Stop the embedded server: the indicator says so and everything cached stays readable.
-    let toggle = app.wait_for("[data-testid=demo-offline-toggle]", SOON, |_| true).await.unwrap();
+    let toggle = app
+        .wait_for("[data-testid=demo-offline-toggle]", SOON, |_| true)
+        .await
+        .unwrap();
     app.click(&toggle).await.unwrap();
-    app.wait_for("[data-testid=connection-offline]", SOON, |t| t == "Нет связи").await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains(text)).await.unwrap();
+    app.wait_for("[data-testid=connection-offline]", SOON, |t| {
+        t == "Нет связи"
+    })
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=message]", SOON, |t| t.contains(text))
+        .await
+        .unwrap();
     let teachers = app
-        .wait_for("[data-testid=chat-item][data-title='Учителя']", SOON, |_| true)
+        .wait_for(
+            "[data-testid=chat-item][data-title='Учителя']",
+            SOON,
+            |_| true,
+        )
         .await
         .unwrap();
     app.click(&teachers).await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains("Педсовет переносится")).await.unwrap();
+    app.wait_for("[data-testid=message]", SOON, |t| {
+        t.contains("Педсовет переносится")
+    })
+    .await
+    .unwrap();
 
     // Sending now fails with a sentence, and the text stays in the box.
     let offline_text = "Это сообщение написано без связи";
-    let input = app.wait_for("[data-testid=composer-input]", SOON, |_| true).await.unwrap();
-    app.type_text(&input, offline_text).await.unwrap();
-    let send = app.wait_for("[data-testid=send-button]", SOON, |_| true).await.unwrap();
-    app.click(&send).await.unwrap();
-    app.wait_for("[data-testid=error-banner]", SOON, |t| t.contains("Нет связи с сервером школы"))
+    let input = app
+        .wait_for("[data-testid=composer-input]", SOON, |_| true)
         .await
         .unwrap();
-    let kept = app.execute("return document.querySelector('[data-testid=composer-input]').value").await.unwrap();
-    assert_eq!(kept.as_str(), Some(offline_text), "nothing the user typed is lost");
-    app.screenshot(&screenshot_dir().join("demo-offline-ru.png")).await.unwrap();
+    app.type_text(&input, offline_text).await.unwrap();
+    let send = app
+        .wait_for("[data-testid=send-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click(&send).await.unwrap();
+    app.wait_for("[data-testid=error-banner]", SOON, |t| {
+        t.contains("Нет связи с сервером школы")
+    })
+    .await
+    .unwrap();
+    let kept = app
+        .execute("return document.querySelector('[data-testid=composer-input]').value")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_str(),
+        Some(offline_text),
+        "nothing the user typed is lost"
+    );
+    app.screenshot(&screenshot_dir().join("demo-offline-ru.png"))
+        .await
+        .unwrap();
 
     // The server returns; the app reconnects by itself.
-    let toggle = app.wait_for("[data-testid=demo-offline-toggle]", SOON, |_| true).await.unwrap();
+    let toggle = app
+        .wait_for("[data-testid=demo-offline-toggle]", SOON, |_| true)
+        .await
+        .unwrap();
     app.click(&toggle).await.unwrap();
-    app.wait_for("[data-testid=connection-online]", SOON, |t| t.contains("В сети")).await.unwrap();
+    app.wait_for("[data-testid=connection-online]", SOON, |t| {
+        t.contains("В сети")
+    })
+    .await
+    .unwrap();
     app.close().await.unwrap();
 }

@@ -2,4 +2,7 @@
 //! Needs DISPLAY, a D-Bus session with an unlocked keychain, and the built app:
 //! scripts/test.sh provides all three.
 
+// A failing helper in a test should panic with its error: that is the test failing.
+#![allow(clippy::unwrap_used)]
+
 mod demo;

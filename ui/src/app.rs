@@ -100,7 +100,9 @@ pub fn app() -> Html {
     }
 
     let body = match &state.phase {
-        Phase::Booting => html! { <div class="splash" aria-busy="true">{ i18n::t(state.lang, Key::AppName) }</div> },
+        Phase::Booting => {
+            html! { <div class="splash" aria-busy="true">{ i18n::t(state.lang, Key::AppName) }</div> }
+        }
         Phase::Welcome | Phase::Starting => html! { <Welcome /> },
         Phase::Ready(profile) => html! { <MainView profile={profile.clone()} /> },
     };

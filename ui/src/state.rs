@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError};
+use parta_model::view::{
+    AppEvent, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError,
+};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -54,7 +56,7 @@ pub enum Action {
     SetLang(Lang),
     SetPhase(Phase),
     SetChats(Vec<ChatSummary>),
-    Opened(ChatView),
+    Opened(Box<ChatView>),
     Sent(MessageView),
     Event(AppEvent),
     SetConnection(ConnectionState),
@@ -67,24 +69,39 @@ pub enum Action {
 pub type AppContext = UseReducerHandle<AppState>;
 
 fn add_message(state: &mut AppState, message: &MessageView) {
-    if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == message.chat_id) {
+    if let Some(open) = state
+        .open
+        .as_mut()
+        .filter(|o| o.chat.chat_id == message.chat_id)
+    {
         // The same message may come twice: once as the send result, once through updates.
         match open.messages.iter_mut().find(|m| m.mid == message.mid) {
             Some(existing) => *existing = message.clone(),
             None => {
-                let at = open.messages.partition_point(|m| (m.timestamp, m.seq) <= (message.timestamp, message.seq));
+                let at = open
+                    .messages
+                    .partition_point(|m| (m.timestamp, m.seq) <= (message.timestamp, message.seq));
                 open.messages.insert(at, message.clone());
             }
         }
     }
-    if let Some(chat) = state.chats.iter_mut().find(|c| c.chat_id == message.chat_id) {
-        let newer = chat.last_message.as_ref().is_none_or(|m| (m.timestamp, m.seq) <= (message.timestamp, message.seq));
+    if let Some(chat) = state
+        .chats
+        .iter_mut()
+        .find(|c| c.chat_id == message.chat_id)
+    {
+        let newer = chat
+            .last_message
+            .as_ref()
+            .is_none_or(|m| (m.timestamp, m.seq) <= (message.timestamp, message.seq));
         if newer {
             chat.last_message = Some(message.clone());
             chat.last_event_time = chat.last_event_time.max(message.timestamp);
         }
     }
-    state.chats.sort_by(|a, b| b.last_event_time.cmp(&a.last_event_time));
+    state
+        .chats
+        .sort_by_key(|c| std::cmp::Reverse(c.last_event_time));
 }
 
 impl Reducible for AppState {
@@ -96,16 +113,19 @@ impl Reducible for AppState {
             Action::SetLang(lang) => state.lang = lang,
             Action::SetPhase(phase) => state.phase = phase,
             Action::SetChats(chats) => state.chats = chats,
-            Action::Opened(view) => state.open = Some(view),
+            Action::Opened(view) => state.open = Some(*view),
             Action::Sent(message) => add_message(&mut state, &message),
             Action::Event(AppEvent::MessageAdded { message })
-            | Action::Event(AppEvent::MessageUpdated { message }) => add_message(&mut state, &message),
+            | Action::Event(AppEvent::MessageUpdated { message }) => {
+                add_message(&mut state, &message)
+            }
             Action::Event(AppEvent::MessageRemoved { chat_id, mid }) => {
                 if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
                     open.messages.retain(|m| m.mid != mid);
                 }
             }
-            Action::Event(AppEvent::Connection { state: connection }) | Action::SetConnection(connection) => {
+            Action::Event(AppEvent::Connection { state: connection })
+            | Action::SetConnection(connection) => {
                 state.connection = connection;
             }
             // The chat list is re-read by the listener; nothing to change here.
@@ -136,19 +156,38 @@ mod tests {
     }
 
     fn chat(chat_id: i64, last: i64) -> ChatSummary {
-        ChatSummary { chat_id, title: format!("{chat_id}"), participants_count: 2, last_event_time: last, last_message: None }
+        ChatSummary {
+            chat_id,
+            title: format!("{chat_id}"),
+            participants_count: 2,
+            last_event_time: last,
+            last_message: None,
+        }
     }
 
     #[test]
     fn a_message_arriving_twice_is_shown_once_and_the_chat_moves_to_the_top() {
         let mut state = AppState::new(Lang::Ru);
         state.chats = vec![chat(1, 100), chat(2, 50)];
-        state.open = Some(ChatView { chat: chat(2, 50), description: None, pinned: None, messages: vec![message("a", 2, 10)] });
+        state.open = Some(ChatView {
+            chat: chat(2, 50),
+            description: None,
+            pinned: None,
+            messages: vec![message("a", 2, 10)],
+        });
         let state = Rc::new(state);
         let state = state.reduce(Action::Sent(message("b", 2, 200)));
-        let state = state.reduce(Action::Event(AppEvent::MessageAdded { message: message("b", 2, 200) }));
+        let state = state.reduce(Action::Event(AppEvent::MessageAdded {
+            message: message("b", 2, 200),
+        }));
         let open = state.open.as_ref().unwrap();
-        assert_eq!(open.messages.iter().map(|m| m.mid.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(
+            open.messages
+                .iter()
+                .map(|m| m.mid.as_str())
+                .collect::<Vec<_>>(),
+            vec!["a", "b"]
+        );
         assert_eq!(state.chats[0].chat_id, 2);
         assert_eq!(state.chats[0].last_message.as_ref().unwrap().mid, "b");
     }
@@ -156,8 +195,15 @@ mod tests {
     #[test]
     fn messages_of_another_chat_do_not_enter_the_open_timeline() {
         let mut state = AppState::new(Lang::Ru);
-        state.open = Some(ChatView { chat: chat(2, 50), description: None, pinned: None, messages: vec![] });
-        let state = Rc::new(state).reduce(Action::Event(AppEvent::MessageAdded { message: message("x", 3, 1) }));
+        state.open = Some(ChatView {
+            chat: chat(2, 50),
+            description: None,
+            pinned: None,
+            messages: vec![],
+        });
+        let state = Rc::new(state).reduce(Action::Event(AppEvent::MessageAdded {
+            message: message("x", 3, 1),
+        }));
         assert!(state.open.as_ref().unwrap().messages.is_empty());
     }
 }

@@ -13,7 +13,11 @@ pub struct Day {
 #[cfg(target_arch = "wasm32")]
 fn parts(ms: i64) -> (Day, u32, u32) {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let day = Day { year: date.get_full_year(), month: date.get_month(), day: date.get_date() };
+    let day = Day {
+        year: date.get_full_year(),
+        month: date.get_month(),
+        day: date.get_date(),
+    };
     (day, date.get_hours(), date.get_minutes())
 }
 
@@ -33,7 +37,11 @@ fn parts(ms: i64) -> (Day, u32, u32) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    let day = Day { year: y as u32, month: (m - 1) as u32, day: d as u32 };
+    let day = Day {
+        year: y as u32,
+        month: (m - 1) as u32,
+        day: d as u32,
+    };
     (day, (rem / 3600) as u32, ((rem % 3600) / 60) as u32)
 }
 
@@ -88,6 +96,9 @@ mod tests {
         assert_eq!(day_label(Lang::Ru, now - 60_000, now), "Сегодня");
         assert_eq!(day_label(Lang::Ru, now - 86_400_000, now), "Вчера");
         assert_eq!(day_label(Lang::Ru, now - 3 * 86_400_000, now), "20 ноября");
-        assert_eq!(day_label(Lang::En, now - 3 * 86_400_000, now), "November 20");
+        assert_eq!(
+            day_label(Lang::En, now - 3 * 86_400_000, now),
+            "November 20"
+        );
     }
 }

@@ -27,7 +27,9 @@ pub struct ApiClient {
 
 impl std::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiClient").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("ApiClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
     }
 }
 
@@ -47,7 +49,9 @@ impl ApiClient {
     pub fn new(base_url: &str, token: Sensitive<String>) -> Result<Self> {
         let base = base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(Error::InvalidInput(format!("'{base_url}' is not an http(s) address")));
+            return Err(Error::InvalidInput(format!(
+                "'{base_url}' is not an http(s) address"
+            )));
         }
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
@@ -81,9 +85,11 @@ impl ApiClient {
             return Err(Error::Unauthorized);
         }
         match serde_json::from_slice::<ApiError>(&bytes) {
-            Ok(ApiError { code, message }) => {
-                Err(Error::Server { status: status.as_u16(), code, message })
-            }
+            Ok(ApiError { code, message }) => Err(Error::Server {
+                status: status.as_u16(),
+                code,
+                message,
+            }),
             Err(_) => Err(Error::Server {
                 status: status.as_u16(),
                 code: "http".into(),
@@ -94,12 +100,15 @@ impl ApiClient {
 
     /// `GET /me`.
     pub async fn me(&self) -> Result<BotInfo> {
-        self.send(self.request(Method::GET, "/me", REQUEST_TIMEOUT)).await
+        self.send(self.request(Method::GET, "/me", REQUEST_TIMEOUT))
+            .await
     }
 
     /// `GET /chats`: one page.
     pub async fn chats_page(&self, marker: Option<i64>) -> Result<ChatList> {
-        let mut request = self.request(Method::GET, "/chats", REQUEST_TIMEOUT).query(&[("count", 100)]);
+        let mut request = self
+            .request(Method::GET, "/chats", REQUEST_TIMEOUT)
+            .query(&[("count", 100)]);
         if let Some(marker) = marker {
             request = request.query(&[("marker", marker)]);
         }
@@ -122,11 +131,17 @@ impl ApiClient {
 
     /// `GET /chats/{id}` (includes the pinned message).
     pub async fn chat(&self, chat_id: i64) -> Result<Chat> {
-        self.send(self.request(Method::GET, &format!("/chats/{chat_id}"), REQUEST_TIMEOUT)).await
+        self.send(self.request(Method::GET, &format!("/chats/{chat_id}"), REQUEST_TIMEOUT))
+            .await
     }
 
     /// `GET /messages`: up to `count` messages of a chat, newest first, not newer than `from`.
-    pub async fn messages(&self, chat_id: i64, count: u8, from: Option<i64>) -> Result<MessageList> {
+    pub async fn messages(
+        &self,
+        chat_id: i64,
+        count: u8,
+        from: Option<i64>,
+    ) -> Result<MessageList> {
         let mut request = self
             .request(Method::GET, "/messages", REQUEST_TIMEOUT)
             .query(&[("chat_id", chat_id), ("count", i64::from(count))]);
@@ -152,7 +167,12 @@ impl ApiClient {
     }
 
     /// `GET /updates`: waits up to `timeout` for updates after `marker`.
-    pub async fn updates(&self, marker: Option<i64>, timeout: Duration, limit: u16) -> Result<UpdateList> {
+    pub async fn updates(
+        &self,
+        marker: Option<i64>,
+        timeout: Duration,
+        limit: u16,
+    ) -> Result<UpdateList> {
         let mut request = self
             .request(Method::GET, "/updates", REQUEST_TIMEOUT + timeout)
             .query(&[("timeout", timeout.as_secs()), ("limit", u64::from(limit))]);

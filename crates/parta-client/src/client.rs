@@ -28,7 +28,11 @@ impl ProfileKind {
     }
 
     fn parse(s: &str) -> Self {
-        if s == "demo" { ProfileKind::Demo } else { ProfileKind::School }
+        if s == "demo" {
+            ProfileKind::Demo
+        } else {
+            ProfileKind::School
+        }
     }
 }
 
@@ -64,15 +68,24 @@ pub struct Client {
 impl Client {
     /// Opens the cache in `data_dir` (created if missing).
     pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| Error::InvalidInput(format!("cannot create {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::InvalidInput(format!("cannot create {}: {e}", data_dir.display()))
+        })?;
         let store = SqliteStore::open(&data_dir.join("cache.sqlite")).await?;
-        Ok(Self { data_dir: data_dir.to_owned(), store: Arc::new(store), keychain })
+        Ok(Self {
+            data_dir: data_dir.to_owned(),
+            store: Arc::new(store),
+            keychain,
+        })
     }
 
     /// Uses a given store (tests use [`crate::store::MemoryStore`]).
     pub fn with_store(data_dir: &Path, store: Arc<dyn Store>, keychain: Keychain) -> Self {
-        Self { data_dir: data_dir.to_owned(), store, keychain }
+        Self {
+            data_dir: data_dir.to_owned(),
+            store,
+            keychain,
+        }
     }
 
     /// The data directory.
@@ -82,7 +95,13 @@ impl Client {
 
     /// Signed-in profiles, oldest first.
     pub async fn profiles(&self) -> Result<Vec<Profile>> {
-        Ok(self.store.profiles().await?.into_iter().map(Profile::from).collect())
+        Ok(self
+            .store
+            .profiles()
+            .await?
+            .into_iter()
+            .map(Profile::from)
+            .collect())
     }
 
     /// Signs in with a token: checks it with `GET /me`, stores it in the keychain, then
@@ -139,9 +158,19 @@ impl Client {
 
     /// Starts a session for `profile` with the token from the keychain.
     pub async fn start_session(&self, profile: &Profile, config: SessionConfig) -> Result<Session> {
-        let token = self.keychain.load(&profile.id).await?.ok_or(Error::NoProfile)?;
+        let token = self
+            .keychain
+            .load(&profile.id)
+            .await?
+            .ok_or(Error::NoProfile)?;
         let api = ApiClient::new(&profile.server_url, token)?;
-        Ok(Session::start(profile.id.clone(), profile.user_id, api, self.store.clone(), config))
+        Ok(Session::start(
+            profile.id.clone(),
+            profile.user_id,
+            api,
+            self.store.clone(),
+            config,
+        ))
     }
 
     /// Signs out: removes the keychain entry and the profile; with `wipe_cache`, also its

@@ -16,7 +16,11 @@ pub enum Error {
     Unauthorized,
     /// The server refused the request with a MAX `{code, message}` body.
     #[error("server error {status} {code}: {message}")]
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// The server answered something that is not the MAX protocol.
     #[error("unexpected answer from the server: {0}")]
     Protocol(String),
@@ -60,6 +64,9 @@ impl Error {
     /// The error for the UI. The UI replaces the message with its own translated sentence
     /// for known codes; this English text is the fallback and what the logs show.
     pub fn to_ui(&self) -> UiError {
-        UiError { code: self.ui_code(), message: self.to_string() }
+        UiError {
+            code: self.ui_code(),
+            message: self.to_string(),
+        }
     }
 }

@@ -73,7 +73,9 @@ pub struct Keychain {
 impl Keychain {
     /// Entries under `service`, e.g. "parta" (tests use their own service names).
     pub fn new(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self {
+            service: service.into(),
+        }
     }
 
     /// The service name.
@@ -86,7 +88,11 @@ impl Keychain {
     }
 
     /// Stores `secret` under `account`, replacing what was there.
-    pub async fn store(&self, account: &str, secret: &Sensitive<String>) -> Result<(), SecretsError> {
+    pub async fn store(
+        &self,
+        account: &str,
+        secret: &Sensitive<String>,
+    ) -> Result<(), SecretsError> {
         let entry = self.entry(account)?;
         let value = secret.expose().clone();
         // keyring's backends block (D-Bus round trips): keep them off the async workers.
@@ -115,7 +121,9 @@ impl Keychain {
     }
 }
 
-async fn blocking(f: impl FnOnce() -> keyring::Result<()> + Send + 'static) -> Result<(), SecretsError> {
+async fn blocking(
+    f: impl FnOnce() -> keyring::Result<()> + Send + 'static,
+) -> Result<(), SecretsError> {
     match tokio::task::spawn_blocking(f).await {
         Ok(result) => Ok(result?),
         Err(join) => Err(SecretsError::Failed(join.to_string())),

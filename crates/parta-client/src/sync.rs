@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use parta_model::max::{self, NewMessageBody, Update, MAX_TEXT_CHARS};
+use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
 use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, MessageView};
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
@@ -126,7 +126,10 @@ impl Session {
             .await?
             .ok_or_else(|| Error::InvalidInput(format!("chat {chat_id} is not in the cache")))?;
         let pinned = match &chat.pinned_mid {
-            Some(mid) => store.message(profile, mid).await?.map(|m| self.inner.view(m)),
+            Some(mid) => store
+                .message(profile, mid)
+                .await?
+                .map(|m| self.inner.view(m)),
             None => None,
         };
         let messages = store.latest_messages(profile, chat_id, CHAT_PAGE).await?;
@@ -153,14 +156,22 @@ impl Session {
                 "the message has {chars} characters; the limit is {MAX_TEXT_CHARS}"
             )));
         }
-        let body = NewMessageBody { text: Some(text.to_owned()), ..Default::default() };
+        let body = NewMessageBody {
+            text: Some(text.to_owned()),
+            ..Default::default()
+        };
         let key = uuid::Uuid::new_v4().to_string();
         let sent = self.inner.api.send_message(chat_id, &body, &key).await?;
         let message = CachedMessage::from_max(&sent.message)
             .ok_or_else(|| Error::Protocol("the sent message names no chat".into()))?;
-        self.inner.store.upsert_messages(&self.inner.profile_id, std::slice::from_ref(&message)).await?;
+        self.inner
+            .store
+            .upsert_messages(&self.inner.profile_id, std::slice::from_ref(&message))
+            .await?;
         let view = self.inner.view(message);
-        let _ = self.inner.events.send(AppEvent::MessageAdded { message: view.clone() });
+        let _ = self.inner.events.send(AppEvent::MessageAdded {
+            message: view.clone(),
+        });
         Ok(view)
     }
 
@@ -189,7 +200,11 @@ impl Inner {
     }
 
     async fn summary(&self, chat: CachedChat) -> Result<ChatSummary> {
-        let last = self.store.latest_messages(&self.profile_id, chat.chat_id, 1).await?.pop();
+        let last = self
+            .store
+            .latest_messages(&self.profile_id, chat.chat_id, 1)
+            .await?
+            .pop();
         Ok(ChatSummary {
             chat_id: chat.chat_id,
             title: chat.title,
@@ -222,15 +237,24 @@ impl Inner {
         for chat in &chats {
             // The list omits the pinned message; a single chat includes it.
             let full = self.api.chat(chat.chat_id).await?;
-            if let Some(pinned) = full.pinned_message.as_deref().and_then(CachedMessage::from_max) {
+            if let Some(pinned) = full
+                .pinned_message
+                .as_deref()
+                .and_then(CachedMessage::from_max)
+            {
                 messages.push(pinned);
             }
             cached.push(CachedChat::from_max(&full));
-            let recent = self.api.messages(chat.chat_id, self.config.recent_messages, None).await?;
+            let recent = self
+                .api
+                .messages(chat.chat_id, self.config.recent_messages, None)
+                .await?;
             messages.extend(recent.messages.iter().filter_map(CachedMessage::from_max));
         }
         self.store.replace_chats(&self.profile_id, &cached).await?;
-        self.store.upsert_messages(&self.profile_id, &messages).await?;
+        self.store
+            .upsert_messages(&self.profile_id, &messages)
+            .await?;
         let _ = self.events.send(AppEvent::ChatsChanged);
         Ok(())
     }
@@ -251,7 +275,10 @@ impl Inner {
     }
 
     async fn apply(&self, page: max::UpdateList) -> Result<()> {
-        let mut batch = Batch { marker: page.marker, ..Default::default() };
+        let mut batch = Batch {
+            marker: page.marker,
+            ..Default::default()
+        };
         let mut events = Vec::new();
         let mut chats_changed = false;
         for update in &page.updates {
@@ -267,9 +294,16 @@ impl Inner {
                         batch.upserts.push(cached);
                     }
                 }
-                Update::MessageRemoved { message_id, chat_id, .. } => {
+                Update::MessageRemoved {
+                    message_id,
+                    chat_id,
+                    ..
+                } => {
                     batch.removals.push((*chat_id, message_id.clone()));
-                    events.push(AppEvent::MessageRemoved { chat_id: *chat_id, mid: message_id.clone() });
+                    events.push(AppEvent::MessageRemoved {
+                        chat_id: *chat_id,
+                        mid: message_id.clone(),
+                    });
                 }
                 Update::UserAdded { .. }
                 | Update::UserRemoved { .. }
@@ -290,7 +324,10 @@ impl Inner {
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.config.backoff_initial.saturating_mul(1u32 << attempt.min(16));
+        let base = self
+            .config
+            .backoff_initial
+            .saturating_mul(1u32 << attempt.min(16));
         let capped = base.min(self.config.backoff_max);
         // ±20 % jitter, so a school's worth of clients does not reconnect in lockstep.
         let factor = rand::rng().random_range(0.8..1.2);

@@ -302,7 +302,11 @@ mod tests {
                 is_bot: false,
                 last_activity_time: None,
             }),
-            recipient: Recipient { chat_id: Some(3), chat_type: ChatType::Chat, user_id: None },
+            recipient: Recipient {
+                chat_id: Some(3),
+                chat_type: ChatType::Chat,
+                user_id: None,
+            },
             timestamp: 1_700_000_000_000,
             link: None,
             body: MessageBody {
@@ -336,8 +340,14 @@ mod tests {
     fn absent_optional_fields_are_not_sent_as_null() {
         // The schema marks these nullable; omitting them keeps requests minimal and
         // byte-for-byte what the official SDK sends for a plain text message.
-        let body = NewMessageBody { text: Some("Привет".into()), ..Default::default() };
-        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"text":"Привет"}"#);
+        let body = NewMessageBody {
+            text: Some("Привет".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"text":"Привет"}"#
+        );
     }
 
     #[test]

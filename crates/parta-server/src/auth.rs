@@ -72,15 +72,20 @@ pub async fn issue_device_token(
 /// Resolves the `Authorization` header value (the raw token, as MAX expects) to a caller.
 pub async fn authenticate(pool: &SqlitePool, header: Option<&str>) -> Result<Caller> {
     let unauthorized = || Error::api(ErrorCode::VerifyToken, "Invalid access_token");
-    let token = header.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(unauthorized)?;
+    let token = header
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(unauthorized)?;
     // Accept "Bearer <token>" too: some HTTP tools add it by habit.
     let token = token.strip_prefix("Bearer ").unwrap_or(token);
-    let row = sqlx::query(
-        "SELECT id, user_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
-    )
-    .bind(hash(token))
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(unauthorized)?;
-    Ok(Caller { device_id: row.try_get("id")?, user_id: row.try_get("user_id")? })
+    let row =
+        sqlx::query("SELECT id, user_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL")
+            .bind(hash(token))
+            .fetch_optional(pool)
+            .await?
+            .ok_or_else(unauthorized)?;
+    Ok(Caller {
+        device_id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+    })
 }

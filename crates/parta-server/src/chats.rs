@@ -33,7 +33,11 @@ fn chat_from_row(row: &SqliteRow) -> Result<Chat> {
         participants_count: i32::try_from(row.try_get::<i64, _>("participants")?)
             .unwrap_or(i32::MAX),
         // The schema: "Visible only for chat admins".
-        owner_id: if is_admin { row.try_get("owner_id")? } else { None },
+        owner_id: if is_admin {
+            row.try_get("owner_id")?
+        } else {
+            None
+        },
         is_public: false,
         description: row.try_get("description")?,
         messages_count: Some(row.try_get("messages")?),
@@ -50,7 +54,9 @@ pub async fn list(
 ) -> Result<ChatList> {
     let count = count.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&count) {
-        return Err(Error::bad_request(format!("count must be between 1 and {MAX_PAGE}")));
+        return Err(Error::bad_request(format!(
+            "count must be between 1 and {MAX_PAGE}"
+        )));
     }
     let sql = format!(
         "SELECT {CHAT_COLUMNS} FROM chats c

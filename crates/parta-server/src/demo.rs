@@ -20,13 +20,48 @@ struct Person {
 }
 
 const PEOPLE: &[Person] = &[
-    Person { username: "i.kuznetsova", first: "Ирина Павловна", last: "Кузнецова", role: "platform_admin" },
-    Person { username: CLASS_TEACHER, first: "Анна Сергеевна", last: "Соколова", role: "class_teacher" },
-    Person { username: "m.volkov", first: "Михаил Петрович", last: "Волков", role: "class_teacher" },
-    Person { username: "e.morozova", first: "Елена", last: "Морозова", role: "parent" },
-    Person { username: "o.smirnov", first: "Олег", last: "Смирнов", role: "parent" },
-    Person { username: "n.orlova", first: "Наталья", last: "Орлова", role: "parent" },
-    Person { username: "s.kim", first: "Светлана", last: "Ким", role: "parent" },
+    Person {
+        username: "i.kuznetsova",
+        first: "Ирина Павловна",
+        last: "Кузнецова",
+        role: "platform_admin",
+    },
+    Person {
+        username: CLASS_TEACHER,
+        first: "Анна Сергеевна",
+        last: "Соколова",
+        role: "class_teacher",
+    },
+    Person {
+        username: "m.volkov",
+        first: "Михаил Петрович",
+        last: "Волков",
+        role: "class_teacher",
+    },
+    Person {
+        username: "e.morozova",
+        first: "Елена",
+        last: "Морозова",
+        role: "parent",
+    },
+    Person {
+        username: "o.smirnov",
+        first: "Олег",
+        last: "Смирнов",
+        role: "parent",
+    },
+    Person {
+        username: "n.orlova",
+        first: "Наталья",
+        last: "Орлова",
+        role: "parent",
+    },
+    Person {
+        username: "s.kim",
+        first: "Светлана",
+        last: "Ким",
+        role: "parent",
+    },
 ];
 
 struct DemoChat {
@@ -49,15 +84,55 @@ const CHATS: &[DemoChat] = &[
         owner: "i.kuznetsova",
         members: &["i.kuznetsova", CLASS_TEACHER, "m.volkov"],
         messages: &[
-            (3 * DAY + 120, "i.kuznetsova", "Коллеги, добрый день! Напоминаю: до пятницы нужно выставить оценки за четверть в электронный журнал.", false),
-            (3 * DAY + 95, CLASS_TEACHER, "Ирина Павловна, у 5А всё выставлено, остались две оценки по технологии.", false),
-            (3 * DAY + 80, "m.volkov", "По 7Б закончу сегодня вечером.", false),
-            (2 * DAY + 300, "i.kuznetsova", "Педсовет переносится на среду, 15:30, актовый зал.", false),
-            (2 * DAY + 290, CLASS_TEACHER, "Принято. Подготовлю короткий отчёт по адаптации пятиклассников.", false),
-            (DAY + 200, "m.volkov", "Кто-нибудь брал проектор из 214-го? Нужен на третий урок.", false),
-            (DAY + 190, CLASS_TEACHER, "Михаил Петрович, он у меня, сейчас занесу.", false),
+            (
+                3 * DAY + 120,
+                "i.kuznetsova",
+                "Коллеги, добрый день! Напоминаю: до пятницы нужно выставить оценки за четверть в электронный журнал.",
+                false,
+            ),
+            (
+                3 * DAY + 95,
+                CLASS_TEACHER,
+                "Ирина Павловна, у 5А всё выставлено, остались две оценки по технологии.",
+                false,
+            ),
+            (
+                3 * DAY + 80,
+                "m.volkov",
+                "По 7Б закончу сегодня вечером.",
+                false,
+            ),
+            (
+                2 * DAY + 300,
+                "i.kuznetsova",
+                "Педсовет переносится на среду, 15:30, актовый зал.",
+                false,
+            ),
+            (
+                2 * DAY + 290,
+                CLASS_TEACHER,
+                "Принято. Подготовлю короткий отчёт по адаптации пятиклассников.",
+                false,
+            ),
+            (
+                DAY + 200,
+                "m.volkov",
+                "Кто-нибудь брал проектор из 214-го? Нужен на третий урок.",
+                false,
+            ),
+            (
+                DAY + 190,
+                CLASS_TEACHER,
+                "Михаил Петрович, он у меня, сейчас занесу.",
+                false,
+            ),
             (DAY + 185, "m.volkov", "Спасибо!", false),
-            (240, "i.kuznetsova", "Напоминаю всем классным руководителям: родительские собрания по итогам четверти — до конца следующей недели. Даты пришлите мне, пожалуйста.", false),
+            (
+                240,
+                "i.kuznetsova",
+                "Напоминаю всем классным руководителям: родительские собрания по итогам четверти — до конца следующей недели. Даты пришлите мне, пожалуйста.",
+                false,
+            ),
         ],
     },
     DemoChat {
@@ -67,18 +142,73 @@ const CHATS: &[DemoChat] = &[
         owner: CLASS_TEACHER,
         members: &[CLASS_TEACHER, "e.morozova", "o.smirnov"],
         messages: &[
-            (4 * DAY + 60, CLASS_TEACHER, "Добрый вечер, уважаемые родители! Это чат 5А класса для организационных вопросов. Прошу соблюдать правила общения: только школьные темы, уважительный тон.", false),
-            (4 * DAY + 40, "e.morozova", "Добрый вечер! Спасибо, Анна Сергеевна.", false),
-            (3 * DAY + 600, CLASS_TEACHER, "Завтра экскурсия в краеведческий музей. Сбор в 8:45 у главного входа, с собой — сменная обувь и перекус.", false),
-            (3 * DAY + 580, "o.smirnov", "Подскажите, во сколько примерно вернутся дети?", false),
-            (3 * DAY + 570, CLASS_TEACHER, "Около 13:00, к началу пятого урока.", false),
-            (2 * DAY + 500, CLASS_TEACHER, "Уважаемые родители! Родительское собрание 5А — в четверг в 18:00, кабинет 214. Тема: итоги первой четверти и подготовка к зимним каникулам. Явка обязательна.", true),
+            (
+                4 * DAY + 60,
+                CLASS_TEACHER,
+                "Добрый вечер, уважаемые родители! Это чат 5А класса для организационных вопросов. Прошу соблюдать правила общения: только школьные темы, уважительный тон.",
+                false,
+            ),
+            (
+                4 * DAY + 40,
+                "e.morozova",
+                "Добрый вечер! Спасибо, Анна Сергеевна.",
+                false,
+            ),
+            (
+                3 * DAY + 600,
+                CLASS_TEACHER,
+                "Завтра экскурсия в краеведческий музей. Сбор в 8:45 у главного входа, с собой — сменная обувь и перекус.",
+                false,
+            ),
+            (
+                3 * DAY + 580,
+                "o.smirnov",
+                "Подскажите, во сколько примерно вернутся дети?",
+                false,
+            ),
+            (
+                3 * DAY + 570,
+                CLASS_TEACHER,
+                "Около 13:00, к началу пятого урока.",
+                false,
+            ),
+            (
+                2 * DAY + 500,
+                CLASS_TEACHER,
+                "Уважаемые родители! Родительское собрание 5А — в четверг в 18:00, кабинет 214. Тема: итоги первой четверти и подготовка к зимним каникулам. Явка обязательна.",
+                true,
+            ),
             (2 * DAY + 480, "e.morozova", "Будем обязательно.", false),
-            (2 * DAY + 470, "o.smirnov", "Я смогу прийти только к 18:30, ничего страшного?", false),
-            (2 * DAY + 460, CLASS_TEACHER, "Олег, конечно, приходите, начнём с общих вопросов.", false),
-            (DAY + 100, "e.morozova", "Анна Сергеевна, Даша вчера болела, можно узнать домашнее задание по математике?", false),
-            (DAY + 90, CLASS_TEACHER, "Елена, задание: № 245, 247 и 250 на странице 61. Выздоравливайте!", false),
-            (90, CLASS_TEACHER, "Напоминаю: в пятницу фотографирование класса, форма парадная.", false),
+            (
+                2 * DAY + 470,
+                "o.smirnov",
+                "Я смогу прийти только к 18:30, ничего страшного?",
+                false,
+            ),
+            (
+                2 * DAY + 460,
+                CLASS_TEACHER,
+                "Олег, конечно, приходите, начнём с общих вопросов.",
+                false,
+            ),
+            (
+                DAY + 100,
+                "e.morozova",
+                "Анна Сергеевна, Даша вчера болела, можно узнать домашнее задание по математике?",
+                false,
+            ),
+            (
+                DAY + 90,
+                CLASS_TEACHER,
+                "Елена, задание: № 245, 247 и 250 на странице 61. Выздоравливайте!",
+                false,
+            ),
+            (
+                90,
+                CLASS_TEACHER,
+                "Напоминаю: в пятницу фотографирование класса, форма парадная.",
+                false,
+            ),
         ],
     },
     DemoChat {
@@ -88,16 +218,56 @@ const CHATS: &[DemoChat] = &[
         owner: "m.volkov",
         members: &["m.volkov", "n.orlova", "s.kim"],
         messages: &[
-            (5 * DAY, "m.volkov", "Здравствуйте, уважаемые родители 7Б! В этом чате буду публиковать объявления класса.", false),
-            (5 * DAY - 30, "n.orlova", "Здравствуйте, Михаил Петрович!", false),
-            (3 * DAY + 200, "m.volkov", "С 1 декабря уроки физкультуры проходят в новом спортзале. Форма — спортивная, обувь — со светлой подошвой.", true),
-            (3 * DAY + 150, "s.kim", "Спасибо за информацию. А раздевалки там уже работают?", false),
-            (3 * DAY + 140, "m.volkov", "Да, раздевалки открыты, шкафчики закреплены за классами.", false),
-            (2 * DAY + 60, "m.volkov", "Олимпиада по математике — в субботу в 10:00. Кто хочет участвовать, напишите мне до четверга.", false),
+            (
+                5 * DAY,
+                "m.volkov",
+                "Здравствуйте, уважаемые родители 7Б! В этом чате буду публиковать объявления класса.",
+                false,
+            ),
+            (
+                5 * DAY - 30,
+                "n.orlova",
+                "Здравствуйте, Михаил Петрович!",
+                false,
+            ),
+            (
+                3 * DAY + 200,
+                "m.volkov",
+                "С 1 декабря уроки физкультуры проходят в новом спортзале. Форма — спортивная, обувь — со светлой подошвой.",
+                true,
+            ),
+            (
+                3 * DAY + 150,
+                "s.kim",
+                "Спасибо за информацию. А раздевалки там уже работают?",
+                false,
+            ),
+            (
+                3 * DAY + 140,
+                "m.volkov",
+                "Да, раздевалки открыты, шкафчики закреплены за классами.",
+                false,
+            ),
+            (
+                2 * DAY + 60,
+                "m.volkov",
+                "Олимпиада по математике — в субботу в 10:00. Кто хочет участвовать, напишите мне до четверга.",
+                false,
+            ),
             (2 * DAY + 30, "n.orlova", "Максим хочет участвовать.", false),
             (2 * DAY + 20, "m.volkov", "Записал, спасибо.", false),
-            (300, "s.kim", "Михаил Петрович, подскажите, когда будет контрольная по алгебре?", false),
-            (280, "m.volkov", "Контрольная — во вторник, темы: линейные уравнения и их системы.", false),
+            (
+                300,
+                "s.kim",
+                "Михаил Петрович, подскажите, когда будет контрольная по алгебре?",
+                false,
+            ),
+            (
+                280,
+                "m.volkov",
+                "Контрольная — во вторник, темы: линейные уравнения и их системы.",
+                false,
+            ),
         ],
     },
 ];
@@ -180,7 +350,11 @@ pub async fn ensure(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
             // History goes into the update log too, so a device that polls from the start
             // of the log sees the same messages as one that reads GET /messages.
             if let Some(message) = messages::by_mid_on(&mut tx, &mid).await? {
-                let update = Update::MessageCreated { timestamp: at, message, user_locale: None };
+                let update = Update::MessageCreated {
+                    timestamp: at,
+                    message,
+                    user_locale: None,
+                };
                 updates::append(&mut tx, chat_id, &update, at).await?;
             }
         }
@@ -190,7 +364,9 @@ pub async fn ensure(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('demo', 'seeded')").execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('demo', 'seeded')")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -77,7 +77,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A refusal with a code and a sentence.
     pub fn api(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error::Api { code, message: message.into() }
+        Error::Api {
+            code,
+            message: message.into(),
+        }
     }
 
     /// Shorthand for a 404.
@@ -101,7 +104,10 @@ impl IntoResponse for Error {
                 (ErrorCode::Internal, "Internal server error".to_owned())
             }
         };
-        let body = ApiError { code: code.as_str().to_owned(), message };
+        let body = ApiError {
+            code: code.as_str().to_owned(),
+            message,
+        };
         (code.status(), axum::Json(body)).into_response()
     }
 }

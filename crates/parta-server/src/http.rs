@@ -50,20 +50,32 @@ async fn not_found() -> Error {
 }
 
 async fn method_not_allowed() -> Error {
-    Error::api(ErrorCode::MethodNotAllowed, "Method is not allowed on this path")
+    Error::api(
+        ErrorCode::MethodNotAllowed,
+        "Method is not allowed on this path",
+    )
 }
 
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
-    let header = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     auth::authenticate(&state.pool, header).await
 }
 
 fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
-    q.map(|Query(q)| q).map_err(|e| Error::bad_request(e.body_text()))
+    q.map(|Query(q)| q)
+        .map_err(|e| Error::bad_request(e.body_text()))
 }
 
 fn comma_list(value: Option<String>) -> Option<Vec<String>> {
-    value.map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+    value.map(|v| {
+        v.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    })
 }
 
 async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<BotInfo>> {
@@ -84,7 +96,9 @@ async fn list_chats(
 ) -> Result<Json<ChatList>> {
     let caller = caller(&state, &headers).await?;
     let q = query(q)?;
-    Ok(Json(chats::list(&state.pool, caller, q.count, q.marker).await?))
+    Ok(Json(
+        chats::list(&state.pool, caller, q.count, q.marker).await?,
+    ))
 }
 
 async fn get_chat(
@@ -139,11 +153,18 @@ async fn send_message(
     let q = query(q)?;
     let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
     if q.user_id.is_some() {
-        return Err(Error::bad_request("Direct messages to users are not supported yet"));
+        return Err(Error::bad_request(
+            "Direct messages to users are not supported yet",
+        ));
     }
-    let chat_id = q.chat_id.ok_or_else(|| Error::bad_request("chat_id is required"))?;
+    let chat_id = q
+        .chat_id
+        .ok_or_else(|| Error::bad_request("chat_id is required"))?;
     let key = match headers.get(IDEMPOTENCY_KEY) {
-        Some(v) => Some(v.to_str().map_err(|_| Error::bad_request("Idempotency-Key must be ASCII"))?),
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| Error::bad_request("Idempotency-Key must be ASCII"))?,
+        ),
         None => None,
     };
     let message = messages::send(
@@ -168,8 +189,12 @@ async fn get_message(
     let message = messages::by_mid(&state.pool, &mid)
         .await?
         .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;
-    chats::require_member(&state.pool, caller.user_id, message.recipient.chat_id.unwrap_or(0))
-        .await?;
+    chats::require_member(
+        &state.pool,
+        caller.user_id,
+        message.recipient.chat_id.unwrap_or(0),
+    )
+    .await?;
     Ok(Json(message))
 }
 
@@ -194,5 +219,14 @@ async fn get_updates(
         marker: q.marker,
         types: comma_list(q.types),
     };
-    Ok(Json(updates::poll(&state.pool, &state.hub, state.shutdown.clone(), caller, poll).await?))
+    Ok(Json(
+        updates::poll(
+            &state.pool,
+            &state.hub,
+            state.shutdown.clone(),
+            caller,
+            poll,
+        )
+        .await?,
+    ))
 }

@@ -115,5 +115,11 @@ pub async fn start_with_clock(
             .await
     });
     tracing::info!(%addr, "parta-server listening");
-    Ok(RunningServer { addr, pool, clock, shutdown, task })
+    Ok(RunningServer {
+        addr,
+        pool,
+        clock,
+        shutdown,
+        task,
+    })
 }

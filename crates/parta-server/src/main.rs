@@ -25,23 +25,32 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
             "--db" => db = Some(PathBuf::from(it.next().ok_or("--db needs a file name")?)),
             "--bind" => {
                 let value = it.next().ok_or("--bind needs an address")?;
-                bind = value.parse().map_err(|_| format!("--bind: '{value}' is not ADDR:PORT"))?;
+                bind = value
+                    .parse()
+                    .map_err(|_| format!("--bind: '{value}' is not ADDR:PORT"))?;
             }
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
     let db_path = db.unwrap_or_else(|| {
-        PathBuf::from(if demo { "parta-demo.sqlite" } else { "parta-server.sqlite" })
+        PathBuf::from(if demo {
+            "parta-demo.sqlite"
+        } else {
+            "parta-server.sqlite"
+        })
     });
-    Ok(ServerConfig { db_path, bind, demo })
+    Ok(ServerConfig {
+        db_path,
+        bind,
+        demo,
+    })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,5 +82,40 @@ async fn main() -> ExitCode {
             eprintln!("parta-server: shutdown: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn demo_defaults_to_its_own_database_file() {
+        let config = parse(&args("--demo")).unwrap();
+        assert!(config.demo);
+        assert_eq!(config.db_path, PathBuf::from("parta-demo.sqlite"));
+    }
+
+    #[test]
+    fn bad_arguments_are_explained() {
+        assert!(
+            parse(&args("--bind nowhere"))
+                .unwrap_err()
+                .contains("not ADDR:PORT")
+        );
+        assert!(
+            parse(&args("--frobnicate"))
+                .unwrap_err()
+                .contains("unknown argument")
+        );
+        assert!(
+            parse(&args("--db"))
+                .unwrap_err()
+                .contains("needs a file name")
+        );
     }
 }

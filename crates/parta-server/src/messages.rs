@@ -1,8 +1,8 @@
 //! Messages: reading a chat's history and sending (`GET/POST /messages`, `GET /messages/{id}`).
 
 use parta_model::max::{
-    ChatType, LinkedMessage, Message, MessageBody, MessageLinkType, MessageList, NewMessageBody,
-    Recipient, Update, User, MAX_TEXT_CHARS,
+    ChatType, LinkedMessage, MAX_TEXT_CHARS, Message, MessageBody, MessageLinkType, MessageList,
+    NewMessageBody, Recipient, Update, User,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -65,10 +65,21 @@ async fn message_from_row(conn: &mut SqliteConnection, row: &SqliteRow) -> Resul
     })
 }
 
-async fn linked(conn: &mut SqliteConnection, kind: &str, mid: &str) -> Result<Option<LinkedMessage>> {
-    let link_type = if kind == "forward" { MessageLinkType::Forward } else { MessageLinkType::Reply };
+async fn linked(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    mid: &str,
+) -> Result<Option<LinkedMessage>> {
+    let link_type = if kind == "forward" {
+        MessageLinkType::Forward
+    } else {
+        MessageLinkType::Reply
+    };
     let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(mid).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(mid)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some(LinkedMessage {
         link_type,
@@ -86,7 +97,10 @@ pub async fn by_mid(pool: &SqlitePool, mid: &str) -> Result<Option<Message>> {
 /// [`by_mid`] on a given connection, so a transaction can read what it just wrote.
 pub async fn by_mid_on(conn: &mut SqliteConnection, mid: &str) -> Result<Option<Message>> {
     let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(mid).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(mid)
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(row) => Ok(Some(message_from_row(conn, &row).await?)),
         None => Ok(None),
@@ -109,22 +123,28 @@ pub struct ListQuery {
 pub async fn list(pool: &SqlitePool, caller: Caller, query: ListQuery) -> Result<MessageList> {
     let count = query.count.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&count) {
-        return Err(Error::bad_request(format!("count must be between 1 and {MAX_PAGE}")));
+        return Err(Error::bad_request(format!(
+            "count must be between 1 and {MAX_PAGE}"
+        )));
     }
     if let Some(ids) = query.message_ids {
         let mut messages = Vec::new();
         for mid in ids.iter().take(usize::try_from(MAX_PAGE).unwrap_or(100)) {
             if let Some(message) = by_mid(pool, mid).await? {
                 let chat_id = message.recipient.chat_id.unwrap_or_default();
-                if chats::require_member(pool, caller.user_id, chat_id).await.is_ok() {
+                if chats::require_member(pool, caller.user_id, chat_id)
+                    .await
+                    .is_ok()
+                {
                     messages.push(message);
                 }
             }
         }
         return Ok(MessageList { messages });
     }
-    let chat_id =
-        query.chat_id.ok_or_else(|| Error::bad_request("chat_id or message_ids is required"))?;
+    let chat_id = query
+        .chat_id
+        .ok_or_else(|| Error::bad_request("chat_id or message_ids is required"))?;
     chats::require_member(pool, caller.user_id, chat_id).await?;
     let sql = format!(
         "{SELECT} WHERE m.chat_id = ? AND m.deleted_at IS NULL
@@ -159,7 +179,9 @@ pub fn validate(body: &NewMessageBody) -> Result<()> {
         return Err(Error::bad_request("A message needs text or an attachment"));
     }
     if has_attachments {
-        return Err(Error::bad_request("Attachments are not accepted by this server yet"));
+        return Err(Error::bad_request(
+            "Attachments are not accepted by this server yet",
+        ));
     }
     Ok(())
 }
@@ -189,11 +211,15 @@ pub async fn send(
     chats::require_member(pool, caller.user_id, chat_id).await?;
     if let Some(link) = &body.link {
         // A reply must point at a message the sender can see.
-        let target = by_mid(pool, &link.mid).await?.ok_or_else(|| {
-            Error::not_found(format!("Linked message {} not found", link.mid))
-        })?;
-        chats::require_member(pool, caller.user_id, target.recipient.chat_id.unwrap_or_default())
-            .await?;
+        let target = by_mid(pool, &link.mid)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("Linked message {} not found", link.mid)))?;
+        chats::require_member(
+            pool,
+            caller.user_id,
+            target.recipient.chat_id.unwrap_or_default(),
+        )
+        .await?;
     }
 
     let now = clock.now_ms();
@@ -254,8 +280,11 @@ pub async fn send(
         .ok_or_else(|| Error::not_found("The message vanished right after it was stored"))?;
     // The update goes into the log in the same transaction as the message: a crash can lose
     // neither one without the other.
-    let update =
-        Update::MessageCreated { timestamp: now, message: message.clone(), user_locale: None };
+    let update = Update::MessageCreated {
+        timestamp: now,
+        message: message.clone(),
+        user_locale: None,
+    };
     let update_id = updates::append(&mut tx, chat_id, &update, now).await?;
     tx.commit().await?;
     hub.published(update_id);
@@ -272,5 +301,37 @@ async fn by_idempotency_key(pool: &SqlitePool, user_id: i64, key: &str) -> Resul
     match mid {
         Some(mid) => by_mid(pool, &mid).await,
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_of_exactly_the_limit_is_accepted_and_one_more_is_refused() {
+        let at_limit = NewMessageBody {
+            text: Some("ё".repeat(MAX_TEXT_CHARS)),
+            ..Default::default()
+        };
+        assert!(
+            validate(&at_limit).is_ok(),
+            "the limit counts characters, not bytes"
+        );
+        let over = NewMessageBody {
+            text: Some("ё".repeat(MAX_TEXT_CHARS + 1)),
+            ..Default::default()
+        };
+        assert!(validate(&over).is_err());
+    }
+
+    #[test]
+    fn a_message_without_text_or_attachments_is_refused() {
+        assert!(validate(&NewMessageBody::default()).is_err());
+        let blank = NewMessageBody {
+            text: Some(" \n\t".into()),
+            ..Default::default()
+        };
+        assert!(validate(&blank).is_err());
     }
 }

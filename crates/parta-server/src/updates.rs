@@ -32,7 +32,9 @@ impl UpdateHub {
         let latest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates")
             .fetch_one(pool)
             .await?;
-        Ok(Self { latest: watch::Sender::new(latest) })
+        Ok(Self {
+            latest: watch::Sender::new(latest),
+        })
     }
 
     /// Call after the transaction that appended `id` has committed.
@@ -96,11 +98,15 @@ pub async fn poll(
 ) -> Result<UpdateList> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Error::bad_request(format!("limit must be between 1 and {MAX_LIMIT}")));
+        return Err(Error::bad_request(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
     }
     let timeout_s = query.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S);
     if timeout_s > MAX_TIMEOUT_S {
-        return Err(Error::bad_request(format!("timeout must be at most {MAX_TIMEOUT_S} seconds")));
+        return Err(Error::bad_request(format!(
+            "timeout must be at most {MAX_TIMEOUT_S} seconds"
+        )));
     }
     let mut start = match query.marker {
         Some(marker) => {
@@ -125,16 +131,23 @@ pub async fn poll(
         // Read the newest id before querying: SQLite commits ids in order, so every update up
         // to it is visible to the query, and an empty answer may skip past all of them.
         let seen = *latest.borrow_and_update();
-        let (scanned, updates) = fetch(pool, caller.user_id, start, limit, types.as_deref()).await?;
+        let (scanned, updates) =
+            fetch(pool, caller.user_id, start, limit, types.as_deref()).await?;
         if let Some(last_id) = scanned {
             if updates.is_empty() {
                 // Every row of this page was of a type the caller did not ask for.
                 start = last_id + 1;
                 continue;
             }
-            return Ok(UpdateList { updates, marker: Some(last_id + 1) });
+            return Ok(UpdateList {
+                updates,
+                marker: Some(last_id + 1),
+            });
         }
-        let idle = UpdateList { updates: Vec::new(), marker: Some(start.max(seen + 1)) };
+        let idle = UpdateList {
+            updates: Vec::new(),
+            marker: Some(start.max(seen + 1)),
+        };
         if *shutdown.borrow() {
             return Ok(idle);
         }
@@ -173,7 +186,7 @@ async fn fetch(
     for row in rows {
         scanned = Some(row.try_get::<i64, _>("id")?);
         let kind: String = row.try_get("update_type")?;
-        if types.is_some_and(|types| !types.iter().any(|t| *t == kind)) {
+        if types.is_some_and(|types| !types.contains(&kind)) {
             continue;
         }
         let payload: String = row.try_get("payload")?;

@@ -3,14 +3,16 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::i18n::{t, Key};
+use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
 use crate::time;
 
 #[function_component(ChatList)]
 pub fn chat_list() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let Some(ctx) = use_context::<AppContext>() else {
+        return html! {};
+    };
     let lang = ctx.lang;
     if ctx.chats.is_empty() {
         return html! { <p class="muted pad">{ t(lang, Key::NoChats) }</p> };
@@ -26,7 +28,7 @@ pub fn chat_list() -> Html {
                         let ctx = ctx.clone();
                         spawn_local(async move {
                             match api::open_chat(chat_id).await {
-                                Ok(view) => ctx.dispatch(Action::Opened(view)),
+                                Ok(view) => ctx.dispatch(Action::Opened(Box::new(view))),
                                 Err(e) => ctx.dispatch(Action::Error(e)),
                             }
                         });

@@ -4,7 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::i18n::{t, Key};
+use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
 
@@ -15,7 +15,9 @@ pub struct ComposerProps {
 
 #[function_component(Composer)]
 pub fn composer(props: &ComposerProps) -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let Some(ctx) = use_context::<AppContext>() else {
+        return html! {};
+    };
     let text = use_state(String::new);
     let sending = use_state(|| false);
     let lang = ctx.lang;

@@ -2,13 +2,17 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{error_key, t, Key};
+use crate::i18n::{Key, error_key, t};
 use crate::state::{Action, AppContext};
 
 #[function_component(ErrorBanner)]
 pub fn error_banner() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
-    let Some(error) = &ctx.error else { return html! {} };
+    let Some(ctx) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let Some(error) = &ctx.error else {
+        return html! {};
+    };
     let on_dismiss = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::DismissError))

@@ -9,7 +9,7 @@ use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
 use super::timeline::Timeline;
 use crate::app::remember_lang;
-use crate::i18n::{t, Key};
+use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
 
@@ -20,7 +20,9 @@ pub struct MainViewProps {
 
 #[function_component(MainView)]
 pub fn main_view(props: &MainViewProps) -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let Some(ctx) = use_context::<AppContext>() else {
+        return html! {};
+    };
     let lang = ctx.lang;
 
     let on_lang = {

@@ -3,7 +3,7 @@
 use parta_model::view::MessageView;
 use yew::prelude::*;
 
-use crate::i18n::{t, Key, Lang};
+use crate::i18n::{Key, Lang, t};
 use crate::time;
 
 #[derive(Properties, PartialEq)]

@@ -3,12 +3,14 @@
 use yew::prelude::*;
 
 use crate::app::start_demo;
-use crate::i18n::{t, Key};
+use crate::i18n::{Key, t};
 use crate::state::{AppContext, Phase};
 
 #[function_component(Welcome)]
 pub fn welcome() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let Some(ctx) = use_context::<AppContext>() else {
+        return html! {};
+    };
     let lang = ctx.lang;
     let starting = ctx.phase == Phase::Starting;
     let on_demo = {

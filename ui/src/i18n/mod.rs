@@ -101,17 +101,25 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Yesterday => "Вчера",
             NoMessagesYet => "Сообщений пока нет",
             LanguageSwitch => "English",
-            ErrOffline => "Нет связи с сервером школы. Сообщение не отправлено — текст остался в поле ввода, попробуйте ещё раз, когда связь появится.",
-            ErrKeychain => "Не удалось сохранить вход: системное хранилище паролей недоступно. Parta хранит вход только там. Разблокируйте связку ключей (или установите gnome-keyring) и попробуйте снова.",
+            ErrOffline => {
+                "Нет связи с сервером школы. Сообщение не отправлено — текст остался в поле ввода, попробуйте ещё раз, когда связь появится."
+            }
+            ErrKeychain => {
+                "Не удалось сохранить вход: системное хранилище паролей недоступно. Parta хранит вход только там. Разблокируйте связку ключей (или установите gnome-keyring) и попробуйте снова."
+            }
             ErrUnauthorized => "Сервер школы не принял вход. Войдите заново.",
             ErrInvalid => "Сообщение не подходит: оно пустое или длиннее 4000 символов.",
             ErrNoProfile => "Вход не выполнен. Выберите школу.",
-            ErrInternal => "Что-то пошло не так. Попробуйте ещё раз; если ошибка повторится, сообщите администратору школы.",
+            ErrInternal => {
+                "Что-то пошло не так. Попробуйте ещё раз; если ошибка повторится, сообщите администратору школы."
+            }
             Dismiss => "Закрыть",
         },
         Lang::En => match key {
             AppName => "Parta",
-            Tagline => "School–family communication: class chats, announcements and files — even offline.",
+            Tagline => {
+                "School–family communication: class chats, announcements and files — even offline."
+            }
             DemoSchool => "Demo school",
             DemoSchoolHint => "Try it on a made-up school: teachers, parents, class chats.",
             ConnectSchool => "Connect to your school's server",
@@ -135,12 +143,20 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Yesterday => "Yesterday",
             NoMessagesYet => "No messages yet",
             LanguageSwitch => "Русский",
-            ErrOffline => "The school server cannot be reached. The message was not sent — its text is still in the input box; try again once the connection is back.",
-            ErrKeychain => "Could not save the sign-in: the system password store is not available. Parta keeps sign-ins only there. Unlock your keyring (or install gnome-keyring) and try again.",
-            ErrUnauthorized => "The school server did not accept the sign-in. Please sign in again.",
+            ErrOffline => {
+                "The school server cannot be reached. The message was not sent — its text is still in the input box; try again once the connection is back."
+            }
+            ErrKeychain => {
+                "Could not save the sign-in: the system password store is not available. Parta keeps sign-ins only there. Unlock your keyring (or install gnome-keyring) and try again."
+            }
+            ErrUnauthorized => {
+                "The school server did not accept the sign-in. Please sign in again."
+            }
             ErrInvalid => "The message cannot be sent: it is empty or longer than 4000 characters.",
             ErrNoProfile => "You are not signed in. Choose a school.",
-            ErrInternal => "Something went wrong. Try again; if it keeps happening, tell your school's administrator.",
+            ErrInternal => {
+                "Something went wrong. Try again; if it keeps happening, tell your school's administrator."
+            }
             Dismiss => "Dismiss",
         },
     }
@@ -161,12 +177,32 @@ pub fn error_key(code: UiErrorCode) -> Key {
 /// Month names in the genitive, for "23 ноября".
 pub fn month(lang: Lang, index: u32) -> &'static str {
     const RU: [&str; 12] = [
-        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-        "октября", "ноября", "декабря",
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
     ];
     const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let i = (index as usize).min(11);
     match lang {

@@ -1,6 +1,8 @@
 //! The shell's commands, one typed function each.
 
-use parta_model::view::{AppEvent, BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError};
+use parta_model::view::{
+    AppEvent, BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError,
+};
 use serde::Serialize;
 
 use super::tauri::{call, subscribe};

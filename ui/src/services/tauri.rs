@@ -11,11 +11,15 @@ extern "C" {
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch)]
-    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
+    -> Result<JsValue, JsValue>;
 }
 
 fn internal(message: impl Into<String>) -> UiError {
-    UiError { code: UiErrorCode::Internal, message: message.into() }
+    UiError {
+        code: UiErrorCode::Internal,
+        message: message.into(),
+    }
 }
 
 /// Calls a shell command; its error arrives as a [`UiError`].
@@ -23,8 +27,11 @@ pub async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Res
     let args = serde_wasm_bindgen::to_value(args).map_err(|e| internal(e.to_string()))?;
     match invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| internal(e.to_string())),
-        Err(error) => Err(serde_wasm_bindgen::from_value(error.clone())
-            .unwrap_or_else(|_| internal(error.as_string().unwrap_or_else(|| format!("{error:?}"))))),
+        Err(error) => Err(
+            serde_wasm_bindgen::from_value(error.clone()).unwrap_or_else(|_| {
+                internal(error.as_string().unwrap_or_else(|| format!("{error:?}")))
+            }),
+        ),
     }
 }
 
@@ -34,7 +41,10 @@ struct EventEnvelope<T> {
 }
 
 /// Calls `handler` with each payload of `event` for the rest of the app's life.
-pub async fn subscribe<T: DeserializeOwned + 'static>(event: &str, mut handler: impl FnMut(T) + 'static) {
+pub async fn subscribe<T: DeserializeOwned + 'static>(
+    event: &str,
+    mut handler: impl FnMut(T) + 'static,
+) {
     let closure = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| {
         if let Ok(envelope) = serde_wasm_bindgen::from_value::<EventEnvelope<T>>(value) {
             handler(envelope.payload);

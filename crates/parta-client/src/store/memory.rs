@@ -40,7 +40,9 @@ fn upsert(profile: &mut Profile, messages: &[CachedMessage]) {
         if let Some(chat) = profile.chats.get_mut(&message.chat_id) {
             chat.last_event_time = chat.last_event_time.max(message.timestamp);
         }
-        profile.messages.insert(message.mid.clone(), message.clone());
+        profile
+            .messages
+            .insert(message.mid.clone(), message.clone());
     }
 }
 
@@ -56,15 +58,25 @@ impl Store for MemoryStore {
     }
 
     async fn profiles(&self) -> Result<Vec<StoredProfile>> {
-        let mut profiles = self.profiles.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut profiles = self
+            .profiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         profiles.sort_by_key(|p| p.created_at);
         Ok(profiles)
     }
 
     async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()> {
-        self.profiles.lock().unwrap_or_else(|p| p.into_inner()).retain(|p| p.id != profile_id);
+        self.profiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|p| p.id != profile_id);
         if wipe {
-            self.data.lock().unwrap_or_else(|p| p.into_inner()).remove(profile_id);
+            self.data
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(profile_id);
         }
         Ok(())
     }
@@ -78,7 +90,11 @@ impl Store for MemoryStore {
 
     async fn chats(&self, profile_id: &str) -> Result<Vec<CachedChat>> {
         let mut chats: Vec<_> = self.with(profile_id, |p| p.chats.values().cloned().collect());
-        chats.sort_by(|a, b| b.last_event_time.cmp(&a.last_event_time).then(a.chat_id.cmp(&b.chat_id)));
+        chats.sort_by(|a, b| {
+            b.last_event_time
+                .cmp(&a.last_event_time)
+                .then(a.chat_id.cmp(&b.chat_id))
+        });
         Ok(chats)
     }
 
@@ -111,7 +127,11 @@ impl Store for MemoryStore {
         limit: u32,
     ) -> Result<Vec<CachedMessage>> {
         let mut messages: Vec<_> = self.with(profile_id, |p| {
-            p.messages.values().filter(|m| m.chat_id == chat_id).cloned().collect()
+            p.messages
+                .values()
+                .filter(|m| m.chat_id == chat_id)
+                .cloned()
+                .collect()
         });
         messages.sort_by_key(|m| (m.timestamp, m.seq));
         let skip = messages.len().saturating_sub(limit as usize);

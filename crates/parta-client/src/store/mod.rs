@@ -46,7 +46,10 @@ impl CachedChat {
     pub fn from_max(chat: &max::Chat) -> Self {
         Self {
             chat_id: chat.chat_id,
-            title: chat.title.clone().unwrap_or_else(|| format!("Чат {}", chat.chat_id)),
+            title: chat
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Чат {}", chat.chat_id)),
             description: chat.description.clone(),
             participants_count: chat.participants_count,
             last_event_time: chat.last_event_time,
@@ -75,7 +78,11 @@ impl CachedMessage {
             chat_id: message.recipient.chat_id?,
             seq: message.body.seq,
             sender_id: message.sender.as_ref().map(|s| s.user_id),
-            sender_name: message.sender.as_ref().map(max::User::display_name).unwrap_or_default(),
+            sender_name: message
+                .sender
+                .as_ref()
+                .map(max::User::display_name)
+                .unwrap_or_default(),
             text: message.body.text.clone().unwrap_or_default(),
             timestamp: message.timestamp,
         })

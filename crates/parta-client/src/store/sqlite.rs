@@ -30,7 +30,10 @@ impl SqliteStore {
             // and only loses the last commits on power loss.
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
@@ -146,7 +149,10 @@ impl Store for SqliteStore {
 
     async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM profiles WHERE id = ?").bind(profile_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM profiles WHERE id = ?")
+            .bind(profile_id)
+            .execute(&mut *tx)
+            .await?;
         if wipe {
             for sql in [
                 "DELETE FROM chats WHERE profile_id = ?",
@@ -251,7 +257,10 @@ impl Store for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let mut messages = rows.iter().map(message_from_row).collect::<Result<Vec<_>>>()?;
+        let mut messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
         messages.reverse();
         Ok(messages)
     }
@@ -280,7 +289,9 @@ mod tests {
     store_suite!(async {
         // Each test gets its own real file; the directory lives as long as the process.
         let dir = tempfile::tempdir().expect("temp dir").keep();
-        super::SqliteStore::open(&dir.join("cache.sqlite")).await.expect("open cache")
+        super::SqliteStore::open(&dir.join("cache.sqlite"))
+            .await
+            .expect("open cache")
     });
 
     #[tokio::test]
@@ -297,7 +308,10 @@ mod tests {
             pinned_mid: None,
         };
         let store = super::SqliteStore::open(&path).await.unwrap();
-        store.replace_chats("p", std::slice::from_ref(&chat)).await.unwrap();
+        store
+            .replace_chats("p", std::slice::from_ref(&chat))
+            .await
+            .unwrap();
         store.close().await;
         let reopened = super::SqliteStore::open(&path).await.unwrap();
         assert_eq!(reopened.chats("p").await.unwrap(), vec![chat]);

@@ -50,11 +50,26 @@ macro_rules! store_suite {
         #[tokio::test]
         async fn chats_are_listed_most_recent_first_and_replaced_as_a_whole() {
             let store = $make.await;
-            store.replace_chats("p", &[chat(1, 10), chat(2, 30), chat(3, 20)]).await.unwrap();
-            let ids: Vec<_> = store.chats("p").await.unwrap().iter().map(|c| c.chat_id).collect();
+            store
+                .replace_chats("p", &[chat(1, 10), chat(2, 30), chat(3, 20)])
+                .await
+                .unwrap();
+            let ids: Vec<_> = store
+                .chats("p")
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.chat_id)
+                .collect();
             assert_eq!(ids, vec![2, 3, 1]);
             store.replace_chats("p", &[chat(3, 20)]).await.unwrap();
-            let ids: Vec<_> = store.chats("p").await.unwrap().iter().map(|c| c.chat_id).collect();
+            let ids: Vec<_> = store
+                .chats("p")
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.chat_id)
+                .collect();
             assert_eq!(ids, vec![3], "chats no longer on the server are dropped");
         }
 
@@ -64,7 +79,10 @@ macro_rules! store_suite {
             store.replace_chats("p", &[chat(1, 0)]).await.unwrap();
             let messages: Vec<_> = (1..=10).map(|i| message(1, i, i * 100)).collect();
             store.upsert_messages("p", &messages).await.unwrap();
-            store.upsert_messages("p", &[message(2, 99, 5000)]).await.unwrap();
+            store
+                .upsert_messages("p", &[message(2, 99, 5000)])
+                .await
+                .unwrap();
             let page = store.latest_messages("p", 1, 3).await.unwrap();
             let seqs: Vec<_> = page.iter().map(|m| m.seq).collect();
             assert_eq!(seqs, vec![8, 9, 10]);
@@ -88,26 +106,41 @@ macro_rules! store_suite {
         #[tokio::test]
         async fn a_batch_applies_messages_removals_and_marker_together() {
             let store = $make.await;
-            store.upsert_messages("p", &[message(1, 1, 100)]).await.unwrap();
+            store
+                .upsert_messages("p", &[message(1, 1, 100)])
+                .await
+                .unwrap();
             let batch = Batch {
                 upserts: vec![message(1, 2, 200)],
                 removals: vec![(1, "mid.1.1".into())],
                 marker: Some(42),
             };
             store.apply("p", &batch).await.unwrap();
-            let seqs: Vec<_> =
-                store.latest_messages("p", 1, 10).await.unwrap().iter().map(|m| m.seq).collect();
+            let seqs: Vec<_> = store
+                .latest_messages("p", 1, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.seq)
+                .collect();
             assert_eq!(seqs, vec![2]);
             assert_eq!(store.marker("p").await.unwrap(), Some(42));
             store.apply("p", &Batch::default()).await.unwrap();
-            assert_eq!(store.marker("p").await.unwrap(), Some(42), "no marker keeps the old one");
+            assert_eq!(
+                store.marker("p").await.unwrap(),
+                Some(42),
+                "no marker keeps the old one"
+            );
         }
 
         #[tokio::test]
         async fn profiles_do_not_see_each_others_cache_and_wipe_removes_it() {
             let store = $make.await;
             store.replace_chats("a", &[chat(1, 0)]).await.unwrap();
-            store.upsert_messages("a", &[message(1, 1, 100)]).await.unwrap();
+            store
+                .upsert_messages("a", &[message(1, 1, 100)])
+                .await
+                .unwrap();
             assert!(store.chats("b").await.unwrap().is_empty());
             assert!(store.message("b", "mid.1.1").await.unwrap().is_none());
             store.remove_profile("a", true).await.unwrap();

@@ -1,7 +1,7 @@
 //! Helpers: a demo server in a temp dir, tokens, and waiting for events with a deadline.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,9 +18,13 @@ use tokio::sync::broadcast;
 pub const SOON: Duration = Duration::from_secs(20);
 
 pub async fn start_server(db: &Path, bind: SocketAddr) -> RunningServer {
-    parta_server::start(ServerConfig { db_path: db.to_owned(), bind, demo: true })
-        .await
-        .expect("server starts")
+    parta_server::start(ServerConfig {
+        db_path: db.to_owned(),
+        bind,
+        demo: true,
+    })
+    .await
+    .expect("server starts")
 }
 
 pub fn loopback() -> SocketAddr {
@@ -34,7 +38,6 @@ pub async fn token(server: &RunningServer, username: &str) -> Sensitive<String> 
     Sensitive::new(issued.into_inner())
 }
 
-
 pub fn fast_config() -> SessionConfig {
     SessionConfig {
         poll_timeout: Duration::from_secs(5),
@@ -44,7 +47,7 @@ pub fn fast_config() -> SessionConfig {
     }
 }
 
-pub async fn sqlite(path: &PathBuf) -> Arc<dyn Store> {
+pub async fn sqlite(path: &Path) -> Arc<dyn Store> {
     Arc::new(SqliteStore::open(path).await.expect("cache opens"))
 }
 

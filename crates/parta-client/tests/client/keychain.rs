@@ -19,7 +19,14 @@ fn unique_service() -> String {
 fn run_child(test: &str, envs: &[(&str, &str)]) -> std::process::Output {
     let exe = std::env::current_exe().expect("test binary path");
     let mut cmd = Command::new(exe);
-    cmd.args(["--exact", test, "--ignored", "--nocapture", "--test-threads=1"]).env(CHILD, "1");
+    cmd.args([
+        "--exact",
+        test,
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(CHILD, "1");
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -30,18 +37,27 @@ fn assert_child_passed(output: &std::process::Output) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("1 passed"), "the child ran its check:\n{stdout}");
+    assert!(
+        stdout.contains("1 passed"),
+        "the child ran its check:\n{stdout}"
+    );
 }
 
 #[tokio::test]
 async fn a_token_written_by_one_process_is_read_by_another() {
     let keychain = Keychain::new(unique_service());
     let token = format!("parta_{}", uuid::Uuid::new_v4().simple());
-    keychain.store("profile-1", &Sensitive::new(token.clone())).await.expect("keychain works");
+    keychain
+        .store("profile-1", &Sensitive::new(token.clone()))
+        .await
+        .expect("keychain works");
 
     let output = run_child(
         "keychain::child_reads_the_token",
-        &[("PARTA_TEST_SERVICE", keychain.service()), ("PARTA_TEST_EXPECTED", &token)],
+        &[
+            ("PARTA_TEST_SERVICE", keychain.service()),
+            ("PARTA_TEST_EXPECTED", &token),
+        ],
     );
     assert_child_passed(&output);
     keychain.delete("profile-1").await.unwrap();
@@ -52,8 +68,15 @@ async fn a_token_written_by_one_process_is_read_by_another() {
 async fn child_reads_the_token() {
     assert!(std::env::var(CHILD).is_ok(), "only run as a child process");
     let keychain = Keychain::new(std::env::var("PARTA_TEST_SERVICE").unwrap());
-    let loaded = keychain.load("profile-1").await.unwrap().expect("the entry exists");
-    assert_eq!(loaded.expose(), &std::env::var("PARTA_TEST_EXPECTED").unwrap());
+    let loaded = keychain
+        .load("profile-1")
+        .await
+        .unwrap()
+        .expect("the entry exists");
+    assert_eq!(
+        loaded.expose(),
+        &std::env::var("PARTA_TEST_EXPECTED").unwrap()
+    );
 }
 
 #[tokio::test]
@@ -62,15 +85,27 @@ async fn sign_in_keeps_the_token_in_the_keychain_and_sign_out_removes_it() {
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let token = token(&server, "a.sokolova").await;
     let keychain = Keychain::new(unique_service());
-    let client = Client::open(&dir.path().join("app"), keychain.clone()).await.unwrap();
+    let client = Client::open(&dir.path().join("app"), keychain.clone())
+        .await
+        .unwrap();
 
-    let profile = client.sign_in(ProfileKind::School, &server.url(), token.clone()).await.unwrap();
+    let profile = client
+        .sign_in(ProfileKind::School, &server.url(), token.clone())
+        .await
+        .unwrap();
     assert_eq!(profile.display_name, "Анна Сергеевна Соколова");
-    assert_eq!(keychain.load(&profile.id).await.unwrap(), Some(token.clone()));
+    assert_eq!(
+        keychain.load(&profile.id).await.unwrap(),
+        Some(token.clone())
+    );
     assert_no_file_contains(&dir.path().join("app"), token.expose());
 
     client.sign_out(&profile.id, true).await.unwrap();
-    assert_eq!(keychain.load(&profile.id).await.unwrap(), None, "the keychain entry is gone");
+    assert_eq!(
+        keychain.load(&profile.id).await.unwrap(),
+        None,
+        "the keychain entry is gone"
+    );
     assert!(client.profiles().await.unwrap().is_empty());
     server.stop().await.unwrap();
 }
@@ -80,7 +115,10 @@ async fn without_a_keychain_sign_in_fails_clearly_and_writes_the_token_nowhere()
     let output = run_child(
         "keychain::child_signs_in_without_a_keychain",
         // A session bus address where nothing listens: the Secret Service is unreachable.
-        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/parta-no-bus")],
+        &[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/parta-no-bus",
+        )],
     );
     assert_child_passed(&output);
 }
@@ -93,15 +131,26 @@ async fn child_signs_in_without_a_keychain() {
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let token = token(&server, "a.sokolova").await;
     let app_dir = dir.path().join("app");
-    let client = Client::open(&app_dir, Keychain::new(unique_service())).await.unwrap();
+    let client = Client::open(&app_dir, Keychain::new(unique_service()))
+        .await
+        .unwrap();
 
-    let err = client.sign_in(ProfileKind::School, &server.url(), token.clone()).await.unwrap_err();
+    let err = client
+        .sign_in(ProfileKind::School, &server.url(), token.clone())
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::Secrets(SecretsError::Unavailable(_))),
         "a clear 'no keychain' error, got {err:?}"
     );
-    assert!(err.to_string().contains("no system keychain is available"), "{err}");
-    assert!(client.profiles().await.unwrap().is_empty(), "no half-made profile");
+    assert!(
+        err.to_string().contains("no system keychain is available"),
+        "{err}"
+    );
+    assert!(
+        client.profiles().await.unwrap().is_empty(),
+        "no half-made profile"
+    );
     server.stop().await.unwrap();
     assert_no_file_contains(&app_dir, token.expose());
     assert_no_file_contains(dir.path(), token.expose());

@@ -2,6 +2,9 @@
 //! real Secret Service keychain (run inside `dbus-run-session` with gnome-keyring unlocked;
 //! scripts/test.sh does that).
 
+// A failing helper in a test should panic with its error: that is the test failing.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod keychain;
 mod sync;

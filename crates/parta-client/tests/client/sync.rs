@@ -11,27 +11,54 @@ async fn a_message_sent_by_one_client_arrives_at_another_through_long_polling() 
     let teacher_token = token(&server, "a.sokolova").await;
     let parent_token = token(&server, "e.morozova").await;
 
-    let teacher = session(&server.url(), &teacher_token, None, sqlite(&dir.path().join("t.sqlite")).await).await;
-    let parent = session(&server.url(), &parent_token, None, sqlite(&dir.path().join("p.sqlite")).await).await;
+    let teacher = session(
+        &server.url(),
+        &teacher_token,
+        None,
+        sqlite(&dir.path().join("t.sqlite")).await,
+    )
+    .await;
+    let parent = session(
+        &server.url(),
+        &parent_token,
+        None,
+        sqlite(&dir.path().join("p.sqlite")).await,
+    )
+    .await;
     wait_connection(&teacher, ConnectionState::Online).await;
     wait_connection(&parent, ConnectionState::Online).await;
 
-    let chat = parent.chats().await.unwrap().into_iter().find(|c| c.title == "5А — родители");
+    let chat = parent
+        .chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title == "5А — родители");
     let chat = chat.expect("the parent sees the class chat after the first sync");
     let mut parent_events = parent.subscribe();
 
-    let sent = teacher.send_text(chat.chat_id, "Завтра урок начнётся в 9:00").await.unwrap();
-    let event = wait_event(&mut parent_events, "message_added at the parent", |e| {
-        matches!(e, AppEvent::MessageAdded { message } if message.mid == sent.mid)
-    })
+    let sent = teacher
+        .send_text(chat.chat_id, "Завтра урок начнётся в 9:00")
+        .await
+        .unwrap();
+    let event = wait_event(
+        &mut parent_events,
+        "message_added at the parent",
+        |e| matches!(e, AppEvent::MessageAdded { message } if message.mid == sent.mid),
+    )
     .await;
-    let AppEvent::MessageAdded { message } = event else { unreachable!() };
+    let AppEvent::MessageAdded { message } = event else {
+        unreachable!()
+    };
     assert_eq!(message.text, "Завтра урок начнётся в 9:00");
     assert_eq!(message.sender_name, "Анна Сергеевна Соколова");
 
     // The update was written to the parent's cache before the event went out.
     let opened = parent.open_chat(chat.chat_id).await.unwrap();
-    assert_eq!(opened.messages.last().map(|m| m.mid.as_str()), Some(sent.mid.as_str()));
+    assert_eq!(
+        opened.messages.last().map(|m| m.mid.as_str()),
+        Some(sent.mid.as_str())
+    );
 
     teacher.stop().await;
     parent.stop().await;
@@ -49,8 +76,16 @@ async fn after_a_restart_with_the_server_stopped_cached_messages_are_still_read(
     let first = session(&url, &token, None, sqlite(&cache).await).await;
     wait_connection(&first, ConnectionState::Online).await;
     let chats_online = first.chats().await.unwrap();
-    assert_eq!(chats_online.len(), 2, "the class teacher is in the teachers' and 5А chats");
-    let class_chat = chats_online.iter().find(|c| c.title == "5А — родители").unwrap().chat_id;
+    assert_eq!(
+        chats_online.len(),
+        2,
+        "the class teacher is in the teachers' and 5А chats"
+    );
+    let class_chat = chats_online
+        .iter()
+        .find(|c| c.title == "5А — родители")
+        .unwrap()
+        .chat_id;
     let online_view = first.open_chat(class_chat).await.unwrap();
     first.stop().await;
     server.stop().await.unwrap();
@@ -60,10 +95,19 @@ async fn after_a_restart_with_the_server_stopped_cached_messages_are_still_read(
     wait_connection(&second, ConnectionState::Offline).await;
     assert_eq!(second.chats().await.unwrap(), chats_online);
     let offline_view = second.open_chat(class_chat).await.unwrap();
-    assert_eq!(offline_view, online_view, "the chat reads the same from the cache");
-    assert!(offline_view.messages.len() >= 10, "the demo chat's history is cached");
+    assert_eq!(
+        offline_view, online_view,
+        "the chat reads the same from the cache"
+    );
     assert!(
-        offline_view.pinned.as_ref().is_some_and(|p| p.text.contains("Родительское собрание")),
+        offline_view.messages.len() >= 10,
+        "the demo chat's history is cached"
+    );
+    assert!(
+        offline_view
+            .pinned
+            .as_ref()
+            .is_some_and(|p| p.text.contains("Родительское собрание")),
         "the pinned announcement is readable offline"
     );
     second.stop().await;
@@ -76,7 +120,13 @@ async fn the_session_goes_offline_when_the_server_stops_and_reconnects_by_itself
     let server = start_server(&db, loopback()).await;
     let addr = server.addr();
     let teacher_token = token(&server, "a.sokolova").await;
-    let session = session(&server.url(), &teacher_token, None, sqlite(&dir.path().join("c.sqlite")).await).await;
+    let session = session(
+        &server.url(),
+        &teacher_token,
+        None,
+        sqlite(&dir.path().join("c.sqlite")).await,
+    )
+    .await;
     wait_connection(&session, ConnectionState::Online).await;
 
     server.stop().await.unwrap();
@@ -90,20 +140,37 @@ async fn the_session_goes_offline_when_the_server_stops_and_reconnects_by_itself
     let other = token(&server, "e.morozova").await;
     let other = session_for(&server.url(), &other).await;
     wait_connection(&other, ConnectionState::Online).await;
-    let chat = other.chats().await.unwrap().into_iter().find(|c| c.title == "5А — родители").unwrap();
+    let chat = other
+        .chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title == "5А — родители")
+        .unwrap();
     let mut events = session.subscribe();
     let sent = other.send_text(chat.chat_id, "Спасибо!").await.unwrap();
-    wait_event(&mut events, "message after reconnect", |e| {
-        matches!(e, AppEvent::MessageAdded { message } if message.mid == sent.mid)
-    })
+    wait_event(
+        &mut events,
+        "message after reconnect",
+        |e| matches!(e, AppEvent::MessageAdded { message } if message.mid == sent.mid),
+    )
     .await;
     other.stop().await;
     session.stop().await;
     server.stop().await.unwrap();
 }
 
-async fn session_for(url: &str, token: &parta_client::secrets::Sensitive<String>) -> parta_client::Session {
-    session(url, token, None, std::sync::Arc::new(parta_client::store::MemoryStore::new())).await
+async fn session_for(
+    url: &str,
+    token: &parta_client::secrets::Sensitive<String>,
+) -> parta_client::Session {
+    session(
+        url,
+        token,
+        None,
+        std::sync::Arc::new(parta_client::store::MemoryStore::new()),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -111,15 +178,27 @@ async fn sending_an_empty_or_overlong_message_is_refused_before_the_network() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let token = token(&server, "a.sokolova").await;
-    let session = session(&server.url(), &token, None, sqlite(&dir.path().join("c.sqlite")).await).await;
+    let session = session(
+        &server.url(),
+        &token,
+        None,
+        sqlite(&dir.path().join("c.sqlite")).await,
+    )
+    .await;
     wait_connection(&session, ConnectionState::Online).await;
     let chat = session.chats().await.unwrap()[0].chat_id;
     let before = session.open_chat(chat).await.unwrap().messages.len();
     for text in ["   ".to_owned(), "я".repeat(4001)] {
         let err = session.send_text(chat, &text).await.expect_err("refused");
-        assert!(matches!(err, parta_client::Error::InvalidInput(_)), "{err:?}");
+        assert!(
+            matches!(err, parta_client::Error::InvalidInput(_)),
+            "{err:?}"
+        );
     }
-    assert_eq!(session.open_chat(chat).await.unwrap().messages.len(), before);
+    assert_eq!(
+        session.open_chat(chat).await.unwrap().messages.len(),
+        before
+    );
     session.stop().await;
     server.stop().await.unwrap();
 }

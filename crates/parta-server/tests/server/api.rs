@@ -1,0 +1,423 @@
+//! The MAX Bot API surface: auth, membership, sending, idempotency, long polling, bad input.
+
+use parta_model::max::{ApiError, ChatList, MessageList, SendMessageResult, Update, UpdateList};
+use parta_server::{RunningServer, ServerConfig};
+use reqwest::StatusCode;
+use serde_json::json;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    server: RunningServer,
+    http: reqwest::Client,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let server = parta_server::start(ServerConfig {
+            db_path: dir.path().join("school.sqlite"),
+            bind: ([127, 0, 0, 1], 0).into(),
+            demo: true,
+        })
+        .await
+        .unwrap();
+        Self {
+            _dir: dir,
+            server,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn token(&self, username: &str) -> String {
+        parta_server::demo::issue_token(self.server.pool(), self.server.clock(), username, "t")
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.server.url()))
+            .header("Authorization", token)
+    }
+
+    fn post(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.server.url()))
+            .header("Authorization", token)
+    }
+
+    async fn chat_id(&self, token: &str, title: &str) -> i64 {
+        let list: ChatList = self
+            .get(token, "/chats")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list.chats
+            .iter()
+            .find(|c| c.title.as_deref() == Some(title))
+            .unwrap()
+            .chat_id
+    }
+
+    async fn message_count(&self, token: &str, chat_id: i64) -> usize {
+        let list: MessageList = self
+            .get(token, &format!("/messages?chat_id={chat_id}&count=100"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list.messages.len()
+    }
+}
+
+async fn error_of(response: reqwest::Response, status: StatusCode) -> ApiError {
+    assert_eq!(response.status(), status);
+    response
+        .json::<ApiError>()
+        .await
+        .expect("a MAX-shaped {code, message} body")
+}
+
+#[tokio::test]
+async fn an_unknown_or_missing_token_gets_401_with_a_max_shaped_body() {
+    let f = Fixture::new().await;
+    let error = error_of(
+        f.get("parta_not-a-token", "/me").send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(error.code, "verify.token");
+    let response = f
+        .http
+        .get(format!("{}/chats", f.server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(response, StatusCode::UNAUTHORIZED).await.code,
+        "verify.token"
+    );
+}
+
+#[tokio::test]
+async fn me_returns_the_person_behind_the_token() {
+    let f = Fixture::new().await;
+    let token = f.token("e.morozova").await;
+    let me: serde_json::Value = f
+        .get(&token, "/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["first_name"], "Елена");
+    assert_eq!(me["last_name"], "Морозова");
+    assert_eq!(me["is_bot"], false);
+}
+
+#[tokio::test]
+async fn a_parent_sees_only_their_class_chat_and_cannot_read_another() {
+    let f = Fixture::new().await;
+    let parent = f.token("e.morozova").await;
+    let teacher_b = f.token("m.volkov").await;
+    let list: ChatList = f
+        .get(&parent, "/chats")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let titles: Vec<_> = list.chats.iter().filter_map(|c| c.title.clone()).collect();
+    assert_eq!(
+        titles,
+        vec!["5А — родители"],
+        "no teachers' chat, no other class"
+    );
+
+    let other_class = f.chat_id(&teacher_b, "7Б — родители").await;
+    let response = f
+        .get(&parent, &format!("/messages?chat_id={other_class}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(response, StatusCode::FORBIDDEN).await.code,
+        "access.denied"
+    );
+    let response = f
+        .post(&parent, &format!("/messages?chat_id={other_class}"))
+        .json(&json!({"text": "Здравствуйте"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(response, StatusCode::FORBIDDEN).await.code,
+        "access.denied"
+    );
+    let response = f
+        .get(&parent, "/messages?chat_id=999999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(response, StatusCode::NOT_FOUND).await.code,
+        "not.found"
+    );
+}
+
+#[tokio::test]
+async fn messages_come_newest_first_and_a_single_chat_carries_its_pinned_announcement() {
+    let f = Fixture::new().await;
+    let teacher = f.token("a.sokolova").await;
+    let chat_id = f.chat_id(&teacher, "5А — родители").await;
+    let list: MessageList = f
+        .get(&teacher, &format!("/messages?chat_id={chat_id}&count=5"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.messages.len(), 5);
+    assert!(
+        list.messages
+            .windows(2)
+            .all(|w| w[0].timestamp >= w[1].timestamp),
+        "newest first"
+    );
+    let chat: serde_json::Value = f
+        .get(&teacher, &format!("/chats/{chat_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pinned = chat["pinned_message"]["body"]["text"].as_str().unwrap();
+    assert!(pinned.contains("Родительское собрание"));
+}
+
+#[tokio::test]
+async fn a_retried_send_with_the_same_idempotency_key_returns_the_first_message() {
+    let f = Fixture::new().await;
+    let teacher = f.token("a.sokolova").await;
+    let chat_id = f.chat_id(&teacher, "5А — родители").await;
+    let before = f.message_count(&teacher, chat_id).await;
+    let mut mids = Vec::new();
+    for _ in 0..3 {
+        let sent: SendMessageResult = f
+            .post(&teacher, &format!("/messages?chat_id={chat_id}"))
+            .header("Idempotency-Key", "outbox-42")
+            .json(&json!({"text": "Собрание переносится на пятницу"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        mids.push(sent.message.body.mid);
+    }
+    assert!(
+        mids.iter().all(|m| *m == mids[0]),
+        "every retry names the first message: {mids:?}"
+    );
+    assert_eq!(
+        f.message_count(&teacher, chat_id).await,
+        before + 1,
+        "stored once"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_400_with_a_reason_and_stores_nothing() {
+    let f = Fixture::new().await;
+    let teacher = f.token("a.sokolova").await;
+    let chat_id = f.chat_id(&teacher, "5А — родители").await;
+    let before = f.message_count(&teacher, chat_id).await;
+    let path = format!("/messages?chat_id={chat_id}");
+    let cases = [
+        f.post(&teacher, &path)
+            .header("Content-Type", "application/json")
+            .body("{\"text\": "),
+        f.post(&teacher, &path).json(&json!({"text": 42})),
+        f.post(&teacher, &path)
+            .json(&json!({"text": "я".repeat(4001)})),
+        f.post(&teacher, &path).json(&json!({"text": "   "})),
+        f.post(&teacher, "/messages")
+            .json(&json!({"text": "без чата"})),
+        f.post(&teacher, "/messages?chat_id=abc")
+            .json(&json!({"text": "x"})),
+    ];
+    for request in cases {
+        let error = error_of(request.send().await.unwrap(), StatusCode::BAD_REQUEST).await;
+        assert_eq!(error.code, "proto.payload");
+        assert!(!error.message.is_empty());
+    }
+    let response = f
+        .get(&teacher, &format!("/messages?chat_id={chat_id}&count=0"))
+        .send()
+        .await
+        .unwrap();
+    error_of(response, StatusCode::BAD_REQUEST).await;
+    let response = f.get(&teacher, "/updates?timeout=91").send().await.unwrap();
+    error_of(response, StatusCode::BAD_REQUEST).await;
+    assert_eq!(
+        f.message_count(&teacher, chat_id).await,
+        before,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_in_max_shape() {
+    let f = Fixture::new().await;
+    let teacher = f.token("a.sokolova").await;
+    let response = f.get(&teacher, "/no/such/path").send().await.unwrap();
+    assert_eq!(
+        error_of(response, StatusCode::NOT_FOUND).await.code,
+        "not.found"
+    );
+    let response = f
+        .http
+        .delete(format!("{}/me", f.server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(response, StatusCode::METHOD_NOT_ALLOWED)
+            .await
+            .code,
+        "method.not.allowed"
+    );
+}
+
+async fn poll(f: &Fixture, token: &str, marker: Option<i64>, timeout: u64) -> UpdateList {
+    let mut path = format!("/updates?timeout={timeout}&limit=2");
+    if let Some(marker) = marker {
+        path.push_str(&format!("&marker={marker}"));
+    }
+    f.get(token, &path)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn texts(updates: &[Update]) -> Vec<String> {
+    updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::MessageCreated { message, .. } => message.body.text.clone(),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn long_polling_delivers_every_update_once_across_reconnects_with_markers() {
+    let f = Fixture::new().await;
+    let teacher = f.token("a.sokolova").await;
+    let parent = f.token("o.smirnov").await;
+    let chat_id = f.chat_id(&teacher, "5А — родители").await;
+
+    // A poll that waits, woken by a send from someone else.
+    let waiting = {
+        let http = f.http.clone();
+        let url = format!("{}/updates?timeout=30", f.server.url());
+        let parent = parent.clone();
+        tokio::spawn(async move {
+            http.get(url)
+                .header("Authorization", parent)
+                .send()
+                .await
+                .unwrap()
+                .json::<UpdateList>()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let sent: SendMessageResult = f
+        .post(&teacher, &format!("/messages?chat_id={chat_id}"))
+        .json(&json!({"text": "первое"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let first = waiting.await.unwrap();
+    assert_eq!(texts(&first.updates), vec!["первое"]);
+    assert_eq!(sent.message.body.text.as_deref(), Some("первое"));
+
+    // Five more while the parent is "offline"; then read them in pages of two with markers.
+    for i in 1..=5 {
+        f.post(&teacher, &format!("/messages?chat_id={chat_id}"))
+            .json(&json!({"text": format!("сообщение {i}")}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut marker = first.marker;
+    let mut seen = Vec::new();
+    loop {
+        let page = poll(&f, &parent, marker, 0).await;
+        if page.updates.is_empty() {
+            break;
+        }
+        seen.extend(texts(&page.updates));
+        marker = page.marker;
+    }
+    assert_eq!(
+        seen,
+        (1..=5)
+            .map(|i| format!("сообщение {i}"))
+            .collect::<Vec<_>>()
+    );
+
+    // Reconnecting with the last marker gives nothing twice; without a marker, the device
+    // resumes from its last committed marker.
+    assert!(poll(&f, &parent, marker, 0).await.updates.is_empty());
+    assert!(poll(&f, &parent, None, 0).await.updates.is_empty());
+}
+
+#[tokio::test]
+async fn the_demo_school_is_created_once_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let config = ServerConfig {
+        db_path: db.clone(),
+        bind: ([127, 0, 0, 1], 0).into(),
+        demo: true,
+    };
+    let count = |server: &RunningServer| {
+        let pool = server.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let server = parta_server::start(config.clone()).await.unwrap();
+    let first = count(&server).await;
+    assert!(first >= 30, "a few dozen demo messages, got {first}");
+    server.stop().await.unwrap();
+    let server = parta_server::start(config).await.unwrap();
+    assert_eq!(
+        count(&server).await,
+        first,
+        "a second start reuses the school"
+    );
+    server.stop().await.unwrap();
+}

@@ -1,0 +1,6 @@
+//! parta-server over real HTTP on loopback, with a real SQLite file per test.
+
+// A failing helper in a test should panic with its error: that is the test failing.
+#![allow(clippy::unwrap_used)]
+
+mod api;
