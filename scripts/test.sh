@@ -17,9 +17,7 @@ step "UI: trunk build --release"
 step "clippy (host, all targets) and clippy (UI for wasm)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p parta-ui --target wasm32-unknown-unknown --locked -- -D warnings
-step "build the app"
-cargo build -p parta-desktop --locked
-step "tests"
+step "tests (cargo builds the app binary for the end-to-end test)"
 headless=()
 if [ -z "${DISPLAY:-}" ]; then
   headless=(xvfb-run -a -s "-screen 0 1280x800x24")

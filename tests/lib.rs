@@ -4,7 +4,7 @@
 //! text, running a script and taking screenshots.
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -83,21 +83,6 @@ impl Drop for TauriDriver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The app binary next to this test binary (target/<profile>/parta-desktop), or `PARTA_APP_BIN`.
-pub fn app_binary() -> PathBuf {
-    if let Some(bin) = std::env::var_os("PARTA_APP_BIN") {
-        return PathBuf::from(bin);
-    }
-    let exe = std::env::current_exe().unwrap_or_default();
-    // target/debug/deps/desktop-<hash> -> target/debug/parta-desktop
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    profile_dir.join(format!("parta-desktop{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// A WebDriver session on the app window.

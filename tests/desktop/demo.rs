@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver, app_binary};
+use parta_e2e::{Session, TauriDriver};
+
+/// The app binary, built by cargo for this test.
+const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
 
 /// Bounds a failing wait; a passing test moves on as soon as the element shows.
 const SOON: Duration = Duration::from_secs(30);
@@ -18,7 +21,7 @@ fn screenshot_dir() -> PathBuf {
 async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
     let data = tempfile::tempdir().unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, &app_binary(), &[]).await.unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
 
     // First launch: no profile, so the welcome screen offers the demo school.
     let demo = app

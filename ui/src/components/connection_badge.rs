@@ -32,3 +32,40 @@ pub fn connection_badge(props: &ConnectionBadgeProps) -> Html {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn render(state: ConnectionState, lang: Lang) -> String {
+        yew::LocalServerRenderer::<ConnectionBadge>::with_props(ConnectionBadgeProps {
+            state,
+            lang,
+        })
+        .render()
+        .await
+    }
+
+    #[tokio::test]
+    async fn offline_reads_net_svyazi_and_explains_itself() {
+        let html = render(ConnectionState::Offline, Lang::Ru).await;
+        assert!(html.contains("Нет связи"), "{html}");
+        assert!(
+            html.contains("data-testid=\"connection-offline\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("Подключимся автоматически"),
+            "the hint says what happens next"
+        );
+    }
+
+    #[tokio::test]
+    async fn online_in_english_reads_online() {
+        let html = render(ConnectionState::Online, Lang::En).await;
+        assert!(
+            html.contains("Online") && !html.contains("Нет связи"),
+            "{html}"
+        );
+    }
+}
