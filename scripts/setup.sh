@@ -14,9 +14,10 @@ app="${CARGO_TARGET_DIR:-target}/release/parta-desktop"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$app" --demo
 fi
-echo "No display here: running Parta under Xvfb. A screenshot goes to parta-demo.png; Ctrl+C stops."
+echo "No display here: running Parta under Xvfb with a throwaway keychain."
+echo "A screenshot goes to parta-demo.png; Ctrl+C stops."
 shot="$PWD/parta-demo.png"
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   "$1" --demo & app=$!
   sleep 10; import -window root "$2" && echo "screenshot: $2"
   wait $app' _ "$app" "$shot"

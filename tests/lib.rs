@@ -53,6 +53,9 @@ impl TauriDriver {
         let port = free_port()?;
         let native = free_port()?;
         let mut cmd = Command::new("tauri-driver");
+        // Its own process group, so that dropping it also ends the WebKitWebDriver it starts.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.args([
             "--port",
             &port.to_string(),
@@ -80,6 +83,10 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-TERM", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -148,8 +148,13 @@ impl Shell {
             .await
             .map_err(|e| e.to_ui())?;
         let mut events = session.subscribe();
+        let mut connection = session.connection();
         let app = self.app.clone();
         tauri::async_runtime::spawn(async move {
+            // Snapshot first, then the stream: a state change that happened before we
+            // subscribed is not lost.
+            let state = *connection.borrow_and_update();
+            let _ = app.emit(EVENT, parta_model::view::AppEvent::Connection { state });
             loop {
                 match events.recv().await {
                     Ok(event) => {
