@@ -3,5 +3,6 @@
 // A failing helper in a test should panic with its error: that is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod cli;
 mod corpus;
 mod properties;
