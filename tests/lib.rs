@@ -130,8 +130,9 @@ impl Session {
                         .await
                         .map_err(|e| DriverError(e.to_string()))?;
                 }
-                Err(e) if Instant::now() < deadline && e.is_connect() => {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                // Refused or reset while tauri-driver is still starting: try again shortly.
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Err(e) => return Err(DriverError(format!("new session: {e}"))),
             }
