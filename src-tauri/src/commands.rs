@@ -1,8 +1,6 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
-use parta_model::view::{
-    BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError,
-};
+use parta_model::view::{BootInfo, ChatSummary, ChatView, MessageView, ProfileView, UiError};
 use tauri::State;
 
 use crate::shell::Shell;
@@ -39,13 +37,6 @@ pub async fn send_message(
 ) -> Reply<MessageView> {
     shell
         .with_session(|s| async move { s.send_text(chat_id, &text).await })
-        .await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn connection_state(shell: State<'_, Shell>) -> Reply<ConnectionState> {
-    shell
-        .with_session(|s| async move { Ok(*s.connection().borrow()) })
         .await
 }
 

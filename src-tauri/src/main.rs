@@ -34,7 +34,6 @@ fn main() {
             commands::list_chats,
             commands::open_chat,
             commands::send_message,
-            commands::connection_state,
             commands::set_demo_offline,
         ])
         .run(tauri::generate_context!());

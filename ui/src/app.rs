@@ -48,10 +48,9 @@ pub fn start_demo(ctx: AppContext) {
         match api::start_demo().await {
             Ok(profile) => {
                 ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
+                // The connection state arrives as an event (the shell sends a snapshot when the
+                // session starts); asking for it here could race with, and undo, a newer event.
                 reload_chats(ctx.clone());
-                if let Ok(state) = api::connection().await {
-                    ctx.dispatch(Action::SetConnection(state));
-                }
             }
             Err(e) => {
                 ctx.dispatch(Action::SetPhase(Phase::Welcome));
@@ -83,9 +82,6 @@ pub fn app() -> Html {
                         Some(profile) => {
                             ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
                             reload_chats(ctx.clone());
-                            if let Ok(state) = api::connection().await {
-                                ctx.dispatch(Action::SetConnection(state));
-                            }
                         }
                         None if boot.demo_requested => start_demo(ctx.clone()),
                         None => ctx.dispatch(Action::SetPhase(Phase::Welcome)),

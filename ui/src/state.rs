@@ -59,7 +59,6 @@ pub enum Action {
     Opened(Box<ChatView>),
     Sent(MessageView),
     Event(AppEvent),
-    SetConnection(ConnectionState),
     Error(UiError),
     DismissError,
     DemoOffline(bool),
@@ -124,8 +123,7 @@ impl Reducible for AppState {
                     open.messages.retain(|m| m.mid != mid);
                 }
             }
-            Action::Event(AppEvent::Connection { state: connection })
-            | Action::SetConnection(connection) => {
+            Action::Event(AppEvent::Connection { state: connection }) => {
                 state.connection = connection;
             }
             // The chat list is re-read by the listener; nothing to change here.

@@ -1,7 +1,7 @@
 //! The shell's commands, one typed function each.
 
 use parta_model::view::{
-    AppEvent, BootInfo, ChatSummary, ChatView, ConnectionState, MessageView, ProfileView, UiError,
+    AppEvent, BootInfo, ChatSummary, ChatView, MessageView, ProfileView, UiError,
 };
 use serde::Serialize;
 
@@ -49,11 +49,6 @@ pub async fn open_chat(chat_id: i64) -> Result<ChatView, UiError> {
 /// Sends a text message.
 pub async fn send_text(chat_id: i64, text: &str) -> Result<MessageView, UiError> {
     call("send_message", &SendArgs { chat_id, text }).await
-}
-
-/// The connection state now.
-pub async fn connection() -> Result<ConnectionState, UiError> {
-    call("connection_state", &NoArgs {}).await
 }
 
 /// Demo only: stops or restarts the in-process school server.
