@@ -121,6 +121,16 @@ pub fn scan(text: &str) -> Vec<PdSpan> {
     out
 }
 
+/// Personal data in an attachment, where reading it is cheap: plain-text files (by content).
+/// `None` means the format is not read (PDF and Office text extraction are not done here).
+pub fn scan_attachment(bytes: &[u8]) -> Option<Vec<PdSpan>> {
+    let head = &bytes[..bytes.len().min(4096)];
+    if crate::files::sniff(head) != crate::files::Format::Text {
+        return None;
+    }
+    Some(scan(&String::from_utf8_lossy(bytes)))
+}
+
 fn scan_numbers(text: &str, out: &mut Vec<PdSpan>) {
     let b = text.as_bytes();
     let mut i = 0;
@@ -454,6 +464,13 @@ mod tests {
             kinds("дата рождения: 05.11.2013"),
             vec![PdKind::DateOfBirth]
         );
+    }
+
+    #[test]
+    fn text_attachments_are_read_and_binary_ones_are_not() {
+        let found = scan_attachment("Список: Морозова Дарья, СНИЛС 112-233-445 95".as_bytes());
+        assert_eq!(found.map(|f| f.len()), Some(1));
+        assert_eq!(scan_attachment(b"%PDF-1.7 112-233-445 95"), None);
     }
 
     #[test]

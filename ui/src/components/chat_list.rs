@@ -8,6 +8,16 @@ use crate::services::api;
 use crate::state::{Action, AppContext};
 use crate::time;
 
+/// "09:05" today, else "Вчера" or "20 ноября".
+fn short_time(lang: crate::i18n::Lang, ms: i64) -> String {
+    let now = time::now_ms();
+    if time::day_of(ms) == time::day_of(now) {
+        time::clock(ms)
+    } else {
+        time::day_label(lang, ms, now)
+    }
+}
+
 #[function_component(ChatList)]
 pub fn chat_list() -> Html {
     let Some(ctx) = use_context::<AppContext>() else {
@@ -44,7 +54,7 @@ pub fn chat_list() -> Html {
                                 <span class="row">
                                     <span class="title">{ &chat.title }</span>
                                     if let Some(last) = &chat.last_message {
-                                        <span class="time">{ time::clock(last.timestamp) }</span>
+                                        <span class="time">{ short_time(lang, last.timestamp) }</span>
                                     }
                                 </span>
                                 <span class="preview">
