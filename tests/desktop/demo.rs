@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
+use parta_e2e::{Element, Session, TauriDriver};
 
 /// The app binary, built by cargo for this test.
 const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
@@ -17,6 +17,41 @@ fn screenshot_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"))
 }
 
+/// The first element matching `css`, once it shows.
+async fn element(app: &Session, css: &str) -> Element {
+    app.wait_for(css, SOON, |_| true).await.unwrap()
+}
+
+/// Waits until an element matching `css` contains `needle`.
+async fn see(app: &Session, css: &str, needle: &str) -> Element {
+    app.wait_for(css, SOON, |t| t.contains(needle))
+        .await
+        .unwrap()
+}
+
+/// Types `text` into the composer and presses "Отправить".
+async fn compose_and_send(app: &Session, text: &str) {
+    let input = element(app, "[data-testid=composer-input]").await;
+    app.type_text(&input, text).await.unwrap();
+    let send = element(app, "[data-testid=send-button]").await;
+    app.click(&send).await.unwrap();
+}
+
+async fn open_chat(app: &Session, title: &str) {
+    let chat = element(
+        app,
+        &format!("[data-testid=chat-item][data-title='{title}']"),
+    )
+    .await;
+    app.click(&chat).await.unwrap();
+    see(app, "[data-testid=chat-title]", title).await;
+}
+
+async fn toggle_demo_connection(app: &Session) {
+    let toggle = element(app, "[data-testid=demo-offline-toggle]").await;
+    app.click(&toggle).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
     let data = tempfile::tempdir().unwrap();
@@ -24,70 +59,28 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
 
     // First launch: no profile, so the welcome screen offers the demo school.
-    let demo = app
-        .wait_for("[data-testid=demo-button]", SOON, |t| t == "Демо-школа")
-        .await
-        .unwrap();
+    let demo = see(&app, "[data-testid=demo-button]", "Демо-школа").await;
     app.click(&demo).await.unwrap();
 
     // The demo signs in as the class teacher of 5А and lists her chats.
-    let class_chat = app
-        .wait_for(
-            "[data-testid=chat-item][data-title='5А — родители']",
-            SOON,
-            |_| true,
-        )
-        .await
-        .unwrap();
-    app.wait_for(
-        "[data-testid=chat-item][data-title='Учителя']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
-    app.click(&class_chat).await.unwrap();
-    app.wait_for("[data-testid=chat-title]", SOON, |t| t == "5А — родители")
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=pinned]", SOON, |t| {
-        t.contains("Родительское собрание")
-    })
-    .await
-    .unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains("№ 245"))
-        .await
-        .unwrap();
+    element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
+    open_chat(&app, "5А — родители").await;
+    see(&app, "[data-testid=pinned]", "Родительское собрание").await;
+    see(&app, "[data-testid=message]", "№ 245").await;
 
-    // Send a message; it appears in the timeline.
+    // Send a message; it appears in the timeline, once.
     let text = "Напоминаю: завтра контрольная по математике, возьмите линейки.";
-    let input = app
-        .wait_for("[data-testid=composer-input]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_text(&input, text).await.unwrap();
-    let send = app
-        .wait_for("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click(&send).await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains(text))
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=connection-online]", SOON, |t| {
-        t.contains("В сети")
-    })
-    .await
-    .unwrap();
-    let own = app.find_all("[data-testid=message]").await.unwrap();
-    let mut count = 0;
-    for element in &own {
-        if app.text(element).await.unwrap().contains(text) {
-            count += 1;
+    compose_and_send(&app, text).await;
+    see(&app, "[data-testid=message]", text).await;
+    see(&app, "[data-testid=connection-online]", "В сети").await;
+    let mut copies = 0;
+    for message in app.find_all("[data-testid=message]").await.unwrap() {
+        if app.text(&message).await.unwrap().contains(text) {
+            copies += 1;
         }
     }
     assert_eq!(
-        count, 1,
+        copies, 1,
         "the sent message shows once, although it also came back as an update"
     );
     app.screenshot(&screenshot_dir().join("demo-ru.png"))
@@ -95,51 +88,21 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
         .unwrap();
 
     // Stop the embedded server: the indicator says so and everything cached stays readable.
-    let toggle = app
-        .wait_for("[data-testid=demo-offline-toggle]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click(&toggle).await.unwrap();
-    app.wait_for("[data-testid=connection-offline]", SOON, |t| {
-        t == "Нет связи"
-    })
-    .await
-    .unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| t.contains(text))
-        .await
-        .unwrap();
-    let teachers = app
-        .wait_for(
-            "[data-testid=chat-item][data-title='Учителя']",
-            SOON,
-            |_| true,
-        )
-        .await
-        .unwrap();
-    app.click(&teachers).await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| {
-        t.contains("Педсовет переносится")
-    })
-    .await
-    .unwrap();
+    toggle_demo_connection(&app).await;
+    see(&app, "[data-testid=connection-offline]", "Нет связи").await;
+    see(&app, "[data-testid=message]", text).await;
+    open_chat(&app, "Учителя").await;
+    see(&app, "[data-testid=message]", "Педсовет переносится").await;
 
     // Sending now fails with a sentence, and the text stays in the box.
     let offline_text = "Это сообщение написано без связи";
-    let input = app
-        .wait_for("[data-testid=composer-input]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_text(&input, offline_text).await.unwrap();
-    let send = app
-        .wait_for("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click(&send).await.unwrap();
-    app.wait_for("[data-testid=error-banner]", SOON, |t| {
-        t.contains("Нет связи с сервером школы")
-    })
-    .await
-    .unwrap();
+    compose_and_send(&app, offline_text).await;
+    see(
+        &app,
+        "[data-testid=error-banner]",
+        "Нет связи с сервером школы",
+    )
+    .await;
     let kept = app
         .execute("return document.querySelector('[data-testid=composer-input]').value")
         .await
@@ -154,15 +117,7 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
         .unwrap();
 
     // The server returns; the app reconnects by itself.
-    let toggle = app
-        .wait_for("[data-testid=demo-offline-toggle]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click(&toggle).await.unwrap();
-    app.wait_for("[data-testid=connection-online]", SOON, |t| {
-        t.contains("В сети")
-    })
-    .await
-    .unwrap();
+    toggle_demo_connection(&app).await;
+    see(&app, "[data-testid=connection-online]", "В сети").await;
     app.close().await.unwrap();
 }

@@ -41,6 +41,16 @@ impl Fixture {
             .header("Authorization", token)
     }
 
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> T {
+        self.get(token, path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     fn post(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
         self.http
             .post(format!("{}{path}", self.server.url()))
@@ -304,13 +314,7 @@ async fn poll(f: &Fixture, token: &str, marker: Option<i64>, timeout: u64) -> Up
     if let Some(marker) = marker {
         path.push_str(&format!("&marker={marker}"));
     }
-    f.get(token, &path)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    f.get_json(token, &path).await
 }
 
 fn texts(updates: &[Update]) -> Vec<String> {
