@@ -10,8 +10,7 @@ struct Scores {
     false_alarms: Vec<String>,
 }
 
-fn ethics_scores() -> Scores {
-    let corpus = include_str!("../../corpus/ethics.tsv");
+fn ethics_scores(corpus: &str) -> Scores {
     let mut s = Scores {
         true_pos: 0,
         false_pos: 0,
@@ -44,7 +43,7 @@ fn ethics_scores() -> Scores {
 
 #[test]
 fn clause_6_1_ethics_recall_and_precision_on_the_corpus() {
-    let s = ethics_scores();
+    let s = ethics_scores(include_str!("../../corpus/ethics.tsv"));
     let recall = s.true_pos as f64 / (s.true_pos + s.false_neg) as f64;
     let precision = s.true_pos as f64 / (s.true_pos + s.false_pos) as f64;
     println!(
@@ -67,6 +66,24 @@ fn clause_6_1_ethics_recall_and_precision_on_the_corpus() {
         precision >= 0.98,
         "precision {precision:.3} below 0.98; false alarms {:#?}",
         s.false_alarms
+    );
+}
+
+#[test]
+fn ethics_on_the_held_out_sentences_written_after_tuning() {
+    // Not used to tune the detector: its figures say how it does on text it has not seen.
+    // The bar is lower than on the tuning corpus, and the figures are printed for the notes.
+    let s = ethics_scores(include_str!("../../corpus/ethics-holdout.tsv"));
+    let recall = s.true_pos as f64 / (s.true_pos + s.false_neg) as f64;
+    let precision = s.true_pos as f64 / (s.true_pos + s.false_pos).max(1) as f64;
+    println!("held-out: recall {recall:.3}, precision {precision:.3}");
+    println!(
+        "missed: {:#?}\nfalse alarms: {:#?}",
+        s.misses, s.false_alarms
+    );
+    assert!(
+        recall >= 0.7 && precision >= 0.9,
+        "recall {recall:.3}, precision {precision:.3}"
     );
 }
 
