@@ -53,9 +53,6 @@ impl TauriDriver {
         let port = free_port()?;
         let native = free_port()?;
         let mut cmd = Command::new("tauri-driver");
-        // Its own process group, so that dropping it also ends the WebKitWebDriver it starts.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.args([
             "--port",
             &port.to_string(),
@@ -83,10 +80,13 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.child.id())])
-            .status();
+        // End the WebKitWebDriver it started too (by pid: no group or session signals, which
+        // could reach processes that are not ours).
+        let pid = self.child.id();
+        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"));
+        for child in children.unwrap_or_default().split_whitespace() {
+            let _ = Command::new("kill").arg(child).status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
