@@ -37,6 +37,17 @@ async fn compose_and_send(app: &Session, text: &str) {
     app.click(&send).await.unwrap();
 }
 
+/// How many timeline messages contain `text`.
+async fn count_messages(app: &Session, text: &str) -> usize {
+    let mut copies = 0;
+    for message in app.find_all("[data-testid=message]").await.unwrap() {
+        if app.text(&message).await.unwrap().contains(text) {
+            copies += 1;
+        }
+    }
+    copies
+}
+
 async fn open_chat(app: &Session, title: &str) {
     let chat = element(
         app,
@@ -53,7 +64,7 @@ async fn toggle_demo_connection(app: &Session) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
+async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_writing_once() {
     let data = tempfile::tempdir().unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
@@ -73,12 +84,7 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
     compose_and_send(&app, text).await;
     see(&app, "[data-testid=message]", text).await;
     see(&app, "[data-testid=connection-online]", "В сети").await;
-    let mut copies = 0;
-    for message in app.find_all("[data-testid=message]").await.unwrap() {
-        if app.text(&message).await.unwrap().contains(text) {
-            copies += 1;
-        }
-    }
+    let copies = count_messages(&app, text).await;
     assert_eq!(
         copies, 1,
         "the sent message shows once, although it also came back as an update"
@@ -94,30 +100,32 @@ async fn demo_school_open_a_class_chat_send_then_read_it_offline() {
     open_chat(&app, "Учителя").await;
     see(&app, "[data-testid=message]", "Педсовет переносится").await;
 
-    // Sending now fails with a sentence, and the text stays in the box.
+    // Writing now is not refused: the message is saved and shown as waiting.
     let offline_text = "Это сообщение написано без связи";
     compose_and_send(&app, offline_text).await;
     see(
         &app,
-        "[data-testid=error-banner]",
-        "Нет связи с сервером школы",
+        "[data-testid=message][data-delivery='pending']",
+        offline_text,
     )
     .await;
-    let kept = app
-        .execute("return document.querySelector('[data-testid=composer-input]').value")
-        .await
-        .unwrap();
-    assert_eq!(
-        kept.as_str(),
-        Some(offline_text),
-        "nothing the user typed is lost"
-    );
     app.screenshot(&screenshot_dir().join("demo-offline-ru.png"))
         .await
         .unwrap();
 
-    // The server returns; the app reconnects by itself.
+    // The server returns; the app reconnects by itself and delivers it, exactly once.
     toggle_demo_connection(&app).await;
     see(&app, "[data-testid=connection-online]", "В сети").await;
+    see(
+        &app,
+        "[data-testid=message][data-delivery='sent']",
+        offline_text,
+    )
+    .await;
+    assert_eq!(
+        count_messages(&app, offline_text).await,
+        1,
+        "delivered once, no pending copy"
+    );
     app.close().await.unwrap();
 }

@@ -118,6 +118,12 @@ impl Reducible for AppState {
             | Action::Event(AppEvent::MessageUpdated { message }) => {
                 add_message(&mut state, &message)
             }
+            Action::Event(AppEvent::MessageSent { local_mid, message }) => {
+                if let Some(open) = state.open.as_mut() {
+                    open.messages.retain(|m| m.mid != local_mid);
+                }
+                add_message(&mut state, &message);
+            }
             Action::Event(AppEvent::MessageRemoved { chat_id, mid }) => {
                 if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
                     open.messages.retain(|m| m.mid != mid);
@@ -150,6 +156,7 @@ mod tests {
             text: mid.into(),
             timestamp,
             is_own: false,
+            delivery: Default::default(),
         }
     }
 
@@ -188,6 +195,41 @@ mod tests {
         );
         assert_eq!(state.chats[0].chat_id, 2);
         assert_eq!(state.chats[0].last_message.as_ref().unwrap().mid, "b");
+    }
+
+    #[test]
+    fn a_pending_message_is_replaced_by_the_sent_one_in_place() {
+        let mut state = AppState::new(Lang::Ru);
+        let mut pending = message("local.1", 2, 300);
+        pending.delivery = parta_model::view::Delivery::Pending;
+        state.open = Some(ChatView {
+            chat: chat(2, 50),
+            description: None,
+            pinned: None,
+            messages: vec![message("a", 2, 10), pending],
+        });
+        let sent = message("mid.real", 2, 310);
+        // The long poll may deliver the real message before the outbox reports it sent.
+        let state = Rc::new(state).reduce(Action::Event(AppEvent::MessageAdded {
+            message: sent.clone(),
+        }));
+        let state = state.reduce(Action::Event(AppEvent::MessageSent {
+            local_mid: "local.1".into(),
+            message: sent,
+        }));
+        let mids: Vec<_> = state
+            .open
+            .as_ref()
+            .unwrap()
+            .messages
+            .iter()
+            .map(|m| m.mid.as_str())
+            .collect();
+        assert_eq!(
+            mids,
+            vec!["a", "mid.real"],
+            "exactly once, no pending copy left"
+        );
     }
 
     #[test]

@@ -5,19 +5,34 @@
 //! `Online` while long polls succeed, `Offline` after a transport failure, then `Connecting`
 //! again on each retry (exponential backoff with jitter). The cache is always readable, whatever
 //! the state. A rejected token ends the loop; nothing else does until [`Session::stop`].
+//!
+//! The outbox is a persisted state machine (table `outbox` in the cache, `synchronous=FULL`):
+//!
+//! ```text
+//! written ──▶ pending ──send ok──▶ sent (row removed, message cached, MessageSent event)
+//!               │  ▲
+//!   transport   │  │ retry when due (exponential backoff with jitter), when the connection
+//!   error       ▼  │ returns, on every new message, and at start-up
+//!            pending (attempts + 1, next_attempt_at)
+//!               │
+//!   4xx refusal ▼
+//!            failed(reason) — kept and shown, never retried by itself
+//! ```
+//! Every attempt carries the item's local id as `Idempotency-Key`, so a retry after a lost
+//! answer returns the first message instead of posting a second one: exactly once.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
-use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, MessageView};
+use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, Delivery, MessageView};
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
-use crate::store::{Batch, CachedChat, CachedMessage, Store};
+use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Store};
 
 /// Tuning of a session; the defaults suit a desktop.
 #[derive(Debug, Clone)]
@@ -55,7 +70,9 @@ struct Inner {
     events: broadcast::Sender<AppEvent>,
     connection: watch::Sender<ConnectionState>,
     stop: watch::Sender<bool>,
-    task: std::sync::Mutex<Option<JoinHandle<()>>>,
+    /// Wakes the outbox worker (a new message, or the connection came back).
+    outbox_wake: tokio::sync::Notify,
+    task: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
 
 /// A running session for one profile. Clones share the session.
@@ -83,11 +100,14 @@ impl Session {
             events,
             connection: watch::Sender::new(ConnectionState::Connecting),
             stop: watch::Sender::new(false),
-            task: std::sync::Mutex::new(None),
+            outbox_wake: tokio::sync::Notify::new(),
+            task: std::sync::Mutex::new(Vec::new()),
         });
-        let task = tokio::spawn(run(inner.clone()));
-        if let Ok(mut slot) = inner.task.lock() {
-            *slot = Some(task);
+        let sync = tokio::spawn(run(inner.clone()));
+        // Also picks up messages left in the outbox by an earlier run of the app.
+        let outbox = tokio::spawn(run_outbox(inner.clone()));
+        if let Ok(mut tasks) = inner.task.lock() {
+            tasks.extend([sync, outbox]);
         }
         Self { inner }
     }
@@ -134,17 +154,26 @@ impl Session {
         };
         let messages = store.latest_messages(profile, chat_id, CHAT_PAGE).await?;
         let description = chat.description.clone();
+        let mut views: Vec<MessageView> =
+            messages.into_iter().map(|m| self.inner.view(m)).collect();
+        // Messages still in the outbox come last, as pending (or failed).
+        for item in store.outbox(profile).await? {
+            if item.chat_id == chat_id {
+                views.push(self.inner.outbox_view(&item));
+            }
+        }
         Ok(ChatView {
             chat: self.inner.summary(chat).await?,
             description,
             pinned,
-            messages: messages.into_iter().map(|m| self.inner.view(m)).collect(),
+            messages: views,
         })
     }
 
-    /// Sends a text message. With the server unreachable it fails with [`Error::Offline`]
-    /// and nothing is sent; a retry of the same call may then create a second message, which
-    /// the outbox (issue 4) will prevent by reusing the idempotency key across attempts.
+    /// Writes a text message: it is saved in the outbox first (so it survives a crash or a
+    /// lost connection), shown at once as pending, and sent by the outbox worker as soon as the
+    /// server can be reached, with its local id as the `Idempotency-Key`, so that it is
+    /// delivered exactly once however often it is retried.
     pub async fn send_text(&self, chat_id: i64, text: &str) -> Result<MessageView> {
         let text = text.trim();
         if text.is_empty() {
@@ -156,36 +185,133 @@ impl Session {
                 "the message has {chars} characters; the limit is {MAX_TEXT_CHARS}"
             )));
         }
-        let body = NewMessageBody {
-            text: Some(text.to_owned()),
-            ..Default::default()
+        let item = OutboxItem {
+            local_id: uuid::Uuid::new_v4().to_string(),
+            chat_id,
+            text: text.to_owned(),
+            created_at: now_ms(),
+            attempts: 0,
+            next_attempt_at: 0,
+            failed: None,
         };
-        let key = uuid::Uuid::new_v4().to_string();
-        let sent = self.inner.api.send_message(chat_id, &body, &key).await?;
-        let message = CachedMessage::from_max(&sent.message)
-            .ok_or_else(|| Error::Protocol("the sent message names no chat".into()))?;
         self.inner
             .store
-            .upsert_messages(&self.inner.profile_id, std::slice::from_ref(&message))
+            .outbox_push(&self.inner.profile_id, &item)
             .await?;
-        let view = self.inner.view(message);
+        let view = self.inner.outbox_view(&item);
         let _ = self.inner.events.send(AppEvent::MessageAdded {
             message: view.clone(),
         });
+        self.inner.outbox_wake.notify_one();
         Ok(view)
+    }
+
+    /// Sends everything in the outbox that is due, now (normally the worker does this).
+    pub async fn flush_outbox(&self) -> Result<()> {
+        self.inner.drain_outbox().await
     }
 
     /// Stops syncing and waits for the background task to end.
     pub async fn stop(&self) {
         let _ = self.inner.stop.send(true);
-        let task = self.inner.task.lock().ok().and_then(|mut slot| slot.take());
-        if let Some(task) = task {
+        self.inner.outbox_wake.notify_one();
+        let tasks = self
+            .inner
+            .task
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default();
+        for task in tasks {
             let _ = task.await;
         }
     }
 }
 
+/// Prefix of the ids of messages not yet on the server.
+pub const LOCAL_MID_PREFIX: &str = "local.";
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 impl Inner {
+    fn outbox_view(&self, item: &OutboxItem) -> MessageView {
+        MessageView {
+            mid: format!("{LOCAL_MID_PREFIX}{}", item.local_id),
+            chat_id: item.chat_id,
+            // Not on the server yet: no sequence number. (Order comes from the timestamp; a
+            // huge placeholder would not survive the trip through JavaScript numbers.)
+            seq: 0,
+            sender_id: self.user_id,
+            sender_name: String::new(),
+            text: item.text.clone(),
+            timestamp: item.created_at,
+            is_own: true,
+            delivery: match &item.failed {
+                Some(reason) => Delivery::Failed {
+                    reason: reason.clone(),
+                },
+                None => Delivery::Pending,
+            },
+        }
+    }
+
+    /// Sends due outbox items, oldest first; stops at the first that cannot go yet, so that
+    /// messages arrive in the order they were written.
+    async fn drain_outbox(&self) -> Result<()> {
+        for mut item in self.store.outbox(&self.profile_id).await? {
+            if item.failed.is_some() {
+                continue;
+            }
+            if item.next_attempt_at > now_ms() {
+                return Ok(());
+            }
+            let body = NewMessageBody {
+                text: Some(item.text.clone()),
+                ..Default::default()
+            };
+            match self
+                .api
+                .send_message(item.chat_id, &body, &item.local_id)
+                .await
+            {
+                Ok(sent) => {
+                    let message = CachedMessage::from_max(&sent.message)
+                        .ok_or_else(|| Error::Protocol("the sent message names no chat".into()))?;
+                    self.store
+                        .outbox_delivered(&self.profile_id, &item.local_id, &message)
+                        .await?;
+                    let _ = self.events.send(AppEvent::MessageSent {
+                        local_mid: format!("{LOCAL_MID_PREFIX}{}", item.local_id),
+                        message: self.view(message),
+                    });
+                }
+                Err(Error::Server {
+                    status, message, ..
+                }) if (400..500).contains(&status) && status != 429 => {
+                    // Refused for good (e.g. no longer a member): keep it, say why.
+                    item.failed = Some(message);
+                    self.store.outbox_update(&self.profile_id, &item).await?;
+                    let _ = self.events.send(AppEvent::MessageUpdated {
+                        message: self.outbox_view(&item),
+                    });
+                }
+                Err(e) => {
+                    item.attempts = item.attempts.saturating_add(1);
+                    let delay = self.backoff(item.attempts.min(16));
+                    item.next_attempt_at =
+                        now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+                    self.store.outbox_update(&self.profile_id, &item).await?;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn view(&self, m: CachedMessage) -> MessageView {
         MessageView {
             is_own: self.user_id.is_some() && m.sender_id == self.user_id,
@@ -196,6 +322,7 @@ impl Inner {
             sender_name: m.sender_name,
             text: m.text,
             timestamp: m.timestamp,
+            delivery: Delivery::Sent,
         }
     }
 
@@ -222,6 +349,9 @@ impl Inner {
         });
         if changed {
             let _ = self.events.send(AppEvent::Connection { state });
+            if state == ConnectionState::Online {
+                self.outbox_wake.notify_one();
+            }
         }
     }
 
@@ -332,6 +462,32 @@ impl Inner {
         // ±20 % jitter, so a school's worth of clients does not reconnect in lockstep.
         let factor = rand::rng().random_range(0.8..1.2);
         capped.mul_f64(factor)
+    }
+}
+
+/// The outbox worker: drains on start, on every new message, when the connection returns, and
+/// when the next retry is due.
+async fn run_outbox(inner: Arc<Inner>) {
+    while !inner.stopped() {
+        if let Err(e) = inner.drain_outbox().await {
+            tracing::info!(error = %e, "outbox: will retry");
+        }
+        let next_due = match inner.store.outbox(&inner.profile_id).await {
+            Ok(items) => items
+                .iter()
+                .filter(|i| i.failed.is_none())
+                .map(|i| i.next_attempt_at)
+                .min(),
+            Err(_) => None,
+        };
+        let wait = match next_due {
+            Some(at) => Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0)),
+            None => Duration::from_secs(3600),
+        };
+        tokio::select! {
+            _ = inner.outbox_wake.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
     }
 }
 

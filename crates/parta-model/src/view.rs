@@ -42,6 +42,22 @@ pub struct MessageView {
     pub timestamp: i64,
     /// Sent by the signed-in user.
     pub is_own: bool,
+    /// Whether the server has it yet (own messages waiting in the outbox are `Pending`).
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// Delivery of a message written here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    /// On the server.
+    #[default]
+    Sent,
+    /// Saved locally, waiting to be sent (offline, or retrying).
+    Pending,
+    /// The server refused it; `reason` says why. It stays until retried or deleted.
+    Failed { reason: String },
 }
 
 /// An opened chat: its header, pinned announcement and newest messages (oldest first).
@@ -79,8 +95,13 @@ pub enum AppEvent {
     ChatsChanged,
     /// A message arrived or was sent.
     MessageAdded { message: MessageView },
-    /// A message was edited.
+    /// A message was edited, or its delivery state changed.
     MessageUpdated { message: MessageView },
+    /// A message from the outbox reached the server: replace `local_mid` with `message`.
+    MessageSent {
+        local_mid: String,
+        message: MessageView,
+    },
     /// A message was deleted.
     MessageRemoved { chat_id: ChatId, mid: String },
     /// The connection state changed.

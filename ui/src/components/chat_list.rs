@@ -8,6 +8,16 @@ use crate::services::api;
 use crate::state::{Action, AppContext};
 use crate::time;
 
+/// "Анна: текст", or "Вы: текст" for one's own messages.
+fn preview(lang: crate::i18n::Lang, m: &parta_model::view::MessageView) -> String {
+    let who = if m.is_own {
+        t(lang, Key::You)
+    } else {
+        m.sender_name.split(' ').next().unwrap_or("")
+    };
+    format!("{who}: {}", m.text)
+}
+
 /// "09:05" today, else "Вчера" or "20 ноября".
 fn short_time(lang: crate::i18n::Lang, ms: i64) -> String {
     let now = time::now_ms();
@@ -58,7 +68,7 @@ pub fn chat_list() -> Html {
                                     }
                                 </span>
                                 <span class="preview">
-                                    { chat.last_message.as_ref().map(|m| format!("{}: {}", m.sender_name.split(' ').next().unwrap_or(""), m.text)).unwrap_or_default() }
+                                    { chat.last_message.as_ref().map(|m| preview(lang, m)).unwrap_or_default() }
                                 </span>
                             </span>
                         </button>

@@ -1,6 +1,6 @@
 //! The messages of the open chat, with date separators; keeps the newest in view.
 
-use parta_model::view::MessageView;
+use parta_model::view::{Delivery, MessageView};
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t};
@@ -38,14 +38,22 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <div class="day-separator" key={format!("day-{}", m.mid)}><span>{ time::day_label(props.lang, m.timestamp, now) }</span></div>
             });
         }
-        let class = if m.is_own { "message own" } else { "message" };
+        let (state, status) = match &m.delivery {
+            Delivery::Sent => ("sent", time::clock(m.timestamp)),
+            Delivery::Pending => ("pending", t(props.lang, Key::Sending).to_owned()),
+            Delivery::Failed { reason } => (
+                "failed",
+                format!("{}: {reason}", t(props.lang, Key::NotSent)),
+            ),
+        };
+        let class = classes!("message", m.is_own.then_some("own"), state);
         rows.push(html! {
-            <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()}>
+            <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}>
                 if !m.is_own {
                     <div class="sender">{ &m.sender_name }</div>
                 }
                 <div class="text">{ &m.text }</div>
-                <div class="time">{ time::clock(m.timestamp) }</div>
+                <div class="time">{ status }</div>
             </div>
         });
     }

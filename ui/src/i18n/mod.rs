@@ -62,6 +62,9 @@ pub enum Key {
     Yesterday,
     NoMessagesYet,
     LanguageSwitch,
+    Sending,
+    NotSent,
+    You,
     ErrOffline,
     ErrKeychain,
     ErrUnauthorized,
@@ -101,6 +104,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Yesterday => "Вчера",
             NoMessagesYet => "Сообщений пока нет",
             LanguageSwitch => "English",
+            Sending => "Отправится, когда появится связь",
+            NotSent => "Не отправлено",
+            You => "Вы",
             ErrOffline => {
                 "Нет связи с сервером школы. Сообщение не отправлено — текст остался в поле ввода, попробуйте ещё раз, когда связь появится."
             }
@@ -143,6 +149,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Yesterday => "Yesterday",
             NoMessagesYet => "No messages yet",
             LanguageSwitch => "Русский",
+            Sending => "Will be sent when the connection is back",
+            NotSent => "Not sent",
+            You => "You",
             ErrOffline => {
                 "The school server cannot be reached. The message was not sent — its text is still in the input box; try again once the connection is back."
             }

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{Batch, CachedChat, CachedMessage, Store, StoredProfile};
+use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::Result;
 
 #[derive(Default)]
@@ -13,6 +13,7 @@ struct Profile {
     chats: BTreeMap<i64, CachedChat>,
     messages: HashMap<String, CachedMessage>,
     marker: Option<i64>,
+    outbox: Vec<OutboxItem>,
 }
 
 /// A [`Store`] that keeps everything in memory.
@@ -144,6 +145,42 @@ impl Store for MemoryStore {
 
     async fn marker(&self, profile_id: &str) -> Result<Option<i64>> {
         Ok(self.with(profile_id, |p| p.marker))
+    }
+
+    async fn outbox_push(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
+        self.with(profile_id, |p| {
+            p.outbox.retain(|i| i.local_id != item.local_id);
+            p.outbox.push(item.clone());
+        });
+        Ok(())
+    }
+
+    async fn outbox(&self, profile_id: &str) -> Result<Vec<OutboxItem>> {
+        let mut items = self.with(profile_id, |p| p.outbox.clone());
+        items.sort_by(|a, b| (a.created_at, &a.local_id).cmp(&(b.created_at, &b.local_id)));
+        Ok(items)
+    }
+
+    async fn outbox_update(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
+        self.with(profile_id, |p| {
+            if let Some(existing) = p.outbox.iter_mut().find(|i| i.local_id == item.local_id) {
+                *existing = item.clone();
+            }
+        });
+        Ok(())
+    }
+
+    async fn outbox_delivered(
+        &self,
+        profile_id: &str,
+        local_id: &str,
+        message: &CachedMessage,
+    ) -> Result<()> {
+        self.with(profile_id, |p| {
+            p.outbox.retain(|i| i.local_id != local_id);
+            upsert(p, std::slice::from_ref(message));
+        });
+        Ok(())
     }
 }
 

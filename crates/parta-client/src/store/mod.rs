@@ -89,6 +89,22 @@ impl CachedMessage {
     }
 }
 
+/// A message waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// Local id; also the `Idempotency-Key` of every attempt.
+    pub local_id: String,
+    pub chat_id: i64,
+    pub text: String,
+    /// Unix ms.
+    pub created_at: i64,
+    pub attempts: u32,
+    /// Unix ms before which no new attempt is made.
+    pub next_attempt_at: i64,
+    /// Why the server refused it; a failed item is not retried by itself.
+    pub failed: Option<String>,
+}
+
 /// Changes from one page of updates, applied together with the new marker.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
@@ -131,4 +147,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// The saved update marker.
     async fn marker(&self, profile_id: &str) -> Result<Option<i64>>;
+
+    /// Adds a message to the outbox (durably, before any attempt to send it).
+    async fn outbox_push(&self, profile_id: &str, item: &OutboxItem) -> Result<()>;
+    /// Everything in the outbox, oldest first.
+    async fn outbox(&self, profile_id: &str) -> Result<Vec<OutboxItem>>;
+    /// Saves an item's attempts, next attempt time and failure.
+    async fn outbox_update(&self, profile_id: &str, item: &OutboxItem) -> Result<()>;
+    /// The server has the message: removes the item and caches the message, in one step.
+    async fn outbox_delivered(
+        &self,
+        profile_id: &str,
+        local_id: &str,
+        message: &CachedMessage,
+    ) -> Result<()>;
 }

@@ -10,7 +10,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use super::{Batch, CachedChat, CachedMessage, Store, StoredProfile};
+use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::Result;
 
 /// The cache in an SQLite file.
@@ -26,9 +26,9 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // The cache can be re-fetched; NORMAL is durable across app crashes in WAL mode
-            // and only loses the last commits on power loss.
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: the outbox shares this file, and a message the user wrote must survive a
+            // power cut once we said it was saved.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -52,6 +52,18 @@ fn chat_from_row(row: &SqliteRow) -> Result<CachedChat> {
         participants_count: row.try_get("participants_count")?,
         last_event_time: row.try_get("last_event_time")?,
         pinned_mid: row.try_get("pinned_mid")?,
+    })
+}
+
+fn outbox_from_row(row: &SqliteRow) -> Result<OutboxItem> {
+    Ok(OutboxItem {
+        local_id: row.try_get("local_id")?,
+        chat_id: row.try_get("chat_id")?,
+        text: row.try_get("text")?,
+        created_at: row.try_get("created_at")?,
+        attempts: row.try_get("attempts")?,
+        next_attempt_at: row.try_get("next_attempt_at")?,
+        failed: row.try_get("failed")?,
     })
 }
 
@@ -158,6 +170,7 @@ impl Store for SqliteStore {
                 "DELETE FROM chats WHERE profile_id = ?",
                 "DELETE FROM messages WHERE profile_id = ?",
                 "DELETE FROM sync_state WHERE profile_id = ?",
+                "DELETE FROM outbox WHERE profile_id = ?",
             ] {
                 sqlx::query(sql).bind(profile_id).execute(&mut *tx).await?;
             }
@@ -281,6 +294,66 @@ impl Store for SqliteStore {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(marker.flatten())
+    }
+
+    async fn outbox_push(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO outbox (profile_id, local_id, chat_id, text, created_at, attempts,
+                next_attempt_at, failed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(profile_id)
+        .bind(&item.local_id)
+        .bind(item.chat_id)
+        .bind(&item.text)
+        .bind(item.created_at)
+        .bind(item.attempts)
+        .bind(item.next_attempt_at)
+        .bind(&item.failed)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn outbox(&self, profile_id: &str) -> Result<Vec<OutboxItem>> {
+        let rows =
+            sqlx::query("SELECT * FROM outbox WHERE profile_id = ? ORDER BY created_at, local_id")
+                .bind(profile_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(outbox_from_row).collect()
+    }
+
+    async fn outbox_update(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, failed = ?
+             WHERE profile_id = ? AND local_id = ?",
+        )
+        .bind(item.attempts)
+        .bind(item.next_attempt_at)
+        .bind(&item.failed)
+        .bind(profile_id)
+        .bind(&item.local_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn outbox_delivered(
+        &self,
+        profile_id: &str,
+        local_id: &str,
+        message: &CachedMessage,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM outbox WHERE profile_id = ? AND local_id = ?")
+            .bind(profile_id)
+            .bind(local_id)
+            .execute(&mut *tx)
+            .await?;
+        upsert_on(&mut tx, profile_id, std::slice::from_ref(message)).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 /// Expands to the shared store tests; `$make` is an async block returning a fresh store.
 macro_rules! store_suite {
     ($make:expr) => {
-        use crate::store::{Batch, CachedChat, CachedMessage, Store, StoredProfile};
+        use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
 
         fn chat(chat_id: i64, last_event_time: i64) -> CachedChat {
             CachedChat {
@@ -131,6 +131,52 @@ macro_rules! store_suite {
                 Some(42),
                 "no marker keeps the old one"
             );
+        }
+
+        #[tokio::test]
+        async fn the_outbox_keeps_order_updates_and_delivers_into_the_cache() {
+            let store = $make.await;
+            let item = |id: &str, at: i64| OutboxItem {
+                local_id: id.into(),
+                chat_id: 1,
+                text: format!("текст {id}"),
+                created_at: at,
+                attempts: 0,
+                next_attempt_at: 0,
+                failed: None,
+            };
+            store.outbox_push("p", &item("b", 20)).await.unwrap();
+            store.outbox_push("p", &item("a", 10)).await.unwrap();
+            let ids: Vec<_> = store
+                .outbox("p")
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|i| i.local_id)
+                .collect();
+            assert_eq!(ids, vec!["a", "b"], "oldest first");
+            let mut retried = item("a", 10);
+            retried.attempts = 3;
+            retried.next_attempt_at = 999;
+            store.outbox_update("p", &retried).await.unwrap();
+            assert_eq!(store.outbox("p").await.unwrap()[0], retried);
+            store
+                .outbox_delivered("p", "a", &message(1, 7, 700))
+                .await
+                .unwrap();
+            let left: Vec<_> = store
+                .outbox("p")
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|i| i.local_id)
+                .collect();
+            assert_eq!(left, vec!["b"]);
+            assert!(
+                store.message("p", "mid.1.7").await.unwrap().is_some(),
+                "cached in the same step"
+            );
+            assert!(store.outbox("q").await.unwrap().is_empty(), "per profile");
         }
 
         #[tokio::test]

@@ -1,6 +1,6 @@
 //! Sync through long polling, and reading the cache with the server gone.
 
-use parta_model::view::{AppEvent, ConnectionState};
+use parta_model::view::{AppEvent, ConnectionState, Delivery};
 
 use crate::common::*;
 
@@ -37,15 +37,18 @@ async fn a_message_sent_by_one_client_arrives_at_another_through_long_polling() 
     let chat = chat.expect("the parent sees the class chat after the first sync");
     let mut parent_events = parent.subscribe();
 
-    let sent = teacher
+    let pending = teacher
         .send_text(chat.chat_id, "Завтра урок начнётся в 9:00")
         .await
         .unwrap();
-    let event = wait_event(
-        &mut parent_events,
-        "message_added at the parent",
-        |e| matches!(e, AppEvent::MessageAdded { message } if message.mid == sent.mid),
-    )
+    assert_eq!(
+        pending.delivery,
+        Delivery::Pending,
+        "shown at once, before the server has it"
+    );
+    let event = wait_event(&mut parent_events, "message_added at the parent", |e| {
+        matches!(e, AppEvent::MessageAdded { message } if message.text == "Завтра урок начнётся в 9:00")
+    })
     .await;
     let AppEvent::MessageAdded { message } = event else {
         unreachable!()
@@ -57,7 +60,7 @@ async fn a_message_sent_by_one_client_arrives_at_another_through_long_polling() 
     let opened = parent.open_chat(chat.chat_id).await.unwrap();
     assert_eq!(
         opened.messages.last().map(|m| m.mid.as_str()),
-        Some(sent.mid.as_str())
+        Some(message.mid.as_str())
     );
 
     teacher.stop().await;
@@ -148,12 +151,11 @@ async fn the_session_goes_offline_when_the_server_stops_and_reconnects_by_itself
         .find(|c| c.title == "5А — родители")
         .unwrap();
     let mut events = session.subscribe();
-    let sent = other.send_text(chat.chat_id, "Спасибо!").await.unwrap();
-    wait_event(
-        &mut events,
-        "message after reconnect",
-        |e| matches!(e, AppEvent::MessageAdded { message } if message.mid == sent.mid),
-    )
+    other.send_text(chat.chat_id, "Спасибо!").await.unwrap();
+    wait_event(&mut events, "message after reconnect", |e| {
+        matches!(e, AppEvent::MessageAdded { message }
+            if message.text == "Спасибо!" && message.delivery == Delivery::Sent)
+    })
     .await;
     other.stop().await;
     session.stop().await;
@@ -200,5 +202,70 @@ async fn sending_an_empty_or_overlong_message_is_refused_before_the_network() {
         before
     );
     session.stop().await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_message_written_offline_survives_a_restart_and_is_delivered_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite");
+    let cache = dir.path().join("cache.sqlite");
+    let server = start_server(&db, loopback()).await;
+    let addr = server.addr();
+    let teacher_token = token(&server, "a.sokolova").await;
+    let parent_token = token(&server, "e.morozova").await;
+    let teacher = session(&server.url(), &teacher_token, None, sqlite(&cache).await).await;
+    wait_connection(&teacher, ConnectionState::Online).await;
+    let chat = teacher
+        .chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title == "5А — родители")
+        .unwrap();
+    server.stop().await.unwrap();
+    wait_connection(&teacher, ConnectionState::Offline).await;
+
+    // Written with the server gone: saved, shown as pending, not lost.
+    let text = "Собрание переносится на пятницу";
+    let pending = teacher.send_text(chat.chat_id, text).await.unwrap();
+    assert_eq!(pending.delivery, Delivery::Pending);
+    let opened = teacher.open_chat(chat.chat_id).await.unwrap();
+    assert_eq!(
+        opened.messages.last().map(|m| (&m.text[..], &m.delivery)),
+        Some((text, &Delivery::Pending))
+    );
+
+    // The app is closed and opened again (same cache file) before the server returns.
+    teacher.stop().await;
+    let url = format!("http://{addr}");
+    let teacher = session(&url, &teacher_token, None, sqlite(&cache).await).await;
+    let server = start_server(&db, addr).await;
+    let mut events = teacher.subscribe();
+    wait_event(&mut events, "the outbox delivers it", |e| {
+        matches!(e, AppEvent::MessageSent { .. })
+    })
+    .await;
+
+    // Exactly once on the server, as another member sees it.
+    let parent = session(
+        &server.url(),
+        &parent_token,
+        None,
+        sqlite(&dir.path().join("p.sqlite")).await,
+    )
+    .await;
+    wait_connection(&parent, ConnectionState::Online).await;
+    let seen = parent.open_chat(chat.chat_id).await.unwrap();
+    assert_eq!(seen.messages.iter().filter(|m| m.text == text).count(), 1);
+    let mine = teacher.open_chat(chat.chat_id).await.unwrap();
+    assert_eq!(
+        mine.messages.iter().filter(|m| m.text == text).count(),
+        1,
+        "no pending copy left"
+    );
+    assert!(mine.messages.iter().all(|m| m.delivery == Delivery::Sent));
+    parent.stop().await;
+    teacher.stop().await;
     server.stop().await.unwrap();
 }
