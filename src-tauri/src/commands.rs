@@ -44,3 +44,17 @@ pub async fn send_message(
 pub async fn set_demo_offline(shell: State<'_, Shell>, offline: bool) -> Reply<bool> {
     shell.set_demo_offline(offline).await
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn retry_message(shell: State<'_, Shell>, mid: String) -> Reply<MessageView> {
+    shell
+        .with_session(|s| async move { s.retry(&mid).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn discard_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.discard(&mid).await })
+        .await
+}

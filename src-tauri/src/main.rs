@@ -35,6 +35,8 @@ fn main() {
             commands::open_chat,
             commands::send_message,
             commands::set_demo_offline,
+            commands::retry_message,
+            commands::discard_message,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

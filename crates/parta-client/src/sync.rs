@@ -206,6 +206,60 @@ impl Session {
         Ok(view)
     }
 
+    /// Everything still in the outbox (pending or failed), oldest first.
+    pub async fn outbox(&self) -> Result<Vec<MessageView>> {
+        let items = self.inner.store.outbox(&self.inner.profile_id).await?;
+        Ok(items.iter().map(|i| self.inner.outbox_view(i)).collect())
+    }
+
+    async fn outbox_item(&self, local_mid: &str) -> Result<OutboxItem> {
+        let local_id = local_mid
+            .strip_prefix(LOCAL_MID_PREFIX)
+            .unwrap_or(local_mid);
+        self.inner
+            .store
+            .outbox(&self.inner.profile_id)
+            .await?
+            .into_iter()
+            .find(|i| i.local_id == local_id)
+            .ok_or_else(|| {
+                Error::InvalidInput("this message is no longer waiting to be sent".into())
+            })
+    }
+
+    /// Tries a failed (or waiting) message again now.
+    pub async fn retry(&self, local_mid: &str) -> Result<MessageView> {
+        let mut item = self.outbox_item(local_mid).await?;
+        item.failed = None;
+        item.attempts = 0;
+        item.next_attempt_at = 0;
+        self.inner
+            .store
+            .outbox_update(&self.inner.profile_id, &item)
+            .await?;
+        let view = self.inner.outbox_view(&item);
+        let _ = self.inner.events.send(AppEvent::MessageUpdated {
+            message: view.clone(),
+        });
+        self.inner.outbox_wake.notify_one();
+        Ok(view)
+    }
+
+    /// Gives up on a message that has not reached the server.
+    pub async fn discard(&self, local_mid: &str) -> Result<()> {
+        let item = self.outbox_item(local_mid).await?;
+        self.inner
+            .store
+            .outbox_remove(&self.inner.profile_id, &item.local_id)
+            .await?;
+        let mid = format!("{LOCAL_MID_PREFIX}{}", item.local_id);
+        let _ = self.inner.events.send(AppEvent::MessageRemoved {
+            chat_id: item.chat_id,
+            mid,
+        });
+        Ok(())
+    }
+
     /// Sends everything in the outbox that is due, now (normally the worker does this).
     pub async fn flush_outbox(&self) -> Result<()> {
         self.inner.drain_outbox().await

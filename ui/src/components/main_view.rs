@@ -47,6 +47,29 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
 
+    let on_retry = {
+        let ctx = ctx.clone();
+        Callback::from(move |mid: String| {
+            let ctx = ctx.clone();
+            spawn_local(async move {
+                if let Err(e) = api::retry(&mid).await {
+                    ctx.dispatch(Action::Error(e));
+                }
+            });
+        })
+    };
+    let on_discard = {
+        let ctx = ctx.clone();
+        Callback::from(move |mid: String| {
+            let ctx = ctx.clone();
+            spawn_local(async move {
+                if let Err(e) = api::discard(&mid).await {
+                    ctx.dispatch(Action::Error(e));
+                }
+            });
+        })
+    };
+
     let content = match &ctx.open {
         Some(view) => html! {
             <section class="chat" aria-label={view.chat.title.clone()}>
@@ -67,7 +90,8 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         <span class="pin-text">{ &pinned.text }</span>
                     </div>
                 }
-                <Timeline messages={view.messages.clone()} lang={lang} />
+                <Timeline messages={view.messages.clone()} lang={lang}
+                    on_retry={on_retry.clone()} on_discard={on_discard.clone()} />
                 <Composer chat_id={view.chat.chat_id} />
             </section>
         },

@@ -10,6 +10,10 @@ use crate::time;
 pub struct TimelineProps {
     pub messages: Vec<MessageView>,
     pub lang: Lang,
+    /// Retry a failed message (by its local id).
+    pub on_retry: Callback<String>,
+    /// Delete a message that did not go out.
+    pub on_discard: Callback<String>,
 }
 
 #[function_component(Timeline)]
@@ -54,8 +58,75 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 }
                 <div class="text">{ &m.text }</div>
                 <div class="time">{ status }</div>
+                if matches!(m.delivery, Delivery::Failed { .. }) {
+                    <div class="actions">
+                        <button class="link" data-testid="retry" onclick={{
+                            let (cb, mid) = (props.on_retry.clone(), m.mid.clone());
+                            Callback::from(move |_: MouseEvent| cb.emit(mid.clone()))
+                        }}>{ t(props.lang, Key::Retry) }</button>
+                        <button class="link" data-testid="discard" onclick={{
+                            let (cb, mid) = (props.on_discard.clone(), m.mid.clone());
+                            Callback::from(move |_: MouseEvent| cb.emit(mid.clone()))
+                        }}>{ t(props.lang, Key::Discard) }</button>
+                    </div>
+                }
             </div>
         });
     }
     html! { <div class="timeline" ref={list} data-testid="timeline">{ for rows }</div> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(delivery: Delivery) -> MessageView {
+        MessageView {
+            mid: "local.1".into(),
+            chat_id: 1,
+            seq: 0,
+            sender_id: Some(2),
+            sender_name: String::new(),
+            text: "Не туда".into(),
+            timestamp: 1_763_900_000_000,
+            is_own: true,
+            delivery,
+        }
+    }
+
+    async fn render(delivery: Delivery) -> String {
+        let props = TimelineProps {
+            messages: vec![message(delivery)],
+            lang: Lang::Ru,
+            on_retry: Callback::noop(),
+            on_discard: Callback::noop(),
+        };
+        yew::LocalServerRenderer::<Timeline>::with_props(props)
+            .render()
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_failed_message_shows_its_reason_and_offers_retry_and_delete() {
+        let html = render(Delivery::Failed {
+            reason: "You are not a member of this chat".into(),
+        })
+        .await;
+        assert!(
+            html.contains("Не отправлено: You are not a member"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Повторить") && html.contains("Удалить"),
+            "{html}"
+        );
+        assert!(html.contains("data-delivery=\"failed\""), "{html}");
+    }
+
+    #[tokio::test]
+    async fn a_pending_message_says_it_will_go_out_and_offers_nothing_to_click() {
+        let html = render(Delivery::Pending).await;
+        assert!(html.contains("Отправится, когда появится связь"), "{html}");
+        assert!(!html.contains("Повторить"), "{html}");
+    }
 }

@@ -65,6 +65,8 @@ pub enum Key {
     Sending,
     NotSent,
     You,
+    Retry,
+    Discard,
     ErrOffline,
     ErrKeychain,
     ErrUnauthorized,
@@ -107,6 +109,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Sending => "Отправится, когда появится связь",
             NotSent => "Не отправлено",
             You => "Вы",
+            Retry => "Повторить",
+            Discard => "Удалить",
             ErrOffline => {
                 "Нет связи с сервером школы. Сообщение не отправлено — текст остался в поле ввода, попробуйте ещё раз, когда связь появится."
             }
@@ -152,6 +156,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Sending => "Will be sent when the connection is back",
             NotSent => "Not sent",
             You => "You",
+            Retry => "Retry",
+            Discard => "Delete",
             ErrOffline => {
                 "The school server cannot be reached. The message was not sent — its text is still in the input box; try again once the connection is back."
             }

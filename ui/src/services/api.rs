@@ -51,6 +51,21 @@ pub async fn send_text(chat_id: i64, text: &str) -> Result<MessageView, UiError>
     call("send_message", &SendArgs { chat_id, text }).await
 }
 
+#[derive(Serialize)]
+struct MidArgs<'a> {
+    mid: &'a str,
+}
+
+/// Tries a message that did not go out again.
+pub async fn retry(mid: &str) -> Result<MessageView, UiError> {
+    call("retry_message", &MidArgs { mid }).await
+}
+
+/// Gives up on a message that did not go out.
+pub async fn discard(mid: &str) -> Result<(), UiError> {
+    call("discard_message", &MidArgs { mid }).await
+}
+
 /// Demo only: stops or restarts the in-process school server.
 pub async fn set_demo_offline(offline: bool) -> Result<bool, UiError> {
     call("set_demo_offline", &OfflineArgs { offline }).await

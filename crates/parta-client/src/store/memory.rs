@@ -170,6 +170,11 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn outbox_remove(&self, profile_id: &str, local_id: &str) -> Result<()> {
+        self.with(profile_id, |p| p.outbox.retain(|i| i.local_id != local_id));
+        Ok(())
+    }
+
     async fn outbox_delivered(
         &self,
         profile_id: &str,

@@ -154,6 +154,8 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox(&self, profile_id: &str) -> Result<Vec<OutboxItem>>;
     /// Saves an item's attempts, next attempt time and failure.
     async fn outbox_update(&self, profile_id: &str, item: &OutboxItem) -> Result<()>;
+    /// Removes an item the user gave up on.
+    async fn outbox_remove(&self, profile_id: &str, local_id: &str) -> Result<()>;
     /// The server has the message: removes the item and caches the message, in one step.
     async fn outbox_delivered(
         &self,

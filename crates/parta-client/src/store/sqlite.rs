@@ -339,6 +339,15 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn outbox_remove(&self, profile_id: &str, local_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM outbox WHERE profile_id = ? AND local_id = ?")
+            .bind(profile_id)
+            .bind(local_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn outbox_delivered(
         &self,
         profile_id: &str,

@@ -172,6 +172,11 @@ macro_rules! store_suite {
                 .map(|i| i.local_id)
                 .collect();
             assert_eq!(left, vec!["b"]);
+            store.outbox_remove("p", "b").await.unwrap();
+            assert!(
+                store.outbox("p").await.unwrap().is_empty(),
+                "removed on request"
+            );
             assert!(
                 store.message("p", "mid.1.7").await.unwrap().is_some(),
                 "cached in the same step"

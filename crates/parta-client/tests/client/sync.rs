@@ -269,3 +269,59 @@ async fn a_message_written_offline_survives_a_restart_and_is_delivered_exactly_o
     teacher.stop().await;
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_refused_message_is_kept_as_failed_with_a_reason_until_retried_or_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let teacher_token = token(&server, "a.sokolova").await;
+    let other_teacher = token(&server, "m.volkov").await;
+    // A chat this teacher is not in: the server answers 403.
+    let foreign = parta_client::api::ApiClient::new(&server.url(), other_teacher)
+        .unwrap()
+        .all_chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title.as_deref() == Some("7Б — родители"))
+        .unwrap()
+        .chat_id;
+    let teacher = session(
+        &server.url(),
+        &teacher_token,
+        None,
+        sqlite(&dir.path().join("c.sqlite")).await,
+    )
+    .await;
+    wait_connection(&teacher, ConnectionState::Online).await;
+    let mut events = teacher.subscribe();
+    let pending = teacher.send_text(foreign, "Не туда").await.unwrap();
+    wait_event(&mut events, "refusal", |e| {
+        matches!(e, AppEvent::MessageUpdated { message } if matches!(message.delivery, Delivery::Failed { .. }))
+    })
+    .await;
+    let waiting = teacher.outbox().await.unwrap();
+    assert_eq!(waiting.len(), 1, "kept, not lost");
+    let Delivery::Failed { reason } = &waiting[0].delivery else {
+        panic!("failed")
+    };
+    assert!(
+        reason.contains("not a member"),
+        "the server's reason is kept: {reason}"
+    );
+
+    // Retrying runs into the same refusal; discarding removes it for good.
+    teacher.retry(&pending.mid).await.unwrap();
+    wait_event(&mut events, "refused again", |e| {
+        matches!(e, AppEvent::MessageUpdated { message } if matches!(message.delivery, Delivery::Failed { .. }))
+    })
+    .await;
+    teacher.discard(&pending.mid).await.unwrap();
+    assert!(teacher.outbox().await.unwrap().is_empty());
+    assert!(
+        teacher.discard(&pending.mid).await.is_err(),
+        "a second discard says it is gone"
+    );
+    teacher.stop().await;
+    server.stop().await.unwrap();
+}
