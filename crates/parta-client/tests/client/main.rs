@@ -7,4 +7,5 @@
 
 mod common;
 mod keychain;
+mod proxy;
 mod sync;

@@ -325,3 +325,79 @@ async fn a_refused_message_is_kept_as_failed_with_a_reason_until_retried_or_disc
     teacher.stop().await;
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_send_whose_answer_is_lost_is_retried_and_still_stored_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let proxy = crate::proxy::FaultyProxy::start(server.addr()).await;
+    let teacher_token = token(&server, "a.sokolova").await;
+    let parent_token = token(&server, "o.smirnov").await;
+    let teacher = session(
+        &proxy.url(),
+        &teacher_token,
+        None,
+        sqlite(&dir.path().join("t.sqlite")).await,
+    )
+    .await;
+    wait_connection(&teacher, ConnectionState::Online).await;
+    let chat = teacher
+        .chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title == "5А — родители")
+        .unwrap();
+    // The parent talks to the server directly and watches what really arrives.
+    let parent = session(
+        &server.url(),
+        &parent_token,
+        None,
+        sqlite(&dir.path().join("p.sqlite")).await,
+    )
+    .await;
+    wait_connection(&parent, ConnectionState::Online).await;
+    let mut at_parent = parent.subscribe();
+    let mut at_teacher = teacher.subscribe();
+
+    proxy.drop_answers(true);
+    let text = "Ответ сервера потерялся, а сообщение — нет";
+    teacher.send_text(chat.chat_id, text).await.unwrap();
+    // The server stored it (the parent gets it), but the teacher never heard back...
+    wait_event(
+        &mut at_parent,
+        "stored on the server",
+        |e| matches!(e, AppEvent::MessageAdded { message } if message.text == text),
+    )
+    .await;
+    assert_eq!(
+        teacher.outbox().await.unwrap().len(),
+        1,
+        "still waiting at the teacher"
+    );
+    // ...and keeps retrying with the same key while answers are lost. Let a few retries pass.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+
+    proxy.drop_answers(false);
+    wait_event(&mut at_teacher, "the outbox hears back", |e| {
+        matches!(e, AppEvent::MessageSent { .. })
+    })
+    .await;
+    assert!(teacher.outbox().await.unwrap().is_empty());
+
+    // Exactly one copy on the server, whatever the number of attempts.
+    let list = parta_client::api::ApiClient::new(&server.url(), parent_token.clone())
+        .unwrap()
+        .messages(chat.chat_id, 100, None)
+        .await
+        .unwrap();
+    let copies = list
+        .messages
+        .iter()
+        .filter(|m| m.body.text.as_deref() == Some(text))
+        .count();
+    assert_eq!(copies, 1);
+    teacher.stop().await;
+    parent.stop().await;
+    server.stop().await.unwrap();
+}
