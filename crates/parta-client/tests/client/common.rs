@@ -88,3 +88,13 @@ pub async fn wait_event(
     .await
     .unwrap_or_else(|_| panic!("no event: {what}"))
 }
+
+/// The id of the chat called `title` among the session's cached chats.
+pub async fn chat_id(session: &Session, title: &str) -> i64 {
+    let chats = session.chats().await.expect("chats from the cache");
+    chats
+        .iter()
+        .find(|c| c.title == title)
+        .map(|c| c.chat_id)
+        .unwrap_or_else(|| panic!("no chat {title}"))
+}

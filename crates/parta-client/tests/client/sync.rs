@@ -143,15 +143,9 @@ async fn the_session_goes_offline_when_the_server_stops_and_reconnects_by_itself
     let other = token(&server, "e.morozova").await;
     let other = session_for(&server.url(), &other).await;
     wait_connection(&other, ConnectionState::Online).await;
-    let chat = other
-        .chats()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.title == "5А — родители")
-        .unwrap();
+    let chat = chat_id(&other, "5А — родители").await;
     let mut events = session.subscribe();
-    other.send_text(chat.chat_id, "Спасибо!").await.unwrap();
+    other.send_text(chat, "Спасибо!").await.unwrap();
     wait_event(&mut events, "message after reconnect", |e| {
         matches!(e, AppEvent::MessageAdded { message }
             if message.text == "Спасибо!" && message.delivery == Delivery::Sent)
@@ -216,21 +210,15 @@ async fn a_message_written_offline_survives_a_restart_and_is_delivered_exactly_o
     let parent_token = token(&server, "e.morozova").await;
     let teacher = session(&server.url(), &teacher_token, None, sqlite(&cache).await).await;
     wait_connection(&teacher, ConnectionState::Online).await;
-    let chat = teacher
-        .chats()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.title == "5А — родители")
-        .unwrap();
+    let chat = chat_id(&teacher, "5А — родители").await;
     server.stop().await.unwrap();
     wait_connection(&teacher, ConnectionState::Offline).await;
 
     // Written with the server gone: saved, shown as pending, not lost.
     let text = "Собрание переносится на пятницу";
-    let pending = teacher.send_text(chat.chat_id, text).await.unwrap();
+    let pending = teacher.send_text(chat, text).await.unwrap();
     assert_eq!(pending.delivery, Delivery::Pending);
-    let opened = teacher.open_chat(chat.chat_id).await.unwrap();
+    let opened = teacher.open_chat(chat).await.unwrap();
     assert_eq!(
         opened.messages.last().map(|m| (&m.text[..], &m.delivery)),
         Some((text, &Delivery::Pending))
@@ -256,9 +244,9 @@ async fn a_message_written_offline_survives_a_restart_and_is_delivered_exactly_o
     )
     .await;
     wait_connection(&parent, ConnectionState::Online).await;
-    let seen = parent.open_chat(chat.chat_id).await.unwrap();
+    let seen = parent.open_chat(chat).await.unwrap();
     assert_eq!(seen.messages.iter().filter(|m| m.text == text).count(), 1);
-    let mine = teacher.open_chat(chat.chat_id).await.unwrap();
+    let mine = teacher.open_chat(chat).await.unwrap();
     assert_eq!(
         mine.messages.iter().filter(|m| m.text == text).count(),
         1,
@@ -341,13 +329,7 @@ async fn a_send_whose_answer_is_lost_is_retried_and_still_stored_exactly_once() 
     )
     .await;
     wait_connection(&teacher, ConnectionState::Online).await;
-    let chat = teacher
-        .chats()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.title == "5А — родители")
-        .unwrap();
+    let chat = chat_id(&teacher, "5А — родители").await;
     // The parent talks to the server directly and watches what really arrives.
     let parent = session(
         &server.url(),
@@ -362,7 +344,7 @@ async fn a_send_whose_answer_is_lost_is_retried_and_still_stored_exactly_once() 
 
     proxy.drop_answers(true);
     let text = "Ответ сервера потерялся, а сообщение — нет";
-    teacher.send_text(chat.chat_id, text).await.unwrap();
+    teacher.send_text(chat, text).await.unwrap();
     // The server stored it (the parent gets it), but the teacher never heard back...
     wait_event(
         &mut at_parent,
@@ -388,7 +370,7 @@ async fn a_send_whose_answer_is_lost_is_retried_and_still_stored_exactly_once() 
     // Exactly one copy on the server, whatever the number of attempts.
     let list = parta_client::api::ApiClient::new(&server.url(), parent_token.clone())
         .unwrap()
-        .messages(chat.chat_id, 100, None)
+        .messages(chat, 100, None)
         .await
         .unwrap();
     let copies = list
