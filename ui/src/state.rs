@@ -57,7 +57,6 @@ pub enum Action {
     SetPhase(Phase),
     SetChats(Vec<ChatSummary>),
     Opened(Box<ChatView>),
-    Sent(MessageView),
     Event(AppEvent),
     Error(UiError),
     DismissError,
@@ -113,7 +112,6 @@ impl Reducible for AppState {
             Action::SetPhase(phase) => state.phase = phase,
             Action::SetChats(chats) => state.chats = chats,
             Action::Opened(view) => state.open = Some(*view),
-            Action::Sent(message) => add_message(&mut state, &message),
             Action::Event(AppEvent::MessageAdded { message })
             | Action::Event(AppEvent::MessageUpdated { message }) => {
                 add_message(&mut state, &message)
@@ -181,7 +179,9 @@ mod tests {
             messages: vec![message("a", 2, 10)],
         });
         let state = Rc::new(state);
-        let state = state.reduce(Action::Sent(message("b", 2, 200)));
+        let state = state.reduce(Action::Event(AppEvent::MessageAdded {
+            message: message("b", 2, 200),
+        }));
         let state = state.reduce(Action::Event(AppEvent::MessageAdded {
             message: message("b", 2, 200),
         }));

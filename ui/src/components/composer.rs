@@ -38,10 +38,11 @@ pub fn composer(props: &ComposerProps) -> Html {
             let ctx = ctx.clone();
             spawn_local(async move {
                 match api::send_text(chat_id, &body).await {
-                    Ok(message) => {
-                        text.set(String::new());
-                        ctx.dispatch(Action::Sent(message));
-                    }
+                    // Saved in the outbox: the timeline learns of it from the session's events,
+                    // which arrive in order; applying this answer too could race with them
+                    // (an answer can arrive after the "sent" event and bring the pending copy
+                    // back).
+                    Ok(_) => text.set(String::new()),
                     Err(e) => ctx.dispatch(Action::Error(e)),
                 }
                 sending.set(false);
