@@ -198,7 +198,12 @@ impl Session {
     ) -> Result<Element> {
         let deadline = Instant::now() + timeout;
         loop {
-            for element in self.find_all(css).await? {
+            // While Yew re-renders, WebKitWebDriver may answer a find with "stale element
+            // reference" for a node it saw a moment ago: that is the page moving, not a
+            // failure, so look again on the next round (a persistent error still ends the
+            // wait with the page shown below).
+            let found = self.find_all(css).await.unwrap_or_default();
+            for element in found {
                 if self.text(&element).await.is_ok_and(|text| pred(&text)) {
                     return Ok(element);
                 }
@@ -216,10 +221,66 @@ impl Session {
         }
     }
 
+    /// Finds an element matching `css` whose text satisfies `pred` and clicks it. If the page
+    /// re-renders between the find and the click (a stale element), finds it again.
+    pub async fn click_when(
+        &self,
+        css: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let element = self.wait_for(css, timeout, &pred).await?;
+            match self.click(&element).await {
+                Err(e) if is_stale(&e) && Instant::now() < deadline => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// Types `text` into the element matching `css`, finding it again if it went stale before
+    /// the first key arrived.
+    pub async fn type_into(&self, css: &str, timeout: Duration, text: &str) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let element = self.wait_for(css, timeout, |_| true).await?;
+            match self.type_text(&element, text).await {
+                Err(e) if is_stale(&e) && Instant::now() < deadline => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// How many elements matching `css` contain `needle`, counted in one step inside the page
+    /// (no element references that could go stale between the find and the read).
+    pub async fn count_containing(&self, css: &str, needle: &str) -> Result<usize> {
+        let value = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({
+                    "script": "return Array.from(document.querySelectorAll(arguments[0]))\
+                        .filter(e => e.textContent.includes(arguments[1])).length;",
+                    "args": [css, needle],
+                })),
+            )
+            .await?;
+        value
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| DriverError(format!("count: not a number: {value}")))
+    }
+
     /// Waits until no element matches `css`.
     pub async fn wait_gone(&self, css: &str, timeout: Duration) -> Result<()> {
         let deadline = Instant::now() + timeout;
-        while !self.find_all(css).await?.is_empty() {
+        // A stale-element answer counts as "still there": look again (see `wait_for`).
+        while self
+            .find_all(css)
+            .await
+            .map_or(true, |found| !found.is_empty())
+        {
             if Instant::now() > deadline {
                 return Err(DriverError(format!(
                     "'{css}' still shown after {timeout:?}"
@@ -304,6 +365,11 @@ impl Session {
             .map_err(|e| DriverError(e.to_string()))?;
         Ok(())
     }
+}
+
+/// Whether the driver said the element it was handed is no longer in the page.
+fn is_stale(error: &DriverError) -> bool {
+    error.0.contains("stale element")
 }
 
 fn decode_base64(input: &str) -> Result<Vec<u8>> {

@@ -31,36 +31,36 @@ async fn see(app: &Session, css: &str, needle: &str) -> Element {
 
 /// Types `text` into the composer and presses "Отправить".
 async fn compose_and_send(app: &Session, text: &str) {
-    let input = element(app, "[data-testid=composer-input]").await;
-    app.type_text(&input, text).await.unwrap();
-    let send = element(app, "[data-testid=send-button]").await;
-    app.click(&send).await.unwrap();
+    app.type_into("[data-testid=composer-input]", SOON, text)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=send-button]", SOON, |_| true)
+        .await
+        .unwrap();
 }
 
 /// How many timeline messages contain `text`.
 async fn count_messages(app: &Session, text: &str) -> usize {
-    let mut copies = 0;
-    for message in app.find_all("[data-testid=message]").await.unwrap() {
-        if app.text(&message).await.unwrap().contains(text) {
-            copies += 1;
-        }
-    }
-    copies
+    app.count_containing("[data-testid=message]", text)
+        .await
+        .unwrap()
 }
 
 async fn open_chat(app: &Session, title: &str) {
-    let chat = element(
-        app,
+    app.click_when(
         &format!("[data-testid=chat-item][data-title='{title}']"),
+        SOON,
+        |_| true,
     )
-    .await;
-    app.click(&chat).await.unwrap();
+    .await
+    .unwrap();
     see(app, "[data-testid=chat-title]", title).await;
 }
 
 async fn toggle_demo_connection(app: &Session) {
-    let toggle = element(app, "[data-testid=demo-offline-toggle]").await;
-    app.click(&toggle).await.unwrap();
+    app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,8 +70,11 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
 
     // First launch: no profile, so the welcome screen offers the demo school.
-    let demo = see(&app, "[data-testid=demo-button]", "Демо-школа").await;
-    app.click(&demo).await.unwrap();
+    app.click_when("[data-testid=demo-button]", SOON, |t| {
+        t.contains("Демо-школа")
+    })
+    .await
+    .unwrap();
 
     // The demo signs in as the class teacher of 5А and lists her chats.
     element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
