@@ -1,16 +1,31 @@
-//! Personal device tokens: issued once, stored only as hashes, checked on every request.
+//! Accounts and devices (procedure 8.2: nobody shares credentials). Every device has its own
+//! token, issued once and stored only as a hash; a password (argon2id) lets a person sign in on
+//! a new device; devices can be listed and signed out one by one.
 
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use crate::audit;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
+use crate::roles::{self, Action, Role};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest password accepted (argon2 takes any length; this bounds the work per request).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+/// Longest device name.
+pub const MAX_DEVICE_NAME_CHARS: usize = 100;
 
 /// The caller of a request, once its token checked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
     pub user_id: i64,
     pub device_id: i64,
+    pub role: Role,
 }
 
 /// A freshly issued token. It exists in clear only in this value, which the caller hands to the
@@ -35,8 +50,64 @@ impl std::fmt::Debug for IssuedToken {
     }
 }
 
-fn hash(token: &str) -> Vec<u8> {
+/// SHA-256 of a random secret (device token, invite code): they carry 128 bits or more of
+/// randomness, so a slow hash would add nothing.
+pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A random secret: `prefix` then `bytes` random bytes in hex.
+pub fn random_secret(prefix: &str, bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|_| Error::Random)?;
+    Ok(format!("{prefix}{}", hex::encode(buf)))
+}
+
+/// Checks a new password's length; the message says what to do.
+pub fn check_new_password(password: &str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(Error::bad_request(format!(
+            "The password is too short: use at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(Error::bad_request(format!(
+            "The password is too long: use at most {MAX_PASSWORD_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// argon2id of a password, in PHC string form (the salt and parameters travel inside).
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|_| Error::Random)?;
+    let salt = SaltString::encode_b64(&salt).map_err(|_| Error::Random)?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| Error::Internal(format!("argon2: {e}")))
+}
+
+/// Whether `password` matches a stored PHC string. A malformed stored hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Checks a device name: what a person sees in their device list.
+pub fn check_device_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME_CHARS {
+        return Err(Error::bad_request(format!(
+            "The device name must be 1 to {MAX_DEVICE_NAME_CHARS} characters"
+        )));
+    }
+    Ok(name)
 }
 
 /// Creates a device for `user_id` and returns its token (256 random bits, hex).
@@ -46,13 +117,22 @@ pub async fn issue_device_token(
     user_id: i64,
     device_name: &str,
 ) -> Result<IssuedToken> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|_| Error::Random)?;
-    let token = format!("parta_{}", hex::encode(bytes));
+    let mut conn = pool.acquire().await?;
+    issue_device_token_on(&mut conn, clock, user_id, device_name).await
+}
+
+/// [`issue_device_token`] inside a caller's transaction.
+pub async fn issue_device_token_on(
+    conn: &mut SqliteConnection,
+    clock: &dyn Clock,
+    user_id: i64,
+    device_name: &str,
+) -> Result<IssuedToken> {
+    let token = random_secret("parta_", 32)?;
     // A new device starts at the end of the update log: it loads history through
     // GET /messages, and only what happens from now on through GET /updates.
     let next_update: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM updates")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
     sqlx::query(
@@ -64,7 +144,7 @@ pub async fn issue_device_token(
     .bind(device_name)
     .bind(clock.now_ms())
     .bind(next_update)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(IssuedToken(token))
 }
@@ -78,14 +158,249 @@ pub async fn authenticate(pool: &SqlitePool, header: Option<&str>) -> Result<Cal
         .ok_or_else(unauthorized)?;
     // Accept "Bearer <token>" too: some HTTP tools add it by habit.
     let token = token.strip_prefix("Bearer ").unwrap_or(token);
-    let row =
-        sqlx::query("SELECT id, user_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL")
-            .bind(hash(token))
-            .fetch_optional(pool)
-            .await?
-            .ok_or_else(unauthorized)?;
+    let row = sqlx::query(
+        "SELECT d.id, d.user_id, u.role FROM devices d JOIN users u ON u.id = d.user_id
+         WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+    )
+    .bind(hash(token))
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(unauthorized)?;
     Ok(Caller {
         device_id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
+        role: Role::parse(&row.try_get::<String, _>("role")?)?,
     })
+}
+
+/// `POST /school/login`: a password sign-in on a new device.
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    pub device_name: String,
+}
+
+/// The answer to a successful sign-in: the new device's token, shown this once.
+#[derive(Serialize)]
+pub struct LoginResult {
+    pub user_id: i64,
+    pub access_token: String,
+}
+
+impl std::fmt::Debug for LoginResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResult")
+            .field("user_id", &self.user_id)
+            .field("access_token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Signs in with a login and password; a new device token on success. The same answer for an
+/// unknown login and a wrong password, so logins cannot be probed.
+pub async fn login(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    request: LoginRequest,
+) -> Result<LoginResult> {
+    let device_name = check_device_name(&request.device_name)?;
+    let wrong = || Error::api(ErrorCode::VerifyCredentials, "Wrong login or password");
+    if request.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(wrong());
+    }
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE username = ?")
+        .bind(request.login.trim())
+        .fetch_optional(pool)
+        .await?;
+    let Some(row) = row else {
+        // Spend the same time as a real check, so a missing login does not answer faster.
+        let password = request.password;
+        let _ = tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash())).await;
+        return Err(wrong());
+    };
+    let stored: Option<String> = row.try_get("password_hash")?;
+    let user_id: i64 = row.try_get("id")?;
+    let password = request.password;
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || {
+        stored.is_some_and(|stored| verify_password(&password, &stored))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("password check: {e}")))?;
+    if !matches {
+        return Err(wrong());
+    }
+    let mut tx = pool.begin().await?;
+    let token = issue_device_token_on(&mut tx, clock, user_id, device_name).await?;
+    audit::record(
+        &mut tx,
+        clock,
+        Some(user_id),
+        "device.login",
+        &format!("user:{user_id}"),
+        serde_json::json!({"device": device_name}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LoginResult {
+        user_id,
+        access_token: token.into_inner(),
+    })
+}
+
+/// An argon2id hash of a random password, made once, checked against when a login is unknown
+/// so that the answer takes as long as for a known one.
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn dummy_hash() -> &'static str {
+    DUMMY_HASH.get_or_init(|| {
+        random_secret("", 16)
+            .and_then(|password| hash_password(&password))
+            .unwrap_or_default()
+    })
+}
+
+/// Sets the caller's password (the old one is required if there is one).
+pub async fn change_password(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    caller: Caller,
+    old: Option<String>,
+    new: String,
+) -> Result<()> {
+    check_new_password(&new)?;
+    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        .bind(caller.user_id)
+        .fetch_one(pool)
+        .await?;
+    let hashed = tokio::task::spawn_blocking(move || {
+        if let Some(stored) = stored {
+            let old = old.unwrap_or_default();
+            if !verify_password(&old, &stored) {
+                return Err(Error::api(
+                    ErrorCode::VerifyCredentials,
+                    "The current password is wrong",
+                ));
+            }
+        }
+        hash_password(&new)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hashed)
+        .bind(caller.user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        clock,
+        Some(caller.user_id),
+        "user.password_changed",
+        &format!("user:{}", caller.user_id),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One of a person's signed-in devices.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Device {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    /// Whether this is the device asking.
+    pub current: bool,
+}
+
+/// The caller's devices that are still signed in, oldest first.
+pub async fn devices(pool: &SqlitePool, caller: Caller) -> Result<Vec<Device>> {
+    let rows = sqlx::query(
+        "SELECT id, name, created_at FROM devices WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
+    )
+    .bind(caller.user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            Ok(Device {
+                id,
+                name: row.try_get("name")?,
+                created_at: row.try_get("created_at")?,
+                current: id == caller.device_id,
+            })
+        })
+        .collect()
+}
+
+/// Signs out one of the caller's own devices (the current one too: that is signing out).
+pub async fn revoke_device(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    caller: Caller,
+    device_id: i64,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+    )
+    .bind(clock.now_ms())
+    .bind(device_id)
+    .bind(caller.user_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(format!("Device {device_id} not found")));
+    }
+    audit::record(
+        &mut tx,
+        clock,
+        Some(caller.user_id),
+        "device.revoked",
+        &format!("device:{device_id}"),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs out every device of another person (an administrator's action); returns how many.
+pub async fn revoke_all_devices(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    caller: Caller,
+    user_id: i64,
+) -> Result<u64> {
+    roles::require(caller.role, Action::RevokeOthersDevices)?;
+    let mut tx = pool.begin().await?;
+    let exists = sqlx::query("SELECT 1 FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(Error::not_found(format!("User {user_id} not found")));
+    }
+    let done =
+        sqlx::query("UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+            .bind(clock.now_ms())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    audit::record(
+        &mut tx,
+        clock,
+        Some(caller.user_id),
+        "user.devices_revoked",
+        &format!("user:{user_id}"),
+        serde_json::json!({"devices": done.rows_affected()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
 }

@@ -272,8 +272,108 @@ const CHATS: &[DemoChat] = &[
     },
 ];
 
-/// Fills `pool` with the demo school unless it already holds it. Returns whether it seeded.
+/// The password of every demo account (for `parta login` and trying password sign-in against
+/// `parta-server --demo`; a demo school holds no real people).
+pub const DEMO_PASSWORD: &str = "parta-demo";
+
+/// A demo class: its class teacher and its parents with their children.
+struct DemoClass {
+    name: &'static str,
+    class_teacher: &'static str,
+    /// (parent, child's name)
+    parents: &'static [(&'static str, &'static str)],
+}
+
+const CLASSES: &[DemoClass] = &[
+    DemoClass {
+        name: "5А",
+        class_teacher: CLASS_TEACHER,
+        parents: &[
+            ("e.morozova", "Морозов Артём"),
+            ("o.smirnov", "Смирнова Вера"),
+        ],
+    },
+    DemoClass {
+        name: "7Б",
+        class_teacher: "m.volkov",
+        parents: &[("n.orlova", "Орлов Максим"), ("s.kim", "Ким Алиса")],
+    },
+];
+
+/// Fills `pool` with the demo school unless it already holds it, then brings an older demo
+/// database up to date (classes, passwords). Returns whether it seeded anything.
 pub async fn ensure(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
+    let people = ensure_people_and_chats(pool, clock).await?;
+    let classes = ensure_classes(pool, clock).await?;
+    Ok(people || classes)
+}
+
+/// Second step of the demo (added with the school extensions): classes linked to their
+/// parents' chats, parents linked to their children, and a password for every account.
+async fn ensure_classes(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
+    let seeded: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'demo_classes'")
+            .fetch_optional(pool)
+            .await?;
+    if seeded.is_some() {
+        return Ok(false);
+    }
+    // One hash for all: the demo's accounts share their password anyway.
+    let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD))
+        .await
+        .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
+    let now = clock.now_ms();
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE password_hash IS NULL")
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    for DemoClass {
+        name,
+        class_teacher,
+        parents,
+    } in CLASSES
+    {
+        let teacher = user_id_on(&mut tx, class_teacher).await?;
+        let class_id = sqlx::query(
+            "INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?)",
+        )
+        .bind(name)
+        .bind(teacher)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        sqlx::query("INSERT INTO class_teachers (class_id, user_id) VALUES (?, ?)")
+            .bind(class_id)
+            .bind(teacher)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE chats SET class_id = ? WHERE kind = 'class_parents' AND title = ?")
+            .bind(class_id)
+            .bind(format!("{name} — родители"))
+            .execute(&mut *tx)
+            .await?;
+        for (parent, child) in *parents {
+            let parent = user_id_on(&mut tx, parent).await?;
+            sqlx::query(
+                "INSERT INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
+            )
+            .bind(class_id)
+            .bind(parent)
+            .bind(child)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('demo_classes', 'seeded')")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn ensure_people_and_chats(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
     let seeded: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'demo'")
         .fetch_optional(pool)
         .await?;

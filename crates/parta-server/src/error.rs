@@ -10,6 +10,12 @@ use parta_model::max::ApiError;
 pub enum ErrorCode {
     /// No token, or a token that is unknown or revoked.
     VerifyToken,
+    /// A login and password that do not match.
+    VerifyCredentials,
+    /// The request conflicts with what is stored (a taken login, a decided request).
+    Conflict,
+    /// An invitation that is used up, expired or revoked.
+    InviteInvalid,
     /// The caller may not do this.
     AccessDenied,
     /// The chat, message or user does not exist (or is not visible to the caller).
@@ -27,6 +33,9 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::VerifyToken => "verify.token",
+            ErrorCode::VerifyCredentials => "verify.credentials",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::InviteInvalid => "invite.invalid",
             ErrorCode::AccessDenied => "access.denied",
             ErrorCode::NotFound => "not.found",
             ErrorCode::BadRequest => "proto.payload",
@@ -37,7 +46,9 @@ impl ErrorCode {
 
     fn status(self) -> StatusCode {
         match self {
-            ErrorCode::VerifyToken => StatusCode::UNAUTHORIZED,
+            ErrorCode::VerifyToken | ErrorCode::VerifyCredentials => StatusCode::UNAUTHORIZED,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::InviteInvalid => StatusCode::GONE,
             ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
@@ -69,6 +80,9 @@ pub enum Error {
     /// The OS gave no randomness.
     #[error("no randomness available")]
     Random,
+    /// An internal step failed (details for the log only).
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 /// `Result` with the server's [`Error`].
@@ -86,6 +100,16 @@ impl Error {
     /// Shorthand for a 404.
     pub fn not_found(message: impl Into<String>) -> Self {
         Error::api(ErrorCode::NotFound, message)
+    }
+
+    /// Shorthand for a 403.
+    pub fn denied(message: impl Into<String>) -> Self {
+        Error::api(ErrorCode::AccessDenied, message)
+    }
+
+    /// Shorthand for a 409.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Error::api(ErrorCode::Conflict, message)
     }
 
     /// Shorthand for a 400.

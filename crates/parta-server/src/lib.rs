@@ -2,17 +2,25 @@
 //!
 //! It speaks the MAX Bot API surface (../shared/max-bot-api/schema.yaml) to personal accounts,
 //! so the same client core talks to it and to MAX itself. Handlers in [`http`] are adapters;
-//! the rules live in the domain modules ([`chats`], [`messages`], [`updates`], [`auth`]).
+//! the rules live in the domain modules ([`chats`], [`messages`], [`updates`], [`auth`]) and,
+//! for the `/school/*` extensions, [`roles`], [`classes`], [`structure`], [`invites`] and
+//! [`audit`].
 //! It must never log a token or a message text.
 
+pub mod audit;
 pub mod auth;
 pub mod chats;
+pub mod classes;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod invites;
+pub mod membership;
 pub mod messages;
+pub mod roles;
+pub mod structure;
 pub mod updates;
 pub mod users;
 

@@ -48,6 +48,16 @@ impl UpdateHub {
         });
     }
 
+    /// Publishes the newest id in the log: for writes that appended several updates (people
+    /// joining chats) without counting them. Call after their transaction committed.
+    pub async fn publish_latest(&self, pool: &SqlitePool) -> Result<()> {
+        let latest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates")
+            .fetch_one(pool)
+            .await?;
+        self.published(latest);
+        Ok(())
+    }
+
     fn subscribe(&self) -> watch::Receiver<i64> {
         self.latest.subscribe()
     }

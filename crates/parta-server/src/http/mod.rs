@@ -1,6 +1,8 @@
 //! The HTTP surface: thin axum handlers over the domain modules. Each handler authenticates,
 //! parses, calls one domain function and serializes; no rule lives here.
 
+mod school;
+
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/messages", get(list_messages).post(send_message))
         .route("/messages/{message_id}", get(get_message))
         .route("/updates", get(get_updates))
+        .merge(school::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

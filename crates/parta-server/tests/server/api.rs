@@ -1,98 +1,11 @@
 //! The MAX Bot API surface: auth, membership, sending, idempotency, long polling, bad input.
 
-use parta_model::max::{ApiError, ChatList, MessageList, SendMessageResult, Update, UpdateList};
+use crate::common::{Fixture, error_of};
+
+use parta_model::max::{ChatList, MessageList, SendMessageResult, Update, UpdateList};
 use parta_server::{RunningServer, ServerConfig};
 use reqwest::StatusCode;
 use serde_json::json;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
-    http: reqwest::Client,
-}
-
-impl Fixture {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let server = parta_server::start(ServerConfig {
-            db_path: dir.path().join("school.sqlite"),
-            bind: ([127, 0, 0, 1], 0).into(),
-            demo: true,
-        })
-        .await
-        .unwrap();
-        Self {
-            _dir: dir,
-            server,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn token(&self, username: &str) -> String {
-        parta_server::demo::issue_token(self.server.pool(), self.server.clock(), username, "t")
-            .await
-            .unwrap()
-            .into_inner()
-    }
-
-    fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .get(format!("{}{path}", self.server.url()))
-            .header("Authorization", token)
-    }
-
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> T {
-        self.get(token, path)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    fn post(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .post(format!("{}{path}", self.server.url()))
-            .header("Authorization", token)
-    }
-
-    async fn chat_id(&self, token: &str, title: &str) -> i64 {
-        let list: ChatList = self
-            .get(token, "/chats")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        list.chats
-            .iter()
-            .find(|c| c.title.as_deref() == Some(title))
-            .unwrap()
-            .chat_id
-    }
-
-    async fn message_count(&self, token: &str, chat_id: i64) -> usize {
-        let list: MessageList = self
-            .get(token, &format!("/messages?chat_id={chat_id}&count=100"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        list.messages.len()
-    }
-}
-
-async fn error_of(response: reqwest::Response, status: StatusCode) -> ApiError {
-    assert_eq!(response.status(), status);
-    response
-        .json::<ApiError>()
-        .await
-        .expect("a MAX-shaped {code, message} body")
-}
 
 #[tokio::test]
 async fn an_unknown_or_missing_token_gets_401_with_a_max_shaped_body() {

@@ -4,3 +4,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod common;
+mod school;

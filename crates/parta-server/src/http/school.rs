@@ -1,0 +1,424 @@
+//! The `/school/*` extensions: accounts and devices, classes, the structure bootstrap, invites,
+//! join requests, settings and the audit log. Each handler authenticates (where a caller is
+//! needed), parses and calls one domain function; the permission matrix lives in `roles`.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::{AppState, caller, query};
+use crate::audit::{self, AuditPage};
+use crate::auth::{self, Device, LoginRequest, LoginResult};
+use crate::classes::{self, Assignment, Class, NewClass};
+use crate::error::{Error, Result};
+use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
+use crate::structure::{self, StructureReport};
+use crate::users::{self, Contacts, Profile};
+
+/// The `/school/*` routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/school/login", post(login))
+        .route("/school/logout", post(logout))
+        .route("/school/me/password", put(change_password))
+        .route("/school/me/contacts", put(set_contacts))
+        .route("/school/people/{user_id}", get(profile))
+        .route("/school/devices", get(list_devices))
+        .route("/school/devices/{device_id}", delete(revoke_device))
+        .route(
+            "/school/users/{user_id}/devices",
+            delete(revoke_user_devices),
+        )
+        .route("/school/classes", get(list_classes).post(create_class))
+        .route("/school/classes/{class_id}/teachers", post(assign_teacher))
+        .route(
+            "/school/classes/{class_id}/teachers/{user_id}",
+            delete(unassign_teacher),
+        )
+        .route("/school/structure", post(bootstrap))
+        .route("/school/invites", get(list_invites).post(create_invite))
+        .route("/school/invites/{invite_id}", delete(revoke_invite))
+        .route("/school/invites/redeem", post(redeem))
+        .route("/school/join-requests", get(list_requests))
+        .route("/school/join-requests/status", post(request_status))
+        .route("/school/join-requests/{request_id}/approve", post(approve))
+        .route("/school/join-requests/{request_id}/reject", post(reject))
+        .route("/school/settings", put(settings))
+        .route("/school/audit", get(audit_log))
+}
+
+/// The body of a request, or a 400 that says what is wrong with it.
+fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T> {
+    body.map(|Json(b)| b)
+        .map_err(|e| Error::bad_request(e.body_text()))
+}
+
+fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T> {
+    p.map(|Path(p)| p)
+        .map_err(|e| Error::bad_request(e.body_text()))
+}
+
+/// `{"success": true}`, as MAX answers writes that return nothing else.
+#[derive(Debug, Serialize)]
+struct Success {
+    success: bool,
+}
+
+const SUCCESS: Json<Success> = Json(Success { success: true });
+
+async fn login(
+    State(state): State<AppState>,
+    request: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<LoginResult>> {
+    let request = body(request)?;
+    Ok(Json(
+        auth::login(&state.pool, state.clock.as_ref(), request).await?,
+    ))
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    auth::revoke_device(&state.pool, state.clock.as_ref(), caller, caller.device_id).await?;
+    Ok(SUCCESS)
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    #[serde(default)]
+    old_password: Option<String>,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Result<Json<PasswordChange>, JsonRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let request = body(request)?;
+    auth::change_password(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        request.old_password,
+        request.new_password,
+    )
+    .await?;
+    Ok(SUCCESS)
+}
+
+#[derive(Serialize)]
+struct DeviceList {
+    devices: Vec<Device>,
+}
+
+async fn list_devices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<DeviceList>> {
+    let caller = caller(&state, &headers).await?;
+    Ok(Json(DeviceList {
+        devices: auth::devices(&state.pool, caller).await?,
+    }))
+}
+
+async fn revoke_device(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    device_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let device_id = path(device_id)?;
+    auth::revoke_device(&state.pool, state.clock.as_ref(), caller, device_id).await?;
+    Ok(SUCCESS)
+}
+
+#[derive(Serialize)]
+struct Revoked {
+    revoked: u64,
+}
+
+async fn revoke_user_devices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Revoked>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    let revoked =
+        auth::revoke_all_devices(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    Ok(Json(Revoked { revoked }))
+}
+
+#[derive(Serialize)]
+struct ClassList {
+    classes: Vec<Class>,
+}
+
+async fn list_classes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<ClassList>> {
+    let caller = caller(&state, &headers).await?;
+    Ok(Json(ClassList {
+        classes: classes::list(&state.pool, caller).await?,
+    }))
+}
+
+async fn create_class(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    new: Result<Json<NewClass>, JsonRejection>,
+) -> Result<(StatusCode, Json<Class>)> {
+    let caller = caller(&state, &headers).await?;
+    let new = body(new)?;
+    let class = classes::create(&state.pool, state.clock.as_ref(), caller, new).await?;
+    Ok((StatusCode::CREATED, Json(class)))
+}
+
+async fn assign_teacher(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    class_id: Result<Path<i64>, PathRejection>,
+    assignment: Result<Json<Assignment>, JsonRejection>,
+) -> Result<Json<Class>> {
+    let caller = caller(&state, &headers).await?;
+    let class_id = path(class_id)?;
+    let assignment = body(assignment)?;
+    let (class, joined) = classes::assign(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        class_id,
+        assignment,
+    )
+    .await?;
+    if joined {
+        state.hub.publish_latest(&state.pool).await?;
+    }
+    Ok(Json(class))
+}
+
+async fn unassign_teacher(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ids: Result<Path<(i64, i64)>, PathRejection>,
+) -> Result<Json<Class>> {
+    let caller = caller(&state, &headers).await?;
+    let (class_id, user_id) = path(ids)?;
+    let class =
+        classes::unassign(&state.pool, state.clock.as_ref(), caller, class_id, user_id).await?;
+    Ok(Json(class))
+}
+
+async fn bootstrap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<StructureReport>> {
+    let caller = caller(&state, &headers).await?;
+    let report = structure::bootstrap(&state.pool, state.clock.as_ref(), caller).await?;
+    state.hub.publish_latest(&state.pool).await?;
+    Ok(Json(report))
+}
+
+#[derive(Serialize)]
+struct InviteList {
+    invites: Vec<Invite>,
+}
+
+async fn list_invites(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<InviteList>> {
+    let caller = caller(&state, &headers).await?;
+    Ok(Json(InviteList {
+        invites: invites::list(&state.pool, state.clock.as_ref(), caller).await?,
+    }))
+}
+
+async fn create_invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    new: Result<Json<NewInvite>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedInvite>)> {
+    let caller = caller(&state, &headers).await?;
+    let new = body(new)?;
+    let created = invites::create(&state.pool, state.clock.as_ref(), caller, new).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn revoke_invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    invite_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Invite>> {
+    let caller = caller(&state, &headers).await?;
+    let invite_id = path(invite_id)?;
+    Ok(Json(
+        invites::revoke(&state.pool, state.clock.as_ref(), caller, invite_id).await?,
+    ))
+}
+
+async fn redeem(
+    State(state): State<AppState>,
+    request: Result<Json<Redeem>, JsonRejection>,
+) -> Result<Json<JoinOutcome>> {
+    let request = body(request)?;
+    let outcome = invites::redeem(&state.pool, state.clock.as_ref(), request).await?;
+    if outcome.user_id.is_some() {
+        state.hub.publish_latest(&state.pool).await?;
+    }
+    Ok(Json(outcome))
+}
+
+#[derive(Deserialize)]
+struct RequestsQuery {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RequestList {
+    requests: Vec<JoinRequest>,
+}
+
+async fn list_requests(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<RequestsQuery>, QueryRejection>,
+) -> Result<Json<RequestList>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let pending_only = match q.status.as_deref() {
+        None | Some("pending") => true,
+        Some("all") => false,
+        Some(other) => {
+            return Err(Error::bad_request(format!(
+                "status must be pending or all, not '{other}'"
+            )));
+        }
+    };
+    Ok(Json(RequestList {
+        requests: invites::requests(&state.pool, caller, pending_only).await?,
+    }))
+}
+
+#[derive(Deserialize)]
+struct StatusRequest {
+    request_token: String,
+}
+
+async fn request_status(
+    State(state): State<AppState>,
+    request: Result<Json<StatusRequest>, JsonRejection>,
+) -> Result<Json<JoinOutcome>> {
+    let request = body(request)?;
+    Ok(Json(
+        invites::outcome(&state.pool, state.clock.as_ref(), &request.request_token).await?,
+    ))
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<JoinRequest>> {
+    let caller = caller(&state, &headers).await?;
+    let request_id = path(request_id)?;
+    let request = invites::approve(&state.pool, state.clock.as_ref(), caller, request_id).await?;
+    state.hub.publish_latest(&state.pool).await?;
+    Ok(Json(request))
+}
+
+#[derive(Deserialize)]
+struct Rejection {
+    reason: String,
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request_id: Result<Path<i64>, PathRejection>,
+    rejection: Result<Json<Rejection>, JsonRejection>,
+) -> Result<Json<JoinRequest>> {
+    let caller = caller(&state, &headers).await?;
+    let request_id = path(request_id)?;
+    let rejection = body(rejection)?;
+    Ok(Json(
+        invites::reject(
+            &state.pool,
+            state.clock.as_ref(),
+            caller,
+            request_id,
+            &rejection.reason,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct Settings {
+    join_requires_approval: bool,
+}
+
+async fn settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    settings: Result<Json<Settings>, JsonRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let settings = body(settings)?;
+    invites::set_requires_approval(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        settings.join_requires_approval,
+    )
+    .await?;
+    Ok(SUCCESS)
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    #[serde(default)]
+    marker: Option<i64>,
+    #[serde(default)]
+    count: Option<i64>,
+}
+
+async fn audit_log(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Json<AuditPage>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    Ok(Json(
+        audit::page(&state.pool, caller, q.marker, q.count).await?,
+    ))
+}
+
+async fn set_contacts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    contacts: Result<Json<Contacts>, JsonRejection>,
+) -> Result<Json<Profile>> {
+    let caller = caller(&state, &headers).await?;
+    let contacts = body(contacts)?;
+    Ok(Json(
+        users::set_contacts(&state.pool, caller, contacts).await?,
+    ))
+}
+
+async fn profile(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Profile>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    Ok(Json(users::profile(&state.pool, caller, user_id).await?))
+}

@@ -1,0 +1,209 @@
+//! The procedure's roles (4.1-4.5) and the permission matrix every `/school/*` write obeys.
+//!
+//! The matrix is written down for people in docs/permissions.md; a test reads that table and
+//! fails if it and [`grant`] ever disagree, so the document cannot drift from the code.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A person's role at the school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The platform administrator appointed by the director (4.1).
+    PlatformAdmin,
+    /// The school's administration: the director and deputies (4.2).
+    Administration,
+    /// A class teacher, who runs the chat with the parents of a class (4.3).
+    ClassTeacher,
+    /// Any other teacher or member of staff (4.4).
+    Teacher,
+    /// A parent or other legal representative of a pupil (4.5).
+    Parent,
+}
+
+impl Role {
+    /// Every role, in the order of the procedure.
+    pub const ALL: [Role; 5] = [
+        Role::PlatformAdmin,
+        Role::Administration,
+        Role::ClassTeacher,
+        Role::Teacher,
+        Role::Parent,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "platform_admin",
+            Role::Administration => "administration",
+            Role::ClassTeacher => "class_teacher",
+            Role::Teacher => "teacher",
+            Role::Parent => "parent",
+        }
+    }
+
+    /// Parses a stored or wire name.
+    pub fn parse(name: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == name)
+            .ok_or_else(|| Error::bad_request(format!("Unknown role '{name}'")))
+    }
+
+    /// Whether the role belongs to the school's staff (everyone but parents).
+    pub fn is_staff(self) -> bool {
+        self != Role::Parent
+    }
+}
+
+/// Something a person may or may not do through `/school/*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Create classes and assign teachers and class teachers to them (4.1).
+    ManageClasses,
+    /// Create the school's chats in one step (4.1, 4.2).
+    BootstrapStructure,
+    /// Invite staff: administration, class teachers, teachers (4.1).
+    InviteStaff,
+    /// Invite parents of a class (4.1; a class teacher for the own class, 4.3).
+    InviteParents,
+    /// See invites and revoke them (4.1: revoke unclaimed links).
+    ManageInvites,
+    /// Approve or reject join requests (4.1).
+    ReviewJoinRequests,
+    /// Sign out all devices of another person (8.2: a lost or shared login).
+    RevokeOthersDevices,
+    /// Read the audit log (4.2 oversight).
+    ReadAuditLog,
+    /// See the list of classes with their teachers.
+    ViewClasses,
+    /// See other people's phone numbers and e-mail addresses (8.3).
+    SeeContactDetails,
+    /// Change school-wide settings, such as whether newcomers wait for approval.
+    ManageSettings,
+}
+
+impl Action {
+    /// Every action, in the order of docs/permissions.md.
+    pub const ALL: [Action; 11] = [
+        Action::ManageClasses,
+        Action::BootstrapStructure,
+        Action::InviteStaff,
+        Action::InviteParents,
+        Action::ManageInvites,
+        Action::ReviewJoinRequests,
+        Action::RevokeOthersDevices,
+        Action::ReadAuditLog,
+        Action::ViewClasses,
+        Action::SeeContactDetails,
+        Action::ManageSettings,
+    ];
+
+    /// The name used in docs/permissions.md.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ManageClasses => "manage_classes",
+            Action::BootstrapStructure => "bootstrap_structure",
+            Action::InviteStaff => "invite_staff",
+            Action::InviteParents => "invite_parents",
+            Action::ManageInvites => "manage_invites",
+            Action::ReviewJoinRequests => "review_join_requests",
+            Action::RevokeOthersDevices => "revoke_others_devices",
+            Action::ReadAuditLog => "read_audit_log",
+            Action::ViewClasses => "view_classes",
+            Action::SeeContactDetails => "see_contact_details",
+            Action::ManageSettings => "manage_settings",
+        }
+    }
+}
+
+/// How far a role may perform an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Anywhere in the school.
+    School,
+    /// Only for the person's own classes: those they are class teacher of, or for a parent
+    /// those of their children.
+    OwnClass,
+    /// Not at all.
+    Denied,
+}
+
+impl Grant {
+    /// The cell text in docs/permissions.md.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grant::School => "yes",
+            Grant::OwnClass => "own class",
+            Grant::Denied => "no",
+        }
+    }
+}
+
+/// The permission matrix: what `role` may do of `action`.
+pub fn grant(role: Role, action: Action) -> Grant {
+    use Action::*;
+    use Grant::*;
+    use Role::*;
+    match (role, action) {
+        (PlatformAdmin, _) => School,
+        // The administration oversees and appoints (4.2), but building the school's structure
+        // and inviting are the platform administrator's job (4.1).
+        (Administration, BootstrapStructure | InviteStaff) => Denied,
+        (Administration, _) => School,
+        (ClassTeacher, InviteParents | ManageInvites | ReviewJoinRequests) => OwnClass,
+        (ClassTeacher | Teacher, ViewClasses | SeeContactDetails) => School,
+        (ClassTeacher | Teacher, _) => Denied,
+        (Parent, ViewClasses) => OwnClass,
+        (Parent, _) => Denied,
+    }
+}
+
+/// Fails with 403 unless `role` may perform `action` at least somewhere; returns how far.
+pub fn require(role: Role, action: Action) -> Result<Grant> {
+    match grant(role, action) {
+        Grant::Denied => Err(Error::api(
+            ErrorCode::AccessDenied,
+            format!(
+                "A {} may not {}",
+                role.as_str().replace('_', " "),
+                action.as_str().replace('_', " ")
+            ),
+        )),
+        granted => Ok(granted),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()).ok(), Some(role));
+        }
+        assert!(Role::parse("director").is_err());
+    }
+
+    #[test]
+    fn clause_4_5_parents_administer_nothing() {
+        for action in Action::ALL {
+            let expected = if action == Action::ViewClasses {
+                Grant::OwnClass
+            } else {
+                Grant::Denied
+            };
+            assert_eq!(grant(Role::Parent, action), expected, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn clause_4_1_the_platform_admin_may_do_everything() {
+        for action in Action::ALL {
+            assert_eq!(grant(Role::PlatformAdmin, action), Grant::School);
+        }
+    }
+}

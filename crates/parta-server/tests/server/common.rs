@@ -1,0 +1,177 @@
+//! One server per test: a real SQLite file in a temporary folder, HTTP on loopback.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use parta_model::max::{ApiError, ChatList, MessageList};
+use parta_server::{Clock, RunningServer, ServerConfig};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// A clock the test moves by hand (invite expiry without sleeping).
+#[derive(Debug)]
+pub struct TestClock(AtomicI64);
+
+impl TestClock {
+    /// Starts at the real time, so the demo's "minutes ago" still read naturally.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self(AtomicI64::new(parta_server::SystemClock.now_ms())))
+    }
+
+    pub fn advance_hours(&self, hours: i64) {
+        self.0.fetch_add(hours * 3_600_000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub server: RunningServer,
+    pub http: reqwest::Client,
+}
+
+impl Fixture {
+    pub async fn new() -> Self {
+        Self::with_clock(Arc::new(parta_server::SystemClock)).await
+    }
+
+    /// The demo school on a server whose time is `clock`.
+    pub async fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let server = parta_server::start_with_clock(
+            ServerConfig {
+                db_path: dir.path().join("school.sqlite"),
+                bind: ([127, 0, 0, 1], 0).into(),
+                demo: true,
+            },
+            clock,
+        )
+        .await
+        .unwrap();
+        Self {
+            _dir: dir,
+            server,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Sends `method path` with an optional token and JSON body; returns the status and the
+    /// JSON answer (`Value::Null` for an empty body).
+    pub async fn call(
+        &self,
+        method: Method,
+        token: Option<&str>,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.server.url()));
+        if let Some(token) = token {
+            request = request.header("Authorization", token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {text}"))
+        };
+        (status, value)
+    }
+
+    /// [`Fixture::call`] that must succeed with 2xx; returns the JSON answer.
+    pub async fn ok(&self, method: Method, token: &str, path: &str, body: Option<Value>) -> Value {
+        let (status, value) = self.call(method.clone(), Some(token), path, body).await;
+        assert!(status.is_success(), "{method} {path}: {status} {value}");
+        value
+    }
+
+    /// Creates a person with `role` directly in the database and returns a device token.
+    pub async fn person(&self, username: &str, first_name: &str, role: &str) -> String {
+        sqlx::query(
+            "INSERT INTO users (first_name, username, role, created_at) VALUES (?, ?, ?, 0)",
+        )
+        .bind(first_name)
+        .bind(username)
+        .bind(role)
+        .execute(self.server.pool())
+        .await
+        .unwrap();
+        self.token(username).await
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        parta_server::demo::issue_token(self.server.pool(), self.server.clock(), username, "t")
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    pub fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.server.url()))
+            .header("Authorization", token)
+    }
+
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> T {
+        self.get(token, path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub fn post(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.server.url()))
+            .header("Authorization", token)
+    }
+
+    pub async fn chat_id(&self, token: &str, title: &str) -> i64 {
+        let list: ChatList = self
+            .get(token, "/chats")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list.chats
+            .iter()
+            .find(|c| c.title.as_deref() == Some(title))
+            .unwrap()
+            .chat_id
+    }
+
+    pub async fn message_count(&self, token: &str, chat_id: i64) -> usize {
+        let list: MessageList = self
+            .get(token, &format!("/messages?chat_id={chat_id}&count=100"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list.messages.len()
+    }
+}
+
+pub async fn error_of(response: reqwest::Response, status: StatusCode) -> ApiError {
+    assert_eq!(response.status(), status);
+    response
+        .json::<ApiError>()
+        .await
+        .expect("a MAX-shaped {code, message} body")
+}

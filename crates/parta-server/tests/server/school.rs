@@ -1,0 +1,870 @@
+//! The `/school/*` extensions over HTTP: accounts and devices, classes, the structure
+//! bootstrap, invites and join requests, the audit log, and the permission matrix.
+
+use std::collections::BTreeMap;
+
+use parta_model::max::{ChatList, UpdateList};
+use parta_server::demo::DEMO_PASSWORD;
+use parta_server::roles::{Action, Grant, Role, grant};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{Fixture, TestClock};
+
+const ADMIN: &str = "i.kuznetsova";
+const TEACHER_5A: &str = "a.sokolova";
+const TEACHER_7B: &str = "m.volkov";
+const PARENT_5A: &str = "e.morozova";
+
+async fn class_id(f: &Fixture, token: &str, name: &str) -> i64 {
+    let classes = f.ok(Method::GET, token, "/school/classes", None).await;
+    classes["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no class {name} in {classes}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+fn redemption(code: &str, login: &str) -> Value {
+    json!({
+        "code": code,
+        "first_name": "Павел",
+        "last_name": "Лебедев",
+        "child_name": "Лебедева Маша",
+        "login": login,
+        "password": "весна-2026-школа",
+        "device_name": "Ноутбук дома",
+        "consent_personal_data": true,
+    })
+}
+
+async fn parent_invite(f: &Fixture, token: &str, class: i64, extra: Value) -> Value {
+    let mut body = json!({"role": "parent", "class_id": class});
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    f.ok(Method::POST, token, "/school/invites", Some(body))
+        .await
+}
+
+async fn user_count(f: &Fixture) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap()
+}
+
+async fn chat_titles(f: &Fixture, token: &str) -> Vec<String> {
+    let list: ChatList = f.get_json(token, "/chats").await;
+    list.chats.into_iter().filter_map(|c| c.title).collect()
+}
+
+async fn audit_actions(f: &Fixture, token: &str) -> Vec<String> {
+    let page = f
+        .ok(Method::GET, token, "/school/audit?count=200", None)
+        .await;
+    page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn clause_8_2_each_device_signs_in_with_its_own_token_and_can_be_signed_out_alone() {
+    let f = Fixture::new().await;
+    let login = |device: &str| json!({"login": PARENT_5A, "password": DEMO_PASSWORD, "device_name": device});
+    let (status, laptop) = f
+        .call(Method::POST, None, "/school/login", Some(login("Ноутбук")))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{laptop}");
+    let (_, phone) = f
+        .call(Method::POST, None, "/school/login", Some(login("Телефон")))
+        .await;
+    let laptop = laptop["access_token"].as_str().unwrap().to_owned();
+    let phone = phone["access_token"].as_str().unwrap().to_owned();
+    assert_ne!(laptop, phone, "every device gets a token of its own");
+
+    let devices = f.ok(Method::GET, &laptop, "/school/devices", None).await;
+    let devices = devices["devices"].as_array().unwrap().clone();
+    assert_eq!(devices.len(), 2);
+    let current: Vec<_> = devices.iter().filter(|d| d["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["name"], "Ноутбук");
+
+    // The phone signs the laptop out: the laptop's token stops working, the phone's does not.
+    let laptop_id = current[0]["id"].as_i64().unwrap();
+    f.ok(
+        Method::DELETE,
+        &phone,
+        &format!("/school/devices/{laptop_id}"),
+        None,
+    )
+    .await;
+    let (status, error) = f.call(Method::GET, Some(&laptop), "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error["code"], "verify.token");
+    f.ok(Method::GET, &phone, "/me", None).await;
+
+    // Signing out ends the phone's token too.
+    f.ok(Method::POST, &phone, "/school/logout", None).await;
+    let (status, _) = f.call(Method::GET, Some(&phone), "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
+    let f = Fixture::new().await;
+    let (status, wrong) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(json!({"login": PARENT_5A, "password": "not-it-at-all", "device_name": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, unknown) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(json!({"login": "nobody.here", "password": DEMO_PASSWORD, "device_name": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong, unknown,
+        "the answer must not tell which logins exist"
+    );
+    assert_eq!(wrong["code"], "verify.credentials");
+}
+
+#[tokio::test]
+async fn a_changed_password_replaces_the_old_one() {
+    let f = Fixture::new().await;
+    let token = f.token(PARENT_5A).await;
+    let (status, error) = f
+        .call(
+            Method::PUT,
+            Some(&token),
+            "/school/me/password",
+            Some(json!({"old_password": "wrong-password", "new_password": "новый-пароль-1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{error}");
+    let (status, error) = f
+        .call(
+            Method::PUT,
+            Some(&token),
+            "/school/me/password",
+            Some(json!({"old_password": DEMO_PASSWORD, "new_password": "short"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error["message"].as_str().unwrap().contains("too short"));
+    f.ok(
+        Method::PUT,
+        &token,
+        "/school/me/password",
+        Some(json!({"old_password": DEMO_PASSWORD, "new_password": "новый-пароль-1"})),
+    )
+    .await;
+    let login =
+        |password: &str| json!({"login": PARENT_5A, "password": password, "device_name": "x"});
+    let (old, _) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(login(DEMO_PASSWORD)),
+        )
+        .await;
+    let (new, _) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(login("новый-пароль-1")),
+        )
+        .await;
+    assert_eq!((old, new), (StatusCode::UNAUTHORIZED, StatusCode::OK));
+}
+
+#[tokio::test]
+async fn an_administrator_signs_out_every_device_of_a_person_and_a_teacher_may_not() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let me = f.ok(Method::GET, &parent, "/me", None).await;
+    let parent_id = me["user_id"].as_i64().unwrap();
+    let path = format!("/school/users/{parent_id}/devices");
+
+    let (status, _) = f.call(Method::DELETE, Some(&teacher), &path, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    f.ok(Method::GET, &parent, "/me", None).await;
+
+    let revoked = f.ok(Method::DELETE, &admin, &path, None).await;
+    assert_eq!(revoked["revoked"], 1);
+    let (status, _) = f.call(Method::GET, Some(&parent), "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        audit_actions(&f, &admin)
+            .await
+            .contains(&"user.devices_revoked".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn clause_4_1_a_parent_joins_by_invite_waits_for_the_class_teacher_and_then_signs_in() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let teacher_5a = f.token(TEACHER_5A).await;
+    let teacher_7b = f.token(TEACHER_7B).await;
+    let class_5a = class_id(&f, &admin, "5А").await;
+
+    // The class teacher of 5А invites a parent of her own class.
+    let created = parent_invite(&f, &teacher_5a, class_5a, json!({})).await;
+    let code = created["code"].as_str().unwrap();
+    assert_eq!(created["link"], format!("parta://join/{code}"));
+    assert_eq!(created["invite"]["status"], "unused");
+
+    // Redeeming it files a request: no account yet.
+    let users_before = user_count(&f).await;
+    let pending = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/invites/redeem",
+            Some(redemption(code, "p.lebedev")),
+        )
+        .await;
+    assert_eq!(pending["status"], "pending");
+    assert!(pending.get("access_token").is_none());
+    assert_eq!(user_count(&f).await, users_before);
+    let request_token = pending["request_token"].as_str().unwrap().to_owned();
+    let request_id = pending["request_id"].as_i64().unwrap();
+    let status = json!({"request_token": request_token});
+    let asked = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/join-requests/status",
+            Some(status.clone()),
+        )
+        .await;
+    assert_eq!(asked["status"], "pending");
+
+    // The class teacher of 7Б neither sees nor decides it; the class teacher of 5А does.
+    let seen_by_7b = f
+        .ok(Method::GET, &teacher_7b, "/school/join-requests", None)
+        .await;
+    assert_eq!(seen_by_7b["requests"].as_array().unwrap().len(), 0);
+    let approve = format!("/school/join-requests/{request_id}/approve");
+    let (denied, _) = f
+        .call(Method::POST, Some(&teacher_7b), &approve, None)
+        .await;
+    assert_eq!(denied, StatusCode::FORBIDDEN);
+    let seen_by_5a = f
+        .ok(Method::GET, &teacher_5a, "/school/join-requests", None)
+        .await;
+    let listed = &seen_by_5a["requests"][0];
+    assert_eq!(listed["name"], "Павел Лебедев");
+    assert_eq!(listed["child_name"], "Лебедева Маша");
+    assert_eq!(listed["class_name"], "5А");
+    let approved = f.ok(Method::POST, &teacher_5a, &approve, None).await;
+    assert_eq!(approved["status"], "approved");
+
+    // The requester's next question brings its device token, once.
+    let first = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/join-requests/status",
+            Some(status.clone()),
+        )
+        .await;
+    assert_eq!(first["status"], "approved");
+    let token = first["access_token"].as_str().unwrap().to_owned();
+    let again = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/join-requests/status",
+            Some(status),
+        )
+        .await;
+    assert!(
+        again.get("access_token").is_none(),
+        "a token is handed out once; a leaked request token must not mint more"
+    );
+
+    // The new parent is in the 5А parents' chat and nowhere else, and can sign in by password.
+    assert_eq!(chat_titles(&f, &token).await, vec!["5А — родители"]);
+    let me = f.ok(Method::GET, &token, "/me", None).await;
+    assert_eq!(me["first_name"], "Павел");
+    let (status, _) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(json!({"login": "p.lebedev", "password": "весна-2026-школа", "device_name": "Телефон"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The single-use invite now reads as used, and the audit log has the whole story.
+    let invites = f.ok(Method::GET, &admin, "/school/invites", None).await;
+    assert_eq!(invites["invites"][0]["status"], "used");
+    let actions = audit_actions(&f, &admin).await;
+    for action in [
+        "invite.created",
+        "join_request.created",
+        "join_request.approved",
+    ] {
+        assert!(
+            actions.contains(&action.to_owned()),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_members_of_a_class_chat_see_the_newcomer_arrive_through_long_polling() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_5a = class_id(&f, &teacher, "5А").await;
+    let created = parent_invite(&f, &teacher, class_5a, json!({})).await;
+    let admin = f.token(ADMIN).await;
+    f.ok(
+        Method::PUT,
+        &admin,
+        "/school/settings",
+        Some(json!({"join_requires_approval": false})),
+    )
+    .await;
+    let first: UpdateList = f.get_json(&teacher, "/updates?timeout=0").await;
+    let marker = first.marker.unwrap();
+    let joined = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/invites/redeem",
+            Some(redemption(created["code"].as_str().unwrap(), "p.lebedev")),
+        )
+        .await;
+    assert_eq!(joined["status"], "approved", "the school does not review");
+    assert!(joined["access_token"].as_str().is_some());
+    let updates: UpdateList = f
+        .get_json(&teacher, &format!("/updates?timeout=5&marker={marker}"))
+        .await;
+    let added = serde_json::to_value(&updates.updates).unwrap();
+    assert_eq!(added[0]["update_type"], "user_added", "{added}");
+    assert_eq!(added[0]["user"]["first_name"], "Павел");
+}
+
+#[tokio::test]
+async fn expired_revoked_and_used_up_invites_are_refused_and_store_nothing() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let admin = f.token(ADMIN).await;
+    let class_5a = class_id(&f, &admin, "5А").await;
+    let expiring = parent_invite(&f, &admin, class_5a, json!({"expires_in_hours": 24})).await;
+    let revoked = parent_invite(&f, &admin, class_5a, json!({})).await;
+    let single = parent_invite(&f, &admin, class_5a, json!({"max_uses": 1})).await;
+
+    let revoked_id = revoked["invite"]["id"].as_i64().unwrap();
+    let after_revoke = f
+        .ok(
+            Method::DELETE,
+            &admin,
+            &format!("/school/invites/{revoked_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(after_revoke["status"], "revoked");
+    f.ok(
+        Method::POST,
+        "",
+        "/school/invites/redeem",
+        Some(redemption(single["code"].as_str().unwrap(), "first.user")),
+    )
+    .await;
+    clock.advance_hours(25);
+
+    let users = user_count(&f).await;
+    let requests: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM join_requests")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    for (invite, words) in [
+        (&expiring, "expired"),
+        (&revoked, "revoked"),
+        (&single, "already been used"),
+    ] {
+        let (status, error) = f
+            .call(
+                Method::POST,
+                None,
+                "/school/invites/redeem",
+                Some(redemption(invite["code"].as_str().unwrap(), "second.user")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::GONE, "{error}");
+        assert_eq!(error["code"], "invite.invalid");
+        assert!(
+            error["message"].as_str().unwrap().contains(words),
+            "{error}"
+        );
+    }
+    let (status, error) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/invites/redeem",
+            Some(redemption(
+                "0123456789abcdef0123456789abcdef",
+                "second.user",
+            )),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{error}");
+    assert_eq!(
+        user_count(&f).await,
+        users,
+        "no account from a refused invite"
+    );
+    let requests_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM join_requests")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    assert_eq!(requests_after, requests, "no join request either");
+
+    // The list says which is which: expiry happened by itself, with no one acting.
+    let listed = f.ok(Method::GET, &admin, "/school/invites", None).await;
+    let statuses: BTreeMap<i64, String> = listed["invites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_i64().unwrap(),
+                i["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses[&expiring["invite"]["id"].as_i64().unwrap()],
+        "expired"
+    );
+    assert_eq!(statuses[&revoked_id], "revoked");
+    assert_eq!(statuses[&single["invite"]["id"].as_i64().unwrap()], "used");
+}
+
+#[tokio::test]
+async fn a_rejected_requester_reads_the_reason() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let class_7b = class_id(&f, &admin, "7Б").await;
+    let invite = parent_invite(&f, &admin, class_7b, json!({})).await;
+    let pending = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/invites/redeem",
+            Some(redemption(invite["code"].as_str().unwrap(), "p.lebedev")),
+        )
+        .await;
+    let id = pending["request_id"].as_i64().unwrap();
+    let reject = format!("/school/join-requests/{id}/reject");
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&admin),
+            &reject,
+            Some(json!({"reason": "  "})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a rejection needs a reason"
+    );
+    let reason = "В 7Б нет ученицы с таким именем, уточните класс";
+    f.ok(
+        Method::POST,
+        &admin,
+        &reject,
+        Some(json!({"reason": reason})),
+    )
+    .await;
+    let outcome = f
+        .ok(
+            Method::POST,
+            "",
+            "/school/join-requests/status",
+            Some(json!({"request_token": pending["request_token"]})),
+        )
+        .await;
+    assert_eq!(outcome["status"], "rejected");
+    assert_eq!(outcome["reason"], reason);
+    assert!(outcome.get("access_token").is_none());
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&admin),
+            &format!("/school/join-requests/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a decided request stays decided"
+    );
+}
+
+#[tokio::test]
+async fn redeeming_checks_consent_password_login_and_child_before_storing_anything() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let class_5a = class_id(&f, &admin, "5А").await;
+    let invite = parent_invite(&f, &admin, class_5a, json!({"max_uses": 10})).await;
+    let code = invite["code"].as_str().unwrap();
+    let users = user_count(&f).await;
+    let cases: [(&str, Value, StatusCode, &str); 5] = [
+        (
+            "consent_personal_data",
+            json!(false),
+            StatusCode::BAD_REQUEST,
+            "consent",
+        ),
+        (
+            "password",
+            json!("корот"),
+            StatusCode::BAD_REQUEST,
+            "too short",
+        ),
+        (
+            "login",
+            json!("Иван Петров"),
+            StatusCode::BAD_REQUEST,
+            "Latin",
+        ),
+        ("login", json!(PARENT_5A), StatusCode::CONFLICT, "taken"),
+        ("child_name", Value::Null, StatusCode::BAD_REQUEST, "child"),
+    ];
+    for (field, value, expected, words) in cases {
+        let mut body = redemption(code, "new.parent");
+        body[field] = value;
+        let (status, error) = f
+            .call(Method::POST, None, "/school/invites/redeem", Some(body))
+            .await;
+        assert_eq!(status, expected, "{field}: {error}");
+        assert!(
+            error["message"].as_str().unwrap().contains(words),
+            "{error}"
+        );
+    }
+    let (status, error) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/invites/redeem",
+            Some(json!({"code": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(error["code"], "proto.payload");
+    assert_eq!(user_count(&f).await, users);
+    let listed = f.ok(Method::GET, &admin, "/school/invites", None).await;
+    assert_eq!(
+        listed["invites"][0]["uses"], 0,
+        "a refused redemption uses nothing up"
+    );
+}
+
+#[tokio::test]
+async fn clause_4_1_the_structure_bootstrap_builds_the_school_chats_once() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let teacher = f.person("p.belova", "Полина Андреевна", "teacher").await;
+    let me = f.ok(Method::GET, &teacher, "/me", None).await;
+    let teacher_id = me["user_id"].as_i64().unwrap();
+
+    let class = f
+        .ok(
+            Method::POST,
+            &admin,
+            "/school/classes",
+            Some(json!({"name": "8 в"})),
+        )
+        .await;
+    assert_eq!(class["name"], "8В", "names are normalized");
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&admin),
+            "/school/classes",
+            Some(json!({"name": "8В"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let class_id = class["id"].as_i64().unwrap();
+    let assigned = f
+        .ok(
+            Method::POST,
+            &admin,
+            &format!("/school/classes/{class_id}/teachers"),
+            Some(json!({"user_id": teacher_id, "class_teacher": true})),
+        )
+        .await;
+    assert_eq!(assigned["class_teacher"]["name"], "Полина Андреевна");
+
+    let first = f.ok(Method::POST, &admin, "/school/structure", None).await;
+    let created: Vec<&str> = first["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["created"] == true)
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        created,
+        vec![
+            "Директор и педагоги",
+            "Директор и родительский актив",
+            "8В — родители"
+        ],
+        "the teachers' chat and the demo's class chats exist already"
+    );
+    let second = f.ok(Method::POST, &admin, "/school/structure", None).await;
+    assert!(
+        second["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["created"] == false),
+        "running it again creates nothing: {second}"
+    );
+    assert_eq!(second["members_added"], 0);
+
+    let titles = chat_titles(&f, &teacher).await;
+    for title in ["Учителя", "Директор и педагоги", "8В — родители"]
+    {
+        assert!(titles.contains(&title.to_owned()), "{title} in {titles:?}");
+    }
+    let parent_titles = chat_titles(&f, &f.token(PARENT_5A).await).await;
+    assert_eq!(
+        parent_titles,
+        vec!["5А — родители"],
+        "parents are in no staff chat"
+    );
+}
+
+#[tokio::test]
+async fn a_parent_sees_only_names_in_class_lists_and_only_their_childrens_classes() {
+    let f = Fixture::new().await;
+    let parent = f.token(PARENT_5A).await;
+    let classes = f.ok(Method::GET, &parent, "/school/classes", None).await;
+    let classes = classes["classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 1);
+    assert_eq!(classes[0]["name"], "5А");
+    let text = classes[0].to_string();
+    assert!(!text.contains("phone") && !text.contains("email"), "{text}");
+    let teacher = f.token(TEACHER_7B).await;
+    let all = f.ok(Method::GET, &teacher, "/school/classes", None).await;
+    assert_eq!(all["classes"].as_array().unwrap().len(), 2);
+}
+
+/// One call per action: what a role gets when it tries. `class_5a` is the class of the
+/// `own class` cell's class teacher.
+async fn attempt(
+    f: &Fixture,
+    token: &str,
+    action: Action,
+    class_5a: i64,
+    user: i64,
+    n: usize,
+) -> StatusCode {
+    let (method, path, body) = match action {
+        Action::ManageClasses => (
+            Method::POST,
+            "/school/classes".to_owned(),
+            json!({"name": format!("{n}Я")}),
+        ),
+        Action::BootstrapStructure => (Method::POST, "/school/structure".to_owned(), Value::Null),
+        Action::InviteStaff => (
+            Method::POST,
+            "/school/invites".to_owned(),
+            json!({"role": "teacher"}),
+        ),
+        Action::InviteParents => (
+            Method::POST,
+            "/school/invites".to_owned(),
+            json!({"role": "parent", "class_id": class_5a}),
+        ),
+        Action::ManageInvites => (Method::GET, "/school/invites".to_owned(), Value::Null),
+        Action::ReviewJoinRequests => {
+            (Method::GET, "/school/join-requests".to_owned(), Value::Null)
+        }
+        Action::RevokeOthersDevices => (
+            Method::DELETE,
+            format!("/school/users/{user}/devices"),
+            Value::Null,
+        ),
+        Action::ReadAuditLog => (Method::GET, "/school/audit".to_owned(), Value::Null),
+        Action::ViewClasses => (Method::GET, "/school/classes".to_owned(), Value::Null),
+        Action::ManageSettings => (
+            Method::PUT,
+            "/school/settings".to_owned(),
+            json!({"join_requires_approval": true}),
+        ),
+        // Contact details are not refused with a 403: the profile is served without them.
+        Action::SeeContactDetails => {
+            let (status, profile) = f
+                .call(
+                    Method::GET,
+                    Some(token),
+                    &format!("/school/people/{user}"),
+                    None,
+                )
+                .await;
+            assert!(status.is_success(), "{profile}");
+            return if profile.get("phone").is_some() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+        }
+    };
+    let body = (!body.is_null()).then_some(body);
+    f.call(method, Some(token), &path, body).await.0
+}
+
+#[tokio::test]
+async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
+    let f = Fixture::new().await;
+    let tokens = [
+        (Role::PlatformAdmin, f.token(ADMIN).await),
+        (
+            Role::Administration,
+            f.person("director", "Директор", "administration").await,
+        ),
+        (Role::ClassTeacher, f.token(TEACHER_5A).await),
+        (
+            Role::Teacher,
+            f.person("teacher", "Учитель", "teacher").await,
+        ),
+        (Role::Parent, f.token(PARENT_5A).await),
+    ];
+    let admin = &tokens[0].1;
+    let class_5a = class_id(&f, admin, "5А").await;
+    // A parent of 5А (so the other parent of 5А shares a chat with them) whose phone is known,
+    // and whose devices may be revoked without breaking any other cell.
+    let victim_token = f.person("victim", "Тестовый", "parent").await;
+    let victim: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'victim'")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    let chat_5a: i64 = sqlx::query_scalar("SELECT id FROM chats WHERE class_id = ?")
+        .bind(class_5a)
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0)")
+        .bind(chat_5a)
+        .bind(victim)
+        .execute(f.server.pool())
+        .await
+        .unwrap();
+    f.ok(
+        Method::PUT,
+        &victim_token,
+        "/school/me/contacts",
+        Some(json!({"phone": "+7 912 345-67-89"})),
+    )
+    .await;
+    let mut cells = 0;
+    for (role, token) in &tokens {
+        for action in Action::ALL {
+            let status = attempt(&f, token, action, class_5a, victim, cells).await;
+            let expected = grant(*role, action);
+            if expected == Grant::Denied {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {action:?}");
+            } else {
+                assert!(status.is_success(), "{role:?} {action:?}: {status}");
+            }
+            cells += 1;
+        }
+    }
+    assert_eq!(cells, Role::ALL.len() * Action::ALL.len());
+
+    // "own class" means exactly that: the class teacher of 5А may not invite to 7Б.
+    let class_7b = class_id(&f, admin, "7Б").await;
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&tokens[2].1),
+            "/school/invites",
+            Some(json!({"role": "parent", "class_id": class_7b})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn docs_permissions_md_says_exactly_what_the_code_enforces() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/permissions.md"),
+    )
+    .unwrap();
+    // The first table whose header row starts with "action" and has a column per role.
+    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut in_table = false;
+    for line in doc.lines() {
+        let cells: Vec<String> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_owned())
+            .collect();
+        if header.is_empty() && cells.len() == 6 && cells[0] == "action" {
+            header = cells[1..].to_vec();
+            in_table = true;
+        } else if in_table && cells.len() == 6 {
+            if !cells[0].starts_with("---") {
+                rows.insert(cells[0].clone(), cells[1..].to_vec());
+            }
+        } else {
+            in_table = false;
+        }
+    }
+    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    assert_eq!(header, roles, "the table's columns are the roles, in order");
+    assert_eq!(
+        rows.len(),
+        Action::ALL.len(),
+        "one row per action: {rows:?}"
+    );
+    for action in Action::ALL {
+        let row = rows
+            .get(action.as_str())
+            .unwrap_or_else(|| panic!("{} has no row", action.as_str()));
+        for (role, cell) in Role::ALL.iter().zip(row) {
+            assert_eq!(
+                cell,
+                grant(*role, action).as_str(),
+                "{} for {}",
+                action.as_str(),
+                role.as_str()
+            );
+        }
+    }
+}
