@@ -281,6 +281,132 @@ pub struct UpdateList {
     pub marker: Option<i64>,
 }
 
+/// `SimpleQueryResult`: the answer to writes that return nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpleQueryResult {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl SimpleQueryResult {
+    /// `{"success": true}`.
+    pub fn ok() -> Self {
+        Self {
+            success: true,
+            message: None,
+        }
+    }
+}
+
+/// `ChatAdminPermission`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatAdminPermission {
+    ReadAllMessages,
+    AddRemoveMembers,
+    AddAdmins,
+    ChangeChatInfo,
+    PinMessage,
+    EditLink,
+    Write,
+    Edit,
+    Delete,
+    CanCall,
+    ViewStats,
+}
+
+impl ChatAdminPermission {
+    /// Every permission (what a chat's owner holds).
+    pub const ALL: [ChatAdminPermission; 11] = [
+        ChatAdminPermission::ReadAllMessages,
+        ChatAdminPermission::AddRemoveMembers,
+        ChatAdminPermission::AddAdmins,
+        ChatAdminPermission::ChangeChatInfo,
+        ChatAdminPermission::PinMessage,
+        ChatAdminPermission::EditLink,
+        ChatAdminPermission::Write,
+        ChatAdminPermission::Edit,
+        ChatAdminPermission::Delete,
+        ChatAdminPermission::CanCall,
+        ChatAdminPermission::ViewStats,
+    ];
+}
+
+/// `ChatMember`: a member with membership details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMember {
+    #[serde(flatten)]
+    pub user: User,
+    pub last_access_time: i64,
+    pub is_owner: bool,
+    pub is_admin: bool,
+    pub join_time: i64,
+    #[serde(default)]
+    pub permissions: Option<Vec<ChatAdminPermission>>,
+}
+
+/// `ChatMembersList`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMembersList {
+    pub members: Vec<ChatMember>,
+    #[serde(default)]
+    pub marker: Option<i64>,
+}
+
+/// `ChatAdmin`: an admin to appoint, with permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatAdmin {
+    pub user_id: UserId,
+    pub permissions: Vec<ChatAdminPermission>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+}
+
+/// `ChatAdminsList`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatAdminsList {
+    pub admins: Vec<ChatAdmin>,
+}
+
+/// `UserIdsList`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserIdsList {
+    pub user_ids: Vec<UserId>,
+}
+
+/// `GetPinnedMessageResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetPinnedMessageResult {
+    pub message: Option<Message>,
+}
+
+/// `PinMessageBody`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinMessageBody {
+    pub message_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<bool>,
+}
+
+/// `SenderAction`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenderAction {
+    TypingOn,
+    SendingPhoto,
+    SendingVideo,
+    SendingAudio,
+    SendingFile,
+    MarkSeen,
+}
+
+/// `ActionRequestBody`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRequestBody {
+    pub action: SenderAction,
+}
+
 /// `Error`: the body of every error response, `{code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

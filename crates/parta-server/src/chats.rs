@@ -2,7 +2,7 @@
 
 use parta_model::max::{Chat, ChatList, ChatStatus, ChatType};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::auth::Caller;
 use crate::error::{Error, ErrorCode, Result};
@@ -102,21 +102,38 @@ pub async fn get(pool: &SqlitePool, caller: Caller, chat_id: i64) -> Result<Chat
 
 /// Fails unless `user_id` is a member of `chat_id`: 404 for an unknown chat, 403 otherwise.
 pub async fn require_member(pool: &SqlitePool, user_id: i64, chat_id: i64) -> Result<()> {
+    require_member_on(&mut *pool.acquire().await?, user_id, chat_id).await
+}
+
+/// [`require_member`] on a given connection (inside a transaction).
+pub async fn require_member_on(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    chat_id: i64,
+) -> Result<()> {
     let member = sqlx::query("SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?")
         .bind(chat_id)
         .bind(user_id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?;
     match member {
         Some(_) => Ok(()),
-        None => Err(not_visible(pool, chat_id).await),
+        None => Err(not_visible_on(conn, chat_id).await),
     }
 }
 
 async fn not_visible(pool: &SqlitePool, chat_id: i64) -> Error {
+    match pool.acquire().await {
+        Ok(mut conn) => not_visible_on(&mut conn, chat_id).await,
+        Err(e) => e.into(),
+    }
+}
+
+/// The refusal for a chat the caller is not in: 403 if it exists, 404 if it does not.
+pub async fn not_visible_on(conn: &mut SqliteConnection, chat_id: i64) -> Error {
     let exists = sqlx::query("SELECT 1 FROM chats WHERE id = ?")
         .bind(chat_id)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await;
     match exists {
         Ok(Some(_)) => Error::api(ErrorCode::AccessDenied, "You are not a member of this chat"),

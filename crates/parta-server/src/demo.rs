@@ -366,6 +366,13 @@ async fn ensure_classes(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
             .await?;
         }
     }
+    // The pinned messages are the class chats' announcements.
+    sqlx::query(
+        "UPDATE messages SET is_announcement = 1
+         WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("INSERT INTO meta (key, value) VALUES ('demo_classes', 'seeded')")
         .execute(&mut *tx)
         .await?;

@@ -7,6 +7,7 @@
 //! [`audit`].
 //! It must never log a token or a message text.
 
+pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod chats;
@@ -17,8 +18,10 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod invites;
+pub mod members;
 pub mod membership;
 pub mod messages;
+pub mod restrictions;
 pub mod roles;
 pub mod structure;
 pub mod updates;

@@ -1,4 +1,6 @@
-//! Messages: reading a chat's history and sending (`GET/POST /messages`, `GET /messages/{id}`).
+//! Messages: reading a chat's history, sending, editing and deleting (`GET/POST/PUT/DELETE
+//! /messages`, `GET /messages/{id}`). Every change goes into the update log in its own
+//! transaction. A restricted person (procedure 9.2) writes nothing.
 
 use parta_model::max::{
     ChatType, LinkedMessage, MAX_TEXT_CHARS, Message, MessageBody, MessageLinkType, MessageList,
@@ -11,6 +13,8 @@ use crate::auth::Caller;
 use crate::chats;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::restrictions;
+use crate::roles::{self, Action};
 use crate::updates::{self, UpdateHub};
 
 /// Page size limits of `GET /messages` (schema: default 50, 1..=100).
@@ -186,8 +190,18 @@ pub fn validate(body: &NewMessageBody) -> Result<()> {
     Ok(())
 }
 
+/// What kind of message a send makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An ordinary message.
+    Message,
+    /// An announcement, which parents acknowledge (Parta extension; staff only).
+    Announcement,
+}
+
 /// Sends a message to a chat the caller belongs to, appends `message_created` to the update
 /// log and wakes long polls. With an idempotency key, a repeat returns the first message.
+#[allow(clippy::too_many_arguments)] // one adapter calls it; a struct would only rename them
 pub async fn send(
     pool: &SqlitePool,
     clock: &dyn Clock,
@@ -196,8 +210,13 @@ pub async fn send(
     chat_id: i64,
     body: NewMessageBody,
     idempotency_key: Option<&str>,
+    kind: Kind,
 ) -> Result<Message> {
     validate(&body)?;
+    if kind == Kind::Announcement {
+        roles::require(caller.role, Action::PostAnnouncements)?;
+    }
+    restrictions::enforce_write(&mut *pool.acquire().await?, clock, caller.user_id).await?;
     if let Some(key) = idempotency_key {
         if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
             return Err(Error::bad_request(format!(
@@ -239,8 +258,9 @@ pub async fn send(
 
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT INTO messages (mid, chat_id, sender_id, text, created_at, link_type, link_mid)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO messages (mid, chat_id, sender_id, text, created_at, link_type, link_mid,
+                               is_announcement)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&mid)
     .bind(chat_id)
@@ -249,6 +269,7 @@ pub async fn send(
     .bind(now)
     .bind(link_type)
     .bind(link_mid.as_deref())
+    .bind(kind == Kind::Announcement)
     .execute(&mut *tx)
     .await?;
     if let Some(key) = idempotency_key {
@@ -289,6 +310,93 @@ pub async fn send(
     tx.commit().await?;
     hub.published(update_id);
     Ok(message)
+}
+
+/// The chat and sender of a message that is not deleted.
+async fn owner_of(conn: &mut SqliteConnection, mid: &str) -> Result<(i64, i64)> {
+    sqlx::query_as("SELECT chat_id, sender_id FROM messages WHERE mid = ? AND deleted_at IS NULL")
+        .bind(mid)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))
+}
+
+/// Edits the text of one's own message (`PUT /messages?message_id=`); members receive
+/// `message_edited`.
+pub async fn edit(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    hub: &UpdateHub,
+    caller: Caller,
+    mid: &str,
+    body: NewMessageBody,
+) -> Result<()> {
+    validate(&body)?;
+    let mut tx = pool.begin().await?;
+    restrictions::enforce_write(&mut tx, clock, caller.user_id).await?;
+    let (chat_id, sender_id) = owner_of(&mut tx, mid).await?;
+    chats::require_member_on(&mut tx, caller.user_id, chat_id).await?;
+    if sender_id != caller.user_id {
+        return Err(Error::denied("You can edit only your own messages"));
+    }
+    let now = clock.now_ms();
+    sqlx::query("UPDATE messages SET text = ?, edited_at = ? WHERE mid = ?")
+        .bind(body.text.as_deref())
+        .bind(now)
+        .bind(mid)
+        .execute(&mut *tx)
+        .await?;
+    let message = by_mid_on(&mut tx, mid)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;
+    let update = Update::MessageEdited {
+        timestamp: now,
+        message,
+    };
+    let id = updates::append(&mut tx, chat_id, &update, now).await?;
+    tx.commit().await?;
+    hub.published(id);
+    Ok(())
+}
+
+/// Deletes a message: one's own, or anyone's for the chat's admins (`DELETE /messages`);
+/// members receive `message_removed`. A pinned message is unpinned with it.
+pub async fn delete(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    hub: &UpdateHub,
+    caller: Caller,
+    mid: &str,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    restrictions::enforce_write(&mut tx, clock, caller.user_id).await?;
+    let (chat_id, sender_id) = owner_of(&mut tx, mid).await?;
+    if sender_id == caller.user_id {
+        chats::require_member_on(&mut tx, caller.user_id, chat_id).await?;
+    } else {
+        crate::members::require_admin(&mut tx, caller.user_id, chat_id).await?;
+    }
+    let now = clock.now_ms();
+    sqlx::query("UPDATE messages SET deleted_at = ? WHERE mid = ?")
+        .bind(now)
+        .bind(mid)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE chats SET pinned_mid = NULL WHERE id = ? AND pinned_mid = ?")
+        .bind(chat_id)
+        .bind(mid)
+        .execute(&mut *tx)
+        .await?;
+    let update = Update::MessageRemoved {
+        timestamp: now,
+        message_id: mid.to_owned(),
+        chat_id,
+        user_id: caller.user_id,
+    };
+    let id = updates::append(&mut tx, chat_id, &update, now).await?;
+    tx.commit().await?;
+    hub.published(id);
+    Ok(())
 }
 
 async fn by_idempotency_key(pool: &SqlitePool, user_id: i64, key: &str) -> Result<Option<Message>> {

@@ -83,11 +83,15 @@ pub enum Action {
     SeeContactDetails,
     /// Change school-wide settings, such as whether newcomers wait for approval.
     ManageSettings,
+    /// Restrict a person to reading, or block them, with a reason and an end date (9.2).
+    RestrictUsers,
+    /// Post an announcement that parents acknowledge ("Ознакомлен") in a chat one belongs to.
+    PostAnnouncements,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -99,6 +103,8 @@ impl Action {
         Action::ViewClasses,
         Action::SeeContactDetails,
         Action::ManageSettings,
+        Action::RestrictUsers,
+        Action::PostAnnouncements,
     ];
 
     /// The name used in docs/permissions.md.
@@ -115,6 +121,8 @@ impl Action {
             Action::ViewClasses => "view_classes",
             Action::SeeContactDetails => "see_contact_details",
             Action::ManageSettings => "manage_settings",
+            Action::RestrictUsers => "restrict_users",
+            Action::PostAnnouncements => "post_announcements",
         }
     }
 }
@@ -154,7 +162,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (Administration, BootstrapStructure | InviteStaff) => Denied,
         (Administration, _) => School,
         (ClassTeacher, InviteParents | ManageInvites | ReviewJoinRequests) => OwnClass,
-        (ClassTeacher | Teacher, ViewClasses | SeeContactDetails) => School,
+        (ClassTeacher | Teacher, ViewClasses | SeeContactDetails | PostAnnouncements) => School,
         (ClassTeacher | Teacher, _) => Denied,
         (Parent, ViewClasses) => OwnClass,
         (Parent, _) => Denied,

@@ -5,12 +5,16 @@ mod school;
 
 use std::sync::Arc;
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use parta_model::max::{BotInfo, Chat, ChatList, MessageList, NewMessageBody, SendMessageResult};
+use parta_model::max::{
+    ActionRequestBody, BotInfo, Chat, ChatAdminsList, ChatList, ChatMember, ChatMembersList,
+    GetPinnedMessageResult, MessageList, NewMessageBody, PinMessageBody, SendMessageResult,
+    SimpleQueryResult, UserIdsList,
+};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 use tokio::sync::watch;
@@ -19,7 +23,7 @@ use crate::auth::{self, Caller};
 use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::updates::{self, UpdateHub};
-use crate::{chats, messages, users};
+use crate::{chats, members, messages, restrictions, users};
 
 /// Everything a handler needs.
 #[derive(Clone)]
@@ -39,7 +43,34 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(me))
         .route("/chats", get(list_chats))
         .route("/chats/{chat_id}", get(get_chat))
-        .route("/messages", get(list_messages).post(send_message))
+        .route(
+            "/chats/{chat_id}/members",
+            get(list_members).post(add_members).delete(remove_member),
+        )
+        .route(
+            "/chats/{chat_id}/members/me",
+            get(my_membership).delete(leave_chat),
+        )
+        .route(
+            "/chats/{chat_id}/members/admins",
+            get(list_admins).post(appoint_admins),
+        )
+        .route(
+            "/chats/{chat_id}/members/admins/{user_id}",
+            delete(revoke_admin),
+        )
+        .route(
+            "/chats/{chat_id}/pin",
+            get(get_pin).put(pin_message).delete(unpin_message),
+        )
+        .route("/chats/{chat_id}/actions", post(send_action))
+        .route(
+            "/messages",
+            get(list_messages)
+                .post(send_message)
+                .put(edit_message)
+                .delete(delete_message),
+        )
         .route("/messages/{message_id}", get(get_message))
         .route("/updates", get(get_updates))
         .merge(school::routes())
@@ -59,11 +90,29 @@ async fn method_not_allowed() -> Error {
     )
 }
 
+/// The authenticated caller; a blocked person (procedure 9.2) gets no further.
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
     let header = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    auth::authenticate(&state.pool, header).await
+    let caller = auth::authenticate(&state.pool, header).await?;
+    restrictions::enforce_access(&state.pool, state.clock.as_ref(), caller).await?;
+    Ok(caller)
+}
+
+fn chat_path(p: Result<Path<i64>, PathRejection>) -> Result<i64> {
+    p.map(|Path(id)| id)
+        .map_err(|e| Error::bad_request(e.body_text()))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>> {
+    match headers.get(IDEMPOTENCY_KEY) {
+        Some(v) => v
+            .to_str()
+            .map(Some)
+            .map_err(|_| Error::bad_request("Idempotency-Key must be ASCII")),
+        None => Ok(None),
+    }
 }
 
 fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
@@ -163,13 +212,7 @@ async fn send_message(
     let chat_id = q
         .chat_id
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
-    let key = match headers.get(IDEMPOTENCY_KEY) {
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| Error::bad_request("Idempotency-Key must be ASCII"))?,
-        ),
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let message = messages::send(
         &state.pool,
         state.clock.as_ref(),
@@ -178,9 +221,269 @@ async fn send_message(
         chat_id,
         body,
         key,
+        messages::Kind::Message,
     )
     .await?;
     Ok(Json(SendMessageResult { message }))
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageIdQuery {
+    message_id: Option<String>,
+}
+
+fn message_id(q: Result<Query<MessageIdQuery>, QueryRejection>) -> Result<String> {
+    query(q)?
+        .message_id
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| Error::bad_request("message_id is required"))
+}
+
+async fn edit_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<MessageIdQuery>, QueryRejection>,
+    body: Result<Json<NewMessageBody>, JsonRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let mid = message_id(q)?;
+    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    messages::edit(
+        &state.pool,
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        &mid,
+        body,
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn delete_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<MessageIdQuery>, QueryRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let mid = message_id(q)?;
+    messages::delete(&state.pool, state.clock.as_ref(), &state.hub, caller, &mid).await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+#[derive(Debug, Deserialize)]
+struct MembersQuery {
+    user_ids: Option<String>,
+    marker: Option<i64>,
+    count: Option<i64>,
+}
+
+async fn list_members(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    q: Result<Query<MembersQuery>, QueryRejection>,
+) -> Result<Json<ChatMembersList>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let q = query(q)?;
+    let user_ids = match comma_list(q.user_ids) {
+        Some(ids) => Some(
+            ids.iter()
+                .map(|id| {
+                    id.parse::<i64>().map_err(|_| {
+                        Error::bad_request(format!("user_ids: '{id}' is not a number"))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    Ok(Json(
+        members::list(&state.pool, caller, chat_id, user_ids, q.marker, q.count).await?,
+    ))
+}
+
+async fn add_members(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<UserIdsList>, JsonRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    members::add(
+        &state.pool,
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        chat_id,
+        &body.user_ids,
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+#[derive(Debug, Deserialize)]
+struct RemoveQuery {
+    user_id: Option<i64>,
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    q: Result<Query<RemoveQuery>, QueryRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let user_id = query(q)?
+        .user_id
+        .ok_or_else(|| Error::bad_request("user_id is required"))?;
+    members::remove(
+        &state.pool,
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        chat_id,
+        user_id,
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn my_membership(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<ChatMember>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    Ok(Json(members::me(&state.pool, caller, chat_id).await?))
+}
+
+async fn leave_chat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    members::remove(
+        &state.pool,
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        chat_id,
+        caller.user_id,
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn list_admins(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<ChatMembersList>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    Ok(Json(members::admins(&state.pool, caller, chat_id).await?))
+}
+
+async fn appoint_admins(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<ChatAdminsList>, JsonRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    members::appoint_admins(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        chat_id,
+        &body.admins,
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn revoke_admin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ids: Result<Path<(i64, i64)>, PathRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let Path((chat_id, user_id)) = ids.map_err(|e| Error::bad_request(e.body_text()))?;
+    members::revoke_admin(&state.pool, state.clock.as_ref(), caller, chat_id, user_id).await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn get_pin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<GetPinnedMessageResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    Ok(Json(GetPinnedMessageResult {
+        message: members::pinned(&state.pool, caller, chat_id).await?,
+    }))
+}
+
+async fn pin_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<PinMessageBody>, JsonRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    members::pin(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        chat_id,
+        Some(&body.message_id),
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn unpin_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    members::pin(&state.pool, state.clock.as_ref(), caller, chat_id, None).await?;
+    Ok(Json(SimpleQueryResult::ok()))
+}
+
+async fn send_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<ActionRequestBody>, JsonRejection>,
+) -> Result<Json<SimpleQueryResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    members::action(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        chat_id,
+        body.action,
+    )
+    .await?;
+    Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn get_message(

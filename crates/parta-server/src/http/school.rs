@@ -9,14 +9,18 @@ use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, caller, query};
+use super::{AppState, caller, idempotency_key, query};
+use crate::announcements::{self, AnnouncementList, Receipts};
 use crate::audit::{self, AuditPage};
 use crate::auth::{self, Device, LoginRequest, LoginResult};
 use crate::classes::{self, Assignment, Class, NewClass};
 use crate::error::{Error, Result};
 use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
+use crate::messages;
+use crate::restrictions::{self, NewRestriction, Restriction};
 use crate::structure::{self, StructureReport};
 use crate::users::{self, Contacts, Profile};
+use parta_model::max::{NewMessageBody, SendMessageResult};
 
 /// The `/school/*` routes.
 pub fn routes() -> Router<AppState> {
@@ -47,6 +51,16 @@ pub fn routes() -> Router<AppState> {
         .route("/school/join-requests/{request_id}/approve", post(approve))
         .route("/school/join-requests/{request_id}/reject", post(reject))
         .route("/school/settings", put(settings))
+        .route(
+            "/school/users/{user_id}/restriction",
+            post(restrict).delete(lift_restriction),
+        )
+        .route(
+            "/school/announcements",
+            get(list_announcements).post(post_announcement),
+        )
+        .route("/school/announcements/{mid}/ack", post(acknowledge))
+        .route("/school/announcements/{mid}/receipts", get(receipts))
         .route("/school/audit", get(audit_log))
 }
 
@@ -421,4 +435,97 @@ async fn profile(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     Ok(Json(users::profile(&state.pool, caller, user_id).await?))
+}
+
+async fn restrict(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+    new: Result<Json<NewRestriction>, JsonRejection>,
+) -> Result<Json<Restriction>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    let new = body(new)?;
+    Ok(Json(
+        restrictions::restrict(&state.pool, state.clock.as_ref(), caller, user_id, new).await?,
+    ))
+}
+
+async fn lift_restriction(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    restrictions::lift(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    Ok(SUCCESS)
+}
+
+#[derive(Deserialize)]
+struct AnnouncementsQuery {
+    #[serde(default)]
+    chat_id: Option<i64>,
+    #[serde(default)]
+    count: Option<i64>,
+}
+
+async fn list_announcements(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<AnnouncementsQuery>, QueryRejection>,
+) -> Result<Json<AnnouncementList>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    Ok(Json(
+        announcements::list(&state.pool, caller, q.count).await?,
+    ))
+}
+
+async fn post_announcement(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<AnnouncementsQuery>, QueryRejection>,
+    new: Result<Json<NewMessageBody>, JsonRejection>,
+) -> Result<Json<SendMessageResult>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = query(q)?
+        .chat_id
+        .ok_or_else(|| Error::bad_request("chat_id is required"))?;
+    let new = body(new)?;
+    let message = messages::send(
+        &state.pool,
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        chat_id,
+        new,
+        idempotency_key(&headers)?,
+        messages::Kind::Announcement,
+    )
+    .await?;
+    Ok(Json(SendMessageResult { message }))
+}
+
+async fn acknowledge(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mid: Result<Path<String>, PathRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let mid = path(mid)?;
+    announcements::acknowledge(&state.pool, state.clock.as_ref(), caller, &mid).await?;
+    Ok(SUCCESS)
+}
+
+async fn receipts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mid: Result<Path<String>, PathRejection>,
+) -> Result<Json<Receipts>> {
+    let caller = caller(&state, &headers).await?;
+    let mid = path(mid)?;
+    Ok(Json(
+        announcements::receipts(&state.pool, caller, &mid).await?,
+    ))
 }
