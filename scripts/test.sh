@@ -22,4 +22,14 @@ headless=()
 if [ -z "${DISPLAY:-}" ]; then
   headless=(xvfb-run -a -s "-screen 0 1280x800x24")
 fi
-scripts/with-keychain.sh "${headless[@]}" cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+scripts/with-keychain.sh "${headless[@]}" cargo test --workspace --locked 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole suite: cargo prints a result per test binary (the last one is
+# usually an empty doc-test run), which would otherwise read as "no tests ran".
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "suite: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"

@@ -4,5 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod chats;
 mod common;
+mod conformance;
 mod school;

@@ -1,0 +1,443 @@
+//! Inside a chat: editing and deleting, members and admins, the pin, read state,
+//! announcements with acknowledgements, and restrictions (procedure 9.2).
+
+use parta_model::max::{SendMessageResult, UpdateList};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{Fixture, TestClock};
+
+const ADMIN: &str = "i.kuznetsova";
+const TEACHER_5A: &str = "a.sokolova";
+const PARENT_5A: &str = "e.morozova";
+const OTHER_PARENT_5A: &str = "o.smirnov";
+const PARENT_7B: &str = "n.orlova";
+const CHAT_5A: &str = "5А — родители";
+
+async fn send(f: &Fixture, token: &str, chat_id: i64, text: &str) -> String {
+    let sent: SendMessageResult = serde_json::from_value(
+        f.ok(
+            Method::POST,
+            token,
+            &format!("/messages?chat_id={chat_id}"),
+            Some(json!({"text": text})),
+        )
+        .await,
+    )
+    .unwrap();
+    sent.message.body.mid
+}
+
+async fn marker(f: &Fixture, token: &str) -> i64 {
+    let list: UpdateList = f.get_json(token, "/updates?timeout=0").await;
+    list.marker.unwrap()
+}
+
+async fn updates_since(f: &Fixture, token: &str, marker: i64) -> Vec<Value> {
+    let list: UpdateList = f
+        .get_json(token, &format!("/updates?timeout=3&marker={marker}"))
+        .await;
+    list.updates
+        .iter()
+        .map(|u| serde_json::to_value(u).unwrap())
+        .collect()
+}
+
+async fn user_id(f: &Fixture, token: &str) -> i64 {
+    f.ok(Method::GET, token, "/me", None).await["user_id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_author_edits_and_deletes_their_message_and_members_receive_both() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let chat = f.chat_id(&teacher, CHAT_5A).await;
+    let mid = send(&f, &teacher, chat, "Собрание в среду в 18:00").await;
+    let from = marker(&f, &parent).await;
+
+    let edit = format!("/messages?message_id={mid}");
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&parent),
+            &edit,
+            Some(json!({"text": "чужое"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the author edits");
+    let edited = f
+        .ok(
+            Method::PUT,
+            &teacher,
+            &edit,
+            Some(json!({"text": "Собрание в четверг в 18:00"})),
+        )
+        .await;
+    assert_eq!(edited["success"], true);
+    let (status, _) = f.call(Method::DELETE, Some(&parent), &edit, None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a parent is no admin of the chat"
+    );
+    f.ok(Method::DELETE, &teacher, &edit, None).await;
+
+    let updates = updates_since(&f, &parent, from).await;
+    let kinds: Vec<&str> = updates
+        .iter()
+        .map(|u| u["update_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["message_edited", "message_removed"]);
+    assert_eq!(
+        updates[0]["message"]["body"]["text"],
+        "Собрание в четверг в 18:00"
+    );
+    assert_eq!(updates[1]["message_id"], mid);
+
+    let (status, _) = f
+        .call(
+            Method::GET,
+            Some(&parent),
+            &format!("/messages/{mid}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a deleted message is gone");
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&teacher),
+            &edit,
+            Some(json!({"text": "снова"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "and cannot be edited back");
+}
+
+#[tokio::test]
+async fn chat_admins_add_remove_and_appoint_members_and_members_may_not() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let newcomer = f.token(PARENT_7B).await;
+    let newcomer_id = user_id(&f, &newcomer).await;
+    let parent_id = user_id(&f, &parent).await;
+    let teacher_id = user_id(&f, &teacher).await;
+    let chat = f.chat_id(&teacher, CHAT_5A).await;
+    let members = format!("/chats/{chat}/members");
+
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&parent),
+            &members,
+            Some(json!({"user_ids": [newcomer_id]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    f.ok(
+        Method::POST,
+        &teacher,
+        &members,
+        Some(json!({"user_ids": [newcomer_id]})),
+    )
+    .await;
+    let listed = f.ok(Method::GET, &parent, &members, None).await;
+    let ids: Vec<i64> = listed["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&newcomer_id), "{listed}");
+    let owner = listed["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == teacher_id)
+        .unwrap()
+        .clone();
+    assert_eq!(owner["is_owner"], true);
+    assert_eq!(owner["is_admin"], true);
+
+    // The owner cannot be removed; a member can; a member can also leave.
+    let (status, _) = f
+        .call(
+            Method::DELETE,
+            Some(&teacher),
+            &format!("{members}?user_id={teacher_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    f.ok(
+        Method::DELETE,
+        &teacher,
+        &format!("{members}?user_id={newcomer_id}"),
+        None,
+    )
+    .await;
+    let (status, _) = f
+        .call(
+            Method::GET,
+            Some(&newcomer),
+            &format!("/messages?chat_id={chat}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a removed member reads no more"
+    );
+
+    // An appointed admin may pin; once revoked, may not.
+    let mid = send(&f, &teacher, chat, "Важное объявление").await;
+    let pin = format!("/chats/{chat}/pin");
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&parent),
+            &pin,
+            Some(json!({"message_id": mid})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    f.ok(
+        Method::POST,
+        &teacher,
+        &format!("{members}/admins"),
+        Some(json!({"admins": [{"user_id": parent_id, "permissions": ["pin_message"]}]})),
+    )
+    .await;
+    f.ok(Method::PUT, &parent, &pin, Some(json!({"message_id": mid})))
+        .await;
+    let pinned = f.ok(Method::GET, &teacher, &pin, None).await;
+    assert_eq!(pinned["message"]["body"]["mid"], mid);
+    f.ok(
+        Method::DELETE,
+        &teacher,
+        &format!("{members}/admins/{parent_id}"),
+        None,
+    )
+    .await;
+    let (status, _) = f.call(Method::DELETE, Some(&parent), &pin, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    f.ok(Method::DELETE, &teacher, &pin, None).await;
+    let pinned = f.ok(Method::GET, &teacher, &pin, None).await;
+    assert!(pinned["message"].is_null(), "{pinned}");
+
+    let me = f
+        .ok(Method::GET, &parent, &format!("{members}/me"), None)
+        .await;
+    assert_eq!(me["is_admin"], false);
+    f.ok(Method::DELETE, &parent, &format!("{members}/me"), None)
+        .await;
+    let (status, _) = f
+        .call(Method::GET, Some(&parent), &format!("{members}/me"), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "left the chat");
+}
+
+#[tokio::test]
+async fn an_announcement_shows_who_has_read_and_who_has_acknowledged_it() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let other = f.token(OTHER_PARENT_5A).await;
+    let chat = f.chat_id(&teacher, CHAT_5A).await;
+
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&parent),
+            &format!("/school/announcements?chat_id={chat}"),
+            Some(json!({"text": "Родительское собрание"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "parents do not announce");
+    let sent = f
+        .ok(
+            Method::POST,
+            &teacher,
+            &format!("/school/announcements?chat_id={chat}"),
+            Some(json!({"text": "В пятницу экскурсия в музей, сбор в 9:00"})),
+        )
+        .await;
+    let mid = sent["message"]["body"]["mid"].as_str().unwrap().to_owned();
+
+    let listed = f
+        .ok(Method::GET, &parent, "/school/announcements", None)
+        .await;
+    let first = &listed["announcements"][0];
+    assert_eq!(first["message"]["body"]["mid"], mid);
+    assert_eq!(first["chat_title"], CHAT_5A);
+    assert_eq!(first["acknowledged"], false);
+
+    let receipts = format!("/school/announcements/{mid}/receipts");
+    let before = f.ok(Method::GET, &teacher, &receipts, None).await;
+    assert_eq!(before["pending"].as_array().unwrap().len(), 2, "{before}");
+
+    // One parent only reads (marks the chat seen), the other acknowledges.
+    f.ok(
+        Method::POST,
+        &other,
+        &format!("/chats/{chat}/actions"),
+        Some(json!({"action": "mark_seen"})),
+    )
+    .await;
+    f.ok(
+        Method::POST,
+        &parent,
+        &format!("/school/announcements/{mid}/ack"),
+        None,
+    )
+    .await;
+    f.ok(
+        Method::POST,
+        &parent,
+        &format!("/school/announcements/{mid}/ack"),
+        None,
+    )
+    .await;
+    let after = f.ok(Method::GET, &teacher, &receipts, None).await;
+    let names = |key: &str| -> Vec<String> {
+        after[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("acknowledged"), vec!["Елена Морозова"]);
+    assert_eq!(names("read"), vec!["Олег Смирнов"]);
+    assert!(names("pending").is_empty());
+    let listed = f
+        .ok(Method::GET, &parent, "/school/announcements", None)
+        .await;
+    assert_eq!(listed["announcements"][0]["acknowledged"], true);
+
+    let (status, _) = f.call(Method::GET, Some(&parent), &receipts, None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "receipts are for the author and admins"
+    );
+    let ordinary = send(&f, &teacher, chat, "Обычное сообщение").await;
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&parent),
+            &format!("/school/announcements/{ordinary}/ack"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "only announcements are acknowledged"
+    );
+}
+
+#[tokio::test]
+async fn clause_9_2_a_restricted_parent_reads_but_cannot_write_and_a_blocked_one_gets_nothing() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let admin = f.token(ADMIN).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let parent_id = user_id(&f, &parent).await;
+    let chat = f.chat_id(&parent, CHAT_5A).await;
+    let restriction = format!("/school/users/{parent_id}/restriction");
+    let reason = "Оскорбительные сообщения в чате класса";
+
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&teacher),
+            &restriction,
+            Some(json!({"mode": "read_only", "reason": reason, "days": 3})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "per the matrix, teachers do not restrict"
+    );
+    let (status, _) = f
+        .call(
+            Method::POST,
+            Some(&admin),
+            &restriction,
+            Some(json!({"mode": "read_only", "reason": " ", "days": 3})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a restriction needs a reason"
+    );
+    f.ok(
+        Method::POST,
+        &admin,
+        &restriction,
+        Some(json!({"mode": "read_only", "reason": reason, "days": 3})),
+    )
+    .await;
+
+    let before = f.message_count(&parent, chat).await;
+    let (status, error) = f
+        .call(
+            Method::POST,
+            Some(&parent),
+            &format!("/messages?chat_id={chat}"),
+            Some(json!({"text": "Всё равно напишу"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        error["message"].as_str().unwrap().contains(reason),
+        "{error}"
+    );
+    assert_eq!(
+        f.message_count(&parent, chat).await,
+        before,
+        "nothing stored"
+    );
+
+    f.ok(
+        Method::POST,
+        &admin,
+        &restriction,
+        Some(json!({"mode": "blocked", "reason": reason, "days": 1})),
+    )
+    .await;
+    let (status, _) = f.call(Method::GET, Some(&parent), "/chats", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "blocked: not even reading");
+
+    // The end date ends it by itself.
+    clock.advance_hours(25);
+    f.ok(Method::GET, &parent, "/chats", None).await;
+    send(&f, &parent, chat, "Спасибо, учту").await;
+
+    f.ok(
+        Method::POST,
+        &admin,
+        &restriction,
+        Some(json!({"mode": "blocked", "reason": reason, "days": 1})),
+    )
+    .await;
+    f.ok(Method::DELETE, &admin, &restriction, None).await;
+    f.ok(Method::GET, &parent, "/chats", None).await;
+    let audit = f.ok(Method::GET, &admin, "/school/audit", None).await;
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"user.restricted") && actions.contains(&"user.restriction_lifted"));
+}
