@@ -20,6 +20,7 @@ impl DemoServer {
             db_path: db_path.clone(),
             bind: ([127, 0, 0, 1], 0).into(),
             demo: true,
+            limits: Default::default(),
         })
         .await?;
         Ok(Self {
@@ -53,6 +54,7 @@ impl DemoServer {
                     db_path: self.db_path.clone(),
                     bind: self.addr,
                     demo: true,
+                    limits: Default::default(),
                 })
                 .await?;
                 self.running = Some(server);

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     Conflict,
     /// An invitation that is used up, expired or revoked.
     InviteInvalid,
+    /// Too many requests: wait as `Retry-After` says.
+    TooManyRequests,
     /// The caller may not do this.
     AccessDenied,
     /// The chat, message or user does not exist (or is not visible to the caller).
@@ -36,6 +38,7 @@ impl ErrorCode {
             ErrorCode::VerifyCredentials => "verify.credentials",
             ErrorCode::Conflict => "conflict",
             ErrorCode::InviteInvalid => "invite.invalid",
+            ErrorCode::TooManyRequests => "too.many.requests",
             ErrorCode::AccessDenied => "access.denied",
             ErrorCode::NotFound => "not.found",
             ErrorCode::BadRequest => "proto.payload",
@@ -49,6 +52,7 @@ impl ErrorCode {
             ErrorCode::VerifyToken | ErrorCode::VerifyCredentials => StatusCode::UNAUTHORIZED,
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::InviteInvalid => StatusCode::GONE,
+            ErrorCode::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
@@ -80,6 +84,9 @@ pub enum Error {
     /// The OS gave no randomness.
     #[error("no randomness available")]
     Random,
+    /// The caller exceeded its request rate.
+    #[error("too many requests; retry after {retry_after_s} s")]
+    RateLimited { retry_after_s: u64 },
     /// An internal step failed (details for the log only).
     #[error("internal: {0}")]
     Internal(String),
@@ -120,6 +127,18 @@ impl Error {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
+        if let Error::RateLimited { retry_after_s } = self {
+            let body = ApiError {
+                code: ErrorCode::TooManyRequests.as_str().to_owned(),
+                message: format!("Too many requests: try again in {retry_after_s} s"),
+            };
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())],
+                axum::Json(body),
+            )
+                .into_response();
+        }
         let (code, message) = match self {
             Error::Api { code, message } => (code, message),
             other => {

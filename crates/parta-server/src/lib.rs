@@ -21,6 +21,7 @@ pub mod invites;
 pub mod members;
 pub mod membership;
 pub mod messages;
+pub mod ratelimit;
 pub mod restrictions;
 pub mod roles;
 pub mod structure;
@@ -47,6 +48,8 @@ pub struct ServerConfig {
     pub bind: SocketAddr,
     /// Seed the demo school into the database if it is not there yet.
     pub demo: bool,
+    /// Request rates per device and per address.
+    pub limits: ratelimit::RateLimits,
 }
 
 /// A server accepting connections until [`RunningServer::stop`].
@@ -115,8 +118,9 @@ pub async fn start_with_clock(
         clock: clock.clone(),
         hub,
         shutdown: shutdown_rx.clone(),
+        limiter: ratelimit::RateLimiter::new(config.limits, clock.clone()),
     };
-    let app = http::router(state);
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut signal = shutdown_rx;
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -43,6 +43,7 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
         db_path,
         bind,
         demo,
+        limits: Default::default(),
     })
 }
 

@@ -22,6 +22,7 @@ pub async fn start_server(db: &Path, bind: SocketAddr) -> RunningServer {
         db_path: db.to_owned(),
         bind,
         demo: true,
+        limits: Default::default(),
     })
     .await
     .expect("server starts")

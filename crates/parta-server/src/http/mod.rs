@@ -22,6 +22,7 @@ use tokio::sync::watch;
 use crate::auth::{self, Caller};
 use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
+use crate::ratelimit::RateLimiter;
 use crate::updates::{self, UpdateHub};
 use crate::{chats, members, messages, restrictions, users};
 
@@ -32,6 +33,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hub: UpdateHub,
     pub shutdown: watch::Receiver<bool>,
+    pub limiter: RateLimiter,
 }
 
 /// Parta's extension header for safe retries of writes.
@@ -96,6 +98,7 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let caller = auth::authenticate(&state.pool, header).await?;
+    state.limiter.device(caller.device_id)?;
     restrictions::enforce_access(&state.pool, state.clock.as_ref(), caller).await?;
     Ok(caller)
 }

@@ -3,7 +3,7 @@
 //! needed), parses and calls one domain function; the permission matrix lives in `roles`.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -85,8 +85,10 @@ const SUCCESS: Json<Success> = Json(Success { success: true });
 
 async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     request: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<LoginResult>> {
+    state.limiter.anonymous(peer.ip())?;
     let request = body(request)?;
     Ok(Json(
         auth::login(&state.pool, state.clock.as_ref(), request).await?,
@@ -278,8 +280,10 @@ async fn revoke_invite(
 
 async fn redeem(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     request: Result<Json<Redeem>, JsonRejection>,
 ) -> Result<Json<JoinOutcome>> {
+    state.limiter.anonymous(peer.ip())?;
     let request = body(request)?;
     let outcome = invites::redeem(&state.pool, state.clock.as_ref(), request).await?;
     if outcome.user_id.is_some() {
@@ -327,8 +331,10 @@ struct StatusRequest {
 
 async fn request_status(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     request: Result<Json<StatusRequest>, JsonRejection>,
 ) -> Result<Json<JoinOutcome>> {
+    state.limiter.anonymous(peer.ip())?;
     let request = body(request)?;
     Ok(Json(
         invites::outcome(&state.pool, state.clock.as_ref(), &request.request_token).await?,

@@ -316,6 +316,7 @@ async fn the_demo_school_is_created_once_and_reused() {
         db_path: db.clone(),
         bind: ([127, 0, 0, 1], 0).into(),
         demo: true,
+        limits: Default::default(),
     };
     let count = |server: &RunningServer| {
         let pool = server.pool().clone();
@@ -337,4 +338,58 @@ async fn the_demo_school_is_created_once_and_reused() {
         "a second start reuses the school"
     );
     server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_go_on() {
+    let limits = parta_server::ratelimit::RateLimits {
+        device_per_second: 1.0,
+        device_burst: 2.0,
+        anonymous_per_minute: 1.0,
+        anonymous_burst: 1.0,
+    };
+    let f = Fixture::start(crate::common::TestClock::new(), limits).await;
+    let busy = f.token("e.morozova").await;
+    let calm = f.token("o.smirnov").await;
+    for _ in 0..2 {
+        assert_eq!(
+            f.get(&busy, "/me").send().await.unwrap().status(),
+            StatusCode::OK
+        );
+    }
+    let refused = f.get(&busy, "/me").send().await.unwrap();
+    assert_eq!(
+        refused.headers()["retry-after"].to_str().unwrap(),
+        "1",
+        "one request a second: wait a second"
+    );
+    let error = error_of(refused, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(error.code, "too.many.requests");
+    assert_eq!(
+        f.get(&calm, "/me").send().await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // Password guessing from one address is slowed down too, right or wrong.
+    let login = json!({"login": "e.morozova", "password": "wrong-password", "device_name": "x"});
+    let first = f
+        .http
+        .post(format!("{}/school/login", f.server.url()))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
+    let second = f
+        .http
+        .post(format!("{}/school/login", f.server.url()))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.headers()["retry-after"].to_str().unwrap(), "60");
+    assert_eq!(
+        error_of(second, StatusCode::TOO_MANY_REQUESTS).await.code,
+        "too.many.requests"
+    );
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use parta_model::max::{ApiError, ChatList, MessageList};
+use parta_server::ratelimit::RateLimits;
 use parta_server::{Clock, RunningServer, ServerConfig};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -42,12 +43,18 @@ impl Fixture {
 
     /// The demo school on a server whose time is `clock`.
     pub async fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self::start(clock, RateLimits::default()).await
+    }
+
+    /// The demo school with the given time and request limits.
+    pub async fn start(clock: Arc<dyn Clock>, limits: RateLimits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let server = parta_server::start_with_clock(
             ServerConfig {
                 db_path: dir.path().join("school.sqlite"),
                 bind: ([127, 0, 0, 1], 0).into(),
                 demo: true,
+                limits,
             },
             clock,
         )
