@@ -121,6 +121,12 @@ pub struct Attachment {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
+    /// `FileAttachment.filename`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// `FileAttachment.size`, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
 }
 
 // `Attachment` holds JSON values, which are never NaN here (they come from JSON text).

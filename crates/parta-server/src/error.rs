@@ -18,6 +18,10 @@ pub enum ErrorCode {
     InviteInvalid,
     /// Too many requests: wait as `Retry-After` says.
     TooManyRequests,
+    /// A file the school's rules do not accept (format or size).
+    FileRefused,
+    /// A resumable upload's chunk does not start where the upload stands.
+    RangeNotSatisfiable,
     /// The caller may not do this.
     AccessDenied,
     /// The chat, message or user does not exist (or is not visible to the caller).
@@ -39,6 +43,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::InviteInvalid => "invite.invalid",
             ErrorCode::TooManyRequests => "too.many.requests",
+            ErrorCode::FileRefused => "file.refused",
+            ErrorCode::RangeNotSatisfiable => "range.not.satisfiable",
             ErrorCode::AccessDenied => "access.denied",
             ErrorCode::NotFound => "not.found",
             ErrorCode::BadRequest => "proto.payload",
@@ -53,6 +59,8 @@ impl ErrorCode {
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::InviteInvalid => StatusCode::GONE,
             ErrorCode::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::FileRefused => StatusCode::BAD_REQUEST,
+            ErrorCode::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
             ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::BadRequest => StatusCode::BAD_REQUEST,

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod filestore;
 pub mod http;
 pub mod invites;
 pub mod members;
@@ -26,6 +27,7 @@ pub mod restrictions;
 pub mod roles;
 pub mod structure;
 pub mod updates;
+pub mod uploads;
 pub mod users;
 
 use std::net::SocketAddr;
@@ -110,6 +112,9 @@ pub async fn start_with_clock(
         demo::ensure(&pool, clock.as_ref()).await?;
     }
     let hub = updates::UpdateHub::load(&pool).await?;
+    // Uploaded files live beside the database: `school.sqlite` keeps them in `school.files/`.
+    let store = filestore::LocalFileStore::new(config.db_path.with_extension("files"))?;
+    let uploads = uploads::Uploads::new(Arc::new(store), parta_policy::files::FileRules::default());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
@@ -119,6 +124,7 @@ pub async fn start_with_clock(
         hub,
         shutdown: shutdown_rx.clone(),
         limiter: ratelimit::RateLimiter::new(config.limits, clock.clone()),
+        uploads,
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut signal = shutdown_rx;

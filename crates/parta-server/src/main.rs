@@ -7,17 +7,19 @@ use std::process::ExitCode;
 use parta_server::{ServerConfig, start};
 
 const USAGE: &str = "\
-Usage: parta-server [--demo] [--db FILE] [--bind ADDR]
+Usage: parta-server [--demo] [--db FILE] [--bind ADDR] [--device-rate N]
 
   --demo        create the demo school in the database (once) and serve it
   --db FILE     SQLite database (default: parta-server.sqlite, or parta-demo.sqlite with --demo)
   --bind ADDR   address to listen on (default: 127.0.0.1:8080)
+  --device-rate N  requests per second one device may make (default: 30, as MAX)
 ";
 
 fn parse(args: &[String]) -> Result<ServerConfig, String> {
     let mut demo = false;
     let mut db = None;
     let mut bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
+    let mut limits = parta_server::ratelimit::RateLimits::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -28,6 +30,16 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
                 bind = value
                     .parse()
                     .map_err(|_| format!("--bind: '{value}' is not ADDR:PORT"))?;
+            }
+            "--device-rate" => {
+                let value = it.next().ok_or("--device-rate needs a number")?;
+                let rate: f64 = value
+                    .parse()
+                    .ok()
+                    .filter(|r: &f64| r.is_finite() && *r >= 1.0)
+                    .ok_or_else(|| format!("--device-rate: '{value}' is not a number >= 1"))?;
+                limits.device_per_second = rate;
+                limits.device_burst = limits.device_burst.max(rate * 2.0);
             }
             other => return Err(format!("unknown argument '{other}'")),
         }
@@ -43,7 +55,7 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
         db_path,
         bind,
         demo,
-        limits: Default::default(),
+        limits,
     })
 }
 

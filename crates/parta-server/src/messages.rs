@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action};
 use crate::updates::{self, UpdateHub};
+use crate::uploads;
 
 /// Page size limits of `GET /messages` (schema: default 50, 1..=100).
 pub const DEFAULT_PAGE: i64 = 50;
@@ -38,12 +39,14 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
     })
 }
 
-fn body_from_row(row: &SqliteRow) -> Result<MessageBody> {
+async fn body_from_row(conn: &mut SqliteConnection, row: &SqliteRow) -> Result<MessageBody> {
+    let mid: String = row.try_get("mid")?;
+    let attachments = uploads::attachments_of(conn, &mid).await?;
     Ok(MessageBody {
-        mid: row.try_get("mid")?,
+        mid,
         seq: row.try_get("seq")?,
         text: row.try_get("text")?,
-        attachments: None,
+        attachments,
     })
 }
 
@@ -64,7 +67,7 @@ async fn message_from_row(conn: &mut SqliteConnection, row: &SqliteRow) -> Resul
         },
         timestamp: row.try_get("created_at")?,
         link,
-        body: body_from_row(row)?,
+        body: body_from_row(conn, row).await?,
         url: None,
     })
 }
@@ -89,7 +92,7 @@ async fn linked(
         link_type,
         sender: Some(user_from_row(&row)?),
         chat_id: Some(row.try_get("chat_id")?),
-        message: body_from_row(&row)?,
+        message: body_from_row(conn, &row).await?,
     }))
 }
 
@@ -182,11 +185,6 @@ pub fn validate(body: &NewMessageBody) -> Result<()> {
     if body.text.as_deref().map(str::trim).unwrap_or("").is_empty() && !has_attachments {
         return Err(Error::bad_request("A message needs text or an attachment"));
     }
-    if has_attachments {
-        return Err(Error::bad_request(
-            "Attachments are not accepted by this server yet",
-        ));
-    }
     Ok(())
 }
 
@@ -257,6 +255,12 @@ pub async fn send(
     };
 
     let mut tx = pool.begin().await?;
+    let attached = match body.attachments.as_deref() {
+        Some(list) if !list.is_empty() => {
+            uploads::resolve_attachments(&mut tx, caller, list).await?
+        }
+        _ => Vec::new(),
+    };
     sqlx::query(
         "INSERT INTO messages (mid, chat_id, sender_id, text, created_at, link_type, link_mid,
                                is_announcement)
@@ -290,6 +294,14 @@ pub async fn send(
                 .await?
                 .ok_or_else(|| Error::not_found("The first request's message is gone"));
         }
+    }
+    for (position, upload_id) in attached.iter().enumerate() {
+        sqlx::query("INSERT INTO message_attachments (mid, position, upload_id) VALUES (?, ?, ?)")
+            .bind(&mid)
+            .bind(position as i64)
+            .bind(upload_id)
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query("UPDATE chats SET last_event_time = ? WHERE id = ?")
         .bind(now)
@@ -346,6 +358,24 @@ pub async fn edit(
         .bind(mid)
         .execute(&mut *tx)
         .await?;
+    // Attachments given replace the old ones; none given keeps them.
+    if let Some(list) = body.attachments.as_deref() {
+        let attached = uploads::resolve_attachments(&mut tx, caller, list).await?;
+        sqlx::query("DELETE FROM message_attachments WHERE mid = ?")
+            .bind(mid)
+            .execute(&mut *tx)
+            .await?;
+        for (position, upload_id) in attached.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO message_attachments (mid, position, upload_id) VALUES (?, ?, ?)",
+            )
+            .bind(mid)
+            .bind(position as i64)
+            .bind(upload_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     let message = by_mid_on(&mut tx, mid)
         .await?
         .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;

@@ -1,6 +1,7 @@
 //! The HTTP surface: thin axum handlers over the domain modules. Each handler authenticates,
 //! parses, calls one domain function and serializes; no rule lives here.
 
+mod files;
 mod school;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub hub: UpdateHub,
     pub shutdown: watch::Receiver<bool>,
     pub limiter: RateLimiter,
+    pub uploads: crate::uploads::Uploads,
 }
 
 /// Parta's extension header for safe retries of writes.
@@ -76,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/messages/{message_id}", get(get_message))
         .route("/updates", get(get_updates))
         .merge(school::routes())
+        .merge(files::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

@@ -7,4 +7,5 @@ mod api;
 mod chats;
 mod common;
 mod conformance;
+mod files;
 mod school;

@@ -1,0 +1,421 @@
+//! Load figures of parta-server (issue 3), for docs/benchmarks.md. Not a test: it measures.
+//!
+//! `cargo bench -p parta-server --bench load [-- idle N | latency N | throughput]`
+//!
+//! It prepares a database with the library (people, devices, chats), starts the real
+//! `parta-server` binary on it on 127.0.0.1, and drives it over loopback:
+//! - idle: N long polls held open at once (default 10,000); the server's RSS and CPU while
+//!   they wait;
+//! - latency: N listeners (default 1,000) long-polling one chat; a sender posts 50 messages;
+//!   send-to-delivery time per listener, p50/p90/p99/max;
+//! - throughput: 8 senders posting as fast as they can for 10 s into one chat, then across
+//!   100 chats; accepted messages per second (each one fsynced: `synchronous=FULL`).
+//!
+//! Every loop is bounded in count and time, and only loopback is addressed.
+
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use std::io::{BufRead, BufReader};
+
+use parta_server::SystemClock;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_parta-server");
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// User + system CPU time of the server so far, in clock ticks (1/100 s).
+    fn cpu_ticks(&self) -> u64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name (which ends with ')'): utime is the 12th, stime 13th.
+        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let utime: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let stime: u64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+        utime + stime
+    }
+}
+
+async fn start_server(db: &Path) -> Server {
+    let mut child = Command::new(SERVER)
+        // The per-device limit (30/s, as MAX) would measure the limiter, not the server.
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+            "--device-rate",
+            "1000000",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start parta-server");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // The child's stdout is read on a thread of its own: the server prints one line at start.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("parta-server listening on ") {
+                let _ = tx.send(url.to_owned());
+            }
+        }
+    });
+    let url = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .expect("parta-server listens within 30 s");
+    Server { child, url }
+}
+
+/// A school of `people` parents in `chats` chats (round robin), each with one device token.
+async fn prepare(db: &Path, people: usize, chats: usize) -> (Vec<String>, Vec<i64>) {
+    let pool = parta_server::db::open(db).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let mut chat_ids = Vec::new();
+    for c in 0..chats {
+        let id = sqlx::query(
+            "INSERT INTO chats (kind, title, created_at, last_event_time) VALUES ('custom', ?, 0, 0)",
+        )
+        .bind(format!("Чат {c}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .last_insert_rowid();
+        chat_ids.push(id);
+    }
+    let mut users = Vec::new();
+    for p in 0..people {
+        let id = sqlx::query(
+            "INSERT INTO users (first_name, username, role, created_at) VALUES (?, ?, 'parent', 0)",
+        )
+        .bind(format!("Родитель {p}"))
+        .bind(format!("parent{p}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .last_insert_rowid();
+        for chat in [chat_ids[p % chats]] {
+            sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0)")
+                .bind(chat)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        users.push(id);
+    }
+    let mut tokens = Vec::with_capacity(people);
+    for user in users {
+        let token = parta_server::auth::issue_device_token_on(&mut tx, &SystemClock, user, "bench")
+            .await
+            .unwrap();
+        tokens.push(token.into_inner());
+    }
+    tx.commit().await.unwrap();
+    pool.close().await;
+    (tokens, chat_ids)
+}
+
+fn client(connections: usize) -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap()
+}
+
+async fn idle(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.sqlite");
+    let (tokens, _) = prepare(&db, n, 10).await;
+    let server = start_server(&db).await;
+    let http = client(n);
+    let rss_before = server.rss_kib();
+    let open = Arc::new(AtomicUsize::new(0));
+    let answered_early = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::with_capacity(n);
+    let started = Instant::now();
+    for token in tokens {
+        let http = http.clone();
+        let url = format!("{}/updates?timeout=60", server.url);
+        let open = open.clone();
+        let early = answered_early.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = http.get(url).header("Authorization", token).send();
+            open.fetch_add(1, Ordering::SeqCst);
+            if let Ok(response) = request.await {
+                // Anything but an idle answer at the timeout counts as early.
+                if response.status() != 200 {
+                    early.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }));
+        // Keep the SYN backlog from overflowing: a short breath every 500 connections.
+        if tasks.len() % 500 == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let established = established_connections(&server);
+    let cpu_before = server.cpu_ticks();
+    let idle_window = Duration::from_secs(10);
+    tokio::time::sleep(idle_window).await;
+    let cpu = server.cpu_ticks() - cpu_before;
+    let rss = server.rss_kib();
+    println!(
+        "idle long polls: {n} requested in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    println!("  connections established at the server: {established}");
+    println!(
+        "  server RSS: {:.1} MiB before, {:.1} MiB holding them ({:.1} KiB per connection)",
+        rss_before as f64 / 1024.0,
+        rss as f64 / 1024.0,
+        (rss.saturating_sub(rss_before)) as f64 / n as f64
+    );
+    println!(
+        "  server CPU while they wait: {:.1} % of one core over {} s",
+        cpu as f64 / idle_window.as_secs_f64(),
+        idle_window.as_secs()
+    );
+    println!(
+        "  errors before the 60 s timeout: {}",
+        answered_early.load(Ordering::SeqCst)
+    );
+    for task in tasks {
+        task.abort();
+    }
+}
+
+/// Established TCP connections to the server's port (from /proc/net/tcp).
+fn established_connections(server: &Server) -> usize {
+    let port: u16 = server
+        .url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let local = format!(":{port:04X}");
+    std::fs::read_to_string("/proc/net/tcp")
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.get(1).is_some_and(|a| a.ends_with(&local)) && fields.get(3) == Some(&"01")
+        })
+        .count()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+async fn latency(listeners: usize) {
+    const MESSAGES: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.sqlite");
+    // Everyone in one chat; the last person is the sender.
+    let (mut tokens, chats) = prepare(&db, listeners + 1, 1).await;
+    let sender = tokens.pop().unwrap();
+    let chat = chats[0];
+    let server = start_server(&db).await;
+    let http = client(listeners + 8);
+    let (sent_at_tx, sent_at_rx) = tokio::sync::watch::channel::<Option<(usize, Instant)>>(None);
+    let samples = Arc::new(std::sync::Mutex::new(Vec::<f64>::with_capacity(
+        listeners * MESSAGES,
+    )));
+    let delivered = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for token in tokens {
+        let http = http.clone();
+        let base = server.url.clone();
+        let samples = samples.clone();
+        let delivered = delivered.clone();
+        let sent_at = sent_at_rx.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut marker: Option<i64> = None;
+            let mut seen = 0;
+            let deadline = Instant::now() + Duration::from_secs(300);
+            while seen < MESSAGES && Instant::now() < deadline {
+                let url = match marker {
+                    Some(m) => format!("{base}/updates?timeout=30&marker={m}"),
+                    None => format!("{base}/updates?timeout=30"),
+                };
+                let Ok(response) = http.get(url).header("Authorization", &token).send().await
+                else {
+                    continue;
+                };
+                let Ok(list) = response.json::<serde_json::Value>().await else {
+                    continue;
+                };
+                let arrived = Instant::now();
+                marker = list["marker"].as_i64().or(marker);
+                let count = list["updates"].as_array().map_or(0, Vec::len);
+                if count > 0 {
+                    if let Some((_, at)) = *sent_at.borrow() {
+                        samples
+                            .lock()
+                            .unwrap()
+                            .push(arrived.duration_since(at).as_secs_f64() * 1000.0);
+                    }
+                    seen += count;
+                    delivered.fetch_add(count, Ordering::SeqCst);
+                }
+            }
+        }));
+    }
+    // Let every listener reach its wait before the first message.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for i in 0..MESSAGES {
+        let target = listeners * (i + 1);
+        sent_at_tx.send_replace(Some((i, Instant::now())));
+        let response = http
+            .post(format!("{}/messages?chat_id={chat}", server.url))
+            .header("Authorization", &sender)
+            .json(&serde_json::json!({"text": format!("Сообщение {i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        let wait_until = Instant::now() + Duration::from_secs(30);
+        while delivered.load(Ordering::SeqCst) < target && Instant::now() < wait_until {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        // Let the listeners come back to their long polls.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for task in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+    }
+    let mut samples = samples.lock().unwrap().clone();
+    samples.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "send -> delivery with {listeners} listeners, {MESSAGES} messages ({} deliveries of {}):",
+        samples.len(),
+        listeners * MESSAGES
+    );
+    println!(
+        "  p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        percentile(&samples, 50.0),
+        percentile(&samples, 90.0),
+        percentile(&samples, 99.0),
+        percentile(&samples, 100.0)
+    );
+}
+
+async fn throughput() {
+    const SENDERS: usize = 8;
+    const WINDOW: Duration = Duration::from_secs(10);
+    for chats in [1usize, 100] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("bench.sqlite");
+        // Each sender is a member of every chat it posts to: one person per chat per sender.
+        let (tokens, chat_ids) = prepare(&db, SENDERS * chats, chats).await;
+        let server = start_server(&db).await;
+        let http = client(SENDERS * 2);
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let refused = Arc::new(AtomicUsize::new(0));
+        let end = Instant::now() + WINDOW;
+        let mut tasks = Vec::new();
+        for s in 0..SENDERS {
+            // Person p is in chat p % chats: sender s uses persons s*chats .. s*chats+chats.
+            let mine: Vec<(String, i64)> = (0..chats)
+                .map(|k| {
+                    let p = s * chats + k;
+                    (tokens[p].clone(), chat_ids[p % chats])
+                })
+                .collect();
+            let http = http.clone();
+            let base = server.url.clone();
+            let accepted = accepted.clone();
+            let refused = refused.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut i = 0usize;
+                while Instant::now() < end {
+                    let (token, chat) = &mine[i % mine.len()];
+                    i += 1;
+                    let response = http
+                        .post(format!("{base}/messages?chat_id={chat}"))
+                        .header("Authorization", token)
+                        .json(&serde_json::json!({"text": "Домашнее задание на завтра: §12"}))
+                        .send()
+                        .await;
+                    match response {
+                        Ok(r) if r.status().is_success() => accepted.fetch_add(1, Ordering::SeqCst),
+                        _ => refused.fetch_add(1, Ordering::SeqCst),
+                    };
+                }
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+        let n = accepted.load(Ordering::SeqCst);
+        println!(
+            "sustained sends, {SENDERS} senders, {chats} chat(s): {:.0} messages/s ({n} in {} s, {} refused)",
+            n as f64 / WINDOW.as_secs_f64(),
+            WINDOW.as_secs(),
+            refused.load(Ordering::SeqCst)
+        );
+        drop(server);
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let which = args.first().map(String::as_str).unwrap_or("all");
+    let n = args.get(1).and_then(|v| v.parse().ok());
+    runtime.block_on(async {
+        if matches!(which, "idle" | "all") {
+            idle(n.unwrap_or(10_000)).await;
+        }
+        if matches!(which, "latency" | "all") {
+            latency(n.unwrap_or(1_000)).await;
+        }
+        if matches!(which, "throughput" | "all") {
+            throughput().await;
+        }
+    });
+}

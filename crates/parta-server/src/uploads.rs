@@ -1,0 +1,710 @@
+//! Uploads (`POST /uploads`, then the upload URL) and downloads (`GET /files/{token}`), with
+//! MAX's semantics: a multipart upload in one request, or a resumable one in chunks with
+//! `Content-Range`, whose progress a GET on the URL reports. A finished upload is checked by
+//! content against the school's file rules (procedure 3.1, `parta-policy`), and only then gets
+//! the token that a message attaches. Nothing half-uploaded is ever attachable.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use parta_model::max::Attachment;
+use parta_policy::files::{FileRules, Kind};
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::auth::{self, Caller};
+use crate::clock::Clock;
+use crate::error::{Error, ErrorCode, Result};
+use crate::filestore::FileStore;
+
+/// Bytes read to recognise a format.
+const HEAD: usize = 8192;
+/// Longest file name kept.
+const MAX_FILENAME_CHARS: usize = 255;
+/// Most attachments on one message.
+pub const MAX_ATTACHMENTS: usize = 10;
+
+/// What `POST /uploads?type=` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UploadType {
+    Image,
+    Video,
+    Audio,
+    File,
+}
+
+impl UploadType {
+    fn as_str(self) -> &'static str {
+        match self {
+            UploadType::Image => "image",
+            UploadType::Video => "video",
+            UploadType::Audio => "audio",
+            UploadType::File => "file",
+        }
+    }
+
+    fn parse(s: &str) -> Option<UploadType> {
+        match s {
+            "image" => Some(UploadType::Image),
+            "video" => Some(UploadType::Video),
+            "audio" => Some(UploadType::Audio),
+            "file" => Some(UploadType::File),
+            _ => None,
+        }
+    }
+
+    /// Whether content of `kind` may be uploaded as this type: images as images, and so on;
+    /// anything allowed may travel as a plain file.
+    fn admits(self, kind: Kind) -> bool {
+        matches!(
+            (self, kind),
+            (UploadType::File, _)
+                | (UploadType::Image, Kind::Image)
+                | (UploadType::Video, Kind::Video)
+                | (UploadType::Audio, Kind::Audio)
+        )
+    }
+}
+
+/// The answer to `POST /uploads` (`UploadEndpoint`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UploadEndpoint {
+    pub url: String,
+    /// For video and audio, the token is known at once (as MAX does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Where an upload stands (a GET on the upload URL, and the answer to each chunk).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UploadStatus {
+    /// Bytes received so far: the next chunk starts here.
+    pub received: u64,
+    /// The whole size, once a chunk has said it.
+    pub total: Option<u64>,
+    pub complete: bool,
+    /// The attachment token, once complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// The uploads service: the file store, the school's rules, and which uploads are busy.
+#[derive(Clone)]
+pub struct Uploads {
+    store: Arc<dyn FileStore>,
+    rules: FileRules,
+    busy: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Marks an upload as receiving; cleared on drop, so two chunks never interleave.
+struct Busy {
+    busy: Arc<Mutex<HashSet<String>>>,
+    id: String,
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.id);
+    }
+}
+
+/// One upload as stored.
+struct UploadRow {
+    kind: UploadType,
+    filename: Option<String>,
+    total: Option<u64>,
+    received: u64,
+    token: Option<String>,
+    complete: bool,
+}
+
+/// Cleans a file name from a client: the last path component, no control characters,
+/// at most 255 characters. The name is only ever shown and sent back, never used as a path.
+pub fn clean_filename(name: &str) -> Option<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_FILENAME_CHARS)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Parses `Content-Range: bytes START-END/TOTAL` (inclusive END, as HTTP has it).
+pub fn parse_content_range(value: &str) -> Result<(u64, u64, u64)> {
+    let bad = || {
+        Error::bad_request("Content-Range must be 'bytes START-END/TOTAL', e.g. bytes 0-999/5000")
+    };
+    let rest = value.trim().strip_prefix("bytes ").ok_or_else(bad)?;
+    let (range, total) = rest.split_once('/').ok_or_else(bad)?;
+    let (start, end) = range.split_once('-').ok_or_else(bad)?;
+    let start: u64 = start.trim().parse().map_err(|_| bad())?;
+    let end: u64 = end.trim().parse().map_err(|_| bad())?;
+    let total: u64 = total.trim().parse().map_err(|_| bad())?;
+    if end < start || end >= total {
+        return Err(bad());
+    }
+    Ok((start, end, total))
+}
+
+impl Uploads {
+    /// The service over `store`, checking finished uploads against `rules`.
+    pub fn new(store: Arc<dyn FileStore>, rules: FileRules) -> Self {
+        Self {
+            store,
+            rules,
+            busy: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    fn limit(&self, kind: UploadType) -> u64 {
+        let limits = &self.rules.limits;
+        match kind {
+            UploadType::Image => limits.image,
+            UploadType::Video => limits.video,
+            UploadType::Audio => limits.audio,
+            UploadType::File => limits
+                .file
+                .max(limits.image)
+                .max(limits.video)
+                .max(limits.audio),
+        }
+    }
+
+    /// `POST /uploads?type=`: a new upload of the caller's; `base` is the server's URL.
+    pub async fn create(
+        &self,
+        pool: &SqlitePool,
+        clock: &dyn Clock,
+        caller: Caller,
+        kind: &str,
+        base: &str,
+    ) -> Result<UploadEndpoint> {
+        let kind = UploadType::parse(kind)
+            .ok_or_else(|| Error::bad_request("type must be one of image, video, audio, file"))?;
+        let id = auth::random_secret("", 16)?;
+        let media_token = match kind {
+            UploadType::Video | UploadType::Audio => Some(auth::random_secret("f", 16)?),
+            _ => None,
+        };
+        sqlx::query(
+            "INSERT INTO uploads (id, user_id, type, token, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(caller.user_id)
+        .bind(kind.as_str())
+        .bind(&media_token)
+        .bind(clock.now_ms())
+        .execute(pool)
+        .await?;
+        Ok(UploadEndpoint {
+            url: format!("{base}/upload/{id}"),
+            token: media_token,
+        })
+    }
+
+    async fn load(&self, pool: &SqlitePool, id: &str) -> Result<UploadRow> {
+        let row = sqlx::query(
+            "SELECT type, filename, total, received, token, completed_at FROM uploads
+             WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found("No such upload"))?;
+        let kind: String = row.try_get("type")?;
+        Ok(UploadRow {
+            kind: UploadType::parse(&kind).unwrap_or(UploadType::File),
+            filename: row.try_get("filename")?,
+            total: row
+                .try_get::<Option<i64>, _>("total")?
+                .map(|t| t.max(0) as u64),
+            received: row.try_get::<i64, _>("received")?.max(0) as u64,
+            token: row.try_get("token")?,
+            complete: row.try_get::<Option<i64>, _>("completed_at")?.is_some(),
+        })
+    }
+
+    fn status_of(row: &UploadRow) -> UploadStatus {
+        UploadStatus {
+            received: row.received,
+            total: row.total,
+            complete: row.complete,
+            token: if row.complete {
+                row.token.clone()
+            } else {
+                None
+            },
+        }
+    }
+
+    /// GET on the upload URL.
+    pub async fn status(&self, pool: &SqlitePool, id: &str) -> Result<UploadStatus> {
+        Ok(Self::status_of(&self.load(pool, id).await?))
+    }
+
+    fn claim(&self, id: &str) -> Result<Busy> {
+        let mut busy = self
+            .busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !busy.insert(id.to_owned()) {
+            return Err(Error::conflict(
+                "Another part of this upload is being received: wait for it",
+            ));
+        }
+        Ok(Busy {
+            busy: self.busy.clone(),
+            id: id.to_owned(),
+        })
+    }
+
+    /// Starts receiving bytes for `id`: checks the upload can take them. `range` is the chunk's
+    /// `Content-Range` (resumable) or `None` (a multipart upload, all at once).
+    pub async fn begin(
+        &self,
+        pool: &SqlitePool,
+        id: &str,
+        range: Option<(u64, u64, u64)>,
+        filename: Option<&str>,
+    ) -> Result<Receiving> {
+        let busy = self.claim(id)?;
+        let row = self.load(pool, id).await?;
+        if row.complete {
+            return Err(Error::conflict("This upload is already complete"));
+        }
+        let limit = self.limit(row.kind);
+        let (start, expected_total) = match range {
+            Some((start, _, total)) => {
+                if row.total.is_some_and(|known| known != total) {
+                    return Err(Error::bad_request(format!(
+                        "The total size changed from {} to {total}",
+                        row.total.unwrap_or_default()
+                    )));
+                }
+                if start != row.received {
+                    return Err(Error::api(
+                        ErrorCode::RangeNotSatisfiable,
+                        format!("The next chunk must start at byte {}", row.received),
+                    ));
+                }
+                (start, Some(total))
+            }
+            None => {
+                if row.received > 0 {
+                    // A multipart upload starts over.
+                    self.store.truncate(id, 0).await?;
+                }
+                (0, None)
+            }
+        };
+        if let Some(total) = expected_total.filter(|t| *t > limit) {
+            return Err(too_large(row.kind, total, limit));
+        }
+        // Bytes past what the database records (a chunk that died half-way) are dropped.
+        if self.store.len(id).await? != start {
+            self.store.truncate(id, start).await?;
+        }
+        let filename = filename.and_then(clean_filename).or(row.filename.clone());
+        sqlx::query("UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?")
+            .bind(expected_total.map(|t| t as i64))
+            .bind(&filename)
+            .bind(start as i64)
+            .bind(id)
+            .execute(pool)
+            .await?;
+        let chunk_end = range.map(|(_, end, _)| end + 1);
+        Ok(Receiving {
+            id: id.to_owned(),
+            kind: row.kind,
+            written: start,
+            until: chunk_end,
+            total: expected_total,
+            limit,
+            _busy: busy,
+        })
+    }
+
+    /// Appends bytes of the chunk being received.
+    pub async fn write(&self, receiving: &mut Receiving, bytes: &[u8]) -> Result<()> {
+        let next = receiving.written + bytes.len() as u64;
+        if receiving.until.is_some_and(|until| next > until) {
+            return Err(Error::bad_request(
+                "The chunk is longer than its Content-Range says",
+            ));
+        }
+        if next > receiving.limit {
+            return Err(too_large(receiving.kind, next, receiving.limit));
+        }
+        self.store.append(&receiving.id, bytes).await?;
+        receiving.written = next;
+        Ok(())
+    }
+
+    /// Ends a chunk (or the multipart upload): records progress and, when everything has
+    /// arrived, checks the content and issues the token.
+    pub async fn finish(
+        &self,
+        pool: &SqlitePool,
+        clock: &dyn Clock,
+        receiving: Receiving,
+    ) -> Result<UploadStatus> {
+        if let Some(until) = receiving.until
+            && receiving.written != until
+        {
+            self.abandon(pool, &receiving).await?;
+            return Err(Error::bad_request(
+                "The chunk is shorter than its Content-Range says: send it again",
+            ));
+        }
+        let total = receiving.total.unwrap_or(receiving.written);
+        sqlx::query("UPDATE uploads SET received = ? WHERE id = ?")
+            .bind(receiving.written as i64)
+            .bind(&receiving.id)
+            .execute(pool)
+            .await?;
+        if receiving.written < total {
+            return self.status(pool, &receiving.id).await;
+        }
+        let head = self.store.read(&receiving.id, 0, HEAD).await?;
+        let verdict = self
+            .rules
+            .check(&head, total)
+            .map_err(|refusal| refusal_error(&refusal))
+            .and_then(|accepted| {
+                if receiving.kind.admits(accepted.kind) {
+                    Ok(accepted)
+                } else {
+                    Err(Error::api(
+                        ErrorCode::FileRefused,
+                        format!(
+                            "This {} file was uploaded as {}: upload it as a file",
+                            accepted.format.name(),
+                            receiving.kind.as_str()
+                        ),
+                    ))
+                }
+            });
+        let accepted = match verdict {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // A refused file is not kept at all.
+                self.store.remove(&receiving.id).await?;
+                sqlx::query("DELETE FROM uploads WHERE id = ?")
+                    .bind(&receiving.id)
+                    .execute(pool)
+                    .await?;
+                return Err(e);
+            }
+        };
+        let token = auth::random_secret("f", 16)?;
+        sqlx::query(
+            "UPDATE uploads SET total = ?, format = ?, token = COALESCE(token, ?), completed_at = ?
+             WHERE id = ?",
+        )
+        .bind(total as i64)
+        .bind(accepted.format.name())
+        .bind(token)
+        .bind(clock.now_ms())
+        .bind(&receiving.id)
+        .execute(pool)
+        .await?;
+        self.status(pool, &receiving.id).await
+    }
+
+    /// Forgets the bytes of a chunk that failed half-way (the next try resends it).
+    pub async fn abandon(&self, pool: &SqlitePool, receiving: &Receiving) -> Result<()> {
+        let recorded: i64 = sqlx::query_scalar("SELECT received FROM uploads WHERE id = ?")
+            .bind(&receiving.id)
+            .fetch_one(pool)
+            .await?;
+        self.store
+            .truncate(&receiving.id, recorded.max(0) as u64)
+            .await?;
+        Ok(())
+    }
+
+    /// A complete upload that `caller` may see: its id, name, format and size.
+    pub async fn downloadable(
+        &self,
+        pool: &SqlitePool,
+        caller: Caller,
+        token: &str,
+    ) -> Result<Download> {
+        let row = sqlx::query(
+            "SELECT u.id, u.user_id, u.filename, u.format, u.total FROM uploads u
+             WHERE u.token = ? AND u.completed_at IS NOT NULL",
+        )
+        .bind(token)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found("No such file"))?;
+        let id: String = row.try_get("id")?;
+        let owner: i64 = row.try_get("user_id")?;
+        if owner != caller.user_id {
+            let visible = sqlx::query(
+                "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
+                 JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?
+                 WHERE a.upload_id = ? AND m.deleted_at IS NULL LIMIT 1",
+            )
+            .bind(caller.user_id)
+            .bind(&id)
+            .fetch_optional(pool)
+            .await?;
+            if visible.is_none() {
+                return Err(Error::not_found("No such file"));
+            }
+        }
+        Ok(Download {
+            id,
+            filename: row.try_get("filename")?,
+            format: row.try_get("format")?,
+            size: row.try_get::<i64, _>("total")?.max(0) as u64,
+        })
+    }
+
+    /// Reads part of a stored file.
+    pub async fn read(&self, id: &str, offset: u64, max: usize) -> Result<Vec<u8>> {
+        Ok(self.store.read(id, offset, max).await?)
+    }
+}
+
+/// A chunk being received.
+pub struct Receiving {
+    id: String,
+    kind: UploadType,
+    written: u64,
+    until: Option<u64>,
+    total: Option<u64>,
+    limit: u64,
+    _busy: Busy,
+}
+
+/// A file to send back.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub id: String,
+    pub filename: Option<String>,
+    pub format: Option<String>,
+    pub size: u64,
+}
+
+fn too_large(kind: UploadType, size: u64, limit: u64) -> Error {
+    const MB: u64 = 1024 * 1024;
+    Error::api(
+        ErrorCode::FileRefused,
+        format!(
+            "The {} is too large: {:.1} MB, the limit is {} MB",
+            kind.as_str(),
+            size as f64 / MB as f64,
+            limit / MB
+        ),
+    )
+}
+
+fn refusal_error(refusal: &parta_policy::files::FileRefusal) -> Error {
+    use parta_policy::files::FileRefusal;
+    let message = match refusal {
+        FileRefusal::FormatNotAllowed { format } => format!(
+            "Files of this type ({}) are not allowed in the school's chats",
+            format.name()
+        ),
+        FileRefusal::TooLarge {
+            format,
+            size_mb,
+            limit_mb,
+        } => format!(
+            "The {} file is too large: {size_mb:.1} MB, the limit is {limit_mb} MB",
+            format.name()
+        ),
+        FileRefusal::Empty => "The file is empty".to_owned(),
+    };
+    Error::api(ErrorCode::FileRefused, message)
+}
+
+/// The token inside an attachment request (`payload.token`, or the first of an image's
+/// `payload.photos`).
+fn requested_token(attachment: &Attachment) -> Option<String> {
+    let payload = attachment.payload.as_ref()?;
+    if let Some(token) = payload.get("token").and_then(|t| t.as_str()) {
+        return Some(token.to_owned());
+    }
+    payload
+        .get("photos")
+        .and_then(|p| p.as_object())
+        .and_then(|photos| photos.values().next())
+        .and_then(|photo| photo.get("token"))
+        .and_then(|t| t.as_str())
+        .map(str::to_owned)
+}
+
+/// Checks the attachments of a new message and returns the uploads they name, in order.
+/// The caller must have uploaded each file, or be able to see a message that carries it.
+pub async fn resolve_attachments(
+    conn: &mut SqliteConnection,
+    caller: Caller,
+    attachments: &[Attachment],
+) -> Result<Vec<String>> {
+    if attachments.len() > MAX_ATTACHMENTS {
+        return Err(Error::bad_request(format!(
+            "A message carries at most {MAX_ATTACHMENTS} attachments"
+        )));
+    }
+    let alone = attachments
+        .iter()
+        .any(|a| a.kind == "file" || a.kind == "audio");
+    if alone && attachments.len() > 1 {
+        return Err(Error::bad_request(
+            "A file or audio attachment must be the only attachment of its message",
+        ));
+    }
+    let mut ids = Vec::with_capacity(attachments.len());
+    for attachment in attachments {
+        let kind = UploadType::parse(&attachment.kind).ok_or_else(|| {
+            Error::bad_request(format!(
+                "Attachments of type '{}' are not accepted here",
+                attachment.kind
+            ))
+        })?;
+        let token = requested_token(attachment)
+            .ok_or_else(|| Error::bad_request("An attachment needs the token of an upload"))?;
+        let row = sqlx::query(
+            "SELECT id, user_id, type FROM uploads WHERE token = ? AND completed_at IS NOT NULL",
+        )
+        .bind(&token)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| {
+            Error::bad_request("This attachment's upload is unknown or not complete yet")
+        })?;
+        let id: String = row.try_get("id")?;
+        let owner: i64 = row.try_get("user_id")?;
+        let stored: String = row.try_get("type")?;
+        if stored != kind.as_str() {
+            return Err(Error::bad_request(format!(
+                "This upload is a {stored}, not a {}",
+                kind.as_str()
+            )));
+        }
+        if owner != caller.user_id {
+            let visible = sqlx::query(
+                "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
+                 JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?
+                 WHERE a.upload_id = ? AND m.deleted_at IS NULL LIMIT 1",
+            )
+            .bind(caller.user_id)
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if visible.is_none() {
+                return Err(Error::bad_request(
+                    "This attachment's upload is unknown or not complete yet",
+                ));
+            }
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// The attachments of a stored message, in MAX's shapes (`url` is relative to the server).
+pub async fn attachments_of(
+    conn: &mut SqliteConnection,
+    mid: &str,
+) -> Result<Option<Vec<Attachment>>> {
+    let rows = sqlx::query(
+        "SELECT u.rowid AS photo_id, u.type, u.token, u.filename, u.total FROM message_attachments a
+         JOIN uploads u ON u.id = a.upload_id WHERE a.mid = ? ORDER BY a.position",
+    )
+    .bind(mid)
+    .fetch_all(&mut *conn)
+    .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let kind: String = row.try_get("type")?;
+        let token: String = row.try_get("token")?;
+        let url = format!("/files/{token}");
+        let attachment = match kind.as_str() {
+            "image" => Attachment {
+                kind,
+                payload: Some(serde_json::json!({
+                    "photo_id": row.try_get::<i64, _>("photo_id")?,
+                    "url": url,
+                    "token": token,
+                })),
+                filename: None,
+                size: None,
+            },
+            "file" => Attachment {
+                kind,
+                payload: Some(serde_json::json!({"url": url, "token": token})),
+                filename: Some(
+                    row.try_get::<Option<String>, _>("filename")?
+                        .unwrap_or_else(|| "файл".to_owned()),
+                ),
+                size: Some(row.try_get("total")?),
+            },
+            _ => Attachment {
+                kind,
+                payload: Some(serde_json::json!({"url": url, "token": token})),
+                filename: None,
+                size: None,
+            },
+        };
+        out.push(attachment);
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_paths_and_control_characters() {
+        assert_eq!(
+            clean_filename("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(
+            clean_filename("C:\\Users\\Анна\\Дз.pdf").as_deref(),
+            Some("Дз.pdf")
+        );
+        assert_eq!(clean_filename("a\u{0}b\nc.txt").as_deref(), Some("abc.txt"));
+        assert_eq!(clean_filename("..").as_deref(), None);
+        assert_eq!(clean_filename("").as_deref(), None);
+        assert_eq!(
+            clean_filename(&"я".repeat(300)).map(|n| n.chars().count()),
+            Some(255)
+        );
+    }
+
+    #[test]
+    fn content_ranges_are_parsed_and_nonsense_is_refused() {
+        assert_eq!(
+            parse_content_range("bytes 0-99/1000").ok(),
+            Some((0, 99, 1000))
+        );
+        assert_eq!(
+            parse_content_range("bytes 900-999/1000").ok(),
+            Some((900, 999, 1000))
+        );
+        for bad in [
+            "bytes 5-4/10",
+            "bytes 0-10/10",
+            "0-9/10",
+            "bytes a-b/c",
+            "bytes 0-9",
+        ] {
+            assert!(parse_content_range(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Uploads (multipart and resumable), the school's file rules on content, attachments, and
+//! downloads with Range, over HTTP on loopback.
+
+use parta_conformance::MaxSchema;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::Fixture;
+
+const TEACHER_5A: &str = "a.sokolova";
+const PARENT_5A: &str = "e.morozova";
+const PARENT_7B: &str = "n.orlova";
+
+/// A PDF-looking document of `len` bytes (the rules look at the start; the rest varies so a
+/// misplaced chunk would show).
+fn pdf(len: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut x: u32 = 12345;
+    while bytes.len() < len {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        bytes.push((x >> 16) as u8);
+    }
+    bytes
+}
+
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+async fn upload_url(f: &Fixture, token: &str, kind: &str) -> String {
+    let endpoint = f
+        .ok(Method::POST, token, &format!("/uploads?type={kind}"), None)
+        .await;
+    MaxSchema::official()
+        .unwrap()
+        .validate_response("POST", "/uploads", 200, &endpoint)
+        .unwrap();
+    endpoint["url"].as_str().unwrap().to_owned()
+}
+
+async fn chunk(
+    f: &Fixture,
+    url: &str,
+    bytes: &[u8],
+    start: usize,
+    total: usize,
+) -> (StatusCode, Value) {
+    let end = start + bytes.len() - 1;
+    let response = f
+        .http
+        .put(url)
+        .header("Content-Range", format!("bytes {start}-{end}/{total}"))
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn multipart(f: &Fixture, url: &str, filename: &str, bytes: &[u8]) -> (StatusCode, Value) {
+    let boundary = "parta-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"data\"; filename=\"{filename}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = f
+        .http
+        .post(url)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn download(f: &Fixture, token: &str, path: &str, range: Option<&str>) -> reqwest::Response {
+    let mut request = f
+        .http
+        .get(format!("{}{path}", f.server.url()))
+        .header("Authorization", token);
+    if let Some(range) = range {
+        request = request.header("Range", range);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_document_uploaded_in_chunks_resumes_after_a_break_attaches_and_downloads_in_parts() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let outsider = f.token(PARENT_7B).await;
+    let chat = f.chat_id(&teacher, "5А — родители").await;
+    let file = pdf(300_000);
+    let url = format!(
+        "{}?filename={}",
+        upload_url(&f, &teacher, "file").await,
+        "%D0%94%D0%BE%D0%BC%D0%B0%D1%88%D0%BD%D0%B5%D0%B5%20%D0%B7%D0%B0%D0%B4%D0%B0%D0%BD%D0%B8%D0%B5.pdf"
+    );
+
+    let (status, first) = chunk(&f, &url, &file[..100_000], 0, file.len()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["received"], 100_000);
+    assert_eq!(first["complete"], false);
+    assert!(
+        first.get("token").is_none(),
+        "no token before the whole file arrived"
+    );
+
+    // The connection broke; the client asks where to resume, and a wrong start is refused.
+    let asked: Value = f.http.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(asked["received"], 100_000);
+    let (status, error) = chunk(&f, &url, &file[150_000..200_000], 150_000, file.len()).await;
+    assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE, "{error}");
+    let (_, second) = chunk(&f, &url, &file[100_000..200_000], 100_000, file.len()).await;
+    assert_eq!(second["received"], 200_000);
+    let (status, done) = chunk(&f, &url, &file[200_000..], 200_000, file.len()).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["complete"], true);
+    let token = done["token"].as_str().unwrap().to_owned();
+
+    let sent = f
+        .ok(
+            Method::POST,
+            &teacher,
+            &format!("/messages?chat_id={chat}"),
+            Some(json!({"text": "Задание на каникулы",
+                        "attachments": [{"type": "file", "payload": {"token": token}}]})),
+        )
+        .await;
+    MaxSchema::official()
+        .unwrap()
+        .validate_response("POST", "/messages", 200, &sent)
+        .unwrap();
+    let attachment = &sent["message"]["body"]["attachments"][0];
+    assert_eq!(attachment["type"], "file");
+    assert_eq!(attachment["filename"], "Домашнее задание.pdf");
+    assert_eq!(attachment["size"], file.len());
+    let path = attachment["payload"]["url"].as_str().unwrap().to_owned();
+
+    let whole = download(&f, &parent, &path, None).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-type"], "application/pdf");
+    assert!(
+        whole.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("UTF-8''%D0%94"),
+        "the Cyrillic name survives"
+    );
+    assert_eq!(whole.bytes().await.unwrap().as_ref(), file.as_slice());
+    let tail = download(&f, &parent, &path, Some("bytes=250000-")).await;
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        tail.headers()["content-range"],
+        format!("bytes 250000-299999/{}", file.len()).as_str()
+    );
+    assert_eq!(tail.bytes().await.unwrap().as_ref(), &file[250_000..]);
+    let beyond = download(&f, &parent, &path, Some("bytes=300000-")).await;
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        download(&f, &outsider, &path, None).await.status(),
+        StatusCode::NOT_FOUND,
+        "a parent of another class cannot fetch it"
+    );
+    let (status, _) = chunk(&f, &url, b"more", 300_000, 300_004).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a complete upload takes no more bytes"
+    );
+}
+
+#[tokio::test]
+async fn an_image_goes_up_in_one_multipart_request_and_attaches_as_an_image() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let chat = f.chat_id(&teacher, "5А — родители").await;
+    let url = upload_url(&f, &teacher, "image").await;
+    let (status, done) = multipart(&f, &url, "доска.png", PNG).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let token = done["token"].as_str().unwrap();
+    let sent = f
+        .ok(
+            Method::POST,
+            &teacher,
+            &format!("/messages?chat_id={chat}"),
+            Some(json!({"attachments": [{"type": "image", "payload": {"token": token}}]})),
+        )
+        .await;
+    let attachment = &sent["message"]["body"]["attachments"][0];
+    assert_eq!(attachment["type"], "image");
+    assert!(attachment["payload"]["photo_id"].is_i64());
+    let bytes = download(
+        &f,
+        &teacher,
+        attachment["payload"]["url"].as_str().unwrap(),
+        None,
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert_eq!(bytes.as_ref(), PNG);
+}
+
+#[tokio::test]
+async fn clause_3_1_files_are_judged_by_content_and_refused_files_are_not_kept() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let chat = f.chat_id(&teacher, "5А — родители").await;
+
+    // A program named like a document.
+    let url = upload_url(&f, &teacher, "file").await;
+    let (status, error) = multipart(&f, &url, "Расписание.pdf", b"MZ\x90\0\x03\0\0\0\x04\0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["code"], "file.refused");
+    assert!(
+        error["message"].as_str().unwrap().contains("EXE"),
+        "{error}"
+    );
+    let gone = f.http.get(&url).send().await.unwrap();
+    assert_eq!(
+        gone.status(),
+        StatusCode::NOT_FOUND,
+        "the refused upload is gone"
+    );
+
+    // A document uploaded as an image.
+    let url = upload_url(&f, &teacher, "image").await;
+    let (status, error) = multipart(&f, &url, "x.png", &pdf(1000)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("upload it as a file"),
+        "{error}"
+    );
+
+    // Too large for an image, refused on the first chunk's declared total.
+    let url = upload_url(&f, &teacher, "image").await;
+    let (status, error) = chunk(&f, &url, PNG, 0, 60 * 1024 * 1024).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"].as_str().unwrap().contains("too large"),
+        "{error}"
+    );
+
+    // Tokens that are unknown, or belong to someone else's unsent upload, attach nothing.
+    let before = f.message_count(&teacher, chat).await;
+    let url = upload_url(&f, &parent, "file").await;
+    let (_, private) = multipart(&f, &url, "справка.pdf", &pdf(2000)).await;
+    for token in [
+        "f00000000000000000000000000000000",
+        private["token"].as_str().unwrap(),
+    ] {
+        let (status, error) = f
+            .call(
+                Method::POST,
+                Some(&teacher),
+                &format!("/messages?chat_id={chat}"),
+                Some(json!({"attachments": [{"type": "file", "payload": {"token": token}}]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    }
+    assert_eq!(
+        f.message_count(&teacher, chat).await,
+        before,
+        "nothing was sent"
+    );
+}
