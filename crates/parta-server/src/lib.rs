@@ -61,6 +61,7 @@ pub struct RunningServer {
     clock: Arc<dyn Clock>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
+    hub: updates::UpdateHub,
 }
 
 impl RunningServer {
@@ -89,6 +90,10 @@ impl RunningServer {
     pub async fn stop(self) -> Result<()> {
         let _ = self.shutdown.send(true);
         let served = self.task.await;
+        // The markers committed since the last flush go in before the database closes.
+        if let Err(e) = self.hub.flush_markers(&self.pool).await {
+            tracing::error!(error = %e, "could not save update markers at shutdown");
+        }
         self.pool.close().await;
         match served {
             Ok(result) => Ok(result?),
@@ -118,15 +123,36 @@ pub async fn start_with_clock(
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
+    let flusher_hub = hub.clone();
     let state = http::AppState {
         pool: pool.clone(),
         clock: clock.clone(),
-        hub,
+        hub: hub.clone(),
         shutdown: shutdown_rx.clone(),
         limiter: ratelimit::RateLimiter::new(config.limits, clock.clone()),
         uploads,
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Committed update markers reach the database once a second (see `updates`).
+    let flush_pool = pool.clone();
+    let mut flush_stop = shutdown_rx.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {
+                    if let Err(e) = flusher_hub.flush_markers(&flush_pool).await {
+                        tracing::warn!(error = %e, "could not save update markers; will retry");
+                    }
+                }
+                changed = flush_stop.changed() => {
+                    if changed.is_err() || *flush_stop.borrow() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
     let mut signal = shutdown_rx;
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -142,5 +168,6 @@ pub async fn start_with_clock(
         clock,
         shutdown,
         task,
+        hub,
     })
 }

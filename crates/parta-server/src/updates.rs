@@ -4,6 +4,12 @@
 //! [`UpdateHub::published`] wakes the waiting polls. A device's position is a marker: the id of
 //! the next update it wants. Passing a marker commits everything before it (MAX semantics);
 //! polling without one resumes from the device's last committed marker.
+//!
+//! Committed markers are kept in memory and written to the database in batches (every second
+//! and at shutdown): a poll must not cost an fsync, or a message to a class of a thousand
+//! listeners would cost a thousand. A crash may lose the last second of commits; a device that
+//! polls without a marker then sees those updates again (clients deduplicate by message id),
+//! and one that passes its own marker, as Parta's client does, loses nothing.
 
 use std::time::Duration;
 
@@ -20,10 +26,19 @@ pub const MAX_LIMIT: i64 = 1000;
 pub const DEFAULT_TIMEOUT_S: u64 = 30;
 pub const MAX_TIMEOUT_S: u64 = 90;
 
-/// Tells waiting long polls that the log has grown.
+/// Tells waiting long polls that the log has grown, and holds the markers devices committed
+/// since the last flush.
 #[derive(Debug, Clone)]
 pub struct UpdateHub {
     latest: watch::Sender<i64>,
+    markers: std::sync::Arc<std::sync::Mutex<MarkerBook>>,
+}
+
+/// Committed markers: the newest per device, and which are not in the database yet.
+#[derive(Debug, Default)]
+struct MarkerBook {
+    known: std::collections::HashMap<i64, i64>,
+    dirty: std::collections::HashSet<i64>,
 }
 
 impl UpdateHub {
@@ -34,7 +49,61 @@ impl UpdateHub {
             .await?;
         Ok(Self {
             latest: watch::Sender::new(latest),
+            markers: Default::default(),
         })
+    }
+
+    fn book(&self) -> std::sync::MutexGuard<'_, MarkerBook> {
+        // A panic elsewhere mid-update leaves plain numbers behind: keep using them.
+        self.markers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records that `device_id` committed everything before `marker`.
+    pub fn commit_marker(&self, device_id: i64, marker: i64) {
+        let mut book = self.book();
+        book.known.insert(device_id, marker);
+        book.dirty.insert(device_id);
+    }
+
+    /// The device's committed marker, if it committed one since the server started.
+    fn marker_of(&self, device_id: i64) -> Option<i64> {
+        self.book().known.get(&device_id).copied()
+    }
+
+    /// Writes the markers committed since the last flush, in one transaction.
+    pub async fn flush_markers(&self, pool: &SqlitePool) -> Result<usize> {
+        let batch: Vec<(i64, i64)> = {
+            let mut book = self.book();
+            let dirty: Vec<i64> = book.dirty.drain().collect();
+            dirty
+                .into_iter()
+                .filter_map(|d| book.known.get(&d).map(|m| (d, *m)))
+                .collect()
+        };
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let written = async {
+            let mut tx = pool.begin().await?;
+            for (device, marker) in &batch {
+                sqlx::query("UPDATE devices SET update_marker = ? WHERE id = ?")
+                    .bind(marker)
+                    .bind(device)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = written {
+            // Put them back for the next flush.
+            let mut book = self.book();
+            book.dirty.extend(batch.iter().map(|(d, _)| *d));
+            return Err(e.into());
+        }
+        Ok(batch.len())
     }
 
     /// Call after the transaction that appended `id` has committed.
@@ -120,19 +189,18 @@ pub async fn poll(
     }
     let mut start = match query.marker {
         Some(marker) => {
-            sqlx::query("UPDATE devices SET update_marker = ? WHERE id = ?")
-                .bind(marker)
-                .bind(caller.device_id)
-                .execute(pool)
-                .await?;
+            hub.commit_marker(caller.device_id, marker);
             marker
         }
-        None => {
-            sqlx::query_scalar("SELECT update_marker FROM devices WHERE id = ?")
-                .bind(caller.device_id)
-                .fetch_one(pool)
-                .await?
-        }
+        None => match hub.marker_of(caller.device_id) {
+            Some(marker) => marker,
+            None => {
+                sqlx::query_scalar("SELECT update_marker FROM devices WHERE id = ?")
+                    .bind(caller.device_id)
+                    .fetch_one(pool)
+                    .await?
+            }
+        },
     };
     let types = query.types.filter(|t| !t.is_empty());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout_s);

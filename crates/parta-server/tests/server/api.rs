@@ -393,3 +393,85 @@ async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_go_on() {
         "too.many.requests"
     );
 }
+
+#[tokio::test]
+async fn a_committed_marker_survives_a_restart_so_nothing_is_delivered_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        db_path: dir.path().join("school.sqlite"),
+        bind: ([127, 0, 0, 1], 0).into(),
+        demo: true,
+        limits: Default::default(),
+    };
+    let http = reqwest::Client::new();
+    let server = parta_server::start(config.clone()).await.unwrap();
+    let teacher = parta_server::demo::issue_token(server.pool(), server.clock(), "a.sokolova", "t")
+        .await
+        .unwrap()
+        .into_inner();
+    let parent = parta_server::demo::issue_token(server.pool(), server.clock(), "e.morozova", "t")
+        .await
+        .unwrap()
+        .into_inner();
+    let chat = {
+        let list: ChatList = http
+            .get(format!("{}/chats", server.url()))
+            .header("Authorization", &parent)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list.chats[0].chat_id
+    };
+    http.post(format!("{}/messages?chat_id={chat}", server.url()))
+        .header("Authorization", &teacher)
+        .json(&json!({"text": "Первое"}))
+        .send()
+        .await
+        .unwrap();
+    let first: UpdateList = http
+        .get(format!("{}/updates?timeout=0", server.url()))
+        .header("Authorization", &parent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first.updates.len(), 1);
+    // Committing the marker happens in memory; the stop writes it down.
+    let marker = first.marker.unwrap();
+    let committed: UpdateList = http
+        .get(format!(
+            "{}/updates?timeout=0&marker={marker}",
+            server.url()
+        ))
+        .header("Authorization", &parent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(committed.updates.is_empty());
+    server.stop().await.unwrap();
+
+    let server = parta_server::start(config).await.unwrap();
+    let after: UpdateList = http
+        .get(format!("{}/updates?timeout=0", server.url()))
+        .header("Authorization", &parent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        after.updates.is_empty(),
+        "without a marker the device resumes after what it committed: {:?}",
+        after.updates
+    );
+    server.stop().await.unwrap();
+}
