@@ -225,6 +225,10 @@ pub enum Update {
         message: Message,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         user_locale: Option<String>,
+        /// Parta extension: the message arrived in the recipient's quiet hours; do not notify
+        /// before this time (Unix ms).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parta_silent_until: Option<i64>,
     },
     MessageEdited {
         timestamp: i64,
@@ -457,6 +461,7 @@ mod tests {
             timestamp: 1_700_000_000_000,
             message: sample_message(),
             user_locale: None,
+            parta_silent_until: None,
         };
         insta::assert_json_snapshot!(update);
     }

@@ -461,6 +461,7 @@ async fn ensure_people_and_chats(pool: &SqlitePool, clock: &dyn Clock) -> Result
                     timestamp: at,
                     message,
                     user_locale: None,
+                    parta_silent_until: None,
                 };
                 updates::append(&mut tx, chat_id, &update, at).await?;
             }

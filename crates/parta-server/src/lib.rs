@@ -25,6 +25,7 @@ pub mod messages;
 pub mod ratelimit;
 pub mod restrictions;
 pub mod roles;
+pub mod scheduled;
 pub mod structure;
 pub mod updates;
 pub mod uploads;
@@ -133,6 +134,26 @@ pub async fn start_with_clock(
         uploads,
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Scheduled messages go out within a quarter of a second of their time.
+    let (send_pool, send_clock, send_hub) = (pool.clone(), clock.clone(), hub.clone());
+    let mut send_stop = shutdown_rx.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {
+                    if let Err(e) = scheduled::send_due(&send_pool, send_clock.as_ref(), &send_hub).await {
+                        tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
+                    }
+                }
+                changed = send_stop.changed() => {
+                    if changed.is_err() || *send_stop.borrow() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
     // Committed update markers reach the database once a second (see `updates`).
     let flush_pool = pool.clone();
     let mut flush_stop = shutdown_rx.clone();

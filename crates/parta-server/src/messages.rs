@@ -317,6 +317,7 @@ pub async fn send(
         timestamp: now,
         message: message.clone(),
         user_locale: None,
+        parta_silent_until: None,
     };
     let update_id = updates::append(&mut tx, chat_id, &update, now).await?;
     tx.commit().await?;

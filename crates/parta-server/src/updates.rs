@@ -261,6 +261,7 @@ async fn fetch(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut scanned = None;
+    let mut quiet: Option<Option<crate::scheduled::QuietHours>> = None;
     for row in rows {
         scanned = Some(row.try_get::<i64, _>("id")?);
         let kind: String = row.try_get("update_type")?;
@@ -268,7 +269,34 @@ async fn fetch(
             continue;
         }
         let payload: String = row.try_get("payload")?;
-        out.push(serde_json::from_str(&payload)?);
+        let mut update: Update = serde_json::from_str(&payload)?;
+        if let Update::MessageCreated {
+            timestamp,
+            message,
+            parta_silent_until,
+            ..
+        } = &mut update
+        {
+            // Quiet hours are looked up once per poll, and only when a message is in it.
+            if quiet.is_none() {
+                quiet = Some(crate::scheduled::quiet_hours(pool, user_id).await?);
+            }
+            if let (Some(Some(hours)), Some(sender)) = (quiet, &message.sender)
+                && sender.user_id != user_id
+                && is_parent(pool, sender.user_id).await?
+            {
+                *parta_silent_until = hours.silent_until(*timestamp);
+            }
+        }
+        out.push(update);
     }
     Ok((scanned, out))
+}
+
+async fn is_parent(pool: &SqlitePool, user_id: i64) -> Result<bool> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(role.as_deref() == Some("parent"))
 }

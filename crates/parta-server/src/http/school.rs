@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
 use crate::messages;
 use crate::restrictions::{self, NewRestriction, Restriction};
+use crate::scheduled::{self, QuietHours, Scheduled};
 use crate::structure::{self, StructureReport};
 use crate::users::{self, Contacts, Profile};
 use parta_model::max::{NewMessageBody, SendMessageResult};
@@ -60,6 +61,15 @@ pub fn routes() -> Router<AppState> {
             get(list_announcements).post(post_announcement),
         )
         .route("/school/announcements/{mid}/ack", post(acknowledge))
+        .route(
+            "/school/scheduled",
+            get(list_scheduled).post(schedule_message),
+        )
+        .route("/school/scheduled/{id}", delete(cancel_scheduled))
+        .route(
+            "/school/me/quiet-hours",
+            put(set_quiet_hours).delete(clear_quiet_hours),
+        )
         .route("/school/announcements/{mid}/receipts", get(receipts))
         .route("/school/audit", get(audit_log))
 }
@@ -534,4 +544,85 @@ async fn receipts(
     Ok(Json(
         announcements::receipts(&state.pool, caller, &mid).await?,
     ))
+}
+
+#[derive(Deserialize)]
+struct ScheduleQuery {
+    chat_id: Option<i64>,
+    send_at: Option<i64>,
+    #[serde(default)]
+    announcement: bool,
+}
+
+#[derive(Serialize)]
+struct ScheduledList {
+    scheduled: Vec<Scheduled>,
+}
+
+async fn schedule_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<ScheduleQuery>, QueryRejection>,
+    new: Result<Json<NewMessageBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<Scheduled>)> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let chat_id = q
+        .chat_id
+        .ok_or_else(|| Error::bad_request("chat_id is required"))?;
+    let send_at = q
+        .send_at
+        .ok_or_else(|| Error::bad_request("send_at (Unix milliseconds) is required"))?;
+    let new = body(new)?;
+    let scheduled = scheduled::schedule(
+        &state.pool,
+        state.clock.as_ref(),
+        caller,
+        chat_id,
+        new,
+        send_at,
+        q.announcement,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(scheduled)))
+}
+
+async fn list_scheduled(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<ScheduledList>> {
+    let caller = caller(&state, &headers).await?;
+    Ok(Json(ScheduledList {
+        scheduled: scheduled::list(&state.pool, caller).await?,
+    }))
+}
+
+async fn cancel_scheduled(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Scheduled>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    Ok(Json(scheduled::cancel(&state.pool, caller, id).await?))
+}
+
+async fn set_quiet_hours(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    hours: Result<Json<QuietHours>, JsonRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let hours = body(hours)?;
+    scheduled::set_quiet_hours(&state.pool, caller, Some(hours)).await?;
+    Ok(SUCCESS)
+}
+
+async fn clear_quiet_hours(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    scheduled::set_quiet_hours(&state.pool, caller, None).await?;
+    Ok(SUCCESS)
 }

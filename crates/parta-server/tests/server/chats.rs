@@ -441,3 +441,151 @@ async fn clause_9_2_a_restricted_parent_reads_but_cannot_write_and_a_blocked_one
         .collect();
     assert!(actions.contains(&"user.restricted") && actions.contains(&"user.restriction_lifted"));
 }
+
+#[tokio::test]
+async fn a_scheduled_message_goes_out_once_at_its_time_and_a_cancelled_one_never() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let chat = f.chat_id(&teacher, CHAT_5A).await;
+    let from = marker(&f, &parent).await;
+    let now = parta_server::Clock::now_ms(clock.as_ref());
+    let schedule = |text: &str, at: i64| {
+        (
+            format!("/school/scheduled?chat_id={chat}&send_at={at}"),
+            json!({"text": text}),
+        )
+    };
+    let (path, body) = schedule("Доброе утро! Сегодня контрольная.", now + 3_600_000);
+    let kept = f.ok(Method::POST, &teacher, &path, Some(body)).await;
+    let (path, body) = schedule("Это отменю", now + 3_600_000);
+    let dropped = f.ok(Method::POST, &teacher, &path, Some(body)).await;
+    f.ok(
+        Method::DELETE,
+        &teacher,
+        &format!("/school/scheduled/{}", dropped["id"]),
+        None,
+    )
+    .await;
+    let (path, body) = schedule("В прошлое", now - 1000);
+    let (status, _) = f
+        .call(Method::POST, Some(&teacher), &path, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Before its time nothing is sent.
+    let list: UpdateList = f
+        .get_json(&parent, &format!("/updates?timeout=1&marker={from}"))
+        .await;
+    assert!(list.updates.is_empty());
+
+    clock.advance_hours(1);
+    let list: UpdateList = f
+        .get_json(&parent, &format!("/updates?timeout=5&marker={from}"))
+        .await;
+    let texts: Vec<String> = list
+        .updates
+        .iter()
+        .map(|u| serde_json::to_value(u).unwrap()["message"]["body"]["text"].to_string())
+        .collect();
+    assert_eq!(texts, vec!["\"Доброе утро! Сегодня контрольная.\""]);
+    // Give the scheduler a few more rounds: still exactly one.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let again: UpdateList = f
+        .get_json(
+            &parent,
+            &format!("/updates?timeout=0&marker={}", list.marker.unwrap()),
+        )
+        .await;
+    assert!(again.updates.is_empty(), "sent once: {:?}", again.updates);
+    let mine = f.ok(Method::GET, &teacher, "/school/scheduled", None).await;
+    let by_id = |id: &Value| {
+        mine["scheduled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == *id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id(&kept["id"])["status"], "sent");
+    assert!(by_id(&kept["id"])["mid"].is_string());
+    assert_eq!(by_id(&dropped["id"])["status"], "cancelled");
+    let (status, _) = f
+        .call(
+            Method::DELETE,
+            Some(&teacher),
+            &format!("/school/scheduled/{}", kept["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a sent message cannot be cancelled"
+    );
+}
+
+#[tokio::test]
+async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colleagues_do_not() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let admin = f.token(ADMIN).await;
+    let class_chat = f.chat_id(&teacher, CHAT_5A).await;
+    let teachers_chat = f.chat_id(&teacher, "Учителя").await;
+    // Quiet hours around the test clock's present, in UTC.
+    let now = parta_server::Clock::now_ms(clock.as_ref());
+    let minute = (now / 60_000).rem_euclid(1440);
+    let hours = json!({
+        "start_minute": (minute + 1440 - 60) % 1440,
+        "end_minute": (minute + 60) % 1440,
+        "utc_offset_minutes": 0,
+    });
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&parent),
+            "/school/me/quiet-hours",
+            Some(hours.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "quiet hours are for staff");
+    f.ok(Method::PUT, &teacher, "/school/me/quiet-hours", Some(hours))
+        .await;
+
+    let from = marker(&f, &teacher).await;
+    send(
+        &f,
+        &parent,
+        class_chat,
+        "Извините за поздний вопрос: что задали?",
+    )
+    .await;
+    send(&f, &admin, teachers_chat, "Коллеги, завтра планёрка в 8:30").await;
+    let updates = updates_since(&f, &teacher, from).await;
+    assert_eq!(updates.len(), 2);
+    let silent_until = updates[0]["parta_silent_until"].as_i64().unwrap();
+    let end_of_quiet = (now / 60_000 - minute + (minute + 60) % 1440) * 60_000;
+    let expected = if end_of_quiet > now {
+        end_of_quiet
+    } else {
+        end_of_quiet + 86_400_000
+    };
+    assert_eq!(silent_until, expected, "silent until the quiet hours end");
+    assert!(
+        updates[1].get("parta_silent_until").is_none(),
+        "a colleague's message notifies as usual"
+    );
+    // The parent, who has no quiet hours, sees nothing of the teacher's.
+    let parent_view = updates_since(&f, &parent, from).await;
+    assert!(
+        parent_view
+            .iter()
+            .all(|u| u.get("parta_silent_until").is_none())
+    );
+    f.ok(Method::DELETE, &teacher, "/school/me/quiet-hours", None)
+        .await;
+}

@@ -1,0 +1,369 @@
+//! Scheduled messages and quiet hours (Parta extensions).
+//!
+//! A scheduled message is stored with its send time and sent by [`send_due`], which the server
+//! runs a few times a second; the send uses the idempotency key `scheduled:<id>`, so a crash
+//! between sending and recording it can never post it twice. The author's rights are checked
+//! again at send time (membership, restrictions).
+//!
+//! Quiet hours are a teacher's evening: parents' messages that arrive then are delivered as
+//! usual, but the teacher's devices are told not to notify before the hours end
+//! (`parta_silent_until` on `message_created`).
+
+use parta_model::max::NewMessageBody;
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqlitePool};
+
+use crate::auth::Caller;
+use crate::chats;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::messages::{self, Kind};
+use crate::roles::{Action, Role};
+use crate::updates::UpdateHub;
+
+/// How far ahead a message may be scheduled: a school year.
+pub const MAX_AHEAD_MS: i64 = 366 * 86_400_000;
+const MINUTES_PER_DAY: i64 = 24 * 60;
+
+/// Where a scheduled message stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleStatus {
+    Pending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl ScheduleStatus {
+    fn parse(s: &str) -> ScheduleStatus {
+        match s {
+            "sent" => ScheduleStatus::Sent,
+            "failed" => ScheduleStatus::Failed,
+            "cancelled" => ScheduleStatus::Cancelled,
+            _ => ScheduleStatus::Pending,
+        }
+    }
+}
+
+/// A scheduled message as its author sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Scheduled {
+    pub id: i64,
+    pub chat_id: i64,
+    pub body: NewMessageBody,
+    pub announcement: bool,
+    pub send_at: i64,
+    pub status: ScheduleStatus,
+    /// The sent message.
+    pub mid: Option<String>,
+    /// Why sending failed.
+    pub reason: Option<String>,
+}
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Scheduled> {
+    let body: String = row.try_get("body")?;
+    Ok(Scheduled {
+        id: row.try_get("id")?,
+        chat_id: row.try_get("chat_id")?,
+        body: serde_json::from_str(&body)?,
+        announcement: row.try_get("announcement")?,
+        send_at: row.try_get("send_at")?,
+        status: ScheduleStatus::parse(&row.try_get::<String, _>("status")?),
+        mid: row.try_get("mid")?,
+        reason: row.try_get("reason")?,
+    })
+}
+
+/// Schedules a message: checked now as a send would be, sent at `send_at`.
+pub async fn schedule(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    caller: Caller,
+    chat_id: i64,
+    body: NewMessageBody,
+    send_at: i64,
+    announcement: bool,
+) -> Result<Scheduled> {
+    messages::validate(&body)?;
+    chats::require_member(pool, caller.user_id, chat_id).await?;
+    if announcement {
+        crate::roles::require(caller.role, Action::PostAnnouncements)?;
+    }
+    let now = clock.now_ms();
+    if send_at <= now {
+        return Err(Error::bad_request("The send time must be in the future"));
+    }
+    if send_at > now + MAX_AHEAD_MS {
+        return Err(Error::bad_request(
+            "A message can be scheduled at most a year ahead",
+        ));
+    }
+    let id = sqlx::query(
+        "INSERT INTO scheduled_messages (user_id, chat_id, body, announcement, send_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(caller.user_id)
+    .bind(chat_id)
+    .bind(serde_json::to_string(&body)?)
+    .bind(announcement)
+    .bind(send_at)
+    .bind(now)
+    .execute(pool)
+    .await?
+    .last_insert_rowid();
+    one(pool, caller, id).await
+}
+
+async fn one(pool: &SqlitePool, caller: Caller, id: i64) -> Result<Scheduled> {
+    let row = sqlx::query("SELECT * FROM scheduled_messages WHERE id = ? AND user_id = ?")
+        .bind(id)
+        .bind(caller.user_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Scheduled message {id} not found")))?;
+    from_row(&row)
+}
+
+/// The caller's scheduled messages, soonest first (pending ones, then the rest).
+pub async fn list(pool: &SqlitePool, caller: Caller) -> Result<Vec<Scheduled>> {
+    let rows = sqlx::query(
+        "SELECT * FROM scheduled_messages WHERE user_id = ?
+         ORDER BY status != 'pending', send_at",
+    )
+    .bind(caller.user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Cancels a pending scheduled message of the caller's.
+pub async fn cancel(pool: &SqlitePool, caller: Caller, id: i64) -> Result<Scheduled> {
+    let done = sqlx::query(
+        "UPDATE scheduled_messages SET status = 'cancelled'
+         WHERE id = ? AND user_id = ? AND status = 'pending'",
+    )
+    .bind(id)
+    .bind(caller.user_id)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        let existing = one(pool, caller, id).await?;
+        return Err(Error::conflict(format!(
+            "Scheduled message {id} is no longer pending ({:?})",
+            existing.status
+        )));
+    }
+    one(pool, caller, id).await
+}
+
+/// Sends every scheduled message that is due; returns how many went out.
+pub async fn send_due(pool: &SqlitePool, clock: &dyn Clock, hub: &UpdateHub) -> Result<usize> {
+    let due = sqlx::query(
+        "SELECT s.id, s.user_id, s.chat_id, s.body, s.announcement, u.role
+         FROM scheduled_messages s JOIN users u ON u.id = s.user_id
+         WHERE s.status = 'pending' AND s.send_at <= ? ORDER BY s.send_at LIMIT 100",
+    )
+    .bind(clock.now_ms())
+    .fetch_all(pool)
+    .await?;
+    let mut sent = 0;
+    for row in due {
+        let id: i64 = row.try_get("id")?;
+        let body: NewMessageBody = serde_json::from_str(&row.try_get::<String, _>("body")?)?;
+        // The author, acting without a device: the send checks their rights as of now.
+        let author = Caller {
+            user_id: row.try_get("user_id")?,
+            device_id: 0,
+            role: Role::parse(&row.try_get::<String, _>("role")?)?,
+        };
+        let kind = if row.try_get::<bool, _>("announcement")? {
+            Kind::Announcement
+        } else {
+            Kind::Message
+        };
+        let key = format!("scheduled:{id}");
+        let chat_id: i64 = row.try_get("chat_id")?;
+        match messages::send(pool, clock, hub, author, chat_id, body, Some(&key), kind).await {
+            Ok(message) => {
+                sqlx::query(
+                    "UPDATE scheduled_messages SET status = 'sent', mid = ?, sent_at = ? WHERE id = ?",
+                )
+                .bind(&message.body.mid)
+                .bind(clock.now_ms())
+                .bind(id)
+                .execute(pool)
+                .await?;
+                sent += 1;
+            }
+            Err(Error::Api { message, .. }) => {
+                sqlx::query(
+                    "UPDATE scheduled_messages SET status = 'failed', reason = ? WHERE id = ?",
+                )
+                .bind(message)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            }
+            // Storage trouble: leave it pending for the next round.
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(sent)
+}
+
+/// A teacher's quiet hours: minutes after local midnight, and the local offset from UTC.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct QuietHours {
+    /// Start, in minutes after midnight (e.g. 20:00 = 1200).
+    pub start_minute: i64,
+    /// End, in minutes after midnight (e.g. 08:00 = 480); before `start` means overnight.
+    pub end_minute: i64,
+    /// The teacher's offset from UTC in minutes (Moscow: 180).
+    pub utc_offset_minutes: i64,
+}
+
+impl QuietHours {
+    fn check(&self) -> Result<()> {
+        let in_day = 0..MINUTES_PER_DAY;
+        if !in_day.contains(&self.start_minute)
+            || !in_day.contains(&self.end_minute)
+            || self.start_minute == self.end_minute
+            || !(-720..=840).contains(&self.utc_offset_minutes)
+        {
+            return Err(Error::bad_request(
+                "Quiet hours need a start and an end between 00:00 and 23:59 that differ, \
+                 and a UTC offset between -12:00 and +14:00",
+            ));
+        }
+        Ok(())
+    }
+
+    /// If `at_ms` falls in the quiet hours, when they end (Unix ms); otherwise `None`.
+    pub fn silent_until(&self, at_ms: i64) -> Option<i64> {
+        let local_ms = at_ms + self.utc_offset_minutes * 60_000;
+        let day_start = local_ms.div_euclid(86_400_000) * 86_400_000;
+        let minute = (local_ms - day_start) / 60_000;
+        let (start, end) = (self.start_minute, self.end_minute);
+        let quiet = if start < end {
+            (start..end).contains(&minute)
+        } else {
+            minute >= start || minute < end
+        };
+        if !quiet {
+            return None;
+        }
+        let end_today = day_start + end * 60_000;
+        let end_local = if minute < end {
+            end_today
+        } else {
+            end_today + 86_400_000
+        };
+        Some(end_local - self.utc_offset_minutes * 60_000)
+    }
+}
+
+/// Sets (or with `None` clears) the caller's quiet hours. Staff only: they are for teachers.
+pub async fn set_quiet_hours(
+    pool: &SqlitePool,
+    caller: Caller,
+    hours: Option<QuietHours>,
+) -> Result<()> {
+    if !caller.role.is_staff() {
+        return Err(Error::denied("Quiet hours are for the school's staff"));
+    }
+    match hours {
+        Some(hours) => {
+            hours.check()?;
+            sqlx::query(
+                "INSERT INTO quiet_hours (user_id, start_minute, end_minute, utc_offset_minutes)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (user_id) DO UPDATE SET start_minute = excluded.start_minute,
+                     end_minute = excluded.end_minute,
+                     utc_offset_minutes = excluded.utc_offset_minutes",
+            )
+            .bind(caller.user_id)
+            .bind(hours.start_minute)
+            .bind(hours.end_minute)
+            .bind(hours.utc_offset_minutes)
+            .execute(pool)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM quiet_hours WHERE user_id = ?")
+                .bind(caller.user_id)
+                .execute(pool)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The quiet hours of `user_id`, if set.
+pub async fn quiet_hours(pool: &SqlitePool, user_id: i64) -> Result<Option<QuietHours>> {
+    let row = sqlx::query(
+        "SELECT start_minute, end_minute, utc_offset_minutes FROM quiet_hours WHERE user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        Ok(QuietHours {
+            start_minute: row.try_get("start_minute")?,
+            end_minute: row.try_get("end_minute")?,
+            utc_offset_minutes: row.try_get("utc_offset_minutes")?,
+        })
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MSK: QuietHours = QuietHours {
+        start_minute: 20 * 60,
+        end_minute: 8 * 60,
+        utc_offset_minutes: 180,
+    };
+
+    /// Unix ms of 2026-11-24 at `hh:mm` Moscow time.
+    fn msk(hh: i64, mm: i64) -> i64 {
+        let midnight_utc_nov_24 = 1_795_478_400_000; // 2026-11-24 00:00 UTC
+        midnight_utc_nov_24 + ((hh * 60 + mm) - 180) * 60_000
+    }
+
+    #[test]
+    fn an_evening_message_is_silent_until_eight_next_morning() {
+        assert_eq!(MSK.silent_until(msk(21, 30)), Some(msk(8, 0) + 86_400_000));
+        assert_eq!(MSK.silent_until(msk(6, 15)), Some(msk(8, 0)));
+        assert_eq!(MSK.silent_until(msk(12, 0)), None);
+        assert_eq!(MSK.silent_until(msk(8, 0)), None, "the end is not quiet");
+        assert_eq!(MSK.silent_until(msk(20, 0)), Some(msk(8, 0) + 86_400_000));
+    }
+
+    #[test]
+    fn daytime_quiet_hours_work_too_and_nonsense_is_refused() {
+        let lunch = QuietHours {
+            start_minute: 13 * 60,
+            end_minute: 14 * 60,
+            utc_offset_minutes: 180,
+        };
+        assert_eq!(lunch.silent_until(msk(13, 30)), Some(msk(14, 0)));
+        assert_eq!(lunch.silent_until(msk(14, 30)), None);
+        let same = QuietHours {
+            start_minute: 600,
+            end_minute: 600,
+            utc_offset_minutes: 0,
+        };
+        assert!(same.check().is_err());
+        assert!(
+            QuietHours {
+                start_minute: 1440,
+                ..MSK
+            }
+            .check()
+            .is_err()
+        );
+    }
+}
