@@ -1,4 +1,5 @@
-//! Chats as members see them (`GET /chats`, `GET /chats/{id}`).
+//! Chats as members see them (`GET /chats`, `GET /chats/{id}`), and their admins' edits
+//! (`PATCH /chats/{id}`).
 
 use parta_model::max::{Chat, ChatList, ChatStatus, ChatType};
 use sqlx::sqlite::SqliteRow;
@@ -140,4 +141,86 @@ pub async fn not_visible_on(conn: &mut SqliteConnection, chat_id: i64) -> Error 
         Ok(None) => Error::not_found(format!("Chat {chat_id} not found")),
         Err(e) => e.into(),
     }
+}
+
+/// Longest chat title and description (`ChatPatch` in the schema).
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 16_000;
+
+/// Edits a chat's title, description or pin (admins only); a new title reaches the members as
+/// `chat_title_changed`. Returns the chat as the caller now sees it.
+pub async fn edit(
+    pool: &SqlitePool,
+    clock: &dyn crate::clock::Clock,
+    hub: &crate::updates::UpdateHub,
+    caller: Caller,
+    chat_id: i64,
+    patch: parta_model::max::ChatPatch,
+) -> Result<Chat> {
+    let title = match patch.title.as_deref().map(str::trim) {
+        Some(t) if t.is_empty() || t.chars().count() > MAX_TITLE_CHARS => {
+            return Err(Error::bad_request(format!(
+                "A chat title has 1 to {MAX_TITLE_CHARS} characters"
+            )));
+        }
+        other => other.map(str::to_owned),
+    };
+    if patch
+        .description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+    {
+        return Err(Error::bad_request(format!(
+            "A chat description has at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    if let Some(mid) = patch.pin.as_deref() {
+        crate::members::pin(pool, clock, caller, chat_id, Some(mid)).await?;
+    }
+    let mut tx = pool.begin().await?;
+    crate::restrictions::enforce_write(&mut tx, clock, caller.user_id).await?;
+    crate::members::require_admin(&mut tx, caller.user_id, chat_id).await?;
+    let now = clock.now_ms();
+    if let Some(description) = &patch.description {
+        // An empty description removes it, as the schema says.
+        let description = Some(description.as_str()).filter(|d| !d.is_empty());
+        sqlx::query("UPDATE chats SET description = ?, last_event_time = ? WHERE id = ?")
+            .bind(description)
+            .bind(now)
+            .bind(chat_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut published = None;
+    if let Some(title) = title {
+        sqlx::query("UPDATE chats SET title = ?, last_event_time = ? WHERE id = ?")
+            .bind(&title)
+            .bind(now)
+            .bind(chat_id)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
+            .bind(caller.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let update = parta_model::max::Update::ChatTitleChanged {
+            timestamp: now,
+            chat_id,
+            user: parta_model::max::User {
+                user_id: row.try_get("id")?,
+                first_name: row.try_get("first_name")?,
+                last_name: row.try_get("last_name")?,
+                username: row.try_get("username")?,
+                is_bot: false,
+                last_activity_time: None,
+            },
+            title,
+        };
+        published = Some(crate::updates::append(&mut tx, chat_id, &update, now).await?);
+    }
+    tx.commit().await?;
+    if let Some(id) = published {
+        hub.published(id);
+    }
+    get(pool, caller, chat_id).await
 }

@@ -13,8 +13,8 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use parta_model::max::{
     ActionRequestBody, BotInfo, Chat, ChatAdminsList, ChatList, ChatMember, ChatMembersList,
-    GetPinnedMessageResult, MessageList, NewMessageBody, PinMessageBody, SendMessageResult,
-    SimpleQueryResult, UserIdsList,
+    ChatPatch, GetPinnedMessageResult, MessageList, NewMessageBody, PinMessageBody,
+    SendMessageResult, SimpleQueryResult, UserIdsList,
 };
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -46,7 +46,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/me", get(me))
         .route("/chats", get(list_chats))
-        .route("/chats/{chat_id}", get(get_chat))
+        .route("/chats/{chat_id}", get(get_chat).patch(edit_chat))
         .route(
             "/chats/{chat_id}/members",
             get(list_members).post(add_members).delete(remove_member),
@@ -231,6 +231,28 @@ async fn send_message(
     )
     .await?;
     Ok(Json(SendMessageResult { message }))
+}
+
+async fn edit_chat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    chat_id: Result<Path<i64>, PathRejection>,
+    patch: Result<Json<ChatPatch>, JsonRejection>,
+) -> Result<Json<Chat>> {
+    let caller = caller(&state, &headers).await?;
+    let chat_id = chat_path(chat_id)?;
+    let Json(patch) = patch.map_err(|e| Error::bad_request(e.body_text()))?;
+    Ok(Json(
+        chats::edit(
+            &state.pool,
+            state.clock.as_ref(),
+            &state.hub,
+            caller,
+            chat_id,
+            patch,
+        )
+        .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

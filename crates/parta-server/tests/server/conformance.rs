@@ -84,6 +84,22 @@ async fn every_max_surface_answer_validates_against_the_official_schema() {
     c.ok(Method::GET, &teacher, &format!("/chats/{chat}"), None)
         .await;
     c.ok(
+        Method::PATCH,
+        &teacher,
+        &format!("/chats/{chat}"),
+        Some(json!({"title": "5А — родители и классный руководитель", "description": ""})),
+    )
+    .await;
+    let (status, _) = c
+        .call(
+            Method::PATCH,
+            &parent,
+            &format!("/chats/{chat}"),
+            Some(json!({"title": "Мой чат"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only admins edit the chat");
+    c.ok(
         Method::GET,
         &teacher,
         &format!("/chats/{chat}/members?count=2"),
@@ -224,6 +240,7 @@ async fn every_max_surface_answer_validates_against_the_official_schema() {
         "message_created",
         "message_edited",
         "message_removed",
+        "chat_title_changed",
     ] {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
@@ -251,5 +268,5 @@ async fn every_max_surface_answer_validates_against_the_official_schema() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(c.checked, 28, "every call above was checked");
+    assert_eq!(c.checked, 30, "every call above was checked");
 }
