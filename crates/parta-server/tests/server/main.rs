@@ -8,4 +8,5 @@ mod chats;
 mod common;
 mod conformance;
 mod files;
+mod properties;
 mod school;
