@@ -73,4 +73,18 @@ if [ $for_tests = 0 ]; then
   cargo_tool tauri-cli "cargo tauri --version" '^tauri-cli 2\.' --version '^2' --locked
 fi
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver is missing (package webkit2gtk-driver)" >&2; exit 1; }
+
+# --- Node.js and the official MAX SDK, which a server test drives ------------------------------
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  say "apt: installing nodejs npm"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nodejs npm
+fi
+sdk=crates/parta-server/tests/sdk
+if [ ! -f "$sdk/node_modules/.package-lock.json" ] || [ "$sdk/package-lock.json" -nt "$sdk/node_modules/.package-lock.json" ]; then
+  say "npm: installing the MAX SDK for the server's tests"
+  npm ci --prefix "$sdk" --no-audit --no-fund
+else
+  say "npm: the MAX SDK is present"
+fi
 say "install: done"

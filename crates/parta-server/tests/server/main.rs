@@ -10,3 +10,4 @@ mod conformance;
 mod files;
 mod properties;
 mod school;
+mod sdk;
