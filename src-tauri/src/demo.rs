@@ -21,6 +21,7 @@ impl DemoServer {
             bind: ([127, 0, 0, 1], 0).into(),
             demo: true,
             limits: Default::default(),
+            file_rules: Default::default(),
         })
         .await?;
         Ok(Self {
@@ -55,6 +56,7 @@ impl DemoServer {
                     bind: self.addr,
                     demo: true,
                     limits: Default::default(),
+                    file_rules: Default::default(),
                 })
                 .await?;
                 self.running = Some(server);

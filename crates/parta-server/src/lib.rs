@@ -53,6 +53,8 @@ pub struct ServerConfig {
     pub demo: bool,
     /// Request rates per device and per address.
     pub limits: ratelimit::RateLimits,
+    /// The school's file rules: allowed formats and size limits (procedure 3.1).
+    pub file_rules: parta_policy::files::FileRules,
 }
 
 /// A server accepting connections until [`RunningServer::stop`].

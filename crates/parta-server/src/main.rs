@@ -7,44 +7,171 @@ use std::process::ExitCode;
 use parta_server::{ServerConfig, start};
 
 const USAGE: &str = "\
-Usage: parta-server [--demo] [--db FILE] [--bind ADDR] [--device-rate N]
+Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device-rate N]
+                    [--policy FILE]
 
-  --demo        create the demo school in the database (once) and serve it
-  --db FILE     SQLite database (default: parta-server.sqlite, or parta-demo.sqlite with --demo)
-  --bind ADDR   address to listen on (default: 127.0.0.1:8080)
+  --config FILE    settings file (TOML; see docs/server-config.md)
+  --demo           create the demo school in the database (once) and serve it
+  --db FILE        SQLite database (default: parta-server.sqlite, or parta-demo.sqlite with --demo)
+  --bind ADDR      address to listen on (default: 127.0.0.1:8080)
   --device-rate N  requests per second one device may make (default: 30, as MAX)
+  --policy FILE    the school's policy (TOML, as `parta-policy check` reads): file formats and limits
+
+Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_BIND,
+PARTA_DEVICE_RATE, PARTA_POLICY.
 ";
 
-fn parse(args: &[String]) -> Result<ServerConfig, String> {
-    let mut demo = false;
-    let mut db = None;
-    let mut bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
-    let mut limits = parta_server::ratelimit::RateLimits::default();
+/// The settings file: every key optional.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FileConfig {
+    server: ServerSection,
+    limits: LimitsSection,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ServerSection {
+    bind: Option<String>,
+    database: Option<PathBuf>,
+    demo: Option<bool>,
+    policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct LimitsSection {
+    device_per_second: Option<f64>,
+    device_burst: Option<f64>,
+    anonymous_per_minute: Option<f64>,
+    anonymous_burst: Option<f64>,
+}
+
+/// Settings gathered from the file, the environment and the flags, in rising precedence.
+#[derive(Debug, Default)]
+struct Settings {
+    demo: bool,
+    db: Option<PathBuf>,
+    bind: Option<String>,
+    policy: Option<PathBuf>,
+    limits: parta_server::ratelimit::RateLimits,
+}
+
+fn positive(what: &str, value: f64) -> Result<f64, String> {
+    if value.is_finite() && value >= 1.0 {
+        Ok(value)
+    } else {
+        Err(format!("{what}: '{value}' is not a number >= 1"))
+    }
+}
+
+fn rate(what: &str, value: &str) -> Result<f64, String> {
+    let parsed: f64 = value
+        .parse()
+        .map_err(|_| format!("{what}: '{value}' is not a number >= 1"))?;
+    positive(what, parsed)
+}
+
+impl Settings {
+    fn apply_file(&mut self, text: &str, name: &str) -> Result<(), String> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        if let Some(demo) = file.server.demo {
+            self.demo = demo;
+        }
+        self.db = file.server.database.or(self.db.take());
+        self.bind = file.server.bind.or(self.bind.take());
+        self.policy = file.server.policy.or(self.policy.take());
+        let l = &mut self.limits;
+        if let Some(v) = file.limits.device_per_second {
+            l.device_per_second = positive("limits.device_per_second", v)?;
+        }
+        if let Some(v) = file.limits.device_burst {
+            l.device_burst = positive("limits.device_burst", v)?;
+        }
+        if let Some(v) = file.limits.anonymous_per_minute {
+            l.anonymous_per_minute = positive("limits.anonymous_per_minute", v)?;
+        }
+        if let Some(v) = file.limits.anonymous_burst {
+            l.anonymous_burst = positive("limits.anonymous_burst", v)?;
+        }
+        Ok(())
+    }
+
+    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
+        if let Some(db) = env("PARTA_DB") {
+            self.db = Some(PathBuf::from(db));
+        }
+        if let Some(bind) = env("PARTA_BIND") {
+            self.bind = Some(bind);
+        }
+        if let Some(policy) = env("PARTA_POLICY") {
+            self.policy = Some(PathBuf::from(policy));
+        }
+        if let Some(value) = env("PARTA_DEVICE_RATE") {
+            self.set_device_rate(rate("PARTA_DEVICE_RATE", &value)?);
+        }
+        Ok(())
+    }
+
+    fn set_device_rate(&mut self, rate: f64) {
+        self.limits.device_per_second = rate;
+        self.limits.device_burst = self.limits.device_burst.max(rate * 2.0);
+    }
+}
+
+/// Reads the settings: `--config` first, then the environment, then the other flags.
+fn parse(
+    args: &[String],
+    env: &dyn Fn(&str) -> Option<String>,
+    read: &dyn Fn(&std::path::Path) -> std::io::Result<String>,
+) -> Result<ServerConfig, String> {
+    let mut settings = Settings::default();
+    if let Some(i) = args.iter().position(|a| a == "--config") {
+        let file = args.get(i + 1).ok_or("--config needs a file name")?;
+        let text = read(std::path::Path::new(file))
+            .map_err(|e| format!("--config: cannot read {file}: {e}"))?;
+        settings.apply_file(&text, file)?;
+    }
+    settings.apply_env(env)?;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--demo" => demo = true,
-            "--db" => db = Some(PathBuf::from(it.next().ok_or("--db needs a file name")?)),
-            "--bind" => {
-                let value = it.next().ok_or("--bind needs an address")?;
-                bind = value
-                    .parse()
-                    .map_err(|_| format!("--bind: '{value}' is not ADDR:PORT"))?;
+            "--config" => {
+                it.next();
+            }
+            "--demo" => settings.demo = true,
+            "--db" => {
+                settings.db = Some(PathBuf::from(it.next().ok_or("--db needs a file name")?));
+            }
+            "--bind" => settings.bind = Some(it.next().ok_or("--bind needs an address")?.clone()),
+            "--policy" => {
+                settings.policy = Some(PathBuf::from(it.next().ok_or("--policy needs a file")?));
             }
             "--device-rate" => {
                 let value = it.next().ok_or("--device-rate needs a number")?;
-                let rate: f64 = value
-                    .parse()
-                    .ok()
-                    .filter(|r: &f64| r.is_finite() && *r >= 1.0)
-                    .ok_or_else(|| format!("--device-rate: '{value}' is not a number >= 1"))?;
-                limits.device_per_second = rate;
-                limits.device_burst = limits.device_burst.max(rate * 2.0);
+                settings.set_device_rate(rate("--device-rate", value)?);
             }
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
-    let db_path = db.unwrap_or_else(|| {
+    let bind: SocketAddr = match &settings.bind {
+        Some(value) => value
+            .parse()
+            .map_err(|_| format!("bind: '{value}' is not ADDR:PORT"))?,
+        None => ([127, 0, 0, 1], 8080).into(),
+    };
+    let file_rules = match &settings.policy {
+        Some(path) => {
+            let text =
+                read(path).map_err(|e| format!("policy: cannot read {}: {e}", path.display()))?;
+            parta_policy::Policy::from_toml(&text)
+                .map_err(|e| format!("policy {}: {e}", path.display()))?
+                .files
+        }
+        None => parta_policy::files::FileRules::default(),
+    };
+    let demo = settings.demo;
+    let db_path = settings.db.unwrap_or_else(|| {
         PathBuf::from(if demo {
             "parta-demo.sqlite"
         } else {
@@ -55,7 +182,8 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
         db_path,
         bind,
         demo,
-        limits,
+        limits: settings.limits,
+        file_rules,
     })
 }
 
@@ -71,7 +199,8 @@ async fn main() -> ExitCode {
         print!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    let config = match parse(&args) {
+    let env = |key: &str| std::env::var(key).ok();
+    let config = match parse(&args, &env, &|path| std::fs::read_to_string(path)) {
         Ok(config) => config,
         Err(message) => {
             eprintln!("parta-server: {message}\n\n{USAGE}");
@@ -106,9 +235,24 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn no_files(path: &std::path::Path) -> std::io::Result<String> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} does not exist", path.display()),
+        ))
+    }
+
+    fn plain(s: &str) -> Result<ServerConfig, String> {
+        parse(&args(s), &no_env, &no_files)
+    }
+
     #[test]
     fn demo_defaults_to_its_own_database_file() {
-        let config = parse(&args("--demo")).unwrap();
+        let config = plain("--demo").unwrap();
         assert!(config.demo);
         assert_eq!(config.db_path, PathBuf::from("parta-demo.sqlite"));
     }
@@ -116,19 +260,64 @@ mod tests {
     #[test]
     fn bad_arguments_are_explained() {
         assert!(
-            parse(&args("--bind nowhere"))
+            plain("--bind nowhere")
                 .unwrap_err()
                 .contains("not ADDR:PORT")
         );
         assert!(
-            parse(&args("--frobnicate"))
+            plain("--frobnicate")
                 .unwrap_err()
                 .contains("unknown argument")
         );
+        assert!(plain("--db").unwrap_err().contains("needs a file name"));
+        assert!(plain("--device-rate 0").unwrap_err().contains(">= 1"));
         assert!(
-            parse(&args("--db"))
+            plain("--config /nope.toml")
                 .unwrap_err()
-                .contains("needs a file name")
+                .contains("cannot read")
+        );
+    }
+
+    #[test]
+    fn flags_override_the_environment_which_overrides_the_file() {
+        let file = "[server]\nbind = \"0.0.0.0:9000\"\ndatabase = \"/srv/file.sqlite\"\n\
+                    [limits]\ndevice_per_second = 5\n";
+        let read = |_: &std::path::Path| Ok(file.to_owned());
+        let env = |key: &str| (key == "PARTA_DB").then(|| "/srv/env.sqlite".to_owned());
+        let from_file_and_env = parse(&args("--config school.toml"), &env, &read).unwrap();
+        assert_eq!(from_file_and_env.bind, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(from_file_and_env.db_path, PathBuf::from("/srv/env.sqlite"));
+        assert_eq!(from_file_and_env.limits.device_per_second, 5.0);
+        let with_flags = parse(
+            &args("--config school.toml --db /srv/flag.sqlite --bind 127.0.0.1:1"),
+            &env,
+            &read,
+        )
+        .unwrap();
+        assert_eq!(with_flags.db_path, PathBuf::from("/srv/flag.sqlite"));
+        assert_eq!(with_flags.bind, "127.0.0.1:1".parse().unwrap());
+    }
+
+    #[test]
+    fn a_settings_file_with_an_unknown_key_is_refused_by_name() {
+        let read = |_: &std::path::Path| Ok("[server]\nbindd = \"x\"\n".to_owned());
+        let err = parse(&args("--config s.toml"), &no_env, &read).unwrap_err();
+        assert!(err.contains("bindd"), "{err}");
+    }
+
+    #[test]
+    fn the_school_policy_sets_the_file_rules() {
+        let read = |path: &std::path::Path| {
+            if path.ends_with("policy.toml") {
+                Ok("[files]\nallowed = [\"pdf\"]\n".to_owned())
+            } else {
+                no_files(path)
+            }
+        };
+        let config = parse(&args("--policy policy.toml"), &no_env, &read).unwrap();
+        assert_eq!(
+            config.file_rules.allowed,
+            vec![parta_policy::files::Format::Pdf]
         );
     }
 }

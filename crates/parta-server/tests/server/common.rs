@@ -55,6 +55,7 @@ impl Fixture {
                 bind: ([127, 0, 0, 1], 0).into(),
                 demo: true,
                 limits,
+                file_rules: Default::default(),
             },
             clock,
         )
