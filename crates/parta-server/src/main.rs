@@ -187,6 +187,27 @@ fn parse(
     })
 }
 
+/// Waits for Ctrl+C, or for SIGTERM (how service managers stop a server) where there is one.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => eprintln!("parta-server: cannot listen for SIGTERM: {e}"),
+        }
+    }
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("parta-server: cannot wait for Ctrl+C: {e}");
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -215,9 +236,7 @@ async fn main() -> ExitCode {
         }
     };
     println!("parta-server listening on {}", server.url());
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("parta-server: cannot wait for Ctrl+C: {e}");
-    }
+    stop_requested().await;
     match server.stop().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
