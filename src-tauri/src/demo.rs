@@ -21,7 +21,7 @@ impl DemoServer {
             bind: ([127, 0, 0, 1], 0).into(),
             demo: true,
             limits: Default::default(),
-            file_rules: Default::default(),
+            policy: Default::default(),
         })
         .await?;
         Ok(Self {
@@ -56,7 +56,7 @@ impl DemoServer {
                     bind: self.addr,
                     demo: true,
                     limits: Default::default(),
-                    file_rules: Default::default(),
+                    policy: Default::default(),
                 })
                 .await?;
                 self.running = Some(server);

@@ -22,6 +22,8 @@ pub enum ErrorCode {
     FileRefused,
     /// A resumable upload's chunk does not start where the upload stands.
     RangeNotSatisfiable,
+    /// A message the school's policy blocks (ethics, personal data).
+    PolicyBlocked,
     /// The caller may not do this.
     AccessDenied,
     /// The chat, message or user does not exist (or is not visible to the caller).
@@ -45,6 +47,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => "too.many.requests",
             ErrorCode::FileRefused => "file.refused",
             ErrorCode::RangeNotSatisfiable => "range.not.satisfiable",
+            ErrorCode::PolicyBlocked => "policy.blocked",
             ErrorCode::AccessDenied => "access.denied",
             ErrorCode::NotFound => "not.found",
             ErrorCode::BadRequest => "proto.payload",
@@ -61,6 +64,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::FileRefused => StatusCode::BAD_REQUEST,
             ErrorCode::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
+            ErrorCode::PolicyBlocked => StatusCode::BAD_REQUEST,
             ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::BadRequest => StatusCode::BAD_REQUEST,

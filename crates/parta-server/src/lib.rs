@@ -53,8 +53,9 @@ pub struct ServerConfig {
     pub demo: bool,
     /// Request rates per device and per address.
     pub limits: ratelimit::RateLimits,
-    /// The school's file rules: allowed formats and size limits (procedure 3.1).
-    pub file_rules: parta_policy::files::FileRules,
+    /// The school's policy: what the server refuses (`block`) in messages, and the file rules
+    /// (allowed formats and size limits, procedure 3.1).
+    pub policy: parta_policy::Policy,
 }
 
 /// A server accepting connections until [`RunningServer::stop`].
@@ -122,7 +123,8 @@ pub async fn start_with_clock(
     let hub = updates::UpdateHub::load(&pool).await?;
     // Uploaded files live beside the database: `school.sqlite` keeps them in `school.files/`.
     let store = filestore::LocalFileStore::new(config.db_path.with_extension("files"))?;
-    let uploads = uploads::Uploads::new(Arc::new(store), parta_policy::files::FileRules::default());
+    let uploads = uploads::Uploads::new(Arc::new(store), config.policy.files.clone());
+    let policy = Arc::new(config.policy.clone());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
@@ -134,17 +136,19 @@ pub async fn start_with_clock(
         shutdown: shutdown_rx.clone(),
         limiter: ratelimit::RateLimiter::new(config.limits, clock.clone()),
         uploads,
+        policy: policy.clone(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a quarter of a second of their time.
-    let (send_pool, send_clock, send_hub) = (pool.clone(), clock.clone(), hub.clone());
+    let (send_pool, send_clock, send_hub, send_policy) =
+        (pool.clone(), clock.clone(), hub.clone(), policy.clone());
     let mut send_stop = shutdown_rx.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
         loop {
             tokio::select! {
                 _ = every.tick() => {
-                    if let Err(e) = scheduled::send_due(&send_pool, send_clock.as_ref(), &send_hub).await {
+                    if let Err(e) = scheduled::send_due(&send_pool, send_clock.as_ref(), &send_hub, &send_policy).await {
                         tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
                     }
                 }

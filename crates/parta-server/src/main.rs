@@ -160,15 +160,14 @@ fn parse(
             .map_err(|_| format!("bind: '{value}' is not ADDR:PORT"))?,
         None => ([127, 0, 0, 1], 8080).into(),
     };
-    let file_rules = match &settings.policy {
+    let policy = match &settings.policy {
         Some(path) => {
             let text =
                 read(path).map_err(|e| format!("policy: cannot read {}: {e}", path.display()))?;
             parta_policy::Policy::from_toml(&text)
                 .map_err(|e| format!("policy {}: {e}", path.display()))?
-                .files
         }
-        None => parta_policy::files::FileRules::default(),
+        None => parta_policy::Policy::default(),
     };
     let demo = settings.demo;
     let db_path = settings.db.unwrap_or_else(|| {
@@ -183,7 +182,7 @@ fn parse(
         bind,
         demo,
         limits: settings.limits,
-        file_rules,
+        policy,
     })
 }
 
@@ -335,7 +334,7 @@ mod tests {
         };
         let config = parse(&args("--policy policy.toml"), &no_env, &read).unwrap();
         assert_eq!(
-            config.file_rules.allowed,
+            config.policy.files.allowed,
             vec![parta_policy::files::Format::Pdf]
         );
     }

@@ -188,6 +188,55 @@ pub fn validate(body: &NewMessageBody) -> Result<()> {
     Ok(())
 }
 
+/// The procedure's kind of a stored chat, for the policy's per-chat settings.
+fn chat_kind(kind: &str) -> parta_policy::ChatKind {
+    use parta_policy::ChatKind;
+    match kind {
+        "teachers" => ChatKind::Teachers,
+        "director_teachers" => ChatKind::DirectorTeachers,
+        "director_activists" => ChatKind::DirectorParents,
+        "direct" => ChatKind::Direct,
+        "direct_class_teacher" => ChatKind::DirectClassTeacher,
+        // Class chats, and any other group with parents in it, get the class chats' rules.
+        _ => ChatKind::ClassParents,
+    }
+}
+
+/// Refuses a text that the school's policy blocks in this chat (procedure 5.1, 6.1, 6.2). The
+/// answer names the rule, not the words: the sender has them, and logs must not.
+async fn enforce_policy(
+    conn: &mut SqliteConnection,
+    policy: &parta_policy::Policy,
+    chat_id: i64,
+    text: Option<&str>,
+) -> Result<()> {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(());
+    };
+    let kind: String = sqlx::query_scalar("SELECT kind FROM chats WHERE id = ?")
+        .bind(chat_id)
+        .fetch_one(conn)
+        .await?;
+    let verdict = parta_policy::check_text(policy, chat_kind(&kind), text);
+    if verdict.action != parta_policy::Action::Block {
+        return Ok(());
+    }
+    let blocked = |rule| {
+        verdict
+            .findings
+            .iter()
+            .any(|f| f.rule == rule && f.action == parta_policy::Action::Block)
+    };
+    let message = if blocked(parta_policy::Rule::Ethics) {
+        "The message was not sent: the school's rules do not allow obscene, insulting or \
+         discriminatory words (procedure 6.1, 6.2). Please rephrase it."
+    } else {
+        "The message was not sent: the school's rules do not allow personal data such as \
+         document numbers, phone numbers or card numbers in this chat (procedure 5.1, 8)."
+    };
+    Err(Error::api(crate::error::ErrorCode::PolicyBlocked, message))
+}
+
 /// What kind of message a send makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -199,7 +248,7 @@ pub enum Kind {
 
 /// Sends a message to a chat the caller belongs to, appends `message_created` to the update
 /// log and wakes long polls. With an idempotency key, a repeat returns the first message.
-#[allow(clippy::too_many_arguments)] // one adapter calls it; a struct would only rename them
+#[allow(clippy::too_many_arguments)] // three adapters call it; a struct would only rename them
 pub async fn send(
     pool: &SqlitePool,
     clock: &dyn Clock,
@@ -209,6 +258,7 @@ pub async fn send(
     body: NewMessageBody,
     idempotency_key: Option<&str>,
     kind: Kind,
+    policy: &parta_policy::Policy,
 ) -> Result<Message> {
     validate(&body)?;
     if kind == Kind::Announcement {
@@ -226,6 +276,13 @@ pub async fn send(
         }
     }
     chats::require_member(pool, caller.user_id, chat_id).await?;
+    enforce_policy(
+        &mut *pool.acquire().await?,
+        policy,
+        chat_id,
+        body.text.as_deref(),
+    )
+    .await?;
     if let Some(link) = &body.link {
         // A reply must point at a message the sender can see.
         let target = by_mid(pool, &link.mid)
@@ -340,6 +397,7 @@ pub async fn edit(
     pool: &SqlitePool,
     clock: &dyn Clock,
     hub: &UpdateHub,
+    policy: &parta_policy::Policy,
     caller: Caller,
     mid: &str,
     body: NewMessageBody,
@@ -349,6 +407,7 @@ pub async fn edit(
     restrictions::enforce_write(&mut tx, clock, caller.user_id).await?;
     let (chat_id, sender_id) = owner_of(&mut tx, mid).await?;
     chats::require_member_on(&mut tx, caller.user_id, chat_id).await?;
+    enforce_policy(&mut tx, policy, chat_id, body.text.as_deref()).await?;
     if sender_id != caller.user_id {
         return Err(Error::denied("You can edit only your own messages"));
     }

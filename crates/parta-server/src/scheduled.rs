@@ -158,7 +158,12 @@ pub async fn cancel(pool: &SqlitePool, caller: Caller, id: i64) -> Result<Schedu
 }
 
 /// Sends every scheduled message that is due; returns how many went out.
-pub async fn send_due(pool: &SqlitePool, clock: &dyn Clock, hub: &UpdateHub) -> Result<usize> {
+pub async fn send_due(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    hub: &UpdateHub,
+    policy: &parta_policy::Policy,
+) -> Result<usize> {
     let due = sqlx::query(
         "SELECT s.id, s.user_id, s.chat_id, s.body, s.announcement, u.role
          FROM scheduled_messages s JOIN users u ON u.id = s.user_id
@@ -184,7 +189,19 @@ pub async fn send_due(pool: &SqlitePool, clock: &dyn Clock, hub: &UpdateHub) -> 
         };
         let key = format!("scheduled:{id}");
         let chat_id: i64 = row.try_get("chat_id")?;
-        match messages::send(pool, clock, hub, author, chat_id, body, Some(&key), kind).await {
+        match messages::send(
+            pool,
+            clock,
+            hub,
+            author,
+            chat_id,
+            body,
+            Some(&key),
+            kind,
+            policy,
+        )
+        .await
+        {
             Ok(message) => {
                 sqlx::query(
                     "UPDATE scheduled_messages SET status = 'sent', mid = ?, sent_at = ? WHERE id = ?",

@@ -23,7 +23,7 @@ pub async fn start_server(db: &Path, bind: SocketAddr) -> RunningServer {
         bind,
         demo: true,
         limits: Default::default(),
-        file_rules: Default::default(),
+        policy: Default::default(),
     })
     .await
     .expect("server starts")

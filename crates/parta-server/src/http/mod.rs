@@ -36,6 +36,7 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     pub limiter: RateLimiter,
     pub uploads: crate::uploads::Uploads,
+    pub policy: Arc<parta_policy::Policy>,
 }
 
 /// Parta's extension header for safe retries of writes.
@@ -228,6 +229,7 @@ async fn send_message(
         body,
         key,
         messages::Kind::Message,
+        &state.policy,
     )
     .await?;
     Ok(Json(SendMessageResult { message }))
@@ -280,6 +282,7 @@ async fn edit_message(
         &state.pool,
         state.clock.as_ref(),
         &state.hub,
+        &state.policy,
         caller,
         &mid,
         body,

@@ -518,6 +518,7 @@ async fn post_announcement(
         new,
         idempotency_key(&headers)?,
         messages::Kind::Announcement,
+        &state.policy,
     )
     .await?;
     Ok(Json(SendMessageResult { message }))

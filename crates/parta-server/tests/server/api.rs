@@ -317,7 +317,7 @@ async fn the_demo_school_is_created_once_and_reused() {
         bind: ([127, 0, 0, 1], 0).into(),
         demo: true,
         limits: Default::default(),
-        file_rules: Default::default(),
+        policy: Default::default(),
     };
     let count = |server: &RunningServer| {
         let pool = server.pool().clone();
@@ -403,7 +403,7 @@ async fn a_committed_marker_survives_a_restart_so_nothing_is_delivered_twice() {
         bind: ([127, 0, 0, 1], 0).into(),
         demo: true,
         limits: Default::default(),
-        file_rules: Default::default(),
+        policy: Default::default(),
     };
     let http = reqwest::Client::new();
     let server = parta_server::start(config.clone()).await.unwrap();

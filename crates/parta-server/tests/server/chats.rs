@@ -589,3 +589,91 @@ async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colle
     f.ok(Method::DELETE, &teacher, "/school/me/quiet-hours", None)
         .await;
 }
+
+#[tokio::test]
+async fn clause_6_1_the_server_refuses_insults_and_keeps_nothing_of_them() {
+    let f = Fixture::new().await;
+    let parent = f.token(PARENT_5A).await;
+    let chat = f.chat_id(&parent, CHAT_5A).await;
+    let before = f.message_count(&parent, chat).await;
+    // Disguised, as people do: the policy sees through repeated letters.
+    let (status, error) = f
+        .call(
+            Method::POST,
+            Some(&parent),
+            &format!("/messages?chat_id={chat}"),
+            Some(json!({"text": "Ну ты и идииииот, честное слово."})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(error["code"], "policy.blocked");
+    assert!(error["message"].as_str().unwrap().contains("6.1"));
+    assert!(
+        !error["message"].as_str().unwrap().contains("иди"),
+        "the refusal names the rule, not the words"
+    );
+    assert_eq!(f.message_count(&parent, chat).await, before);
+
+    // Editing a clean message into an insult is refused too; personal data is only a warning
+    // by default, so a СНИЛС goes through.
+    let mid = send(&f, &parent, chat, "Спасибо за информацию").await;
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&parent),
+            &format!("/messages?message_id={mid}"),
+            Some(json!({"text": "Да идите вы все, idiot."})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    send(&f, &parent, chat, "СНИЛС сына для справки: 112-233-445 95").await;
+}
+
+#[tokio::test]
+async fn a_school_policy_that_blocks_personal_data_in_class_chats_is_enforced_there_only() {
+    let policy = parta_policy::Policy::from_toml(
+        "[personal_data]\naction = \"warn\"\nchats = { class_parents = \"block\" }\n\
+         [files]\nallowed = [\"pdf\"]\n",
+    )
+    .unwrap();
+    let f = Fixture::with_policy(policy).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_chat = f.chat_id(&teacher, CHAT_5A).await;
+    let teachers_chat = f.chat_id(&teacher, "Учителя").await;
+    let text = "СНИЛС ученика: 112-233-445 95";
+    let (status, error) = f
+        .call(
+            Method::POST,
+            Some(&teacher),
+            &format!("/messages?chat_id={class_chat}"),
+            Some(json!({"text": text})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert!(error["message"].as_str().unwrap().contains("personal data"));
+    send(&f, &teacher, teachers_chat, text).await;
+
+    // The policy's file list reaches uploads: only PDF is allowed at this school.
+    let endpoint = f
+        .ok(Method::POST, &teacher, "/uploads?type=image", None)
+        .await;
+    let url = endpoint["url"].as_str().unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+    let response = f
+        .http
+        .put(url)
+        .header(
+            "Content-Range",
+            format!("bytes 0-{}/{}", png.len() - 1, png.len()),
+        )
+        .body(png.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error: Value = response.json().await.unwrap();
+    assert!(
+        error["message"].as_str().unwrap().contains("PNG"),
+        "{error}"
+    );
+}

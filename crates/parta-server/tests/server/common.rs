@@ -48,6 +48,24 @@ impl Fixture {
 
     /// The demo school with the given time and request limits.
     pub async fn start(clock: Arc<dyn Clock>, limits: RateLimits) -> Self {
+        Self::configured(clock, limits, parta_policy::Policy::default()).await
+    }
+
+    /// The demo school under a given school policy.
+    pub async fn with_policy(policy: parta_policy::Policy) -> Self {
+        Self::configured(
+            Arc::new(parta_server::SystemClock),
+            RateLimits::default(),
+            policy,
+        )
+        .await
+    }
+
+    async fn configured(
+        clock: Arc<dyn Clock>,
+        limits: RateLimits,
+        policy: parta_policy::Policy,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let server = parta_server::start_with_clock(
             ServerConfig {
@@ -55,7 +73,7 @@ impl Fixture {
                 bind: ([127, 0, 0, 1], 0).into(),
                 demo: true,
                 limits,
-                file_rules: Default::default(),
+                policy,
             },
             clock,
         )
