@@ -121,14 +121,123 @@ pub fn scan(text: &str) -> Vec<PdSpan> {
     out
 }
 
-/// Personal data in an attachment, where reading it is cheap: plain-text files (by content).
-/// `None` means the format is not read (PDF and Office text extraction are not done here).
+/// Personal data in an attachment, where reading it is cheap: plain-text files, and the text
+/// of Word (.docx) and OpenDocument (.odt) documents, which are ZIP files holding XML.
+/// `None` means the format is not read (PDF text extraction is not done here). For documents
+/// the spans are positions in [`attachment_text`], not in the file's bytes.
 pub fn scan_attachment(bytes: &[u8]) -> Option<Vec<PdSpan>> {
+    attachment_text(bytes).map(|text| scan(&text))
+}
+
+/// The text of an attachment, where reading it is cheap (see [`scan_attachment`]).
+pub fn attachment_text(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(4096)];
-    if crate::files::sniff(head) != crate::files::Format::Text {
-        return None;
+    match crate::files::sniff(head) {
+        crate::files::Format::Text => Some(String::from_utf8_lossy(bytes).into_owned()),
+        crate::files::Format::Docx => zip_entry(bytes, "word/document.xml").map(|x| xml_text(&x)),
+        crate::files::Format::Odt => zip_entry(bytes, "content.xml").map(|x| xml_text(&x)),
+        _ => None,
     }
-    Some(scan(&String::from_utf8_lossy(bytes)))
+}
+
+/// Most bytes one document part may inflate to (a ZIP bomb stops here).
+const MAX_XML_BYTES: usize = 32 * 1024 * 1024;
+
+fn le16(b: &[u8], at: usize) -> Option<usize> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
+}
+
+fn le32(b: &[u8], at: usize) -> Option<usize> {
+    usize::try_from(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?)).ok()
+}
+
+/// The bytes of one entry of a ZIP file, found through its central directory.
+fn zip_entry(zip: &[u8], wanted: &str) -> Option<Vec<u8>> {
+    // The end-of-central-directory record sits in the last 64 KiB + 22 bytes.
+    let tail_start = zip.len().saturating_sub(65_557);
+    let eocd = (tail_start..zip.len().saturating_sub(21))
+        .rev()
+        .find(|&i| zip.get(i..i + 4) == Some(b"PK\x05\x06"))?;
+    let entries = le16(zip, eocd + 10)?;
+    let mut at = le32(zip, eocd + 16)?;
+    for _ in 0..entries {
+        if zip.get(at..at + 4) != Some(b"PK\x01\x02") {
+            return None;
+        }
+        let method = le16(zip, at + 10)?;
+        let compressed = le32(zip, at + 20)?;
+        let name_len = le16(zip, at + 28)?;
+        let extra_len = le16(zip, at + 30)?;
+        let comment_len = le16(zip, at + 32)?;
+        let local = le32(zip, at + 42)?;
+        let name = zip.get(at + 46..at + 46 + name_len)?;
+        if name == wanted.as_bytes() {
+            if zip.get(local..local + 4) != Some(b"PK\x03\x04") {
+                return None;
+            }
+            let data_start = local + 30 + le16(zip, local + 26)? + le16(zip, local + 28)?;
+            let data = zip.get(data_start..data_start.checked_add(compressed)?)?;
+            return match method {
+                0 => Some(data.to_vec()),
+                8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, MAX_XML_BYTES).ok(),
+                _ => None,
+            };
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    None
+}
+
+/// The text of a document's XML: tags dropped, paragraphs and line breaks kept as newlines,
+/// the five XML entities decoded.
+fn xml_text(xml: &[u8]) -> String {
+    let xml = String::from_utf8_lossy(xml);
+    let mut out = String::with_capacity(xml.len() / 4);
+    let mut rest = xml.as_ref();
+    while let Some(open) = rest.find('<') {
+        push_decoded(&mut out, &rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name = tag.trim_start_matches('/');
+        let name = name.split([' ', '/']).next().unwrap_or("");
+        if (tag.starts_with('/') && matches!(name, "w:p" | "text:p" | "text:h"))
+            || matches!(name, "w:br" | "w:tab" | "text:line-break" | "text:tab")
+        {
+            out.push(if name.ends_with("tab") { '\t' } else { '\n' });
+        }
+        rest = &rest[open + close + 1..];
+    }
+    push_decoded(&mut out, rest);
+    out
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let entity = rest[amp..].find(';').map(|end| &rest[amp..amp + end + 1]);
+        let decoded = match entity {
+            Some("&amp;") => Some('&'),
+            Some("&lt;") => Some('<'),
+            Some("&gt;") => Some('>'),
+            Some("&quot;") => Some('"'),
+            Some("&apos;") => Some('\''),
+            _ => None,
+        };
+        match (decoded, entity) {
+            (Some(c), Some(entity)) => {
+                out.push(c);
+                rest = &rest[amp + entity.len()..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[amp + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 fn scan_numbers(text: &str, out: &mut Vec<PdSpan>) {
@@ -471,6 +580,105 @@ mod tests {
         let found = scan_attachment("Список: Морозова Дарья, СНИЛС 112-233-445 95".as_bytes());
         assert_eq!(found.map(|f| f.len()), Some(1));
         assert_eq!(scan_attachment(b"%PDF-1.7 112-233-445 95"), None);
+    }
+
+    /// A ZIP file of `(name, content)` entries, deflated as office suites write them.
+    fn zip(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for (name, content, deflate) in entries {
+            let data = if *deflate {
+                miniz_oxide::deflate::compress_to_vec(content, 6)
+            } else {
+                content.to_vec()
+            };
+            let method: u16 = if *deflate { 8 } else { 0 };
+            let offset = out.len() as u32;
+            out.extend_from_slice(b"PK\x03\x04\x14\0\0\0");
+            out.extend_from_slice(&method.to_le_bytes());
+            out.extend_from_slice(&[0; 8]); // time, date, crc (not checked by the reader)
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(content.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&data);
+            central.extend_from_slice(b"PK\x01\x02\x14\0\x14\0\0\0");
+            central.extend_from_slice(&method.to_le_bytes());
+            central.extend_from_slice(&[0; 8]);
+            central.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            central.extend_from_slice(&(content.len() as u32).to_le_bytes());
+            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            central.extend_from_slice(&[0; 12]); // extra, comment, disk, attributes
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name.as_bytes());
+        }
+        let directory_at = out.len() as u32;
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+        out.extend_from_slice(&directory_at.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn the_text_of_word_and_opendocument_files_is_read() {
+        let document = "<?xml version=\"1.0\"?><w:document><w:body>\
+            <w:p><w:r><w:t>Список класса &amp; данные</w:t></w:r></w:p>\
+            <w:p><w:r><w:t xml:space=\"preserve\">Морозова Дарья, СНИЛС </w:t></w:r>\
+            <w:r><w:t>112-233-445 95</w:t></w:r></w:p></w:body></w:document>";
+        let docx = zip(&[
+            ("[Content_Types].xml", b"<Types/>", true),
+            ("word/document.xml", document.as_bytes(), true),
+        ]);
+        let text = attachment_text(&docx).unwrap();
+        assert_eq!(
+            text,
+            "Список класса & данные\nМорозова Дарья, СНИЛС 112-233-445 95\n"
+        );
+        let found = scan_attachment(&docx).unwrap();
+        assert_eq!(
+            found.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            vec![PdKind::Snils]
+        );
+
+        let content = "<office:document-content><text:p>Телефон мамы: +7 (912) 345-67-89\
+            </text:p></office:document-content>";
+        let odt = zip(&[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.text",
+                false,
+            ),
+            ("content.xml", content.as_bytes(), true),
+        ]);
+        let found = scan_attachment(&odt).unwrap();
+        assert_eq!(
+            found.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            vec![PdKind::Phone]
+        );
+    }
+
+    #[test]
+    fn broken_or_hostile_archives_give_nothing_and_never_panic() {
+        let document = "<w:p><w:t>СНИЛС 112-233-445 95</w:t></w:p>";
+        let docx = zip(&[
+            ("[Content_Types].xml", b"<Types/>", true),
+            ("word/document.xml", document.as_bytes(), true),
+        ]);
+        for cut in [10, 40, docx.len() / 2, docx.len() - 30, docx.len() - 1] {
+            let _ = attachment_text(&docx[..cut]);
+        }
+        // A bomb: 64 MiB of zeros inflates past the limit and is not read.
+        let zeros = vec![b'0'; 64 * 1024 * 1024];
+        let bomb = zip(&[
+            ("[Content_Types].xml", b"<Types/>", true),
+            ("word/document.xml", &zeros, true),
+        ]);
+        assert_eq!(attachment_text(&bomb), None);
     }
 
     #[test]
