@@ -22,6 +22,7 @@ pub mod invites;
 pub mod members;
 pub mod membership;
 pub mod messages;
+pub mod people;
 pub mod ratelimit;
 pub mod restrictions;
 pub mod roles;

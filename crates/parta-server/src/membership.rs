@@ -105,9 +105,10 @@ pub async fn sync_everyone(
     clock: &dyn Clock,
     actor: Option<i64>,
 ) -> Result<usize> {
-    let users: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?;
+    let users: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE removed_at IS NULL ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
     let mut added = 0;
     for user_id in users {
         added += sync_user(conn, clock, user_id, actor).await?.len();

@@ -87,11 +87,15 @@ pub enum Action {
     RestrictUsers,
     /// Post an announcement that parents acknowledge ("Ознакомлен") in a chat one belongs to.
     PostAnnouncements,
+    /// Move a parent's child between classes, remove a person from the school (4.1).
+    ManageMembers,
+    /// Change a staff member's role: appoint or stand down administrators (4.1).
+    AppointAdmins,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -105,6 +109,8 @@ impl Action {
         Action::ManageSettings,
         Action::RestrictUsers,
         Action::PostAnnouncements,
+        Action::ManageMembers,
+        Action::AppointAdmins,
     ];
 
     /// The name used in docs/permissions.md.
@@ -123,6 +129,8 @@ impl Action {
             Action::ManageSettings => "manage_settings",
             Action::RestrictUsers => "restrict_users",
             Action::PostAnnouncements => "post_announcements",
+            Action::ManageMembers => "manage_members",
+            Action::AppointAdmins => "appoint_admins",
         }
     }
 }
@@ -159,7 +167,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (PlatformAdmin, _) => School,
         // The administration oversees and appoints (4.2), but building the school's structure
         // and inviting are the platform administrator's job (4.1).
-        (Administration, BootstrapStructure | InviteStaff) => Denied,
+        (Administration, BootstrapStructure | InviteStaff | AppointAdmins) => Denied,
         (Administration, _) => School,
         (ClassTeacher, InviteParents | ManageInvites | ReviewJoinRequests) => OwnClass,
         (ClassTeacher | Teacher, ViewClasses | SeeContactDetails | PostAnnouncements) => School,

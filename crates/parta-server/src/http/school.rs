@@ -17,6 +17,7 @@ use crate::classes::{self, Assignment, Class, NewClass};
 use crate::error::{Error, Result};
 use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
 use crate::messages;
+use crate::people::{self, Move, RoleChange};
 use crate::restrictions::{self, NewRestriction, Restriction};
 use crate::scheduled::{self, QuietHours, Scheduled};
 use crate::structure::{self, StructureReport};
@@ -52,6 +53,9 @@ pub fn routes() -> Router<AppState> {
         .route("/school/join-requests/{request_id}/approve", post(approve))
         .route("/school/join-requests/{request_id}/reject", post(reject))
         .route("/school/settings", put(settings))
+        .route("/school/users/{user_id}", delete(remove_person))
+        .route("/school/users/{user_id}/role", put(change_role))
+        .route("/school/users/{user_id}/move", post(move_child))
         .route(
             "/school/users/{user_id}/restriction",
             post(restrict).delete(lift_restriction),
@@ -625,5 +629,45 @@ async fn clear_quiet_hours(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     scheduled::set_quiet_hours(&state.pool, caller, None).await?;
+    Ok(SUCCESS)
+}
+
+async fn remove_person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    people::remove(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    state.hub.publish_latest(&state.pool).await?;
+    Ok(SUCCESS)
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+    change: Result<Json<RoleChange>, JsonRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    let change = body(change)?;
+    people::change_role(&state.pool, state.clock.as_ref(), caller, user_id, change).await?;
+    state.hub.publish_latest(&state.pool).await?;
+    Ok(SUCCESS)
+}
+
+async fn move_child(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user_id: Result<Path<i64>, PathRejection>,
+    movement: Result<Json<Move>, JsonRejection>,
+) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    let user_id = path(user_id)?;
+    let movement = body(movement)?;
+    people::move_child(&state.pool, state.clock.as_ref(), caller, user_id, movement).await?;
+    state.hub.publish_latest(&state.pool).await?;
     Ok(SUCCESS)
 }

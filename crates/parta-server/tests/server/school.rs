@@ -735,6 +735,38 @@ async fn attempt(
             format!("/school/announcements?chat_id={chat_5a}"),
             json!({"text": "Завтра сокращённые уроки"}),
         ),
+        Action::ManageMembers => {
+            // Moving the victim's (nonexistent) child answers 404 when allowed, 403 when not.
+            let (status, _) = f
+                .call(
+                    Method::POST,
+                    Some(token),
+                    &format!("/school/users/{user}/move"),
+                    Some(json!({"from_class_id": class_5a, "to_class_id": class_5a})),
+                )
+                .await;
+            return if status == StatusCode::NOT_FOUND {
+                StatusCode::OK
+            } else {
+                status
+            };
+        }
+        Action::AppointAdmins => {
+            // Changing a parent's role answers 400 when allowed (parents join staff by invite).
+            let (status, _) = f
+                .call(
+                    Method::PUT,
+                    Some(token),
+                    &format!("/school/users/{user}/role"),
+                    Some(json!({"role": "administration"})),
+                )
+                .await;
+            return if status == StatusCode::BAD_REQUEST {
+                StatusCode::OK
+            } else {
+                status
+            };
+        }
         // Contact details are not refused with a 403: the profile is served without them.
         Action::SeeContactDetails => {
             let (status, profile) = f
@@ -879,4 +911,164 @@ fn docs_permissions_md_says_exactly_what_the_code_enforces() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn clause_4_1_a_child_moves_class_and_the_parent_follows_to_the_new_class_chat() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let parent = f.token(PARENT_5A).await;
+    let parent_id = f.ok(Method::GET, &parent, "/me", None).await["user_id"]
+        .as_i64()
+        .unwrap();
+    let class_5a = class_id(&f, &admin, "5А").await;
+    let class_7b = class_id(&f, &admin, "7Б").await;
+    let teacher_5a = f.token(TEACHER_5A).await;
+    let chat_5a = f.chat_id(&teacher_5a, "5А — родители").await;
+    let from = {
+        let list: UpdateList = f.get_json(&teacher_5a, "/updates?timeout=0").await;
+        list.marker.unwrap()
+    };
+    f.ok(
+        Method::POST,
+        &admin,
+        &format!("/school/users/{parent_id}/move"),
+        Some(json!({"from_class_id": class_5a, "to_class_id": class_7b})),
+    )
+    .await;
+    assert_eq!(chat_titles(&f, &parent).await, vec!["7Б — родители"]);
+    let left: UpdateList = f
+        .get_json(&teacher_5a, &format!("/updates?timeout=2&marker={from}"))
+        .await;
+    let left = serde_json::to_value(&left.updates).unwrap();
+    assert_eq!(left[0]["update_type"], "user_removed", "{left}");
+    assert_eq!(left[0]["chat_id"], chat_5a);
+    let classes = f.ok(Method::GET, &parent, "/school/classes", None).await;
+    assert_eq!(classes["classes"][0]["name"], "7Б");
+}
+
+#[tokio::test]
+async fn clause_4_1_a_removed_person_is_signed_out_everywhere_and_cannot_sign_in() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let parent = f.token(PARENT_5A).await;
+    let parent_id = f.ok(Method::GET, &parent, "/me", None).await["user_id"]
+        .as_i64()
+        .unwrap();
+    let teacher = f.token(TEACHER_5A).await;
+    let (status, _) = f
+        .call(
+            Method::DELETE,
+            Some(&teacher),
+            &format!("/school/users/{parent_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    f.ok(
+        Method::DELETE,
+        &admin,
+        &format!("/school/users/{parent_id}"),
+        None,
+    )
+    .await;
+    let (status, _) = f.call(Method::GET, Some(&parent), "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(json!({"login": PARENT_5A, "password": DEMO_PASSWORD, "device_name": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let members = f
+        .ok(
+            Method::GET,
+            &teacher,
+            &format!(
+                "/chats/{}/members",
+                f.chat_id(&teacher, "5А — родители").await
+            ),
+            None,
+        )
+        .await;
+    assert!(
+        members["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["user_id"] != parent_id),
+        "{members}"
+    );
+    // A structure bootstrap does not bring them back.
+    f.ok(Method::POST, &admin, "/school/structure", None).await;
+    let members = f
+        .ok(
+            Method::GET,
+            &teacher,
+            &format!(
+                "/chats/{}/members",
+                f.chat_id(&teacher, "5А — родители").await
+            ),
+            None,
+        )
+        .await;
+    assert!(
+        members["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["user_id"] != parent_id)
+    );
+}
+
+#[tokio::test]
+async fn clause_4_1_the_platform_admin_appoints_a_teacher_to_the_administration() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let teacher = f.token(TEACHER_7B).await;
+    let teacher_id = f.ok(Method::GET, &teacher, "/me", None).await["user_id"]
+        .as_i64()
+        .unwrap();
+    f.ok(Method::POST, &admin, "/school/structure", None).await;
+    let (status, _) = f
+        .call(Method::GET, Some(&teacher), "/school/audit", None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a teacher reads no audit log"
+    );
+    f.ok(
+        Method::PUT,
+        &admin,
+        &format!("/school/users/{teacher_id}/role"),
+        Some(json!({"role": "administration"})),
+    )
+    .await;
+    f.ok(Method::GET, &teacher, "/school/audit", None).await;
+    assert!(
+        chat_titles(&f, &teacher)
+            .await
+            .contains(&"Директор и родительский актив".to_owned()),
+        "the administration joins the director's chats"
+    );
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&admin),
+            &format!(
+                "/school/users/{}/role",
+                f.ok(Method::GET, &admin, "/me", None).await["user_id"]
+            ),
+            Some(json!({"role": "teacher"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "no one changes their own role"
+    );
 }
