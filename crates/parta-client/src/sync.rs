@@ -492,7 +492,11 @@ impl Inner {
                 Update::UserAdded { .. }
                 | Update::UserRemoved { .. }
                 | Update::ChatTitleChanged { .. } => chats_changed = true,
-                Update::Unknown => {}
+                // Parta's own updates reach the client only when it asks for them by type.
+                Update::PartaJoinRequest { .. }
+                | Update::PartaAnnouncementAcknowledged { .. }
+                | Update::PartaRestricted { .. }
+                | Update::Unknown => {}
             }
         }
         // The marker is saved in the same transaction as the changes: a crash between the two

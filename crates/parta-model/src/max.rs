@@ -262,6 +262,35 @@ pub enum Update {
         user: User,
         title: String,
     },
+    /// Parta extension, to the school's reviewers: someone redeemed an invite and waits for
+    /// approval. Sent only to pollers that ask for it in `types`.
+    PartaJoinRequest {
+        timestamp: i64,
+        request_id: i64,
+        /// The role the invite grants (`parent`, `teacher`, …).
+        role: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        class_id: Option<ChatId>,
+        name: String,
+    },
+    /// Parta extension, to an announcement's author: a member acknowledged it ("Ознакомлен").
+    /// Sent only to pollers that ask for it in `types`.
+    PartaAnnouncementAcknowledged {
+        timestamp: i64,
+        chat_id: ChatId,
+        message_id: String,
+        user: User,
+    },
+    /// Parta extension, to the person concerned: their access was restricted (procedure 9.2).
+    /// Sent only to pollers that ask for it in `types`.
+    PartaRestricted {
+        timestamp: i64,
+        /// `read_only` or `blocked`.
+        mode: String,
+        reason: String,
+        /// Unix ms at which it ends.
+        until: i64,
+    },
     /// An update type this build does not know; skipped, never an error.
     #[serde(other)]
     Unknown,
@@ -277,8 +306,11 @@ impl Update {
             Update::MessageRemoved { chat_id, .. }
             | Update::UserAdded { chat_id, .. }
             | Update::UserRemoved { chat_id, .. }
-            | Update::ChatTitleChanged { chat_id, .. } => Some(*chat_id),
-            Update::Unknown => None,
+            | Update::ChatTitleChanged { chat_id, .. }
+            | Update::PartaAnnouncementAcknowledged { chat_id, .. } => Some(*chat_id),
+            Update::PartaJoinRequest { .. } | Update::PartaRestricted { .. } | Update::Unknown => {
+                None
+            }
         }
     }
 }

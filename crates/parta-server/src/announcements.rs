@@ -98,14 +98,16 @@ async fn announcement(pool: &SqlitePool, mid: &str) -> Result<(i64, i64, i64)> {
 pub async fn acknowledge(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    hub: &crate::updates::UpdateHub,
     caller: Caller,
     mid: &str,
 ) -> Result<()> {
-    let (chat_id, seq, _) = announcement(pool, mid).await?;
+    let (chat_id, seq, author) = announcement(pool, mid).await?;
     chats::require_member(pool, caller.user_id, chat_id).await?;
     let now = clock.now_ms();
+    let mut published = None;
     let mut tx = pool.begin().await?;
-    sqlx::query(
+    let first = sqlx::query(
         "INSERT INTO acknowledgements (mid, user_id, at) VALUES (?, ?, ?)
          ON CONFLICT (mid, user_id) DO NOTHING",
     )
@@ -113,7 +115,29 @@ pub async fn acknowledge(
     .bind(caller.user_id)
     .bind(now)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected()
+        > 0;
+    if first {
+        let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
+            .bind(caller.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let update = parta_model::max::Update::PartaAnnouncementAcknowledged {
+            timestamp: now,
+            chat_id,
+            message_id: mid.to_owned(),
+            user: parta_model::max::User {
+                user_id: row.try_get("id")?,
+                first_name: row.try_get("first_name")?,
+                last_name: row.try_get("last_name")?,
+                username: row.try_get("username")?,
+                is_bot: false,
+                last_activity_time: None,
+            },
+        };
+        published = Some(crate::updates::append_personal(&mut tx, author, &update, now).await?);
+    }
     // Acknowledging means having read it.
     sqlx::query(
         "INSERT INTO chat_reads (chat_id, user_id, seen_seq, seen_at) VALUES (?, ?, ?, ?)
@@ -127,6 +151,9 @@ pub async fn acknowledge(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    if let Some(id) = published {
+        hub.published(id);
+    }
     Ok(())
 }
 

@@ -639,6 +639,7 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
             serde_json::json!({"invite_id": invite.id, "role": invite.role}),
         )
         .await?;
+        notify_reviewers(&mut tx, now, id, &account).await?;
         JoinOutcome {
             status: JoinStatus::Pending,
             request_id: Some(id),
@@ -670,6 +671,35 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
     };
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Tells everyone who may decide a new join request (`parta_join_request`).
+async fn notify_reviewers(
+    conn: &mut SqliteConnection,
+    now: i64,
+    request_id: i64,
+    account: &NewAccount,
+) -> Result<()> {
+    let reviewers: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE removed_at IS NULL
+           AND (role IN ('platform_admin', 'administration')
+                OR (?1 = 'parent' AND id IN (SELECT class_teacher_id FROM classes WHERE id = ?2)))",
+    )
+    .bind(account.role.as_str())
+    .bind(account.class_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let update = parta_model::max::Update::PartaJoinRequest {
+        timestamp: now,
+        request_id,
+        role: account.role.as_str().to_owned(),
+        class_id: account.class_id,
+        name: classes::person_name(&account.first_name, account.last_name.as_deref()),
+    };
+    for reviewer in reviewers {
+        crate::updates::append_personal(conn, reviewer, &update, now).await?;
+    }
+    Ok(())
 }
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.invite_id, r.role, r.class_id, c.name AS class_name,

@@ -181,6 +181,13 @@ pub async fn restrict(
     let restriction = current(&mut tx, user_id, now)
         .await?
         .ok_or_else(|| Error::Internal("restriction vanished".into()))?;
+    let update = parta_model::max::Update::PartaRestricted {
+        timestamp: now,
+        mode: new.mode.as_str().to_owned(),
+        reason: reason.to_owned(),
+        until,
+    };
+    crate::updates::append_personal(&mut tx, user_id, &update, now).await?;
     tx.commit().await?;
     Ok(restriction)
 }

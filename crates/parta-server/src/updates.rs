@@ -157,6 +157,33 @@ pub async fn append(
     Ok(id)
 }
 
+/// Appends an update for one person (Parta's own types: join requests for reviewers,
+/// acknowledgements for an author, restrictions); returns its id.
+pub async fn append_personal(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    update: &Update,
+    now_ms: i64,
+) -> Result<i64> {
+    let payload = serde_json::to_string(update)?;
+    let kind = serde_json::to_value(update)?
+        .get("update_type")
+        .and_then(|t| t.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let id = sqlx::query(
+        "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
+         VALUES (0, ?, ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(kind)
+    .bind(payload)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid();
+    Ok(id)
+}
+
 /// What `GET /updates` may ask for.
 #[derive(Debug, Default, Clone)]
 pub struct PollQuery {
@@ -251,8 +278,10 @@ async fn fetch(
     // Returns the id of the last row scanned (of any type) and the updates that pass `types`.
     let rows = sqlx::query(
         "SELECT u.id, u.update_type, u.payload FROM updates u
-         JOIN chat_members cm ON cm.chat_id = u.chat_id AND cm.user_id = ?
-         WHERE u.id >= ? ORDER BY u.id LIMIT ?",
+         WHERE u.id >= ?2
+           AND (u.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?1)
+                OR u.user_id = ?1)
+         ORDER BY u.id LIMIT ?3",
     )
     .bind(user_id)
     .bind(start)
@@ -265,7 +294,12 @@ async fn fetch(
     for row in rows {
         scanned = Some(row.try_get::<i64, _>("id")?);
         let kind: String = row.try_get("update_type")?;
-        if types.is_some_and(|types| !types.contains(&kind)) {
+        // Parta's own types go only to those who name them: a MAX client never sees them.
+        let wanted = match types {
+            Some(types) => types.contains(&kind),
+            None => !kind.starts_with("parta_"),
+        };
+        if !wanted {
             continue;
         }
         let payload: String = row.try_get("payload")?;

@@ -300,9 +300,8 @@ async fn redeem(
     state.limiter.anonymous(peer.ip())?;
     let request = body(request)?;
     let outcome = invites::redeem(&state.pool, state.clock.as_ref(), request).await?;
-    if outcome.user_id.is_some() {
-        state.hub.publish_latest(&state.pool).await?;
-    }
+    // Either the newcomer joined chats, or the reviewers were told of the request.
+    state.hub.publish_latest(&state.pool).await?;
     Ok(Json(outcome))
 }
 
@@ -466,9 +465,10 @@ async fn restrict(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     let new = body(new)?;
-    Ok(Json(
-        restrictions::restrict(&state.pool, state.clock.as_ref(), caller, user_id, new).await?,
-    ))
+    let restriction =
+        restrictions::restrict(&state.pool, state.clock.as_ref(), caller, user_id, new).await?;
+    state.hub.publish_latest(&state.pool).await?;
+    Ok(Json(restriction))
 }
 
 async fn lift_restriction(
@@ -535,7 +535,7 @@ async fn acknowledge(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let mid = path(mid)?;
-    announcements::acknowledge(&state.pool, state.clock.as_ref(), caller, &mid).await?;
+    announcements::acknowledge(&state.pool, state.clock.as_ref(), &state.hub, caller, &mid).await?;
     Ok(SUCCESS)
 }
 

@@ -677,3 +677,118 @@ async fn a_school_policy_that_blocks_personal_data_in_class_chats_is_enforced_th
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn partas_own_updates_reach_only_those_who_ask_for_them_by_type() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let parent_id = user_id(&f, &parent).await;
+    let chat = f.chat_id(&teacher, CHAT_5A).await;
+    let ours = "parta_join_request,parta_announcement_acknowledged,parta_restricted";
+    let start = |token: String| {
+        let f = &f;
+        async move { marker(f, &token).await }
+    };
+    let (admin_from, teacher_from, parent_from) = (
+        start(admin.clone()).await,
+        start(teacher.clone()).await,
+        start(parent.clone()).await,
+    );
+
+    // A join request for 5А, an acknowledged announcement, a restriction.
+    let class_5a = f.ok(Method::GET, &admin, "/school/classes", None).await["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "5А")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let invite = f
+        .ok(
+            Method::POST,
+            &admin,
+            "/school/invites",
+            Some(json!({"role": "parent", "class_id": class_5a})),
+        )
+        .await;
+    f.ok(
+        Method::POST,
+        "",
+        "/school/invites/redeem",
+        Some(
+            json!({"code": invite["code"], "first_name": "Павел", "child_name": "Лебедева Маша",
+                    "login": "p.lebedev", "password": "весна-2026-школа",
+                    "device_name": "Ноутбук", "consent_personal_data": true}),
+        ),
+    )
+    .await;
+    let sent = f
+        .ok(
+            Method::POST,
+            &teacher,
+            &format!("/school/announcements?chat_id={chat}"),
+            Some(json!({"text": "Завтра линейка в 8:15"})),
+        )
+        .await;
+    let mid = sent["message"]["body"]["mid"].as_str().unwrap().to_owned();
+    f.ok(
+        Method::POST,
+        &parent,
+        &format!("/school/announcements/{mid}/ack"),
+        None,
+    )
+    .await;
+    f.ok(
+        Method::POST,
+        &admin,
+        &format!("/school/users/{parent_id}/restriction"),
+        Some(json!({"mode": "read_only", "reason": "Реклама в чате класса", "days": 2})),
+    )
+    .await;
+
+    let kinds = |updates: &[Value]| -> Vec<String> {
+        updates
+            .iter()
+            .map(|u| u["update_type"].as_str().unwrap().to_owned())
+            .filter(|k| k.starts_with("parta_"))
+            .collect()
+    };
+    let asked = |token: &str, from: i64| {
+        let path = format!("/updates?timeout=0&marker={from}&types={ours}");
+        let token = token.to_owned();
+        let f = &f;
+        async move {
+            let list: UpdateList = f.get_json(&token, &path).await;
+            list.updates
+                .iter()
+                .map(|u| serde_json::to_value(u).unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let for_admin = asked(&admin, admin_from).await;
+    assert_eq!(kinds(&for_admin), vec!["parta_join_request"]);
+    assert_eq!(for_admin[0]["name"], "Павел");
+    let for_teacher = asked(&teacher, teacher_from).await;
+    assert_eq!(
+        kinds(&for_teacher),
+        vec!["parta_join_request", "parta_announcement_acknowledged"],
+        "the class teacher reviews 5А's parents and authored the announcement"
+    );
+    assert_eq!(for_teacher[1]["user"]["user_id"], parent_id);
+    let for_parent = asked(&parent, parent_from).await;
+    assert_eq!(kinds(&for_parent), vec!["parta_restricted"]);
+    assert_eq!(for_parent[0]["reason"], "Реклама в чате класса");
+
+    // Without asking, nobody sees them: a MAX client meets only MAX's types.
+    for (token, from) in [
+        (&admin, admin_from),
+        (&teacher, teacher_from),
+        (&parent, parent_from),
+    ] {
+        let plain = updates_since(&f, token, from).await;
+        assert!(kinds(&plain).is_empty(), "{plain:?}");
+    }
+}
