@@ -149,8 +149,10 @@ pub async fn issue_device_token_on(
     Ok(IssuedToken(token))
 }
 
-/// Resolves the `Authorization` header value (the raw token, as MAX expects) to a caller.
-pub async fn authenticate(pool: &SqlitePool, header: Option<&str>) -> Result<Caller> {
+/// Resolves the `Authorization` header value (the raw token, as MAX expects) to a caller, at
+/// time `now_ms`. A person blocked then (procedure 9.2) is refused here, in the same query:
+/// every request pays for one lookup, not two.
+pub async fn authenticate(pool: &SqlitePool, header: Option<&str>, now_ms: i64) -> Result<Caller> {
     let unauthorized = || Error::api(ErrorCode::VerifyToken, "Invalid access_token");
     let token = header
         .map(str::trim)
@@ -159,18 +161,35 @@ pub async fn authenticate(pool: &SqlitePool, header: Option<&str>) -> Result<Cal
     // Accept "Bearer <token>" too: some HTTP tools add it by habit.
     let token = token.strip_prefix("Bearer ").unwrap_or(token);
     let row = sqlx::query(
-        "SELECT d.id, d.user_id, u.role FROM devices d JOIN users u ON u.id = d.user_id
+        "SELECT d.id, d.user_id, u.role, r.reason, r.until, r.created_by, r.created_at
+         FROM devices d JOIN users u ON u.id = d.user_id
+         LEFT JOIN restrictions r ON r.user_id = d.user_id AND r.mode = 'blocked' AND r.until > ?
          WHERE d.token_hash = ? AND d.revoked_at IS NULL",
     )
+    .bind(now_ms)
     .bind(hash(token))
     .fetch_optional(pool)
     .await?
     .ok_or_else(unauthorized)?;
-    Ok(Caller {
+    let caller = Caller {
         device_id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
         role: Role::parse(&row.try_get::<String, _>("role")?)?,
-    })
+    };
+    if let Some(until) = row.try_get::<Option<i64>, _>("until")? {
+        return Err(crate::restrictions::refusal(
+            &crate::restrictions::Restriction {
+                user_id: caller.user_id,
+                mode: crate::restrictions::Mode::Blocked,
+                reason: row.try_get("reason")?,
+                until,
+                created_by: row.try_get("created_by")?,
+                created_at: row.try_get("created_at")?,
+            },
+            "",
+        ));
+    }
+    Ok(caller)
 }
 
 /// `POST /school/login`: a password sign-in on a new device.

@@ -264,7 +264,9 @@ pub async fn send(
     if kind == Kind::Announcement {
         roles::require(caller.role, Action::PostAnnouncements)?;
     }
-    restrictions::enforce_write(&mut *pool.acquire().await?, clock, caller.user_id).await?;
+    // The checks before the write share one connection: under load every acquire queues.
+    let mut conn = pool.acquire().await?;
+    restrictions::enforce_write(&mut conn, clock, caller.user_id).await?;
     if let Some(key) = idempotency_key {
         if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
             return Err(Error::bad_request(format!(
@@ -275,14 +277,9 @@ pub async fn send(
             return Ok(message);
         }
     }
-    chats::require_member(pool, caller.user_id, chat_id).await?;
-    enforce_policy(
-        &mut *pool.acquire().await?,
-        policy,
-        chat_id,
-        body.text.as_deref(),
-    )
-    .await?;
+    chats::require_member_on(&mut conn, caller.user_id, chat_id).await?;
+    enforce_policy(&mut conn, policy, chat_id, body.text.as_deref()).await?;
+    drop(conn);
     if let Some(link) = &body.link {
         // A reply must point at a message the sender can see.
         let target = by_mid(pool, &link.mid)

@@ -1,5 +1,6 @@
 //! Restricting a person after a violation (procedure 9.2): read-only or blocked, with a reason
-//! and an end date, audited. Enforced on every request (blocked) and every write (read-only).
+//! and an end date, audited. Enforced on every request (blocked: in `auth::authenticate`) and
+//! every write (read-only).
 
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -89,7 +90,8 @@ pub async fn current(
     .transpose()
 }
 
-fn refusal(restriction: &Restriction, doing: &str) -> Error {
+/// The refusal a restricted person gets, with the end and the reason.
+pub(crate) fn refusal(restriction: &Restriction, doing: &str) -> Error {
     Error::api(
         ErrorCode::AccessDenied,
         format!(
@@ -98,15 +100,6 @@ fn refusal(restriction: &Restriction, doing: &str) -> Error {
             restriction.reason
         ),
     )
-}
-
-/// Fails for a blocked person: checked on every authenticated request.
-pub async fn enforce_access(pool: &SqlitePool, clock: &dyn Clock, caller: Caller) -> Result<()> {
-    let mut conn = pool.acquire().await?;
-    match current(&mut conn, caller.user_id, clock.now_ms()).await? {
-        Some(r) if r.mode == Mode::Blocked => Err(refusal(&r, "")),
-        _ => Ok(()),
-    }
 }
 
 /// Fails for a blocked or read-only person: checked on every write.
