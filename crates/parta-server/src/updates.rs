@@ -11,6 +11,7 @@
 //! polls without a marker then sees those updates again (clients deduplicate by message id),
 //! and one that passes its own marker, as Parta's client does, loses nothing.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use parta_model::max::{Update, UpdateList};
@@ -32,6 +33,39 @@ pub const MAX_TIMEOUT_S: u64 = 90;
 pub struct UpdateHub {
     latest: watch::Sender<i64>,
     markers: std::sync::Arc<std::sync::Mutex<MarkerBook>>,
+    recent: std::sync::Arc<tokio::sync::RwLock<Recent>>,
+    chat_sets: std::sync::Arc<std::sync::Mutex<ChatSets>>,
+}
+
+/// The newest updates, parsed once, so that a message to a class of a thousand wakes a
+/// thousand polls that read memory instead of the database. Holds the ids in
+/// `(floor, newest]`; a poll from before `floor` reads the database as before.
+#[derive(Debug, Default)]
+struct Recent {
+    entries: std::collections::VecDeque<RecentUpdate>,
+    floor: i64,
+    newest: i64,
+}
+
+#[derive(Debug)]
+struct RecentUpdate {
+    id: i64,
+    chat_id: i64,
+    user_id: Option<i64>,
+    kind: String,
+    update: std::sync::Arc<Update>,
+}
+
+/// Most updates held in memory.
+const RECENT_CAPACITY: usize = 10_000;
+/// How long a person's set of chats is trusted without a membership update in between.
+const CHAT_SET_TTL: Duration = Duration::from_secs(2);
+
+/// Each person's chats, as last read, stamped with the membership generation of then.
+#[derive(Debug, Default)]
+struct ChatSets {
+    generation: u64,
+    sets: std::collections::HashMap<i64, (u64, std::time::Instant, std::sync::Arc<HashSet<i64>>)>,
 }
 
 /// Committed markers: the newest per device, and which are not in the database yet.
@@ -50,7 +84,142 @@ impl UpdateHub {
         Ok(Self {
             latest: watch::Sender::new(latest),
             markers: Default::default(),
+            recent: std::sync::Arc::new(tokio::sync::RwLock::new(Recent {
+                entries: Default::default(),
+                floor: latest,
+                newest: latest,
+            })),
+            chat_sets: Default::default(),
         })
+    }
+
+    /// Loads what the log gained since the last load into memory (one query, whichever poll
+    /// wakes first does it). Membership changes among them make every cached chat set stale.
+    async fn refresh(&self, pool: &SqlitePool, wanted: i64) -> Result<()> {
+        if self.recent.read().await.newest >= wanted {
+            return Ok(());
+        }
+        let mut recent = self.recent.write().await;
+        if recent.newest >= wanted {
+            return Ok(());
+        }
+        let mut membership_changed = false;
+        // In batches until everything up to `wanted` is held: an idle answer moves the marker
+        // past `wanted`, so nothing below it may be missing.
+        while recent.newest < wanted {
+            let rows = sqlx::query(
+                "SELECT id, chat_id, user_id, update_type, payload FROM updates
+                 WHERE id > ? ORDER BY id LIMIT 5000",
+            )
+            .bind(recent.newest)
+            .fetch_all(pool)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                let kind: String = row.try_get("update_type")?;
+                membership_changed |= matches!(kind.as_str(), "user_added" | "user_removed");
+                let payload: String = row.try_get("payload")?;
+                let id: i64 = row.try_get("id")?;
+                recent.entries.push_back(RecentUpdate {
+                    id,
+                    chat_id: row.try_get("chat_id")?,
+                    user_id: row.try_get("user_id")?,
+                    kind,
+                    update: std::sync::Arc::new(serde_json::from_str(&payload)?),
+                });
+                recent.newest = id;
+            }
+        }
+        while recent.entries.len() > RECENT_CAPACITY {
+            if let Some(old) = recent.entries.pop_front() {
+                recent.floor = old.id;
+            }
+        }
+        if membership_changed {
+            self.chat_book().generation += 1;
+        }
+        Ok(())
+    }
+
+    fn chat_book(&self) -> std::sync::MutexGuard<'_, ChatSets> {
+        self.chat_sets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The chats `user_id` is a member of, from memory while no membership changed.
+    async fn chat_set(
+        &self,
+        pool: &SqlitePool,
+        user_id: i64,
+    ) -> Result<std::sync::Arc<HashSet<i64>>> {
+        let generation = {
+            let book = self.chat_book();
+            if let Some((seen, at, set)) = book.sets.get(&user_id) {
+                if *seen == book.generation && at.elapsed() < CHAT_SET_TTL {
+                    return Ok(set.clone());
+                }
+            }
+            book.generation
+        };
+        let chats: Vec<i64> =
+            sqlx::query_scalar("SELECT chat_id FROM chat_members WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_all(pool)
+                .await?;
+        let set = std::sync::Arc::new(chats.into_iter().collect::<HashSet<_>>());
+        let mut book = self.chat_book();
+        if book.sets.len() > 100_000 {
+            book.sets.clear();
+        }
+        book.sets.insert(
+            user_id,
+            (generation, std::time::Instant::now(), set.clone()),
+        );
+        Ok(set)
+    }
+
+    /// The caller's updates from `start` (as [`fetch`] finds them), read from memory; `None`
+    /// when memory does not reach back to `start`.
+    async fn recent(
+        &self,
+        pool: &SqlitePool,
+        caller: Caller,
+        start: i64,
+        limit: i64,
+        types: Option<&[String]>,
+        seen: i64,
+    ) -> Result<Option<(Option<i64>, Vec<Update>)>> {
+        if start <= self.recent.read().await.floor {
+            return Ok(None);
+        }
+        self.refresh(pool, seen).await?;
+        let chats = self.chat_set(pool, caller.user_id).await?;
+        let recent = self.recent.read().await;
+        if start <= recent.floor {
+            return Ok(None);
+        }
+        let first = recent.entries.partition_point(|e| e.id < start);
+        let mut scanned = None;
+        let mut out = Vec::new();
+        let mut taken = 0;
+        for entry in recent.entries.iter().skip(first) {
+            let visible = chats.contains(&entry.chat_id) || entry.user_id == Some(caller.user_id);
+            if !visible {
+                continue;
+            }
+            if taken >= limit {
+                break;
+            }
+            taken += 1;
+            scanned = Some(entry.id);
+            if wanted(types, &entry.kind) {
+                out.push(Update::clone(&entry.update));
+            }
+        }
+        Ok(Some((scanned, out)))
     }
 
     fn book(&self) -> std::sync::MutexGuard<'_, MarkerBook> {
@@ -236,7 +405,14 @@ pub async fn poll(
         // Read the newest id before querying: SQLite commits ids in order, so every update up
         // to it is visible to the query, and an empty answer may skip past all of them.
         let seen = *latest.borrow_and_update();
-        let (scanned, updates) = fetch(pool, caller, start, limit, types.as_deref()).await?;
+        let found = hub
+            .recent(pool, caller, start, limit, types.as_deref(), seen)
+            .await?;
+        let (scanned, mut updates) = match found {
+            Some(found) => found,
+            None => fetch(pool, caller, start, limit, types.as_deref()).await?,
+        };
+        annotate_quiet_hours(pool, caller, &mut updates).await?;
         if let Some(last_id) = scanned {
             if updates.is_empty() {
                 // Every row of this page was of a type the caller did not ask for.
@@ -294,46 +470,59 @@ async fn fetch(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut scanned = None;
-    let mut quiet: Option<Option<crate::scheduled::QuietHours>> = None;
     for row in rows {
         scanned = Some(row.try_get::<i64, _>("id")?);
         let kind: String = row.try_get("update_type")?;
-        // Parta's own types go only to those who name them: a MAX client never sees them.
-        let wanted = match types {
-            Some(types) => types.contains(&kind),
-            None => !kind.starts_with("parta_"),
-        };
-        if !wanted {
+        if !wanted(types, &kind) {
             continue;
         }
         let payload: String = row.try_get("payload")?;
-        let mut update: Update = serde_json::from_str(&payload)?;
+        out.push(serde_json::from_str(&payload)?);
+    }
+    Ok((scanned, out))
+}
+
+/// Whether a poll gets an update of `kind`: Parta's own types go only to those who name them,
+/// so a MAX client never sees them.
+fn wanted(types: Option<&[String]>, kind: &str) -> bool {
+    match types {
+        Some(types) => types.iter().any(|t| t == kind),
+        None => !kind.starts_with("parta_"),
+    }
+}
+
+/// Marks parents' messages that arrived in the caller's quiet hours (staff only; one lookup
+/// per poll, and none for parents, whose polls are most of them).
+async fn annotate_quiet_hours(
+    pool: &SqlitePool,
+    caller: Caller,
+    updates: &mut [Update],
+) -> Result<()> {
+    if !caller.role.is_staff()
+        || !updates
+            .iter()
+            .any(|u| matches!(u, Update::MessageCreated { .. }))
+    {
+        return Ok(());
+    }
+    let Some(hours) = crate::scheduled::quiet_hours(pool, caller.user_id).await? else {
+        return Ok(());
+    };
+    for update in updates {
         if let Update::MessageCreated {
             timestamp,
             message,
             parta_silent_until,
             ..
-        } = &mut update
+        } = update
+            && let Some(sender) = &message.sender
+            && sender.user_id != caller.user_id
+            && is_parent(pool, sender.user_id).await?
         {
-            // Quiet hours are looked up once per poll, and only when a message is in it.
-            // Only staff have quiet hours: a parent's poll never looks (most polls are theirs).
-            if quiet.is_none() {
-                quiet = Some(if caller.role.is_staff() {
-                    crate::scheduled::quiet_hours(pool, user_id).await?
-                } else {
-                    None
-                });
-            }
-            if let (Some(Some(hours)), Some(sender)) = (quiet, &message.sender)
-                && sender.user_id != user_id
-                && is_parent(pool, sender.user_id).await?
-            {
-                *parta_silent_until = hours.silent_until(*timestamp);
-            }
+            *parta_silent_until = hours.silent_until(*timestamp);
         }
-        out.push(update);
     }
-    Ok((scanned, out))
+    Ok(())
 }
 
 async fn is_parent(pool: &SqlitePool, user_id: i64) -> Result<bool> {
