@@ -157,10 +157,11 @@ impl UpdateHub {
     ) -> Result<std::sync::Arc<HashSet<i64>>> {
         let generation = {
             let book = self.chat_book();
-            if let Some((seen, at, set)) = book.sets.get(&user_id) {
-                if *seen == book.generation && at.elapsed() < CHAT_SET_TTL {
-                    return Ok(set.clone());
-                }
+            if let Some((seen, at, set)) = book.sets.get(&user_id)
+                && *seen == book.generation
+                && at.elapsed() < CHAT_SET_TTL
+            {
+                return Ok(set.clone());
             }
             book.generation
         };
