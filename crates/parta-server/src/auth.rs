@@ -192,6 +192,63 @@ pub async fn authenticate(pool: &SqlitePool, header: Option<&str>, now_ms: i64) 
     Ok(caller)
 }
 
+/// Recently checked tokens, so that a long poll coming back every few hundred milliseconds
+/// does not look its token up each time. An entry lives one second at most, and every change
+/// that can take access away (signing out, revoking devices, removing a person, changing a
+/// role, restricting) empties the cache at once through [`AuthCache::invalidate`].
+#[derive(Debug, Clone, Default)]
+pub struct AuthCache {
+    entries: std::sync::Arc<std::sync::Mutex<CheckedTokens>>,
+}
+
+/// Token hash -> who it is, and when that was looked up.
+type CheckedTokens = std::collections::HashMap<Vec<u8>, (Caller, std::time::Instant)>;
+
+/// How long a checked token is trusted without looking again.
+const AUTH_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl AuthCache {
+    fn entries(&self) -> std::sync::MutexGuard<'_, CheckedTokens> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets every checked token: call after anything that may take access away.
+    pub fn invalidate(&self) {
+        self.entries().clear();
+    }
+
+    /// [`authenticate`], answered from the cache while an entry is fresh.
+    pub async fn authenticate(
+        &self,
+        pool: &SqlitePool,
+        header: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Caller> {
+        let key = header
+            .map(str::trim)
+            .map(|t| t.strip_prefix("Bearer ").unwrap_or(t))
+            .filter(|t| !t.is_empty())
+            .map(hash);
+        if let Some(key) = &key
+            && let Some((caller, at)) = self.entries().get(key)
+            && at.elapsed() < AUTH_CACHE_TTL
+        {
+            return Ok(*caller);
+        }
+        let caller = authenticate(pool, header, now_ms).await?;
+        if let Some(key) = key {
+            let mut entries = self.entries();
+            if entries.len() > 50_000 {
+                entries.retain(|_, (_, at)| at.elapsed() < AUTH_CACHE_TTL);
+            }
+            entries.insert(key, (caller, std::time::Instant::now()));
+        }
+        Ok(caller)
+    }
+}
+
 /// `POST /school/login`: a password sign-in on a new device.
 #[derive(Debug, Deserialize)]
 pub struct LoginRequest {

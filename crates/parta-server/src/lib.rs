@@ -138,6 +138,7 @@ pub async fn start_with_clock(
         limiter: ratelimit::RateLimiter::new(config.limits, clock.clone()),
         uploads,
         policy: policy.clone(),
+        auth_cache: auth::AuthCache::default(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a quarter of a second of their time.

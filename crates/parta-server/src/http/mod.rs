@@ -37,6 +37,7 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub uploads: crate::uploads::Uploads,
     pub policy: Arc<parta_policy::Policy>,
+    pub auth_cache: auth::AuthCache,
 }
 
 /// Parta's extension header for safe retries of writes.
@@ -101,7 +102,10 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
     let header = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let caller = auth::authenticate(&state.pool, header, state.clock.now_ms()).await?;
+    let caller = state
+        .auth_cache
+        .authenticate(&state.pool, header, state.clock.now_ms())
+        .await?;
     state.limiter.device(caller.device_id)?;
     Ok(caller)
 }

@@ -112,6 +112,7 @@ async fn login(
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     auth::revoke_device(&state.pool, state.clock.as_ref(), caller, caller.device_id).await?;
+    state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
 
@@ -163,6 +164,7 @@ async fn revoke_device(
     let caller = caller(&state, &headers).await?;
     let device_id = path(device_id)?;
     auth::revoke_device(&state.pool, state.clock.as_ref(), caller, device_id).await?;
+    state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
 
@@ -180,6 +182,7 @@ async fn revoke_user_devices(
     let user_id = path(user_id)?;
     let revoked =
         auth::revoke_all_devices(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    state.auth_cache.invalidate();
     Ok(Json(Revoked { revoked }))
 }
 
@@ -467,6 +470,7 @@ async fn restrict(
     let new = body(new)?;
     let restriction =
         restrictions::restrict(&state.pool, state.clock.as_ref(), caller, user_id, new).await?;
+    state.auth_cache.invalidate();
     state.hub.publish_latest(&state.pool).await?;
     Ok(Json(restriction))
 }
@@ -479,6 +483,7 @@ async fn lift_restriction(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     restrictions::lift(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
 
@@ -640,6 +645,7 @@ async fn remove_person(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     people::remove(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    state.auth_cache.invalidate();
     state.hub.publish_latest(&state.pool).await?;
     Ok(SUCCESS)
 }
@@ -654,6 +660,7 @@ async fn change_role(
     let user_id = path(user_id)?;
     let change = body(change)?;
     people::change_role(&state.pool, state.clock.as_ref(), caller, user_id, change).await?;
+    state.auth_cache.invalidate();
     state.hub.publish_latest(&state.pool).await?;
     Ok(SUCCESS)
 }
