@@ -54,6 +54,64 @@ struct RecentUpdate {
     user_id: Option<i64>,
     kind: String,
     update: std::sync::Arc<Update>,
+    /// The update as stored: sent as it is when nothing in it is per-recipient.
+    json: std::sync::Arc<str>,
+}
+
+/// An update from memory: parsed, and as stored.
+#[derive(Debug, Clone)]
+struct Stored {
+    update: std::sync::Arc<Update>,
+    json: std::sync::Arc<str>,
+}
+
+/// What a poll answers: an `UpdateList`, either built from typed updates or, when the updates
+/// came from memory and nothing in them is per-recipient, joined from their stored JSON (no
+/// serialization per listener).
+#[derive(Debug)]
+pub struct PollAnswer {
+    pub marker: i64,
+    body: PollBody,
+}
+
+#[derive(Debug)]
+enum PollBody {
+    Typed(Vec<Update>),
+    Stored(Vec<std::sync::Arc<str>>),
+}
+
+impl PollAnswer {
+    fn idle(marker: i64) -> Self {
+        Self {
+            marker,
+            body: PollBody::Typed(Vec::new()),
+        }
+    }
+
+    /// The `UpdateList` as JSON text.
+    pub fn to_json(&self) -> Result<String> {
+        match &self.body {
+            PollBody::Typed(updates) => Ok(serde_json::to_string(&UpdateList {
+                updates: updates.clone(),
+                marker: Some(self.marker),
+            })?),
+            PollBody::Stored(parts) => {
+                let size = parts.iter().map(|p| p.len() + 1).sum::<usize>() + 40;
+                let mut out = String::with_capacity(size);
+                out.push_str("{\"updates\":[");
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(part);
+                }
+                out.push_str("],\"marker\":");
+                out.push_str(&self.marker.to_string());
+                out.push('}');
+                Ok(out)
+            }
+        }
+    }
 }
 
 /// Most updates held in memory.
@@ -128,6 +186,7 @@ impl UpdateHub {
                     user_id: row.try_get("user_id")?,
                     kind,
                     update: std::sync::Arc::new(serde_json::from_str(&payload)?),
+                    json: payload.into(),
                 });
                 recent.newest = id;
             }
@@ -192,7 +251,7 @@ impl UpdateHub {
         limit: i64,
         types: Option<&[String]>,
         seen: i64,
-    ) -> Result<Option<(Option<i64>, Vec<Update>)>> {
+    ) -> Result<Option<(Option<i64>, Vec<Stored>)>> {
         if start <= self.recent.read().await.floor {
             return Ok(None);
         }
@@ -217,7 +276,10 @@ impl UpdateHub {
             taken += 1;
             scanned = Some(entry.id);
             if wanted(types, &entry.kind) {
-                out.push(Update::clone(&entry.update));
+                out.push(Stored {
+                    update: entry.update.clone(),
+                    json: entry.json.clone(),
+                });
             }
         }
         Ok(Some((scanned, out)))
@@ -371,7 +433,7 @@ pub async fn poll(
     mut shutdown: watch::Receiver<bool>,
     caller: Caller,
     query: PollQuery,
-) -> Result<UpdateList> {
+) -> Result<PollAnswer> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(Error::bad_request(format!(
@@ -409,26 +471,45 @@ pub async fn poll(
         let found = hub
             .recent(pool, caller, start, limit, types.as_deref(), seen)
             .await?;
-        let (scanned, mut updates) = match found {
-            Some(found) => found,
-            None => fetch(pool, caller, start, limit, types.as_deref()).await?,
+        let (scanned, body) = match found {
+            // Staff may have quiet hours, which mark messages per recipient: typed for them.
+            Some((scanned, stored)) if !caller.role.is_staff() => (
+                scanned,
+                PollBody::Stored(stored.into_iter().map(|s| s.json).collect()),
+            ),
+            Some((scanned, stored)) => (
+                scanned,
+                PollBody::Typed(stored.iter().map(|s| Update::clone(&s.update)).collect()),
+            ),
+            None => {
+                let (scanned, updates) =
+                    fetch(pool, caller, start, limit, types.as_deref()).await?;
+                (scanned, PollBody::Typed(updates))
+            }
         };
-        annotate_quiet_hours(pool, caller, &mut updates).await?;
+        let body = match body {
+            PollBody::Typed(mut updates) => {
+                annotate_quiet_hours(pool, caller, &mut updates).await?;
+                PollBody::Typed(updates)
+            }
+            stored => stored,
+        };
         if let Some(last_id) = scanned {
-            if updates.is_empty() {
+            let empty = match &body {
+                PollBody::Typed(updates) => updates.is_empty(),
+                PollBody::Stored(parts) => parts.is_empty(),
+            };
+            if empty {
                 // Every row of this page was of a type the caller did not ask for.
                 start = last_id + 1;
                 continue;
             }
-            return Ok(UpdateList {
-                updates,
-                marker: Some(last_id + 1),
+            return Ok(PollAnswer {
+                marker: last_id + 1,
+                body,
             });
         }
-        let idle = UpdateList {
-            updates: Vec::new(),
-            marker: Some(start.max(seen + 1)),
-        };
+        let idle = PollAnswer::idle(start.max(seen + 1));
         if *shutdown.borrow() {
             return Ok(idle);
         }

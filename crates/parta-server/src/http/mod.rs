@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use parta_model::max::{
@@ -550,7 +551,7 @@ async fn get_updates(
     State(state): State<AppState>,
     headers: HeaderMap,
     q: Result<Query<UpdatesQuery>, QueryRejection>,
-) -> Result<Json<parta_model::max::UpdateList>> {
+) -> Result<axum::response::Response> {
     let caller = caller(&state, &headers).await?;
     let q = query(q)?;
     let poll = updates::PollQuery {
@@ -559,14 +560,21 @@ async fn get_updates(
         marker: q.marker,
         types: comma_list(q.types),
     };
-    Ok(Json(
-        updates::poll(
-            &state.pool,
-            &state.hub,
-            state.shutdown.clone(),
-            caller,
-            poll,
-        )
-        .await?,
-    ))
+    let answer = updates::poll(
+        &state.pool,
+        &state.hub,
+        state.shutdown.clone(),
+        caller,
+        poll,
+    )
+    .await?;
+    // The body is an `UpdateList`, joined from stored JSON where it can be.
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        answer.to_json()?,
+    )
+        .into_response())
 }
