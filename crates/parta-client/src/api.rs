@@ -47,17 +47,7 @@ fn transport(e: reqwest::Error) -> Error {
 impl ApiClient {
     /// A client for `base_url` (e.g. `http://127.0.0.1:8080` or `https://platform-api2.max.ru`).
     pub fn new(base_url: &str, token: Sensitive<String>) -> Result<Self> {
-        let base = base_url.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(Error::InvalidInput(format!(
-                "'{base_url}' is not an http(s) address"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("parta/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Protocol(e.to_string()))?;
+        let (http, base) = http_client(base_url)?;
         Ok(Self { http, base, token })
     }
 
@@ -75,27 +65,7 @@ impl ApiClient {
     }
 
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(transport)?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| Error::Protocol(e.to_string()));
-        }
-        if status == StatusCode::UNAUTHORIZED {
-            return Err(Error::Unauthorized);
-        }
-        match serde_json::from_slice::<ApiError>(&bytes) {
-            Ok(ApiError { code, message }) => Err(Error::Server {
-                status: status.as_u16(),
-                code,
-                message,
-            }),
-            Err(_) => Err(Error::Server {
-                status: status.as_u16(),
-                code: "http".into(),
-                message: status.canonical_reason().unwrap_or("error").into(),
-            }),
-        }
+        send_request(request).await
     }
 
     /// `GET /me`.
@@ -180,5 +150,50 @@ impl ApiClient {
             request = request.query(&[("marker", marker)]);
         }
         self.send(request).await
+    }
+}
+
+/// An HTTP client for `base_url`, and the base without a trailing slash.
+pub(crate) fn http_client(base_url: &str) -> Result<(reqwest::Client, String)> {
+    let base = base_url.trim_end_matches('/').to_owned();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(Error::InvalidInput(format!(
+            "'{base_url}' is not an http(s) address"
+        )));
+    }
+    let http = reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("parta/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Protocol(e.to_string()))?;
+    Ok((http, base))
+}
+
+/// Sends a request and decodes MAX's answer: the body on success, `{code, message}` otherwise.
+pub(crate) async fn send_request<T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<T> {
+    let response = request.send().await.map_err(transport)?;
+
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(transport)?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes).map_err(|e| Error::Protocol(e.to_string()));
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        return Err(Error::Unauthorized);
+    }
+    match serde_json::from_slice::<ApiError>(&bytes) {
+        Ok(ApiError { code, message }) => Err(Error::Server {
+            status: status.as_u16(),
+            code,
+            message,
+        }),
+        Err(_) => Err(Error::Server {
+            status: status.as_u16(),
+            code: "http".into(),
+            message: status.canonical_reason().unwrap_or("error").into(),
+        }),
     }
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::account::{InviteForm, JoinAnswer, SchoolServer};
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::secrets::{Keychain, Sensitive};
@@ -56,6 +57,23 @@ impl From<StoredProfile> for Profile {
             user_id: p.user_id,
         }
     }
+}
+
+/// Where joining by an invitation stands, from this device's side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinState {
+    /// Signed in: the new profile.
+    Joined(Profile),
+    /// Waiting for the school's approval; ask again with [`Client::join_outcome`] and this id
+    /// (the request's secret is kept in the keychain, not by the caller).
+    Waiting { pending_id: String },
+    /// The school refused, with its reason.
+    Rejected { reason: String },
+}
+
+/// Keychain accounts of pending joins are `join:<id>`, next to the profiles' `<id>`.
+fn pending_account(pending_id: &str) -> String {
+    format!("join:{pending_id}")
 }
 
 /// The client core's entry point: one per app (or CLI run).
@@ -140,6 +158,87 @@ impl Client {
             return Err(e);
         }
         Ok(profile)
+    }
+
+    /// Signs in on this device with a login and password: the server issues this device its
+    /// own token, which goes straight into the keychain (procedure 8.2).
+    pub async fn sign_in_with_password(
+        &self,
+        server_url: &str,
+        login: &str,
+        password: &Sensitive<String>,
+        device_name: &str,
+    ) -> Result<Profile> {
+        let server = SchoolServer::new(server_url)?;
+        let (_, token) = server.login(login, password, device_name).await?;
+        self.sign_in(ProfileKind::School, server.base_url(), token)
+            .await
+    }
+
+    /// Joins a school by an invitation: signed in at once, or waiting for approval (the
+    /// request's secret then waits in the keychain).
+    pub async fn join_by_invite(&self, server_url: &str, form: &InviteForm) -> Result<JoinState> {
+        let server = SchoolServer::new(server_url)?;
+        match server.redeem(form).await? {
+            JoinAnswer::Pending {
+                request_token: Some(request_token),
+                ..
+            } => {
+                let pending_id = uuid::Uuid::new_v4().to_string();
+                let entry =
+                    Sensitive::new(format!("{}\n{}", server.base_url(), request_token.expose()));
+                self.keychain
+                    .store(&pending_account(&pending_id), &entry)
+                    .await?;
+                Ok(JoinState::Waiting { pending_id })
+            }
+            answer => self.settle_join(server.base_url(), answer).await,
+        }
+    }
+
+    /// Asks how a waiting join stands; once approved, signs in (the keychain entry of the
+    /// request is then removed, as it is on a rejection).
+    pub async fn join_outcome(&self, pending_id: &str) -> Result<JoinState> {
+        let account = pending_account(pending_id);
+        let entry = self
+            .keychain
+            .load(&account)
+            .await?
+            .ok_or(Error::NoProfile)?;
+        let (server_url, request_token) = entry
+            .expose()
+            .split_once('\n')
+            .map(|(url, token)| (url.to_owned(), Sensitive::new(token.to_owned())))
+            .ok_or_else(|| Error::Protocol("a damaged join entry in the keychain".into()))?;
+        let server = SchoolServer::new(&server_url)?;
+        let answer = server.join_status(&request_token).await?;
+        let state = self.settle_join(&server_url, answer).await?;
+        if !matches!(state, JoinState::Waiting { .. }) {
+            self.keychain.delete(&account).await?;
+        }
+        Ok(match state {
+            JoinState::Waiting { .. } => JoinState::Waiting {
+                pending_id: pending_id.to_owned(),
+            },
+            other => other,
+        })
+    }
+
+    async fn settle_join(&self, server_url: &str, answer: JoinAnswer) -> Result<JoinState> {
+        match answer {
+            JoinAnswer::Joined { token, .. } => Ok(JoinState::Joined(
+                self.sign_in(ProfileKind::School, server_url, token).await?,
+            )),
+            JoinAnswer::Rejected { reason } => Ok(JoinState::Rejected { reason }),
+            JoinAnswer::Pending { .. } => Ok(JoinState::Waiting {
+                pending_id: String::new(),
+            }),
+            JoinAnswer::AlreadyJoined { .. } => Err(Error::InvalidInput(
+                "This request was approved and its sign-in already used: sign in with your \
+                 login and password"
+                    .into(),
+            )),
+        }
     }
 
     /// Points a profile at a new address (the demo server's port changes per launch).

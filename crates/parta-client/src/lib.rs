@@ -8,6 +8,7 @@
 //!
 //! This crate must never import Tauri, and must never write a token anywhere but the keychain.
 
+pub mod account;
 pub mod api;
 mod client;
 pub mod error;
@@ -15,6 +16,6 @@ pub mod secrets;
 pub mod store;
 pub mod sync;
 
-pub use client::{Client, Profile, ProfileKind};
+pub use client::{Client, JoinState, Profile, ProfileKind};
 pub use error::{Error, Result};
 pub use sync::{Session, SessionConfig};

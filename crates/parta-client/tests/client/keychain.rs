@@ -157,7 +157,7 @@ async fn child_signs_in_without_a_keychain() {
 }
 
 /// Fails if any file under `dir` (the cache with its WAL, anything else) contains `needle`.
-fn assert_no_file_contains(dir: &std::path::Path, needle: &str) {
+pub fn assert_no_file_contains(dir: &std::path::Path, needle: &str) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {

@@ -5,6 +5,7 @@
 // A failing helper in a test should panic with its error: that is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod account;
 mod common;
 mod keychain;
 mod proxy;

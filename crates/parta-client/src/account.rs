@@ -1,0 +1,184 @@
+//! Signing in to a school's parta-server without a token yet (procedure 8.2: every device its
+//! own account): a password sign-in on a new device, and joining by an invitation, which may
+//! wait for the school's approval. Passwords and tokens travel only inside [`Sensitive`].
+
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::{http_client, send_request};
+use crate::error::Result;
+use crate::secrets::Sensitive;
+
+/// What a newcomer tells the school when joining by an invitation.
+#[derive(Debug, Clone)]
+pub struct InviteForm {
+    /// The code from the invitation link (`parta://join/<code>`).
+    pub code: String,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    /// For a parent: the child's name, unless the invitation names the child.
+    pub child_name: Option<String>,
+    pub login: String,
+    pub password: Sensitive<String>,
+    pub device_name: String,
+    /// Consent to the processing of personal data (required by the school).
+    pub consent_personal_data: bool,
+}
+
+/// The school's answer to a join, now or later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinAnswer {
+    /// The account exists; this device's token.
+    Joined {
+        user_id: i64,
+        token: Sensitive<String>,
+    },
+    /// Waiting for approval; `request_token` (given once, with the request) asks again.
+    Pending {
+        request_id: i64,
+        request_token: Option<Sensitive<String>>,
+    },
+    /// Approved earlier, and this device's token was already handed out.
+    AlreadyJoined { user_id: i64 },
+    /// Refused, with the school's reason.
+    Rejected { reason: String },
+}
+
+#[derive(Deserialize)]
+struct Outcome {
+    status: String,
+    request_id: Option<i64>,
+    request_token: Option<String>,
+    reason: Option<String>,
+    user_id: Option<i64>,
+    access_token: Option<String>,
+}
+
+impl Outcome {
+    fn into_answer(self) -> Result<JoinAnswer> {
+        let protocol = |what: &str| crate::Error::Protocol(format!("join answer without {what}"));
+        Ok(match self.status.as_str() {
+            "approved" => match (self.user_id, self.access_token) {
+                (Some(user_id), Some(token)) => JoinAnswer::Joined {
+                    user_id,
+                    token: Sensitive::new(token),
+                },
+                (Some(user_id), None) => JoinAnswer::AlreadyJoined { user_id },
+                _ => return Err(protocol("user_id")),
+            },
+            "rejected" => JoinAnswer::Rejected {
+                reason: self.reason.unwrap_or_default(),
+            },
+            "pending" => JoinAnswer::Pending {
+                request_id: self.request_id.ok_or_else(|| protocol("request_id"))?,
+                request_token: self.request_token.map(Sensitive::new),
+            },
+            other => return Err(crate::Error::Protocol(format!("join status '{other}'"))),
+        })
+    }
+}
+
+/// A school's parta-server, before there is a token.
+#[derive(Debug, Clone)]
+pub struct SchoolServer {
+    http: reqwest::Client,
+    base: String,
+}
+
+#[derive(Deserialize)]
+struct LoginAnswer {
+    user_id: i64,
+    access_token: String,
+}
+
+impl SchoolServer {
+    /// The server at `base_url`.
+    pub fn new(base_url: &str) -> Result<Self> {
+        let (http, base) = http_client(base_url)?;
+        Ok(Self { http, base })
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// `POST /school/login`: a new device's token for a login and password.
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &Sensitive<String>,
+        device_name: &str,
+    ) -> Result<(i64, Sensitive<String>)> {
+        let request = self
+            .http
+            .post(format!("{}/school/login", self.base))
+            .json(&json!({
+                "login": login,
+                "password": password.expose(),
+                "device_name": device_name,
+            }));
+        let answer: LoginAnswer = send_request(request).await?;
+        Ok((answer.user_id, Sensitive::new(answer.access_token)))
+    }
+
+    /// `POST /school/invites/redeem`.
+    pub async fn redeem(&self, form: &InviteForm) -> Result<JoinAnswer> {
+        let request = self
+            .http
+            .post(format!("{}/school/invites/redeem", self.base))
+            .json(&json!({
+                "code": form.code.trim(),
+                "first_name": form.first_name,
+                "last_name": form.last_name,
+                "child_name": form.child_name,
+                "login": form.login,
+                "password": form.password.expose(),
+                "device_name": form.device_name,
+                "consent_personal_data": form.consent_personal_data,
+            }));
+        send_request::<Outcome>(request).await?.into_answer()
+    }
+
+    /// `POST /school/join-requests/status`.
+    pub async fn join_status(&self, request_token: &Sensitive<String>) -> Result<JoinAnswer> {
+        let request = self
+            .http
+            .post(format!("{}/school/join-requests/status", self.base))
+            .json(&json!({"request_token": request_token.expose()}));
+        send_request::<Outcome>(request).await?.into_answer()
+    }
+}
+
+/// The code of an invitation link, from `parta://join/<code>`, an https link ending in it, or
+/// the code alone.
+pub fn invite_code(link: &str) -> Option<String> {
+    let link = link.trim();
+    let code = link
+        .strip_prefix("parta://join/")
+        .or_else(|| link.rsplit_once("/join/").map(|(_, code)| code))
+        .unwrap_or(link);
+    let code = code.split(['?', '#']).next().unwrap_or("");
+    (code.len() == 32 && code.bytes().all(|b| b.is_ascii_hexdigit())).then(|| code.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invite_codes_come_from_deep_links_https_links_or_alone() {
+        let code = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            invite_code(&format!("parta://join/{code}")).as_deref(),
+            Some(code)
+        );
+        assert_eq!(
+            invite_code(&format!("https://school.example/join/{code}?utm=x")).as_deref(),
+            Some(code)
+        );
+        assert_eq!(invite_code(&format!("  {code} ")).as_deref(), Some(code));
+        assert_eq!(invite_code("parta://join/short"), None);
+        assert_eq!(invite_code("https://evil.example/join/../../etc"), None);
+    }
+}
