@@ -14,6 +14,8 @@ use crate::secrets::Sensitive;
 
 /// How long to wait for a TCP connection before calling the server unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often one request is repeated after a 429 before the error reaches the caller.
+const RATE_LIMIT_RETRIES: u32 = 5;
 /// Timeout of ordinary requests; long polls add their own wait to it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -64,8 +66,23 @@ impl ApiClient {
             .timeout(timeout)
     }
 
+    /// Sends, and when the server says it is busy (429), waits as its `Retry-After` asks and
+    /// sends the same request again, a few times: a sync of many chats must make progress under
+    /// a rate limit instead of starting over and hitting it again at the same place.
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
-        send_request(request).await
+        let mut tries = 0;
+        loop {
+            let attempt = request
+                .try_clone()
+                .ok_or_else(|| Error::Protocol("a request that cannot be repeated".into()))?;
+            match send_request(attempt).await {
+                Err(Error::RateLimited { retry_after }) if tries < RATE_LIMIT_RETRIES => {
+                    tries += 1;
+                    tokio::time::sleep(retry_after).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// `GET /me`.
@@ -175,6 +192,17 @@ pub(crate) async fn send_request<T: DeserializeOwned>(
     request: reqwest::RequestBuilder,
 ) -> Result<T> {
     let response = request.send().await.map_err(transport)?;
+    if response.status() == StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(Duration::from_secs(1), Duration::from_secs)
+            // A server's number is advice, not a reason to go quiet for an hour.
+            .min(Duration::from_secs(300));
+        return Err(Error::RateLimited { retry_after });
+    }
 
     let status = response.status();
     let bytes = response.bytes().await.map_err(transport)?;

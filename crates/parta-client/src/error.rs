@@ -14,6 +14,9 @@ pub enum Error {
     /// The server rejected the token.
     #[error("the server rejected the sign-in")]
     Unauthorized,
+    /// The server asked to slow down (429); try again after this long.
+    #[error("the server is busy; try again in {} s", .retry_after.as_secs())]
+    RateLimited { retry_after: std::time::Duration },
     /// The server refused the request with a MAX `{code, message}` body.
     #[error("server error {status} {code}: {message}")]
     Server {
@@ -51,7 +54,8 @@ impl Error {
     /// The code the UI branches on.
     pub fn ui_code(&self) -> UiErrorCode {
         match self {
-            Error::Offline(_) => UiErrorCode::Offline,
+            // Busy is, for a person, like a short loss of connection: it passes by itself.
+            Error::Offline(_) | Error::RateLimited { .. } => UiErrorCode::Offline,
             Error::Unauthorized => UiErrorCode::Unauthorized,
             Error::Secrets(SecretsError::Unavailable(_)) => UiErrorCode::KeychainUnavailable,
             Error::InvalidInput(_) => UiErrorCode::InvalidInput,

@@ -355,7 +355,10 @@ impl Inner {
                 }
                 Err(e) => {
                     item.attempts = item.attempts.saturating_add(1);
-                    let delay = self.backoff(item.attempts.min(16));
+                    let mut delay = self.backoff(item.attempts.min(16));
+                    if let Error::RateLimited { retry_after } = &e {
+                        delay = delay.max(*retry_after);
+                    }
                     item.next_attempt_at =
                         now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
                     self.store.outbox_update(&self.profile_id, &item).await?;
@@ -567,6 +570,15 @@ async fn run(inner: Arc<Inner>) {
                 tracing::warn!("the server rejected the token; sync stopped");
                 inner.set_connection(ConnectionState::Offline);
                 break;
+            }
+            Err(Error::RateLimited { retry_after }) => {
+                // Reachable, only busy: wait as the server asks, then connect again.
+                tracing::info!(?retry_after, "the server asked to slow down");
+                inner.set_connection(ConnectionState::Connecting);
+                tokio::select! {
+                    _ = tokio::time::sleep(retry_after) => {}
+                    _ = stop.wait_for(|s| *s) => break,
+                }
             }
             Err(e) => {
                 tracing::info!(error = %e, "sync interrupted; will retry");

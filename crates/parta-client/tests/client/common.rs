@@ -18,11 +18,20 @@ use tokio::sync::broadcast;
 pub const SOON: Duration = Duration::from_secs(20);
 
 pub async fn start_server(db: &Path, bind: SocketAddr) -> RunningServer {
+    start_server_with_limits(db, bind, Default::default()).await
+}
+
+/// A demo server that allows each device only `limits`.
+pub async fn start_server_with_limits(
+    db: &Path,
+    bind: SocketAddr,
+    limits: parta_server::ratelimit::RateLimits,
+) -> RunningServer {
     parta_server::start(ServerConfig {
         db_path: db.to_owned(),
         bind,
         demo: true,
-        limits: Default::default(),
+        limits,
         policy: Default::default(),
     })
     .await

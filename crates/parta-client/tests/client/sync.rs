@@ -383,3 +383,49 @@ async fn a_send_whose_answer_is_lost_is_retried_and_still_stored_exactly_once() 
     parent.stop().await;
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_busy_server_is_waited_for_as_it_asks_and_the_message_still_goes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two requests a second per device: the first sync alone needs more than that.
+    let limits = parta_server::ratelimit::RateLimits {
+        device_per_second: 2.0,
+        device_burst: 2.0,
+        ..Default::default()
+    };
+    let server =
+        start_server_with_limits(&dir.path().join("server.sqlite"), loopback(), limits).await;
+    let teacher_token = token(&server, "a.sokolova").await;
+    let teacher = session(
+        &server.url(),
+        &teacher_token,
+        None,
+        sqlite(&dir.path().join("t.sqlite")).await,
+    )
+    .await;
+    wait_connection(&teacher, ConnectionState::Online).await;
+    let chat = chat_id(&teacher, "5А — родители").await;
+    let mut events = teacher.subscribe();
+    let text = "Сообщение через занятый сервер";
+    teacher.send_text(chat, text).await.unwrap();
+    wait_event(&mut events, "the outbox delivers it", |e| {
+        matches!(e, AppEvent::MessageSent { .. })
+    })
+    .await;
+    teacher.stop().await;
+
+    // Exactly once on the server (checked with another device's token and bucket).
+    let reader = token(&server, "e.morozova").await;
+    let list = parta_client::api::ApiClient::new(&server.url(), reader)
+        .unwrap()
+        .messages(chat, 50, None)
+        .await
+        .unwrap();
+    let copies = list
+        .messages
+        .iter()
+        .filter(|m| m.body.text.as_deref() == Some(text))
+        .count();
+    assert_eq!(copies, 1);
+    server.stop().await.unwrap();
+}
