@@ -333,6 +333,25 @@ impl Session {
         Ok(())
     }
 
+    /// Empties an input field.
+    pub async fn clear(&self, css: &str, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let element = self.wait_for(css, timeout, |_| true).await?;
+            match self
+                .call(
+                    reqwest::Method::POST,
+                    &format!("/element/{}/clear", element.0),
+                    Some(json!({})),
+                )
+                .await
+            {
+                Err(e) if is_stale(&e) && Instant::now() < deadline => continue,
+                other => return other.map(|_| ()),
+            }
+        }
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn execute(&self, script: &str) -> Result<Value> {
         self.call(

@@ -18,6 +18,18 @@ pub async fn start_demo(shell: State<'_, Shell>) -> Reply<ProfileView> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn sign_in_with_password(
+    shell: State<'_, Shell>,
+    server_url: String,
+    login: String,
+    password: String,
+) -> Reply<ProfileView> {
+    shell
+        .sign_in_with_password(&server_url, &login, password)
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn list_chats(shell: State<'_, Shell>) -> Reply<Vec<ChatSummary>> {
     shell.with_session(|s| async move { s.chats().await }).await
 }

@@ -31,6 +31,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::boot,
             commands::start_demo,
+            commands::sign_in_with_password,
             commands::list_chats,
             commands::open_chat,
             commands::send_message,

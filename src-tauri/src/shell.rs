@@ -119,6 +119,23 @@ impl Shell {
         self.activate(profile).await
     }
 
+    /// Signs in to a school's server with a login and password: this device gets its own
+    /// token, which goes to the keychain; then the session starts.
+    pub async fn sign_in_with_password(
+        &self,
+        server_url: &str,
+        login: &str,
+        password: String,
+    ) -> Result<ProfileView, UiError> {
+        let password = Sensitive::new(password);
+        let profile = self
+            .client
+            .sign_in_with_password(server_url.trim(), login.trim(), &password, &device_name())
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.activate(profile).await
+    }
+
     async fn ensure_demo_server(&self) -> Result<String, UiError> {
         let mut demo = self.demo.lock().await;
         if let Some(server) = demo.as_ref() {
@@ -201,5 +218,18 @@ impl Shell {
             .ok_or_else(|| internal("the demo school is not open"))?;
         server.set_offline(offline).await.map_err(internal)?;
         Ok(server.is_offline())
+    }
+}
+
+/// How this computer appears in the person's device list on the server.
+fn device_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty());
+    match host {
+        Some(host) => format!("Парта на {host}"),
+        None => "Парта (компьютер)".to_owned(),
     }
 }

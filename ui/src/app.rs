@@ -60,6 +60,30 @@ pub fn start_demo(ctx: AppContext) {
     });
 }
 
+/// Signs in to a school's server and switches to it. A wrong login or password is answered in
+/// the form (`on_refused`), not in the banner.
+pub fn sign_in(
+    ctx: AppContext,
+    server_url: String,
+    login: String,
+    password: String,
+    on_refused: Callback<parta_model::view::UiError>,
+) {
+    ctx.dispatch(Action::SetPhase(Phase::Starting));
+    spawn_local(async move {
+        match api::sign_in_with_password(&server_url, &login, &password).await {
+            Ok(profile) => {
+                ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
+                reload_chats(ctx.clone());
+            }
+            Err(e) => {
+                ctx.dispatch(Action::SetPhase(Phase::Welcome));
+                on_refused.emit(e);
+            }
+        }
+    });
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(stored_lang()));

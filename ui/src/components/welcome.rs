@@ -1,13 +1,21 @@
-//! First launch: choose the demo school (connecting to a real school comes with invites).
+//! First launch: open the demo school, or sign in to the school's own server with the login
+//! and password the school gave (each device gets its own token; procedure 8.2).
 
+use parta_model::view::{UiError, UiErrorCode};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::start_demo;
-use crate::i18n::{Key, t};
+use crate::app::{sign_in, start_demo};
+use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
 
 #[function_component(Welcome)]
 pub fn welcome() -> Html {
+    let form_open = use_state(|| false);
+    let server_url = use_state(String::new);
+    let login = use_state(String::new);
+    let password = use_state(String::new);
+    let problem = use_state(|| None::<Key>);
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -17,20 +25,103 @@ pub fn welcome() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| start_demo(ctx.clone()))
     };
+    let on_open = {
+        let form_open = form_open.clone();
+        Callback::from(move |_: MouseEvent| form_open.set(true))
+    };
+    let on_back = {
+        let form_open = form_open.clone();
+        let problem = problem.clone();
+        Callback::from(move |_: MouseEvent| {
+            problem.set(None);
+            form_open.set(false);
+        })
+    };
+    let bind = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.set(input.value());
+        })
+    };
+    let on_submit = {
+        let ctx = ctx.clone();
+        let (server_url, login, password) = (server_url.clone(), login.clone(), password.clone());
+        let problem = problem.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (url, user, secret) = (
+                server_url.trim().to_owned(),
+                login.trim().to_owned(),
+                (*password).clone(),
+            );
+            if url.is_empty() || user.is_empty() || secret.is_empty() {
+                problem.set(Some(Key::FillAllFields));
+                return;
+            }
+            problem.set(None);
+            let problem = problem.clone();
+            let on_refused = Callback::from(move |err: UiError| {
+                problem.set(Some(if err.code == UiErrorCode::Unauthorized {
+                    Key::WrongCredentials
+                } else {
+                    error_key(err.code)
+                }));
+            });
+            sign_in(ctx.clone(), url, user, secret, on_refused);
+        })
+    };
+    let form = html! {
+        <form class="sign-in" data-testid="sign-in-form" onsubmit={on_submit}>
+            <h2>{ t(lang, Key::ConnectSchool) }</h2>
+            <label>
+                { t(lang, Key::ServerAddress) }
+                <input type="url" data-testid="server-url" placeholder="https://parta.school.example"
+                    autocomplete="url" required=true value={(*server_url).clone()}
+                    oninput={bind(&server_url)} />
+            </label>
+            <label>
+                { t(lang, Key::Login) }
+                <input type="text" data-testid="login" autocomplete="username" required=true
+                    value={(*login).clone()} oninput={bind(&login)} />
+            </label>
+            <label>
+                { t(lang, Key::Password) }
+                <input type="password" data-testid="password" autocomplete="current-password"
+                    required=true value={(*password).clone()} oninput={bind(&password)} />
+            </label>
+            if let Some(key) = *problem {
+                <p class="form-error" role="alert" data-testid="sign-in-error">{ t(lang, key) }</p>
+            }
+            <p class="hint">{ t(lang, Key::ConnectSchoolHint) }</p>
+            <div class="form-actions">
+                <button type="button" class="secondary" onclick={on_back} disabled={starting}>
+                    { t(lang, Key::Back) }
+                </button>
+                <button type="submit" class="primary" data-testid="sign-in-button" disabled={starting}>
+                    { if starting { t(lang, Key::SigningIn) } else { t(lang, Key::SignIn) } }
+                </button>
+            </div>
+        </form>
+    };
     html! {
         <main class="welcome">
             <div class="welcome-card">
                 <div class="logo" aria-hidden="true">{ "П" }</div>
                 <h1>{ t(lang, Key::AppName) }</h1>
                 <p class="tagline">{ t(lang, Key::Tagline) }</p>
-                <button class="primary big" data-testid="demo-button" onclick={on_demo} disabled={starting}>
-                    { if starting { t(lang, Key::Starting) } else { t(lang, Key::DemoSchool) } }
-                </button>
-                <p class="hint">{ t(lang, Key::DemoSchoolHint) }</p>
-                <button class="secondary big" disabled=true title={t(lang, Key::ConnectSchoolSoon)}>
-                    { t(lang, Key::ConnectSchool) }
-                </button>
-                <p class="hint">{ t(lang, Key::ConnectSchoolSoon) }</p>
+                if *form_open {
+                    { form }
+                } else {
+                    <button class="primary big" data-testid="demo-button" onclick={on_demo} disabled={starting}>
+                        { if starting { t(lang, Key::Starting) } else { t(lang, Key::DemoSchool) } }
+                    </button>
+                    <p class="hint">{ t(lang, Key::DemoSchoolHint) }</p>
+                    <button class="secondary big" data-testid="connect-button" onclick={on_open} disabled={starting}>
+                        { t(lang, Key::ConnectSchool) }
+                    </button>
+                    <p class="hint">{ t(lang, Key::ConnectSchoolHint) }</p>
+                }
             </div>
         </main>
     }

@@ -42,7 +42,15 @@ pub enum Key {
     DemoSchool,
     DemoSchoolHint,
     ConnectSchool,
-    ConnectSchoolSoon,
+    ConnectSchoolHint,
+    ServerAddress,
+    Login,
+    Password,
+    SignIn,
+    SigningIn,
+    Back,
+    WrongCredentials,
+    FillAllFields,
     Starting,
     Chats,
     NoChats,
@@ -86,7 +94,19 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             DemoSchool => "Демо-школа",
             DemoSchoolHint => "Попробовать на вымышленной школе: учителя, родители, чаты классов.",
             ConnectSchool => "Подключиться к серверу школы",
-            ConnectSchoolSoon => "Скоро: вход по приглашению школы.",
+            ConnectSchoolHint => {
+                "Логин и пароль выдаёт школа. Никому их не сообщайте (п. 8.2 порядка)."
+            }
+            ServerAddress => "Адрес сервера школы",
+            Login => "Логин",
+            Password => "Пароль",
+            SignIn => "Войти",
+            SigningIn => "Вход…",
+            Back => "Назад",
+            WrongCredentials => {
+                "Неверный логин или пароль. Проверьте раскладку и попробуйте ещё раз."
+            }
+            FillAllFields => "Заполните адрес сервера, логин и пароль.",
             Starting => "Открываем демо-школу…",
             Chats => "Чаты",
             NoChats => "Чатов пока нет",
@@ -133,7 +153,17 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             DemoSchool => "Demo school",
             DemoSchoolHint => "Try it on a made-up school: teachers, parents, class chats.",
             ConnectSchool => "Connect to your school's server",
-            ConnectSchoolSoon => "Coming soon: joining with a school invitation.",
+            ConnectSchoolHint => {
+                "Your school gives you a login and password. Never share them (procedure 8.2)."
+            }
+            ServerAddress => "School server address",
+            Login => "Login",
+            Password => "Password",
+            SignIn => "Sign in",
+            SigningIn => "Signing in…",
+            Back => "Back",
+            WrongCredentials => "Wrong login or password. Check the keyboard layout and try again.",
+            FillAllFields => "Fill in the server address, login and password.",
             Starting => "Opening the demo school…",
             Chats => "Chats",
             NoChats => "No chats yet",

@@ -36,6 +36,31 @@ pub async fn start_demo() -> Result<ProfileView, UiError> {
     call("start_demo", &NoArgs {}).await
 }
 
+#[derive(Serialize)]
+struct PasswordArgs<'a> {
+    server_url: &'a str,
+    login: &'a str,
+    password: &'a str,
+}
+
+/// Signs in to a school's server with a login and password (this device gets its own token,
+/// kept in the OS keychain by the shell).
+pub async fn sign_in_with_password(
+    server_url: &str,
+    login: &str,
+    password: &str,
+) -> Result<ProfileView, UiError> {
+    call(
+        "sign_in_with_password",
+        &PasswordArgs {
+            server_url,
+            login,
+            password,
+        },
+    )
+    .await
+}
+
 /// The chat list, from the cache.
 pub async fn chats() -> Result<Vec<ChatSummary>, UiError> {
     call("list_chats", &NoArgs {}).await

@@ -1,0 +1,121 @@
+//! Signing in to a school's own server from the welcome screen: a wrong password is answered
+//! in the form, the right one opens the parent's chats, and the token lands in the keychain.
+
+use std::time::Duration;
+
+use parta_e2e::{Session, TauriDriver};
+
+const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
+const SOON: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = parta_server::start(parta_server::ServerConfig {
+        db_path: dir.path().join("school.sqlite"),
+        bind: ([127, 0, 0, 1], 0).into(),
+        demo: true,
+        limits: Default::default(),
+        policy: Default::default(),
+    })
+    .await
+    .unwrap();
+    let data = dir.path().join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+
+    app.click_when("[data-testid=connect-button]", SOON, |t| {
+        t.contains("Подключиться к серверу школы")
+    })
+    .await
+    .unwrap();
+    app.type_into("[data-testid=server-url]", SOON, &server.url())
+        .await
+        .unwrap();
+    app.type_into("[data-testid=login]", SOON, "e.morozova")
+        .await
+        .unwrap();
+    app.type_into("[data-testid=password]", SOON, "не-тот-пароль")
+        .await
+        .unwrap();
+    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=sign-in-error]", SOON, |t| {
+        t.contains("Неверный логин или пароль")
+    })
+    .await
+    .unwrap();
+
+    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    app.screenshot(&shots.join("sign-in-ru.png")).await.unwrap();
+
+    app.clear("[data-testid=password]", SOON).await.unwrap();
+    app.type_into(
+        "[data-testid=password]",
+        SOON,
+        parta_server::demo::DEMO_PASSWORD,
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
+        .await
+        .unwrap();
+
+    // The parent of 5А sees her class chat, and no staff chat.
+    app.wait_for(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.count_containing("[data-testid=chat-item]", "Учителя")
+            .await
+            .unwrap(),
+        0
+    );
+    app.wait_for("[data-testid=connection-online]", SOON, |t| {
+        t.contains("В сети")
+    })
+    .await
+    .unwrap();
+    app.close().await.unwrap();
+
+    // The server knows this computer as a device of hers; no file of the app holds the password.
+    let devices: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices d JOIN users u ON u.id = d.user_id
+         WHERE u.username = 'e.morozova' AND d.revoked_at IS NULL",
+    )
+    .fetch_one(server.pool())
+    .await
+    .unwrap();
+    assert_eq!(devices, 1);
+    for entry in walk(&data) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        let needle = parta_server::demo::DEMO_PASSWORD.as_bytes();
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{} holds the password",
+            entry.display()
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
