@@ -1,6 +1,8 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
-use parta_model::view::{BootInfo, ChatSummary, ChatView, MessageView, ProfileView, UiError};
+use parta_model::view::{
+    BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView, ProfileView, UiError,
+};
 use tauri::State;
 
 use crate::shell::Shell;
@@ -27,6 +29,16 @@ pub async fn sign_in_with_password(
     shell
         .sign_in_with_password(&server_url, &login, password)
         .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn join_by_invite(shell: State<'_, Shell>, form: JoinForm) -> Reply<JoinView> {
+    shell.join_by_invite(form).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn join_outcome(shell: State<'_, Shell>) -> Reply<JoinView> {
+    shell.join_outcome().await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -32,6 +32,8 @@ fn main() {
             commands::boot,
             commands::start_demo,
             commands::sign_in_with_password,
+            commands::join_by_invite,
+            commands::join_outcome,
             commands::list_chats,
             commands::open_chat,
             commands::send_message,

@@ -4,9 +4,10 @@
 use std::future::Future;
 use std::path::PathBuf;
 
+use parta_client::account::{InviteForm, invite_code, invite_server};
 use parta_client::secrets::{Keychain, Sensitive};
-use parta_client::{Client, Profile, ProfileKind, Session, SessionConfig};
-use parta_model::view::{BootInfo, ProfileView, UiError, UiErrorCode};
+use parta_client::{Client, JoinState, Profile, ProfileKind, Session, SessionConfig};
+use parta_model::view::{BootInfo, JoinForm, JoinView, ProfileView, UiError, UiErrorCode};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::Mutex;
 
@@ -75,6 +76,7 @@ impl Shell {
             return Ok(BootInfo {
                 profile: Some(Self::view(&active.profile)),
                 demo_requested: false,
+                join_pending: false,
             });
         }
         let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
@@ -82,9 +84,11 @@ impl Shell {
             Some(profile) => Some(self.activate(profile).await?),
             None => None,
         };
+        let join_pending = profile.is_none() && self.pending_join().is_some();
         Ok(BootInfo {
             profile,
             demo_requested: self.demo_requested,
+            join_pending,
         })
     }
 
@@ -134,6 +138,82 @@ impl Shell {
             .await
             .map_err(|e| e.to_ui())?;
         self.activate(profile).await
+    }
+
+    fn pending_join_file(&self) -> PathBuf {
+        self.data_dir.join("pending-join")
+    }
+
+    /// The id of a join waiting for approval (its secret is in the keychain, not here).
+    fn pending_join(&self) -> Option<String> {
+        std::fs::read_to_string(self.pending_join_file())
+            .ok()
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty())
+    }
+
+    /// Joins a school by an invitation: signed in at once, or waiting for approval.
+    pub async fn join_by_invite(&self, form: JoinForm) -> Result<JoinView, UiError> {
+        let invalid = |message: &str| UiError {
+            code: UiErrorCode::InvalidInput,
+            message: message.to_owned(),
+        };
+        let code = invite_code(&form.link)
+            .ok_or_else(|| invalid("the invitation link or code is not valid"))?;
+        let server_url = invite_server(&form.link)
+            .or(form.server_url.clone().filter(|u| !u.trim().is_empty()))
+            .ok_or_else(|| {
+                invalid("the invitation does not say which server: enter its address")
+            })?;
+        let non_empty =
+            |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let account = InviteForm {
+            code,
+            first_name: form.first_name.trim().to_owned(),
+            last_name: non_empty(form.last_name),
+            child_name: non_empty(form.child_name),
+            login: form.login.trim().to_owned(),
+            password: Sensitive::new(form.password),
+            device_name: device_name(),
+            consent_personal_data: form.consent,
+        };
+        let state = self
+            .client
+            .join_by_invite(server_url.trim(), &account)
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.settle_join(state).await
+    }
+
+    /// Asks the school how the waiting join stands; signs in once approved.
+    pub async fn join_outcome(&self) -> Result<JoinView, UiError> {
+        let pending = self
+            .pending_join()
+            .ok_or_else(|| parta_client::Error::NoProfile.to_ui())?;
+        let state = self
+            .client
+            .join_outcome(&pending)
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.settle_join(state).await
+    }
+
+    async fn settle_join(&self, state: JoinState) -> Result<JoinView, UiError> {
+        match state {
+            JoinState::Waiting { pending_id } => {
+                std::fs::write(self.pending_join_file(), pending_id).map_err(internal)?;
+                Ok(JoinView::Waiting)
+            }
+            JoinState::Joined(profile) => {
+                let _ = std::fs::remove_file(self.pending_join_file());
+                let profile = self.activate(profile).await?;
+                Ok(JoinView::Joined { profile })
+            }
+            JoinState::Rejected { reason } => {
+                let _ = std::fs::remove_file(self.pending_join_file());
+                Ok(JoinView::Rejected { reason })
+            }
+        }
     }
 
     async fn ensure_demo_server(&self) -> Result<String, UiError> {

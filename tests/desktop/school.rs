@@ -119,3 +119,136 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approves() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = parta_server::start(parta_server::ServerConfig {
+        db_path: dir.path().join("school.sqlite"),
+        bind: ([127, 0, 0, 1], 0).into(),
+        demo: true,
+        limits: Default::default(),
+        policy: Default::default(),
+    })
+    .await
+    .unwrap();
+    // The class teacher of 5А makes an invitation (as her own app would).
+    let teacher = parta_server::demo::issue_token(
+        server.pool(),
+        server.clock(),
+        parta_server::demo::CLASS_TEACHER,
+        "test",
+    )
+    .await
+    .unwrap()
+    .into_inner();
+    let http = reqwest_client();
+    let class_5a: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE name = '5А'")
+        .fetch_one(server.pool())
+        .await
+        .unwrap();
+    let invite = http
+        .post(
+            format!("{}/school/invites", server.url()),
+            &teacher,
+            &format!(r#"{{"role": "parent", "class_id": {class_5a}}}"#),
+        )
+        .await;
+    let link = invite["link"].as_str().unwrap().to_owned();
+
+    let data = dir.path().join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=join-invite-button]", SOON, |t| {
+        t.contains("Присоединиться по приглашению")
+    })
+    .await
+    .unwrap();
+    for (field, value) in [
+        ("invite-link", link.as_str()),
+        ("first-name", "Павел"),
+        ("last-name", "Лебедев"),
+        ("child-name", "Лебедева Маша"),
+        ("new-login", "p.lebedev"),
+        ("new-password", "весна-2026-школа"),
+    ] {
+        app.type_into(&format!("[data-testid={field}]"), SOON, value)
+            .await
+            .unwrap();
+    }
+    // Without consent the form says why and sends nothing.
+    app.click_when("[data-testid=join-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=join-error]", SOON, |t| {
+        t.contains("согласия на обработку персональных данных")
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=consent]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=join-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=join-waiting]", SOON, |t| {
+        t.contains("Заявка отправлена")
+    })
+    .await
+    .unwrap();
+    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    app.screenshot(&shots.join("join-waiting-ru.png"))
+        .await
+        .unwrap();
+
+    // The class teacher approves; the waiting screen turns into the parent's chats by itself.
+    let request: i64 = sqlx::query_scalar("SELECT id FROM join_requests WHERE login = 'p.lebedev'")
+        .fetch_one(server.pool())
+        .await
+        .unwrap();
+    http.post(
+        format!("{}/school/join-requests/{request}/approve", server.url()),
+        &teacher,
+        "{}",
+    )
+    .await;
+    app.wait_for(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.close().await.unwrap();
+    assert!(
+        !data.join("pending-join").exists(),
+        "the waiting request is forgotten once joined"
+    );
+    server.stop().await.unwrap();
+}
+
+/// JSON over HTTP to the school API, as another person's app would send it.
+struct Http(reqwest::Client);
+
+fn reqwest_client() -> Http {
+    Http(reqwest::Client::new())
+}
+
+impl Http {
+    async fn post(&self, url: String, token: &str, body: &str) -> serde_json::Value {
+        let response = self
+            .0
+            .post(url)
+            .header("Authorization", token)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        response.json().await.unwrap()
+    }
+}

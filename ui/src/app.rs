@@ -1,10 +1,12 @@
 //! The root component: boots, listens to the shell's events, and picks the screen.
 
-use parta_model::view::AppEvent;
+use parta_model::view::{AppEvent, JoinForm, JoinView, UiError, UiErrorCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::{error_banner::ErrorBanner, main_view::MainView, welcome::Welcome};
+use crate::components::{
+    error_banner::ErrorBanner, join_waiting::JoinWaiting, main_view::MainView, welcome::Welcome,
+};
 use crate::i18n::{self, Key, Lang};
 use crate::services::api;
 use crate::state::{Action, AppContext, AppState, Phase};
@@ -84,6 +86,65 @@ pub fn sign_in(
     });
 }
 
+/// Sends a join request; on "waiting", shows the waiting screen and asks again every few
+/// seconds until the school decides.
+pub fn join(ctx: AppContext, form: JoinForm, on_refused: Callback<UiError>) {
+    ctx.dispatch(Action::SetPhase(Phase::Starting));
+    spawn_local(async move {
+        match api::join_by_invite(&form).await {
+            Ok(view) => settle_join(ctx, view),
+            Err(e) => {
+                ctx.dispatch(Action::SetPhase(Phase::Welcome));
+                on_refused.emit(e);
+            }
+        }
+    });
+}
+
+fn settle_join(ctx: AppContext, view: JoinView) {
+    match view {
+        JoinView::Joined { profile } => {
+            ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
+            reload_chats(ctx);
+        }
+        JoinView::Waiting => {
+            ctx.dispatch(Action::SetPhase(Phase::Joining { rejected: None }));
+            watch_join(ctx);
+        }
+        JoinView::Rejected { reason } => {
+            ctx.dispatch(Action::SetPhase(Phase::Joining {
+                rejected: Some(reason),
+            }));
+        }
+    }
+}
+
+/// How often a waiting join asks the school again.
+const JOIN_POLL: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Asks the school about the waiting join until it is decided.
+pub fn watch_join(ctx: AppContext) {
+    spawn_local(async move {
+        loop {
+            yew::platform::time::sleep(JOIN_POLL).await;
+            match api::join_outcome().await {
+                Ok(JoinView::Waiting) => continue,
+                Ok(view) => {
+                    settle_join(ctx, view);
+                    return;
+                }
+                // Offline or busy: keep waiting; the request is safe on the server.
+                Err(e) if e.code == UiErrorCode::Offline => continue,
+                Err(e) => {
+                    ctx.dispatch(Action::SetPhase(Phase::Welcome));
+                    ctx.dispatch(Action::Error(e));
+                    return;
+                }
+            }
+        }
+    });
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(stored_lang()));
@@ -108,6 +169,10 @@ pub fn app() -> Html {
                             reload_chats(ctx.clone());
                         }
                         None if boot.demo_requested => start_demo(ctx.clone()),
+                        None if boot.join_pending => {
+                            ctx.dispatch(Action::SetPhase(Phase::Joining { rejected: None }));
+                            watch_join(ctx.clone());
+                        }
                         None => ctx.dispatch(Action::SetPhase(Phase::Welcome)),
                     },
                     Err(e) => {
@@ -125,6 +190,7 @@ pub fn app() -> Html {
         }
         Phase::Welcome | Phase::Starting => html! { <Welcome /> },
         Phase::Ready(profile) => html! { <MainView profile={profile.clone()} /> },
+        Phase::Joining { rejected } => html! { <JoinWaiting rejected={rejected.clone()} /> },
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>

@@ -21,6 +21,8 @@ pub enum Phase {
     Starting,
     /// Signed in.
     Ready(ProfileView),
+    /// A join by invitation waits for the school (or was declined, with its reason).
+    Joining { rejected: Option<String> },
 }
 
 /// Everything the UI shows.

@@ -162,6 +162,40 @@ pub fn invite_code(link: &str) -> Option<String> {
     (code.len() == 32 && code.bytes().all(|b| b.is_ascii_hexdigit())).then(|| code.to_owned())
 }
 
+/// The server address an invitation link names (`…?server=<address>`), if any.
+pub fn invite_server(link: &str) -> Option<String> {
+    let query = link.trim().split_once('?')?.1;
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("server="))?;
+    let decoded = percent_decode(value)?;
+    (decoded.starts_with("http://") || decoded.starts_with("https://")).then_some(decoded)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +214,25 @@ mod tests {
         assert_eq!(invite_code(&format!("  {code} ")).as_deref(), Some(code));
         assert_eq!(invite_code("parta://join/short"), None);
         assert_eq!(invite_code("https://evil.example/join/../../etc"), None);
+    }
+
+    #[test]
+    fn the_server_address_comes_from_the_link() {
+        let link =
+            "parta://join/0123456789abcdef0123456789abcdef?server=http%3A%2F%2F127.0.0.1%3A8080";
+        assert_eq!(
+            invite_server(link).as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            invite_code(link).as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
+        assert_eq!(invite_server("parta://join/abc"), None);
+        assert_eq!(
+            invite_server("parta://join/abc?server=file%3A%2F%2F%2Fetc"),
+            None
+        );
+        assert_eq!(invite_server("parta://join/abc?server=%ZZ"), None);
     }
 }

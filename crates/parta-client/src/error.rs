@@ -59,7 +59,11 @@ impl Error {
             Error::Unauthorized => UiErrorCode::Unauthorized,
             Error::Secrets(SecretsError::Unavailable(_)) => UiErrorCode::KeychainUnavailable,
             Error::InvalidInput(_) => UiErrorCode::InvalidInput,
-            Error::Server { status: 400, .. } => UiErrorCode::InvalidInput,
+            // Refused for what was asked: malformed (400), taken (409), expired or used (410).
+            Error::Server {
+                status: 400 | 409 | 410,
+                ..
+            } => UiErrorCode::InvalidInput,
             Error::NoProfile => UiErrorCode::NoProfile,
             _ => UiErrorCode::Internal,
         }

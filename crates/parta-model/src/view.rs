@@ -85,6 +85,41 @@ pub struct BootInfo {
     pub profile: Option<ProfileView>,
     /// The app was started with `--demo`: open the demo school without asking.
     pub demo_requested: bool,
+    /// A join by invitation is waiting for the school's approval.
+    #[serde(default)]
+    pub join_pending: bool,
+}
+
+/// What a newcomer fills in to join by an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinForm {
+    /// The invitation link (`parta://join/…?server=…`) or its code.
+    pub link: String,
+    /// The school server's address, when the link does not carry it.
+    #[serde(default)]
+    pub server_url: Option<String>,
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// For a parent: the child's name.
+    #[serde(default)]
+    pub child_name: Option<String>,
+    pub login: String,
+    pub password: String,
+    /// Consent to the processing of personal data.
+    pub consent: bool,
+}
+
+/// Where a join by invitation stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum JoinView {
+    /// Signed in.
+    Joined { profile: ProfileView },
+    /// Waiting for the school's approval.
+    Waiting,
+    /// Refused, with the school's reason.
+    Rejected { reason: String },
 }
 
 /// A change the UI applies to what it shows, instead of re-reading everything.

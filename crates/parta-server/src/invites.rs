@@ -197,6 +197,19 @@ fn clean_text(value: Option<&str>, what: &str) -> Result<Option<String>> {
     }
 }
 
+/// Percent-encodes everything but unreserved characters (for a URL inside a link's query).
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// Checks a login: 3 to 40 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit.
 pub fn check_login(login: &str) -> Result<String> {
     let login = login.trim().to_lowercase();

@@ -6,12 +6,14 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::{sign_in, start_demo};
+use crate::components::join_form::JoinForm;
 use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
 
 #[function_component(Welcome)]
 pub fn welcome() -> Html {
     let form_open = use_state(|| false);
+    let join_open = use_state(|| false);
     let server_url = use_state(String::new);
     let login = use_state(String::new);
     let password = use_state(String::new);
@@ -28,6 +30,14 @@ pub fn welcome() -> Html {
     let on_open = {
         let form_open = form_open.clone();
         Callback::from(move |_: MouseEvent| form_open.set(true))
+    };
+    let on_join = {
+        let join_open = join_open.clone();
+        Callback::from(move |_: MouseEvent| join_open.set(true))
+    };
+    let on_join_back = {
+        let join_open = join_open.clone();
+        Callback::from(move |()| join_open.set(false))
     };
     let on_back = {
         let form_open = form_open.clone();
@@ -110,7 +120,9 @@ pub fn welcome() -> Html {
                 <div class="logo" aria-hidden="true">{ "П" }</div>
                 <h1>{ t(lang, Key::AppName) }</h1>
                 <p class="tagline">{ t(lang, Key::Tagline) }</p>
-                if *form_open {
+                if *join_open {
+                    <JoinForm on_back={on_join_back} />
+                } else if *form_open {
                     { form }
                 } else {
                     <button class="primary big" data-testid="demo-button" onclick={on_demo} disabled={starting}>
@@ -121,6 +133,10 @@ pub fn welcome() -> Html {
                         { t(lang, Key::ConnectSchool) }
                     </button>
                     <p class="hint">{ t(lang, Key::ConnectSchoolHint) }</p>
+                    <button class="secondary big" data-testid="join-invite-button" onclick={on_join} disabled={starting}>
+                        { t(lang, Key::JoinByInvite) }
+                    </button>
+                    <p class="hint">{ t(lang, Key::JoinHint) }</p>
                 }
             </div>
         </main>

@@ -51,6 +51,24 @@ pub enum Key {
     Back,
     WrongCredentials,
     FillAllFields,
+    JoinByInvite,
+    JoinHint,
+    InviteLink,
+    ServerIfMissing,
+    FirstName,
+    LastName,
+    ChildName,
+    NewLogin,
+    NewPassword,
+    Consent,
+    SendRequest,
+    JoinWaitingTitle,
+    JoinWaitingText,
+    JoinRejected,
+    NeedConsent,
+    JoinCheckInput,
+    FillJoinFields,
+
     Starting,
     Chats,
     NoChats,
@@ -107,6 +125,27 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Неверный логин или пароль. Проверьте раскладку и попробуйте ещё раз."
             }
             FillAllFields => "Заполните адрес сервера, логин и пароль.",
+            JoinByInvite => "Присоединиться по приглашению",
+            JoinHint => "Ссылку-приглашение присылает школа или классный руководитель.",
+            InviteLink => "Ссылка-приглашение или код",
+            ServerIfMissing => "Адрес сервера (если его нет в ссылке)",
+            FirstName => "Имя",
+            LastName => "Фамилия",
+            ChildName => "Имя и фамилия ребёнка (для родителей)",
+            NewLogin => "Придумайте логин (латиница, от 3 знаков)",
+            NewPassword => "Придумайте пароль (не короче 8 символов)",
+            Consent => "Согласен(на) на обработку персональных данных",
+            SendRequest => "Отправить заявку",
+            JoinWaitingTitle => "Заявка отправлена",
+            JoinWaitingText => {
+                "Школа проверит заявку и подтвердит вход. Этот экран обновится сам — его можно не закрывать."
+            }
+            JoinRejected => "Школа отклонила заявку",
+            NeedConsent => "Без согласия на обработку персональных данных присоединиться нельзя.",
+            JoinCheckInput => {
+                "Школа не приняла заявку: проверьте ссылку (она могла истечь), логин и пароль."
+            }
+            FillJoinFields => "Заполните ссылку, имя, логин и пароль.",
             Starting => "Открываем демо-школу…",
             Chats => "Чаты",
             NoChats => "Чатов пока нет",
@@ -164,6 +203,27 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Back => "Back",
             WrongCredentials => "Wrong login or password. Check the keyboard layout and try again.",
             FillAllFields => "Fill in the server address, login and password.",
+            JoinByInvite => "Join with an invitation",
+            JoinHint => "The school or the class teacher sends you the invitation link.",
+            InviteLink => "Invitation link or code",
+            ServerIfMissing => "Server address (if the link has none)",
+            FirstName => "First name",
+            LastName => "Last name",
+            ChildName => "Child's full name (for parents)",
+            NewLogin => "Choose a login (Latin letters, 3 or more)",
+            NewPassword => "Choose a password (8 characters or more)",
+            Consent => "I consent to the processing of personal data",
+            SendRequest => "Send the request",
+            JoinWaitingTitle => "Request sent",
+            JoinWaitingText => {
+                "The school will check your request and let you in. This screen updates by itself; you may leave it open."
+            }
+            JoinRejected => "The school declined the request",
+            NeedConsent => "Joining needs your consent to the processing of personal data.",
+            JoinCheckInput => {
+                "The school did not accept the request: check the link (it may have expired), the login and the password."
+            }
+            FillJoinFields => "Fill in the link, your name, a login and a password.",
             Starting => "Opening the demo school…",
             Chats => "Chats",
             NoChats => "No chats yet",

@@ -1,7 +1,8 @@
 //! The shell's commands, one typed function each.
 
 use parta_model::view::{
-    AppEvent, BootInfo, ChatSummary, ChatView, MessageView, ProfileView, UiError,
+    AppEvent, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView, ProfileView,
+    UiError,
 };
 use serde::Serialize;
 
@@ -59,6 +60,21 @@ pub async fn sign_in_with_password(
         },
     )
     .await
+}
+
+#[derive(Serialize)]
+struct JoinArgs<'a> {
+    form: &'a JoinForm,
+}
+
+/// Joins a school by an invitation.
+pub async fn join_by_invite(form: &JoinForm) -> Result<JoinView, UiError> {
+    call("join_by_invite", &JoinArgs { form }).await
+}
+
+/// How the waiting join stands (signs in once approved).
+pub async fn join_outcome() -> Result<JoinView, UiError> {
+    call("join_outcome", &NoArgs {}).await
 }
 
 /// The chat list, from the cache.

@@ -279,7 +279,19 @@ async fn create_invite(
 ) -> Result<(StatusCode, Json<CreatedInvite>)> {
     let caller = caller(&state, &headers).await?;
     let new = body(new)?;
-    let created = invites::create(&state.pool, state.clock.as_ref(), caller, new).await?;
+    let mut created = invites::create(&state.pool, state.clock.as_ref(), caller, new).await?;
+    // The link carries the address it was made on, so the app knows where to join.
+    if let Some(host) = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic() && b != b'/'))
+    {
+        created.link = format!(
+            "{}?server={}",
+            created.link,
+            invites::percent_encode(&format!("http://{host}"))
+        );
+    }
     Ok((StatusCode::CREATED, Json(created)))
 }
 

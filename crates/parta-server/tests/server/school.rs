@@ -231,7 +231,14 @@ async fn clause_4_1_a_parent_joins_by_invite_waits_for_the_class_teacher_and_the
     // The class teacher of 5А invites a parent of her own class.
     let created = parent_invite(&f, &teacher_5a, class_5a, json!({})).await;
     let code = created["code"].as_str().unwrap();
-    assert_eq!(created["link"], format!("parta://join/{code}"));
+    assert_eq!(
+        created["link"],
+        format!(
+            "parta://join/{code}?server={}",
+            f.server.url().replace(':', "%3A").replace('/', "%2F")
+        ),
+        "the link names the server it was made on"
+    );
     assert_eq!(created["invite"]["status"], "unused");
 
     // Redeeming it files a request: no account yet.
