@@ -209,7 +209,9 @@ async fn stop_requested() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr: stdout carries only the one "listening on" line scripts wait for.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

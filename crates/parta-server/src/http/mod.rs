@@ -84,7 +84,33 @@ pub fn router(state: AppState) -> Router {
         .merge(files::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// One log line per request: the method, the route as declared (ids, queries and bodies never
+/// appear, so no token, name or message text can), the status and the time taken.
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(unmatched)", |p| p.as_str())
+        .to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "parta_server::request",
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
 }
 
 async fn not_found() -> Error {

@@ -20,10 +20,14 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
         ),
     )
     .unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_parta-server"))
         .args(["--config", settings.to_str().unwrap()])
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
+        .stderr(log)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -92,4 +96,19 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
         .await
         .unwrap();
     assert_eq!(kept, 1);
+
+    // Every request left a line naming its route and status, and nothing secret or private.
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.lines().any(|l| l.contains("route=\"/messages\"")
+            && l.contains("status=200")
+            && l.contains("method=POST")),
+        "{log}"
+    );
+    assert!(log.contains("route=\"/chats\""), "{log}");
+    assert!(!log.contains(&token), "the token is never logged");
+    assert!(
+        !log.contains("Отправлено перед остановкой"),
+        "nor a message's text"
+    );
 }
