@@ -1,7 +1,8 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
 use parta_model::view::{
-    BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView, ProfileView, UiError,
+    AnnouncementStatus, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView,
+    ProfileView, ReceiptsView, UiError,
 };
 use tauri::State;
 
@@ -80,5 +81,29 @@ pub async fn retry_message(shell: State<'_, Shell>, mid: String) -> Reply<Messag
 pub async fn discard_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
     shell
         .with_session(|s| async move { s.discard(&mid).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn announcement_status(
+    shell: State<'_, Shell>,
+    mid: String,
+) -> Reply<AnnouncementStatus> {
+    shell
+        .with_session(|s| async move { s.announcement_status(&mid).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn acknowledge(shell: State<'_, Shell>, mid: String) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.acknowledge(&mid).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn receipts(shell: State<'_, Shell>, mid: String) -> Reply<ReceiptsView> {
+    shell
+        .with_session(|s| async move { s.receipts(&mid).await })
         .await
 }

@@ -40,6 +40,9 @@ fn main() {
             commands::set_demo_offline,
             commands::retry_message,
             commands::discard_message,
+            commands::announcement_status,
+            commands::acknowledge,
+            commands::receipts,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

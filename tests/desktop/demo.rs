@@ -80,6 +80,14 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
     open_chat(&app, "5А — родители").await;
     see(&app, "[data-testid=pinned]", "Родительское собрание").await;
+    // Her own announcement: she can see who has acknowledged it (nobody yet).
+    app.click_when("[data-testid=receipts-button]", SOON, |t| {
+        t.contains("Кто ознакомился")
+    })
+    .await
+    .unwrap();
+    see(&app, "[data-testid=receipts]", "Ознакомились (0 / 2)").await;
+    see(&app, "[data-testid=receipts]", "Елена Морозова").await;
     see(&app, "[data-testid=message]", "№ 245").await;
 
     // Send a message; it appears in the timeline, once.

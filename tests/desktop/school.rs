@@ -84,6 +84,36 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     })
     .await
     .unwrap();
+
+    // The class teacher's pinned announcement: she acknowledges it ("Ознакомлен").
+    app.click_when(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=ack-button]", SOON, |t| {
+        t.contains("Ознакомлен")
+    })
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=acked]", SOON, |t| {
+        t.contains("Вы ознакомились")
+    })
+    .await
+    .unwrap();
+    let acknowledged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM acknowledgements a JOIN users u ON u.id = a.user_id
+         WHERE u.username = 'e.morozova'",
+    )
+    .fetch_one(server.pool())
+    .await
+    .unwrap();
+    assert_eq!(acknowledged, 1, "the server recorded it");
+    app.screenshot(&shots.join("acknowledged-ru.png"))
+        .await
+        .unwrap();
     app.close().await.unwrap();
 
     // The server knows this computer as a device of hers; no file of the app holds the password.

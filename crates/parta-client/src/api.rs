@@ -153,6 +153,63 @@ impl ApiClient {
         self.send(request).await
     }
 
+    /// `GET /school/announcements`: the announcements of one's chats, newest first, as
+    /// `(message id, acknowledged by me)`.
+    pub async fn announcements(&self) -> Result<Vec<(String, bool)>> {
+        let request = self
+            .request(Method::GET, "/school/announcements", REQUEST_TIMEOUT)
+            .query(&[("count", 100)]);
+        let list: serde_json::Value = self.send(request).await?;
+        Ok(list["announcements"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|a| {
+                        Some((
+                            a["message"]["body"]["mid"].as_str()?.to_owned(),
+                            a["acknowledged"].as_bool().unwrap_or(false),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `POST /school/announcements/{mid}/ack`: "Ознакомлен".
+    pub async fn acknowledge(&self, mid: &str) -> Result<()> {
+        let request = self.request(
+            Method::POST,
+            &format!("/school/announcements/{}/ack", path_segment(mid)),
+            REQUEST_TIMEOUT,
+        );
+        let _: serde_json::Value = self.send(request).await?;
+        Ok(())
+    }
+
+    /// `GET /school/announcements/{mid}/receipts`: names of who acknowledged, only read, or
+    /// neither (for the author and the chat's admins).
+    pub async fn receipts(&self, mid: &str) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
+        let request = self.request(
+            Method::GET,
+            &format!("/school/announcements/{}/receipts", path_segment(mid)),
+            REQUEST_TIMEOUT,
+        );
+        let receipts: serde_json::Value = self.send(request).await?;
+        let names = |key: &str| -> Vec<String> {
+            receipts[key]
+                .as_array()
+                .map(|people| {
+                    people
+                        .iter()
+                        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Ok((names("acknowledged"), names("read"), names("pending")))
+    }
+
     /// `GET /updates`: waits up to `timeout` for updates after `marker`.
     pub async fn updates(
         &self,
@@ -168,6 +225,20 @@ impl ApiClient {
         }
         self.send(request).await
     }
+}
+
+/// A message id as one path segment: anything but unreserved characters is percent-encoded, so
+/// an id can never step out of its place in the path.
+fn path_segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// An HTTP client for `base_url`, and the base without a trailing slash.

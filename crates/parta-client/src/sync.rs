@@ -25,7 +25,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
-use parta_model::view::{AppEvent, ChatSummary, ChatView, ConnectionState, Delivery, MessageView};
+use parta_model::view::{
+    AnnouncementStatus, AppEvent, ChatSummary, ChatView, ConnectionState, Delivery, MessageView,
+    ReceiptsView,
+};
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
@@ -167,6 +170,32 @@ impl Session {
             description,
             pinned,
             messages: views,
+        })
+    }
+
+    /// Whether `mid` is an announcement and whether this person acknowledged it (asks the
+    /// server: acknowledgements are not cached yet).
+    pub async fn announcement_status(&self, mid: &str) -> Result<AnnouncementStatus> {
+        let list = self.inner.api.announcements().await?;
+        let found = list.iter().find(|(m, _)| m == mid);
+        Ok(AnnouncementStatus {
+            is_announcement: found.is_some(),
+            acknowledged: found.is_some_and(|(_, acknowledged)| *acknowledged),
+        })
+    }
+
+    /// Acknowledges an announcement ("Ознакомлен").
+    pub async fn acknowledge(&self, mid: &str) -> Result<()> {
+        self.inner.api.acknowledge(mid).await
+    }
+
+    /// Who has acknowledged an announcement (for its author).
+    pub async fn receipts(&self, mid: &str) -> Result<ReceiptsView> {
+        let (acknowledged, read, pending) = self.inner.api.receipts(mid).await?;
+        Ok(ReceiptsView {
+            acknowledged,
+            read,
+            pending,
         })
     }
 

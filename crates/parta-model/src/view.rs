@@ -90,6 +90,23 @@ pub struct BootInfo {
     pub join_pending: bool,
 }
 
+/// Where an announcement stands for the person looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementStatus {
+    /// Whether the message is an announcement at all (ordinary pinned messages are not).
+    pub is_announcement: bool,
+    /// Whether this person has acknowledged it.
+    pub acknowledged: bool,
+}
+
+/// Who has acknowledged an announcement, for its author (names only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptsView {
+    pub acknowledged: Vec<String>,
+    pub read: Vec<String>,
+    pub pending: Vec<String>,
+}
+
 /// What a newcomer fills in to join by an invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinForm {

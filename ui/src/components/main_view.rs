@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::chat_list::ChatList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
+use super::pinned_banner::PinnedBanner;
 use super::timeline::Timeline;
 use crate::app::remember_lang;
 use crate::i18n::{Key, t};
@@ -77,7 +78,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     <div>
                         <h2 data-testid="chat-title">{ &view.chat.title }</h2>
                         <div class="sub">
-                            { format!("{} {}", view.chat.participants_count, t(lang, Key::Members)) }
+                            { crate::i18n::members(lang, i64::from(view.chat.participants_count)) }
                             if let Some(description) = &view.description {
                                 { " · " }{ description }
                             }
@@ -85,10 +86,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     </div>
                 </header>
                 if let Some(pinned) = &view.pinned {
-                    <div class="pinned" data-testid="pinned">
-                        <span class="pin-label">{ t(lang, Key::Pinned) }</span>
-                        <span class="pin-text">{ &pinned.text }</span>
-                    </div>
+                    <PinnedBanner pinned={pinned.clone()} lang={lang} />
                 }
                 <Timeline messages={view.messages.clone()} lang={lang}
                     on_retry={on_retry.clone()} on_discard={on_discard.clone()} />

@@ -7,5 +7,6 @@ pub mod error_banner;
 pub mod join_form;
 pub mod join_waiting;
 pub mod main_view;
+pub mod pinned_banner;
 pub mod timeline;
 pub mod welcome;

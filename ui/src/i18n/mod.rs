@@ -51,6 +51,14 @@ pub enum Key {
     Back,
     WrongCredentials,
     FillAllFields,
+    Acknowledge,
+    AcknowledgedByMe,
+    WhoAcknowledged,
+    AcknowledgedBy,
+    OnlyRead,
+    NotYet,
+    Nobody,
+
     JoinByInvite,
     JoinHint,
     InviteLink,
@@ -125,6 +133,13 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Неверный логин или пароль. Проверьте раскладку и попробуйте ещё раз."
             }
             FillAllFields => "Заполните адрес сервера, логин и пароль.",
+            Acknowledge => "Ознакомлен",
+            AcknowledgedByMe => "Вы ознакомились",
+            WhoAcknowledged => "Кто ознакомился",
+            AcknowledgedBy => "Ознакомились",
+            OnlyRead => "Прочитали",
+            NotYet => "Ещё нет",
+            Nobody => "никто",
             JoinByInvite => "Присоединиться по приглашению",
             JoinHint => "Ссылку-приглашение присылает школа или классный руководитель.",
             InviteLink => "Ссылка-приглашение или код",
@@ -203,6 +218,13 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Back => "Back",
             WrongCredentials => "Wrong login or password. Check the keyboard layout and try again.",
             FillAllFields => "Fill in the server address, login and password.",
+            Acknowledge => "Acknowledge",
+            AcknowledgedByMe => "You have acknowledged it",
+            WhoAcknowledged => "Who has acknowledged",
+            AcknowledgedBy => "Acknowledged",
+            OnlyRead => "Read",
+            NotYet => "Not yet",
+            Nobody => "nobody",
             JoinByInvite => "Join with an invitation",
             JoinHint => "The school or the class teacher sends you the invitation link.",
             InviteLink => "Invitation link or code",
@@ -267,6 +289,25 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     }
 }
 
+/// "3 участника", "5 участников", "21 участник"; "1 member", "3 members".
+pub fn members(lang: Lang, count: i64) -> String {
+    let word = match lang {
+        Lang::En if count == 1 => "member",
+        Lang::En => t(lang, Key::Members),
+        Lang::Ru => {
+            let (last, last_two) = (count.rem_euclid(10), count.rem_euclid(100));
+            if last == 1 && last_two != 11 {
+                "участник"
+            } else if (2..=4).contains(&last) && !(12..=14).contains(&last_two) {
+                "участника"
+            } else {
+                t(lang, Key::Members)
+            }
+        }
+    };
+    format!("{count} {word}")
+}
+
 /// The sentence shown for an error code.
 pub fn error_key(code: UiErrorCode) -> Key {
     match code {
@@ -324,6 +365,15 @@ mod tests {
     fn russian_is_the_default_language() {
         assert_eq!(Lang::default(), Lang::Ru);
         assert_eq!(t(Lang::default(), Key::Offline), "Нет связи");
+        assert_eq!(members(Lang::Ru, 1), "1 участник");
+        assert_eq!(members(Lang::Ru, 3), "3 участника");
+        assert_eq!(members(Lang::Ru, 5), "5 участников");
+        assert_eq!(members(Lang::Ru, 11), "11 участников");
+        assert_eq!(members(Lang::Ru, 12), "12 участников");
+        assert_eq!(members(Lang::Ru, 21), "21 участник");
+        assert_eq!(members(Lang::Ru, 24), "24 участника");
+        assert_eq!(members(Lang::En, 1), "1 member");
+        assert_eq!(members(Lang::En, 2), "2 members");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The shell's commands, one typed function each.
 
 use parta_model::view::{
-    AppEvent, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView, ProfileView,
-    UiError,
+    AnnouncementStatus, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView,
+    ProfileView, ReceiptsView, UiError,
 };
 use serde::Serialize;
 
@@ -75,6 +75,21 @@ pub async fn join_by_invite(form: &JoinForm) -> Result<JoinView, UiError> {
 /// How the waiting join stands (signs in once approved).
 pub async fn join_outcome() -> Result<JoinView, UiError> {
     call("join_outcome", &NoArgs {}).await
+}
+
+/// Whether a message is an announcement, and whether I acknowledged it.
+pub async fn announcement_status(mid: &str) -> Result<AnnouncementStatus, UiError> {
+    call("announcement_status", &MidArgs { mid }).await
+}
+
+/// "Ознакомлен".
+pub async fn acknowledge(mid: &str) -> Result<(), UiError> {
+    call("acknowledge", &MidArgs { mid }).await
+}
+
+/// Who has acknowledged my announcement.
+pub async fn receipts(mid: &str) -> Result<ReceiptsView, UiError> {
+    call("receipts", &MidArgs { mid }).await
 }
 
 /// The chat list, from the cache.
