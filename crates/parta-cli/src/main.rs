@@ -1,0 +1,276 @@
+//! `parta`: the client core as a command, for scripts and administrators (issue 4). It uses the
+//! same profiles, keychain and cache as the desktop app; passwords come from standard input,
+//! never from the command line (where other users could see them in the process list).
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use parta_client::secrets::{Keychain, Sensitive};
+use parta_client::{Client, Error, Profile, Session, SessionConfig};
+use parta_model::view::{ChatSummary, ConnectionState, Delivery, MessageView};
+
+const USAGE: &str = "\
+Usage: parta [--json] COMMAND
+
+  login --server URL --login LOGIN    sign in on this computer (password read from stdin)
+  profiles                            signed-in profiles
+  chats                               sync, then list the chats
+  read CHAT [--count N]               sync, then show a chat's newest messages
+  send CHAT TEXT                      send a message (kept in the outbox until delivered)
+  logout [--wipe]                     sign out of the first profile (--wipe: delete its cache)
+
+CHAT is a chat's title or id. Data: $PARTA_DATA_DIR, else ~/.local/share/parta (the app's).
+Exit status: 0 done, 1 failed (the message says why), 2 bad arguments.
+";
+
+/// How long a command waits for the server before answering from the cache.
+const SYNC_WAIT: Duration = Duration::from_secs(15);
+
+struct Args {
+    json: bool,
+    words: Vec<String>,
+}
+
+fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("PARTA_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    std::env::var_os("XDG_DATA_HOME")
+        .map_or_else(|| home.join(".local/share"), PathBuf::from)
+        .join("parta")
+}
+
+fn keychain() -> Keychain {
+    // Tests use their own keychain service; people use the app's.
+    Keychain::new(std::env::var("PARTA_KEYCHAIN_SERVICE").unwrap_or_else(|_| "parta".into()))
+}
+
+fn option(words: &[String], name: &str) -> Option<String> {
+    words
+        .iter()
+        .position(|w| w == name)
+        .and_then(|i| words.get(i + 1).cloned())
+}
+
+async fn first_profile(client: &Client) -> Result<Profile, String> {
+    client
+        .profiles()
+        .await
+        .map_err(explain)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| "not signed in: run `parta login` first".to_owned())
+}
+
+/// A session that has synced, or the cache if the server does not answer in time.
+async fn synced(client: &Client, profile: &Profile) -> Result<(Session, bool), String> {
+    let session = client
+        .start_session(profile, SessionConfig::default())
+        .await
+        .map_err(explain)?;
+    let mut connection = session.connection();
+    let online = tokio::time::timeout(
+        SYNC_WAIT,
+        connection.wait_for(|s| *s == ConnectionState::Online),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok());
+    if !online {
+        eprintln!("parta: the server did not answer; showing what is cached");
+    }
+    Ok((session, online))
+}
+
+fn find_chat(chats: &[ChatSummary], wanted: &str) -> Result<i64, String> {
+    chats
+        .iter()
+        .find(|c| c.title == wanted || c.chat_id.to_string() == wanted)
+        .map(|c| c.chat_id)
+        .ok_or_else(|| format!("no chat called '{wanted}'"))
+}
+
+fn explain(e: Error) -> String {
+    match e {
+        Error::Unauthorized => "the server did not accept the sign-in (wrong login or password, \
+                                or this device was signed out)"
+            .to_owned(),
+        Error::Offline(_) => "the server cannot be reached".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn message_json(m: &MessageView) -> serde_json::Value {
+    serde_json::json!({
+        "mid": m.mid, "chat_id": m.chat_id, "sender": m.sender_name, "text": m.text,
+        "timestamp": m.timestamp, "own": m.is_own,
+        "delivery": match m.delivery { Delivery::Sent => "sent", Delivery::Pending => "pending",
+                                       Delivery::Failed { .. } => "failed" },
+    })
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let command = args.words.first().map(String::as_str).unwrap_or("");
+    let client = Client::open(&data_dir(), keychain())
+        .await
+        .map_err(explain)?;
+    match command {
+        "login" => {
+            let server = option(&args.words, "--server").ok_or("login needs --server URL")?;
+            let login = option(&args.words, "--login").ok_or("login needs --login LOGIN")?;
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+            let password = Sensitive::new(password.trim_end_matches(['\r', '\n']).to_owned());
+            let device = "parta (командная строка)";
+            let profile = client
+                .sign_in_with_password(&server, &login, &password, device)
+                .await
+                .map_err(explain)?;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"profile": profile.id, "name": profile.display_name})
+                );
+            } else {
+                println!(
+                    "Signed in as {} ({})",
+                    profile.display_name, profile.server_url
+                );
+            }
+        }
+        "profiles" => {
+            let profiles = client.profiles().await.map_err(explain)?;
+            if args.json {
+                let list: Vec<_> = profiles
+                    .iter()
+                    .map(|p| serde_json::json!({"profile": p.id, "name": p.display_name, "server": p.server_url}))
+                    .collect();
+                println!("{}", serde_json::Value::from(list));
+            } else {
+                for p in profiles {
+                    println!("{}\t{}\t{}", p.id, p.display_name, p.server_url);
+                }
+            }
+        }
+        "chats" => {
+            let profile = first_profile(&client).await?;
+            let (session, _) = synced(&client, &profile).await?;
+            let chats = session.chats().await.map_err(explain)?;
+            session.stop().await;
+            if args.json {
+                let list: Vec<_> = chats
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({"chat_id": c.chat_id, "title": c.title,
+                                                 "members": c.participants_count})
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::from(list));
+            } else {
+                for c in chats {
+                    println!("{}\t{}", c.chat_id, c.title);
+                }
+            }
+        }
+        "read" => {
+            let wanted = args.words.get(1).ok_or("read needs a CHAT")?;
+            let count: usize = option(&args.words, "--count")
+                .map(|n| {
+                    n.parse()
+                        .map_err(|_| format!("--count: '{n}' is not a number"))
+                })
+                .transpose()?
+                .unwrap_or(20);
+            let profile = first_profile(&client).await?;
+            let (session, _) = synced(&client, &profile).await?;
+            let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
+            let view = session.open_chat(chat).await.map_err(explain)?;
+            session.stop().await;
+            let newest = &view.messages[view.messages.len().saturating_sub(count)..];
+            if args.json {
+                let list: Vec<_> = newest.iter().map(message_json).collect();
+                println!("{}", serde_json::Value::from(list));
+            } else {
+                for m in newest {
+                    println!("{}: {}", m.sender_name, m.text);
+                }
+            }
+        }
+        "send" => {
+            let wanted = args.words.get(1).ok_or("send needs a CHAT and a TEXT")?;
+            let text = args.words.get(2).ok_or("send needs a TEXT")?;
+            let profile = first_profile(&client).await?;
+            let (session, online) = synced(&client, &profile).await?;
+            let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
+            let mut events = session.subscribe();
+            let pending = session.send_text(chat, text).await.map_err(explain)?;
+            // Wait for the outbox to deliver it; if it cannot yet, it stays queued for later.
+            let delivered = online
+                && tokio::time::timeout(SYNC_WAIT, async {
+                    loop {
+                        match events.recv().await {
+                            Ok(parta_model::view::AppEvent::MessageSent { local_mid, .. })
+                                if local_mid == pending.mid =>
+                            {
+                                return true;
+                            }
+                            Ok(parta_model::view::AppEvent::MessageUpdated { message })
+                                if message.mid == pending.mid
+                                    && matches!(message.delivery, Delivery::Failed { .. }) =>
+                            {
+                                return false;
+                            }
+                            Ok(_) => continue,
+                            Err(_) => return false,
+                        }
+                    }
+                })
+                .await
+                .unwrap_or(false);
+            session.stop().await;
+            if args.json {
+                println!("{}", serde_json::json!({"delivered": delivered}));
+            } else if delivered {
+                println!("Sent.");
+            } else {
+                println!("Queued: it will go out the next time Parta reaches the server.");
+            }
+            if !delivered && online {
+                return Err("the server did not accept the message".into());
+            }
+        }
+        "logout" => {
+            let profile = first_profile(&client).await?;
+            let wipe = args.words.iter().any(|w| w == "--wipe");
+            client.sign_out(&profile.id, wipe).await.map_err(explain)?;
+            println!("Signed out: {}", profile.display_name);
+        }
+        "" => return Err(USAGE.to_owned()),
+        other => return Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mut words: Vec<String> = std::env::args().skip(1).collect();
+    if words.iter().any(|w| w == "--help" || w == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let json = words.iter().any(|w| w == "--json");
+    words.retain(|w| w != "--json");
+    let bad_arguments = words.is_empty();
+    match run(Args { json, words }).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("parta: {message}");
+            ExitCode::from(if bad_arguments { 2 } else { 1 })
+        }
+    }
+}

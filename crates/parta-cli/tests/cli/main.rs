@@ -1,0 +1,134 @@
+//! The `parta` command against a real parta-server on loopback, with the real keychain (the
+//! suite runs inside a D-Bus session with gnome-keyring), as a script would use it.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const PARTA: &str = env!("CARGO_BIN_EXE_parta");
+
+fn parta(data: &Path, service: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(PARTA)
+        .args(args)
+        .env("PARTA_DATA_DIR", data)
+        .env("PARTA_KEYCHAIN_SERVICE", service)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "parta failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_signs_in_lists_chats_sends_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = parta_server::start(parta_server::ServerConfig {
+        db_path: dir.path().join("school.sqlite"),
+        bind: ([127, 0, 0, 1], 0).into(),
+        demo: true,
+        limits: Default::default(),
+        policy: Default::default(),
+    })
+    .await
+    .unwrap();
+    let url = server.url();
+    let data = dir.path().join("cli");
+    let service = format!("parta-cli-test-{}", std::process::id());
+    // The command runs in its own process while this runtime serves the server.
+    let run = |args: Vec<String>, stdin: String| {
+        let (data, service) = (data.clone(), service.clone());
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            parta(&data, &service, &args, &stdin)
+        })
+    };
+    let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+
+    let wrong = run(
+        words(&format!("login --server {url} --login a.sokolova")),
+        "not-the-password\n".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("did not accept the sign-in"),
+        "a clear sentence: {}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+
+    let login = run(
+        words(&format!("--json login --server {url} --login a.sokolova")),
+        format!("{}\n", parta_server::demo::DEMO_PASSWORD),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json(&login)["name"], "Анна Сергеевна Соколова");
+
+    let chats = json(&run(words("--json chats"), String::new()).await.unwrap());
+    let titles: Vec<&str> = chats
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"5А — родители") && titles.contains(&"Учителя"),
+        "{titles:?}"
+    );
+
+    let mut send = words("--json send");
+    send.push("5А — родители".into());
+    send.push("Из скрипта: завтра физкультура на улице".into());
+    let sent = json(&run(send, String::new()).await.unwrap());
+    assert_eq!(sent["delivered"], true);
+
+    let mut read = words("--json read");
+    read.push("5А — родители".into());
+    read.extend(words("--count 3"));
+    let messages = json(&run(read, String::new()).await.unwrap());
+    let last = messages.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["text"], "Из скрипта: завтра физкультура на улице");
+    assert_eq!(last["own"], true);
+    assert_eq!(last["delivery"], "sent");
+    let on_server: i64 = sqlx_count(&server, "Из скрипта: завтра физкультура на улице").await;
+    assert_eq!(on_server, 1, "delivered exactly once");
+
+    let bad = run(words("frobnicate"), String::new()).await.unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown command"));
+
+    let out = run(words("logout --wipe"), String::new()).await.unwrap();
+    assert!(out.status.success());
+    let profiles = json(&run(words("--json profiles"), String::new()).await.unwrap());
+    assert_eq!(profiles, Value::from(Vec::<Value>::new()));
+    server.stop().await.unwrap();
+}
+
+async fn sqlx_count(server: &parta_server::RunningServer, text: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = ?")
+        .bind(text)
+        .fetch_one(server.pool())
+        .await
+        .unwrap()
+}
