@@ -257,6 +257,13 @@ pub struct Limits {
     pub video: u64,
     pub audio: u64,
     pub file: u64,
+    /// Longest side of an image in pixels (MAX: 7680 × 7680).
+    #[serde(default = "default_image_side")]
+    pub image_side: u32,
+}
+
+fn default_image_side() -> u32 {
+    7680
 }
 
 const MB: u64 = 1024 * 1024;
@@ -268,6 +275,7 @@ impl Default for Limits {
             video: 250 * MB,
             audio: 256 * MB,
             file: 256 * MB,
+            image_side: default_image_side(),
         }
     }
 }
@@ -321,6 +329,9 @@ pub enum FileRefusal {
     /// The file is empty.
     #[error("файл пустой")]
     Empty,
+    /// An image larger than the allowed dimensions.
+    #[error("изображение {width}×{height} слишком большое: можно до {limit}×{limit} точек")]
+    TooManyPixels { width: u32, height: u32, limit: u32 },
 }
 
 /// A file that passed: its format and kind.
@@ -349,13 +360,125 @@ impl FileRules {
                 limit_mb: limit / MB,
             });
         }
+        if let Some((width, height)) = image_dimensions(head) {
+            let side = self.limits.image_side;
+            if width > side || height > side {
+                return Err(FileRefusal::TooManyPixels {
+                    width,
+                    height,
+                    limit: side,
+                });
+            }
+        }
         Ok(Accepted { format, kind })
     }
+}
+
+/// Width and height of a PNG, GIF, BMP or JPEG image from its first bytes (`None` for other
+/// formats, or a JPEG whose size marker lies beyond `head`).
+pub fn image_dimensions(head: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |at: usize| -> Option<u32> {
+        Some(u32::from(u16::from_be_bytes(
+            head.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let le16 = |at: usize| -> Option<u32> {
+        Some(u32::from(u16::from_le_bytes(
+            head.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let be32 = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(head.get(at..at + 4)?.try_into().ok()?))
+    };
+    let le32 = |at: usize| -> Option<i64> {
+        Some(i64::from(i32::from_le_bytes(
+            head.get(at..at + 4)?.try_into().ok()?,
+        )))
+    };
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") && head.get(12..16) == Some(b"IHDR") {
+        return Some((be32(16)?, be32(20)?));
+    }
+    if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        return Some((le16(6)?, le16(8)?));
+    }
+    if head.starts_with(b"BM") {
+        let width = u32::try_from(le32(18)?.abs()).ok()?;
+        let height = u32::try_from(le32(22)?.abs()).ok()?;
+        return Some((width, height));
+    }
+    if head.starts_with(b"\xFF\xD8") {
+        // Walk the JPEG segments to a start-of-frame marker (C0–CF but C4, C8, CC).
+        let mut at = 2;
+        while at + 9 < head.len() {
+            if head[at] != 0xFF {
+                return None;
+            }
+            let marker = head[at + 1];
+            if marker == 0xFF {
+                at += 1;
+                continue;
+            }
+            let length = be16(at + 2)? as usize;
+            let is_frame = (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker);
+            if is_frame {
+                return Some((be16(at + 7)?, be16(at + 5)?));
+            }
+            at += 2 + length;
+        }
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        bytes.extend_from_slice(&width.to_be_bytes());
+        bytes.extend_from_slice(&height.to_be_bytes());
+        bytes.extend_from_slice(b"\x08\x06\0\0\0");
+        bytes
+    }
+
+    #[test]
+    fn image_dimensions_are_read_from_png_gif_bmp_and_jpeg_headers() {
+        assert_eq!(image_dimensions(&png(640, 480)), Some((640, 480)));
+        assert_eq!(
+            image_dimensions(b"GIF89a\x80\x02\xe0\x01\0\0"),
+            Some((640, 480))
+        );
+        let mut bmp = b"BM".to_vec();
+        bmp.resize(18, 0);
+        bmp.extend_from_slice(&640i32.to_le_bytes());
+        bmp.extend_from_slice(&(-480i32).to_le_bytes());
+        assert_eq!(
+            image_dimensions(&bmp),
+            Some((640, 480)),
+            "top-down BMPs have negative height"
+        );
+        // SOI, an APP0 segment of 16 bytes, then SOF0 with height 480, width 640.
+        let mut jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0".to_vec();
+        jpeg.extend_from_slice(b"\xFF\xC0\0\x11\x08\x01\xE0\x02\x80\x03\x01\x22\0");
+        assert_eq!(image_dimensions(&jpeg), Some((640, 480)));
+        assert_eq!(image_dimensions(b"%PDF-1.7"), None);
+        assert_eq!(
+            image_dimensions(b"\xFF\xD8\xFF"),
+            None,
+            "a cut header gives nothing"
+        );
+    }
+
+    #[test]
+    fn images_over_7680_points_a_side_are_refused_as_max_refuses_them() {
+        let rules = FileRules::default();
+        assert!(rules.check(&png(7680, 7680), 1000).is_ok());
+        let err = rules.check(&png(7681, 100), 1000).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "изображение 7681×100 слишком большое: можно до 7680×7680 точек"
+        );
+    }
 
     #[test]
     fn formats_are_recognised_by_content_whatever_the_name() {

@@ -17,8 +17,9 @@ use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::filestore::FileStore;
 
-/// Bytes read to recognise a format.
-const HEAD: usize = 8192;
+/// Bytes read to recognise a format and an image's size (a JPEG's size can follow 64 KiB of
+/// EXIF data).
+const HEAD: usize = 256 * 1024;
 /// Longest file name kept.
 const MAX_FILENAME_CHARS: usize = 255;
 /// Most attachments on one message.
@@ -523,6 +524,11 @@ fn refusal_error(refusal: &parta_policy::files::FileRefusal) -> Error {
             format.name()
         ),
         FileRefusal::Empty => "The file is empty".to_owned(),
+        FileRefusal::TooManyPixels {
+            width,
+            height,
+            limit,
+        } => format!("The image is {width}×{height} points; the limit is {limit}×{limit}"),
     };
     Error::api(ErrorCode::FileRefused, message)
 }

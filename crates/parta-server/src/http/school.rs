@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
             get(list_announcements).post(post_announcement),
         )
         .route("/school/announcements/{mid}/ack", post(acknowledge))
+        .route("/school/broadcasts", post(broadcast))
         .route(
             "/school/scheduled",
             get(list_scheduled).post(schedule_message),
@@ -689,4 +690,88 @@ async fn move_child(
     people::move_child(&state.pool, state.clock.as_ref(), caller, user_id, movement).await?;
     state.hub.publish_latest(&state.pool).await?;
     Ok(SUCCESS)
+}
+
+#[derive(Deserialize)]
+struct BroadcastQuery {
+    chat_ids: Option<String>,
+}
+
+/// Where a broadcast went: the announcement in each chat, and the chats it could not reach.
+#[derive(Serialize)]
+struct BroadcastResult {
+    messages: Vec<parta_model::max::Message>,
+    failed: Vec<BroadcastFailure>,
+}
+
+#[derive(Serialize)]
+struct BroadcastFailure {
+    chat_id: i64,
+    code: String,
+    message: String,
+}
+
+/// Most chats one broadcast reaches.
+const MAX_BROADCAST_CHATS: usize = 200;
+
+/// `POST /school/broadcasts?chat_ids=1,2,3`: one announcement to many chats (procedure 4.1,
+/// broadcasts). Each chat is sent to on its own: a chat the sender may not write to is
+/// reported in `failed` and does not stop the others. With an `Idempotency-Key`, a retry
+/// sends to no chat twice.
+async fn broadcast(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<BroadcastQuery>, QueryRejection>,
+    new: Result<Json<NewMessageBody>, JsonRejection>,
+) -> Result<Json<BroadcastResult>> {
+    let caller = caller(&state, &headers).await?;
+    let ids = query(q)?
+        .chat_ids
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|id| {
+            id.parse::<i64>()
+                .map_err(|_| Error::bad_request(format!("chat_ids: '{id}' is not a number")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if ids.is_empty() || ids.len() > MAX_BROADCAST_CHATS {
+        return Err(Error::bad_request(format!(
+            "chat_ids must list 1 to {MAX_BROADCAST_CHATS} chats"
+        )));
+    }
+    crate::roles::require(caller.role, crate::roles::Action::PostAnnouncements)?;
+    let new = body(new)?;
+    messages::validate(&new)?;
+    let key = idempotency_key(&headers)?;
+    let mut result = BroadcastResult {
+        messages: Vec::new(),
+        failed: Vec::new(),
+    };
+    for chat_id in ids {
+        let chat_key = key.map(|k| format!("{k}:{chat_id}"));
+        let sent = messages::send(
+            &state.pool,
+            state.clock.as_ref(),
+            &state.hub,
+            caller,
+            chat_id,
+            new.clone(),
+            chat_key.as_deref(),
+            messages::Kind::Announcement,
+            &state.policy,
+        )
+        .await;
+        match sent {
+            Ok(message) => result.messages.push(message),
+            Err(Error::Api { code, message }) => result.failed.push(BroadcastFailure {
+                chat_id,
+                code: code.as_str().to_owned(),
+                message,
+            }),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(Json(result))
 }

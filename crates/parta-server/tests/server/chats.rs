@@ -792,3 +792,69 @@ async fn partas_own_updates_reach_only_those_who_ask_for_them_by_type() {
         assert!(kinds(&plain).is_empty(), "{plain:?}");
     }
 }
+
+#[tokio::test]
+async fn clause_4_1_a_broadcast_reaches_every_chat_it_may_and_says_which_it_may_not() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_5a = f.chat_id(&teacher, CHAT_5A).await;
+    let teachers = f.chat_id(&teacher, "Учителя").await;
+    let class_7b: i64 = sqlx::query_scalar("SELECT id FROM chats WHERE title = '7Б — родители'")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    let path = format!("/school/broadcasts?chat_ids={class_5a},{teachers},{class_7b}");
+    let body = json!({"text": "Завтра все уроки сокращены до 30 минут"});
+    let (status, result) = f
+        .call(Method::POST, Some(&teacher), &path, Some(body.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{result}");
+    assert_eq!(result["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        result["failed"][0]["chat_id"], class_7b,
+        "not a member of 7Б's chat"
+    );
+    assert_eq!(result["failed"][0]["code"], "access.denied");
+
+    // Announcements in both chats, each with its receipts.
+    let listed = f
+        .ok(Method::GET, &teacher, "/school/announcements", None)
+        .await;
+    let texts = listed["announcements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["message"]["body"]["text"] == "Завтра все уроки сокращены до 30 минут")
+        .count();
+    assert_eq!(texts, 2);
+
+    // Retried with the same key: nothing is sent twice.
+    let retry = |token: String| {
+        let f = &f;
+        let path = path.clone();
+        let body = body.clone();
+        async move {
+            f.http
+                .post(format!("{}{path}", f.server.url()))
+                .header("Authorization", token)
+                .header("Idempotency-Key", "broadcast-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let first = retry(admin.clone()).await;
+    let again = retry(admin.clone()).await;
+    assert_eq!(
+        first["messages"], again["messages"],
+        "the same messages, not new ones"
+    );
+    let parent = f.token(PARENT_5A).await;
+    let (status, _) = f.call(Method::POST, Some(&parent), &path, Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "parents do not broadcast");
+}
