@@ -19,6 +19,9 @@ Usage: parta [--json] COMMAND
   chats                               sync, then list the chats
   read CHAT [--count N]               sync, then show a chat's newest messages
   send CHAT TEXT                      send a message (kept in the outbox until delivered)
+  export CHAT [--format json|txt]     every cached message of a chat, oldest first
+  invites create --csv FILE           one invitation per row: role,class,child_name,note
+                                      (a header line is skipped; all rows are checked first)
   logout [--wipe]                     sign out of the first profile (--wipe: delete its cache)
 
 CHAT is a chat's title or id. Data: $PARTA_DATA_DIR, else ~/.local/share/parta (the app's).
@@ -109,6 +112,88 @@ fn message_json(m: &MessageView) -> serde_json::Value {
         "delivery": match m.delivery { Delivery::Sent => "sent", Delivery::Pending => "pending",
                                        Delivery::Failed { .. } => "failed" },
     })
+}
+
+/// One row of an invitations CSV.
+struct InviteRow {
+    line: usize,
+    role: String,
+    class_id: Option<i64>,
+    child: Option<String>,
+    note: Option<String>,
+}
+
+const ROLES: [&str; 5] = [
+    "platform_admin",
+    "administration",
+    "class_teacher",
+    "teacher",
+    "parent",
+];
+
+/// Reads `role,class,child_name,note` rows (comma or semicolon separated, as spreadsheets save
+/// them), checking every row before any invitation is made: a bad file makes none.
+fn parse_invite_rows(text: &str, classes: &[(i64, String)]) -> Result<Vec<InviteRow>, String> {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let raw = raw.trim_start_matches('\u{feff}').trim();
+        if raw.is_empty() || (line == 1 && raw.to_lowercase().starts_with("role")) {
+            continue;
+        }
+        let separator = if raw.contains(';') { ';' } else { ',' };
+        let cells: Vec<&str> = raw.split(separator).map(str::trim).collect();
+        let role = cells.first().copied().unwrap_or("").to_lowercase();
+        if !ROLES.contains(&role.as_str()) {
+            problems.push(format!("line {line}: unknown role '{role}'"));
+            continue;
+        }
+        let class = cells.get(1).copied().filter(|c| !c.is_empty());
+        let class_id = match class {
+            Some(name) => {
+                let wanted: String = name
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_uppercase)
+                    .collect();
+                match classes.iter().find(|(_, n)| *n == wanted) {
+                    Some((id, _)) => Some(*id),
+                    None => {
+                        problems.push(format!("line {line}: no class '{name}'"));
+                        continue;
+                    }
+                }
+            }
+            None if role == "parent" => {
+                problems.push(format!(
+                    "line {line}: a parent's invitation needs the class"
+                ));
+                continue;
+            }
+            None => None,
+        };
+        let text_cell = |i: usize| {
+            cells
+                .get(i)
+                .map(|c| c.to_string())
+                .filter(|c| !c.is_empty())
+        };
+        rows.push(InviteRow {
+            line,
+            role,
+            class_id,
+            child: text_cell(2),
+            note: text_cell(3),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(format!("no invitations made:\n{}", problems.join("\n")));
+    }
+    if rows.is_empty() {
+        return Err("the file has no rows".into());
+    }
+    Ok(rows)
 }
 
 async fn run(args: Args) -> Result<(), String> {
@@ -242,6 +327,67 @@ async fn run(args: Args) -> Result<(), String> {
             }
             if !delivered && online {
                 return Err("the server did not accept the message".into());
+            }
+        }
+        "export" => {
+            let wanted = args.words.get(1).ok_or("export needs a CHAT")?;
+            let format = option(&args.words, "--format").unwrap_or_else(|| "txt".into());
+            if format != "json" && format != "txt" {
+                return Err(format!("--format must be json or txt, not '{format}'"));
+            }
+            let profile = first_profile(&client).await?;
+            let (session, _) = synced(&client, &profile).await?;
+            let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
+            let messages = session.all_messages(chat).await.map_err(explain)?;
+            session.stop().await;
+            if format == "json" || args.json {
+                let list: Vec<_> = messages.iter().map(message_json).collect();
+                println!("{}", serde_json::Value::from(list));
+            } else {
+                for m in &messages {
+                    println!("[{}] {}: {}", m.timestamp, m.sender_name, m.text);
+                }
+            }
+        }
+        "invites" if args.words.get(1).map(String::as_str) == Some("create") => {
+            let path = option(&args.words, "--csv").ok_or("invites create needs --csv FILE")?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let profile = first_profile(&client).await?;
+            let api = client.api(&profile).await.map_err(explain)?;
+            let classes = api.classes().await.map_err(explain)?;
+            let rows = parse_invite_rows(&text, &classes)?;
+            let mut created = Vec::new();
+            for row in &rows {
+                let link = api
+                    .create_invite(
+                        &row.role,
+                        row.class_id,
+                        row.child.as_deref(),
+                        row.note.as_deref(),
+                    )
+                    .await
+                    .map_err(|e| format!("line {}: {}", row.line, explain(e)))?;
+                created.push((row, link));
+            }
+            if args.json {
+                let list: Vec<_> = created
+                    .iter()
+                    .map(|(row, link)| {
+                        serde_json::json!({"line": row.line, "role": row.role,
+                        "child_name": row.child, "link": link})
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::from(list));
+            } else {
+                for (row, link) in &created {
+                    println!(
+                        "{}\t{}\t{}",
+                        row.line,
+                        row.child.as_deref().unwrap_or(&row.role),
+                        link
+                    );
+                }
             }
         }
         "logout" => {

@@ -210,6 +210,41 @@ impl ApiClient {
         Ok((names("acknowledged"), names("read"), names("pending")))
     }
 
+    /// `GET /school/classes`: `(id, name)` of the classes one may see.
+    pub async fn classes(&self) -> Result<Vec<(i64, String)>> {
+        let request = self.request(Method::GET, "/school/classes", REQUEST_TIMEOUT);
+        let list: serde_json::Value = self.send(request).await?;
+        Ok(list["classes"]
+            .as_array()
+            .map(|classes| {
+                classes
+                    .iter()
+                    .filter_map(|c| Some((c["id"].as_i64()?, c["name"].as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `POST /school/invites`: an invitation; returns its link (shown this once).
+    pub async fn create_invite(
+        &self,
+        role: &str,
+        class_id: Option<i64>,
+        child_name: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<String> {
+        let request = self
+            .request(Method::POST, "/school/invites", REQUEST_TIMEOUT)
+            .json(&serde_json::json!({
+                "role": role, "class_id": class_id, "child_name": child_name, "note": note,
+            }));
+        let created: serde_json::Value = self.send(request).await?;
+        created["link"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Protocol("an invite without a link".into()))
+    }
+
     /// `GET /updates`: waits up to `timeout` for updates after `marker`.
     pub async fn updates(
         &self,

@@ -255,6 +255,17 @@ impl Client {
         Ok(stored.into())
     }
 
+    /// An API client for `profile` with its token from the keychain (for one-off calls such
+    /// as an administrator's).
+    pub async fn api(&self, profile: &Profile) -> Result<ApiClient> {
+        let token = self
+            .keychain
+            .load(&profile.id)
+            .await?
+            .ok_or(Error::NoProfile)?;
+        ApiClient::new(&profile.server_url, token)
+    }
+
     /// Starts a session for `profile` with the token from the keychain.
     pub async fn start_session(&self, profile: &Profile, config: SessionConfig) -> Result<Session> {
         let token = self

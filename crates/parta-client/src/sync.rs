@@ -140,6 +140,16 @@ impl Session {
         Ok(out)
     }
 
+    /// Every cached message of a chat, oldest first (for export).
+    pub async fn all_messages(&self, chat_id: i64) -> Result<Vec<MessageView>> {
+        let messages = self
+            .inner
+            .store
+            .latest_messages(&self.inner.profile_id, chat_id, u32::MAX)
+            .await?;
+        Ok(messages.into_iter().map(|m| self.inner.view(m)).collect())
+    }
+
     /// An opened chat from the cache: header, pinned announcement and newest messages.
     pub async fn open_chat(&self, chat_id: i64) -> Result<ChatView> {
         let store = &self.inner.store;

@@ -40,7 +40,7 @@ fn json(output: &Output) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_script_signs_in_lists_chats_sends_and_reads_back() {
+async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() {
     let dir = tempfile::tempdir().unwrap();
     let server = parta_server::start(parta_server::ServerConfig {
         db_path: dir.path().join("school.sqlite"),
@@ -113,6 +113,57 @@ async fn a_script_signs_in_lists_chats_sends_and_reads_back() {
     assert_eq!(last["delivery"], "sent");
     let on_server: i64 = sqlx_count(&server, "Из скрипта: завтра физкультура на улице").await;
     assert_eq!(on_server, 1, "delivered exactly once");
+
+    // The whole chat, oldest first, for the school's records.
+    let mut export = words("export");
+    export.push("5А — родители".into());
+    export.extend(words("--format json"));
+    let exported = json(&run(export, String::new()).await.unwrap());
+    let exported = exported.as_array().unwrap();
+    assert!(exported.len() > 3, "every cached message, not a page");
+    assert!(
+        exported.first().unwrap()["timestamp"].as_i64()
+            <= exported.last().unwrap()["timestamp"].as_i64()
+    );
+    assert_eq!(
+        exported.last().unwrap()["text"],
+        "Из скрипта: завтра физкультура на улице"
+    );
+
+    // Invitations from a class list: a bad row makes none; a good file makes one per row.
+    let csv = dir.path().join("class.csv");
+    std::fs::write(
+        &csv,
+        "role;class;child_name\nparent;5А;Иванов Петя\nparent;9Я;Нет Такого\n",
+    )
+    .unwrap();
+    let mut create = words("invites create --csv");
+    create.push(csv.display().to_string());
+    let refused = run(create.clone(), String::new()).await.unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 3: no class '9Я'"));
+    let invites_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invites")
+        .fetch_one(server.pool())
+        .await
+        .unwrap();
+    assert_eq!(invites_before, 0, "nothing half-made");
+    std::fs::write(
+        &csv,
+        "role,class,child_name,note\nparent,5 а,Иванов Петя,\nparent,5А,Петрова Оля,от мамы\n",
+    )
+    .unwrap();
+    let mut json_create = words("--json");
+    json_create.extend(create);
+    let made = json(&run(json_create, String::new()).await.unwrap());
+    let made = made.as_array().unwrap();
+    assert_eq!(made.len(), 2);
+    assert!(
+        made[0]["link"]
+            .as_str()
+            .unwrap()
+            .starts_with("parta://join/")
+    );
+    assert_eq!(made[1]["child_name"], "Петрова Оля");
 
     let bad = run(words("frobnicate"), String::new()).await.unwrap();
     assert_eq!(bad.status.code(), Some(1));
