@@ -16,6 +16,9 @@ use super::{AppState, caller, query};
 use crate::error::{Error, Result};
 use crate::uploads::{UploadEndpoint, UploadStatus, parse_content_range};
 
+/// How much of a refused chunk is read and dropped so its sender still gets the answer.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
 /// Bytes sent per piece of a download.
 const PIECE: usize = 1 << 20;
 
@@ -148,11 +151,26 @@ async fn receive(
             )
         })
         .and_then(parse_content_range)?;
-    let mut receiving = state
+    let mut body = request.into_body().into_data_stream();
+    let mut receiving = match state
         .uploads
         .begin(&state.pool, &id, Some(range), filename.as_deref())
-        .await?;
-    let mut body = request.into_body().into_data_stream();
+        .await
+    {
+        Ok(receiving) => receiving,
+        Err(e) => {
+            // Refused before reading: read (and drop) a chunk of ordinary size anyway, so the
+            // client, still sending, gets this answer instead of a reset connection.
+            let mut drained = 0usize;
+            while let Some(Ok(chunk)) = body.next().await {
+                drained += chunk.len();
+                if drained > DRAIN_LIMIT {
+                    break;
+                }
+            }
+            return Err(e);
+        }
+    };
     while let Some(chunk) = body.next().await {
         let written = match chunk {
             Ok(chunk) => state.uploads.write(&mut receiving, &chunk).await,
