@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{AppState, caller, query};
+use super::{AppState, caller, path, query};
 use crate::error::{Error, Result};
 use crate::uploads::{UploadEndpoint, UploadStatus, parse_content_range};
 
@@ -67,7 +67,7 @@ async fn create_upload(
 }
 
 fn upload_id(p: Result<Path<String>, PathRejection>) -> Result<String> {
-    let Path(id) = p.map_err(|e| Error::bad_request(e.body_text()))?;
+    let id = path(p)?;
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::not_found("No such upload"));
     }
@@ -250,7 +250,7 @@ async fn download(
     token: Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
     let caller = caller(&state, &headers).await?;
-    let Path(token) = token.map_err(|e| Error::bad_request(e.body_text()))?;
+    let token = path(token)?;
     let file = state
         .uploads
         .downloadable(&state.pool, caller, &token)

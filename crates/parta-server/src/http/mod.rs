@@ -137,8 +137,15 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
     Ok(caller)
 }
 
-fn chat_path(p: Result<Path<i64>, PathRejection>) -> Result<i64> {
-    p.map(|Path(id)| id)
+/// A path parameter, or a 400 that says what is wrong with it.
+fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T> {
+    p.map(|Path(p)| p)
+        .map_err(|e| Error::bad_request(e.body_text()))
+}
+
+/// The JSON body of a request, or a 400 that says what is wrong with it.
+fn json_body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T> {
+    b.map(|Json(b)| b)
         .map_err(|e| Error::bad_request(e.body_text()))
 }
 
@@ -193,10 +200,10 @@ async fn list_chats(
 async fn get_chat(
     State(state): State<AppState>,
     headers: HeaderMap,
-    chat_id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    chat_id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Chat>> {
     let caller = caller(&state, &headers).await?;
-    let Path(chat_id) = chat_id.map_err(|e| Error::bad_request(e.body_text()))?;
+    let chat_id = path(chat_id)?;
     Ok(Json(chats::get(&state.pool, caller, chat_id).await?))
 }
 
@@ -240,7 +247,7 @@ async fn send_message(
 ) -> Result<Json<SendMessageResult>> {
     let caller = caller(&state, &headers).await?;
     let q = query(q)?;
-    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    let body = json_body(body)?;
     if q.user_id.is_some() {
         return Err(Error::bad_request(
             "Direct messages to users are not supported yet",
@@ -272,8 +279,8 @@ async fn edit_chat(
     patch: Result<Json<ChatPatch>, JsonRejection>,
 ) -> Result<Json<Chat>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
-    let Json(patch) = patch.map_err(|e| Error::bad_request(e.body_text()))?;
+    let chat_id = path(chat_id)?;
+    let patch = json_body(patch)?;
     Ok(Json(
         chats::edit(
             &state.pool,
@@ -307,7 +314,7 @@ async fn edit_message(
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
     let mid = message_id(q)?;
-    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    let body = json_body(body)?;
     messages::edit(
         &state.pool,
         state.clock.as_ref(),
@@ -346,7 +353,7 @@ async fn list_members(
     q: Result<Query<MembersQuery>, QueryRejection>,
 ) -> Result<Json<ChatMembersList>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     let q = query(q)?;
     let user_ids = match comma_list(q.user_ids) {
         Some(ids) => Some(
@@ -372,8 +379,8 @@ async fn add_members(
     body: Result<Json<UserIdsList>, JsonRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
-    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    let chat_id = path(chat_id)?;
+    let body = json_body(body)?;
     members::add(
         &state.pool,
         state.clock.as_ref(),
@@ -398,7 +405,7 @@ async fn remove_member(
     q: Result<Query<RemoveQuery>, QueryRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     let user_id = query(q)?
         .user_id
         .ok_or_else(|| Error::bad_request("user_id is required"))?;
@@ -420,7 +427,7 @@ async fn my_membership(
     chat_id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<ChatMember>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     Ok(Json(members::me(&state.pool, caller, chat_id).await?))
 }
 
@@ -430,7 +437,7 @@ async fn leave_chat(
     chat_id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     members::remove(
         &state.pool,
         state.clock.as_ref(),
@@ -449,7 +456,7 @@ async fn list_admins(
     chat_id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<ChatMembersList>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     Ok(Json(members::admins(&state.pool, caller, chat_id).await?))
 }
 
@@ -460,8 +467,8 @@ async fn appoint_admins(
     body: Result<Json<ChatAdminsList>, JsonRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
-    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    let chat_id = path(chat_id)?;
+    let body = json_body(body)?;
     members::appoint_admins(
         &state.pool,
         state.clock.as_ref(),
@@ -479,7 +486,7 @@ async fn revoke_admin(
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let Path((chat_id, user_id)) = ids.map_err(|e| Error::bad_request(e.body_text()))?;
+    let (chat_id, user_id) = path(ids)?;
     members::revoke_admin(&state.pool, state.clock.as_ref(), caller, chat_id, user_id).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
@@ -490,7 +497,7 @@ async fn get_pin(
     chat_id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<GetPinnedMessageResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     Ok(Json(GetPinnedMessageResult {
         message: members::pinned(&state.pool, caller, chat_id).await?,
     }))
@@ -503,8 +510,8 @@ async fn pin_message(
     body: Result<Json<PinMessageBody>, JsonRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
-    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    let chat_id = path(chat_id)?;
+    let body = json_body(body)?;
     members::pin(
         &state.pool,
         state.clock.as_ref(),
@@ -522,7 +529,7 @@ async fn unpin_message(
     chat_id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
+    let chat_id = path(chat_id)?;
     members::pin(&state.pool, state.clock.as_ref(), caller, chat_id, None).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
@@ -534,8 +541,8 @@ async fn send_action(
     body: Result<Json<ActionRequestBody>, JsonRejection>,
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
-    let chat_id = chat_path(chat_id)?;
-    let Json(body) = body.map_err(|e| Error::bad_request(e.body_text()))?;
+    let chat_id = path(chat_id)?;
+    let body = json_body(body)?;
     members::action(
         &state.pool,
         state.clock.as_ref(),

@@ -9,7 +9,7 @@ use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, caller, idempotency_key, query};
+use super::{AppState, caller, idempotency_key, json_body, path, query};
 use crate::announcements::{self, AnnouncementList, Receipts};
 use crate::audit::{self, AuditPage};
 use crate::auth::{self, Device, LoginRequest, LoginResult};
@@ -79,17 +79,6 @@ pub fn routes() -> Router<AppState> {
         .route("/school/audit", get(audit_log))
 }
 
-/// The body of a request, or a 400 that says what is wrong with it.
-fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T> {
-    body.map(|Json(b)| b)
-        .map_err(|e| Error::bad_request(e.body_text()))
-}
-
-fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T> {
-    p.map(|Path(p)| p)
-        .map_err(|e| Error::bad_request(e.body_text()))
-}
-
 /// `{"success": true}`, as MAX answers writes that return nothing else.
 #[derive(Debug, Serialize)]
 struct Success {
@@ -104,7 +93,7 @@ async fn login(
     request: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<LoginResult>> {
     state.limiter.anonymous(peer.ip())?;
-    let request = body(request)?;
+    let request = json_body(request)?;
     Ok(Json(
         auth::login(&state.pool, state.clock.as_ref(), request).await?,
     ))
@@ -130,7 +119,7 @@ async fn change_password(
     request: Result<Json<PasswordChange>, JsonRejection>,
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
-    let request = body(request)?;
+    let request = json_body(request)?;
     auth::change_password(
         &state.pool,
         state.clock.as_ref(),
@@ -208,7 +197,7 @@ async fn create_class(
     new: Result<Json<NewClass>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Class>)> {
     let caller = caller(&state, &headers).await?;
-    let new = body(new)?;
+    let new = json_body(new)?;
     let class = classes::create(&state.pool, state.clock.as_ref(), caller, new).await?;
     Ok((StatusCode::CREATED, Json(class)))
 }
@@ -221,7 +210,7 @@ async fn assign_teacher(
 ) -> Result<Json<Class>> {
     let caller = caller(&state, &headers).await?;
     let class_id = path(class_id)?;
-    let assignment = body(assignment)?;
+    let assignment = json_body(assignment)?;
     let (class, joined) = classes::assign(
         &state.pool,
         state.clock.as_ref(),
@@ -279,7 +268,7 @@ async fn create_invite(
     new: Result<Json<NewInvite>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedInvite>)> {
     let caller = caller(&state, &headers).await?;
-    let new = body(new)?;
+    let new = json_body(new)?;
     let mut created = invites::create(&state.pool, state.clock.as_ref(), caller, new).await?;
     // The link carries the address it was made on, so the app knows where to join.
     if let Some(host) = headers
@@ -314,7 +303,7 @@ async fn redeem(
     request: Result<Json<Redeem>, JsonRejection>,
 ) -> Result<Json<JoinOutcome>> {
     state.limiter.anonymous(peer.ip())?;
-    let request = body(request)?;
+    let request = json_body(request)?;
     let outcome = invites::redeem(&state.pool, state.clock.as_ref(), request).await?;
     // Either the newcomer joined chats, or the reviewers were told of the request.
     state.hub.publish_latest(&state.pool).await?;
@@ -364,7 +353,7 @@ async fn request_status(
     request: Result<Json<StatusRequest>, JsonRejection>,
 ) -> Result<Json<JoinOutcome>> {
     state.limiter.anonymous(peer.ip())?;
-    let request = body(request)?;
+    let request = json_body(request)?;
     Ok(Json(
         invites::outcome(&state.pool, state.clock.as_ref(), &request.request_token).await?,
     ))
@@ -395,7 +384,7 @@ async fn reject(
 ) -> Result<Json<JoinRequest>> {
     let caller = caller(&state, &headers).await?;
     let request_id = path(request_id)?;
-    let rejection = body(rejection)?;
+    let rejection = json_body(rejection)?;
     Ok(Json(
         invites::reject(
             &state.pool,
@@ -419,7 +408,7 @@ async fn settings(
     settings: Result<Json<Settings>, JsonRejection>,
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
-    let settings = body(settings)?;
+    let settings = json_body(settings)?;
     invites::set_requires_approval(
         &state.pool,
         state.clock.as_ref(),
@@ -456,7 +445,7 @@ async fn set_contacts(
     contacts: Result<Json<Contacts>, JsonRejection>,
 ) -> Result<Json<Profile>> {
     let caller = caller(&state, &headers).await?;
-    let contacts = body(contacts)?;
+    let contacts = json_body(contacts)?;
     Ok(Json(
         users::set_contacts(&state.pool, caller, contacts).await?,
     ))
@@ -480,7 +469,7 @@ async fn restrict(
 ) -> Result<Json<Restriction>> {
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
-    let new = body(new)?;
+    let new = json_body(new)?;
     let restriction =
         restrictions::restrict(&state.pool, state.clock.as_ref(), caller, user_id, new).await?;
     state.auth_cache.invalidate();
@@ -530,7 +519,7 @@ async fn post_announcement(
     let chat_id = query(q)?
         .chat_id
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
-    let new = body(new)?;
+    let new = json_body(new)?;
     let message = messages::send(
         &state.pool,
         state.clock.as_ref(),
@@ -596,7 +585,7 @@ async fn schedule_message(
     let send_at = q
         .send_at
         .ok_or_else(|| Error::bad_request("send_at (Unix milliseconds) is required"))?;
-    let new = body(new)?;
+    let new = json_body(new)?;
     let scheduled = scheduled::schedule(
         &state.pool,
         state.clock.as_ref(),
@@ -636,7 +625,7 @@ async fn set_quiet_hours(
     hours: Result<Json<QuietHours>, JsonRejection>,
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
-    let hours = body(hours)?;
+    let hours = json_body(hours)?;
     scheduled::set_quiet_hours(&state.pool, caller, Some(hours)).await?;
     Ok(SUCCESS)
 }
@@ -671,7 +660,7 @@ async fn change_role(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
-    let change = body(change)?;
+    let change = json_body(change)?;
     people::change_role(&state.pool, state.clock.as_ref(), caller, user_id, change).await?;
     state.auth_cache.invalidate();
     state.hub.publish_latest(&state.pool).await?;
@@ -686,7 +675,7 @@ async fn move_child(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
-    let movement = body(movement)?;
+    let movement = json_body(movement)?;
     people::move_child(&state.pool, state.clock.as_ref(), caller, user_id, movement).await?;
     state.hub.publish_latest(&state.pool).await?;
     Ok(SUCCESS)
@@ -742,7 +731,7 @@ async fn broadcast(
         )));
     }
     crate::roles::require(caller.role, crate::roles::Action::PostAnnouncements)?;
-    let new = body(new)?;
+    let new = json_body(new)?;
     messages::validate(&new)?;
     let key = idempotency_key(&headers)?;
     let mut result = BroadcastResult {
