@@ -119,22 +119,11 @@ pub async fn acknowledge(
     .rows_affected()
         > 0;
     if first {
-        let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
-            .bind(caller.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
         let update = parta_model::max::Update::PartaAnnouncementAcknowledged {
             timestamp: now,
             chat_id,
             message_id: mid.to_owned(),
-            user: parta_model::max::User {
-                user_id: row.try_get("id")?,
-                first_name: row.try_get("first_name")?,
-                last_name: row.try_get("last_name")?,
-                username: row.try_get("username")?,
-                is_bot: false,
-                last_activity_time: None,
-            },
+            user: crate::users::user_on(&mut tx, caller.user_id).await?,
         };
         published = Some(crate::updates::append_personal(&mut tx, author, &update, now).await?);
     }

@@ -199,21 +199,10 @@ pub async fn edit(
             .bind(chat_id)
             .execute(&mut *tx)
             .await?;
-        let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
-            .bind(caller.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
         let update = parta_model::max::Update::ChatTitleChanged {
             timestamp: now,
             chat_id,
-            user: parta_model::max::User {
-                user_id: row.try_get("id")?,
-                first_name: row.try_get("first_name")?,
-                last_name: row.try_get("last_name")?,
-                username: row.try_get("username")?,
-                is_bot: false,
-                last_activity_time: None,
-            },
+            user: crate::users::user_on(&mut tx, caller.user_id).await?,
             title,
         };
         published = Some(crate::updates::append(&mut tx, chat_id, &update, now).await?);

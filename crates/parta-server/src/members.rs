@@ -157,22 +157,6 @@ pub async fn admins(pool: &SqlitePool, caller: Caller, chat_id: i64) -> Result<C
     })
 }
 
-async fn user_on(conn: &mut SqliteConnection, user_id: i64) -> Result<User> {
-    let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
-    Ok(User {
-        user_id: row.try_get("id")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        username: row.try_get("username")?,
-        is_bot: false,
-        last_activity_time: None,
-    })
-}
-
 async fn touch(conn: &mut SqliteConnection, chat_id: i64, now: i64) -> Result<()> {
     sqlx::query("UPDATE chats SET last_event_time = ? WHERE id = ?")
         .bind(now)
@@ -203,7 +187,7 @@ pub async fn add(
     let mut added = 0;
     let mut last_update = None;
     for &user_id in user_ids {
-        let user = user_on(&mut tx, user_id).await?;
+        let user = crate::users::user_on(&mut tx, user_id).await?;
         let inserted = sqlx::query(
             "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, 0, ?)
              ON CONFLICT (chat_id, user_id) DO NOTHING",
@@ -260,7 +244,7 @@ pub async fn remove(
             "The chat's owner cannot be removed from it",
         ));
     }
-    let user = user_on(&mut tx, user_id).await?;
+    let user = crate::users::user_on(&mut tx, user_id).await?;
     let removed = sqlx::query("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?")
         .bind(chat_id)
         .bind(user_id)

@@ -6,8 +6,8 @@
 //! adds whatever is missing (it never removes: leaving a chat is an explicit admin action) and
 //! tells the chat through a `user_added` update in the same transaction.
 
-use parta_model::max::{Update, User};
-use sqlx::{Row, SqliteConnection};
+use parta_model::max::Update;
+use sqlx::SqliteConnection;
 
 use crate::clock::Clock;
 use crate::error::Result;
@@ -53,19 +53,7 @@ pub async fn sync_user(
     user_id: i64,
     inviter_id: Option<i64>,
 ) -> Result<Vec<i64>> {
-    let row = sqlx::query("SELECT first_name, last_name, username, role FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let role = Role::parse(&row.try_get::<String, _>("role")?)?;
-    let user = User {
-        user_id,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        username: row.try_get("username")?,
-        is_bot: false,
-        last_activity_time: None,
-    };
+    let (user, role, _) = crate::users::person_on(conn, user_id).await?;
     let now = clock.now_ms();
     let mut added = Vec::new();
     for chat_id in expected_chats(conn, user_id, role).await? {

@@ -5,7 +5,7 @@
 
 use parta_model::max::{Update, User};
 use serde::Deserialize;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -31,26 +31,12 @@ pub struct Move {
     pub child_name: Option<String>,
 }
 
+/// A person still at the school (a removed one is "not found").
 async fn person(conn: &mut SqliteConnection, user_id: i64) -> Result<(User, Role)> {
-    let row = sqlx::query(
-        "SELECT id, first_name, last_name, username, role FROM users
-         WHERE id = ? AND removed_at IS NULL",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
-    Ok((
-        User {
-            user_id: row.try_get("id")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            username: row.try_get("username")?,
-            is_bot: false,
-            last_activity_time: None,
-        },
-        Role::parse(&row.try_get::<String, _>("role")?)?,
-    ))
+    match crate::users::person_on(conn, user_id).await? {
+        (_, _, true) => Err(Error::not_found(format!("User {user_id} not found"))),
+        (user, role, false) => Ok((user, role)),
+    }
 }
 
 /// Takes `user` out of `chat_id`, telling the chat.

@@ -7,6 +7,37 @@ use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::roles::{self, Action, Grant, Role};
 
+/// A person as MAX's `User`, with their role and whether they left the school: the one place
+/// that reads a person for an update or a check.
+pub async fn person_on(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+) -> Result<(User, Role, bool)> {
+    let row = sqlx::query(
+        "SELECT id, first_name, last_name, username, role, removed_at FROM users WHERE id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
+    let user = User {
+        user_id: row.try_get("id")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        username: row.try_get("username")?,
+        is_bot: false,
+        last_activity_time: None,
+    };
+    let role = Role::parse(&row.try_get::<String, _>("role")?)?;
+    let removed = row.try_get::<Option<i64>, _>("removed_at")?.is_some();
+    Ok((user, role, removed))
+}
+
+/// A person as MAX's `User`.
+pub async fn user_on(conn: &mut sqlx::SqliteConnection, user_id: i64) -> Result<User> {
+    Ok(person_on(conn, user_id).await?.0)
+}
+
 /// The caller as MAX's `BotInfo`: for a personal token, "the bot" is the person.
 pub async fn me(pool: &SqlitePool, caller: Caller) -> Result<BotInfo> {
     let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
