@@ -371,22 +371,7 @@ pub async fn append(
     update: &Update,
     now_ms: i64,
 ) -> Result<i64> {
-    let payload = serde_json::to_string(update)?;
-    let kind = serde_json::to_value(update)?
-        .get("update_type")
-        .and_then(|t| t.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let id = sqlx::query(
-        "INSERT INTO updates (chat_id, update_type, payload, created_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(chat_id)
-    .bind(kind)
-    .bind(payload)
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
-    Ok(id)
+    insert(conn, chat_id, None, update, now_ms).await
 }
 
 /// Appends an update for one person (Parta's own types: join requests for reviewers,
@@ -397,18 +382,31 @@ pub async fn append_personal(
     update: &Update,
     now_ms: i64,
 ) -> Result<i64> {
-    let payload = serde_json::to_string(update)?;
-    let kind = serde_json::to_value(update)?
+    // Chat 0 is no chat: only the person named sees the row.
+    insert(conn, 0, Some(user_id), update, now_ms).await
+}
+
+async fn insert(
+    conn: &mut SqliteConnection,
+    chat_id: i64,
+    user_id: Option<i64>,
+    update: &Update,
+    now_ms: i64,
+) -> Result<i64> {
+    let payload = serde_json::to_value(update)?;
+    let kind = payload
         .get("update_type")
-        .and_then(|t| t.as_str().map(str::to_owned))
-        .unwrap_or_default();
+        .and_then(|t| t.as_str())
+        .unwrap_or_default()
+        .to_owned();
     let id = sqlx::query(
         "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
-         VALUES (0, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?)",
     )
+    .bind(chat_id)
     .bind(user_id)
     .bind(kind)
-    .bind(payload)
+    .bind(payload.to_string())
     .bind(now_ms)
     .execute(&mut *conn)
     .await?

@@ -231,16 +231,7 @@ fn content_type(format: Option<&str>) -> &'static str {
 /// `attachment; filename*=UTF-8''…` (RFC 6266 / 5987), so Cyrillic names survive.
 fn disposition(filename: Option<&str>) -> String {
     let name = filename.unwrap_or("file");
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::invites::percent_encode(name);
     format!("attachment; filename*=UTF-8''{encoded}")
 }
 
