@@ -16,13 +16,10 @@ pub struct DemoServer {
 impl DemoServer {
     /// Starts the demo school from `db_path` (seeding it on first use).
     pub async fn start(db_path: PathBuf) -> parta_server::Result<Self> {
-        let running = parta_server::start(ServerConfig {
-            db_path: db_path.clone(),
-            bind: ([127, 0, 0, 1], 0).into(),
-            demo: true,
-            limits: Default::default(),
-            policy: Default::default(),
-        })
+        let running = parta_server::start(ServerConfig::demo(
+            db_path.clone(),
+            ([127, 0, 0, 1], 0).into(),
+        ))
         .await?;
         Ok(Self {
             db_path,
@@ -51,14 +48,9 @@ impl DemoServer {
         match (offline, self.running.take()) {
             (true, Some(server)) => server.stop().await,
             (false, None) => {
-                let server = parta_server::start(ServerConfig {
-                    db_path: self.db_path.clone(),
-                    bind: self.addr,
-                    demo: true,
-                    limits: Default::default(),
-                    policy: Default::default(),
-                })
-                .await?;
+                let server =
+                    parta_server::start(ServerConfig::demo(self.db_path.clone(), self.addr))
+                        .await?;
                 self.running = Some(server);
                 Ok(())
             }

@@ -11,13 +11,10 @@ const SOON: Duration = Duration::from_secs(30);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig {
-        db_path: dir.path().join("school.sqlite"),
-        bind: ([127, 0, 0, 1], 0).into(),
-        demo: true,
-        limits: Default::default(),
-        policy: Default::default(),
-    })
+    let server = parta_server::start(parta_server::ServerConfig::demo(
+        dir.path().join("school.sqlite"),
+        ([127, 0, 0, 1], 0).into(),
+    ))
     .await
     .unwrap();
     let data = dir.path().join("app");
@@ -153,13 +150,10 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approves() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig {
-        db_path: dir.path().join("school.sqlite"),
-        bind: ([127, 0, 0, 1], 0).into(),
-        demo: true,
-        limits: Default::default(),
-        policy: Default::default(),
-    })
+    let server = parta_server::start(parta_server::ServerConfig::demo(
+        dir.path().join("school.sqlite"),
+        ([127, 0, 0, 1], 0).into(),
+    ))
     .await
     .unwrap();
     // The class teacher of 5А makes an invitation (as her own app would).

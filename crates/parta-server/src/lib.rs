@@ -59,6 +59,20 @@ pub struct ServerConfig {
     pub policy: parta_policy::Policy,
 }
 
+impl ServerConfig {
+    /// The demo school in `db_path` on `bind`, with the default limits and policy (the desktop
+    /// app's embedded server, and tests).
+    pub fn demo(db_path: PathBuf, bind: SocketAddr) -> Self {
+        Self {
+            db_path,
+            bind,
+            demo: true,
+            limits: ratelimit::RateLimits::default(),
+            policy: parta_policy::Policy::default(),
+        }
+    }
+}
+
 /// A server accepting connections until [`RunningServer::stop`].
 pub struct RunningServer {
     addr: SocketAddr,

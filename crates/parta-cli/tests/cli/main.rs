@@ -42,13 +42,10 @@ fn json(output: &Output) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig {
-        db_path: dir.path().join("school.sqlite"),
-        bind: ([127, 0, 0, 1], 0).into(),
-        demo: true,
-        limits: Default::default(),
-        policy: Default::default(),
-    })
+    let server = parta_server::start(parta_server::ServerConfig::demo(
+        dir.path().join("school.sqlite"),
+        ([127, 0, 0, 1], 0).into(),
+    ))
     .await
     .unwrap();
     let url = server.url();

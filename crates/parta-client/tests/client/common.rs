@@ -28,11 +28,8 @@ pub async fn start_server_with_limits(
     limits: parta_server::ratelimit::RateLimits,
 ) -> RunningServer {
     parta_server::start(ServerConfig {
-        db_path: db.to_owned(),
-        bind,
-        demo: true,
         limits,
-        policy: Default::default(),
+        ..ServerConfig::demo(db.to_owned(), bind)
     })
     .await
     .expect("server starts")

@@ -312,13 +312,7 @@ async fn long_polling_delivers_every_update_once_across_reconnects_with_markers(
 async fn the_demo_school_is_created_once_and_reused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
-    let config = ServerConfig {
-        db_path: db.clone(),
-        bind: ([127, 0, 0, 1], 0).into(),
-        demo: true,
-        limits: Default::default(),
-        policy: Default::default(),
-    };
+    let config = ServerConfig::demo(db.clone(), ([127, 0, 0, 1], 0).into());
     let count = |server: &RunningServer| {
         let pool = server.pool().clone();
         async move {
@@ -398,13 +392,7 @@ async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_go_on() {
 #[tokio::test]
 async fn a_committed_marker_survives_a_restart_so_nothing_is_delivered_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig {
-        db_path: dir.path().join("school.sqlite"),
-        bind: ([127, 0, 0, 1], 0).into(),
-        demo: true,
-        limits: Default::default(),
-        policy: Default::default(),
-    };
+    let config = ServerConfig::demo(dir.path().join("school.sqlite"), ([127, 0, 0, 1], 0).into());
     let http = reqwest::Client::new();
     let server = parta_server::start(config.clone()).await.unwrap();
     let teacher = parta_server::demo::issue_token(server.pool(), server.clock(), "a.sokolova", "t")

@@ -69,11 +69,9 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let server = parta_server::start_with_clock(
             ServerConfig {
-                db_path: dir.path().join("school.sqlite"),
-                bind: ([127, 0, 0, 1], 0).into(),
-                demo: true,
                 limits,
                 policy,
+                ..ServerConfig::demo(dir.path().join("school.sqlite"), ([127, 0, 0, 1], 0).into())
             },
             clock,
         )
