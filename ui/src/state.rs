@@ -134,6 +134,8 @@ impl Reducible for AppState {
             }
             // The chat list is re-read by the listener; nothing to change here.
             Action::Event(AppEvent::ChatsChanged) => return self,
+            // Shown by the connection badge from the session state; nothing cached here yet.
+            Action::Event(AppEvent::SyncProgress { .. }) => return self,
             Action::Error(error) => state.error = Some(error),
             Action::DismissError => state.error = None,
             Action::DemoOffline(offline) => state.demo_offline = offline,

@@ -9,16 +9,19 @@ use std::time::Duration;
 
 use parta_client::secrets::{Keychain, Sensitive};
 use parta_client::{Client, Error, Profile, Session, SessionConfig};
-use parta_model::view::{ChatSummary, ConnectionState, Delivery, MessageView};
+use parta_model::view::{AppEvent, ChatSummary, ConnectionState, Delivery, MessageView};
 
 const USAGE: &str = "\
 Usage: parta [--json] COMMAND
 
   login --server URL --login LOGIN    sign in on this computer (password read from stdin)
   profiles                            signed-in profiles
+  sync                                fetch chats and history into the cache (progress bar)
   chats                               sync, then list the chats
   read CHAT [--count N]               sync, then show a chat's newest messages
   send CHAT TEXT                      send a message (kept in the outbox until delivered)
+  search QUERY [--chat CHAT]          search cached messages (Russian word forms match:
+                                      «собрание» finds «собрании»), newest first
   export CHAT [--format json|txt]     every cached message of a chat, oldest first
   invites create --csv FILE           one invitation per row: role,class,child_name,note
                                       (a header line is skipped; all rows are checked first)
@@ -68,19 +71,43 @@ async fn first_profile(client: &Client) -> Result<Profile, String> {
         .ok_or_else(|| "not signed in: run `parta login` first".to_owned())
 }
 
-/// A session that has synced, or the cache if the server does not answer in time.
+/// A session that has synced, or the cache if the server does not answer in time. While it
+/// syncs, a progress bar counts chats on a terminal (indicatif draws nothing elsewhere).
 async fn synced(client: &Client, profile: &Profile) -> Result<(Session, bool), String> {
     let session = client
         .start_session(profile, SessionConfig::default())
         .await
         .map_err(explain)?;
+    let mut events = session.subscribe();
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} chats")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    bar.set_message("Syncing");
+    let progress = async {
+        while let Ok(event) = events.recv().await {
+            if let AppEvent::SyncProgress {
+                chats_done,
+                chats_total,
+                messages,
+            } = event
+            {
+                bar.set_length(u64::from(chats_total));
+                bar.set_position(u64::from(chats_done));
+                bar.set_message(format!("Syncing ({messages} messages)"));
+            }
+        }
+    };
     let mut connection = session.connection();
-    let online = tokio::time::timeout(
-        SYNC_WAIT,
-        connection.wait_for(|s| *s == ConnectionState::Online),
-    )
-    .await
-    .is_ok_and(|r| r.is_ok());
+    let online = tokio::select! {
+        reached = tokio::time::timeout(
+            SYNC_WAIT,
+            connection.wait_for(|s| *s == ConnectionState::Online),
+        ) => reached.is_ok_and(|r| r.is_ok()),
+        () = progress => false,
+    };
+    bar.finish_and_clear();
     if !online {
         eprintln!("parta: the server did not answer; showing what is cached");
     }
@@ -262,6 +289,82 @@ async fn run(args: Args) -> Result<(), String> {
                 }
             }
         }
+        "sync" => {
+            let profile = first_profile(&client).await?;
+            let (session, online) = synced(&client, &profile).await?;
+            let chats = session.chats().await.map_err(explain)?;
+            let mut messages = 0;
+            for chat in &chats {
+                messages += session
+                    .all_messages(chat.chat_id)
+                    .await
+                    .map_err(explain)?
+                    .len();
+            }
+            session.stop().await;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"online": online, "chats": chats.len(), "messages": messages})
+                );
+            } else {
+                println!("{} chats, {messages} messages cached", chats.len());
+            }
+            if !online {
+                return Err("the server cannot be reached; the cache was not updated".into());
+            }
+        }
+        "search" => {
+            let query = args.words.get(1).ok_or("search needs a QUERY")?;
+            let profile = first_profile(&client).await?;
+            let session = client
+                .start_session(&profile, SessionConfig::default())
+                .await
+                .map_err(explain)?;
+            // Searching is offline: the cache answers, whatever the network does.
+            let chats = session.chats().await.map_err(explain)?;
+            let chat = option(&args.words, "--chat")
+                .map(|wanted| find_chat(&chats, &wanted))
+                .transpose()?;
+            let hits = session.search(query, chat).await.map_err(explain)?;
+            session.stop().await;
+            if args.json {
+                let list: Vec<_> = hits
+                    .iter()
+                    .map(|h| {
+                        let mut m = message_json(&h.message);
+                        m["chat"] = h.chat_title.clone().into();
+                        m["matched"] = h
+                            .fragments
+                            .iter()
+                            .filter(|f| f.matched)
+                            .map(|f| f.text.clone())
+                            .collect::<Vec<_>>()
+                            .into();
+                        m
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::from(list));
+            } else if hits.is_empty() {
+                println!("Nothing found.");
+            } else {
+                for h in &hits {
+                    // Matches in [brackets]: visible in any terminal and in a pipe.
+                    let text: String = h
+                        .fragments
+                        .iter()
+                        .map(|f| {
+                            if f.matched {
+                                format!("[{}]", f.text)
+                            } else {
+                                f.text.clone()
+                            }
+                        })
+                        .collect();
+                    println!("{}\t{}: {}", h.chat_title, h.message.sender_name, text);
+                }
+            }
+        }
         "read" => {
             let wanted = args.words.get(1).ok_or("read needs a CHAT")?;
             let count: usize = option(&args.words, "--count")
@@ -299,12 +402,12 @@ async fn run(args: Args) -> Result<(), String> {
                 && tokio::time::timeout(SYNC_WAIT, async {
                     loop {
                         match events.recv().await {
-                            Ok(parta_model::view::AppEvent::MessageSent { local_mid, .. })
+                            Ok(AppEvent::MessageSent { local_mid, .. })
                                 if local_mid == pending.mid =>
                             {
                                 return true;
                             }
-                            Ok(parta_model::view::AppEvent::MessageUpdated { message })
+                            Ok(AppEvent::MessageUpdated { message })
                                 if message.mid == pending.mid
                                     && matches!(message.delivery, Delivery::Failed { .. }) =>
                             {

@@ -27,7 +27,7 @@ use std::time::Duration;
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
 use parta_model::view::{
     AnnouncementStatus, AppEvent, ChatSummary, ChatView, ConnectionState, Delivery, MessageView,
-    ReceiptsView,
+    ReceiptsView, SearchHit, TextFragment,
 };
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
@@ -35,6 +35,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
+use crate::search::Query;
 use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Store};
 
 /// Tuning of a session; the defaults suit a desktop.
@@ -46,8 +47,11 @@ pub struct SessionConfig {
     pub backoff_initial: Duration,
     /// Longest retry delay.
     pub backoff_max: Duration,
-    /// Messages fetched per chat on each (re)sync.
-    pub recent_messages: u8,
+    /// Messages per `GET /messages` page (MAX allows up to 100).
+    pub page_size: u8,
+    /// How far back a first sync fetches each chat's history; a later sync fetches only what
+    /// is new since the newest cached message (the gap left while offline), up to this many.
+    pub history_per_chat: u32,
 }
 
 impl Default for SessionConfig {
@@ -56,13 +60,17 @@ impl Default for SessionConfig {
             poll_timeout: Duration::from_secs(30),
             backoff_initial: Duration::from_millis(250),
             backoff_max: Duration::from_secs(5),
-            recent_messages: 50,
+            page_size: 100,
+            history_per_chat: 1000,
         }
     }
 }
 
 /// How many messages an opened chat shows first.
 pub const CHAT_PAGE: u32 = 50;
+
+/// How many search results are returned at most.
+pub const SEARCH_LIMIT: u32 = 100;
 
 struct Inner {
     profile_id: String,
@@ -181,6 +189,82 @@ impl Session {
             pinned,
             messages: views,
         })
+    }
+
+    /// Searches every cached message (offline; Russian morphology, see [`crate::search`]),
+    /// newest first, within one chat if `chat_id` is given. An empty query finds nothing.
+    pub async fn search(&self, query: &str, chat_id: Option<i64>) -> Result<Vec<SearchHit>> {
+        let Some(query) = Query::parse(query) else {
+            return Ok(Vec::new());
+        };
+        let store = &self.inner.store;
+        let profile = &self.inner.profile_id;
+        let found = store.search(profile, &query, chat_id, SEARCH_LIMIT).await?;
+        let mut titles: Vec<(i64, String)> = Vec::new();
+        let mut hits = Vec::with_capacity(found.len());
+        for message in found {
+            let title = match titles.iter().find(|(id, _)| *id == message.chat_id) {
+                Some((_, title)) => title.clone(),
+                None => {
+                    let title = store
+                        .chat(profile, message.chat_id)
+                        .await?
+                        .map(|c| c.title)
+                        .unwrap_or_default();
+                    titles.push((message.chat_id, title.clone()));
+                    title
+                }
+            };
+            let fragments = query
+                .highlight(&message.text)
+                .into_iter()
+                .map(|(text, matched)| TextFragment { text, matched })
+                .collect();
+            hits.push(SearchHit {
+                message: self.inner.view(message),
+                chat_title: title,
+                fragments,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// A chat opened at one message (a search result): the message with up to [`CHAT_PAGE`]
+    /// / 2 cached messages on each side, oldest first.
+    pub async fn open_chat_at(&self, chat_id: i64, mid: &str) -> Result<ChatView> {
+        let store = &self.inner.store;
+        let profile = &self.inner.profile_id;
+        let target = store
+            .message(profile, mid)
+            .await?
+            .filter(|m| m.chat_id == chat_id)
+            .ok_or_else(|| Error::InvalidInput("this message is no longer in the chat".into()))?;
+        let mut view = self.open_chat(chat_id).await?;
+        let anchor = (target.timestamp, target.seq);
+        let mut messages = store
+            .messages_before(profile, chat_id, anchor, CHAT_PAGE / 2)
+            .await?;
+        messages.push(target);
+        messages.extend(
+            store
+                .messages_after(profile, chat_id, anchor, CHAT_PAGE / 2)
+                .await?,
+        );
+        view.messages = messages.into_iter().map(|m| self.inner.view(m)).collect();
+        Ok(view)
+    }
+
+    /// Up to [`CHAT_PAGE`] cached messages older than `mid`, oldest first (scrolling back).
+    pub async fn older_messages(&self, chat_id: i64, mid: &str) -> Result<Vec<MessageView>> {
+        let store = &self.inner.store;
+        let profile = &self.inner.profile_id;
+        let Some(anchor) = store.message(profile, mid).await? else {
+            return Ok(Vec::new());
+        };
+        let older = store
+            .messages_before(profile, chat_id, (anchor.timestamp, anchor.seq), CHAT_PAGE)
+            .await?;
+        Ok(older.into_iter().map(|m| self.inner.view(m)).collect())
     }
 
     /// Whether `mid` is an announcement and whether this person acknowledged it (asks the
@@ -455,34 +539,94 @@ impl Inner {
         *self.stop.borrow()
     }
 
-    /// Fetches chats and each chat's recent messages into the cache.
+    /// Fetches the chat list, then each chat's history: back to the newest message already
+    /// cached (filling the gap left while offline) or [`SessionConfig::history_per_chat`]
+    /// messages, whichever comes first. Publishes [`AppEvent::SyncProgress`] after each chat.
     async fn resync(&self) -> Result<()> {
         let chats = self.api.all_chats().await?;
+        let total = u32::try_from(chats.len()).unwrap_or(u32::MAX);
+        self.progress(0, total, 0);
         let mut cached = Vec::with_capacity(chats.len());
-        let mut messages = Vec::new();
+        let mut pinned = Vec::new();
         for chat in &chats {
             // The list omits the pinned message; a single chat includes it.
             let full = self.api.chat(chat.chat_id).await?;
-            if let Some(pinned) = full
-                .pinned_message
-                .as_deref()
-                .and_then(CachedMessage::from_max)
-            {
-                messages.push(pinned);
-            }
+            pinned.extend(
+                full.pinned_message
+                    .as_deref()
+                    .and_then(CachedMessage::from_max),
+            );
             cached.push(CachedChat::from_max(&full));
-            let recent = self
-                .api
-                .messages(chat.chat_id, self.config.recent_messages, None)
-                .await?;
-            messages.extend(recent.messages.iter().filter_map(CachedMessage::from_max));
         }
         self.store.replace_chats(&self.profile_id, &cached).await?;
         self.store
-            .upsert_messages(&self.profile_id, &messages)
+            .upsert_messages(&self.profile_id, &pinned)
             .await?;
         let _ = self.events.send(AppEvent::ChatsChanged);
+        let mut fetched = 0u32;
+        for (done, chat) in cached.iter().enumerate() {
+            fetched = fetched.saturating_add(self.backfill(chat.chat_id).await?);
+            let done = u32::try_from(done + 1).unwrap_or(u32::MAX);
+            self.progress(done, total, fetched);
+        }
+        if fetched > 0 {
+            let _ = self.events.send(AppEvent::ChatsChanged);
+        }
         Ok(())
+    }
+
+    /// Pages back through one chat's messages (newest first, as MAX answers) until it meets
+    /// the cache or the history limit; stores them in one transaction. Returns how many were
+    /// fetched.
+    async fn backfill(&self, chat_id: i64) -> Result<u32> {
+        let newest_cached = self
+            .store
+            .latest_messages(&self.profile_id, chat_id, 1)
+            .await?
+            .pop()
+            .map(|m| (m.timestamp, m.seq));
+        let page_size = self.config.page_size.clamp(1, 100);
+        let limit = usize::try_from(self.config.history_per_chat).unwrap_or(usize::MAX);
+        let mut seen = std::collections::HashSet::new();
+        let mut fetched = Vec::new();
+        let mut from = None;
+        loop {
+            let page = self.api.messages(chat_id, page_size, from).await?;
+            let full_page = page.messages.len() >= usize::from(page_size);
+            let mut met_cache = false;
+            let mut oldest: Option<i64> = None;
+            for message in page.messages.iter().filter_map(CachedMessage::from_max) {
+                met_cache |= newest_cached.is_some_and(|k| (message.timestamp, message.seq) <= k);
+                oldest = Some(oldest.map_or(message.timestamp, |o| o.min(message.timestamp)));
+                if seen.insert(message.mid.clone()) {
+                    fetched.push(message);
+                }
+            }
+            if met_cache || !full_page || fetched.len() >= limit {
+                break;
+            }
+            // `from` is inclusive: the next page starts at the oldest time seen (duplicates are
+            // skipped above), or just before it when a whole page shared one millisecond.
+            from = match (oldest, from) {
+                (Some(o), Some(f)) if o >= f => Some(f - 1),
+                (Some(o), _) => Some(o),
+                (None, _) => break,
+            };
+        }
+        // Pages overlap by the messages at their boundary, so the last page may overshoot.
+        fetched.truncate(limit);
+        self.store
+            .upsert_messages(&self.profile_id, &fetched)
+            .await?;
+        Ok(u32::try_from(fetched.len()).unwrap_or(u32::MAX))
+    }
+
+    fn progress(&self, chats_done: u32, chats_total: u32, messages: u32) {
+        let _ = self.events.send(AppEvent::SyncProgress {
+            chats_done,
+            chats_total,
+            messages,
+        });
     }
 
     /// Follows the update log until an error or a stop.

@@ -69,6 +69,22 @@ pub struct ChatView {
     pub messages: Vec<MessageView>,
 }
 
+/// A piece of a found message's text; `matched` pieces are what the search matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextFragment {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// One search result: the message, its chat's title, and its text cut into fragments for
+/// highlighting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub message: MessageView,
+    pub chat_title: String,
+    pub fragments: Vec<TextFragment>,
+}
+
 /// The signed-in profile as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileView {
@@ -158,6 +174,13 @@ pub enum AppEvent {
     MessageRemoved { chat_id: ChatId, mid: String },
     /// The connection state changed.
     Connection { state: ConnectionState },
+    /// A (re)sync is under way: `chats_done` of `chats_total` chats have their recent history,
+    /// `messages` messages fetched so far.
+    SyncProgress {
+        chats_done: u32,
+        chats_total: u32,
+        messages: u32,
+    },
 }
 
 /// An error as the UI receives it: a stable code to branch on and a sentence for people.

@@ -127,6 +127,27 @@ async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() 
         "Из скрипта: завтра физкультура на улице"
     );
 
+    let synced = json(&run(words("--json sync"), String::new()).await.unwrap());
+    assert_eq!(synced["online"], true);
+    assert!(synced["messages"].as_u64().unwrap() > 3, "{synced}");
+
+    // Search answers from the cache, in any word form.
+    let mut search = words("--json search");
+    search.push("физкультуры".into());
+    let hits = json(&run(search, String::new()).await.unwrap());
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["chat"], "5А — родители");
+    assert_eq!(hits[0]["matched"], serde_json::json!(["физкультура"]));
+    let mut nothing = words("search");
+    nothing.push("олимпиадами".into());
+    let none = run(nothing, String::new()).await.unwrap();
+    assert!(none.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&none.stdout).trim(),
+        "Nothing found."
+    );
+
     // Invitations from a class list: a bad row makes none; a good file makes one per row.
     let csv = dir.path().join("class.csv");
     std::fs::write(

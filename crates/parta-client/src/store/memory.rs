@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::Result;
+use crate::search::Query;
 
 #[derive(Default)]
 struct Profile {
@@ -137,6 +138,67 @@ impl Store for MemoryStore {
         messages.sort_by_key(|m| (m.timestamp, m.seq));
         let skip = messages.len().saturating_sub(limit as usize);
         Ok(messages.split_off(skip))
+    }
+
+    async fn messages_before(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        before: (i64, i64),
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        Ok(self.with(profile_id, |p| {
+            let mut found: Vec<CachedMessage> = p
+                .messages
+                .values()
+                .filter(|m| m.chat_id == chat_id && (m.timestamp, m.seq) < before)
+                .cloned()
+                .collect();
+            found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.seq)));
+            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            found.reverse();
+            found
+        }))
+    }
+
+    async fn messages_after(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        after: (i64, i64),
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        Ok(self.with(profile_id, |p| {
+            let mut found: Vec<CachedMessage> = p
+                .messages
+                .values()
+                .filter(|m| m.chat_id == chat_id && (m.timestamp, m.seq) > after)
+                .cloned()
+                .collect();
+            found.sort_by_key(|m| (m.timestamp, m.seq));
+            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            found
+        }))
+    }
+
+    async fn search(
+        &self,
+        profile_id: &str,
+        query: &Query,
+        chat_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        Ok(self.with(profile_id, |p| {
+            let mut found: Vec<CachedMessage> = p
+                .messages
+                .values()
+                .filter(|m| chat_id.is_none_or(|c| c == m.chat_id) && query.matches(&m.text))
+                .cloned()
+                .collect();
+            found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.seq)));
+            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            found
+        }))
     }
 
     async fn message(&self, profile_id: &str, mid: &str) -> Result<Option<CachedMessage>> {

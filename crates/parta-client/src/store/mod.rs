@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use parta_model::max;
 
 use crate::error::Result;
+use crate::search::Query;
 
 #[cfg(test)]
 #[macro_use]
@@ -142,8 +143,34 @@ pub trait Store: Send + Sync + 'static {
         chat_id: i64,
         limit: u32,
     ) -> Result<Vec<CachedMessage>>;
+    /// Up to `limit` messages of a chat older than `before` (timestamp, seq), oldest first:
+    /// scrolling back, and the context above a found message.
+    async fn messages_before(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        before: (i64, i64),
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>>;
+    /// Up to `limit` messages of a chat newer than `after` (timestamp, seq), oldest first.
+    async fn messages_after(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        after: (i64, i64),
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>>;
     /// One message.
     async fn message(&self, profile_id: &str, mid: &str) -> Result<Option<CachedMessage>>;
+    /// Cached messages matching `query` (see [`crate::search`]), newest first; only in
+    /// `chat_id` if given.
+    async fn search(
+        &self,
+        profile_id: &str,
+        query: &Query,
+        chat_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>>;
 
     /// The saved update marker.
     async fn marker(&self, profile_id: &str) -> Result<Option<i64>>;

@@ -12,6 +12,7 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::Result;
+use crate::search::{self, Query};
 
 /// The cache in an SQLite file.
 #[derive(Debug, Clone)]
@@ -35,6 +36,7 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        index_existing(&pool).await?;
         Ok(Self { pool })
     }
 
@@ -84,15 +86,17 @@ async fn upsert_on(
     profile_id: &str,
     messages: &[CachedMessage],
 ) -> Result<()> {
+    let mut newest: Vec<(i64, i64)> = Vec::new();
     for m in messages {
-        sqlx::query(
+        let rowid: i64 = sqlx::query_scalar(
             "INSERT INTO messages
                 (profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (profile_id, mid) DO UPDATE SET
                 chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
                 sender_name = excluded.sender_name, text = excluded.text,
-                timestamp = excluded.timestamp",
+                timestamp = excluded.timestamp
+             RETURNING rowid",
         )
         .bind(profile_id)
         .bind(&m.mid)
@@ -102,18 +106,73 @@ async fn upsert_on(
         .bind(&m.sender_name)
         .bind(&m.text)
         .bind(m.timestamp)
-        .execute(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
+        index_on(conn, rowid, &m.text, true).await?;
+        match newest.iter_mut().find(|(chat, _)| *chat == m.chat_id) {
+            Some((_, time)) => *time = (*time).max(m.timestamp),
+            None => newest.push((m.chat_id, m.timestamp)),
+        }
+    }
+    for (chat_id, time) in newest {
         sqlx::query(
             "UPDATE chats SET last_event_time = MAX(last_event_time, ?)
              WHERE profile_id = ? AND chat_id = ?",
         )
-        .bind(m.timestamp)
+        .bind(time)
         .bind(profile_id)
-        .bind(m.chat_id)
+        .bind(chat_id)
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// (Re)indexes one message for search; `replace` drops what was indexed for it before.
+async fn index_on(
+    conn: &mut SqliteConnection,
+    rowid: i64,
+    text: &str,
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        unindex_on(conn, rowid).await?;
+    }
+    sqlx::query("INSERT INTO messages_fts (rowid, stems) VALUES (?, ?)")
+        .bind(rowid)
+        .bind(search::index_text(text))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn unindex_on(conn: &mut SqliteConnection, rowid: i64) -> Result<()> {
+    sqlx::query("DELETE FROM messages_fts WHERE rowid = ?")
+        .bind(rowid)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Indexes the messages cached before search existed (once; see migration 0003).
+async fn index_existing(pool: &SqlitePool) -> Result<()> {
+    let indexed: i64 = sqlx::query_scalar("SELECT indexed FROM search_state WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    if indexed != 0 {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT rowid, text FROM messages")
+        .fetch_all(&mut *tx)
+        .await?;
+    for (rowid, text) in rows {
+        index_on(&mut tx, rowid, &text, true).await?;
+    }
+    sqlx::query("UPDATE search_state SET indexed = 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -167,6 +226,8 @@ impl Store for SqliteStore {
             .await?;
         if wipe {
             for sql in [
+                "DELETE FROM messages_fts WHERE rowid IN
+                    (SELECT rowid FROM messages WHERE profile_id = ?)",
                 "DELETE FROM chats WHERE profile_id = ?",
                 "DELETE FROM messages WHERE profile_id = ?",
                 "DELETE FROM sync_state WHERE profile_id = ?",
@@ -235,11 +296,16 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await?;
         upsert_on(&mut tx, profile_id, &batch.upserts).await?;
         for (_, mid) in &batch.removals {
-            sqlx::query("DELETE FROM messages WHERE profile_id = ? AND mid = ?")
-                .bind(profile_id)
-                .bind(mid)
-                .execute(&mut *tx)
-                .await?;
+            let rowid: Option<i64> = sqlx::query_scalar(
+                "DELETE FROM messages WHERE profile_id = ? AND mid = ? RETURNING rowid",
+            )
+            .bind(profile_id)
+            .bind(mid)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(rowid) = rowid {
+                unindex_on(&mut tx, rowid).await?;
+            }
         }
         if let Some(marker) = batch.marker {
             sqlx::query(
@@ -276,6 +342,80 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         messages.reverse();
         Ok(messages)
+    }
+
+    async fn messages_before(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        (timestamp, seq): (i64, i64),
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
+                AND (timestamp < ? OR (timestamp = ? AND seq < ?))
+             ORDER BY timestamp DESC, seq DESC LIMIT ?",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(timestamp)
+        .bind(timestamp)
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        messages.reverse();
+        Ok(messages)
+    }
+
+    async fn messages_after(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        (timestamp, seq): (i64, i64),
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
+                AND (timestamp > ? OR (timestamp = ? AND seq > ?))
+             ORDER BY timestamp, seq LIMIT ?",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(timestamp)
+        .bind(timestamp)
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+
+    async fn search(
+        &self,
+        profile_id: &str,
+        query: &Query,
+        chat_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let rows = sqlx::query(
+            "SELECT m.* FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+             WHERE messages_fts MATCH ? AND m.profile_id = ?
+                AND (? IS NULL OR m.chat_id = ?)
+             ORDER BY m.timestamp DESC, m.seq DESC LIMIT ?",
+        )
+        .bind(query.fts5())
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(chat_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
     }
 
     async fn message(&self, profile_id: &str, mid: &str) -> Result<Option<CachedMessage>> {
@@ -397,5 +537,46 @@ mod tests {
         store.close().await;
         let reopened = super::SqliteStore::open(&path).await.unwrap();
         assert_eq!(reopened.chats("p").await.unwrap(), vec![chat]);
+    }
+
+    #[tokio::test]
+    async fn messages_cached_before_search_existed_are_indexed_on_open() {
+        use crate::store::{CachedMessage, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let store = super::SqliteStore::open(&path).await.unwrap();
+        let message = CachedMessage {
+            mid: "m1".into(),
+            chat_id: 1,
+            seq: 1,
+            sender_id: None,
+            sender_name: String::new(),
+            text: "Собрание перенесли".into(),
+            timestamp: 1,
+        };
+        store.upsert_messages("p", &[message]).await.unwrap();
+        // As a cache written by a version without search: no index, not marked indexed.
+        sqlx::query("DELETE FROM messages_fts")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE search_state SET indexed = 0")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let query = crate::search::Query::parse("собрании").unwrap();
+        assert!(
+            store
+                .search("p", &query, None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store.close().await;
+        let reopened = super::SqliteStore::open(&path).await.unwrap();
+        assert_eq!(
+            reopened.search("p", &query, None, 10).await.unwrap().len(),
+            1
+        );
     }
 }

@@ -198,5 +198,106 @@ macro_rules! store_suite {
             assert!(store.chats("a").await.unwrap().is_empty());
             assert!(store.message("a", "mid.1.1").await.unwrap().is_none());
         }
+
+        fn texted(chat_id: i64, seq: i64, text: &str) -> CachedMessage {
+            CachedMessage {
+                text: text.into(),
+                ..message(chat_id, seq, seq * 100)
+            }
+        }
+
+        async fn found(store: &impl Store, profile: &str, q: &str, chat: Option<i64>) -> Vec<i64> {
+            let query = crate::search::Query::parse(q).unwrap();
+            store
+                .search(profile, &query, chat, 50)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.seq)
+                .collect()
+        }
+
+        #[tokio::test]
+        async fn search_finds_every_form_of_a_word_newest_first() {
+            let store = $make.await;
+            store
+                .upsert_messages(
+                    "p",
+                    &[
+                        texted(1, 1, "Родительское собрание в пятницу в 18:00"),
+                        texted(1, 2, "Не забудьте про домашнее задание"),
+                        texted(1, 3, "Протокол собрания в приложении"),
+                        texted(2, 4, "Решили на собраниях: экскурсия в мае"),
+                        texted(2, 5, "Соберёмся у школы"),
+                    ],
+                )
+                .await
+                .unwrap();
+            assert_eq!(found(&store, "p", "собрание", None).await, vec![4, 3, 1]);
+            assert_eq!(found(&store, "p", "собрании", Some(1)).await, vec![3, 1]);
+            assert_eq!(found(&store, "p", "собрание пятница", None).await, vec![1]);
+            assert_eq!(found(&store, "p", "ЗАДАНИЯ", None).await, vec![2]);
+            assert!(found(&store, "p", "каникулы", None).await.is_empty());
+            assert!(
+                found(&store, "q", "собрание", None).await.is_empty(),
+                "per profile"
+            );
+        }
+
+        #[tokio::test]
+        async fn search_follows_edits_deletions_and_wipes() {
+            let store = $make.await;
+            store
+                .upsert_messages("p", &[texted(1, 1, "Экскурсия в музей")])
+                .await
+                .unwrap();
+            store
+                .upsert_messages("p", &[texted(1, 1, "Экскурсия в театр")])
+                .await
+                .unwrap();
+            assert!(
+                found(&store, "p", "музей", None).await.is_empty(),
+                "edited away"
+            );
+            assert_eq!(found(&store, "p", "театре", None).await, vec![1]);
+            let batch = Batch {
+                removals: vec![(1, "mid.1.1".into())],
+                ..Default::default()
+            };
+            store.apply("p", &batch).await.unwrap();
+            assert!(
+                found(&store, "p", "театр", None).await.is_empty(),
+                "deleted"
+            );
+            store
+                .upsert_messages("p", &[texted(1, 2, "Экскурсия в театр")])
+                .await
+                .unwrap();
+            store.remove_profile("p", true).await.unwrap();
+            assert!(found(&store, "p", "театр", None).await.is_empty(), "wiped");
+        }
+
+        #[tokio::test]
+        async fn pages_before_and_after_a_message_are_in_time_order() {
+            let store = $make.await;
+            let messages: Vec<_> = (1..=10).map(|i| message(1, i, i * 100)).collect();
+            store.upsert_messages("p", &messages).await.unwrap();
+            let before: Vec<_> = store
+                .messages_before("p", 1, (500, 5), 3)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.seq)
+                .collect();
+            assert_eq!(before, vec![2, 3, 4]);
+            let after: Vec<_> = store
+                .messages_after("p", 1, (500, 5), 3)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.seq)
+                .collect();
+            assert_eq!(after, vec![6, 7, 8]);
+        }
     };
 }

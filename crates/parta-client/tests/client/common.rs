@@ -51,7 +51,7 @@ pub fn fast_config() -> SessionConfig {
         poll_timeout: Duration::from_secs(5),
         backoff_initial: Duration::from_millis(50),
         backoff_max: Duration::from_millis(300),
-        recent_messages: 50,
+        ..SessionConfig::default()
     }
 }
 

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod account;
+mod backfill;
 mod common;
 mod keychain;
 mod proxy;
