@@ -54,13 +54,30 @@ pub fn stem(normalized: &str) -> String {
     }
 }
 
-/// What the index stores for a message: its stems, space-separated.
-pub fn index_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The index token that scopes a row to its profile (the index is shared by all profiles, and
+/// scoping inside the MATCH lets FTS5 stop after one page of results).
+pub fn profile_token(profile_id: &str) -> String {
+    // FNV-1a: stable across runs and versions, unlike std's hasher.
+    let hash = profile_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("zzprofile{hash:016x}")
+}
+
+/// The index token that scopes a row to its chat.
+pub fn chat_token(chat_id: i64) -> String {
+    let sign = if chat_id < 0 { "n" } else { "" };
+    format!("zzchat{sign}{}", chat_id.unsigned_abs())
+}
+
+/// What the index stores for a message: its scope tokens, then its stems, space-separated.
+pub fn index_text(profile_id: &str, chat_id: i64, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 48);
+    out.push_str(&profile_token(profile_id));
+    out.push(' ');
+    out.push_str(&chat_token(chat_id));
     for (_, word) in words(text) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
+        out.push(' ');
         out.push_str(&stem(&normalize(word)));
     }
     out
@@ -120,6 +137,15 @@ impl Query {
             })
             .collect::<Vec<_>>()
             .join(" AND ")
+    }
+
+    /// [`Query::fts5`] limited to one profile and, if given, one chat.
+    pub fn fts5_scoped(&self, profile_id: &str, chat_id: Option<i64>) -> String {
+        let mut expr = format!("\"{}\"", profile_token(profile_id));
+        if let Some(chat_id) = chat_id {
+            expr.push_str(&format!(" AND \"{}\"", chat_token(chat_id)));
+        }
+        format!("{expr} AND {}", self.fts5())
     }
 
     /// Whether `text` matches (what the index would answer), for stores without an index.
@@ -220,6 +246,22 @@ mod tests {
             expr,
             "(\"собран\"* OR \"собрания\"*) AND \"or\"* AND \"near\"* AND \"x\"*"
         );
+    }
+
+    #[test]
+    fn scope_tokens_are_single_words_for_any_profile_and_chat() {
+        for token in [
+            profile_token("9f1c-4b2a: профиль"),
+            chat_token(-42),
+            chat_token(i64::MIN),
+        ] {
+            assert_eq!(words(&token).count(), 1, "{token}");
+        }
+        assert_ne!(chat_token(42), chat_token(-42));
+        assert_ne!(profile_token("a"), profile_token("b"));
+        let q = Query::parse("собрание").unwrap();
+        assert!(q.fts5_scoped("p", Some(-7)).starts_with("\"zzprofile"));
+        assert!(q.fts5_scoped("p", Some(-7)).contains("\"zzchatn7\""));
     }
 
     #[test]

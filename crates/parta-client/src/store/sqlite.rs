@@ -1,5 +1,6 @@
 //! The SQLite [`Store`]: one file in the app's data directory, WAL mode.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -8,10 +9,10 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::search::{self, Query};
 
 /// The cache in an SQLite file.
@@ -81,37 +82,179 @@ fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
     })
 }
 
+/// Rows per multi-row statement: 9 values each, far below SQLite's 32,766 variables. One
+/// statement per hundred messages instead of four per message is what makes a first sync of
+/// thousands of messages quick (docs/benchmarks.md).
+const UPSERT_CHUNK: usize = 100;
+
+/// Messages of one millisecond that can have time-ordered rowids (see migration 0003).
+const SAME_MILLISECOND: i64 = 1024;
+
+/// The time-ordered rowid a message would like, if its timestamp allows one.
+fn time_key(timestamp: i64) -> Option<i64> {
+    (0..=8_000_000_000_000_000 / SAME_MILLISECOND)
+        .contains(&timestamp)
+        .then(|| timestamp * SAME_MILLISECOND)
+}
+
+/// Picks free time-ordered rowids for new messages: the first free slot of each one's
+/// millisecond, or none (SQLite then picks) in the unlikely case all 1,024 are taken.
+async fn assign_keys(
+    conn: &mut SqliteConnection,
+    messages: &[&CachedMessage],
+) -> Result<Vec<Option<i64>>> {
+    let mut keys: Vec<Option<i64>> = messages.iter().map(|m| time_key(m.timestamp)).collect();
+    let mut taken: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for _ in 0..SAME_MILLISECOND {
+        // Settle collisions inside the batch first, then ask the table about the candidates.
+        let mut changed = false;
+        let mut claimed = std::collections::HashSet::new();
+        for key in keys.iter_mut() {
+            while let Some(k) = *key {
+                if taken.contains(&k) || !claimed.insert(k) {
+                    *key = next_slot(k);
+                    changed = true;
+                } else {
+                    break;
+                }
+            }
+        }
+        let candidates: Vec<i64> = keys.iter().flatten().copied().collect();
+        if candidates.is_empty() {
+            break;
+        }
+        let mut occupied = QueryBuilder::<Sqlite>::new("SELECT rowid FROM messages WHERE rowid IN (");
+        let mut list = occupied.separated(", ");
+        for k in &candidates {
+            list.push_bind(*k);
+        }
+        list.push_unseparated(")");
+        let found: Vec<i64> = occupied.build_query_scalar().fetch_all(&mut *conn).await?;
+        if found.is_empty() && !changed {
+            break;
+        }
+        if found.is_empty() {
+            // The in-batch moves landed on free slots only if the table agrees: it did.
+            break;
+        }
+        taken.extend(found);
+    }
+    Ok(keys)
+}
+
+/// The next rowid in the same millisecond, or none when the millisecond is full.
+fn next_slot(key: i64) -> Option<i64> {
+    let next = key + 1;
+    (next % SAME_MILLISECOND != 0).then_some(next)
+}
+
 async fn upsert_on(
     conn: &mut SqliteConnection,
     profile_id: &str,
     messages: &[CachedMessage],
 ) -> Result<()> {
-    let mut newest: Vec<(i64, i64)> = Vec::new();
+    // The last version of a message given twice wins, as if they were applied one by one.
+    let mut unique: Vec<&CachedMessage> = Vec::with_capacity(messages.len());
+    let mut position: HashMap<&str, usize> = HashMap::with_capacity(messages.len());
     for m in messages {
-        let rowid: i64 = sqlx::query_scalar(
+        match position.get(m.mid.as_str()) {
+            Some(&i) => unique[i] = m,
+            None => {
+                position.insert(&m.mid, unique.len());
+                unique.push(m);
+            }
+        }
+    }
+    let mut newest: Vec<(i64, i64)> = Vec::new();
+    for chunk in unique.chunks(UPSERT_CHUNK) {
+        // Messages already cached are edits: what was indexed for them goes first.
+        let mut existing =
+            QueryBuilder::<Sqlite>::new("SELECT mid, rowid FROM messages WHERE profile_id = ");
+        existing.push_bind(profile_id.to_owned()).push(" AND mid IN (");
+        let mut list = existing.separated(", ");
+        for m in chunk {
+            list.push_bind(m.mid.clone());
+        }
+        list.push_unseparated(")");
+        let old: HashMap<String, i64> = existing
+            .build_query_as::<(String, i64)>()
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+        if !old.is_empty() {
+            let mut unindex =
+                QueryBuilder::<Sqlite>::new("DELETE FROM messages_fts WHERE rowid IN (");
+            let mut list = unindex.separated(", ");
+            for rowid in old.values() {
+                list.push_bind(*rowid);
+            }
+            list.push_unseparated(")");
+            unindex.build().execute(&mut *conn).await?;
+        }
+        // Cached ones keep their rowid; new ones get a time-ordered one.
+        let fresh: Vec<&CachedMessage> = chunk
+            .iter()
+            .copied()
+            .filter(|m| !old.contains_key(&m.mid))
+            .collect();
+        let fresh_keys = assign_keys(conn, &fresh).await?;
+        let mut keyed: Vec<(Option<i64>, &CachedMessage)> = chunk
+            .iter()
+            .filter(|m| old.contains_key(&m.mid))
+            .map(|m| (None, *m))
+            .collect();
+        keyed.extend(fresh_keys.into_iter().zip(fresh));
+
+        let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO messages
-                (profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (profile_id, mid) DO UPDATE SET
+                (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp) ",
+        );
+        upsert.push_values(&keyed, |mut row, (rowid, m)| {
+            row.push_bind(*rowid)
+                .push_bind(profile_id.to_owned())
+                .push_bind(m.mid.clone())
+                .push_bind(m.chat_id)
+                .push_bind(m.seq)
+                .push_bind(m.sender_id)
+                .push_bind(m.sender_name.clone())
+                .push_bind(m.text.clone())
+                .push_bind(m.timestamp);
+        });
+        // A cached message is sent without a rowid: the only conflict is on its
+        // (profile, mid), which becomes an update and keeps the rowid it has.
+        upsert.push(
+            " ON CONFLICT (profile_id, mid) DO UPDATE SET
                 chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
                 sender_name = excluded.sender_name, text = excluded.text,
                 timestamp = excluded.timestamp
-             RETURNING rowid",
-        )
-        .bind(profile_id)
-        .bind(&m.mid)
-        .bind(m.chat_id)
-        .bind(m.seq)
-        .bind(m.sender_id)
-        .bind(&m.sender_name)
-        .bind(&m.text)
-        .bind(m.timestamp)
-        .fetch_one(&mut *conn)
-        .await?;
-        index_on(conn, rowid, &m.text, true).await?;
-        match newest.iter_mut().find(|(chat, _)| *chat == m.chat_id) {
-            Some((_, time)) => *time = (*time).max(m.timestamp),
-            None => newest.push((m.chat_id, m.timestamp)),
+             RETURNING rowid, mid",
+        );
+        let rows: Vec<(i64, String)> = upsert.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut entries = Vec::with_capacity(rows.len());
+        for (rowid, mid) in rows {
+            let m = position
+                .get(mid.as_str())
+                .and_then(|&i| unique.get(i))
+                .ok_or_else(|| {
+                    Error::Protocol(format!("the cache returned an unknown message {mid}"))
+                })?;
+            entries.push((rowid, search::index_text(profile_id, m.chat_id, &m.text)));
+        }
+        if !entries.is_empty() {
+            let mut index =
+                QueryBuilder::<Sqlite>::new("INSERT INTO messages_fts (rowid, stems) ");
+            index.push_values(entries, |mut row, (rowid, stems)| {
+                row.push_bind(rowid).push_bind(stems);
+            });
+            index.build().execute(&mut *conn).await?;
+        }
+        for m in chunk {
+            match newest.iter_mut().find(|(chat, _)| *chat == m.chat_id) {
+                Some((_, time)) => *time = (*time).max(m.timestamp),
+                None => newest.push((m.chat_id, m.timestamp)),
+            }
         }
     }
     for (chat_id, time) in newest {
@@ -129,23 +272,6 @@ async fn upsert_on(
 }
 
 /// (Re)indexes one message for search; `replace` drops what was indexed for it before.
-async fn index_on(
-    conn: &mut SqliteConnection,
-    rowid: i64,
-    text: &str,
-    replace: bool,
-) -> Result<()> {
-    if replace {
-        unindex_on(conn, rowid).await?;
-    }
-    sqlx::query("INSERT INTO messages_fts (rowid, stems) VALUES (?, ?)")
-        .bind(rowid)
-        .bind(search::index_text(text))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 async fn unindex_on(conn: &mut SqliteConnection, rowid: i64) -> Result<()> {
     sqlx::query("DELETE FROM messages_fts WHERE rowid = ?")
         .bind(rowid)
@@ -163,11 +289,17 @@ async fn index_existing(pool: &SqlitePool) -> Result<()> {
         return Ok(());
     }
     let mut tx = pool.begin().await?;
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT rowid, text FROM messages")
-        .fetch_all(&mut *tx)
-        .await?;
-    for (rowid, text) in rows {
-        index_on(&mut tx, rowid, &text, true).await?;
+    let rows: Vec<(i64, String, i64, String)> =
+        sqlx::query_as("SELECT rowid, profile_id, chat_id, text FROM messages")
+            .fetch_all(&mut *tx)
+            .await?;
+    for (rowid, profile_id, chat_id, text) in rows {
+        unindex_on(&mut tx, rowid).await?;
+        sqlx::query("INSERT INTO messages_fts (rowid, stems) VALUES (?, ?)")
+            .bind(rowid)
+            .bind(search::index_text(&profile_id, chat_id, &text))
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query("UPDATE search_state SET indexed = 1 WHERE id = 1")
         .execute(&mut *tx)
@@ -403,16 +535,20 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<CachedMessage>> {
         let rows = sqlx::query(
-            "SELECT m.* FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-             WHERE messages_fts MATCH ? AND m.profile_id = ?
-                AND (? IS NULL OR m.chat_id = ?)
-             ORDER BY m.timestamp DESC, m.seq DESC LIMIT ?",
+            // Scoped inside the MATCH, and rowids are time-ordered (migration 0003): FTS5
+            // walks its matches newest first and stops after `limit`. The subquery keeps the
+            // index the outer loop (joined the other way round, SQLite ran one MATCH per cached
+            // message: minutes on 100,000).
+            "SELECT m.* FROM
+                (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?
+                 ORDER BY rowid DESC LIMIT ?) f
+             JOIN messages m ON m.rowid = f.rowid
+             WHERE m.profile_id = ?
+             ORDER BY f.rowid DESC",
         )
-        .bind(query.fts5())
-        .bind(profile_id)
-        .bind(chat_id)
-        .bind(chat_id)
+        .bind(query.fts5_scoped(profile_id, chat_id))
         .bind(limit)
+        .bind(profile_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(message_from_row).collect()

@@ -299,5 +299,47 @@ macro_rules! store_suite {
                 .collect();
             assert_eq!(after, vec![6, 7, 8]);
         }
+
+        #[tokio::test]
+        async fn a_large_batch_with_a_message_twice_keeps_its_last_version() {
+            let store = $make.await;
+            let mut batch: Vec<_> = (1..=250).map(|i| message(1, i, i * 10)).collect();
+            let mut edited = message(1, 3, 30);
+            edited.text = "Исправлено: экскурсия".into();
+            batch.push(edited.clone());
+            store.upsert_messages("p", &batch).await.unwrap();
+            assert_eq!(store.latest_messages("p", 1, 1000).await.unwrap().len(), 250);
+            assert_eq!(store.message("p", "mid.1.3").await.unwrap(), Some(edited));
+            assert_eq!(found(&store, "p", "экскурсии", None).await, vec![3]);
+            assert!(
+                !found(&store, "p", "Сообщение 3", None).await.contains(&3),
+                "the old text is no longer found"
+            );
+            assert_eq!(found(&store, "p", "Сообщение 249", None).await, vec![249]);
+        }
+
+        #[tokio::test]
+        async fn search_is_newest_first_even_for_history_fetched_later() {
+            let store = $make.await;
+            // Recent messages first, as a sync fetches them, then older history, then several
+            // in one millisecond.
+            let recent: Vec<_> = (50..60).map(|i| texted(1, i, "Собрание родителей")).collect();
+            let older: Vec<_> = (1..10).map(|i| texted(1, i, "Собрание актива")).collect();
+            store.upsert_messages("p", &recent).await.unwrap();
+            store.upsert_messages("p", &older).await.unwrap();
+            let same_ms: Vec<_> = (70..75)
+                .map(|i| CachedMessage {
+                    timestamp: 7000,
+                    ..texted(1, i, "Собрание сейчас")
+                })
+                .collect();
+            store.upsert_messages("p", &same_ms).await.unwrap();
+            let seqs = found(&store, "p", "собрание", None).await;
+            assert_eq!(seqs.len(), 24);
+            let times: Vec<i64> = seqs.iter().map(|s| if *s >= 70 { 7000 } else { s * 100 }).collect();
+            let mut sorted = times.clone();
+            sorted.sort_by(|a, b| b.cmp(a));
+            assert_eq!(times, sorted, "newest first: {seqs:?}");
+        }
     };
 }

@@ -1,0 +1,336 @@
+//! Client-core figures of issue 4, for docs/benchmarks.md. Not a test: it measures.
+//!
+//! `cargo bench -p parta-client --bench cache [-- open | search N | sync | all]`
+//!
+//! - open: a chat of 100,000 cached messages (real SQLite file), opened through
+//!   `Session::open_chat` as the app does: the first page, p50/p95/max over 200 opens, and the
+//!   first open after reopening the file; the cache's size on disk per 100,000 messages;
+//! - search N: N cached messages (default 1,000,000) of generated Russian school chat in 50
+//!   chats; 40 queries (frequent, rare, two-word, prefixes being typed) × 5 rounds through
+//!   `Session::search` (100 results with highlighting): p50/p95/max;
+//! - sync: parta-server in-process on loopback with 50 chats × 1,000 messages; a new device's
+//!   first sync (chat list, then 1,000 messages per chat in pages of 100) until its last
+//!   progress event, with the server's rate limit lifted and with its default (30 requests/s).
+
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parta_client::api::ApiClient;
+use parta_client::secrets::Sensitive;
+use parta_client::store::{CachedChat, CachedMessage, SqliteStore, Store};
+use parta_client::{Session, SessionConfig};
+use parta_model::view::AppEvent;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+mod corpus;
+use corpus::{QUERIES, message_text};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn summary(name: &str, mut ms: Vec<f64>) {
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "{name}: n={} p50={:.2} ms p95={:.2} ms max={:.2} ms",
+        ms.len(),
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        ms[ms.len() - 1]
+    );
+}
+
+/// Fills `store` with `count` messages in `chats` chats (chat 1 gets `in_first`), in
+/// transactions of 10,000, as the sync writes them.
+async fn fill(store: &SqliteStore, count: usize, chats: i64, in_first: usize) {
+    let list: Vec<CachedChat> = (1..=chats)
+        .map(|c| CachedChat {
+            chat_id: c,
+            title: format!("Чат {c}"),
+            description: None,
+            participants_count: 30,
+            last_event_time: 0,
+            pinned_mid: None,
+        })
+        .collect();
+    store.replace_chats("p", &list).await.unwrap();
+    let mut rng = StdRng::seed_from_u64(7);
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(10_000);
+    for i in 0..count {
+        let chat_id = if i < in_first {
+            1
+        } else {
+            2 + (i as i64 % (chats - 1).max(1))
+        };
+        batch.push(CachedMessage {
+            mid: format!("mid.{i}"),
+            chat_id,
+            seq: i as i64,
+            sender_id: Some(1 + (i as i64 % 40)),
+            sender_name: format!("Родитель {}", i % 40),
+            text: message_text(&mut rng),
+            timestamp: 1_700_000_000_000 + i as i64 * 1_000,
+        });
+        if batch.len() == 10_000 {
+            store.upsert_messages("p", &batch).await.unwrap();
+            batch.clear();
+        }
+    }
+    store.upsert_messages("p", &batch).await.unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "filled {count} messages in {secs:.1} s ({:.0} messages/s, with search indexing)",
+        count as f64 / secs
+    );
+}
+
+fn offline_session(store: Arc<dyn Store>) -> Session {
+    // Nothing listens on port 9 of loopback: the session stays offline, as on a train.
+    let api = ApiClient::new("http://127.0.0.1:9", Sensitive::new("t".into())).unwrap();
+    let config = SessionConfig {
+        backoff_initial: Duration::from_secs(60),
+        backoff_max: Duration::from_secs(60),
+        ..SessionConfig::default()
+    };
+    Session::start("p".into(), None, api, store, config)
+}
+
+fn file_size(path: &Path) -> u64 {
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+async fn open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite");
+    let store = SqliteStore::open(&path).await.unwrap();
+    fill(&store, 100_000, 1, 100_000).await;
+    store.close().await;
+    println!(
+        "cache size with 100,000 messages: {:.1} MiB ({} bytes per message, search index included)",
+        file_size(&path) as f64 / 1048576.0,
+        file_size(&path) / 100_000
+    );
+
+    let store = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let session = offline_session(store.clone());
+    let started = Instant::now();
+    let view = session.open_chat(1).await.unwrap();
+    println!(
+        "first open after reopening the file: {:.2} ms ({} messages)",
+        started.elapsed().as_secs_f64() * 1e3,
+        view.messages.len()
+    );
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let started = Instant::now();
+        let view = session.open_chat(1).await.unwrap();
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(view.messages.len(), 50);
+    }
+    summary("open a chat of 100,000 cached messages (first page of 50)", times);
+    session.stop().await;
+}
+
+async fn search(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite");
+    let store = SqliteStore::open(&path).await.unwrap();
+    fill(&store, n, 50, 0).await;
+    store.close().await;
+    println!(
+        "cache size with {n} messages: {:.1} MiB",
+        file_size(&path) as f64 / 1048576.0
+    );
+    let store = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let session = offline_session(store);
+    let mut times = Vec::new();
+    let mut hits_total = 0usize;
+    for round in 0..5 {
+        for q in QUERIES {
+            let started = Instant::now();
+            let hits = session.search(q, None).await.unwrap();
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            times.push(ms);
+            if round == 0 {
+                hits_total += hits.len();
+                if std::env::var_os("PARTA_BENCH_VERBOSE").is_some() {
+                    println!("  {q:?}: {} results in {ms:.2} ms", hits.len());
+                }
+            }
+        }
+    }
+    println!("{} queries returned {hits_total} results in the first round", QUERIES.len());
+    summary(&format!("search over {n} cached messages (100 results, highlighted)"), times);
+    // In one chat, as the chat's own search box does.
+    let mut times = Vec::new();
+    for q in QUERIES {
+        let started = Instant::now();
+        session.search(q, Some(7)).await.unwrap();
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    summary("search within one chat", times);
+    session.stop().await;
+}
+
+/// A school server database with 50 chats × 1,000 messages and one member; returns the token.
+async fn prepare_server(db: &Path) -> String {
+    let pool = parta_server::db::open(db).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let user = sqlx::query(
+        "INSERT INTO users (first_name, username, role, created_at) VALUES ('Мама', 'mama', 'parent', 0)",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap()
+    .last_insert_rowid();
+    let mut rng = StdRng::seed_from_u64(11);
+    for c in 0..50 {
+        let chat = sqlx::query(
+            "INSERT INTO chats (kind, title, created_at, last_event_time) VALUES ('custom', ?, 0, 0)",
+        )
+        .bind(format!("Чат {c}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .last_insert_rowid();
+        sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0)")
+            .bind(chat)
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        for i in 0..1000 {
+            sqlx::query(
+                "INSERT INTO messages (mid, chat_id, sender_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(format!("mid.{c}.{i}"))
+            .bind(chat)
+            .bind(user)
+            .bind(message_text(&mut rng))
+            .bind(1_700_000_000_000i64 + i * 1000)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+    }
+    let token = parta_server::auth::issue_device_token_on(
+        &mut tx,
+        &parta_server::SystemClock,
+        user,
+        "bench",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    pool.close().await;
+    token.into_inner()
+}
+
+async fn one_sync(url: &str, token: &str, cache: &Path) -> (f64, u32) {
+    let store = Arc::new(SqliteStore::open(cache).await.unwrap());
+    let api = ApiClient::new(url, Sensitive::new(token.to_owned())).unwrap();
+    let started = Instant::now();
+    let session = Session::start("p".into(), None, api, store, SessionConfig::default());
+    let mut events = session.subscribe();
+    let messages = loop {
+        match events.recv().await {
+            Ok(AppEvent::SyncProgress {
+                chats_done,
+                chats_total,
+                messages,
+            }) if chats_done == chats_total && chats_total > 0 => break messages,
+            Ok(_) => {}
+            Err(e) => panic!("events: {e}"),
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    session.stop().await;
+    (secs, messages)
+}
+
+async fn sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.sqlite");
+    let token = prepare_server(&db).await;
+    for (name, limits) in [
+        (
+            "rate limit lifted",
+            parta_server::ratelimit::RateLimits {
+                device_per_second: 1e9,
+                device_burst: 1e9,
+                ..Default::default()
+            },
+        ),
+        ("default rate limit (30 requests/s per device)", Default::default()),
+    ] {
+        // The server gets its own runtime thread, as a separate process would have.
+        let (url_tx, url_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server_db = db.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async move {
+                let server = parta_server::start(parta_server::ServerConfig {
+                    db_path: server_db,
+                    bind: ([127, 0, 0, 1], 0).into(),
+                    demo: false,
+                    limits,
+                    policy: Default::default(),
+                })
+                .await
+                .unwrap();
+                url_tx.send(server.url()).unwrap();
+                let _ = stop_rx.await;
+                server.stop().await.unwrap();
+            });
+        });
+        let url = url_rx.await.unwrap();
+        let mut runs = Vec::new();
+        for run in 0..3 {
+            let cache = dir.path().join(format!("cache-{}-{run}.sqlite", runs.len() + name.len()));
+            let (secs, messages) = one_sync(&url, &token, &cache).await;
+            assert_eq!(messages, 50_000);
+            println!(
+                "initial sync, 50 chats x 1,000 messages, {name}: {secs:.2} s ({:.1} MiB cache)",
+                file_size(&cache) as f64 / 1048576.0
+            );
+            runs.push(secs);
+        }
+        stop_tx.send(()).unwrap();
+        thread.join().unwrap();
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let what = args.first().map(String::as_str).unwrap_or("all");
+    rt.block_on(async {
+        if what == "open" || what == "all" {
+            open().await;
+        }
+        if what == "search" || what == "all" {
+            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+            search(n).await;
+        }
+        if what == "sync" || what == "all" {
+            sync().await;
+        }
+    });
+}
