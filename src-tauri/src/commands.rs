@@ -2,7 +2,7 @@
 
 use parta_model::view::{
     AnnouncementStatus, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView,
-    ProfileView, ReceiptsView, UiError,
+    ProfileView, ReceiptsView, SearchHit, UiError,
 };
 use tauri::State;
 
@@ -51,6 +51,24 @@ pub async fn list_chats(shell: State<'_, Shell>) -> Reply<Vec<ChatSummary>> {
 pub async fn open_chat(shell: State<'_, Shell>, chat_id: i64) -> Reply<ChatView> {
     shell
         .with_session(|s| async move { s.open_chat(chat_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn search_messages(
+    shell: State<'_, Shell>,
+    query: String,
+    chat_id: Option<i64>,
+) -> Reply<Vec<SearchHit>> {
+    shell
+        .with_session(|s| async move { s.search(&query, chat_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_chat_at(shell: State<'_, Shell>, chat_id: i64, mid: String) -> Reply<ChatView> {
+    shell
+        .with_session(|s| async move { s.open_chat_at(chat_id, &mid).await })
         .await
 }
 

@@ -36,6 +36,8 @@ fn main() {
             commands::join_outcome,
             commands::list_chats,
             commands::open_chat,
+            commands::open_chat_at,
+            commands::search_messages,
             commands::send_message,
             commands::set_demo_offline,
             commands::retry_message,

@@ -111,6 +111,33 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     open_chat(&app, "Учителя").await;
     see(&app, "[data-testid=message]", "Педсовет переносится").await;
 
+    // Search works offline, in any word form, and opens the chat at the message found.
+    app.type_into("[data-testid=search]", SOON, "контрольной")
+        .await
+        .unwrap();
+    let hit = see(
+        &app,
+        "[data-testid=search-hit]",
+        "Напоминаю: завтра контрольная",
+    )
+    .await;
+    let marked = app
+        .count_containing("[data-testid=search-hit] mark", "контрольная")
+        .await
+        .unwrap();
+    assert_eq!(marked, 1, "the matched word is marked");
+    app.click(&hit).await.unwrap();
+    see(&app, "[data-testid=chat-title]", "5А — родители").await;
+    see(&app, "[data-testid=message].focused", text).await;
+    app.screenshot(&screenshot_dir().join("search-ru.png"))
+        .await
+        .unwrap();
+    // Esc empties the box and brings the chat list back.
+    app.type_into("[data-testid=search]", SOON, "\u{E00C}")
+        .await
+        .unwrap();
+    open_chat(&app, "Учителя").await;
+
     // Writing now is not refused: the message is saved and shown as waiting.
     let offline_text = "Это сообщение написано без связи";
     compose_and_send(&app, offline_text).await;

@@ -33,6 +33,8 @@ pub struct AppState {
     pub connection: ConnectionState,
     pub chats: Vec<ChatSummary>,
     pub open: Option<ChatView>,
+    /// The message the open chat was opened at (a search result), shown highlighted.
+    pub focus: Option<String>,
     pub error: Option<UiError>,
     pub demo_offline: bool,
 }
@@ -46,6 +48,7 @@ impl AppState {
             connection: ConnectionState::Connecting,
             chats: Vec::new(),
             open: None,
+            focus: None,
             error: None,
             demo_offline: false,
         }
@@ -59,6 +62,8 @@ pub enum Action {
     SetPhase(Phase),
     SetChats(Vec<ChatSummary>),
     Opened(Box<ChatView>),
+    /// A chat opened at one message (from search).
+    OpenedAt(Box<ChatView>, String),
     Event(AppEvent),
     Error(UiError),
     DismissError,
@@ -113,7 +118,14 @@ impl Reducible for AppState {
             Action::SetLang(lang) => state.lang = lang,
             Action::SetPhase(phase) => state.phase = phase,
             Action::SetChats(chats) => state.chats = chats,
-            Action::Opened(view) => state.open = Some(*view),
+            Action::Opened(view) => {
+                state.open = Some(*view);
+                state.focus = None;
+            }
+            Action::OpenedAt(view, mid) => {
+                state.open = Some(*view);
+                state.focus = Some(mid);
+            }
             Action::Event(AppEvent::MessageAdded { message })
             | Action::Event(AppEvent::MessageUpdated { message }) => {
                 add_message(&mut state, &message)

@@ -137,7 +137,10 @@ async fn open() {
         times.push(started.elapsed().as_secs_f64() * 1e3);
         assert_eq!(view.messages.len(), 50);
     }
-    summary("open a chat of 100,000 cached messages (first page of 50)", times);
+    summary(
+        "open a chat of 100,000 cached messages (first page of 50)",
+        times,
+    );
     session.stop().await;
 }
 
@@ -169,8 +172,14 @@ async fn search(n: usize) {
             }
         }
     }
-    println!("{} queries returned {hits_total} results in the first round", QUERIES.len());
-    summary(&format!("search over {n} cached messages (100 results, highlighted)"), times);
+    println!(
+        "{} queries returned {hits_total} results in the first round",
+        QUERIES.len()
+    );
+    summary(
+        &format!("search over {n} cached messages (100 results, highlighted)"),
+        times,
+    );
     // In one chat, as the chat's own search box does.
     let mut times = Vec::new();
     for q in QUERIES {
@@ -271,7 +280,10 @@ async fn sync() {
                 ..Default::default()
             },
         ),
-        ("default rate limit (30 requests/s per device)", Default::default()),
+        (
+            "default rate limit (30 requests/s per device)",
+            Default::default(),
+        ),
     ] {
         // The server gets its own runtime thread, as a separate process would have.
         let (url_tx, url_rx) = tokio::sync::oneshot::channel();
@@ -297,7 +309,9 @@ async fn sync() {
         let url = url_rx.await.unwrap();
         let mut runs = Vec::new();
         for run in 0..3 {
-            let cache = dir.path().join(format!("cache-{}-{run}.sqlite", runs.len() + name.len()));
+            let cache = dir
+                .path()
+                .join(format!("cache-{}-{run}.sqlite", runs.len() + name.len()));
             let (secs, messages) = one_sync(&url, &token, &cache).await;
             assert_eq!(messages, 50_000);
             println!(
@@ -326,7 +340,10 @@ fn main() {
             open().await;
         }
         if what == "search" || what == "all" {
-            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+            let n = args
+                .get(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1_000_000);
             search(n).await;
         }
         if what == "sync" || what == "all" {

@@ -4,10 +4,10 @@ use parta_model::view::ProfileView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::chat_list::ChatList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
 use super::pinned_banner::PinnedBanner;
+use super::search::SearchPanel;
 use super::timeline::Timeline;
 use crate::app::remember_lang;
 use crate::i18n::{Key, t};
@@ -88,7 +88,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                 if let Some(pinned) = &view.pinned {
                     <PinnedBanner pinned={pinned.clone()} lang={lang} />
                 }
-                <Timeline messages={view.messages.clone()} lang={lang}
+                <Timeline messages={view.messages.clone()} lang={lang} focus={ctx.focus.clone()}
                     on_retry={on_retry.clone()} on_discard={on_discard.clone()} />
                 <Composer chat_id={view.chat.chat_id} />
             </section>
@@ -114,8 +114,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     </div>
                     <ConnectionBadge state={ctx.connection} lang={lang} />
                 </header>
-                <h3 class="section-title">{ t(lang, Key::Chats) }</h3>
-                <ChatList />
+                <SearchPanel />
                 <footer class="sidebar-footer">
                     if props.profile.is_demo {
                         <button class="secondary" data-testid="demo-offline-toggle" onclick={on_demo_toggle}>

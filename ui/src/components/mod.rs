@@ -8,5 +8,6 @@ pub mod join_form;
 pub mod join_waiting;
 pub mod main_view;
 pub mod pinned_banner;
+pub mod search;
 pub mod timeline;
 pub mod welcome;

@@ -14,19 +14,33 @@ pub struct TimelineProps {
     pub on_retry: Callback<String>,
     /// Delete a message that did not go out.
     pub on_discard: Callback<String>,
+    /// A message to bring into view and highlight (opened from search) instead of the newest.
+    #[prop_or_default]
+    pub focus: Option<String>,
 }
 
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let list = use_node_ref();
     {
-        // Scroll to the newest message whenever the list grows.
+        // Scroll to the newest message whenever the list grows, or to the focused one.
         let list = list.clone();
-        use_effect_with(props.messages.len(), move |_| {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
+        use_effect_with(
+            (props.messages.len(), props.focus.clone()),
+            move |(_, focus)| {
+                if let Some(el) = list.cast::<web_sys::Element>() {
+                    let target = focus.as_ref().and_then(|mid| {
+                        el.query_selector(&format!("[data-mid=\"{}\"]", mid.replace('"', "")))
+                            .ok()
+                            .flatten()
+                    });
+                    match target {
+                        Some(message) => message.scroll_into_view(),
+                        None => el.set_scroll_top(el.scroll_height()),
+                    }
+                }
+            },
+        );
     }
     if props.messages.is_empty() {
         return html! { <div class="timeline empty" ref={list}><p class="muted">{ t(props.lang, Key::NoMessagesYet) }</p></div> };
@@ -50,7 +64,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 format!("{}: {reason}", t(props.lang, Key::NotSent)),
             ),
         };
-        let class = classes!("message", m.is_own.then_some("own"), state);
+        let focused = props.focus.as_deref() == Some(m.mid.as_str());
+        let class = classes!(
+            "message",
+            m.is_own.then_some("own"),
+            state,
+            focused.then_some("focused")
+        );
         rows.push(html! {
             <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}>
                 if !m.is_own {
@@ -100,6 +120,7 @@ mod tests {
             lang: Lang::Ru,
             on_retry: Callback::noop(),
             on_discard: Callback::noop(),
+            focus: None,
         };
         yew::LocalServerRenderer::<Timeline>::with_props(props)
             .render()

@@ -108,6 +108,9 @@ pub enum Key {
     ErrNoProfile,
     ErrInternal,
     Dismiss,
+    SearchPlaceholder,
+    SearchResults,
+    NothingFound,
 }
 
 /// The text of `key` in `lang`.
@@ -198,6 +201,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Что-то пошло не так. Попробуйте ещё раз; если ошибка повторится, сообщите администратору школы."
             }
             Dismiss => "Закрыть",
+            SearchPlaceholder => "Поиск по сообщениям (Ctrl+K)",
+            SearchResults => "Найденные сообщения",
+            NothingFound => "Ничего не найдено в сохранённых сообщениях",
         },
         Lang::En => match key {
             AppName => "Parta",
@@ -285,6 +291,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Something went wrong. Try again; if it keeps happening, tell your school's administrator."
             }
             Dismiss => "Dismiss",
+            SearchPlaceholder => "Search messages (Ctrl+K)",
+            SearchResults => "Messages found",
+            NothingFound => "Nothing found in the saved messages",
         },
     }
 }

@@ -2,7 +2,7 @@
 
 use parta_model::view::{
     AnnouncementStatus, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MessageView,
-    ProfileView, ReceiptsView, UiError,
+    ProfileView, ReceiptsView, SearchHit, UiError,
 };
 use serde::Serialize;
 
@@ -25,6 +25,28 @@ struct SendArgs<'a> {
 #[derive(Serialize)]
 struct OfflineArgs {
     offline: bool,
+}
+
+#[derive(Serialize)]
+struct SearchArgs<'a> {
+    query: &'a str,
+    chat_id: Option<i64>,
+}
+
+/// Searches the cached messages (offline, any word form), newest first.
+pub async fn search_messages(query: &str, chat_id: Option<i64>) -> Result<Vec<SearchHit>, UiError> {
+    call("search_messages", &SearchArgs { query, chat_id }).await
+}
+
+#[derive(Serialize)]
+struct OpenAtArgs<'a> {
+    chat_id: i64,
+    mid: &'a str,
+}
+
+/// Opens a chat at one message (a search result), with the messages around it.
+pub async fn open_chat_at(chat_id: i64, mid: &str) -> Result<ChatView, UiError> {
+    call("open_chat_at", &OpenAtArgs { chat_id, mid }).await
 }
 
 /// What the shell knows at start-up.

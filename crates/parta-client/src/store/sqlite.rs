@@ -123,7 +123,8 @@ async fn assign_keys(
         if candidates.is_empty() {
             break;
         }
-        let mut occupied = QueryBuilder::<Sqlite>::new("SELECT rowid FROM messages WHERE rowid IN (");
+        let mut occupied =
+            QueryBuilder::<Sqlite>::new("SELECT rowid FROM messages WHERE rowid IN (");
         let mut list = occupied.separated(", ");
         for k in &candidates {
             list.push_bind(*k);
@@ -170,7 +171,9 @@ async fn upsert_on(
         // Messages already cached are edits: what was indexed for them goes first.
         let mut existing =
             QueryBuilder::<Sqlite>::new("SELECT mid, rowid FROM messages WHERE profile_id = ");
-        existing.push_bind(profile_id.to_owned()).push(" AND mid IN (");
+        existing
+            .push_bind(profile_id.to_owned())
+            .push(" AND mid IN (");
         let mut list = existing.separated(", ");
         for m in chunk {
             list.push_bind(m.mid.clone());
@@ -243,8 +246,7 @@ async fn upsert_on(
             entries.push((rowid, search::index_text(profile_id, m.chat_id, &m.text)));
         }
         if !entries.is_empty() {
-            let mut index =
-                QueryBuilder::<Sqlite>::new("INSERT INTO messages_fts (rowid, stems) ");
+            let mut index = QueryBuilder::<Sqlite>::new("INSERT INTO messages_fts (rowid, stems) ");
             index.push_values(entries, |mut row, (rowid, stems)| {
                 row.push_bind(rowid).push_bind(stems);
             });

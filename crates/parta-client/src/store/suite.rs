@@ -308,7 +308,10 @@ macro_rules! store_suite {
             edited.text = "Исправлено: экскурсия".into();
             batch.push(edited.clone());
             store.upsert_messages("p", &batch).await.unwrap();
-            assert_eq!(store.latest_messages("p", 1, 1000).await.unwrap().len(), 250);
+            assert_eq!(
+                store.latest_messages("p", 1, 1000).await.unwrap().len(),
+                250
+            );
             assert_eq!(store.message("p", "mid.1.3").await.unwrap(), Some(edited));
             assert_eq!(found(&store, "p", "экскурсии", None).await, vec![3]);
             assert!(
@@ -323,7 +326,9 @@ macro_rules! store_suite {
             let store = $make.await;
             // Recent messages first, as a sync fetches them, then older history, then several
             // in one millisecond.
-            let recent: Vec<_> = (50..60).map(|i| texted(1, i, "Собрание родителей")).collect();
+            let recent: Vec<_> = (50..60)
+                .map(|i| texted(1, i, "Собрание родителей"))
+                .collect();
             let older: Vec<_> = (1..10).map(|i| texted(1, i, "Собрание актива")).collect();
             store.upsert_messages("p", &recent).await.unwrap();
             store.upsert_messages("p", &older).await.unwrap();
@@ -336,7 +341,10 @@ macro_rules! store_suite {
             store.upsert_messages("p", &same_ms).await.unwrap();
             let seqs = found(&store, "p", "собрание", None).await;
             assert_eq!(seqs.len(), 24);
-            let times: Vec<i64> = seqs.iter().map(|s| if *s >= 70 { 7000 } else { s * 100 }).collect();
+            let times: Vec<i64> = seqs
+                .iter()
+                .map(|s| if *s >= 70 { 7000 } else { s * 100 })
+                .collect();
             let mut sorted = times.clone();
             sorted.sort_by(|a, b| b.cmp(a));
             assert_eq!(times, sorted, "newest first: {seqs:?}");
