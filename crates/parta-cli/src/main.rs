@@ -292,6 +292,18 @@ async fn run(args: Args) -> Result<(), String> {
         "sync" => {
             let profile = first_profile(&client).await?;
             let (session, online) = synced(&client, &profile).await?;
+            // Whatever is waiting in the outbox goes now, not at its next retry time.
+            if online {
+                for item in session.outbox().await.map_err(explain)? {
+                    if !matches!(item.delivery, Delivery::Failed { .. }) {
+                        session.retry(&item.mid).await.map_err(explain)?;
+                    }
+                }
+                if let Err(e) = session.flush_outbox().await {
+                    eprintln!("parta: some messages are still waiting: {}", explain(e));
+                }
+            }
+            let waiting = session.outbox().await.map_err(explain)?.len();
             let chats = session.chats().await.map_err(explain)?;
             let mut messages = 0;
             for chat in &chats {
@@ -305,10 +317,14 @@ async fn run(args: Args) -> Result<(), String> {
             if args.json {
                 println!(
                     "{}",
-                    serde_json::json!({"online": online, "chats": chats.len(), "messages": messages})
+                    serde_json::json!({"online": online, "chats": chats.len(),
+                                       "messages": messages, "outbox": waiting})
                 );
             } else {
-                println!("{} chats, {messages} messages cached", chats.len());
+                println!(
+                    "{} chats, {messages} messages cached, {waiting} waiting to be sent",
+                    chats.len()
+                );
             }
             if !online {
                 return Err("the server cannot be reached; the cache was not updated".into());
@@ -397,6 +413,8 @@ async fn run(args: Args) -> Result<(), String> {
             let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
             let mut events = session.subscribe();
             let pending = session.send_text(chat, text).await.map_err(explain)?;
+            // From here the message survives anything, a kill included: say so at once.
+            eprintln!("parta: saved in the outbox");
             // Wait for the outbox to deliver it; if it cannot yet, it stays queued for later.
             let delivered = online
                 && tokio::time::timeout(SYNC_WAIT, async {

@@ -9,6 +9,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod kill;
+
 const PARTA: &str = env!("CARGO_BIN_EXE_parta");
 
 fn parta(data: &Path, service: &str, args: &[&str], stdin: &str) -> Output {
