@@ -33,6 +33,8 @@ pub struct AppState {
     pub connection: ConnectionState,
     pub chats: Vec<ChatSummary>,
     pub open: Option<ChatView>,
+    /// Uploads and downloads under way: (message local id or file token, done, total bytes).
+    pub transfers: Vec<(String, u64, u64)>,
     /// The message the open chat was opened at (a search result), shown highlighted.
     pub focus: Option<String>,
     pub error: Option<UiError>,
@@ -49,6 +51,7 @@ impl AppState {
             chats: Vec::new(),
             open: None,
             focus: None,
+            transfers: Vec::new(),
             error: None,
             demo_offline: false,
         }
@@ -148,6 +151,14 @@ impl Reducible for AppState {
             Action::Event(AppEvent::ChatsChanged) => return self,
             // Shown by the connection badge from the session state; nothing cached here yet.
             Action::Event(AppEvent::SyncProgress { .. }) => return self,
+            Action::Event(AppEvent::TransferProgress {
+                id, done, total, ..
+            }) => {
+                state.transfers.retain(|(t, _, _)| *t != id);
+                if done < total {
+                    state.transfers.push((id, done, total));
+                }
+            }
             Action::Error(error) => state.error = Some(error),
             Action::DismissError => state.error = None,
             Action::DemoOffline(offline) => state.demo_offline = offline,
@@ -171,6 +182,7 @@ mod tests {
             timestamp,
             is_own: false,
             delivery: Default::default(),
+            attachments: Vec::new(),
         }
     }
 

@@ -19,7 +19,8 @@ Usage: parta [--json] COMMAND
   sync                                fetch chats and history into the cache (progress bar)
   chats                               sync, then list the chats
   read CHAT [--count N]               sync, then show a chat's newest messages
-  send CHAT TEXT                      send a message (kept in the outbox until delivered)
+  send CHAT TEXT [--file F]...        send a message, with files (kept in the outbox until
+                                      delivered; documents go one per message, as in MAX)
   search QUERY [--chat CHAT]          search cached messages (Russian word forms match:
                                       «собрание» finds «собрании»), newest first
   export CHAT [--format json|txt]     every cached message of a chat, oldest first
@@ -408,28 +409,55 @@ async fn run(args: Args) -> Result<(), String> {
         "send" => {
             let wanted = args.words.get(1).ok_or("send needs a CHAT and a TEXT")?;
             let text = args.words.get(2).ok_or("send needs a TEXT")?;
+            let files: Vec<PathBuf> = args
+                .words
+                .windows(2)
+                .filter(|w| w[0] == "--file")
+                .map(|w| PathBuf::from(&w[1]))
+                .collect();
             let profile = first_profile(&client).await?;
             let (session, online) = synced(&client, &profile).await?;
             let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
             let mut events = session.subscribe();
-            let pending = session.send_text(chat, text).await.map_err(explain)?;
+            let pending = session.send(chat, text, &files).await.map_err(explain)?;
             // From here the message survives anything, a kill included: say so at once.
             eprintln!("parta: saved in the outbox");
-            // Wait for the outbox to deliver it; if it cannot yet, it stays queued for later.
+            let mut waiting: Vec<String> = pending.iter().map(|m| m.mid.clone()).collect();
+            let bar = indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes}")
+                    .map_err(|e| e.to_string())?
+                    .progress_chars("=> "),
+            );
+            // Wait for the outbox to deliver them; if it cannot yet, they stay queued for later.
             let delivered = online
-                && tokio::time::timeout(SYNC_WAIT, async {
+                && tokio::time::timeout(SYNC_WAIT.saturating_mul(4), async {
                     loop {
                         match events.recv().await {
-                            Ok(AppEvent::MessageSent { local_mid, .. })
-                                if local_mid == pending.mid =>
-                            {
-                                return true;
+                            Ok(AppEvent::MessageSent { local_mid, .. }) => {
+                                waiting.retain(|m| *m != local_mid);
+                                if waiting.is_empty() {
+                                    return true;
+                                }
                             }
                             Ok(AppEvent::MessageUpdated { message })
-                                if message.mid == pending.mid
+                                if waiting.contains(&message.mid)
                                     && matches!(message.delivery, Delivery::Failed { .. }) =>
                             {
+                                if let Delivery::Failed { reason } = message.delivery {
+                                    bar.suspend(|| eprintln!("parta: not sent: {reason}"));
+                                }
                                 return false;
+                            }
+                            Ok(AppEvent::TransferProgress {
+                                name,
+                                done,
+                                total,
+                                upload: true,
+                                ..
+                            }) => {
+                                bar.set_length(total);
+                                bar.set_position(done);
+                                bar.set_message(name);
                             }
                             Ok(_) => continue,
                             Err(_) => return false,
@@ -438,9 +466,13 @@ async fn run(args: Args) -> Result<(), String> {
                 })
                 .await
                 .unwrap_or(false);
+            bar.finish_and_clear();
             session.stop().await;
             if args.json {
-                println!("{}", serde_json::json!({"delivered": delivered}));
+                println!(
+                    "{}",
+                    serde_json::json!({"delivered": delivered, "messages": pending.len()})
+                );
             } else if delivered {
                 println!("Sent.");
             } else {

@@ -76,6 +76,7 @@ async fn fill(store: &SqliteStore, count: usize, chats: i64, in_first: usize) {
             sender_name: format!("Родитель {}", i % 40),
             text: message_text(&mut rng),
             timestamp: 1_700_000_000_000 + i as i64 * 1_000,
+            attachments: Vec::new(),
         });
         if batch.len() == 10_000 {
             store.upsert_messages("p", &batch).await.unwrap();

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use parta_model::max::{
     ApiError, BotInfo, Chat, ChatList, MessageList, NewMessageBody, SendMessageResult, UpdateList,
+    UploadEndpoint, UploadStatus,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -18,6 +19,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const RATE_LIMIT_RETRIES: u32 = 5;
 /// Timeout of ordinary requests; long polls add their own wait to it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Timeout of one upload request (a whole small file, or one chunk of a large one).
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A client for one server and one token.
 #[derive(Clone)]
@@ -81,6 +84,91 @@ impl ApiClient {
                     tokio::time::sleep(retry_after).await;
                 }
                 other => return other,
+            }
+        }
+    }
+
+    /// `POST /uploads?type=`: where to send a file of that type.
+    pub async fn create_upload(&self, kind: &str) -> Result<UploadEndpoint> {
+        let request = self
+            .request(Method::POST, "/uploads", REQUEST_TIMEOUT)
+            .query(&[("type", kind)]);
+        self.send(request).await
+    }
+
+    /// Where an upload stands. Upload URLs are capabilities and may point at another host (as
+    /// MAX's do): the token never goes there.
+    pub async fn upload_status(&self, url: &str) -> Result<UploadStatus> {
+        self.send(self.http.get(url).timeout(REQUEST_TIMEOUT)).await
+    }
+
+    /// Uploads a small file in one `multipart/form-data` request (field `data`).
+    pub async fn upload_whole(
+        &self,
+        url: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<UploadStatus> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("data", part);
+        // A multipart body cannot be cloned, so no 429 repeat here: the outbox retries.
+        send_request(
+            self.http
+                .post(url)
+                .multipart(form)
+                .timeout(TRANSFER_TIMEOUT),
+        )
+        .await
+    }
+
+    /// Uploads bytes `start..start + bytes.len()` of a `total`-byte file, resumably.
+    pub async fn upload_chunk(
+        &self,
+        url: &str,
+        name: &str,
+        start: u64,
+        bytes: Vec<u8>,
+        total: u64,
+    ) -> Result<UploadStatus> {
+        let end = start + (bytes.len() as u64).saturating_sub(1);
+        let request = self
+            .http
+            .post(url)
+            .query(&[("filename", name)])
+            .header(
+                reqwest::header::CONTENT_RANGE,
+                format!("bytes {start}-{end}/{total}"),
+            )
+            .body(bytes)
+            .timeout(TRANSFER_TIMEOUT);
+        self.send(request).await
+    }
+
+    /// `GET /files/{token}` from byte `from` on. The answer is checked: 206 resumes, 200 is the
+    /// whole file (the server ignored the range), anything else is an error.
+    pub async fn download(&self, token: &str, from: u64) -> Result<reqwest::Response> {
+        let mut request = self.request(
+            Method::GET,
+            &format!("/files/{}", percent_path(token)),
+            TRANSFER_TIMEOUT,
+        );
+        if from > 0 {
+            request = request.header(reqwest::header::RANGE, format!("bytes={from}-"));
+        }
+        let response = request.send().await.map_err(transport)?;
+        match response.status() {
+            StatusCode::OK | StatusCode::PARTIAL_CONTENT => Ok(response),
+            StatusCode::UNAUTHORIZED => Err(Error::Unauthorized),
+            status => {
+                let bytes = response.bytes().await.map_err(transport)?;
+                let message = serde_json::from_slice::<ApiError>(&bytes)
+                    .map(|e| e.message)
+                    .unwrap_or_else(|_| status.canonical_reason().unwrap_or("error").into());
+                Err(Error::Server {
+                    status: status.as_u16(),
+                    code: "download".into(),
+                    message,
+                })
             }
         }
     }
@@ -277,6 +365,19 @@ fn path_segment(id: &str) -> String {
 }
 
 /// An HTTP client for `base_url`, and the base without a trailing slash.
+/// A token as one path segment: letters, digits, `-`, `_`, `.` stay; the rest is escaped.
+fn percent_path(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub(crate) fn http_client(base_url: &str) -> Result<(reqwest::Client, String)> {
     let base = base_url.trim_end_matches('/').to_owned();
     if !(base.starts_with("http://") || base.starts_with("https://")) {

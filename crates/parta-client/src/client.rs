@@ -266,8 +266,28 @@ impl Client {
         ApiClient::new(&profile.server_url, token)
     }
 
-    /// Starts a session for `profile` with the token from the keychain.
-    pub async fn start_session(&self, profile: &Profile, config: SessionConfig) -> Result<Session> {
+    /// Starts a session for `profile` with the token from the keychain. Its files (waiting to
+    /// be sent, kept for reading offline) live under the data directory's `files/<profile>`,
+    /// unless `config` names another place.
+    pub async fn start_session(
+        &self,
+        profile: &Profile,
+        mut config: SessionConfig,
+    ) -> Result<Session> {
+        if config.files_dir.is_none() {
+            let folder: String = profile
+                .id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            config.files_dir = Some(self.data_dir.join("files").join(folder));
+        }
         let token = self
             .keychain
             .load(&profile.id)
@@ -287,6 +307,20 @@ impl Client {
     /// cached chats and messages.
     pub async fn sign_out(&self, profile_id: &str, wipe_cache: bool) -> Result<()> {
         self.keychain.delete(profile_id).await?;
-        self.store.remove_profile(profile_id, wipe_cache).await
+        self.store.remove_profile(profile_id, wipe_cache).await?;
+        if wipe_cache {
+            let folder: String = profile_id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let _ = tokio::fs::remove_dir_all(self.data_dir.join("files").join(folder)).await;
+        }
+        Ok(())
     }
 }

@@ -42,6 +42,9 @@ pub enum Error {
     /// The profile is unknown or has no token in the keychain.
     #[error("no such profile, or it is signed out")]
     NoProfile,
+    /// A local file could not be read or written.
+    #[error("{0}")]
+    File(String),
     /// The session has been stopped.
     #[error("the session has stopped")]
     Stopped,

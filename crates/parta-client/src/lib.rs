@@ -2,6 +2,7 @@
 //!
 //! - [`api`]: the MAX Bot API client (works against parta-server and MAX itself);
 //! - [`store`]: the offline cache behind the [`store::Store`] trait (SQLite and in-memory);
+//! - [`files`]: checks, resumable uploads and downloads, the offline file cache;
 //! - [`search`]: offline full-text search with Russian morphology (stems in FTS5);
 //! - [`secrets`]: tokens in the OS keychain, wrapped in [`secrets::Sensitive`];
 //! - [`sync`]: the session that syncs, follows `GET /updates` and publishes events;
@@ -13,6 +14,7 @@ pub mod account;
 pub mod api;
 mod client;
 pub mod error;
+pub mod files;
 pub mod search;
 pub mod secrets;
 pub mod store;

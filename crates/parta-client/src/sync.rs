@@ -21,13 +21,16 @@
 //! Every attempt carries the item's local id as `Idempotency-Key`, so a retry after a lost
 //! answer returns the first message instead of posting a second one: exactly once.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use parta_policy::files::FileRules;
+
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
 use parta_model::view::{
-    AnnouncementStatus, AppEvent, ChatSummary, ChatView, ConnectionState, Delivery, MessageView,
-    ReceiptsView, SearchHit, TextFragment,
+    AnnouncementStatus, AppEvent, AttachmentView, ChatSummary, ChatView, ConnectionState, Delivery,
+    MessageView, ReceiptsView, SearchHit, TextFragment,
 };
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
@@ -35,6 +38,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
+use crate::files;
 use crate::search::Query;
 use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Store};
 
@@ -52,6 +56,13 @@ pub struct SessionConfig {
     /// How far back a first sync fetches each chat's history; a later sync fetches only what
     /// is new since the newest cached message (the gap left while offline), up to this many.
     pub history_per_chat: u32,
+    /// Where files waiting to be sent and files kept for reading offline live; without it,
+    /// sending and opening files is refused.
+    pub files_dir: Option<PathBuf>,
+    /// Size of the offline file cache, in bytes (least recently opened files go first).
+    pub file_cache_limit: u64,
+    /// What files may be sent (checked before sending; the server checks again).
+    pub file_rules: FileRules,
 }
 
 impl Default for SessionConfig {
@@ -62,6 +73,9 @@ impl Default for SessionConfig {
             backoff_max: Duration::from_secs(5),
             page_size: 100,
             history_per_chat: 1000,
+            files_dir: None,
+            file_cache_limit: 1024 * 1024 * 1024,
+            file_rules: FileRules::default(),
         }
     }
 }
@@ -298,8 +312,28 @@ impl Session {
     /// server can be reached, with its local id as the `Idempotency-Key`, so that it is
     /// delivered exactly once however often it is retried.
     pub async fn send_text(&self, chat_id: i64, text: &str) -> Result<MessageView> {
+        self.send(chat_id, text, &[])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::InvalidInput("the message is empty".into()))
+    }
+
+    /// Writes a message with files. Each file is checked first (format by content, size, image
+    /// dimensions: a refusal is a sentence naming the file), then copied into the app's data
+    /// directory, so the message and its files are in the outbox before anything is sent. The
+    /// worker uploads them (resuming after an interruption or a restart) and then sends the
+    /// message, exactly once.
+    ///
+    /// MAX allows a document or audio file only alone on its message, so such files go as
+    /// messages of their own, in order, after the one with the text and any photos and videos.
+    pub async fn send(
+        &self,
+        chat_id: i64,
+        text: &str,
+        paths: &[PathBuf],
+    ) -> Result<Vec<MessageView>> {
         let text = text.trim();
-        if text.is_empty() {
+        if text.is_empty() && paths.is_empty() {
             return Err(Error::InvalidInput("the message is empty".into()));
         }
         let chars = text.chars().count();
@@ -308,25 +342,96 @@ impl Session {
                 "the message has {chars} characters; the limit is {MAX_TEXT_CHARS}"
             )));
         }
-        let item = OutboxItem {
-            local_id: uuid::Uuid::new_v4().to_string(),
-            chat_id,
-            text: text.to_owned(),
-            created_at: now_ms(),
-            attempts: 0,
-            next_attempt_at: 0,
-            failed: None,
-        };
-        self.inner
-            .store
-            .outbox_push(&self.inner.profile_id, &item)
-            .await?;
-        let view = self.inner.outbox_view(&item);
-        let _ = self.inner.events.send(AppEvent::MessageAdded {
-            message: view.clone(),
-        });
+        let rules = &self.inner.config.file_rules;
+        let mut media = Vec::new();
+        let mut alone = Vec::new();
+        for path in paths {
+            let (_, kind) = files::check(path, rules).await?;
+            if kind == "file" || kind == "audio" {
+                alone.push(vec![path.clone()]);
+            } else {
+                media.push(path.clone());
+            }
+        }
+        let mut groups = Vec::new();
+        if !media.is_empty() || alone.is_empty() {
+            groups.push((text.to_owned(), media));
+        }
+        for (n, group) in alone.into_iter().enumerate() {
+            // With no text or media, the text rides with the first document.
+            let caption = if n == 0 && groups.is_empty() {
+                text.to_owned()
+            } else {
+                String::new()
+            };
+            groups.push((caption, group));
+        }
+        let created_at = now_ms();
+        let mut views = Vec::with_capacity(groups.len());
+        for (n, (caption, group)) in groups.into_iter().enumerate() {
+            let local_id = uuid::Uuid::new_v4().to_string();
+            let attachments = if group.is_empty() {
+                Vec::new()
+            } else {
+                files::stage(self.inner.files_dir()?, &local_id, &group, rules).await?
+            };
+            let item = OutboxItem {
+                local_id,
+                chat_id,
+                text: caption,
+                // One millisecond apart: the outbox sends oldest first.
+                created_at: created_at + i64::try_from(n).unwrap_or(0),
+                attempts: 0,
+                next_attempt_at: 0,
+                failed: None,
+                attachments,
+            };
+            if let Err(e) = self
+                .inner
+                .store
+                .outbox_push(&self.inner.profile_id, &item)
+                .await
+            {
+                if let Ok(dir) = self.inner.files_dir() {
+                    files::unstage(dir, &item.local_id).await;
+                }
+                return Err(e);
+            }
+            let view = self.inner.outbox_view(&item);
+            let _ = self.inner.events.send(AppEvent::MessageAdded {
+                message: view.clone(),
+            });
+            views.push(view);
+        }
         self.inner.outbox_wake.notify_one();
-        Ok(view)
+        Ok(views)
+    }
+
+    /// A file attached to a message, from the offline cache or downloaded into it (resuming an
+    /// interrupted download). Publishes [`AppEvent::TransferProgress`] while downloading.
+    pub async fn open_file(&self, token: &str, name: &str) -> Result<PathBuf> {
+        let inner = &self.inner;
+        let dir = inner.files_dir()?;
+        let events = inner.events.clone();
+        let (id, shown) = (token.to_owned(), name.to_owned());
+        files::fetch(
+            &inner.api,
+            inner.store.as_ref(),
+            dir,
+            token,
+            name,
+            inner.config.file_cache_limit,
+            move |done, total| {
+                let _ = events.send(AppEvent::TransferProgress {
+                    id: id.clone(),
+                    name: shown.clone(),
+                    done,
+                    total,
+                    upload: false,
+                });
+            },
+        )
+        .await
     }
 
     /// Everything still in the outbox (pending or failed), oldest first.
@@ -375,6 +480,9 @@ impl Session {
             .store
             .outbox_remove(&self.inner.profile_id, &item.local_id)
             .await?;
+        if let Ok(dir) = self.inner.files_dir() {
+            files::unstage(dir, &item.local_id).await;
+        }
         let mid = format!("{LOCAL_MID_PREFIX}{}", item.local_id);
         let _ = self.inner.events.send(AppEvent::MessageRemoved {
             chat_id: item.chat_id,
@@ -433,6 +541,16 @@ impl Inner {
                 },
                 None => Delivery::Pending,
             },
+            attachments: item
+                .attachments
+                .iter()
+                .map(|f| AttachmentView {
+                    kind: f.kind.clone(),
+                    name: f.name.clone(),
+                    size: Some(f.size),
+                    token: f.token.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -446,21 +564,29 @@ impl Inner {
             if item.next_attempt_at > now_ms() {
                 return Ok(());
             }
-            let body = NewMessageBody {
-                text: Some(item.text.clone()),
-                ..Default::default()
-            };
-            match self
-                .api
-                .send_message(item.chat_id, &body, &item.local_id)
-                .await
-            {
+            match self.deliver(&mut item).await {
                 Ok(sent) => {
                     let message = CachedMessage::from_max(&sent.message)
                         .ok_or_else(|| Error::Protocol("the sent message names no chat".into()))?;
                     self.store
                         .outbox_delivered(&self.profile_id, &item.local_id, &message)
                         .await?;
+                    // The sender keeps the files for reading offline, without downloading them.
+                    if let Ok(dir) = self.files_dir() {
+                        for file in &item.attachments {
+                            if let Err(e) = files::adopt(
+                                self.store.as_ref(),
+                                dir,
+                                file,
+                                self.config.file_cache_limit,
+                            )
+                            .await
+                            {
+                                tracing::info!(error = %e, "a sent file was not kept offline");
+                            }
+                        }
+                        files::unstage(dir, &item.local_id).await;
+                    }
                     let _ = self.events.send(AppEvent::MessageSent {
                         local_mid: format!("{LOCAL_MID_PREFIX}{}", item.local_id),
                         message: self.view(message),
@@ -492,6 +618,64 @@ impl Inner {
         Ok(())
     }
 
+    fn files_dir(&self) -> Result<&Path> {
+        self.config.files_dir.as_deref().ok_or_else(|| {
+            Error::InvalidInput("files cannot be sent or opened in this session".into())
+        })
+    }
+
+    /// Uploads the item's files that have no token yet (saving progress in the outbox, so a
+    /// restart resumes), then sends the message with its `Idempotency-Key`.
+    async fn deliver(&self, item: &mut OutboxItem) -> Result<max::SendMessageResult> {
+        let local_mid = format!("{LOCAL_MID_PREFIX}{}", item.local_id);
+        for index in 0..item.attachments.len() {
+            if item.attachments[index].token.is_some() {
+                continue;
+            }
+            let mut file = item.attachments[index].clone();
+            let prepared = files::prepare(&self.api, &mut file).await?;
+            if prepared.created {
+                // The URL is saved before any byte goes: a restart resumes there.
+                item.attachments[index] = file.clone();
+                self.store.outbox_update(&self.profile_id, item).await?;
+            }
+            let events = self.events.clone();
+            let (id, name) = (local_mid.clone(), file.name.clone());
+            files::transfer(&self.api, &mut file, prepared, move |done, total| {
+                let _ = events.send(AppEvent::TransferProgress {
+                    id: id.clone(),
+                    name: name.clone(),
+                    done,
+                    total,
+                    upload: true,
+                });
+            })
+            .await?;
+            item.attachments[index] = file;
+            self.store.outbox_update(&self.profile_id, item).await?;
+        }
+        let attachments: Vec<max::Attachment> = item
+            .attachments
+            .iter()
+            .filter_map(|f| {
+                Some(max::Attachment {
+                    kind: f.kind.clone(),
+                    payload: Some(serde_json::json!({ "token": f.token.as_ref()? })),
+                    filename: None,
+                    size: None,
+                })
+            })
+            .collect();
+        let body = NewMessageBody {
+            text: (!item.text.is_empty()).then(|| item.text.clone()),
+            attachments: (!attachments.is_empty()).then_some(attachments),
+            ..Default::default()
+        };
+        self.api
+            .send_message(item.chat_id, &body, &item.local_id)
+            .await
+    }
+
     fn view(&self, m: CachedMessage) -> MessageView {
         MessageView {
             is_own: self.user_id.is_some() && m.sender_id == self.user_id,
@@ -503,6 +687,7 @@ impl Inner {
             text: m.text,
             timestamp: m.timestamp,
             delivery: Delivery::Sent,
+            attachments: m.attachments,
         }
     }
 

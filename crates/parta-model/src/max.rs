@@ -132,6 +132,28 @@ pub struct Attachment {
 // `Attachment` holds JSON values, which are never NaN here (they come from JSON text).
 impl Eq for Attachment {}
 
+/// What `POST /uploads` answers: where to send the file (and, for video and audio, the token
+/// at once, as MAX does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadEndpoint {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Where an upload stands (a GET on the upload URL, and the answer to each chunk).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadStatus {
+    /// Bytes received so far: the next chunk starts here.
+    pub received: u64,
+    /// The whole size, once a chunk has said it.
+    pub total: Option<u64>,
+    pub complete: bool,
+    /// The attachment token, once complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
 /// `MessageBody`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageBody {

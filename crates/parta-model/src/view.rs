@@ -45,6 +45,22 @@ pub struct MessageView {
     /// Whether the server has it yet (own messages waiting in the outbox are `Pending`).
     #[serde(default)]
     pub delivery: Delivery,
+    /// Attached files and images.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    /// MAX's attachment type: `image`, `video`, `audio` or `file`.
+    pub kind: String,
+    /// The file name ("файл" when the server gave none).
+    pub name: String,
+    /// Bytes, when known.
+    pub size: Option<u64>,
+    /// The download token (`GET /files/{token}`); `None` while it is still being uploaded.
+    pub token: Option<String>,
 }
 
 /// Delivery of a message written here.
@@ -174,6 +190,15 @@ pub enum AppEvent {
     MessageRemoved { chat_id: ChatId, mid: String },
     /// The connection state changed.
     Connection { state: ConnectionState },
+    /// A file is being uploaded or downloaded: `done` of `total` bytes. `id` is the message's
+    /// local id for an upload, the file's token for a download.
+    TransferProgress {
+        id: String,
+        name: String,
+        done: u64,
+        total: u64,
+        upload: bool,
+    },
     /// A (re)sync is under way: `chats_done` of `chats_total` chats have their recent history,
     /// `messages` messages fetched so far.
     SyncProgress {

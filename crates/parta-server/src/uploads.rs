@@ -68,27 +68,7 @@ impl UploadType {
     }
 }
 
-/// The answer to `POST /uploads` (`UploadEndpoint`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UploadEndpoint {
-    pub url: String,
-    /// For video and audio, the token is known at once (as MAX does).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-}
-
-/// Where an upload stands (a GET on the upload URL, and the answer to each chunk).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct UploadStatus {
-    /// Bytes received so far: the next chunk starts here.
-    pub received: u64,
-    /// The whole size, once a chunk has said it.
-    pub total: Option<u64>,
-    pub complete: bool,
-    /// The attachment token, once complete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-}
+pub use parta_model::max::{UploadEndpoint, UploadStatus};
 
 /// The uploads service: the file store, the school's rules, and which uploads are busy.
 #[derive(Clone)]

@@ -111,6 +111,7 @@ mod tests {
             timestamp: 1_763_900_000_000,
             is_own: true,
             delivery,
+            attachments: Vec::new(),
         }
     }
 

@@ -129,6 +129,39 @@ async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() 
         "Из скрипта: завтра физкультура на улице"
     );
 
+    // A file goes with the message: checked, uploaded, attached.
+    let homework = dir.path().join("Задание.txt");
+    std::fs::write(&homework, "Упражнение 5, страница 12\n".as_bytes()).unwrap();
+    let mut with_file = words("--json send");
+    with_file.push("5А — родители".into());
+    with_file.push("Задание на дом во вложении".into());
+    with_file.push("--file".into());
+    with_file.push(homework.display().to_string());
+    let sent = json(&run(with_file, String::new()).await.unwrap());
+    assert_eq!(sent["delivered"], true);
+    let attached: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM message_attachments a JOIN messages m ON m.mid = a.mid
+         WHERE m.text = 'Задание на дом во вложении'",
+    )
+    .fetch_one(server.pool())
+    .await
+    .unwrap();
+    assert_eq!(attached, 1);
+    let exe = dir.path().join("virus.pdf");
+    std::fs::write(&exe, b"MZ\x90\x00 not a pdf").unwrap();
+    let mut refused = words("send");
+    refused.push("5А — родители".into());
+    refused.push("Вирус".into());
+    refused.push("--file".into());
+    refused.push(exe.display().to_string());
+    let refused = run(refused, String::new()).await.unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("virus.pdf: файл"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
     let synced = json(&run(words("--json sync"), String::new()).await.unwrap());
     assert_eq!(synced["online"], true);
     assert!(synced["messages"].as_u64().unwrap() > 3, "{synced}");

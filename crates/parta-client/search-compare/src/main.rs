@@ -58,6 +58,7 @@ fn messages(n: usize) -> Vec<CachedMessage> {
             sender_name: format!("Родитель {}", i % 40),
             text: corpus::message_text(&mut rng),
             timestamp: 1_700_000_000_000 + i as i64 * 1_000,
+            attachments: Vec::new(),
         })
         .collect()
 }

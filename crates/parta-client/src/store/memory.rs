@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
+use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::Result;
 use crate::search::Query;
 
@@ -22,6 +22,7 @@ struct Profile {
 pub struct MemoryStore {
     profiles: Mutex<Vec<StoredProfile>>,
     data: Mutex<HashMap<String, Profile>>,
+    files: Mutex<HashMap<String, CachedFile>>,
 }
 
 impl MemoryStore {
@@ -234,6 +235,30 @@ impl Store for MemoryStore {
 
     async fn outbox_remove(&self, profile_id: &str, local_id: &str) -> Result<()> {
         self.with(profile_id, |p| p.outbox.retain(|i| i.local_id != local_id));
+        Ok(())
+    }
+
+    async fn file_put(&self, file: &CachedFile) -> Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.insert(file.token.clone(), file.clone());
+        Ok(())
+    }
+
+    async fn file(&self, token: &str) -> Result<Option<CachedFile>> {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(files.get(token).cloned())
+    }
+
+    async fn files(&self) -> Result<Vec<CachedFile>> {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        let mut list: Vec<CachedFile> = files.values().cloned().collect();
+        list.sort_by(|a, b| (a.last_used, &a.token).cmp(&(b.last_used, &b.token)));
+        Ok(list)
+    }
+
+    async fn file_remove(&self, token: &str) -> Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.remove(token);
         Ok(())
     }
 

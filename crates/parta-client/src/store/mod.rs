@@ -4,8 +4,12 @@
 //!
 //! The cache never holds a token.
 
+use std::path::PathBuf;
+
 use async_trait::async_trait;
 use parta_model::max;
+use parta_model::view::AttachmentView;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::search::Query;
@@ -69,6 +73,31 @@ pub struct CachedMessage {
     pub sender_name: String,
     pub text: String,
     pub timestamp: i64,
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A file attached to a message, from MAX's `Attachment` (`payload.token`, `filename`, `size`).
+pub fn attachment_view(attachment: &max::Attachment) -> AttachmentView {
+    let payload = attachment.payload.as_ref();
+    let token = payload
+        .and_then(|p| p.get("token"))
+        .and_then(|t| t.as_str())
+        .map(str::to_owned);
+    let name = attachment.filename.clone().unwrap_or_else(|| {
+        match attachment.kind.as_str() {
+            "image" => "изображение",
+            "video" => "видео",
+            "audio" => "аудио",
+            _ => "файл",
+        }
+        .to_owned()
+    });
+    AttachmentView {
+        kind: attachment.kind.clone(),
+        name,
+        size: attachment.size.and_then(|s| u64::try_from(s).ok()),
+        token,
+    }
 }
 
 impl CachedMessage {
@@ -86,8 +115,41 @@ impl CachedMessage {
                 .unwrap_or_default(),
             text: message.body.text.clone().unwrap_or_default(),
             timestamp: message.timestamp,
+            attachments: message
+                .body
+                .attachments
+                .iter()
+                .flatten()
+                .map(attachment_view)
+                .collect(),
         })
     }
+}
+
+/// A file waiting in the outbox with its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxFile {
+    /// The name the recipients see.
+    pub name: String,
+    /// The app's own copy (the original may be moved or deleted after writing).
+    pub path: PathBuf,
+    pub size: u64,
+    /// MAX's upload type: `image`, `video`, `audio` or `file`.
+    pub kind: String,
+    /// The upload URL, once asked for: an interrupted upload resumes there.
+    pub upload_url: Option<String>,
+    /// The attachment token, once uploaded.
+    pub token: Option<String>,
+}
+
+/// A file kept for reading offline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedFile {
+    pub token: String,
+    pub name: String,
+    pub size: u64,
+    /// Unix ms of the last opening.
+    pub last_used: i64,
 }
 
 /// A message waiting in the outbox.
@@ -104,6 +166,8 @@ pub struct OutboxItem {
     pub next_attempt_at: i64,
     /// Why the server refused it; a failed item is not retried by itself.
     pub failed: Option<String>,
+    /// Files sent with it.
+    pub attachments: Vec<OutboxFile>,
 }
 
 /// Changes from one page of updates, applied together with the new marker.
@@ -183,6 +247,15 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_update(&self, profile_id: &str, item: &OutboxItem) -> Result<()>;
     /// Removes an item the user gave up on.
     async fn outbox_remove(&self, profile_id: &str, local_id: &str) -> Result<()>;
+    /// Records a file kept for reading offline (or that it was opened again).
+    async fn file_put(&self, file: &CachedFile) -> Result<()>;
+    /// A kept file, if there is one for `token`.
+    async fn file(&self, token: &str) -> Result<Option<CachedFile>>;
+    /// Every kept file, least recently used first.
+    async fn files(&self) -> Result<Vec<CachedFile>>;
+    /// Forgets a kept file (its bytes are the caller's to delete).
+    async fn file_remove(&self, token: &str) -> Result<()>;
+
     /// The server has the message: removes the item and caches the message, in one step.
     async fn outbox_delivered(
         &self,

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
+use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::{Error, Result};
 use crate::search::{self, Query};
 
@@ -67,6 +67,27 @@ fn outbox_from_row(row: &SqliteRow) -> Result<OutboxItem> {
         attempts: row.try_get("attempts")?,
         next_attempt_at: row.try_get("next_attempt_at")?,
         failed: row.try_get("failed")?,
+        attachments: from_json(row.try_get("attachments")?)?,
+    })
+}
+
+/// A JSON column (attachments) as written by [`to_json`].
+fn from_json<T: serde::de::DeserializeOwned>(text: String) -> Result<T> {
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Protocol(format!("the cache holds unreadable attachments: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::Protocol(format!("attachments could not be saved: {e}")))
+}
+
+fn file_from_row(row: &SqliteRow) -> Result<CachedFile> {
+    Ok(CachedFile {
+        token: row.try_get("token")?,
+        name: row.try_get("name")?,
+        size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
+        last_used: row.try_get("last_used")?,
     })
 }
 
@@ -79,10 +100,11 @@ fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
         sender_name: row.try_get("sender_name")?,
         text: row.try_get("text")?,
         timestamp: row.try_get("timestamp")?,
+        attachments: from_json(row.try_get("attachments")?)?,
     })
 }
 
-/// Rows per multi-row statement: 9 values each, far below SQLite's 32,766 variables. One
+/// Rows per multi-row statement: 10 values each, far below SQLite's 32,766 variables. One
 /// statement per hundred messages instead of four per message is what makes a first sync of
 /// thousands of messages quick (docs/benchmarks.md).
 const UPSERT_CHUNK: usize = 100;
@@ -211,10 +233,15 @@ async fn upsert_on(
 
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO messages
-                (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp) ",
+                (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp,
+                 attachments) ",
         );
-        upsert.push_values(&keyed, |mut row, (rowid, m)| {
-            row.push_bind(*rowid)
+        let mut keyed_json = Vec::with_capacity(keyed.len());
+        for (rowid, m) in keyed {
+            keyed_json.push((rowid, m, to_json(&m.attachments)?));
+        }
+        upsert.push_values(keyed_json, |mut row, (rowid, m, attachments)| {
+            row.push_bind(rowid)
                 .push_bind(profile_id.to_owned())
                 .push_bind(m.mid.clone())
                 .push_bind(m.chat_id)
@@ -222,7 +249,8 @@ async fn upsert_on(
                 .push_bind(m.sender_id)
                 .push_bind(m.sender_name.clone())
                 .push_bind(m.text.clone())
-                .push_bind(m.timestamp);
+                .push_bind(m.timestamp)
+                .push_bind(attachments);
         });
         // A cached message is sent without a rowid: the only conflict is on its
         // (profile, mid), which becomes an update and keeps the rowid it has.
@@ -230,7 +258,7 @@ async fn upsert_on(
             " ON CONFLICT (profile_id, mid) DO UPDATE SET
                 chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
                 sender_name = excluded.sender_name, text = excluded.text,
-                timestamp = excluded.timestamp
+                timestamp = excluded.timestamp, attachments = excluded.attachments
              RETURNING rowid, mid",
         );
         let rows: Vec<(i64, String)> = upsert.build_query_as().fetch_all(&mut *conn).await?;
@@ -577,8 +605,8 @@ impl Store for SqliteStore {
     async fn outbox_push(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
         sqlx::query(
             "INSERT INTO outbox (profile_id, local_id, chat_id, text, created_at, attempts,
-                next_attempt_at, failed)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                next_attempt_at, failed, attachments)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(profile_id)
         .bind(&item.local_id)
@@ -588,6 +616,7 @@ impl Store for SqliteStore {
         .bind(item.attempts)
         .bind(item.next_attempt_at)
         .bind(&item.failed)
+        .bind(to_json(&item.attachments)?)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -604,12 +633,13 @@ impl Store for SqliteStore {
 
     async fn outbox_update(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
         sqlx::query(
-            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, failed = ?
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, failed = ?, attachments = ?
              WHERE profile_id = ? AND local_id = ?",
         )
         .bind(item.attempts)
         .bind(item.next_attempt_at)
         .bind(&item.failed)
+        .bind(to_json(&item.attachments)?)
         .bind(profile_id)
         .bind(&item.local_id)
         .execute(&self.pool)
@@ -621,6 +651,44 @@ impl Store for SqliteStore {
         sqlx::query("DELETE FROM outbox WHERE profile_id = ? AND local_id = ?")
             .bind(profile_id)
             .bind(local_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn file_put(&self, file: &CachedFile) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO file_cache (token, name, size, last_used) VALUES (?, ?, ?, ?)
+             ON CONFLICT (token) DO UPDATE SET name = excluded.name, size = excluded.size,
+                last_used = excluded.last_used",
+        )
+        .bind(&file.token)
+        .bind(&file.name)
+        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+        .bind(file.last_used)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn file(&self, token: &str) -> Result<Option<CachedFile>> {
+        let row = sqlx::query("SELECT * FROM file_cache WHERE token = ?")
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(file_from_row).transpose()
+    }
+
+    async fn files(&self) -> Result<Vec<CachedFile>> {
+        let rows = sqlx::query("SELECT * FROM file_cache ORDER BY last_used, token")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(file_from_row).collect()
+    }
+
+    async fn file_remove(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM file_cache WHERE token = ?")
+            .bind(token)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -691,6 +759,7 @@ mod tests {
             sender_name: String::new(),
             text: "Собрание перенесли".into(),
             timestamp: 1,
+            attachments: Vec::new(),
         };
         store.upsert_messages("p", &[message]).await.unwrap();
         // As a cache written by a version without search: no index, not marked indexed.

@@ -25,6 +25,7 @@ macro_rules! store_suite {
                 sender_name: "Анна Соколова".into(),
                 text: format!("Сообщение {seq}"),
                 timestamp,
+                attachments: Vec::new(),
             }
         }
 
@@ -144,6 +145,7 @@ macro_rules! store_suite {
                 attempts: 0,
                 next_attempt_at: 0,
                 failed: None,
+                attachments: Vec::new(),
             };
             store.outbox_push("p", &item("b", 20)).await.unwrap();
             store.outbox_push("p", &item("a", 10)).await.unwrap();
@@ -348,6 +350,74 @@ macro_rules! store_suite {
             let mut sorted = times.clone();
             sorted.sort_by(|a, b| b.cmp(a));
             assert_eq!(times, sorted, "newest first: {seqs:?}");
+        }
+
+        #[tokio::test]
+        async fn attachments_are_kept_with_messages_and_outbox_items() {
+            use parta_model::view::AttachmentView;
+            let store = $make.await;
+            let mut m = message(1, 1, 100);
+            m.attachments = vec![AttachmentView {
+                kind: "file".into(),
+                name: "Расписание.pdf".into(),
+                size: Some(12_345),
+                token: Some("t1".into()),
+            }];
+            store
+                .upsert_messages("p", std::slice::from_ref(&m))
+                .await
+                .unwrap();
+            assert_eq!(store.message("p", "mid.1.1").await.unwrap(), Some(m));
+            let item = OutboxItem {
+                local_id: "x".into(),
+                chat_id: 1,
+                text: String::new(),
+                created_at: 1,
+                attempts: 0,
+                next_attempt_at: 0,
+                failed: None,
+                attachments: vec![crate::store::OutboxFile {
+                    name: "Фото.jpg".into(),
+                    path: "/tmp/Фото.jpg".into(),
+                    size: 10,
+                    kind: "image".into(),
+                    upload_url: None,
+                    token: None,
+                }],
+            };
+            store.outbox_push("p", &item).await.unwrap();
+            let mut uploaded = item.clone();
+            uploaded.attachments[0].upload_url = Some("http://127.0.0.1/upload/1".into());
+            uploaded.attachments[0].token = Some("tok".into());
+            store.outbox_update("p", &uploaded).await.unwrap();
+            assert_eq!(store.outbox("p").await.unwrap(), vec![uploaded]);
+        }
+
+        #[tokio::test]
+        async fn kept_files_are_listed_least_recently_used_first() {
+            use crate::store::CachedFile;
+            let store = $make.await;
+            let file = |token: &str, last_used: i64| CachedFile {
+                token: token.into(),
+                name: format!("{token}.pdf"),
+                size: 100,
+                last_used,
+            };
+            store.file_put(&file("a", 30)).await.unwrap();
+            store.file_put(&file("b", 10)).await.unwrap();
+            store.file_put(&file("c", 20)).await.unwrap();
+            store.file_put(&file("b", 40)).await.unwrap();
+            let order: Vec<_> = store
+                .files()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|f| f.token)
+                .collect();
+            assert_eq!(order, vec!["c", "a", "b"]);
+            store.file_remove("a").await.unwrap();
+            assert_eq!(store.file("a").await.unwrap(), None);
+            assert_eq!(store.file("c").await.unwrap().map(|f| f.size), Some(100));
         }
     };
 }

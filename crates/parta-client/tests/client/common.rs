@@ -82,7 +82,7 @@ pub async fn wait_connection(session: &Session, want: ConnectionState) {
 pub async fn wait_event(
     rx: &mut broadcast::Receiver<AppEvent>,
     what: &str,
-    pred: impl Fn(&AppEvent) -> bool,
+    mut pred: impl FnMut(&AppEvent) -> bool,
 ) -> AppEvent {
     tokio::time::timeout(SOON, async {
         loop {

@@ -8,6 +8,7 @@
 mod account;
 mod backfill;
 mod common;
+mod files;
 mod keychain;
 mod proxy;
 mod sync;

@@ -1,0 +1,319 @@
+//! Files through the real server: checked before sending, uploaded (multipart and resumable),
+//! received by another member, downloaded with resume, kept offline within a size limit.
+
+use std::path::{Path, PathBuf};
+
+use parta_client::api::ApiClient;
+use parta_client::store::{OutboxFile, OutboxItem};
+use parta_client::{Error, Session, SessionConfig};
+use parta_model::view::{AppEvent, ConnectionState, Delivery};
+
+use crate::common::*;
+
+/// A PDF-looking file of `size` bytes whose bytes depend on `seed` (the server sniffs content).
+fn pdf(dir: &Path, name: &str, size: usize, seed: u8) -> PathBuf {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..size - bytes.len()).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn config(files: &Path, cache_limit: u64) -> SessionConfig {
+    SessionConfig {
+        files_dir: Some(files.to_owned()),
+        file_cache_limit: cache_limit,
+        ..fast_config()
+    }
+}
+
+#[tokio::test]
+async fn files_go_through_the_outbox_to_another_member_and_open_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let teacher = Session::start(
+        "t".into(),
+        None,
+        ApiClient::new(&server.url(), token(&server, "a.sokolova").await).unwrap(),
+        sqlite(&dir.path().join("t.sqlite")).await,
+        config(&dir.path().join("t-files"), 1 << 30),
+    );
+    let parent = Session::start(
+        "p".into(),
+        None,
+        ApiClient::new(&server.url(), token(&server, "e.morozova").await).unwrap(),
+        sqlite(&dir.path().join("p.sqlite")).await,
+        config(&dir.path().join("p-files"), 1 << 30),
+    );
+    wait_connection(&teacher, ConnectionState::Online).await;
+    wait_connection(&parent, ConnectionState::Online).await;
+    let chat = chat_id(&teacher, "5А — родители").await;
+
+    // Refused before anything is stored: a program named like a photo.
+    let exe = dir.path().join("фото.jpg");
+    std::fs::write(&exe, b"MZ\x90\x00\x03\x00\x00\x00 program").unwrap();
+    let refused = teacher.send(chat, "Фото", &[exe]).await.unwrap_err();
+    assert!(matches!(refused, Error::InvalidInput(_)), "{refused:?}");
+    assert!(refused.to_string().contains("фото.jpg"), "{refused}");
+    assert!(
+        teacher.outbox().await.unwrap().is_empty(),
+        "nothing half-written"
+    );
+
+    // A small text file (one multipart request) and a 3.5 MB PDF (four resumable chunks). MAX
+    // takes documents one per message: the text goes with the first.
+    let list = dir.path().join("Список литературы.txt");
+    std::fs::write(
+        &list,
+        "1. Пушкин. Сказки\n2. Носов. Витя Малеев\n".as_bytes(),
+    )
+    .unwrap();
+    let big = pdf(dir.path(), "Расписание.pdf", 3_500_000, 7);
+    let mut teacher_events = teacher.subscribe();
+    let mut parent_events = parent.subscribe();
+    let pending = teacher
+        .send(chat, "Списки и расписание", &[list.clone(), big.clone()])
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 2);
+    assert!(pending.iter().all(|m| m.delivery == Delivery::Pending));
+    assert_eq!(pending[0].text, "Списки и расписание");
+    assert_eq!(pending[0].attachments[0].name, "Список литературы.txt");
+    assert_eq!(pending[1].attachments[0].name, "Расписание.pdf");
+    std::fs::remove_file(&big).unwrap(); // the app sends its own copy
+
+    let mut chunks = Vec::new();
+    let sent = wait_event(&mut teacher_events, "the message with files is sent", |e| {
+        if let AppEvent::TransferProgress {
+            name,
+            done,
+            upload: true,
+            ..
+        } = e
+            && name == "Расписание.pdf"
+        {
+            chunks.push(*done);
+        }
+        matches!(e, AppEvent::MessageSent { local_mid, .. } if *local_mid == pending[1].mid)
+    })
+    .await;
+    let AppEvent::MessageSent { message, .. } = sent else {
+        unreachable!()
+    };
+    assert_eq!(message.attachments.len(), 1);
+    assert!(
+        chunks.len() >= 4,
+        "progress after each 1 MiB chunk: {chunks:?}"
+    );
+    assert_eq!(chunks.last(), Some(&3_500_000));
+    assert!(message.attachments[0].token.is_some());
+
+    let received = wait_event(&mut parent_events, "the parent receives the PDF", |e| {
+        matches!(e, AppEvent::MessageAdded { message }
+            if message.attachments.iter().any(|a| a.name == "Расписание.pdf"))
+    })
+    .await;
+    let AppEvent::MessageAdded { message: got } = received else {
+        unreachable!()
+    };
+    let with_text = parent.open_chat(chat).await.unwrap();
+    let first = with_text
+        .messages
+        .iter()
+        .find(|m| m.text == "Списки и расписание")
+        .expect("the text came with the first document");
+    assert_eq!(first.attachments[0].name, "Список литературы.txt");
+    let pdf_attachment = &got.attachments[0];
+    assert_eq!(pdf_attachment.size, Some(3_500_000));
+
+    // The parent opens the PDF: downloaded once, then read from the cache, also offline.
+    let token = pdf_attachment.token.clone().unwrap();
+    let opened = parent.open_file(&token, "Расписание.pdf").await.unwrap();
+    let expected = {
+        let mut bytes = b"%PDF-1.7\n".to_vec();
+        bytes.extend((0..3_500_000 - 9).map(|i| (i as u8).wrapping_mul(31).wrapping_add(7)));
+        bytes
+    };
+    assert_eq!(std::fs::read(&opened).unwrap(), expected);
+    teacher.stop().await;
+    parent.stop().await;
+    server.stop().await.unwrap();
+    let offline = parent.open_file(&token, "Расписание.pdf").await.unwrap();
+    assert_eq!(offline, opened, "from the cache, with the server gone");
+}
+
+#[tokio::test]
+async fn an_interrupted_upload_resumes_where_the_server_stands_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let token = token(&server, "a.sokolova").await;
+    let api = ApiClient::new(&server.url(), token.clone()).unwrap();
+    let chat = api
+        .all_chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title.as_deref() == Some("5А — родители"))
+        .unwrap()
+        .chat_id;
+    let file = pdf(dir.path(), "Проект.pdf", 2_600_000, 3);
+    let bytes = std::fs::read(&file).unwrap();
+
+    // As left by an app killed after the first 1 MiB chunk: the URL saved in the outbox,
+    // the server holding the first chunk.
+    let endpoint = api.create_upload("file").await.unwrap();
+    let first = api
+        .upload_chunk(
+            &endpoint.url,
+            "Проект.pdf",
+            0,
+            bytes[..1 << 20].to_vec(),
+            bytes.len() as u64,
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.received, 1 << 20);
+    let store = sqlite(&dir.path().join("cache.sqlite")).await;
+    let item = OutboxItem {
+        local_id: uuid::Uuid::new_v4().to_string(),
+        chat_id: chat,
+        text: "Проект".into(),
+        created_at: 1,
+        attempts: 1,
+        next_attempt_at: 0,
+        failed: None,
+        attachments: vec![OutboxFile {
+            name: "Проект.pdf".into(),
+            path: file.clone(),
+            size: bytes.len() as u64,
+            kind: "file".into(),
+            upload_url: Some(endpoint.url.clone()),
+            token: None,
+        }],
+    };
+    store.outbox_push("p", &item).await.unwrap();
+
+    let session = Session::start(
+        "p".into(),
+        None,
+        ApiClient::new(&server.url(), token).unwrap(),
+        store.clone(),
+        config(&dir.path().join("files"), 1 << 30),
+    );
+    let mut events = session.subscribe();
+    let mut first_progress = None;
+    wait_event(&mut events, "the resumed message is sent", |e| {
+        if let AppEvent::TransferProgress {
+            done, upload: true, ..
+        } = e
+        {
+            first_progress.get_or_insert(*done);
+        }
+        matches!(e, AppEvent::MessageSent { .. })
+    })
+    .await;
+    assert_eq!(
+        first_progress,
+        Some(1 << 20),
+        "resumed at the server's byte, not at 0"
+    );
+    assert!(store.outbox("p").await.unwrap().is_empty());
+    let on_server: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = 'Проект'")
+        .fetch_one(server.pool())
+        .await
+        .unwrap();
+    assert_eq!(on_server, 1);
+    let sent = session.open_chat(chat).await.unwrap();
+    let attachment = &sent.messages.last().unwrap().attachments[0];
+    let path = session
+        .open_file(attachment.token.as_deref().unwrap(), "Проект.pdf")
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        bytes,
+        "the server has exactly the file"
+    );
+    session.stop().await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn downloads_resume_and_the_cache_keeps_only_the_newest_within_its_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let teacher = Session::start(
+        "t".into(),
+        None,
+        ApiClient::new(&server.url(), token(&server, "a.sokolova").await).unwrap(),
+        sqlite(&dir.path().join("t.sqlite")).await,
+        config(&dir.path().join("t-files"), 1 << 30),
+    );
+    wait_connection(&teacher, ConnectionState::Online).await;
+    let chat = chat_id(&teacher, "5А — родители").await;
+    let mut events = teacher.subscribe();
+    let paths: Vec<PathBuf> = (0..3u8)
+        .map(|i| pdf(dir.path(), &format!("Файл {i}.pdf"), 2_000_000, i))
+        .collect();
+    let pending = teacher.send(chat, "Три файла", &paths).await.unwrap();
+    let mut tokens = Vec::new();
+    for item in &pending {
+        let sent = wait_event(
+            &mut events,
+            "sent",
+            |e| matches!(e, AppEvent::MessageSent { local_mid, .. } if *local_mid == item.mid),
+        )
+        .await;
+        let AppEvent::MessageSent { message, .. } = sent else {
+            unreachable!()
+        };
+        tokens.push(message.attachments[0].token.clone().unwrap());
+    }
+    teacher.stop().await;
+
+    // A parent whose cache holds 5 MB: two of the three 2 MB files.
+    let files_dir = dir.path().join("p-files");
+    let store = sqlite(&dir.path().join("p.sqlite")).await;
+    let parent = Session::start(
+        "p".into(),
+        None,
+        ApiClient::new(&server.url(), token(&server, "e.morozova").await).unwrap(),
+        store.clone(),
+        config(&files_dir, 5_000_000),
+    );
+    // The first download broke off after 700,000 bytes: it resumes from there.
+    let cache = parta_client::files::cache_path(&files_dir, &tokens[0], "Файл 0.pdf");
+    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    let original = std::fs::read(&paths[0]).unwrap();
+    std::fs::write(format!("{}.part", cache.display()), &original[..700_000]).unwrap();
+    let mut events = parent.subscribe();
+    let first = parent.open_file(&tokens[0], "Файл 0.pdf").await.unwrap();
+    assert_eq!(std::fs::read(&first).unwrap(), original);
+    let mut resumed_at = None;
+    while let Ok(e) = events.try_recv() {
+        if let AppEvent::TransferProgress {
+            done,
+            upload: false,
+            ..
+        } = e
+        {
+            resumed_at.get_or_insert(done);
+        }
+    }
+    assert_eq!(resumed_at, Some(700_000));
+
+    let second = parent.open_file(&tokens[1], "Файл 1.pdf").await.unwrap();
+    let third = parent.open_file(&tokens[2], "Файл 2.pdf").await.unwrap();
+    assert!(!first.exists(), "the least recently used file made room");
+    assert!(second.exists() && third.exists());
+    let kept: Vec<String> = store
+        .files()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.token)
+        .collect();
+    assert_eq!(kept, vec![tokens[1].clone(), tokens[2].clone()]);
+    parent.stop().await;
+    server.stop().await.unwrap();
+}
