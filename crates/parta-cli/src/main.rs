@@ -15,6 +15,10 @@ const USAGE: &str = "\
 Usage: parta [--json] COMMAND
 
   login --server URL --login LOGIN    sign in on this computer (password read from stdin)
+  connect-max [--base URL] [--root-cert PEM]
+                                      connect the school's MAX bot (platform administrator;
+                                      the bot token is read from stdin; --root-cert trusts an
+                                      extra root, e.g. the Ministry's root that MAX uses)
   profiles                            signed-in profiles
   sync                                fetch chats and history into the cache (progress bar)
   chats                               sync, then list the chats
@@ -252,6 +256,36 @@ async fn run(args: Args) -> Result<(), String> {
             } else {
                 println!(
                     "Signed in as {} ({})",
+                    profile.display_name, profile.server_url
+                );
+            }
+        }
+        "connect-max" => {
+            let base = option(&args.words, "--base");
+            let root = option(&args.words, "--root-cert")
+                .map(|path| {
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read the certificate {path}: {e}"))
+                })
+                .transpose()?;
+            let mut token = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut token)
+                .map_err(|e| format!("cannot read the bot token from stdin: {e}"))?;
+            let token = Sensitive::new(token.trim().to_owned());
+            let profile = client
+                .connect_max_bot(base.as_deref(), token, root)
+                .await
+                .map_err(explain)?;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"profile": profile.id, "name": profile.display_name})
+                );
+            } else {
+                println!(
+                    "Connected the bot {} ({})",
                     profile.display_name, profile.server_url
                 );
             }

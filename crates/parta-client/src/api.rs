@@ -52,7 +52,17 @@ fn transport(e: reqwest::Error) -> Error {
 impl ApiClient {
     /// A client for `base_url` (e.g. `http://127.0.0.1:8080` or `https://platform-api2.max.ru`).
     pub fn new(base_url: &str, token: Sensitive<String>) -> Result<Self> {
-        let (http, base) = http_client(base_url)?;
+        Self::with_root(base_url, token, None)
+    }
+
+    /// A client that also trusts `extra_root_pem` (PEM certificates) besides the system's
+    /// roots: MAX's TLS chain ends at the Russian Ministry of Digital Development's root.
+    pub fn with_root(
+        base_url: &str,
+        token: Sensitive<String>,
+        extra_root_pem: Option<&str>,
+    ) -> Result<Self> {
+        let (http, base) = http_client_with_root(base_url, extra_root_pem)?;
         Ok(Self { http, base, token })
     }
 
@@ -379,16 +389,33 @@ fn percent_path(segment: &str) -> String {
 }
 
 pub(crate) fn http_client(base_url: &str) -> Result<(reqwest::Client, String)> {
+    http_client_with_root(base_url, None)
+}
+
+fn http_client_with_root(
+    base_url: &str,
+    extra_root_pem: Option<&str>,
+) -> Result<(reqwest::Client, String)> {
     let base = base_url.trim_end_matches('/').to_owned();
     if !(base.starts_with("http://") || base.starts_with("https://")) {
         return Err(Error::InvalidInput(format!(
             "'{base_url}' is not an http(s) address"
         )));
     }
-    let http = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
-        .user_agent(concat!("parta/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!("parta/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = extra_root_pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| {
+                Error::InvalidInput("the root certificate is not a PEM certificate".into())
+            })?;
+        builder = builder.tls_certs_merge(certificates);
+    }
+    let http = builder
         .build()
         .map_err(|e| Error::Protocol(e.to_string()))?;
     Ok((http, base))

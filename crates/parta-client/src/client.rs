@@ -18,21 +18,27 @@ pub enum ProfileKind {
     School,
     /// The demo school the desktop app runs in-process; its address changes per launch.
     Demo,
+    /// A school's bot on MAX itself, for its platform administrator (procedure 4.1).
+    MaxBot,
 }
+
+/// MAX's Bot API.
+pub const MAX_API_URL: &str = "https://platform-api2.max.ru";
 
 impl ProfileKind {
     fn as_str(self) -> &'static str {
         match self {
             ProfileKind::School => "school",
             ProfileKind::Demo => "demo",
+            ProfileKind::MaxBot => "max_bot",
         }
     }
 
     fn parse(s: &str) -> Self {
-        if s == "demo" {
-            ProfileKind::Demo
-        } else {
-            ProfileKind::School
+        match s {
+            "demo" => ProfileKind::Demo,
+            "max_bot" => ProfileKind::MaxBot,
+            _ => ProfileKind::School,
         }
     }
 }
@@ -45,6 +51,8 @@ pub struct Profile {
     pub server_url: String,
     pub display_name: String,
     pub user_id: Option<i64>,
+    /// An extra trusted root certificate (PEM) for the server, e.g. MAX's.
+    pub extra_root_pem: Option<String>,
 }
 
 impl From<StoredProfile> for Profile {
@@ -55,6 +63,7 @@ impl From<StoredProfile> for Profile {
             server_url: p.server_url,
             display_name: p.display_name,
             user_id: p.user_id,
+            extra_root_pem: p.extra_root_pem,
         }
     }
 }
@@ -130,7 +139,35 @@ impl Client {
         server_url: &str,
         token: Sensitive<String>,
     ) -> Result<Profile> {
-        let api = ApiClient::new(server_url, token.clone())?;
+        self.sign_in_trusting(kind, server_url, token, None).await
+    }
+
+    /// Connects a school's MAX bot (the platform administrator's profile): the bot token from
+    /// MAX's business platform, MAX's address ([`MAX_API_URL`] unless given), and optionally an
+    /// extra root certificate to trust for it. The token is checked with `GET /me` first.
+    pub async fn connect_max_bot(
+        &self,
+        base_url: Option<&str>,
+        token: Sensitive<String>,
+        extra_root_pem: Option<String>,
+    ) -> Result<Profile> {
+        self.sign_in_trusting(
+            ProfileKind::MaxBot,
+            base_url.unwrap_or(MAX_API_URL),
+            token,
+            extra_root_pem,
+        )
+        .await
+    }
+
+    async fn sign_in_trusting(
+        &self,
+        kind: ProfileKind,
+        server_url: &str,
+        token: Sensitive<String>,
+        extra_root_pem: Option<String>,
+    ) -> Result<Profile> {
+        let api = ApiClient::with_root(server_url, token.clone(), extra_root_pem.as_deref())?;
         let me = api.me().await?;
         let profile = Profile {
             id: uuid::Uuid::new_v4().to_string(),
@@ -138,6 +175,7 @@ impl Client {
             server_url: api.base_url().to_owned(),
             display_name: me.user.display_name(),
             user_id: Some(me.user.user_id),
+            extra_root_pem,
         };
         self.keychain.store(&profile.id, &token).await?;
         let created_at = SystemTime::now()
@@ -151,6 +189,7 @@ impl Client {
             display_name: profile.display_name.clone(),
             user_id: profile.user_id,
             created_at,
+            extra_root_pem: profile.extra_root_pem.clone(),
         };
         if let Err(e) = self.store.save_profile(&stored).await {
             // Do not leave an orphaned secret behind.
@@ -263,7 +302,11 @@ impl Client {
             .load(&profile.id)
             .await?
             .ok_or(Error::NoProfile)?;
-        ApiClient::new(&profile.server_url, token)
+        ApiClient::with_root(
+            &profile.server_url,
+            token,
+            profile.extra_root_pem.as_deref(),
+        )
     }
 
     /// Starts a session for `profile` with the token from the keychain. Its files (waiting to
@@ -293,7 +336,11 @@ impl Client {
             .load(&profile.id)
             .await?
             .ok_or(Error::NoProfile)?;
-        let api = ApiClient::new(&profile.server_url, token)?;
+        let api = ApiClient::with_root(
+            &profile.server_url,
+            token,
+            profile.extra_root_pem.as_deref(),
+        )?;
         Ok(Session::start(
             profile.id.clone(),
             profile.user_id,

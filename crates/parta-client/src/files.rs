@@ -444,7 +444,7 @@ mod tests {
         tokio::fs::write(&text, "Список класса\n".as_bytes())
             .await
             .unwrap();
-        assert_eq!(check(&text, &rules).await.unwrap(), (25, "file"));
+        assert_eq!(check(&text, &rules).await.unwrap(), (26, "file"));
         let missing = check(&dir.path().join("нет.pdf"), &rules)
             .await
             .unwrap_err();

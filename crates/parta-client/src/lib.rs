@@ -20,6 +20,6 @@ pub mod secrets;
 pub mod store;
 pub mod sync;
 
-pub use client::{Client, JoinState, Profile, ProfileKind};
+pub use client::{Client, JoinState, MAX_API_URL, Profile, ProfileKind};
 pub use error::{Error, Result};
 pub use sync::{Session, SessionConfig};

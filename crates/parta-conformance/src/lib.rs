@@ -179,14 +179,18 @@ impl MaxSchema {
     /// The names of the query parameters `method path` requires, and all it knows.
     pub fn query_parameters(&self, method: &str, path: &str) -> Option<(Vec<String>, Vec<String>)> {
         let template = self.path_template(path)?;
-        let operation = self.root.pointer(&format!(
-            "/paths/{}/{}",
-            escape_pointer(&template),
-            method.to_lowercase()
-        ))?;
+        let item = self
+            .root
+            .pointer(&format!("/paths/{}", escape_pointer(&template)))?;
+        let operation = item.get(method.to_lowercase())?;
         let mut required = Vec::new();
         let mut known = Vec::new();
-        for parameter in operation.get("parameters")?.as_array()? {
+        // Parameters of the path item and of the operation; an operation may have none.
+        let listed = [item, operation]
+            .into_iter()
+            .filter_map(|o| o.get("parameters").and_then(Value::as_array))
+            .flatten();
+        for parameter in listed {
             let parameter = self.resolve(parameter);
             if parameter.get("in").and_then(Value::as_str) != Some("query") {
                 continue;

@@ -33,6 +33,8 @@ pub struct StoredProfile {
     pub display_name: String,
     pub user_id: Option<i64>,
     pub created_at: i64,
+    /// An extra trusted root certificate (PEM) for this profile's server.
+    pub extra_root_pem: Option<String>,
 }
 
 /// A chat as cached.

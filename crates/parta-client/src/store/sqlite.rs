@@ -342,11 +342,12 @@ async fn index_existing(pool: &SqlitePool) -> Result<()> {
 impl Store for SqliteStore {
     async fn save_profile(&self, p: &StoredProfile) -> Result<()> {
         sqlx::query(
-            "INSERT INTO profiles (id, kind, server_url, display_name, user_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+            "INSERT INTO profiles (id, kind, server_url, display_name, user_id, created_at,
+                extra_root_pem)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,
                 server_url = excluded.server_url, display_name = excluded.display_name,
-                user_id = excluded.user_id",
+                user_id = excluded.user_id, extra_root_pem = excluded.extra_root_pem",
         )
         .bind(&p.id)
         .bind(&p.kind)
@@ -354,6 +355,7 @@ impl Store for SqliteStore {
         .bind(&p.display_name)
         .bind(p.user_id)
         .bind(p.created_at)
+        .bind(&p.extra_root_pem)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -361,8 +363,8 @@ impl Store for SqliteStore {
 
     async fn profiles(&self) -> Result<Vec<StoredProfile>> {
         let rows = sqlx::query(
-            "SELECT id, kind, server_url, display_name, user_id, created_at FROM profiles
-             ORDER BY created_at, id",
+            "SELECT id, kind, server_url, display_name, user_id, created_at, extra_root_pem
+             FROM profiles ORDER BY created_at, id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -375,6 +377,7 @@ impl Store for SqliteStore {
                     display_name: row.try_get("display_name")?,
                     user_id: row.try_get("user_id")?,
                     created_at: row.try_get("created_at")?,
+                    extra_root_pem: row.try_get("extra_root_pem")?,
                 })
             })
             .collect()

@@ -39,6 +39,7 @@ macro_rules! store_suite {
                 display_name: "Анна".into(),
                 user_id: Some(2),
                 created_at: 1,
+                extra_root_pem: Some("-----BEGIN CERTIFICATE-----".into()),
             };
             store.save_profile(&profile).await.unwrap();
             profile.server_url = "http://127.0.0.1:2".into();

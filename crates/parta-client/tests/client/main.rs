@@ -10,5 +10,6 @@ mod backfill;
 mod common;
 mod files;
 mod keychain;
+mod max;
 mod proxy;
 mod sync;
