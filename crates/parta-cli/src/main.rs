@@ -329,16 +329,21 @@ async fn run(args: Args) -> Result<(), String> {
             let (session, online) = synced(&client, &profile).await?;
             // Whatever is waiting in the outbox goes now, not at its next retry time.
             if online {
-                for item in session.outbox().await.map_err(explain)? {
-                    if !matches!(item.delivery, Delivery::Failed { .. }) {
-                        session.retry(&item.mid).await.map_err(explain)?;
-                    }
-                }
-                if let Err(e) = session.flush_outbox().await {
+                if let Err(e) = session.send_now().await {
                     eprintln!("parta: some messages are still waiting: {}", explain(e));
                 }
             }
-            let waiting = session.outbox().await.map_err(explain)?.len();
+            let left = session.outbox().await.map_err(explain)?;
+            let waiting = left.len();
+            let failed: Vec<serde_json::Value> = left
+                .iter()
+                .filter_map(|m| match &m.delivery {
+                    Delivery::Failed { reason } => {
+                        Some(serde_json::json!({"text": m.text, "reason": reason}))
+                    }
+                    _ => None,
+                })
+                .collect();
             let chats = session.chats().await.map_err(explain)?;
             let mut messages = 0;
             for chat in &chats {
@@ -353,7 +358,8 @@ async fn run(args: Args) -> Result<(), String> {
                 println!(
                     "{}",
                     serde_json::json!({"online": online, "chats": chats.len(),
-                                       "messages": messages, "outbox": waiting})
+                                       "messages": messages, "outbox": waiting,
+                                       "failed": failed})
                 );
             } else {
                 println!(

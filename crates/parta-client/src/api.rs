@@ -28,6 +28,8 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: String,
     token: Sensitive<String>,
+    /// How long an ordinary request may take (long polls add their wait).
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -63,7 +65,19 @@ impl ApiClient {
         extra_root_pem: Option<&str>,
     ) -> Result<Self> {
         let (http, base) = http_client_with_root(base_url, extra_root_pem)?;
-        Ok(Self { http, base, token })
+        Ok(Self {
+            http,
+            base,
+            token,
+            timeout: REQUEST_TIMEOUT,
+        })
+    }
+
+    /// The same client, giving up on an ordinary request after `timeout` instead of 20 s (a
+    /// half-open connection is only noticed by this timeout).
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// The server's base URL.
@@ -101,7 +115,7 @@ impl ApiClient {
     /// `POST /uploads?type=`: where to send a file of that type.
     pub async fn create_upload(&self, kind: &str) -> Result<UploadEndpoint> {
         let request = self
-            .request(Method::POST, "/uploads", REQUEST_TIMEOUT)
+            .request(Method::POST, "/uploads", self.timeout)
             .query(&[("type", kind)]);
         self.send(request).await
     }
@@ -109,7 +123,7 @@ impl ApiClient {
     /// Where an upload stands. Upload URLs are capabilities and may point at another host (as
     /// MAX's do): the token never goes there.
     pub async fn upload_status(&self, url: &str) -> Result<UploadStatus> {
-        self.send(self.http.get(url).timeout(REQUEST_TIMEOUT)).await
+        self.send(self.http.get(url).timeout(self.timeout)).await
     }
 
     /// Uploads a small file in one `multipart/form-data` request (field `data`).
@@ -185,14 +199,14 @@ impl ApiClient {
 
     /// `GET /me`.
     pub async fn me(&self) -> Result<BotInfo> {
-        self.send(self.request(Method::GET, "/me", REQUEST_TIMEOUT))
+        self.send(self.request(Method::GET, "/me", self.timeout))
             .await
     }
 
     /// `GET /chats`: one page.
     pub async fn chats_page(&self, marker: Option<i64>) -> Result<ChatList> {
         let mut request = self
-            .request(Method::GET, "/chats", REQUEST_TIMEOUT)
+            .request(Method::GET, "/chats", self.timeout)
             .query(&[("count", 100)]);
         if let Some(marker) = marker {
             request = request.query(&[("marker", marker)]);
@@ -216,7 +230,7 @@ impl ApiClient {
 
     /// `GET /chats/{id}` (includes the pinned message).
     pub async fn chat(&self, chat_id: i64) -> Result<Chat> {
-        self.send(self.request(Method::GET, &format!("/chats/{chat_id}"), REQUEST_TIMEOUT))
+        self.send(self.request(Method::GET, &format!("/chats/{chat_id}"), self.timeout))
             .await
     }
 
@@ -228,7 +242,7 @@ impl ApiClient {
         from: Option<i64>,
     ) -> Result<MessageList> {
         let mut request = self
-            .request(Method::GET, "/messages", REQUEST_TIMEOUT)
+            .request(Method::GET, "/messages", self.timeout)
             .query(&[("chat_id", chat_id), ("count", i64::from(count))]);
         if let Some(from) = from {
             request = request.query(&[("from", from)]);
@@ -244,7 +258,7 @@ impl ApiClient {
         idempotency_key: &str,
     ) -> Result<SendMessageResult> {
         let request = self
-            .request(Method::POST, "/messages", REQUEST_TIMEOUT)
+            .request(Method::POST, "/messages", self.timeout)
             .query(&[("chat_id", chat_id)])
             .header("Idempotency-Key", idempotency_key)
             .json(body);
@@ -255,7 +269,7 @@ impl ApiClient {
     /// `(message id, acknowledged by me)`.
     pub async fn announcements(&self) -> Result<Vec<(String, bool)>> {
         let request = self
-            .request(Method::GET, "/school/announcements", REQUEST_TIMEOUT)
+            .request(Method::GET, "/school/announcements", self.timeout)
             .query(&[("count", 100)]);
         let list: serde_json::Value = self.send(request).await?;
         Ok(list["announcements"]
@@ -279,7 +293,7 @@ impl ApiClient {
         let request = self.request(
             Method::POST,
             &format!("/school/announcements/{}/ack", path_segment(mid)),
-            REQUEST_TIMEOUT,
+            self.timeout,
         );
         let _: serde_json::Value = self.send(request).await?;
         Ok(())
@@ -291,7 +305,7 @@ impl ApiClient {
         let request = self.request(
             Method::GET,
             &format!("/school/announcements/{}/receipts", path_segment(mid)),
-            REQUEST_TIMEOUT,
+            self.timeout,
         );
         let receipts: serde_json::Value = self.send(request).await?;
         let names = |key: &str| -> Vec<String> {
@@ -310,7 +324,7 @@ impl ApiClient {
 
     /// `GET /school/classes`: `(id, name)` of the classes one may see.
     pub async fn classes(&self) -> Result<Vec<(i64, String)>> {
-        let request = self.request(Method::GET, "/school/classes", REQUEST_TIMEOUT);
+        let request = self.request(Method::GET, "/school/classes", self.timeout);
         let list: serde_json::Value = self.send(request).await?;
         Ok(list["classes"]
             .as_array()
@@ -332,7 +346,7 @@ impl ApiClient {
         note: Option<&str>,
     ) -> Result<String> {
         let request = self
-            .request(Method::POST, "/school/invites", REQUEST_TIMEOUT)
+            .request(Method::POST, "/school/invites", self.timeout)
             .json(&serde_json::json!({
                 "role": role, "class_id": class_id, "child_name": child_name, "note": note,
             }));
@@ -351,7 +365,7 @@ impl ApiClient {
         limit: u16,
     ) -> Result<UpdateList> {
         let mut request = self
-            .request(Method::GET, "/updates", REQUEST_TIMEOUT + timeout)
+            .request(Method::GET, "/updates", self.timeout + timeout)
             .query(&[("timeout", timeout.as_secs()), ("limit", u64::from(limit))]);
         if let Some(marker) = marker {
             request = request.query(&[("marker", marker)]);

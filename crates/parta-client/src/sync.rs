@@ -97,6 +97,8 @@ struct Inner {
     stop: watch::Sender<bool>,
     /// Wakes the outbox worker (a new message, or the connection came back).
     outbox_wake: tokio::sync::Notify,
+    /// Held while the outbox is being sent.
+    outbox_lock: tokio::sync::Mutex<()>,
     task: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -126,6 +128,7 @@ impl Session {
             connection: watch::Sender::new(ConnectionState::Connecting),
             stop: watch::Sender::new(false),
             outbox_wake: tokio::sync::Notify::new(),
+            outbox_lock: tokio::sync::Mutex::new(()),
             task: std::sync::Mutex::new(Vec::new()),
         });
         let sync = tokio::spawn(run(inner.clone()));
@@ -496,6 +499,20 @@ impl Session {
         self.inner.drain_outbox().await
     }
 
+    /// Sends everything waiting now, whatever its retry time ("sync now"), and returns the
+    /// first error. Messages the server refused stay failed until [`Session::retry`].
+    pub async fn send_now(&self) -> Result<()> {
+        let inner = &self.inner;
+        let _one = inner.outbox_lock.lock().await;
+        for mut item in inner.store.outbox(&inner.profile_id).await? {
+            if item.failed.is_none() && item.next_attempt_at != 0 {
+                item.next_attempt_at = 0;
+                inner.store.outbox_update(&inner.profile_id, &item).await?;
+            }
+        }
+        inner.drain_locked().await
+    }
+
     /// Stops syncing and waits for the background task to end.
     pub async fn stop(&self) {
         let _ = self.inner.stop.send(true);
@@ -557,6 +574,13 @@ impl Inner {
     /// Sends due outbox items, oldest first; stops at the first that cannot go yet, so that
     /// messages arrive in the order they were written.
     async fn drain_outbox(&self) -> Result<()> {
+        // One drain at a time (the worker, a flush, "send now"): two would upload the same
+        // file into the same upload at once.
+        let _one = self.outbox_lock.lock().await;
+        self.drain_locked().await
+    }
+
+    async fn drain_locked(&self) -> Result<()> {
         for mut item in self.store.outbox(&self.profile_id).await? {
             if item.failed.is_some() {
                 continue;

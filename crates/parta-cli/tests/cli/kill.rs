@@ -1,6 +1,7 @@
-//! `kill -9` at random points of sending and syncing, 200 times (issue 4): every message the
-//! command said it had saved reaches the server exactly once, nothing reaches it twice, and the
-//! cache ends up holding exactly what the server has.
+//! `kill -9` at random points of sending (a third of them with a 2 MB file, so kills land in
+//! uploads too) and syncing, 200 times (issue 4): every message the command said it had saved
+//! reaches the server exactly once with its file, nothing reaches it twice, and the cache ends
+//! up holding exactly what the server has.
 //!
 //! `PARTA_KILL_ITERATIONS` runs it longer (docs/benchmarks.md has a 1,000-kill run);
 //! `PARTA_KILL_SEED` repeats a run (each run prints its seed).
@@ -97,16 +98,27 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
     .unwrap();
     json(&login);
 
-    // How long one whole send takes here: kills land anywhere from start-up to delivery.
-    let (d, s) = (data.clone(), service.clone());
+    // A 2 MB document: two resumable chunks, so a kill can land between them.
+    let attachment = dir.path().join("Отчёт.pdf");
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend((0..2_000_000u32).map(|i| (i % 251) as u8));
+    std::fs::write(&attachment, &pdf).unwrap();
+    let attachment = attachment.display().to_string();
+
+    // How long one whole send with the file takes here: kills land anywhere from start-up to
+    // delivery.
+    let (d, s, a) = (data.clone(), service.clone(), attachment.clone());
     let started = Instant::now();
     let first = blocking(Box::new(move || {
-        parta(
-            &d,
-            &s,
-            &["--json", "send", CHAT, "Проверка: первое сообщение"],
-            "",
-        )
+        let args = [
+            "--json",
+            "send",
+            CHAT,
+            "Проверка: первое сообщение",
+            "--file",
+            &a,
+        ];
+        parta(&d, &s, &args, "")
     }))
     .await
     .unwrap();
@@ -115,6 +127,7 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
     let span_ms = u64::try_from((whole.as_millis() * 6 / 5).max(50)).unwrap_or(1000);
 
     let mut accepted = BTreeSet::new();
+    let mut with_file = BTreeSet::new();
     let (mut sends, mut confirmed) = (0, 0);
     for i in 0..iterations {
         let text = format!("Проверка kill -9 №{i}");
@@ -125,9 +138,15 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
             rng.random_range(span_ms / 2..span_ms)
         });
         let send = rng.random_bool(0.75);
-        let (d, s) = (data.clone(), service.clone());
+        let file = send && rng.random_bool(1.0 / 3.0);
+        if file {
+            with_file.insert(i);
+        }
+        let (d, s, a) = (data.clone(), service.clone(), attachment.clone());
         let (stdout, stderr) = tokio::task::spawn_blocking(move || {
-            if send {
+            if file {
+                run_and_kill(&d, &s, &["send", CHAT, &text, "--file", &a], after)
+            } else if send {
                 run_and_kill(&d, &s, &["send", CHAT, &text], after)
             } else {
                 run_and_kill(&d, &s, &["sync"], after)
@@ -153,7 +172,14 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
         let out = blocking(Box::new(move || parta(&d, &s, &["--json", "sync"], "")))
             .await
             .unwrap();
-        outbox_left = json(&out)["outbox"].as_u64().unwrap();
+        let answer = json(&out);
+        outbox_left = answer["outbox"].as_u64().unwrap();
+        if outbox_left > 0 {
+            println!(
+                "still waiting after a sync: {answer} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         if outbox_left == 0 {
             break;
         }
@@ -173,6 +199,31 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
     }
     let lost: Vec<_> = accepted.difference(&delivered).collect();
     assert!(lost.is_empty(), "saved but never delivered: {lost:?}");
+    // Each message that went with the file has it, whole, once.
+    let files: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT m.text, u.total FROM messages m
+         JOIN message_attachments a ON a.mid = m.mid JOIN uploads u ON u.id = a.upload_id
+         WHERE m.text LIKE 'Проверка kill -9 №%'",
+    )
+    .fetch_all(server.pool())
+    .await
+    .unwrap();
+    let mut filed = BTreeSet::new();
+    for (text, size) in &files {
+        let n: usize = text.rsplit('№').next().unwrap().parse().unwrap();
+        assert!(
+            with_file.contains(&n),
+            "message {n} got a file it was not sent with"
+        );
+        assert_eq!(*size, pdf.len() as i64, "message {n}: the whole file");
+        assert!(filed.insert(n), "message {n} has its file twice");
+    }
+    let delivered_with_file = delivered.intersection(&with_file).count();
+    assert_eq!(
+        filed.len(),
+        delivered_with_file,
+        "every delivered message has its file"
+    );
 
     // The cache holds exactly the chat's messages on the server, each once.
     let (d, s) = (data.clone(), service.clone());
@@ -209,14 +260,17 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
     );
 
     println!(
-        "kill test: {iterations} kills ({sends} during send, {} during sync; one whole send took \
-         {} ms); {} sends had saved the message before the kill ({} of them had also seen it \
-         delivered), {} messages delivered in all, 0 lost, 0 twice",
+        "kill test: {iterations} kills ({sends} during send, {} of them with a 2 MB file, {} during \
+         sync; one whole send with the file took {} ms); {} sends had saved the message before \
+         the kill ({} of them had also seen it delivered), {} messages delivered in all ({} with \
+         their file), 0 lost, 0 twice",
+        with_file.len(),
         iterations - sends,
         whole.as_millis(),
         accepted.len(),
         confirmed,
-        delivered.len()
+        delivered.len(),
+        filed.len()
     );
     server.stop().await.unwrap();
 }

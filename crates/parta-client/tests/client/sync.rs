@@ -429,3 +429,83 @@ async fn a_busy_server_is_waited_for_as_it_asks_and_the_message_still_goes_once(
     assert_eq!(copies, 1);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_drains_exactly_once_through_drops_delays_resets_and_half_open_connections() {
+    use crate::proxy::{Fault, FaultyProxy};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let proxy = FaultyProxy::start(server.addr()).await;
+    let token = token(&server, "a.sokolova").await;
+    // A short request timeout: a half-open connection is noticed only by it.
+    let api = parta_client::api::ApiClient::new(&proxy.url(), token.clone())
+        .unwrap()
+        .with_request_timeout(Duration::from_secs(2));
+    let config = parta_client::SessionConfig {
+        poll_timeout: Duration::from_secs(1),
+        ..fast_config()
+    };
+    let teacher = parta_client::Session::start(
+        "t".into(),
+        None,
+        api,
+        sqlite(&dir.path().join("t.sqlite")).await,
+        config,
+    );
+    wait_connection(&teacher, ConnectionState::Online).await;
+    let chat = chat_id(&teacher, "5А — родители").await;
+
+    let faults = [
+        Fault::DropAnswers,
+        Fault::Delay(Duration::from_millis(400)),
+        Fault::Reset,
+        Fault::HalfOpen,
+    ];
+    let mut written = Vec::new();
+    for (round, fault) in faults.iter().enumerate() {
+        proxy.set(*fault);
+        for n in 0..5 {
+            let text = format!("Сбой {fault:?}, сообщение {round}.{n}");
+            teacher.send_text(chat, &text).await.unwrap();
+            written.push(text);
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        if !matches!(fault, Fault::Delay(_)) {
+            assert!(
+                !teacher.outbox().await.unwrap().is_empty(),
+                "{fault:?} really kept messages from being confirmed"
+            );
+        }
+        proxy.set(Fault::Pass);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // Recovered: everything goes out.
+    let deadline = tokio::time::Instant::now() + SOON;
+    while !teacher.outbox().await.unwrap().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the outbox did not drain"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for text in &written {
+        let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = ?")
+            .bind(text)
+            .fetch_one(server.pool())
+            .await
+            .unwrap();
+        assert_eq!(copies, 1, "{text}: exactly once on the server");
+    }
+    let cached = teacher.all_messages(chat).await.unwrap();
+    for text in &written {
+        assert_eq!(
+            cached.iter().filter(|m| m.text == *text).count(),
+            1,
+            "{text}: once in the cache"
+        );
+    }
+    teacher.stop().await;
+    server.stop().await.unwrap();
+}
