@@ -328,10 +328,8 @@ async fn run(args: Args) -> Result<(), String> {
             let profile = first_profile(&client).await?;
             let (session, online) = synced(&client, &profile).await?;
             // Whatever is waiting in the outbox goes now, not at its next retry time.
-            if online {
-                if let Err(e) = session.send_now().await {
-                    eprintln!("parta: some messages are still waiting: {}", explain(e));
-                }
+            if online && let Err(e) = session.send_now().await {
+                eprintln!("parta: some messages are still waiting: {}", explain(e));
             }
             let left = session.outbox().await.map_err(explain)?;
             let waiting = left.len();
