@@ -183,6 +183,7 @@ mod tests {
             is_own: false,
             delivery: Default::default(),
             attachments: Vec::new(),
+            reply_to: None,
         }
     }
 
@@ -193,6 +194,7 @@ mod tests {
             participants_count: 2,
             last_event_time: last,
             last_message: None,
+            unread: 0,
         }
     }
 

@@ -77,6 +77,7 @@ async fn fill(store: &SqliteStore, count: usize, chats: i64, in_first: usize) {
             text: message_text(&mut rng),
             timestamp: 1_700_000_000_000 + i as i64 * 1_000,
             attachments: Vec::new(),
+            reply_to: None,
         });
         if batch.len() == 10_000 {
             store.upsert_messages("p", &batch).await.unwrap();

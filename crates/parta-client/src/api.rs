@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use parta_model::max::{
-    ApiError, BotInfo, Chat, ChatList, MessageList, NewMessageBody, SendMessageResult, UpdateList,
-    UploadEndpoint, UploadStatus,
+    ApiError, BotInfo, Chat, ChatList, ChatMember, ChatMembersList, MessageList, NewMessageBody,
+    SendMessageResult, UpdateList, UploadEndpoint, UploadStatus,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -263,6 +263,44 @@ impl ApiClient {
             .header("Idempotency-Key", idempotency_key)
             .json(body);
         self.send(request).await
+    }
+
+    /// Every member of a chat (`GET /chats/{id}/members`, following its markers).
+    pub async fn members(&self, chat_id: i64) -> Result<Vec<ChatMember>> {
+        let mut all = Vec::new();
+        let mut marker: Option<i64> = None;
+        loop {
+            let mut request = self
+                .request(
+                    Method::GET,
+                    &format!("/chats/{chat_id}/members"),
+                    self.timeout,
+                )
+                .query(&[("count", 100)]);
+            if let Some(m) = marker {
+                request = request.query(&[("marker", m)]);
+            }
+            let page: ChatMembersList = self.send(request).await?;
+            let empty = page.members.is_empty();
+            all.extend(page.members);
+            match page.marker {
+                Some(next) if !empty && Some(next) != marker => marker = Some(next),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// `POST /chats/{id}/actions` with `mark_seen`: the server records the chat as read.
+    pub async fn mark_seen(&self, chat_id: i64) -> Result<()> {
+        let request = self
+            .request(
+                Method::POST,
+                &format!("/chats/{chat_id}/actions"),
+                self.timeout,
+            )
+            .json(&serde_json::json!({"action": "mark_seen"}));
+        let _: serde_json::Value = self.send(request).await?;
+        Ok(())
     }
 
     /// `GET /school/announcements`: the announcements of one's chats, newest first, as

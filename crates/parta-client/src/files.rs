@@ -168,6 +168,11 @@ pub async fn prepare(api: &ApiClient, file: &mut OutboxFile) -> Result<Prepared>
     };
     if let Some(url) = file.upload_url.clone() {
         match api.upload_status(&url).await {
+            // All bytes there but never finished (an older server could be left so when the
+            // connection broke at the very end): nothing more can be sent there; start over.
+            Ok(status) if !status.complete && status.received >= file.size => {
+                file.upload_url = None;
+            }
             Ok(status) => {
                 return Ok(Prepared {
                     status,

@@ -30,7 +30,7 @@ use parta_policy::files::FileRules;
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
 use parta_model::view::{
     AnnouncementStatus, AppEvent, AttachmentView, ChatSummary, ChatView, ConnectionState, Delivery,
-    MessageView, ReceiptsView, SearchHit, TextFragment,
+    MemberView, MessageView, ReceiptsView, ReplyView, SearchHit, TextFragment,
 };
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
@@ -284,20 +284,105 @@ impl Session {
         Ok(older.into_iter().map(|m| self.inner.view(m)).collect())
     }
 
-    /// Whether `mid` is an announcement and whether this person acknowledged it (asks the
-    /// server: acknowledgements are not cached yet).
+    /// Whether `mid` is an announcement and whether this person acknowledged it: from the
+    /// server, remembered in the cache, and from the cache when the server cannot be reached.
     pub async fn announcement_status(&self, mid: &str) -> Result<AnnouncementStatus> {
-        let list = self.inner.api.announcements().await?;
-        let found = list.iter().find(|(m, _)| m == mid);
-        Ok(AnnouncementStatus {
-            is_announcement: found.is_some(),
-            acknowledged: found.is_some_and(|(_, acknowledged)| *acknowledged),
-        })
+        let inner = &self.inner;
+        match inner.api.announcements().await {
+            Ok(list) => {
+                for (announced, acknowledged) in &list {
+                    inner
+                        .store
+                        .set_announcement(&inner.profile_id, announced, *acknowledged)
+                        .await?;
+                }
+                let found = list.iter().find(|(m, _)| m == mid);
+                Ok(AnnouncementStatus {
+                    is_announcement: found.is_some(),
+                    acknowledged: found.is_some_and(|(_, acknowledged)| *acknowledged),
+                })
+            }
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {
+                let cached = inner.store.announcement(&inner.profile_id, mid).await?;
+                Ok(AnnouncementStatus {
+                    is_announcement: cached.is_some(),
+                    acknowledged: cached == Some(true),
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Acknowledges an announcement ("Ознакомлен").
     pub async fn acknowledge(&self, mid: &str) -> Result<()> {
-        self.inner.api.acknowledge(mid).await
+        self.inner.api.acknowledge(mid).await?;
+        self.inner
+            .store
+            .set_announcement(&self.inner.profile_id, mid, true)
+            .await
+    }
+
+    /// Keeps what is being written in a chat (an empty text removes the draft).
+    pub async fn save_draft(&self, chat_id: i64, text: &str) -> Result<()> {
+        self.inner
+            .store
+            .save_draft(&self.inner.profile_id, chat_id, text, now_ms())
+            .await
+    }
+
+    /// What was being written in a chat, if anything.
+    pub async fn draft(&self, chat_id: i64) -> Result<Option<String>> {
+        self.inner
+            .store
+            .draft(&self.inner.profile_id, chat_id)
+            .await
+    }
+
+    /// Marks a chat read up to its newest cached message, and tells the server (`mark_seen`)
+    /// when it can be reached; offline, the mark is kept here all the same.
+    pub async fn mark_read(&self, chat_id: i64) -> Result<()> {
+        let inner = &self.inner;
+        let newest = inner
+            .store
+            .latest_messages(&inner.profile_id, chat_id, 1)
+            .await?
+            .pop();
+        if let Some(m) = newest {
+            inner
+                .store
+                .mark_read(&inner.profile_id, chat_id, (m.timestamp, m.seq))
+                .await?;
+        }
+        if let Err(e) = inner.api.mark_seen(chat_id).await {
+            tracing::info!(error = %e, "mark_seen did not reach the server");
+        }
+        Ok(())
+    }
+
+    /// A chat's members: from the server (and remembered), or from the cache when offline.
+    pub async fn members(&self, chat_id: i64) -> Result<Vec<MemberView>> {
+        let inner = &self.inner;
+        match inner.api.members(chat_id).await {
+            Ok(list) => {
+                let members: Vec<MemberView> = list
+                    .iter()
+                    .map(|m| MemberView {
+                        user_id: m.user.user_id,
+                        name: m.user.display_name(),
+                        is_admin: m.is_admin || m.is_owner,
+                    })
+                    .collect();
+                inner
+                    .store
+                    .replace_members(&inner.profile_id, chat_id, &members)
+                    .await?;
+                inner.store.members(&inner.profile_id, chat_id).await
+            }
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {
+                inner.store.members(&inner.profile_id, chat_id).await
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Who has acknowledged an announcement (for its author).
@@ -334,6 +419,29 @@ impl Session {
         chat_id: i64,
         text: &str,
         paths: &[PathBuf],
+    ) -> Result<Vec<MessageView>> {
+        self.compose(chat_id, text, paths, None).await
+    }
+
+    /// Writes a reply to `reply_to` (a message id), through the outbox like any message.
+    pub async fn send_reply(
+        &self,
+        chat_id: i64,
+        text: &str,
+        reply_to: &str,
+    ) -> Result<MessageView> {
+        self.compose(chat_id, text, &[], Some(reply_to.to_owned()))
+            .await?
+            .pop()
+            .ok_or_else(|| Error::InvalidInput("the message is empty".into()))
+    }
+
+    async fn compose(
+        &self,
+        chat_id: i64,
+        text: &str,
+        paths: &[PathBuf],
+        reply_to: Option<String>,
     ) -> Result<Vec<MessageView>> {
         let text = text.trim();
         if text.is_empty() && paths.is_empty() {
@@ -388,6 +496,8 @@ impl Session {
                 next_attempt_at: 0,
                 failed: None,
                 attachments,
+                // A reply is the first message of what was written.
+                reply_to: if n == 0 { reply_to.clone() } else { None },
             };
             if let Err(e) = self
                 .inner
@@ -568,6 +678,12 @@ impl Inner {
                     token: f.token.clone(),
                 })
                 .collect(),
+            // The quoted message is in the timeline; its id is enough to find it.
+            reply_to: item.reply_to.as_ref().map(|mid| ReplyView {
+                mid: mid.clone(),
+                sender_name: String::new(),
+                text: String::new(),
+            }),
         }
     }
 
@@ -693,6 +809,10 @@ impl Inner {
         let body = NewMessageBody {
             text: (!item.text.is_empty()).then(|| item.text.clone()),
             attachments: (!attachments.is_empty()).then_some(attachments),
+            link: item.reply_to.as_ref().map(|mid| max::NewMessageLink {
+                link_type: max::MessageLinkType::Reply,
+                mid: mid.clone(),
+            }),
             ..Default::default()
         };
         self.api
@@ -712,6 +832,7 @@ impl Inner {
             timestamp: m.timestamp,
             delivery: Delivery::Sent,
             attachments: m.attachments,
+            reply_to: m.reply_to,
         }
     }
 
@@ -727,6 +848,10 @@ impl Inner {
             participants_count: chat.participants_count,
             last_event_time: chat.last_event_time,
             last_message: last.map(|m| self.view(m)),
+            unread: self
+                .store
+                .unread(&self.profile_id, chat.chat_id, self.user_id)
+                .await?,
         })
     }
 

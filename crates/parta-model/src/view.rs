@@ -27,6 +27,9 @@ pub struct ChatSummary {
     /// Unix time in milliseconds of the last event, for ordering.
     pub last_event_time: i64,
     pub last_message: Option<MessageView>,
+    /// Messages from others newer than what this person has read.
+    #[serde(default)]
+    pub unread: u32,
 }
 
 /// One message in a timeline.
@@ -48,6 +51,25 @@ pub struct MessageView {
     /// Attached files and images.
     #[serde(default)]
     pub attachments: Vec<AttachmentView>,
+    /// The message this one answers.
+    #[serde(default)]
+    pub reply_to: Option<ReplyView>,
+}
+
+/// The message a reply quotes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyView {
+    pub mid: String,
+    pub sender_name: String,
+    pub text: String,
+}
+
+/// A member of a chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: i64,
+    pub name: String,
+    pub is_admin: bool,
 }
 
 /// A file attached to a message.

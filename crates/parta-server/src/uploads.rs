@@ -344,14 +344,17 @@ impl Uploads {
             ));
         }
         let total = receiving.total.unwrap_or(receiving.written);
-        sqlx::query("UPDATE uploads SET received = ? WHERE id = ?")
-            .bind(receiving.written as i64)
-            .bind(&receiving.id)
-            .execute(pool)
-            .await?;
         if receiving.written < total {
+            sqlx::query("UPDATE uploads SET received = ? WHERE id = ?")
+                .bind(receiving.written as i64)
+                .bind(&receiving.id)
+                .execute(pool)
+                .await?;
             return self.status(pool, &receiving.id).await;
         }
+        // Everything is here. The bytes are recorded together with the completion, in one
+        // statement: a client that hangs up now (and so cancels this handler) can never leave
+        // an upload that has all its bytes but no token.
         let head = self.store.read(&receiving.id, 0, HEAD).await?;
         let verdict = self
             .rules
@@ -385,9 +388,11 @@ impl Uploads {
         };
         let token = auth::random_secret("f", 16)?;
         sqlx::query(
-            "UPDATE uploads SET total = ?, format = ?, token = COALESCE(token, ?), completed_at = ?
+            "UPDATE uploads SET received = ?, total = ?, format = ?, token = COALESCE(token, ?),
+                completed_at = ?
              WHERE id = ?",
         )
+        .bind(receiving.written as i64)
         .bind(total as i64)
         .bind(accepted.format.name())
         .bind(token)

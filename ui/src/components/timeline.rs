@@ -112,6 +112,7 @@ mod tests {
             is_own: true,
             delivery,
             attachments: Vec::new(),
+            reply_to: None,
         }
     }
 

@@ -59,6 +59,7 @@ fn messages(n: usize) -> Vec<CachedMessage> {
             text: corpus::message_text(&mut rng),
             timestamp: 1_700_000_000_000 + i as i64 * 1_000,
             attachments: Vec::new(),
+            reply_to: None,
         })
         .collect()
 }

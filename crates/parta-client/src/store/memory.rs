@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::Result;
 use crate::search::Query;
+use parta_model::view::MemberView;
 
 #[derive(Default)]
 struct Profile {
@@ -15,6 +16,10 @@ struct Profile {
     messages: HashMap<String, CachedMessage>,
     marker: Option<i64>,
     outbox: Vec<OutboxItem>,
+    drafts: HashMap<i64, String>,
+    read: HashMap<i64, (i64, i64)>,
+    members: HashMap<i64, Vec<MemberView>>,
+    announcements: HashMap<String, bool>,
 }
 
 /// A [`Store`] that keeps everything in memory.
@@ -260,6 +265,84 @@ impl Store for MemoryStore {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         files.remove(token);
         Ok(())
+    }
+
+    async fn save_draft(&self, profile_id: &str, chat_id: i64, text: &str, _at: i64) -> Result<()> {
+        self.with(profile_id, |p| {
+            if text.trim().is_empty() {
+                p.drafts.remove(&chat_id);
+            } else {
+                p.drafts.insert(chat_id, text.to_owned());
+            }
+        });
+        Ok(())
+    }
+
+    async fn draft(&self, profile_id: &str, chat_id: i64) -> Result<Option<String>> {
+        Ok(self.with(profile_id, |p| p.drafts.get(&chat_id).cloned()))
+    }
+
+    async fn mark_read(&self, profile_id: &str, chat_id: i64, up_to: (i64, i64)) -> Result<()> {
+        self.with(profile_id, |p| {
+            let mark = p.read.entry(chat_id).or_insert(up_to);
+            *mark = (*mark).max(up_to);
+        });
+        Ok(())
+    }
+
+    async fn read_up_to(&self, profile_id: &str, chat_id: i64) -> Result<Option<(i64, i64)>> {
+        Ok(self.with(profile_id, |p| p.read.get(&chat_id).copied()))
+    }
+
+    async fn unread(&self, profile_id: &str, chat_id: i64, me: Option<i64>) -> Result<u32> {
+        Ok(self.with(profile_id, |p| {
+            let mark = p
+                .read
+                .get(&chat_id)
+                .copied()
+                .unwrap_or((i64::MIN, i64::MIN));
+            let count = p
+                .messages
+                .values()
+                .filter(|m| m.chat_id == chat_id && (m.timestamp, m.seq) > mark)
+                .filter(|m| m.sender_id.is_none() || m.sender_id != me)
+                .count();
+            u32::try_from(count).unwrap_or(u32::MAX)
+        }))
+    }
+
+    async fn replace_members(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        members: &[MemberView],
+    ) -> Result<()> {
+        self.with(profile_id, |p| p.members.insert(chat_id, members.to_vec()));
+        Ok(())
+    }
+
+    async fn members(&self, profile_id: &str, chat_id: i64) -> Result<Vec<MemberView>> {
+        Ok(self.with(profile_id, |p| {
+            let mut list = p.members.get(&chat_id).cloned().unwrap_or_default();
+            list.sort_by(|a, b| (&a.name, a.user_id).cmp(&(&b.name, b.user_id)));
+            list
+        }))
+    }
+
+    async fn set_announcement(
+        &self,
+        profile_id: &str,
+        mid: &str,
+        acknowledged: bool,
+    ) -> Result<()> {
+        self.with(profile_id, |p| {
+            p.announcements.insert(mid.to_owned(), acknowledged)
+        });
+        Ok(())
+    }
+
+    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>> {
+        Ok(self.with(profile_id, |p| p.announcements.get(mid).copied()))
     }
 
     async fn outbox_delivered(

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use parta_model::max;
-use parta_model::view::AttachmentView;
+use parta_model::view::{AttachmentView, MemberView, ReplyView};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -76,6 +76,8 @@ pub struct CachedMessage {
     pub text: String,
     pub timestamp: i64,
     pub attachments: Vec<AttachmentView>,
+    /// The message this one answers (a snapshot of it).
+    pub reply_to: Option<ReplyView>,
 }
 
 /// A file attached to a message, from MAX's `Attachment` (`payload.token`, `filename`, `size`).
@@ -124,6 +126,19 @@ impl CachedMessage {
                 .flatten()
                 .map(attachment_view)
                 .collect(),
+            reply_to: message
+                .link
+                .as_ref()
+                .filter(|l| l.link_type == max::MessageLinkType::Reply)
+                .map(|l| ReplyView {
+                    mid: l.message.mid.clone(),
+                    sender_name: l
+                        .sender
+                        .as_ref()
+                        .map(max::User::display_name)
+                        .unwrap_or_default(),
+                    text: l.message.text.clone().unwrap_or_default(),
+                }),
         })
     }
 }
@@ -170,6 +185,8 @@ pub struct OutboxItem {
     pub failed: Option<String>,
     /// Files sent with it.
     pub attachments: Vec<OutboxFile>,
+    /// The message it answers.
+    pub reply_to: Option<String>,
 }
 
 /// Changes from one page of updates, applied together with the new marker.
@@ -257,6 +274,31 @@ pub trait Store: Send + Sync + 'static {
     async fn files(&self) -> Result<Vec<CachedFile>>;
     /// Forgets a kept file (its bytes are the caller's to delete).
     async fn file_remove(&self, token: &str) -> Result<()>;
+
+    /// Saves what is being written in a chat; an empty text removes the draft.
+    async fn save_draft(&self, profile_id: &str, chat_id: i64, text: &str, at: i64) -> Result<()>;
+    /// The draft of a chat.
+    async fn draft(&self, profile_id: &str, chat_id: i64) -> Result<Option<String>>;
+    /// Marks a chat read up to (timestamp, seq); never moves back.
+    async fn mark_read(&self, profile_id: &str, chat_id: i64, up_to: (i64, i64)) -> Result<()>;
+    /// How far a chat is read.
+    async fn read_up_to(&self, profile_id: &str, chat_id: i64) -> Result<Option<(i64, i64)>>;
+    /// Cached messages of a chat newer than its read mark and not sent by `me`.
+    async fn unread(&self, profile_id: &str, chat_id: i64, me: Option<i64>) -> Result<u32>;
+    /// Replaces a chat's cached members.
+    async fn replace_members(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        members: &[MemberView],
+    ) -> Result<()>;
+    /// A chat's cached members, by name.
+    async fn members(&self, profile_id: &str, chat_id: i64) -> Result<Vec<MemberView>>;
+    /// Records that `mid` is an announcement, and whether this person acknowledged it.
+    async fn set_announcement(&self, profile_id: &str, mid: &str, acknowledged: bool)
+    -> Result<()>;
+    /// Whether `mid` is a known announcement (`None`: not known as one) and acknowledged.
+    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>>;
 
     /// The server has the message: removes the item and caches the message, in one step.
     async fn outbox_delivered(

@@ -14,6 +14,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Store, StoredProfile};
 use crate::error::{Error, Result};
 use crate::search::{self, Query};
+use parta_model::view::MemberView;
 
 /// The cache in an SQLite file.
 #[derive(Debug, Clone)]
@@ -68,6 +69,7 @@ fn outbox_from_row(row: &SqliteRow) -> Result<OutboxItem> {
         next_attempt_at: row.try_get("next_attempt_at")?,
         failed: row.try_get("failed")?,
         attachments: from_json(row.try_get("attachments")?)?,
+        reply_to: row.try_get("reply_to")?,
     })
 }
 
@@ -101,10 +103,14 @@ fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
         text: row.try_get("text")?,
         timestamp: row.try_get("timestamp")?,
         attachments: from_json(row.try_get("attachments")?)?,
+        reply_to: row
+            .try_get::<Option<String>, _>("reply")?
+            .map(from_json)
+            .transpose()?,
     })
 }
 
-/// Rows per multi-row statement: 10 values each, far below SQLite's 32,766 variables. One
+/// Rows per multi-row statement: 11 values each, far below SQLite's 32,766 variables. One
 /// statement per hundred messages instead of four per message is what makes a first sync of
 /// thousands of messages quick (docs/benchmarks.md).
 const UPSERT_CHUNK: usize = 100;
@@ -234,13 +240,14 @@ async fn upsert_on(
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO messages
                 (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp,
-                 attachments) ",
+                 attachments, reply) ",
         );
         let mut keyed_json = Vec::with_capacity(keyed.len());
         for (rowid, m) in keyed {
-            keyed_json.push((rowid, m, to_json(&m.attachments)?));
+            let reply = m.reply_to.as_ref().map(to_json).transpose()?;
+            keyed_json.push((rowid, m, to_json(&m.attachments)?, reply));
         }
-        upsert.push_values(keyed_json, |mut row, (rowid, m, attachments)| {
+        upsert.push_values(keyed_json, |mut row, (rowid, m, attachments, reply)| {
             row.push_bind(rowid)
                 .push_bind(profile_id.to_owned())
                 .push_bind(m.mid.clone())
@@ -250,7 +257,8 @@ async fn upsert_on(
                 .push_bind(m.sender_name.clone())
                 .push_bind(m.text.clone())
                 .push_bind(m.timestamp)
-                .push_bind(attachments);
+                .push_bind(attachments)
+                .push_bind(reply);
         });
         // A cached message is sent without a rowid: the only conflict is on its
         // (profile, mid), which becomes an update and keeps the rowid it has.
@@ -258,7 +266,8 @@ async fn upsert_on(
             " ON CONFLICT (profile_id, mid) DO UPDATE SET
                 chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
                 sender_name = excluded.sender_name, text = excluded.text,
-                timestamp = excluded.timestamp, attachments = excluded.attachments
+                timestamp = excluded.timestamp, attachments = excluded.attachments,
+                reply = excluded.reply
              RETURNING rowid, mid",
         );
         let rows: Vec<(i64, String)> = upsert.build_query_as().fetch_all(&mut *conn).await?;
@@ -391,6 +400,10 @@ impl Store for SqliteStore {
             .await?;
         if wipe {
             for sql in [
+                "DELETE FROM drafts WHERE profile_id = ?",
+                "DELETE FROM read_state WHERE profile_id = ?",
+                "DELETE FROM members WHERE profile_id = ?",
+                "DELETE FROM announcements WHERE profile_id = ?",
                 "DELETE FROM messages_fts WHERE rowid IN
                     (SELECT rowid FROM messages WHERE profile_id = ?)",
                 "DELETE FROM chats WHERE profile_id = ?",
@@ -608,8 +621,8 @@ impl Store for SqliteStore {
     async fn outbox_push(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
         sqlx::query(
             "INSERT INTO outbox (profile_id, local_id, chat_id, text, created_at, attempts,
-                next_attempt_at, failed, attachments)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                next_attempt_at, failed, attachments, reply_to)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(profile_id)
         .bind(&item.local_id)
@@ -620,6 +633,7 @@ impl Store for SqliteStore {
         .bind(item.next_attempt_at)
         .bind(&item.failed)
         .bind(to_json(&item.attachments)?)
+        .bind(&item.reply_to)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -697,6 +711,162 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn save_draft(&self, profile_id: &str, chat_id: i64, text: &str, at: i64) -> Result<()> {
+        if text.trim().is_empty() {
+            sqlx::query("DELETE FROM drafts WHERE profile_id = ? AND chat_id = ?")
+                .bind(profile_id)
+                .bind(chat_id)
+                .execute(&self.pool)
+                .await?;
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO drafts (profile_id, chat_id, text, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (profile_id, chat_id) DO UPDATE SET text = excluded.text,
+                updated_at = excluded.updated_at",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(text)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn draft(&self, profile_id: &str, chat_id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT text FROM drafts WHERE profile_id = ? AND chat_id = ?")
+                .bind(profile_id)
+                .bind(chat_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn mark_read(&self, profile_id: &str, chat_id: i64, up_to: (i64, i64)) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO read_state (profile_id, chat_id, timestamp, seq) VALUES (?, ?, ?, ?)
+             ON CONFLICT (profile_id, chat_id) DO UPDATE SET
+                timestamp = excluded.timestamp, seq = excluded.seq
+             WHERE (excluded.timestamp, excluded.seq) > (read_state.timestamp, read_state.seq)",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(up_to.0)
+        .bind(up_to.1)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn read_up_to(&self, profile_id: &str, chat_id: i64) -> Result<Option<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT timestamp, seq FROM read_state WHERE profile_id = ? AND chat_id = ?",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn unread(&self, profile_id: &str, chat_id: i64, me: Option<i64>) -> Result<u32> {
+        let (timestamp, seq) = self
+            .read_up_to(profile_id, chat_id)
+            .await?
+            .unwrap_or((i64::MIN, i64::MIN));
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE profile_id = ? AND chat_id = ?
+                AND (timestamp > ? OR (timestamp = ? AND seq > ?))
+                AND (sender_id IS NULL OR sender_id IS NOT ?)",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(timestamp)
+        .bind(timestamp)
+        .bind(seq)
+        .bind(me)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn replace_members(
+        &self,
+        profile_id: &str,
+        chat_id: i64,
+        members: &[MemberView],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM members WHERE profile_id = ? AND chat_id = ?")
+            .bind(profile_id)
+            .bind(chat_id)
+            .execute(&mut *tx)
+            .await?;
+        for m in members {
+            sqlx::query(
+                "INSERT OR REPLACE INTO members (profile_id, chat_id, user_id, name, is_admin)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(profile_id)
+            .bind(chat_id)
+            .bind(m.user_id)
+            .bind(&m.name)
+            .bind(m.is_admin)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn members(&self, profile_id: &str, chat_id: i64) -> Result<Vec<MemberView>> {
+        let rows: Vec<(i64, String, bool)> = sqlx::query_as(
+            "SELECT user_id, name, is_admin FROM members WHERE profile_id = ? AND chat_id = ?
+             ORDER BY name, user_id",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user_id, name, is_admin)| MemberView {
+                user_id,
+                name,
+                is_admin,
+            })
+            .collect())
+    }
+
+    async fn set_announcement(
+        &self,
+        profile_id: &str,
+        mid: &str,
+        acknowledged: bool,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO announcements (profile_id, mid, acknowledged) VALUES (?, ?, ?)
+             ON CONFLICT (profile_id, mid) DO UPDATE SET acknowledged = excluded.acknowledged",
+        )
+        .bind(profile_id)
+        .bind(mid)
+        .bind(acknowledged)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>> {
+        Ok(sqlx::query_scalar(
+            "SELECT acknowledged FROM announcements WHERE profile_id = ? AND mid = ?",
+        )
+        .bind(profile_id)
+        .bind(mid)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     async fn outbox_delivered(
         &self,
         profile_id: &str,
@@ -763,6 +933,7 @@ mod tests {
             text: "Собрание перенесли".into(),
             timestamp: 1,
             attachments: Vec::new(),
+            reply_to: None,
         };
         store.upsert_messages("p", &[message]).await.unwrap();
         // As a cache written by a version without search: no index, not marked indexed.

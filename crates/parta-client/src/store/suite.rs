@@ -26,6 +26,7 @@ macro_rules! store_suite {
                 text: format!("Сообщение {seq}"),
                 timestamp,
                 attachments: Vec::new(),
+                reply_to: None,
             }
         }
 
@@ -147,6 +148,7 @@ macro_rules! store_suite {
                 next_attempt_at: 0,
                 failed: None,
                 attachments: Vec::new(),
+                reply_to: None,
             };
             store.outbox_push("p", &item("b", 20)).await.unwrap();
             store.outbox_push("p", &item("a", 10)).await.unwrap();
@@ -385,6 +387,7 @@ macro_rules! store_suite {
                     upload_url: None,
                     token: None,
                 }],
+                reply_to: Some("mid.1.1".into()),
             };
             store.outbox_push("p", &item).await.unwrap();
             let mut uploaded = item.clone();
@@ -419,6 +422,97 @@ macro_rules! store_suite {
             store.file_remove("a").await.unwrap();
             assert_eq!(store.file("a").await.unwrap(), None);
             assert_eq!(store.file("c").await.unwrap().map(|f| f.size), Some(100));
+        }
+
+        #[tokio::test]
+        async fn drafts_read_marks_members_and_announcements_are_kept_per_profile() {
+            use parta_model::view::{MemberView, ReplyView};
+            let store = $make.await;
+            store.save_draft("p", 1, "Завтра в 9", 10).await.unwrap();
+            assert_eq!(
+                store.draft("p", 1).await.unwrap().as_deref(),
+                Some("Завтра в 9")
+            );
+            assert_eq!(store.draft("q", 1).await.unwrap(), None);
+            store.save_draft("p", 1, "  ", 11).await.unwrap();
+            assert_eq!(
+                store.draft("p", 1).await.unwrap(),
+                None,
+                "an empty draft is gone"
+            );
+
+            let mut messages: Vec<_> = (1..=5).map(|i| message(1, i, i * 100)).collect();
+            messages[4].sender_id = Some(7); // my own
+            messages[3].reply_to = Some(ReplyView {
+                mid: "mid.1.1".into(),
+                sender_name: "Анна Соколова".into(),
+                text: "Сообщение 1".into(),
+            });
+            store.upsert_messages("p", &messages).await.unwrap();
+            assert_eq!(
+                store
+                    .message("p", "mid.1.4")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .reply_to,
+                messages[3].reply_to
+            );
+            assert_eq!(
+                store.unread("p", 1, Some(7)).await.unwrap(),
+                4,
+                "never read: all but mine"
+            );
+            store.mark_read("p", 1, (300, 3)).await.unwrap();
+            store.mark_read("p", 1, (100, 1)).await.unwrap();
+            assert_eq!(
+                store.read_up_to("p", 1).await.unwrap(),
+                Some((300, 3)),
+                "never back"
+            );
+            assert_eq!(store.unread("p", 1, Some(7)).await.unwrap(), 1);
+
+            let members = vec![
+                MemberView {
+                    user_id: 3,
+                    name: "Олег Смирнов".into(),
+                    is_admin: false,
+                },
+                MemberView {
+                    user_id: 2,
+                    name: "Анна Соколова".into(),
+                    is_admin: true,
+                },
+            ];
+            store.replace_members("p", 1, &members).await.unwrap();
+            let names: Vec<_> = store
+                .members("p", 1)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.name)
+                .collect();
+            assert_eq!(names, vec!["Анна Соколова", "Олег Смирнов"]);
+            store.replace_members("p", 1, &members[..1]).await.unwrap();
+            assert_eq!(
+                store.members("p", 1).await.unwrap().len(),
+                1,
+                "replaced as a whole"
+            );
+
+            assert_eq!(store.announcement("p", "mid.1.1").await.unwrap(), None);
+            store.set_announcement("p", "mid.1.1", false).await.unwrap();
+            store.set_announcement("p", "mid.1.1", true).await.unwrap();
+            assert_eq!(
+                store.announcement("p", "mid.1.1").await.unwrap(),
+                Some(true)
+            );
+            store.remove_profile("p", true).await.unwrap();
+            assert_eq!(
+                store.announcement("p", "mid.1.1").await.unwrap(),
+                None,
+                "wiped"
+            );
         }
     };
 }

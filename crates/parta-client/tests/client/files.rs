@@ -190,6 +190,7 @@ async fn an_interrupted_upload_resumes_where_the_server_stands_after_a_restart()
             upload_url: Some(endpoint.url.clone()),
             token: None,
         }],
+        reply_to: None,
     };
     store.outbox_push("p", &item).await.unwrap();
 

@@ -509,3 +509,108 @@ async fn the_outbox_drains_exactly_once_through_drops_delays_resets_and_half_ope
     teacher.stop().await;
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_drafts_read_marks_members_and_acknowledgements_work_and_stay_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let teacher = session(
+        &server.url(),
+        &token(&server, "a.sokolova").await,
+        None,
+        sqlite(&dir.path().join("t.sqlite")).await,
+    )
+    .await;
+    let parent_token = token(&server, "e.morozova").await;
+    let parent_cache = sqlite(&dir.path().join("p.sqlite")).await;
+    let parent = session(&server.url(), &parent_token, None, parent_cache.clone()).await;
+    wait_connection(&teacher, ConnectionState::Online).await;
+    wait_connection(&parent, ConnectionState::Online).await;
+    let chat = chat_id(&parent, "5А — родители").await;
+    let unread = |s: parta_client::Session| async move {
+        s.chats()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.chat_id == chat)
+            .unwrap()
+            .unread
+    };
+
+    // Unread: the demo history is new to her; reading the chat clears it.
+    assert!(unread(parent.clone()).await > 0);
+    parent.mark_read(chat).await.unwrap();
+    assert_eq!(unread(parent.clone()).await, 0);
+
+    // The teacher writes; it is unread at the parent, who answers it with a reply.
+    let mut at_parent = parent.subscribe();
+    let mut at_teacher = teacher.subscribe();
+    teacher
+        .send_text(chat, "Кто сможет помочь с ёлкой?")
+        .await
+        .unwrap();
+    let added = wait_event(&mut at_parent, "the question arrives", |e| {
+        matches!(e, AppEvent::MessageAdded { message } if message.text == "Кто сможет помочь с ёлкой?")
+    })
+    .await;
+    let AppEvent::MessageAdded { message: question } = added else {
+        unreachable!()
+    };
+    assert_eq!(unread(parent.clone()).await, 1);
+    parent
+        .send_reply(chat, "Я смогу, в субботу", &question.mid)
+        .await
+        .unwrap();
+    let reply = wait_event(
+        &mut at_teacher,
+        "the reply arrives",
+        |e| matches!(e, AppEvent::MessageAdded { message } if message.text == "Я смогу, в субботу"),
+    )
+    .await;
+    let AppEvent::MessageAdded { message: reply } = reply else {
+        unreachable!()
+    };
+    let quoted = reply.reply_to.expect("a reply names what it answers");
+    assert_eq!(quoted.mid, question.mid);
+    assert_eq!(quoted.text, "Кто сможет помочь с ёлкой?");
+
+    // Members and the announcement, fetched online...
+    let members = parent.members(chat).await.unwrap();
+    let names: Vec<_> = members.iter().map(|m| m.name.as_str()).collect();
+    assert!(names.contains(&"Анна Сергеевна Соколова"), "{names:?}");
+    assert!(names.contains(&"Елена Морозова"), "{names:?}");
+    let pinned = parent.open_chat(chat).await.unwrap().pinned.unwrap();
+    let status = parent.announcement_status(&pinned.mid).await.unwrap();
+    assert!(status.is_announcement && !status.acknowledged);
+    parent.acknowledge(&pinned.mid).await.unwrap();
+    parent
+        .save_draft(chat, "Спасибо, ознакомилась. Вопрос про")
+        .await
+        .unwrap();
+
+    // ...and read with the server gone, after a restart.
+    let url = server.url();
+    teacher.stop().await;
+    parent.stop().await;
+    server.stop().await.unwrap();
+    let again = session(&url, &parent_token, None, parent_cache).await;
+    wait_connection(&again, ConnectionState::Offline).await;
+    assert_eq!(again.members(chat).await.unwrap(), members);
+    let status = again.announcement_status(&pinned.mid).await.unwrap();
+    assert!(status.is_announcement && status.acknowledged, "{status:?}");
+    assert_eq!(
+        again.draft(chat).await.unwrap().as_deref(),
+        Some("Спасибо, ознакомилась. Вопрос про")
+    );
+    let cached_reply = again
+        .all_messages(chat)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.text == "Я смогу, в субботу")
+        .unwrap();
+    assert_eq!(cached_reply.reply_to.map(|r| r.mid), Some(question.mid));
+    again.mark_read(chat).await.unwrap();
+    assert_eq!(unread(again.clone()).await, 0, "read offline too");
+    again.stop().await;
+}
