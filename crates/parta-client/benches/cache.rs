@@ -309,6 +309,56 @@ async fn sync() {
             });
         });
         let url = url_rx.await.unwrap();
+        if std::env::var_os("PARTA_BENCH_VERBOSE").is_some() {
+            // The network and server part alone: every page of every chat, nothing stored.
+            let api = ApiClient::new(&url, Sensitive::new(token.clone())).unwrap();
+            let started = Instant::now();
+            let chats = api.all_chats().await.unwrap();
+            for chat in &chats {
+                api.chat(chat.chat_id).await.unwrap();
+                let mut from = None;
+                loop {
+                    let page = api.messages(chat.chat_id, 100, from).await.unwrap();
+                    let oldest = page.messages.iter().map(|m| m.timestamp).min();
+                    if page.messages.len() < 100 {
+                        break;
+                    }
+                    from = oldest;
+                }
+            }
+            println!(
+                "  {name}: fetching every page without storing: {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            // The storing part alone, with the same messages.
+            let store = SqliteStore::open(&dir.path().join(format!("probe-{}.sqlite", name.len())))
+                .await
+                .unwrap();
+            let mut pages = Vec::new();
+            for chat in &chats {
+                let mut all = Vec::new();
+                let mut from = None;
+                for _ in 0..10 {
+                    let page = api.messages(chat.chat_id, 100, from).await.unwrap();
+                    from = page
+                        .messages
+                        .iter()
+                        .map(|m| m.timestamp)
+                        .min()
+                        .map(|t| t - 1);
+                    all.extend(page.messages.iter().filter_map(CachedMessage::from_max));
+                }
+                pages.push(all);
+            }
+            let started = Instant::now();
+            for all in &pages {
+                store.upsert_messages("p", all).await.unwrap();
+            }
+            println!(
+                "  {name}: storing the same 50 x 1,000 messages: {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
         let mut runs = Vec::new();
         for run in 0..3 {
             let cache = dir

@@ -83,6 +83,9 @@ impl Default for SessionConfig {
 /// How many messages an opened chat shows first.
 pub const CHAT_PAGE: u32 = 50;
 
+/// Messages fetched by a sync are stored in transactions of at least this many.
+const STORE_BATCH: usize = 5_000;
+
 /// How many search results are returned at most.
 pub const SEARCH_LIMIT: u32 = 100;
 
@@ -271,17 +274,45 @@ impl Session {
         Ok(view)
     }
 
-    /// Up to [`CHAT_PAGE`] cached messages older than `mid`, oldest first (scrolling back).
+    /// Up to [`CHAT_PAGE`] messages older than `mid`, oldest first (scrolling back): from the
+    /// cache, and when the cache runs out (history older than the first sync fetched), from the
+    /// server, kept in the cache for next time. Offline, what the cache has.
     pub async fn older_messages(&self, chat_id: i64, mid: &str) -> Result<Vec<MessageView>> {
-        let store = &self.inner.store;
-        let profile = &self.inner.profile_id;
+        let inner = &self.inner;
+        let store = &inner.store;
+        let profile = &inner.profile_id;
         let Some(anchor) = store.message(profile, mid).await? else {
             return Ok(Vec::new());
         };
-        let older = store
-            .messages_before(profile, chat_id, (anchor.timestamp, anchor.seq), CHAT_PAGE)
+        let key = (anchor.timestamp, anchor.seq);
+        let mut older = store
+            .messages_before(profile, chat_id, key, CHAT_PAGE)
             .await?;
-        Ok(older.into_iter().map(|m| self.inner.view(m)).collect())
+        if older.len() < CHAT_PAGE as usize {
+            // The page right before the anchor (`from` includes the anchor itself: one more).
+            let count = u8::try_from(CHAT_PAGE + 1).unwrap_or(100);
+            match inner
+                .api
+                .messages(chat_id, count, Some(anchor.timestamp))
+                .await
+            {
+                Ok(page) => {
+                    let fetched: Vec<CachedMessage> = page
+                        .messages
+                        .iter()
+                        .filter_map(CachedMessage::from_max)
+                        .filter(|m| m.chat_id == chat_id)
+                        .collect();
+                    store.upsert_messages(profile, &fetched).await?;
+                    older = store
+                        .messages_before(profile, chat_id, key, CHAT_PAGE)
+                        .await?;
+                }
+                Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(older.into_iter().map(|m| inner.view(m)).collect())
     }
 
     /// Whether `mid` is an announcement and whether this person acknowledged it: from the
@@ -898,10 +929,30 @@ impl Inner {
             .await?;
         let _ = self.events.send(AppEvent::ChatsChanged);
         let mut fetched = 0u32;
+        // Several chats' history goes into one transaction (each costs a WAL commit that
+        // rewrites the pages it touched; chats' histories interleave in time, so they touch
+        // many): committed every STORE_BATCH messages and at the end.
+        let mut pending: Vec<CachedMessage> = Vec::new();
         for (done, chat) in cached.iter().enumerate() {
-            fetched = fetched.saturating_add(self.backfill(chat.chat_id).await?);
+            let history = self.backfill(chat.chat_id).await?;
+            fetched = fetched.saturating_add(u32::try_from(history.len()).unwrap_or(u32::MAX));
+            pending.extend(history);
+            if pending.len() >= STORE_BATCH {
+                self.store
+                    .upsert_messages(&self.profile_id, &std::mem::take(&mut pending))
+                    .await?;
+            }
             let done = u32::try_from(done + 1).unwrap_or(u32::MAX);
-            self.progress(done, total, fetched);
+            // The last step is announced once everything is stored.
+            if done < total {
+                self.progress(done, total, fetched);
+            }
+        }
+        self.store
+            .upsert_messages(&self.profile_id, &pending)
+            .await?;
+        if total > 0 {
+            self.progress(total, total, fetched);
         }
         if fetched > 0 {
             let _ = self.events.send(AppEvent::ChatsChanged);
@@ -910,9 +961,8 @@ impl Inner {
     }
 
     /// Pages back through one chat's messages (newest first, as MAX answers) until it meets
-    /// the cache or the history limit; stores them in one transaction. Returns how many were
-    /// fetched.
-    async fn backfill(&self, chat_id: i64) -> Result<u32> {
+    /// the cache or the history limit, and returns them (the caller stores them).
+    async fn backfill(&self, chat_id: i64) -> Result<Vec<CachedMessage>> {
         let newest_cached = self
             .store
             .latest_messages(&self.profile_id, chat_id, 1)
@@ -949,10 +999,7 @@ impl Inner {
         }
         // Pages overlap by the messages at their boundary, so the last page may overshoot.
         fetched.truncate(limit);
-        self.store
-            .upsert_messages(&self.profile_id, &fetched)
-            .await?;
-        Ok(u32::try_from(fetched.len()).unwrap_or(u32::MAX))
+        Ok(fetched)
     }
 
     fn progress(&self, chats_done: u32, chats_total: u32, messages: u32) {

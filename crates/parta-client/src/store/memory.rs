@@ -306,6 +306,7 @@ impl Store for MemoryStore {
                 .values()
                 .filter(|m| m.chat_id == chat_id && (m.timestamp, m.seq) > mark)
                 .filter(|m| m.sender_id.is_none() || m.sender_id != me)
+                .take(super::UNREAD_CAP as usize)
                 .count();
             u32::try_from(count).unwrap_or(u32::MAX)
         }))

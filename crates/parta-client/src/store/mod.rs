@@ -24,6 +24,9 @@ mod sqlite;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
+/// Unread messages are counted up to this many (shown as "999+").
+pub const UNREAD_CAP: u32 = 1000;
+
 /// A profile's non-secret part as the cache stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredProfile {
@@ -283,7 +286,8 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_read(&self, profile_id: &str, chat_id: i64, up_to: (i64, i64)) -> Result<()>;
     /// How far a chat is read.
     async fn read_up_to(&self, profile_id: &str, chat_id: i64) -> Result<Option<(i64, i64)>>;
-    /// Cached messages of a chat newer than its read mark and not sent by `me`.
+    /// Cached messages of a chat newer than its read mark and not sent by `me`, counted up to
+    /// [`UNREAD_CAP`].
     async fn unread(&self, profile_id: &str, chat_id: i64, me: Option<i64>) -> Result<u32>;
     /// Replaces a chat's cached members.
     async fn replace_members(

@@ -125,56 +125,61 @@ fn time_key(timestamp: i64) -> Option<i64> {
         .then(|| timestamp * SAME_MILLISECOND)
 }
 
-/// Picks free time-ordered rowids for new messages: the first free slot of each one's
-/// millisecond, or none (SQLite then picks) in the unlikely case all 1,024 are taken.
+/// Picks free time-ordered rowids for new messages: a slot of each one's millisecond chosen by
+/// a hash of its id (so that messages of one millisecond rarely meet), checked against the table
+/// in one query per round; taken slots move on to the next. After a few rounds (a crowded
+/// millisecond) SQLite picks the rowid.
 async fn assign_keys(
     conn: &mut SqliteConnection,
     messages: &[&CachedMessage],
 ) -> Result<Vec<Option<i64>>> {
-    let mut keys: Vec<Option<i64>> = messages.iter().map(|m| time_key(m.timestamp)).collect();
-    let mut taken: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    for _ in 0..SAME_MILLISECOND {
-        // Settle collisions inside the batch first, then ask the table about the candidates.
-        let mut changed = false;
-        let mut claimed = std::collections::HashSet::new();
-        for key in keys.iter_mut() {
-            while let Some(k) = *key {
-                if taken.contains(&k) || !claimed.insert(k) {
-                    *key = next_slot(k);
-                    changed = true;
-                } else {
-                    break;
-                }
-            }
-        }
-        let candidates: Vec<i64> = keys.iter().flatten().copied().collect();
-        if candidates.is_empty() {
+    let mut keys: Vec<Option<i64>> = messages
+        .iter()
+        .map(|m| {
+            let slot = m.mid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            }) % SAME_MILLISECOND as u64;
+            time_key(m.timestamp).map(|base| base + slot as i64)
+        })
+        .collect();
+    let mut unsettled: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_some()).collect();
+    let mut claimed = std::collections::HashSet::new();
+    for _ in 0..8 {
+        if unsettled.is_empty() {
             break;
         }
-        let mut occupied =
-            QueryBuilder::<Sqlite>::new("SELECT rowid FROM messages WHERE rowid IN (");
-        let mut list = occupied.separated(", ");
-        for k in &candidates {
-            list.push_bind(*k);
+        let mut lookup = QueryBuilder::<Sqlite>::new("SELECT rowid FROM messages WHERE rowid IN (");
+        let mut list = lookup.separated(", ");
+        for &i in &unsettled {
+            list.push_bind(keys[i].unwrap_or_default());
         }
         list.push_unseparated(")");
-        let found: Vec<i64> = occupied.build_query_scalar().fetch_all(&mut *conn).await?;
-        if found.is_empty() && !changed {
-            break;
+        let taken: std::collections::HashSet<i64> = lookup
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+        let mut next = Vec::new();
+        for i in unsettled {
+            let Some(key) = keys[i] else { continue };
+            if taken.contains(&key) || !claimed.insert(key) {
+                keys[i] = Some(next_slot(key));
+                next.push(i);
+            }
         }
-        if found.is_empty() {
-            // The in-batch moves landed on free slots only if the table agrees: it did.
-            break;
-        }
-        taken.extend(found);
+        unsettled = next;
+    }
+    for i in unsettled {
+        keys[i] = None;
     }
     Ok(keys)
 }
 
-/// The next rowid in the same millisecond, or none when the millisecond is full.
-fn next_slot(key: i64) -> Option<i64> {
-    let next = key + 1;
-    (next % SAME_MILLISECOND != 0).then_some(next)
+/// The next slot in the same millisecond (wrapping round).
+fn next_slot(key: i64) -> i64 {
+    let base = key - key.rem_euclid(SAME_MILLISECOND);
+    base + (key + 1).rem_euclid(SAME_MILLISECOND)
 }
 
 async fn upsert_on(
@@ -194,6 +199,14 @@ async fn upsert_on(
             }
         }
     }
+    // Oldest first: rowids follow time, and FTS5 takes rising rowids in one go (a falling one
+    // makes it write out what it holds; newest-first pages did that a hundred times a chat).
+    unique.sort_by_key(|m| (m.timestamp, m.seq));
+    let position: HashMap<&str, usize> = unique
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.mid.as_str(), i))
+        .collect();
     let mut newest: Vec<(i64, i64)> = Vec::new();
     for chunk in unique.chunks(UPSERT_CHUNK) {
         // Messages already cached are edits: what was indexed for them goes first.
@@ -282,6 +295,7 @@ async fn upsert_on(
                 })?;
             entries.push((rowid, search::index_text(profile_id, m.chat_id, &m.text)));
         }
+        entries.sort_by_key(|(rowid, _)| *rowid);
         if !entries.is_empty() {
             let mut index = QueryBuilder::<Sqlite>::new("INSERT INTO messages_fts (rowid, stems) ");
             index.push_values(entries, |mut row, (rowid, stems)| {
@@ -775,10 +789,12 @@ impl Store for SqliteStore {
             .read_up_to(profile_id, chat_id)
             .await?
             .unwrap_or((i64::MIN, i64::MIN));
+        // Counted up to UNREAD_CAP: a chat never opened on this device may hold 100,000
+        // messages, and "999+" says as much as the exact number.
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages WHERE profile_id = ? AND chat_id = ?
+            "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE profile_id = ? AND chat_id = ?
                 AND (timestamp > ? OR (timestamp = ? AND seq > ?))
-                AND (sender_id IS NULL OR sender_id IS NOT ?)",
+                AND (sender_id IS NULL OR sender_id IS NOT ?) LIMIT ?)",
         )
         .bind(profile_id)
         .bind(chat_id)
@@ -786,6 +802,7 @@ impl Store for SqliteStore {
         .bind(timestamp)
         .bind(seq)
         .bind(me)
+        .bind(i64::from(super::UNREAD_CAP))
         .fetch_one(&self.pool)
         .await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))

@@ -107,10 +107,30 @@ async fn the_first_sync_pages_back_through_history_up_to_the_limit() {
         "pages of 20 until 60 (the pinned announcement comes apart)"
     );
     let numbers = numbered(
-        &cached.into_iter().map(|m| m.text).collect::<Vec<_>>(),
+        &cached.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
         "История",
     );
     assert_eq!(numbers, (190..250).collect::<Vec<_>>(), "the newest 60");
+
+    // Scrolling back past what the first sync fetched asks the server for the next page.
+    let oldest = limited
+        .all_messages(chat)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.text == "История 190")
+        .unwrap();
+    let older = limited.older_messages(chat, &oldest.mid).await.unwrap();
+    let texts: Vec<String> = older.iter().map(|m| m.text.clone()).collect();
+    assert_eq!(
+        numbered(&texts, "История"),
+        (140..190).collect::<Vec<_>>(),
+        "the 50 before, fetched and cached"
+    );
+    assert_eq!(
+        limited.all_messages(chat).await.unwrap().len(),
+        cached.len() + 50
+    );
     limited.stop().await;
     server.stop().await.unwrap();
 }
