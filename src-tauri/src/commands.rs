@@ -84,6 +84,39 @@ pub async fn send_message(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn send_reply(
+    shell: State<'_, Shell>,
+    chat_id: i64,
+    text: String,
+    reply_to: String,
+) -> Reply<MessageView> {
+    shell
+        .with_session(|s| async move { s.send_reply(chat_id, &text, &reply_to).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mark_read(shell: State<'_, Shell>, chat_id: i64) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.mark_read(chat_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_draft(shell: State<'_, Shell>, chat_id: i64, text: String) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.save_draft(chat_id, &text).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn load_draft(shell: State<'_, Shell>, chat_id: i64) -> Reply<Option<String>> {
+    shell
+        .with_session(|s| async move { s.draft(chat_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn set_demo_offline(shell: State<'_, Shell>, offline: bool) -> Reply<bool> {
     shell.set_demo_offline(offline).await
 }

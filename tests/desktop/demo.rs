@@ -78,6 +78,9 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
 
     // The demo signs in as the class teacher of 5А and lists her chats.
     element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
+    // Nothing has been read on this computer yet: the teachers' chat shows its unread count.
+    let unread_teachers = "[data-testid=chat-item][data-title='Учителя'] [data-testid=unread]";
+    element(&app, unread_teachers).await;
     open_chat(&app, "5А — родители").await;
     see(&app, "[data-testid=pinned]", "Родительское собрание").await;
     // Her own announcement: she can see who has acknowledged it (nobody yet).
@@ -103,6 +106,51 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     app.screenshot(&screenshot_dir().join("demo-ru.png"))
         .await
         .unwrap();
+
+    // A reply quotes the message it answers.
+    app.execute(
+        "const m = [...document.querySelectorAll('[data-testid=message]')]
+            .find(e => e.textContent.includes('Даша вчера болела'));
+         m.querySelector('[data-testid=reply]').click();",
+    )
+    .await
+    .unwrap();
+    see(&app, "[data-testid=reply-bar]", "Елена Морозова").await;
+    let answer = "Выздоравливайте! Задание пришлю вечером.";
+    compose_and_send(&app, answer).await;
+    let replied = app
+        .wait_for("[data-testid=message]", SOON, |t| {
+            t.contains(answer) && t.contains("Даша вчера болела")
+        })
+        .await;
+    assert!(replied.is_ok(), "the reply shows the quoted message");
+    app.wait_gone("[data-testid=reply-bar]", SOON)
+        .await
+        .unwrap();
+
+    // A draft stays with its chat: written here, kept while another chat is open.
+    let draft = "Черновик: про экскурсию напишу позже";
+    app.type_into("[data-testid=composer-input]", SOON, draft)
+        .await
+        .unwrap();
+    open_chat(&app, "Учителя").await;
+    app.wait_gone(unread_teachers, SOON).await.unwrap();
+    open_chat(&app, "5А — родители").await;
+    let deadline = std::time::Instant::now() + SOON;
+    loop {
+        let value = app
+            .execute("return document.querySelector('[data-testid=composer-input]').value")
+            .await
+            .unwrap();
+        if value.as_str() == Some(draft) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the draft came back: {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // Stop the embedded server: the indicator says so and everything cached stays readable.
     toggle_demo_connection(&app).await;

@@ -35,6 +35,8 @@ pub struct AppState {
     pub open: Option<ChatView>,
     /// Uploads and downloads under way: (message local id or file token, done, total bytes).
     pub transfers: Vec<(String, u64, u64)>,
+    /// The message being answered in the composer.
+    pub replying: Option<MessageView>,
     /// The message the open chat was opened at (a search result), shown highlighted.
     pub focus: Option<String>,
     pub error: Option<UiError>,
@@ -51,6 +53,7 @@ impl AppState {
             chats: Vec::new(),
             open: None,
             focus: None,
+            replying: None,
             transfers: Vec::new(),
             error: None,
             demo_offline: false,
@@ -65,6 +68,8 @@ pub enum Action {
     SetPhase(Phase),
     SetChats(Vec<ChatSummary>),
     Opened(Box<ChatView>),
+    /// Answer this message (or stop answering).
+    ReplyTo(Option<Box<MessageView>>),
     /// A chat opened at one message (from search).
     OpenedAt(Box<ChatView>, String),
     Event(AppEvent),
@@ -122,10 +127,15 @@ impl Reducible for AppState {
             Action::SetPhase(phase) => state.phase = phase,
             Action::SetChats(chats) => state.chats = chats,
             Action::Opened(view) => {
+                if state.open.as_ref().map(|o| o.chat.chat_id) != Some(view.chat.chat_id) {
+                    state.replying = None;
+                }
                 state.open = Some(*view);
                 state.focus = None;
             }
+            Action::ReplyTo(message) => state.replying = message.map(|m| *m),
             Action::OpenedAt(view, mid) => {
+                state.replying = None;
                 state.open = Some(*view);
                 state.focus = Some(mid);
             }

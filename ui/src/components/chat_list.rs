@@ -28,6 +28,15 @@ fn short_time(lang: crate::i18n::Lang, ms: i64) -> String {
     }
 }
 
+/// "7", or "999+" from the cap of the count on.
+fn unread_label(unread: u32) -> String {
+    if unread >= 1000 {
+        "999+".to_owned()
+    } else {
+        unread.to_string()
+    }
+}
+
 #[function_component(ChatList)]
 pub fn chat_list() -> Html {
     let Some(ctx) = use_context::<AppContext>() else {
@@ -67,8 +76,16 @@ pub fn chat_list() -> Html {
                                         <span class="time">{ short_time(lang, last.timestamp) }</span>
                                     }
                                 </span>
-                                <span class="preview">
-                                    { chat.last_message.as_ref().map(|m| preview(lang, m)).unwrap_or_default() }
+                                <span class="row">
+                                    <span class="preview">
+                                        { chat.last_message.as_ref().map(|m| preview(lang, m)).unwrap_or_default() }
+                                    </span>
+                                    if chat.unread > 0 && open_id != Some(chat_id) {
+                                        <span class="unread" data-testid="unread"
+                                            aria-label={format!("{} {}", chat.unread, t(lang, Key::UnreadMessages))}>
+                                            { unread_label(chat.unread) }
+                                        </span>
+                                    }
                                 </span>
                             </span>
                         </button>

@@ -21,6 +21,20 @@ pub fn composer(props: &ComposerProps) -> Html {
     let text = use_state(String::new);
     let sending = use_state(|| false);
     let lang = ctx.lang;
+    {
+        // What was being written in this chat comes back (drafts survive restarts).
+        let text = text.clone();
+        use_effect_with(props.chat_id, move |chat_id| {
+            let chat_id = *chat_id;
+            text.set(String::new());
+            spawn_local(async move {
+                if let Ok(Some(draft)) = api::load_draft(chat_id).await {
+                    text.set(draft);
+                }
+            });
+        });
+    }
+    let replying = ctx.replying.clone();
 
     let send = {
         let text = text.clone();
@@ -36,13 +50,24 @@ pub fn composer(props: &ComposerProps) -> Html {
             let text = text.clone();
             let sending = sending.clone();
             let ctx = ctx.clone();
+            let reply_to = ctx.replying.as_ref().map(|m| m.mid.clone());
             spawn_local(async move {
-                match api::send_text(chat_id, &body).await {
+                let sent = match &reply_to {
+                    Some(mid) => api::send_reply(chat_id, &body, mid).await,
+                    None => api::send_text(chat_id, &body).await,
+                };
+                match sent {
                     // Saved in the outbox: the timeline learns of it from the session's events,
                     // which arrive in order; applying this answer too could race with them
                     // (an answer can arrive after the "sent" event and bring the pending copy
                     // back).
-                    Ok(_) => text.set(String::new()),
+                    Ok(_) => {
+                        text.set(String::new());
+                        let _ = api::save_draft(chat_id, "").await;
+                        if reply_to.is_some() {
+                            ctx.dispatch(Action::ReplyTo(None));
+                        }
+                    }
                     Err(e) => ctx.dispatch(Action::Error(e)),
                 }
                 sending.set(false);
@@ -51,10 +76,20 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let on_input = {
         let text = text.clone();
+        let chat_id = props.chat_id;
         Callback::from(move |e: InputEvent| {
             let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(area.value());
+            let value = area.value();
+            text.set(value.clone());
+            // Kept as typed: nothing written is lost to a crash, a restart or a chat switch.
+            spawn_local(async move {
+                let _ = api::save_draft(chat_id, &value).await;
+            });
         })
+    };
+    let on_cancel_reply = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::ReplyTo(None)))
     };
     let on_keydown = {
         let send = send.clone();
@@ -67,6 +102,17 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let on_click = Callback::from(move |_: MouseEvent| send.emit(()));
     html! {
+        <>
+        if let Some(original) = &replying {
+            <div class="reply-bar" data-testid="reply-bar">
+                <div class="quote">
+                    <span class="muted">{ t(lang, Key::ReplyingTo) }{ ": " }</span>
+                    <b>{ &original.sender_name }</b>{ " " }{ &original.text }
+                </div>
+                <button class="icon" data-testid="cancel-reply" aria-label={t(lang, Key::CancelReply)}
+                    title={t(lang, Key::CancelReply)} onclick={on_cancel_reply}>{ "✕" }</button>
+            </div>
+        }
         <div class="composer">
             <textarea
                 data-testid="composer-input"
@@ -83,5 +129,6 @@ pub fn composer(props: &ComposerProps) -> Html {
                 { t(lang, Key::Send) }
             </button>
         </div>
+        </>
     }
 }

@@ -48,6 +48,27 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
 
+    {
+        // The open chat is read: on opening, and whenever a message arrives in it. Then the
+        // chat list is re-read for its unread counts.
+        let ctx = ctx.clone();
+        let key = ctx
+            .open
+            .as_ref()
+            .map(|o| (o.chat.chat_id, o.messages.len()));
+        use_effect_with(key, move |key| {
+            if let Some((chat_id, _)) = *key {
+                spawn_local(async move {
+                    if api::mark_read(chat_id).await.is_ok()
+                        && let Ok(chats) = api::chats().await
+                    {
+                        ctx.dispatch(Action::SetChats(chats));
+                    }
+                });
+            }
+        });
+    }
+
     let on_retry = {
         let ctx = ctx.clone();
         Callback::from(move |mid: String| {
@@ -71,6 +92,13 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
 
+    let on_reply = {
+        let ctx = ctx.clone();
+        Callback::from(move |m: parta_model::view::MessageView| {
+            ctx.dispatch(Action::ReplyTo(Some(Box::new(m))));
+        })
+    };
+
     let content = match &ctx.open {
         Some(view) => html! {
             <section class="chat" aria-label={view.chat.title.clone()}>
@@ -89,6 +117,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     <PinnedBanner pinned={pinned.clone()} lang={lang} />
                 }
                 <Timeline messages={view.messages.clone()} lang={lang} focus={ctx.focus.clone()}
+                    transfers={ctx.transfers.clone()} on_reply={on_reply.clone()}
                     on_retry={on_retry.clone()} on_discard={on_discard.clone()} />
                 <Composer chat_id={view.chat.chat_id} />
             </section>

@@ -17,6 +17,32 @@ pub struct TimelineProps {
     /// A message to bring into view and highlight (opened from search) instead of the newest.
     #[prop_or_default]
     pub focus: Option<String>,
+    /// Uploads under way: (message local id, done, total bytes).
+    #[prop_or_default]
+    pub transfers: Vec<(String, u64, u64)>,
+    /// Answer a message.
+    #[prop_or_default]
+    pub on_reply: Callback<MessageView>,
+}
+
+/// "12 КБ", "3,4 МБ".
+fn size_label(lang: Lang, bytes: u64) -> String {
+    let (kb, mb) = match lang {
+        Lang::Ru => ("КБ", "МБ"),
+        Lang::En => ("KB", "MB"),
+    };
+    if bytes < 1024 * 1024 {
+        format!("{} {kb}", bytes.div_ceil(1024))
+    } else {
+        let tenths = bytes * 10 / (1024 * 1024);
+        let text = format!("{}.{}", tenths / 10, tenths % 10);
+        let text = if lang == Lang::Ru {
+            text.replace('.', ",")
+        } else {
+            text
+        };
+        format!("{text} {mb}")
+    }
 }
 
 #[function_component(Timeline)]
@@ -76,8 +102,47 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 if !m.is_own {
                     <div class="sender">{ &m.sender_name }</div>
                 }
-                <div class="text">{ &m.text }</div>
+                if let Some(quoted) = &m.reply_to {
+                    <div class="quote" data-testid="quote">
+                        {
+                            // A pending reply names only the id: the quoted message is here.
+                            match props.messages.iter().find(|o| o.mid == quoted.mid) {
+                                Some(original) if quoted.text.is_empty() => html! {
+                                    <><b>{ &original.sender_name }</b>{ " " }{ &original.text }</>
+                                },
+                                _ => html! { <><b>{ &quoted.sender_name }</b>{ " " }{ &quoted.text }</> },
+                            }
+                        }
+                    </div>
+                }
+                if !m.text.is_empty() {
+                    <div class="text">{ &m.text }</div>
+                }
+                { for m.attachments.iter().map(|a| {
+                    let progress = props.transfers.iter().find(|(id, _, _)| *id == m.mid);
+                    html! {
+                        <div class="attachment" data-testid="attachment">
+                            <span aria-hidden="true">{ if a.kind == "image" { "🖼" } else { "📎" } }</span>
+                            <span class="name">{ &a.name }</span>
+                            if let Some(size) = a.size {
+                                <span class="size">{ size_label(props.lang, size) }</span>
+                            }
+                            if let Some((_, done, total)) = progress {
+                                <progress max={total.to_string()} value={done.to_string()}
+                                    aria-label={a.name.clone()} />
+                            }
+                        </div>
+                    }
+                }) }
                 <div class="time">{ status }</div>
+                if m.delivery == Delivery::Sent {
+                    <div class="actions reply-actions">
+                        <button class="link" data-testid="reply" onclick={{
+                            let (cb, message) = (props.on_reply.clone(), m.clone());
+                            Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
+                        }}>{ t(props.lang, Key::Reply) }</button>
+                    </div>
+                }
                 if matches!(m.delivery, Delivery::Failed { .. }) {
                     <div class="actions">
                         <button class="link" data-testid="retry" onclick={{
@@ -123,6 +188,8 @@ mod tests {
             on_retry: Callback::noop(),
             on_discard: Callback::noop(),
             focus: None,
+            transfers: Vec::new(),
+            on_reply: Callback::noop(),
         };
         yew::LocalServerRenderer::<Timeline>::with_props(props)
             .render()
@@ -144,6 +211,13 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("data-delivery=\"failed\""), "{html}");
+    }
+
+    #[test]
+    fn file_sizes_read_naturally_in_both_languages() {
+        assert_eq!(size_label(Lang::Ru, 12_000), "12 КБ");
+        assert_eq!(size_label(Lang::Ru, 3_500_000), "3,3 МБ");
+        assert_eq!(size_label(Lang::En, 3_500_000), "3.3 MB");
     }
 
     #[tokio::test]

@@ -111,6 +111,10 @@ pub enum Key {
     SearchPlaceholder,
     SearchResults,
     NothingFound,
+    Reply,
+    ReplyingTo,
+    CancelReply,
+    UnreadMessages,
 }
 
 /// The text of `key` in `lang`.
@@ -204,6 +208,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             SearchPlaceholder => "Поиск по сообщениям (Ctrl+K)",
             SearchResults => "Найденные сообщения",
             NothingFound => "Ничего не найдено в сохранённых сообщениях",
+            Reply => "Ответить",
+            ReplyingTo => "Ответ на сообщение",
+            CancelReply => "Отменить ответ",
+            UnreadMessages => "непрочитанных сообщений",
         },
         Lang::En => match key {
             AppName => "Parta",
@@ -294,6 +302,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             SearchPlaceholder => "Search messages (Ctrl+K)",
             SearchResults => "Messages found",
             NothingFound => "Nothing found in the saved messages",
+            Reply => "Reply",
+            ReplyingTo => "Replying to",
+            CancelReply => "Cancel the reply",
+            UnreadMessages => "unread messages",
         },
     }
 }

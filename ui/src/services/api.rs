@@ -49,6 +49,47 @@ pub async fn open_chat_at(chat_id: i64, mid: &str) -> Result<ChatView, UiError> 
     call("open_chat_at", &OpenAtArgs { chat_id, mid }).await
 }
 
+#[derive(Serialize)]
+struct ReplyArgs<'a> {
+    chat_id: i64,
+    text: &'a str,
+    reply_to: &'a str,
+}
+
+/// Writes a reply to a message (through the outbox).
+pub async fn send_reply(chat_id: i64, text: &str, reply_to: &str) -> Result<MessageView, UiError> {
+    call(
+        "send_reply",
+        &ReplyArgs {
+            chat_id,
+            text,
+            reply_to,
+        },
+    )
+    .await
+}
+
+/// Marks a chat read up to its newest message.
+pub async fn mark_read(chat_id: i64) -> Result<(), UiError> {
+    call("mark_read", &ChatArgs { chat_id }).await
+}
+
+#[derive(Serialize)]
+struct DraftArgs<'a> {
+    chat_id: i64,
+    text: &'a str,
+}
+
+/// Keeps what is being written in a chat (an empty text removes it).
+pub async fn save_draft(chat_id: i64, text: &str) -> Result<(), UiError> {
+    call("save_draft", &DraftArgs { chat_id, text }).await
+}
+
+/// What was being written in a chat.
+pub async fn load_draft(chat_id: i64) -> Result<Option<String>, UiError> {
+    call("load_draft", &ChatArgs { chat_id }).await
+}
+
 /// What the shell knows at start-up.
 pub async fn boot() -> Result<BootInfo, UiError> {
     call("boot", &NoArgs {}).await
