@@ -119,6 +119,18 @@ async fn synced(client: &Client, profile: &Profile) -> Result<(Session, bool), S
     Ok((session, online))
 }
 
+/// Says which profile was added: `{profile, name}` for scripts, a sentence for people.
+fn signed_in(json: bool, what: &str, profile: &Profile) {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"profile": profile.id, "name": profile.display_name})
+        );
+    } else {
+        println!("{what} {} ({})", profile.display_name, profile.server_url);
+    }
+}
+
 fn find_chat(chats: &[ChatSummary], wanted: &str) -> Result<i64, String> {
     chats
         .iter()
@@ -248,17 +260,7 @@ async fn run(args: Args) -> Result<(), String> {
                 .sign_in_with_password(&server, &login, &password, device)
                 .await
                 .map_err(explain)?;
-            if args.json {
-                println!(
-                    "{}",
-                    serde_json::json!({"profile": profile.id, "name": profile.display_name})
-                );
-            } else {
-                println!(
-                    "Signed in as {} ({})",
-                    profile.display_name, profile.server_url
-                );
-            }
+            signed_in(args.json, "Signed in as", &profile);
         }
         "connect-max" => {
             let base = option(&args.words, "--base");
@@ -278,17 +280,7 @@ async fn run(args: Args) -> Result<(), String> {
                 .connect_max_bot(base.as_deref(), token, root)
                 .await
                 .map_err(explain)?;
-            if args.json {
-                println!(
-                    "{}",
-                    serde_json::json!({"profile": profile.id, "name": profile.display_name})
-                );
-            } else {
-                println!(
-                    "Connected the bot {} ({})",
-                    profile.display_name, profile.server_url
-                );
-            }
+            signed_in(args.json, "Connected the bot", &profile);
         }
         "profiles" => {
             let profiles = client.profiles().await.map_err(explain)?;

@@ -68,17 +68,7 @@ async fn fill(store: &SqliteStore, count: usize, chats: i64, in_first: usize) {
         } else {
             2 + (i as i64 % (chats - 1).max(1))
         };
-        batch.push(CachedMessage {
-            mid: format!("mid.{i}"),
-            chat_id,
-            seq: i as i64,
-            sender_id: Some(1 + (i as i64 % 40)),
-            sender_name: format!("Родитель {}", i % 40),
-            text: message_text(&mut rng),
-            timestamp: 1_700_000_000_000 + i as i64 * 1_000,
-            attachments: Vec::new(),
-            reply_to: None,
-        });
+        batch.push(corpus::message(i, chat_id, &mut rng));
         if batch.len() == 10_000 {
             store.upsert_messages("p", &batch).await.unwrap();
             batch.clear();

@@ -2,8 +2,24 @@
 //! a seed). Shared by `benches/cache.rs` and the FTS5-vs-tantivy comparison in
 //! `search-compare/`.
 
+use parta_client::store::CachedMessage;
 use rand::Rng;
 use rand::rngs::StdRng;
+
+/// The `i`-th generated message, in `chat_id`: one a second, from one of 40 parents.
+pub fn message(i: usize, chat_id: i64, rng: &mut StdRng) -> CachedMessage {
+    CachedMessage {
+        mid: format!("mid.{i}"),
+        chat_id,
+        seq: i as i64,
+        sender_id: Some(1 + (i as i64 % 40)),
+        sender_name: format!("Родитель {}", i % 40),
+        text: message_text(rng),
+        timestamp: 1_700_000_000_000 + i as i64 * 1_000,
+        attachments: Vec::new(),
+        reply_to: None,
+    }
+}
 
 pub const SUBJECTS: &[&str] = &[
     "Родительское собрание",

@@ -120,6 +120,21 @@ impl Client {
         &self.data_dir
     }
 
+    /// Where a profile's files live: `files/<profile id>` (the id made safe as a folder name).
+    fn files_dir(&self, profile_id: &str) -> PathBuf {
+        let folder: String = profile_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.data_dir.join("files").join(folder)
+    }
+
     /// Signed-in profiles, oldest first.
     pub async fn profiles(&self) -> Result<Vec<Profile>> {
         Ok(self
@@ -318,18 +333,7 @@ impl Client {
         mut config: SessionConfig,
     ) -> Result<Session> {
         if config.files_dir.is_none() {
-            let folder: String = profile
-                .id
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            config.files_dir = Some(self.data_dir.join("files").join(folder));
+            config.files_dir = Some(self.files_dir(&profile.id));
         }
         let token = self
             .keychain
@@ -356,17 +360,7 @@ impl Client {
         self.keychain.delete(profile_id).await?;
         self.store.remove_profile(profile_id, wipe_cache).await?;
         if wipe_cache {
-            let folder: String = profile_id
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let _ = tokio::fs::remove_dir_all(self.data_dir.join("files").join(folder)).await;
+            let _ = tokio::fs::remove_dir_all(self.files_dir(profile_id)).await;
         }
         Ok(())
     }

@@ -40,7 +40,7 @@ use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::search::Query;
-use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Store};
+use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Side, Store};
 
 /// Tuning of a session; the defaults suit a desktop.
 #[derive(Debug, Clone)]
@@ -262,12 +262,12 @@ impl Session {
         let mut view = self.open_chat(chat_id).await?;
         let anchor = (target.timestamp, target.seq);
         let mut messages = store
-            .messages_before(profile, chat_id, anchor, CHAT_PAGE / 2)
+            .messages_beside(profile, chat_id, anchor, Side::Before, CHAT_PAGE / 2)
             .await?;
         messages.push(target);
         messages.extend(
             store
-                .messages_after(profile, chat_id, anchor, CHAT_PAGE / 2)
+                .messages_beside(profile, chat_id, anchor, Side::After, CHAT_PAGE / 2)
                 .await?,
         );
         view.messages = messages.into_iter().map(|m| self.inner.view(m)).collect();
@@ -286,7 +286,7 @@ impl Session {
         };
         let key = (anchor.timestamp, anchor.seq);
         let mut older = store
-            .messages_before(profile, chat_id, key, CHAT_PAGE)
+            .messages_beside(profile, chat_id, key, Side::Before, CHAT_PAGE)
             .await?;
         if older.len() < CHAT_PAGE as usize {
             // The page right before the anchor (`from` includes the anchor itself: one more).
@@ -305,7 +305,7 @@ impl Session {
                         .collect();
                     store.upsert_messages(profile, &fetched).await?;
                     older = store
-                        .messages_before(profile, chat_id, key, CHAT_PAGE)
+                        .messages_beside(profile, chat_id, key, Side::Before, CHAT_PAGE)
                         .await?;
                 }
                 Err(Error::Offline(_) | Error::RateLimited { .. }) => {}

@@ -9,26 +9,21 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::{PARTA, json, parta};
+use super::{command, json, parta};
 
 const CHAT: &str = "5А — родители";
 
 /// Starts `parta` with `args`, kills it with SIGKILL after `after`, and returns what it had
 /// written to stdout and stderr by then.
 fn run_and_kill(data: &Path, service: &str, args: &[&str], after: Duration) -> (String, String) {
-    let mut child = Command::new(PARTA)
-        .args(args)
-        .env("PARTA_DATA_DIR", data)
-        .env("PARTA_KEYCHAIN_SERVICE", service)
+    let mut child = command(data, service, args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(after);

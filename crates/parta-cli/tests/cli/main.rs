@@ -13,16 +13,22 @@ mod kill;
 
 const PARTA: &str = env!("CARGO_BIN_EXE_parta");
 
-fn parta(data: &Path, service: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(PARTA)
+/// `parta` with `args`, its data in `data` and its keychain entries under `service`; all
+/// three standard streams piped.
+fn command(data: &Path, service: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(PARTA);
+    command
         .args(args)
         .env("PARTA_DATA_DIR", data)
         .env("PARTA_KEYCHAIN_SERVICE", service)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    command
+}
+
+fn parta(data: &Path, service: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = command(data, service, args).spawn().unwrap();
     child
         .stdin
         .take()

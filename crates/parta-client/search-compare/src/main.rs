@@ -50,17 +50,7 @@ fn report(name: &str, mut ms: Vec<f64>) {
 fn messages(n: usize) -> Vec<CachedMessage> {
     let mut rng = StdRng::seed_from_u64(7);
     (0..n)
-        .map(|i| CachedMessage {
-            mid: format!("mid.{i}"),
-            chat_id: 2 + (i as i64 % 49),
-            seq: i as i64,
-            sender_id: Some(1 + (i as i64 % 40)),
-            sender_name: format!("Родитель {}", i % 40),
-            text: corpus::message_text(&mut rng),
-            timestamp: 1_700_000_000_000 + i as i64 * 1_000,
-            attachments: Vec::new(),
-            reply_to: None,
-        })
+        .map(|i| corpus::message(i, 2 + (i as i64 % 49), &mut rng))
         .collect()
 }
 

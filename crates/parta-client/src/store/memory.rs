@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Store, StoredProfile};
+use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store, StoredProfile};
 use crate::error::Result;
 use crate::search::Query;
 use parta_model::view::MemberView;
@@ -146,44 +146,35 @@ impl Store for MemoryStore {
         Ok(messages.split_off(skip))
     }
 
-    async fn messages_before(
+    async fn messages_beside(
         &self,
         profile_id: &str,
         chat_id: i64,
-        before: (i64, i64),
+        anchor: (i64, i64),
+        side: Side,
         limit: u32,
     ) -> Result<Vec<CachedMessage>> {
         Ok(self.with(profile_id, |p| {
             let mut found: Vec<CachedMessage> = p
                 .messages
                 .values()
-                .filter(|m| m.chat_id == chat_id && (m.timestamp, m.seq) < before)
-                .cloned()
-                .collect();
-            found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.seq)));
-            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            found.reverse();
-            found
-        }))
-    }
-
-    async fn messages_after(
-        &self,
-        profile_id: &str,
-        chat_id: i64,
-        after: (i64, i64),
-        limit: u32,
-    ) -> Result<Vec<CachedMessage>> {
-        Ok(self.with(profile_id, |p| {
-            let mut found: Vec<CachedMessage> = p
-                .messages
-                .values()
-                .filter(|m| m.chat_id == chat_id && (m.timestamp, m.seq) > after)
+                .filter(|m| m.chat_id == chat_id)
+                .filter(|m| match side {
+                    Side::Before => (m.timestamp, m.seq) < anchor,
+                    Side::After => (m.timestamp, m.seq) > anchor,
+                })
                 .cloned()
                 .collect();
             found.sort_by_key(|m| (m.timestamp, m.seq));
-            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            found
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            match side {
+                // The nearest to the anchor: the end of the list before it, the start after.
+                Side::Before => found.split_off(found.len().saturating_sub(limit)),
+                Side::After => {
+                    found.truncate(limit);
+                    found
+                }
+            }
         }))
     }
 

@@ -24,6 +24,15 @@ mod sqlite;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
+/// Which side of a message [`Store::messages_beside`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Older messages.
+    Before,
+    /// Newer messages.
+    After,
+}
+
 /// Unread messages are counted up to this many (shown as "999+").
 pub const UNREAD_CAP: u32 = 1000;
 
@@ -229,21 +238,14 @@ pub trait Store: Send + Sync + 'static {
         chat_id: i64,
         limit: u32,
     ) -> Result<Vec<CachedMessage>>;
-    /// Up to `limit` messages of a chat older than `before` (timestamp, seq), oldest first:
-    /// scrolling back, and the context above a found message.
-    async fn messages_before(
+    /// Up to `limit` messages of a chat on one `side` of `anchor` (timestamp, seq), oldest
+    /// first: scrolling back, and the context around a found message.
+    async fn messages_beside(
         &self,
         profile_id: &str,
         chat_id: i64,
-        before: (i64, i64),
-        limit: u32,
-    ) -> Result<Vec<CachedMessage>>;
-    /// Up to `limit` messages of a chat newer than `after` (timestamp, seq), oldest first.
-    async fn messages_after(
-        &self,
-        profile_id: &str,
-        chat_id: i64,
-        after: (i64, i64),
+        anchor: (i64, i64),
+        side: Side,
         limit: u32,
     ) -> Result<Vec<CachedMessage>>;
     /// One message.

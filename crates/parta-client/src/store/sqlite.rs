@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Store, StoredProfile};
+use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store, StoredProfile};
 use crate::error::{Error, Result};
 use crate::search::{self, Query};
 use parta_model::view::MemberView;
@@ -536,55 +536,44 @@ impl Store for SqliteStore {
         Ok(messages)
     }
 
-    async fn messages_before(
+    async fn messages_beside(
         &self,
         profile_id: &str,
         chat_id: i64,
         (timestamp, seq): (i64, i64),
+        side: Side,
         limit: u32,
     ) -> Result<Vec<CachedMessage>> {
-        let rows = sqlx::query(
-            "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
-                AND (timestamp < ? OR (timestamp = ? AND seq < ?))
-             ORDER BY timestamp DESC, seq DESC LIMIT ?",
-        )
-        .bind(profile_id)
-        .bind(chat_id)
-        .bind(timestamp)
-        .bind(timestamp)
-        .bind(seq)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        // Walk away from the anchor (so LIMIT keeps the nearest), then put in time order.
+        let sql = match side {
+            Side::Before => {
+                "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
+                    AND (timestamp < ? OR (timestamp = ? AND seq < ?))
+                 ORDER BY timestamp DESC, seq DESC LIMIT ?"
+            }
+            Side::After => {
+                "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
+                    AND (timestamp > ? OR (timestamp = ? AND seq > ?))
+                 ORDER BY timestamp, seq LIMIT ?"
+            }
+        };
+        let rows = sqlx::query(sql)
+            .bind(profile_id)
+            .bind(chat_id)
+            .bind(timestamp)
+            .bind(timestamp)
+            .bind(seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         let mut messages = rows
             .iter()
             .map(message_from_row)
             .collect::<Result<Vec<_>>>()?;
-        messages.reverse();
+        if side == Side::Before {
+            messages.reverse();
+        }
         Ok(messages)
-    }
-
-    async fn messages_after(
-        &self,
-        profile_id: &str,
-        chat_id: i64,
-        (timestamp, seq): (i64, i64),
-        limit: u32,
-    ) -> Result<Vec<CachedMessage>> {
-        let rows = sqlx::query(
-            "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
-                AND (timestamp > ? OR (timestamp = ? AND seq > ?))
-             ORDER BY timestamp, seq LIMIT ?",
-        )
-        .bind(profile_id)
-        .bind(chat_id)
-        .bind(timestamp)
-        .bind(timestamp)
-        .bind(seq)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(message_from_row).collect()
     }
 
     async fn search(

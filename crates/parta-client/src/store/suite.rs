@@ -288,7 +288,7 @@ macro_rules! store_suite {
             let messages: Vec<_> = (1..=10).map(|i| message(1, i, i * 100)).collect();
             store.upsert_messages("p", &messages).await.unwrap();
             let before: Vec<_> = store
-                .messages_before("p", 1, (500, 5), 3)
+                .messages_beside("p", 1, (500, 5), crate::store::Side::Before, 3)
                 .await
                 .unwrap()
                 .iter()
@@ -296,7 +296,7 @@ macro_rules! store_suite {
                 .collect();
             assert_eq!(before, vec![2, 3, 4]);
             let after: Vec<_> = store
-                .messages_after("p", 1, (500, 5), 3)
+                .messages_beside("p", 1, (500, 5), crate::store::Side::After, 3)
                 .await
                 .unwrap()
                 .iter()
