@@ -213,5 +213,21 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         1,
         "delivered once, no pending copy"
     );
+
+    // The dark theme, chosen once, applies at once and is remembered.
+    app.click_when("[data-testid=theme-switch]", SOON, |t| {
+        t.contains("Тёмная тема")
+    })
+    .await
+    .unwrap();
+    see(&app, "[data-testid=theme-switch]", "Светлая тема").await;
+    let theme = app
+        .execute("return document.documentElement.dataset.theme + ' ' + localStorage.getItem('parta.theme')")
+        .await
+        .unwrap();
+    assert_eq!(theme.as_str(), Some("dark dark"));
+    app.screenshot(&screenshot_dir().join("demo-dark-ru.png"))
+        .await
+        .unwrap();
     app.close().await.unwrap();
 }

@@ -33,6 +33,29 @@ pub fn remember_lang(lang: Lang) {
     }
 }
 
+const THEME_KEY: &str = "parta.theme";
+
+/// Whether the dark theme was chosen on this computer (light is the default).
+pub fn stored_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .is_some_and(|t| t == "dark")
+}
+
+/// Saves the theme and sets `<html data-theme>`, which the stylesheet follows.
+pub fn remember_theme(dark: bool) {
+    let name = if dark { "dark" } else { "light" };
+    if let Some(window) = web_sys::window() {
+        if let Some(storage) = window.local_storage().ok().flatten() {
+            let _ = storage.set_item(THEME_KEY, name);
+        }
+        if let Some(root) = window.document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", name);
+        }
+    }
+}
+
 /// Loads the chat list into the state.
 pub fn reload_chats(ctx: AppContext) {
     spawn_local(async move {
@@ -153,6 +176,7 @@ pub fn app() -> Html {
         let ctx = state.clone();
         use_effect_with((), move |_| {
             remember_lang(ctx.lang);
+            remember_theme(stored_dark());
             let events = ctx.clone();
             spawn_local(async move {
                 api::on_event(move |event: AppEvent| {

@@ -9,7 +9,7 @@ use super::connection_badge::ConnectionBadge;
 use super::pinned_banner::PinnedBanner;
 use super::search::SearchPanel;
 use super::timeline::Timeline;
-use crate::app::remember_lang;
+use crate::app::{remember_lang, remember_theme, stored_dark};
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -32,6 +32,15 @@ pub fn main_view(props: &MainViewProps) -> Html {
             let next = ctx.lang.other();
             remember_lang(next);
             ctx.dispatch(Action::SetLang(next));
+        })
+    };
+    let dark = use_state(stored_dark);
+    let on_theme = {
+        let dark = dark.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = !*dark;
+            remember_theme(next);
+            dark.set(next);
         })
     };
     let on_demo_toggle = {
@@ -150,7 +159,13 @@ pub fn main_view(props: &MainViewProps) -> Html {
                             { if ctx.demo_offline { t(lang, Key::RestoreConnection) } else { t(lang, Key::SimulateOffline) } }
                         </button>
                     }
-                    <button class="link" data-testid="language-switch" onclick={on_lang}>{ t(lang, Key::LanguageSwitch) }</button>
+                    <div class="footer-row">
+                        <button class="link" data-testid="theme-switch" onclick={on_theme}
+                            aria-pressed={if *dark { "true" } else { "false" }}>
+                            { if *dark { t(lang, Key::LightTheme) } else { t(lang, Key::DarkTheme) } }
+                        </button>
+                        <button class="link" data-testid="language-switch" onclick={on_lang}>{ t(lang, Key::LanguageSwitch) }</button>
+                    </div>
                 </footer>
             </aside>
             { content }

@@ -115,6 +115,8 @@ pub enum Key {
     ReplyingTo,
     CancelReply,
     UnreadMessages,
+    DarkTheme,
+    LightTheme,
 }
 
 /// The text of `key` in `lang`.
@@ -212,6 +214,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             ReplyingTo => "Ответ на сообщение",
             CancelReply => "Отменить ответ",
             UnreadMessages => "непрочитанных сообщений",
+            DarkTheme => "Тёмная тема",
+            LightTheme => "Светлая тема",
         },
         Lang::En => match key {
             AppName => "Parta",
@@ -306,6 +310,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             ReplyingTo => "Replying to",
             CancelReply => "Cancel the reply",
             UnreadMessages => "unread messages",
+            DarkTheme => "Dark theme",
+            LightTheme => "Light theme",
         },
     }
 }
