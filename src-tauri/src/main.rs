@@ -43,6 +43,7 @@ fn main() {
             commands::mark_read,
             commands::save_draft,
             commands::load_draft,
+            commands::chat_members,
             commands::set_demo_offline,
             commands::retry_message,
             commands::discard_message,

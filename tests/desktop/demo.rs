@@ -107,6 +107,37 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         .await
         .unwrap();
 
+    // The members panel lists the chat's people; Esc closes it.
+    app.click_when("[data-testid=members-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    see(&app, "[data-testid=members-panel]", "Елена Морозова").await;
+    see(&app, "[data-testid=members-panel]", "Олег Смирнов").await;
+    app.screenshot(&screenshot_dir().join("members-ru.png"))
+        .await
+        .unwrap();
+    app.type_into("[data-testid=composer-input]", SOON, "\u{E00C}")
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=members-panel]", SOON)
+        .await
+        .unwrap();
+
+    // English, and back to Russian.
+    app.click_when("[data-testid=language-switch]", SOON, |t| {
+        t.contains("English")
+    })
+    .await
+    .unwrap();
+    see(&app, "[data-testid=members-button]", "Members").await;
+    see(&app, "[data-testid=theme-switch]", "Dark theme").await;
+    app.click_when("[data-testid=language-switch]", SOON, |t| {
+        t.contains("Русский")
+    })
+    .await
+    .unwrap();
+    see(&app, "[data-testid=members-button]", "Участники").await;
+
     // A reply quotes the message it answers.
     app.execute(
         "const m = [...document.querySelectorAll('[data-testid=message]')]

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
+use super::members_panel::MembersPanel;
 use super::pinned_banner::PinnedBanner;
 use super::search::SearchPanel;
 use super::timeline::Timeline;
@@ -35,6 +36,15 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
     let dark = use_state(stored_dark);
+    let show_members = use_state(|| false);
+    let on_members = {
+        let show_members = show_members.clone();
+        Callback::from(move |_: MouseEvent| show_members.set(!*show_members))
+    };
+    let on_close_members = {
+        let show_members = show_members.clone();
+        Callback::from(move |()| show_members.set(false))
+    };
     let on_theme = {
         let dark = dark.clone();
         Callback::from(move |_: MouseEvent| {
@@ -121,7 +131,14 @@ pub fn main_view(props: &MainViewProps) -> Html {
                             }
                         </div>
                     </div>
+                    <button class="secondary" data-testid="members-button" onclick={on_members}
+                        aria-expanded={if *show_members { "true" } else { "false" }}>
+                        { t(lang, Key::MembersTitle) }
+                    </button>
                 </header>
+                if *show_members {
+                    <MembersPanel chat_id={view.chat.chat_id} lang={lang} on_close={on_close_members.clone()} />
+                }
                 if let Some(pinned) = &view.pinned {
                     <PinnedBanner pinned={pinned.clone()} lang={lang} />
                 }

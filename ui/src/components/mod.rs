@@ -7,6 +7,7 @@ pub mod error_banner;
 pub mod join_form;
 pub mod join_waiting;
 pub mod main_view;
+pub mod members_panel;
 pub mod pinned_banner;
 pub mod search;
 pub mod timeline;

@@ -117,6 +117,9 @@ pub enum Key {
     UnreadMessages,
     DarkTheme,
     LightTheme,
+    MembersTitle,
+    ChatAdmin,
+    ClosePanel,
 }
 
 /// The text of `key` in `lang`.
@@ -216,6 +219,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             UnreadMessages => "непрочитанных сообщений",
             DarkTheme => "Тёмная тема",
             LightTheme => "Светлая тема",
+            MembersTitle => "Участники",
+            ChatAdmin => "администратор",
+            ClosePanel => "Закрыть",
         },
         Lang::En => match key {
             AppName => "Parta",
@@ -312,6 +318,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             UnreadMessages => "unread messages",
             DarkTheme => "Dark theme",
             LightTheme => "Light theme",
+            MembersTitle => "Members",
+            ChatAdmin => "admin",
+            ClosePanel => "Close",
         },
     }
 }
