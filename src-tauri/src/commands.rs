@@ -1,8 +1,8 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
 use parta_model::view::{
-    AnnouncementStatus, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MemberView,
-    MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
+    AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, JoinForm, JoinView,
+    MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
 };
 use tauri::State;
 
@@ -113,6 +113,13 @@ pub async fn save_draft(shell: State<'_, Shell>, chat_id: i64, text: String) -> 
 pub async fn load_draft(shell: State<'_, Shell>, chat_id: i64) -> Reply<Option<String>> {
     shell
         .with_session(|s| async move { s.draft(chat_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn announcements(shell: State<'_, Shell>) -> Reply<Vec<AnnouncementView>> {
+    shell
+        .with_session(|s| async move { s.announcements().await })
         .await
 }
 

@@ -44,6 +44,7 @@ fn main() {
             commands::save_draft,
             commands::load_draft,
             commands::chat_members,
+            commands::announcements,
             commands::set_demo_offline,
             commands::retry_message,
             commands::discard_message,

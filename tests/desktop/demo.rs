@@ -107,6 +107,35 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         .await
         .unwrap();
 
+    // The Объявления section lists her announcement; a card opens the chat at it.
+    app.click_when("[data-testid=tab-announcements]", SOON, |t| {
+        t.contains("Объявления")
+    })
+    .await
+    .unwrap();
+    let card = see(&app, "[data-testid=announcement]", "Родительское собрание").await;
+    assert_eq!(
+        app.count_containing("[data-testid=announcement-ack]", "Ознакомлен")
+            .await
+            .unwrap(),
+        0,
+        "the author is not asked to acknowledge her own announcement"
+    );
+    app.screenshot(&screenshot_dir().join("announcements-ru.png"))
+        .await
+        .unwrap();
+    app.click(&card).await.unwrap();
+    see(
+        &app,
+        "[data-testid=message].focused",
+        "Родительское собрание",
+    )
+    .await;
+    app.click_when("[data-testid=tab-chats]", SOON, |_| true)
+        .await
+        .unwrap();
+    element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
+
     // The members panel lists the chat's people; Esc closes it.
     app.click_when("[data-testid=members-button]", SOON, |_| true)
         .await

@@ -303,6 +303,29 @@ impl ApiClient {
         Ok(())
     }
 
+    /// `GET /school/announcements` whole: each announcement's message, its chat's title and
+    /// whether the caller acknowledged it, newest first.
+    pub async fn announcement_list(
+        &self,
+    ) -> Result<Vec<(parta_model::max::Message, String, bool)>> {
+        let request = self
+            .request(Method::GET, "/school/announcements", self.timeout)
+            .query(&[("count", 100)]);
+        let list: serde_json::Value = self.send(request).await?;
+        let mut out = Vec::new();
+        for item in list["announcements"].as_array().into_iter().flatten() {
+            let message = serde_json::from_value(item["message"].clone())
+                .map_err(|e| Error::Protocol(format!("an announcement: {e}")))?;
+            let title = item["chat_title"].as_str().unwrap_or_default().to_owned();
+            out.push((
+                message,
+                title,
+                item["acknowledged"].as_bool().unwrap_or(false),
+            ));
+        }
+        Ok(out)
+    }
+
     /// `GET /school/announcements`: the announcements of one's chats, newest first, as
     /// `(message id, acknowledged by me)`.
     pub async fn announcements(&self) -> Result<Vec<(String, bool)>> {

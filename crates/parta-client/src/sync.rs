@@ -29,8 +29,9 @@ use parta_policy::files::FileRules;
 
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody, Update};
 use parta_model::view::{
-    AnnouncementStatus, AppEvent, AttachmentView, ChatSummary, ChatView, ConnectionState, Delivery,
-    MemberView, MessageView, ReceiptsView, ReplyView, SearchHit, TextFragment,
+    AnnouncementStatus, AnnouncementView, AppEvent, AttachmentView, ChatSummary, ChatView,
+    ConnectionState, Delivery, MemberView, MessageView, ReceiptsView, ReplyView, SearchHit,
+    TextFragment,
 };
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
@@ -342,6 +343,47 @@ impl Session {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The announcements of this person's chats, newest first: from the server (their messages
+    /// and acknowledgements kept in the cache), or from the cache when offline.
+    pub async fn announcements(&self) -> Result<Vec<AnnouncementView>> {
+        let inner = &self.inner;
+        let store = &inner.store;
+        let profile = &inner.profile_id;
+        match inner.api.announcement_list().await {
+            Ok(list) => {
+                let messages: Vec<CachedMessage> = list
+                    .iter()
+                    .filter_map(|(m, _, _)| CachedMessage::from_max(m))
+                    .collect();
+                store.upsert_messages(profile, &messages).await?;
+                for (message, _, acknowledged) in &list {
+                    store
+                        .set_announcement(profile, &message.body.mid, *acknowledged)
+                        .await?;
+                }
+            }
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let mut out = Vec::new();
+        for (mid, acknowledged) in store.announcements(profile).await? {
+            let Some(message) = store.message(profile, &mid).await? else {
+                continue;
+            };
+            let chat_title = store
+                .chat(profile, message.chat_id)
+                .await?
+                .map(|c| c.title)
+                .unwrap_or_default();
+            out.push(AnnouncementView {
+                message: inner.view(message),
+                chat_title,
+                acknowledged,
+            });
+        }
+        Ok(out)
     }
 
     /// Acknowledges an announcement ("Ознакомлен").

@@ -153,6 +153,15 @@ pub struct AnnouncementStatus {
     pub acknowledged: bool,
 }
 
+/// An announcement in the Объявления section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementView {
+    pub message: MessageView,
+    pub chat_title: String,
+    /// Whether this person has acknowledged it.
+    pub acknowledged: bool,
+}
+
 /// Who has acknowledged an announcement, for its author (names only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptsView {

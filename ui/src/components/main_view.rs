@@ -4,6 +4,7 @@ use parta_model::view::ProfileView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::announcements::AnnouncementsList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
 use super::members_panel::MembersPanel;
@@ -36,6 +37,12 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
     let dark = use_state(stored_dark);
+    // The sidebar shows the chats (with search) or the announcements.
+    let announcements = use_state(|| false);
+    let tab = |show: bool| {
+        let announcements = announcements.clone();
+        Callback::from(move |_: MouseEvent| announcements.set(show))
+    };
     let show_members = use_state(|| false);
     let on_members = {
         let show_members = show_members.clone();
@@ -169,7 +176,21 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     </div>
                     <ConnectionBadge state={ctx.connection} lang={lang} />
                 </header>
-                <SearchPanel />
+                <nav class="tabs" aria-label={t(lang, Key::AppName)}>
+                    <button class={if *announcements { "tab" } else { "tab active" }} data-testid="tab-chats"
+                        aria-pressed={if *announcements { "false" } else { "true" }} onclick={tab(false)}>
+                        { t(lang, Key::Chats) }
+                    </button>
+                    <button class={if *announcements { "tab active" } else { "tab" }} data-testid="tab-announcements"
+                        aria-pressed={if *announcements { "true" } else { "false" }} onclick={tab(true)}>
+                        { t(lang, Key::Announcements) }
+                    </button>
+                </nav>
+                if *announcements {
+                    <AnnouncementsList />
+                } else {
+                    <SearchPanel />
+                }
                 <footer class="sidebar-footer">
                     if props.profile.is_demo {
                         <button class="secondary" data-testid="demo-offline-toggle" onclick={on_demo_toggle}>

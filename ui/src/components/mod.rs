@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod announcements;
 pub mod chat_list;
 pub mod composer;
 pub mod connection_badge;

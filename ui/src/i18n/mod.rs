@@ -120,6 +120,8 @@ pub enum Key {
     MembersTitle,
     ChatAdmin,
     ClosePanel,
+    Announcements,
+    NoAnnouncements,
 }
 
 /// The text of `key` in `lang`.
@@ -222,6 +224,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MembersTitle => "Участники",
             ChatAdmin => "администратор",
             ClosePanel => "Закрыть",
+            Announcements => "Объявления",
+            NoAnnouncements => "Объявлений пока нет",
         },
         Lang::En => match key {
             AppName => "Parta",
@@ -321,6 +325,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MembersTitle => "Members",
             ChatAdmin => "admin",
             ClosePanel => "Close",
+            Announcements => "Announcements",
+            NoAnnouncements => "No announcements yet",
         },
     }
 }

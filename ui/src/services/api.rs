@@ -1,8 +1,8 @@
 //! The shell's commands, one typed function each.
 
 use parta_model::view::{
-    AnnouncementStatus, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm, JoinView, MemberView,
-    MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
+    AnnouncementStatus, AnnouncementView, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm,
+    JoinView, MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
 };
 use serde::Serialize;
 
@@ -88,6 +88,11 @@ pub async fn save_draft(chat_id: i64, text: &str) -> Result<(), UiError> {
 /// What was being written in a chat.
 pub async fn load_draft(chat_id: i64) -> Result<Option<String>, UiError> {
     call("load_draft", &ChatArgs { chat_id }).await
+}
+
+/// The announcements of one's chats, newest first (from the cache when offline).
+pub async fn announcements() -> Result<Vec<AnnouncementView>, UiError> {
+    call("announcements", &NoArgs {}).await
 }
 
 /// A chat's members (from the cache when offline).

@@ -333,6 +333,20 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>> {
+        Ok(self.with(profile_id, |p| {
+            let mut list: Vec<(&CachedMessage, bool)> = p
+                .announcements
+                .iter()
+                .filter_map(|(mid, ack)| Some((p.messages.get(mid)?, *ack)))
+                .collect();
+            list.sort_by_key(|(m, _)| std::cmp::Reverse((m.timestamp, m.seq)));
+            list.into_iter()
+                .map(|(m, ack)| (m.mid.clone(), ack))
+                .collect()
+        }))
+    }
+
     async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>> {
         Ok(self.with(profile_id, |p| p.announcements.get(mid).copied()))
     }

@@ -303,6 +303,9 @@ pub trait Store: Send + Sync + 'static {
     /// Records that `mid` is an announcement, and whether this person acknowledged it.
     async fn set_announcement(&self, profile_id: &str, mid: &str, acknowledged: bool)
     -> Result<()>;
+    /// The announcements known here with whether they were acknowledged, newest first (only
+    /// those whose message is cached).
+    async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>>;
     /// Whether `mid` is a known announcement (`None`: not known as one) and acknowledged.
     async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>>;
 

@@ -863,6 +863,17 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.mid, a.acknowledged FROM announcements a
+             JOIN messages m ON m.profile_id = a.profile_id AND m.mid = a.mid
+             WHERE a.profile_id = ? ORDER BY m.timestamp DESC, m.seq DESC",
+        )
+        .bind(profile_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>> {
         Ok(sqlx::query_scalar(
             "SELECT acknowledged FROM announcements WHERE profile_id = ? AND mid = ?",

@@ -583,6 +583,13 @@ async fn replies_drafts_read_marks_members_and_acknowledgements_work_and_stay_of
     let status = parent.announcement_status(&pinned.mid).await.unwrap();
     assert!(status.is_announcement && !status.acknowledged);
     parent.acknowledge(&pinned.mid).await.unwrap();
+    let announcements = parent.announcements().await.unwrap();
+    let listed = announcements
+        .iter()
+        .find(|a| a.message.mid == pinned.mid)
+        .expect("the pinned announcement is in the section");
+    assert!(listed.acknowledged);
+    assert_eq!(listed.chat_title, "5А — родители");
     parent
         .save_draft(chat, "Спасибо, ознакомилась. Вопрос про")
         .await
@@ -598,6 +605,11 @@ async fn replies_drafts_read_marks_members_and_acknowledgements_work_and_stay_of
     assert_eq!(again.members(chat).await.unwrap(), members);
     let status = again.announcement_status(&pinned.mid).await.unwrap();
     assert!(status.is_announcement && status.acknowledged, "{status:?}");
+    assert_eq!(
+        again.announcements().await.unwrap(),
+        announcements,
+        "the section offline"
+    );
     assert_eq!(
         again.draft(chat).await.unwrap().as_deref(),
         Some("Спасибо, ознакомилась. Вопрос про")
