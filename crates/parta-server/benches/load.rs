@@ -8,6 +8,8 @@
 //!   they wait;
 //! - latency: N listeners (default 1,000) long-polling one chat; a sender posts 50 messages;
 //!   send-to-delivery time per listener (until its answer's bytes are in), p50/p90/p99/max;
+//!   with `PARTA_BENCH_RAW=1` the listeners use raw kept-alive sockets instead of reqwest
+//!   (less of the shared cores goes to the generator);
 //! - throughput: 8 senders posting as fast as they can for 10 s into one chat, then across
 //!   100 chats; accepted messages per second (each one fsynced: `synchronous=FULL`).
 //!
@@ -253,6 +255,63 @@ fn count_occurrences(body: &[u8], needle: &[u8]) -> usize {
     body.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
+/// A long-poll listener on one kept-alive TCP connection, reading HTTP/1.1 by hand
+/// (`Content-Length` bodies only, which is what the server sends).
+struct RawPoller {
+    stream: tokio::net::TcpStream,
+    host: String,
+    buffer: Vec<u8>,
+}
+
+impl RawPoller {
+    async fn connect(base: &str) -> Option<Self> {
+        let host = base.strip_prefix("http://")?.to_owned();
+        let stream = tokio::net::TcpStream::connect(&host).await.ok()?;
+        stream.set_nodelay(true).ok()?;
+        Some(Self {
+            stream,
+            host,
+            buffer: Vec::with_capacity(16 * 1024),
+        })
+    }
+
+    async fn get(&mut self, path: &str, token: &str) -> Option<Vec<u8>> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: {token}\r\n\r\n",
+            self.host
+        );
+        self.stream.write_all(request.as_bytes()).await.ok()?;
+        self.buffer.clear();
+        let mut chunk = [0u8; 8192];
+        loop {
+            if let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&self.buffer[..end]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))?
+                    .trim()
+                    .parse()
+                    .ok()?;
+                let start = end + 4;
+                while self.buffer.len() < start + length {
+                    let n = self.stream.read(&mut chunk).await.ok()?;
+                    if n == 0 {
+                        return None;
+                    }
+                    self.buffer.extend_from_slice(&chunk[..n]);
+                }
+                return Some(self.buffer[start..start + length].to_vec());
+            }
+            let n = self.stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            self.buffer.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -283,21 +342,46 @@ async fn latency(listeners: usize) {
         let samples = samples.clone();
         let delivered = delivered.clone();
         let sent_at = sent_at_rx.clone();
+        let raw = std::env::var_os("PARTA_BENCH_RAW").is_some();
         tasks.push(tokio::spawn(async move {
             let mut marker: Option<i64> = None;
             let mut seen = 0;
             let deadline = Instant::now() + Duration::from_secs(300);
+            let mut socket: Option<RawPoller> = None;
             while seen < MESSAGES && Instant::now() < deadline {
-                let url = match marker {
-                    Some(m) => format!("{base}/updates?timeout=30&marker={m}"),
-                    None => format!("{base}/updates?timeout=30"),
+                let path = match marker {
+                    Some(m) => format!("/updates?timeout=30&marker={m}"),
+                    None => "/updates?timeout=30".to_owned(),
                 };
-                let Ok(response) = http.get(url).header("Authorization", &token).send().await
-                else {
-                    continue;
-                };
-                let Ok(body) = response.bytes().await else {
-                    continue;
+                let body = if raw {
+                    // One kept-alive socket and a minimal HTTP/1.1 reader: the listener's own
+                    // CPU stays out of the figure as far as it can.
+                    if socket.is_none() {
+                        socket = RawPoller::connect(&base).await;
+                    }
+                    let Some(poller) = socket.as_mut() else {
+                        continue;
+                    };
+                    match poller.get(&path, &token).await {
+                        Some(body) => body,
+                        None => {
+                            socket = None;
+                            continue;
+                        }
+                    }
+                } else {
+                    let Ok(response) = http
+                        .get(format!("{base}{path}"))
+                        .header("Authorization", &token)
+                        .send()
+                        .await
+                    else {
+                        continue;
+                    };
+                    let Ok(body) = response.bytes().await else {
+                        continue;
+                    };
+                    body.to_vec()
                 };
                 // The moment the answer is in is the delivery; the listener then reads only
                 // what it needs (a thousand full JSON parses would share the server's two
