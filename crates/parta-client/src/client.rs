@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::account::{InviteForm, JoinAnswer, SchoolServer};
 use crate::api::ApiClient;
@@ -193,10 +192,7 @@ impl Client {
             extra_root_pem,
         };
         self.keychain.store(&profile.id, &token).await?;
-        let created_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
+        let created_at = crate::now_ms();
         let stored = StoredProfile {
             id: profile.id.clone(),
             kind: kind.as_str().to_owned(),

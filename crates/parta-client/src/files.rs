@@ -17,6 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
+use crate::now_ms;
 use crate::store::{CachedFile, OutboxFile, Store};
 
 /// Files up to this size go in one multipart request; larger ones in chunks of this size.
@@ -41,7 +42,7 @@ pub fn display_name(path: &Path) -> String {
 
 /// A name safe to use inside the app's directories on every OS: letters, digits and `.-_`
 /// kept, the rest `_`; at most 100 characters.
-fn safe(name: &str) -> String {
+pub(crate) fn safe(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -270,13 +271,6 @@ pub fn cache_path(files_dir: &Path, token: &str, name: &str) -> PathBuf {
     files_dir
         .join("cache")
         .join(format!("{token}-{}", safe(name)))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// Keeps a file (sent or downloaded) in the cache, then evicts the least recently used ones

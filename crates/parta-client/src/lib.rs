@@ -20,6 +20,22 @@ pub mod secrets;
 pub mod store;
 pub mod sync;
 
+/// Unix time in milliseconds (0 before 1970, saturating far ahead).
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// FNV-1a of `bytes`: a hash that stays the same across runs and versions (std's does not),
+/// for what is stored.
+pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 pub use client::{Client, JoinState, MAX_API_URL, Profile, ProfileKind};
 pub use error::{Error, Result};
 pub use sync::{Session, SessionConfig};

@@ -57,11 +57,10 @@ pub fn stem(normalized: &str) -> String {
 /// The index token that scopes a row to its profile (the index is shared by all profiles, and
 /// scoping inside the MATCH lets FTS5 stop after one page of results).
 pub fn profile_token(profile_id: &str) -> String {
-    // FNV-1a: stable across runs and versions, unlike std's hasher.
-    let hash = profile_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("zzprofile{hash:016x}")
+    format!(
+        "zzprofile{:016x}",
+        crate::stable_hash(profile_id.as_bytes())
+    )
 }
 
 /// The index token that scopes a row to its chat.

@@ -40,6 +40,7 @@ use tokio::task::JoinHandle;
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::files;
+use crate::now_ms;
 use crate::search::Query;
 use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Side, Store};
 
@@ -714,13 +715,6 @@ impl Session {
 
 /// Prefix of the ids of messages not yet on the server.
 pub const LOCAL_MID_PREFIX: &str = "local.";
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 impl Inner {
     fn outbox_view(&self, item: &OutboxItem) -> MessageView {

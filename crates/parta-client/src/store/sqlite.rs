@@ -136,9 +136,7 @@ async fn assign_keys(
     let mut keys: Vec<Option<i64>> = messages
         .iter()
         .map(|m| {
-            let slot = m.mid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            }) % SAME_MILLISECOND as u64;
+            let slot = crate::stable_hash(m.mid.as_bytes()) % SAME_MILLISECOND as u64;
             time_key(m.timestamp).map(|base| base + slot as i64)
         })
         .collect();
