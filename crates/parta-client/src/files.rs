@@ -319,12 +319,12 @@ pub async fn fetch(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<PathBuf> {
     let path = cache_path(files_dir, token, name);
-    if store.file(token).await?.is_some() && tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        let size = tokio::fs::metadata(&path)
-            .await
-            .map_err(|e| io("cannot read", &path, e))?
-            .len();
-        keep(store, files_dir, token, name, size, limit).await?;
+    if let Some(mut kept) = store.file(token).await?
+        && tokio::fs::try_exists(&path).await.unwrap_or(false)
+    {
+        // Opened again: now the most recently used. The cache did not grow, so nothing to evict.
+        kept.last_used = now_ms();
+        store.file_put(&kept).await?;
         return Ok(path);
     }
     let dir = files_dir.join("cache");

@@ -323,12 +323,10 @@ impl Session {
         let inner = &self.inner;
         match inner.api.announcements().await {
             Ok(list) => {
-                for (announced, acknowledged) in &list {
-                    inner
-                        .store
-                        .set_announcement(&inner.profile_id, announced, *acknowledged)
-                        .await?;
-                }
+                inner
+                    .store
+                    .set_announcements(&inner.profile_id, &list)
+                    .await?;
                 let found = list.iter().find(|(m, _)| m == mid);
                 Ok(AnnouncementStatus {
                     is_announcement: found.is_some(),
@@ -359,11 +357,11 @@ impl Session {
                     .filter_map(|(m, _, _)| CachedMessage::from_max(m))
                     .collect();
                 store.upsert_messages(profile, &messages).await?;
-                for (message, _, acknowledged) in &list {
-                    store
-                        .set_announcement(profile, &message.body.mid, *acknowledged)
-                        .await?;
-                }
+                let flags: Vec<(String, bool)> = list
+                    .iter()
+                    .map(|(message, _, acknowledged)| (message.body.mid.clone(), *acknowledged))
+                    .collect();
+                store.set_announcements(profile, &flags).await?;
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
             Err(e) => return Err(e),
@@ -392,7 +390,7 @@ impl Session {
         self.inner.api.acknowledge(mid).await?;
         self.inner
             .store
-            .set_announcement(&self.inner.profile_id, mid, true)
+            .set_announcements(&self.inner.profile_id, &[(mid.to_owned(), true)])
             .await
     }
 

@@ -321,14 +321,9 @@ impl Store for MemoryStore {
         }))
     }
 
-    async fn set_announcement(
-        &self,
-        profile_id: &str,
-        mid: &str,
-        acknowledged: bool,
-    ) -> Result<()> {
+    async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {
         self.with(profile_id, |p| {
-            p.announcements.insert(mid.to_owned(), acknowledged)
+            p.announcements.extend(flags.iter().cloned())
         });
         Ok(())
     }

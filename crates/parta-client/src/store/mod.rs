@@ -300,9 +300,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// A chat's cached members, by name.
     async fn members(&self, profile_id: &str, chat_id: i64) -> Result<Vec<MemberView>>;
-    /// Records that `mid` is an announcement, and whether this person acknowledged it.
-    async fn set_announcement(&self, profile_id: &str, mid: &str, acknowledged: bool)
-    -> Result<()>;
+    /// Records announcements (message id, whether this person acknowledged it), in one step.
+    async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()>;
     /// The announcements known here with whether they were acknowledged, newest first (only
     /// those whose message is cached).
     async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>>;

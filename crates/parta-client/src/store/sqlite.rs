@@ -843,21 +843,20 @@ impl Store for SqliteStore {
             .collect())
     }
 
-    async fn set_announcement(
-        &self,
-        profile_id: &str,
-        mid: &str,
-        acknowledged: bool,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO announcements (profile_id, mid, acknowledged) VALUES (?, ?, ?)
-             ON CONFLICT (profile_id, mid) DO UPDATE SET acknowledged = excluded.acknowledged",
-        )
-        .bind(profile_id)
-        .bind(mid)
-        .bind(acknowledged)
-        .execute(&self.pool)
-        .await?;
+    async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (mid, acknowledged) in flags {
+            sqlx::query(
+                "INSERT INTO announcements (profile_id, mid, acknowledged) VALUES (?, ?, ?)
+                 ON CONFLICT (profile_id, mid) DO UPDATE SET acknowledged = excluded.acknowledged",
+            )
+            .bind(profile_id)
+            .bind(mid)
+            .bind(acknowledged)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

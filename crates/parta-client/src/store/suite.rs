@@ -501,11 +501,30 @@ macro_rules! store_suite {
             );
 
             assert_eq!(store.announcement("p", "mid.1.1").await.unwrap(), None);
-            store.set_announcement("p", "mid.1.1", false).await.unwrap();
-            store.set_announcement("p", "mid.1.1", true).await.unwrap();
+            let flag = |mid: &str, ack: bool| (mid.to_owned(), ack);
+            store
+                .set_announcements("p", &[flag("mid.1.1", false)])
+                .await
+                .unwrap();
+            store
+                .set_announcements(
+                    "p",
+                    &[
+                        flag("mid.1.1", true),
+                        flag("mid.1.3", false),
+                        flag("mid.not.cached", false),
+                    ],
+                )
+                .await
+                .unwrap();
             assert_eq!(
                 store.announcement("p", "mid.1.1").await.unwrap(),
                 Some(true)
+            );
+            assert_eq!(
+                store.announcements("p").await.unwrap(),
+                vec![("mid.1.3".to_owned(), false), ("mid.1.1".to_owned(), true)],
+                "newest first, only what can be shown"
             );
             store.remove_profile("p", true).await.unwrap();
             assert_eq!(
