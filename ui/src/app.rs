@@ -7,53 +7,33 @@ use yew::prelude::*;
 use crate::components::{
     error_banner::ErrorBanner, join_waiting::JoinWaiting, main_view::MainView, welcome::Welcome,
 };
+use crate::dom;
 use crate::i18n::{self, Key, Lang};
 use crate::services::api;
 use crate::state::{Action, AppContext, AppState, Phase};
 
 const LANG_KEY: &str = "parta.lang";
+const THEME_KEY: &str = "parta.theme";
 
 fn stored_lang() -> Lang {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+    dom::stored(LANG_KEY)
         .map(|code| Lang::from_code(&code))
         .unwrap_or_default()
 }
 
 /// Saves the language and sets `<html lang>`.
 pub fn remember_lang(lang: Lang) {
-    if let Some(window) = web_sys::window() {
-        if let Some(storage) = window.local_storage().ok().flatten() {
-            let _ = storage.set_item(LANG_KEY, lang.code());
-        }
-        if let Some(root) = window.document().and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", lang.code());
-        }
-    }
+    dom::remember(LANG_KEY, lang.code(), "lang");
 }
-
-const THEME_KEY: &str = "parta.theme";
 
 /// Whether the dark theme was chosen on this computer (light is the default).
 pub fn stored_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
-        .is_some_and(|t| t == "dark")
+    dom::stored(THEME_KEY).is_some_and(|t| t == "dark")
 }
 
 /// Saves the theme and sets `<html data-theme>`, which the stylesheet follows.
 pub fn remember_theme(dark: bool) {
-    let name = if dark { "dark" } else { "light" };
-    if let Some(window) = web_sys::window() {
-        if let Some(storage) = window.local_storage().ok().flatten() {
-            let _ = storage.set_item(THEME_KEY, name);
-        }
-        if let Some(root) = window.document().and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("data-theme", name);
-        }
-    }
+    dom::remember(THEME_KEY, if dark { "dark" } else { "light" }, "data-theme");
 }
 
 /// Loads the chat list into the state.

@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod dom;
 mod i18n;
 mod services;
 mod state;

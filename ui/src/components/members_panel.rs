@@ -2,11 +2,10 @@
 //! when offline. Esc or the close button closes it.
 
 use parta_model::view::MemberView;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::dom::use_window_keydown;
 use crate::i18n::{Key, Lang, t};
 use crate::services::api;
 
@@ -33,25 +32,9 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
     {
         // Esc closes the panel, wherever the focus is.
         let on_close = props.on_close.clone();
-        use_effect_with((), move |_| {
-            let listener =
-                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                    if e.key() == "Escape" {
-                        on_close.emit(());
-                    }
-                });
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
+        use_window_keydown(move |e| {
+            if e.key() == "Escape" {
+                on_close.emit(());
             }
         });
     }

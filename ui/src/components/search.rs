@@ -3,12 +3,11 @@
 //! a result opens its chat at that message. Ctrl+K puts the cursor here from anywhere.
 
 use parta_model::view::SearchHit;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::chat_list::ChatList;
+use crate::dom::use_window_keydown;
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -22,29 +21,13 @@ pub fn search_panel() -> Html {
     let asked = use_mut_ref(|| 0u64);
     let input = use_node_ref();
     {
-        // Ctrl+K (⌘K on macOS) focuses the search box; Esc in it clears it.
+        // Ctrl+K (⌘K on macOS) focuses the search box; Esc in it clears it (below).
         let input = input.clone();
-        use_effect_with((), move |_| {
-            let listener =
-                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                    if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("k") {
-                        e.prevent_default();
-                        if let Some(el) = input.cast::<web_sys::HtmlElement>() {
-                            let _ = el.focus();
-                        }
-                    }
-                });
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
+        use_window_keydown(move |e| {
+            if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("k") {
+                e.prevent_default();
+                if let Some(el) = input.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
                 }
             }
         });
