@@ -46,6 +46,17 @@ pub fn reload_chats(ctx: AppContext) {
     });
 }
 
+/// Opens a chat at one message (a search result, an announcement), which the timeline
+/// brings into view highlighted.
+pub fn open_chat_at(ctx: AppContext, chat_id: i64, mid: String) {
+    spawn_local(async move {
+        match api::open_chat_at(chat_id, &mid).await {
+            Ok(view) => ctx.dispatch(Action::OpenedAt(Box::new(view), mid)),
+            Err(e) => ctx.dispatch(Action::Error(e)),
+        }
+    });
+}
+
 /// Starts the demo school and switches to it.
 pub fn start_demo(ctx: AppContext) {
     ctx.dispatch(Action::SetPhase(Phase::Starting));

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use parta_client::api::ApiClient;
 use parta_client::secrets::Sensitive;
-use parta_client::store::{CachedChat, CachedMessage, SqliteStore, Store};
+use parta_client::store::{CachedMessage, SqliteStore, Store};
 use parta_client::{Session, SessionConfig};
 use parta_model::view::AppEvent;
 use rand::SeedableRng;
@@ -48,17 +48,10 @@ fn summary(name: &str, mut ms: Vec<f64>) {
 /// Fills `store` with `count` messages in `chats` chats (chat 1 gets `in_first`), in
 /// transactions of 10,000, as the sync writes them.
 async fn fill(store: &SqliteStore, count: usize, chats: i64, in_first: usize) {
-    let list: Vec<CachedChat> = (1..=chats)
-        .map(|c| CachedChat {
-            chat_id: c,
-            title: format!("Чат {c}"),
-            description: None,
-            participants_count: 30,
-            last_event_time: 0,
-            pinned_mid: None,
-        })
-        .collect();
-    store.replace_chats("p", &list).await.unwrap();
+    store
+        .replace_chats("p", &corpus::chats(chats))
+        .await
+        .unwrap();
     let mut rng = StdRng::seed_from_u64(7);
     let started = Instant::now();
     let mut batch = Vec::with_capacity(10_000);

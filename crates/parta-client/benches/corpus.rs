@@ -2,9 +2,23 @@
 //! a seed). Shared by `benches/cache.rs` and the FTS5-vs-tantivy comparison in
 //! `search-compare/`.
 
-use parta_client::store::CachedMessage;
+use parta_client::store::{CachedChat, CachedMessage};
 use rand::Rng;
 use rand::rngs::StdRng;
+
+/// Chats 1..=`count`, as the benchmarks' cache lists them.
+pub fn chats(count: i64) -> Vec<CachedChat> {
+    (1..=count)
+        .map(|c| CachedChat {
+            chat_id: c,
+            title: format!("Чат {c}"),
+            description: None,
+            participants_count: 30,
+            last_event_time: 0,
+            pinned_mid: None,
+        })
+        .collect()
+}
 
 /// The `i`-th generated message, in `chat_id`: one a second, from one of 40 parents.
 pub fn message(i: usize, chat_id: i64, rng: &mut StdRng) -> CachedMessage {

@@ -6,6 +6,7 @@ use parta_model::view::AnnouncementView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::app::open_chat_at;
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -43,17 +44,8 @@ pub fn announcements_list() -> Html {
             { for items.iter().map(|a| {
                 let (chat_id, mid) = (a.message.chat_id, a.message.mid.clone());
                 let on_open = {
-                    let ctx = ctx.clone();
-                    let mid = mid.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        let (ctx, mid) = (ctx.clone(), mid.clone());
-                        spawn_local(async move {
-                            match api::open_chat_at(chat_id, &mid).await {
-                                Ok(view) => ctx.dispatch(Action::OpenedAt(Box::new(view), mid)),
-                                Err(e) => ctx.dispatch(Action::Error(e)),
-                            }
-                        });
-                    })
+                    let (ctx, mid) = (ctx.clone(), mid.clone());
+                    Callback::from(move |_: MouseEvent| open_chat_at(ctx.clone(), chat_id, mid.clone()))
                 };
                 let on_ack = {
                     let (ctx, reload, mid) = (ctx.clone(), reload.clone(), mid.clone());

@@ -7,10 +7,11 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::chat_list::ChatList;
+use crate::app::open_chat_at;
 use crate::dom::use_window_keydown;
 use crate::i18n::{Key, t};
 use crate::services::api;
-use crate::state::{Action, AppContext};
+use crate::state::AppContext;
 use crate::time;
 
 #[function_component(SearchPanel)]
@@ -89,15 +90,7 @@ pub fn search_panel() -> Html {
                         let (chat_id, mid) = (hit.message.chat_id, hit.message.mid.clone());
                         let on_open = {
                             let ctx = ctx.clone();
-                            Callback::from(move |_: MouseEvent| {
-                                let (ctx, mid) = (ctx.clone(), mid.clone());
-                                spawn_local(async move {
-                                    match api::open_chat_at(chat_id, &mid).await {
-                                        Ok(view) => ctx.dispatch(Action::OpenedAt(Box::new(view), mid)),
-                                        Err(e) => ctx.dispatch(Action::Error(e)),
-                                    }
-                                });
-                            })
+                            Callback::from(move |_: MouseEvent| open_chat_at(ctx.clone(), chat_id, mid.clone()))
                         };
                         html! {
                             <li key={hit.message.mid.clone()}>

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use parta_client::search::Query;
-use parta_client::store::{CachedChat, CachedMessage, SqliteStore, Store};
+use parta_client::store::{CachedMessage, SqliteStore, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tantivy::collector::TopDocs;
@@ -57,17 +57,7 @@ fn messages(n: usize) -> Vec<CachedMessage> {
 async fn fts5(dir: &Path, all: &[CachedMessage]) {
     let path = dir.join("cache.sqlite");
     let store = SqliteStore::open(&path).await.unwrap();
-    let chats: Vec<CachedChat> = (1..=50)
-        .map(|c| CachedChat {
-            chat_id: c,
-            title: format!("Чат {c}"),
-            description: None,
-            participants_count: 30,
-            last_event_time: 0,
-            pinned_mid: None,
-        })
-        .collect();
-    store.replace_chats("p", &chats).await.unwrap();
+    store.replace_chats("p", &corpus::chats(50)).await.unwrap();
     let started = Instant::now();
     for batch in all.chunks(10_000) {
         store.upsert_messages("p", batch).await.unwrap();

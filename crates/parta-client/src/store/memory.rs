@@ -134,16 +134,15 @@ impl Store for MemoryStore {
         chat_id: i64,
         limit: u32,
     ) -> Result<Vec<CachedMessage>> {
-        let mut messages: Vec<_> = self.with(profile_id, |p| {
-            p.messages
-                .values()
-                .filter(|m| m.chat_id == chat_id)
-                .cloned()
-                .collect()
-        });
-        messages.sort_by_key(|m| (m.timestamp, m.seq));
-        let skip = messages.len().saturating_sub(limit as usize);
-        Ok(messages.split_off(skip))
+        // The newest page is the page before the end of time.
+        self.messages_beside(
+            profile_id,
+            chat_id,
+            (i64::MAX, i64::MAX),
+            Side::Before,
+            limit,
+        )
+        .await
     }
 
     async fn messages_beside(

@@ -517,21 +517,15 @@ impl Store for SqliteStore {
         chat_id: i64,
         limit: u32,
     ) -> Result<Vec<CachedMessage>> {
-        let rows = sqlx::query(
-            "SELECT * FROM messages WHERE profile_id = ? AND chat_id = ?
-             ORDER BY timestamp DESC, seq DESC LIMIT ?",
+        // The newest page is the page before the end of time.
+        self.messages_beside(
+            profile_id,
+            chat_id,
+            (i64::MAX, i64::MAX),
+            Side::Before,
+            limit,
         )
-        .bind(profile_id)
-        .bind(chat_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut messages = rows
-            .iter()
-            .map(message_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        messages.reverse();
-        Ok(messages)
+        .await
     }
 
     async fn messages_beside(
