@@ -107,7 +107,7 @@ impl Shell {
                 .and_then(DemoServer::running)
                 .ok_or_else(|| internal("demo server is not running"))?;
             parta_server::demo::issue_token(
-                server.pool(),
+                server.store(),
                 server.clock(),
                 parta_server::demo::CLASS_TEACHER,
                 "Parta desktop",

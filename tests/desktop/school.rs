@@ -158,7 +158,7 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
     .unwrap();
     // The class teacher of 5А makes an invitation (as her own app would).
     let teacher = parta_server::demo::issue_token(
-        server.pool(),
+        server.store(),
         server.clock(),
         parta_server::demo::CLASS_TEACHER,
         "test",

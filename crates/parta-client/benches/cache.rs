@@ -178,47 +178,55 @@ async fn search(n: usize) {
 
 /// A school server database with 50 chats × 1,000 messages and one member; returns the token.
 async fn prepare_server(db: &Path) -> String {
-    let pool = parta_server::db::open(db).await.unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    let user = sqlx::query(
-        "INSERT INTO users (first_name, username, role, created_at) VALUES ('Мама', 'mama', 'parent', 0)",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap()
-    .last_insert_rowid();
+    use parta_server::store::chats::NewChat;
+    use parta_server::store::messages::NewMessageRecord;
+    use parta_server::store::people::NewUser;
+    use parta_server::store::prelude::*;
+    let store = parta_server::SqliteStore::open(db).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let user = tx
+        .insert_user(NewUser {
+            first_name: "Мама",
+            last_name: None,
+            username: "mama",
+            role: parta_server::roles::Role::Parent,
+            created_at: 0,
+            password_hash: None,
+        })
+        .await
+        .unwrap();
     let mut rng = StdRng::seed_from_u64(11);
     for c in 0..50 {
-        let chat = sqlx::query(
-            "INSERT INTO chats (kind, title, created_at, last_event_time) VALUES ('custom', ?, 0, 0)",
-        )
-        .bind(format!("Чат {c}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap()
-        .last_insert_rowid();
-        sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0)")
-            .bind(chat)
-            .bind(user)
-            .execute(&mut *tx)
+        let title = format!("Чат {c}");
+        let chat = tx
+            .insert_chat(NewChat {
+                kind: "custom",
+                title: &title,
+                description: "",
+                owner_id: None,
+                class_id: None,
+                created_at: 0,
+            })
             .await
             .unwrap();
+        tx.add_member(chat, user, false, 0).await.unwrap();
         for i in 0..1000 {
-            sqlx::query(
-                "INSERT INTO messages (mid, chat_id, sender_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(format!("mid.{c}.{i}"))
-            .bind(chat)
-            .bind(user)
-            .bind(message_text(&mut rng))
-            .bind(1_700_000_000_000i64 + i * 1000)
-            .execute(&mut *tx)
+            let (mid, text) = (format!("mid.{c}.{i}"), message_text(&mut rng));
+            tx.insert_message(NewMessageRecord {
+                mid: &mid,
+                chat_id: chat,
+                sender_id: user,
+                text: Some(&text),
+                created_at: 1_700_000_000_000i64 + i * 1000,
+                link: None,
+                is_announcement: false,
+            })
             .await
             .unwrap();
         }
     }
     let token = parta_server::auth::issue_device_token_on(
-        &mut tx,
+        &mut *tx,
         &parta_server::SystemClock,
         user,
         "bench",
@@ -226,7 +234,7 @@ async fn prepare_server(db: &Path) -> String {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    pool.close().await;
+    store.close().await;
     token.into_inner()
 }
 

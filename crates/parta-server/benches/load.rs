@@ -101,50 +101,56 @@ async fn start_server(db: &Path) -> Server {
 
 /// A school of `people` parents in `chats` chats (round robin), each with one device token.
 async fn prepare(db: &Path, people: usize, chats: usize) -> (Vec<String>, Vec<i64>) {
-    let pool = parta_server::db::open(db).await.unwrap();
-    let mut tx = pool.begin().await.unwrap();
+    use parta_server::store::chats::NewChat;
+    use parta_server::store::people::NewUser;
+    use parta_server::store::prelude::*;
+    let store = parta_server::SqliteStore::open(db).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
     let mut chat_ids = Vec::new();
     for c in 0..chats {
-        let id = sqlx::query(
-            "INSERT INTO chats (kind, title, created_at, last_event_time) VALUES ('custom', ?, 0, 0)",
-        )
-        .bind(format!("Чат {c}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap()
-        .last_insert_rowid();
+        let title = format!("Чат {c}");
+        let id = tx
+            .insert_chat(NewChat {
+                kind: "custom",
+                title: &title,
+                description: "",
+                owner_id: None,
+                class_id: None,
+                created_at: 0,
+            })
+            .await
+            .unwrap();
         chat_ids.push(id);
     }
     let mut users = Vec::new();
     for p in 0..people {
-        let id = sqlx::query(
-            "INSERT INTO users (first_name, username, role, created_at) VALUES (?, ?, 'parent', 0)",
-        )
-        .bind(format!("Родитель {p}"))
-        .bind(format!("parent{p}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap()
-        .last_insert_rowid();
-        for chat in [chat_ids[p % chats]] {
-            sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0)")
-                .bind(chat)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-        }
+        let (name, login) = (format!("Родитель {p}"), format!("parent{p}"));
+        let id = tx
+            .insert_user(NewUser {
+                first_name: &name,
+                last_name: None,
+                username: &login,
+                role: parta_server::roles::Role::Parent,
+                created_at: 0,
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        tx.add_member(chat_ids[p % chats], id, false, 0)
+            .await
+            .unwrap();
         users.push(id);
     }
     let mut tokens = Vec::with_capacity(people);
     for user in users {
-        let token = parta_server::auth::issue_device_token_on(&mut tx, &SystemClock, user, "bench")
-            .await
-            .unwrap();
+        let token =
+            parta_server::auth::issue_device_token_on(&mut *tx, &SystemClock, user, "bench")
+                .await
+                .unwrap();
         tokens.push(token.into_inner());
     }
     tx.commit().await.unwrap();
-    pool.close().await;
+    store.close().await;
     (tokens, chat_ids)
 }
 

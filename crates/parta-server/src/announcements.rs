@@ -4,7 +4,6 @@
 
 use parta_model::max::Message;
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqlitePool};
 
 use crate::auth::Caller;
 use crate::chats;
@@ -13,6 +12,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::members;
 use crate::messages;
+use crate::store::prelude::*;
 
 /// Longest page of `GET /school/announcements`.
 pub const MAX_PAGE: i64 = 100;
@@ -47,98 +47,59 @@ pub struct Receipts {
 
 /// Announcements of every chat the caller is a member of, newest first.
 pub async fn list(
-    pool: &SqlitePool,
+    store: &dyn Store,
     caller: Caller,
     count: Option<i64>,
 ) -> Result<AnnouncementList> {
     let count = count.unwrap_or(50).clamp(1, MAX_PAGE);
-    let rows = sqlx::query(
-        "SELECT m.mid, m.chat_id, c.title,
-                EXISTS (SELECT 1 FROM acknowledgements a WHERE a.mid = m.mid AND a.user_id = ?1)
-                    AS acknowledged
-         FROM messages m
-         JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?1
-         JOIN chats c ON c.id = m.chat_id
-         WHERE m.is_announcement = 1 AND m.deleted_at IS NULL
-         ORDER BY m.seq DESC LIMIT ?2",
-    )
-    .bind(caller.user_id)
-    .bind(count)
-    .fetch_all(pool)
-    .await?;
-    let mut announcements = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mid: String = row.try_get("mid")?;
-        let Some(message) = messages::by_mid(pool, &mid).await? else {
+    let mut tx = store.read().await?;
+    let records = tx.announcements_for(caller.user_id, count).await?;
+    let mut announcements = Vec::with_capacity(records.len());
+    for record in records {
+        let Some(message) = messages::by_mid_on(&mut *tx, &record.mid).await? else {
             continue;
         };
         announcements.push(Announcement {
-            chat_id: row.try_get("chat_id")?,
-            chat_title: row.try_get("title")?,
+            chat_id: record.chat_id,
+            chat_title: record.chat_title,
             message,
-            acknowledged: row.try_get("acknowledged")?,
+            acknowledged: record.acknowledged,
         });
     }
     Ok(AnnouncementList { announcements })
 }
 
 /// The announcement's chat, sequence number and author; 404 if it is not an announcement.
-async fn announcement(pool: &SqlitePool, mid: &str) -> Result<(i64, i64, i64)> {
-    sqlx::query_as(
-        "SELECT chat_id, seq, sender_id FROM messages
-         WHERE mid = ? AND is_announcement = 1 AND deleted_at IS NULL",
-    )
-    .bind(mid)
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| Error::not_found(format!("Announcement {mid} not found")))
+async fn announcement(tx: &mut dyn Tx, mid: &str) -> Result<(i64, i64, i64)> {
+    tx.announcement(mid)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Announcement {mid} not found")))
 }
 
 /// Acknowledges an announcement ("Ознакомлен"); doing it twice changes nothing.
 pub async fn acknowledge(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     hub: &crate::updates::UpdateHub,
     caller: Caller,
     mid: &str,
 ) -> Result<()> {
-    let (chat_id, seq, author) = announcement(pool, mid).await?;
-    chats::require_member(pool, caller.user_id, chat_id).await?;
     let now = clock.now_ms();
     let mut published = None;
-    let mut tx = pool.begin().await?;
-    let first = sqlx::query(
-        "INSERT INTO acknowledgements (mid, user_id, at) VALUES (?, ?, ?)
-         ON CONFLICT (mid, user_id) DO NOTHING",
-    )
-    .bind(mid)
-    .bind(caller.user_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        > 0;
-    if first {
+    let mut tx = store.begin().await?;
+    let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
+    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    if tx.acknowledge(mid, caller.user_id, now).await? {
         let update = parta_model::max::Update::PartaAnnouncementAcknowledged {
             timestamp: now,
             chat_id,
             message_id: mid.to_owned(),
-            user: crate::users::user_on(&mut tx, caller.user_id).await?,
+            user: crate::users::user_on(&mut *tx, caller.user_id).await?,
         };
-        published = Some(crate::updates::append_personal(&mut tx, author, &update, now).await?);
+        published = Some(crate::updates::append_personal(&mut *tx, author, &update, now).await?);
     }
     // Acknowledging means having read it.
-    sqlx::query(
-        "INSERT INTO chat_reads (chat_id, user_id, seen_seq, seen_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (chat_id, user_id) DO UPDATE SET
-             seen_seq = MAX(seen_seq, excluded.seen_seq), seen_at = excluded.seen_at",
-    )
-    .bind(chat_id)
-    .bind(caller.user_id)
-    .bind(seq)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    tx.mark_read(chat_id, caller.user_id, seq, now).await?;
     tx.commit().await?;
     if let Some(id) = published {
         hub.published(id);
@@ -147,44 +108,27 @@ pub async fn acknowledge(
 }
 
 /// Receipts for the announcement's author and the chat's admins.
-pub async fn receipts(pool: &SqlitePool, caller: Caller, mid: &str) -> Result<Receipts> {
-    let (chat_id, seq, author) = announcement(pool, mid).await?;
+pub async fn receipts(store: &dyn Store, caller: Caller, mid: &str) -> Result<Receipts> {
+    let mut tx = store.read().await?;
+    let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
     if caller.user_id != author {
-        members::require_admin(&mut *pool.acquire().await?, caller.user_id, chat_id).await?;
+        members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
-    let rows = sqlx::query(
-        "SELECT u.id, u.first_name, u.last_name,
-                EXISTS (SELECT 1 FROM acknowledgements a WHERE a.mid = ?1 AND a.user_id = u.id)
-                    AS acknowledged,
-                COALESCE((SELECT r.seen_seq FROM chat_reads r
-                          WHERE r.chat_id = ?2 AND r.user_id = u.id), 0) >= ?3 AS read
-         FROM chat_members cm JOIN users u ON u.id = cm.user_id
-         WHERE cm.chat_id = ?2 AND u.id != ?4
-         ORDER BY u.last_name, u.first_name",
-    )
-    .bind(mid)
-    .bind(chat_id)
-    .bind(seq)
-    .bind(author)
-    .fetch_all(pool)
-    .await?;
+    let records = tx.receipts(mid, chat_id, seq, author).await?;
     let mut receipts = Receipts {
         mid: mid.to_owned(),
         read: Vec::new(),
         acknowledged: Vec::new(),
         pending: Vec::new(),
     };
-    for row in &rows {
+    for record in records {
         let person = Person {
-            user_id: row.try_get("id")?,
-            name: person_name(
-                &row.try_get::<String, _>("first_name")?,
-                row.try_get::<Option<String>, _>("last_name")?.as_deref(),
-            ),
+            user_id: record.user_id,
+            name: person_name(&record.first_name, record.last_name.as_deref()),
         };
-        if row.try_get::<bool, _>("acknowledged")? {
+        if record.acknowledged {
             receipts.acknowledged.push(person);
-        } else if row.try_get::<bool, _>("read")? {
+        } else if record.read {
             receipts.read.push(person);
         } else {
             receipts.pending.push(person);

@@ -6,12 +6,12 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::audit;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::roles::{self, Action, Role};
+use crate::store::prelude::*;
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -112,18 +112,17 @@ pub fn check_device_name(name: &str) -> Result<&str> {
 
 /// Creates a device for `user_id` and returns its token (256 random bits, hex).
 pub async fn issue_device_token(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     user_id: i64,
     device_name: &str,
 ) -> Result<IssuedToken> {
-    let mut conn = pool.acquire().await?;
-    issue_device_token_on(&mut conn, clock, user_id, device_name).await
+    issue_device_token_on(&mut *store.read().await?, clock, user_id, device_name).await
 }
 
 /// [`issue_device_token`] inside a caller's transaction.
 pub async fn issue_device_token_on(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     clock: &dyn Clock,
     user_id: i64,
     device_name: &str,
@@ -131,28 +130,21 @@ pub async fn issue_device_token_on(
     let token = random_secret("parta_", 32)?;
     // A new device starts at the end of the update log: it loads history through
     // GET /messages, and only what happens from now on through GET /updates.
-    let next_update: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM updates")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    sqlx::query(
-        "INSERT INTO devices (user_id, token_hash, name, created_at, update_marker)
-         VALUES (?, ?, ?, ?, ?)",
+    let next_update = tx.newest_update().await? + 1;
+    tx.insert_device(
+        user_id,
+        &hash(&token),
+        device_name,
+        clock.now_ms(),
+        next_update,
     )
-    .bind(user_id)
-    .bind(hash(&token))
-    .bind(device_name)
-    .bind(clock.now_ms())
-    .bind(next_update)
-    .execute(&mut *conn)
     .await?;
     Ok(IssuedToken(token))
 }
 
 /// Resolves the `Authorization` header value (the raw token, as MAX expects) to a caller, at
-/// time `now_ms`. A person blocked then (procedure 9.2) is refused here, in the same query:
-/// every request pays for one lookup, not two.
-pub async fn authenticate(pool: &SqlitePool, header: Option<&str>, now_ms: i64) -> Result<Caller> {
+/// time `now_ms`. A person blocked then (procedure 9.2) is refused here.
+pub async fn authenticate(store: &dyn Store, header: Option<&str>, now_ms: i64) -> Result<Caller> {
     let unauthorized = || Error::api(ErrorCode::VerifyToken, "Invalid access_token");
     let token = header
         .map(str::trim)
@@ -160,36 +152,20 @@ pub async fn authenticate(pool: &SqlitePool, header: Option<&str>, now_ms: i64) 
         .ok_or_else(unauthorized)?;
     // Accept "Bearer <token>" too: some HTTP tools add it by habit.
     let token = token.strip_prefix("Bearer ").unwrap_or(token);
-    let row = sqlx::query(
-        "SELECT d.id, d.user_id, u.role, r.reason, r.until, r.created_by, r.created_at
-         FROM devices d JOIN users u ON u.id = d.user_id
-         LEFT JOIN restrictions r ON r.user_id = d.user_id AND r.mode = 'blocked' AND r.until > ?
-         WHERE d.token_hash = ? AND d.revoked_at IS NULL",
-    )
-    .bind(now_ms)
-    .bind(hash(token))
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(unauthorized)?;
-    let caller = Caller {
-        device_id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
-    };
-    if let Some(until) = row.try_get::<Option<i64>, _>("until")? {
-        return Err(crate::restrictions::refusal(
-            &crate::restrictions::Restriction {
-                user_id: caller.user_id,
-                mode: crate::restrictions::Mode::Blocked,
-                reason: row.try_get("reason")?,
-                until,
-                created_by: row.try_get("created_by")?,
-                created_at: row.try_get("created_at")?,
-            },
-            "",
-        ));
+    let owner = store
+        .read()
+        .await?
+        .token_owner(&hash(token), now_ms)
+        .await?
+        .ok_or_else(unauthorized)?;
+    if let Some(block) = &owner.blocked {
+        return Err(crate::restrictions::refusal(block, ""));
     }
-    Ok(caller)
+    Ok(Caller {
+        device_id: owner.device_id,
+        user_id: owner.user_id,
+        role: owner.role,
+    })
 }
 
 /// Recently checked tokens, so that a long poll coming back every few hundred milliseconds
@@ -222,7 +198,7 @@ impl AuthCache {
     /// [`authenticate`], answered from the cache while an entry is fresh.
     pub async fn authenticate(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         header: Option<&str>,
         now_ms: i64,
     ) -> Result<Caller> {
@@ -237,7 +213,7 @@ impl AuthCache {
         {
             return Ok(*caller);
         }
-        let caller = authenticate(pool, header, now_ms).await?;
+        let caller = authenticate(store, header, now_ms).await?;
         if let Some(key) = key {
             let mut entries = self.entries();
             if entries.len() > 50_000 {
@@ -276,7 +252,7 @@ impl std::fmt::Debug for LoginResult {
 /// Signs in with a login and password; a new device token on success. The same answer for an
 /// unknown login and a wrong password, so logins cannot be probed.
 pub async fn login(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     request: LoginRequest,
 ) -> Result<LoginResult> {
@@ -285,18 +261,17 @@ pub async fn login(
     if request.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(wrong());
     }
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE username = ?")
-        .bind(request.login.trim())
-        .fetch_optional(pool)
+    let found = store
+        .read()
+        .await?
+        .credentials(request.login.trim())
         .await?;
-    let Some(row) = row else {
+    let Some((user_id, stored)) = found else {
         // Spend the same time as a real check, so a missing login does not answer faster.
         let password = request.password;
         let _ = tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash())).await;
         return Err(wrong());
     };
-    let stored: Option<String> = row.try_get("password_hash")?;
-    let user_id: i64 = row.try_get("id")?;
     let password = request.password;
     // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
     let matches = tokio::task::spawn_blocking(move || {
@@ -307,10 +282,10 @@ pub async fn login(
     if !matches {
         return Err(wrong());
     }
-    let mut tx = pool.begin().await?;
-    let token = issue_device_token_on(&mut tx, clock, user_id, device_name).await?;
+    let mut tx = store.begin().await?;
+    let token = issue_device_token_on(&mut *tx, clock, user_id, device_name).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(user_id),
         "device.login",
@@ -339,17 +314,14 @@ fn dummy_hash() -> &'static str {
 
 /// Sets the caller's password (the old one is required if there is one).
 pub async fn change_password(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     old: Option<String>,
     new: String,
 ) -> Result<()> {
     check_new_password(&new)?;
-    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-        .bind(caller.user_id)
-        .fetch_one(pool)
-        .await?;
+    let stored = store.read().await?.password_hash(caller.user_id).await?;
     let hashed = tokio::task::spawn_blocking(move || {
         if let Some(stored) = stored {
             let old = old.unwrap_or_default();
@@ -364,14 +336,10 @@ pub async fn change_password(
     })
     .await
     .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
-    let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-        .bind(hashed)
-        .bind(caller.user_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = store.begin().await?;
+    tx.set_password_hash(caller.user_id, &hashed).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.password_changed",
@@ -394,47 +362,35 @@ pub struct Device {
 }
 
 /// The caller's devices that are still signed in, oldest first.
-pub async fn devices(pool: &SqlitePool, caller: Caller) -> Result<Vec<Device>> {
-    let rows = sqlx::query(
-        "SELECT id, name, created_at FROM devices WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
-    )
-    .bind(caller.user_id)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get("id")?;
-            Ok(Device {
-                id,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                current: id == caller.device_id,
-            })
+pub async fn devices(store: &dyn Store, caller: Caller) -> Result<Vec<Device>> {
+    let records = store.read().await?.devices(caller.user_id).await?;
+    Ok(records
+        .into_iter()
+        .map(|d| Device {
+            id: d.id,
+            name: d.name,
+            created_at: d.created_at,
+            current: d.id == caller.device_id,
         })
-        .collect()
+        .collect())
 }
 
 /// Signs out one of the caller's own devices (the current one too: that is signing out).
 pub async fn revoke_device(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     device_id: i64,
 ) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-    )
-    .bind(clock.now_ms())
-    .bind(device_id)
-    .bind(caller.user_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    let mut tx = store.begin().await?;
+    if !tx
+        .revoke_device(caller.user_id, device_id, clock.now_ms())
+        .await?
+    {
         return Err(Error::not_found(format!("Device {device_id} not found")));
     }
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "device.revoked",
@@ -448,35 +404,26 @@ pub async fn revoke_device(
 
 /// Signs out every device of another person (an administrator's action); returns how many.
 pub async fn revoke_all_devices(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     user_id: i64,
 ) -> Result<u64> {
     roles::require(caller.role, Action::RevokeOthersDevices)?;
-    let mut tx = pool.begin().await?;
-    let exists = sqlx::query("SELECT 1 FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
+    let mut tx = store.begin().await?;
+    if tx.person(user_id).await?.is_none() {
         return Err(Error::not_found(format!("User {user_id} not found")));
     }
-    let done =
-        sqlx::query("UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-            .bind(clock.now_ms())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+    let revoked = tx.revoke_devices(user_id, clock.now_ms()).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.devices_revoked",
         &format!("user:{user_id}"),
-        serde_json::json!({"devices": done.rows_affected()}),
+        serde_json::json!({"devices": revoked}),
     )
     .await?;
     tx.commit().await?;
-    Ok(done.rows_affected())
+    Ok(revoked)
 }

@@ -2,14 +2,16 @@
 //! distributes teachers across classes).
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::audit;
 use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::membership;
-use crate::roles::{self, Action, Grant, Role};
+use crate::roles::{self, Action, Grant};
+use crate::store::people::NameRecord;
+use crate::store::prelude::*;
+use crate::store::school::ClassRecord;
 
 /// Longest class name.
 pub const MAX_NAME_CHARS: usize = 20;
@@ -72,95 +74,65 @@ pub(crate) fn person_name(first: &str, last: Option<&str>) -> String {
     }
 }
 
-async fn people(conn: &mut SqliteConnection, sql: &str, id: i64) -> Result<Vec<Person>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Person {
-                user_id: row.try_get("id")?,
-                name: person_name(
-                    &row.try_get::<String, _>("first_name")?,
-                    row.try_get::<Option<String>, _>("last_name")?.as_deref(),
-                ),
-            })
-        })
-        .collect()
+fn person_of(record: NameRecord) -> Person {
+    Person {
+        user_id: record.user_id,
+        name: person_name(&record.first_name, record.last_name.as_deref()),
+    }
 }
 
-async fn class_on(conn: &mut SqliteConnection, class_id: i64) -> Result<Class> {
-    let row = sqlx::query(
-        "SELECT id, name, class_teacher_id,
-                (SELECT id FROM chats WHERE kind = 'class_parents' AND class_id = classes.id) AS chat_id,
-                (SELECT COUNT(DISTINCT user_id) FROM class_parents WHERE class_id = classes.id) AS parents
-         FROM classes WHERE id = ?",
-    )
-    .bind(class_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Error::not_found(format!("Class {class_id} not found")))?;
-    let class_teacher_id: Option<i64> = row.try_get("class_teacher_id")?;
-    let class_teacher = match class_teacher_id {
-        Some(id) => people(
-            conn,
-            "SELECT id, first_name, last_name FROM users WHERE id = ?",
-            id,
-        )
-        .await?
-        .into_iter()
-        .next(),
+/// A class with its people.
+async fn class_of(tx: &mut dyn Tx, record: ClassRecord) -> Result<Class> {
+    let class_teacher = match record.class_teacher_id {
+        Some(id) => tx.names(id).await?.map(person_of),
         None => None,
     };
-    let teachers = people(
-        conn,
-        "SELECT u.id, u.first_name, u.last_name FROM class_teachers t JOIN users u ON u.id = t.user_id
-         WHERE t.class_id = ? ORDER BY u.last_name, u.first_name",
-        class_id,
-    )
-    .await?;
+    let teachers = tx
+        .class_teachers(record.id)
+        .await?
+        .into_iter()
+        .map(person_of)
+        .collect();
     Ok(Class {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
+        id: record.id,
+        name: record.name,
         class_teacher,
         teachers,
-        chat_id: row.try_get("chat_id")?,
-        parents: row.try_get("parents")?,
+        chat_id: record.chat_id,
+        parents: record.parents,
     })
 }
 
-/// Classes by name: staff see all; a parent sees the classes of their children.
-pub async fn list(pool: &SqlitePool, caller: Caller) -> Result<Vec<Class>> {
-    let mut conn = pool.acquire().await?;
-    let ids: Vec<i64> = if roles::require(caller.role, Action::ViewClasses)? != Grant::School {
-        sqlx::query_scalar(
-            "SELECT DISTINCT c.id FROM classes c JOIN class_parents p ON p.class_id = c.id
-             WHERE p.user_id = ? ORDER BY c.name",
-        )
-        .bind(caller.user_id)
-        .fetch_all(&mut *conn)
+async fn class_on(tx: &mut dyn Tx, class_id: i64) -> Result<Class> {
+    let record = tx
+        .class(class_id)
         .await?
+        .ok_or_else(|| Error::not_found(format!("Class {class_id} not found")))?;
+    class_of(tx, record).await
+}
+
+/// Classes by name: staff see all; a parent sees the classes of their children.
+pub async fn list(store: &dyn Store, caller: Caller) -> Result<Vec<Class>> {
+    let mut tx = store.read().await?;
+    let records = if roles::require(caller.role, Action::ViewClasses)? != Grant::School {
+        tx.classes_of_parent(caller.user_id).await?
     } else {
-        sqlx::query_scalar("SELECT id FROM classes ORDER BY name")
-            .fetch_all(&mut *conn)
-            .await?
+        tx.classes().await?
     };
-    let mut classes = Vec::with_capacity(ids.len());
-    for id in ids {
-        classes.push(class_on(&mut conn, id).await?);
+    let mut classes = Vec::with_capacity(records.len());
+    for record in records {
+        classes.push(class_of(&mut *tx, record).await?);
     }
     Ok(classes)
 }
 
 /// Fails unless `user_id` exists and is staff (only staff teach classes).
-async fn require_staff(conn: &mut SqliteConnection, user_id: i64) -> Result<()> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let role = role.ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
-    if !Role::parse(&role)?.is_staff() {
+async fn require_staff(tx: &mut dyn Tx, user_id: i64) -> Result<()> {
+    let person = tx
+        .person(user_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
+    if !person.role.is_staff() {
         return Err(Error::bad_request(format!(
             "User {user_id} is a parent and cannot teach a class"
         )));
@@ -170,41 +142,28 @@ async fn require_staff(conn: &mut SqliteConnection, user_id: i64) -> Result<()> 
 
 /// Creates a class (optionally with its class teacher).
 pub async fn create(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     new: NewClass,
 ) -> Result<Class> {
     roles::require(caller.role, Action::ManageClasses)?;
     let name = normalize_name(&new.name)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = store.begin().await?;
     if let Some(teacher) = new.class_teacher_id {
-        require_staff(&mut tx, teacher).await?;
+        require_staff(&mut *tx, teacher).await?;
     }
-    let taken = sqlx::query("SELECT 1 FROM classes WHERE name = ?")
-        .bind(&name)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if tx.class_name_taken(&name).await? {
         return Err(Error::conflict(format!("Class {name} already exists")));
     }
-    let id =
-        sqlx::query("INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?)")
-            .bind(&name)
-            .bind(new.class_teacher_id)
-            .bind(clock.now_ms())
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+    let id = tx
+        .insert_class(&name, new.class_teacher_id, clock.now_ms())
+        .await?;
     if let Some(teacher) = new.class_teacher_id {
-        sqlx::query("INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)")
-            .bind(id)
-            .bind(teacher)
-            .execute(&mut *tx)
-            .await?;
+        tx.add_class_teacher(id, teacher).await?;
     }
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "class.created",
@@ -212,7 +171,7 @@ pub async fn create(
         serde_json::json!({"name": name, "class_teacher_id": new.class_teacher_id}),
     )
     .await?;
-    let class = class_on(&mut tx, id).await?;
+    let class = class_on(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(class)
 }
@@ -220,32 +179,24 @@ pub async fn create(
 /// Assigns a teacher to a class (and makes them class teacher if asked); the teacher joins the
 /// class's parents' chat. Returns the class and whether any chat membership changed.
 pub async fn assign(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     class_id: i64,
     assignment: Assignment,
 ) -> Result<(Class, bool)> {
     roles::require(caller.role, Action::ManageClasses)?;
-    let mut tx = pool.begin().await?;
-    class_on(&mut tx, class_id).await?;
-    require_staff(&mut tx, assignment.user_id).await?;
-    sqlx::query("INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)")
-        .bind(class_id)
-        .bind(assignment.user_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = store.begin().await?;
+    class_on(&mut *tx, class_id).await?;
+    require_staff(&mut *tx, assignment.user_id).await?;
+    tx.add_class_teacher(class_id, assignment.user_id).await?;
     if assignment.class_teacher {
-        sqlx::query("UPDATE classes SET class_teacher_id = ? WHERE id = ?")
-            .bind(assignment.user_id)
-            .bind(class_id)
-            .execute(&mut *tx)
-            .await?;
+        tx.set_class_teacher(class_id, assignment.user_id).await?;
     }
     let joined =
-        membership::sync_user(&mut tx, clock, assignment.user_id, Some(caller.user_id)).await?;
+        membership::sync_user(&mut *tx, clock, assignment.user_id, Some(caller.user_id)).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "class.teacher_assigned",
@@ -253,7 +204,7 @@ pub async fn assign(
         serde_json::json!({"user_id": assignment.user_id, "class_teacher": assignment.class_teacher}),
     )
     .await?;
-    let class = class_on(&mut tx, class_id).await?;
+    let class = class_on(&mut *tx, class_id).await?;
     tx.commit().await?;
     Ok((class, !joined.is_empty()))
 }
@@ -261,32 +212,22 @@ pub async fn assign(
 /// Removes a teacher from a class (the class teacher too, if it was them). Chat membership is
 /// left alone: the teacher may still need the history; an admin removes them from the chat.
 pub async fn unassign(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     class_id: i64,
     user_id: i64,
 ) -> Result<Class> {
     roles::require(caller.role, Action::ManageClasses)?;
-    let mut tx = pool.begin().await?;
-    class_on(&mut tx, class_id).await?;
-    let removed = sqlx::query("DELETE FROM class_teachers WHERE class_id = ? AND user_id = ?")
-        .bind(class_id)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    if removed.rows_affected() == 0 {
+    let mut tx = store.begin().await?;
+    class_on(&mut *tx, class_id).await?;
+    if !tx.remove_class_teacher(class_id, user_id).await? {
         return Err(Error::not_found(format!(
             "User {user_id} is not assigned to class {class_id}"
         )));
     }
-    sqlx::query("UPDATE classes SET class_teacher_id = NULL WHERE id = ? AND class_teacher_id = ?")
-        .bind(class_id)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "class.teacher_unassigned",
@@ -294,23 +235,9 @@ pub async fn unassign(
         serde_json::json!({"user_id": user_id}),
     )
     .await?;
-    let class = class_on(&mut tx, class_id).await?;
+    let class = class_on(&mut *tx, class_id).await?;
     tx.commit().await?;
     Ok(class)
-}
-
-/// Whether `user_id` is the class teacher of `class_id`.
-pub async fn is_class_teacher(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    class_id: i64,
-) -> Result<bool> {
-    let found = sqlx::query("SELECT 1 FROM classes WHERE id = ? AND class_teacher_id = ?")
-        .bind(class_id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(found.is_some())
 }
 
 #[cfg(test)]

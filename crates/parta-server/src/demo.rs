@@ -2,11 +2,15 @@
 //! once in a database and reused afterwards. Every name is invented.
 
 use parta_model::max::Update;
-use sqlx::SqlitePool;
 
 use crate::auth::{self, IssuedToken};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::roles::Role;
+use crate::store::chats::NewChat;
+use crate::store::messages::NewMessageRecord;
+use crate::store::people::NewUser;
+use crate::store::prelude::*;
 use crate::{messages, updates};
 
 /// Username of the demo class teacher the desktop app signs in as.
@@ -16,7 +20,7 @@ struct Person {
     username: &'static str,
     first: &'static str,
     last: &'static str,
-    role: &'static str,
+    role: Role,
 }
 
 const PEOPLE: &[Person] = &[
@@ -24,43 +28,43 @@ const PEOPLE: &[Person] = &[
         username: "i.kuznetsova",
         first: "Ирина Павловна",
         last: "Кузнецова",
-        role: "platform_admin",
+        role: Role::PlatformAdmin,
     },
     Person {
         username: CLASS_TEACHER,
         first: "Анна Сергеевна",
         last: "Соколова",
-        role: "class_teacher",
+        role: Role::ClassTeacher,
     },
     Person {
         username: "m.volkov",
         first: "Михаил Петрович",
         last: "Волков",
-        role: "class_teacher",
+        role: Role::ClassTeacher,
     },
     Person {
         username: "e.morozova",
         first: "Елена",
         last: "Морозова",
-        role: "parent",
+        role: Role::Parent,
     },
     Person {
         username: "o.smirnov",
         first: "Олег",
         last: "Смирнов",
-        role: "parent",
+        role: Role::Parent,
     },
     Person {
         username: "n.orlova",
         first: "Наталья",
         last: "Орлова",
-        role: "parent",
+        role: Role::Parent,
     },
     Person {
         username: "s.kim",
         first: "Светлана",
         last: "Ким",
-        role: "parent",
+        role: Role::Parent,
     },
 ];
 
@@ -300,22 +304,16 @@ const CLASSES: &[DemoClass] = &[
     },
 ];
 
-/// Fills `pool` with the demo school unless it already holds it, then brings an older demo
+/// Fills the store with the demo school unless it already holds it, then brings an older demo
 /// database up to date (classes, passwords). Returns whether it seeded anything.
-pub async fn ensure(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
-    let people = ensure_people_and_chats(pool, clock).await?;
-    let classes = ensure_classes(pool, clock).await?;
+pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
+    let people = ensure_people_and_chats(store, clock).await?;
+    let classes = ensure_classes(store, clock).await?;
     Ok(people || classes)
 }
 
-/// Second step of the demo (added with the school extensions): classes linked to their
-/// parents' chats, parents linked to their children, and a password for every account.
-async fn ensure_classes(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
-    let seeded: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'demo_classes'")
-            .fetch_optional(pool)
-            .await?;
-    if seeded.is_some() {
+async fn ensure_classes(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
+    if store.read().await?.meta("demo_classes").await?.is_some() {
         return Ok(false);
     }
     // One hash for all: the demo's accounts share their password anyway.
@@ -323,177 +321,116 @@ async fn ensure_classes(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
         .await
         .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
     let now = clock.now_ms();
-    let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE password_hash IS NULL")
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = store.begin().await?;
+    tx.fill_missing_password_hashes(&hash).await?;
     for DemoClass {
         name,
         class_teacher,
         parents,
     } in CLASSES
     {
-        let teacher = user_id_on(&mut tx, class_teacher).await?;
-        let class_id = sqlx::query(
-            "INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?)",
-        )
-        .bind(name)
-        .bind(teacher)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        sqlx::query("INSERT INTO class_teachers (class_id, user_id) VALUES (?, ?)")
-            .bind(class_id)
-            .bind(teacher)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE chats SET class_id = ? WHERE kind = 'class_parents' AND title = ?")
-            .bind(class_id)
-            .bind(format!("{name} — родители"))
-            .execute(&mut *tx)
+        let teacher = user_id_on(&mut *tx, class_teacher).await?;
+        let class_id = tx.insert_class(name, Some(teacher), now).await?;
+        tx.add_class_teacher(class_id, teacher).await?;
+        tx.link_class_chat(&format!("{name} — родители"), class_id)
             .await?;
         for (parent, child) in *parents {
-            let parent = user_id_on(&mut tx, parent).await?;
-            sqlx::query(
-                "INSERT INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
-            )
-            .bind(class_id)
-            .bind(parent)
-            .bind(child)
-            .execute(&mut *tx)
-            .await?;
+            let parent = user_id_on(&mut *tx, parent).await?;
+            tx.add_class_parent(class_id, parent, child).await?;
         }
     }
     // The pinned messages are the class chats' announcements.
-    sqlx::query(
-        "UPDATE messages SET is_announcement = 1
-         WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('demo_classes', 'seeded')")
-        .execute(&mut *tx)
-        .await?;
+    tx.flag_pinned_as_announcements().await?;
+    tx.put_meta("demo_classes", "seeded").await?;
     tx.commit().await?;
     Ok(true)
 }
 
-async fn ensure_people_and_chats(pool: &SqlitePool, clock: &dyn Clock) -> Result<bool> {
-    let seeded: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'demo'")
-        .fetch_optional(pool)
-        .await?;
-    if seeded.is_some() {
+async fn ensure_people_and_chats(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
+    if store.read().await?.meta("demo").await?.is_some() {
         return Ok(false);
     }
     let now = clock.now_ms();
-    let mut tx = pool.begin().await?;
+    let mut tx = store.begin().await?;
     for person in PEOPLE {
-        sqlx::query(
-            "INSERT INTO users (first_name, last_name, username, role, created_at)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(person.first)
-        .bind(person.last)
-        .bind(person.username)
-        .bind(person.role)
-        .bind(now)
-        .execute(&mut *tx)
+        tx.insert_user(NewUser {
+            first_name: person.first,
+            last_name: Some(person.last),
+            username: person.username,
+            role: person.role,
+            created_at: now,
+            password_hash: None,
+        })
         .await?;
     }
     for chat in CHATS {
-        let owner = user_id_on(&mut tx, chat.owner).await?;
-        let chat_id = sqlx::query(
-            "INSERT INTO chats (kind, title, description, owner_id, created_at, last_event_time)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(chat.kind)
-        .bind(chat.title)
-        .bind(chat.description)
-        .bind(owner)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        for member in chat.members {
-            let user_id = user_id_on(&mut tx, member).await?;
-            sqlx::query(
-                "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(chat_id)
-            .bind(user_id)
-            .bind(user_id == owner)
-            .bind(now)
-            .execute(&mut *tx)
+        let owner = user_id_on(&mut *tx, chat.owner).await?;
+        let chat_id = tx
+            .insert_chat(NewChat {
+                kind: chat.kind,
+                title: chat.title,
+                description: chat.description,
+                owner_id: Some(owner),
+                class_id: None,
+                created_at: now,
+            })
             .await?;
+        for member in chat.members {
+            let user_id = user_id_on(&mut *tx, member).await?;
+            tx.add_member(chat_id, user_id, user_id == owner, now)
+                .await?;
         }
         let mut last = now;
         for (index, (minutes_ago, sender, text, pinned)) in chat.messages.iter().enumerate() {
             let at = now - minutes_ago * 60_000;
             last = at;
-            let sender = user_id_on(&mut tx, sender).await?;
+            let sender = user_id_on(&mut *tx, sender).await?;
             let mid = format!("mid.demo{chat_id:02}{index:03}");
-            sqlx::query(
-                "INSERT INTO messages (mid, chat_id, sender_id, text, created_at)
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&mid)
-            .bind(chat_id)
-            .bind(sender)
-            .bind(text)
-            .bind(at)
-            .execute(&mut *tx)
+            tx.insert_message(NewMessageRecord {
+                mid: &mid,
+                chat_id,
+                sender_id: sender,
+                text: Some(text),
+                created_at: at,
+                link: None,
+                is_announcement: false,
+            })
             .await?;
             if *pinned {
-                sqlx::query("UPDATE chats SET pinned_mid = ? WHERE id = ?")
-                    .bind(&mid)
-                    .bind(chat_id)
-                    .execute(&mut *tx)
-                    .await?;
+                tx.set_pinned(chat_id, Some(&mid)).await?;
             }
             // History goes into the update log too, so a device that polls from the start
             // of the log sees the same messages as one that reads GET /messages.
-            if let Some(message) = messages::by_mid_on(&mut tx, &mid).await? {
+            if let Some(message) = messages::by_mid_on(&mut *tx, &mid).await? {
                 let update = Update::MessageCreated {
                     timestamp: at,
                     message,
                     user_locale: None,
                     parta_silent_until: None,
                 };
-                updates::append(&mut tx, chat_id, &update, at).await?;
+                updates::append(&mut *tx, chat_id, &update, at).await?;
             }
         }
-        sqlx::query("UPDATE chats SET last_event_time = ? WHERE id = ?")
-            .bind(last)
-            .bind(chat_id)
-            .execute(&mut *tx)
-            .await?;
+        tx.touch_chat(chat_id, last).await?;
     }
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('demo', 'seeded')")
-        .execute(&mut *tx)
-        .await?;
+    tx.put_meta("demo", "seeded").await?;
     tx.commit().await?;
     Ok(true)
 }
 
-async fn user_id_on(conn: &mut sqlx::SqliteConnection, username: &str) -> Result<i64> {
-    sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-        .bind(username)
-        .fetch_optional(conn)
+async fn user_id_on(tx: &mut dyn Tx, username: &str) -> Result<i64> {
+    tx.user_id_by_login(username)
         .await?
         .ok_or_else(|| Error::not_found(format!("demo user {username} missing")))
 }
 
-/// Issues a new device token for the demo user `username` (see the usernames above).
+/// A device token for a demo person (the desktop app's embedded demo and tests).
 pub async fn issue_token(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     username: &str,
     device_name: &str,
 ) -> Result<IssuedToken> {
-    let user_id = user_id_on(&mut *pool.acquire().await?, username).await?;
-    auth::issue_device_token(pool, clock, user_id, device_name).await
+    let user_id = user_id_on(&mut *store.read().await?, username).await?;
+    auth::issue_device_token(store, clock, user_id, device_name).await
 }

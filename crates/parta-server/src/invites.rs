@@ -8,7 +8,6 @@
 //! the status is computed against the clock, so no sweeper is needed.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::audit;
 use crate::auth::{self, Caller};
@@ -17,6 +16,11 @@ use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::membership;
 use crate::roles::{self, Action, Grant, Role};
+use crate::store::people::NewUser;
+use crate::store::prelude::*;
+use crate::store::school::{
+    InviteRecord, JoinRequestRecord, NewInviteRecord, NewJoinRequest, Scope,
+};
 
 /// Default lifetime of an invite: a week.
 pub const DEFAULT_EXPIRY_HOURS: i64 = 7 * 24;
@@ -228,46 +232,40 @@ pub fn check_login(login: &str) -> Result<String> {
     Ok(login)
 }
 
-fn status_of(row: &sqlx::sqlite::SqliteRow, now: i64) -> Result<InviteStatus> {
-    let revoked: Option<i64> = row.try_get("revoked_at")?;
-    let expires: i64 = row.try_get("expires_at")?;
-    let uses: i64 = row.try_get("uses")?;
-    let max_uses: i64 = row.try_get("max_uses")?;
-    Ok(if revoked.is_some() {
+/// An invite's status at `now`.
+fn status_of(record: &InviteRecord, now: i64) -> InviteStatus {
+    if record.revoked_at.is_some() {
         InviteStatus::Revoked
-    } else if uses >= max_uses {
+    } else if record.uses >= record.max_uses {
         InviteStatus::Used
-    } else if expires <= now {
+    } else if record.expires_at <= now {
         InviteStatus::Expired
     } else {
         InviteStatus::Unused
-    })
+    }
 }
 
-const INVITE_SELECT: &str = "SELECT i.id, i.role, i.class_id, c.name AS class_name, i.child_name,
-    i.note, i.created_by, i.created_at, i.expires_at, i.max_uses, i.uses, i.revoked_at
-    FROM invites i LEFT JOIN classes c ON c.id = i.class_id";
-
-fn invite_from_row(row: &sqlx::sqlite::SqliteRow, now: i64) -> Result<Invite> {
-    Ok(Invite {
-        id: row.try_get("id")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
-        class_id: row.try_get("class_id")?,
-        class_name: row.try_get("class_name")?,
-        child_name: row.try_get("child_name")?,
-        note: row.try_get("note")?,
-        created_by: row.try_get("created_by")?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
-        max_uses: row.try_get("max_uses")?,
-        uses: row.try_get("uses")?,
-        status: status_of(row, now)?,
-    })
+fn invite_of(record: InviteRecord, now: i64) -> Invite {
+    let status = status_of(&record, now);
+    Invite {
+        id: record.id,
+        role: record.role,
+        class_id: record.class_id,
+        class_name: record.class_name,
+        child_name: record.child_name,
+        note: record.note,
+        created_by: record.created_by,
+        created_at: record.created_at,
+        expires_at: record.expires_at,
+        max_uses: record.max_uses,
+        uses: record.uses,
+        status,
+    }
 }
 
 /// Fails unless the caller may act for invites or requests of `role` in `class_id`.
 async fn require_scope(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     caller: Caller,
     action: Action,
     role: Role,
@@ -283,7 +281,7 @@ async fn require_scope(
         Grant::OwnClass => {
             let own = match class_id {
                 Some(class_id) if role == Role::Parent => {
-                    classes::is_class_teacher(conn, caller.user_id, class_id).await?
+                    tx.is_class_teacher(caller.user_id, class_id).await?
                 }
                 _ => false,
             };
@@ -301,24 +299,27 @@ async fn require_scope(
 
 /// Creates an invite; the code is in the answer and nowhere else.
 pub async fn create(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     new: NewInvite,
 ) -> Result<CreatedInvite> {
-    let mut tx = pool.begin().await?;
-    require_scope(&mut tx, caller, Action::InviteStaff, new.role, new.class_id).await?;
+    let mut tx = store.begin().await?;
+    require_scope(
+        &mut *tx,
+        caller,
+        Action::InviteStaff,
+        new.role,
+        new.class_id,
+    )
+    .await?;
     if new.role == Role::Parent && new.class_id.is_none() {
         return Err(Error::bad_request("An invite for a parent needs the class"));
     }
-    if let Some(class_id) = new.class_id {
-        let exists = sqlx::query("SELECT 1 FROM classes WHERE id = ?")
-            .bind(class_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(Error::not_found(format!("Class {class_id} not found")));
-        }
+    if let Some(class_id) = new.class_id
+        && tx.class(class_id).await?.is_none()
+    {
+        return Err(Error::not_found(format!("Class {class_id} not found")));
     }
     let hours = new.expires_in_hours.unwrap_or(DEFAULT_EXPIRY_HOURS);
     if !(1..=MAX_EXPIRY_HOURS).contains(&hours) {
@@ -336,25 +337,21 @@ pub async fn create(
     let note = clean_text(new.note.as_deref(), "note")?;
     let code = auth::random_secret("", 16)?;
     let now = clock.now_ms();
-    let id = sqlx::query(
-        "INSERT INTO invites (code_hash, role, class_id, child_name, note, created_by, created_at,
-                              expires_at, max_uses)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(auth::hash(&code))
-    .bind(new.role.as_str())
-    .bind(new.class_id)
-    .bind(&child_name)
-    .bind(&note)
-    .bind(caller.user_id)
-    .bind(now)
-    .bind(now + hours * HOUR_MS)
-    .bind(max_uses)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    let id = tx
+        .insert_invite(NewInviteRecord {
+            code_hash: &auth::hash(&code),
+            role: new.role,
+            class_id: new.class_id,
+            child_name: child_name.as_deref(),
+            note: note.as_deref(),
+            created_by: caller.user_id,
+            created_at: now,
+            expires_at: now + hours * HOUR_MS,
+            max_uses,
+        })
+        .await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "invite.created",
@@ -363,7 +360,7 @@ pub async fn create(
                            "expires_in_hours": hours}),
     )
     .await?;
-    let invite = invite_on(&mut tx, id, now).await?;
+    let invite = invite_on(&mut *tx, id, now).await?;
     tx.commit().await?;
     Ok(CreatedInvite {
         link: format!("parta://join/{code}"),
@@ -372,47 +369,38 @@ pub async fn create(
     })
 }
 
-async fn invite_on(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<Invite> {
-    let sql = format!("{INVITE_SELECT} WHERE i.id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut *conn)
+async fn invite_on(tx: &mut dyn Tx, id: i64, now: i64) -> Result<Invite> {
+    let record = tx
+        .invite(id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Invite {id} not found")))?;
-    invite_from_row(&row, now)
+    Ok(invite_of(record, now))
 }
 
-/// The invites the caller may see, newest first.
-pub async fn list(pool: &SqlitePool, clock: &dyn Clock, caller: Caller) -> Result<Vec<Invite>> {
-    let grant = roles::require(caller.role, Action::ManageInvites)?;
-    let sql = match grant {
-        Grant::School => format!("{INVITE_SELECT} WHERE ?1 = ?1 ORDER BY i.id DESC"),
-        _ => format!(
-            "{INVITE_SELECT} WHERE i.role = 'parent'
-             AND i.class_id IN (SELECT id FROM classes WHERE class_teacher_id = ?1)
-             ORDER BY i.id DESC"
-        ),
+/// The invites the caller manages, newest first: all for the school's administrators, those
+/// for their own class's parents for a class teacher.
+pub async fn list(store: &dyn Store, clock: &dyn Clock, caller: Caller) -> Result<Vec<Invite>> {
+    let scope = match roles::require(caller.role, Action::ManageInvites)? {
+        Grant::School => Scope::School,
+        _ => Scope::ClassTeacher(caller.user_id),
     };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(caller.user_id)
-        .fetch_all(pool)
-        .await?;
     let now = clock.now_ms();
-    rows.iter().map(|row| invite_from_row(row, now)).collect()
+    let records = store.read().await?.invites(scope).await?;
+    Ok(records.into_iter().map(|r| invite_of(r, now)).collect())
 }
 
 /// Revokes an invite that can still be redeemed.
 pub async fn revoke(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     id: i64,
 ) -> Result<Invite> {
     let now = clock.now_ms();
-    let mut tx = pool.begin().await?;
-    let invite = invite_on(&mut tx, id, now).await?;
+    let mut tx = store.begin().await?;
+    let invite = invite_on(&mut *tx, id, now).await?;
     require_scope(
-        &mut tx,
+        &mut *tx,
         caller,
         Action::ManageInvites,
         invite.role,
@@ -422,13 +410,9 @@ pub async fn revoke(
     if invite.status == InviteStatus::Revoked {
         return Ok(invite);
     }
-    sqlx::query("UPDATE invites SET revoked_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    tx.revoke_invite(id, now).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "invite.revoked",
@@ -436,38 +420,30 @@ pub async fn revoke(
         serde_json::json!({}),
     )
     .await?;
-    let invite = invite_on(&mut tx, id, now).await?;
+    let invite = invite_on(&mut *tx, id, now).await?;
     tx.commit().await?;
     Ok(invite)
 }
 
 /// Whether newcomers wait for approval (the school's setting; on by default).
-pub async fn requires_approval(conn: &mut SqliteConnection) -> Result<bool> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'join_requires_approval'")
-            .fetch_optional(conn)
-            .await?;
+pub async fn requires_approval(tx: &mut dyn Tx) -> Result<bool> {
+    let value = tx.setting("join_requires_approval").await?;
     Ok(value.as_deref() != Some("false"))
 }
 
 /// Sets whether newcomers wait for approval.
 pub async fn set_requires_approval(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     on: bool,
 ) -> Result<()> {
     roles::require(caller.role, Action::ManageSettings)?;
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('join_requires_approval', ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(if on { "true" } else { "false" })
-    .execute(&mut *tx)
-    .await?;
+    let mut tx = store.begin().await?;
+    tx.put_setting("join_requires_approval", if on { "true" } else { "false" })
+        .await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "settings.changed",
@@ -477,17 +453,6 @@ pub async fn set_requires_approval(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-async fn login_taken(conn: &mut SqliteConnection, login: &str) -> Result<bool> {
-    let taken = sqlx::query(
-        "SELECT 1 FROM users WHERE username = ?1
-         UNION ALL SELECT 1 FROM join_requests WHERE login = ?1 AND status = 'pending'",
-    )
-    .bind(login)
-    .fetch_optional(conn)
-    .await?;
-    Ok(taken.is_some())
 }
 
 /// Everything an account is made of, from an invite (directly or through an approved request).
@@ -503,66 +468,47 @@ struct NewAccount {
 
 /// Creates the account, links it to its class and adds it to its chats.
 async fn create_account(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     clock: &dyn Clock,
     account: &NewAccount,
     actor: Option<i64>,
 ) -> Result<i64> {
-    if login_taken(conn, &account.login).await? {
+    if tx.login_taken(&account.login).await? {
         return Err(Error::conflict(format!(
             "The login {} is taken",
             account.login
         )));
     }
-    let user_id = sqlx::query(
-        "INSERT INTO users (first_name, last_name, username, role, created_at, password_hash)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&account.first_name)
-    .bind(&account.last_name)
-    .bind(&account.login)
-    .bind(account.role.as_str())
-    .bind(clock.now_ms())
-    .bind(&account.password_hash)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    let user_id = tx
+        .insert_user(NewUser {
+            first_name: &account.first_name,
+            last_name: account.last_name.as_deref(),
+            username: &account.login,
+            role: account.role,
+            created_at: clock.now_ms(),
+            password_hash: Some(&account.password_hash),
+        })
+        .await?;
     if let Some(class_id) = account.class_id {
         match account.role {
             Role::Parent => {
-                sqlx::query(
-                    "INSERT OR IGNORE INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
-                )
-                .bind(class_id)
-                .bind(user_id)
-                .bind(account.child_name.as_deref().unwrap_or(""))
-                .execute(&mut *conn)
-                .await?;
+                let child = account.child_name.as_deref().unwrap_or("");
+                tx.add_class_parent(class_id, user_id, child).await?;
             }
             role => {
-                sqlx::query(
-                    "INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)",
-                )
-                .bind(class_id)
-                .bind(user_id)
-                .execute(&mut *conn)
-                .await?;
+                tx.add_class_teacher(class_id, user_id).await?;
                 if role == Role::ClassTeacher {
-                    sqlx::query("UPDATE classes SET class_teacher_id = ? WHERE id = ?")
-                        .bind(user_id)
-                        .bind(class_id)
-                        .execute(&mut *conn)
-                        .await?;
+                    tx.set_class_teacher(class_id, user_id).await?;
                 }
             }
         }
     }
-    membership::sync_user(conn, clock, user_id, actor).await?;
+    membership::sync_user(tx, clock, user_id, actor).await?;
     Ok(user_id)
 }
 
 /// Redeems an invite: an account at once, or a join request to wait on.
-pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Result<JoinOutcome> {
+pub async fn redeem(store: &dyn Store, clock: &dyn Clock, redeem: Redeem) -> Result<JoinOutcome> {
     if !redeem.consent_personal_data {
         return Err(Error::bad_request(
             "Joining needs consent to the processing of personal data",
@@ -580,14 +526,12 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
         .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
 
     let now = clock.now_ms();
-    let mut tx = pool.begin().await?;
-    let sql = format!("{INVITE_SELECT} WHERE i.code_hash = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(auth::hash(redeem.code.trim()))
-        .fetch_optional(&mut *tx)
+    let mut tx = store.begin().await?;
+    let record = tx
+        .invite_by_code(&auth::hash(redeem.code.trim()))
         .await?
         .ok_or_else(|| Error::not_found("This invitation does not exist: check the link"))?;
-    let invite = invite_from_row(&row, now)?;
+    let invite = invite_of(record, now);
     let refusal = match invite.status {
         InviteStatus::Unused => None,
         InviteStatus::Used => Some("This invitation has already been used"),
@@ -604,15 +548,12 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
     if invite.role == Role::Parent && child_name.is_none() {
         return Err(Error::bad_request("Please give your child's name"));
     }
-    if login_taken(&mut tx, &login).await? {
+    if tx.login_taken(&login).await? {
         return Err(Error::conflict(format!(
             "The login {login} is taken: choose another"
         )));
     }
-    sqlx::query("UPDATE invites SET uses = uses + 1 WHERE id = ?")
-        .bind(invite.id)
-        .execute(&mut *tx)
-        .await?;
+    tx.count_invite_use(invite.id).await?;
     let account = NewAccount {
         role: invite.role,
         class_id: invite.class_id,
@@ -622,29 +563,25 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
         login,
         password_hash,
     };
-    let outcome = if requires_approval(&mut tx).await? {
+    let outcome = if requires_approval(&mut *tx).await? {
         let request_token = auth::random_secret("join_", 32)?;
-        let id = sqlx::query(
-            "INSERT INTO join_requests (invite_id, role, class_id, child_name, first_name,
-                 last_name, login, password_hash, device_name, poll_token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(invite.id)
-        .bind(account.role.as_str())
-        .bind(account.class_id)
-        .bind(&account.child_name)
-        .bind(&account.first_name)
-        .bind(&account.last_name)
-        .bind(&account.login)
-        .bind(&account.password_hash)
-        .bind(&device_name)
-        .bind(auth::hash(&request_token))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        let id = tx
+            .insert_join_request(NewJoinRequest {
+                invite_id: invite.id,
+                role: account.role,
+                class_id: account.class_id,
+                child_name: account.child_name.as_deref(),
+                first_name: &account.first_name,
+                last_name: account.last_name.as_deref(),
+                login: &account.login,
+                password_hash: &account.password_hash,
+                device_name: &device_name,
+                poll_token_hash: &auth::hash(&request_token),
+                created_at: now,
+            })
+            .await?;
         audit::record(
-            &mut tx,
+            &mut *tx,
             clock,
             None,
             "join_request.created",
@@ -652,7 +589,7 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
             serde_json::json!({"invite_id": invite.id, "role": invite.role}),
         )
         .await?;
-        notify_reviewers(&mut tx, now, id, &account).await?;
+        notify_reviewers(&mut *tx, now, id, &account).await?;
         JoinOutcome {
             status: JoinStatus::Pending,
             request_id: Some(id),
@@ -662,10 +599,10 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
             access_token: None,
         }
     } else {
-        let user_id = create_account(&mut tx, clock, &account, Some(invite.created_by)).await?;
-        let token = auth::issue_device_token_on(&mut tx, clock, user_id, &device_name).await?;
+        let user_id = create_account(&mut *tx, clock, &account, Some(invite.created_by)).await?;
+        let token = auth::issue_device_token_on(&mut *tx, clock, user_id, &device_name).await?;
         audit::record(
-            &mut tx,
+            &mut *tx,
             clock,
             Some(user_id),
             "invite.redeemed",
@@ -688,20 +625,12 @@ pub async fn redeem(pool: &SqlitePool, clock: &dyn Clock, redeem: Redeem) -> Res
 
 /// Tells everyone who may decide a new join request (`parta_join_request`).
 async fn notify_reviewers(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     now: i64,
     request_id: i64,
     account: &NewAccount,
 ) -> Result<()> {
-    let reviewers: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE removed_at IS NULL
-           AND (role IN ('platform_admin', 'administration')
-                OR (?1 = 'parent' AND id IN (SELECT class_teacher_id FROM classes WHERE id = ?2)))",
-    )
-    .bind(account.role.as_str())
-    .bind(account.class_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let reviewers = tx.join_reviewers(account.role, account.class_id).await?;
     let update = parta_model::max::Update::PartaJoinRequest {
         timestamp: now,
         request_id,
@@ -710,135 +639,112 @@ async fn notify_reviewers(
         name: classes::person_name(&account.first_name, account.last_name.as_deref()),
     };
     for reviewer in reviewers {
-        crate::updates::append_personal(conn, reviewer, &update, now).await?;
+        crate::updates::append_personal(tx, reviewer, &update, now).await?;
     }
     Ok(())
 }
 
-const REQUEST_SELECT: &str = "SELECT r.id, r.invite_id, r.role, r.class_id, c.name AS class_name,
-    r.child_name, r.first_name, r.last_name, r.login, r.status, r.reason, r.created_at,
-    r.decided_at, r.user_id FROM join_requests r LEFT JOIN classes c ON c.id = r.class_id";
-
-fn request_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JoinRequest> {
-    Ok(JoinRequest {
-        id: row.try_get("id")?,
-        invite_id: row.try_get("invite_id")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
-        class_id: row.try_get("class_id")?,
-        class_name: row.try_get("class_name")?,
-        child_name: row.try_get("child_name")?,
-        name: classes::person_name(
-            &row.try_get::<String, _>("first_name")?,
-            row.try_get::<Option<String>, _>("last_name")?.as_deref(),
-        ),
-        login: row.try_get("login")?,
-        status: JoinStatus::parse(&row.try_get::<String, _>("status")?),
-        reason: row.try_get("reason")?,
-        created_at: row.try_get("created_at")?,
-        decided_at: row.try_get("decided_at")?,
-        user_id: row.try_get("user_id")?,
-    })
+fn request_of(record: JoinRequestRecord) -> JoinRequest {
+    JoinRequest {
+        id: record.id,
+        invite_id: record.invite_id,
+        role: record.role,
+        class_id: record.class_id,
+        class_name: record.class_name,
+        child_name: record.child_name,
+        name: classes::person_name(&record.first_name, record.last_name.as_deref()),
+        login: record.login,
+        status: JoinStatus::parse(&record.status),
+        reason: record.reason,
+        created_at: record.created_at,
+        decided_at: record.decided_at,
+        user_id: record.user_id,
+    }
 }
 
-/// Join requests the caller may review, oldest first; `pending_only` hides decided ones.
+/// Join requests the caller reviews (all, or pending only), oldest first.
 pub async fn requests(
-    pool: &SqlitePool,
+    store: &dyn Store,
     caller: Caller,
     pending_only: bool,
 ) -> Result<Vec<JoinRequest>> {
-    let grant = roles::require(caller.role, Action::ReviewJoinRequests)?;
-    let scope = match grant {
-        Grant::School => "?1 = ?1",
-        _ => {
-            "r.role = 'parent' AND r.class_id IN (SELECT id FROM classes WHERE class_teacher_id = ?1)"
-        }
+    let scope = match roles::require(caller.role, Action::ReviewJoinRequests)? {
+        Grant::School => Scope::School,
+        _ => Scope::ClassTeacher(caller.user_id),
     };
-    let status = if pending_only {
-        "AND r.status = 'pending'"
-    } else {
-        ""
-    };
-    let sql = format!("{REQUEST_SELECT} WHERE {scope} {status} ORDER BY r.id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(caller.user_id)
-        .fetch_all(pool)
+    let records = store
+        .read()
+        .await?
+        .join_requests(scope, pending_only)
         .await?;
-    rows.iter().map(request_from_row).collect()
+    Ok(records.into_iter().map(request_of).collect())
 }
 
+/// A pending request the caller may decide, with its stored record and password hash.
 async fn pending_request(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     caller: Caller,
     id: i64,
-) -> Result<(JoinRequest, String)> {
-    let sql = format!("{REQUEST_SELECT} WHERE r.id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut *conn)
+) -> Result<(JoinRequestRecord, String)> {
+    let record = tx
+        .join_request(id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Join request {id} not found")))?;
-    let request = request_from_row(&row)?;
     require_scope(
-        conn,
+        tx,
         caller,
         Action::ReviewJoinRequests,
-        request.role,
-        request.class_id,
+        record.role,
+        record.class_id,
     )
     .await?;
-    if request.status != JoinStatus::Pending {
+    let status = JoinStatus::parse(&record.status);
+    if status != JoinStatus::Pending {
         return Err(Error::conflict(format!(
             "Join request {id} was already {}",
-            request.status.as_str()
+            status.as_str()
         )));
     }
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM join_requests WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok((request, hash))
+    let hash = tx
+        .join_request_password(id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Join request {id} not found")))?;
+    Ok((record, hash))
+}
+
+/// The request as it now stands.
+async fn request_on(tx: &mut dyn Tx, id: i64) -> Result<JoinRequest> {
+    tx.join_request(id)
+        .await?
+        .map(request_of)
+        .ok_or_else(|| Error::not_found(format!("Join request {id} not found")))
 }
 
 /// Approves a join request: the account is created and joins its chats.
 pub async fn approve(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     id: i64,
 ) -> Result<JoinRequest> {
-    let mut tx = pool.begin().await?;
-    let (request, password_hash) = pending_request(&mut tx, caller, id).await?;
-    let (first_name, last_name): (String, Option<String>) =
-        sqlx::query_as("SELECT first_name, last_name FROM join_requests WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let mut tx = store.begin().await?;
+    let (request, password_hash) = pending_request(&mut *tx, caller, id).await?;
     // The pending request itself holds the login: release it for the account.
-    sqlx::query(
-        "UPDATE join_requests SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
-    )
-    .bind(clock.now_ms())
-    .bind(caller.user_id)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    tx.decide_join_request(id, "approved", None, caller.user_id, clock.now_ms())
+        .await?;
     let account = NewAccount {
         role: request.role,
         class_id: request.class_id,
-        child_name: request.child_name.clone(),
-        first_name,
-        last_name,
-        login: request.login.clone(),
+        child_name: request.child_name,
+        first_name: request.first_name,
+        last_name: request.last_name,
+        login: request.login,
         password_hash,
     };
-    let user_id = create_account(&mut tx, clock, &account, Some(caller.user_id)).await?;
-    sqlx::query("UPDATE join_requests SET user_id = ? WHERE id = ?")
-        .bind(user_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let user_id = create_account(&mut *tx, clock, &account, Some(caller.user_id)).await?;
+    tx.set_join_request_user(id, user_id).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "join_request.approved",
@@ -846,19 +752,14 @@ pub async fn approve(
         serde_json::json!({"user_id": user_id}),
     )
     .await?;
-    let sql = format!("{REQUEST_SELECT} WHERE r.id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let request = request_from_row(&row)?;
+    let request = request_on(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(request)
 }
 
 /// Rejects a join request with a reason the requester will read.
 pub async fn reject(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     id: i64,
@@ -866,20 +767,18 @@ pub async fn reject(
 ) -> Result<JoinRequest> {
     let reason = clean_text(Some(reason), "reason")?
         .ok_or_else(|| Error::bad_request("Say why the request is rejected"))?;
-    let mut tx = pool.begin().await?;
-    pending_request(&mut tx, caller, id).await?;
-    sqlx::query(
-        "UPDATE join_requests SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ?
-         WHERE id = ?",
+    let mut tx = store.begin().await?;
+    pending_request(&mut *tx, caller, id).await?;
+    tx.decide_join_request(
+        id,
+        "rejected",
+        Some(&reason),
+        caller.user_id,
+        clock.now_ms(),
     )
-    .bind(&reason)
-    .bind(clock.now_ms())
-    .bind(caller.user_id)
-    .bind(id)
-    .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "join_request.rejected",
@@ -887,12 +786,7 @@ pub async fn reject(
         serde_json::json!({"reason": reason}),
     )
     .await?;
-    let sql = format!("{REQUEST_SELECT} WHERE r.id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let request = request_from_row(&row)?;
+    let request = request_on(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(request)
 }
@@ -900,40 +794,28 @@ pub async fn reject(
 /// The requester asks how its request stands. On the first question after approval the answer
 /// carries the new device's token; later questions say approved without it.
 pub async fn outcome(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     request_token: &str,
 ) -> Result<JoinOutcome> {
-    let mut tx = pool.begin().await?;
-    let row = sqlx::query(
-        "SELECT id, status, reason, user_id, claimed_at, device_name FROM join_requests
-         WHERE poll_token_hash = ?",
-    )
-    .bind(auth::hash(request_token.trim()))
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| Error::api(ErrorCode::VerifyToken, "Unknown join request token"))?;
-    let id: i64 = row.try_get("id")?;
-    let status = JoinStatus::parse(&row.try_get::<String, _>("status")?);
-    let user_id: Option<i64> = row.try_get("user_id")?;
-    let claimed: Option<i64> = row.try_get("claimed_at")?;
+    let mut tx = store.begin().await?;
+    let poll = tx
+        .join_poll(&auth::hash(request_token.trim()))
+        .await?
+        .ok_or_else(|| Error::api(ErrorCode::VerifyToken, "Unknown join request token"))?;
+    let status = JoinStatus::parse(&poll.status);
     let mut access_token = None;
-    if let (JoinStatus::Approved, Some(user), None) = (status, user_id, claimed) {
-        let device_name: String = row.try_get("device_name")?;
-        let token = auth::issue_device_token_on(&mut tx, clock, user, &device_name).await?;
-        sqlx::query("UPDATE join_requests SET claimed_at = ? WHERE id = ?")
-            .bind(clock.now_ms())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+    if let (JoinStatus::Approved, Some(user), None) = (status, poll.user_id, poll.claimed_at) {
+        let token = auth::issue_device_token_on(&mut *tx, clock, user, &poll.device_name).await?;
+        tx.mark_join_claimed(poll.id, clock.now_ms()).await?;
         access_token = Some(token.into_inner());
     }
     let outcome = JoinOutcome {
         status,
-        request_id: Some(id),
+        request_id: Some(poll.id),
         request_token: None,
-        reason: row.try_get("reason")?,
-        user_id,
+        reason: poll.reason,
+        user_id: poll.user_id,
         access_token,
     };
     tx.commit().await?;

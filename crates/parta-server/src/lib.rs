@@ -13,7 +13,6 @@ pub mod auth;
 pub mod chats;
 pub mod classes;
 pub mod clock;
-pub mod db;
 pub mod demo;
 pub mod error;
 pub mod filestore;
@@ -27,6 +26,7 @@ pub mod ratelimit;
 pub mod restrictions;
 pub mod roles;
 pub mod scheduled;
+pub mod store;
 pub mod structure;
 pub mod updates;
 pub mod uploads;
@@ -36,12 +36,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use crate::clock::{Clock, SystemClock};
 pub use crate::error::{Error, Result};
+pub use crate::store::sqlite::SqliteStore;
+pub use crate::store::{Store, Tx};
 
 /// How to run a server.
 #[derive(Debug, Clone)]
@@ -76,7 +77,7 @@ impl ServerConfig {
 /// A server accepting connections until [`RunningServer::stop`].
 pub struct RunningServer {
     addr: SocketAddr,
-    pool: SqlitePool,
+    store: Arc<SqliteStore>,
     clock: Arc<dyn Clock>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
@@ -94,9 +95,14 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// The database, for in-process callers such as the demo and tests.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The store, for in-process callers such as the demo and tests.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The SQLite database underneath, for tests that look at the file directly.
+    pub fn pool(&self) -> &sqlx::SqlitePool {
+        self.store.pool()
     }
 
     /// The server's clock.
@@ -110,10 +116,10 @@ impl RunningServer {
         let _ = self.shutdown.send(true);
         let served = self.task.await;
         // The markers committed since the last flush go in before the database closes.
-        if let Err(e) = self.hub.flush_markers(&self.pool).await {
+        if let Err(e) = self.hub.flush_markers(self.store.as_ref()).await {
             tracing::error!(error = %e, "could not save update markers at shutdown");
         }
-        self.pool.close().await;
+        self.store.close().await;
         match served {
             Ok(result) => Ok(result?),
             Err(join) => Err(Error::Io(std::io::Error::other(join))),
@@ -131,21 +137,21 @@ pub async fn start_with_clock(
     config: ServerConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<RunningServer> {
-    let pool = db::open(&config.db_path).await?;
+    let store = Arc::new(SqliteStore::open(&config.db_path).await?);
     if config.demo {
-        demo::ensure(&pool, clock.as_ref()).await?;
+        demo::ensure(store.as_ref(), clock.as_ref()).await?;
     }
-    let hub = updates::UpdateHub::load(&pool).await?;
+    let hub = updates::UpdateHub::load(store.as_ref()).await?;
     // Uploaded files live beside the database: `school.sqlite` keeps them in `school.files/`.
-    let store = filestore::LocalFileStore::new(config.db_path.with_extension("files"))?;
-    let uploads = uploads::Uploads::new(Arc::new(store), config.policy.files.clone());
+    let files = filestore::LocalFileStore::new(config.db_path.with_extension("files"))?;
+    let uploads = uploads::Uploads::new(Arc::new(files), config.policy.files.clone());
     let policy = Arc::new(config.policy.clone());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
     let flusher_hub = hub.clone();
     let state = http::AppState {
-        pool: pool.clone(),
+        store: store.clone(),
         clock: clock.clone(),
         hub: hub.clone(),
         shutdown: shutdown_rx.clone(),
@@ -157,15 +163,15 @@ pub async fn start_with_clock(
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also
     // in the desktop app's embedded demo server, so no faster).
-    let (send_pool, send_clock, send_hub, send_policy) =
-        (pool.clone(), clock.clone(), hub.clone(), policy.clone());
+    let (send_store, send_clock, send_hub, send_policy) =
+        (store.clone(), clock.clone(), hub.clone(), policy.clone());
     let mut send_stop = shutdown_rx.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             tokio::select! {
                 _ = every.tick() => {
-                    if let Err(e) = scheduled::send_due(&send_pool, send_clock.as_ref(), &send_hub, &send_policy).await {
+                    if let Err(e) = scheduled::send_due(send_store.as_ref(), send_clock.as_ref(), &send_hub, &send_policy).await {
                         tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
                     }
                 }
@@ -178,14 +184,14 @@ pub async fn start_with_clock(
         }
     });
     // Committed update markers reach the database once a second (see `updates`).
-    let flush_pool = pool.clone();
+    let flush_store = store.clone();
     let mut flush_stop = shutdown_rx.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             tokio::select! {
                 _ = every.tick() => {
-                    if let Err(e) = flusher_hub.flush_markers(&flush_pool).await {
+                    if let Err(e) = flusher_hub.flush_markers(flush_store.as_ref()).await {
                         tracing::warn!(error = %e, "could not save update markers; will retry");
                     }
                 }
@@ -208,7 +214,7 @@ pub async fn start_with_clock(
     tracing::info!(%addr, "parta-server listening");
     Ok(RunningServer {
         addr,
-        pool,
+        store,
         clock,
         shutdown,
         task,

@@ -5,7 +5,6 @@
 
 use parta_model::max::{Update, User};
 use serde::Deserialize;
-use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -13,6 +12,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::roles::{self, Action, Role};
+use crate::store::prelude::*;
 use crate::updates;
 
 /// `PUT /school/users/{id}/role`.
@@ -32,8 +32,8 @@ pub struct Move {
 }
 
 /// A person still at the school (a removed one is "not found").
-async fn person(conn: &mut SqliteConnection, user_id: i64) -> Result<(User, Role)> {
-    match crate::users::person_on(conn, user_id).await? {
+async fn person(tx: &mut dyn Tx, user_id: i64) -> Result<(User, Role)> {
+    match crate::users::person_on(tx, user_id).await? {
         (_, _, true) => Err(Error::not_found(format!("User {user_id} not found"))),
         (user, role, false) => Ok((user, role)),
     }
@@ -41,18 +41,13 @@ async fn person(conn: &mut SqliteConnection, user_id: i64) -> Result<(User, Role
 
 /// Takes `user` out of `chat_id`, telling the chat.
 async fn leave(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     clock: &dyn Clock,
     user: &User,
     chat_id: i64,
     admin: i64,
 ) -> Result<()> {
-    let removed = sqlx::query("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?")
-        .bind(chat_id)
-        .bind(user.user_id)
-        .execute(&mut *conn)
-        .await?;
-    if removed.rows_affected() > 0 {
+    if tx.remove_member(chat_id, user.user_id).await? {
         let now = clock.now_ms();
         let update = Update::UserRemoved {
             timestamp: now,
@@ -61,7 +56,7 @@ async fn leave(
             admin_id: Some(admin),
             is_channel: false,
         };
-        updates::append(conn, chat_id, &update, now).await?;
+        updates::append(tx, chat_id, &update, now).await?;
     }
     Ok(())
 }
@@ -69,7 +64,7 @@ async fn leave(
 /// Changes a person's role among the staff roles (appointing or standing down an
 /// administrator). Parents become staff only through an invite.
 pub async fn change_role(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     user_id: i64,
@@ -79,21 +74,17 @@ pub async fn change_role(
     if user_id == caller.user_id {
         return Err(Error::bad_request("You cannot change your own role"));
     }
-    let mut tx = pool.begin().await?;
-    let (_, old) = person(&mut tx, user_id).await?;
+    let mut tx = store.begin().await?;
+    let (_, old) = person(&mut *tx, user_id).await?;
     if !old.is_staff() || !change.role.is_staff() {
         return Err(Error::bad_request(
             "Roles change among the school's staff; a parent joins the staff by an invite",
         ));
     }
-    sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-        .bind(change.role.as_str())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    membership::sync_user(&mut tx, clock, user_id, Some(caller.user_id)).await?;
+    tx.set_role(user_id, change.role).await?;
+    membership::sync_user(&mut *tx, clock, user_id, Some(caller.user_id)).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.role_changed",
@@ -108,37 +99,27 @@ pub async fn change_role(
 /// Moves a parent's child from one class to another: the parent leaves the old class's chat
 /// (unless another child keeps them there) and joins the new one.
 pub async fn move_child(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     user_id: i64,
     movement: Move,
 ) -> Result<()> {
     roles::require(caller.role, Action::ManageMembers)?;
-    let mut tx = pool.begin().await?;
-    let (user, role) = person(&mut tx, user_id).await?;
+    let mut tx = store.begin().await?;
+    let (user, role) = person(&mut *tx, user_id).await?;
     if role != Role::Parent {
         return Err(Error::bad_request(
             "Only parents move with their children; assign teachers to classes instead",
         ));
     }
-    let target = sqlx::query("SELECT 1 FROM classes WHERE id = ?")
-        .bind(movement.to_class_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if target.is_none() {
+    if tx.class(movement.to_class_id).await?.is_none() {
         return Err(Error::not_found(format!(
             "Class {} not found",
             movement.to_class_id
         )));
     }
-    let children: Vec<String> = sqlx::query_scalar(
-        "SELECT child_name FROM class_parents WHERE class_id = ? AND user_id = ?",
-    )
-    .bind(movement.from_class_id)
-    .bind(user_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let children = tx.children_in(movement.from_class_id, user_id).await?;
     let child = match (&movement.child_name, children.as_slice()) {
         (Some(name), _) if children.contains(name) => name.clone(),
         (Some(name), _) => {
@@ -156,35 +137,27 @@ pub async fn move_child(
             ));
         }
     };
-    sqlx::query(
-        "UPDATE class_parents SET class_id = ? WHERE class_id = ? AND user_id = ? AND child_name = ?",
+    tx.move_child(
+        movement.from_class_id,
+        movement.to_class_id,
+        user_id,
+        &child,
     )
-    .bind(movement.to_class_id)
-    .bind(movement.from_class_id)
-    .bind(user_id)
-    .bind(&child)
-    .execute(&mut *tx)
     .await?;
-    let still_there = sqlx::query("SELECT 1 FROM class_parents WHERE class_id = ? AND user_id = ?")
-        .bind(movement.from_class_id)
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
+    let still_there = !tx
+        .children_in(movement.from_class_id, user_id)
         .await?
-        .is_some();
-    if !still_there {
-        let old_chat: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM chats WHERE kind = 'class_parents' AND class_id = ?",
-        )
-        .bind(movement.from_class_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(chat_id) = old_chat {
-            leave(&mut tx, clock, &user, chat_id, caller.user_id).await?;
-        }
+        .is_empty();
+    if !still_there
+        && let Some((chat_id, _)) = tx
+            .chat_by_kind("class_parents", Some(movement.from_class_id))
+            .await?
+    {
+        leave(&mut *tx, clock, &user, chat_id, caller.user_id).await?;
     }
-    membership::sync_user(&mut tx, clock, user_id, Some(caller.user_id)).await?;
+    membership::sync_user(&mut *tx, clock, user_id, Some(caller.user_id)).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.moved",
@@ -199,7 +172,7 @@ pub async fn move_child(
 /// Removes a person from the school: every device signed out, every chat left, class links
 /// gone; their old messages stay, under their name.
 pub async fn remove(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     user_id: i64,
@@ -209,39 +182,21 @@ pub async fn remove(
         return Err(Error::bad_request("You cannot remove yourself"));
     }
     let now = clock.now_ms();
-    let mut tx = pool.begin().await?;
-    let (user, role) = person(&mut tx, user_id).await?;
+    let mut tx = store.begin().await?;
+    let (user, role) = person(&mut *tx, user_id).await?;
     if role == Role::PlatformAdmin && caller.role != Role::PlatformAdmin {
         return Err(Error::denied(
             "Only a platform administrator removes a platform administrator",
         ));
     }
-    let chats: Vec<i64> = sqlx::query_scalar("SELECT chat_id FROM chat_members WHERE user_id = ?")
-        .bind(user_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    for chat_id in chats {
-        leave(&mut tx, clock, &user, chat_id, caller.user_id).await?;
+    for chat_id in tx.member_chat_ids(user_id).await? {
+        leave(&mut *tx, clock, &user, chat_id, caller.user_id).await?;
     }
-    for sql in [
-        "DELETE FROM class_parents WHERE user_id = ?",
-        "DELETE FROM class_teachers WHERE user_id = ?",
-        "UPDATE classes SET class_teacher_id = NULL WHERE class_teacher_id = ?",
-    ] {
-        sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
-    }
-    sqlx::query("UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE users SET removed_at = ?, password_hash = NULL WHERE id = ?")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    tx.unlink_from_classes(user_id).await?;
+    tx.revoke_devices(user_id, now).await?;
+    tx.mark_removed(user_id, now).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.removed",

@@ -3,13 +3,13 @@
 //! every write (read-only).
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::audit;
 use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::roles::{self, Action};
+use crate::store::prelude::*;
 
 /// Longest restriction: a school year.
 pub const MAX_DAYS: i64 = 366;
@@ -26,14 +26,14 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Mode::ReadOnly => "read_only",
             Mode::Blocked => "blocked",
         }
     }
 
-    fn parse(s: &str) -> Mode {
+    pub(crate) fn parse(s: &str) -> Mode {
         if s == "blocked" {
             Mode::Blocked
         } else {
@@ -63,33 +63,6 @@ pub struct NewRestriction {
     pub days: i64,
 }
 
-/// The restriction of `user_id` in force at `now`, if any.
-pub async fn current(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    now: i64,
-) -> Result<Option<Restriction>> {
-    let row = sqlx::query(
-        "SELECT user_id, mode, reason, until, created_by, created_at FROM restrictions
-         WHERE user_id = ? AND until > ?",
-    )
-    .bind(user_id)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|row| {
-        Ok(Restriction {
-            user_id: row.try_get("user_id")?,
-            mode: Mode::parse(&row.try_get::<String, _>("mode")?),
-            reason: row.try_get("reason")?,
-            until: row.try_get("until")?,
-            created_by: row.try_get("created_by")?,
-            created_at: row.try_get("created_at")?,
-        })
-    })
-    .transpose()
-}
-
 /// The refusal a restricted person gets, with the end and the reason.
 pub(crate) fn refusal(restriction: &Restriction, doing: &str) -> Error {
     Error::api(
@@ -103,12 +76,8 @@ pub(crate) fn refusal(restriction: &Restriction, doing: &str) -> Error {
 }
 
 /// Fails for a blocked or read-only person: checked on every write.
-pub async fn enforce_write(
-    conn: &mut SqliteConnection,
-    clock: &dyn Clock,
-    user_id: i64,
-) -> Result<()> {
-    match current(conn, user_id, clock.now_ms()).await? {
+pub async fn enforce_write(tx: &mut dyn Tx, clock: &dyn Clock, user_id: i64) -> Result<()> {
+    match tx.restriction(user_id, clock.now_ms()).await? {
         Some(r) => Err(refusal(&r, " to reading")),
         None => Ok(()),
     }
@@ -116,7 +85,7 @@ pub async fn enforce_write(
 
 /// Restricts a person (replacing an earlier restriction).
 pub async fn restrict(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     user_id: i64,
@@ -138,32 +107,22 @@ pub async fn restrict(
         return Err(Error::bad_request("You cannot restrict yourself"));
     }
     let now = clock.now_ms();
-    let mut tx = pool.begin().await?;
-    let exists = sqlx::query("SELECT 1 FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
+    let mut tx = store.begin().await?;
+    if tx.person(user_id).await?.is_none() {
         return Err(Error::not_found(format!("User {user_id} not found")));
     }
     let until = now + new.days * DAY_MS;
-    sqlx::query(
-        "INSERT INTO restrictions (user_id, mode, reason, until, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, reason = excluded.reason,
-             until = excluded.until, created_by = excluded.created_by,
-             created_at = excluded.created_at",
-    )
-    .bind(user_id)
-    .bind(new.mode.as_str())
-    .bind(reason)
-    .bind(until)
-    .bind(caller.user_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let restriction = Restriction {
+        user_id,
+        mode: new.mode,
+        reason: reason.to_owned(),
+        until,
+        created_by: caller.user_id,
+        created_at: now,
+    };
+    tx.put_restriction(&restriction).await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.restricted",
@@ -171,40 +130,33 @@ pub async fn restrict(
         serde_json::json!({"mode": new.mode, "reason": reason, "until": until}),
     )
     .await?;
-    let restriction = current(&mut tx, user_id, now)
-        .await?
-        .ok_or_else(|| Error::Internal("restriction vanished".into()))?;
     let update = parta_model::max::Update::PartaRestricted {
         timestamp: now,
         mode: new.mode.as_str().to_owned(),
         reason: reason.to_owned(),
         until,
     };
-    crate::updates::append_personal(&mut tx, user_id, &update, now).await?;
+    crate::updates::append_personal(&mut *tx, user_id, &update, now).await?;
     tx.commit().await?;
     Ok(restriction)
 }
 
 /// Lifts a person's restriction before its end.
 pub async fn lift(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     user_id: i64,
 ) -> Result<()> {
     roles::require(caller.role, Action::RestrictUsers)?;
-    let mut tx = pool.begin().await?;
-    let removed = sqlx::query("DELETE FROM restrictions WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    if removed.rows_affected() == 0 {
+    let mut tx = store.begin().await?;
+    if !tx.delete_restriction(user_id).await? {
         return Err(Error::not_found(format!(
             "User {user_id} is not restricted"
         )));
     }
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "user.restriction_lifted",

@@ -11,14 +11,15 @@
 
 use parta_model::max::NewMessageBody;
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqlitePool};
 
 use crate::auth::Caller;
 use crate::chats;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::messages::{self, Kind};
-use crate::roles::{Action, Role};
+use crate::roles::Action;
+use crate::store::prelude::*;
+use crate::store::schedule::ScheduledRecord;
 use crate::updates::UpdateHub;
 
 /// How far ahead a message may be scheduled: a school year.
@@ -61,23 +62,22 @@ pub struct Scheduled {
     pub reason: Option<String>,
 }
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Scheduled> {
-    let body: String = row.try_get("body")?;
+fn from_record(record: ScheduledRecord) -> Result<Scheduled> {
     Ok(Scheduled {
-        id: row.try_get("id")?,
-        chat_id: row.try_get("chat_id")?,
-        body: serde_json::from_str(&body)?,
-        announcement: row.try_get("announcement")?,
-        send_at: row.try_get("send_at")?,
-        status: ScheduleStatus::parse(&row.try_get::<String, _>("status")?),
-        mid: row.try_get("mid")?,
-        reason: row.try_get("reason")?,
+        id: record.id,
+        chat_id: record.chat_id,
+        body: serde_json::from_str(&record.body)?,
+        announcement: record.announcement,
+        send_at: record.send_at,
+        status: ScheduleStatus::parse(&record.status),
+        mid: record.mid,
+        reason: record.reason,
     })
 }
 
 /// Schedules a message: checked now as a send would be, sent at `send_at`.
 pub async fn schedule(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     chat_id: i64,
@@ -86,7 +86,7 @@ pub async fn schedule(
     announcement: bool,
 ) -> Result<Scheduled> {
     messages::validate(&body)?;
-    chats::require_member(pool, caller.user_id, chat_id).await?;
+    chats::require_member(store, caller.user_id, chat_id).await?;
     if announcement {
         crate::roles::require(caller.role, Action::PostAnnouncements)?;
     }
@@ -99,98 +99,78 @@ pub async fn schedule(
             "A message can be scheduled at most a year ahead",
         ));
     }
-    let id = sqlx::query(
-        "INSERT INTO scheduled_messages (user_id, chat_id, body, announcement, send_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(caller.user_id)
-    .bind(chat_id)
-    .bind(serde_json::to_string(&body)?)
-    .bind(announcement)
-    .bind(send_at)
-    .bind(now)
-    .execute(pool)
-    .await?
-    .last_insert_rowid();
-    one(pool, caller, id).await
+    let mut tx = store.read().await?;
+    let id = tx
+        .insert_scheduled(
+            caller.user_id,
+            chat_id,
+            &serde_json::to_string(&body)?,
+            announcement,
+            send_at,
+            now,
+        )
+        .await?;
+    one(&mut *tx, caller, id).await
 }
 
-async fn one(pool: &SqlitePool, caller: Caller, id: i64) -> Result<Scheduled> {
-    let row = sqlx::query("SELECT * FROM scheduled_messages WHERE id = ? AND user_id = ?")
-        .bind(id)
-        .bind(caller.user_id)
-        .fetch_optional(pool)
+async fn one(tx: &mut dyn Tx, caller: Caller, id: i64) -> Result<Scheduled> {
+    let record = tx
+        .scheduled(caller.user_id, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Scheduled message {id} not found")))?;
-    from_row(&row)
+    from_record(record)
 }
 
-/// The caller's scheduled messages, soonest first (pending ones, then the rest).
-pub async fn list(pool: &SqlitePool, caller: Caller) -> Result<Vec<Scheduled>> {
-    let rows = sqlx::query(
-        "SELECT * FROM scheduled_messages WHERE user_id = ?
-         ORDER BY status != 'pending', send_at",
-    )
-    .bind(caller.user_id)
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(from_row).collect()
+/// The caller's scheduled messages, pending first, by send time.
+pub async fn list(store: &dyn Store, caller: Caller) -> Result<Vec<Scheduled>> {
+    let records = store.read().await?.scheduled_of(caller.user_id).await?;
+    records.into_iter().map(from_record).collect()
 }
 
-/// Cancels a pending scheduled message of the caller's.
-pub async fn cancel(pool: &SqlitePool, caller: Caller, id: i64) -> Result<Scheduled> {
-    let done = sqlx::query(
-        "UPDATE scheduled_messages SET status = 'cancelled'
-         WHERE id = ? AND user_id = ? AND status = 'pending'",
-    )
-    .bind(id)
-    .bind(caller.user_id)
-    .execute(pool)
-    .await?;
-    if done.rows_affected() == 0 {
-        let existing = one(pool, caller, id).await?;
+/// Cancels one of the caller's pending scheduled messages.
+pub async fn cancel(store: &dyn Store, caller: Caller, id: i64) -> Result<Scheduled> {
+    let mut tx = store.read().await?;
+    if !tx.cancel_scheduled(caller.user_id, id).await? {
+        let existing = one(&mut *tx, caller, id).await?;
         return Err(Error::conflict(format!(
             "Scheduled message {id} is no longer pending ({:?})",
             existing.status
         )));
     }
-    one(pool, caller, id).await
+    one(&mut *tx, caller, id).await
 }
 
 /// Sends every scheduled message that is due; returns how many went out.
 pub async fn send_due(
-    pool: &SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     hub: &UpdateHub,
     policy: &parta_policy::Policy,
 ) -> Result<usize> {
-    let due = sqlx::query(
-        "SELECT s.id, s.user_id, s.chat_id, s.body, s.announcement, u.role
-         FROM scheduled_messages s JOIN users u ON u.id = s.user_id
-         WHERE s.status = 'pending' AND s.send_at <= ? ORDER BY s.send_at LIMIT 100",
-    )
-    .bind(clock.now_ms())
-    .fetch_all(pool)
-    .await?;
+    let due = store
+        .read()
+        .await?
+        .due_scheduled(clock.now_ms(), 100)
+        .await?;
     let mut sent = 0;
-    for row in due {
-        let id: i64 = row.try_get("id")?;
-        let body: NewMessageBody = serde_json::from_str(&row.try_get::<String, _>("body")?)?;
+    for (record, role) in due {
+        let id = record.id;
+        let body: NewMessageBody = serde_json::from_str(&record.body)?;
         // The author, acting without a device: the send checks their rights as of now.
         let author = Caller {
-            user_id: row.try_get("user_id")?,
+            user_id: record.user_id,
             device_id: 0,
-            role: Role::parse(&row.try_get::<String, _>("role")?)?,
+            role,
         };
-        let kind = if row.try_get::<bool, _>("announcement")? {
+        let kind = if record.announcement {
             Kind::Announcement
         } else {
             Kind::Message
         };
         let key = format!("scheduled:{id}");
-        let chat_id: i64 = row.try_get("chat_id")?;
+        let chat_id = record.chat_id;
         match messages::send(
-            pool,
+            store,
             clock,
             hub,
             author,
@@ -203,24 +183,19 @@ pub async fn send_due(
         .await
         {
             Ok(message) => {
-                sqlx::query(
-                    "UPDATE scheduled_messages SET status = 'sent', mid = ?, sent_at = ? WHERE id = ?",
-                )
-                .bind(&message.body.mid)
-                .bind(clock.now_ms())
-                .bind(id)
-                .execute(pool)
-                .await?;
+                store
+                    .read()
+                    .await?
+                    .mark_scheduled_sent(id, &message.body.mid, clock.now_ms())
+                    .await?;
                 sent += 1;
             }
             Err(Error::Api { message, .. }) => {
-                sqlx::query(
-                    "UPDATE scheduled_messages SET status = 'failed', reason = ? WHERE id = ?",
-                )
-                .bind(message)
-                .bind(id)
-                .execute(pool)
-                .await?;
+                store
+                    .read()
+                    .await?
+                    .mark_scheduled_failed(id, &message)
+                    .await?;
             }
             // Storage trouble: leave it pending for the next round.
             Err(other) => return Err(other),
@@ -282,56 +257,27 @@ impl QuietHours {
 
 /// Sets (or with `None` clears) the caller's quiet hours. Staff only: they are for teachers.
 pub async fn set_quiet_hours(
-    pool: &SqlitePool,
+    store: &dyn Store,
     caller: Caller,
     hours: Option<QuietHours>,
 ) -> Result<()> {
     if !caller.role.is_staff() {
         return Err(Error::denied("Quiet hours are for the school's staff"));
     }
-    match hours {
-        Some(hours) => {
-            hours.check()?;
-            sqlx::query(
-                "INSERT INTO quiet_hours (user_id, start_minute, end_minute, utc_offset_minutes)
-                 VALUES (?, ?, ?, ?)
-                 ON CONFLICT (user_id) DO UPDATE SET start_minute = excluded.start_minute,
-                     end_minute = excluded.end_minute,
-                     utc_offset_minutes = excluded.utc_offset_minutes",
-            )
-            .bind(caller.user_id)
-            .bind(hours.start_minute)
-            .bind(hours.end_minute)
-            .bind(hours.utc_offset_minutes)
-            .execute(pool)
-            .await?;
-        }
-        None => {
-            sqlx::query("DELETE FROM quiet_hours WHERE user_id = ?")
-                .bind(caller.user_id)
-                .execute(pool)
-                .await?;
-        }
+    if let Some(hours) = &hours {
+        hours.check()?;
     }
+    store
+        .read()
+        .await?
+        .set_quiet_hours(caller.user_id, hours)
+        .await?;
     Ok(())
 }
 
 /// The quiet hours of `user_id`, if set.
-pub async fn quiet_hours(pool: &SqlitePool, user_id: i64) -> Result<Option<QuietHours>> {
-    let row = sqlx::query(
-        "SELECT start_minute, end_minute, utc_offset_minutes FROM quiet_hours WHERE user_id = ?",
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?;
-    row.map(|row| {
-        Ok(QuietHours {
-            start_minute: row.try_get("start_minute")?,
-            end_minute: row.try_get("end_minute")?,
-            utc_offset_minutes: row.try_get("utc_offset_minutes")?,
-        })
-    })
-    .transpose()
+pub async fn quiet_hours(tx: &mut dyn Tx, user_id: i64) -> Result<Option<QuietHours>> {
+    tx.quiet_hours(user_id).await
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! who belongs in them. Running it again creates only what is missing.
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 use crate::audit;
 use crate::auth::Caller;
@@ -11,6 +10,8 @@ use crate::clock::Clock;
 use crate::error::Result;
 use crate::membership;
 use crate::roles::{self, Action};
+use crate::store::chats::NewChat;
+use crate::store::prelude::*;
 
 /// One of the school's chats as the bootstrap reports it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -46,7 +47,7 @@ const SCHOOL_CHATS: &[(&str, &str, &str)] = &[
 ];
 
 async fn ensure_chat(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     clock: &dyn Clock,
     owner: i64,
     kind: &str,
@@ -54,13 +55,7 @@ async fn ensure_chat(
     title: &str,
     description: &str,
 ) -> Result<StructureChat> {
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, title FROM chats WHERE kind = ? AND class_id IS ?")
-            .bind(kind)
-            .bind(class_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some((chat_id, title)) = existing {
+    if let Some((chat_id, title)) = tx.chat_by_kind(kind, class_id).await? {
         return Ok(StructureChat {
             kind: kind.to_owned(),
             chat_id,
@@ -70,30 +65,18 @@ async fn ensure_chat(
         });
     }
     let now = clock.now_ms();
-    let chat_id = sqlx::query(
-        "INSERT INTO chats (kind, title, description, owner_id, class_id, created_at, last_event_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(kind)
-    .bind(title)
-    .bind(description)
-    .bind(owner)
-    .bind(class_id)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    let chat_id = tx
+        .insert_chat(NewChat {
+            kind,
+            title,
+            description,
+            owner_id: Some(owner),
+            class_id,
+            created_at: now,
+        })
+        .await?;
     // The one who builds the structure administers what they built.
-    sqlx::query(
-        "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, 1, ?)
-         ON CONFLICT (chat_id, user_id) DO UPDATE SET is_admin = 1",
-    )
-    .bind(chat_id)
-    .bind(owner)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    tx.add_admin_member(chat_id, owner, now).await?;
     Ok(StructureChat {
         kind: kind.to_owned(),
         chat_id,
@@ -105,17 +88,17 @@ async fn ensure_chat(
 
 /// Creates whatever of the school's structure is missing and adds everyone where they belong.
 pub async fn bootstrap(
-    pool: &sqlx::SqlitePool,
+    store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
 ) -> Result<StructureReport> {
     roles::require(caller.role, Action::BootstrapStructure)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = store.begin().await?;
     let mut chats = Vec::new();
     for (kind, title, description) in SCHOOL_CHATS {
         chats.push(
             ensure_chat(
-                &mut tx,
+                &mut *tx,
                 clock,
                 caller.user_id,
                 kind,
@@ -126,15 +109,13 @@ pub async fn bootstrap(
             .await?,
         );
     }
-    let classes: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM classes ORDER BY name")
-        .fetch_all(&mut *tx)
-        .await?;
-    for (class_id, name) in classes {
+    for class in tx.classes().await? {
+        let (class_id, name) = (class.id, class.name);
         let title = format!("{name} — родители");
         let description = format!("Чат классного руководителя с родителями {name} класса");
         chats.push(
             ensure_chat(
-                &mut tx,
+                &mut *tx,
                 clock,
                 caller.user_id,
                 "class_parents",
@@ -145,14 +126,14 @@ pub async fn bootstrap(
             .await?,
         );
     }
-    let members_added = membership::sync_everyone(&mut tx, clock, Some(caller.user_id)).await?;
+    let members_added = membership::sync_everyone(&mut *tx, clock, Some(caller.user_id)).await?;
     let created: Vec<i64> = chats
         .iter()
         .filter(|c| c.created)
         .map(|c| c.chat_id)
         .collect();
     audit::record(
-        &mut tx,
+        &mut *tx,
         clock,
         Some(caller.user_id),
         "structure.bootstrapped",

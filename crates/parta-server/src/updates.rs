@@ -15,11 +15,11 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use parta_model::max::{Update, UpdateList};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 use tokio::sync::watch;
 
 use crate::auth::Caller;
 use crate::error::{Error, Result};
+use crate::store::prelude::*;
 
 /// Limits of `GET /updates` from the schema.
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -135,10 +135,8 @@ struct MarkerBook {
 
 impl UpdateHub {
     /// A hub that starts at the newest id already in the log.
-    pub async fn load(pool: &SqlitePool) -> Result<Self> {
-        let latest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates")
-            .fetch_one(pool)
-            .await?;
+    pub async fn load(store: &dyn Store) -> Result<Self> {
+        let latest = store.read().await?.newest_update().await?;
         Ok(Self {
             latest: watch::Sender::new(latest),
             markers: Default::default(),
@@ -153,7 +151,7 @@ impl UpdateHub {
 
     /// Loads what the log gained since the last load into memory (one query, whichever poll
     /// wakes first does it). Membership changes among them make every cached chat set stale.
-    async fn refresh(&self, pool: &SqlitePool, wanted: i64) -> Result<()> {
+    async fn refresh(&self, store: &dyn Store, wanted: i64) -> Result<()> {
         if self.recent.read().await.newest >= wanted {
             return Ok(());
         }
@@ -164,33 +162,26 @@ impl UpdateHub {
         let mut membership_changed = false;
         // In batches until everything up to `wanted` is held: an idle answer moves the marker
         // past `wanted`, so nothing below it may be missing.
+        let mut tx = store.read().await?;
         while recent.newest < wanted {
-            let rows = sqlx::query(
-                "SELECT id, chat_id, user_id, update_type, payload FROM updates
-                 WHERE id > ? ORDER BY id LIMIT 5000",
-            )
-            .bind(recent.newest)
-            .fetch_all(pool)
-            .await?;
+            let rows = tx.updates_after(recent.newest, 5000).await?;
             if rows.is_empty() {
                 break;
             }
             for row in rows {
-                let kind: String = row.try_get("update_type")?;
-                membership_changed |= matches!(kind.as_str(), "user_added" | "user_removed");
-                let payload: String = row.try_get("payload")?;
-                let id: i64 = row.try_get("id")?;
+                membership_changed |= matches!(row.kind.as_str(), "user_added" | "user_removed");
                 recent.entries.push_back(RecentUpdate {
-                    id,
-                    chat_id: row.try_get("chat_id")?,
-                    user_id: row.try_get("user_id")?,
-                    kind,
-                    update: std::sync::Arc::new(serde_json::from_str(&payload)?),
-                    json: payload.into(),
+                    id: row.id,
+                    chat_id: row.chat_id,
+                    user_id: row.user_id,
+                    kind: row.kind,
+                    update: std::sync::Arc::new(serde_json::from_str(&row.payload)?),
+                    json: row.payload.into(),
                 });
-                recent.newest = id;
+                recent.newest = row.id;
             }
         }
+        drop(tx);
         while recent.entries.len() > RECENT_CAPACITY {
             if let Some(old) = recent.entries.pop_front() {
                 recent.floor = old.id;
@@ -211,7 +202,7 @@ impl UpdateHub {
     /// The chats `user_id` is a member of, from memory while no membership changed.
     async fn chat_set(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         user_id: i64,
     ) -> Result<std::sync::Arc<HashSet<i64>>> {
         let generation = {
@@ -224,11 +215,7 @@ impl UpdateHub {
             }
             book.generation
         };
-        let chats: Vec<i64> =
-            sqlx::query_scalar("SELECT chat_id FROM chat_members WHERE user_id = ?")
-                .bind(user_id)
-                .fetch_all(pool)
-                .await?;
+        let chats = store.read().await?.member_chat_ids(user_id).await?;
         let set = std::sync::Arc::new(chats.into_iter().collect::<HashSet<_>>());
         let mut book = self.chat_book();
         if book.sets.len() > 100_000 {
@@ -245,7 +232,7 @@ impl UpdateHub {
     /// when memory does not reach back to `start`.
     async fn recent(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         caller: Caller,
         start: i64,
         limit: i64,
@@ -255,8 +242,8 @@ impl UpdateHub {
         if start <= self.recent.read().await.floor {
             return Ok(None);
         }
-        self.refresh(pool, seen).await?;
-        let chats = self.chat_set(pool, caller.user_id).await?;
+        self.refresh(store, seen).await?;
+        let chats = self.chat_set(store, caller.user_id).await?;
         let recent = self.recent.read().await;
         if start <= recent.floor {
             return Ok(None);
@@ -305,7 +292,7 @@ impl UpdateHub {
     }
 
     /// Writes the markers committed since the last flush, in one transaction.
-    pub async fn flush_markers(&self, pool: &SqlitePool) -> Result<usize> {
+    pub async fn flush_markers(&self, store: &dyn Store) -> Result<usize> {
         let batch: Vec<(i64, i64)> = {
             let mut book = self.book();
             let dirty: Vec<i64> = book.dirty.drain().collect();
@@ -318,13 +305,9 @@ impl UpdateHub {
             return Ok(0);
         }
         let written = async {
-            let mut tx = pool.begin().await?;
+            let mut tx = store.begin().await?;
             for (device, marker) in &batch {
-                sqlx::query("UPDATE devices SET update_marker = ? WHERE id = ?")
-                    .bind(marker)
-                    .bind(device)
-                    .execute(&mut *tx)
-                    .await?;
+                tx.set_device_marker(*device, *marker).await?;
             }
             tx.commit().await
         }
@@ -333,7 +316,7 @@ impl UpdateHub {
             // Put them back for the next flush.
             let mut book = self.book();
             book.dirty.extend(batch.iter().map(|(d, _)| *d));
-            return Err(e.into());
+            return Err(e);
         }
         Ok(batch.len())
     }
@@ -351,10 +334,8 @@ impl UpdateHub {
 
     /// Publishes the newest id in the log: for writes that appended several updates (people
     /// joining chats) without counting them. Call after their transaction committed.
-    pub async fn publish_latest(&self, pool: &SqlitePool) -> Result<()> {
-        let latest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates")
-            .fetch_one(pool)
-            .await?;
+    pub async fn publish_latest(&self, store: &dyn Store) -> Result<()> {
+        let latest = store.read().await?.newest_update().await?;
         self.published(latest);
         Ok(())
     }
@@ -365,29 +346,24 @@ impl UpdateHub {
 }
 
 /// Appends an update for the members of `chat_id`; returns its id.
-pub async fn append(
-    conn: &mut SqliteConnection,
-    chat_id: i64,
-    update: &Update,
-    now_ms: i64,
-) -> Result<i64> {
-    insert(conn, chat_id, None, update, now_ms).await
+pub async fn append(tx: &mut dyn Tx, chat_id: i64, update: &Update, now_ms: i64) -> Result<i64> {
+    insert(tx, chat_id, None, update, now_ms).await
 }
 
 /// Appends an update for one person (Parta's own types: join requests for reviewers,
 /// acknowledgements for an author, restrictions); returns its id.
 pub async fn append_personal(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     user_id: i64,
     update: &Update,
     now_ms: i64,
 ) -> Result<i64> {
     // Chat 0 is no chat: only the person named sees the row.
-    insert(conn, 0, Some(user_id), update, now_ms).await
+    insert(tx, 0, Some(user_id), update, now_ms).await
 }
 
 async fn insert(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     chat_id: i64,
     user_id: Option<i64>,
     update: &Update,
@@ -399,19 +375,8 @@ async fn insert(
         .and_then(|t| t.as_str())
         .unwrap_or_default()
         .to_owned();
-    let id = sqlx::query(
-        "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
-         VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(chat_id)
-    .bind(user_id)
-    .bind(kind)
-    .bind(payload.to_string())
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
-    Ok(id)
+    tx.insert_update(chat_id, user_id, &kind, &payload.to_string(), now_ms)
+        .await
 }
 
 /// What `GET /updates` may ask for.
@@ -426,7 +391,7 @@ pub struct PollQuery {
 /// Returns the caller's updates from its marker on, waiting up to the timeout for the first.
 /// `shutdown` turning true ends the wait early with what there is (possibly nothing).
 pub async fn poll(
-    pool: &SqlitePool,
+    store: &dyn Store,
     hub: &UpdateHub,
     mut shutdown: watch::Receiver<bool>,
     caller: Caller,
@@ -451,12 +416,7 @@ pub async fn poll(
         }
         None => match hub.marker_of(caller.device_id) {
             Some(marker) => marker,
-            None => {
-                sqlx::query_scalar("SELECT update_marker FROM devices WHERE id = ?")
-                    .bind(caller.device_id)
-                    .fetch_one(pool)
-                    .await?
-            }
+            None => store.read().await?.device_marker(caller.device_id).await?,
         },
     };
     let types = query.types.filter(|t| !t.is_empty());
@@ -467,7 +427,7 @@ pub async fn poll(
         // to it is visible to the query, and an empty answer may skip past all of them.
         let seen = *latest.borrow_and_update();
         let found = hub
-            .recent(pool, caller, start, limit, types.as_deref(), seen)
+            .recent(store, caller, start, limit, types.as_deref(), seen)
             .await?;
         let (scanned, body) = match found {
             // Staff may have quiet hours, which mark messages per recipient: typed for them.
@@ -481,13 +441,13 @@ pub async fn poll(
             ),
             None => {
                 let (scanned, updates) =
-                    fetch(pool, caller, start, limit, types.as_deref()).await?;
+                    fetch(store, caller, start, limit, types.as_deref()).await?;
                 (scanned, PollBody::Typed(updates))
             }
         };
         let body = match body {
             PollBody::Typed(mut updates) => {
-                annotate_quiet_hours(pool, caller, &mut updates).await?;
+                annotate_quiet_hours(store, caller, &mut updates).await?;
                 PollBody::Typed(updates)
             }
             stored => stored,
@@ -524,40 +484,26 @@ pub async fn poll(
 }
 
 async fn fetch(
-    pool: &SqlitePool,
+    store: &dyn Store,
     caller: Caller,
     start: i64,
     limit: i64,
     types: Option<&[String]>,
 ) -> Result<(Option<i64>, Vec<Update>)> {
     // Returns the id of the last row scanned (of any type) and the updates that pass `types`.
-    let user_id = caller.user_id;
-    let rows = sqlx::query(
-        // Two plain branches rather than one OR: each walks its own index from `start`.
-        "SELECT id, update_type, payload FROM (
-             SELECT u.id, u.update_type, u.payload FROM updates u
-             JOIN chat_members cm ON cm.chat_id = u.chat_id AND cm.user_id = ?1
-             WHERE u.id >= ?2
-             UNION ALL
-             SELECT u.id, u.update_type, u.payload FROM updates u
-             WHERE u.user_id = ?1 AND u.id >= ?2)
-         ORDER BY id LIMIT ?3",
-    )
-    .bind(user_id)
-    .bind(start)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
+    let rows = store
+        .read()
+        .await?
+        .updates_for(caller.user_id, start, limit)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut scanned = None;
     for row in rows {
-        scanned = Some(row.try_get::<i64, _>("id")?);
-        let kind: String = row.try_get("update_type")?;
-        if !wanted(types, &kind) {
+        scanned = Some(row.id);
+        if !wanted(types, &row.kind) {
             continue;
         }
-        let payload: String = row.try_get("payload")?;
-        out.push(serde_json::from_str(&payload)?);
+        out.push(serde_json::from_str(&row.payload)?);
     }
     Ok((scanned, out))
 }
@@ -574,7 +520,7 @@ fn wanted(types: Option<&[String]>, kind: &str) -> bool {
 /// Marks parents' messages that arrived in the caller's quiet hours (staff only; one lookup
 /// per poll, and none for parents, whose polls are most of them).
 async fn annotate_quiet_hours(
-    pool: &SqlitePool,
+    store: &dyn Store,
     caller: Caller,
     updates: &mut [Update],
 ) -> Result<()> {
@@ -585,7 +531,8 @@ async fn annotate_quiet_hours(
     {
         return Ok(());
     }
-    let Some(hours) = crate::scheduled::quiet_hours(pool, caller.user_id).await? else {
+    let mut tx = store.read().await?;
+    let Some(hours) = crate::scheduled::quiet_hours(&mut *tx, caller.user_id).await? else {
         return Ok(());
     };
     for update in updates {
@@ -597,7 +544,7 @@ async fn annotate_quiet_hours(
         } = update
             && let Some(sender) = &message.sender
             && sender.user_id != caller.user_id
-            && is_parent(pool, sender.user_id).await?
+            && is_parent(&mut *tx, sender.user_id).await?
         {
             *parta_silent_until = hours.silent_until(*timestamp);
         }
@@ -605,10 +552,7 @@ async fn annotate_quiet_hours(
     Ok(())
 }
 
-async fn is_parent(pool: &SqlitePool, user_id: i64) -> Result<bool> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(role.as_deref() == Some("parent"))
+async fn is_parent(tx: &mut dyn Tx, user_id: i64) -> Result<bool> {
+    let person = tx.person(user_id).await?;
+    Ok(person.is_some_and(|p| p.role == crate::roles::Role::Parent))
 }

@@ -10,12 +10,13 @@ use std::sync::{Arc, Mutex};
 use parta_model::max::Attachment;
 use parta_policy::files::{FileRules, Kind};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::auth::{self, Caller};
 use crate::clock::Clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::filestore::FileStore;
+use crate::store::messages::AttachmentRecord;
+use crate::store::prelude::*;
 
 /// Bytes read to recognise a format and an image's size (a JPEG's size can follow 64 KiB of
 /// EXIF data).
@@ -160,7 +161,7 @@ impl Uploads {
     /// `POST /uploads?type=`: a new upload of the caller's; `base` is the server's URL.
     pub async fn create(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         clock: &dyn Clock,
         caller: Caller,
         kind: &str,
@@ -173,41 +174,37 @@ impl Uploads {
             UploadType::Video | UploadType::Audio => Some(auth::random_secret("f", 16)?),
             _ => None,
         };
-        sqlx::query(
-            "INSERT INTO uploads (id, user_id, type, token, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(caller.user_id)
-        .bind(kind.as_str())
-        .bind(&media_token)
-        .bind(clock.now_ms())
-        .execute(pool)
-        .await?;
+        store
+            .read()
+            .await?
+            .insert_upload(
+                &id,
+                caller.user_id,
+                kind.as_str(),
+                media_token.as_deref(),
+                clock.now_ms(),
+            )
+            .await?;
         Ok(UploadEndpoint {
             url: format!("{base}/upload/{id}"),
             token: media_token,
         })
     }
 
-    async fn load(&self, pool: &SqlitePool, id: &str) -> Result<UploadRow> {
-        let row = sqlx::query(
-            "SELECT type, filename, total, received, token, completed_at FROM uploads
-             WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::not_found("No such upload"))?;
-        let kind: String = row.try_get("type")?;
+    async fn load(&self, store: &dyn Store, id: &str) -> Result<UploadRow> {
+        let record = store
+            .read()
+            .await?
+            .upload(id)
+            .await?
+            .ok_or_else(|| Error::not_found("No such upload"))?;
         Ok(UploadRow {
-            kind: UploadType::parse(&kind).unwrap_or(UploadType::File),
-            filename: row.try_get("filename")?,
-            total: row
-                .try_get::<Option<i64>, _>("total")?
-                .map(|t| t.max(0) as u64),
-            received: row.try_get::<i64, _>("received")?.max(0) as u64,
-            token: row.try_get("token")?,
-            complete: row.try_get::<Option<i64>, _>("completed_at")?.is_some(),
+            kind: UploadType::parse(&record.kind).unwrap_or(UploadType::File),
+            filename: record.filename,
+            total: record.total.map(|t| t.max(0) as u64),
+            received: record.received.max(0) as u64,
+            token: record.token,
+            complete: record.complete,
         })
     }
 
@@ -225,8 +222,8 @@ impl Uploads {
     }
 
     /// GET on the upload URL.
-    pub async fn status(&self, pool: &SqlitePool, id: &str) -> Result<UploadStatus> {
-        Ok(Self::status_of(&self.load(pool, id).await?))
+    pub async fn status(&self, store: &dyn Store, id: &str) -> Result<UploadStatus> {
+        Ok(Self::status_of(&self.load(store, id).await?))
     }
 
     fn claim(&self, id: &str) -> Result<Busy> {
@@ -249,13 +246,13 @@ impl Uploads {
     /// `Content-Range` (resumable) or `None` (a multipart upload, all at once).
     pub async fn begin(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         id: &str,
         range: Option<(u64, u64, u64)>,
         filename: Option<&str>,
     ) -> Result<Receiving> {
         let busy = self.claim(id)?;
-        let row = self.load(pool, id).await?;
+        let row = self.load(store, id).await?;
         if row.complete {
             return Err(Error::conflict("This upload is already complete"));
         }
@@ -292,12 +289,15 @@ impl Uploads {
             self.store.truncate(id, start).await?;
         }
         let filename = filename.and_then(clean_filename).or(row.filename.clone());
-        sqlx::query("UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?")
-            .bind(expected_total.map(|t| t as i64))
-            .bind(&filename)
-            .bind(start as i64)
-            .bind(id)
-            .execute(pool)
+        store
+            .read()
+            .await?
+            .start_chunk(
+                id,
+                expected_total.map(|t| t as i64),
+                filename.as_deref(),
+                start as i64,
+            )
             .await?;
         let chunk_end = range.map(|(_, end, _)| end + 1);
         Ok(Receiving {
@@ -331,26 +331,26 @@ impl Uploads {
     /// arrived, checks the content and issues the token.
     pub async fn finish(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         clock: &dyn Clock,
         receiving: Receiving,
     ) -> Result<UploadStatus> {
         if let Some(until) = receiving.until
             && receiving.written != until
         {
-            self.abandon(pool, &receiving).await?;
+            self.abandon(store, &receiving).await?;
             return Err(Error::bad_request(
                 "The chunk is shorter than its Content-Range says: send it again",
             ));
         }
         let total = receiving.total.unwrap_or(receiving.written);
         if receiving.written < total {
-            sqlx::query("UPDATE uploads SET received = ? WHERE id = ?")
-                .bind(receiving.written as i64)
-                .bind(&receiving.id)
-                .execute(pool)
+            store
+                .read()
+                .await?
+                .set_received(&receiving.id, receiving.written as i64)
                 .await?;
-            return self.status(pool, &receiving.id).await;
+            return self.status(store, &receiving.id).await;
         }
         // Everything is here. The bytes are recorded together with the completion, in one
         // statement: a client that hangs up now (and so cancels this handler) can never leave
@@ -379,36 +379,33 @@ impl Uploads {
             Err(e) => {
                 // A refused file is not kept at all.
                 self.store.remove(&receiving.id).await?;
-                sqlx::query("DELETE FROM uploads WHERE id = ?")
-                    .bind(&receiving.id)
-                    .execute(pool)
-                    .await?;
+                store.read().await?.delete_upload(&receiving.id).await?;
                 return Err(e);
             }
         };
         let token = auth::random_secret("f", 16)?;
-        sqlx::query(
-            "UPDATE uploads SET received = ?, total = ?, format = ?, token = COALESCE(token, ?),
-                completed_at = ?
-             WHERE id = ?",
-        )
-        .bind(receiving.written as i64)
-        .bind(total as i64)
-        .bind(accepted.format.name())
-        .bind(token)
-        .bind(clock.now_ms())
-        .bind(&receiving.id)
-        .execute(pool)
-        .await?;
-        self.status(pool, &receiving.id).await
+        store
+            .read()
+            .await?
+            .complete_upload(
+                &receiving.id,
+                receiving.written as i64,
+                accepted.format.name(),
+                &token,
+                clock.now_ms(),
+            )
+            .await?;
+        self.status(store, &receiving.id).await
     }
 
     /// Forgets the bytes of a chunk that failed half-way (the next try resends it).
-    pub async fn abandon(&self, pool: &SqlitePool, receiving: &Receiving) -> Result<()> {
-        let recorded: i64 = sqlx::query_scalar("SELECT received FROM uploads WHERE id = ?")
-            .bind(&receiving.id)
-            .fetch_one(pool)
-            .await?;
+    pub async fn abandon(&self, store: &dyn Store, receiving: &Receiving) -> Result<()> {
+        let recorded = store
+            .read()
+            .await?
+            .upload(&receiving.id)
+            .await?
+            .map_or(0, |u| u.received);
         self.store
             .truncate(&receiving.id, recorded.max(0) as u64)
             .await?;
@@ -418,43 +415,28 @@ impl Uploads {
     /// A complete upload that `caller` may see: its id, name, format and size.
     pub async fn downloadable(
         &self,
-        pool: &SqlitePool,
+        store: &dyn Store,
         caller: Caller,
         token: &str,
     ) -> Result<Download> {
-        let row = sqlx::query(
-            "SELECT u.id, u.user_id, u.filename, u.format, u.total FROM uploads u
-             WHERE u.token = ? AND u.completed_at IS NOT NULL",
-        )
-        .bind(token)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::not_found("No such file"))?;
-        let id: String = row.try_get("id")?;
-        let owner: i64 = row.try_get("user_id")?;
-        if owner != caller.user_id {
-            let visible = sqlx::query(
-                "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
-                 JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?
-                 WHERE a.upload_id = ? AND m.deleted_at IS NULL LIMIT 1",
-            )
-            .bind(caller.user_id)
-            .bind(&id)
-            .fetch_optional(pool)
-            .await?;
-            if visible.is_none() {
-                return Err(Error::not_found("No such file"));
-            }
+        let mut tx = store.read().await?;
+        let upload = tx
+            .finished_upload(token)
+            .await?
+            .ok_or_else(|| Error::not_found("No such file"))?;
+        if upload.user_id != caller.user_id
+            && !tx.upload_visible_to(&upload.id, caller.user_id).await?
+        {
+            return Err(Error::not_found("No such file"));
         }
         Ok(Download {
-            id,
-            filename: row.try_get("filename")?,
-            format: row.try_get("format")?,
-            size: row.try_get::<i64, _>("total")?.max(0) as u64,
+            id: upload.id,
+            filename: upload.filename,
+            format: upload.format,
+            size: upload.size.max(0) as u64,
         })
     }
 
-    /// Reads part of a stored file.
     pub async fn read(&self, id: &str, offset: u64, max: usize) -> Result<Vec<u8>> {
         Ok(self.store.read(id, offset, max).await?)
     }
@@ -537,7 +519,7 @@ fn requested_token(attachment: &Attachment) -> Option<String> {
 /// Checks the attachments of a new message and returns the uploads they name, in order.
 /// The caller must have uploaded each file, or be able to see a message that carries it.
 pub async fn resolve_attachments(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     caller: Caller,
     attachments: &[Attachment],
 ) -> Result<Vec<String>> {
@@ -554,6 +536,7 @@ pub async fn resolve_attachments(
             "A file or audio attachment must be the only attachment of its message",
         ));
     }
+    let unknown = || Error::bad_request("This attachment's upload is unknown or not complete yet");
     let mut ids = Vec::with_capacity(attachments.len());
     for attachment in attachments {
         let kind = UploadType::parse(&attachment.kind).ok_or_else(|| {
@@ -564,95 +547,52 @@ pub async fn resolve_attachments(
         })?;
         let token = requested_token(attachment)
             .ok_or_else(|| Error::bad_request("An attachment needs the token of an upload"))?;
-        let row = sqlx::query(
-            "SELECT id, user_id, type FROM uploads WHERE token = ? AND completed_at IS NOT NULL",
-        )
-        .bind(&token)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| {
-            Error::bad_request("This attachment's upload is unknown or not complete yet")
-        })?;
-        let id: String = row.try_get("id")?;
-        let owner: i64 = row.try_get("user_id")?;
-        let stored: String = row.try_get("type")?;
-        if stored != kind.as_str() {
+        let upload = tx.finished_upload(&token).await?.ok_or_else(unknown)?;
+        if upload.kind != kind.as_str() {
             return Err(Error::bad_request(format!(
-                "This upload is a {stored}, not a {}",
+                "This upload is a {}, not a {}",
+                upload.kind,
                 kind.as_str()
             )));
         }
-        if owner != caller.user_id {
-            let visible = sqlx::query(
-                "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
-                 JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?
-                 WHERE a.upload_id = ? AND m.deleted_at IS NULL LIMIT 1",
-            )
-            .bind(caller.user_id)
-            .bind(&id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if visible.is_none() {
-                return Err(Error::bad_request(
-                    "This attachment's upload is unknown or not complete yet",
-                ));
-            }
+        if upload.user_id != caller.user_id
+            && !tx.upload_visible_to(&upload.id, caller.user_id).await?
+        {
+            return Err(unknown());
         }
-        ids.push(id);
+        ids.push(upload.id);
     }
     Ok(ids)
 }
 
-/// The attachments of a stored message, in MAX's shapes (`url` is relative to the server).
-pub async fn attachments_of(
-    conn: &mut SqliteConnection,
-    mid: &str,
-) -> Result<Option<Vec<Attachment>>> {
-    let rows = sqlx::query(
-        "SELECT u.rowid AS photo_id, u.type, u.token, u.filename, u.total FROM message_attachments a
-         JOIN uploads u ON u.id = a.upload_id WHERE a.mid = ? ORDER BY a.position",
-    )
-    .bind(mid)
-    .fetch_all(&mut *conn)
-    .await?;
-    if rows.is_empty() {
-        return Ok(None);
+/// An attached upload as MAX's `Attachment`: images carry a `photo_id`, files their name and
+/// size; each has the URL its bytes are downloaded from.
+pub fn attachment(record: &AttachmentRecord) -> Attachment {
+    let url = format!("/files/{}", record.token);
+    match record.kind.as_str() {
+        "image" => Attachment {
+            kind: record.kind.clone(),
+            payload: Some(serde_json::json!({
+                "photo_id": record.number,
+                "url": url,
+                "token": record.token,
+            })),
+            filename: None,
+            size: None,
+        },
+        "file" => Attachment {
+            kind: record.kind.clone(),
+            payload: Some(serde_json::json!({"url": url, "token": record.token})),
+            filename: Some(record.filename.clone().unwrap_or_else(|| "файл".to_owned())),
+            size: record.size,
+        },
+        _ => Attachment {
+            kind: record.kind.clone(),
+            payload: Some(serde_json::json!({"url": url, "token": record.token})),
+            filename: None,
+            size: None,
+        },
     }
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let kind: String = row.try_get("type")?;
-        let token: String = row.try_get("token")?;
-        let url = format!("/files/{token}");
-        let attachment = match kind.as_str() {
-            "image" => Attachment {
-                kind,
-                payload: Some(serde_json::json!({
-                    "photo_id": row.try_get::<i64, _>("photo_id")?,
-                    "url": url,
-                    "token": token,
-                })),
-                filename: None,
-                size: None,
-            },
-            "file" => Attachment {
-                kind,
-                payload: Some(serde_json::json!({"url": url, "token": token})),
-                filename: Some(
-                    row.try_get::<Option<String>, _>("filename")?
-                        .unwrap_or_else(|| "файл".to_owned()),
-                ),
-                size: Some(row.try_get("total")?),
-            },
-            _ => Attachment {
-                kind,
-                payload: Some(serde_json::json!({"url": url, "token": token})),
-                filename: None,
-                size: None,
-            },
-        };
-        out.push(attachment);
-    }
-    Ok(Some(out))
 }
 
 #[cfg(test)]

@@ -1,59 +1,37 @@
 //! People: the caller's own profile (`GET /me`) and how others see a person (`/school/people`).
 
 use parta_model::max::{BotInfo, User};
-use sqlx::{Row, SqlitePool};
 
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::roles::{self, Action, Grant, Role};
+use crate::store::prelude::*;
 
 /// A person as MAX's `User`, with their role and whether they left the school: the one place
 /// that reads a person for an update or a check.
-pub async fn person_on(
-    conn: &mut sqlx::SqliteConnection,
-    user_id: i64,
-) -> Result<(User, Role, bool)> {
-    let row = sqlx::query(
-        "SELECT id, first_name, last_name, username, role, removed_at FROM users WHERE id = ?",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
-    let user = User {
-        user_id: row.try_get("id")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        username: row.try_get("username")?,
-        is_bot: false,
-        last_activity_time: None,
-    };
-    let role = Role::parse(&row.try_get::<String, _>("role")?)?;
-    let removed = row.try_get::<Option<i64>, _>("removed_at")?.is_some();
-    Ok((user, role, removed))
+pub async fn person_on(tx: &mut dyn Tx, user_id: i64) -> Result<(User, Role, bool)> {
+    let person = tx
+        .person(user_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
+    Ok((person.user, person.role, person.removed))
 }
 
 /// A person as MAX's `User`.
-pub async fn user_on(conn: &mut sqlx::SqliteConnection, user_id: i64) -> Result<User> {
-    Ok(person_on(conn, user_id).await?.0)
+pub async fn user_on(tx: &mut dyn Tx, user_id: i64) -> Result<User> {
+    Ok(person_on(tx, user_id).await?.0)
 }
 
 /// The caller as MAX's `BotInfo`: for a personal token, "the bot" is the person.
-pub async fn me(pool: &SqlitePool, caller: Caller) -> Result<BotInfo> {
-    let row = sqlx::query("SELECT id, first_name, last_name, username FROM users WHERE id = ?")
-        .bind(caller.user_id)
-        .fetch_optional(pool)
+pub async fn me(store: &dyn Store, caller: Caller) -> Result<BotInfo> {
+    let person = store
+        .read()
+        .await?
+        .person(caller.user_id)
         .await?
         .ok_or_else(|| Error::not_found("User not found"))?;
     Ok(BotInfo {
-        user: User {
-            user_id: row.try_get("id")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            username: row.try_get("username")?,
-            is_bot: false,
-            last_activity_time: None,
-        },
+        user: person.user,
         description: None,
         avatar_url: None,
         full_avatar_url: None,
@@ -99,60 +77,37 @@ fn clean_contact(value: Option<String>, what: &str) -> Result<Option<String>> {
 
 /// Sets the caller's own phone number and e-mail address (empty clears them).
 pub async fn set_contacts(
-    pool: &SqlitePool,
+    store: &dyn Store,
     caller: Caller,
     contacts: Contacts,
 ) -> Result<Profile> {
     let phone = clean_contact(contacts.phone, "phone number")?;
     let email = clean_contact(contacts.email, "e-mail address")?;
-    sqlx::query("UPDATE users SET phone = ?, email = ? WHERE id = ?")
-        .bind(phone)
-        .bind(email)
-        .bind(caller.user_id)
-        .execute(pool)
+    store
+        .read()
+        .await?
+        .set_contacts(caller.user_id, phone.as_deref(), email.as_deref())
         .await?;
-    profile(pool, caller, caller.user_id).await
+    profile(store, caller, caller.user_id).await
 }
 
 /// Another person's profile, if the caller shares a chat with them or is staff.
-pub async fn profile(pool: &SqlitePool, caller: Caller, user_id: i64) -> Result<Profile> {
+pub async fn profile(store: &dyn Store, caller: Caller, user_id: i64) -> Result<Profile> {
+    let mut tx = store.read().await?;
     let visible = caller.user_id == user_id
         || caller.role.is_staff()
-        || sqlx::query(
-            "SELECT 1 FROM chat_members a JOIN chat_members b ON a.chat_id = b.chat_id
-             WHERE a.user_id = ? AND b.user_id = ?",
-        )
-        .bind(caller.user_id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?
-        .is_some();
-    let row =
-        sqlx::query("SELECT id, first_name, last_name, role, phone, email FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-    let Some(row) = row.filter(|_| visible) else {
+        || tx.share_a_chat(caller.user_id, user_id).await?;
+    let record = tx.profile(user_id).await?;
+    let Some(record) = record.filter(|_| visible) else {
         return Err(Error::not_found(format!("User {user_id} not found")));
     };
     let contacts = caller.user_id == user_id
         || roles::grant(caller.role, Action::SeeContactDetails) != Grant::Denied;
     Ok(Profile {
         user_id,
-        name: crate::classes::person_name(
-            &row.try_get::<String, _>("first_name")?,
-            row.try_get::<Option<String>, _>("last_name")?.as_deref(),
-        ),
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
-        phone: if contacts {
-            row.try_get("phone")?
-        } else {
-            None
-        },
-        email: if contacts {
-            row.try_get("email")?
-        } else {
-            None
-        },
+        name: crate::classes::person_name(&record.first_name, record.last_name.as_deref()),
+        role: record.role,
+        phone: record.phone.filter(|_| contacts),
+        email: record.email.filter(|_| contacts),
     })
 }

@@ -61,7 +61,13 @@ async fn create_upload(
     Ok(Json(
         state
             .uploads
-            .create(&state.pool, state.clock.as_ref(), caller, &kind, &base)
+            .create(
+                state.store.as_ref(),
+                state.clock.as_ref(),
+                caller,
+                &kind,
+                &base,
+            )
             .await?,
     ))
 }
@@ -79,7 +85,7 @@ async fn upload_status(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<UploadStatus>> {
     let id = upload_id(id)?;
-    Ok(Json(state.uploads.status(&state.pool, &id).await?))
+    Ok(Json(state.uploads.status(state.store.as_ref(), &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -115,25 +121,31 @@ async fn receive(
             let name = field.file_name().map(str::to_owned).or(filename);
             let mut receiving = state
                 .uploads
-                .begin(&state.pool, &id, None, name.as_deref())
+                .begin(state.store.as_ref(), &id, None, name.as_deref())
                 .await?;
             loop {
                 let chunk = match field.chunk().await {
                     Ok(Some(chunk)) => chunk,
                     Ok(None) => break,
                     Err(e) => {
-                        state.uploads.abandon(&state.pool, &receiving).await?;
+                        state
+                            .uploads
+                            .abandon(state.store.as_ref(), &receiving)
+                            .await?;
                         return Err(Error::bad_request(e.body_text()));
                     }
                 };
                 if let Err(e) = state.uploads.write(&mut receiving, &chunk).await {
-                    state.uploads.abandon(&state.pool, &receiving).await?;
+                    state
+                        .uploads
+                        .abandon(state.store.as_ref(), &receiving)
+                        .await?;
                     return Err(e);
                 }
             }
             let status = state
                 .uploads
-                .finish(&state.pool, state.clock.as_ref(), receiving)
+                .finish(state.store.as_ref(), state.clock.as_ref(), receiving)
                 .await?;
             return Ok(Json(status));
         }
@@ -154,7 +166,7 @@ async fn receive(
     let mut body = request.into_body().into_data_stream();
     let mut receiving = match state
         .uploads
-        .begin(&state.pool, &id, Some(range), filename.as_deref())
+        .begin(state.store.as_ref(), &id, Some(range), filename.as_deref())
         .await
     {
         Ok(receiving) => receiving,
@@ -177,14 +189,17 @@ async fn receive(
             Err(e) => Err(Error::bad_request(format!("The chunk broke off: {e}"))),
         };
         if let Err(e) = written {
-            state.uploads.abandon(&state.pool, &receiving).await?;
+            state
+                .uploads
+                .abandon(state.store.as_ref(), &receiving)
+                .await?;
             return Err(e);
         }
     }
     Ok(Json(
         state
             .uploads
-            .finish(&state.pool, state.clock.as_ref(), receiving)
+            .finish(state.store.as_ref(), state.clock.as_ref(), receiving)
             .await?,
     ))
 }
@@ -244,7 +259,7 @@ async fn download(
     let token = path(token)?;
     let file = state
         .uploads
-        .downloadable(&state.pool, caller, &token)
+        .downloadable(state.store.as_ref(), caller, &token)
         .await?;
     let (status, start, end) = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         Some(range) => match parse_range(range, file.size) {

@@ -18,7 +18,6 @@ use parta_model::max::{
     SendMessageResult, SimpleQueryResult, UserIdsList,
 };
 use serde::Deserialize;
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 
 use crate::auth::{self, Caller};
@@ -31,7 +30,7 @@ use crate::{chats, members, messages, users};
 /// Everything a handler needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub store: std::sync::Arc<dyn crate::store::Store>,
     pub clock: Arc<dyn Clock>,
     pub hub: UpdateHub,
     pub shutdown: watch::Receiver<bool>,
@@ -131,7 +130,7 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
         .and_then(|v| v.to_str().ok());
     let caller = state
         .auth_cache
-        .authenticate(&state.pool, header, state.clock.now_ms())
+        .authenticate(state.store.as_ref(), header, state.clock.now_ms())
         .await?;
     state.limiter.device(caller.device_id)?;
     Ok(caller)
@@ -176,7 +175,7 @@ fn comma_list(value: Option<String>) -> Option<Vec<String>> {
 
 async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<BotInfo>> {
     let caller = caller(&state, &headers).await?;
-    Ok(Json(users::me(&state.pool, caller).await?))
+    Ok(Json(users::me(state.store.as_ref(), caller).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,7 +192,7 @@ async fn list_chats(
     let caller = caller(&state, &headers).await?;
     let q = query(q)?;
     Ok(Json(
-        chats::list(&state.pool, caller, q.count, q.marker).await?,
+        chats::list(state.store.as_ref(), caller, q.count, q.marker).await?,
     ))
 }
 
@@ -204,7 +203,9 @@ async fn get_chat(
 ) -> Result<Json<Chat>> {
     let caller = caller(&state, &headers).await?;
     let chat_id = path(chat_id)?;
-    Ok(Json(chats::get(&state.pool, caller, chat_id).await?))
+    Ok(Json(
+        chats::get(state.store.as_ref(), caller, chat_id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -230,7 +231,9 @@ async fn list_messages(
         to: q.to,
         count: q.count,
     };
-    Ok(Json(messages::list(&state.pool, caller, list).await?))
+    Ok(Json(
+        messages::list(state.store.as_ref(), caller, list).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,7 +261,7 @@ async fn send_message(
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
     let key = idempotency_key(&headers)?;
     let message = messages::send(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         &state.hub,
         caller,
@@ -283,7 +286,7 @@ async fn edit_chat(
     let patch = json_body(patch)?;
     Ok(Json(
         chats::edit(
-            &state.pool,
+            state.store.as_ref(),
             state.clock.as_ref(),
             &state.hub,
             caller,
@@ -316,7 +319,7 @@ async fn edit_message(
     let mid = message_id(q)?;
     let body = json_body(body)?;
     messages::edit(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         &state.hub,
         &state.policy,
@@ -335,7 +338,14 @@ async fn delete_message(
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
     let mid = message_id(q)?;
-    messages::delete(&state.pool, state.clock.as_ref(), &state.hub, caller, &mid).await?;
+    messages::delete(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        &mid,
+    )
+    .await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
@@ -368,7 +378,15 @@ async fn list_members(
         None => None,
     };
     Ok(Json(
-        members::list(&state.pool, caller, chat_id, user_ids, q.marker, q.count).await?,
+        members::list(
+            state.store.as_ref(),
+            caller,
+            chat_id,
+            user_ids,
+            q.marker,
+            q.count,
+        )
+        .await?,
     ))
 }
 
@@ -382,7 +400,7 @@ async fn add_members(
     let chat_id = path(chat_id)?;
     let body = json_body(body)?;
     members::add(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         &state.hub,
         caller,
@@ -410,7 +428,7 @@ async fn remove_member(
         .user_id
         .ok_or_else(|| Error::bad_request("user_id is required"))?;
     members::remove(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         &state.hub,
         caller,
@@ -428,7 +446,9 @@ async fn my_membership(
 ) -> Result<Json<ChatMember>> {
     let caller = caller(&state, &headers).await?;
     let chat_id = path(chat_id)?;
-    Ok(Json(members::me(&state.pool, caller, chat_id).await?))
+    Ok(Json(
+        members::me(state.store.as_ref(), caller, chat_id).await?,
+    ))
 }
 
 async fn leave_chat(
@@ -439,7 +459,7 @@ async fn leave_chat(
     let caller = caller(&state, &headers).await?;
     let chat_id = path(chat_id)?;
     members::remove(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         &state.hub,
         caller,
@@ -457,7 +477,9 @@ async fn list_admins(
 ) -> Result<Json<ChatMembersList>> {
     let caller = caller(&state, &headers).await?;
     let chat_id = path(chat_id)?;
-    Ok(Json(members::admins(&state.pool, caller, chat_id).await?))
+    Ok(Json(
+        members::admins(state.store.as_ref(), caller, chat_id).await?,
+    ))
 }
 
 async fn appoint_admins(
@@ -470,7 +492,7 @@ async fn appoint_admins(
     let chat_id = path(chat_id)?;
     let body = json_body(body)?;
     members::appoint_admins(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         chat_id,
@@ -487,7 +509,14 @@ async fn revoke_admin(
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
     let (chat_id, user_id) = path(ids)?;
-    members::revoke_admin(&state.pool, state.clock.as_ref(), caller, chat_id, user_id).await?;
+    members::revoke_admin(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        chat_id,
+        user_id,
+    )
+    .await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
@@ -499,7 +528,7 @@ async fn get_pin(
     let caller = caller(&state, &headers).await?;
     let chat_id = path(chat_id)?;
     Ok(Json(GetPinnedMessageResult {
-        message: members::pinned(&state.pool, caller, chat_id).await?,
+        message: members::pinned(state.store.as_ref(), caller, chat_id).await?,
     }))
 }
 
@@ -513,7 +542,7 @@ async fn pin_message(
     let chat_id = path(chat_id)?;
     let body = json_body(body)?;
     members::pin(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         chat_id,
@@ -530,7 +559,14 @@ async fn unpin_message(
 ) -> Result<Json<SimpleQueryResult>> {
     let caller = caller(&state, &headers).await?;
     let chat_id = path(chat_id)?;
-    members::pin(&state.pool, state.clock.as_ref(), caller, chat_id, None).await?;
+    members::pin(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        chat_id,
+        None,
+    )
+    .await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
@@ -544,7 +580,7 @@ async fn send_action(
     let chat_id = path(chat_id)?;
     let body = json_body(body)?;
     members::action(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         chat_id,
@@ -560,11 +596,11 @@ async fn get_message(
     Path(mid): Path<String>,
 ) -> Result<Json<parta_model::max::Message>> {
     let caller = caller(&state, &headers).await?;
-    let message = messages::by_mid(&state.pool, &mid)
+    let message = messages::by_mid(state.store.as_ref(), &mid)
         .await?
         .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;
     chats::require_member(
-        &state.pool,
+        state.store.as_ref(),
         caller.user_id,
         message.recipient.chat_id.unwrap_or(0),
     )
@@ -594,7 +630,7 @@ async fn get_updates(
         types: comma_list(q.types),
     };
     let answer = updates::poll(
-        &state.pool,
+        state.store.as_ref(),
         &state.hub,
         state.shutdown.clone(),
         caller,

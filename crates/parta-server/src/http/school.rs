@@ -95,13 +95,19 @@ async fn login(
     state.limiter.anonymous(peer.ip())?;
     let request = json_body(request)?;
     Ok(Json(
-        auth::login(&state.pool, state.clock.as_ref(), request).await?,
+        auth::login(state.store.as_ref(), state.clock.as_ref(), request).await?,
     ))
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
-    auth::revoke_device(&state.pool, state.clock.as_ref(), caller, caller.device_id).await?;
+    auth::revoke_device(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        caller.device_id,
+    )
+    .await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
@@ -121,7 +127,7 @@ async fn change_password(
     let caller = caller(&state, &headers).await?;
     let request = json_body(request)?;
     auth::change_password(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         request.old_password,
@@ -142,7 +148,7 @@ async fn list_devices(
 ) -> Result<Json<DeviceList>> {
     let caller = caller(&state, &headers).await?;
     Ok(Json(DeviceList {
-        devices: auth::devices(&state.pool, caller).await?,
+        devices: auth::devices(state.store.as_ref(), caller).await?,
     }))
 }
 
@@ -153,7 +159,13 @@ async fn revoke_device(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let device_id = path(device_id)?;
-    auth::revoke_device(&state.pool, state.clock.as_ref(), caller, device_id).await?;
+    auth::revoke_device(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        device_id,
+    )
+    .await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
@@ -171,7 +183,8 @@ async fn revoke_user_devices(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     let revoked =
-        auth::revoke_all_devices(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+        auth::revoke_all_devices(state.store.as_ref(), state.clock.as_ref(), caller, user_id)
+            .await?;
     state.auth_cache.invalidate();
     Ok(Json(Revoked { revoked }))
 }
@@ -187,7 +200,7 @@ async fn list_classes(
 ) -> Result<Json<ClassList>> {
     let caller = caller(&state, &headers).await?;
     Ok(Json(ClassList {
-        classes: classes::list(&state.pool, caller).await?,
+        classes: classes::list(state.store.as_ref(), caller).await?,
     }))
 }
 
@@ -198,7 +211,7 @@ async fn create_class(
 ) -> Result<(StatusCode, Json<Class>)> {
     let caller = caller(&state, &headers).await?;
     let new = json_body(new)?;
-    let class = classes::create(&state.pool, state.clock.as_ref(), caller, new).await?;
+    let class = classes::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
     Ok((StatusCode::CREATED, Json(class)))
 }
 
@@ -212,7 +225,7 @@ async fn assign_teacher(
     let class_id = path(class_id)?;
     let assignment = json_body(assignment)?;
     let (class, joined) = classes::assign(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         class_id,
@@ -220,7 +233,7 @@ async fn assign_teacher(
     )
     .await?;
     if joined {
-        state.hub.publish_latest(&state.pool).await?;
+        state.hub.publish_latest(state.store.as_ref()).await?;
     }
     Ok(Json(class))
 }
@@ -232,8 +245,14 @@ async fn unassign_teacher(
 ) -> Result<Json<Class>> {
     let caller = caller(&state, &headers).await?;
     let (class_id, user_id) = path(ids)?;
-    let class =
-        classes::unassign(&state.pool, state.clock.as_ref(), caller, class_id, user_id).await?;
+    let class = classes::unassign(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        class_id,
+        user_id,
+    )
+    .await?;
     Ok(Json(class))
 }
 
@@ -242,8 +261,8 @@ async fn bootstrap(
     headers: HeaderMap,
 ) -> Result<Json<StructureReport>> {
     let caller = caller(&state, &headers).await?;
-    let report = structure::bootstrap(&state.pool, state.clock.as_ref(), caller).await?;
-    state.hub.publish_latest(&state.pool).await?;
+    let report = structure::bootstrap(state.store.as_ref(), state.clock.as_ref(), caller).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(report))
 }
 
@@ -258,7 +277,7 @@ async fn list_invites(
 ) -> Result<Json<InviteList>> {
     let caller = caller(&state, &headers).await?;
     Ok(Json(InviteList {
-        invites: invites::list(&state.pool, state.clock.as_ref(), caller).await?,
+        invites: invites::list(state.store.as_ref(), state.clock.as_ref(), caller).await?,
     }))
 }
 
@@ -269,7 +288,8 @@ async fn create_invite(
 ) -> Result<(StatusCode, Json<CreatedInvite>)> {
     let caller = caller(&state, &headers).await?;
     let new = json_body(new)?;
-    let mut created = invites::create(&state.pool, state.clock.as_ref(), caller, new).await?;
+    let mut created =
+        invites::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
     // The link carries the address it was made on, so the app knows where to join.
     if let Some(host) = headers
         .get(axum::http::header::HOST)
@@ -293,7 +313,13 @@ async fn revoke_invite(
     let caller = caller(&state, &headers).await?;
     let invite_id = path(invite_id)?;
     Ok(Json(
-        invites::revoke(&state.pool, state.clock.as_ref(), caller, invite_id).await?,
+        invites::revoke(
+            state.store.as_ref(),
+            state.clock.as_ref(),
+            caller,
+            invite_id,
+        )
+        .await?,
     ))
 }
 
@@ -304,9 +330,9 @@ async fn redeem(
 ) -> Result<Json<JoinOutcome>> {
     state.limiter.anonymous(peer.ip())?;
     let request = json_body(request)?;
-    let outcome = invites::redeem(&state.pool, state.clock.as_ref(), request).await?;
+    let outcome = invites::redeem(state.store.as_ref(), state.clock.as_ref(), request).await?;
     // Either the newcomer joined chats, or the reviewers were told of the request.
-    state.hub.publish_latest(&state.pool).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(outcome))
 }
 
@@ -338,7 +364,7 @@ async fn list_requests(
         }
     };
     Ok(Json(RequestList {
-        requests: invites::requests(&state.pool, caller, pending_only).await?,
+        requests: invites::requests(state.store.as_ref(), caller, pending_only).await?,
     }))
 }
 
@@ -355,7 +381,12 @@ async fn request_status(
     state.limiter.anonymous(peer.ip())?;
     let request = json_body(request)?;
     Ok(Json(
-        invites::outcome(&state.pool, state.clock.as_ref(), &request.request_token).await?,
+        invites::outcome(
+            state.store.as_ref(),
+            state.clock.as_ref(),
+            &request.request_token,
+        )
+        .await?,
     ))
 }
 
@@ -366,8 +397,14 @@ async fn approve(
 ) -> Result<Json<JoinRequest>> {
     let caller = caller(&state, &headers).await?;
     let request_id = path(request_id)?;
-    let request = invites::approve(&state.pool, state.clock.as_ref(), caller, request_id).await?;
-    state.hub.publish_latest(&state.pool).await?;
+    let request = invites::approve(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        request_id,
+    )
+    .await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(request))
 }
 
@@ -387,7 +424,7 @@ async fn reject(
     let rejection = json_body(rejection)?;
     Ok(Json(
         invites::reject(
-            &state.pool,
+            state.store.as_ref(),
             state.clock.as_ref(),
             caller,
             request_id,
@@ -410,7 +447,7 @@ async fn settings(
     let caller = caller(&state, &headers).await?;
     let settings = json_body(settings)?;
     invites::set_requires_approval(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         settings.join_requires_approval,
@@ -435,7 +472,7 @@ async fn audit_log(
     let caller = caller(&state, &headers).await?;
     let q = query(q)?;
     Ok(Json(
-        audit::page(&state.pool, caller, q.marker, q.count).await?,
+        audit::page(state.store.as_ref(), caller, q.marker, q.count).await?,
     ))
 }
 
@@ -447,7 +484,7 @@ async fn set_contacts(
     let caller = caller(&state, &headers).await?;
     let contacts = json_body(contacts)?;
     Ok(Json(
-        users::set_contacts(&state.pool, caller, contacts).await?,
+        users::set_contacts(state.store.as_ref(), caller, contacts).await?,
     ))
 }
 
@@ -458,7 +495,9 @@ async fn profile(
 ) -> Result<Json<Profile>> {
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
-    Ok(Json(users::profile(&state.pool, caller, user_id).await?))
+    Ok(Json(
+        users::profile(state.store.as_ref(), caller, user_id).await?,
+    ))
 }
 
 async fn restrict(
@@ -470,10 +509,16 @@ async fn restrict(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     let new = json_body(new)?;
-    let restriction =
-        restrictions::restrict(&state.pool, state.clock.as_ref(), caller, user_id, new).await?;
+    let restriction = restrictions::restrict(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        user_id,
+        new,
+    )
+    .await?;
     state.auth_cache.invalidate();
-    state.hub.publish_latest(&state.pool).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(restriction))
 }
 
@@ -484,7 +529,7 @@ async fn lift_restriction(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
-    restrictions::lift(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    restrictions::lift(state.store.as_ref(), state.clock.as_ref(), caller, user_id).await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
@@ -505,7 +550,7 @@ async fn list_announcements(
     let caller = caller(&state, &headers).await?;
     let q = query(q)?;
     Ok(Json(
-        announcements::list(&state.pool, caller, q.count).await?,
+        announcements::list(state.store.as_ref(), caller, q.count).await?,
     ))
 }
 
@@ -521,7 +566,7 @@ async fn post_announcement(
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
     let new = json_body(new)?;
     let message = messages::send(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         &state.hub,
         caller,
@@ -542,7 +587,14 @@ async fn acknowledge(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let mid = path(mid)?;
-    announcements::acknowledge(&state.pool, state.clock.as_ref(), &state.hub, caller, &mid).await?;
+    announcements::acknowledge(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        &state.hub,
+        caller,
+        &mid,
+    )
+    .await?;
     Ok(SUCCESS)
 }
 
@@ -554,7 +606,7 @@ async fn receipts(
     let caller = caller(&state, &headers).await?;
     let mid = path(mid)?;
     Ok(Json(
-        announcements::receipts(&state.pool, caller, &mid).await?,
+        announcements::receipts(state.store.as_ref(), caller, &mid).await?,
     ))
 }
 
@@ -587,7 +639,7 @@ async fn schedule_message(
         .ok_or_else(|| Error::bad_request("send_at (Unix milliseconds) is required"))?;
     let new = json_body(new)?;
     let scheduled = scheduled::schedule(
-        &state.pool,
+        state.store.as_ref(),
         state.clock.as_ref(),
         caller,
         chat_id,
@@ -605,7 +657,7 @@ async fn list_scheduled(
 ) -> Result<Json<ScheduledList>> {
     let caller = caller(&state, &headers).await?;
     Ok(Json(ScheduledList {
-        scheduled: scheduled::list(&state.pool, caller).await?,
+        scheduled: scheduled::list(state.store.as_ref(), caller).await?,
     }))
 }
 
@@ -616,7 +668,9 @@ async fn cancel_scheduled(
 ) -> Result<Json<Scheduled>> {
     let caller = caller(&state, &headers).await?;
     let id = path(id)?;
-    Ok(Json(scheduled::cancel(&state.pool, caller, id).await?))
+    Ok(Json(
+        scheduled::cancel(state.store.as_ref(), caller, id).await?,
+    ))
 }
 
 async fn set_quiet_hours(
@@ -626,7 +680,7 @@ async fn set_quiet_hours(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let hours = json_body(hours)?;
-    scheduled::set_quiet_hours(&state.pool, caller, Some(hours)).await?;
+    scheduled::set_quiet_hours(state.store.as_ref(), caller, Some(hours)).await?;
     Ok(SUCCESS)
 }
 
@@ -635,7 +689,7 @@ async fn clear_quiet_hours(
     headers: HeaderMap,
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
-    scheduled::set_quiet_hours(&state.pool, caller, None).await?;
+    scheduled::set_quiet_hours(state.store.as_ref(), caller, None).await?;
     Ok(SUCCESS)
 }
 
@@ -646,9 +700,9 @@ async fn remove_person(
 ) -> Result<Json<Success>> {
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
-    people::remove(&state.pool, state.clock.as_ref(), caller, user_id).await?;
+    people::remove(state.store.as_ref(), state.clock.as_ref(), caller, user_id).await?;
     state.auth_cache.invalidate();
-    state.hub.publish_latest(&state.pool).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(SUCCESS)
 }
 
@@ -661,9 +715,16 @@ async fn change_role(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     let change = json_body(change)?;
-    people::change_role(&state.pool, state.clock.as_ref(), caller, user_id, change).await?;
+    people::change_role(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        user_id,
+        change,
+    )
+    .await?;
     state.auth_cache.invalidate();
-    state.hub.publish_latest(&state.pool).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(SUCCESS)
 }
 
@@ -676,8 +737,15 @@ async fn move_child(
     let caller = caller(&state, &headers).await?;
     let user_id = path(user_id)?;
     let movement = json_body(movement)?;
-    people::move_child(&state.pool, state.clock.as_ref(), caller, user_id, movement).await?;
-    state.hub.publish_latest(&state.pool).await?;
+    people::move_child(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        user_id,
+        movement,
+    )
+    .await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(SUCCESS)
 }
 
@@ -741,7 +809,7 @@ async fn broadcast(
     for chat_id in ids {
         let chat_key = key.map(|k| format!("{k}:{chat_id}"));
         let sent = messages::send(
-            &state.pool,
+            state.store.as_ref(),
             state.clock.as_ref(),
             &state.hub,
             caller,

@@ -12,3 +12,4 @@ mod process;
 mod properties;
 mod school;
 mod sdk;
+mod store;

@@ -45,9 +45,9 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
     .expect("the server says where it listens");
 
     // A token made in the database the server uses (as an administrator's tool would).
-    let pool = parta_server::db::open(&db).await.unwrap();
+    let store = parta_server::SqliteStore::open(&db).await.unwrap();
     let token =
-        parta_server::demo::issue_token(&pool, &parta_server::SystemClock, "a.sokolova", "t")
+        parta_server::demo::issue_token(&store, &parta_server::SystemClock, "a.sokolova", "t")
             .await
             .unwrap()
             .into_inner();
@@ -92,7 +92,7 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
     assert!(exit.success(), "a clean stop exits 0: {exit:?}");
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = ?")
         .bind("Отправлено перед остановкой")
-        .fetch_one(&pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     assert_eq!(kept, 1);

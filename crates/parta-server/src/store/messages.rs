@@ -1,0 +1,120 @@
+//! Messages, their attachments, idempotency keys and announcements.
+
+use async_trait::async_trait;
+use parta_model::max::User;
+
+use crate::error::Result;
+
+/// A stored message with what it links to and carries.
+#[derive(Debug, Clone)]
+pub struct MessageRecord {
+    pub seq: i64,
+    pub mid: String,
+    pub chat_id: i64,
+    pub sender: User,
+    pub text: Option<String>,
+    pub created_at: i64,
+    /// `reply` or `forward`, with the linked message if it still exists (its own link is not
+    /// followed).
+    pub link: Option<(String, Option<Box<MessageRecord>>)>,
+    pub attachments: Vec<AttachmentRecord>,
+}
+
+/// A finished upload attached to a message.
+#[derive(Debug, Clone)]
+pub struct AttachmentRecord {
+    /// A number unique to the upload (MAX's `photo_id` for images).
+    pub number: i64,
+    /// `image`, `video`, `audio` or `file`.
+    pub kind: String,
+    pub token: String,
+    pub filename: Option<String>,
+    pub size: Option<i64>,
+}
+
+/// A message to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessageRecord<'a> {
+    pub mid: &'a str,
+    pub chat_id: i64,
+    pub sender_id: i64,
+    pub text: Option<&'a str>,
+    pub created_at: i64,
+    /// `reply` or `forward`, and the message linked.
+    pub link: Option<(&'a str, &'a str)>,
+    pub is_announcement: bool,
+}
+
+/// An announcement in one of a person's chats.
+#[derive(Debug, Clone)]
+pub struct AnnouncementRecord {
+    pub mid: String,
+    pub chat_id: i64,
+    pub chat_title: String,
+    pub acknowledged: bool,
+}
+
+/// Where a member of an announcement's chat stands with it.
+#[derive(Debug, Clone)]
+pub struct ReceiptRecord {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub read: bool,
+    pub acknowledged: bool,
+}
+
+/// Statements about messages.
+#[async_trait]
+pub trait MessageRows {
+    /// A message that is not deleted.
+    async fn message(&mut self, mid: &str) -> Result<Option<MessageRecord>>;
+    /// A chat's messages created in `[to, from]`, newest first, at most `limit`.
+    async fn history(
+        &mut self,
+        chat_id: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>>;
+    async fn insert_message(&mut self, message: NewMessageRecord<'_>) -> Result<()>;
+    /// The chat and sender of a message that is not deleted.
+    async fn message_owner(&mut self, mid: &str) -> Result<Option<(i64, i64)>>;
+    async fn set_message_text(&mut self, mid: &str, text: Option<&str>, at: i64) -> Result<()>;
+    /// Replaces a message's attachments with these uploads, in order.
+    async fn set_attachments(&mut self, mid: &str, upload_ids: &[String]) -> Result<()>;
+    async fn mark_deleted(&mut self, mid: &str, at: i64) -> Result<()>;
+    /// The newest sequence number of a chat (0 if empty).
+    async fn newest_seq(&mut self, chat_id: i64) -> Result<i64>;
+    /// The message a person's earlier send with `key` created.
+    async fn idempotent_mid(&mut self, user_id: i64, key: &str) -> Result<Option<String>>;
+    /// Claims `key` for `mid`; false if an earlier send holds it.
+    async fn claim_idempotency_key(
+        &mut self,
+        user_id: i64,
+        key: &str,
+        mid: &str,
+        at: i64,
+    ) -> Result<bool>;
+    /// Flags the pinned messages as announcements (the demo's seed).
+    async fn flag_pinned_as_announcements(&mut self) -> Result<()>;
+
+    /// Announcements of the chats `user_id` is in, newest first.
+    async fn announcements_for(
+        &mut self,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AnnouncementRecord>>;
+    /// An announcement's chat, sequence number and author.
+    async fn announcement(&mut self, mid: &str) -> Result<Option<(i64, i64, i64)>>;
+    /// Records an acknowledgement; false if it was there already.
+    async fn acknowledge(&mut self, mid: &str, user_id: i64, at: i64) -> Result<bool>;
+    /// Every member of the chat but the author, with read and acknowledged flags, by name.
+    async fn receipts(
+        &mut self,
+        mid: &str,
+        chat_id: i64,
+        seq: i64,
+        author: i64,
+    ) -> Result<Vec<ReceiptRecord>>;
+}

@@ -1,0 +1,65 @@
+//! Where the school's data lives, behind traits, so that PostgreSQL can follow SQLite.
+//!
+//! The domain modules (`messages`, `invites`, …) hold the rules and decide what goes into one
+//! transaction; they never see SQL. They ask a [`Store`] for a unit of work — [`Store::read`]
+//! for reads and single writes, [`Store::begin`] for a transaction — and call the statements of
+//! [`Tx`] on it. `Tx` is the sum of one trait per area ([`PeopleRows`], [`ChatRows`],
+//! [`MessageRows`], [`SchoolRows`], [`UploadRows`], [`UpdateRows`], [`ScheduleRows`]), each a
+//! list of plain statements over records defined beside it.
+//!
+//! What every implementation must honour (the suite in `tests/server/store.rs` checks it):
+//! - a transaction that is dropped without [`Tx::commit`] leaves nothing behind;
+//! - ids from the update log grow in commit order, so a reader that saw id N sees everything
+//!   below N (long polls rely on it);
+//! - times are Unix milliseconds, stored as given.
+//!
+//! [`sqlite::SqliteStore`] is the implementation: one file, WAL, zero set-up.
+
+pub mod chats;
+pub mod messages;
+pub mod people;
+pub mod schedule;
+pub mod school;
+pub mod sqlite;
+pub mod updates;
+pub mod uploads;
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+
+pub use chats::ChatRows;
+pub use messages::MessageRows;
+pub use people::PeopleRows;
+pub use schedule::ScheduleRows;
+pub use school::SchoolRows;
+pub use updates::UpdateRows;
+pub use uploads::UploadRows;
+
+/// The school's database.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A unit of work whose statements each take effect at once (reads, single writes).
+    async fn read(&self) -> Result<Box<dyn Tx>>;
+    /// A transaction: its statements take effect together at [`Tx::commit`], or not at all.
+    async fn begin(&self) -> Result<Box<dyn Tx>>;
+    /// Waits for work in flight and closes the database.
+    async fn close(&self);
+}
+
+/// The statements of every area, on one connection or transaction.
+#[async_trait]
+pub trait Tx:
+    PeopleRows + ChatRows + MessageRows + SchoolRows + UploadRows + UpdateRows + ScheduleRows + Send
+{
+    /// Makes a transaction's statements durable (nothing for [`Store::read`]'s units).
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Everything a domain module needs to talk to the store.
+pub mod prelude {
+    pub use super::{
+        ChatRows, MessageRows, PeopleRows, ScheduleRows, SchoolRows, Store, Tx, UpdateRows,
+        UploadRows,
+    };
+}

@@ -1,0 +1,355 @@
+use async_trait::async_trait;
+use parta_model::max::User;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat};
+
+const CHAT_COLUMNS: &str = "c.id, c.type, c.title, c.description, c.owner_id, c.pinned_mid,
+    c.last_event_time, cm.is_admin,
+    (SELECT COUNT(*) FROM chat_members x WHERE x.chat_id = c.id) AS participants,
+    (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.deleted_at IS NULL) AS messages";
+
+fn chat_from_row(row: &SqliteRow) -> Result<ChatRecord> {
+    Ok(ChatRecord {
+        id: row.try_get("id")?,
+        chat_type: row.try_get("type")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        owner_id: row.try_get("owner_id")?,
+        pinned_mid: row.try_get("pinned_mid")?,
+        last_event_time: row.try_get("last_event_time")?,
+        is_admin: row.try_get("is_admin")?,
+        participants: row.try_get("participants")?,
+        messages: row.try_get("messages")?,
+    })
+}
+
+const MEMBER_SELECT: &str = "SELECT u.id, u.first_name, u.last_name, u.username, cm.is_admin,
+    cm.joined_at, (c.owner_id IS u.id) AS is_owner,
+    COALESCE((SELECT seen_at FROM chat_reads r WHERE r.chat_id = cm.chat_id AND r.user_id = u.id),
+             cm.joined_at) AS last_access
+    FROM chat_members cm JOIN users u ON u.id = cm.user_id JOIN chats c ON c.id = cm.chat_id";
+
+fn member_from_row(row: &SqliteRow) -> Result<MemberRecord> {
+    Ok(MemberRecord {
+        user: User {
+            user_id: row.try_get("id")?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            username: row.try_get("username")?,
+            is_bot: false,
+            last_activity_time: None,
+        },
+        is_admin: row.try_get("is_admin")?,
+        is_owner: row.try_get("is_owner")?,
+        joined_at: row.try_get("joined_at")?,
+        last_access: row.try_get("last_access")?,
+    })
+}
+
+#[async_trait]
+impl ChatRows for SqliteTx {
+    async fn chats_of(&mut self, user_id: i64, from: i64, limit: i64) -> Result<Vec<ChatRecord>> {
+        let sql = format!(
+            "SELECT {CHAT_COLUMNS} FROM chats c
+             JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?
+             WHERE c.id >= ? ORDER BY c.id LIMIT ?"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(from)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(chat_from_row).collect()
+    }
+
+    async fn chat_for(&mut self, user_id: i64, chat_id: i64) -> Result<Option<ChatRecord>> {
+        let sql = format!(
+            "SELECT {CHAT_COLUMNS} FROM chats c
+             JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?
+             WHERE c.id = ?"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(chat_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(chat_from_row).transpose()
+    }
+
+    async fn chat_exists(&mut self, chat_id: i64) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM chats WHERE id = ?")
+            .bind(chat_id)
+            .fetch_optional(self.conn())
+            .await?
+            .is_some())
+    }
+
+    async fn chat_kind(&mut self, chat_id: i64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT kind FROM chats WHERE id = ?")
+            .bind(chat_id)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    async fn chat_owner(&mut self, chat_id: i64) -> Result<Option<Option<i64>>> {
+        Ok(
+            sqlx::query_scalar("SELECT owner_id FROM chats WHERE id = ?")
+                .bind(chat_id)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    async fn chat_by_kind(
+        &mut self,
+        kind: &str,
+        class_id: Option<i64>,
+    ) -> Result<Option<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, title FROM chats WHERE kind = ? AND class_id IS ?")
+                .bind(kind)
+                .bind(class_id)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    async fn class_chats_of(&mut self, user_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT c.id FROM chats c WHERE c.kind = 'class_parents' AND c.class_id IN (
+                 SELECT id FROM classes WHERE class_teacher_id = ?1
+                 UNION SELECT class_id FROM class_teachers WHERE user_id = ?1
+                 UNION SELECT class_id FROM class_parents WHERE user_id = ?1)",
+        )
+        .bind(user_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    async fn insert_chat(&mut self, chat: NewChat<'_>) -> Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO chats (kind, title, description, owner_id, class_id, created_at,
+                                last_event_time)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(chat.kind)
+        .bind(chat.title)
+        .bind(chat.description)
+        .bind(chat.owner_id)
+        .bind(chat.class_id)
+        .bind(chat.created_at)
+        .bind(chat.created_at)
+        .execute(self.conn())
+        .await?
+        .last_insert_rowid())
+    }
+
+    async fn set_chat_title(&mut self, chat_id: i64, title: &str, at: i64) -> Result<()> {
+        sqlx::query("UPDATE chats SET title = ?, last_event_time = ? WHERE id = ?")
+            .bind(title)
+            .bind(at)
+            .bind(chat_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn set_chat_description(
+        &mut self,
+        chat_id: i64,
+        description: Option<&str>,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query("UPDATE chats SET description = ?, last_event_time = ? WHERE id = ?")
+            .bind(description)
+            .bind(at)
+            .bind(chat_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn touch_chat(&mut self, chat_id: i64, at: i64) -> Result<()> {
+        sqlx::query("UPDATE chats SET last_event_time = ? WHERE id = ?")
+            .bind(at)
+            .bind(chat_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn pinned_mid(&mut self, chat_id: i64) -> Result<Option<String>> {
+        let mid: Option<Option<String>> =
+            sqlx::query_scalar("SELECT pinned_mid FROM chats WHERE id = ?")
+                .bind(chat_id)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(mid.flatten())
+    }
+
+    async fn set_pinned(&mut self, chat_id: i64, mid: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE chats SET pinned_mid = ? WHERE id = ?")
+            .bind(mid)
+            .bind(chat_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn unpin_if(&mut self, chat_id: i64, mid: &str) -> Result<()> {
+        sqlx::query("UPDATE chats SET pinned_mid = NULL WHERE id = ? AND pinned_mid = ?")
+            .bind(chat_id)
+            .bind(mid)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn link_class_chat(&mut self, title: &str, class_id: i64) -> Result<()> {
+        sqlx::query("UPDATE chats SET class_id = ? WHERE kind = 'class_parents' AND title = ?")
+            .bind(class_id)
+            .bind(title)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn is_member(&mut self, chat_id: i64, user_id: i64) -> Result<bool> {
+        Ok(
+            sqlx::query("SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?")
+                .bind(chat_id)
+                .bind(user_id)
+                .fetch_optional(self.conn())
+                .await?
+                .is_some(),
+        )
+    }
+
+    async fn admin_flags(&mut self, chat_id: i64, user_id: i64) -> Result<Option<(bool, bool)>> {
+        Ok(sqlx::query_as(
+            "SELECT cm.is_admin, (c.owner_id IS cm.user_id) AS is_owner FROM chat_members cm
+             JOIN chats c ON c.id = cm.chat_id WHERE cm.chat_id = ? AND cm.user_id = ?",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    async fn member(&mut self, chat_id: i64, user_id: i64) -> Result<Option<MemberRecord>> {
+        let sql = format!("{MEMBER_SELECT} WHERE cm.chat_id = ? AND cm.user_id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id)
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(member_from_row).transpose()
+    }
+
+    async fn members(&mut self, chat_id: i64, from: i64, limit: i64) -> Result<Vec<MemberRecord>> {
+        let sql = format!(
+            "{MEMBER_SELECT} WHERE cm.chat_id = ? AND cm.user_id >= ? ORDER BY cm.user_id LIMIT ?"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id)
+            .bind(from)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    async fn admins(&mut self, chat_id: i64) -> Result<Vec<MemberRecord>> {
+        let sql = format!(
+            "{MEMBER_SELECT} WHERE cm.chat_id = ? AND (cm.is_admin = 1 OR c.owner_id IS cm.user_id)
+             ORDER BY cm.user_id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    async fn add_member(
+        &mut self,
+        chat_id: i64,
+        user_id: i64,
+        is_admin: bool,
+        at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (chat_id, user_id) DO NOTHING",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .bind(is_admin)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn add_admin_member(&mut self, chat_id: i64, user_id: i64, at: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, 1, ?)
+             ON CONFLICT (chat_id, user_id) DO UPDATE SET is_admin = 1",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_member(&mut self, chat_id: i64, user_id: i64) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?")
+            .bind(chat_id)
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_admin(&mut self, chat_id: i64, user_id: i64, admin: bool) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE chat_members SET is_admin = ? WHERE chat_id = ? AND user_id = ?")
+                .bind(admin)
+                .bind(chat_id)
+                .bind(user_id)
+                .execute(self.conn())
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn member_chat_ids(&mut self, user_id: i64) -> Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT chat_id FROM chat_members WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
+    async fn mark_read(&mut self, chat_id: i64, user_id: i64, seq: i64, at: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO chat_reads (chat_id, user_id, seen_seq, seen_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (chat_id, user_id) DO UPDATE SET
+                 seen_seq = MAX(seen_seq, excluded.seen_seq), seen_at = excluded.seen_at",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .bind(seq)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,336 @@
+use async_trait::async_trait;
+use parta_model::max::User;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::store::messages::{
+    AnnouncementRecord, AttachmentRecord, MessageRecord, MessageRows, NewMessageRecord,
+    ReceiptRecord,
+};
+
+// `has_attachments` spares a page of plain messages one query each (most have none).
+const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.created_at, m.link_type,
+    m.link_mid, u.id AS sender_id, u.first_name, u.last_name, u.username,
+    EXISTS (SELECT 1 FROM message_attachments a WHERE a.mid = m.mid) AS has_attachments
+    FROM messages m JOIN users u ON u.id = m.sender_id";
+
+async fn attachments(conn: &mut SqliteConnection, mid: &str) -> Result<Vec<AttachmentRecord>> {
+    let rows = sqlx::query(
+        "SELECT u.rowid AS number, u.type, u.token, u.filename, u.total
+         FROM message_attachments a JOIN uploads u ON u.id = a.upload_id
+         WHERE a.mid = ? ORDER BY a.position",
+    )
+    .bind(mid)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AttachmentRecord {
+                number: row.try_get("number")?,
+                kind: row.try_get("type")?,
+                token: row.try_get("token")?,
+                filename: row.try_get("filename")?,
+                size: row.try_get("total")?,
+            })
+        })
+        .collect()
+}
+
+/// The message in `row`; its link is followed one step when `follow_link`.
+async fn record(
+    conn: &mut SqliteConnection,
+    row: &SqliteRow,
+    follow_link: bool,
+) -> Result<MessageRecord> {
+    let mid: String = row.try_get("mid")?;
+    let attachments = if row.try_get::<bool, _>("has_attachments")? {
+        attachments(conn, &mid).await?
+    } else {
+        Vec::new()
+    };
+    let link = match (
+        row.try_get::<Option<String>, _>("link_type")?,
+        row.try_get::<Option<String>, _>("link_mid")?,
+    ) {
+        (Some(kind), Some(linked)) if follow_link => {
+            let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
+            let linked_row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&linked)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let linked = match linked_row {
+                Some(r) => Some(Box::new(Box::pin(record(conn, &r, false)).await?)),
+                None => None,
+            };
+            Some((kind, linked))
+        }
+        _ => None,
+    };
+    Ok(MessageRecord {
+        seq: row.try_get("seq")?,
+        mid,
+        chat_id: row.try_get("chat_id")?,
+        sender: User {
+            user_id: row.try_get("sender_id")?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            username: row.try_get("username")?,
+            is_bot: false,
+            last_activity_time: None,
+        },
+        text: row.try_get("text")?,
+        created_at: row.try_get("created_at")?,
+        link,
+        attachments,
+    })
+}
+
+#[async_trait]
+impl MessageRows for SqliteTx {
+    async fn message(&mut self, mid: &str) -> Result<Option<MessageRecord>> {
+        let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
+        let conn = self.conn();
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(mid)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(record(conn, &row, true).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn history(
+        &mut self,
+        chat_id: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>> {
+        let sql = format!(
+            "{SELECT} WHERE m.chat_id = ? AND m.deleted_at IS NULL
+             AND m.created_at <= ? AND m.created_at >= ?
+             ORDER BY m.created_at DESC, m.seq DESC LIMIT ?"
+        );
+        let conn = self.conn();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(record(conn, row, true).await?);
+        }
+        Ok(out)
+    }
+
+    async fn insert_message(&mut self, m: NewMessageRecord<'_>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO messages (mid, chat_id, sender_id, text, created_at, link_type, link_mid,
+                                   is_announcement)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(m.mid)
+        .bind(m.chat_id)
+        .bind(m.sender_id)
+        .bind(m.text)
+        .bind(m.created_at)
+        .bind(m.link.map(|(kind, _)| kind))
+        .bind(m.link.map(|(_, mid)| mid))
+        .bind(m.is_announcement)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn message_owner(&mut self, mid: &str) -> Result<Option<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT chat_id, sender_id FROM messages WHERE mid = ? AND deleted_at IS NULL",
+        )
+        .bind(mid)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    async fn set_message_text(&mut self, mid: &str, text: Option<&str>, at: i64) -> Result<()> {
+        sqlx::query("UPDATE messages SET text = ?, edited_at = ? WHERE mid = ?")
+            .bind(text)
+            .bind(at)
+            .bind(mid)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn set_attachments(&mut self, mid: &str, upload_ids: &[String]) -> Result<()> {
+        let conn = self.conn();
+        sqlx::query("DELETE FROM message_attachments WHERE mid = ?")
+            .bind(mid)
+            .execute(&mut *conn)
+            .await?;
+        for (position, upload_id) in upload_ids.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO message_attachments (mid, position, upload_id) VALUES (?, ?, ?)",
+            )
+            .bind(mid)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(upload_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn mark_deleted(&mut self, mid: &str, at: i64) -> Result<()> {
+        sqlx::query("UPDATE messages SET deleted_at = ? WHERE mid = ?")
+            .bind(at)
+            .bind(mid)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn newest_seq(&mut self, chat_id: i64) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = ?")
+                .bind(chat_id)
+                .fetch_one(self.conn())
+                .await?,
+        )
+    }
+
+    async fn idempotent_mid(&mut self, user_id: i64, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT mid FROM idempotency_keys WHERE user_id = ? AND key = ?")
+                .bind(user_id)
+                .bind(key)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    async fn claim_idempotency_key(
+        &mut self,
+        user_id: i64,
+        key: &str,
+        mid: &str,
+        at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, mid, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, key) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(key)
+        .bind(mid)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn flag_pinned_as_announcements(&mut self) -> Result<()> {
+        sqlx::query(
+            "UPDATE messages SET is_announcement = 1
+             WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
+        )
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn announcements_for(
+        &mut self,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AnnouncementRecord>> {
+        let rows = sqlx::query(
+            "SELECT m.mid, m.chat_id, c.title,
+                    EXISTS (SELECT 1 FROM acknowledgements a
+                            WHERE a.mid = m.mid AND a.user_id = ?1) AS acknowledged
+             FROM messages m
+             JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?1
+             JOIN chats c ON c.id = m.chat_id
+             WHERE m.is_announcement = 1 AND m.deleted_at IS NULL
+             ORDER BY m.seq DESC LIMIT ?2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AnnouncementRecord {
+                    mid: row.try_get("mid")?,
+                    chat_id: row.try_get("chat_id")?,
+                    chat_title: row.try_get("title")?,
+                    acknowledged: row.try_get("acknowledged")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn announcement(&mut self, mid: &str) -> Result<Option<(i64, i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT chat_id, seq, sender_id FROM messages
+             WHERE mid = ? AND is_announcement = 1 AND deleted_at IS NULL",
+        )
+        .bind(mid)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    async fn acknowledge(&mut self, mid: &str, user_id: i64, at: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO acknowledgements (mid, user_id, at) VALUES (?, ?, ?)
+             ON CONFLICT (mid, user_id) DO NOTHING",
+        )
+        .bind(mid)
+        .bind(user_id)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn receipts(
+        &mut self,
+        mid: &str,
+        chat_id: i64,
+        seq: i64,
+        author: i64,
+    ) -> Result<Vec<ReceiptRecord>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.first_name, u.last_name,
+                    EXISTS (SELECT 1 FROM acknowledgements a WHERE a.mid = ?1 AND a.user_id = u.id)
+                        AS acknowledged,
+                    COALESCE((SELECT r.seen_seq FROM chat_reads r
+                              WHERE r.chat_id = ?2 AND r.user_id = u.id), 0) >= ?3 AS read
+             FROM chat_members cm JOIN users u ON u.id = cm.user_id
+             WHERE cm.chat_id = ?2 AND u.id != ?4
+             ORDER BY u.last_name, u.first_name",
+        )
+        .bind(mid)
+        .bind(chat_id)
+        .bind(seq)
+        .bind(author)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ReceiptRecord {
+                    user_id: row.try_get("id")?,
+                    first_name: row.try_get("first_name")?,
+                    last_name: row.try_get("last_name")?,
+                    read: row.try_get("read")?,
+                    acknowledged: row.try_get("acknowledged")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,92 @@
+//! The [`Store`] in one SQLite file: WAL so long polls read while a send writes,
+//! `synchronous=FULL` because an accepted message must survive a power cut (the client has
+//! forgotten it once we answered 200). Migrations are in `migrations/`.
+
+mod chats;
+mod messages;
+mod people;
+mod schedule;
+mod school;
+mod updates;
+mod uploads;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::error::Result;
+use crate::store::{Store, Tx};
+
+/// The school's database in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for tests that look at the file directly.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn read(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(SqliteTx::Pooled(self.pool.acquire().await?)))
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(SqliteTx::Open(self.pool.begin().await?)))
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A connection from the pool, or a transaction on one (rolled back if dropped).
+pub(crate) enum SqliteTx {
+    Pooled(PoolConnection<Sqlite>),
+    Open(Transaction<'static, Sqlite>),
+}
+
+impl SqliteTx {
+    fn conn(&mut self) -> &mut SqliteConnection {
+        match self {
+            SqliteTx::Pooled(conn) => conn,
+            SqliteTx::Open(tx) => tx,
+        }
+    }
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn commit(self: Box<Self>) -> Result<()> {
+        match *self {
+            SqliteTx::Pooled(_) => Ok(()),
+            SqliteTx::Open(tx) => Ok(tx.commit().await?),
+        }
+    }
+}

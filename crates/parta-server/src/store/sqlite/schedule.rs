@@ -1,0 +1,181 @@
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::roles::Role;
+use crate::scheduled::QuietHours;
+use crate::store::schedule::{ScheduleRows, ScheduledRecord};
+
+const COLUMNS: &str = "s.id, s.user_id, s.chat_id, s.body, s.announcement, s.send_at, s.status,
+    s.mid, s.reason";
+
+fn scheduled_from_row(row: &SqliteRow) -> Result<ScheduledRecord> {
+    Ok(ScheduledRecord {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        chat_id: row.try_get("chat_id")?,
+        body: row.try_get("body")?,
+        announcement: row.try_get("announcement")?,
+        send_at: row.try_get("send_at")?,
+        status: row.try_get("status")?,
+        mid: row.try_get("mid")?,
+        reason: row.try_get("reason")?,
+    })
+}
+
+#[async_trait]
+impl ScheduleRows for SqliteTx {
+    async fn insert_scheduled(
+        &mut self,
+        user_id: i64,
+        chat_id: i64,
+        body: &str,
+        announcement: bool,
+        send_at: i64,
+        at: i64,
+    ) -> Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO scheduled_messages (user_id, chat_id, body, announcement, send_at,
+                                             created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(user_id)
+        .bind(chat_id)
+        .bind(body)
+        .bind(announcement)
+        .bind(send_at)
+        .bind(at)
+        .execute(self.conn())
+        .await?
+        .last_insert_rowid())
+    }
+
+    async fn scheduled(&mut self, user_id: i64, id: i64) -> Result<Option<ScheduledRecord>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM scheduled_messages s WHERE s.id = ? AND s.user_id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(scheduled_from_row).transpose()
+    }
+
+    async fn scheduled_of(&mut self, user_id: i64) -> Result<Vec<ScheduledRecord>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM scheduled_messages s WHERE s.user_id = ?
+             ORDER BY s.status != 'pending', s.send_at"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(scheduled_from_row).collect()
+    }
+
+    async fn cancel_scheduled(&mut self, user_id: i64, id: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE scheduled_messages SET status = 'cancelled'
+             WHERE id = ? AND user_id = ? AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn due_scheduled(
+        &mut self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<(ScheduledRecord, Role)>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, u.role AS author_role FROM scheduled_messages s
+             JOIN users u ON u.id = s.user_id
+             WHERE s.status = 'pending' AND s.send_at <= ? ORDER BY s.send_at LIMIT ?"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    scheduled_from_row(row)?,
+                    Role::parse(&row.try_get::<String, _>("author_role")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn mark_scheduled_sent(&mut self, id: i64, mid: &str, at: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE scheduled_messages SET status = 'sent', mid = ?, sent_at = ? WHERE id = ?",
+        )
+        .bind(mid)
+        .bind(at)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_scheduled_failed(&mut self, id: i64, reason: &str) -> Result<()> {
+        sqlx::query("UPDATE scheduled_messages SET status = 'failed', reason = ? WHERE id = ?")
+            .bind(reason)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn quiet_hours(&mut self, user_id: i64) -> Result<Option<QuietHours>> {
+        let row = sqlx::query(
+            "SELECT start_minute, end_minute, utc_offset_minutes FROM quiet_hours
+             WHERE user_id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|row| {
+            Ok(QuietHours {
+                start_minute: row.try_get("start_minute")?,
+                end_minute: row.try_get("end_minute")?,
+                utc_offset_minutes: row.try_get("utc_offset_minutes")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_quiet_hours(&mut self, user_id: i64, hours: Option<QuietHours>) -> Result<()> {
+        match hours {
+            Some(hours) => {
+                sqlx::query(
+                    "INSERT INTO quiet_hours (user_id, start_minute, end_minute,
+                                              utc_offset_minutes)
+                     VALUES (?, ?, ?, ?)
+                     ON CONFLICT (user_id) DO UPDATE SET start_minute = excluded.start_minute,
+                         end_minute = excluded.end_minute,
+                         utc_offset_minutes = excluded.utc_offset_minutes",
+                )
+                .bind(user_id)
+                .bind(hours.start_minute)
+                .bind(hours.end_minute)
+                .bind(hours.utc_offset_minutes)
+                .execute(self.conn())
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM quiet_hours WHERE user_id = ?")
+                    .bind(user_id)
+                    .execute(self.conn())
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,541 @@
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::roles::Role;
+use crate::store::people::NameRecord;
+use crate::store::school::{
+    AuditRecord, ClassRecord, InviteRecord, JoinPoll, JoinRequestRecord, NewInviteRecord,
+    NewJoinRequest, SchoolRows, Scope,
+};
+
+const CLASS_SELECT: &str = "SELECT id, name, class_teacher_id,
+    (SELECT id FROM chats WHERE kind = 'class_parents' AND class_id = classes.id) AS chat_id,
+    (SELECT COUNT(DISTINCT user_id) FROM class_parents WHERE class_id = classes.id) AS parents
+    FROM classes";
+
+fn class_from_row(row: &SqliteRow) -> Result<ClassRecord> {
+    Ok(ClassRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        class_teacher_id: row.try_get("class_teacher_id")?,
+        chat_id: row.try_get("chat_id")?,
+        parents: row.try_get("parents")?,
+    })
+}
+
+const INVITE_SELECT: &str = "SELECT i.id, i.role, i.class_id, c.name AS class_name, i.child_name,
+    i.note, i.created_by, i.created_at, i.expires_at, i.max_uses, i.uses, i.revoked_at
+    FROM invites i LEFT JOIN classes c ON c.id = i.class_id";
+
+fn invite_from_row(row: &SqliteRow) -> Result<InviteRecord> {
+    Ok(InviteRecord {
+        id: row.try_get("id")?,
+        role: Role::parse(&row.try_get::<String, _>("role")?)?,
+        class_id: row.try_get("class_id")?,
+        class_name: row.try_get("class_name")?,
+        child_name: row.try_get("child_name")?,
+        note: row.try_get("note")?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        max_uses: row.try_get("max_uses")?,
+        uses: row.try_get("uses")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}
+
+const REQUEST_SELECT: &str = "SELECT r.id, r.invite_id, r.role, r.class_id, c.name AS class_name,
+    r.child_name, r.first_name, r.last_name, r.login, r.status, r.reason, r.created_at,
+    r.decided_at, r.user_id FROM join_requests r LEFT JOIN classes c ON c.id = r.class_id";
+
+fn request_from_row(row: &SqliteRow) -> Result<JoinRequestRecord> {
+    Ok(JoinRequestRecord {
+        id: row.try_get("id")?,
+        invite_id: row.try_get("invite_id")?,
+        role: Role::parse(&row.try_get::<String, _>("role")?)?,
+        class_id: row.try_get("class_id")?,
+        class_name: row.try_get("class_name")?,
+        child_name: row.try_get("child_name")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        login: row.try_get("login")?,
+        status: row.try_get("status")?,
+        reason: row.try_get("reason")?,
+        created_at: row.try_get("created_at")?,
+        decided_at: row.try_get("decided_at")?,
+        user_id: row.try_get("user_id")?,
+    })
+}
+
+/// The condition that limits invites or join requests (aliased `alias`) to a scope; binds the
+/// class teacher's id as `?1`.
+fn scope_sql(scope: Scope, alias: &str) -> String {
+    match scope {
+        Scope::School => "?1 = ?1".to_owned(),
+        Scope::ClassTeacher(_) => format!(
+            "{alias}.role = 'parent'
+             AND {alias}.class_id IN (SELECT id FROM classes WHERE class_teacher_id = ?1)"
+        ),
+    }
+}
+
+fn scope_id(scope: Scope) -> i64 {
+    match scope {
+        Scope::School => 0,
+        Scope::ClassTeacher(id) => id,
+    }
+}
+
+#[async_trait]
+impl SchoolRows for SqliteTx {
+    async fn class(&mut self, class_id: i64) -> Result<Option<ClassRecord>> {
+        let sql = format!("{CLASS_SELECT} WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(class_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(class_from_row).transpose()
+    }
+
+    async fn class_teachers(&mut self, class_id: i64) -> Result<Vec<NameRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.first_name, u.last_name FROM class_teachers t
+             JOIN users u ON u.id = t.user_id
+             WHERE t.class_id = ? ORDER BY u.last_name, u.first_name",
+        )
+        .bind(class_id)
+        .fetch_all(self.conn())
+        .await?
+        .into_iter()
+        .map(|(user_id, first_name, last_name)| NameRecord {
+            user_id,
+            first_name,
+            last_name,
+        })
+        .collect())
+    }
+
+    async fn classes(&mut self) -> Result<Vec<ClassRecord>> {
+        let sql = format!("{CLASS_SELECT} ORDER BY name");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(class_from_row).collect()
+    }
+
+    async fn classes_of_parent(&mut self, user_id: i64) -> Result<Vec<ClassRecord>> {
+        let sql = format!(
+            "{CLASS_SELECT} WHERE id IN (SELECT class_id FROM class_parents WHERE user_id = ?)
+             ORDER BY name"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(class_from_row).collect()
+    }
+
+    async fn class_name_taken(&mut self, name: &str) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM classes WHERE name = ?")
+            .bind(name)
+            .fetch_optional(self.conn())
+            .await?
+            .is_some())
+    }
+
+    async fn insert_class(
+        &mut self,
+        name: &str,
+        class_teacher_id: Option<i64>,
+        at: i64,
+    ) -> Result<i64> {
+        Ok(
+            sqlx::query(
+                "INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?)",
+            )
+            .bind(name)
+            .bind(class_teacher_id)
+            .bind(at)
+            .execute(self.conn())
+            .await?
+            .last_insert_rowid(),
+        )
+    }
+
+    async fn add_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
+        sqlx::query("INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)")
+            .bind(class_id)
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn set_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE classes SET class_teacher_id = ? WHERE id = ?")
+            .bind(user_id)
+            .bind(class_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn remove_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<bool> {
+        let conn = self.conn();
+        let removed = sqlx::query("DELETE FROM class_teachers WHERE class_id = ? AND user_id = ?")
+            .bind(class_id)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+        if removed.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE classes SET class_teacher_id = NULL WHERE id = ? AND class_teacher_id = ?",
+        )
+        .bind(class_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(true)
+    }
+
+    async fn is_class_teacher(&mut self, user_id: i64, class_id: i64) -> Result<bool> {
+        Ok(
+            sqlx::query("SELECT 1 FROM classes WHERE id = ? AND class_teacher_id = ?")
+                .bind(class_id)
+                .bind(user_id)
+                .fetch_optional(self.conn())
+                .await?
+                .is_some(),
+        )
+    }
+
+    async fn add_class_parent(&mut self, class_id: i64, user_id: i64, child: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
+        )
+        .bind(class_id)
+        .bind(user_id)
+        .bind(child)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn children_in(&mut self, class_id: i64, user_id: i64) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT child_name FROM class_parents WHERE class_id = ? AND user_id = ?",
+        )
+        .bind(class_id)
+        .bind(user_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    async fn move_child(&mut self, from: i64, to: i64, user_id: i64, child: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE class_parents SET class_id = ?
+             WHERE class_id = ? AND user_id = ? AND child_name = ?",
+        )
+        .bind(to)
+        .bind(from)
+        .bind(user_id)
+        .bind(child)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn unlink_from_classes(&mut self, user_id: i64) -> Result<()> {
+        let conn = self.conn();
+        for sql in [
+            "DELETE FROM class_parents WHERE user_id = ?",
+            "DELETE FROM class_teachers WHERE user_id = ?",
+            "UPDATE classes SET class_teacher_id = NULL WHERE class_teacher_id = ?",
+        ] {
+            sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_invite(&mut self, i: NewInviteRecord<'_>) -> Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO invites (code_hash, role, class_id, child_name, note, created_by,
+                                  created_at, expires_at, max_uses)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(i.code_hash)
+        .bind(i.role.as_str())
+        .bind(i.class_id)
+        .bind(i.child_name)
+        .bind(i.note)
+        .bind(i.created_by)
+        .bind(i.created_at)
+        .bind(i.expires_at)
+        .bind(i.max_uses)
+        .execute(self.conn())
+        .await?
+        .last_insert_rowid())
+    }
+
+    async fn invite(&mut self, id: i64) -> Result<Option<InviteRecord>> {
+        let sql = format!("{INVITE_SELECT} WHERE i.id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(invite_from_row).transpose()
+    }
+
+    async fn invite_by_code(&mut self, code_hash: &[u8]) -> Result<Option<InviteRecord>> {
+        let sql = format!("{INVITE_SELECT} WHERE i.code_hash = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code_hash)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(invite_from_row).transpose()
+    }
+
+    async fn invites(&mut self, scope: Scope) -> Result<Vec<InviteRecord>> {
+        let sql = format!(
+            "{INVITE_SELECT} WHERE {} ORDER BY i.id DESC",
+            scope_sql(scope, "i")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope_id(scope))
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(invite_from_row).collect()
+    }
+
+    async fn revoke_invite(&mut self, id: i64, at: i64) -> Result<()> {
+        sqlx::query("UPDATE invites SET revoked_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn count_invite_use(&mut self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE invites SET uses = uses + 1 WHERE id = ?")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_join_request(&mut self, r: NewJoinRequest<'_>) -> Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO join_requests (invite_id, role, class_id, child_name, first_name,
+                 last_name, login, password_hash, device_name, poll_token_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(r.invite_id)
+        .bind(r.role.as_str())
+        .bind(r.class_id)
+        .bind(r.child_name)
+        .bind(r.first_name)
+        .bind(r.last_name)
+        .bind(r.login)
+        .bind(r.password_hash)
+        .bind(r.device_name)
+        .bind(r.poll_token_hash)
+        .bind(r.created_at)
+        .execute(self.conn())
+        .await?
+        .last_insert_rowid())
+    }
+
+    async fn join_request(&mut self, id: i64) -> Result<Option<JoinRequestRecord>> {
+        let sql = format!("{REQUEST_SELECT} WHERE r.id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    async fn join_request_password(&mut self, id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM join_requests WHERE id = ?")
+                .bind(id)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    async fn join_requests(
+        &mut self,
+        scope: Scope,
+        pending_only: bool,
+    ) -> Result<Vec<JoinRequestRecord>> {
+        let status = if pending_only {
+            "AND r.status = 'pending'"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "{REQUEST_SELECT} WHERE {} {status} ORDER BY r.id",
+            scope_sql(scope, "r")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope_id(scope))
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
+    async fn decide_join_request(
+        &mut self,
+        id: i64,
+        status: &str,
+        reason: Option<&str>,
+        by: i64,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?
+             WHERE id = ?",
+        )
+        .bind(status)
+        .bind(reason)
+        .bind(at)
+        .bind(by)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn set_join_request_user(&mut self, id: i64, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE join_requests SET user_id = ? WHERE id = ?")
+            .bind(user_id)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn join_poll(&mut self, poll_token_hash: &[u8]) -> Result<Option<JoinPoll>> {
+        let row = sqlx::query(
+            "SELECT id, status, reason, user_id, claimed_at, device_name FROM join_requests
+             WHERE poll_token_hash = ?",
+        )
+        .bind(poll_token_hash)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|row| {
+            Ok(JoinPoll {
+                id: row.try_get("id")?,
+                status: row.try_get("status")?,
+                reason: row.try_get("reason")?,
+                user_id: row.try_get("user_id")?,
+                claimed_at: row.try_get("claimed_at")?,
+                device_name: row.try_get("device_name")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn mark_join_claimed(&mut self, id: i64, at: i64) -> Result<()> {
+        sqlx::query("UPDATE join_requests SET claimed_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn setting(&mut self, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    async fn put_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn meta(&mut self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    async fn put_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_audit(
+        &mut self,
+        actor_id: Option<i64>,
+        action: &str,
+        target: &str,
+        details: &str,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, action, target, details, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(actor_id)
+        .bind(action)
+        .bind(target)
+        .bind(details)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
+                    u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+             WHERE a.id < ? ORDER BY a.id DESC LIMIT ?",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    id: row.try_get("id")?,
+                    actor_id: row.try_get("actor_id")?,
+                    actor_name: row.try_get("actor_name")?,
+                    action: row.try_get("action")?,
+                    target: row.try_get("target")?,
+                    details: row.try_get("details")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}

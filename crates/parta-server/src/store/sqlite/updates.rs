@@ -1,0 +1,87 @@
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::store::updates::{UpdateRecord, UpdateRows};
+
+fn update_from_row(row: &SqliteRow) -> Result<UpdateRecord> {
+    Ok(UpdateRecord {
+        id: row.try_get("id")?,
+        chat_id: row.try_get("chat_id")?,
+        user_id: row.try_get("user_id")?,
+        kind: row.try_get("update_type")?,
+        payload: row.try_get("payload")?,
+    })
+}
+
+#[async_trait]
+impl UpdateRows for SqliteTx {
+    async fn newest_update(&mut self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates")
+                .fetch_one(self.conn())
+                .await?,
+        )
+    }
+
+    async fn insert_update(
+        &mut self,
+        chat_id: i64,
+        user_id: Option<i64>,
+        kind: &str,
+        payload: &str,
+        at: i64,
+    ) -> Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .bind(kind)
+        .bind(payload)
+        .bind(at)
+        .execute(self.conn())
+        .await?
+        .last_insert_rowid())
+    }
+
+    async fn updates_after(&mut self, after: i64, limit: i64) -> Result<Vec<UpdateRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, chat_id, user_id, update_type, payload FROM updates
+             WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(update_from_row).collect()
+    }
+
+    async fn updates_for(
+        &mut self,
+        user_id: i64,
+        from: i64,
+        limit: i64,
+    ) -> Result<Vec<UpdateRecord>> {
+        let rows = sqlx::query(
+            // Two plain branches rather than one OR: each walks its own index from `from`.
+            "SELECT id, chat_id, user_id, update_type, payload FROM (
+                 SELECT u.id, u.chat_id, u.user_id, u.update_type, u.payload FROM updates u
+                 JOIN chat_members cm ON cm.chat_id = u.chat_id AND cm.user_id = ?1
+                 WHERE u.id >= ?2
+                 UNION ALL
+                 SELECT u.id, u.chat_id, u.user_id, u.update_type, u.payload FROM updates u
+                 WHERE u.user_id = ?1 AND u.id >= ?2)
+             ORDER BY id LIMIT ?3",
+        )
+        .bind(user_id)
+        .bind(from)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(update_from_row).collect()
+    }
+}

@@ -1,0 +1,144 @@
+use async_trait::async_trait;
+use sqlx::Row;
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::store::uploads::{FinishedUpload, UploadRecord, UploadRows};
+
+#[async_trait]
+impl UploadRows for SqliteTx {
+    async fn insert_upload(
+        &mut self,
+        id: &str,
+        user_id: i64,
+        kind: &str,
+        token: Option<&str>,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO uploads (id, user_id, type, token, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(kind)
+        .bind(token)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn upload(&mut self, id: &str) -> Result<Option<UploadRecord>> {
+        let row = sqlx::query(
+            "SELECT type, filename, total, received, token, completed_at FROM uploads
+             WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|row| {
+            Ok(UploadRecord {
+                kind: row.try_get("type")?,
+                filename: row.try_get("filename")?,
+                total: row.try_get("total")?,
+                received: row.try_get("received")?,
+                token: row.try_get("token")?,
+                complete: row.try_get::<Option<i64>, _>("completed_at")?.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    async fn start_chunk(
+        &mut self,
+        id: &str,
+        total: Option<i64>,
+        filename: Option<&str>,
+        received: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?",
+        )
+        .bind(total)
+        .bind(filename)
+        .bind(received)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn set_received(&mut self, id: &str, received: i64) -> Result<()> {
+        sqlx::query("UPDATE uploads SET received = ? WHERE id = ?")
+            .bind(received)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn complete_upload(
+        &mut self,
+        id: &str,
+        received: i64,
+        format: &str,
+        token: &str,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE uploads SET received = ?1, total = ?1, format = ?2,
+                token = COALESCE(token, ?3), completed_at = ?4
+             WHERE id = ?5",
+        )
+        .bind(received)
+        .bind(format)
+        .bind(token)
+        .bind(at)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_upload(&mut self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM uploads WHERE id = ?")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn finished_upload(&mut self, token: &str) -> Result<Option<FinishedUpload>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, type, filename, format, total FROM uploads
+             WHERE token = ? AND completed_at IS NOT NULL",
+        )
+        .bind(token)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|row| {
+            Ok(FinishedUpload {
+                id: row.try_get("id")?,
+                user_id: row.try_get("user_id")?,
+                kind: row.try_get("type")?,
+                filename: row.try_get("filename")?,
+                format: row.try_get("format")?,
+                size: row.try_get("total")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn upload_visible_to(&mut self, upload_id: &str, user_id: i64) -> Result<bool> {
+        Ok(sqlx::query(
+            "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
+             JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?
+             WHERE a.upload_id = ? AND m.deleted_at IS NULL LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(upload_id)
+        .fetch_optional(self.conn())
+        .await?
+        .is_some())
+    }
+}
