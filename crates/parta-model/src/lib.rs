@@ -6,4 +6,5 @@
 //! must never grow dependencies that do not.
 
 pub mod max;
+pub mod school;
 pub mod view;

@@ -3,7 +3,7 @@
 //! Entries are written in the transaction of the action itself, so an action is never without
 //! its entry. They must never hold a secret (a token, an invite code, a password).
 
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{AuditEntry, AuditPage};
 
 use crate::auth::Caller;
 use crate::clock::Clock;
@@ -13,28 +13,6 @@ use crate::store::prelude::*;
 
 /// Longest page of `GET /school/audit`.
 pub const MAX_PAGE: i64 = 200;
-
-/// One entry.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// Who acted; `None` for the server itself (e.g. the demo seed).
-    pub actor_id: Option<i64>,
-    pub actor_name: Option<String>,
-    /// A dotted verb such as `invite.created`.
-    pub action: String,
-    /// What it was done to, as `kind:id`.
-    pub target: String,
-    pub details: serde_json::Value,
-    pub created_at: i64,
-}
-
-/// A page of entries, newest first; `marker` is the id to pass for the next page.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub marker: Option<i64>,
-}
 
 /// Appends an entry in `tx` (the action's own transaction).
 pub async fn record(

@@ -1,7 +1,7 @@
 //! Classes ("5А") and the teachers assigned to them (procedure 4.1: the platform administrator
 //! distributes teachers across classes).
 
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{Assignment, Class, NewClass, Person};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -15,42 +15,6 @@ use crate::store::school::ClassRecord;
 
 /// Longest class name.
 pub const MAX_NAME_CHARS: usize = 20;
-
-/// A person as the school's lists show them: names only (contact details are not part of it).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Person {
-    pub user_id: i64,
-    pub name: String,
-}
-
-/// A class with its teachers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Class {
-    pub id: i64,
-    pub name: String,
-    pub class_teacher: Option<Person>,
-    pub teachers: Vec<Person>,
-    /// The class's parents' chat, once the structure bootstrap has made it.
-    pub chat_id: Option<i64>,
-    pub parents: i64,
-}
-
-/// `POST /school/classes`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewClass {
-    pub name: String,
-    #[serde(default)]
-    pub class_teacher_id: Option<i64>,
-}
-
-/// `POST /school/classes/{id}/teachers`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Assignment {
-    pub user_id: i64,
-    /// Make this teacher the class teacher (replacing the previous one).
-    #[serde(default)]
-    pub class_teacher: bool,
-}
 
 /// Normalizes a class name: trimmed, inner spaces removed, letters upper-case ("5 а" -> "5А").
 pub fn normalize_name(name: &str) -> Result<String> {

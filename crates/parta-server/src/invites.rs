@@ -7,6 +7,9 @@
 //! approved, receives its device token exactly once. Unclaimed invites expire by themselves:
 //! the status is computed against the clock, so no sweeper is needed.
 
+pub use parta_model::school::{
+    CreatedInvite, Invite, InviteStatus, JoinRequest, JoinStatus, NewInvite,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::audit;
@@ -32,71 +35,6 @@ pub const MAX_USES: i64 = 500;
 pub const MAX_TEXT_CHARS: usize = 200;
 const HOUR_MS: i64 = 3_600_000;
 
-/// Where an invite stands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum InviteStatus {
-    /// Can still be redeemed (it may have been used fewer times than allowed).
-    Unused,
-    /// Redeemed as many times as allowed.
-    Used,
-    /// Past its expiry.
-    Expired,
-    /// Revoked by an administrator.
-    Revoked,
-}
-
-/// An invite as administrators see it (never with its code).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Invite {
-    pub id: i64,
-    pub role: Role,
-    pub class_id: Option<i64>,
-    pub class_name: Option<String>,
-    pub child_name: Option<String>,
-    pub note: Option<String>,
-    pub created_by: i64,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub max_uses: i64,
-    pub uses: i64,
-    pub status: InviteStatus,
-}
-
-/// `POST /school/invites`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewInvite {
-    pub role: Role,
-    #[serde(default)]
-    pub class_id: Option<i64>,
-    #[serde(default)]
-    pub child_name: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub expires_in_hours: Option<i64>,
-    #[serde(default)]
-    pub max_uses: Option<i64>,
-}
-
-/// A new invite with its code and link, shown this once.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct CreatedInvite {
-    pub invite: Invite,
-    pub code: String,
-    /// `parta://join/<code>`: opens the app's onboarding (a journal or e-mail can carry it).
-    pub link: String,
-}
-
-impl std::fmt::Debug for CreatedInvite {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreatedInvite")
-            .field("invite", &self.invite)
-            .field("code", &"<redacted>")
-            .finish()
-    }
-}
-
 /// `POST /school/invites/redeem`: a newcomer's answer to an invite.
 #[derive(Deserialize)]
 pub struct Redeem {
@@ -113,33 +51,6 @@ pub struct Redeem {
     /// Consent to the processing of personal data (procedure 8; required).
     #[serde(default)]
     pub consent_personal_data: bool,
-}
-
-/// Where a join request stands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum JoinStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl JoinStatus {
-    fn parse(s: &str) -> JoinStatus {
-        match s {
-            "approved" => JoinStatus::Approved,
-            "rejected" => JoinStatus::Rejected,
-            _ => JoinStatus::Pending,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            JoinStatus::Pending => "pending",
-            JoinStatus::Approved => "approved",
-            JoinStatus::Rejected => "rejected",
-        }
-    }
 }
 
 /// The answer to a redemption or to a requester asking for the outcome.
@@ -171,24 +82,6 @@ impl std::fmt::Debug for JoinOutcome {
             .field("user_id", &self.user_id)
             .finish_non_exhaustive()
     }
-}
-
-/// A join request as reviewers see it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct JoinRequest {
-    pub id: i64,
-    pub invite_id: i64,
-    pub role: Role,
-    pub class_id: Option<i64>,
-    pub class_name: Option<String>,
-    pub child_name: Option<String>,
-    pub name: String,
-    pub login: String,
-    pub status: JoinStatus,
-    pub reason: Option<String>,
-    pub created_at: i64,
-    pub decided_at: Option<i64>,
-    pub user_id: Option<i64>,
 }
 
 fn clean_text(value: Option<&str>, what: &str) -> Result<Option<String>> {

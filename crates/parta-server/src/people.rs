@@ -4,7 +4,7 @@
 //! follows each change, with `user_added`/`user_removed` updates in the same transaction.
 
 use parta_model::max::{Update, User};
-use serde::Deserialize;
+pub use parta_model::school::{ClassLink, Move, RoleChange, SchoolPerson};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -14,22 +14,6 @@ use crate::membership;
 use crate::roles::{self, Action, Role};
 use crate::store::prelude::*;
 use crate::updates;
-
-/// `PUT /school/users/{id}/role`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct RoleChange {
-    pub role: Role,
-}
-
-/// `POST /school/users/{id}/move`: a parent's child changes class.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Move {
-    pub from_class_id: i64,
-    pub to_class_id: i64,
-    /// Which child, if the parent has more than one in the old class.
-    #[serde(default)]
-    pub child_name: Option<String>,
-}
 
 /// A person still at the school (a removed one is "not found").
 async fn person(tx: &mut dyn Tx, user_id: i64) -> Result<(User, Role)> {
@@ -206,4 +190,41 @@ pub async fn remove(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Everyone at the school with their role, classes and any restriction in force, by name (for
+/// those who manage members; names only, never contact details).
+pub async fn list(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: Caller,
+) -> Result<Vec<SchoolPerson>> {
+    roles::require(caller.role, Action::ManageMembers)?;
+    let mut tx = store.read().await?;
+    let people = tx.active_people().await?;
+    let links = tx.class_links().await?;
+    let mut restrictions: std::collections::HashMap<i64, _> = tx
+        .restrictions(clock.now_ms())
+        .await?
+        .into_iter()
+        .map(|r| (r.user_id, r))
+        .collect();
+    Ok(people
+        .into_iter()
+        .map(|(names, role)| SchoolPerson {
+            user_id: names.user_id,
+            name: crate::classes::person_name(&names.first_name, names.last_name.as_deref()),
+            role,
+            classes: links
+                .iter()
+                .filter(|l| l.user_id == names.user_id)
+                .map(|l| ClassLink {
+                    class_id: l.class_id,
+                    class_name: l.class_name.clone(),
+                    child_name: l.child_name.clone(),
+                })
+                .collect(),
+            restriction: restrictions.remove(&names.user_id),
+        })
+        .collect())
 }

@@ -2,7 +2,7 @@
 //! and an end date, audited. Enforced on every request (blocked: in `auth::authenticate`) and
 //! every write (read-only).
 
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{NewRestriction, Restriction, RestrictionMode as Mode};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -14,54 +14,6 @@ use crate::store::prelude::*;
 /// Longest restriction: a school year.
 pub const MAX_DAYS: i64 = 366;
 const DAY_MS: i64 = 86_400_000;
-
-/// What a restriction takes away.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// May read, may not write.
-    ReadOnly,
-    /// May not use the server at all.
-    Blocked,
-}
-
-impl Mode {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Mode::ReadOnly => "read_only",
-            Mode::Blocked => "blocked",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Mode {
-        if s == "blocked" {
-            Mode::Blocked
-        } else {
-            Mode::ReadOnly
-        }
-    }
-}
-
-/// A restriction in force.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Restriction {
-    pub user_id: i64,
-    pub mode: Mode,
-    pub reason: String,
-    /// Unix milliseconds at which it ends by itself.
-    pub until: i64,
-    pub created_by: i64,
-    pub created_at: i64,
-}
-
-/// `POST /school/users/{id}/restriction`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewRestriction {
-    pub mode: Mode,
-    pub reason: String,
-    /// How many days it lasts (1 to [`MAX_DAYS`]).
-    pub days: i64,
-}
 
 /// The refusal a restricted person gets, with the end and the reason.
 pub(crate) fn refusal(restriction: &Restriction, doing: &str) -> Error {

@@ -3,59 +3,13 @@
 //! The matrix is written down for people in docs/permissions.md; a test reads that table and
 //! fails if it and [`grant`] ever disagree, so the document cannot drift from the code.
 
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::Role;
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// A person's role at the school.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The platform administrator appointed by the director (4.1).
-    PlatformAdmin,
-    /// The school's administration: the director and deputies (4.2).
-    Administration,
-    /// A class teacher, who runs the chat with the parents of a class (4.3).
-    ClassTeacher,
-    /// Any other teacher or member of staff (4.4).
-    Teacher,
-    /// A parent or other legal representative of a pupil (4.5).
-    Parent,
-}
-
-impl Role {
-    /// Every role, in the order of the procedure.
-    pub const ALL: [Role; 5] = [
-        Role::PlatformAdmin,
-        Role::Administration,
-        Role::ClassTeacher,
-        Role::Teacher,
-        Role::Parent,
-    ];
-
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "platform_admin",
-            Role::Administration => "administration",
-            Role::ClassTeacher => "class_teacher",
-            Role::Teacher => "teacher",
-            Role::Parent => "parent",
-        }
-    }
-
-    /// Parses a stored or wire name.
-    pub fn parse(name: &str) -> Result<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == name)
-            .ok_or_else(|| Error::bad_request(format!("Unknown role '{name}'")))
-    }
-
-    /// Whether the role belongs to the school's staff (everyone but parents).
-    pub fn is_staff(self) -> bool {
-        self != Role::Parent
-    }
+/// The role with a stored or wire name; a 400 naming it otherwise.
+pub fn parse_role(name: &str) -> Result<Role> {
+    Role::from_name(name).ok_or_else(|| Error::bad_request(format!("Unknown role '{name}'")))
 }
 
 /// Something a person may or may not do through `/school/*`.
@@ -199,9 +153,9 @@ mod tests {
     #[test]
     fn every_role_round_trips_through_its_name() {
         for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()).ok(), Some(role));
+            assert_eq!(crate::roles::parse_role(role.as_str()).ok(), Some(role));
         }
-        assert!(Role::parse("director").is_err());
+        assert!(crate::roles::parse_role("director").is_err());
     }
 
     #[test]

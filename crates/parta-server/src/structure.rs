@@ -2,7 +2,7 @@
 //! per class, the director–teachers chat and the director–parent-activists chat, with everyone
 //! who belongs in them. Running it again creates only what is missing.
 
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{StructureChat, StructureReport};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -12,25 +12,6 @@ use crate::membership;
 use crate::roles::{self, Action};
 use crate::store::chats::NewChat;
 use crate::store::prelude::*;
-
-/// One of the school's chats as the bootstrap reports it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct StructureChat {
-    pub kind: String,
-    pub chat_id: i64,
-    pub title: String,
-    pub class_id: Option<i64>,
-    /// Whether this run made it.
-    pub created: bool,
-}
-
-/// What a bootstrap did.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct StructureReport {
-    pub chats: Vec<StructureChat>,
-    /// Memberships added (people who joined a chat they belong in).
-    pub members_added: usize,
-}
 
 const SCHOOL_CHATS: &[(&str, &str, &str)] = &[
     ("teachers", "Учителя", "Рабочий чат педагогов школы"),

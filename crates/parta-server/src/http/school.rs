@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/school/logout", post(logout))
         .route("/school/me/password", put(change_password))
         .route("/school/me/contacts", put(set_contacts))
+        .route("/school/people", get(list_people))
         .route("/school/people/{user_id}", get(profile))
         .route("/school/devices", get(list_devices))
         .route("/school/devices/{device_id}", delete(revoke_device))
@@ -187,6 +188,16 @@ async fn revoke_user_devices(
             .await?;
     state.auth_cache.invalidate();
     Ok(Json(Revoked { revoked }))
+}
+
+async fn list_people(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<parta_model::school::PeopleList>> {
+    let caller = caller(&state, &headers).await?;
+    Ok(Json(parta_model::school::PeopleList {
+        people: people::list(state.store.as_ref(), state.clock.as_ref(), caller).await?,
+    }))
 }
 
 #[derive(Serialize)]

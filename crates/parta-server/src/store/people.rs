@@ -91,6 +91,10 @@ pub trait PeopleRows {
     async fn mark_removed(&mut self, user_id: i64, at: i64) -> Result<()>;
     /// Everyone still at the school, by id.
     async fn active_user_ids(&mut self) -> Result<Vec<i64>>;
+    /// Everyone still at the school with their role, by last and first name.
+    async fn active_people(&mut self) -> Result<Vec<(NameRecord, Role)>>;
+    /// Every restriction in force at `now`.
+    async fn restrictions(&mut self, now: i64) -> Result<Vec<Restriction>>;
     /// Creates an account; returns its id.
     async fn insert_user(&mut self, user: NewUser<'_>) -> Result<i64>;
     /// Whether a login is in use by an account or a pending join request.

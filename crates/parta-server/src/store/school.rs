@@ -19,6 +19,16 @@ pub struct ClassRecord {
     pub parents: i64,
 }
 
+/// A person's link to a class: as a parent (with the child) or as a teacher.
+#[derive(Debug, Clone)]
+pub struct ClassLinkRecord {
+    pub user_id: i64,
+    pub class_id: i64,
+    pub class_name: String,
+    /// `None` for a teacher.
+    pub child_name: Option<String>,
+}
+
 /// Whose invites and join requests a list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -148,6 +158,9 @@ pub trait SchoolRows {
     async fn children_in(&mut self, class_id: i64, user_id: i64) -> Result<Vec<String>>;
     /// Moves one child of a parent from one class to another.
     async fn move_child(&mut self, from: i64, to: i64, user_id: i64, child: &str) -> Result<()>;
+    /// Every link of people to classes (parents with their children, and teachers), by class
+    /// name.
+    async fn class_links(&mut self) -> Result<Vec<ClassLinkRecord>>;
     /// Takes a person out of every class (as parent, teacher and class teacher).
     async fn unlink_from_classes(&mut self, user_id: i64) -> Result<()>;
 

@@ -752,11 +752,17 @@ async fn attempt(
                     Some(json!({"from_class_id": class_5a, "to_class_id": class_5a})),
                 )
                 .await;
-            return if status == StatusCode::NOT_FOUND {
+            let moved = if status == StatusCode::NOT_FOUND {
                 StatusCode::OK
             } else {
                 status
             };
+            // The people list belongs to the same cell.
+            let (listed, _) = f
+                .call(Method::GET, Some(token), "/school/people", None)
+                .await;
+            assert_eq!(listed, moved, "GET /school/people follows manage_members");
+            return moved;
         }
         Action::AppointAdmins => {
             // Changing a parent's role answers 400 when allowed (parents join staff by invite).
@@ -1078,4 +1084,63 @@ async fn clause_4_1_the_platform_admin_appoints_a_teacher_to_the_administration(
         StatusCode::BAD_REQUEST,
         "no one changes their own role"
     );
+}
+
+#[tokio::test]
+async fn the_people_list_shows_roles_classes_children_and_restrictions_but_no_contacts() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let parent = f.token(PARENT_5A).await;
+    // A phone number of the parent's own, which the list must not carry.
+    f.ok(
+        Method::PUT,
+        &parent,
+        "/school/me/contacts",
+        Some(json!({"phone": "+7 900 000-00-00"})),
+    )
+    .await;
+    let people = f.ok(Method::GET, &admin, "/school/people", None).await;
+    let people = people["people"].as_array().unwrap();
+    let morozova = people
+        .iter()
+        .find(|p| p["name"] == "Елена Морозова")
+        .unwrap();
+    assert_eq!(morozova["role"], "parent");
+    assert_eq!(morozova["classes"][0]["class_name"], "5А");
+    assert_eq!(morozova["classes"][0]["child_name"], "Морозов Артём");
+    let sokolova = people
+        .iter()
+        .find(|p| p["name"] == "Анна Сергеевна Соколова")
+        .unwrap();
+    assert_eq!(sokolova["role"], "class_teacher");
+    assert!(
+        sokolova["classes"][0].get("child_name").is_none(),
+        "a teacher has no child there"
+    );
+    assert!(
+        !Value::Array(people.clone()).to_string().contains("900"),
+        "no contact details"
+    );
+
+    let user = morozova["user_id"].as_i64().unwrap();
+    f.ok(
+        Method::POST,
+        &admin,
+        &format!("/school/users/{user}/restriction"),
+        Some(json!({"mode": "read_only", "reason": "п. 9.2", "days": 3})),
+    )
+    .await;
+    let people = f.ok(Method::GET, &admin, "/school/people", None).await;
+    let restricted: Vec<&Value> = people["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p.get("restriction").is_some())
+        .collect();
+    assert_eq!(
+        restricted.len(),
+        1,
+        "only the restricted person carries one"
+    );
+    assert_eq!(restricted[0]["restriction"]["mode"], "read_only");
 }

@@ -41,7 +41,7 @@ impl PeopleRows for SqliteTx {
                     is_bot: false,
                     last_activity_time: None,
                 },
-                role: Role::parse(&row.try_get::<String, _>("role")?)?,
+                role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
                 removed: row.try_get::<Option<i64>, _>("removed_at")?.is_some(),
             })
         })
@@ -117,7 +117,7 @@ impl PeopleRows for SqliteTx {
             Ok(ProfileRecord {
                 first_name: row.try_get("first_name")?,
                 last_name: row.try_get("last_name")?,
-                role: Role::parse(&row.try_get::<String, _>("role")?)?,
+                role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
                 phone: row.try_get("phone")?,
                 email: row.try_get("email")?,
             })
@@ -176,6 +176,38 @@ impl PeopleRows for SqliteTx {
                 .fetch_all(self.conn())
                 .await?,
         )
+    }
+
+    async fn active_people(&mut self) -> Result<Vec<(NameRecord, Role)>> {
+        let rows = sqlx::query(
+            "SELECT id, first_name, last_name, role FROM users WHERE removed_at IS NULL
+             ORDER BY last_name, first_name, id",
+        )
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    NameRecord {
+                        user_id: row.try_get("id")?,
+                        first_name: row.try_get("first_name")?,
+                        last_name: row.try_get("last_name")?,
+                    },
+                    crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn restrictions(&mut self, now: i64) -> Result<Vec<Restriction>> {
+        let rows = sqlx::query(
+            "SELECT user_id, mode, reason, until, created_by, created_at FROM restrictions
+             WHERE until > ?",
+        )
+        .bind(now)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(restriction_from_row).collect()
     }
 
     async fn insert_user(&mut self, user: NewUser<'_>) -> Result<i64> {
@@ -259,7 +291,7 @@ impl PeopleRows for SqliteTx {
         Ok(Some(TokenOwner {
             device_id: row.try_get("id")?,
             user_id: row.try_get("user_id")?,
-            role: Role::parse(&row.try_get::<String, _>("role")?)?,
+            role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
             blocked,
         }))
     }

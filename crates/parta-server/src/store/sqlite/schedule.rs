@@ -106,7 +106,7 @@ impl ScheduleRows for SqliteTx {
             .map(|row| {
                 Ok((
                     scheduled_from_row(row)?,
-                    Role::parse(&row.try_get::<String, _>("author_role")?)?,
+                    crate::roles::parse_role(&row.try_get::<String, _>("author_role")?)?,
                 ))
             })
             .collect()

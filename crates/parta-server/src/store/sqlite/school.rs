@@ -4,11 +4,10 @@ use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
 use crate::error::Result;
-use crate::roles::Role;
 use crate::store::people::NameRecord;
 use crate::store::school::{
-    AuditRecord, ClassRecord, InviteRecord, JoinPoll, JoinRequestRecord, NewInviteRecord,
-    NewJoinRequest, SchoolRows, Scope,
+    AuditRecord, ClassLinkRecord, ClassRecord, InviteRecord, JoinPoll, JoinRequestRecord,
+    NewInviteRecord, NewJoinRequest, SchoolRows, Scope,
 };
 
 const CLASS_SELECT: &str = "SELECT id, name, class_teacher_id,
@@ -33,7 +32,7 @@ const INVITE_SELECT: &str = "SELECT i.id, i.role, i.class_id, c.name AS class_na
 fn invite_from_row(row: &SqliteRow) -> Result<InviteRecord> {
     Ok(InviteRecord {
         id: row.try_get("id")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
+        role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
         class_id: row.try_get("class_id")?,
         class_name: row.try_get("class_name")?,
         child_name: row.try_get("child_name")?,
@@ -55,7 +54,7 @@ fn request_from_row(row: &SqliteRow) -> Result<JoinRequestRecord> {
     Ok(JoinRequestRecord {
         id: row.try_get("id")?,
         invite_id: row.try_get("invite_id")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
+        role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
         class_id: row.try_get("class_id")?,
         class_name: row.try_get("class_name")?,
         child_name: row.try_get("child_name")?,
@@ -248,6 +247,29 @@ impl SchoolRows for SqliteTx {
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    async fn class_links(&mut self) -> Result<Vec<ClassLinkRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT p.user_id, c.id, c.name, p.child_name FROM class_parents p
+             JOIN classes c ON c.id = p.class_id
+             UNION ALL
+             SELECT t.user_id, c.id, c.name, NULL FROM class_teachers t
+             JOIN classes c ON c.id = t.class_id
+             ORDER BY 3, 4",
+        )
+        .fetch_all(self.conn())
+        .await?
+        .into_iter()
+        .map(
+            |(user_id, class_id, class_name, child_name)| ClassLinkRecord {
+                user_id,
+                class_id,
+                class_name,
+                child_name,
+            },
+        )
+        .collect())
     }
 
     async fn unlink_from_classes(&mut self, user_id: i64) -> Result<()> {

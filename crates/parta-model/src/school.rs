@@ -1,0 +1,406 @@
+//! The `/school/*` extensions' wire types (Parta's own, beside MAX's in [`crate::max`]): roles,
+//! classes, invites and join requests, restrictions, the structure bootstrap and the audit log.
+//! The server speaks them, the client core and the app read them.
+
+use serde::{Deserialize, Serialize};
+
+/// A person's role at the school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The platform administrator appointed by the director (4.1).
+    PlatformAdmin,
+    /// The school's administration: the director and deputies (4.2).
+    Administration,
+    /// A class teacher, who runs the chat with the parents of a class (4.3).
+    ClassTeacher,
+    /// Any other teacher or member of staff (4.4).
+    Teacher,
+    /// A parent or other legal representative of a pupil (4.5).
+    Parent,
+}
+
+impl Role {
+    /// Every role, in the order of the procedure.
+    pub const ALL: [Role; 5] = [
+        Role::PlatformAdmin,
+        Role::Administration,
+        Role::ClassTeacher,
+        Role::Teacher,
+        Role::Parent,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "platform_admin",
+            Role::Administration => "administration",
+            Role::ClassTeacher => "class_teacher",
+            Role::Teacher => "teacher",
+            Role::Parent => "parent",
+        }
+    }
+
+    /// The role with this stored or wire name.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == name)
+    }
+
+    /// Whether the role belongs to the school's staff (everyone but parents).
+    pub fn is_staff(self) -> bool {
+        self != Role::Parent
+    }
+}
+
+/// Where an invite stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteStatus {
+    /// Can still be redeemed (it may have been used fewer times than allowed).
+    Unused,
+    /// Redeemed as many times as allowed.
+    Used,
+    /// Past its expiry.
+    Expired,
+    /// Revoked by an administrator.
+    Revoked,
+}
+
+/// An invite as administrators see it (never with its code).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Invite {
+    pub id: i64,
+    pub role: Role,
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+    pub child_name: Option<String>,
+    pub note: Option<String>,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub status: InviteStatus,
+}
+
+/// `POST /school/invites`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvite {
+    pub role: Role,
+    #[serde(default)]
+    pub class_id: Option<i64>,
+    #[serde(default)]
+    pub child_name: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub expires_in_hours: Option<i64>,
+    #[serde(default)]
+    pub max_uses: Option<i64>,
+}
+
+/// A new invite with its code and link, shown this once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedInvite {
+    pub invite: Invite,
+    pub code: String,
+    /// `parta://join/<code>`: opens the app's onboarding (a journal or e-mail can carry it).
+    pub link: String,
+}
+
+impl std::fmt::Debug for CreatedInvite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedInvite")
+            .field("invite", &self.invite)
+            .field("code", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Where a join request stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl JoinStatus {
+    pub fn parse(s: &str) -> JoinStatus {
+        match s {
+            "approved" => JoinStatus::Approved,
+            "rejected" => JoinStatus::Rejected,
+            _ => JoinStatus::Pending,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JoinStatus::Pending => "pending",
+            JoinStatus::Approved => "approved",
+            JoinStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// A join request as reviewers see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub id: i64,
+    pub invite_id: i64,
+    pub role: Role,
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+    pub child_name: Option<String>,
+    pub name: String,
+    pub login: String,
+    pub status: JoinStatus,
+    pub reason: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    pub user_id: Option<i64>,
+}
+
+/// A person as the school's lists show them: names only (contact details are not part of it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Person {
+    pub user_id: i64,
+    pub name: String,
+}
+
+/// A class with its teachers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Class {
+    pub id: i64,
+    pub name: String,
+    pub class_teacher: Option<Person>,
+    pub teachers: Vec<Person>,
+    /// The class's parents' chat, once the structure bootstrap has made it.
+    pub chat_id: Option<i64>,
+    pub parents: i64,
+}
+
+/// `POST /school/classes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewClass {
+    pub name: String,
+    #[serde(default)]
+    pub class_teacher_id: Option<i64>,
+}
+
+/// `POST /school/classes/{id}/teachers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub user_id: i64,
+    /// Make this teacher the class teacher (replacing the previous one).
+    #[serde(default)]
+    pub class_teacher: bool,
+}
+
+/// One of the school's chats as the bootstrap reports it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StructureChat {
+    pub kind: String,
+    pub chat_id: i64,
+    pub title: String,
+    pub class_id: Option<i64>,
+    /// Whether this run made it.
+    pub created: bool,
+}
+
+/// What a bootstrap did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StructureReport {
+    pub chats: Vec<StructureChat>,
+    /// Memberships added (people who joined a chat they belong in).
+    pub members_added: usize,
+}
+
+/// One entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Who acted; `None` for the server itself (e.g. the demo seed).
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    /// A dotted verb such as `invite.created`.
+    pub action: String,
+    /// What it was done to, as `kind:id`.
+    pub target: String,
+    pub details: serde_json::Value,
+    pub created_at: i64,
+}
+
+/// A page of entries, newest first; `marker` is the id to pass for the next page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub marker: Option<i64>,
+}
+
+/// What a restriction takes away.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RestrictionMode {
+    /// May read, may not write.
+    ReadOnly,
+    /// May not use the server at all.
+    Blocked,
+}
+
+impl RestrictionMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestrictionMode::ReadOnly => "read_only",
+            RestrictionMode::Blocked => "blocked",
+        }
+    }
+
+    pub fn parse(s: &str) -> RestrictionMode {
+        if s == "blocked" {
+            RestrictionMode::Blocked
+        } else {
+            RestrictionMode::ReadOnly
+        }
+    }
+}
+
+/// A restriction in force.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Restriction {
+    pub user_id: i64,
+    pub mode: RestrictionMode,
+    pub reason: String,
+    /// Unix milliseconds at which it ends by itself.
+    pub until: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+}
+
+/// `POST /school/users/{id}/restriction`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRestriction {
+    pub mode: RestrictionMode,
+    pub reason: String,
+    /// How many days it lasts (1 to 366, the server's `restrictions::MAX_DAYS`).
+    pub days: i64,
+}
+
+/// `PUT /school/users/{id}/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub role: Role,
+}
+
+/// `POST /school/users/{id}/move`: a parent's child changes class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    pub from_class_id: i64,
+    pub to_class_id: i64,
+    /// Which child, if the parent has more than one in the old class.
+    #[serde(default)]
+    pub child_name: Option<String>,
+}
+
+/// A class a person is linked to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClassLink {
+    pub class_id: i64,
+    pub class_name: String,
+    /// For a parent: the child in that class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_name: Option<String>,
+}
+
+/// A person at the school as its administrators manage them (`GET /school/people`): names,
+/// role, classes and any restriction in force; never contact details.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SchoolPerson {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    /// For a parent, the classes of their children; for staff, the classes they teach.
+    pub classes: Vec<ClassLink>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<Restriction>,
+}
+
+/// `GET /school/people`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PeopleList {
+    pub people: Vec<SchoolPerson>,
+}
+
+/// One administrative request of the app's Администрирование section, as the shell passes it
+/// to the client core (each maps onto one `/school/*` call).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum AdminRequest {
+    Invites,
+    CreateInvite {
+        invite: NewInvite,
+    },
+    RevokeInvite {
+        invite_id: i64,
+    },
+    JoinRequests {
+        pending_only: bool,
+    },
+    Approve {
+        request_id: i64,
+    },
+    Reject {
+        request_id: i64,
+        reason: String,
+    },
+    Classes,
+    CreateClass {
+        class: NewClass,
+    },
+    AssignTeacher {
+        class_id: i64,
+        assignment: Assignment,
+    },
+    People,
+    MoveChild {
+        user_id: i64,
+        movement: Move,
+    },
+    RemovePerson {
+        user_id: i64,
+    },
+    ChangeRole {
+        user_id: i64,
+        role: Role,
+    },
+    Restrict {
+        user_id: i64,
+        restriction: NewRestriction,
+    },
+    LiftRestriction {
+        user_id: i64,
+    },
+    Bootstrap,
+    Audit {
+        before: Option<i64>,
+    },
+}
+
+/// What an [`AdminRequest`] answers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum AdminReply {
+    Invites(Vec<Invite>),
+    Created(CreatedInvite),
+    Invite(Invite),
+    JoinRequests(Vec<JoinRequest>),
+    JoinRequest(JoinRequest),
+    Classes(Vec<Class>),
+    Class(Class),
+    People(Vec<SchoolPerson>),
+    Restriction(Restriction),
+    Structure(StructureReport),
+    Audit(AuditPage),
+    Done,
+}
