@@ -29,7 +29,7 @@ pub struct ApiClient {
     base: String,
     token: Sensitive<String>,
     /// How long an ordinary request may take (long polls add their wait).
-    timeout: Duration,
+    pub(crate) timeout: Duration,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -85,7 +85,12 @@ impl ApiClient {
         &self.base
     }
 
-    fn request(&self, method: Method, path: &str, timeout: Duration) -> reqwest::RequestBuilder {
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        path: &str,
+        timeout: Duration,
+    ) -> reqwest::RequestBuilder {
         self.http
             .request(method, format!("{}{}", self.base, path))
             // MAX wants the raw token, without "Bearer".
@@ -96,7 +101,10 @@ impl ApiClient {
     /// Sends, and when the server says it is busy (429), waits as its `Retry-After` asks and
     /// sends the same request again, a few times: a sync of many chats must make progress under
     /// a rate limit instead of starting over and hitting it again at the same place.
-    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
+    pub(crate) async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T> {
         let mut tries = 0;
         loop {
             let attempt = request

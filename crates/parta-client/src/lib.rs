@@ -11,6 +11,7 @@
 //! This crate must never import Tauri, and must never write a token anywhere but the keychain.
 
 pub mod account;
+pub mod admin;
 pub mod api;
 mod client;
 pub mod error;

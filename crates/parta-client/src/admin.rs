@@ -1,0 +1,152 @@
+//! The school's administration through `/school/*`: invites, join requests, classes, people,
+//! restrictions, the structure bootstrap and the audit log. One request type
+//! ([`AdminRequest`]) so the app's Администрирование section, the CLI and tests share one
+//! mapping onto the server's routes; the server enforces who may do what.
+
+use parta_model::school::{
+    AdminReply, AdminRequest, AuditPage, Class, CreatedInvite, Invite, JoinRequest, PeopleList,
+    Restriction, RoleChange, StructureReport,
+};
+use reqwest::Method;
+use serde::Deserialize;
+
+use crate::api::ApiClient;
+use crate::error::Result;
+
+#[derive(Deserialize)]
+struct Invites {
+    invites: Vec<Invite>,
+}
+
+#[derive(Deserialize)]
+struct Requests {
+    requests: Vec<JoinRequest>,
+}
+
+#[derive(Deserialize)]
+struct Classes {
+    classes: Vec<Class>,
+}
+
+#[derive(Deserialize)]
+struct Ignored {}
+
+impl ApiClient {
+    /// Carries out one administrative request.
+    pub async fn admin(&self, request: &AdminRequest) -> Result<AdminReply> {
+        let t = self.timeout;
+        Ok(match request {
+            AdminRequest::Invites => {
+                let list: Invites = self
+                    .send(self.request(Method::GET, "/school/invites", t))
+                    .await?;
+                AdminReply::Invites(list.invites)
+            }
+            AdminRequest::CreateInvite { invite } => {
+                let created: CreatedInvite = self
+                    .send(
+                        self.request(Method::POST, "/school/invites", t)
+                            .json(invite),
+                    )
+                    .await?;
+                AdminReply::Created(created)
+            }
+            AdminRequest::RevokeInvite { invite_id } => {
+                let path = format!("/school/invites/{invite_id}");
+                AdminReply::Invite(self.send(self.request(Method::DELETE, &path, t)).await?)
+            }
+            AdminRequest::JoinRequests { pending_only } => {
+                let request = self
+                    .request(Method::GET, "/school/join-requests", t)
+                    .query(&[("status", if *pending_only { "pending" } else { "all" })]);
+                let list: Requests = self.send(request).await?;
+                AdminReply::JoinRequests(list.requests)
+            }
+            AdminRequest::Approve { request_id } => {
+                let path = format!("/school/join-requests/{request_id}/approve");
+                AdminReply::JoinRequest(self.send(self.request(Method::POST, &path, t)).await?)
+            }
+            AdminRequest::Reject { request_id, reason } => {
+                let path = format!("/school/join-requests/{request_id}/reject");
+                let request = self
+                    .request(Method::POST, &path, t)
+                    .json(&serde_json::json!({ "reason": reason }));
+                AdminReply::JoinRequest(self.send(request).await?)
+            }
+            AdminRequest::Classes => {
+                let list: Classes = self
+                    .send(self.request(Method::GET, "/school/classes", t))
+                    .await?;
+                AdminReply::Classes(list.classes)
+            }
+            AdminRequest::CreateClass { class } => {
+                let request = self.request(Method::POST, "/school/classes", t).json(class);
+                AdminReply::Class(self.send(request).await?)
+            }
+            AdminRequest::AssignTeacher {
+                class_id,
+                assignment,
+            } => {
+                let path = format!("/school/classes/{class_id}/teachers");
+                let request = self.request(Method::POST, &path, t).json(assignment);
+                AdminReply::Class(self.send(request).await?)
+            }
+            AdminRequest::People => {
+                let list: PeopleList = self
+                    .send(self.request(Method::GET, "/school/people", t))
+                    .await?;
+                AdminReply::People(list.people)
+            }
+            AdminRequest::MoveChild { user_id, movement } => {
+                let path = format!("/school/users/{user_id}/move");
+                let _: Ignored = self
+                    .send(self.request(Method::POST, &path, t).json(movement))
+                    .await?;
+                AdminReply::Done
+            }
+            AdminRequest::RemovePerson { user_id } => {
+                let path = format!("/school/users/{user_id}");
+                let _: Ignored = self.send(self.request(Method::DELETE, &path, t)).await?;
+                AdminReply::Done
+            }
+            AdminRequest::ChangeRole { user_id, role } => {
+                let path = format!("/school/users/{user_id}/role");
+                let body = RoleChange { role: *role };
+                let _: Ignored = self
+                    .send(self.request(Method::PUT, &path, t).json(&body))
+                    .await?;
+                AdminReply::Done
+            }
+            AdminRequest::Restrict {
+                user_id,
+                restriction,
+            } => {
+                let path = format!("/school/users/{user_id}/restriction");
+                let request = self.request(Method::POST, &path, t).json(restriction);
+                let restriction: Restriction = self.send(request).await?;
+                AdminReply::Restriction(restriction)
+            }
+            AdminRequest::LiftRestriction { user_id } => {
+                let path = format!("/school/users/{user_id}/restriction");
+                let _: Ignored = self.send(self.request(Method::DELETE, &path, t)).await?;
+                AdminReply::Done
+            }
+            AdminRequest::Bootstrap => {
+                let report: StructureReport = self
+                    .send(self.request(Method::POST, "/school/structure", t))
+                    .await?;
+                AdminReply::Structure(report)
+            }
+            AdminRequest::Audit { before } => {
+                let mut request = self
+                    .request(Method::GET, "/school/audit", t)
+                    .query(&[("count", 100)]);
+                if let Some(before) = before {
+                    request = request.query(&[("marker", before)]);
+                }
+                let page: AuditPage = self.send(request).await?;
+                AdminReply::Audit(page)
+            }
+        })
+    }
+}
