@@ -1,5 +1,6 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
+use parta_model::school::{AdminReply, AdminRequest, Role};
 use parta_model::view::{
     AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, JoinForm, JoinView,
     MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
@@ -16,8 +17,30 @@ pub async fn boot(shell: State<'_, Shell>) -> Reply<BootInfo> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn start_demo(shell: State<'_, Shell>) -> Reply<ProfileView> {
-    shell.start_demo().await
+pub async fn start_demo(shell: State<'_, Shell>, person: Option<String>) -> Reply<ProfileView> {
+    shell.start_demo(person.as_deref()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn profiles(shell: State<'_, Shell>) -> Reply<Vec<ProfileView>> {
+    shell.profiles().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn switch_profile(shell: State<'_, Shell>, profile_id: String) -> Reply<ProfileView> {
+    shell.switch_profile(&profile_id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn my_role(shell: State<'_, Shell>) -> Reply<Option<Role>> {
+    shell.with_session(|s| async move { s.role().await }).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn admin(shell: State<'_, Shell>, request: AdminRequest) -> Reply<AdminReply> {
+    shell
+        .with_session(|s| async move { s.admin(&request).await })
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

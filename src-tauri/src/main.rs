@@ -31,6 +31,10 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::boot,
             commands::start_demo,
+            commands::profiles,
+            commands::switch_profile,
+            commands::my_role,
+            commands::admin,
             commands::sign_in_with_password,
             commands::join_by_invite,
             commands::join_outcome,

@@ -92,12 +92,16 @@ impl Shell {
         })
     }
 
-    /// Opens the demo school: starts its server, signs in as the class teacher once (the
-    /// token goes to the keychain), and starts the session.
-    pub async fn start_demo(&self) -> Result<ProfileView, UiError> {
-        let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
-        if let Some(existing) = profiles.into_iter().find(|p| p.kind == ProfileKind::Demo) {
-            return self.activate(existing).await;
+    /// Opens the demo school as one of its people (the class teacher unless `person` names
+    /// another): starts its server, signs that person in once (the token goes to the
+    /// keychain) and starts the session. Each demo person is a profile of its own.
+    pub async fn start_demo(&self, person: Option<&str>) -> Result<ProfileView, UiError> {
+        let username = person.unwrap_or(parta_server::demo::CLASS_TEACHER);
+        if !parta_server::demo::is_person(username) {
+            return Err(UiError {
+                code: UiErrorCode::InvalidInput,
+                message: "There is no such person in the demo school".into(),
+            });
         }
         let url = self.ensure_demo_server().await?;
         let token = {
@@ -106,10 +110,21 @@ impl Shell {
                 .as_ref()
                 .and_then(DemoServer::running)
                 .ok_or_else(|| internal("demo server is not running"))?;
+            let mut read = server.store().read().await.map_err(internal)?;
+            let user_id = read.user_id_by_login(username).await.map_err(internal)?;
+            drop(read);
+            let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
+            if let Some(existing) = profiles
+                .into_iter()
+                .find(|p| p.kind == ProfileKind::Demo && p.user_id == user_id)
+            {
+                drop(demo);
+                return self.activate(existing).await;
+            }
             parta_server::demo::issue_token(
                 server.store(),
                 server.clock(),
-                parta_server::demo::CLASS_TEACHER,
+                username,
                 "Parta desktop",
             )
             .await
@@ -275,6 +290,39 @@ impl Shell {
             previous.session.stop().await;
         }
         Ok(view)
+    }
+
+    /// Every profile on this computer, the active one first.
+    pub async fn profiles(&self) -> Result<Vec<ProfileView>, UiError> {
+        let active = self
+            .active
+            .lock()
+            .await
+            .as_ref()
+            .map(|a| a.profile.id.clone());
+        let mut views: Vec<ProfileView> = self
+            .client
+            .profiles()
+            .await
+            .map_err(|e| e.to_ui())?
+            .iter()
+            .map(Self::view)
+            .collect();
+        views.sort_by_key(|v| Some(&v.profile_id) != active.as_ref());
+        Ok(views)
+    }
+
+    /// Makes another saved profile the active one.
+    pub async fn switch_profile(&self, profile_id: &str) -> Result<ProfileView, UiError> {
+        let profile = self
+            .client
+            .profiles()
+            .await
+            .map_err(|e| e.to_ui())?
+            .into_iter()
+            .find(|p| p.id == profile_id)
+            .ok_or_else(|| parta_client::Error::NoProfile.to_ui())?;
+        self.activate(profile).await
     }
 
     /// Runs `f` on the active session.

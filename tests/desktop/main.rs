@@ -5,5 +5,6 @@
 // A failing helper in a test should panic with its error: that is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod admin;
 mod demo;
 mod school;

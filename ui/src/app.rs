@@ -1,6 +1,6 @@
 //! The root component: boots, listens to the shell's events, and picks the screen.
 
-use parta_model::view::{AppEvent, JoinForm, JoinView, UiError, UiErrorCode};
+use parta_model::view::{AppEvent, JoinForm, JoinView, ProfileView, UiError, UiErrorCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -58,10 +58,23 @@ pub fn open_chat_at(ctx: AppContext, chat_id: i64, mid: String) {
 }
 
 /// Starts the demo school and switches to it.
-pub fn start_demo(ctx: AppContext) {
+pub fn start_demo(ctx: AppContext, person: Option<&'static str>) {
+    activate(ctx, async move { api::start_demo(person).await });
+}
+
+/// Makes another saved profile the active one.
+pub fn switch_profile(ctx: AppContext, profile_id: String) {
+    activate(ctx, async move { api::switch_profile(&profile_id).await });
+}
+
+/// Shows "starting", then the profile `opening` signs in, with its chats.
+fn activate(
+    ctx: AppContext,
+    opening: impl std::future::Future<Output = Result<ProfileView, UiError>> + 'static,
+) {
     ctx.dispatch(Action::SetPhase(Phase::Starting));
     spawn_local(async move {
-        match api::start_demo().await {
+        match opening.await {
             Ok(profile) => {
                 ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
                 // The connection state arrives as an event (the shell sends a snapshot when the
@@ -183,7 +196,7 @@ pub fn app() -> Html {
                             ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
                             reload_chats(ctx.clone());
                         }
-                        None if boot.demo_requested => start_demo(ctx.clone()),
+                        None if boot.demo_requested => start_demo(ctx.clone(), None),
                         None if boot.join_pending => {
                             ctx.dispatch(Action::SetPhase(Phase::Joining { rejected: None }));
                             watch_join(ctx.clone());

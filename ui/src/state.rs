@@ -124,7 +124,18 @@ impl Reducible for AppState {
         let mut state = (*self).clone();
         match action {
             Action::SetLang(lang) => state.lang = lang,
-            Action::SetPhase(phase) => state.phase = phase,
+            Action::SetPhase(phase) => {
+                // Another profile (or none) shows nothing of the previous one's.
+                if let Phase::Ready(profile) = &phase
+                    && !matches!(&state.phase, Phase::Ready(p) if p.profile_id == profile.profile_id)
+                {
+                    state.open = None;
+                    state.replying = None;
+                    state.focus = None;
+                    state.chats = Vec::new();
+                }
+                state.phase = phase;
+            }
             Action::SetChats(chats) => state.chats = chats,
             Action::Opened(view) => {
                 if state.open.as_ref().map(|o| o.chat.chat_id) != Some(view.chat.chat_id) {

@@ -5,7 +5,7 @@
 
 use parta_model::school::{
     AdminReply, AdminRequest, AuditPage, Class, CreatedInvite, Invite, JoinRequest, PeopleList,
-    Restriction, RoleChange, StructureReport,
+    Restriction, Role, RoleChange, StructureReport,
 };
 use reqwest::Method;
 use serde::Deserialize;
@@ -31,7 +31,22 @@ struct Classes {
 #[derive(Deserialize)]
 struct Ignored {}
 
+#[derive(Deserialize)]
+struct ProfileRole {
+    role: Role,
+}
+
 impl ApiClient {
+    /// The role of person `user_id` at the school (`GET /school/people/{id}`; one's own is
+    /// always visible).
+    pub async fn role_of(&self, user_id: i64) -> Result<Role> {
+        let path = format!("/school/people/{user_id}");
+        let profile: ProfileRole = self
+            .send(self.request(Method::GET, &path, self.timeout))
+            .await?;
+        Ok(profile.role)
+    }
+
     /// Carries out one administrative request.
     pub async fn admin(&self, request: &AdminRequest) -> Result<AdminReply> {
         let t = self.timeout;

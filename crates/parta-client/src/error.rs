@@ -67,6 +67,7 @@ impl Error {
                 status: 400 | 409 | 410,
                 ..
             } => UiErrorCode::InvalidInput,
+            Error::Server { status: 403, .. } => UiErrorCode::Forbidden,
             Error::NoProfile => UiErrorCode::NoProfile,
             _ => UiErrorCode::Internal,
         }

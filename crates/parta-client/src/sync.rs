@@ -457,6 +457,24 @@ impl Session {
         }
     }
 
+    /// Carries out an administrative request for the signed-in person (the server decides
+    /// whether they may).
+    pub async fn admin(
+        &self,
+        request: &parta_model::school::AdminRequest,
+    ) -> Result<parta_model::school::AdminReply> {
+        self.inner.api.admin(request).await
+    }
+
+    /// The signed-in person's role at the school (what the app's sections depend on); `None`
+    /// for a profile without a person (a MAX bot).
+    pub async fn role(&self) -> Result<Option<parta_model::school::Role>> {
+        match self.inner.user_id {
+            Some(user_id) => Ok(Some(self.inner.api.role_of(user_id).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// Who has acknowledged an announcement (for its author).
     pub async fn receipts(&self, mid: &str) -> Result<ReceiptsView> {
         let (acknowledged, read, pending) = self.inner.api.receipts(mid).await?;

@@ -261,6 +261,8 @@ pub enum UiErrorCode {
     InvalidInput,
     /// No profile is signed in.
     NoProfile,
+    /// The school does not allow this person to do that.
+    Forbidden,
     /// Anything else; the message says what happened.
     Internal,
 }

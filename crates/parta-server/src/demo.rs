@@ -16,6 +16,17 @@ use crate::{messages, updates};
 /// Username of the demo class teacher the desktop app signs in as.
 pub const CLASS_TEACHER: &str = "a.sokolova";
 
+/// Username of the demo's platform administrator (the app's "as administrator" demo).
+pub const PLATFORM_ADMIN: &str = "i.kuznetsova";
+
+/// Username of a demo parent of 5А.
+pub const PARENT: &str = "e.morozova";
+
+/// Whether `username` is one of the demo school's invented people.
+pub fn is_person(username: &str) -> bool {
+    PEOPLE.iter().any(|p| p.username == username)
+}
+
 struct Person {
     username: &'static str,
     first: &'static str,
@@ -25,7 +36,7 @@ struct Person {
 
 const PEOPLE: &[Person] = &[
     Person {
-        username: "i.kuznetsova",
+        username: PLATFORM_ADMIN,
         first: "Ирина Павловна",
         last: "Кузнецова",
         role: Role::PlatformAdmin,
@@ -43,7 +54,7 @@ const PEOPLE: &[Person] = &[
         role: Role::ClassTeacher,
     },
     Person {
-        username: "e.morozova",
+        username: PARENT,
         first: "Елена",
         last: "Морозова",
         role: Role::Parent,

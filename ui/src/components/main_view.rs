@@ -4,17 +4,28 @@ use parta_model::view::ProfileView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::admin::{AdminView, tabs_for};
 use super::announcements::AnnouncementsList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
 use super::members_panel::MembersPanel;
 use super::pinned_banner::PinnedBanner;
+use super::profile_switcher::ProfileSwitcher;
 use super::search::SearchPanel;
 use super::timeline::Timeline;
 use crate::app::{remember_lang, remember_theme, stored_dark};
+use crate::i18n::admin::{A, ta};
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
+
+/// What the main layout shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Chats,
+    Announcements,
+    Admin,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct MainViewProps {
@@ -37,12 +48,29 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
     let dark = use_state(stored_dark);
-    // The sidebar shows the chats (with search) or the announcements.
-    let announcements = use_state(|| false);
-    let tab = |show: bool| {
-        let announcements = announcements.clone();
-        Callback::from(move |_: MouseEvent| announcements.set(show))
+    // The sidebar shows the chats (with search) or the announcements; the administration
+    // takes the main area.
+    let section = use_state(|| Section::Chats);
+    let tab = |show: Section| {
+        let section = section.clone();
+        Callback::from(move |_: MouseEvent| section.set(show))
     };
+    let announcements = *section == Section::Announcements;
+    // The person's role decides whether there is an administration section (asked once per
+    // profile; offline there is none, as nothing in it works offline).
+    let role = use_state(|| None::<parta_model::school::Role>);
+    {
+        let role = role.clone();
+        use_effect_with(props.profile.profile_id.clone(), move |_| {
+            role.set(None);
+            spawn_local(async move {
+                if let Ok(r) = api::my_role().await {
+                    role.set(r);
+                }
+            });
+        });
+    }
+    let admin_role = (*role).filter(|r| !tabs_for(*r).is_empty());
     let show_members = use_state(|| false);
     let on_members = {
         let show_members = show_members.clone();
@@ -125,68 +153,71 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
 
-    let content = match &ctx.open {
-        Some(view) => html! {
-            <section class="chat" aria-label={view.chat.title.clone()}>
-                <header class="chat-header">
-                    <div>
-                        <h2 data-testid="chat-title">{ &view.chat.title }</h2>
-                        <div class="sub">
-                            { crate::i18n::members(lang, i64::from(view.chat.participants_count)) }
-                            if let Some(description) = &view.description {
-                                { " · " }{ description }
-                            }
+    let content = match (&ctx.open, admin_role) {
+        (_, Some(role)) if *section == Section::Admin => {
+            html! { <AdminView role={role} lang={lang} /> }
+        }
+        (open, _) => match open {
+            Some(view) => html! {
+                <section class="chat" aria-label={view.chat.title.clone()}>
+                    <header class="chat-header">
+                        <div>
+                            <h2 data-testid="chat-title">{ &view.chat.title }</h2>
+                            <div class="sub">
+                                { crate::i18n::members(lang, i64::from(view.chat.participants_count)) }
+                                if let Some(description) = &view.description {
+                                    { " · " }{ description }
+                                }
+                            </div>
                         </div>
-                    </div>
-                    <button class="secondary" data-testid="members-button" onclick={on_members}
-                        aria-expanded={if *show_members { "true" } else { "false" }}>
-                        { t(lang, Key::MembersTitle) }
-                    </button>
-                </header>
-                if *show_members {
-                    <MembersPanel chat_id={view.chat.chat_id} lang={lang} on_close={on_close_members.clone()} />
-                }
-                if let Some(pinned) = &view.pinned {
-                    <PinnedBanner pinned={pinned.clone()} lang={lang} />
-                }
-                <Timeline messages={view.messages.clone()} lang={lang} focus={ctx.focus.clone()}
-                    transfers={ctx.transfers.clone()} on_reply={on_reply.clone()}
-                    on_retry={on_retry.clone()} on_discard={on_discard.clone()} />
-                <Composer chat_id={view.chat.chat_id} />
-            </section>
+                        <button class="secondary" data-testid="members-button" onclick={on_members}
+                            aria-expanded={if *show_members { "true" } else { "false" }}>
+                            { t(lang, Key::MembersTitle) }
+                        </button>
+                    </header>
+                    if *show_members {
+                        <MembersPanel chat_id={view.chat.chat_id} lang={lang} on_close={on_close_members.clone()} />
+                    }
+                    if let Some(pinned) = &view.pinned {
+                        <PinnedBanner pinned={pinned.clone()} lang={lang} />
+                    }
+                    <Timeline messages={view.messages.clone()} lang={lang} focus={ctx.focus.clone()}
+                        transfers={ctx.transfers.clone()} on_reply={on_reply.clone()}
+                        on_retry={on_retry.clone()} on_discard={on_discard.clone()} />
+                    <Composer chat_id={view.chat.chat_id} />
+                </section>
+            },
+            None => {
+                html! { <section class="chat empty"><p>{ t(lang, Key::SelectChat) }</p></section> }
+            }
         },
-        None => html! { <section class="chat empty"><p>{ t(lang, Key::SelectChat) }</p></section> },
     };
 
     html! {
         <div class="layout">
             <aside class="sidebar">
                 <header class="sidebar-header">
-                    <div class="brand">
-                        <span class="logo small" aria-hidden="true">{ "П" }</span>
-                        <div>
-                            <div class="name">{ &props.profile.display_name }</div>
-                            <div class="school">
-                                { t(lang, Key::AppName) }
-                                if props.profile.is_demo {
-                                    <span class="badge">{ t(lang, Key::DemoBadge) }</span>
-                                }
-                            </div>
-                        </div>
-                    </div>
+                    <ProfileSwitcher profile={props.profile.clone()} lang={lang} />
                     <ConnectionBadge state={ctx.connection} lang={lang} />
                 </header>
                 <nav class="tabs" aria-label={t(lang, Key::AppName)}>
-                    <button class={if *announcements { "tab" } else { "tab active" }} data-testid="tab-chats"
-                        aria-pressed={if *announcements { "false" } else { "true" }} onclick={tab(false)}>
+                    <button class={if *section == Section::Chats { "tab active" } else { "tab" }} data-testid="tab-chats"
+                        aria-pressed={if *section == Section::Chats { "true" } else { "false" }} onclick={tab(Section::Chats)}>
                         { t(lang, Key::Chats) }
                     </button>
-                    <button class={if *announcements { "tab active" } else { "tab" }} data-testid="tab-announcements"
-                        aria-pressed={if *announcements { "true" } else { "false" }} onclick={tab(true)}>
+                    <button class={if announcements { "tab active" } else { "tab" }} data-testid="tab-announcements"
+                        aria-pressed={if announcements { "true" } else { "false" }} onclick={tab(Section::Announcements)}>
                         { t(lang, Key::Announcements) }
                     </button>
+                    if admin_role.is_some() {
+                        <button class={if *section == Section::Admin { "tab active" } else { "tab" }} data-testid="tab-admin"
+                            aria-label={ta(lang, A::Title)}
+                            aria-pressed={if *section == Section::Admin { "true" } else { "false" }} onclick={tab(Section::Admin)}>
+                            { ta(lang, A::Section) }
+                        </button>
+                    }
                 </nav>
-                if *announcements {
+                if announcements {
                     <AnnouncementsList />
                 } else {
                     <SearchPanel />

@@ -1,5 +1,12 @@
 //! One component per file.
 
+pub mod admin;
+pub mod admin_classes;
+pub mod admin_invites;
+pub mod admin_journal;
+pub mod admin_people;
+pub mod admin_requests;
+pub mod admin_structure;
 pub mod announcements;
 pub mod chat_list;
 pub mod composer;
@@ -10,6 +17,8 @@ pub mod join_waiting;
 pub mod main_view;
 pub mod members_panel;
 pub mod pinned_banner;
+pub mod profile_switcher;
+pub mod qr;
 pub mod search;
 pub mod timeline;
 pub mod welcome;

@@ -25,7 +25,7 @@ pub fn welcome() -> Html {
     let starting = ctx.phase == Phase::Starting;
     let on_demo = {
         let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| start_demo(ctx.clone()))
+        Callback::from(move |_: MouseEvent| start_demo(ctx.clone(), None))
     };
     let on_open = {
         let form_open = form_open.clone();

@@ -106,6 +106,7 @@ pub enum Key {
     ErrUnauthorized,
     ErrInvalid,
     ErrNoProfile,
+    ErrForbidden,
     ErrInternal,
     Dismiss,
     SearchPlaceholder,
@@ -207,6 +208,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             }
             ErrUnauthorized => "Сервер школы не принял вход. Войдите заново.",
             ErrInvalid => "Сообщение не подходит: оно пустое или длиннее 4000 символов.",
+            ErrForbidden => "У вас нет прав на это действие в этой школе.",
             ErrNoProfile => "Вход не выполнен. Выберите школу.",
             ErrInternal => {
                 "Что-то пошло не так. Попробуйте ещё раз; если ошибка повторится, сообщите администратору школы."
@@ -308,6 +310,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "The school server did not accept the sign-in. Please sign in again."
             }
             ErrInvalid => "The message cannot be sent: it is empty or longer than 4000 characters.",
+            ErrForbidden => "You are not allowed to do this at this school.",
             ErrNoProfile => "You are not signed in. Choose a school.",
             ErrInternal => {
                 "Something went wrong. Try again; if it keeps happening, tell your school's administrator."
@@ -358,6 +361,7 @@ pub fn error_key(code: UiErrorCode) -> Key {
         UiErrorCode::Unauthorized => Key::ErrUnauthorized,
         UiErrorCode::InvalidInput => Key::ErrInvalid,
         UiErrorCode::NoProfile => Key::ErrNoProfile,
+        UiErrorCode::Forbidden => Key::ErrForbidden,
         _ => Key::ErrInternal,
     }
 }
@@ -398,6 +402,8 @@ pub fn month(lang: Lang, index: u32) -> &'static str {
         Lang::En => EN[i],
     }
 }
+
+pub mod admin;
 
 #[cfg(test)]
 mod tests {

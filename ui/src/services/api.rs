@@ -1,5 +1,6 @@
 //! The shell's commands, one typed function each.
 
+use parta_model::school::{AdminReply, AdminRequest, Role};
 use parta_model::view::{
     AnnouncementStatus, AnnouncementView, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm,
     JoinView, MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
@@ -106,8 +107,8 @@ pub async fn boot() -> Result<BootInfo, UiError> {
 }
 
 /// Starts the demo school and signs in as its class teacher.
-pub async fn start_demo() -> Result<ProfileView, UiError> {
-    call("start_demo", &NoArgs {}).await
+pub async fn start_demo(person: Option<&str>) -> Result<ProfileView, UiError> {
+    call("start_demo", &DemoArgs { person }).await
 }
 
 #[derive(Serialize)]
@@ -203,4 +204,39 @@ pub async fn set_demo_offline(offline: bool) -> Result<bool, UiError> {
 /// Calls `handler` with every event of the session.
 pub async fn on_event(handler: impl FnMut(AppEvent) + 'static) {
     subscribe("parta://event", handler).await;
+}
+
+#[derive(Serialize)]
+struct DemoArgs<'a> {
+    person: Option<&'a str>,
+}
+
+/// Every profile on this computer, the active one first.
+pub async fn profiles() -> Result<Vec<ProfileView>, UiError> {
+    call("profiles", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ProfileArgs<'a> {
+    profile_id: &'a str,
+}
+
+/// Makes another profile the active one.
+pub async fn switch_profile(profile_id: &str) -> Result<ProfileView, UiError> {
+    call("switch_profile", &ProfileArgs { profile_id }).await
+}
+
+/// The signed-in person's role at the school (what the Администрирование section shows).
+pub async fn my_role() -> Result<Option<Role>, UiError> {
+    call("my_role", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct AdminArgs<'a> {
+    request: &'a AdminRequest,
+}
+
+/// One administrative request; the school's server decides whether it is allowed.
+pub async fn admin(request: &AdminRequest) -> Result<AdminReply, UiError> {
+    call("admin", &AdminArgs { request }).await
 }

@@ -1,0 +1,271 @@
+//! Invitations (procedure 4.1): create one for a role (a parent's with the class and maybe
+//! the child), see its link and QR code once, copy it, revoke unused ones; every invitation
+//! with its status.
+
+use parta_model::school::{
+    AdminReply, AdminRequest, Class, CreatedInvite, Invite, InviteStatus, NewInvite, Role,
+};
+use yew::prelude::*;
+
+use super::admin::{error_line, role_options, run, value_of};
+use super::qr::QrCode;
+use crate::i18n::Lang;
+use crate::i18n::admin::{self, A, ta};
+use crate::time;
+
+#[derive(Properties, PartialEq)]
+pub struct AdminInvitesProps {
+    pub lang: Lang,
+}
+
+#[function_component(AdminInvites)]
+pub fn admin_invites(props: &AdminInvitesProps) -> Html {
+    let lang = props.lang;
+    let invites = use_state(|| None::<Vec<Invite>>);
+    let classes = use_state(Vec::<Class>::new);
+    let created = use_state(|| None::<CreatedInvite>);
+    let error = use_state(|| None::<String>);
+    let role = use_state(|| Role::Parent);
+    let class_id = use_state(|| None::<i64>);
+    let child = use_state(String::new);
+    let note = use_state(String::new);
+    let hours = use_state(|| "168".to_owned());
+    let uses = use_state(|| "1".to_owned());
+    let copied = use_state(|| false);
+
+    let failed = {
+        let error = error.clone();
+        Callback::from(move |e: Option<String>| error.set(e))
+    };
+    let reload = {
+        let (invites, failed) = (invites.clone(), failed.clone());
+        Callback::from(move |()| {
+            let invites = invites.clone();
+            run(
+                lang,
+                AdminRequest::Invites,
+                move |reply| {
+                    if let AdminReply::Invites(list) = reply {
+                        invites.set(Some(list));
+                    }
+                },
+                failed.clone(),
+            );
+        })
+    };
+    {
+        let (reload, classes, class_id, failed) = (
+            reload.clone(),
+            classes.clone(),
+            class_id.clone(),
+            failed.clone(),
+        );
+        use_effect_with((), move |_| {
+            reload.emit(());
+            run(
+                lang,
+                AdminRequest::Classes,
+                move |reply| {
+                    if let AdminReply::Classes(list) = reply {
+                        class_id.set(list.first().map(|c| c.id));
+                        classes.set(list);
+                    }
+                },
+                failed,
+            );
+        });
+    }
+
+    let on_create = {
+        let (role, class_id, child, note, hours, uses) = (
+            role.clone(),
+            class_id.clone(),
+            child.clone(),
+            note.clone(),
+            hours.clone(),
+            uses.clone(),
+        );
+        let (created, reload, failed, copied) = (
+            created.clone(),
+            reload.clone(),
+            failed.clone(),
+            copied.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+            let invite = NewInvite {
+                role: *role,
+                class_id: if *role == Role::Parent {
+                    *class_id
+                } else {
+                    None
+                },
+                child_name: text(&child),
+                note: text(&note),
+                expires_in_hours: hours.trim().parse().ok(),
+                max_uses: uses.trim().parse().ok(),
+            };
+            let (created, reload, copied) = (created.clone(), reload.clone(), copied.clone());
+            run(
+                lang,
+                AdminRequest::CreateInvite { invite },
+                move |reply| {
+                    if let AdminReply::Created(c) = reply {
+                        copied.set(false);
+                        created.set(Some(c));
+                        reload.emit(());
+                    }
+                },
+                failed.clone(),
+            );
+        })
+    };
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(value_of(&e)))
+    };
+    let on_role = {
+        let role = role.clone();
+        Callback::from(move |e: Event| {
+            if let Some(r) = Role::from_name(&value_of(&e)) {
+                role.set(r);
+            }
+        })
+    };
+    let on_class = {
+        let class_id = class_id.clone();
+        Callback::from(move |e: Event| class_id.set(value_of(&e).parse().ok()))
+    };
+    let on_copy = {
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| copied.set(copy_from("invite-link")))
+    };
+
+    let now = time::now_ms();
+    html! {
+        <div class="admin-pane">
+            <form class="admin-form" onsubmit={on_create} data-testid="invite-form">
+                <h3>{ ta(lang, A::NewInvite) }</h3>
+                <label>{ ta(lang, A::Role) }
+                    <select data-testid="invite-role" onchange={on_role}>
+                        { role_options(lang, &Role::ALL[..], *role) }
+                    </select>
+                </label>
+                if *role == Role::Parent {
+                    <label>{ ta(lang, A::Class) }
+                        <select data-testid="invite-class" onchange={on_class}>
+                            { for classes.iter().map(|c| html! {
+                                <option value={c.id.to_string()} selected={Some(c.id) == *class_id}>{ &c.name }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label>{ ta(lang, A::ChildOptional) }
+                        <input data-testid="invite-child" value={(*child).clone()} oninput={set(&child)} />
+                    </label>
+                }
+                <label>{ ta(lang, A::Note) }
+                    <input data-testid="invite-note" value={(*note).clone()} oninput={set(&note)} />
+                </label>
+                <div class="form-row">
+                    <label>{ ta(lang, A::ExpiresHours) }
+                        <input type="number" min="1" max="720" data-testid="invite-hours" value={(*hours).clone()} oninput={set(&hours)} />
+                    </label>
+                    <label>{ ta(lang, A::MaxUses) }
+                        <input type="number" min="1" max="500" data-testid="invite-uses" value={(*uses).clone()} oninput={set(&uses)} />
+                    </label>
+                </div>
+                { error_line(&error) }
+                <button class="primary" type="submit" data-testid="invite-create">{ ta(lang, A::Create) }</button>
+            </form>
+            if let Some(c) = &*created {
+                <div class="created-invite" data-testid="created-invite">
+                    <p class="hint">{ ta(lang, A::LinkOnce) }</p>
+                    <div class="link-row">
+                        <input id="invite-link" readonly=true value={c.link.clone()} data-testid="invite-link"
+                            aria-label={ta(lang, A::CopyLink)} />
+                        <button class="secondary" onclick={on_copy} data-testid="invite-copy">
+                            { if *copied { ta(lang, A::Copied) } else { ta(lang, A::CopyLink) } }
+                        </button>
+                    </div>
+                    <QrCode text={c.link.clone()} label={c.link.clone()} />
+                </div>
+            }
+            { match &*invites {
+                None => html! { <p class="muted">{ ta(lang, A::Loading) }</p> },
+                Some(list) if list.is_empty() => html! { <p class="muted">{ ta(lang, A::NoInvites) }</p> },
+                Some(list) => html! {
+                    <ul class="admin-list" data-testid="invite-list">
+                        { for list.iter().map(|i| invite_row(lang, i, now, &reload, &failed)) }
+                    </ul>
+                },
+            } }
+        </div>
+    }
+}
+
+fn invite_row(
+    lang: Lang,
+    invite: &Invite,
+    now: i64,
+    reload: &Callback<()>,
+    failed: &Callback<Option<String>>,
+) -> Html {
+    let on_revoke = {
+        let (reload, failed, invite_id) = (reload.clone(), failed.clone(), invite.id);
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            run(
+                lang,
+                AdminRequest::RevokeInvite { invite_id },
+                move |_| reload.emit(()),
+                failed.clone(),
+            );
+        })
+    };
+    let mut what = admin::role(lang, invite.role).to_owned();
+    if let Some(class) = &invite.class_name {
+        what.push_str(&format!(" · {class}"));
+    }
+    if let Some(child) = &invite.child_name {
+        what.push_str(&format!(" · {child}"));
+    }
+    html! {
+        <li key={invite.id} data-testid="invite-row" data-status={format!("{:?}", invite.status).to_lowercase()}>
+            <div class="grow">
+                <div class="title">{ what }</div>
+                <div class="sub">
+                    <span class={classes!("status", format!("{:?}", invite.status).to_lowercase())}>
+                        { admin::invite_status(lang, invite.status) }
+                    </span>
+                    { format!(" · {} {}/{} · {} {}", ta(lang, A::UsesOf), invite.uses, invite.max_uses,
+                        ta(lang, A::Until), time::day_label(lang, invite.expires_at, now)) }
+                    if let Some(note) = &invite.note { { format!(" · {note}") } }
+                </div>
+            </div>
+            if invite.status == InviteStatus::Unused {
+                <button class="secondary small" data-testid="invite-revoke" onclick={on_revoke}>{ ta(lang, A::Revoke) }</button>
+            }
+        </li>
+    }
+}
+
+/// Selects the text of the input `id` and copies it; whether that worked.
+fn copy_from(id: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Some(input) = document
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return false;
+    };
+    input.select();
+    document
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|d| d.exec_command("copy").ok())
+        .unwrap_or(false)
+}

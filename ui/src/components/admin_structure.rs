@@ -1,0 +1,61 @@
+//! The school's structure in one step (procedure 4.1, 4.2): the chats every school needs, with
+//! everyone who belongs in them; running it again changes nothing.
+
+use parta_model::school::{AdminReply, AdminRequest, StructureReport};
+use yew::prelude::*;
+
+use super::admin::{error_line, run};
+use crate::i18n::Lang;
+use crate::i18n::admin::{A, ta};
+
+#[derive(Properties, PartialEq)]
+pub struct AdminStructureProps {
+    pub lang: Lang,
+}
+
+#[function_component(AdminStructure)]
+pub fn admin_structure(props: &AdminStructureProps) -> Html {
+    let lang = props.lang;
+    let report = use_state(|| None::<StructureReport>);
+    let error = use_state(|| None::<String>);
+    let on_run = {
+        let (report, error) = (report.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let report = report.clone();
+            let failed = {
+                let error = error.clone();
+                Callback::from(move |e: Option<String>| error.set(e))
+            };
+            run(
+                lang,
+                AdminRequest::Bootstrap,
+                move |reply| {
+                    if let AdminReply::Structure(r) = reply {
+                        report.set(Some(r));
+                    }
+                },
+                failed,
+            );
+        })
+    };
+    html! {
+        <div class="admin-pane">
+            <p class="hint">{ ta(lang, A::StructureHint) }</p>
+            <button class="primary" data-testid="structure-run" onclick={on_run}>{ ta(lang, A::Bootstrap) }</button>
+            { error_line(&error) }
+            if let Some(r) = &*report {
+                <ul class="admin-list" data-testid="structure-report">
+                    { for r.chats.iter().map(|c| html! {
+                        <li key={c.chat_id} data-created={c.created.to_string()}>
+                            <div class="grow"><div class="title">{ &c.title }</div></div>
+                            <span class={if c.created { "status unused" } else { "status" }}>
+                                { if c.created { ta(lang, A::ChatCreated) } else { ta(lang, A::ChatExisted) } }
+                            </span>
+                        </li>
+                    }) }
+                </ul>
+                <p data-testid="structure-members">{ format!("{}: {}", ta(lang, A::MembersAdded), r.members_added) }</p>
+            }
+        </div>
+    }
+}

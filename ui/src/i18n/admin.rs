@@ -1,0 +1,332 @@
+//! The Администрирование section's texts, in Russian and English.
+
+use parta_model::school::{InviteStatus, JoinStatus, Role};
+
+use super::Lang;
+
+/// A text of the administration section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum A {
+    Section,
+    Title,
+    Invites,
+    Requests,
+    People,
+    Classes,
+    Structure,
+    Journal,
+    NewInvite,
+    Role,
+    Class,
+    ChildOptional,
+    Note,
+    ExpiresHours,
+    MaxUses,
+    Create,
+    CopyLink,
+    Copied,
+    LinkOnce,
+    Revoke,
+    Until,
+    UsesOf,
+    NoInvites,
+    PendingOnly,
+    Approve,
+    Reject,
+    RejectReason,
+    ReasonRequired,
+    NoRequests,
+    Child,
+    Login,
+    Move,
+    ToClass,
+    Remove,
+    ConfirmRemove,
+    ChangeRole,
+    Restrict,
+    ReadOnly,
+    Blocked,
+    Days,
+    Reason,
+    Lift,
+    RestrictedUntil,
+    Apply,
+    Cancel,
+    NewClass,
+    ClassName,
+    ClassTeacher,
+    Teachers,
+    ParentsCount,
+    AssignTeacher,
+    AsClassTeacher,
+    NotAssigned,
+    StructureHint,
+    Bootstrap,
+    ChatCreated,
+    ChatExisted,
+    MembersAdded,
+    Who,
+    What,
+    LoadMore,
+    Server,
+    Failed,
+    Forbidden,
+    Loading,
+    SwitchProfile,
+    DemoAsAdmin,
+    DemoAsTeacher,
+    DemoAsParent,
+    Profiles,
+    PickPerson,
+    PickClass,
+}
+
+/// The text of `key` in `lang`.
+pub fn ta(lang: Lang, key: A) -> &'static str {
+    use A::*;
+    match lang {
+        Lang::Ru => match key {
+            Section => "Управление",
+            Title => "Администрирование",
+            Invites => "Приглашения",
+            Requests => "Заявки",
+            People => "Люди",
+            Classes => "Классы",
+            Structure => "Структура",
+            Journal => "Журнал",
+            NewInvite => "Новое приглашение",
+            Role => "Роль",
+            Class => "Класс",
+            ChildOptional => "Имя ребёнка (если знаете)",
+            Note => "Заметка для себя",
+            ExpiresHours => "Действует, часов",
+            MaxUses => "Сколько раз можно использовать",
+            Create => "Создать",
+            CopyLink => "Скопировать ссылку",
+            Copied => "Ссылка скопирована",
+            LinkOnce => {
+                "Ссылка и QR-код показываются один раз. Передайте их лично или в личном \
+                 сообщении, не в общем чате (п. 4.1, 8.2)."
+            }
+            Revoke => "Отозвать",
+            Until => "до",
+            UsesOf => "использовано",
+            NoInvites => "Приглашений пока нет.",
+            PendingOnly => "Только ожидающие",
+            Approve => "Принять",
+            Reject => "Отклонить",
+            RejectReason => "Причина отказа (её увидит заявитель)",
+            ReasonRequired => "Укажите причину отказа: заявитель её увидит.",
+            NoRequests => "Заявок нет.",
+            Child => "Ребёнок",
+            Login => "Логин",
+            Move => "Перевести в другой класс",
+            ToClass => "В класс",
+            Remove => "Удалить из школы",
+            ConfirmRemove => {
+                "Удалить человека из школы? Он выйдет из всех чатов, все его устройства будут \
+                 отключены. Его сообщения останутся."
+            }
+            ChangeRole => "Сменить роль",
+            Restrict => "Ограничить",
+            ReadOnly => "Только чтение",
+            Blocked => "Полная блокировка",
+            Days => "На сколько дней",
+            Reason => "Причина (п. 9.2 порядка)",
+            Lift => "Снять ограничение",
+            RestrictedUntil => "Ограничен до",
+            Apply => "Применить",
+            Cancel => "Отмена",
+            NewClass => "Новый класс",
+            ClassName => "Название, например 5А",
+            ClassTeacher => "Классный руководитель",
+            Teachers => "Учителя",
+            ParentsCount => "Родителей",
+            AssignTeacher => "Назначить учителя",
+            AsClassTeacher => "классным руководителем",
+            NotAssigned => "не назначен",
+            StructureHint => {
+                "Создаёт недостающие чаты школы: чат учителей, чат каждого класса с \
+                 родителями, чаты директора с педагогами и с родительским активом — и \
+                 добавляет в них всех, кому там место. Повторный запуск ничего не дублирует."
+            }
+            Bootstrap => "Создать структуру школы",
+            ChatCreated => "создан",
+            ChatExisted => "уже был",
+            MembersAdded => "Добавлено участников",
+            Who => "Кто",
+            What => "Что",
+            LoadMore => "Показать ещё",
+            Server => "Сервер",
+            Failed => "Сервер школы не принял запрос. Проверьте поля и попробуйте ещё раз.",
+            Forbidden => "У вас нет прав на это действие.",
+            Loading => "Загрузка…",
+            SwitchProfile => "Сменить профиль",
+            DemoAsAdmin => "Демо: администратор платформы",
+            DemoAsTeacher => "Демо: классный руководитель",
+            DemoAsParent => "Демо: родитель",
+            Profiles => "Профили",
+            PickPerson => "Выберите человека",
+            PickClass => "Выберите класс",
+        },
+        Lang::En => match key {
+            Section => "Admin",
+            Title => "Administration",
+            Invites => "Invitations",
+            Requests => "Join requests",
+            People => "People",
+            Classes => "Classes",
+            Structure => "Structure",
+            Journal => "Audit log",
+            NewInvite => "New invitation",
+            Role => "Role",
+            Class => "Class",
+            ChildOptional => "Child's name (if known)",
+            Note => "Note for yourself",
+            ExpiresHours => "Valid for, hours",
+            MaxUses => "How many times it may be used",
+            Create => "Create",
+            CopyLink => "Copy link",
+            Copied => "Link copied",
+            LinkOnce => {
+                "The link and QR code are shown once. Hand them over in person or in a private \
+                 message, not in a group chat (4.1, 8.2)."
+            }
+            Revoke => "Revoke",
+            Until => "until",
+            UsesOf => "used",
+            NoInvites => "No invitations yet.",
+            PendingOnly => "Pending only",
+            Approve => "Approve",
+            Reject => "Reject",
+            RejectReason => "Reason (the requester will see it)",
+            ReasonRequired => "Give the reason: the requester will see it.",
+            NoRequests => "No join requests.",
+            Child => "Child",
+            Login => "Login",
+            Move => "Move to another class",
+            ToClass => "To class",
+            Remove => "Remove from the school",
+            ConfirmRemove => {
+                "Remove this person from the school? They leave every chat and all their \
+                 devices are signed out. Their messages stay."
+            }
+            ChangeRole => "Change role",
+            Restrict => "Restrict",
+            ReadOnly => "Read only",
+            Blocked => "Blocked",
+            Days => "For how many days",
+            Reason => "Reason (procedure 9.2)",
+            Lift => "Lift restriction",
+            RestrictedUntil => "Restricted until",
+            Apply => "Apply",
+            Cancel => "Cancel",
+            NewClass => "New class",
+            ClassName => "Name, e.g. 5A",
+            ClassTeacher => "Class teacher",
+            Teachers => "Teachers",
+            ParentsCount => "Parents",
+            AssignTeacher => "Assign a teacher",
+            AsClassTeacher => "as class teacher",
+            NotAssigned => "not assigned",
+            StructureHint => {
+                "Creates the school's missing chats: the teachers' chat, a parents' chat per \
+                 class, the director's chats with teachers and with parent representatives — \
+                 and adds everyone who belongs there. Running it again duplicates nothing."
+            }
+            Bootstrap => "Create the school structure",
+            ChatCreated => "created",
+            ChatExisted => "already there",
+            MembersAdded => "Members added",
+            Who => "Who",
+            What => "What",
+            LoadMore => "Show more",
+            Server => "Server",
+            Failed => "The school's server did not accept this. Check the fields and try again.",
+            Forbidden => "You are not allowed to do this.",
+            Loading => "Loading…",
+            SwitchProfile => "Switch profile",
+            DemoAsAdmin => "Demo: platform administrator",
+            DemoAsTeacher => "Demo: class teacher",
+            DemoAsParent => "Demo: parent",
+            Profiles => "Profiles",
+            PickPerson => "Choose a person",
+            PickClass => "Choose a class",
+        },
+    }
+}
+
+/// A role's name.
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    match (lang, role) {
+        (Lang::Ru, Role::PlatformAdmin) => "Администратор платформы",
+        (Lang::Ru, Role::Administration) => "Администрация",
+        (Lang::Ru, Role::ClassTeacher) => "Классный руководитель",
+        (Lang::Ru, Role::Teacher) => "Учитель",
+        (Lang::Ru, Role::Parent) => "Родитель",
+        (Lang::En, Role::PlatformAdmin) => "Platform administrator",
+        (Lang::En, Role::Administration) => "Administration",
+        (Lang::En, Role::ClassTeacher) => "Class teacher",
+        (Lang::En, Role::Teacher) => "Teacher",
+        (Lang::En, Role::Parent) => "Parent",
+    }
+}
+
+/// An invite's status.
+pub fn invite_status(lang: Lang, status: InviteStatus) -> &'static str {
+    match (lang, status) {
+        (Lang::Ru, InviteStatus::Unused) => "Не использовано",
+        (Lang::Ru, InviteStatus::Used) => "Использовано",
+        (Lang::Ru, InviteStatus::Expired) => "Срок истёк",
+        (Lang::Ru, InviteStatus::Revoked) => "Отозвано",
+        (Lang::En, InviteStatus::Unused) => "Unused",
+        (Lang::En, InviteStatus::Used) => "Used",
+        (Lang::En, InviteStatus::Expired) => "Expired",
+        (Lang::En, InviteStatus::Revoked) => "Revoked",
+    }
+}
+
+/// A join request's status.
+pub fn join_status(lang: Lang, status: JoinStatus) -> &'static str {
+    match (lang, status) {
+        (Lang::Ru, JoinStatus::Pending) => "Ожидает решения",
+        (Lang::Ru, JoinStatus::Approved) => "Принята",
+        (Lang::Ru, JoinStatus::Rejected) => "Отклонена",
+        (Lang::En, JoinStatus::Pending) => "Pending",
+        (Lang::En, JoinStatus::Approved) => "Approved",
+        (Lang::En, JoinStatus::Rejected) => "Rejected",
+    }
+}
+
+/// An audit log action (`invite.created`) as a phrase; unknown ones as they are.
+pub fn action(lang: Lang, action: &str) -> String {
+    let ru = match action {
+        "invite.created" => "Создано приглашение",
+        "invite.revoked" => "Отозвано приглашение",
+        "invite.redeemed" => "Использовано приглашение",
+        "join_request.created" => "Подана заявка",
+        "join_request.approved" => "Заявка принята",
+        "join_request.rejected" => "Заявка отклонена",
+        "class.created" => "Создан класс",
+        "class.teacher_assigned" => "Назначен учитель",
+        "class.teacher_unassigned" => "Учитель снят с класса",
+        "structure.bootstrapped" => "Создана структура школы",
+        "user.moved" => "Ребёнок переведён",
+        "user.removed" => "Удалён из школы",
+        "user.role_changed" => "Изменена роль",
+        "user.restricted" => "Введено ограничение",
+        "user.restriction_lifted" => "Ограничение снято",
+        "user.devices_revoked" => "Отключены все устройства",
+        "user.password_changed" => "Изменён пароль",
+        "device.login" => "Вход с нового устройства",
+        "device.revoked" => "Устройство отключено",
+        "chat.admins_appointed" => "Назначены администраторы чата",
+        "chat.admin_revoked" => "Снят администратор чата",
+        "settings.changed" => "Изменены настройки",
+        other => return other.to_owned(),
+    };
+    match lang {
+        Lang::Ru => ru.to_owned(),
+        Lang::En => action.replace(['.', '_'], " "),
+    }
+}
