@@ -289,5 +289,76 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     app.screenshot(&screenshot_dir().join("demo-dark-ru.png"))
         .await
         .unwrap();
+
+    // The demo's other people are profiles of their own: the platform administrator gets the
+    // whole administration section, a parent none; switching back keeps the class teacher's.
+    let switch_to = |testid: &'static str| {
+        let app = &app;
+        async move {
+            app.click_when("[data-testid=profile-switcher]", SOON, |_| true)
+                .await
+                .unwrap();
+            app.click_when(&format!("[data-testid='{testid}']"), SOON, |_| true)
+                .await
+                .unwrap();
+        }
+    };
+    switch_to("demo-as-i.kuznetsova").await;
+    see(&app, "[data-testid=profile-name]", "Кузнецова").await;
+    app.click_when("[data-testid=tab-admin]", SOON, |_| true)
+        .await
+        .unwrap();
+    for tab in [
+        "invites",
+        "requests",
+        "people",
+        "classes",
+        "structure",
+        "journal",
+    ] {
+        app.wait_for(&format!("[data-testid=admin-tab-{tab}]"), SOON, |_| true)
+            .await
+            .unwrap();
+    }
+    switch_to("demo-as-e.morozova").await;
+    see(&app, "[data-testid=profile-name]", "Морозова").await;
+    app.wait_for("nav[data-role=parent]", SOON, |_| true)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.find_all("[data-testid=tab-admin]").await.unwrap().len(),
+        0,
+        "a parent has no administration section"
+    );
+    switch_to("demo-as-a.sokolova").await;
+    see(&app, "[data-testid=profile-name]", "Соколова").await;
+    app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=tab-admin]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=admin-tab-requests]", SOON, |_| true)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.find_all("[data-testid=admin-tab-people]")
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "a class teacher manages her class's invitations and requests, not the school's people"
+    );
+    // The class teacher's own draft and outbox history are hers again.
+    app.click_when("[data-testid=tab-chats]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
     app.close().await.unwrap();
 }

@@ -200,7 +200,8 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     <ProfileSwitcher profile={props.profile.clone()} lang={lang} />
                     <ConnectionBadge state={ctx.connection} lang={lang} />
                 </header>
-                <nav class="tabs" aria-label={t(lang, Key::AppName)}>
+                <nav class="tabs" aria-label={t(lang, Key::AppName)}
+                    data-role={role.map_or("", parta_model::school::Role::as_str)}>
                     <button class={if *section == Section::Chats { "tab active" } else { "tab" }} data-testid="tab-chats"
                         aria-pressed={if *section == Section::Chats { "true" } else { "false" }} onclick={tab(Section::Chats)}>
                         { t(lang, Key::Chats) }
