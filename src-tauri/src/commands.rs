@@ -3,7 +3,8 @@
 use parta_model::school::{AdminReply, AdminRequest, Role};
 use parta_model::view::{
     AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, JoinForm, JoinView,
-    MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
+    MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, SettingsInfo, UiError,
+    UnlockView,
 };
 use tauri::State;
 
@@ -194,4 +195,34 @@ pub async fn receipts(shell: State<'_, Shell>, mid: String) -> Reply<ReceiptsVie
     shell
         .with_session(|s| async move { s.receipts(&mid).await })
         .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn settings(shell: State<'_, Shell>) -> Reply<SettingsInfo> {
+    shell.settings().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn clear_cache(shell: State<'_, Shell>) -> Reply<ProfileView> {
+    shell.clear_cache().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_out(shell: State<'_, Shell>, wipe: bool) -> Reply<Option<ProfileView>> {
+    shell.sign_out(wipe).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_pin(shell: State<'_, Shell>, pin: Option<String>) -> Reply<()> {
+    shell.set_pin(pin).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lock_now(shell: State<'_, Shell>) -> Reply<bool> {
+    shell.lock_now().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unlock(shell: State<'_, Shell>, pin: String) -> Reply<UnlockView> {
+    shell.unlock(pin).await
 }

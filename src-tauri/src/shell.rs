@@ -7,7 +7,12 @@ use std::path::PathBuf;
 use parta_client::account::{InviteForm, invite_code, invite_server};
 use parta_client::secrets::{Keychain, Sensitive};
 use parta_client::{Client, JoinState, Profile, ProfileKind, Session, SessionConfig};
-use parta_model::view::{BootInfo, JoinForm, JoinView, ProfileView, UiError, UiErrorCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parta_client::applock::{AppLock, Unlock};
+use parta_model::view::{
+    BootInfo, JoinForm, JoinView, ProfileView, SettingsInfo, UiError, UiErrorCode, UnlockView,
+};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::Mutex;
 
@@ -38,6 +43,9 @@ pub struct Shell {
     demo_requested: bool,
     active: Mutex<Option<Active>>,
     demo: Mutex<Option<DemoServer>>,
+    lock: AppLock,
+    /// While set, no command reads or writes anything but the lock itself.
+    locked: AtomicBool,
 }
 
 impl Shell {
@@ -51,6 +59,7 @@ impl Shell {
             None => app.path().app_data_dir()?,
         };
         let client = Client::open(&data_dir, Keychain::new(KEYCHAIN_SERVICE)).await?;
+        let lock = AppLock::new(Keychain::new(KEYCHAIN_SERVICE), &data_dir);
         Ok(Self {
             app,
             client,
@@ -58,6 +67,8 @@ impl Shell {
             demo_requested,
             active: Mutex::new(None),
             demo: Mutex::new(None),
+            lock,
+            locked: AtomicBool::new(false),
         })
     }
 
@@ -70,14 +81,18 @@ impl Shell {
         }
     }
 
-    /// Resumes the first saved profile, if any.
+    /// Resumes the first saved profile, if any. With a PIN set, the app starts locked.
     pub async fn boot(&self) -> Result<BootInfo, UiError> {
         if let Some(active) = self.active.lock().await.as_ref() {
             return Ok(BootInfo {
                 profile: Some(Self::view(&active.profile)),
                 demo_requested: false,
                 join_pending: false,
+                locked: self.is_locked(),
             });
+        }
+        if self.lock.is_set().await.map_err(|e| e.to_ui())? {
+            self.locked.store(true, Ordering::SeqCst);
         }
         let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
         let profile = match profiles.into_iter().next() {
@@ -89,7 +104,126 @@ impl Shell {
             profile,
             demo_requested: self.demo_requested,
             join_pending,
+            locked: self.is_locked(),
         })
+    }
+
+    fn is_locked(&self) -> bool {
+        self.locked.load(Ordering::SeqCst)
+    }
+
+    /// Locks the app now (only if a PIN is set: without one there is nothing to unlock with).
+    pub async fn lock_now(&self) -> Result<bool, UiError> {
+        let set = self.lock.is_set().await.map_err(|e| e.to_ui())?;
+        if set {
+            self.locked.store(true, Ordering::SeqCst);
+        }
+        Ok(set)
+    }
+
+    /// Unlocks with the PIN.
+    pub async fn unlock(&self, pin: String) -> Result<UnlockView, UiError> {
+        let answer = self
+            .lock
+            .unlock(&Sensitive::new(pin))
+            .await
+            .map_err(|e| e.to_ui())?;
+        Ok(match answer {
+            Unlock::Unlocked => {
+                self.locked.store(false, Ordering::SeqCst);
+                UnlockView::Unlocked
+            }
+            Unlock::WrongPin => UnlockView::WrongPin,
+            Unlock::Wait(left) => UnlockView::Wait {
+                seconds: left.as_secs().max(1),
+            },
+        })
+    }
+
+    /// Sets the app lock PIN, or removes it with `None`.
+    pub async fn set_pin(&self, pin: Option<String>) -> Result<(), UiError> {
+        self.refuse_if_locked()?;
+        match pin {
+            Some(pin) => self.lock.set(&Sensitive::new(pin)).await,
+            None => self.lock.clear().await,
+        }
+        .map_err(|e| e.to_ui())
+    }
+
+    fn refuse_if_locked(&self) -> Result<(), UiError> {
+        if self.is_locked() {
+            return Err(UiError {
+                code: UiErrorCode::Locked,
+                message: "Parta is locked".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// What the settings screen shows for the active profile.
+    pub async fn settings(&self) -> Result<SettingsInfo, UiError> {
+        self.refuse_if_locked()?;
+        let profile = self
+            .active
+            .lock()
+            .await
+            .as_ref()
+            .map(|a| a.profile.clone())
+            .ok_or_else(|| parta_client::Error::NoProfile.to_ui())?;
+        let usage = self
+            .client
+            .cache_usage(&profile.id)
+            .await
+            .map_err(|e| e.to_ui())?;
+        Ok(SettingsInfo {
+            profile: Self::view(&profile),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            data_dir: self.data_dir.display().to_string(),
+            cached_messages: usage.messages,
+            files_bytes: usage.files_bytes,
+            database_bytes: usage.database_bytes,
+            pin_set: self.lock.is_set().await.map_err(|e| e.to_ui())?,
+        })
+    }
+
+    /// Empties the active profile's offline cache and loads it afresh (drafts and the outbox
+    /// stay).
+    pub async fn clear_cache(&self) -> Result<ProfileView, UiError> {
+        self.refuse_if_locked()?;
+        let Some(active) = self.active.lock().await.take() else {
+            return Err(parta_client::Error::NoProfile.to_ui());
+        };
+        active.session.stop().await;
+        self.client
+            .clear_cache(&active.profile.id)
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.activate(active.profile).await
+    }
+
+    /// Signs the active profile out: its token leaves the keychain (and with `wipe`, its cache
+    /// leaves this computer). Another saved profile, if any, becomes the active one.
+    pub async fn sign_out(&self, wipe: bool) -> Result<Option<ProfileView>, UiError> {
+        self.refuse_if_locked()?;
+        let Some(active) = self.active.lock().await.take() else {
+            return Err(parta_client::Error::NoProfile.to_ui());
+        };
+        active.session.stop().await;
+        self.client
+            .sign_out(&active.profile.id, wipe)
+            .await
+            .map_err(|e| e.to_ui())?;
+        let next = self
+            .client
+            .profiles()
+            .await
+            .map_err(|e| e.to_ui())?
+            .into_iter()
+            .next();
+        match next {
+            Some(profile) => Ok(Some(self.activate(profile).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Opens the demo school as one of its people (the class teacher unless `person` names
@@ -331,6 +465,7 @@ impl Shell {
         F: FnOnce(Session) -> Fut,
         Fut: Future<Output = parta_client::Result<T>>,
     {
+        self.refuse_if_locked()?;
         let session = match self.active.lock().await.as_ref() {
             Some(active) => active.session.clone(),
             None => return Err(parta_client::Error::NoProfile.to_ui()),

@@ -8,3 +8,4 @@
 mod admin;
 mod demo;
 mod school;
+mod settings;

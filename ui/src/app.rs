@@ -4,6 +4,7 @@ use parta_model::view::{AppEvent, JoinForm, JoinView, ProfileView, UiError, UiEr
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::components::lock_screen::LockScreen;
 use crate::components::{
     error_banner::ErrorBanner, join_waiting::JoinWaiting, main_view::MainView, welcome::Welcome,
 };
@@ -181,6 +182,7 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             remember_lang(ctx.lang);
             remember_theme(stored_dark());
+            ctx.dispatch(Action::SetDark(stored_dark()));
             let events = ctx.clone();
             spawn_local(async move {
                 api::on_event(move |event: AppEvent| {
@@ -191,6 +193,13 @@ pub fn app() -> Html {
                 })
                 .await;
                 match api::boot().await {
+                    Ok(boot) if boot.locked => {
+                        ctx.dispatch(Action::Lock);
+                        match boot.profile {
+                            Some(profile) => ctx.dispatch(Action::SetPhase(Phase::Ready(profile))),
+                            None => ctx.dispatch(Action::SetPhase(Phase::Welcome)),
+                        }
+                    }
                     Ok(boot) => match boot.profile {
                         Some(profile) => {
                             ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
@@ -212,10 +221,31 @@ pub fn app() -> Html {
         });
     }
 
+    {
+        // Locks after the chosen idle time (only when a PIN is set: the shell decides).
+        let ctx = state.clone();
+        dom::use_idle(
+            || {
+                dom::stored(crate::components::settings::AUTOLOCK_KEY)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .filter(|ms| *ms > 0.0)
+            },
+            move || {
+                let ctx = ctx.clone();
+                spawn_local(async move {
+                    if let Ok(true) = api::lock_now().await {
+                        ctx.dispatch(Action::Lock);
+                    }
+                });
+            },
+        );
+    }
+
     let body = match &state.phase {
         Phase::Booting => {
             html! { <div class="splash" aria-busy="true">{ i18n::t(state.lang, Key::AppName) }</div> }
         }
+        _ if state.locked => html! { <LockScreen /> },
         Phase::Welcome | Phase::Starting => html! { <Welcome /> },
         Phase::Ready(profile) => html! { <MainView profile={profile.clone()} /> },
         Phase::Joining { rejected } => html! { <JoinWaiting rejected={rejected.clone()} /> },

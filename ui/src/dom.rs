@@ -45,3 +45,49 @@ pub fn use_window_keydown(on_key: impl Fn(web_sys::KeyboardEvent) + 'static) {
         }
     });
 }
+
+/// Calls `on_idle` about once a second while nobody has pressed a key, clicked, scrolled or
+/// moved the mouse in the window for `idle_ms()` milliseconds (`None`: never idle).
+#[hook]
+pub fn use_idle(idle_ms: fn() -> Option<f64>, on_idle: impl Fn() + 'static) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use_effect_with((), move |_| {
+        let last = Rc::new(Cell::new(js_sys::Date::now()));
+        let alive = Rc::new(Cell::new(true));
+        let touch = {
+            let last = last.clone();
+            Closure::<dyn Fn()>::new(move || last.set(js_sys::Date::now()))
+        };
+        let window = web_sys::window();
+        const EVENTS: [&str; 5] = ["keydown", "mousedown", "mousemove", "wheel", "touchstart"];
+        if let Some(w) = &window {
+            for event in EVENTS {
+                let _ = w.add_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
+            }
+        }
+        {
+            let (last, alive) = (last.clone(), alive.clone());
+            yew::platform::spawn_local(async move {
+                while alive.get() {
+                    yew::platform::time::sleep(std::time::Duration::from_secs(1)).await;
+                    if let Some(limit) = idle_ms()
+                        && js_sys::Date::now() - last.get() >= limit
+                    {
+                        on_idle();
+                        last.set(js_sys::Date::now());
+                    }
+                }
+            });
+        }
+        move || {
+            alive.set(false);
+            if let Some(w) = window {
+                for event in EVENTS {
+                    let _ = w
+                        .remove_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
+                }
+            }
+        }
+    });
+}

@@ -41,6 +41,11 @@ pub struct AppState {
     pub focus: Option<String>,
     pub error: Option<UiError>,
     pub demo_offline: bool,
+    /// Locked with the app PIN: only the lock screen shows, and nothing of the profile is in
+    /// the state.
+    pub locked: bool,
+    /// The dark theme is on.
+    pub dark: bool,
 }
 
 impl AppState {
@@ -57,6 +62,8 @@ impl AppState {
             transfers: Vec::new(),
             error: None,
             demo_offline: false,
+            locked: false,
+            dark: false,
         }
     }
 }
@@ -76,6 +83,10 @@ pub enum Action {
     Error(UiError),
     DismissError,
     DemoOffline(bool),
+    /// Lock the app: forget everything shown.
+    Lock,
+    Unlocked,
+    SetDark(bool),
 }
 
 /// The state shared through a context.
@@ -124,6 +135,18 @@ impl Reducible for AppState {
         let mut state = (*self).clone();
         match action {
             Action::SetLang(lang) => state.lang = lang,
+            Action::Lock => {
+                state.locked = true;
+                state.open = None;
+                state.replying = None;
+                state.focus = None;
+                state.chats = Vec::new();
+                state.error = None;
+            }
+            Action::Unlocked => state.locked = false,
+            Action::SetDark(dark) => state.dark = dark,
+            // A refusal because the app is locked is what locking is for, not news.
+            Action::Error(e) if e.code == parta_model::view::UiErrorCode::Locked => {}
             Action::SetPhase(phase) => {
                 // Another profile (or none) shows nothing of the previous one's.
                 if let Phase::Ready(profile) = &phase

@@ -356,8 +356,77 @@ impl Client {
         self.keychain.delete(profile_id).await?;
         self.store.remove_profile(profile_id, wipe_cache).await?;
         if wipe_cache {
+            self.forget_kept_files(profile_id).await?;
             let _ = tokio::fs::remove_dir_all(self.files_dir(profile_id)).await;
         }
         Ok(())
     }
+
+    /// What this computer keeps for a profile.
+    pub async fn cache_usage(&self, profile_id: &str) -> Result<CacheUsage> {
+        let messages = self.store.cached_messages(profile_id).await?;
+        let files_bytes = dir_size(&self.files_dir(profile_id)).await;
+        let mut database_bytes = 0;
+        for suffix in ["", "-wal", "-shm"] {
+            let path = self.data_dir.join(format!("cache.sqlite{suffix}"));
+            database_bytes += tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
+        }
+        Ok(CacheUsage {
+            messages,
+            files_bytes,
+            database_bytes,
+        })
+    }
+
+    /// Forgets what was cached for a profile from the server (messages, chats, kept files) so
+    /// its next session loads them afresh; drafts, the outbox and files waiting to be sent
+    /// stay. Stop the profile's session first.
+    pub async fn clear_cache(&self, profile_id: &str) -> Result<()> {
+        self.store.clear_cache(profile_id).await?;
+        self.forget_kept_files(profile_id).await
+    }
+
+    /// Deletes the profile's kept (downloaded) files and their records; staged uploads in
+    /// `outbox/` are not kept files and stay.
+    async fn forget_kept_files(&self, profile_id: &str) -> Result<()> {
+        let dir = self.files_dir(profile_id);
+        for file in self.store.files().await? {
+            let path = crate::files::cache_path(&dir, &file.token, &file.name);
+            if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                let _ = tokio::fs::remove_file(&path).await;
+                self.store.file_remove(&file.token).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What this computer keeps for a profile (the settings screen shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheUsage {
+    /// Messages in the offline cache.
+    pub messages: i64,
+    /// Bytes of downloaded and waiting files.
+    pub files_bytes: u64,
+    /// Bytes of the cache database (shared by all profiles on this computer).
+    pub database_bytes: u64,
+}
+
+/// The bytes of every file under `dir` (0 if it does not exist).
+async fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(mut entries) = tokio::fs::read_dir(&dir).await else {
+            continue;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            match entry.metadata().await {
+                Ok(m) if m.is_dir() => pending.push(entry.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
 }

@@ -48,6 +48,9 @@ pub enum Error {
     /// The session has been stopped.
     #[error("the session has stopped")]
     Stopped,
+    /// Something that should not happen: a worker thread died, hashing failed.
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// `Result` with the client's [`Error`].

@@ -13,6 +13,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod applock;
 mod client;
 pub mod error;
 pub mod files;
@@ -37,6 +38,6 @@ pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
     })
 }
 
-pub use client::{Client, JoinState, MAX_API_URL, Profile, ProfileKind};
+pub use client::{CacheUsage, Client, JoinState, MAX_API_URL, Profile, ProfileKind};
 pub use error::{Error, Result};
 pub use sync::{Session, SessionConfig};

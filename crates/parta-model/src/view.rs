@@ -142,6 +142,39 @@ pub struct BootInfo {
     /// A join by invitation is waiting for the school's approval.
     #[serde(default)]
     pub join_pending: bool,
+    /// The app is locked with a PIN: show the lock screen, nothing else.
+    #[serde(default)]
+    pub locked: bool,
+}
+
+/// What the settings screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsInfo {
+    pub profile: ProfileView,
+    /// The app's version.
+    pub version: String,
+    /// Where this computer keeps Parta's data.
+    pub data_dir: String,
+    /// Messages of this profile in the offline cache.
+    pub cached_messages: i64,
+    /// Bytes of this profile's downloaded and waiting files.
+    pub files_bytes: u64,
+    /// Bytes of the cache database (all profiles on this computer).
+    pub database_bytes: u64,
+    /// Whether an app lock PIN is set.
+    pub pin_set: bool,
+}
+
+/// What entering the PIN answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum UnlockView {
+    Unlocked,
+    WrongPin,
+    /// Too many wrong PINs: wait this many seconds.
+    Wait {
+        seconds: u64,
+    },
 }
 
 /// Where an announcement stands for the person looking at it.
@@ -263,6 +296,8 @@ pub enum UiErrorCode {
     NoProfile,
     /// The school does not allow this person to do that.
     Forbidden,
+    /// The app is locked: enter the PIN first.
+    Locked,
     /// Anything else; the message says what happened.
     Internal,
 }

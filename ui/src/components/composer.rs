@@ -74,16 +74,37 @@ pub fn composer(props: &ComposerProps) -> Html {
             });
         })
     };
+    // The draft waiting to be saved, and whether a save is under way: saves go one at a
+    // time and the newest text always wins (concurrent saves could land out of order and
+    // keep an older, shorter text).
+    let draft_slot = use_mut_ref(|| (None::<(i64, String)>, false));
     let on_input = {
         let text = text.clone();
         let chat_id = props.chat_id;
+        let slot = draft_slot.clone();
         Callback::from(move |e: InputEvent| {
             let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
             let value = area.value();
             text.set(value.clone());
             // Kept as typed: nothing written is lost to a crash, a restart or a chat switch.
+            let busy = {
+                let mut slot = slot.borrow_mut();
+                slot.0 = Some((chat_id, value));
+                std::mem::replace(&mut slot.1, true)
+            };
+            if busy {
+                return;
+            }
+            let slot = slot.clone();
             spawn_local(async move {
-                let _ = api::save_draft(chat_id, &value).await;
+                loop {
+                    let next = slot.borrow_mut().0.take();
+                    let Some((chat_id, value)) = next else {
+                        slot.borrow_mut().1 = false;
+                        break;
+                    };
+                    let _ = api::save_draft(chat_id, &value).await;
+                }
             });
         })
     };

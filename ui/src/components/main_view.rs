@@ -12,9 +12,11 @@ use super::members_panel::MembersPanel;
 use super::pinned_banner::PinnedBanner;
 use super::profile_switcher::ProfileSwitcher;
 use super::search::SearchPanel;
+use super::settings::SettingsView;
 use super::timeline::Timeline;
-use crate::app::{remember_lang, remember_theme, stored_dark};
+use crate::app::{remember_lang, remember_theme};
 use crate::i18n::admin::{A, ta};
+use crate::i18n::settings::{S, ts};
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -25,6 +27,7 @@ enum Section {
     Chats,
     Announcements,
     Admin,
+    Settings,
 }
 
 #[derive(Properties, PartialEq)]
@@ -47,7 +50,6 @@ pub fn main_view(props: &MainViewProps) -> Html {
             ctx.dispatch(Action::SetLang(next));
         })
     };
-    let dark = use_state(stored_dark);
     // The sidebar shows the chats (with search) or the announcements; the administration
     // takes the main area.
     let section = use_state(|| Section::Chats);
@@ -56,6 +58,16 @@ pub fn main_view(props: &MainViewProps) -> Html {
         Callback::from(move |_: MouseEvent| section.set(show))
     };
     let announcements = *section == Section::Announcements;
+    {
+        // Opening a chat from the sidebar shows it, whatever was in the main area.
+        let section = section.clone();
+        let open = ctx.open.as_ref().map(|o| o.chat.chat_id);
+        use_effect_with(open, move |open| {
+            if open.is_some() && matches!(*section, Section::Admin | Section::Settings) {
+                section.set(Section::Chats);
+            }
+        });
+    }
     // The person's role decides whether there is an administration section (asked once per
     // profile; offline there is none, as nothing in it works offline).
     let role = use_state(|| None::<parta_model::school::Role>);
@@ -80,12 +92,12 @@ pub fn main_view(props: &MainViewProps) -> Html {
         let show_members = show_members.clone();
         Callback::from(move |()| show_members.set(false))
     };
+    let dark = ctx.dark;
     let on_theme = {
-        let dark = dark.clone();
+        let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
-            let next = !*dark;
-            remember_theme(next);
-            dark.set(next);
+            remember_theme(!ctx.dark);
+            ctx.dispatch(Action::SetDark(!ctx.dark));
         })
     };
     let on_demo_toggle = {
@@ -157,6 +169,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
         (_, Some(role)) if *section == Section::Admin => {
             html! { <AdminView role={role} lang={lang} /> }
         }
+        _ if *section == Section::Settings => html! { <SettingsView /> },
         (open, _) => match open {
             Some(view) => html! {
                 <section class="chat" aria-label={view.chat.title.clone()}>
@@ -230,9 +243,13 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         </button>
                     }
                     <div class="footer-row">
+                        <button class="link" data-testid="settings-button" onclick={tab(Section::Settings)}
+                            aria-pressed={if *section == Section::Settings { "true" } else { "false" }}>
+                            { ts(lang, S::Settings) }
+                        </button>
                         <button class="link" data-testid="theme-switch" onclick={on_theme}
-                            aria-pressed={if *dark { "true" } else { "false" }}>
-                            { if *dark { t(lang, Key::LightTheme) } else { t(lang, Key::DarkTheme) } }
+                            aria-pressed={if dark { "true" } else { "false" }}>
+                            { if dark { t(lang, Key::LightTheme) } else { t(lang, Key::DarkTheme) } }
                         </button>
                         <button class="link" data-testid="language-switch" onclick={on_lang}>{ t(lang, Key::LanguageSwitch) }</button>
                     </div>

@@ -5,6 +5,7 @@ use parta_model::view::{
     AnnouncementStatus, AnnouncementView, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm,
     JoinView, MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
 };
+use parta_model::view::{SettingsInfo, UnlockView};
 use serde::Serialize;
 
 use super::tauri::{call, subscribe};
@@ -239,4 +240,49 @@ struct AdminArgs<'a> {
 /// One administrative request; the school's server decides whether it is allowed.
 pub async fn admin(request: &AdminRequest) -> Result<AdminReply, UiError> {
     call("admin", &AdminArgs { request }).await
+}
+
+/// What the settings screen shows.
+pub async fn settings() -> Result<SettingsInfo, UiError> {
+    call("settings", &NoArgs {}).await
+}
+
+/// Empties the active profile's offline cache and loads it again.
+pub async fn clear_cache() -> Result<ProfileView, UiError> {
+    call("clear_cache", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct SignOutArgs {
+    wipe: bool,
+}
+
+/// Signs the active profile out; the next saved profile, if any, becomes active.
+pub async fn sign_out(wipe: bool) -> Result<Option<ProfileView>, UiError> {
+    call("sign_out", &SignOutArgs { wipe }).await
+}
+
+#[derive(Serialize)]
+struct PinArgs<'a> {
+    pin: Option<&'a str>,
+}
+
+/// Sets the app lock PIN, or removes it.
+pub async fn set_pin(pin: Option<&str>) -> Result<(), UiError> {
+    call("set_pin", &PinArgs { pin }).await
+}
+
+/// Locks the app now; whether it locked (only with a PIN set).
+pub async fn lock_now() -> Result<bool, UiError> {
+    call("lock_now", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct UnlockArgs<'a> {
+    pin: &'a str,
+}
+
+/// Unlocks with the PIN.
+pub async fn unlock(pin: &str) -> Result<UnlockView, UiError> {
+    call("unlock", &UnlockArgs { pin }).await
 }

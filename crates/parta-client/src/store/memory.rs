@@ -89,6 +89,24 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn clear_cache(&self, profile_id: &str) -> Result<()> {
+        self.with(profile_id, |p| {
+            let kept = Profile {
+                outbox: std::mem::take(&mut p.outbox),
+                drafts: std::mem::take(&mut p.drafts),
+                ..Profile::default()
+            };
+            *p = kept;
+        });
+        Ok(())
+    }
+
+    async fn cached_messages(&self, profile_id: &str) -> Result<i64> {
+        Ok(self.with(profile_id, |p| {
+            i64::try_from(p.messages.len()).unwrap_or(i64::MAX)
+        }))
+    }
+
     async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()> {
         self.with(profile_id, |p| {
             p.chats = chats.iter().map(|c| (c.chat_id, c.clone())).collect();

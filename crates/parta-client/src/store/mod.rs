@@ -219,6 +219,12 @@ pub trait Store: Send + Sync + 'static {
     async fn profiles(&self) -> Result<Vec<StoredProfile>>;
     /// Removes a profile; with `wipe`, also everything cached for it.
     async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()>;
+    /// Forgets what came from the server for a profile (chats, messages, members,
+    /// announcements, read marks, the sync position) so the next sync loads it afresh; keeps
+    /// what its person wrote (drafts and the outbox).
+    async fn clear_cache(&self, profile_id: &str) -> Result<()>;
+    /// How many messages are cached for a profile.
+    async fn cached_messages(&self, profile_id: &str) -> Result<i64>;
 
     /// Replaces the profile's chat list with `chats` (chats not listed are dropped).
     async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()>;

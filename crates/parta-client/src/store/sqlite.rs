@@ -430,6 +430,33 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn clear_cache(&self, profile_id: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for sql in [
+            "DELETE FROM read_state WHERE profile_id = ?",
+            "DELETE FROM members WHERE profile_id = ?",
+            "DELETE FROM announcements WHERE profile_id = ?",
+            "DELETE FROM messages_fts WHERE rowid IN
+                (SELECT rowid FROM messages WHERE profile_id = ?)",
+            "DELETE FROM chats WHERE profile_id = ?",
+            "DELETE FROM messages WHERE profile_id = ?",
+            "DELETE FROM sync_state WHERE profile_id = ?",
+        ] {
+            sqlx::query(sql).bind(profile_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn cached_messages(&self, profile_id: &str) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE profile_id = ?")
+                .bind(profile_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM chats WHERE profile_id = ?")

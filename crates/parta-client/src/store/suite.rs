@@ -190,6 +190,65 @@ macro_rules! store_suite {
         }
 
         #[tokio::test]
+        async fn clearing_the_cache_forgets_the_servers_data_but_keeps_drafts_and_outbox() {
+            let store = $make.await;
+            for profile in ["p", "other"] {
+                store.replace_chats(profile, &[chat(1, 0)]).await.unwrap();
+                store
+                    .upsert_messages(profile, &[message(1, 1, 100), message(1, 2, 200)])
+                    .await
+                    .unwrap();
+            }
+            store.save_draft("p", 1, "недописанное", 5).await.unwrap();
+            let waiting = OutboxItem {
+                local_id: "w".into(),
+                chat_id: 1,
+                text: "ещё не отправлено".into(),
+                created_at: 1,
+                attempts: 0,
+                next_attempt_at: 0,
+                failed: None,
+                attachments: Vec::new(),
+                reply_to: None,
+            };
+            store.outbox_push("p", &waiting).await.unwrap();
+            assert_eq!(store.cached_messages("p").await.unwrap(), 2);
+
+            store.clear_cache("p").await.unwrap();
+            assert_eq!(store.cached_messages("p").await.unwrap(), 0);
+            assert!(store.chats("p").await.unwrap().is_empty());
+            assert_eq!(
+                store.marker("p").await.unwrap(),
+                None,
+                "the next sync starts afresh"
+            );
+            assert!(
+                store
+                    .search(
+                        "p",
+                        &crate::search::Query::parse("Сообщение").unwrap(),
+                        None,
+                        10
+                    )
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "nothing left to find"
+            );
+            assert_eq!(
+                store.draft("p", 1).await.unwrap().as_deref(),
+                Some("недописанное"),
+                "what the person wrote stays"
+            );
+            assert_eq!(store.outbox("p").await.unwrap(), vec![waiting]);
+            assert_eq!(
+                store.cached_messages("other").await.unwrap(),
+                2,
+                "another profile's cache is untouched"
+            );
+        }
+
+        #[tokio::test]
         async fn profiles_do_not_see_each_others_cache_and_wipe_removes_it() {
             let store = $make.await;
             store.replace_chats("a", &[chat(1, 0)]).await.unwrap();

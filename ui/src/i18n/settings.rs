@@ -1,0 +1,171 @@
+//! The settings screen's and the lock screen's texts, in Russian and English.
+
+use super::Lang;
+
+/// A text of the settings or lock screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum S {
+    Settings,
+    Profile,
+    Server,
+    SignOut,
+    WipeToo,
+    SignOutHint,
+    Language,
+    Theme,
+    Light,
+    Dark,
+    Cache,
+    CachedMessages,
+    Files,
+    Database,
+    ClearCache,
+    ClearCacheHint,
+    Cleared,
+    AppLock,
+    AppLockHint,
+    NewPin,
+    RepeatPin,
+    SetPin,
+    PinSet,
+    RemovePin,
+    LockNow,
+    AutoLock,
+    Never,
+    Minutes,
+    PinRule,
+    PinsDiffer,
+    About,
+    Version,
+    DataFolder,
+    NeverShare,
+    Locked,
+    EnterPin,
+    Unlock,
+    WrongPin,
+    WaitSeconds,
+}
+
+/// The text of `key` in `lang`.
+pub fn ts(lang: Lang, key: S) -> &'static str {
+    use S::*;
+    match lang {
+        Lang::Ru => match key {
+            Settings => "Настройки",
+            Profile => "Профиль",
+            Server => "Сервер школы",
+            SignOut => "Выйти",
+            WipeToo => "Удалить с этого компьютера сообщения и файлы профиля",
+            SignOutHint => {
+                "Выход удаляет ключ доступа из системного хранилища паролей. На общем \
+                 школьном компьютере удалите и данные."
+            }
+            Language => "Язык",
+            Theme => "Оформление",
+            Light => "Светлое",
+            Dark => "Тёмное",
+            Cache => "Данные на этом компьютере",
+            CachedMessages => "Сообщений",
+            Files => "Файлы профиля",
+            Database => "База (все профили)",
+            ClearCache => "Очистить кэш",
+            ClearCacheHint => {
+                "Сообщения и файлы загрузятся с сервера заново. Черновики и неотправленные \
+                 сообщения останутся."
+            }
+            Cleared => "Кэш очищен, данные загружаются заново.",
+            AppLock => "Блокировка приложения",
+            AppLockHint => {
+                "Школьные компьютеры общие: PIN-код закрывает Парту, когда вы отходите. Код \
+                 хранится только в системном хранилище паролей."
+            }
+            NewPin => "Новый PIN-код",
+            RepeatPin => "Повторите PIN-код",
+            SetPin => "Установить PIN-код",
+            PinSet => "PIN-код установлен.",
+            RemovePin => "Убрать PIN-код",
+            LockNow => "Заблокировать сейчас",
+            AutoLock => "Блокировать при бездействии",
+            Never => "Не блокировать",
+            Minutes => "мин",
+            PinRule => "PIN-код — от 4 до 8 цифр.",
+            PinsDiffer => "PIN-коды не совпадают.",
+            About => "О программе",
+            Version => "Версия",
+            DataFolder => "Папка данных",
+            NeverShare => "Никому не сообщайте логин, пароль и PIN-код (п. 8.2 порядка).",
+            Locked => "Парта заблокирована",
+            EnterPin => "Введите PIN-код",
+            Unlock => "Разблокировать",
+            WrongPin => "Неверный PIN-код.",
+            WaitSeconds => "Слишком много попыток. Подождите, секунд:",
+        },
+        Lang::En => match key {
+            Settings => "Settings",
+            Profile => "Profile",
+            Server => "School server",
+            SignOut => "Sign out",
+            WipeToo => "Delete this profile's messages and files from this computer",
+            SignOutHint => {
+                "Signing out removes the access key from the system keychain. On a shared \
+                 school computer, delete the data too."
+            }
+            Language => "Language",
+            Theme => "Appearance",
+            Light => "Light",
+            Dark => "Dark",
+            Cache => "Data on this computer",
+            CachedMessages => "Messages",
+            Files => "Profile files",
+            Database => "Database (all profiles)",
+            ClearCache => "Clear cache",
+            ClearCacheHint => {
+                "Messages and files load again from the server. Drafts and unsent messages \
+                 stay."
+            }
+            Cleared => "Cache cleared; loading again.",
+            AppLock => "App lock",
+            AppLockHint => {
+                "School computers are shared: a PIN closes Parta while you are away. It is kept \
+                 only in the system keychain."
+            }
+            NewPin => "New PIN",
+            RepeatPin => "Repeat the PIN",
+            SetPin => "Set PIN",
+            PinSet => "A PIN is set.",
+            RemovePin => "Remove PIN",
+            LockNow => "Lock now",
+            AutoLock => "Lock when idle",
+            Never => "Never",
+            Minutes => "min",
+            PinRule => "A PIN is 4 to 8 digits.",
+            PinsDiffer => "The PINs differ.",
+            About => "About",
+            Version => "Version",
+            DataFolder => "Data folder",
+            NeverShare => "Never share your login, password or PIN (procedure 8.2).",
+            Locked => "Parta is locked",
+            EnterPin => "Enter your PIN",
+            Unlock => "Unlock",
+            WrongPin => "Wrong PIN.",
+            WaitSeconds => "Too many tries. Wait, seconds:",
+        },
+    }
+}
+
+/// A size in bytes as people read it ("1,4 МБ").
+pub fn size(lang: Lang, bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    let (value, unit) = match lang {
+        Lang::Ru if b < KB * KB => (b / KB, "КБ"),
+        Lang::Ru => (b / KB / KB, "МБ"),
+        Lang::En if b < KB * KB => (b / KB, "KB"),
+        Lang::En => (b / KB / KB, "MB"),
+    };
+    let text = format!("{value:.1}");
+    match lang {
+        Lang::Ru => format!("{} {unit}", text.replace('.', ",")),
+        Lang::En => format!("{text} {unit}"),
+    }
+}
