@@ -226,3 +226,55 @@ pub async fn lock_now(shell: State<'_, Shell>) -> Reply<bool> {
 pub async fn unlock(shell: State<'_, Shell>, pin: String) -> Reply<UnlockView> {
     shell.unlock(pin).await
 }
+
+/// Opens a link from a message in the system browser or mail program: only `https:`,
+/// `http:` and `mailto:` links, never files or other schemes.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_link(app: tauri::AppHandle, url: String) -> Reply<()> {
+    use tauri_plugin_opener::OpenerExt;
+    if !is_openable(&url) {
+        return Err(UiError {
+            code: parta_model::view::UiErrorCode::InvalidInput,
+            message: "Only web and mail links can be opened".into(),
+        });
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| UiError {
+            code: parta_model::view::UiErrorCode::Internal,
+            message: format!("The link could not be opened: {e}"),
+        })
+}
+
+/// Whether a link may leave the app: web and mail links only, of sane length, without spaces
+/// or control characters.
+pub fn is_openable(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
+        && url.len() <= 2048
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_openable;
+
+    #[test]
+    fn only_web_and_mail_links_leave_the_app() {
+        assert!(is_openable("https://school.example/rules"));
+        assert!(is_openable("mailto:school@example.org"));
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "parta://join/abc",
+            "https://",
+            "https://a b",
+            "ftp://x",
+            "",
+        ] {
+            assert!(!is_openable(bad), "{bad}");
+        }
+    }
+}

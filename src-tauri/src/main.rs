@@ -20,6 +20,7 @@ fn main() {
     let demo_requested = std::env::args().any(|a| a == "--demo");
 
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(shell::Shell::open(
                 app.handle().clone(),
@@ -41,6 +42,7 @@ fn main() {
             commands::set_pin,
             commands::lock_now,
             commands::unlock,
+            commands::open_link,
             commands::sign_in_with_password,
             commands::join_by_invite,
             commands::join_outcome,

@@ -93,10 +93,16 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     see(&app, "[data-testid=receipts]", "Елена Морозова").await;
     see(&app, "[data-testid=message]", "№ 245").await;
 
-    // Send a message; it appears in the timeline, once.
+    // Send a message written with MAX markdown; it appears once, formatted.
     let text = "Напоминаю: завтра контрольная по математике, возьмите линейки.";
-    compose_and_send(&app, text).await;
+    compose_and_send(
+        &app,
+        "Напоминаю: **завтра контрольная** по математике, возьмите _линейки_.",
+    )
+    .await;
     see(&app, "[data-testid=message]", text).await;
+    see(&app, "[data-testid=message] .text strong", "завтра контрольная").await;
+    see(&app, "[data-testid=message] .text em", "линейки").await;
     see(&app, "[data-testid=connection-online]", "В сети").await;
     let copies = count_messages(&app, text).await;
     assert_eq!(

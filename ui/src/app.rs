@@ -189,7 +189,7 @@ pub fn app() -> Html {
                     if event == AppEvent::ChatsChanged {
                         reload_chats(events.clone());
                     }
-                    events.dispatch(Action::Event(event));
+                    events.dispatch(Action::Event(Box::new(event)));
                 })
                 .await;
                 match api::boot().await {

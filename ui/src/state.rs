@@ -79,7 +79,7 @@ pub enum Action {
     ReplyTo(Option<Box<MessageView>>),
     /// A chat opened at one message (from search).
     OpenedAt(Box<ChatView>, String),
-    Event(AppEvent),
+    Event(Box<AppEvent>),
     Error(UiError),
     DismissError,
     DemoOffline(bool),
@@ -173,36 +173,37 @@ impl Reducible for AppState {
                 state.open = Some(*view);
                 state.focus = Some(mid);
             }
-            Action::Event(AppEvent::MessageAdded { message })
-            | Action::Event(AppEvent::MessageUpdated { message }) => {
-                add_message(&mut state, &message)
-            }
-            Action::Event(AppEvent::MessageSent { local_mid, message }) => {
-                if let Some(open) = state.open.as_mut() {
-                    open.messages.retain(|m| m.mid != local_mid);
+            Action::Event(event) => match *event {
+                AppEvent::MessageAdded { message } | AppEvent::MessageUpdated { message } => {
+                    add_message(&mut state, &message)
                 }
-                add_message(&mut state, &message);
-            }
-            Action::Event(AppEvent::MessageRemoved { chat_id, mid }) => {
-                if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
-                    open.messages.retain(|m| m.mid != mid);
+                AppEvent::MessageSent { local_mid, message } => {
+                    if let Some(open) = state.open.as_mut() {
+                        open.messages.retain(|m| m.mid != local_mid);
+                    }
+                    add_message(&mut state, &message);
                 }
-            }
-            Action::Event(AppEvent::Connection { state: connection }) => {
-                state.connection = connection;
-            }
-            // The chat list is re-read by the listener; nothing to change here.
-            Action::Event(AppEvent::ChatsChanged) => return self,
-            // Shown by the connection badge from the session state; nothing cached here yet.
-            Action::Event(AppEvent::SyncProgress { .. }) => return self,
-            Action::Event(AppEvent::TransferProgress {
-                id, done, total, ..
-            }) => {
-                state.transfers.retain(|(t, _, _)| *t != id);
-                if done < total {
-                    state.transfers.push((id, done, total));
+                AppEvent::MessageRemoved { chat_id, mid } => {
+                    if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
+                        open.messages.retain(|m| m.mid != mid);
+                    }
                 }
-            }
+                AppEvent::Connection { state: connection } => {
+                    state.connection = connection;
+                }
+                // The chat list is re-read by the listener; nothing to change here.
+                AppEvent::ChatsChanged => return self,
+                // Shown by the connection badge from the session state; nothing cached here yet.
+                AppEvent::SyncProgress { .. } => return self,
+                AppEvent::TransferProgress {
+                    id, done, total, ..
+                } => {
+                    state.transfers.retain(|(t, _, _)| *t != id);
+                    if done < total {
+                        state.transfers.push((id, done, total));
+                    }
+                }
+            },
             Action::Error(error) => state.error = Some(error),
             Action::DismissError => state.error = None,
             Action::DemoOffline(offline) => state.demo_offline = offline,
@@ -228,6 +229,7 @@ mod tests {
             delivery: Default::default(),
             attachments: Vec::new(),
             reply_to: None,
+            markup: Vec::new(),
         }
     }
 
@@ -253,12 +255,12 @@ mod tests {
             messages: vec![message("a", 2, 10)],
         });
         let state = Rc::new(state);
-        let state = state.reduce(Action::Event(AppEvent::MessageAdded {
+        let state = state.reduce(Action::Event(Box::new(AppEvent::MessageAdded {
             message: message("b", 2, 200),
-        }));
-        let state = state.reduce(Action::Event(AppEvent::MessageAdded {
+        })));
+        let state = state.reduce(Action::Event(Box::new(AppEvent::MessageAdded {
             message: message("b", 2, 200),
-        }));
+        })));
         let open = state.open.as_ref().unwrap();
         assert_eq!(
             open.messages
@@ -284,13 +286,13 @@ mod tests {
         });
         let sent = message("mid.real", 2, 310);
         // The long poll may deliver the real message before the outbox reports it sent.
-        let state = Rc::new(state).reduce(Action::Event(AppEvent::MessageAdded {
+        let state = Rc::new(state).reduce(Action::Event(Box::new(AppEvent::MessageAdded {
             message: sent.clone(),
-        }));
-        let state = state.reduce(Action::Event(AppEvent::MessageSent {
+        })));
+        let state = state.reduce(Action::Event(Box::new(AppEvent::MessageSent {
             local_mid: "local.1".into(),
             message: sent,
-        }));
+        })));
         let mids: Vec<_> = state
             .open
             .as_ref()
@@ -315,9 +317,9 @@ mod tests {
             pinned: None,
             messages: vec![],
         });
-        let state = Rc::new(state).reduce(Action::Event(AppEvent::MessageAdded {
+        let state = Rc::new(state).reduce(Action::Event(Box::new(AppEvent::MessageAdded {
             message: message("x", 3, 1),
-        }));
+        })));
         assert!(state.open.as_ref().unwrap().messages.is_empty());
     }
 }

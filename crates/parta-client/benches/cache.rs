@@ -217,6 +217,7 @@ async fn prepare_server(db: &Path) -> String {
                 chat_id: chat,
                 sender_id: user,
                 text: Some(&text),
+                markup: None,
                 created_at: 1_700_000_000_000i64 + i * 1000,
                 link: None,
                 is_announcement: false,

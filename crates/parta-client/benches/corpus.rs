@@ -32,6 +32,7 @@ pub fn message(i: usize, chat_id: i64, rng: &mut StdRng) -> CachedMessage {
         timestamp: 1_700_000_000_000 + i as i64 * 1_000,
         attachments: Vec::new(),
         reply_to: None,
+        markup: Vec::new(),
     }
 }
 

@@ -734,6 +734,8 @@ pub const LOCAL_MID_PREFIX: &str = "local.";
 
 impl Inner {
     fn outbox_view(&self, item: &OutboxItem) -> MessageView {
+        // Shown as it will look once the server has parsed its Markdown.
+        let (text, markup) = parta_model::markup::parse_markdown(&item.text);
         MessageView {
             mid: format!("{LOCAL_MID_PREFIX}{}", item.local_id),
             chat_id: item.chat_id,
@@ -742,7 +744,7 @@ impl Inner {
             seq: 0,
             sender_id: self.user_id,
             sender_name: String::new(),
-            text: item.text.clone(),
+            text,
             timestamp: item.created_at,
             is_own: true,
             delivery: match &item.failed {
@@ -767,6 +769,7 @@ impl Inner {
                 sender_name: String::new(),
                 text: String::new(),
             }),
+            markup,
         }
     }
 
@@ -896,6 +899,9 @@ impl Inner {
                 link_type: max::MessageLinkType::Reply,
                 mid: mid.clone(),
             }),
+            // What people type is MAX-flavoured Markdown; the server stores plain text and
+            // ranges.
+            format: Some(max::TextFormat::Markdown),
             ..Default::default()
         };
         self.api
@@ -916,6 +922,7 @@ impl Inner {
             delivery: Delivery::Sent,
             attachments: m.attachments,
             reply_to: m.reply_to,
+            markup: m.markup,
         }
     }
 

@@ -163,6 +163,9 @@ pub struct MessageBody {
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
+    /// Formatting over `text` (see [`crate::markup`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<Vec<crate::markup::Markup>>,
 }
 
 /// `LinkedMessage`: the message a reply or forward points at.
@@ -517,6 +520,7 @@ mod tests {
                 seq: 161,
                 text: Some("Собрание в четверг в 18:00".into()),
                 attachments: None,
+                markup: None,
             },
             url: None,
         }

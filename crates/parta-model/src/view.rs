@@ -54,6 +54,9 @@ pub struct MessageView {
     /// The message this one answers.
     #[serde(default)]
     pub reply_to: Option<ReplyView>,
+    /// Formatting over `text` (bold, links, quotes…), as MAX sends it.
+    #[serde(default)]
+    pub markup: Vec<crate::markup::Markup>,
 }
 
 /// The message a reply quotes.

@@ -402,6 +402,7 @@ async fn ensure_people_and_chats(store: &dyn Store, clock: &dyn Clock) -> Result
                 chat_id,
                 sender_id: sender,
                 text: Some(text),
+                markup: None,
                 created_at: at,
                 link: None,
                 is_announcement: false,

@@ -4,7 +4,7 @@
 
 use parta_model::max::{
     ChatType, LinkedMessage, MAX_TEXT_CHARS, Message, MessageBody, MessageLinkType, MessageList,
-    NewMessageBody, Recipient, Update,
+    NewMessageBody, Recipient, TextFormat, Update,
 };
 
 use crate::auth::Caller;
@@ -29,6 +29,11 @@ fn body_of(record: &MessageRecord) -> MessageBody {
         mid: record.mid.clone(),
         seq: record.seq,
         text: record.text.clone(),
+        // Stored by this server from a valid parse; an unreadable value shows plain text.
+        markup: record
+            .markup
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
         attachments: (!record.attachments.is_empty())
             .then(|| record.attachments.iter().map(uploads::attachment).collect()),
     }
@@ -256,11 +261,13 @@ pub async fn send(
         }
         _ => Vec::new(),
     };
+    let (text, markup) = formatted(&body)?;
     tx.insert_message(NewMessageRecord {
         mid: &mid,
         chat_id,
         sender_id: caller.user_id,
-        text: body.text.as_deref(),
+        text: text.as_deref(),
+        markup: markup.as_deref(),
         created_at: now,
         link: link_type.zip(link_mid.as_deref()),
         is_announcement: kind == Kind::Announcement,
@@ -298,6 +305,23 @@ pub async fn send(
     Ok(message)
 }
 
+/// The text to store and its markup as JSON: a `format: markdown` text becomes plain text with
+/// ranges (as MAX does it); other texts are stored as written.
+fn formatted(body: &NewMessageBody) -> Result<(Option<String>, Option<String>)> {
+    match (&body.text, body.format) {
+        (Some(source), Some(TextFormat::Markdown)) => {
+            let (text, markup) = parta_model::markup::parse_markdown(source);
+            let markup = if markup.is_empty() {
+                None
+            } else {
+                Some(serde_json::to_string(&markup)?)
+            };
+            Ok((Some(text), markup))
+        }
+        (text, _) => Ok((text.clone(), None)),
+    }
+}
+
 /// The chat and sender of a message that is not deleted.
 async fn owner_of(tx: &mut dyn Tx, mid: &str) -> Result<(i64, i64)> {
     tx.message_owner(mid)
@@ -326,7 +350,9 @@ pub async fn edit(
         return Err(Error::denied("You can edit only your own messages"));
     }
     let now = clock.now_ms();
-    tx.set_message_text(mid, body.text.as_deref(), now).await?;
+    let (text, markup) = formatted(&body)?;
+    tx.set_message_text(mid, text.as_deref(), markup.as_deref(), now)
+        .await?;
     // Attachments given replace the old ones; none given keeps them.
     if let Some(list) = body.attachments.as_deref() {
         let attached = uploads::resolve_attachments(&mut *tx, caller, list).await?;

@@ -20,6 +20,7 @@ pub mod members_panel;
 pub mod pinned_banner;
 pub mod profile_switcher;
 pub mod qr;
+pub mod rich_text;
 pub mod search;
 pub mod settings;
 pub mod timeline;

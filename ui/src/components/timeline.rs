@@ -116,7 +116,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     </div>
                 }
                 if !m.text.is_empty() {
-                    <div class="text">{ &m.text }</div>
+                    <div class="text">{ super::rich_text::rich_text(&m.text, &m.markup) }</div>
                 }
                 { for m.attachments.iter().map(|a| {
                     let progress = props.transfers.iter().find(|(id, _, _)| *id == m.mid);
@@ -178,6 +178,7 @@ mod tests {
             delivery,
             attachments: Vec::new(),
             reply_to: None,
+            markup: Vec::new(),
         }
     }
 

@@ -286,3 +286,13 @@ struct UnlockArgs<'a> {
 pub async fn unlock(pin: &str) -> Result<UnlockView, UiError> {
     call("unlock", &UnlockArgs { pin }).await
 }
+
+#[derive(Serialize)]
+struct LinkArgs<'a> {
+    url: &'a str,
+}
+
+/// Opens a web or mail link from a message in the system browser (the shell checks it).
+pub async fn open_link(url: &str) -> Result<(), UiError> {
+    call("open_link", &LinkArgs { url }).await
+}

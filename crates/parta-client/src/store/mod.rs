@@ -90,6 +90,8 @@ pub struct CachedMessage {
     pub attachments: Vec<AttachmentView>,
     /// The message this one answers (a snapshot of it).
     pub reply_to: Option<ReplyView>,
+    /// Formatting over `text`, as the server sent it.
+    pub markup: Vec<parta_model::markup::Markup>,
 }
 
 /// A file attached to a message, from MAX's `Attachment` (`payload.token`, `filename`, `size`).
@@ -151,6 +153,7 @@ impl CachedMessage {
                         .unwrap_or_default(),
                     text: l.message.text.clone().unwrap_or_default(),
                 }),
+            markup: message.body.markup.clone().unwrap_or_default(),
         })
     }
 }

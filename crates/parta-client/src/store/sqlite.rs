@@ -107,10 +107,15 @@ fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
             .try_get::<Option<String>, _>("reply")?
             .map(from_json)
             .transpose()?,
+        markup: row
+            .try_get::<Option<String>, _>("markup")?
+            .map(from_json)
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 
-/// Rows per multi-row statement: 11 values each, far below SQLite's 32,766 variables. One
+/// Rows per multi-row statement: 12 values each, far below SQLite's 32,766 variables. One
 /// statement per hundred messages instead of four per message is what makes a first sync of
 /// thousands of messages quick (docs/benchmarks.md).
 const UPSERT_CHUNK: usize = 100;
@@ -251,26 +256,33 @@ async fn upsert_on(
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO messages
                 (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp,
-                 attachments, reply) ",
+                 attachments, reply, markup) ",
         );
         let mut keyed_json = Vec::with_capacity(keyed.len());
         for (rowid, m) in keyed {
             let reply = m.reply_to.as_ref().map(to_json).transpose()?;
-            keyed_json.push((rowid, m, to_json(&m.attachments)?, reply));
+            let markup = (!m.markup.is_empty())
+                .then(|| to_json(&m.markup))
+                .transpose()?;
+            keyed_json.push((rowid, m, to_json(&m.attachments)?, reply, markup));
         }
-        upsert.push_values(keyed_json, |mut row, (rowid, m, attachments, reply)| {
-            row.push_bind(rowid)
-                .push_bind(profile_id.to_owned())
-                .push_bind(m.mid.clone())
-                .push_bind(m.chat_id)
-                .push_bind(m.seq)
-                .push_bind(m.sender_id)
-                .push_bind(m.sender_name.clone())
-                .push_bind(m.text.clone())
-                .push_bind(m.timestamp)
-                .push_bind(attachments)
-                .push_bind(reply);
-        });
+        upsert.push_values(
+            keyed_json,
+            |mut row, (rowid, m, attachments, reply, markup)| {
+                row.push_bind(rowid)
+                    .push_bind(profile_id.to_owned())
+                    .push_bind(m.mid.clone())
+                    .push_bind(m.chat_id)
+                    .push_bind(m.seq)
+                    .push_bind(m.sender_id)
+                    .push_bind(m.sender_name.clone())
+                    .push_bind(m.text.clone())
+                    .push_bind(m.timestamp)
+                    .push_bind(attachments)
+                    .push_bind(reply)
+                    .push_bind(markup);
+            },
+        );
         // A cached message is sent without a rowid: the only conflict is on its
         // (profile, mid), which becomes an update and keeps the rowid it has.
         upsert.push(
@@ -278,7 +290,7 @@ async fn upsert_on(
                 chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
                 sender_name = excluded.sender_name, text = excluded.text,
                 timestamp = excluded.timestamp, attachments = excluded.attachments,
-                reply = excluded.reply
+                reply = excluded.reply, markup = excluded.markup
              RETURNING rowid, mid",
         );
         let rows: Vec<(i64, String)> = upsert.build_query_as().fetch_all(&mut *conn).await?;
@@ -969,6 +981,7 @@ mod tests {
             timestamp: 1,
             attachments: Vec::new(),
             reply_to: None,
+            markup: Vec::new(),
         };
         store.upsert_messages("p", &[message]).await.unwrap();
         // As a cache written by a version without search: no index, not marked indexed.

@@ -27,6 +27,15 @@ macro_rules! store_suite {
                 timestamp,
                 attachments: Vec::new(),
                 reply_to: None,
+                // "Сообщение" in bold: formatting is kept with the message.
+                markup: vec![parta_model::markup::Markup {
+                    kind: parta_model::markup::MarkupKind::Strong,
+                    from: 0,
+                    length: 9,
+                    url: None,
+                    user_id: None,
+                    user_link: None,
+                }],
             }
         }
 

@@ -13,6 +13,8 @@ pub struct MessageRecord {
     pub chat_id: i64,
     pub sender: User,
     pub text: Option<String>,
+    /// Formatting over the text, as stored JSON (`MarkupElement`s).
+    pub markup: Option<String>,
     pub created_at: i64,
     /// `reply` or `forward`, with the linked message if it still exists (its own link is not
     /// followed).
@@ -39,6 +41,8 @@ pub struct NewMessageRecord<'a> {
     pub chat_id: i64,
     pub sender_id: i64,
     pub text: Option<&'a str>,
+    /// Formatting over the text, as JSON (`MarkupElement`s).
+    pub markup: Option<&'a str>,
     pub created_at: i64,
     /// `reply` or `forward`, and the message linked.
     pub link: Option<(&'a str, &'a str)>,
@@ -80,7 +84,13 @@ pub trait MessageRows {
     async fn insert_message(&mut self, message: NewMessageRecord<'_>) -> Result<()>;
     /// The chat and sender of a message that is not deleted.
     async fn message_owner(&mut self, mid: &str) -> Result<Option<(i64, i64)>>;
-    async fn set_message_text(&mut self, mid: &str, text: Option<&str>, at: i64) -> Result<()>;
+    async fn set_message_text(
+        &mut self,
+        mid: &str,
+        text: Option<&str>,
+        markup: Option<&str>,
+        at: i64,
+    ) -> Result<()>;
     /// Replaces a message's attachments with these uploads, in order.
     async fn set_attachments(&mut self, mid: &str, upload_ids: &[String]) -> Result<()>;
     async fn mark_deleted(&mut self, mid: &str, at: i64) -> Result<()>;

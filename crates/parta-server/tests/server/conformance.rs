@@ -154,10 +154,27 @@ async fn every_max_surface_answer_validates_against_the_official_schema() {
             Method::POST,
             &teacher,
             &format!("/messages?chat_id={chat}"),
-            Some(json!({"text": "Напоминаю про сменную обувь", "notify": true})),
+            Some(json!({
+                "text": "Напоминаю про **сменную обувь**, см. [правила](https://school.example/r)",
+                "format": "markdown",
+                "notify": true
+            })),
         )
         .await;
     let mid = sent["message"]["body"]["mid"].as_str().unwrap().to_owned();
+    // Markdown is stored as MAX sends it: plain text plus markup ranges (validated above).
+    let body = &sent["message"]["body"];
+    assert_eq!(body["text"], "Напоминаю про сменную обувь, см. правила");
+    assert_eq!(body["markup"][0]["type"], "strong");
+    assert_eq!(
+        (
+            body["markup"][0]["from"].as_i64(),
+            body["markup"][0]["length"].as_i64()
+        ),
+        (Some(14), Some(13))
+    );
+    assert_eq!(body["markup"][1]["type"], "link");
+    assert_eq!(body["markup"][1]["url"], "https://school.example/r");
     c.ok(
         Method::POST,
         &parent,

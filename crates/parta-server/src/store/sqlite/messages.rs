@@ -11,7 +11,7 @@ use crate::store::messages::{
 };
 
 // `has_attachments` spares a page of plain messages one query each (most have none).
-const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.created_at, m.link_type,
+const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.markup, m.created_at, m.link_type,
     m.link_mid, u.id AS sender_id, u.first_name, u.last_name, u.username,
     EXISTS (SELECT 1 FROM message_attachments a WHERE a.mid = m.mid) AS has_attachments
     FROM messages m JOIN users u ON u.id = m.sender_id";
@@ -81,6 +81,7 @@ async fn record(
             last_activity_time: None,
         },
         text: row.try_get("text")?,
+        markup: row.try_get("markup")?,
         created_at: row.try_get("created_at")?,
         link,
         attachments,
@@ -131,14 +132,15 @@ impl MessageRows for SqliteTx {
 
     async fn insert_message(&mut self, m: NewMessageRecord<'_>) -> Result<()> {
         sqlx::query(
-            "INSERT INTO messages (mid, chat_id, sender_id, text, created_at, link_type, link_mid,
-                                   is_announcement)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (mid, chat_id, sender_id, text, markup, created_at, link_type,
+                                   link_mid, is_announcement)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(m.mid)
         .bind(m.chat_id)
         .bind(m.sender_id)
         .bind(m.text)
+        .bind(m.markup)
         .bind(m.created_at)
         .bind(m.link.map(|(kind, _)| kind))
         .bind(m.link.map(|(_, mid)| mid))
@@ -157,9 +159,16 @@ impl MessageRows for SqliteTx {
         .await?)
     }
 
-    async fn set_message_text(&mut self, mid: &str, text: Option<&str>, at: i64) -> Result<()> {
-        sqlx::query("UPDATE messages SET text = ?, edited_at = ? WHERE mid = ?")
+    async fn set_message_text(
+        &mut self,
+        mid: &str,
+        text: Option<&str>,
+        markup: Option<&str>,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query("UPDATE messages SET text = ?, markup = ?, edited_at = ? WHERE mid = ?")
             .bind(text)
+            .bind(markup)
             .bind(at)
             .bind(mid)
             .execute(self.conn())
