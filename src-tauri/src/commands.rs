@@ -1,6 +1,6 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
-use parta_model::school::{AdminReply, AdminRequest, Role};
+use parta_model::school::{AdminReply, AdminRequest, Role, Scheduled};
 use parta_model::view::{
     AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, JoinForm, JoinView,
     MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, SettingsInfo, UiError,
@@ -225,6 +225,32 @@ pub async fn lock_now(shell: State<'_, Shell>) -> Reply<bool> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unlock(shell: State<'_, Shell>, pin: String) -> Reply<UnlockView> {
     shell.unlock(pin).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn schedule_message(
+    shell: State<'_, Shell>,
+    chat_id: i64,
+    text: String,
+    send_at: i64,
+) -> Reply<Scheduled> {
+    shell
+        .with_session(|s| async move { s.schedule(chat_id, &text, send_at).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn scheduled_messages(shell: State<'_, Shell>, chat_id: i64) -> Reply<Vec<Scheduled>> {
+    shell
+        .with_session(|s| async move { s.scheduled(chat_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_scheduled(shell: State<'_, Shell>, id: i64) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.cancel_scheduled(id).await })
+        .await
 }
 
 /// Opens a link from a message in the system browser or mail program: only `https:`,

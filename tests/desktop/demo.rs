@@ -101,8 +101,56 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     )
     .await;
     see(&app, "[data-testid=message]", text).await;
-    see(&app, "[data-testid=message] .text strong", "завтра контрольная").await;
+    see(
+        &app,
+        "[data-testid=message] .text strong",
+        "завтра контрольная",
+    )
+    .await;
     see(&app, "[data-testid=message] .text em", "линейки").await;
+
+    // The toolbar wraps the selection in markdown; "send later" hands it to the school's
+    // server for a time, listed above the composer until it goes, and can be cancelled.
+    app.type_into("[data-testid=composer-input]", SOON, "Сбор в 8:45 у входа")
+        .await
+        .unwrap();
+    app.execute("document.querySelector('[data-testid=composer-input]').setSelectionRange(0, 4); return null")
+        .await
+        .unwrap();
+    app.click_when("[data-testid=format-bold]", SOON, |_| true)
+        .await
+        .unwrap();
+    let composer = app.find_all("[data-testid=composer-input]").await.unwrap();
+    assert_eq!(
+        app.attribute(&composer[0], "value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("**Сбор** в 8:45 у входа")
+    );
+    app.click_when("[data-testid=send-later]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=schedule-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    see(&app, "[data-testid=scheduled-item]", "Будет отправлено").await;
+    see(&app, "[data-testid=scheduled-item]", "Сбор").await;
+    let composer = app.find_all("[data-testid=composer-input]").await.unwrap();
+    assert_eq!(
+        app.attribute(&composer[0], "value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(""),
+        "handed to the server: the box is free again"
+    );
+    app.click_when("[data-testid=scheduled-cancel]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=scheduled-item]", SOON)
+        .await
+        .unwrap();
     see(&app, "[data-testid=connection-online]", "В сети").await;
     let copies = count_messages(&app, text).await;
     assert_eq!(

@@ -36,7 +36,41 @@ struct ProfileRole {
     role: Role,
 }
 
+#[derive(Deserialize)]
+struct ScheduledList {
+    scheduled: Vec<parta_model::school::Scheduled>,
+}
+
 impl ApiClient {
+    /// `POST /school/scheduled`: a message the server sends at `send_at` (Unix ms).
+    pub async fn schedule(
+        &self,
+        chat_id: i64,
+        body: &parta_model::max::NewMessageBody,
+        send_at: i64,
+    ) -> Result<parta_model::school::Scheduled> {
+        let request = self
+            .request(Method::POST, "/school/scheduled", self.timeout)
+            .query(&[("chat_id", chat_id), ("send_at", send_at)])
+            .json(body);
+        self.send(request).await
+    }
+
+    /// `GET /school/scheduled`: one's scheduled messages, pending first.
+    pub async fn scheduled(&self) -> Result<Vec<parta_model::school::Scheduled>> {
+        let list: ScheduledList = self
+            .send(self.request(Method::GET, "/school/scheduled", self.timeout))
+            .await?;
+        Ok(list.scheduled)
+    }
+
+    /// `DELETE /school/scheduled/{id}`: cancels a pending one.
+    pub async fn cancel_scheduled(&self, id: i64) -> Result<parta_model::school::Scheduled> {
+        let path = format!("/school/scheduled/{id}");
+        self.send(self.request(Method::DELETE, &path, self.timeout))
+            .await
+    }
+
     /// The role of person `user_id` at the school (`GET /school/people/{id}`; one's own is
     /// always visible).
     pub async fn role_of(&self, user_id: i64) -> Result<Role> {

@@ -475,6 +475,53 @@ impl Session {
         }
     }
 
+    /// Schedules `text` (MAX markdown) for `chat_id` at `send_at` (Unix ms); the school's
+    /// server sends it then, also while this computer is off. Needs the network now.
+    pub async fn schedule(
+        &self,
+        chat_id: i64,
+        text: &str,
+        send_at: i64,
+    ) -> Result<parta_model::school::Scheduled> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > max::MAX_TEXT_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "a message has 1 to {} characters",
+                max::MAX_TEXT_CHARS
+            )));
+        }
+        if send_at <= now_ms() {
+            return Err(Error::InvalidInput("the send time has passed".into()));
+        }
+        let body = NewMessageBody {
+            text: Some(text.to_owned()),
+            format: Some(max::TextFormat::Markdown),
+            ..Default::default()
+        };
+        self.inner.api.schedule(chat_id, &body, send_at).await
+    }
+
+    /// This person's pending scheduled messages in `chat_id`, soonest first.
+    pub async fn scheduled(&self, chat_id: i64) -> Result<Vec<parta_model::school::Scheduled>> {
+        let mut list: Vec<_> = self
+            .inner
+            .api
+            .scheduled()
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.chat_id == chat_id && s.status == parta_model::school::ScheduleStatus::Pending
+            })
+            .collect();
+        list.sort_by_key(|s| s.send_at);
+        Ok(list)
+    }
+
+    /// Cancels a pending scheduled message.
+    pub async fn cancel_scheduled(&self, id: i64) -> Result<()> {
+        self.inner.api.cancel_scheduled(id).await.map(|_| ())
+    }
+
     /// Who has acknowledged an announcement (for its author).
     pub async fn receipts(&self, mid: &str) -> Result<ReceiptsView> {
         let (acknowledged, read, pending) = self.inner.api.receipts(mid).await?;

@@ -404,3 +404,39 @@ pub enum AdminReply {
     Audit(AuditPage),
     Done,
 }
+
+/// Where a scheduled message stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleStatus {
+    Pending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl ScheduleStatus {
+    pub fn parse(s: &str) -> ScheduleStatus {
+        match s {
+            "sent" => ScheduleStatus::Sent,
+            "failed" => ScheduleStatus::Failed,
+            "cancelled" => ScheduleStatus::Cancelled,
+            _ => ScheduleStatus::Pending,
+        }
+    }
+}
+
+/// A scheduled message as its author sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Scheduled {
+    pub id: i64,
+    pub chat_id: i64,
+    pub body: crate::max::NewMessageBody,
+    pub announcement: bool,
+    pub send_at: i64,
+    pub status: ScheduleStatus,
+    /// The sent message.
+    pub mid: Option<String>,
+    /// Why sending failed.
+    pub reason: Option<String>,
+}

@@ -10,6 +10,7 @@
 //! (`parta_silent_until` on `message_created`).
 
 use parta_model::max::NewMessageBody;
+pub use parta_model::school::{ScheduleStatus, Scheduled};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
@@ -25,42 +26,6 @@ use crate::updates::UpdateHub;
 /// How far ahead a message may be scheduled: a school year.
 pub const MAX_AHEAD_MS: i64 = 366 * 86_400_000;
 const MINUTES_PER_DAY: i64 = 24 * 60;
-
-/// Where a scheduled message stands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ScheduleStatus {
-    Pending,
-    Sent,
-    Failed,
-    Cancelled,
-}
-
-impl ScheduleStatus {
-    fn parse(s: &str) -> ScheduleStatus {
-        match s {
-            "sent" => ScheduleStatus::Sent,
-            "failed" => ScheduleStatus::Failed,
-            "cancelled" => ScheduleStatus::Cancelled,
-            _ => ScheduleStatus::Pending,
-        }
-    }
-}
-
-/// A scheduled message as its author sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Scheduled {
-    pub id: i64,
-    pub chat_id: i64,
-    pub body: NewMessageBody,
-    pub announcement: bool,
-    pub send_at: i64,
-    pub status: ScheduleStatus,
-    /// The sent message.
-    pub mid: Option<String>,
-    /// Why sending failed.
-    pub reason: Option<String>,
-}
 
 fn from_record(record: ScheduledRecord) -> Result<Scheduled> {
     Ok(Scheduled {

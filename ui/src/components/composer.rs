@@ -4,6 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::i18n::composer::{C, tc};
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -78,15 +79,14 @@ pub fn composer(props: &ComposerProps) -> Html {
     // time and the newest text always wins (concurrent saves could land out of order and
     // keep an older, shorter text).
     let draft_slot = use_mut_ref(|| (None::<(i64, String)>, false));
-    let on_input = {
+    // Takes a new text: shown at once, kept as a draft (nothing written is lost to a crash, a
+    // restart or a chat switch).
+    let keep = {
         let text = text.clone();
         let chat_id = props.chat_id;
         let slot = draft_slot.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            let value = area.value();
+        Callback::from(move |value: String| {
             text.set(value.clone());
-            // Kept as typed: nothing written is lost to a crash, a restart or a chat switch.
             let busy = {
                 let mut slot = slot.borrow_mut();
                 slot.0 = Some((chat_id, value));
@@ -108,16 +108,141 @@ pub fn composer(props: &ComposerProps) -> Html {
             });
         })
     };
+    let on_input = {
+        let keep = keep.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            keep.emit(area.value());
+        })
+    };
+    // The toolbar wraps the selection (or the cursor) in MAX markdown markers.
+    let area = use_node_ref();
+    let wrap = {
+        let (area, keep) = (area.clone(), keep.clone());
+        Callback::from(move |(left, right): (&'static str, &'static str)| {
+            if let Some(el) = area.cast::<web_sys::HtmlTextAreaElement>() {
+                let value = el.value();
+                let (start, end) = selection(&el, &value);
+                let wrapped = format!(
+                    "{}{left}{}{right}{}",
+                    &value[..start],
+                    &value[start..end],
+                    &value[end..]
+                );
+                el.set_value(&wrapped);
+                // The cursor goes inside the markers (after the selection, if any).
+                let caret = utf16(&wrapped[..start + left.len() + (end - start)]);
+                let _ = el.set_selection_range(caret, caret);
+                let _ = el.focus();
+                keep.emit(wrapped);
+            }
+        })
+    };
+    let tool = |marker: (&'static str, &'static str),
+                label: &'static str,
+                glyph: Html,
+                id: &'static str| {
+        let wrap = wrap.clone();
+        html! {
+            <button type="button" class="tool" data-testid={id} aria-label={label} title={label}
+                onclick={Callback::from(move |_: MouseEvent| wrap.emit(marker))}>{ glyph }</button>
+        }
+    };
+    // Sending later: the time picker, and this chat's pending scheduled messages.
+    let later = use_state(|| false);
+    let when = use_state(String::new);
+    let scheduled = use_state(Vec::<parta_model::school::Scheduled>::new);
+    let schedule_error = use_state(|| None::<&'static str>);
+    let reload_scheduled = {
+        let scheduled = scheduled.clone();
+        let chat_id = props.chat_id;
+        Callback::from(move |()| {
+            let scheduled = scheduled.clone();
+            spawn_local(async move {
+                if let Ok(list) = api::scheduled_messages(chat_id).await {
+                    scheduled.set(list);
+                }
+            });
+        })
+    };
+    {
+        let reload = reload_scheduled.clone();
+        use_effect_with(props.chat_id, move |_| reload.emit(()));
+    }
+    let on_later = {
+        let (later, when) = (later.clone(), when.clone());
+        Callback::from(move |_: MouseEvent| {
+            if !*later {
+                when.set(in_an_hour());
+            }
+            later.set(!*later);
+        })
+    };
+    let on_when = {
+        let when = when.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            when.set(input.value());
+        })
+    };
+    let on_schedule = {
+        let (text, when, later, error) = (
+            text.clone(),
+            when.clone(),
+            later.clone(),
+            schedule_error.clone(),
+        );
+        let (keep, reload) = (keep.clone(), reload_scheduled.clone());
+        let chat_id = props.chat_id;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&when)).get_time();
+            if !at.is_finite() || at <= js_sys::Date::now() {
+                error.set(Some(tc(lang, C::PickTime)));
+                return;
+            }
+            let body = text.trim().to_owned();
+            if body.is_empty() {
+                return;
+            }
+            let (later, error, keep, reload) =
+                (later.clone(), error.clone(), keep.clone(), reload.clone());
+            spawn_local(async move {
+                match api::schedule_message(chat_id, &body, at as i64).await {
+                    Ok(_) => {
+                        error.set(None);
+                        later.set(false);
+                        keep.emit(String::new());
+                        reload.emit(());
+                    }
+                    Err(e) if e.code == parta_model::view::UiErrorCode::Offline => {
+                        error.set(Some(tc(lang, C::NeedsNetwork)));
+                    }
+                    Err(_) => error.set(Some(tc(lang, C::PickTime))),
+                }
+            });
+        })
+    };
     let on_cancel_reply = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::ReplyTo(None)))
     };
     let on_keydown = {
-        let send = send.clone();
+        let (send, wrap) = (send.clone(), wrap.clone());
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
                 e.prevent_default();
                 send.emit(());
+            } else if (e.ctrl_key() || e.meta_key()) && !e.is_composing() {
+                let marker = match e.key().to_lowercase().as_str() {
+                    "b" | "и" => Some(("**", "**")),
+                    "i" | "ш" => Some(("_", "_")),
+                    _ => None,
+                };
+                if let Some(marker) = marker {
+                    e.prevent_default();
+                    wrap.emit(marker);
+                }
             }
         })
     };
@@ -134,8 +259,55 @@ pub fn composer(props: &ComposerProps) -> Html {
                     title={t(lang, Key::CancelReply)} onclick={on_cancel_reply}>{ "✕" }</button>
             </div>
         }
+        if !scheduled.is_empty() {
+            <ul class="scheduled" data-testid="scheduled-list">
+                { for scheduled.iter().map(|s| {
+                    let id = s.id;
+                    let reload = reload_scheduled.clone();
+                    let on_cancel = Callback::from(move |_: MouseEvent| {
+                        let reload = reload.clone();
+                        spawn_local(async move {
+                            let _ = api::cancel_scheduled(id).await;
+                            reload.emit(());
+                        });
+                    });
+                    html! {
+                        <li key={id} data-testid="scheduled-item">
+                            <span class="when">{ format!("{} {} {}", tc(lang, C::WillSend),
+                                crate::time::day_label(lang, s.send_at, crate::time::now_ms()), crate::time::clock(s.send_at)) }</span>
+                            <span class="what">{ s.body.text.clone().unwrap_or_default() }</span>
+                            <button class="link" data-testid="scheduled-cancel" onclick={on_cancel}>{ tc(lang, C::CancelScheduled) }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
+        <div class="toolbar" role="toolbar" aria-label={tc(lang, C::Formatting)}>
+            { tool(("**", "**"), tc(lang, C::Bold), html! { <b>{ "Ж" }</b> }, "format-bold") }
+            { tool(("_", "_"), tc(lang, C::Italic), html! { <i>{ "К" }</i> }, "format-italic") }
+            { tool(("~~", "~~"), tc(lang, C::Strike), html! { <s>{ "З" }</s> }, "format-strike") }
+            { tool(("++", "++"), tc(lang, C::Underline), html! { <u>{ "П" }</u> }, "format-underline") }
+            { tool(("`", "`"), tc(lang, C::Code), html! { <code>{ "</>" }</code> }, "format-code") }
+            { tool(("[", "](https://)"), tc(lang, C::Link), html! { { "🔗" } }, "format-link") }
+            <button type="button" class={if *later { "tool later active" } else { "tool later" }} data-testid="send-later"
+                aria-pressed={if *later { "true" } else { "false" }} aria-label={tc(lang, C::SendLater)}
+                title={tc(lang, C::SendLater)} onclick={on_later}>{ "🕓 " }{ tc(lang, C::SendLater) }</button>
+        </div>
+        if *later {
+            <form class="later-panel" onsubmit={on_schedule} data-testid="later-panel">
+                <label>{ tc(lang, C::SendAt) }
+                    <input type="datetime-local" data-testid="send-at" value={(*when).clone()} oninput={on_when} />
+                </label>
+                <button class="primary small" type="submit" data-testid="schedule-button"
+                    disabled={text.trim().is_empty()}>{ tc(lang, C::Schedule) }</button>
+                if let Some(message) = *schedule_error {
+                    <span class="form-error" role="alert" data-testid="schedule-error">{ message }</span>
+                }
+            </form>
+        }
         <div class="composer">
             <textarea
+                ref={area}
                 data-testid="composer-input"
                 rows="1"
                 maxlength="4000"
@@ -152,4 +324,51 @@ pub fn composer(props: &ComposerProps) -> Html {
         </div>
         </>
     }
+}
+
+/// The selection of `el` as byte offsets into `value` (JavaScript counts UTF-16 units).
+fn selection(el: &web_sys::HtmlTextAreaElement, value: &str) -> (usize, usize) {
+    let to_byte = |units: u32| {
+        let mut seen = 0u32;
+        for (byte, c) in value.char_indices() {
+            if seen >= units {
+                return byte;
+            }
+            seen += u32::try_from(c.len_utf16()).unwrap_or(2);
+        }
+        value.len()
+    };
+    let start = el
+        .selection_start()
+        .ok()
+        .flatten()
+        .map_or(value.len(), to_byte);
+    let end = el.selection_end().ok().flatten().map_or(start, to_byte);
+    (start.min(end), start.max(end))
+}
+
+/// UTF-16 length of `s` (what the textarea's selection counts).
+fn utf16(s: &str) -> u32 {
+    u32::try_from(s.encode_utf16().count()).unwrap_or(u32::MAX)
+}
+
+/// An hour from now, on the hour or half hour, as a `datetime-local` value in local time.
+fn in_an_hour() -> String {
+    let now = js_sys::Date::new_0();
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        now.get_time() + 3_600_000.0,
+    ));
+    let minutes = if at.get_minutes() < 30 { 30 } else { 0 };
+    if minutes == 0 {
+        at.set_hours(at.get_hours() + 1);
+    }
+    at.set_minutes(minutes);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        at.get_full_year(),
+        at.get_month() + 1,
+        at.get_date(),
+        at.get_hours(),
+        at.get_minutes()
+    )
 }

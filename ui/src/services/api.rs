@@ -296,3 +296,44 @@ struct LinkArgs<'a> {
 pub async fn open_link(url: &str) -> Result<(), UiError> {
     call("open_link", &LinkArgs { url }).await
 }
+
+#[derive(Serialize)]
+struct ScheduleArgs<'a> {
+    chat_id: i64,
+    text: &'a str,
+    send_at: i64,
+}
+
+/// Has the school's server send `text` to the chat at `send_at` (Unix ms).
+pub async fn schedule_message(
+    chat_id: i64,
+    text: &str,
+    send_at: i64,
+) -> Result<parta_model::school::Scheduled, UiError> {
+    call(
+        "schedule_message",
+        &ScheduleArgs {
+            chat_id,
+            text,
+            send_at,
+        },
+    )
+    .await
+}
+
+/// One's pending scheduled messages in a chat, soonest first.
+pub async fn scheduled_messages(
+    chat_id: i64,
+) -> Result<Vec<parta_model::school::Scheduled>, UiError> {
+    call("scheduled_messages", &ChatArgs { chat_id }).await
+}
+
+#[derive(Serialize)]
+struct IdArgs {
+    id: i64,
+}
+
+/// Cancels a pending scheduled message.
+pub async fn cancel_scheduled(id: i64) -> Result<(), UiError> {
+    call("cancel_scheduled", &IdArgs { id }).await
+}
