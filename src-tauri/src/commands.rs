@@ -3,8 +3,8 @@
 use parta_model::school::{AdminReply, AdminRequest, Role, Scheduled};
 use parta_model::view::{
     AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, JoinForm, JoinView,
-    MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, SettingsInfo, UiError,
-    UnlockView,
+    MemberView, MessageView, PickedFile, ProfileView, ReceiptsView, SearchHit, SettingsInfo,
+    UiError, UnlockView,
 };
 use tauri::State;
 
@@ -251,6 +251,92 @@ pub async fn cancel_scheduled(shell: State<'_, Shell>, id: i64) -> Reply<()> {
     shell
         .with_session(|s| async move { s.cancel_scheduled(id).await })
         .await
+}
+
+/// The system's file chooser: the files a person picked to attach (none if they cancelled).
+///
+/// WebDriver cannot drive the system's file chooser, so the end-to-end tests answer for it:
+/// `PARTA_E2E_PICK_FILES` (paths, one per line) is taken as the choice when it is set.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pick_files(app: tauri::AppHandle) -> Reply<Vec<PickedFile>> {
+    use tauri_plugin_dialog::DialogExt;
+    let paths: Vec<std::path::PathBuf> = match std::env::var("PARTA_E2E_PICK_FILES") {
+        Ok(list) => list.lines().map(std::path::PathBuf::from).collect(),
+        Err(_) => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            app.dialog().file().pick_files(move |picked| {
+                let _ = tx.send(picked.unwrap_or_default());
+            });
+            rx.await
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.into_path().ok())
+                .collect()
+        }
+    };
+    describe(paths).await
+}
+
+/// Name and size of files dropped on the window (folders and unreadable paths are left out).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn describe_files(paths: Vec<String>) -> Reply<Vec<PickedFile>> {
+    describe(paths.into_iter().map(std::path::PathBuf::from).collect()).await
+}
+
+async fn describe(paths: Vec<std::path::PathBuf>) -> Reply<Vec<PickedFile>> {
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Ok(meta) = tokio::fs::metadata(&path).await else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        out.push(PickedFile {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: path.to_string_lossy().into_owned(),
+            size: meta.len(),
+        });
+    }
+    Ok(out)
+}
+
+/// Writes a message with files (through the outbox: checked, copied, uploaded, sent once).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn send_files(
+    shell: State<'_, Shell>,
+    chat_id: i64,
+    text: String,
+    paths: Vec<String>,
+) -> Reply<Vec<MessageView>> {
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    shell
+        .with_session(|s| async move { s.send(chat_id, &text, &paths).await })
+        .await
+}
+
+/// Opens an attached file with the system's application: downloaded into the offline file
+/// cache first (resuming an interrupted download), opened from there afterwards, offline too.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_attachment(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    token: String,
+    name: String,
+) -> Reply<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let path = shell
+        .with_session(|s| async move { s.open_file(&token, &name).await })
+        .await?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| UiError {
+            code: parta_model::view::UiErrorCode::Internal,
+            message: format!("The file could not be opened: {e}"),
+        })
 }
 
 /// Opens a link from a message in the system browser or mail program: only `https:`,

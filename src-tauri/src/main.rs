@@ -21,6 +21,7 @@ fn main() {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(shell::Shell::open(
                 app.handle().clone(),
@@ -43,6 +44,10 @@ fn main() {
             commands::lock_now,
             commands::unlock,
             commands::open_link,
+            commands::pick_files,
+            commands::describe_files,
+            commands::send_files,
+            commands::open_attachment,
             commands::schedule_message,
             commands::scheduled_messages,
             commands::cancel_scheduled,

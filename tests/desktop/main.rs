@@ -7,5 +7,6 @@
 
 mod admin;
 mod demo;
+mod files;
 mod school;
 mod settings;

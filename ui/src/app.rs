@@ -192,6 +192,8 @@ pub fn app() -> Html {
                     events.dispatch(Action::Event(Box::new(event)));
                 })
                 .await;
+                let drops = ctx.clone();
+                api::on_drop(move |paths| drops.dispatch(Action::Dropped(paths))).await;
                 match api::boot().await {
                     Ok(boot) if boot.locked => {
                         ctx.dispatch(Action::Lock);

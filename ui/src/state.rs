@@ -46,6 +46,8 @@ pub struct AppState {
     pub locked: bool,
     /// The dark theme is on.
     pub dark: bool,
+    /// Paths of files dropped on the window, for the composer to take.
+    pub dropped: Vec<String>,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             demo_offline: false,
             locked: false,
             dark: false,
+            dropped: Vec::new(),
         }
     }
 }
@@ -87,6 +90,10 @@ pub enum Action {
     Lock,
     Unlocked,
     SetDark(bool),
+    /// Files were dropped on the window.
+    Dropped(Vec<String>),
+    /// The composer took the dropped files.
+    TookDropped,
 }
 
 /// The state shared through a context.
@@ -145,6 +152,8 @@ impl Reducible for AppState {
             }
             Action::Unlocked => state.locked = false,
             Action::SetDark(dark) => state.dark = dark,
+            Action::Dropped(paths) => state.dropped.extend(paths),
+            Action::TookDropped => state.dropped.clear(),
             // A refusal because the app is locked is what locking is for, not news.
             Action::Error(e) if e.code == parta_model::view::UiErrorCode::Locked => {}
             Action::SetPhase(phase) => {

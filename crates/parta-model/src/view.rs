@@ -150,6 +150,14 @@ pub struct BootInfo {
     pub locked: bool,
 }
 
+/// A file chosen (or dropped) to send, before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickedFile {
+    pub path: String,
+    pub name: String,
+    pub size: u64,
+}
+
 /// What the settings screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsInfo {

@@ -21,6 +21,8 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let text = use_state(String::new);
     let sending = use_state(|| false);
+    // Files to send with the message: picked in the system's chooser or dropped on the window.
+    let files = use_state(Vec::<parta_model::view::PickedFile>::new);
     let lang = ctx.lang;
     {
         // What was being written in this chat comes back (drafts survive restarts).
@@ -41,10 +43,11 @@ pub fn composer(props: &ComposerProps) -> Html {
         let text = text.clone();
         let sending = sending.clone();
         let ctx = ctx.clone();
+        let files = files.clone();
         let chat_id = props.chat_id;
         Callback::from(move |()| {
             let body = (*text).trim().to_owned();
-            if body.is_empty() || *sending {
+            if (body.is_empty() && files.is_empty()) || *sending {
                 return;
             }
             sending.set(true);
@@ -52,11 +55,19 @@ pub fn composer(props: &ComposerProps) -> Html {
             let sending = sending.clone();
             let ctx = ctx.clone();
             let reply_to = ctx.replying.as_ref().map(|m| m.mid.clone());
+            let attached: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            let files = files.clone();
             spawn_local(async move {
                 let sent = match &reply_to {
-                    Some(mid) => api::send_reply(chat_id, &body, mid).await,
-                    None => api::send_text(chat_id, &body).await,
+                    _ if !attached.is_empty() => api::send_files(chat_id, &body, &attached)
+                        .await
+                        .map(|mut views| views.pop()),
+                    Some(mid) => api::send_reply(chat_id, &body, mid).await.map(Some),
+                    None => api::send_text(chat_id, &body).await.map(Some),
                 };
+                if sent.is_ok() {
+                    files.set(Vec::new());
+                }
                 match sent {
                     // Saved in the outbox: the timeline learns of it from the session's events,
                     // which arrive in order; applying this answer too could race with them
@@ -223,6 +234,40 @@ pub fn composer(props: &ComposerProps) -> Html {
             });
         })
     };
+    let on_attach = {
+        let (files, ctx) = (files.clone(), ctx.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (files, ctx) = (files.clone(), ctx.clone());
+            spawn_local(async move {
+                match api::pick_files().await {
+                    Ok(picked) if !picked.is_empty() => {
+                        let mut all = (*files).clone();
+                        all.extend(picked);
+                        files.set(all);
+                    }
+                    Ok(_) => {}
+                    Err(e) => ctx.dispatch(Action::Error(e)),
+                }
+            });
+        })
+    };
+    {
+        // Files dropped on the window come to the open chat's composer.
+        let (files, ctx) = (files.clone(), ctx.clone());
+        use_effect_with(ctx.dropped.len(), move |count| {
+            if *count > 0 {
+                let paths = ctx.dropped.clone();
+                ctx.dispatch(Action::TookDropped);
+                spawn_local(async move {
+                    if let Ok(described) = api::describe_files(&paths).await {
+                        let mut all = (*files).clone();
+                        all.extend(described);
+                        files.set(all);
+                    }
+                });
+            }
+        });
+    }
     let on_cancel_reply = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::ReplyTo(None)))
@@ -282,7 +327,30 @@ pub fn composer(props: &ComposerProps) -> Html {
                 }) }
             </ul>
         }
+        if !files.is_empty() {
+            <ul class="picked-files" data-testid="picked-files">
+                { for files.iter().enumerate().map(|(i, f)| {
+                    let files = files.clone();
+                    let on_remove = Callback::from(move |_: MouseEvent| {
+                        let mut all = (*files).clone();
+                        all.remove(i);
+                        files.set(all);
+                    });
+                    html! {
+                        <li key={f.path.clone()} data-testid="picked-file">
+                            <span aria-hidden="true">{ "📄 " }</span>
+                            <span class="name">{ &f.name }</span>
+                            <span class="size">{ crate::i18n::settings::size(lang, f.size) }</span>
+                            <button class="icon" aria-label={tc(lang, C::RemoveFile)} title={tc(lang, C::RemoveFile)}
+                                data-testid="picked-remove" onclick={on_remove}>{ "✕" }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
         <div class="toolbar" role="toolbar" aria-label={tc(lang, C::Formatting)}>
+            <button type="button" class="tool" data-testid="attach" aria-label={tc(lang, C::Attach)}
+                title={tc(lang, C::Attach)} onclick={on_attach}>{ "📎" }</button>
             { tool(("**", "**"), tc(lang, C::Bold), html! { <b>{ "Ж" }</b> }, "format-bold") }
             { tool(("_", "_"), tc(lang, C::Italic), html! { <i>{ "К" }</i> }, "format-italic") }
             { tool(("~~", "~~"), tc(lang, C::Strike), html! { <s>{ "З" }</s> }, "format-strike") }
@@ -318,7 +386,7 @@ pub fn composer(props: &ComposerProps) -> Html {
                 onkeydown={on_keydown}
             />
             <button class="primary" data-testid="send-button" onclick={on_click}
-                disabled={*sending || text.trim().is_empty()}>
+                disabled={*sending || (text.trim().is_empty() && files.is_empty())}>
                 { t(lang, Key::Send) }
             </button>
         </div>

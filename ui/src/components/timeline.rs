@@ -120,8 +120,21 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 }
                 { for m.attachments.iter().map(|a| {
                     let progress = props.transfers.iter().find(|(id, _, _)| *id == m.mid);
+                    let on_open = a.token.clone().map(|token| {
+                        let name = a.name.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            let (token, name) = (token.clone(), name.clone());
+                            yew::platform::spawn_local(async move {
+                                let _ = crate::services::api::open_attachment(&token, &name).await;
+                            });
+                        })
+                    });
                     html! {
                         <div class="attachment" data-testid="attachment">
+                            if let Some(onclick) = on_open {
+                                <button class="link open-file" data-testid="open-attachment" {onclick}
+                                    aria-label={a.name.clone()}>{ "⤓" }</button>
+                            }
                             <span aria-hidden="true">{ if a.kind == "image" { "🖼" } else { "📎" } }</span>
                             <span class="name">{ &a.name }</span>
                             if let Some(size) = a.size {

@@ -19,6 +19,8 @@ pub enum C {
     CancelScheduled,
     PickTime,
     NeedsNetwork,
+    Attach,
+    RemoveFile,
 }
 
 /// The text of `key` in `lang`.
@@ -40,6 +42,8 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             CancelScheduled => "Отменить",
             PickTime => "Выберите время в будущем.",
             NeedsNetwork => "Запланировать можно только при связи с сервером школы.",
+            Attach => "Прикрепить файл",
+            RemoveFile => "Убрать файл",
         },
         Lang::En => match key {
             Formatting => "Formatting",
@@ -56,6 +60,8 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             CancelScheduled => "Cancel",
             PickTime => "Choose a time in the future.",
             NeedsNetwork => "Scheduling needs a connection to the school's server.",
+            Attach => "Attach a file",
+            RemoveFile => "Remove the file",
         },
     }
 }

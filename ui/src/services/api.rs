@@ -5,7 +5,7 @@ use parta_model::view::{
     AnnouncementStatus, AnnouncementView, AppEvent, BootInfo, ChatSummary, ChatView, JoinForm,
     JoinView, MemberView, MessageView, ProfileView, ReceiptsView, SearchHit, UiError,
 };
-use parta_model::view::{SettingsInfo, UnlockView};
+use parta_model::view::{PickedFile, SettingsInfo, UnlockView};
 use serde::Serialize;
 
 use super::tauri::{call, subscribe};
@@ -336,4 +336,64 @@ struct IdArgs {
 /// Cancels a pending scheduled message.
 pub async fn cancel_scheduled(id: i64) -> Result<(), UiError> {
     call("cancel_scheduled", &IdArgs { id }).await
+}
+
+/// The system's file chooser: files to attach (none if cancelled).
+pub async fn pick_files() -> Result<Vec<PickedFile>, UiError> {
+    call("pick_files", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct PathsArgs<'a> {
+    paths: &'a [String],
+}
+
+/// Name and size of files dropped on the window.
+pub async fn describe_files(paths: &[String]) -> Result<Vec<PickedFile>, UiError> {
+    call("describe_files", &PathsArgs { paths }).await
+}
+
+#[derive(Serialize)]
+struct SendFilesArgs<'a> {
+    chat_id: i64,
+    text: &'a str,
+    paths: &'a [String],
+}
+
+/// Writes a message with files (through the outbox).
+pub async fn send_files(
+    chat_id: i64,
+    text: &str,
+    paths: &[String],
+) -> Result<Vec<MessageView>, UiError> {
+    call(
+        "send_files",
+        &SendFilesArgs {
+            chat_id,
+            text,
+            paths,
+        },
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+struct DropPayload {
+    paths: Vec<String>,
+}
+
+/// Calls `handler` with the paths of files dropped on the window.
+pub async fn on_drop(mut handler: impl FnMut(Vec<String>) + 'static) {
+    subscribe("tauri://drag-drop", move |p: DropPayload| handler(p.paths)).await;
+}
+
+#[derive(Serialize)]
+struct AttachmentArgs<'a> {
+    token: &'a str,
+    name: &'a str,
+}
+
+/// Opens an attached file with the system's application (downloading it once).
+pub async fn open_attachment(token: &str, name: &str) -> Result<(), UiError> {
+    call("open_attachment", &AttachmentArgs { token, name }).await
 }

@@ -1,0 +1,125 @@
+//! Attaching a file through the real window: chosen in the file chooser (answered for by
+//! `PARTA_E2E_PICK_FILES`, as WebDriver cannot drive the system's dialog), shown with its size
+//! before sending, removable, sent through the outbox and resumable upload (1.5 MB: chunked),
+//! then opened from the timeline, which keeps it on this computer for offline use.
+
+use std::time::Duration;
+
+use parta_e2e::{Session, TauriDriver};
+
+const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
+const SOON: Duration = Duration::from_secs(30);
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    // A 1.5 MB PDF (checked by content: it must start like one).
+    let pdf = dir.path().join("Домашнее задание.pdf");
+    let mut bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    bytes.resize(1_536_000, b' ');
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let driver = TauriDriver::start(&[
+        ("PARTA_DATA_DIR", data.as_path()),
+        ("PARTA_E2E_PICK_FILES", pdf.as_path()),
+    ])
+    .unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+
+    // Chosen twice, one removed again: what is listed is what will be sent.
+    for _ in 0..2 {
+        app.click_when("[data-testid=attach]", SOON, |_| true)
+            .await
+            .unwrap();
+    }
+    app.wait_for("[data-testid=picked-files]", SOON, |t| {
+        t.matches("Домашнее задание.pdf").count() == 2 && t.contains("1,5 МБ")
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=picked-remove]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=picked-files]", SOON, |t| {
+        t.matches("Домашнее задание.pdf").count() == 1
+    })
+    .await
+    .unwrap();
+    app.type_into("[data-testid=composer-input]", SOON, "Задание на неделю")
+        .await
+        .unwrap();
+    app.click_when("[data-testid=send-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=picked-files]", SOON)
+        .await
+        .unwrap();
+
+    // A document goes alone on its message (MAX's rule): the caption, then the file, sent.
+    app.wait_for("[data-testid=message][data-delivery='sent']", SOON, |t| {
+        t.contains("Задание на неделю")
+    })
+    .await
+    .unwrap();
+    app.wait_for(
+        "[data-testid=message][data-delivery='sent'] [data-testid=attachment]",
+        SOON,
+        |t| t.contains("Домашнее задание.pdf"),
+    )
+    .await
+    .unwrap();
+
+    // Opening it keeps the whole file on this computer (for offline use).
+    app.click_when(
+        "[data-testid=message][data-delivery='sent'] [data-testid=open-attachment]",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        // In the profile's file cache (not the outbox copy), named after its token.
+        let kept = walk(&data.join("files")).into_iter().any(|p| {
+            p.components().any(|c| c.as_os_str() == "cache")
+                && p.to_string_lossy().ends_with("задание.pdf")
+                && std::fs::read(&p).is_ok_and(|b| b == bytes)
+        });
+        if kept {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the opened file was never kept: {:?}",
+            walk(&data.join("files"))
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.close().await.unwrap();
+}
