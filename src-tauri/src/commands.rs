@@ -2,9 +2,9 @@
 
 use parta_model::school::{AdminReply, AdminRequest, Role, Scheduled};
 use parta_model::view::{
-    AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, JoinForm, JoinView,
-    MemberView, MessageView, PickedFile, ProfileView, ReceiptsView, SearchHit, SettingsInfo,
-    UiError, UnlockView,
+    AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, FileView, JoinForm,
+    JoinView, MemberView, MessageView, PickedFile, ProfileView, ReceiptsView, SearchHit,
+    SettingsInfo, UiError, UnlockView,
 };
 use tauri::State;
 
@@ -315,6 +315,13 @@ pub async fn send_files(
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
     shell
         .with_session(|s| async move { s.send(chat_id, &text, &paths).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn files(shell: State<'_, Shell>, chat_id: Option<i64>) -> Reply<Vec<FileView>> {
+    shell
+        .with_session(|s| async move { s.files(chat_id).await })
         .await
 }
 

@@ -48,6 +48,7 @@ fn main() {
             commands::describe_files,
             commands::send_files,
             commands::open_attachment,
+            commands::files,
             commands::schedule_message,
             commands::scheduled_messages,
             commands::cancel_scheduled,

@@ -121,5 +121,40 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // The Файлы section lists it as kept on this computer; the type filter narrows the list;
+    // all of it works with the server gone.
+    app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=connection-offline]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=tab-files]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=file-row][data-kept='true']", SOON, |t| {
+        t.contains("Домашнее задание.pdf") && t.contains("5А — родители")
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=files-kind-image]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=no-files]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=files-kind-file]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=file-row]", SOON, |t| {
+        t.contains("Домашнее задание.pdf")
+    })
+    .await
+    .unwrap();
+    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    app.screenshot(&shots.join("files-ru.png")).await.unwrap();
     app.close().await.unwrap();
 }

@@ -475,6 +475,42 @@ impl Session {
         }
     }
 
+    /// The files of the cached messages (of one chat, or all), newest first, with whether
+    /// each is kept on this computer; works offline.
+    pub async fn files(&self, chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>> {
+        let inner = &self.inner;
+        let messages = inner
+            .store
+            .messages_with_files(&inner.profile_id, chat_id, 500)
+            .await?;
+        let titles: std::collections::HashMap<i64, String> = inner
+            .store
+            .chats(&inner.profile_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.chat_id, c.title))
+            .collect();
+        let mut out = Vec::new();
+        for m in messages {
+            for attachment in m.attachments {
+                let kept = match &attachment.token {
+                    Some(token) => inner.store.file(token).await?.is_some(),
+                    None => false,
+                };
+                out.push(parta_model::view::FileView {
+                    chat_id: m.chat_id,
+                    chat_title: titles.get(&m.chat_id).cloned().unwrap_or_default(),
+                    mid: m.mid.clone(),
+                    sender_name: m.sender_name.clone(),
+                    timestamp: m.timestamp,
+                    attachment,
+                    kept,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Schedules `text` (MAX markdown) for `chat_id` at `send_at` (Unix ms); the school's
     /// server sends it then, also while this computer is off. Needs the network now.
     pub async fn schedule(

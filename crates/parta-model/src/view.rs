@@ -150,6 +150,19 @@ pub struct BootInfo {
     pub locked: bool,
 }
 
+/// A file in the Файлы section: an attachment of a cached message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileView {
+    pub chat_id: ChatId,
+    pub chat_title: String,
+    pub mid: String,
+    pub sender_name: String,
+    pub timestamp: i64,
+    pub attachment: AttachmentView,
+    /// Whether the whole file is on this computer (opens offline).
+    pub kept: bool,
+}
+
 /// A file chosen (or dropped) to send, before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickedFile {

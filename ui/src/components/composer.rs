@@ -338,7 +338,7 @@ pub fn composer(props: &ComposerProps) -> Html {
                     });
                     html! {
                         <li key={f.path.clone()} data-testid="picked-file">
-                            <span aria-hidden="true">{ "📄 " }</span>
+                            { super::icons::file() }
                             <span class="name">{ &f.name }</span>
                             <span class="size">{ crate::i18n::settings::size(lang, f.size) }</span>
                             <button class="icon" aria-label={tc(lang, C::RemoveFile)} title={tc(lang, C::RemoveFile)}
@@ -350,16 +350,16 @@ pub fn composer(props: &ComposerProps) -> Html {
         }
         <div class="toolbar" role="toolbar" aria-label={tc(lang, C::Formatting)}>
             <button type="button" class="tool" data-testid="attach" aria-label={tc(lang, C::Attach)}
-                title={tc(lang, C::Attach)} onclick={on_attach}>{ "📎" }</button>
+                title={tc(lang, C::Attach)} onclick={on_attach}>{ super::icons::clip() }</button>
             { tool(("**", "**"), tc(lang, C::Bold), html! { <b>{ "Ж" }</b> }, "format-bold") }
             { tool(("_", "_"), tc(lang, C::Italic), html! { <i>{ "К" }</i> }, "format-italic") }
             { tool(("~~", "~~"), tc(lang, C::Strike), html! { <s>{ "З" }</s> }, "format-strike") }
             { tool(("++", "++"), tc(lang, C::Underline), html! { <u>{ "П" }</u> }, "format-underline") }
             { tool(("`", "`"), tc(lang, C::Code), html! { <code>{ "</>" }</code> }, "format-code") }
-            { tool(("[", "](https://)"), tc(lang, C::Link), html! { { "🔗" } }, "format-link") }
+            { tool(("[", "](https://)"), tc(lang, C::Link), super::icons::link(), "format-link") }
             <button type="button" class={if *later { "tool later active" } else { "tool later" }} data-testid="send-later"
                 aria-pressed={if *later { "true" } else { "false" }} aria-label={tc(lang, C::SendLater)}
-                title={tc(lang, C::SendLater)} onclick={on_later}>{ "🕓 " }{ tc(lang, C::SendLater) }</button>
+                title={tc(lang, C::SendLater)} onclick={on_later}>{ super::icons::clock() }{ " " }{ tc(lang, C::SendLater) }</button>
         </div>
         if *later {
             <form class="later-panel" onsubmit={on_schedule} data-testid="later-panel">

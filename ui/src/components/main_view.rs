@@ -8,6 +8,7 @@ use super::admin::{AdminView, tabs_for};
 use super::announcements::AnnouncementsList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
+use super::files_view::FilesView;
 use super::members_panel::MembersPanel;
 use super::pinned_banner::PinnedBanner;
 use super::profile_switcher::ProfileSwitcher;
@@ -16,6 +17,7 @@ use super::settings::SettingsView;
 use super::timeline::Timeline;
 use crate::app::{remember_lang, remember_theme};
 use crate::i18n::admin::{A, ta};
+use crate::i18n::composer::{C, tc};
 use crate::i18n::settings::{S, ts};
 use crate::i18n::{Key, t};
 use crate::services::api;
@@ -28,6 +30,7 @@ enum Section {
     Announcements,
     Admin,
     Settings,
+    Files,
 }
 
 #[derive(Properties, PartialEq)]
@@ -63,7 +66,12 @@ pub fn main_view(props: &MainViewProps) -> Html {
         let section = section.clone();
         let open = ctx.open.as_ref().map(|o| o.chat.chat_id);
         use_effect_with(open, move |open| {
-            if open.is_some() && matches!(*section, Section::Admin | Section::Settings) {
+            if open.is_some()
+                && matches!(
+                    *section,
+                    Section::Admin | Section::Settings | Section::Files
+                )
+            {
                 section.set(Section::Chats);
             }
         });
@@ -170,6 +178,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
             html! { <AdminView role={role} lang={lang} /> }
         }
         _ if *section == Section::Settings => html! { <SettingsView /> },
+        _ if *section == Section::Files => html! { <FilesView lang={lang} /> },
         (open, _) => match open {
             Some(view) => html! {
                 <section class="chat" aria-label={view.chat.title.clone()}>
@@ -222,6 +231,10 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     <button class={if announcements { "tab active" } else { "tab" }} data-testid="tab-announcements"
                         aria-pressed={if announcements { "true" } else { "false" }} onclick={tab(Section::Announcements)}>
                         { t(lang, Key::Announcements) }
+                    </button>
+                    <button class={if *section == Section::Files { "tab active" } else { "tab" }} data-testid="tab-files"
+                        aria-pressed={if *section == Section::Files { "true" } else { "false" }} onclick={tab(Section::Files)}>
+                        { tc(lang, C::Files) }
                     </button>
                     if admin_role.is_some() {
                         <button class={if *section == Section::Admin { "tab active" } else { "tab" }} data-testid="tab-admin"

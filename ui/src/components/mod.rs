@@ -12,6 +12,8 @@ pub mod chat_list;
 pub mod composer;
 pub mod connection_badge;
 pub mod error_banner;
+pub mod files_view;
+pub mod icons;
 pub mod join_form;
 pub mod join_waiting;
 pub mod lock_screen;

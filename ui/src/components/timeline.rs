@@ -133,9 +133,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
                         <div class="attachment" data-testid="attachment">
                             if let Some(onclick) = on_open {
                                 <button class="link open-file" data-testid="open-attachment" {onclick}
-                                    aria-label={a.name.clone()}>{ "⤓" }</button>
+                                    aria-label={a.name.clone()}>{ super::icons::download() }</button>
                             }
-                            <span aria-hidden="true">{ if a.kind == "image" { "🖼" } else { "📎" } }</span>
+                            { super::icons::for_kind(&a.kind) }
                             <span class="name">{ &a.name }</span>
                             if let Some(size) = a.size {
                                 <span class="size">{ size_label(props.lang, size) }</span>

@@ -397,3 +397,13 @@ struct AttachmentArgs<'a> {
 pub async fn open_attachment(token: &str, name: &str) -> Result<(), UiError> {
     call("open_attachment", &AttachmentArgs { token, name }).await
 }
+
+#[derive(Serialize)]
+struct FilesArgs {
+    chat_id: Option<i64>,
+}
+
+/// The files of the cached messages (one chat's, or all), newest first; works offline.
+pub async fn files(chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>, UiError> {
+    call("files", &FilesArgs { chat_id }).await
+}

@@ -101,6 +101,24 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn messages_with_files(
+        &self,
+        profile_id: &str,
+        chat_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let mut found: Vec<CachedMessage> = self.with(profile_id, |p| {
+            p.messages
+                .values()
+                .filter(|m| !m.attachments.is_empty() && chat_id.is_none_or(|c| m.chat_id == c))
+                .cloned()
+                .collect()
+        });
+        found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.seq)));
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(found)
+    }
+
     async fn cached_messages(&self, profile_id: &str) -> Result<i64> {
         Ok(self.with(profile_id, |p| {
             i64::try_from(p.messages.len()).unwrap_or(i64::MAX)

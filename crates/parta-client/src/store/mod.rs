@@ -228,6 +228,13 @@ pub trait Store: Send + Sync + 'static {
     async fn clear_cache(&self, profile_id: &str) -> Result<()>;
     /// How many messages are cached for a profile.
     async fn cached_messages(&self, profile_id: &str) -> Result<i64>;
+    /// The cached messages that carry files (of one chat, or all), newest first.
+    async fn messages_with_files(
+        &self,
+        profile_id: &str,
+        chat_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>>;
 
     /// Replaces the profile's chat list with `chats` (chats not listed are dropped).
     async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()>;

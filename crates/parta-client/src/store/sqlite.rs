@@ -460,6 +460,25 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn messages_with_files(
+        &self,
+        profile_id: &str,
+        chat_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CachedMessage>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages
+             WHERE profile_id = ?1 AND attachments != '[]' AND (?2 IS NULL OR chat_id = ?2)
+             ORDER BY timestamp DESC, seq DESC LIMIT ?3",
+        )
+        .bind(profile_id)
+        .bind(chat_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+
     async fn cached_messages(&self, profile_id: &str) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE profile_id = ?")

@@ -258,6 +258,52 @@ macro_rules! store_suite {
         }
 
         #[tokio::test]
+        async fn messages_with_files_are_listed_newest_first_per_chat_or_all() {
+            let store = $make.await;
+            let with_file = |chat_id: i64, seq: i64, at: i64| CachedMessage {
+                attachments: vec![parta_model::view::AttachmentView {
+                    kind: "file".into(),
+                    name: format!("файл {seq}.pdf"),
+                    size: Some(10),
+                    token: Some(format!("f{seq}")),
+                }],
+                ..message(chat_id, seq, at)
+            };
+            store
+                .upsert_messages(
+                    "p",
+                    &[
+                        with_file(1, 1, 100),
+                        message(1, 2, 200),
+                        with_file(2, 3, 300),
+                        with_file(1, 4, 400),
+                    ],
+                )
+                .await
+                .unwrap();
+            let mids = |list: Vec<CachedMessage>| -> Vec<String> {
+                list.into_iter().map(|m| m.mid).collect()
+            };
+            assert_eq!(
+                mids(store.messages_with_files("p", None, 10).await.unwrap()),
+                vec!["mid.1.4", "mid.2.3", "mid.1.1"],
+                "only those with files, newest first"
+            );
+            assert_eq!(
+                mids(store.messages_with_files("p", Some(1), 1).await.unwrap()),
+                vec!["mid.1.4"],
+                "one chat, as many as asked"
+            );
+            assert!(
+                store
+                    .messages_with_files("q", None, 10)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+
+        #[tokio::test]
         async fn profiles_do_not_see_each_others_cache_and_wipe_removes_it() {
             let store = $make.await;
             store.replace_chats("a", &[chat(1, 0)]).await.unwrap();
