@@ -362,6 +362,17 @@ impl Session {
         .await
     }
 
+    /// The window's size and position (`{x, y, width, height}`).
+    pub async fn window_rect(&self) -> Result<Value> {
+        self.call(reqwest::Method::GET, "/window/rect", None).await
+    }
+
+    /// Moves or resizes the window; returns where it is now.
+    pub async fn set_window_rect(&self, rect: Value) -> Result<Value> {
+        self.call(reqwest::Method::POST, "/window/rect", Some(rect))
+            .await
+    }
+
     /// Saves a PNG screenshot of the window.
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
         let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;

@@ -6,6 +6,7 @@
 mod commands;
 mod demo;
 mod shell;
+mod window_place;
 
 use tauri::Manager;
 
@@ -27,8 +28,20 @@ fn main() {
                 app.handle().clone(),
                 demo_requested,
             ))?;
+            if let Some(window) = app.get_webview_window("main") {
+                window_place::restore(&window, shell.data_dir());
+            }
             app.manage(shell);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
+            ) && let Some(shell) = window.try_state::<shell::Shell>()
+            {
+                window_place::save_soon(window, shell.data_dir());
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::boot,

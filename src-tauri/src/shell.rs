@@ -72,6 +72,11 @@ impl Shell {
         })
     }
 
+    /// Where this Parta keeps its data.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
     fn view(profile: &Profile) -> ProfileView {
         ProfileView {
             profile_id: profile.id.clone(),

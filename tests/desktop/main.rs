@@ -10,3 +10,4 @@ mod demo;
 mod files;
 mod school;
 mod settings;
+mod window;

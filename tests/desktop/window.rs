@@ -1,0 +1,47 @@
+//! The window comes back where it was left: size and position are kept between launches, in
+//! the data folder, whatever ends the app.
+
+use std::time::Duration;
+
+use parta_e2e::{Session, TauriDriver};
+use serde_json::json;
+
+const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
+const SOON: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_opens_again_at_the_size_it_was_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    let rect = app
+        .set_window_rect(json!({"width": 1000, "height": 700}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (rect["width"].as_i64(), rect["height"].as_i64()),
+        (Some(1000), Some(700))
+    );
+    app.close().await.unwrap();
+    eprintln!(
+        "DEBUG kept: {:?}",
+        std::fs::read_to_string(data.join("window.json"))
+    );
+
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    let rect = app.window_rect().await.unwrap();
+    assert_eq!(
+        (rect["width"].as_i64(), rect["height"].as_i64()),
+        (Some(1000), Some(700)),
+        "the size it was left at: {rect}"
+    );
+    app.close().await.unwrap();
+}
