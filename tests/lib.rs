@@ -429,6 +429,28 @@ fn decode_base64(input: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Where tests save their screenshots: `PARTA_SCREENSHOT_DIR` (scripts/screenshots.sh sets it
+/// to docs/screenshots), else a folder in the temp dir.
+pub fn screenshot_dir() -> std::path::PathBuf {
+    std::env::var_os("PARTA_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"))
+}
+
+/// Every file under `dir`, in any depth (none if it does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

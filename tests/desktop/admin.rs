@@ -135,9 +135,7 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         .unwrap()
         .unwrap_or_default();
     assert!(link.starts_with("parta://join/"), "{link}");
-    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("admin-invite-ru.png"))
         .await
         .unwrap();

@@ -1,21 +1,14 @@
 //! The demo school end to end: open it, read a class chat, send, lose the connection, read on.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use parta_e2e::{Element, Session, TauriDriver};
+use parta_e2e::{Element, Session, TauriDriver, screenshot_dir};
 
 /// The app binary, built by cargo for this test.
 const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
 
 /// Bounds a failing wait; a passing test moves on as soon as the element shows.
 const SOON: Duration = Duration::from_secs(30);
-
-fn screenshot_dir() -> PathBuf {
-    std::env::var_os("PARTA_SCREENSHOT_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"))
-}
 
 /// The first element matching `css`, once it shows.
 async fn element(app: &Session, css: &str) -> Element {

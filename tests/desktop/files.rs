@@ -10,20 +10,6 @@ use parta_e2e::{Session, TauriDriver};
 const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
 const SOON: Duration = Duration::from_secs(30);
 
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     let dir = tempfile::tempdir().unwrap();
@@ -106,18 +92,20 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     let deadline = tokio::time::Instant::now() + SOON;
     loop {
         // In the profile's file cache (not the outbox copy), named after its token.
-        let kept = walk(&data.join("files")).into_iter().any(|p| {
-            p.components().any(|c| c.as_os_str() == "cache")
-                && p.to_string_lossy().ends_with("задание.pdf")
-                && std::fs::read(&p).is_ok_and(|b| b == bytes)
-        });
+        let kept = parta_e2e::files_under(&data.join("files"))
+            .into_iter()
+            .any(|p| {
+                p.components().any(|c| c.as_os_str() == "cache")
+                    && p.to_string_lossy().ends_with("задание.pdf")
+                    && std::fs::read(&p).is_ok_and(|b| b == bytes)
+            });
         if kept {
             break;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
             "the opened file was never kept: {:?}",
-            walk(&data.join("files"))
+            parta_e2e::files_under(&data.join("files"))
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -152,9 +140,7 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     })
     .await
     .unwrap();
-    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("files-ru.png")).await.unwrap();
     app.close().await.unwrap();
 }

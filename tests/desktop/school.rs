@@ -45,9 +45,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .await
     .unwrap();
 
-    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("sign-in-ru.png")).await.unwrap();
 
     app.clear("[data-testid=password]", SOON).await.unwrap();
@@ -122,7 +120,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .await
     .unwrap();
     assert_eq!(devices, 1);
-    for entry in walk(&data) {
+    for entry in parta_e2e::files_under(&data) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         let needle = parta_server::demo::DEMO_PASSWORD.as_bytes();
         assert!(
@@ -132,19 +130,6 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
         );
     }
     server.stop().await.unwrap();
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -221,9 +206,7 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
     })
     .await
     .unwrap();
-    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("join-waiting-ru.png"))
         .await
         .unwrap();

@@ -82,9 +82,7 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     app.wait_for("[data-testid=pin-set]", SOON, |_| true)
         .await
         .unwrap();
-    let shots = std::env::var_os("PARTA_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("parta-e2e"));
+    let shots = parta_e2e::screenshot_dir();
     app.execute("document.querySelector('.settings-body').scrollTop = 0; return null")
         .await
         .unwrap();
