@@ -2,6 +2,8 @@
 # Idle memory of the demo window: PSS summed over the app and all its WebKit processes.
 #   scripts/measure-memory.sh [APP_BINARY]   (default: the release build)
 # Runs under Xvfb with a private keychain; prints one line per process and the total in MiB.
+# If Debian's telegram-desktop is installed, its welcome screen is measured the same way in the
+# same session, and the ratio printed (issue 5's target: Parta <= 0.5x Telegram).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 app="${1:-${CARGO_TARGET_DIR:-target}/release/parta-desktop}"
@@ -10,17 +12,36 @@ if [ -z "${PARTA_MEASURE_INNER:-}" ]; then
   export PARTA_MEASURE_INNER=1
   exec scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$app"
 fi
+pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
+# Sums PSS (KiB) over process $1 and its descendants, printing one line each; the sum goes to
+# the variable named $2.
+measure() {
+  local pid=$1 sum=0 p kb
+  for p in "$pid" $(descendants "$pid"); do
+    kb=$(pss "$p"); sum=$((sum + kb))
+    awk -v n="$(cat "/proc/$p/comm" 2>/dev/null || echo "$p")" -v kb="$kb" 'BEGIN {printf "  %-26s %8.1f MiB\n", n, kb/1024}'
+  done
+  printf -v "$2" '%s' "$sum"
+}
 data=$(mktemp -d)
 PARTA_DATA_DIR="$data" "$app" --demo >/dev/null 2>&1 &
 pid=$!
 sleep "${PARTA_MEASURE_SETTLE:-20}"
-pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
-descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
-total=0
-for p in "$pid" $(descendants "$pid"); do
-  kb=$(pss "$p"); total=$((total + kb))
-  awk -v n="$(cat "/proc/$p/comm" 2>/dev/null || echo "$p")" -v kb="$kb" 'BEGIN {printf "%-28s %8.1f MiB\n", n, kb/1024}'
-done
-awk -v kb="$total" 'BEGIN {printf "%-28s %8.1f MiB\n", "total PSS", kb/1024}'
+echo "Parta, demo school open, idle:"
+measure "$pid" total
+awk -v kb="$total" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
 kill "$pid"; wait "$pid" 2>/dev/null || true
 rm -rf "$data"
+if command -v telegram-desktop >/dev/null; then
+  tg=$(mktemp -d)
+  telegram-desktop -many -workdir "$tg" >/dev/null 2>&1 &
+  tpid=$!
+  sleep "${PARTA_MEASURE_SETTLE:-20}"
+  echo "Telegram Desktop $(dpkg-query -W -f '${Version}' telegram-desktop 2>/dev/null), welcome screen, idle:"
+  measure "$tpid" telegram
+  awk -v kb="$telegram" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
+  awk -v a="$total" -v b="$telegram" 'BEGIN {printf "Parta / Telegram: %.2fx (target <= 0.50x)\n", a/b}'
+  kill "$tpid"; wait "$tpid" 2>/dev/null || true
+  rm -rf "$tg"
+fi
