@@ -8,7 +8,7 @@ mod demo;
 mod shell;
 mod window_place;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 fn main() {
     tracing_subscriber::fmt()
@@ -19,14 +19,41 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let demo_requested = std::env::args().any(|a| a == "--demo");
+    let started_with = invite_link(std::env::args());
+    // One instance per data folder (a test run's own folder gets its own D-Bus name).
+    let instance_id = match std::env::var_os("PARTA_DATA_DIR") {
+        Some(dir) => format!(
+            "ru.parta.desktop.d{:016x}",
+            parta_client::stable_hash(dir.to_string_lossy().as_bytes())
+        ),
+        None => "ru.parta.desktop".to_owned(),
+    };
 
     let result = tauri::Builder::default()
+        // First among the plugins, as it may end this process and hand its arguments over.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id)
+                .callback(|app, argv, _cwd| {
+                    if let Some(window) = app.get_webview_window("main") {
+                        let _ = window.unminimize();
+                        let _ = window.show();
+                        let _ = window.set_focus();
+                    }
+                    if let Some(link) = invite_link(argv.into_iter()) {
+                        let _ = app.emit(shell::INVITE_EVENT, link);
+                    }
+                })
+                .build(),
+        )
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(shell::Shell::open(
                 app.handle().clone(),
                 demo_requested,
+                started_with.clone(),
             ))?;
             if let Some(window) = app.get_webview_window("main") {
                 window_place::restore(&window, shell.data_dir());
@@ -91,4 +118,11 @@ fn main() {
         eprintln!("Parta could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// An invitation link among command-line arguments (how the desktop hands a clicked
+/// `parta://join/…` link to the app).
+fn invite_link(args: impl Iterator<Item = String>) -> Option<String> {
+    args.skip(1)
+        .find(|a| a.starts_with("parta://join/") && a.len() < 2048)
 }

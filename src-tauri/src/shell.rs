@@ -20,6 +20,8 @@ use crate::demo::DemoServer;
 
 /// The event name the UI listens to.
 pub const EVENT: &str = "parta://event";
+/// The event that carries an invitation link handed over by a second launch.
+pub const INVITE_EVENT: &str = "parta://invite";
 /// The keychain service Parta's tokens live under.
 const KEYCHAIN_SERVICE: &str = "parta";
 
@@ -41,6 +43,8 @@ pub struct Shell {
     client: Client,
     data_dir: PathBuf,
     demo_requested: bool,
+    /// The invitation link the app was started with, shown once.
+    invite_link: std::sync::Mutex<Option<String>>,
     active: Mutex<Option<Active>>,
     demo: Mutex<Option<DemoServer>>,
     lock: AppLock,
@@ -53,6 +57,7 @@ impl Shell {
     pub async fn open(
         app: AppHandle,
         demo_requested: bool,
+        invite_link: Option<String>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let data_dir = match std::env::var_os("PARTA_DATA_DIR") {
             Some(dir) => PathBuf::from(dir),
@@ -65,6 +70,7 @@ impl Shell {
             client,
             data_dir,
             demo_requested,
+            invite_link: std::sync::Mutex::new(invite_link),
             active: Mutex::new(None),
             demo: Mutex::new(None),
             lock,
@@ -94,6 +100,7 @@ impl Shell {
                 demo_requested: false,
                 join_pending: false,
                 locked: self.is_locked(),
+                invite_link: self.take_invite_link(),
             });
         }
         if self.lock.is_set().await.map_err(|e| e.to_ui())? {
@@ -110,7 +117,16 @@ impl Shell {
             demo_requested: self.demo_requested,
             join_pending,
             locked: self.is_locked(),
+            invite_link: self.take_invite_link(),
         })
+    }
+
+    /// The invitation link the app was started with, the first time it is asked for.
+    fn take_invite_link(&self) -> Option<String> {
+        self.invite_link
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     fn is_locked(&self) -> bool {

@@ -8,6 +8,7 @@
 mod admin;
 mod demo;
 mod files;
+mod invite_link;
 mod school;
 mod settings;
 mod window;

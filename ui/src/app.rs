@@ -130,6 +130,8 @@ pub fn join(ctx: AppContext, form: JoinForm, on_refused: Callback<UiError>) {
 }
 
 fn settle_join(ctx: AppContext, view: JoinView) {
+    // The invitation has been used: its form gives way to what came of it.
+    ctx.dispatch(Action::Invite(None));
     match view {
         JoinView::Joined { profile } => {
             ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
@@ -194,7 +196,15 @@ pub fn app() -> Html {
                 .await;
                 let drops = ctx.clone();
                 api::on_drop(move |paths| drops.dispatch(Action::Dropped(paths))).await;
-                match api::boot().await {
+                let invites = ctx.clone();
+                api::on_invite(move |link| invites.dispatch(Action::Invite(Some(link)))).await;
+                let booted = api::boot().await;
+                if let Ok(boot) = &booted
+                    && let Some(link) = &boot.invite_link
+                {
+                    ctx.dispatch(Action::Invite(Some(link.clone())));
+                }
+                match booted {
                     Ok(boot) if boot.locked => {
                         ctx.dispatch(Action::Lock);
                         match boot.profile {
@@ -248,6 +258,17 @@ pub fn app() -> Html {
             html! { <div class="splash" aria-busy="true">{ i18n::t(state.lang, Key::AppName) }</div> }
         }
         _ if state.locked => html! { <LockScreen /> },
+        _ if state.invite.is_some() => {
+            let ctx = state.clone();
+            let on_back = Callback::from(move |()| ctx.dispatch(Action::Invite(None)));
+            html! {
+                <main class="welcome">
+                    <div class="welcome-card">
+                        <crate::components::join_form::JoinForm on_back={on_back} link={state.invite.clone()} />
+                    </div>
+                </main>
+            }
+        }
         Phase::Welcome | Phase::Starting => html! { <Welcome /> },
         Phase::Ready(profile) => html! { <MainView profile={profile.clone()} /> },
         Phase::Joining { rejected } => html! { <JoinWaiting rejected={rejected.clone()} /> },

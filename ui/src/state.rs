@@ -48,6 +48,9 @@ pub struct AppState {
     pub dark: bool,
     /// Paths of files dropped on the window, for the composer to take.
     pub dropped: Vec<String>,
+    /// An invitation link the app was handed (`parta://join/…`): the join form shows over
+    /// whatever was open, until it is used or put away.
+    pub invite: Option<String>,
 }
 
 impl AppState {
@@ -67,6 +70,7 @@ impl AppState {
             locked: false,
             dark: false,
             dropped: Vec::new(),
+            invite: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub enum Action {
     Dropped(Vec<String>),
     /// The composer took the dropped files.
     TookDropped,
+    /// An invitation link arrived (or, with `None`, was put away).
+    Invite(Option<String>),
 }
 
 /// The state shared through a context.
@@ -154,6 +160,7 @@ impl Reducible for AppState {
             Action::SetDark(dark) => state.dark = dark,
             Action::Dropped(paths) => state.dropped.extend(paths),
             Action::TookDropped => state.dropped.clear(),
+            Action::Invite(link) => state.invite = link,
             // A refusal because the app is locked is what locking is for, not news.
             Action::Error(e) if e.code == parta_model::view::UiErrorCode::Locked => {}
             Action::SetPhase(phase) => {

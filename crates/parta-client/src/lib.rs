@@ -30,9 +30,10 @@ pub(crate) fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// FNV-1a of `bytes`: a hash that stays the same across runs and versions (std's does not),
-/// for what is stored.
-pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
+/// FNV-1a of `bytes`: a hash that stays the same across runs, versions and machines (std's
+/// does not), for what is stored and for names derived from paths (the app lock's keychain
+/// entry, the app's single-instance name).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -148,6 +148,9 @@ pub struct BootInfo {
     /// The app is locked with a PIN: show the lock screen, nothing else.
     #[serde(default)]
     pub locked: bool,
+    /// The app was opened with an invitation link (`parta://join/…`): show the join form.
+    #[serde(default)]
+    pub invite_link: Option<String>,
 }
 
 /// A file in the Файлы section: an attachment of a cached message.

@@ -12,11 +12,14 @@ use crate::state::{AppContext, Phase};
 #[derive(Properties, PartialEq)]
 pub struct JoinFormProps {
     pub on_back: Callback<()>,
+    /// An invitation link to start from (opened from a browser or mail).
+    #[prop_or_default]
+    pub link: Option<String>,
 }
 
 #[function_component(JoinForm)]
 pub fn join_form(props: &JoinFormProps) -> Html {
-    let link = use_state(String::new);
+    let link = use_state(|| props.link.clone().unwrap_or_default());
     let server = use_state(String::new);
     let first = use_state(String::new);
     let last = use_state(String::new);
@@ -148,7 +151,7 @@ pub fn join_form(props: &JoinFormProps) -> Html {
             }
             <p class="hint">{ t(lang, Key::JoinHint) }</p>
             <div class="form-actions">
-                <button type="button" class="secondary" onclick={on_back} disabled={busy}>
+                <button type="button" class="secondary" data-testid="join-back" onclick={on_back} disabled={busy}>
                     { t(lang, Key::Back) }
                 </button>
                 <button type="submit" class="primary" data-testid="join-button" disabled={busy}>

@@ -382,6 +382,11 @@ struct DropPayload {
     paths: Vec<String>,
 }
 
+/// Calls `handler` with each invitation link a second launch hands over.
+pub async fn on_invite(handler: impl FnMut(String) + 'static) {
+    subscribe("parta://invite", handler).await;
+}
+
 /// Calls `handler` with the paths of files dropped on the window.
 pub async fn on_drop(mut handler: impl FnMut(Vec<String>) + 'static) {
     subscribe("tauri://drag-drop", move |p: DropPayload| handler(p.paths)).await;
