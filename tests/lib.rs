@@ -40,6 +40,9 @@ fn free_port() -> Result<u16> {
 pub struct TauriDriver {
     child: Child,
     port: u16,
+    /// What the launched apps get in their environment, as `KEY=VALUE`: how their processes
+    /// are told apart from other tests' ones.
+    envs: Vec<String>,
 }
 
 impl TauriDriver {
@@ -69,7 +72,11 @@ impl TauriDriver {
                 "cannot start tauri-driver (scripts/install.sh installs it): {e}"
             ))
         })?;
-        Ok(Self { child, port })
+        let envs = envs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.display()))
+            .collect();
+        Ok(Self { child, port, envs })
     }
 
     /// The driver's base URL.
@@ -96,6 +103,8 @@ impl Drop for TauriDriver {
 pub struct Session {
     http: reqwest::Client,
     base: String,
+    binary: std::path::PathBuf,
+    envs: Vec<String>,
 }
 
 /// A found element.
@@ -143,6 +152,8 @@ impl Session {
         Ok(Self {
             http,
             base: format!("{}/session/{id}", driver.url()),
+            binary: binary.to_path_buf(),
+            envs: driver.envs.clone(),
         })
     }
 
@@ -386,14 +397,41 @@ impl Session {
         std::fs::write(path, bytes).map_err(|e| DriverError(e.to_string()))
     }
 
-    /// Ends the session (closes the app).
+    /// Ends the session (closes the app) and waits until the app's process has gone: the
+    /// app allows one instance per data folder, so a launch right after would otherwise hand
+    /// itself over to the instance that is still ending.
     pub async fn close(self) -> Result<()> {
         self.http
             .delete(&self.base)
             .send()
             .await
             .map_err(|e| DriverError(e.to_string()))?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.app_running() {
+            if Instant::now() > deadline {
+                return Err(DriverError("the app did not end within 20 s".into()));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         Ok(())
+    }
+
+    /// Whether a process of this session's app binary with this driver's environment is
+    /// still alive (Linux: read from /proc).
+    fn app_running(&self) -> bool {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return false;
+        };
+        entries.flatten().any(|entry| {
+            let dir = entry.path();
+            let same_binary = std::fs::read_link(dir.join("exe"))
+                .is_ok_and(|exe| exe == self.binary || exe.starts_with(&self.binary));
+            same_binary
+                && std::fs::read(dir.join("environ")).is_ok_and(|environ| {
+                    let vars: Vec<&[u8]> = environ.split(|b| *b == 0).collect();
+                    self.envs.iter().all(|e| vars.contains(&e.as_bytes()))
+                })
+        })
     }
 }
 

@@ -325,6 +325,13 @@ pub async fn files(shell: State<'_, Shell>, chat_id: Option<i64>) -> Reply<Vec<F
         .await
 }
 
+/// Switches the notifications for new messages and mentions on or off (Settings).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_notifications(on: bool) -> Reply<()> {
+    crate::notify::ENABLED.store(on, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
 /// Opens an attached file with the system's application: downloaded into the offline file
 /// cache first (resuming an interrupted download), opened from there afterwards, offline too.
 #[tauri::command(rename_all = "snake_case")]

@@ -5,6 +5,7 @@
 
 mod commands;
 mod demo;
+mod notify;
 mod shell;
 mod window_place;
 
@@ -48,6 +49,7 @@ fn main() {
         )
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(shell::Shell::open(
@@ -89,6 +91,7 @@ fn main() {
             commands::send_files,
             commands::open_attachment,
             commands::files,
+            commands::set_notifications,
             commands::schedule_message,
             commands::scheduled_messages,
             commands::cancel_scheduled,

@@ -417,6 +417,7 @@ impl Shell {
         let mut events = session.subscribe();
         let mut connection = session.connection();
         let app = self.app.clone();
+        let (me, since) = (profile.user_id, parta_client::now_ms());
         tauri::async_runtime::spawn(async move {
             // Snapshot first, then the stream: a state change that happened before we
             // subscribed is not lost.
@@ -425,6 +426,9 @@ impl Shell {
             loop {
                 match events.recv().await {
                     Ok(event) => {
+                        if let parta_model::view::AppEvent::MessageAdded { message } = &event {
+                            crate::notify::message(&app, message, me, since);
+                        }
                         let _ = app.emit(EVENT, event);
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {

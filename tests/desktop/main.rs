@@ -9,6 +9,7 @@ mod admin;
 mod demo;
 mod files;
 mod invite_link;
+mod notifications;
 mod school;
 mod settings;
 mod window;

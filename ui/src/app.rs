@@ -185,6 +185,10 @@ pub fn app() -> Html {
             remember_lang(ctx.lang);
             remember_theme(stored_dark());
             ctx.dispatch(Action::SetDark(stored_dark()));
+            spawn_local(async {
+                let _ =
+                    api::set_notifications(crate::components::settings::notifications_on()).await;
+            });
             let events = ctx.clone();
             spawn_local(async move {
                 api::on_event(move |event: AppEvent| {

@@ -23,7 +23,7 @@ pub mod store;
 pub mod sync;
 
 /// Unix time in milliseconds (0 before 1970, saturating far ahead).
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

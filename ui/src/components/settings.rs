@@ -16,6 +16,13 @@ use crate::state::{Action, AppContext, Phase};
 
 /// Where the idle time before locking is kept (milliseconds; missing or 0: never).
 pub const AUTOLOCK_KEY: &str = "parta.autolock_ms";
+/// Where the notifications switch is kept (`off`, or on).
+pub const NOTIFICATIONS_KEY: &str = "parta.notifications";
+
+/// Whether notifications are on on this computer (on unless switched off).
+pub fn notifications_on() -> bool {
+    dom::stored(NOTIFICATIONS_KEY).is_none_or(|v| v != "off")
+}
 
 #[function_component(SettingsView)]
 pub fn settings_view() -> Html {
@@ -25,6 +32,7 @@ pub fn settings_view() -> Html {
     let repeat = use_state(String::new);
     let note = use_state(|| None::<(bool, String)>);
     let autolock = use_state(|| dom::stored(AUTOLOCK_KEY).unwrap_or_default());
+    let notify = use_state(notifications_on);
     let reload = {
         let info = info.clone();
         Callback::from(move |()| {
@@ -166,6 +174,20 @@ pub fn settings_view() -> Html {
             autolock.set(value);
         })
     };
+    let on_notify = {
+        let notify = notify.clone();
+        Callback::from(move |_: Event| {
+            let on = !*notify;
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item(NOTIFICATIONS_KEY, if on { "on" } else { "off" });
+            }
+            notify.set(on);
+            spawn_local(async move {
+                let _ = api::set_notifications(on).await;
+            });
+        })
+    };
     let Some(i) = &*info else {
         return html! { <section class="settings" data-testid="settings"><p class="muted pad">{ "…" }</p></section> };
     };
@@ -207,6 +229,13 @@ pub fn settings_view() -> Html {
                         { choice(!ctx.dark, ts(lang, S::Light), on_theme(false), "settings-light") }
                         { choice(ctx.dark, ts(lang, S::Dark), on_theme(true), "settings-dark") }
                     </div>
+                </section>
+                <section class="settings-group">
+                    <h3>{ ts(lang, S::Notifications) }</h3>
+                    <label class="check">
+                        <input type="checkbox" checked={*notify} onchange={on_notify} data-testid="notifications" />
+                        { ts(lang, S::NotificationsOn) }
+                    </label>
                 </section>
                 <section class="settings-group" data-testid="settings-cache">
                     <h3>{ ts(lang, S::Cache) }</h3>

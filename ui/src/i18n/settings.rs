@@ -40,6 +40,8 @@ pub enum S {
     DataFolder,
     NeverShare,
     Locked,
+    Notifications,
+    NotificationsOn,
     EnterPin,
     Unlock,
     WrongPin,
@@ -95,6 +97,10 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             DataFolder => "Папка данных",
             NeverShare => "Никому не сообщайте логин, пароль и PIN-код (п. 8.2 порядка).",
             Locked => "Парта заблокирована",
+            Notifications => "Уведомления",
+            NotificationsOn => {
+                "Показывать уведомления о новых сообщениях, когда окно не на переднем плане, и об упоминаниях"
+            }
             EnterPin => "Введите PIN-код",
             Unlock => "Разблокировать",
             WrongPin => "Неверный PIN-код.",
@@ -145,6 +151,10 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             DataFolder => "Data folder",
             NeverShare => "Never share your login, password or PIN (procedure 8.2).",
             Locked => "Parta is locked",
+            Notifications => "Notifications",
+            NotificationsOn => {
+                "Show notifications of new messages while the window is in the background, and of mentions"
+            }
             EnterPin => "Enter your PIN",
             Unlock => "Unlock",
             WrongPin => "Wrong PIN.",

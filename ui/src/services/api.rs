@@ -412,3 +412,13 @@ struct FilesArgs {
 pub async fn files(chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>, UiError> {
     call("files", &FilesArgs { chat_id }).await
 }
+
+#[derive(Serialize)]
+struct OnArgs {
+    on: bool,
+}
+
+/// Switches the notifications of new messages and mentions on or off.
+pub async fn set_notifications(on: bool) -> Result<(), UiError> {
+    call("set_notifications", &OnArgs { on }).await
+}

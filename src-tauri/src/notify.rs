@@ -1,0 +1,127 @@
+//! OS notifications for new messages: another person's message while the window is not in
+//! front, and a mention of the signed-in person always. Messages from before the session
+//! started (history being synced) never notify. Shown through tauri-plugin-notification (the
+//! desktop's notification service); the switch is in Settings.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parta_model::markup::MarkupKind;
+use parta_model::view::MessageView;
+use tauri::{AppHandle, Manager, Runtime};
+
+/// Whether notifications are on (Settings; on unless switched off).
+pub static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Longest text shown in a notification.
+const MAX_BODY_CHARS: usize = 140;
+
+/// Whether `message` should make a notification for `me`, seen at `now_ms`, with the window
+/// `focused` or not, for a session that started at `since_ms`.
+pub fn wanted(message: &MessageView, me: Option<i64>, focused: bool, since_ms: i64) -> bool {
+    if message.is_own || message.timestamp < since_ms {
+        return false;
+    }
+    let mentioned = me.is_some_and(|me| {
+        message
+            .markup
+            .iter()
+            .any(|m| m.kind == MarkupKind::UserMention && m.user_id == Some(me))
+    });
+    mentioned || !focused
+}
+
+/// Shows the notification for `message`, if wanted and switched on.
+pub fn message<R: Runtime>(
+    app: &AppHandle<R>,
+    message: &MessageView,
+    me: Option<i64>,
+    since_ms: i64,
+) {
+    use tauri_plugin_notification::NotificationExt;
+    if !ENABLED.load(Ordering::Relaxed) {
+        return;
+    }
+    let focused = app
+        .get_webview_window("main")
+        .and_then(|w| w.is_focused().ok())
+        .unwrap_or(false);
+    if !wanted(message, me, focused, since_ms) {
+        return;
+    }
+    let mut body: String = message.text.chars().take(MAX_BODY_CHARS).collect();
+    if message.text.chars().count() > MAX_BODY_CHARS {
+        body.push('…');
+    }
+    if body.is_empty() {
+        body = message
+            .attachments
+            .first()
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
+    }
+    if let Err(e) = app
+        .notification()
+        .builder()
+        .title(&message.sender_name)
+        .body(body)
+        .show()
+    {
+        tracing::warn!(error = %e, "a notification could not be shown");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parta_model::markup::Markup;
+
+    fn from_other(at: i64) -> MessageView {
+        MessageView {
+            mid: "mid.1".into(),
+            chat_id: 1,
+            seq: 1,
+            sender_id: Some(7),
+            sender_name: "Елена Морозова".into(),
+            text: "Анна Сергеевна, вопрос".into(),
+            timestamp: at,
+            is_own: false,
+            delivery: Default::default(),
+            attachments: Vec::new(),
+            reply_to: None,
+            markup: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn others_messages_notify_only_while_the_window_is_not_in_front() {
+        assert!(wanted(&from_other(100), Some(2), false, 50));
+        assert!(!wanted(&from_other(100), Some(2), true, 50));
+        let own = MessageView {
+            is_own: true,
+            ..from_other(100)
+        };
+        assert!(!wanted(&own, Some(2), false, 50), "never one's own");
+        assert!(
+            !wanted(&from_other(10), Some(2), false, 50),
+            "history synced after the start is not news"
+        );
+    }
+
+    #[test]
+    fn a_mention_notifies_even_in_front() {
+        let mut mention = from_other(100);
+        mention.markup.push(Markup {
+            kind: MarkupKind::UserMention,
+            from: 0,
+            length: 14,
+            url: None,
+            user_id: Some(2),
+            user_link: None,
+        });
+        assert!(wanted(&mention, Some(2), true, 50));
+        assert!(
+            !wanted(&mention, Some(3), true, 50),
+            "someone else's mention"
+        );
+    }
+}

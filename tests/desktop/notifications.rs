@@ -1,0 +1,167 @@
+//! Desktop notifications, shown by a real notification service (Debian's dunst, started here
+//! in the test's own D-Bus session): a parent's message that mentions the class teacher
+//! notifies her even with Parta in front; switched off in Settings, nothing more is shown.
+
+use std::time::Duration;
+
+use parta_e2e::{Session, TauriDriver};
+use serde_json::{Value, json};
+
+const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
+const SOON: Duration = Duration::from_secs(30);
+
+/// dunst's history of shown notifications, as `summary: body` lines.
+fn shown() -> Vec<String> {
+    let out = std::process::Command::new("dunstctl")
+        .arg("history")
+        .output()
+        .expect("dunstctl runs");
+    let history: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    history["data"][0]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| {
+            format!(
+                "{}: {}",
+                n["summary"]["data"].as_str().unwrap_or_default(),
+                n["body"]["data"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+async fn cache_value(data: &std::path::Path, sql: &str) -> Value {
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        data.join("cache.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let row: (String, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    json!({"server": row.0, "user_id": row.1})
+}
+
+async fn post(url: String, token: Option<&str>, body: Value) -> Value {
+    let mut request = reqwest::Client::new().post(url).json(&body);
+    if let Some(token) = token {
+        request = request.header("Authorization", token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off() {
+    let mut dunst = std::process::Command::new("dunst")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dunst is installed (scripts/install.sh)");
+    let data = tempfile::tempdir().unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    let class_chat = "[data-testid=chat-item][data-title='5А — родители']";
+    app.wait_for(class_chat, SOON, |_| true).await.unwrap();
+    app.click_when("[data-testid=tab-chats]", SOON, |_| true)
+        .await
+        .unwrap();
+
+    // A parent of 5А, on her own device, writes to the class chat mentioning the teacher.
+    let demo = cache_value(data.path(), "SELECT server_url, user_id FROM profiles").await;
+    let (server, teacher) = (
+        demo["server"].as_str().unwrap(),
+        demo["user_id"].as_i64().unwrap(),
+    );
+    let login = post(
+        format!("{server}/school/login"),
+        None,
+        json!({"login": "e.morozova", "password": parta_server::demo::DEMO_PASSWORD,
+               "device_name": "phone"}),
+    )
+    .await;
+    let parent = login["access_token"].as_str().unwrap().to_owned();
+    let chats: Value = reqwest::Client::new()
+        .get(format!("{server}/chats"))
+        .header("Authorization", &parent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let chat = chats["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "5А — родители")
+        .unwrap()["chat_id"]
+        .as_i64()
+        .unwrap();
+    let send = |text: String| {
+        let (server, parent) = (server.to_owned(), parent.clone());
+        async move {
+            post(
+                format!("{server}/messages?chat_id={chat}"),
+                Some(&parent),
+                json!({"text": text, "format": "markdown"}),
+            )
+            .await;
+        }
+    };
+    send(format!(
+        "[Анна Сергеевна](max://user/{teacher}), Даша сегодня дома, у неё температура"
+    ))
+    .await;
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let history = shown();
+        if history
+            .iter()
+            .any(|n| n.starts_with("Елена Морозова:") && n.contains("Даша сегодня дома"))
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no notification of the mention: {history:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Switched off: the next mention arrives in the chat, and no notification is shown.
+    app.click_when("[data-testid=settings-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=notifications]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when(class_chat, SOON, |_| true).await.unwrap();
+    send(format!(
+        "[Анна Сергеевна](max://user/{teacher}), завтра Даша придёт"
+    ))
+    .await;
+    app.wait_for("[data-testid=message]", SOON, |t| {
+        t.contains("завтра Даша придёт")
+    })
+    .await
+    .unwrap();
+    // The app has the message; give a notification, if one were coming, time to show.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        !shown().iter().any(|n| n.contains("завтра Даша придёт")),
+        "switched off: {:?}",
+        shown()
+    );
+    app.close().await.unwrap();
+    let _ = dunst.kill();
+    let _ = dunst.wait();
+}
