@@ -325,6 +325,20 @@ pub async fn files(shell: State<'_, Shell>, chat_id: Option<i64>) -> Reply<Vec<F
         .await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+pub async fn edit_message(shell: State<'_, Shell>, mid: String, text: String) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.edit(&mid, &text).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
+    shell
+        .with_session(|s| async move { s.delete(&mid).await })
+        .await
+}
+
 /// Switches the notifications for new messages and mentions on or off (Settings).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_notifications(on: bool) -> Reply<()> {

@@ -92,6 +92,8 @@ fn main() {
             commands::open_attachment,
             commands::files,
             commands::set_notifications,
+            commands::edit_message,
+            commands::delete_message,
             commands::schedule_message,
             commands::scheduled_messages,
             commands::cancel_scheduled,

@@ -144,6 +144,56 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     app.wait_gone("[data-testid=scheduled-item]", SOON)
         .await
         .unwrap();
+
+    // One's own message is changed (for everyone) and deleted (asked twice).
+    compose_and_send(&app, "Собрание в 18:00").await;
+    let own = "[data-testid=message][data-delivery='sent']";
+    see(&app, own, "Собрание в 18:00").await;
+    app.execute(
+        "const m = [...document.querySelectorAll(\"[data-testid=message][data-delivery='sent']\")]\
+           .find(e => e.innerText.includes('Собрание в 18:00'));\
+         m.querySelector('[data-testid=edit]').click(); return null",
+    )
+    .await
+    .unwrap();
+    see(&app, "[data-testid=edit-bar]", "Собрание в 18:00").await;
+    app.clear("[data-testid=composer-input]", SOON)
+        .await
+        .unwrap();
+    compose_and_send(&app, "Собрание в 18:30, кабинет 305").await;
+    see(&app, own, "Собрание в 18:30, кабинет 305").await;
+    assert_eq!(
+        count_messages(&app, "Собрание в 18:00").await,
+        0,
+        "changed in place, not sent again"
+    );
+    app.execute(
+        "const m = [...document.querySelectorAll(\"[data-testid=message][data-delivery='sent']\")]\
+           .find(e => e.innerText.includes('кабинет 305'));\
+         m.querySelector('[data-testid=delete]').click(); return null",
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=delete-confirm]", SOON, |_| true)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + SOON;
+    while count_messages(&app, "кабинет 305").await > 0
+        || app
+            .count_containing("[data-testid=chat-item]", "кабинет 305")
+            .await
+            .unwrap()
+            > 0
+    {
+        if std::time::Instant::now() > deadline {
+            let page = app.execute("return document.body.innerText").await.unwrap();
+            panic!(
+                "the deleted message stays: {}",
+                page.as_str().unwrap_or_default()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     see(&app, "[data-testid=connection-online]", "В сети").await;
     let copies = count_messages(&app, text).await;
     assert_eq!(

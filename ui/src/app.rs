@@ -192,7 +192,11 @@ pub fn app() -> Html {
             let events = ctx.clone();
             spawn_local(async move {
                 api::on_event(move |event: AppEvent| {
-                    if event == AppEvent::ChatsChanged {
+                    // A removed message may have been a chat's latest: its preview changes.
+                    if matches!(
+                        event,
+                        AppEvent::ChatsChanged | AppEvent::MessageRemoved { .. }
+                    ) {
                         reload_chats(events.clone());
                     }
                     events.dispatch(Action::Event(Box::new(event)));

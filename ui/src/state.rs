@@ -37,6 +37,8 @@ pub struct AppState {
     pub transfers: Vec<(String, u64, u64)>,
     /// The message being answered in the composer.
     pub replying: Option<MessageView>,
+    /// One's own message being changed in the composer.
+    pub editing: Option<MessageView>,
     /// The message the open chat was opened at (a search result), shown highlighted.
     pub focus: Option<String>,
     pub error: Option<UiError>,
@@ -64,6 +66,7 @@ impl AppState {
             open: None,
             focus: None,
             replying: None,
+            editing: None,
             transfers: Vec::new(),
             error: None,
             demo_offline: false,
@@ -84,6 +87,8 @@ pub enum Action {
     Opened(Box<ChatView>),
     /// Answer this message (or stop answering).
     ReplyTo(Option<Box<MessageView>>),
+    /// Change this own message (or stop changing it).
+    Edit(Option<Box<MessageView>>),
     /// A chat opened at one message (from search).
     OpenedAt(Box<ChatView>, String),
     Event(Box<AppEvent>),
@@ -179,13 +184,22 @@ impl Reducible for AppState {
             Action::Opened(view) => {
                 if state.open.as_ref().map(|o| o.chat.chat_id) != Some(view.chat.chat_id) {
                     state.replying = None;
+                    state.editing = None;
                 }
                 state.open = Some(*view);
                 state.focus = None;
             }
-            Action::ReplyTo(message) => state.replying = message.map(|m| *m),
+            Action::ReplyTo(message) => {
+                state.editing = None;
+                state.replying = message.map(|m| *m);
+            }
+            Action::Edit(message) => {
+                state.replying = None;
+                state.editing = message.map(|m| *m);
+            }
             Action::OpenedAt(view, mid) => {
                 state.replying = None;
+                state.editing = None;
                 state.open = Some(*view);
                 state.focus = Some(mid);
             }

@@ -273,6 +273,26 @@ impl ApiClient {
         self.send(request).await
     }
 
+    /// `PUT /messages?message_id=`: replaces the text of one's own message.
+    pub async fn edit_message(&self, mid: &str, body: &NewMessageBody) -> Result<()> {
+        let request = self
+            .request(Method::PUT, "/messages", self.timeout)
+            .query(&[("message_id", mid)])
+            .json(body);
+        let _: serde_json::Value = self.send(request).await?;
+        Ok(())
+    }
+
+    /// `DELETE /messages?message_id=`: deletes one's own message (or, for a chat's admins,
+    /// anyone's).
+    pub async fn delete_message(&self, mid: &str) -> Result<()> {
+        let request = self
+            .request(Method::DELETE, "/messages", self.timeout)
+            .query(&[("message_id", mid)]);
+        let _: serde_json::Value = self.send(request).await?;
+        Ok(())
+    }
+
     /// Every member of a chat (`GET /chats/{id}/members`, following its markers).
     pub async fn members(&self, chat_id: i64) -> Result<Vec<ChatMember>> {
         let mut all = Vec::new();

@@ -475,6 +475,29 @@ impl Session {
         }
     }
 
+    /// Replaces the text of one's own sent message (MAX markdown). Needs the network; the
+    /// change reaches the cache and the timeline as `message_edited`, as on every device.
+    pub async fn edit(&self, mid: &str, text: &str) -> Result<()> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "a message has 1 to {MAX_TEXT_CHARS} characters"
+            )));
+        }
+        let body = NewMessageBody {
+            text: Some(text.to_owned()),
+            format: Some(max::TextFormat::Markdown),
+            ..Default::default()
+        };
+        self.inner.api.edit_message(mid, &body).await
+    }
+
+    /// Deletes a sent message (one's own; a chat's admins any). Needs the network; it leaves
+    /// the cache and the timeline as `message_removed`.
+    pub async fn delete(&self, mid: &str) -> Result<()> {
+        self.inner.api.delete_message(mid).await
+    }
+
     /// The files of the cached messages (of one chat, or all), newest first, with whether
     /// each is kept on this computer; works offline.
     pub async fn files(&self, chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>> {

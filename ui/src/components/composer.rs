@@ -38,12 +38,34 @@ pub fn composer(props: &ComposerProps) -> Html {
         });
     }
     let replying = ctx.replying.clone();
+    let editing = ctx.editing.clone();
+    // Stopping an edit (saved or cancelled) brings back what was being written before.
+    let restore_draft = {
+        let text = text.clone();
+        let chat_id = props.chat_id;
+        Callback::from(move |()| {
+            let text = text.clone();
+            spawn_local(async move {
+                let draft = api::load_draft(chat_id).await.ok().flatten();
+                text.set(draft.unwrap_or_default());
+            });
+        })
+    };
+    {
+        let text = text.clone();
+        use_effect_with(editing.clone(), move |editing| {
+            if let Some(m) = editing {
+                text.set(m.text.clone());
+            }
+        });
+    }
 
     let send = {
         let text = text.clone();
         let sending = sending.clone();
         let ctx = ctx.clone();
         let files = files.clone();
+        let restore_draft = restore_draft.clone();
         let chat_id = props.chat_id;
         Callback::from(move |()| {
             let body = (*text).trim().to_owned();
@@ -55,9 +77,22 @@ pub fn composer(props: &ComposerProps) -> Html {
             let sending = sending.clone();
             let ctx = ctx.clone();
             let reply_to = ctx.replying.as_ref().map(|m| m.mid.clone());
+            let editing = ctx.editing.as_ref().map(|m| m.mid.clone());
+            let restore_draft = restore_draft.clone();
             let attached: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
             let files = files.clone();
             spawn_local(async move {
+                if let Some(mid) = editing {
+                    match api::edit_message(&mid, &body).await {
+                        Ok(()) => {
+                            ctx.dispatch(Action::Edit(None));
+                            restore_draft.emit(());
+                        }
+                        Err(e) => ctx.dispatch(Action::Error(e)),
+                    }
+                    sending.set(false);
+                    return;
+                }
                 let sent = match &reply_to {
                     _ if !attached.is_empty() => api::send_files(chat_id, &body, &attached)
                         .await
@@ -294,6 +329,21 @@ pub fn composer(props: &ComposerProps) -> Html {
     let on_click = Callback::from(move |_: MouseEvent| send.emit(()));
     html! {
         <>
+        if let Some(original) = &editing {
+            <div class="reply-bar" data-testid="edit-bar">
+                <div class="quote">
+                    <span class="muted">{ tc(lang, C::Editing) }{ ": " }</span>{ &original.text }
+                </div>
+                <button class="icon" data-testid="cancel-edit" aria-label={tc(lang, C::CancelEdit)}
+                    title={tc(lang, C::CancelEdit)} onclick={{
+                        let (ctx, restore_draft) = (ctx.clone(), restore_draft.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            ctx.dispatch(Action::Edit(None));
+                            restore_draft.emit(());
+                        })
+                    }}>{ "✕" }</button>
+            </div>
+        }
         if let Some(original) = &replying {
             <div class="reply-bar" data-testid="reply-bar">
                 <div class="quote">
@@ -387,7 +437,7 @@ pub fn composer(props: &ComposerProps) -> Html {
             />
             <button class="primary" data-testid="send-button" onclick={on_click}
                 disabled={*sending || (text.trim().is_empty() && files.is_empty())}>
-                { t(lang, Key::Send) }
+                { if editing.is_some() { tc(lang, C::Save) } else { t(lang, Key::Send) } }
             </button>
         </div>
         </>

@@ -166,6 +166,23 @@ pub fn main_view(props: &MainViewProps) -> Html {
         })
     };
 
+    let on_edit = {
+        let ctx = ctx.clone();
+        Callback::from(move |m: parta_model::view::MessageView| {
+            ctx.dispatch(Action::Edit(Some(Box::new(m))));
+        })
+    };
+    let on_delete = {
+        let ctx = ctx.clone();
+        Callback::from(move |mid: String| {
+            let ctx = ctx.clone();
+            spawn_local(async move {
+                if let Err(e) = api::delete_message(&mid).await {
+                    ctx.dispatch(Action::Error(e));
+                }
+            });
+        })
+    };
     let on_reply = {
         let ctx = ctx.clone();
         Callback::from(move |m: parta_model::view::MessageView| {
@@ -205,7 +222,8 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     }
                     <Timeline messages={view.messages.clone()} lang={lang} focus={ctx.focus.clone()}
                         transfers={ctx.transfers.clone()} on_reply={on_reply.clone()}
-                        on_retry={on_retry.clone()} on_discard={on_discard.clone()} />
+                        on_retry={on_retry.clone()} on_discard={on_discard.clone()}
+                        on_edit={on_edit.clone()} on_delete={on_delete.clone()} />
                     <Composer chat_id={view.chat.chat_id} />
                 </section>
             },

@@ -3,6 +3,7 @@
 use parta_model::view::{Delivery, MessageView};
 use yew::prelude::*;
 
+use crate::i18n::composer::{C, tc};
 use crate::i18n::{Key, Lang, t};
 use crate::time;
 
@@ -23,6 +24,12 @@ pub struct TimelineProps {
     /// Answer a message.
     #[prop_or_default]
     pub on_reply: Callback<MessageView>,
+    /// Change one's own message.
+    #[prop_or_default]
+    pub on_edit: Callback<MessageView>,
+    /// Delete one's own message (asked twice).
+    #[prop_or_default]
+    pub on_delete: Callback<String>,
 }
 
 /// "12 КБ", "3,4 МБ".
@@ -48,6 +55,8 @@ fn size_label(lang: Lang, bytes: u64) -> String {
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let list = use_node_ref();
+    // The message whose "delete" was pressed once: a second press deletes it.
+    let confirming = use_state(|| None::<String>);
     {
         // Scroll to the newest message whenever the list grows, or to the focused one.
         let list = list.clone();
@@ -154,6 +163,26 @@ pub fn timeline(props: &TimelineProps) -> Html {
                             let (cb, message) = (props.on_reply.clone(), m.clone());
                             Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
                         }}>{ t(props.lang, Key::Reply) }</button>
+                        if m.is_own {
+                            <button class="link" data-testid="edit" onclick={{
+                                let (cb, message) = (props.on_edit.clone(), m.clone());
+                                Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
+                            }}>{ tc(props.lang, C::Edit) }</button>
+                            if confirming.as_deref() == Some(m.mid.as_str()) {
+                                <button class="link danger" data-testid="delete-confirm" onclick={{
+                                    let (cb, mid, confirming) = (props.on_delete.clone(), m.mid.clone(), confirming.clone());
+                                    Callback::from(move |_: MouseEvent| {
+                                        confirming.set(None);
+                                        cb.emit(mid.clone());
+                                    })
+                                }}>{ tc(props.lang, C::ConfirmDelete) }</button>
+                            } else {
+                                <button class="link" data-testid="delete" onclick={{
+                                    let (mid, confirming) = (m.mid.clone(), confirming.clone());
+                                    Callback::from(move |_: MouseEvent| confirming.set(Some(mid.clone())))
+                                }}>{ tc(props.lang, C::Delete) }</button>
+                            }
+                        }
                     </div>
                 }
                 if matches!(m.delivery, Delivery::Failed { .. }) {

@@ -32,6 +32,12 @@ pub enum C {
     NotKept,
     Open,
     NoFiles,
+    Edit,
+    Delete,
+    ConfirmDelete,
+    Editing,
+    CancelEdit,
+    Save,
 }
 
 /// The text of `key` in `lang`.
@@ -66,6 +72,12 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             NotKept => "Не скачан",
             Open => "Открыть",
             NoFiles => "Файлов пока нет.",
+            Edit => "Изменить",
+            Delete => "Удалить",
+            ConfirmDelete => "Удалить для всех?",
+            Editing => "Изменение сообщения",
+            CancelEdit => "Отменить изменение",
+            Save => "Сохранить",
         },
         Lang::En => match key {
             Formatting => "Formatting",
@@ -95,6 +107,12 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             NotKept => "Not downloaded",
             Open => "Open",
             NoFiles => "No files yet.",
+            Edit => "Edit",
+            Delete => "Delete",
+            ConfirmDelete => "Delete for everyone?",
+            Editing => "Editing the message",
+            CancelEdit => "Cancel editing",
+            Save => "Save",
         },
     }
 }

@@ -422,3 +422,19 @@ struct OnArgs {
 pub async fn set_notifications(on: bool) -> Result<(), UiError> {
     call("set_notifications", &OnArgs { on }).await
 }
+
+#[derive(Serialize)]
+struct EditArgs<'a> {
+    mid: &'a str,
+    text: &'a str,
+}
+
+/// Replaces the text of one's own message.
+pub async fn edit_message(mid: &str, text: &str) -> Result<(), UiError> {
+    call("edit_message", &EditArgs { mid, text }).await
+}
+
+/// Deletes a sent message.
+pub async fn delete_message(mid: &str) -> Result<(), UiError> {
+    call("delete_message", &MidArgs { mid }).await
+}
