@@ -230,6 +230,8 @@ mod tests {
             lang: Lang::Ru,
             on_retry: Callback::noop(),
             on_discard: Callback::noop(),
+            on_edit: Callback::noop(),
+            on_delete: Callback::noop(),
             focus: None,
             transfers: Vec::new(),
             on_reply: Callback::noop(),
