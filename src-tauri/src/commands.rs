@@ -3,8 +3,8 @@
 use parta_model::school::{AdminReply, AdminRequest, Role, Scheduled};
 use parta_model::view::{
     AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, FileView, JoinForm,
-    JoinView, MemberView, MessageView, PickedFile, ProfileView, ReceiptsView, SearchHit,
-    SettingsInfo, UiError, UnlockView,
+    JoinView, MemberView, MessageView, PickedFile, PolicyNote, ProfileView, ReceiptsView,
+    SearchHit, SettingsInfo, UiError, UnlockView,
 };
 use tauri::State;
 
@@ -336,6 +336,14 @@ pub async fn edit_message(shell: State<'_, Shell>, mid: String, text: String) ->
 pub async fn delete_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
     shell
         .with_session(|s| async move { s.delete(&mid).await })
+        .await
+}
+
+/// What the school's rules find in a text before it is sent (warnings; works offline).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_text(shell: State<'_, Shell>, text: String) -> Reply<Vec<PolicyNote>> {
+    shell
+        .with_session(|s| async move { Ok(s.check_text(&text)) })
         .await
 }
 

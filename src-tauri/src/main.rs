@@ -93,6 +93,7 @@ fn main() {
             commands::files,
             commands::set_notifications,
             commands::edit_message,
+            commands::check_text,
             commands::delete_message,
             commands::schedule_message,
             commands::scheduled_messages,

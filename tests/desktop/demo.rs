@@ -145,6 +145,30 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         .await
         .unwrap();
 
+    // The school's rules speak before sending: a phone number in the class chat is a
+    // warning, and nothing goes until the person decides.
+    app.type_into(
+        "[data-testid=composer-input]",
+        SOON,
+        "Звоните мне: +7 912 345-67-89",
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=send-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    see(&app, "[data-testid=policy-warning]", "персональные данные").await;
+    assert_eq!(count_messages(&app, "345-67-89").await, 0, "not sent");
+    app.click_when("[data-testid=policy-fix]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=policy-warning]", SOON)
+        .await
+        .unwrap();
+    app.clear("[data-testid=composer-input]", SOON)
+        .await
+        .unwrap();
+
     // One's own message is changed (for everyone) and deleted (asked twice).
     compose_and_send(&app, "Собрание в 18:00").await;
     let own = "[data-testid=message][data-delivery='sent']";

@@ -475,6 +475,33 @@ impl Session {
         }
     }
 
+    /// What the school's rules (procedure 5.1, 6.1, 6.2, 8) find in `text`, before it is sent:
+    /// obscene, insulting or discriminatory words, and personal data. Checked with the class
+    /// chats' rules, the strictest the app meets; only a warning here — the school's server
+    /// decides what it refuses. Works offline.
+    pub fn check_text(&self, text: &str) -> Vec<parta_model::view::PolicyNote> {
+        let verdict = parta_policy::check_text(
+            &parta_policy::Policy::default(),
+            parta_policy::ChatKind::ClassParents,
+            text,
+        );
+        let mut notes: Vec<parta_model::view::PolicyNote> = Vec::new();
+        for finding in verdict.findings {
+            let note = parta_model::view::PolicyNote {
+                rule: match finding.rule {
+                    parta_policy::Rule::Ethics => "ethics",
+                    parta_policy::Rule::PersonalData => "personal_data",
+                }
+                .to_owned(),
+                kind: finding.kind,
+            };
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        notes
+    }
+
     /// Replaces the text of one's own sent message (MAX markdown). Needs the network; the
     /// change reaches the cache and the timeline as `message_edited`, as on every device.
     pub async fn edit(&self, mid: &str, text: &str) -> Result<()> {

@@ -153,6 +153,14 @@ pub struct BootInfo {
     pub invite_link: Option<String>,
 }
 
+/// Something the school's rules find in a text about to be sent: `rule` is `ethics` or
+/// `personal_data`, `kind` what exactly (`insult`, `phone`, `snils`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyNote {
+    pub rule: String,
+    pub kind: String,
+}
+
 /// A file in the Файлы section: an attachment of a cached message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileView {

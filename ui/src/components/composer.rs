@@ -21,6 +21,10 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let text = use_state(String::new);
     let sending = use_state(|| false);
+    // What the school's rules found in the text, shown before it goes; the text it was found
+    // in, once the person chose to send it anyway.
+    let warnings = use_state(Vec::<parta_model::view::PolicyNote>::new);
+    let accepted = use_state(|| None::<String>);
     // Files to send with the message: picked in the system's chooser or dropped on the window.
     let files = use_state(Vec::<parta_model::view::PickedFile>::new);
     let lang = ctx.lang;
@@ -60,18 +64,20 @@ pub fn composer(props: &ComposerProps) -> Html {
         });
     }
 
-    let send = {
+    // Sends `body` (the rules already consulted).
+    let deliver = {
         let text = text.clone();
         let sending = sending.clone();
         let ctx = ctx.clone();
         let files = files.clone();
         let restore_draft = restore_draft.clone();
+        let warnings = warnings.clone();
         let chat_id = props.chat_id;
-        Callback::from(move |()| {
-            let body = (*text).trim().to_owned();
-            if (body.is_empty() && files.is_empty()) || *sending {
+        Callback::from(move |body: String| {
+            if *sending {
                 return;
             }
+            warnings.set(Vec::new());
             sending.set(true);
             let text = text.clone();
             let sending = sending.clone();
@@ -119,6 +125,48 @@ pub fn composer(props: &ComposerProps) -> Html {
                 }
                 sending.set(false);
             });
+        })
+    };
+    // First the school's rules: what they find shows as a warning, and pressing "send
+    // anyway" (or sending the same text again) sends it as it is.
+    let send = {
+        let (text, files, sending) = (text.clone(), files.clone(), sending.clone());
+        let (warnings, accepted, deliver) = (warnings.clone(), accepted.clone(), deliver.clone());
+        Callback::from(move |()| {
+            let body = (*text).trim().to_owned();
+            if (body.is_empty() && files.is_empty()) || *sending {
+                return;
+            }
+            if body.is_empty() || accepted.as_deref() == Some(body.as_str()) {
+                accepted.set(None);
+                deliver.emit(body);
+                return;
+            }
+            let (warnings, accepted, deliver) =
+                (warnings.clone(), accepted.clone(), deliver.clone());
+            spawn_local(async move {
+                let found = api::check_text(&body).await.unwrap_or_default();
+                if found.is_empty() {
+                    deliver.emit(body);
+                } else {
+                    accepted.set(Some(body));
+                    warnings.set(found);
+                }
+            });
+        })
+    };
+    let on_send_anyway = {
+        let (send, text, accepted) = (send.clone(), text.clone(), accepted.clone());
+        Callback::from(move |_: MouseEvent| {
+            accepted.set(Some((*text).trim().to_owned()));
+            send.emit(());
+        })
+    };
+    let on_fix = {
+        let (warnings, accepted) = (warnings.clone(), accepted.clone());
+        Callback::from(move |_: MouseEvent| {
+            warnings.set(Vec::new());
+            accepted.set(None);
         })
     };
     // The draft waiting to be saved, and whether a save is under way: saves go one at a
@@ -329,6 +377,20 @@ pub fn composer(props: &ComposerProps) -> Html {
     let on_click = Callback::from(move |_: MouseEvent| send.emit(()));
     html! {
         <>
+        if !warnings.is_empty() {
+            <div class="policy-warning" role="alert" data-testid="policy-warning">
+                if warnings.iter().any(|w| w.rule == "ethics") {
+                    <p>{ tc(lang, C::WarnEthics) }</p>
+                }
+                if warnings.iter().any(|w| w.rule == "personal_data") {
+                    <p>{ tc(lang, C::WarnPersonal) }</p>
+                }
+                <div class="button-row">
+                    <button class="secondary small" data-testid="policy-fix" onclick={on_fix}>{ tc(lang, C::FixIt) }</button>
+                    <button class="link" data-testid="policy-send-anyway" onclick={on_send_anyway}>{ tc(lang, C::SendAnyway) }</button>
+                </div>
+            </div>
+        }
         if let Some(original) = &editing {
             <div class="reply-bar" data-testid="edit-bar">
                 <div class="quote">

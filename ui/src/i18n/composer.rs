@@ -38,6 +38,10 @@ pub enum C {
     Editing,
     CancelEdit,
     Save,
+    WarnEthics,
+    WarnPersonal,
+    SendAnyway,
+    FixIt,
 }
 
 /// The text of `key` in `lang`.
@@ -78,6 +82,16 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             Editing => "Изменение сообщения",
             CancelEdit => "Отменить изменение",
             Save => "Сохранить",
+            WarnEthics => {
+                "В сообщении есть грубые, оскорбительные или дискриминирующие слова: правила \
+                 школы этого не допускают (п. 6.1, 6.2)."
+            }
+            WarnPersonal => {
+                "В сообщении, похоже, есть персональные данные (телефон, номер документа или \
+                 карты): в общих чатах их публиковать нельзя (п. 5.1, 8)."
+            }
+            SendAnyway => "Всё равно отправить",
+            FixIt => "Исправить",
         },
         Lang::En => match key {
             Formatting => "Formatting",
@@ -113,6 +127,16 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             Editing => "Editing the message",
             CancelEdit => "Cancel editing",
             Save => "Save",
+            WarnEthics => {
+                "The message has rude, insulting or discriminatory words: the school's rules do \
+                 not allow them (6.1, 6.2)."
+            }
+            WarnPersonal => {
+                "The message seems to hold personal data (a phone, document or card number): \
+                 it must not be posted in shared chats (5.1, 8)."
+            }
+            SendAnyway => "Send anyway",
+            FixIt => "Fix it",
         },
     }
 }

@@ -438,3 +438,13 @@ pub async fn edit_message(mid: &str, text: &str) -> Result<(), UiError> {
 pub async fn delete_message(mid: &str) -> Result<(), UiError> {
     call("delete_message", &MidArgs { mid }).await
 }
+
+#[derive(Serialize)]
+struct TextArgs<'a> {
+    text: &'a str,
+}
+
+/// What the school's rules find in a text before it is sent.
+pub async fn check_text(text: &str) -> Result<Vec<parta_model::view::PolicyNote>, UiError> {
+    call("check_text", &TextArgs { text }).await
+}
