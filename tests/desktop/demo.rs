@@ -204,10 +204,14 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     let deadline = std::time::Instant::now() + SOON;
     while count_messages(&app, "кабинет 305").await > 0
         || app
-            .count_containing("[data-testid=chat-item]", "кабинет 305")
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=chat-item]')]\
+                   .some(e => e.textContent.includes('кабинет 305'))",
+            )
             .await
             .unwrap()
-            > 0
+            .as_bool()
+            .unwrap_or(true)
     {
         if std::time::Instant::now() > deadline {
             let page = app.execute("return document.body.innerText").await.unwrap();
