@@ -191,6 +191,16 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         0,
         "changed in place, not sent again"
     );
+    app.wait_gone("[data-testid=edit-bar]", SOON).await.unwrap();
+    let composer = app.find_all("[data-testid=composer-input]").await.unwrap();
+    assert_eq!(
+        app.attribute(&composer[0], "value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(""),
+        "the edited text does not stay behind as the chat's draft"
+    );
     app.execute(
         "const m = [...document.querySelectorAll(\"[data-testid=message][data-delivery='sent']\")]\
            .find(e => e.innerText.includes('кабинет 305'));\

@@ -173,14 +173,22 @@ pub fn composer(props: &ComposerProps) -> Html {
     // time and the newest text always wins (concurrent saves could land out of order and
     // keep an older, shorter text).
     let draft_slot = use_mut_ref(|| (None::<(i64, String)>, false));
+    // While a sent message is being changed, the box holds its text, not the chat's draft:
+    // that text must not replace the draft (which comes back when the change is done).
+    let editing_now = use_mut_ref(|| false);
+    *editing_now.borrow_mut() = editing.is_some();
     // Takes a new text: shown at once, kept as a draft (nothing written is lost to a crash, a
     // restart or a chat switch).
     let keep = {
         let text = text.clone();
         let chat_id = props.chat_id;
         let slot = draft_slot.clone();
+        let editing_now = editing_now.clone();
         Callback::from(move |value: String| {
             text.set(value.clone());
+            if *editing_now.borrow() {
+                return;
+            }
             let busy = {
                 let mut slot = slot.borrow_mut();
                 slot.0 = Some((chat_id, value));
