@@ -218,6 +218,95 @@ pub fn parse_markdown(source: &str) -> (String, Vec<Markup>) {
     (out.text, out.markup)
 }
 
+/// The markers that open and close a range of `kind` (a link's and a mention's closing
+/// carries its target).
+fn markers(m: &Markup) -> (String, String) {
+    let pair = |s: &str| (s.to_owned(), s.to_owned());
+    match m.kind {
+        MarkupKind::Strong => pair("**"),
+        MarkupKind::Emphasized => pair("_"),
+        MarkupKind::Strikethrough => pair("~~"),
+        MarkupKind::Underline => pair("++"),
+        MarkupKind::Monospaced => pair("`"),
+        MarkupKind::Highlighted => pair("^^"),
+        MarkupKind::Heading => ("# ".to_owned(), String::new()),
+        MarkupKind::Quote => ("> ".to_owned(), String::new()),
+        MarkupKind::Link => (
+            "[".to_owned(),
+            format!("]({})", m.url.as_deref().unwrap_or_default()),
+        ),
+        MarkupKind::UserMention => (
+            "[".to_owned(),
+            match m.user_id {
+                Some(id) => format!("](max://user/{id})"),
+                None => "]".to_owned(),
+            },
+        ),
+    }
+}
+
+/// Text with markup back to MAX-flavoured Markdown (to edit a formatted message): the inverse
+/// of [`parse_markdown`] for what it produces. Ranges that overlap without nesting, or fall
+/// outside the text, are left out.
+pub fn to_markdown(text: &str, markup: &[Markup]) -> String {
+    // Byte offset of each UTF-16 offset at a character boundary.
+    let mut at: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
+    let mut units = 0i32;
+    for (byte, c) in text.char_indices() {
+        at.insert(units, byte);
+        units += i32::try_from(c.len_utf16()).unwrap_or(2);
+    }
+    at.insert(units, text.len());
+    // Outer ranges first at the same start; then open and close in nesting order.
+    let mut ranges: Vec<(usize, usize, &Markup)> = markup
+        .iter()
+        .filter(|m| m.length > 0)
+        .filter_map(|m| {
+            Some((
+                *at.get(&m.from)?,
+                *at.get(&m.from.checked_add(m.length)?)?,
+                m,
+            ))
+        })
+        .collect();
+    ranges.sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
+    let mut out = String::with_capacity(text.len() + 8 * ranges.len());
+    let mut open: Vec<(usize, String)> = Vec::new();
+    let mut next = ranges.into_iter().peekable();
+    let mut pos = 0;
+    loop {
+        // Close what ends here, innermost first.
+        while let Some((end, _)) = open.last() {
+            if *end > pos {
+                break;
+            }
+            if let Some((_, close)) = open.pop() {
+                out.push_str(&close);
+            }
+        }
+        // Open what starts here, if it nests inside what is open.
+        while let Some((start, end, m)) = next.peek().copied() {
+            if start != pos {
+                break;
+            }
+            next.next();
+            if open.last().is_some_and(|(outer, _)| end > *outer) {
+                continue;
+            }
+            let (opening, closing) = markers(m);
+            out.push_str(&opening);
+            open.push((end, closing));
+        }
+        if pos >= text.len() {
+            break;
+        }
+        let step = text[pos..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&text[pos..pos + step]);
+        pos += step;
+    }
+    out
+}
+
 /// A piece of text with the kinds of markup over it, for rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -380,6 +469,26 @@ mod tests {
             shape,
             vec![("до ", 0), ("жир ", 1), ("кур", 2), (" после", 0)]
         );
+    }
+
+    #[test]
+    fn markdown_survives_a_round_trip_through_text_and_markup() {
+        for source in [
+            "**Собрание** в _четверг_, ~~18:00~~ ++19:00++ `каб. 214` ^^важно^^",
+            "😀 **жир _и курсив_** после",
+            "См. [правила](https://school.example/rules) и [Анна](max://user/42)",
+            "> цитата с **жирным**\n# Заголовок\nобычная строка",
+            "без разметки",
+            "",
+        ] {
+            let (text, markup) = parse_markdown(source);
+            let again = to_markdown(&text, &markup);
+            assert_eq!(
+                parse_markdown(&again),
+                (text, markup),
+                "{source} -> {again}"
+            );
+        }
     }
 
     #[test]

@@ -59,7 +59,8 @@ pub fn composer(props: &ComposerProps) -> Html {
         let text = text.clone();
         use_effect_with(editing.clone(), move |editing| {
             if let Some(m) = editing {
-                text.set(m.text.clone());
+                // With its formatting, as it was written.
+                text.set(parta_model::markup::to_markdown(&m.text, &m.markup));
             }
         });
     }
