@@ -91,3 +91,17 @@ pub fn use_idle(idle_ms: fn() -> Option<f64>, on_idle: impl Fn() + 'static) {
         }
     });
 }
+
+/// The value of an `<input>` or `<select>` from its change or input event.
+pub fn value_of(e: &Event) -> String {
+    e.target()
+        .and_then(|t| {
+            t.dyn_ref::<web_sys::HtmlInputElement>()
+                .map(web_sys::HtmlInputElement::value)
+                .or_else(|| {
+                    t.dyn_ref::<web_sys::HtmlSelectElement>()
+                        .map(web_sys::HtmlSelectElement::value)
+                })
+        })
+        .unwrap_or_default()
+}

@@ -152,6 +152,18 @@ pub fn admin_view(props: &AdminViewProps) -> Html {
     }
 }
 
+/// The error line of an administrative screen: what it shows, and the callback [`run`]
+/// reports to (`None` clears it).
+#[hook]
+pub fn use_failure() -> (UseStateHandle<Option<String>>, Callback<Option<String>>) {
+    let error = use_state(|| None::<String>);
+    let failed = {
+        let error = error.clone();
+        Callback::from(move |e: Option<String>| error.set(e))
+    };
+    (error, failed)
+}
+
 /// A form error line (nothing when there is none).
 pub fn error_line(error: &Option<String>) -> Html {
     match error {
@@ -160,21 +172,6 @@ pub fn error_line(error: &Option<String>) -> Html {
         }
         None => html! {},
     }
-}
-
-/// The value of an `<input>` or `<select>` from its change or input event.
-pub fn value_of(e: &Event) -> String {
-    use wasm_bindgen::JsCast;
-    e.target()
-        .and_then(|t| {
-            t.dyn_ref::<web_sys::HtmlInputElement>()
-                .map(web_sys::HtmlInputElement::value)
-                .or_else(|| {
-                    t.dyn_ref::<web_sys::HtmlSelectElement>()
-                        .map(web_sys::HtmlSelectElement::value)
-                })
-        })
-        .unwrap_or_default()
 }
 
 /// A `<select>` of roles.

@@ -4,7 +4,8 @@
 use parta_model::school::{AdminReply, AdminRequest, Assignment, Class, NewClass, SchoolPerson};
 use yew::prelude::*;
 
-use super::admin::{error_line, run, value_of};
+use super::admin::{error_line, run, use_failure};
+use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::admin::{A, ta};
 
@@ -20,11 +21,7 @@ pub fn admin_classes(props: &AdminClassesProps) -> Html {
     let staff = use_state(Vec::<SchoolPerson>::new);
     let name = use_state(String::new);
     let assigning = use_state(|| None::<(i64, Option<i64>, bool)>);
-    let error = use_state(|| None::<String>);
-    let failed = {
-        let error = error.clone();
-        Callback::from(move |e: Option<String>| error.set(e))
-    };
+    let (error, failed) = use_failure();
     let reload = {
         let (classes, failed) = (classes.clone(), failed.clone());
         Callback::from(move |()| {

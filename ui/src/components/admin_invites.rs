@@ -7,8 +7,9 @@ use parta_model::school::{
 };
 use yew::prelude::*;
 
-use super::admin::{error_line, role_options, run, value_of};
+use super::admin::{error_line, role_options, run, use_failure};
 use super::qr::QrCode;
+use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
@@ -24,7 +25,7 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
     let invites = use_state(|| None::<Vec<Invite>>);
     let classes = use_state(Vec::<Class>::new);
     let created = use_state(|| None::<CreatedInvite>);
-    let error = use_state(|| None::<String>);
+    let (error, failed) = use_failure();
     let role = use_state(|| Role::Parent);
     let class_id = use_state(|| None::<i64>);
     let child = use_state(String::new);
@@ -33,10 +34,6 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
     let uses = use_state(|| "1".to_owned());
     let copied = use_state(|| false);
 
-    let failed = {
-        let error = error.clone();
-        Callback::from(move |e: Option<String>| error.set(e))
-    };
     let reload = {
         let (invites, failed) = (invites.clone(), failed.clone());
         Callback::from(move |()| {

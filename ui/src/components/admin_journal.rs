@@ -4,7 +4,7 @@
 use parta_model::school::{AdminReply, AdminRequest, AuditEntry};
 use yew::prelude::*;
 
-use super::admin::{error_line, run};
+use super::admin::{error_line, run, use_failure};
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
@@ -20,20 +20,16 @@ pub fn admin_journal(props: &AdminJournalProps) -> Html {
     let entries = use_state(Vec::<AuditEntry>::new);
     let marker = use_state(|| None::<i64>);
     let loaded = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let (error, failed) = use_failure();
     let load = {
-        let (entries, marker, loaded, error) = (
+        let (entries, marker, loaded, failed) = (
             entries.clone(),
             marker.clone(),
             loaded.clone(),
-            error.clone(),
+            failed.clone(),
         );
         Callback::from(move |before: Option<i64>| {
             let (entries, marker, loaded) = (entries.clone(), marker.clone(), loaded.clone());
-            let failed = {
-                let error = error.clone();
-                Callback::from(move |e: Option<String>| error.set(e))
-            };
             run(
                 lang,
                 AdminRequest::Audit { before },
@@ -50,7 +46,7 @@ pub fn admin_journal(props: &AdminJournalProps) -> Html {
                         loaded.set(true);
                     }
                 },
-                failed,
+                failed.clone(),
             );
         })
     };

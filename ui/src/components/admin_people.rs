@@ -8,7 +8,8 @@ use parta_model::school::{
 };
 use yew::prelude::*;
 
-use super::admin::{error_line, role_options, run, value_of};
+use super::admin::{error_line, role_options, run, use_failure};
+use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
@@ -48,11 +49,7 @@ pub fn admin_people(props: &AdminPeopleProps) -> Html {
     let people = use_state(|| None::<Vec<SchoolPerson>>);
     let classes = use_state(Vec::<Class>::new);
     let editing = use_state(|| None::<Editing>);
-    let error = use_state(|| None::<String>);
-    let failed = {
-        let error = error.clone();
-        Callback::from(move |e: Option<String>| error.set(e))
-    };
+    let (error, failed) = use_failure();
     let reload = {
         let (people, failed) = (people.clone(), failed.clone());
         Callback::from(move |()| {

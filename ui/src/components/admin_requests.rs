@@ -4,7 +4,8 @@
 use parta_model::school::{AdminReply, AdminRequest, JoinRequest, JoinStatus};
 use yew::prelude::*;
 
-use super::admin::{error_line, run, value_of};
+use super::admin::{error_line, run, use_failure};
+use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
@@ -21,11 +22,7 @@ pub fn admin_requests(props: &AdminRequestsProps) -> Html {
     let pending_only = use_state(|| true);
     let rejecting = use_state(|| None::<i64>);
     let reason = use_state(String::new);
-    let error = use_state(|| None::<String>);
-    let failed = {
-        let error = error.clone();
-        Callback::from(move |e: Option<String>| error.set(e))
-    };
+    let (error, failed) = use_failure();
     let reload = {
         let (requests, pending_only, failed) =
             (requests.clone(), pending_only.clone(), failed.clone());

@@ -4,7 +4,7 @@
 use parta_model::school::{AdminReply, AdminRequest, StructureReport};
 use yew::prelude::*;
 
-use super::admin::{error_line, run};
+use super::admin::{error_line, run, use_failure};
 use crate::i18n::Lang;
 use crate::i18n::admin::{A, ta};
 
@@ -17,15 +17,11 @@ pub struct AdminStructureProps {
 pub fn admin_structure(props: &AdminStructureProps) -> Html {
     let lang = props.lang;
     let report = use_state(|| None::<StructureReport>);
-    let error = use_state(|| None::<String>);
+    let (error, failed) = use_failure();
     let on_run = {
-        let (report, error) = (report.clone(), error.clone());
+        let (report, failed) = (report.clone(), failed.clone());
         Callback::from(move |_: MouseEvent| {
             let report = report.clone();
-            let failed = {
-                let error = error.clone();
-                Callback::from(move |e: Option<String>| error.set(e))
-            };
             run(
                 lang,
                 AdminRequest::Bootstrap,
@@ -34,7 +30,7 @@ pub fn admin_structure(props: &AdminStructureProps) -> Html {
                         report.set(Some(r));
                     }
                 },
-                failed,
+                failed.clone(),
             );
         })
     };

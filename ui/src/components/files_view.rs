@@ -5,7 +5,7 @@ use parta_model::view::FileView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::admin::value_of;
+use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::composer::{C, tc};
 use crate::services::api;

@@ -6,7 +6,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::app::reload_chats;
-use crate::components::admin::value_of;
+use crate::dom::value_of;
 use crate::i18n::settings::{S, ts};
 use crate::services::api;
 use crate::state::{Action, AppContext, Phase};

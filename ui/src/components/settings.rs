@@ -7,8 +7,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::app::{reload_chats, remember_lang, remember_theme};
-use crate::components::admin::value_of;
 use crate::dom;
+use crate::dom::value_of;
 use crate::i18n::settings::{S, size, ts};
 use crate::i18n::{Lang, error_key, t};
 use crate::services::api;
