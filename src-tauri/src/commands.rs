@@ -222,6 +222,13 @@ pub async fn lock_now(shell: State<'_, Shell>) -> Reply<bool> {
     shell.lock_now().await
 }
 
+/// Someone is using the window (sent at most about once a second); `idle_ms` is the chosen
+/// time without use before the app locks by itself (`None` or 0: never).
+#[tauri::command(rename_all = "snake_case")]
+pub fn activity(shell: State<'_, Shell>, idle_ms: Option<u64>) {
+    shell.activity(idle_ms);
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unlock(shell: State<'_, Shell>, pin: String) -> Reply<UnlockView> {
     shell.unlock(pin).await

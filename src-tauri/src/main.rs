@@ -61,6 +61,7 @@ fn main() {
                 window_place::restore(&window, shell.data_dir());
             }
             app.manage(shell);
+            shell::watch_idle(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -84,6 +85,7 @@ fn main() {
             commands::sign_out,
             commands::set_pin,
             commands::lock_now,
+            commands::activity,
             commands::unlock,
             commands::open_link,
             commands::pick_files,

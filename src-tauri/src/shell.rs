@@ -9,7 +9,7 @@ use parta_client::secrets::{Keychain, Sensitive};
 use parta_client::{Client, JoinState, Profile, ProfileKind, Session, SessionConfig};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use parta_client::applock::{AppLock, Unlock};
+use parta_client::applock::{AppLock, Idle, Unlock};
 use parta_model::view::{
     BootInfo, JoinForm, JoinView, ProfileView, SettingsInfo, UiError, UiErrorCode, UnlockView,
 };
@@ -50,6 +50,8 @@ pub struct Shell {
     lock: AppLock,
     /// While set, no command reads or writes anything but the lock itself.
     locked: AtomicBool,
+    /// When it locks by itself (see `watch_idle`).
+    idle: Idle,
 }
 
 impl Shell {
@@ -75,6 +77,7 @@ impl Shell {
             demo: Mutex::new(None),
             lock,
             locked: AtomicBool::new(false),
+            idle: Idle::default(),
         })
     }
 
@@ -140,6 +143,29 @@ impl Shell {
             self.locked.store(true, Ordering::SeqCst);
         }
         Ok(set)
+    }
+
+    /// Someone is using the window; `idle_ms` is the chosen time before locking (`None`: never).
+    pub fn activity(&self, idle_ms: Option<u64>) {
+        self.idle.touch(
+            std::time::Instant::now(),
+            idle_ms.map(std::time::Duration::from_millis),
+        );
+    }
+
+    /// Locks the app if it has been left alone for the chosen time and a PIN is set, and tells
+    /// the window so.
+    async fn lock_if_idle(&self) {
+        if self.is_locked() || !self.idle.due(std::time::Instant::now()) {
+            return;
+        }
+        match self.lock_now().await {
+            Ok(true) => {
+                let _ = self.app.emit(EVENT, parta_model::view::AppEvent::Locked);
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(code = ?e.code, "could not lock when idle"),
+        }
     }
 
     /// Unlocks with the PIN.
@@ -520,4 +546,17 @@ fn device_name() -> String {
         Some(host) => format!("Парта на {host}"),
         None => "Парта (компьютер)".to_owned(),
     }
+}
+
+/// Checks twice a second whether the app has been left alone long enough to lock: here, not in
+/// the webview, whose timers slow down while the window is covered or minimised.
+pub fn watch_idle(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if let Some(shell) = app.try_state::<Shell>() {
+                shell.lock_if_idle().await;
+            }
+        }
+    });
 }

@@ -6,10 +6,9 @@
 use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
-use serde_json::{Value, json};
+use serde_json::json;
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON, post_json};
 
 async fn scalar_i64(server: &parta_server::RunningServer, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -34,16 +33,6 @@ async fn until_count(server: &parta_server::RunningServer, sql: &str, want: i64)
     }
 }
 
-async fn post(url: String, token: Option<&str>, body: Value) -> Value {
-    let mut request = reqwest::Client::new().post(url).json(&body);
-    if let Some(token) = token {
-        request = request.header("Authorization", token);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.json().await.unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,7 +53,7 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     .unwrap()
     .into_inner();
     let class_5a = scalar_i64(&server, "SELECT id FROM classes WHERE name = '5А'").await;
-    let invite = post(
+    let invite = post_json(
         format!("{}/school/invites", server.url()),
         Some(&teacher),
         json!({"role": "parent", "class_id": class_5a, "max_uses": 2}),
@@ -75,7 +64,7 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         ("Ольга", "o.novikova", "Новиков Илья"),
         ("Пётр", "p.sidorov", "Сидорова Аня"),
     ] {
-        post(
+        post_json(
             format!("{}/school/invites/redeem", server.url()),
             None,
             json!({"code": code, "first_name": first, "last_name": "Тестова", "child_name": child,

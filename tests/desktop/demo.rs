@@ -4,11 +4,7 @@ use std::time::Duration;
 
 use parta_e2e::{Element, Session, TauriDriver, screenshot_dir};
 
-/// The app binary, built by cargo for this test.
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-
-/// Bounds a failing wait; a passing test moves on as soon as the element shows.
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON};
 
 /// The first element matching `css`, once it shows.
 async fn element(app: &Session, css: &str) -> Element {
@@ -37,6 +33,18 @@ async fn count_messages(app: &Session, text: &str) -> usize {
     app.count_containing("[data-testid=message]", text)
         .await
         .unwrap()
+}
+
+/// Clicks the button `testid` (edit, delete…) of one's own sent message containing `text`.
+async fn click_in_own_message(app: &Session, text: &str, testid: &str) {
+    let text = serde_json::Value::from(text);
+    app.execute(&format!(
+        "const m = [...document.querySelectorAll(\"[data-testid=message][data-delivery='sent']\")]\
+           .find(e => e.innerText.includes({text}));\
+         m.querySelector('[data-testid={testid}]').click(); return null"
+    ))
+    .await
+    .unwrap();
 }
 
 async fn open_chat(app: &Session, title: &str) {
@@ -173,13 +181,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     compose_and_send(&app, "Собрание в 18:00").await;
     let own = "[data-testid=message][data-delivery='sent']";
     see(&app, own, "Собрание в 18:00").await;
-    app.execute(
-        "const m = [...document.querySelectorAll(\"[data-testid=message][data-delivery='sent']\")]\
-           .find(e => e.innerText.includes('Собрание в 18:00'));\
-         m.querySelector('[data-testid=edit]').click(); return null",
-    )
-    .await
-    .unwrap();
+    click_in_own_message(&app, "Собрание в 18:00", "edit").await;
     see(&app, "[data-testid=edit-bar]", "Собрание в 18:00").await;
     app.clear("[data-testid=composer-input]", SOON)
         .await
@@ -201,13 +203,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         Some(""),
         "the edited text does not stay behind as the chat's draft"
     );
-    app.execute(
-        "const m = [...document.querySelectorAll(\"[data-testid=message][data-delivery='sent']\")]\
-           .find(e => e.innerText.includes('кабинет 305'));\
-         m.querySelector('[data-testid=delete]').click(); return null",
-    )
-    .await
-    .unwrap();
+    click_in_own_message(&app, "кабинет 305", "delete").await;
     app.click_when("[data-testid=delete-confirm]", SOON, |_| true)
         .await
         .unwrap();

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON};
 
 async fn link_in_form(app: &Session) -> String {
     app.wait_for("[data-testid=invite-link]", SOON, |_| true)

@@ -5,6 +5,8 @@
 // A failing helper in a test should panic with its error: that is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 mod admin;
 mod demo;
 mod files;

@@ -7,8 +7,7 @@ use std::time::Duration;
 use parta_e2e::{Session, TauriDriver};
 use serde_json::{Value, json};
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON, cache_value, post_json};
 
 /// dunst's history of shown notifications, as `summary: body` lines.
 fn shown() -> Vec<String> {
@@ -31,31 +30,6 @@ fn shown() -> Vec<String> {
         .collect()
 }
 
-async fn cache_value(data: &std::path::Path, sql: &str) -> Value {
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        data.join("cache.sqlite").display()
-    ))
-    .await
-    .unwrap();
-    let row: (String, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    json!({"server": row.0, "user_id": row.1})
-}
-
-async fn post(url: String, token: Option<&str>, body: Value) -> Value {
-    let mut request = reqwest::Client::new().post(url).json(&body);
-    if let Some(token) = token {
-        request = request.header("Authorization", token);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.json().await.unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off() {
     let mut dunst = std::process::Command::new("dunst")
@@ -76,12 +50,10 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
         .unwrap();
 
     // A parent of 5А, on her own device, writes to the class chat mentioning the teacher.
-    let demo = cache_value(data.path(), "SELECT server_url, user_id FROM profiles").await;
-    let (server, teacher) = (
-        demo["server"].as_str().unwrap(),
-        demo["user_id"].as_i64().unwrap(),
-    );
-    let login = post(
+    let server: String = cache_value(data.path(), "SELECT server_url FROM profiles").await;
+    let teacher: i64 = cache_value(data.path(), "SELECT user_id FROM profiles").await;
+    let server = server.as_str();
+    let login = post_json(
         format!("{server}/school/login"),
         None,
         json!({"login": "e.morozova", "password": parta_server::demo::DEMO_PASSWORD,
@@ -109,7 +81,7 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
     let send = |text: String| {
         let (server, parent) = (server.to_owned(), parent.clone());
         async move {
-            post(
+            post_json(
                 format!("{server}/messages?chat_id={chat}"),
                 Some(&parent),
                 json!({"text": text, "format": "markdown"}),

@@ -1,12 +1,10 @@
 //! Signing in to a school's own server from the welcome screen: a wrong password is answered
 //! in the form, the right one opens the parent's chats, and the token lands in the keychain.
 
-use std::time::Duration;
-
 use parta_e2e::{Session, TauriDriver};
+use serde_json::json;
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON, post_json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
@@ -151,18 +149,16 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
     .await
     .unwrap()
     .into_inner();
-    let http = reqwest_client();
     let class_5a: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE name = '5А'")
         .fetch_one(server.pool())
         .await
         .unwrap();
-    let invite = http
-        .post(
-            format!("{}/school/invites", server.url()),
-            &teacher,
-            &format!(r#"{{"role": "parent", "class_id": {class_5a}}}"#),
-        )
-        .await;
+    let invite = post_json(
+        format!("{}/school/invites", server.url()),
+        Some(&teacher),
+        json!({"role": "parent", "class_id": class_5a}),
+    )
+    .await;
     let link = invite["link"].as_str().unwrap().to_owned();
 
     let data = dir.path().join("app");
@@ -216,10 +212,10 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
         .fetch_one(server.pool())
         .await
         .unwrap();
-    http.post(
+    post_json(
         format!("{}/school/join-requests/{request}/approve", server.url()),
-        &teacher,
-        "{}",
+        Some(&teacher),
+        json!({}),
     )
     .await;
     app.wait_for(
@@ -235,27 +231,4 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
         "the waiting request is forgotten once joined"
     );
     server.stop().await.unwrap();
-}
-
-/// JSON over HTTP to the school API, as another person's app would send it.
-struct Http(reqwest::Client);
-
-fn reqwest_client() -> Http {
-    Http(reqwest::Client::new())
-}
-
-impl Http {
-    async fn post(&self, url: String, token: &str, body: &str) -> serde_json::Value {
-        let response = self
-            .0
-            .post(url)
-            .header("Authorization", token)
-            .header("Content-Type", "application/json")
-            .body(body.to_owned())
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "{}", response.status());
-        response.json().await.unwrap()
-    }
 }

@@ -2,32 +2,10 @@
 //! keychain, locking now and when idle, a wrong PIN refused), clearing the cache without
 //! losing a draft, and signing out with the data deleted from this computer.
 
-use std::time::Duration;
-
 use parta_client::secrets::Keychain;
 use parta_e2e::{Session, TauriDriver};
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
-
-/// One value from the app's cache file, read as it is on disk.
-async fn cache_value<T>(data: &std::path::Path, sql: &str) -> T
-where
-    T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-{
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        data.join("cache.sqlite").display()
-    ))
-    .await
-    .unwrap();
-    let value = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    value
-}
+use crate::common::{APP, SOON, cache_value};
 
 async fn unlock(app: &Session, pin: &str) {
     app.type_into("[data-testid=unlock-pin]", SOON, pin)
@@ -120,16 +98,23 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     unlock(&app, "2468").await;
     app.wait_for(class_chat, SOON, |_| true).await.unwrap();
 
-    // Idle for the chosen time: it locks by itself.
-    app.execute("localStorage.setItem('parta.autolock_ms', '1500'); return null")
-        .await
-        .unwrap();
+    // Idle for the chosen time: it locks by itself (the shell counts, so a covered window
+    // locks all the same). The key press stands for the user who has just chosen the time.
+    app.execute(
+        "localStorage.setItem('parta.autolock_ms', '1500');\
+         window.dispatchEvent(new KeyboardEvent('keydown')); return null",
+    )
+    .await
+    .unwrap();
     app.wait_for("[data-testid=lock-screen]", SOON, |_| true)
         .await
         .unwrap();
-    app.execute("localStorage.setItem('parta.autolock_ms', '0'); return null")
-        .await
-        .unwrap();
+    app.execute(
+        "localStorage.setItem('parta.autolock_ms', '0');\
+         window.dispatchEvent(new KeyboardEvent('keydown')); return null",
+    )
+    .await
+    .unwrap();
     unlock(&app, "2468").await;
     app.wait_for(class_chat, SOON, |_| true).await.unwrap();
 

@@ -1,13 +1,10 @@
 //! The window comes back where it was left: size and position are kept between launches, in
 //! the data folder, whatever ends the app.
 
-use std::time::Duration;
-
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
-const SOON: Duration = Duration::from_secs(30);
+use crate::common::{APP, SOON};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_opens_again_at_the_size_it_was_left() {

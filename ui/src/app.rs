@@ -242,20 +242,17 @@ pub fn app() -> Html {
     }
 
     {
-        // Locks after the chosen idle time (only when a PIN is set: the shell decides).
-        let ctx = state.clone();
-        dom::use_idle(
+        // The shell locks after the chosen idle time (only when a PIN is set) and says so
+        // with AppEvent::Locked; the window tells it when someone is using it.
+        dom::use_activity(
             || {
                 dom::stored(crate::components::settings::AUTOLOCK_KEY)
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .filter(|ms| *ms > 0.0)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .filter(|ms| *ms > 0)
             },
-            move || {
-                let ctx = ctx.clone();
+            |idle_ms| {
                 spawn_local(async move {
-                    if let Ok(true) = api::lock_now().await {
-                        ctx.dispatch(Action::Lock);
-                    }
+                    let _ = api::activity(idle_ms).await;
                 });
             },
         );

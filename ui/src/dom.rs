@@ -46,19 +46,31 @@ pub fn use_window_keydown(on_key: impl Fn(web_sys::KeyboardEvent) + 'static) {
     });
 }
 
-/// Calls `on_idle` about once a second while nobody has pressed a key, clicked, scrolled or
-/// moved the mouse in the window for `idle_ms()` milliseconds (`None`: never idle).
+/// Calls `report` with `limit()` when someone presses a key, clicks, scrolls or moves the
+/// mouse in the window: at once the first time and whenever `limit()` changed, otherwise at
+/// most once a second. No timers: the webview's slow down while the window is covered.
 #[hook]
-pub fn use_idle(idle_ms: fn() -> Option<f64>, on_idle: impl Fn() + 'static) {
+pub fn use_activity<T: PartialEq + Copy + 'static>(limit: fn() -> T, report: impl Fn(T) + 'static) {
     use std::cell::Cell;
     use std::rc::Rc;
     use_effect_with((), move |_| {
-        let last = Rc::new(Cell::new(js_sys::Date::now()));
-        let alive = Rc::new(Cell::new(true));
+        let sent: Rc<Cell<Option<(f64, T)>>> = Rc::new(Cell::new(None));
         let touch = {
-            let last = last.clone();
-            Closure::<dyn Fn()>::new(move || last.set(js_sys::Date::now()))
+            let sent = sent.clone();
+            move || {
+                let (now, value) = (js_sys::Date::now(), limit());
+                let due = match sent.get() {
+                    Some((at, last)) => last != value || now - at >= 1000.0,
+                    None => true,
+                };
+                if due {
+                    sent.set(Some((now, value)));
+                    report(value);
+                }
+            }
         };
+        touch();
+        let touch = Closure::<dyn Fn()>::new(touch);
         let window = web_sys::window();
         const EVENTS: [&str; 5] = ["keydown", "mousedown", "mousemove", "wheel", "touchstart"];
         if let Some(w) = &window {
@@ -66,22 +78,7 @@ pub fn use_idle(idle_ms: fn() -> Option<f64>, on_idle: impl Fn() + 'static) {
                 let _ = w.add_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
             }
         }
-        {
-            let (last, alive) = (last.clone(), alive.clone());
-            yew::platform::spawn_local(async move {
-                while alive.get() {
-                    yew::platform::time::sleep(std::time::Duration::from_secs(1)).await;
-                    if let Some(limit) = idle_ms()
-                        && js_sys::Date::now() - last.get() >= limit
-                    {
-                        on_idle();
-                        last.set(js_sys::Date::now());
-                    }
-                }
-            });
-        }
         move || {
-            alive.set(false);
             if let Some(w) = window {
                 for event in EVENTS {
                     let _ = w

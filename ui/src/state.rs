@@ -110,6 +110,16 @@ pub enum Action {
 /// The state shared through a context.
 pub type AppContext = UseReducerHandle<AppState>;
 
+/// Locked: nothing of the profile stays in the page until the PIN is given.
+fn lock(state: &mut AppState) {
+    state.locked = true;
+    state.open = None;
+    state.replying = None;
+    state.focus = None;
+    state.chats = Vec::new();
+    state.error = None;
+}
+
 fn add_message(state: &mut AppState, message: &MessageView) {
     if let Some(open) = state
         .open
@@ -153,14 +163,7 @@ impl Reducible for AppState {
         let mut state = (*self).clone();
         match action {
             Action::SetLang(lang) => state.lang = lang,
-            Action::Lock => {
-                state.locked = true;
-                state.open = None;
-                state.replying = None;
-                state.focus = None;
-                state.chats = Vec::new();
-                state.error = None;
-            }
+            Action::Lock => lock(&mut state),
             Action::Unlocked => state.locked = false,
             Action::SetDark(dark) => state.dark = dark,
             Action::Dropped(paths) => state.dropped.extend(paths),
@@ -223,6 +226,7 @@ impl Reducible for AppState {
                 }
                 // The chat list is re-read by the listener; nothing to change here.
                 AppEvent::ChatsChanged => return self,
+                AppEvent::Locked => lock(&mut state),
                 // Shown by the connection badge from the session state; nothing cached here yet.
                 AppEvent::SyncProgress { .. } => return self,
                 AppEvent::TransferProgress {

@@ -132,6 +132,49 @@ impl AppLock {
     }
 }
 
+/// When the app locks by itself: the last sign of someone at the keyboard and how long
+/// without one is enough. Kept outside the webview, whose timers slow down or stop while its
+/// window is covered or minimised; a school computer left alone must lock all the same.
+#[derive(Debug)]
+pub struct Idle {
+    state: Mutex<(Instant, Option<Duration>)>,
+}
+
+impl Default for Idle {
+    fn default() -> Self {
+        Self {
+            state: Mutex::new((Instant::now(), None)),
+        }
+    }
+}
+
+impl Idle {
+    fn book(&self) -> std::sync::MutexGuard<'_, (Instant, Option<Duration>)> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Someone is at the keyboard at `now`; `limit` is the chosen idle time (`None`: never).
+    pub fn touch(&self, now: Instant, limit: Option<Duration>) {
+        *self.book() = (now, limit.filter(|l| !l.is_zero()));
+    }
+
+    /// Whether the app has been left alone for the chosen time at `now`. Answering yes starts
+    /// the count again, so a lock that could not happen (no PIN) is not retried at once.
+    pub fn due(&self, now: Instant) -> bool {
+        let mut book = self.book();
+        let (last, limit) = *book;
+        match limit {
+            Some(limit) if now.saturating_duration_since(last) >= limit => {
+                book.0 = now;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +187,27 @@ mod tests {
         assert!(check_pin("123456789").is_err());
         assert!(check_pin("12a4").is_err());
         assert!(check_pin("١٢٣٤").is_err(), "ASCII digits only");
+    }
+
+    #[test]
+    fn idle_is_due_after_the_chosen_time_without_a_touch_and_never_without_a_limit() {
+        let idle = Idle::default();
+        let start = Instant::now();
+        idle.touch(start, Some(Duration::from_secs(60)));
+        assert!(!idle.due(start + Duration::from_secs(59)));
+        idle.touch(
+            start + Duration::from_secs(30),
+            Some(Duration::from_secs(60)),
+        );
+        assert!(!idle.due(start + Duration::from_secs(61)), "touched since");
+        assert!(idle.due(start + Duration::from_secs(90)));
+        assert!(
+            !idle.due(start + Duration::from_secs(91)),
+            "counted again from the lock"
+        );
+        idle.touch(start, Some(Duration::ZERO));
+        assert!(!idle.due(start + Duration::from_secs(3600)), "zero: never");
+        idle.touch(start, None);
+        assert!(!idle.due(start + Duration::from_secs(3600)));
     }
 }

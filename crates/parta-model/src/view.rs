@@ -305,6 +305,8 @@ pub enum AppEvent {
         chats_total: u32,
         messages: u32,
     },
+    /// Nobody touched the app for the chosen time and a PIN is set: it locked itself.
+    Locked,
 }
 
 /// An error as the UI receives it: a stable code to branch on and a sentence for people.

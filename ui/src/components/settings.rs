@@ -171,6 +171,10 @@ pub fn settings_view() -> Html {
             {
                 let _ = storage.set_item(AUTOLOCK_KEY, &value);
             }
+            let idle_ms = value.parse::<u64>().ok();
+            spawn_local(async move {
+                let _ = api::activity(idle_ms).await;
+            });
             autolock.set(value);
         })
     };

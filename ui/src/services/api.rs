@@ -263,6 +263,16 @@ pub async fn sign_out(wipe: bool) -> Result<Option<ProfileView>, UiError> {
 }
 
 #[derive(Serialize)]
+struct ActivityArgs {
+    idle_ms: Option<u64>,
+}
+
+/// Someone is using the window; the shell locks the app after `idle_ms` without this.
+pub async fn activity(idle_ms: Option<u64>) -> Result<(), UiError> {
+    call("activity", &ActivityArgs { idle_ms }).await
+}
+
+#[derive(Serialize)]
 struct PinArgs<'a> {
     pin: Option<&'a str>,
 }

@@ -1,0 +1,44 @@
+//! What every desktop test uses: the built app, how long a step may take, a request to the
+//! school server as another device, and a look into the app's own cache.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// The app under test, built by cargo for this test target.
+pub const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
+
+/// How long one step may take before the test fails with the page's contents.
+pub const SOON: Duration = Duration::from_secs(30);
+
+/// POSTs `body` to the school server (as a teacher's or parent's other device when `token` is
+/// given) and returns the JSON answer; anything but success fails the test.
+pub async fn post_json(url: String, token: Option<&str>, body: Value) -> Value {
+    let mut request = reqwest::Client::new().post(url).json(&body);
+    if let Some(token) = token {
+        request = request.header("Authorization", token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+/// One value from the app's cache in `data`, read-only, while the app may still be running.
+pub async fn cache_value<T>(data: &Path, sql: &str) -> T
+where
+    T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        data.join("cache.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let value = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    value
+}
