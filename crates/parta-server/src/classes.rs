@@ -91,7 +91,7 @@ pub async fn list(store: &dyn Store, caller: Caller) -> Result<Vec<Class>> {
 }
 
 /// Fails unless `user_id` exists and is staff (only staff teach classes).
-async fn require_staff(tx: &mut dyn Tx, user_id: i64) -> Result<()> {
+pub(crate) async fn require_staff(tx: &mut dyn Tx, user_id: i64) -> Result<()> {
     let person = tx
         .person(user_id)
         .await?

@@ -18,6 +18,7 @@ pub mod error;
 pub mod filestore;
 pub mod http;
 pub mod invites;
+pub mod lessons;
 pub mod members;
 pub mod membership;
 pub mod messages;

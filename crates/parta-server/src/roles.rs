@@ -45,11 +45,14 @@ pub enum Action {
     ManageMembers,
     /// Change a staff member's role: appoint or stand down administrators (4.1).
     AppointAdmins,
+    /// Plan, move and cancel online lessons (3.1, 6.3): teachers those of the classes they
+    /// teach.
+    ManageLessons,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -65,6 +68,7 @@ impl Action {
         Action::PostAnnouncements,
         Action::ManageMembers,
         Action::AppointAdmins,
+        Action::ManageLessons,
     ];
 
     /// The name used in docs/permissions.md.
@@ -85,6 +89,7 @@ impl Action {
             Action::PostAnnouncements => "post_announcements",
             Action::ManageMembers => "manage_members",
             Action::AppointAdmins => "appoint_admins",
+            Action::ManageLessons => "manage_lessons",
         }
     }
 }
@@ -124,6 +129,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (Administration, BootstrapStructure | InviteStaff | AppointAdmins) => Denied,
         (Administration, _) => School,
         (ClassTeacher, InviteParents | ManageInvites | ReviewJoinRequests) => OwnClass,
+        (ClassTeacher | Teacher, ManageLessons) => OwnClass,
         (ClassTeacher | Teacher, ViewClasses | SeeContactDetails | PostAnnouncements) => School,
         (ClassTeacher | Teacher, _) => Denied,
         (Parent, ViewClasses) => OwnClass,

@@ -16,6 +16,9 @@ use crate::auth::{self, Device, LoginRequest, LoginResult};
 use crate::classes::{self, Assignment, Class, NewClass};
 use crate::error::{Error, Result};
 use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
+use crate::lessons::{
+    self, ConsentAnswer, Lesson, LessonList, LessonPatch, NewLesson, RecordingStatus,
+};
 use crate::messages;
 use crate::people::{self, Move, RoleChange};
 use crate::restrictions::{self, NewRestriction, Restriction};
@@ -78,6 +81,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/school/announcements/{mid}/receipts", get(receipts))
         .route("/school/audit", get(audit_log))
+        .route("/school/lessons", get(list_lessons).post(create_lesson))
+        .route(
+            "/school/lessons/{id}",
+            get(get_lesson).patch(update_lesson).delete(cancel_lesson),
+        )
+        .route("/school/lessons/{id}/consent", put(answer_consent))
+        .route("/school/lessons/{id}/recording", get(recording_status))
 }
 
 /// `{"success": true}`, as MAX answers writes that return nothing else.
@@ -842,4 +852,114 @@ async fn broadcast(
         }
     }
     Ok(Json(result))
+}
+
+#[derive(Debug, Deserialize)]
+struct LessonRange {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+async fn list_lessons(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<LessonRange>, QueryRejection>,
+) -> Result<Json<LessonList>> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let (Some(from), Some(to)) = (q.from, q.to) else {
+        return Err(Error::bad_request(
+            "from and to (Unix milliseconds) are required",
+        ));
+    };
+    Ok(Json(LessonList {
+        lessons: lessons::list(state.store.as_ref(), caller, from, to).await?,
+    }))
+}
+
+async fn create_lesson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    new: Result<Json<NewLesson>, JsonRejection>,
+) -> Result<(StatusCode, Json<Lesson>)> {
+    let caller = caller(&state, &headers).await?;
+    let new = json_body(new)?;
+    let lesson = lessons::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
+    Ok((StatusCode::CREATED, Json(lesson)))
+}
+
+async fn get_lesson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Lesson>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    Ok(Json(lessons::get(state.store.as_ref(), caller, id).await?))
+}
+
+async fn update_lesson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    patch: Result<Json<LessonPatch>, JsonRejection>,
+) -> Result<Json<Lesson>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    let patch = json_body(patch)?;
+    Ok(Json(
+        lessons::update(
+            state.store.as_ref(),
+            state.clock.as_ref(),
+            caller,
+            id,
+            patch,
+        )
+        .await?,
+    ))
+}
+
+async fn cancel_lesson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Lesson>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    Ok(Json(
+        lessons::cancel(state.store.as_ref(), state.clock.as_ref(), caller, id).await?,
+    ))
+}
+
+async fn answer_consent(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    answer: Result<Json<ConsentAnswer>, JsonRejection>,
+) -> Result<Json<RecordingStatus>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    let answer = json_body(answer)?;
+    Ok(Json(
+        lessons::answer(
+            state.store.as_ref(),
+            state.clock.as_ref(),
+            caller,
+            id,
+            answer.consent,
+        )
+        .await?,
+    ))
+}
+
+async fn recording_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<RecordingStatus>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    Ok(Json(
+        lessons::recording(state.store.as_ref(), caller, id).await?,
+    ))
 }

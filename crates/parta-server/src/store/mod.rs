@@ -4,7 +4,8 @@
 //! transaction; they never see SQL. They ask a [`Store`] for a unit of work — [`Store::read`]
 //! for reads and single writes, [`Store::begin`] for a transaction — and call the statements of
 //! [`Tx`] on it. `Tx` is the sum of one trait per area ([`PeopleRows`], [`ChatRows`],
-//! [`MessageRows`], [`SchoolRows`], [`UploadRows`], [`UpdateRows`], [`ScheduleRows`]), each a
+//! [`MessageRows`], [`SchoolRows`], [`UploadRows`], [`UpdateRows`], [`ScheduleRows`],
+//! [`LessonRows`]), each a
 //! list of plain statements over records defined beside it.
 //!
 //! What every implementation must honour (the suite in `tests/server/store.rs` checks it):
@@ -16,6 +17,7 @@
 //! [`sqlite::SqliteStore`] is the implementation: one file, WAL, zero set-up.
 
 pub mod chats;
+pub mod lessons;
 pub mod messages;
 pub mod people;
 pub mod schedule;
@@ -29,6 +31,7 @@ use async_trait::async_trait;
 use crate::error::Result;
 
 pub use chats::ChatRows;
+pub use lessons::LessonRows;
 pub use messages::MessageRows;
 pub use people::PeopleRows;
 pub use schedule::ScheduleRows;
@@ -50,7 +53,15 @@ pub trait Store: Send + Sync + 'static {
 /// The statements of every area, on one connection or transaction.
 #[async_trait]
 pub trait Tx:
-    PeopleRows + ChatRows + MessageRows + SchoolRows + UploadRows + UpdateRows + ScheduleRows + Send
+    PeopleRows
+    + ChatRows
+    + MessageRows
+    + SchoolRows
+    + UploadRows
+    + UpdateRows
+    + ScheduleRows
+    + LessonRows
+    + Send
 {
     /// Makes a transaction's statements durable (nothing for [`Store::read`]'s units).
     async fn commit(self: Box<Self>) -> Result<()>;
@@ -59,7 +70,7 @@ pub trait Tx:
 /// Everything a domain module needs to talk to the store.
 pub mod prelude {
     pub use super::{
-        ChatRows, MessageRows, PeopleRows, ScheduleRows, SchoolRows, Store, Tx, UpdateRows,
-        UploadRows,
+        ChatRows, LessonRows, MessageRows, PeopleRows, ScheduleRows, SchoolRows, Store, Tx,
+        UpdateRows, UploadRows,
     };
 }

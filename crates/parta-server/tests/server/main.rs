@@ -8,6 +8,7 @@ mod chats;
 mod common;
 mod conformance;
 mod files;
+mod lessons;
 mod process;
 mod properties;
 mod school;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use parta_model::max::{ChatList, UpdateList};
+use parta_server::Clock;
 use parta_server::demo::DEMO_PASSWORD;
 use parta_server::roles::{Action, Grant, Role, grant};
 use reqwest::{Method, StatusCode};
@@ -700,6 +701,13 @@ async fn attempt(
     n: usize,
 ) -> StatusCode {
     let (method, path, body) = match action {
+        Action::ManageLessons => (
+            Method::POST,
+            "/school/lessons".to_owned(),
+            json!({"class_id": class_5a, "subject": "Математика",
+                   "starts_at": parta_server::SystemClock.now_ms() + 86_400_000,
+                   "duration_min": 45}),
+        ),
         Action::ManageClasses => (
             Method::POST,
             "/school/classes".to_owned(),
@@ -820,6 +828,17 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
     ];
     let admin = &tokens[0].1;
     let class_5a = class_id(&f, admin, "5А").await;
+    // The teacher teaches in 5А, the class of the `own class` cells.
+    let teacher_id = f.ok(Method::GET, &tokens[3].1, "/me", None).await["user_id"]
+        .as_i64()
+        .unwrap();
+    f.ok(
+        Method::POST,
+        admin,
+        &format!("/school/classes/{class_5a}/teachers"),
+        Some(json!({"user_id": teacher_id})),
+    )
+    .await;
     // A parent of 5А (so the other parent of 5А shares a chat with them) whose phone is known,
     // and whose devices may be revoked without breaking any other cell.
     let victim_token = f.person("victim", "Тестовый", "parent").await;

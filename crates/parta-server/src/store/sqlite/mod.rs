@@ -3,6 +3,7 @@
 //! forgotten it once we answered 200). Migrations are in `migrations/`.
 
 mod chats;
+mod lessons;
 mod messages;
 mod people;
 mod schedule;

@@ -1,0 +1,79 @@
+//! Online lessons and their recording consent.
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+
+/// A lesson as stored, with its class's and teacher's names.
+#[derive(Debug, Clone)]
+pub struct LessonRecord {
+    pub id: i64,
+    pub class_id: i64,
+    pub class_name: String,
+    pub subject: String,
+    pub teacher_id: i64,
+    pub teacher_first: String,
+    pub teacher_last: Option<String>,
+    /// `lesson`, `consultation` or `parents_meeting`.
+    pub kind: String,
+    pub starts_at: i64,
+    pub duration_min: i64,
+    pub link: Option<String>,
+    pub notes: Option<String>,
+    pub cancelled: bool,
+}
+
+/// What a new lesson or a change writes.
+#[derive(Debug, Clone)]
+pub struct LessonFields {
+    pub class_id: i64,
+    pub subject: String,
+    pub teacher_id: i64,
+    pub kind: String,
+    pub starts_at: i64,
+    pub duration_min: i64,
+    pub link: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// One consent answer as stored.
+#[derive(Debug, Clone)]
+pub struct ConsentRecord {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub consent: bool,
+    pub at: i64,
+}
+
+/// Statements about lessons.
+#[async_trait]
+pub trait LessonRows {
+    async fn insert_lesson(&mut self, fields: &LessonFields, by: i64, at: i64) -> Result<i64>;
+    async fn lesson(&mut self, id: i64) -> Result<Option<LessonRecord>>;
+    /// Rewrites a lesson's fields (not its class).
+    async fn update_lesson(&mut self, id: i64, fields: &LessonFields, at: i64) -> Result<()>;
+    /// Marks it cancelled; false if it was cancelled already.
+    async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool>;
+    /// Lessons starting in `[from, to)`, by start. `visible_to`: only those of the classes the
+    /// person teaches or has a child in, and those they teach; `None`: every lesson.
+    async fn lessons_between(
+        &mut self,
+        visible_to: Option<i64>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<LessonRecord>>;
+    /// Whether `user_id` teaches in `class_id` (is assigned to it).
+    async fn teaches_class(&mut self, user_id: i64, class_id: i64) -> Result<bool>;
+    /// The parents of a class (each answers for their child), by id.
+    async fn class_parent_ids(&mut self, class_id: i64) -> Result<Vec<i64>>;
+    async fn insert_consent(
+        &mut self,
+        lesson_id: i64,
+        user_id: i64,
+        consent: bool,
+        at: i64,
+    ) -> Result<()>;
+    /// Every answer of a lesson, in the order given.
+    async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>>;
+}

@@ -1,0 +1,196 @@
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteTx;
+use crate::error::Result;
+use crate::store::lessons::{ConsentRecord, LessonFields, LessonRecord, LessonRows};
+
+const COLUMNS: &str = "l.id, l.class_id, c.name AS class_name, l.subject, l.teacher_id,
+    u.first_name AS teacher_first, u.last_name AS teacher_last, l.kind, l.starts_at,
+    l.duration_min, l.link, l.notes, l.cancelled";
+const FROM: &str =
+    "lessons l JOIN classes c ON c.id = l.class_id JOIN users u ON u.id = l.teacher_id";
+
+fn lesson_from_row(row: &SqliteRow) -> Result<LessonRecord> {
+    Ok(LessonRecord {
+        id: row.try_get("id")?,
+        class_id: row.try_get("class_id")?,
+        class_name: row.try_get("class_name")?,
+        subject: row.try_get("subject")?,
+        teacher_id: row.try_get("teacher_id")?,
+        teacher_first: row.try_get("teacher_first")?,
+        teacher_last: row.try_get("teacher_last")?,
+        kind: row.try_get("kind")?,
+        starts_at: row.try_get("starts_at")?,
+        duration_min: row.try_get("duration_min")?,
+        link: row.try_get("link")?,
+        notes: row.try_get("notes")?,
+        cancelled: row.try_get("cancelled")?,
+    })
+}
+
+#[async_trait]
+impl LessonRows for SqliteTx {
+    async fn insert_lesson(&mut self, f: &LessonFields, by: i64, at: i64) -> Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO lessons (class_id, subject, teacher_id, kind, starts_at, duration_min,
+                                  link, notes, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(f.class_id)
+        .bind(&f.subject)
+        .bind(f.teacher_id)
+        .bind(&f.kind)
+        .bind(f.starts_at)
+        .bind(f.duration_min)
+        .bind(&f.link)
+        .bind(&f.notes)
+        .bind(by)
+        .bind(at)
+        .bind(at)
+        .execute(self.conn())
+        .await?
+        .last_insert_rowid())
+    }
+
+    async fn lesson(&mut self, id: i64) -> Result<Option<LessonRecord>> {
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE l.id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(lesson_from_row).transpose()
+    }
+
+    async fn update_lesson(&mut self, id: i64, f: &LessonFields, at: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE lessons SET subject = ?, teacher_id = ?, kind = ?, starts_at = ?,
+                                duration_min = ?, link = ?, notes = ?, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&f.subject)
+        .bind(f.teacher_id)
+        .bind(&f.kind)
+        .bind(f.starts_at)
+        .bind(f.duration_min)
+        .bind(&f.link)
+        .bind(&f.notes)
+        .bind(at)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE lessons SET cancelled = 1, updated_at = ? WHERE id = ? AND cancelled = 0",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn lessons_between(
+        &mut self,
+        visible_to: Option<i64>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<LessonRecord>> {
+        let rows = match visible_to {
+            None => {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM {FROM} WHERE l.starts_at >= ? AND l.starts_at < ?
+                     ORDER BY l.starts_at, l.id"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(self.conn())
+                    .await?
+            }
+            Some(user_id) => {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM {FROM} WHERE l.starts_at >= ? AND l.starts_at < ?
+                       AND (l.teacher_id = ?
+                            OR l.class_id IN (SELECT class_id FROM class_teachers WHERE user_id = ?)
+                            OR l.class_id IN (SELECT class_id FROM class_parents WHERE user_id = ?))
+                     ORDER BY l.starts_at, l.id"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(from)
+                    .bind(to)
+                    .bind(user_id)
+                    .bind(user_id)
+                    .bind(user_id)
+                    .fetch_all(self.conn())
+                    .await?
+            }
+        };
+        rows.iter().map(lesson_from_row).collect()
+    }
+
+    async fn teaches_class(&mut self, user_id: i64, class_id: i64) -> Result<bool> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM class_teachers WHERE user_id = ? AND class_id = ?",
+        )
+        .bind(user_id)
+        .bind(class_id)
+        .fetch_one(self.conn())
+        .await?
+            > 0)
+    }
+
+    async fn class_parent_ids(&mut self, class_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT user_id FROM class_parents WHERE class_id = ? ORDER BY user_id",
+        )
+        .bind(class_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    async fn insert_consent(
+        &mut self,
+        lesson_id: i64,
+        user_id: i64,
+        consent: bool,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO lesson_consents (lesson_id, user_id, consent, at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(lesson_id)
+        .bind(user_id)
+        .bind(consent)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>> {
+        let rows = sqlx::query(
+            "SELECT k.user_id, u.first_name, u.last_name, k.consent, k.at
+             FROM lesson_consents k JOIN users u ON u.id = k.user_id
+             WHERE k.lesson_id = ? ORDER BY k.id",
+        )
+        .bind(lesson_id)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ConsentRecord {
+                    user_id: row.try_get("user_id")?,
+                    first_name: row.try_get("first_name")?,
+                    last_name: row.try_get("last_name")?,
+                    consent: row.try_get("consent")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+}

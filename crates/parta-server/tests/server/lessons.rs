@@ -1,0 +1,394 @@
+//! Online lessons (issue 7): planning, moving and cancelling by the permission matrix, who reads
+//! them, bad input refused with nothing stored, and recording consent (6.4) as participants
+//! answer.
+
+use parta_server::Clock;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::Fixture;
+
+const ADMIN: &str = parta_server::demo::PLATFORM_ADMIN;
+const TEACHER_5A: &str = parta_server::demo::CLASS_TEACHER;
+const PARENT_5A: &str = parta_server::demo::PARENT;
+const DAY: i64 = 86_400_000;
+
+fn now() -> i64 {
+    parta_server::SystemClock.now_ms()
+}
+
+async fn class_id(f: &Fixture, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM classes WHERE name = ?")
+        .bind(name)
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap()
+}
+
+async fn count(f: &Fixture, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap()
+}
+
+/// The ids of the lessons `token` reads between yesterday and a month ahead.
+async fn listed(f: &Fixture, token: &str) -> Vec<i64> {
+    let list = f
+        .ok(
+            Method::GET,
+            token,
+            &format!(
+                "/school/lessons?from={}&to={}",
+                now() - DAY,
+                now() + 30 * DAY
+            ),
+            None,
+        )
+        .await;
+    list["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn plan(f: &Fixture, token: &str, class_id: i64, starts_at: i64) -> Value {
+    let (status, lesson) = f
+        .call(
+            Method::POST,
+            Some(token),
+            "/school/lessons",
+            Some(json!({
+                "class_id": class_id, "subject": "Математика", "starts_at": starts_at,
+                "duration_min": 45, "link": "https://vk.com/call/join/abc-123",
+                "notes": "Учебник, с. 42"
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{lesson}");
+    lesson
+}
+
+#[tokio::test]
+async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_reads() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let outsider = f.person("t.outsider", "Нина Петровна", "teacher").await;
+    let director = f.person("director", "Директор", "administration").await;
+    let class_5a = class_id(&f, "5А").await;
+    let tomorrow = now() + DAY;
+
+    let lesson = plan(&f, &teacher, class_5a, tomorrow).await;
+    let id = lesson["id"].as_i64().unwrap();
+    assert_eq!(lesson["class_name"], "5А");
+    assert_eq!(lesson["teacher_name"], "Анна Сергеевна Соколова");
+    assert_eq!(lesson["kind"], "lesson");
+    assert_eq!(lesson["link"], "https://vk.com/call/join/abc-123");
+    assert_eq!(lesson["cancelled"], false);
+
+    // The class's parent and the administration read it; a teacher of other classes does not.
+    assert_eq!(listed(&f, &parent).await, vec![id]);
+    assert_eq!(listed(&f, &director).await, vec![id]);
+    assert!(listed(&f, &outsider).await.is_empty());
+    let (status, body) = f
+        .call(
+            Method::GET,
+            Some(&outsider),
+            &format!("/school/lessons/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["code"], "access.denied");
+
+    // Nobody outside the class plans or changes its lessons; parents never do.
+    for token in [&outsider, &parent] {
+        let (status, _) = f
+            .call(
+                Method::POST,
+                Some(token),
+                "/school/lessons",
+                Some(json!({"class_id": class_5a, "subject": "Чужой урок",
+                            "starts_at": tomorrow, "duration_min": 45})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = f
+            .call(
+                Method::PATCH,
+                Some(token),
+                &format!("/school/lessons/{id}"),
+                Some(json!({"starts_at": tomorrow + 3_600_000})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 1);
+
+    // Moved by an hour and made 40 minutes; the link removed with an empty string.
+    let moved = f
+        .ok(
+            Method::PATCH,
+            &teacher,
+            &format!("/school/lessons/{id}"),
+            Some(json!({"starts_at": tomorrow + 3_600_000, "duration_min": 40, "link": ""})),
+        )
+        .await;
+    assert_eq!(moved["starts_at"], tomorrow + 3_600_000);
+    assert_eq!(moved["duration_min"], 40);
+    assert!(
+        moved.get("link").is_none() || moved["link"].is_null(),
+        "{moved}"
+    );
+    assert_eq!(moved["notes"], "Учебник, с. 42", "what was not named stays");
+    let seen = f
+        .ok(Method::GET, &parent, &format!("/school/lessons/{id}"), None)
+        .await;
+    assert_eq!(seen, moved, "the parent reads the moved lesson");
+
+    // Cancelled: still listed, marked; once only; no more changes.
+    let cancelled = f
+        .ok(
+            Method::DELETE,
+            &teacher,
+            &format!("/school/lessons/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(cancelled["cancelled"], true);
+    assert_eq!(listed(&f, &parent).await, vec![id]);
+    let (status, body) = f
+        .call(
+            Method::DELETE,
+            Some(&teacher),
+            &format!("/school/lessons/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _) = f
+        .call(
+            Method::PATCH,
+            Some(&teacher),
+            &format!("/school/lessons/{id}"),
+            Some(json!({"subject": "Геометрия"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn bad_lessons_are_refused_with_a_reason_and_nothing_is_stored() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let admin = f.token(ADMIN).await;
+    let class_5a = class_id(&f, "5А").await;
+    let tomorrow = now() + DAY;
+    let good = json!({"class_id": class_5a, "subject": "Математика", "starts_at": tomorrow,
+                      "duration_min": 45});
+    let with = |key: &str, value: Value| {
+        let mut body = good.clone();
+        body[key] = value;
+        body
+    };
+    let cases = [
+        (
+            with("link", json!("http://vk.com/call")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            with("link", json!("javascript:alert(1)")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            with("link", json!("file:///etc/passwd")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (with("link", json!("https://")), StatusCode::BAD_REQUEST),
+        (
+            with("link", json!("https://a b.ru")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (with("duration_min", json!(0)), StatusCode::BAD_REQUEST),
+        (with("duration_min", json!(601)), StatusCode::BAD_REQUEST),
+        (with("duration_min", json!("45")), StatusCode::BAD_REQUEST),
+        (with("subject", json!("   ")), StatusCode::BAD_REQUEST),
+        (
+            with("subject", json!("М".repeat(201))),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            with("starts_at", json!(now() + 400 * DAY)),
+            StatusCode::BAD_REQUEST,
+        ),
+        (with("kind", json!("party")), StatusCode::BAD_REQUEST),
+        (with("class_id", json!(999_999)), StatusCode::NOT_FOUND),
+        (with("teacher_id", json!(999_999)), StatusCode::NOT_FOUND),
+    ];
+    for (body, expected) in cases {
+        let (status, answer) = f
+            .call(
+                Method::POST,
+                Some(&admin),
+                "/school/lessons",
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(status, expected, "{body}: {answer}");
+        assert!(
+            answer["code"].is_string() && answer["message"].is_string(),
+            "MAX-shaped error: {answer}"
+        );
+    }
+    let raw = f
+        .post(&teacher, "/school/lessons")
+        .header("Content-Type", "application/json")
+        .body("{\"class_id\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
+    for query in [
+        "",
+        "?from=10",
+        "?from=10&to=5",
+        &format!("?from=0&to={}", 400 * DAY),
+    ] {
+        let (status, _) = f
+            .call(
+                Method::GET,
+                Some(&teacher),
+                &format!("/school/lessons{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+    }
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
+    let (status, _) = f
+        .call(Method::GET, Some(&teacher), "/school/lessons/424242", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_5a = class_id(&f, "5А").await;
+    let lesson = plan(&f, &teacher, class_5a, now() + DAY).await;
+    let id = lesson["id"].as_i64().unwrap();
+    let usernames: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT u.username FROM class_parents p JOIN users u ON u.id = p.user_id
+         WHERE p.class_id = ? ORDER BY u.id",
+    )
+    .bind(class_5a)
+    .fetch_all(f.server.pool())
+    .await
+    .unwrap();
+    assert!(
+        usernames.len() >= 2,
+        "the demo's 5А has parents: {usernames:?}"
+    );
+    let n = usernames.len() as u64;
+    let mut parents = Vec::new();
+    for name in &usernames {
+        parents.push(f.token(name).await);
+    }
+    let status = f
+        .ok(
+            Method::GET,
+            &parents[0],
+            &format!("/school/lessons/{id}/recording"),
+            None,
+        )
+        .await;
+    assert_eq!(status["allowed"], false, "nobody has answered");
+    assert_eq!(
+        (
+            status["consented"].as_u64(),
+            status["participants"].as_u64()
+        ),
+        (Some(0), Some(n))
+    );
+
+    let answer = |token: String, consent: bool| {
+        let f = &f;
+        async move {
+            f.ok(
+                Method::PUT,
+                &token,
+                &format!("/school/lessons/{id}/consent"),
+                Some(json!({"consent": consent})),
+            )
+            .await
+        }
+    };
+    for (i, token) in parents.iter().enumerate() {
+        let status = answer(token.clone(), true).await;
+        let everyone = i + 1 == parents.len();
+        assert_eq!(status["allowed"], everyone, "{i}: {status}");
+        assert_eq!(status["consented"], i as u64 + 1);
+        assert_eq!(status["mine"], true);
+        assert!(
+            status.get("changes").is_none(),
+            "a parent reads no one's answers"
+        );
+    }
+    // One parent changes their mind: recording is no longer allowed.
+    let status = answer(parents[0].clone(), false).await;
+    assert_eq!(status["allowed"], false);
+    assert_eq!(status["consented"], n - 1);
+    assert_eq!(status["mine"], false);
+
+    // The teacher reads every change, in order, with names.
+    let status = f
+        .ok(
+            Method::GET,
+            &teacher,
+            &format!("/school/lessons/{id}/recording"),
+            None,
+        )
+        .await;
+    let changes = status["changes"].as_array().unwrap();
+    assert_eq!(changes.len() as u64, n + 1);
+    assert_eq!(changes.last().unwrap()["consent"], false);
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["name"].as_str().is_some_and(|s| !s.is_empty()))
+    );
+    assert_eq!(
+        count(&f, "SELECT COUNT(*) FROM lesson_consents").await as u64,
+        n + 1,
+        "every change is kept"
+    );
+
+    // Only the class's parents answer.
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&teacher),
+            &format!("/school/lessons/{id}/consent"),
+            Some(json!({"consent": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let stranger = f.person("p.outsider", "Пётр", "parent").await;
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(&stranger),
+            &format!("/school/lessons/{id}/consent"),
+            Some(json!({"consent": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        count(&f, "SELECT COUNT(*) FROM lesson_consents").await as u64,
+        n + 1
+    );
+}
