@@ -28,3 +28,10 @@ CREATE TABLE lesson_consents (
     at         INTEGER NOT NULL
 );
 CREATE INDEX lesson_consents_by_lesson ON lesson_consents(lesson_id, id);
+
+-- A person's private calendar feed: only the token's hash is kept; a new one replaces the old.
+CREATE TABLE calendar_feeds (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id),
+    token_hash  BLOB NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL
+);

@@ -261,13 +261,98 @@ pub async fn list(store: &dyn Store, caller: Caller, from: i64, to: i64) -> Resu
             "Give 'from' before 'to', at most a year apart",
         ));
     }
-    let everyone = roles::grant(caller.role, Action::ManageLessons) == Grant::School;
-    let records = store
-        .read()
-        .await?
-        .lessons_between((!everyone).then_some(caller.user_id), from, to)
+    list_for(
+        &mut *store.read().await?,
+        caller.user_id,
+        caller.role,
+        from,
+        to,
+    )
+    .await
+}
+
+async fn list_for(
+    tx: &mut dyn Tx,
+    user_id: i64,
+    role: roles::Role,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Lesson>> {
+    let everyone = roles::grant(role, Action::ManageLessons) == Grant::School;
+    let records = tx
+        .lessons_between((!everyone).then_some(user_id), from, to)
         .await?;
     records.into_iter().map(from_record).collect()
+}
+
+/// What the private calendar feed holds: from a month back to half a year ahead.
+const FEED_BACK_MS: i64 = 31 * 86_400_000;
+const FEED_AHEAD_MS: i64 = 183 * 86_400_000;
+
+/// The caller's lessons in `[from, to)` as an iCalendar file.
+pub async fn export(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: Caller,
+    from: i64,
+    to: i64,
+    host: &str,
+) -> Result<String> {
+    let lessons = list(store, caller, from, to).await?;
+    Ok(crate::calendar::ics(&lessons, host, clock.now_ms()))
+}
+
+/// A new private feed address for the caller (`/calendar/<token>.ics`); any earlier one stops
+/// working. Only the token's hash is kept: the address is shown once.
+pub async fn new_feed(store: &dyn Store, clock: &dyn Clock, caller: Caller) -> Result<String> {
+    let token = crate::auth::random_secret("cal_", 24)?;
+    store
+        .read()
+        .await?
+        .set_feed(caller.user_id, &crate::auth::hash(&token), clock.now_ms())
+        .await?;
+    Ok(format!("/calendar/{token}.ics"))
+}
+
+/// Revokes the caller's feed.
+pub async fn revoke_feed(store: &dyn Store, caller: Caller) -> Result<()> {
+    if store.read().await?.clear_feed(caller.user_id).await? {
+        Ok(())
+    } else {
+        Err(Error::not_found("You have no calendar feed"))
+    }
+}
+
+/// The feed a token opens: its owner's lessons as iCalendar, while the owner may use the school.
+pub async fn feed(store: &dyn Store, clock: &dyn Clock, token: &str, host: &str) -> Result<String> {
+    let gone = || Error::not_found("This calendar address does not exist or was revoked");
+    let now = clock.now_ms();
+    let mut tx = store.read().await?;
+    let owner = tx
+        .feed_owner(&crate::auth::hash(token))
+        .await?
+        .ok_or_else(gone)?;
+    let person = tx
+        .person(owner)
+        .await?
+        .filter(|p| !p.removed)
+        .ok_or_else(gone)?;
+    if let Some(r) = tx.restriction(owner, now).await?
+        && r.mode == parta_model::school::RestrictionMode::Blocked
+    {
+        return Err(Error::denied(
+            "This person's access to the school is blocked",
+        ));
+    }
+    let lessons = list_for(
+        &mut *tx,
+        owner,
+        person.role,
+        now - FEED_BACK_MS,
+        now + FEED_AHEAD_MS,
+    )
+    .await?;
+    Ok(crate::calendar::ics(&lessons, host, now))
 }
 
 /// A parent's answer about recording the lesson, for their child.

@@ -10,6 +10,7 @@
 pub mod announcements;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod chats;
 pub mod classes;
 pub mod clock;

@@ -82,6 +82,9 @@ pub fn routes() -> Router<AppState> {
         .route("/school/announcements/{mid}/receipts", get(receipts))
         .route("/school/audit", get(audit_log))
         .route("/school/lessons", get(list_lessons).post(create_lesson))
+        .route("/school/lessons.ics", get(export_lessons))
+        .route("/school/me/calendar", post(create_feed).delete(revoke_feed))
+        .route("/calendar/{token}", get(calendar_feed))
         .route(
             "/school/lessons/{id}",
             get(get_lesson).patch(update_lesson).delete(cancel_lesson),
@@ -962,4 +965,95 @@ async fn recording_status(
     Ok(Json(
         lessons::recording(state.store.as_ref(), caller, id).await?,
     ))
+}
+
+/// The server's name as the client addressed it, for the calendar events' ids.
+fn host_of(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("parta")
+        .to_owned()
+}
+
+fn calendar_response(ics: String) -> impl axum::response::IntoResponse {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        ics,
+    )
+}
+
+async fn export_lessons(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<LessonRange>, QueryRejection>,
+) -> Result<impl axum::response::IntoResponse> {
+    let caller = caller(&state, &headers).await?;
+    let q = query(q)?;
+    let (Some(from), Some(to)) = (q.from, q.to) else {
+        return Err(Error::bad_request(
+            "from and to (Unix milliseconds) are required",
+        ));
+    };
+    let ics = lessons::export(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        from,
+        to,
+        &host_of(&headers),
+    )
+    .await?;
+    Ok(calendar_response(ics))
+}
+
+#[derive(Serialize)]
+struct FeedAddress {
+    /// The feed's path on this server; the token in it is shown only now.
+    path: String,
+}
+
+async fn create_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<FeedAddress>)> {
+    let caller = caller(&state, &headers).await?;
+    let path = lessons::new_feed(state.store.as_ref(), state.clock.as_ref(), caller).await?;
+    Ok((StatusCode::CREATED, Json(FeedAddress { path })))
+}
+
+async fn revoke_feed(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Success>> {
+    let caller = caller(&state, &headers).await?;
+    lessons::revoke_feed(state.store.as_ref(), caller).await?;
+    Ok(SUCCESS)
+}
+
+/// A phone's calendar app asks without a Parta login: the token in the address is the key.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    token: Result<Path<String>, PathRejection>,
+) -> Result<impl axum::response::IntoResponse> {
+    state.limiter.anonymous(peer.ip())?;
+    let token = path(token)?;
+    let token = token.strip_suffix(".ics").unwrap_or(&token);
+    let ics = lessons::feed(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        token,
+        &host_of(&headers),
+    )
+    .await?;
+    Ok(calendar_response(ics))
 }

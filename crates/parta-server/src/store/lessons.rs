@@ -76,4 +76,11 @@ pub trait LessonRows {
     ) -> Result<()>;
     /// Every answer of a lesson, in the order given.
     async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>>;
+
+    /// Sets a person's calendar feed token (its hash), replacing any earlier one.
+    async fn set_feed(&mut self, user_id: i64, token_hash: &[u8], at: i64) -> Result<()>;
+    /// Revokes a person's feed; false if there was none.
+    async fn clear_feed(&mut self, user_id: i64) -> Result<bool>;
+    /// Whose feed a token's hash opens.
+    async fn feed_owner(&mut self, token_hash: &[u8]) -> Result<Option<i64>>;
 }

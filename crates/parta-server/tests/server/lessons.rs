@@ -392,3 +392,180 @@ async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
         n + 1
     );
 }
+
+/// The events of an iCalendar text, read back with the `icalendar` crate.
+fn events(ics: &str) -> Vec<icalendar::Event> {
+    let calendar: icalendar::Calendar = ics.parse().unwrap_or_else(|e| panic!("{e}\n{ics}"));
+    calendar
+        .components
+        .into_iter()
+        .filter_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+fn utc_ms(value: Option<icalendar::DatePerhapsTime>) -> i64 {
+    match value {
+        Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t))) => {
+            t.timestamp_millis()
+        }
+        other => panic!("a UTC time, not {other:?}"),
+    }
+}
+
+async fn fetch_feed(f: &Fixture, path: &str) -> (StatusCode, String) {
+    let response = f
+        .http
+        .get(format!("{}{path}", f.server.url()))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn lessons_export_as_icalendar_and_a_private_feed_works_until_revoked() {
+    use icalendar::Component;
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let admin = f.token(ADMIN).await;
+    let class_5a = class_id(&f, "5А").await;
+    // Whole seconds: iCalendar has no milliseconds.
+    let start = (now() / 1000 + 86_400) * 1000;
+    let first = plan(&f, &teacher, class_5a, start).await;
+    let second = f
+        .ok(
+            Method::POST,
+            &teacher,
+            "/school/lessons",
+            Some(
+                json!({"class_id": class_5a, "subject": "Собрание; итоги четверти, планы",
+                        "kind": "parents_meeting", "starts_at": start + 2 * DAY,
+                        "duration_min": 90, "notes": "Повестка:\n1. Оценки\n2. Экскурсия"}),
+            ),
+        )
+        .await;
+    f.ok(
+        Method::DELETE,
+        &teacher,
+        &format!("/school/lessons/{}", second["id"]),
+        None,
+    )
+    .await;
+
+    let response = f
+        .get(
+            &parent,
+            &format!("/school/lessons.ics?from={}&to={}", now(), now() + 30 * DAY),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let ics = response.text().await.unwrap();
+    assert!(
+        ics.split("\r\n").all(|l| l.len() <= 75),
+        "lines are folded at 75 octets"
+    );
+    let read = events(&ics);
+    assert_eq!(read.len(), 2, "{ics}");
+    assert_eq!(read[0].get_summary(), Some("Математика — 5А"));
+    assert_eq!(utc_ms(read[0].get_start()), start);
+    assert_eq!(utc_ms(read[0].get_end()), start + 45 * 60_000);
+    assert_eq!(read[0].get_url(), first["link"].as_str());
+    assert_eq!(
+        read[0].get_status(),
+        Some(icalendar::EventStatus::Confirmed)
+    );
+    assert_eq!(
+        read[1].get_summary(),
+        Some("Собрание; итоги четверти, планы — 5А"),
+        "escaped and read back whole"
+    );
+    assert!(
+        read[1]
+            .get_description()
+            .is_some_and(|d| d.contains("Родительское собрание") && d.contains("2. Экскурсия")),
+        "{:?}",
+        read[1].get_description()
+    );
+    assert_eq!(
+        read[1].get_status(),
+        Some(icalendar::EventStatus::Cancelled)
+    );
+    let uids: Vec<_> = read
+        .iter()
+        .map(|e| e.get_uid().unwrap().to_owned())
+        .collect();
+    assert_ne!(uids[0], uids[1]);
+
+    // The private feed: no login, the token is the key; a new one replaces the old one.
+    let old = f
+        .ok(Method::POST, &parent, "/school/me/calendar", None)
+        .await["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = fetch_feed(&f, &old).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(events(&body).len(), 2);
+    let new = f
+        .ok(Method::POST, &parent, "/school/me/calendar", None)
+        .await["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(old, new);
+    assert_eq!(fetch_feed(&f, &old).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(fetch_feed(&f, &new).await.0, StatusCode::OK);
+    let token = new
+        .trim_start_matches("/calendar/")
+        .trim_end_matches(".ics");
+    let kept: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM calendar_feeds")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&kept).contains(token) && kept.len() == 32,
+        "only a hash is kept"
+    );
+    assert_eq!(
+        fetch_feed(&f, "/calendar/cal_0000.ics").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Blocked, the feed stops; revoked, it is gone.
+    let parent_id = f.ok(Method::GET, &parent, "/me", None).await["user_id"]
+        .as_i64()
+        .unwrap();
+    f.ok(
+        Method::POST,
+        &admin,
+        &format!("/school/users/{parent_id}/restriction"),
+        Some(json!({"mode": "blocked", "reason": "Проверка", "days": 1})),
+    )
+    .await;
+    let (status, body) = fetch_feed(&f, &new).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    f.ok(
+        Method::DELETE,
+        &admin,
+        &format!("/school/users/{parent_id}/restriction"),
+        None,
+    )
+    .await;
+    f.ok(Method::DELETE, &parent, "/school/me/calendar", None)
+        .await;
+    assert_eq!(fetch_feed(&f, &new).await.0, StatusCode::NOT_FOUND);
+    let (status, _) = f
+        .call(Method::DELETE, Some(&parent), "/school/me/calendar", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -193,4 +193,35 @@ impl LessonRows for SqliteTx {
             })
             .collect()
     }
+
+    async fn set_feed(&mut self, user_id: i64, token_hash: &[u8], at: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash,
+                                                created_at = excluded.created_at",
+        )
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_feed(&mut self, user_id: i64) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM calendar_feeds WHERE user_id = ?")
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn feed_owner(&mut self, token_hash: &[u8]) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token_hash = ?")
+                .bind(token_hash)
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
 }
