@@ -126,3 +126,43 @@ pub struct RecordingStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<ConsentChange>>,
 }
+
+/// A holiday: no lessons from `from` to `to`, both included (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Holiday {
+    pub from: String,
+    pub to: String,
+}
+
+/// `POST /school/timetable/import`: a class's weekly timetable as CSV (docs/timetable-csv.md),
+/// laid out over a term.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TimetableImport {
+    pub class_id: i64,
+    /// First and last day of the term, `YYYY-MM-DD`, in the school's time.
+    pub term_start: String,
+    pub term_end: String,
+    #[serde(default)]
+    pub holidays: Vec<Holiday>,
+    /// The school's offset from UTC; Moscow time when absent.
+    #[serde(default = "moscow")]
+    pub utc_offset_minutes: i64,
+    pub csv: String,
+    /// Only show what would be made; nothing is stored.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+fn moscow() -> i64 {
+    180
+}
+
+/// What an import made (or, for a dry run, would make).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TimetableReport {
+    pub dry_run: bool,
+    /// Lessons of an earlier import of the class, not yet begun, that this one replaces.
+    pub replaced: u32,
+    /// The lessons made, by start (in a dry run their ids mean nothing).
+    pub lessons: Vec<Lesson>,
+}

@@ -35,3 +35,10 @@ CREATE TABLE calendar_feeds (
     token_hash  BLOB NOT NULL UNIQUE,
     created_at  INTEGER NOT NULL
 );
+
+-- For a lesson made by a timetable import, the start the timetable gave it (kept when the
+-- lesson is moved): a later import replaces the untouched ones and keeps the moved and
+-- cancelled ones without making them again.
+ALTER TABLE lessons ADD COLUMN origin_at INTEGER;
+-- Set once a lesson is changed or cancelled by hand.
+ALTER TABLE lessons ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;

@@ -48,6 +48,37 @@ impl Utc {
     }
 }
 
+/// Days since 1970-01-01 of a civil date (H. Hinnant's days-from-civil).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A `YYYY-MM-DD` date as days since 1970-01-01; `None` unless it is a real date.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let mut next = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<i64>().ok())
+    };
+    let (year, month, day) = (next(4)?, next(2)?, next(2)?);
+    let days = days_from_civil(year, month, day);
+    let back = Utc::from_ms(days * 86_400_000);
+    (back.year == year && back.month == month && back.day == day).then_some(days)
+}
+
+/// ISO weekday of a day since 1970-01-01: Monday 1 … Sunday 7.
+pub fn weekday(days: i64) -> i64 {
+    (days + 3).rem_euclid(7) + 1
+}
+
 /// Escapes a TEXT value: backslash, semicolon, comma and line breaks.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -157,6 +188,26 @@ mod tests {
         assert_eq!(Utc::from_ms(1_795_541_525_000).ical(), "20261124T173205Z");
         // A leap day.
         assert_eq!(Utc::from_ms(1_709_164_800_000).ical(), "20240229T000000Z");
+    }
+
+    #[test]
+    fn dates_parse_only_when_real_and_know_their_weekday() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(weekday(0), 4, "a Thursday");
+        let d = parse_date("2026-11-24").unwrap();
+        assert_eq!(weekday(d), 2, "a Tuesday");
+        assert_eq!(Utc::from_ms(d * 86_400_000).ical(), "20261124T000000Z");
+        assert!(parse_date("2024-02-29").is_some());
+        for bad in [
+            "2025-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-01x",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -27,12 +27,12 @@ use crate::store::prelude::*;
 
 /// How far from now a lesson may be placed or listed: a school year.
 pub const MAX_SPAN_MS: i64 = 366 * 86_400_000;
-const MAX_SUBJECT: usize = 200;
+pub(crate) const MAX_SUBJECT: usize = 200;
 const MAX_NOTES: usize = 4000;
 const MAX_LINK: usize = 2048;
-const DURATION_MIN: std::ops::RangeInclusive<i64> = 5..=600;
+pub(crate) const DURATION_MIN: std::ops::RangeInclusive<i64> = 5..=600;
 
-fn from_record(r: LessonRecord) -> Result<Lesson> {
+pub(crate) fn from_record(r: LessonRecord) -> Result<Lesson> {
     Ok(Lesson {
         id: r.id,
         class_id: r.class_id,
@@ -74,7 +74,7 @@ pub fn check_link(link: &str) -> Result<String> {
     Ok(link.to_owned())
 }
 
-fn text(value: &str, what: &str, max: usize) -> Result<String> {
+pub(crate) fn text(value: &str, what: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::bad_request(format!("The {what} must not be empty")));
@@ -175,6 +175,7 @@ pub async fn create(
         duration_min: new.duration_min,
         link: optional(new.link.as_deref(), check_link)?,
         notes: optional(new.notes.as_deref(), |n| text(n, "notes", MAX_NOTES))?,
+        origin_at: None,
     };
     check_fields(&fields, now)?;
     let id = tx.insert_lesson(&fields, caller.user_id, now).await?;
@@ -217,6 +218,7 @@ pub async fn update(
             Some(n) => optional(Some(n), |n| text(n, "notes", MAX_NOTES))?,
             None => current.notes,
         },
+        origin_at: None,
     };
     check_fields(&fields, now)?;
     tx.update_lesson(id, &fields, now).await?;

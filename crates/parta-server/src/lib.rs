@@ -30,6 +30,7 @@ pub mod roles;
 pub mod scheduled;
 pub mod store;
 pub mod structure;
+pub mod timetable;
 pub mod updates;
 pub mod uploads;
 pub mod users;

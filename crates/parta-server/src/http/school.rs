@@ -24,6 +24,7 @@ use crate::people::{self, Move, RoleChange};
 use crate::restrictions::{self, NewRestriction, Restriction};
 use crate::scheduled::{self, QuietHours, Scheduled};
 use crate::structure::{self, StructureReport};
+use crate::timetable::{self, TimetableImport, TimetableReport};
 use crate::users::{self, Contacts, Profile};
 use parta_model::max::{NewMessageBody, SendMessageResult};
 
@@ -83,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .route("/school/audit", get(audit_log))
         .route("/school/lessons", get(list_lessons).post(create_lesson))
         .route("/school/lessons.ics", get(export_lessons))
+        .route("/school/timetable/import", post(import_timetable))
         .route("/school/me/calendar", post(create_feed).delete(revoke_feed))
         .route("/calendar/{token}", get(calendar_feed))
         .route(
@@ -1056,4 +1058,21 @@ async fn calendar_feed(
     )
     .await?;
     Ok(calendar_response(ics))
+}
+
+async fn import_timetable(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    import: Result<Json<TimetableImport>, JsonRejection>,
+) -> Result<(StatusCode, Json<TimetableReport>)> {
+    let caller = caller(&state, &headers).await?;
+    let import = json_body(import)?;
+    let report =
+        timetable::import(state.store.as_ref(), state.clock.as_ref(), caller, import).await?;
+    let status = if report.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(report)))
 }

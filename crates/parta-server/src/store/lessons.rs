@@ -34,6 +34,9 @@ pub struct LessonFields {
     pub duration_min: i64,
     pub link: Option<String>,
     pub notes: Option<String>,
+    /// For a lesson made by a timetable import, the start the timetable gave it (an update
+    /// keeps what is stored).
+    pub origin_at: Option<i64>,
 }
 
 /// One consent answer as stored.
@@ -77,6 +80,18 @@ pub trait LessonRows {
     /// Every answer of a lesson, in the order given.
     async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>>;
 
+    /// Deletes the imported lessons of a class whose timetable start is in `[from, to)` and
+    /// that are untouched: never changed or cancelled, nobody has answered about recording;
+    /// how many.
+    async fn delete_untouched_imported(&mut self, class_id: i64, from: i64, to: i64)
+    -> Result<u64>;
+    /// The (timetable start, subject) of the imported lessons of a class left in `[from, to)`.
+    async fn imported_origins(
+        &mut self,
+        class_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, String)>>;
     /// Sets a person's calendar feed token (its hash), replacing any earlier one.
     async fn set_feed(&mut self, user_id: i64, token_hash: &[u8], at: i64) -> Result<()>;
     /// Revokes a person's feed; false if there was none.

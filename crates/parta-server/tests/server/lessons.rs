@@ -569,3 +569,238 @@ async fn lessons_export_as_icalendar_and_a_private_feed_works_until_revoked() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+const SAMPLE: &str = include_str!("../../../../docs/samples/timetable-5a.csv");
+/// Monday 2027-01-11, 08:30 Moscow time.
+const FIRST_MONDAY_0830: i64 = 1_799_645_400_000;
+
+fn term(class_id: i64, csv: &str, dry_run: bool) -> Value {
+    json!({
+        "class_id": class_id,
+        "term_start": "2027-01-11",
+        "term_end": "2027-01-31",
+        "holidays": [{"from": "2027-01-18", "to": "2027-01-24"}],
+        "csv": csv,
+        "dry_run": dry_run,
+    })
+}
+
+async fn lessons_in_term(f: &Fixture, token: &str) -> Vec<Value> {
+    let list = f
+        .ok(
+            Method::GET,
+            token,
+            &format!(
+                "/school/lessons?from={}&to={}",
+                FIRST_MONDAY_0830 - DAY,
+                FIRST_MONDAY_0830 + 30 * DAY
+            ),
+            None,
+        )
+        .await;
+    list["lessons"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_term_timetable_becomes_lessons_on_school_days_and_a_new_import_keeps_hand_changes() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let class_5a = class_id(&f, "5А").await;
+
+    // The preview makes exactly what the import will, and stores nothing.
+    let preview = f
+        .ok(
+            Method::POST,
+            &teacher,
+            "/school/timetable/import",
+            Some(term(class_5a, SAMPLE, true)),
+        )
+        .await;
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
+
+    let (status, report) = f
+        .call(
+            Method::POST,
+            Some(&teacher),
+            "/school/timetable/import",
+            Some(term(class_5a, SAMPLE, false)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let made = report["lessons"].as_array().unwrap();
+    // Two school weeks (the middle one is a holiday), four lessons each.
+    assert_eq!(made.len(), 8, "{report}");
+    let starts = |lessons: &[Value]| -> Vec<i64> {
+        lessons
+            .iter()
+            .map(|l| l["starts_at"].as_i64().unwrap())
+            .collect()
+    };
+    let first_week = FIRST_MONDAY_0830;
+    let third_week = FIRST_MONDAY_0830 + 14 * DAY;
+    let expected = |monday: i64| {
+        vec![
+            monday,
+            monday + 55 * 60_000,
+            monday + 2 * DAY,
+            monday + 4 * DAY + (15 * 60 - 8 * 60 - 30) * 60_000,
+        ]
+    };
+    assert_eq!(
+        starts(made),
+        [expected(first_week), expected(third_week)].concat(),
+        "Mondays 08:30 and 09:25, Wednesdays 08:30, Fridays 15:00 Moscow time"
+    );
+    let preview_made = preview["lessons"].as_array().unwrap();
+    assert_eq!(starts(preview_made), starts(made));
+    assert_eq!(made[3]["subject"], "Консультация: дроби, проценты");
+    assert_eq!(made[3]["kind"], "consultation");
+    assert_eq!(made[3]["duration_min"], 30);
+    assert_eq!(made[1]["link"], Value::Null);
+    assert_eq!(made[0]["link"], "https://vk.com/call/join/math-5a");
+    assert_eq!(made[0]["teacher_name"], "Анна Сергеевна Соколова");
+    assert_eq!(
+        lessons_in_term(&f, &parent).await.len(),
+        8,
+        "the parents read them"
+    );
+
+    // One lesson moved and one cancelled by hand; then the timetable is imported again.
+    let moved = made[0]["id"].as_i64().unwrap();
+    let cancelled = made[3]["id"].as_i64().unwrap();
+    f.ok(
+        Method::PATCH,
+        &teacher,
+        &format!("/school/lessons/{moved}"),
+        Some(json!({"starts_at": first_week + 90 * 60_000})),
+    )
+    .await;
+    f.ok(
+        Method::DELETE,
+        &teacher,
+        &format!("/school/lessons/{cancelled}"),
+        None,
+    )
+    .await;
+    let again = f
+        .ok(
+            Method::POST,
+            &teacher,
+            "/school/timetable/import",
+            Some(term(class_5a, SAMPLE, false)),
+        )
+        .await;
+    assert_eq!(again["replaced"], 6, "the untouched ones: {again}");
+    assert_eq!(again["lessons"].as_array().unwrap().len(), 6);
+    let now_listed = lessons_in_term(&f, &teacher).await;
+    assert_eq!(now_listed.len(), 8, "none made twice");
+    assert!(
+        !starts(&now_listed).contains(&first_week),
+        "the moved lesson is not made again at its timetable time"
+    );
+    assert!(
+        now_listed
+            .iter()
+            .any(|l| l["id"] == moved && l["starts_at"] == first_week + 90 * 60_000)
+    );
+    assert!(
+        now_listed
+            .iter()
+            .any(|l| l["id"] == cancelled && l["cancelled"] == true)
+    );
+}
+
+#[tokio::test]
+async fn a_bad_timetable_names_every_bad_line_and_imports_nothing() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_5a = class_id(&f, "5А").await;
+    let import = |body: Value| {
+        let (f, teacher) = (&f, teacher.clone());
+        async move {
+            f.call(
+                Method::POST,
+                Some(&teacher),
+                "/school/timetable/import",
+                Some(body),
+            )
+            .await
+        }
+    };
+    let csv = "weekday,start,duration_min,subject,teacher,link\n\
+               пн,08:30,45,Математика,,\n\
+               пт1,8.30,45,Чтение,,\n\
+               вт,10:00,45,Музыка,,\n\
+               ср,11:00,0,,nobody.here,http://insecure.example\n";
+    let (status, body) = import(term(class_5a, csv, false)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        body["code"], "proto.payload",
+        "MAX's code for a bad request"
+    );
+    let message = body["message"].as_str().unwrap();
+    for needle in [
+        "Nothing was imported",
+        "Line 3",
+        "weekday 'пт1'",
+        "'8.30'",
+        "Line 5",
+        "duration_min '0'",
+        "subject",
+        "'nobody.here'",
+        "https://",
+    ] {
+        assert!(message.contains(needle), "{needle} in: {message}");
+    }
+    assert!(
+        !message.contains("Line 2") && !message.contains("Line 4"),
+        "{message}"
+    );
+
+    let mut no_subject = term(class_5a, "weekday,start,duration_min\nпн,08:30,45\n", false);
+    let (status, body) = import(no_subject.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"].as_str().unwrap().contains("'subject'"),
+        "{body}"
+    );
+    no_subject["csv"] = json!(SAMPLE);
+    for (key, value) in [
+        ("term_start", json!("2027-02-30")),
+        ("term_end", json!("2026-01-01")),
+        (
+            "holidays",
+            json!([{"from": "2027-01-20", "to": "2027-01-18"}]),
+        ),
+        ("utc_offset_minutes", json!(2000)),
+        ("csv", json!("weekday,start,duration_min,subject\n")),
+        ("csv", json!("x".repeat(70_000))),
+    ] {
+        let mut body = no_subject.clone();
+        body[key] = value;
+        let (status, answer) = import(body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{key}: {answer}");
+    }
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
+
+    // Only the class teacher (for the class) and the administration import a timetable.
+    let other_class_teacher = f.token("m.volkov").await;
+    let plain_teacher = f.person("t.outsider", "Нина Петровна", "teacher").await;
+    let parent = f.token(PARENT_5A).await;
+    for token in [&other_class_teacher, &plain_teacher, &parent] {
+        let (status, _) = f
+            .call(
+                Method::POST,
+                Some(token),
+                "/school/timetable/import",
+                Some(term(class_5a, SAMPLE, false)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let (status, _) = import(term(999_999, SAMPLE, false)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
+}

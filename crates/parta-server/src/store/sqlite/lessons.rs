@@ -35,8 +35,8 @@ impl LessonRows for SqliteTx {
     async fn insert_lesson(&mut self, f: &LessonFields, by: i64, at: i64) -> Result<i64> {
         Ok(sqlx::query(
             "INSERT INTO lessons (class_id, subject, teacher_id, kind, starts_at, duration_min,
-                                  link, notes, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  link, notes, origin_at, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(f.class_id)
         .bind(&f.subject)
@@ -46,6 +46,7 @@ impl LessonRows for SqliteTx {
         .bind(f.duration_min)
         .bind(&f.link)
         .bind(&f.notes)
+        .bind(f.origin_at)
         .bind(by)
         .bind(at)
         .bind(at)
@@ -66,7 +67,8 @@ impl LessonRows for SqliteTx {
     async fn update_lesson(&mut self, id: i64, f: &LessonFields, at: i64) -> Result<()> {
         sqlx::query(
             "UPDATE lessons SET subject = ?, teacher_id = ?, kind = ?, starts_at = ?,
-                                duration_min = ?, link = ?, notes = ?, updated_at = ?
+                                duration_min = ?, link = ?, notes = ?, updated_at = ?,
+                                touched = 1
              WHERE id = ?",
         )
         .bind(&f.subject)
@@ -85,7 +87,8 @@ impl LessonRows for SqliteTx {
 
     async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE lessons SET cancelled = 1, updated_at = ? WHERE id = ? AND cancelled = 0",
+            "UPDATE lessons SET cancelled = 1, touched = 1, updated_at = ?
+             WHERE id = ? AND cancelled = 0",
         )
         .bind(at)
         .bind(id)
@@ -192,6 +195,42 @@ impl LessonRows for SqliteTx {
                 })
             })
             .collect()
+    }
+
+    async fn delete_untouched_imported(
+        &mut self,
+        class_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM lessons WHERE class_id = ? AND origin_at >= ? AND origin_at < ?
+               AND touched = 0
+               AND id NOT IN (SELECT lesson_id FROM lesson_consents)",
+        )
+        .bind(class_id)
+        .bind(from)
+        .bind(to)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn imported_origins(
+        &mut self,
+        class_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT origin_at, subject FROM lessons
+             WHERE class_id = ? AND origin_at >= ? AND origin_at < ?",
+        )
+        .bind(class_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.conn())
+        .await?)
     }
 
     async fn set_feed(&mut self, user_id: i64, token_hash: &[u8], at: i64) -> Result<()> {
