@@ -1255,6 +1255,7 @@ impl Inner {
                 Update::PartaJoinRequest { .. }
                 | Update::PartaAnnouncementAcknowledged { .. }
                 | Update::PartaRestricted { .. }
+                | Update::PartaLesson { .. }
                 | Update::Unknown => {}
             }
         }

@@ -316,6 +316,17 @@ pub enum Update {
         /// Unix ms at which it ends.
         until: i64,
     },
+    /// Parta extension, to everyone who reads a class's lessons: a lesson was planned, changed
+    /// or cancelled, or the class's timetable was imported (`lesson_id` absent). Sent only to
+    /// pollers that ask for it in `types`.
+    PartaLesson {
+        timestamp: i64,
+        class_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lesson_id: Option<i64>,
+        /// `created`, `changed`, `cancelled` or `timetable`.
+        change: String,
+    },
     /// An update type this build does not know; skipped, never an error.
     #[serde(other)]
     Unknown,
@@ -333,9 +344,10 @@ impl Update {
             | Update::UserRemoved { chat_id, .. }
             | Update::ChatTitleChanged { chat_id, .. }
             | Update::PartaAnnouncementAcknowledged { chat_id, .. } => Some(*chat_id),
-            Update::PartaJoinRequest { .. } | Update::PartaRestricted { .. } | Update::Unknown => {
-                None
-            }
+            Update::PartaJoinRequest { .. }
+            | Update::PartaRestricted { .. }
+            | Update::PartaLesson { .. }
+            | Update::Unknown => None,
         }
     }
 }

@@ -143,6 +143,36 @@ async fn may_read(tx: &mut dyn Tx, caller: Caller, lesson: &LessonRecord) -> Res
     )
 }
 
+/// Tells everyone who reads the class's lessons (its parents, its teachers and the lesson's
+/// teacher) what changed, in the same transaction as the change (`parta_lesson`).
+pub(crate) async fn notify(
+    tx: &mut dyn Tx,
+    class_id: i64,
+    lesson: Option<&LessonRecord>,
+    change: &str,
+    now: i64,
+) -> Result<()> {
+    let mut readers: std::collections::BTreeSet<i64> =
+        tx.class_parent_ids(class_id).await?.into_iter().collect();
+    readers.extend(
+        tx.class_teachers(class_id)
+            .await?
+            .into_iter()
+            .map(|t| t.user_id),
+    );
+    readers.extend(lesson.map(|l| l.teacher_id));
+    let update = parta_model::max::Update::PartaLesson {
+        timestamp: now,
+        class_id,
+        lesson_id: lesson.map(|l| l.id),
+        change: change.to_owned(),
+    };
+    for reader in readers {
+        crate::updates::append_personal(tx, reader, &update, now).await?;
+    }
+    Ok(())
+}
+
 /// Creates a lesson.
 pub async fn create(
     store: &dyn Store,
@@ -179,7 +209,9 @@ pub async fn create(
     };
     check_fields(&fields, now)?;
     let id = tx.insert_lesson(&fields, caller.user_id, now).await?;
-    let lesson = from_record(lesson_record(&mut *tx, id).await?)?;
+    let record = lesson_record(&mut *tx, id).await?;
+    notify(&mut *tx, record.class_id, Some(&record), "created", now).await?;
+    let lesson = from_record(record)?;
     tx.commit().await?;
     Ok(lesson)
 }
@@ -222,7 +254,9 @@ pub async fn update(
     };
     check_fields(&fields, now)?;
     tx.update_lesson(id, &fields, now).await?;
-    let lesson = from_record(lesson_record(&mut *tx, id).await?)?;
+    let record = lesson_record(&mut *tx, id).await?;
+    notify(&mut *tx, record.class_id, Some(&record), "changed", now).await?;
+    let lesson = from_record(record)?;
     tx.commit().await?;
     Ok(lesson)
 }
@@ -238,10 +272,13 @@ pub async fn cancel(
     restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
     let current = lesson_record(&mut *tx, id).await?;
     require_manage(&mut *tx, caller, current.class_id).await?;
-    if !tx.cancel_lesson(id, clock.now_ms()).await? {
+    let now = clock.now_ms();
+    if !tx.cancel_lesson(id, now).await? {
         return Err(Error::conflict(format!("Lesson {id} is cancelled already")));
     }
-    let lesson = from_record(lesson_record(&mut *tx, id).await?)?;
+    let record = lesson_record(&mut *tx, id).await?;
+    notify(&mut *tx, record.class_id, Some(&record), "cancelled", now).await?;
+    let lesson = from_record(record)?;
     tx.commit().await?;
     Ok(lesson)
 }

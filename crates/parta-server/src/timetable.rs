@@ -337,6 +337,7 @@ pub async fn import(
     }
     lessons.sort_by_key(|l| (l.starts_at, l.id));
     if !import.dry_run {
+        crate::lessons::notify(&mut *tx, import.class_id, None, "timetable", now).await?;
         tx.commit().await?;
     }
     Ok(TimetableReport {

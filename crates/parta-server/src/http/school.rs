@@ -890,6 +890,7 @@ async fn create_lesson(
     let caller = caller(&state, &headers).await?;
     let new = json_body(new)?;
     let lesson = lessons::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(lesson)))
 }
 
@@ -931,9 +932,9 @@ async fn cancel_lesson(
 ) -> Result<Json<Lesson>> {
     let caller = caller(&state, &headers).await?;
     let id = path(id)?;
-    Ok(Json(
-        lessons::cancel(state.store.as_ref(), state.clock.as_ref(), caller, id).await?,
-    ))
+    let lesson = lessons::cancel(state.store.as_ref(), state.clock.as_ref(), caller, id).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
+    Ok(Json(lesson))
 }
 
 async fn answer_consent(
@@ -1069,6 +1070,7 @@ async fn import_timetable(
     let import = json_body(import)?;
     let report =
         timetable::import(state.store.as_ref(), state.clock.as_ref(), caller, import).await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
     let status = if report.dry_run {
         StatusCode::OK
     } else {

@@ -81,8 +81,49 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
     let class_5a = class_id(&f, "5А").await;
     let tomorrow = now() + DAY;
 
+    let marker = |token: String| {
+        let f = &f;
+        async move {
+            f.ok(
+                Method::GET,
+                &token,
+                "/updates?timeout=0&types=parta_lesson",
+                None,
+            )
+            .await["marker"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let (parent_from, outsider_from) =
+        (marker(parent.clone()).await, marker(outsider.clone()).await);
+
     let lesson = plan(&f, &teacher, class_5a, tomorrow).await;
     let id = lesson["id"].as_i64().unwrap();
+    // The class's parents hear of it at once (Parta's own update type); others do not.
+    let heard = f
+        .ok(
+            Method::GET,
+            &parent,
+            &format!("/updates?timeout=5&types=parta_lesson&marker={parent_from}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        heard["updates"][0]["update_type"], "parta_lesson",
+        "{heard}"
+    );
+    assert_eq!(heard["updates"][0]["lesson_id"], id);
+    assert_eq!(heard["updates"][0]["change"], "created");
+    let not_heard = f
+        .ok(
+            Method::GET,
+            &outsider,
+            &format!("/updates?timeout=0&types=parta_lesson&marker={outsider_from}"),
+            None,
+        )
+        .await;
+    assert_eq!(not_heard["updates"], json!([]), "{not_heard}");
     assert_eq!(lesson["class_name"], "5А");
     assert_eq!(lesson["teacher_name"], "Анна Сергеевна Соколова");
     assert_eq!(lesson["kind"], "lesson");
