@@ -401,6 +401,57 @@ pub async fn open_link(app: tauri::AppHandle, url: String) -> Reply<()> {
         })
 }
 
+/// The lessons starting in `[from, to)` (Занятия): from the server, or the cache offline.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lessons(
+    shell: State<'_, Shell>,
+    from: i64,
+    to: i64,
+) -> Reply<parta_model::view::LessonsView> {
+    shell
+        .with_session(|s| async move {
+            let (lessons, offline) = s.lessons(from, to).await?;
+            Ok(parta_model::view::LessonsView { lessons, offline })
+        })
+        .await
+}
+
+/// Whether a lesson may be recorded.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lesson_recording(
+    shell: State<'_, Shell>,
+    id: i64,
+) -> Reply<parta_model::lessons::RecordingStatus> {
+    shell
+        .with_session(|s| async move { s.lesson_recording(id).await })
+        .await
+}
+
+/// A parent's answer about recording a lesson.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lesson_consent(
+    shell: State<'_, Shell>,
+    id: i64,
+    consent: bool,
+) -> Reply<parta_model::lessons::RecordingStatus> {
+    shell
+        .with_session(|s| async move { s.answer_lesson_consent(id, consent).await })
+        .await
+}
+
+/// "Подключиться": opens a lesson's video-conference link in the system browser (or the
+/// conference app that claims it): https only, never a file or another scheme.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn join_lesson(app: tauri::AppHandle, url: String) -> Reply<()> {
+    if !is_conference_link(&url) {
+        return Err(UiError {
+            code: parta_model::view::UiErrorCode::InvalidInput,
+            message: "Only https links to a video conference can be opened".into(),
+        });
+    }
+    open_link(app, url).await
+}
+
 /// Whether a link may leave the app: web and mail links only, of sane length, without spaces
 /// or control characters.
 pub fn is_openable(url: &str) -> bool {
@@ -412,9 +463,30 @@ pub fn is_openable(url: &str) -> bool {
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// Whether a lesson's link may be opened: an openable link, and https.
+pub fn is_conference_link(url: &str) -> bool {
+    url.to_ascii_lowercase().starts_with("https://") && is_openable(url)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_openable;
+    use super::{is_conference_link, is_openable};
+
+    #[test]
+    fn a_lesson_opens_only_an_https_link() {
+        assert!(is_conference_link("https://vk.com/call/join/abc"));
+        assert!(is_conference_link("HTTPS://telemost.yandex.ru/j/123"));
+        for bad in [
+            "http://vk.com/call/join/abc",
+            "mailto:teacher@example.org",
+            "file:///home/user/lesson.html",
+            "javascript:alert(1)",
+            "https://a b",
+            "https://",
+        ] {
+            assert!(!is_conference_link(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn only_web_and_mail_links_leave_the_app() {

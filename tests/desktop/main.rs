@@ -11,6 +11,7 @@ mod admin;
 mod demo;
 mod files;
 mod invite_link;
+mod lessons;
 mod notifications;
 mod school;
 mod settings;

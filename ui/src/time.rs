@@ -71,6 +71,36 @@ pub fn day_label(lang: Lang, ms: i64, now_ms: i64) -> String {
     }
 }
 
+/// The local midnight that starts the day of `ms`.
+pub fn start_of_day(ms: i64) -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        date.set_hours(0);
+        date.set_minutes(0);
+        date.set_seconds(0);
+        date.set_milliseconds(0);
+        date.get_time() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        ms - ms.rem_euclid(86_400_000)
+    }
+}
+
+/// The local weekday of `ms`: 0 Sunday … 6 Saturday.
+pub fn weekday(ms: i64) -> u32 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_day()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // 1970-01-01 was a Thursday.
+        ((ms.div_euclid(86_400_000) + 4).rem_euclid(7)) as u32
+    }
+}
+
 /// Now, in milliseconds.
 pub fn now_ms() -> i64 {
     #[cfg(target_arch = "wasm32")]

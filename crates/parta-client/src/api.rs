@@ -377,6 +377,41 @@ impl ApiClient {
             .unwrap_or_default())
     }
 
+    /// `GET /school/lessons?from=&to=`: the lessons one reads that start in `[from, to)`.
+    pub async fn lessons(&self, from: i64, to: i64) -> Result<Vec<parta_model::lessons::Lesson>> {
+        let request = self
+            .request(Method::GET, "/school/lessons", self.timeout)
+            .query(&[("from", from), ("to", to)]);
+        let list: parta_model::lessons::LessonList = self.send(request).await?;
+        Ok(list.lessons)
+    }
+
+    /// `GET /school/lessons/{id}/recording`: whether it may be recorded.
+    pub async fn lesson_recording(&self, id: i64) -> Result<parta_model::lessons::RecordingStatus> {
+        let request = self.request(
+            Method::GET,
+            &format!("/school/lessons/{id}/recording"),
+            self.timeout,
+        );
+        self.send(request).await
+    }
+
+    /// `PUT /school/lessons/{id}/consent`: a parent's answer about recording.
+    pub async fn answer_lesson_consent(
+        &self,
+        id: i64,
+        consent: bool,
+    ) -> Result<parta_model::lessons::RecordingStatus> {
+        let request = self
+            .request(
+                Method::PUT,
+                &format!("/school/lessons/{id}/consent"),
+                self.timeout,
+            )
+            .json(&parta_model::lessons::ConsentAnswer { consent });
+        self.send(request).await
+    }
+
     /// `POST /school/announcements/{mid}/ack`: "Ознакомлен".
     pub async fn acknowledge(&self, mid: &str) -> Result<()> {
         let request = self.request(

@@ -385,6 +385,57 @@ impl Session {
         Ok(out)
     }
 
+    /// The lessons starting in `[from, to)`: from the server, kept for offline reading; from
+    /// the cache while offline. The flag tells whether they came from the cache.
+    pub async fn lessons(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<parta_model::lessons::Lesson>, bool)> {
+        let inner = &self.inner;
+        match inner.api.lessons(from, to).await {
+            Ok(lessons) => {
+                let rows = lessons
+                    .iter()
+                    .map(|l| {
+                        serde_json::to_string(l)
+                            .map(|json| (l.id, l.starts_at, json))
+                            .map_err(|e| Error::Internal(format!("a lesson to cache: {e}")))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                inner
+                    .store
+                    .replace_lessons(&inner.profile_id, from, to, &rows)
+                    .await?;
+                Ok((lessons, false))
+            }
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {
+                let cached = inner.store.lessons(&inner.profile_id, from, to).await?;
+                // A row this build cannot read is skipped, not fatal: it is only a cache.
+                let lessons = cached
+                    .iter()
+                    .filter_map(|json| serde_json::from_str(json).ok())
+                    .collect();
+                Ok((lessons, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether a lesson may be recorded (and, for its teacher, who answered what).
+    pub async fn lesson_recording(&self, id: i64) -> Result<parta_model::lessons::RecordingStatus> {
+        self.inner.api.lesson_recording(id).await
+    }
+
+    /// A parent's answer about recording a lesson, for the child.
+    pub async fn answer_lesson_consent(
+        &self,
+        id: i64,
+        consent: bool,
+    ) -> Result<parta_model::lessons::RecordingStatus> {
+        self.inner.api.answer_lesson_consent(id, consent).await
+    }
+
     /// Acknowledges an announcement ("Ознакомлен").
     pub async fn acknowledge(&self, mid: &str) -> Result<()> {
         self.inner.api.acknowledge(mid).await?;

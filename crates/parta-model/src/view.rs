@@ -338,3 +338,10 @@ pub enum UiErrorCode {
     /// Anything else; the message says what happened.
     Internal,
 }
+
+/// The Занятия section's lessons, and whether they come from this computer's cache (offline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonsView {
+    pub lessons: Vec<crate::lessons::Lesson>,
+    pub offline: bool,
+}

@@ -430,6 +430,84 @@ async fn ensure_people_and_chats(store: &dyn Store, clock: &dyn Clock) -> Result
     Ok(true)
 }
 
+/// 5А's weekly timetable in the demo (docs/timetable-csv.md).
+const DEMO_TIMETABLE_5A: &str = "weekday,start,duration_min,subject,link,kind
+пн,08:30,45,Математика,https://vk.com/call/join/demo-math-5a,
+пн,09:25,45,Русский язык,https://vk.com/call/join/demo-russian-5a,
+вт,08:30,45,Литература,https://vk.com/call/join/demo-russian-5a,
+ср,08:30,45,Математика,https://vk.com/call/join/demo-math-5a,
+чт,10:15,45,Окружающий мир,https://vk.com/call/join/demo-world-5a,
+чт,18:00,60,Родительское собрание: итоги четверти,https://vk.com/call/join/demo-meeting-5a,собрание
+пт,08:30,45,Математика,https://vk.com/call/join/demo-math-5a,
+пт,15:00,30,\"Консультация: дроби, проценты\",https://vk.com/call/join/demo-math-5a,консультация
+";
+
+/// How far ahead the demo's timetable reaches; renewed when less than a fortnight is left.
+const DEMO_TERM_DAYS: i64 = 120;
+const DEMO_RENEW_DAYS: i64 = 14;
+
+/// Keeps 5А's lessons in the demo school (the app's demo and `parta-server --demo`): the
+/// timetable is imported, as a class teacher would, from a week back to four months ahead, and
+/// again when that runs short. Returns whether it imported.
+pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
+    const DAY: i64 = 86_400_000;
+    let now = clock.now_ms();
+    let until = store
+        .read()
+        .await?
+        .meta("demo_timetable_until")
+        .await?
+        .and_then(|v| v.parse::<i64>().ok());
+    if until.is_some_and(|until| until - now > DEMO_RENEW_DAYS * DAY) {
+        return Ok(false);
+    }
+    let (class_id, teacher) = {
+        let mut tx = store.read().await?;
+        let teacher = user_id_on(&mut *tx, CLASS_TEACHER).await?;
+        let class = tx
+            .classes()
+            .await?
+            .into_iter()
+            .find(|c| c.name == "5А")
+            .ok_or_else(|| Error::not_found("demo class 5А missing"))?;
+        (class.id, teacher)
+    };
+    // Moscow time, as the demo school's.
+    let today = (now + 3 * 3_600_000).div_euclid(DAY);
+    let date = |days: i64| {
+        let t = crate::calendar::Utc::from_ms(days * DAY);
+        format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+    };
+    let caller = crate::auth::Caller {
+        user_id: teacher,
+        device_id: 0,
+        role: Role::ClassTeacher,
+    };
+    crate::timetable::import(
+        store,
+        clock,
+        caller,
+        crate::timetable::TimetableImport {
+            class_id,
+            term_start: date(today - 7),
+            term_end: date(today + DEMO_TERM_DAYS),
+            holidays: Vec::new(),
+            utc_offset_minutes: 180,
+            csv: DEMO_TIMETABLE_5A.to_owned(),
+            dry_run: false,
+        },
+    )
+    .await?;
+    let mut tx = store.begin().await?;
+    tx.put_meta(
+        "demo_timetable_until",
+        &((today + DEMO_TERM_DAYS) * DAY).to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 async fn user_id_on(tx: &mut dyn Tx, username: &str) -> Result<i64> {
     tx.user_id_by_login(username)
         .await?

@@ -229,6 +229,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let demo = config.demo;
     let server = match start(config).await {
         Ok(server) => server,
         Err(e) => {
@@ -236,6 +237,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if demo
+        && let Err(e) = parta_server::demo::ensure_timetable(server.store(), server.clock()).await
+    {
+        eprintln!("parta-server: the demo's timetable: {e}");
+    }
     println!("parta-server listening on {}", server.url());
     stop_requested().await;
     match server.stop().await {

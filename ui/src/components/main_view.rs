@@ -9,6 +9,7 @@ use super::announcements::AnnouncementsList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
 use super::files_view::FilesView;
+use super::lessons_view::LessonsView;
 use super::members_panel::MembersPanel;
 use super::pinned_banner::PinnedBanner;
 use super::profile_switcher::ProfileSwitcher;
@@ -18,6 +19,7 @@ use super::timeline::Timeline;
 use crate::app::{remember_lang, remember_theme};
 use crate::i18n::admin::{A, ta};
 use crate::i18n::composer::{C, tc};
+use crate::i18n::lessons::{L, tl};
 use crate::i18n::settings::{S, ts};
 use crate::i18n::{Key, t};
 use crate::services::api;
@@ -31,6 +33,7 @@ enum Section {
     Admin,
     Settings,
     Files,
+    Lessons,
 }
 
 #[derive(Properties, PartialEq)]
@@ -69,7 +72,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
             if open.is_some()
                 && matches!(
                     *section,
-                    Section::Admin | Section::Settings | Section::Files
+                    Section::Admin | Section::Settings | Section::Files | Section::Lessons
                 )
             {
                 section.set(Section::Chats);
@@ -196,6 +199,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
         }
         _ if *section == Section::Settings => html! { <SettingsView /> },
         _ if *section == Section::Files => html! { <FilesView lang={lang} /> },
+        _ if *section == Section::Lessons => html! { <LessonsView lang={lang} role={*role} /> },
         (open, _) => match open {
             Some(view) => html! {
                 <section class="chat" aria-label={view.chat.title.clone()}>
@@ -249,6 +253,10 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     <button class={if announcements { "tab active" } else { "tab" }} data-testid="tab-announcements"
                         aria-pressed={if announcements { "true" } else { "false" }} onclick={tab(Section::Announcements)}>
                         { t(lang, Key::Announcements) }
+                    </button>
+                    <button class={if *section == Section::Lessons { "tab active" } else { "tab" }} data-testid="tab-lessons"
+                        aria-pressed={if *section == Section::Lessons { "true" } else { "false" }} onclick={tab(Section::Lessons)}>
+                        { tl(lang, L::Section) }
                     </button>
                     <button class={if *section == Section::Files { "tab active" } else { "tab" }} data-testid="tab-files"
                         aria-pressed={if *section == Section::Files { "true" } else { "false" }} onclick={tab(Section::Files)}>

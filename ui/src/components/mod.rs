@@ -16,6 +16,7 @@ pub mod files_view;
 pub mod icons;
 pub mod join_form;
 pub mod join_waiting;
+pub mod lessons_view;
 pub mod lock_screen;
 pub mod main_view;
 pub mod members_panel;

@@ -405,6 +405,7 @@ pub fn month(lang: Lang, index: u32) -> &'static str {
 
 pub mod admin;
 pub mod composer;
+pub mod lessons;
 pub mod settings;
 
 #[cfg(test)]

@@ -458,3 +458,43 @@ struct TextArgs<'a> {
 pub async fn check_text(text: &str) -> Result<Vec<parta_model::view::PolicyNote>, UiError> {
     call("check_text", &TextArgs { text }).await
 }
+
+#[derive(Serialize)]
+struct LessonsArgs {
+    from: i64,
+    to: i64,
+}
+
+/// The lessons starting in `[from, to)`; from this computer's cache while offline.
+pub async fn lessons(from: i64, to: i64) -> Result<parta_model::view::LessonsView, UiError> {
+    call("lessons", &LessonsArgs { from, to }).await
+}
+
+#[derive(Serialize)]
+struct LessonArgs {
+    id: i64,
+}
+
+/// Whether a lesson may be recorded.
+pub async fn lesson_recording(id: i64) -> Result<parta_model::lessons::RecordingStatus, UiError> {
+    call("lesson_recording", &LessonArgs { id }).await
+}
+
+#[derive(Serialize)]
+struct ConsentArgs {
+    id: i64,
+    consent: bool,
+}
+
+/// A parent's answer about recording a lesson.
+pub async fn lesson_consent(
+    id: i64,
+    consent: bool,
+) -> Result<parta_model::lessons::RecordingStatus, UiError> {
+    call("lesson_consent", &ConsentArgs { id, consent }).await
+}
+
+/// "Подключиться": the shell opens only https links.
+pub async fn join_lesson(url: &str) -> Result<(), UiError> {
+    call("join_lesson", &LinkArgs { url }).await
+}

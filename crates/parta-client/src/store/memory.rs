@@ -20,6 +20,8 @@ struct Profile {
     read: HashMap<i64, (i64, i64)>,
     members: HashMap<i64, Vec<MemberView>>,
     announcements: HashMap<String, bool>,
+    /// id -> (start, JSON).
+    lessons: BTreeMap<i64, (i64, String)>,
 }
 
 /// A [`Store`] that keeps everything in memory.
@@ -353,6 +355,36 @@ impl Store for MemoryStore {
             let mut list = p.members.get(&chat_id).cloned().unwrap_or_default();
             list.sort_by(|a, b| (&a.name, a.user_id).cmp(&(&b.name, b.user_id)));
             list
+        }))
+    }
+
+    async fn replace_lessons(
+        &self,
+        profile_id: &str,
+        from: i64,
+        to: i64,
+        lessons: &[(i64, i64, String)],
+    ) -> Result<()> {
+        self.with(profile_id, |p| {
+            p.lessons
+                .retain(|_, (start, _)| *start < from || *start >= to);
+            for (id, start, json) in lessons {
+                p.lessons.insert(*id, (*start, json.clone()));
+            }
+        });
+        Ok(())
+    }
+
+    async fn lessons(&self, profile_id: &str, from: i64, to: i64) -> Result<Vec<String>> {
+        Ok(self.with(profile_id, |p| {
+            let mut list: Vec<(i64, i64, String)> = p
+                .lessons
+                .iter()
+                .filter(|(_, (start, _))| (from..to).contains(start))
+                .map(|(id, (start, json))| (*start, *id, json.clone()))
+                .collect();
+            list.sort();
+            list.into_iter().map(|(_, _, json)| json).collect()
         }))
     }
 

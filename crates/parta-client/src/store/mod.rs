@@ -323,6 +323,17 @@ pub trait Store: Send + Sync + 'static {
     async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>>;
     /// Whether `mid` is a known announcement (`None`: not known as one) and acknowledged.
     async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>>;
+    /// Replaces the cached lessons starting in `[from, to)` with `lessons` (id, start, the
+    /// lesson as JSON), in one step.
+    async fn replace_lessons(
+        &self,
+        profile_id: &str,
+        from: i64,
+        to: i64,
+        lessons: &[(i64, i64, String)],
+    ) -> Result<()>;
+    /// The cached lessons starting in `[from, to)`, as JSON, by start.
+    async fn lessons(&self, profile_id: &str, from: i64, to: i64) -> Result<Vec<String>>;
 
     /// The server has the message: removes the item and caches the message, in one step.
     async fn outbox_delivered(

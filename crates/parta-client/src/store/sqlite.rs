@@ -428,6 +428,7 @@ impl Store for SqliteStore {
                 "DELETE FROM read_state WHERE profile_id = ?",
                 "DELETE FROM members WHERE profile_id = ?",
                 "DELETE FROM announcements WHERE profile_id = ?",
+                "DELETE FROM lessons WHERE profile_id = ?",
                 "DELETE FROM messages_fts WHERE rowid IN
                     (SELECT rowid FROM messages WHERE profile_id = ?)",
                 "DELETE FROM chats WHERE profile_id = ?",
@@ -448,6 +449,7 @@ impl Store for SqliteStore {
             "DELETE FROM read_state WHERE profile_id = ?",
             "DELETE FROM members WHERE profile_id = ?",
             "DELETE FROM announcements WHERE profile_id = ?",
+            "DELETE FROM lessons WHERE profile_id = ?",
             "DELETE FROM messages_fts WHERE rowid IN
                 (SELECT rowid FROM messages WHERE profile_id = ?)",
             "DELETE FROM chats WHERE profile_id = ?",
@@ -893,6 +895,51 @@ impl Store for SqliteStore {
                 is_admin,
             })
             .collect())
+    }
+
+    async fn replace_lessons(
+        &self,
+        profile_id: &str,
+        from: i64,
+        to: i64,
+        lessons: &[(i64, i64, String)],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM lessons WHERE profile_id = ? AND starts_at >= ? AND starts_at < ?",
+        )
+        .bind(profile_id)
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+        for (id, start, json) in lessons {
+            sqlx::query(
+                "INSERT INTO lessons (profile_id, id, starts_at, lesson) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (profile_id, id) DO UPDATE SET starts_at = excluded.starts_at,
+                                                           lesson = excluded.lesson",
+            )
+            .bind(profile_id)
+            .bind(id)
+            .bind(start)
+            .bind(json)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn lessons(&self, profile_id: &str, from: i64, to: i64) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT lesson FROM lessons WHERE profile_id = ? AND starts_at >= ? AND starts_at < ?
+             ORDER BY starts_at, id",
+        )
+        .bind(profile_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {

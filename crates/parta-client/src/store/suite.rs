@@ -539,6 +539,49 @@ macro_rules! store_suite {
         }
 
         #[tokio::test]
+        async fn lessons_are_replaced_per_range_listed_by_start_and_cleared_with_the_cache() {
+            let store = $make.await;
+            let lesson = |id: i64, start: i64| (id, start, format!("{{\"id\":{id}}}"));
+            store
+                .replace_lessons(
+                    "p",
+                    0,
+                    1000,
+                    &[lesson(2, 500), lesson(1, 100), lesson(3, 900)],
+                )
+                .await
+                .unwrap();
+            store
+                .replace_lessons("q", 0, 1000, &[lesson(9, 100)])
+                .await
+                .unwrap();
+            assert_eq!(
+                store.lessons("p", 0, 1000).await.unwrap(),
+                vec!["{\"id\":1}", "{\"id\":2}", "{\"id\":3}"]
+            );
+            assert_eq!(
+                store.lessons("p", 200, 900).await.unwrap(),
+                vec!["{\"id\":2}"]
+            );
+            // A fresh read of [400, 1000) drops what is gone there (3) and moves 2, keeping 1.
+            store
+                .replace_lessons("p", 400, 1000, &[lesson(2, 600)])
+                .await
+                .unwrap();
+            assert_eq!(
+                store.lessons("p", 0, 1000).await.unwrap(),
+                vec!["{\"id\":1}", "{\"id\":2}"]
+            );
+            store.clear_cache("p").await.unwrap();
+            assert!(store.lessons("p", 0, 1000).await.unwrap().is_empty());
+            assert_eq!(
+                store.lessons("q", 0, 1000).await.unwrap().len(),
+                1,
+                "per profile"
+            );
+        }
+
+        #[tokio::test]
         async fn drafts_read_marks_members_and_announcements_are_kept_per_profile() {
             use parta_model::view::{MemberView, ReplyView};
             let store = $make.await;

@@ -845,3 +845,43 @@ async fn a_bad_timetable_names_every_bad_line_and_imports_nothing() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
 }
+
+#[tokio::test]
+async fn the_demo_school_keeps_a_timetable_for_5a_renewed_only_when_it_runs_short() {
+    let f = Fixture::new().await;
+    let store = f.server.store();
+    let clock = f.server.clock();
+    assert!(
+        parta_server::demo::ensure_timetable(store, clock)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !parta_server::demo::ensure_timetable(store, clock)
+            .await
+            .unwrap(),
+        "four months are left: nothing to do"
+    );
+    let parent = f.token(PARENT_5A).await;
+    let week = f
+        .ok(
+            Method::GET,
+            &parent,
+            &format!(
+                "/school/lessons?from={}&to={}",
+                now() + DAY,
+                now() + 8 * DAY
+            ),
+            None,
+        )
+        .await;
+    let week = week["lessons"].as_array().unwrap();
+    assert_eq!(week.len(), 8, "the demo's eight weekly lessons: {week:?}");
+    assert!(week.iter().all(|l| {
+        l["class_name"] == "5А"
+            && l["link"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://"))
+    }));
+    assert!(week.iter().any(|l| l["kind"] == "parents_meeting"));
+}

@@ -1,0 +1,181 @@
+//! The Занятия section through the real window: the demo's class teacher sees the next lesson
+//! with a countdown and "Подключиться" and the week by day; a parent answers about recording
+//! for the child; once every parent of the class has agreed, the teacher reads that recording
+//! is allowed (procedure 6.4); offline, the timetable is still there.
+
+use parta_e2e::{Session, TauriDriver, screenshot_dir};
+use serde_json::json;
+
+use crate::common::{APP, SOON, cache_value, post_json};
+
+/// How many lessons the section lists, once it has listed `want`.
+async fn lessons_listed(app: &Session, want: usize) -> usize {
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let got = app.find_all("[data-testid=lesson]").await.unwrap().len();
+        if got == want || tokio::time::Instant::now() > deadline {
+            return got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens the Занятия section and the lesson `id` in it; returns its recording status line.
+async fn open_lesson(app: &Session, id: &str, status_has: &str) -> String {
+    app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when(
+        &format!("[data-testid=lesson][data-lesson-id='{id}'] .lesson-head"),
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    let status = app
+        .wait_for("[data-testid=recording-status]", SOON, |t| {
+            t.contains(status_has)
+        })
+        .await
+        .unwrap();
+    app.text(&status).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_parent_agrees() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
+        .await
+        .unwrap();
+
+    // The next lesson, prominent, with a countdown and a way in; the week by day.
+    app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
+        .await
+        .unwrap();
+    let next = app
+        .wait_for("[data-testid=next-lesson]", SOON, |t| {
+            t.contains("Следующее занятие")
+        })
+        .await
+        .unwrap();
+    let countdown = app
+        .wait_for("[data-testid=next-countdown]", SOON, |_| true)
+        .await
+        .unwrap();
+    let countdown = app.text(&countdown).await.unwrap();
+    assert!(
+        countdown.starts_with("через") || countdown == "Идёт сейчас",
+        "{countdown}"
+    );
+    app.wait_for("[data-testid=join-next]", SOON, |t| {
+        t.contains("Подключиться")
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        lessons_listed(&app, 8).await,
+        8,
+        "the demo timetable's eight weekly lessons"
+    );
+    let id = app
+        .attribute(&next, "data-lesson-id")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Nobody has answered yet: recording is not allowed.
+    let status = open_lesson(&app, &id, "Запись запрещена").await;
+    assert!(status.contains("нет согласия"), "{status}");
+
+    // A parent, in the same app, agrees for her child.
+    let switch_to = |testid: &'static str| {
+        let app = &app;
+        async move {
+            app.click_when("[data-testid=profile-switcher]", SOON, |_| true)
+                .await
+                .unwrap();
+            app.click_when(&format!("[data-testid='{testid}']"), SOON, |_| true)
+                .await
+                .unwrap();
+        }
+    };
+    switch_to("demo-as-e.morozova").await;
+    app.wait_for("nav[data-role=parent]", SOON, |_| true)
+        .await
+        .unwrap();
+    open_lesson(&app, &id, "Запись запрещена").await;
+    app.click_when("[data-testid=consent-yes]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=my-consent]", SOON, |t| {
+        t.contains("Вы дали согласие")
+    })
+    .await
+    .unwrap();
+
+    // The class's other parents agree from their own phones.
+    let server: String = cache_value(data.path(), "SELECT server_url FROM profiles LIMIT 1").await;
+    let school = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        data.path().join("demo-school.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT u.username FROM class_parents p JOIN users u ON u.id = p.user_id
+         JOIN classes c ON c.id = p.class_id WHERE c.name = '5А' AND u.username != 'e.morozova'",
+    )
+    .fetch_all(&school)
+    .await
+    .unwrap();
+    school.close().await;
+    assert!(!others.is_empty());
+    for login in &others {
+        let signed_in = post_json(
+            format!("{server}/school/login"),
+            None,
+            json!({"login": login, "password": parta_server::demo::DEMO_PASSWORD,
+                   "device_name": "phone"}),
+        )
+        .await;
+        let token = signed_in["access_token"].as_str().unwrap();
+        let answer = reqwest::Client::new()
+            .put(format!("{server}/school/lessons/{id}/consent"))
+            .header("Authorization", token)
+            .json(&json!({"consent": true}))
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.status());
+    }
+
+    // The teacher reads that recording is allowed, with everyone counted.
+    switch_to("demo-as-a.sokolova").await;
+    app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
+        .await
+        .unwrap();
+    let everyone = others.len() + 1;
+    let status = open_lesson(&app, &id, "Запись разрешена").await;
+    assert!(
+        status.contains(&format!("{everyone} из {everyone}")),
+        "{status}"
+    );
+
+    app.screenshot(&screenshot_dir().join("lessons-ru.png"))
+        .await
+        .unwrap();
+
+    // Offline, the week is still there, from this computer.
+    app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=lessons-offline]", SOON, |_| true)
+        .await
+        .unwrap();
+    assert_eq!(lessons_listed(&app, 8).await, 8, "read from the cache");
+}

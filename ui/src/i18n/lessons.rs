@@ -1,0 +1,178 @@
+//! The Занятия section's texts, in Russian and English.
+
+use parta_model::lessons::LessonKind;
+
+use super::Lang;
+
+/// A text of the Занятия section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum L {
+    Section,
+    Today,
+    Week,
+    Next,
+    NowOn,
+    Join,
+    NoLink,
+    NoLessons,
+    NoLessonsToday,
+    FromCache,
+    Cancelled,
+    Notes,
+    Teacher,
+    Recording,
+    ConsentYes,
+    ConsentNo,
+    YouConsented,
+    YouDeclined,
+    ConsentHint,
+    Tomorrow,
+    Loading,
+}
+
+/// The text of `key` in `lang`.
+pub fn tl(lang: Lang, key: L) -> &'static str {
+    use L::*;
+    match lang {
+        Lang::Ru => match key {
+            Section => "Занятия",
+            Today => "Сегодня",
+            Week => "Неделя",
+            Next => "Следующее занятие",
+            NowOn => "Идёт сейчас",
+            Join => "Подключиться",
+            NoLink => "Ссылку на видеовстречу учитель ещё не добавил",
+            NoLessons => "На этой неделе занятий нет",
+            NoLessonsToday => "Сегодня занятий нет",
+            FromCache => "Нет связи: расписание сохранено на этом компьютере и может быть неполным",
+            Cancelled => "Отменено",
+            Notes => "Заметки",
+            Teacher => "Ведёт",
+            Recording => "Запись занятия",
+            ConsentYes => "Согласен на запись",
+            ConsentNo => "Не согласен",
+            YouConsented => "Вы дали согласие на запись",
+            YouDeclined => "Вы не дали согласия на запись",
+            ConsentHint => {
+                "Записывать занятие можно, только если согласны все участники (п. 6.4 положения). Ответ можно изменить в любой момент."
+            }
+            Tomorrow => "Завтра",
+            Loading => "Загрузка расписания…",
+        },
+        Lang::En => match key {
+            Section => "Lessons",
+            Today => "Today",
+            Week => "Week",
+            Next => "Next lesson",
+            NowOn => "On now",
+            Join => "Join",
+            NoLink => "The teacher has not added a meeting link yet",
+            NoLessons => "No lessons this week",
+            NoLessonsToday => "No lessons today",
+            FromCache => "Offline: the timetable saved on this computer, possibly incomplete",
+            Cancelled => "Cancelled",
+            Notes => "Notes",
+            Teacher => "Teacher",
+            Recording => "Recording",
+            ConsentYes => "I agree to recording",
+            ConsentNo => "I do not agree",
+            YouConsented => "You agreed to recording",
+            YouDeclined => "You did not agree to recording",
+            ConsentHint => {
+                "A lesson may be recorded only if every participant agrees (clause 6.4). You can change your answer at any time."
+            }
+            Tomorrow => "Tomorrow",
+            Loading => "Loading the timetable…",
+        },
+    }
+}
+
+/// What kind of meeting it is.
+pub fn kind(lang: Lang, kind: LessonKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::Ru, LessonKind::Lesson) => "Урок",
+        (Lang::Ru, LessonKind::Consultation) => "Консультация",
+        (Lang::Ru, LessonKind::ParentsMeeting) => "Родительское собрание",
+        (Lang::En, LessonKind::Lesson) => "Lesson",
+        (Lang::En, LessonKind::Consultation) => "Consultation",
+        (Lang::En, LessonKind::ParentsMeeting) => "Parents' meeting",
+    }
+}
+
+/// "Запись разрешена: 24 из 24" / "Запись запрещена: нет согласия 2 участников".
+pub fn recording_status(lang: Lang, allowed: bool, consented: u32, participants: u32) -> String {
+    let missing = participants.saturating_sub(consented);
+    match (lang, allowed) {
+        (Lang::Ru, true) => format!("Запись разрешена: {consented} из {participants}"),
+        (Lang::Ru, false) => format!(
+            "Запись запрещена: нет согласия {missing} {}",
+            if missing % 10 == 1 && missing % 100 != 11 {
+                "участника"
+            } else {
+                "участников"
+            }
+        ),
+        (Lang::En, true) => format!("Recording allowed: {consented} of {participants}"),
+        (Lang::En, false) => format!(
+            "Recording not allowed: {missing} participant{} not agreed",
+            if missing == 1 { " has" } else { "s have" }
+        ),
+    }
+}
+
+/// "через 2 ч 15 мин" until a start `ms_left` away (at least a minute).
+pub fn starts_in(lang: Lang, ms_left: i64) -> String {
+    let minutes = (ms_left + 59_999) / 60_000;
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    match lang {
+        Lang::Ru if days > 0 => format!("через {days} д {hours} ч"),
+        Lang::Ru if hours > 0 => format!("через {hours} ч {mins} мин"),
+        Lang::Ru => format!("через {mins} мин"),
+        Lang::En if days > 0 => format!("in {days} d {hours} h"),
+        Lang::En if hours > 0 => format!("in {hours} h {mins} min"),
+        Lang::En => format!("in {mins} min"),
+    }
+}
+
+/// A weekday's short name: 0 Sunday … 6 Saturday.
+pub fn weekday(lang: Lang, day: u32) -> &'static str {
+    const RU: [&str; 7] = ["Вс", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб"];
+    const EN: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    let i = (day % 7) as usize;
+    match lang {
+        Lang::Ru => RU[i],
+        Lang::En => EN[i],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recording_status_reads_as_a_sentence_in_both_languages() {
+        assert_eq!(
+            recording_status(Lang::Ru, true, 24, 24),
+            "Запись разрешена: 24 из 24"
+        );
+        assert_eq!(
+            recording_status(Lang::Ru, false, 22, 24),
+            "Запись запрещена: нет согласия 2 участников"
+        );
+        assert_eq!(
+            recording_status(Lang::Ru, false, 20, 21),
+            "Запись запрещена: нет согласия 1 участника"
+        );
+        assert_eq!(
+            recording_status(Lang::En, false, 0, 1),
+            "Recording not allowed: 1 participant has not agreed"
+        );
+    }
+
+    #[test]
+    fn the_countdown_rounds_up_to_the_minute() {
+        assert_eq!(starts_in(Lang::Ru, 1), "через 1 мин");
+        assert_eq!(starts_in(Lang::Ru, 135 * 60_000), "через 2 ч 15 мин");
+        assert_eq!(starts_in(Lang::En, (26 * 60 + 5) * 60_000), "in 1 d 2 h");
+    }
+}
