@@ -361,6 +361,17 @@ pub async fn set_notifications(on: bool) -> Reply<()> {
     Ok(())
 }
 
+/// How many minutes before a lesson to remind of it (0: never), and in which language.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_lesson_reminders(minutes: u32, english: bool) -> Reply<()> {
+    crate::notify::LESSON_LEAD_MIN.store(
+        i64::from(minutes.min(24 * 60)),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    crate::notify::ENGLISH.store(english, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
 /// Opens an attached file with the system's application: downloaded into the offline file
 /// cache first (resuming an interrupted download), opened from there afterwards, offline too.
 #[tauri::command(rename_all = "snake_case")]

@@ -62,6 +62,7 @@ fn main() {
             }
             app.manage(shell);
             shell::watch_idle(app.handle().clone());
+            shell::watch_lessons(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -98,6 +99,7 @@ fn main() {
             commands::open_attachment,
             commands::files,
             commands::set_notifications,
+            commands::set_lesson_reminders,
             commands::edit_message,
             commands::check_text,
             commands::delete_message,

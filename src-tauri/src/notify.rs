@@ -12,6 +12,50 @@ use tauri::{AppHandle, Manager, Runtime};
 /// Whether notifications are on (Settings; on unless switched off).
 pub static ENABLED: AtomicBool = AtomicBool::new(true);
 
+/// Minutes before a lesson to remind of it (Settings; 0: never).
+pub static LESSON_LEAD_MIN: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(10);
+/// Whether reminders speak English (the UI's language; Russian otherwise).
+pub static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+/// A lesson reminder's title and body, `minutes_left` before it starts.
+pub fn reminder_text(
+    lesson: &parta_model::lessons::Lesson,
+    minutes_left: i64,
+    english: bool,
+) -> (String, String) {
+    let minutes_left = minutes_left.max(1);
+    let title = if english {
+        format!("Lesson in {minutes_left} min: {}", lesson.subject)
+    } else {
+        format!("Занятие через {minutes_left} мин: {}", lesson.subject)
+    };
+    let body = match (&lesson.link, english) {
+        (Some(_), false) => format!(
+            "{} · {}. Подключиться можно в разделе «Занятия».",
+            lesson.class_name, lesson.teacher_name
+        ),
+        (Some(_), true) => format!(
+            "{} · {}. Join from the Lessons section.",
+            lesson.class_name, lesson.teacher_name
+        ),
+        (None, _) => format!("{} · {}", lesson.class_name, lesson.teacher_name),
+    };
+    (title, body)
+}
+
+/// Reminds of a lesson (when notifications are on), whether the window is shown or not.
+pub fn lesson<R: Runtime>(app: &AppHandle<R>, lesson: &parta_model::lessons::Lesson, now_ms: i64) {
+    use tauri_plugin_notification::NotificationExt;
+    if !ENABLED.load(Ordering::Relaxed) {
+        return;
+    }
+    let minutes_left = (lesson.starts_at - now_ms + 59_999) / 60_000;
+    let (title, body) = reminder_text(lesson, minutes_left, ENGLISH.load(Ordering::Relaxed));
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!(error = %e, "a lesson reminder could not be shown");
+    }
+}
+
 /// Longest text shown in a notification.
 const MAX_BODY_CHARS: usize = 140;
 
@@ -123,5 +167,28 @@ mod tests {
             !wanted(&mention, Some(3), true, 50),
             "someone else's mention"
         );
+    }
+
+    #[test]
+    fn a_lesson_reminder_names_the_lesson_the_class_and_the_time_left() {
+        let lesson = parta_model::lessons::Lesson {
+            id: 1,
+            class_id: 1,
+            class_name: "5А".into(),
+            subject: "Математика".into(),
+            teacher_id: 2,
+            teacher_name: "Анна Сергеевна Соколова".into(),
+            kind: parta_model::lessons::LessonKind::Lesson,
+            starts_at: 0,
+            duration_min: 45,
+            link: Some("https://vk.com/call/join/x".into()),
+            notes: None,
+            cancelled: false,
+        };
+        let (title, body) = reminder_text(&lesson, 10, false);
+        assert_eq!(title, "Занятие через 10 мин: Математика");
+        assert!(body.starts_with("5А · Анна Сергеевна Соколова") && body.contains("«Занятия»"));
+        let (title, _) = reminder_text(&lesson, 0, true);
+        assert_eq!(title, "Lesson in 1 min: Математика", "never 'in 0 min'");
     }
 }

@@ -560,3 +560,35 @@ pub fn watch_idle(app: AppHandle) {
         }
     });
 }
+
+/// Reminds of lessons (Settings: how many minutes before): every 20 seconds it reads the next
+/// lessons of the active profile and shows a notification for each one starting within that
+/// time, once per lesson even across restarts. Here in the shell, so it works with the window
+/// hidden; not while the app is locked.
+pub fn watch_lessons(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+            let lead_min = crate::notify::LESSON_LEAD_MIN.load(Ordering::Relaxed);
+            let Some(shell) = app.try_state::<Shell>() else {
+                continue;
+            };
+            if lead_min <= 0 || shell.is_locked() {
+                continue;
+            }
+            let session = match shell.active.lock().await.as_ref() {
+                Some(active) => active.session.clone(),
+                None => continue,
+            };
+            let now = parta_client::now_ms();
+            match session.lesson_reminders(now, lead_min * 60_000).await {
+                Ok(due) => {
+                    for lesson in &due {
+                        crate::notify::lesson(&app, lesson, now);
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "lesson reminders skipped this time"),
+            }
+        }
+    });
+}

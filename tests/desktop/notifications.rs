@@ -109,6 +109,63 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
+    // A lesson about to begin is reminded of (10 minutes before unless chosen otherwise), with
+    // the window in the background as it is here, and only once.
+    let teacher_login = post_json(
+        format!("{server}/school/login"),
+        None,
+        json!({"login": "a.sokolova", "password": parta_server::demo::DEMO_PASSWORD,
+               "device_name": "school PC"}),
+    )
+    .await;
+    let teacher_token = teacher_login["access_token"].as_str().unwrap().to_owned();
+    let classes: Value = reqwest::Client::new()
+        .get(format!("{server}/school/classes"))
+        .header("Authorization", &teacher_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let class_5a = classes["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "5А")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    post_json(
+        format!("{server}/school/lessons"),
+        Some(&teacher_token),
+        json!({"class_id": class_5a, "subject": "Дроби: повторение", "starts_at": now_ms + 180_000,
+               "duration_min": 40, "link": "https://vk.com/call/join/e2e-fractions"}),
+    )
+    .await;
+    let reminders = || {
+        shown()
+            .into_iter()
+            .filter(|n| n.starts_with("Занятие через") && n.contains("Дроби: повторение"))
+            .count()
+    };
+    let deadline = tokio::time::Instant::now() + 2 * SOON;
+    while reminders() == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no reminder of the lesson: {:?}",
+            shown()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // The reminder loop runs every 20 seconds: one more round shows nothing new.
+    tokio::time::sleep(Duration::from_secs(21)).await;
+    assert_eq!(reminders(), 1, "reminded once: {:?}", shown());
+
     // Switched off: the next mention arrives in the chat, and no notification is shown.
     app.click_when("[data-testid=settings-button]", SOON, |_| true)
         .await

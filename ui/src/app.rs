@@ -180,6 +180,17 @@ pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(stored_lang()));
 
     {
+        // The shell reminds of lessons in the UI's language, as long before as chosen.
+        use_effect_with(state.lang, move |lang| {
+            let english = *lang == crate::i18n::Lang::En;
+            spawn_local(async move {
+                let minutes = crate::components::settings::lesson_reminder_min();
+                let _ = api::set_lesson_reminders(minutes, english).await;
+            });
+        });
+    }
+
+    {
         let ctx = state.clone();
         use_effect_with((), move |_| {
             remember_lang(ctx.lang);

@@ -422,6 +422,32 @@ impl Session {
         }
     }
 
+    /// The lessons to remind of now: starting within `lead_ms` of `now`, not cancelled, not
+    /// reminded of before on this computer (kept across restarts). Reads them fresh from the
+    /// server first, or from the cache while offline.
+    pub async fn lesson_reminders(
+        &self,
+        now: i64,
+        lead_ms: i64,
+    ) -> Result<Vec<parta_model::lessons::Lesson>> {
+        let (lessons, _) = self.lessons(now, now + lead_ms + 1).await?;
+        let mut due = Vec::new();
+        for lesson in lessons {
+            if lesson.cancelled || lesson.starts_at < now {
+                continue;
+            }
+            if self
+                .inner
+                .store
+                .mark_reminded(&self.inner.profile_id, lesson.id, lesson.starts_at)
+                .await?
+            {
+                due.push(lesson);
+            }
+        }
+        Ok(due)
+    }
+
     /// Whether a lesson may be recorded (and, for its teacher, who answered what).
     pub async fn lesson_recording(&self, id: i64) -> Result<parta_model::lessons::RecordingStatus> {
         self.inner.api.lesson_recording(id).await

@@ -19,6 +19,16 @@ pub const AUTOLOCK_KEY: &str = "parta.autolock_ms";
 /// Where the notifications switch is kept (`off`, or on).
 pub const NOTIFICATIONS_KEY: &str = "parta.notifications";
 
+/// Where the minutes before a lesson's reminder are kept (`0`: never; 10 when missing).
+pub const LESSON_REMINDER_KEY: &str = "parta.lesson_reminder_min";
+
+/// How many minutes before a lesson to remind of it on this computer.
+pub fn lesson_reminder_min() -> u32 {
+    dom::stored(LESSON_REMINDER_KEY)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+}
+
 /// Whether notifications are on on this computer (on unless switched off).
 pub fn notifications_on() -> bool {
     dom::stored(NOTIFICATIONS_KEY).is_none_or(|v| v != "off")
@@ -33,6 +43,7 @@ pub fn settings_view() -> Html {
     let note = use_state(|| None::<(bool, String)>);
     let autolock = use_state(|| dom::stored(AUTOLOCK_KEY).unwrap_or_default());
     let notify = use_state(notifications_on);
+    let reminder = use_state(lesson_reminder_min);
     let reload = {
         let info = info.clone();
         Callback::from(move |()| {
@@ -178,6 +189,20 @@ pub fn settings_view() -> Html {
             autolock.set(value);
         })
     };
+    let on_reminder = {
+        let reminder = reminder.clone();
+        Callback::from(move |e: Event| {
+            let minutes: u32 = value_of(&e).parse().unwrap_or(0);
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item(LESSON_REMINDER_KEY, &minutes.to_string());
+            }
+            reminder.set(minutes);
+            spawn_local(async move {
+                let _ = api::set_lesson_reminders(minutes, lang == Lang::En).await;
+            });
+        })
+    };
     let on_notify = {
         let notify = notify.clone();
         Callback::from(move |_: Event| {
@@ -239,6 +264,14 @@ pub fn settings_view() -> Html {
                     <label class="check">
                         <input type="checkbox" checked={*notify} onchange={on_notify} data-testid="notifications" />
                         { ts(lang, S::NotificationsOn) }
+                    </label>
+                    <label>{ ts(lang, S::LessonReminders) }
+                        <select onchange={on_reminder} data-testid="lesson-reminders">
+                            <option value="0" selected={*reminder == 0}>{ ts(lang, S::DoNotRemind) }</option>
+                            { for [5u32, 10, 15, 30, 60].into_iter().map(|m| html! {
+                                <option value={m.to_string()} selected={*reminder == m}>{ format!("{m} {}", ts(lang, S::MinutesBefore)) }</option>
+                            }) }
+                        </select>
                     </label>
                 </section>
                 <section class="settings-group" data-testid="settings-cache">

@@ -46,6 +46,9 @@ pub enum S {
     Unlock,
     WrongPin,
     WaitSeconds,
+    LessonReminders,
+    DoNotRemind,
+    MinutesBefore,
 }
 
 /// The text of `key` in `lang`.
@@ -105,6 +108,9 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             Unlock => "Разблокировать",
             WrongPin => "Неверный PIN-код.",
             WaitSeconds => "Слишком много попыток. Подождите, секунд:",
+            LessonReminders => "Напоминать о занятиях",
+            DoNotRemind => "Не напоминать",
+            MinutesBefore => "мин до начала",
         },
         Lang::En => match key {
             Settings => "Settings",
@@ -159,6 +165,9 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             Unlock => "Unlock",
             WrongPin => "Wrong PIN.",
             WaitSeconds => "Too many tries. Wait, seconds:",
+            LessonReminders => "Remind of lessons",
+            DoNotRemind => "Do not remind",
+            MinutesBefore => "min before",
         },
     }
 }

@@ -498,3 +498,14 @@ pub async fn lesson_consent(
 pub async fn join_lesson(url: &str) -> Result<(), UiError> {
     call("join_lesson", &LinkArgs { url }).await
 }
+
+#[derive(Serialize)]
+struct ReminderArgs {
+    minutes: u32,
+    english: bool,
+}
+
+/// How many minutes before a lesson the shell reminds of it (0: never), in which language.
+pub async fn set_lesson_reminders(minutes: u32, english: bool) -> Result<(), UiError> {
+    call("set_lesson_reminders", &ReminderArgs { minutes, english }).await
+}

@@ -22,6 +22,7 @@ struct Profile {
     announcements: HashMap<String, bool>,
     /// id -> (start, JSON).
     lessons: BTreeMap<i64, (i64, String)>,
+    reminded: std::collections::HashSet<(i64, i64)>,
 }
 
 /// A [`Store`] that keeps everything in memory.
@@ -386,6 +387,15 @@ impl Store for MemoryStore {
             list.sort();
             list.into_iter().map(|(_, _, json)| json).collect()
         }))
+    }
+
+    async fn mark_reminded(
+        &self,
+        profile_id: &str,
+        lesson_id: i64,
+        starts_at: i64,
+    ) -> Result<bool> {
+        Ok(self.with(profile_id, |p| p.reminded.insert((lesson_id, starts_at))))
     }
 
     async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {

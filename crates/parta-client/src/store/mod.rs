@@ -334,6 +334,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// The cached lessons starting in `[from, to)`, as JSON, by start.
     async fn lessons(&self, profile_id: &str, from: i64, to: i64) -> Result<Vec<String>>;
+    /// Records that the lesson starting at `starts_at` was reminded of; false if it had been.
+    async fn mark_reminded(&self, profile_id: &str, lesson_id: i64, starts_at: i64)
+    -> Result<bool>;
 
     /// The server has the message: removes the item and caches the message, in one step.
     async fn outbox_delivered(

@@ -429,6 +429,7 @@ impl Store for SqliteStore {
                 "DELETE FROM members WHERE profile_id = ?",
                 "DELETE FROM announcements WHERE profile_id = ?",
                 "DELETE FROM lessons WHERE profile_id = ?",
+                "DELETE FROM lesson_reminders WHERE profile_id = ?",
                 "DELETE FROM messages_fts WHERE rowid IN
                     (SELECT rowid FROM messages WHERE profile_id = ?)",
                 "DELETE FROM chats WHERE profile_id = ?",
@@ -942,6 +943,24 @@ impl Store for SqliteStore {
         .await?)
     }
 
+    async fn mark_reminded(
+        &self,
+        profile_id: &str,
+        lesson_id: i64,
+        starts_at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO lesson_reminders (profile_id, lesson_id, starts_at) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(profile_id)
+        .bind(lesson_id)
+        .bind(starts_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for (mid, acknowledged) in flags {
@@ -1029,6 +1048,30 @@ mod tests {
         store.close().await;
         let reopened = super::SqliteStore::open(&path).await.unwrap();
         assert_eq!(reopened.chats("p").await.unwrap(), vec![chat]);
+    }
+
+    #[tokio::test]
+    async fn a_lesson_reminded_of_is_not_reminded_again_after_a_restart() {
+        use crate::store::Store;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let store = super::SqliteStore::open(&path).await.unwrap();
+        assert!(store.mark_reminded("p", 7, 1000).await.unwrap());
+        assert!(!store.mark_reminded("p", 7, 1000).await.unwrap());
+        store.close().await;
+        let reopened = super::SqliteStore::open(&path).await.unwrap();
+        assert!(
+            !reopened.mark_reminded("p", 7, 1000).await.unwrap(),
+            "kept in the file"
+        );
+        assert!(
+            reopened.mark_reminded("p", 7, 4600).await.unwrap(),
+            "moved to another time: reminded again"
+        );
+        assert!(
+            reopened.mark_reminded("q", 7, 1000).await.unwrap(),
+            "per profile"
+        );
     }
 
     #[tokio::test]
