@@ -120,7 +120,12 @@ impl Session {
                 binary.display()
             )));
         }
-        let http = reqwest::Client::new();
+        // Every WebDriver call is bounded: a window that never comes fails the test with an
+        // error instead of hanging the suite.
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| DriverError(e.to_string()))?;
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
             "application": binary, "args": args
         }}}});

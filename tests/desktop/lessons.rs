@@ -178,4 +178,5 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
         .await
         .unwrap();
     assert_eq!(lessons_listed(&app, 8).await, 8, "read from the cache");
+    app.close().await.unwrap();
 }

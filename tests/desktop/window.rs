@@ -25,10 +25,6 @@ async fn the_window_opens_again_at_the_size_it_was_left() {
         (Some(1000), Some(700))
     );
     app.close().await.unwrap();
-    eprintln!(
-        "DEBUG kept: {:?}",
-        std::fs::read_to_string(data.join("window.json"))
-    );
 
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     app.wait_for("[data-testid=demo-button]", SOON, |_| true)
