@@ -20,6 +20,46 @@ async fn lessons_listed(app: &Session, want: usize) -> usize {
     }
 }
 
+/// (id, start, link, cancelled) of the lesson named `subject` in the demo school's database.
+async fn school_row(data: &tempfile::TempDir, subject: &str) -> (i64, i64, String, bool) {
+    let school = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        data.path().join("demo-school.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let deadline = tokio::time::Instant::now() + SOON;
+    let row = loop {
+        let row: Option<(i64, i64, String, bool)> = sqlx::query_as(
+            "SELECT id, starts_at, COALESCE(link, ''), cancelled FROM lessons WHERE subject = ?",
+        )
+        .bind(subject)
+        .fetch_optional(&school)
+        .await
+        .unwrap();
+        match row {
+            Some(row) => break row,
+            None if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            None => panic!("no lesson '{subject}' on the server"),
+        }
+    };
+    school.close().await;
+    row
+}
+
+/// Sets a date or time input the way a person's picker does (an `input` event).
+async fn set_input(app: &Session, css: &str, value: &str) {
+    app.wait_for(css, SOON, |_| true).await.unwrap();
+    app.execute(&format!(
+        "const i = document.querySelector({css:?}); i.value = {value:?};\
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return null"
+    ))
+    .await
+    .unwrap();
+}
+
 /// Opens the Занятия section and the lesson `id` in it; returns its recording status line.
 async fn open_lesson(app: &Session, id: &str, status_has: &str) -> String {
     app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
@@ -170,6 +210,68 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
         .await
         .unwrap();
 
+    // The teacher plans a lesson in the app, moves it by 45 minutes, then cancels it; each
+    // step is checked in the school server's own database.
+    app.click_when("[data-testid=new-lesson]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.type_into("[data-testid=lesson-subject]", SOON, "Дроби: контрольная")
+        .await
+        .unwrap();
+    app.type_into(
+        "[data-testid=lesson-link]",
+        SOON,
+        "https://vk.com/call/join/e2e-test",
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=lesson-create]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=lesson-form]", SOON)
+        .await
+        .unwrap();
+    let planned = school_row(&data, "Дроби: контрольная").await;
+    assert_eq!(planned.2, "https://vk.com/call/join/e2e-test");
+    app.click_when(
+        &format!(
+            "[data-testid=lesson][data-lesson-id='{}'] .lesson-head",
+            planned.0
+        ),
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    set_input(&app, "[data-testid=move-time]", "09:15").await;
+    app.click_when("[data-testid=move-lesson]", SOON, |_| true)
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + SOON;
+    while school_row(&data, "Дроби: контрольная").await.1 != planned.1 + 45 * 60_000
+    {
+        assert!(tokio::time::Instant::now() < deadline, "not moved");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Still open after the move: cancelled from there.
+    app.click_when("[data-testid=cancel-lesson]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=cancel-confirm]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for(
+        &format!("[data-testid=lesson][data-lesson-id='{}']", planned.0),
+        SOON,
+        |t| t.contains("Отменено"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        school_row(&data, "Дроби: контрольная").await.3,
+        "cancelled on the server"
+    );
+
     // Offline, the week is still there, from this computer.
     app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
         .await
@@ -177,6 +279,10 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     app.wait_for("[data-testid=lessons-offline]", SOON, |_| true)
         .await
         .unwrap();
-    assert_eq!(lessons_listed(&app, 8).await, 8, "read from the cache");
+    assert_eq!(
+        lessons_listed(&app, 9).await,
+        9,
+        "read from the cache, the cancelled one marked"
+    );
     app.close().await.unwrap();
 }

@@ -101,6 +101,45 @@ pub fn weekday(ms: i64) -> u32 {
     }
 }
 
+/// A local date (`YYYY-MM-DD`) and time (`HH:MM`), as from `<input type=date|time>`, in
+/// milliseconds; `None` unless both are well-formed.
+pub fn local_ms(date: &str, clock: &str) -> Option<i64> {
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let (h, m) = clock.split_once(':')?;
+    let (hour, minute) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let date = js_sys::Date::new_with_year_month_day_hr_min(
+            year,
+            month as i32 - 1,
+            day as i32,
+            hour as i32,
+            minute as i32,
+        );
+        Some(date.get_time() as i64)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let (y, m) = (i64::from(year), i64::from(month));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + i64::from(day) - 1;
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+        Some(((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * 60_000)
+    }
+}
+
+/// The local date of `ms` as `<input type=date>` wants it.
+pub fn date_input(ms: i64) -> String {
+    let d = day_of(ms);
+    format!("{:04}-{:02}-{:02}", d.year, d.month + 1, d.day)
+}
+
 /// Now, in milliseconds.
 pub fn now_ms() -> i64 {
     #[cfg(target_arch = "wasm32")]
@@ -119,6 +158,22 @@ pub fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_dates_and_times_become_milliseconds_and_back() {
+        let ms = local_ms("2026-11-24", "08:30").unwrap();
+        assert_eq!(ms, 1_795_509_000_000, "UTC off the web");
+        assert_eq!(date_input(ms), "2026-11-24");
+        assert_eq!(clock(ms), "08:30");
+        for (date, time) in [
+            ("2026-13-01", "08:30"),
+            ("2026-11-24", "24:00"),
+            ("", "08:30"),
+            ("2026-11-24", "8"),
+        ] {
+            assert_eq!(local_ms(date, time), None, "{date} {time}");
+        }
+    }
 
     #[test]
     fn day_labels_say_today_yesterday_or_the_date() {

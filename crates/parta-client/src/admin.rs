@@ -122,6 +122,27 @@ impl ApiClient {
                     .json(&serde_json::json!({ "reason": reason }));
                 AdminReply::JoinRequest(self.send(request).await?)
             }
+            AdminRequest::CreateLesson { lesson } => {
+                let request = self
+                    .request(Method::POST, "/school/lessons", t)
+                    .json(lesson);
+                AdminReply::Lesson(self.send(request).await?)
+            }
+            AdminRequest::UpdateLesson { lesson_id, patch } => {
+                let path = format!("/school/lessons/{lesson_id}");
+                let request = self.request(Method::PATCH, &path, t).json(patch);
+                AdminReply::Lesson(self.send(request).await?)
+            }
+            AdminRequest::CancelLesson { lesson_id } => {
+                let path = format!("/school/lessons/{lesson_id}");
+                AdminReply::Lesson(self.send(self.request(Method::DELETE, &path, t)).await?)
+            }
+            AdminRequest::ImportTimetable { import } => {
+                let request = self
+                    .request(Method::POST, "/school/timetable/import", t)
+                    .json(import);
+                AdminReply::Timetable(self.send(request).await?)
+            }
             AdminRequest::Classes => {
                 let list: Classes = self
                     .send(self.request(Method::GET, "/school/classes", t))

@@ -385,6 +385,22 @@ pub enum AdminRequest {
     Audit {
         before: Option<i64>,
     },
+    /// Plans a lesson (`manage_lessons`).
+    CreateLesson {
+        lesson: crate::lessons::NewLesson,
+    },
+    /// Moves or changes a lesson.
+    UpdateLesson {
+        lesson_id: i64,
+        patch: crate::lessons::LessonPatch,
+    },
+    CancelLesson {
+        lesson_id: i64,
+    },
+    /// Imports (or previews, with `dry_run`) a class's timetable.
+    ImportTimetable {
+        import: crate::lessons::TimetableImport,
+    },
 }
 
 /// What an [`AdminRequest`] answers.
@@ -402,6 +418,8 @@ pub enum AdminReply {
     Restriction(Restriction),
     Structure(StructureReport),
     Audit(AuditPage),
+    Lesson(crate::lessons::Lesson),
+    Timetable(crate::lessons::TimetableReport),
     Done,
 }
 

@@ -2,11 +2,13 @@
 //! week's lessons by day, and for a lesson its notes and recording status; a parent answers
 //! about recording for the child. Readable offline from the cache.
 
-use parta_model::lessons::{Lesson, RecordingStatus};
-use parta_model::school::Role;
+use parta_model::lessons::{Lesson, LessonKind, LessonPatch, NewLesson, RecordingStatus};
+use parta_model::school::{AdminReply, AdminRequest, Class, Role};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::components::admin::{error_line, run, use_failure};
+use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::lessons::{self as text, L, tl};
 use crate::services::api;
@@ -57,12 +59,22 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
     let loaded = use_state(|| None::<parta_model::view::LessonsView>);
     let open = use_state(|| None::<i64>);
     let now = use_state(time::now_ms);
+    let version = use_state(|| 0u32);
+    let creating = use_state(|| false);
+    let staff = props.role.is_some_and(|r| r != Role::Parent);
+    let changed = {
+        let (version, creating) = (version.clone(), creating.clone());
+        Callback::from(move |()| {
+            creating.set(false);
+            version.set(version.wrapping_add(1));
+        })
+    };
     let ctx = use_context::<AppContext>();
     let connection = ctx.as_ref().map(|c| c.connection);
     {
         // Reloaded when the range changes and when the connection comes and goes.
         let (loaded, ctx) = (loaded.clone(), ctx.clone());
-        use_effect_with((*range, connection), move |(range, _)| {
+        use_effect_with((*range, connection, *version), move |(range, _, _)| {
             let today = time::start_of_day(time::now_ms());
             let to = match range {
                 Range::Today => time::start_of_day(today + DAY_MS + DAY_MS / 2),
@@ -153,7 +165,8 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
                                         <li key={id}>
                                             <LessonRow lesson={lesson.clone()} lang={lang} expanded={expanded}
                                                 on_toggle={toggle} parent={props.role == Some(Role::Parent)}
-                                                past={ends_at(lesson) <= *now} />
+                                                past={ends_at(lesson) <= *now} staff={staff}
+                                                on_changed={changed.clone()} />
                                         </li>
                                     }
                                 }) }
@@ -172,8 +185,19 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
                     { tab(Range::Today, L::Today, "lessons-today") }
                     { tab(Range::Week, L::Week, "lessons-week") }
                 </nav>
+                if staff {
+                    <button class="secondary" data-testid="new-lesson" aria-expanded={if *creating { "true" } else { "false" }}
+                        onclick={{ let creating = creating.clone(); Callback::from(move |_: MouseEvent| creating.set(!*creating)) }}>
+                        { tl(lang, L::NewLesson) }
+                    </button>
+                }
             </header>
-            <div class="lessons-body">{ body }</div>
+            <div class="lessons-body">
+                if *creating {
+                    <LessonForm lang={lang} on_done={changed.clone()} />
+                }
+                { body }
+            </div>
         </section>
     }
 }
@@ -238,6 +262,9 @@ struct LessonRowProps {
     parent: bool,
     /// Over already.
     past: bool,
+    /// Staff may move and cancel (the server decides whose).
+    staff: bool,
+    on_changed: Callback<()>,
 }
 
 #[function_component(LessonRow)]
@@ -299,6 +326,9 @@ fn lesson_row(props: &LessonRowProps) -> Html {
                     if let Some(notes) = &lesson.notes {
                         <p><strong>{ tl(lang, L::Notes) }{ ": " }</strong>{ notes }</p>
                     }
+                    if !lesson.cancelled && props.staff {
+                        <LessonChanges lesson={lesson.clone()} lang={lang} on_changed={props.on_changed.clone()} />
+                    }
                     if !lesson.cancelled {
                         if let Some(link) = &lesson.link {
                             <button class="primary" data-testid="join-lesson" onclick={join(link.clone(), ctx.clone())}>
@@ -327,6 +357,245 @@ fn lesson_row(props: &LessonRowProps) -> Html {
                     }
                 </div>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LessonFormProps {
+    lang: Lang,
+    on_done: Callback<()>,
+}
+
+/// A teacher plans a lesson: class, subject, date and time, length, kind, link and notes.
+#[function_component(LessonForm)]
+fn lesson_form(props: &LessonFormProps) -> Html {
+    let lang = props.lang;
+    let classes = use_state(Vec::<Class>::new);
+    let class_id = use_state(|| None::<i64>);
+    let subject = use_state(String::new);
+    let date = use_state(|| time::date_input(time::now_ms() + DAY_MS));
+    let start = use_state(|| "08:30".to_owned());
+    let duration = use_state(|| "45".to_owned());
+    let kind = use_state(|| LessonKind::Lesson);
+    let link = use_state(String::new);
+    let notes = use_state(String::new);
+    let (error, failed) = use_failure();
+    {
+        let (classes, class_id, failed) = (classes.clone(), class_id.clone(), failed.clone());
+        use_effect_with((), move |_| {
+            run(
+                lang,
+                AdminRequest::Classes,
+                move |reply| {
+                    if let AdminReply::Classes(list) = reply {
+                        class_id.set(list.first().map(|c| c.id));
+                        classes.set(list);
+                    }
+                },
+                failed,
+            );
+        });
+    }
+    let text_input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                state.set(input.value());
+            }
+        })
+    };
+    let on_submit = {
+        let (class_id, subject, date, start, duration, kind, link, notes) = (
+            class_id.clone(),
+            subject.clone(),
+            date.clone(),
+            start.clone(),
+            duration.clone(),
+            kind.clone(),
+            link.clone(),
+            notes.clone(),
+        );
+        let (failed, on_done) = (failed.clone(), props.on_done.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let starts_at = time::local_ms(&date, &start);
+            let (Some(class_id), Some(starts_at), false) =
+                (*class_id, starts_at, subject.trim().is_empty())
+            else {
+                failed.emit(Some(tl(lang, L::FillLesson).to_owned()));
+                return;
+            };
+            let optional = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
+            let lesson = NewLesson {
+                class_id,
+                subject: subject.trim().to_owned(),
+                teacher_id: None,
+                kind: *kind,
+                starts_at,
+                duration_min: duration.parse().unwrap_or(45),
+                link: optional(&link),
+                notes: optional(&notes),
+            };
+            let on_done = on_done.clone();
+            run(
+                lang,
+                AdminRequest::CreateLesson { lesson },
+                move |_| on_done.emit(()),
+                failed.clone(),
+            );
+        })
+    };
+    let kinds = [
+        LessonKind::Lesson,
+        LessonKind::Consultation,
+        LessonKind::ParentsMeeting,
+    ];
+    html! {
+        <form class="lesson-form settings-group" onsubmit={on_submit} data-testid="lesson-form">
+            <h3>{ tl(lang, L::NewLesson) }</h3>
+            <label>{ tl(lang, L::Class) }
+                <select data-testid="lesson-class" onchange={{
+                    let class_id = class_id.clone();
+                    Callback::from(move |e: Event| class_id.set(value_of(&e).parse().ok()))
+                }}>
+                    { for classes.iter().map(|c| html! {
+                        <option value={c.id.to_string()} selected={*class_id == Some(c.id)}>{ &c.name }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{ tl(lang, L::Subject) }
+                <input data-testid="lesson-subject" value={(*subject).clone()} oninput={text_input(&subject)} maxlength="200" />
+            </label>
+            <div class="button-row">
+                <label>{ tl(lang, L::Date) }
+                    <input type="date" data-testid="lesson-date" value={(*date).clone()} oninput={text_input(&date)} />
+                </label>
+                <label>{ tl(lang, L::Time) }
+                    <input type="time" data-testid="lesson-time" value={(*start).clone()} oninput={text_input(&start)} />
+                </label>
+                <label>{ tl(lang, L::Duration) }
+                    <input type="number" min="5" max="600" data-testid="lesson-duration" value={(*duration).clone()} oninput={text_input(&duration)} />
+                </label>
+            </div>
+            <label>{ tl(lang, L::Kind) }
+                <select data-testid="lesson-kind" onchange={{
+                    let kind = kind.clone();
+                    Callback::from(move |e: Event| {
+                        if let Some(k) = LessonKind::parse(&value_of(&e)) {
+                            kind.set(k);
+                        }
+                    })
+                }}>
+                    { for kinds.iter().map(|k| html! {
+                        <option value={k.as_str()} selected={*kind == *k}>{ text::kind(lang, *k) }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{ tl(lang, L::Link) }
+                <input type="url" data-testid="lesson-link" placeholder="https://" value={(*link).clone()} oninput={text_input(&link)} />
+                <span class="hint">{ tl(lang, L::LinkHint) }</span>
+            </label>
+            <label>{ tl(lang, L::Notes) }
+                <input data-testid="lesson-notes" value={(*notes).clone()} oninput={text_input(&notes)} />
+            </label>
+            { error_line(&error) }
+            <div class="button-row">
+                <button class="primary" type="submit" data-testid="lesson-create">{ tl(lang, L::Create) }</button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LessonChangesProps {
+    lesson: Lesson,
+    lang: Lang,
+    on_changed: Callback<()>,
+}
+
+/// Moving a lesson to another date and time, or cancelling it (asked twice).
+#[function_component(LessonChanges)]
+fn lesson_changes(props: &LessonChangesProps) -> Html {
+    let (lesson, lang) = (&props.lesson, props.lang);
+    let date = use_state(|| time::date_input(lesson.starts_at));
+    let start = use_state(|| time::clock(lesson.starts_at));
+    let confirming = use_state(|| false);
+    let (error, failed) = use_failure();
+    let input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                state.set(input.value());
+            }
+        })
+    };
+    let on_move = {
+        let (date, start, failed, done, id) = (
+            date.clone(),
+            start.clone(),
+            failed.clone(),
+            props.on_changed.clone(),
+            lesson.id,
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some(starts_at) = time::local_ms(&date, &start) else {
+                failed.emit(Some(tl(lang, L::FillLesson).to_owned()));
+                return;
+            };
+            let patch = LessonPatch {
+                starts_at: Some(starts_at),
+                ..LessonPatch::default()
+            };
+            let done = done.clone();
+            run(
+                lang,
+                AdminRequest::UpdateLesson {
+                    lesson_id: id,
+                    patch,
+                },
+                move |_| done.emit(()),
+                failed.clone(),
+            );
+        })
+    };
+    let on_cancel = {
+        let (failed, done, id) = (failed.clone(), props.on_changed.clone(), lesson.id);
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            run(
+                lang,
+                AdminRequest::CancelLesson { lesson_id: id },
+                move |_| done.emit(()),
+                failed.clone(),
+            );
+        })
+    };
+    let toggle_confirm = |show: bool| {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(show))
+    };
+    html! {
+        <div class="lesson-changes">
+            <div class="button-row">
+                <label>{ tl(lang, L::MoveTo) }
+                    <input type="date" data-testid="move-date" value={(*date).clone()} oninput={input(&date)} />
+                </label>
+                <input type="time" data-testid="move-time" aria-label={tl(lang, L::Time)} value={(*start).clone()} oninput={input(&start)} />
+                <button class="secondary" data-testid="move-lesson" onclick={on_move}>{ tl(lang, L::Move) }</button>
+            </div>
+            if *confirming {
+                <div class="confirm" role="alertdialog" aria-label={tl(lang, L::CancelLesson)}>
+                    <p>{ tl(lang, L::ConfirmCancel) }</p>
+                    <div class="button-row">
+                        <button class="danger" data-testid="cancel-confirm" onclick={on_cancel}>{ tl(lang, L::Yes) }</button>
+                        <button class="secondary" onclick={toggle_confirm(false)}>{ tl(lang, L::No) }</button>
+                    </div>
+                </div>
+            } else {
+                <button class="secondary" data-testid="cancel-lesson" onclick={toggle_confirm(true)}>{ tl(lang, L::CancelLesson) }</button>
+            }
+            { error_line(&error) }
         </div>
     }
 }
