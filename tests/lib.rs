@@ -412,13 +412,41 @@ impl Session {
             .await
             .map_err(|e| DriverError(e.to_string()))?;
         let deadline = Instant::now() + Duration::from_secs(20);
-        while self.app_running() {
+        while self.app_running() || self.instance_name_owned() {
             if Instant::now() > deadline {
                 return Err(DriverError("the app did not end within 20 s".into()));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Ok(())
+    }
+
+    /// Whether the app's one-instance name for its data folder is still owned on the session
+    /// bus. The bus frees it a moment after the process is gone; a launch before that would
+    /// hand itself over to the instance that no longer exists and never open a window.
+    fn instance_name_owned(&self) -> bool {
+        let Some(dir) = self
+            .envs
+            .iter()
+            .find_map(|e| e.strip_prefix("PARTA_DATA_DIR="))
+        else {
+            return false;
+        };
+        let name = format!(
+            "ru.parta.desktop.d{:016x}",
+            parta_client::stable_hash(dir.as_bytes())
+        );
+        std::process::Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                &format!("string:{name}"),
+            ])
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
     }
 
     /// Whether a process of this session's app binary with this driver's environment is

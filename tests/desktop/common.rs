@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use serde_json::Value;
+use parta_e2e::Session;
+use serde_json::{Value, json};
 
 /// The app under test, built by cargo for this test target.
 pub const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
@@ -41,4 +42,26 @@ where
         .unwrap();
     pool.close().await;
     value
+}
+
+/// Signs a demo person in from another device (a phone) and returns its token.
+pub async fn sign_in(server: &str, login: &str) -> String {
+    let answer = post_json(
+        format!("{server}/school/login"),
+        None,
+        json!({"login": login, "password": parta_server::demo::DEMO_PASSWORD,
+               "device_name": "phone"}),
+    )
+    .await;
+    answer["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Switches the app to another profile through the profile menu (`testid`: the menu item).
+pub async fn switch_profile(app: &Session, testid: &str) {
+    app.click_when("[data-testid=profile-switcher]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when(&format!("[data-testid='{testid}']"), SOON, |_| true)
+        .await
+        .unwrap();
 }

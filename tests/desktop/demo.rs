@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use parta_e2e::{Element, Session, TauriDriver, screenshot_dir};
 
-use crate::common::{APP, SOON};
+use crate::common::{APP, SOON, switch_profile};
 
 /// The first element matching `css`, once it shows.
 async fn element(app: &Session, css: &str) -> Element {
@@ -423,18 +423,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
 
     // The demo's other people are profiles of their own: the platform administrator gets the
     // whole administration section, a parent none; switching back keeps the class teacher's.
-    let switch_to = |testid: &'static str| {
-        let app = &app;
-        async move {
-            app.click_when("[data-testid=profile-switcher]", SOON, |_| true)
-                .await
-                .unwrap();
-            app.click_when(&format!("[data-testid='{testid}']"), SOON, |_| true)
-                .await
-                .unwrap();
-        }
-    };
-    switch_to("demo-as-i.kuznetsova").await;
+    switch_profile(&app, "demo-as-i.kuznetsova").await;
     see(&app, "[data-testid=profile-name]", "Кузнецова").await;
     app.click_when("[data-testid=tab-admin]", SOON, |_| true)
         .await
@@ -451,7 +440,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
             .await
             .unwrap();
     }
-    switch_to("demo-as-e.morozova").await;
+    switch_profile(&app, "demo-as-e.morozova").await;
     see(&app, "[data-testid=profile-name]", "Морозова").await;
     app.wait_for("nav[data-role=parent]", SOON, |_| true)
         .await
@@ -461,7 +450,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         0,
         "a parent has no administration section"
     );
-    switch_to("demo-as-a.sokolova").await;
+    switch_profile(&app, "demo-as-a.sokolova").await;
     see(&app, "[data-testid=profile-name]", "Соколова").await;
     app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
         .await

@@ -6,7 +6,7 @@
 use parta_e2e::{Session, TauriDriver, screenshot_dir};
 use serde_json::json;
 
-use crate::common::{APP, SOON, cache_value, post_json};
+use crate::common::{APP, SOON, cache_value, sign_in, switch_profile};
 
 /// How many lessons the section lists, once it has listed `want`.
 async fn lessons_listed(app: &Session, want: usize) -> usize {
@@ -133,18 +133,7 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     assert!(status.contains("нет согласия"), "{status}");
 
     // A parent, in the same app, agrees for her child.
-    let switch_to = |testid: &'static str| {
-        let app = &app;
-        async move {
-            app.click_when("[data-testid=profile-switcher]", SOON, |_| true)
-                .await
-                .unwrap();
-            app.click_when(&format!("[data-testid='{testid}']"), SOON, |_| true)
-                .await
-                .unwrap();
-        }
-    };
-    switch_to("demo-as-e.morozova").await;
+    switch_profile(&app, "demo-as-e.morozova").await;
     app.wait_for("nav[data-role=parent]", SOON, |_| true)
         .await
         .unwrap();
@@ -176,17 +165,10 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     school.close().await;
     assert!(!others.is_empty());
     for login in &others {
-        let signed_in = post_json(
-            format!("{server}/school/login"),
-            None,
-            json!({"login": login, "password": parta_server::demo::DEMO_PASSWORD,
-                   "device_name": "phone"}),
-        )
-        .await;
-        let token = signed_in["access_token"].as_str().unwrap();
+        let token = sign_in(&server, login).await;
         let answer = reqwest::Client::new()
             .put(format!("{server}/school/lessons/{id}/consent"))
-            .header("Authorization", token)
+            .header("Authorization", &token)
             .json(&json!({"consent": true}))
             .send()
             .await
@@ -195,7 +177,7 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     }
 
     // The teacher reads that recording is allowed, with everyone counted.
-    switch_to("demo-as-a.sokolova").await;
+    switch_profile(&app, "demo-as-a.sokolova").await;
     app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
         .await
         .unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use parta_e2e::{Session, TauriDriver};
 use serde_json::{Value, json};
 
-use crate::common::{APP, SOON, cache_value, post_json};
+use crate::common::{APP, SOON, cache_value, post_json, sign_in};
 
 /// dunst's history of shown notifications, as `summary: body` lines.
 fn shown() -> Vec<String> {
@@ -53,14 +53,7 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
     let server: String = cache_value(data.path(), "SELECT server_url FROM profiles").await;
     let teacher: i64 = cache_value(data.path(), "SELECT user_id FROM profiles").await;
     let server = server.as_str();
-    let login = post_json(
-        format!("{server}/school/login"),
-        None,
-        json!({"login": "e.morozova", "password": parta_server::demo::DEMO_PASSWORD,
-               "device_name": "phone"}),
-    )
-    .await;
-    let parent = login["access_token"].as_str().unwrap().to_owned();
+    let parent = sign_in(server, "e.morozova").await;
     let chats: Value = reqwest::Client::new()
         .get(format!("{server}/chats"))
         .header("Authorization", &parent)
@@ -111,14 +104,7 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
 
     // A lesson about to begin is reminded of (10 minutes before unless chosen otherwise), with
     // the window in the background as it is here, and only once.
-    let teacher_login = post_json(
-        format!("{server}/school/login"),
-        None,
-        json!({"login": "a.sokolova", "password": parta_server::demo::DEMO_PASSWORD,
-               "device_name": "school PC"}),
-    )
-    .await;
-    let teacher_token = teacher_login["access_token"].as_str().unwrap().to_owned();
+    let teacher_token = sign_in(server, "a.sokolova").await;
     let classes: Value = reqwest::Client::new()
         .get(format!("{server}/school/classes"))
         .header("Authorization", &teacher_token)

@@ -89,6 +89,12 @@ pub fn use_activity<T: PartialEq + Copy + 'static>(limit: fn() -> T, report: imp
     });
 }
 
+/// A callback that keeps what is typed into an `<input>` in `state`.
+pub fn typed_into(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| state.set(value_of(&e)))
+}
+
 /// The value of an `<input>` or `<select>` from its change or input event.
 pub fn value_of(e: &Event) -> String {
     e.target()

@@ -24,25 +24,13 @@ fn parts(ms: i64) -> (Day, u32, u32) {
 // Off the web (server-side rendering in tests) there is no local time zone: use UTC.
 #[cfg(not(target_arch = "wasm32"))]
 fn parts(ms: i64) -> (Day, u32, u32) {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let t = parta_model::civil::Utc::from_ms(ms);
     let day = Day {
-        year: y as u32,
-        month: (m - 1) as u32,
-        day: d as u32,
+        year: t.year as u32,
+        month: (t.month - 1) as u32,
+        day: t.day as u32,
     };
-    (day, (rem / 3600) as u32, ((rem % 3600) / 60) as u32)
+    (day, t.hour as u32, t.minute as u32)
 }
 
 /// The local day of a timestamp.
@@ -124,12 +112,8 @@ pub fn local_ms(date: &str, clock: &str) -> Option<i64> {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let (y, m) = (i64::from(year), i64::from(month));
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * ((m + 9) % 12) + 2) / 5 + i64::from(day) - 1;
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+        let days =
+            parta_model::civil::days_from_civil(i64::from(year), i64::from(month), i64::from(day));
         Some(((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * 60_000)
     }
 }

@@ -5,6 +5,7 @@
 //! types the desktop shell hands to the Yew UI. This crate has no I/O and builds for wasm; it
 //! must never grow dependencies that do not.
 
+pub mod civil;
 pub mod lessons;
 pub mod markup;
 pub mod max;

@@ -4,59 +4,14 @@
 
 use parta_model::lessons::{Lesson, LessonKind};
 
-/// A Unix-milliseconds time as a UTC calendar date and time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Utc {
-    pub year: i64,
-    pub month: i64,
-    pub day: i64,
-    pub hour: i64,
-    pub minute: i64,
-    pub second: i64,
-}
+pub use parta_model::civil::{Utc, days_from_civil};
 
-impl Utc {
-    /// Civil-from-days (H. Hinnant), valid for every date a school meets.
-    pub fn from_ms(ms: i64) -> Utc {
-        let secs = ms.div_euclid(1000);
-        let days = secs.div_euclid(86_400);
-        let rem = secs.rem_euclid(86_400);
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        Utc {
-            year: yoe + era * 400 + i64::from(month <= 2),
-            month,
-            day,
-            hour: rem / 3600,
-            minute: (rem % 3600) / 60,
-            second: rem % 60,
-        }
-    }
-
-    /// `YYYYMMDDTHHMMSSZ`, iCalendar's UTC form.
-    pub fn ical(self) -> String {
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-}
-
-/// Days since 1970-01-01 of a civil date (H. Hinnant's days-from-civil).
-pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// `YYYYMMDDTHHMMSSZ`, iCalendar's UTC form.
+fn ical(t: Utc) -> String {
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
 }
 
 /// A `YYYY-MM-DD` date as days since 1970-01-01; `None` unless it is a real date.
@@ -126,7 +81,7 @@ pub fn ics(lessons: &[Lesson], host: &str, now: i64) -> String {
     line(&mut out, "PRODID:-//Parta//parta-server//RU");
     line(&mut out, "CALSCALE:GREGORIAN");
     line(&mut out, "X-WR-CALNAME:Парта — занятия");
-    let stamp = Utc::from_ms(now).ical();
+    let stamp = ical(Utc::from_ms(now));
     for lesson in lessons {
         line(&mut out, "BEGIN:VEVENT");
         line(
@@ -136,13 +91,15 @@ pub fn ics(lessons: &[Lesson], host: &str, now: i64) -> String {
         line(&mut out, &format!("DTSTAMP:{stamp}"));
         line(
             &mut out,
-            &format!("DTSTART:{}", Utc::from_ms(lesson.starts_at).ical()),
+            &format!("DTSTART:{}", ical(Utc::from_ms(lesson.starts_at))),
         );
         line(
             &mut out,
             &format!(
                 "DTEND:{}",
-                Utc::from_ms(lesson.starts_at + lesson.duration_min * 60_000).ical()
+                ical(Utc::from_ms(
+                    lesson.starts_at + lesson.duration_min * 60_000
+                ))
             ),
         );
         line(
@@ -183,11 +140,11 @@ mod tests {
 
     #[test]
     fn times_are_utc_calendar_dates() {
-        assert_eq!(Utc::from_ms(0).ical(), "19700101T000000Z");
+        assert_eq!(ical(Utc::from_ms(0)), "19700101T000000Z");
         // 2026-11-24 17:32:05 UTC.
-        assert_eq!(Utc::from_ms(1_795_541_525_000).ical(), "20261124T173205Z");
+        assert_eq!(ical(Utc::from_ms(1_795_541_525_000)), "20261124T173205Z");
         // A leap day.
-        assert_eq!(Utc::from_ms(1_709_164_800_000).ical(), "20240229T000000Z");
+        assert_eq!(ical(Utc::from_ms(1_709_164_800_000)), "20240229T000000Z");
     }
 
     #[test]
@@ -196,7 +153,7 @@ mod tests {
         assert_eq!(weekday(0), 4, "a Thursday");
         let d = parse_date("2026-11-24").unwrap();
         assert_eq!(weekday(d), 2, "a Tuesday");
-        assert_eq!(Utc::from_ms(d * 86_400_000).ical(), "20261124T000000Z");
+        assert_eq!(ical(Utc::from_ms(d * 86_400_000)), "20261124T000000Z");
         assert!(parse_date("2024-02-29").is_some());
         for bad in [
             "2025-02-29",

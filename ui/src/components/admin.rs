@@ -3,7 +3,7 @@
 //! the platform administrator: everything). The server decides in the end; the tabs only
 //! spare people buttons that would be refused.
 
-use parta_model::school::{AdminReply, AdminRequest, Role};
+use parta_model::school::{AdminReply, AdminRequest, Class, Role};
 use parta_model::view::{UiError, UiErrorCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -162,6 +162,33 @@ pub fn use_failure() -> (UseStateHandle<Option<String>>, Callback<Option<String>
         Callback::from(move |e: Option<String>| error.set(e))
     };
     (error, failed)
+}
+
+/// The school's classes, read once, and the one chosen in a form (the first at the start).
+#[hook]
+pub fn use_classes(
+    lang: Lang,
+    failed: Callback<Option<String>>,
+) -> (UseStateHandle<Vec<Class>>, UseStateHandle<Option<i64>>) {
+    let classes = use_state(Vec::<Class>::new);
+    let class_id = use_state(|| None::<i64>);
+    {
+        let (classes, class_id) = (classes.clone(), class_id.clone());
+        use_effect_with((), move |_| {
+            run(
+                lang,
+                AdminRequest::Classes,
+                move |reply| {
+                    if let AdminReply::Classes(list) = reply {
+                        class_id.set(list.first().map(|c| c.id));
+                        classes.set(list);
+                    }
+                },
+                failed,
+            );
+        });
+    }
+    (classes, class_id)
 }
 
 /// A form error line (nothing when there is none).

@@ -54,10 +54,7 @@ pub fn admin_classes(props: &AdminClassesProps) -> Html {
             );
         });
     }
-    let on_name = {
-        let name = name.clone();
-        Callback::from(move |e: InputEvent| name.set(value_of(&e)))
-    };
+    let on_name = crate::dom::typed_into(&name);
     let on_create = {
         let (name, reload, failed) = (name.clone(), reload.clone(), failed.clone());
         Callback::from(move |e: SubmitEvent| {

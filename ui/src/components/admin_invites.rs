@@ -3,13 +3,13 @@
 //! with its status.
 
 use parta_model::school::{
-    AdminReply, AdminRequest, Class, CreatedInvite, Invite, InviteStatus, NewInvite, Role,
+    AdminReply, AdminRequest, CreatedInvite, Invite, InviteStatus, NewInvite, Role,
 };
 use yew::prelude::*;
 
-use super::admin::{error_line, role_options, run, use_failure};
+use super::admin::{error_line, role_options, run, use_classes, use_failure};
 use super::qr::QrCode;
-use crate::dom::value_of;
+use crate::dom::{typed_into, value_of};
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
@@ -23,11 +23,10 @@ pub struct AdminInvitesProps {
 pub fn admin_invites(props: &AdminInvitesProps) -> Html {
     let lang = props.lang;
     let invites = use_state(|| None::<Vec<Invite>>);
-    let classes = use_state(Vec::<Class>::new);
     let created = use_state(|| None::<CreatedInvite>);
     let (error, failed) = use_failure();
+    let (classes, class_id) = use_classes(lang, failed.clone());
     let role = use_state(|| Role::Parent);
-    let class_id = use_state(|| None::<i64>);
     let child = use_state(String::new);
     let note = use_state(String::new);
     let hours = use_state(|| "168".to_owned());
@@ -51,26 +50,8 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
         })
     };
     {
-        let (reload, classes, class_id, failed) = (
-            reload.clone(),
-            classes.clone(),
-            class_id.clone(),
-            failed.clone(),
-        );
-        use_effect_with((), move |_| {
-            reload.emit(());
-            run(
-                lang,
-                AdminRequest::Classes,
-                move |reply| {
-                    if let AdminReply::Classes(list) = reply {
-                        class_id.set(list.first().map(|c| c.id));
-                        classes.set(list);
-                    }
-                },
-                failed,
-            );
-        });
+        let reload = reload.clone();
+        use_effect_with((), move |_| reload.emit(()));
     }
 
     let on_create = {
@@ -118,10 +99,7 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
             );
         })
     };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| state.set(value_of(&e)))
-    };
+    let set = typed_into;
     let on_role = {
         let role = role.clone();
         Callback::from(move |e: Event| {

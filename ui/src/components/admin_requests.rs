@@ -5,7 +5,6 @@ use parta_model::school::{AdminReply, AdminRequest, JoinRequest, JoinStatus};
 use yew::prelude::*;
 
 use super::admin::{error_line, run, use_failure};
-use crate::dom::value_of;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
@@ -72,10 +71,7 @@ pub fn admin_requests(props: &AdminRequestsProps) -> Html {
                 rejecting.set(Some(id));
             })
         };
-        let on_reason = {
-            let reason = reason.clone();
-            Callback::from(move |e: InputEvent| reason.set(value_of(&e)))
-        };
+        let on_reason = crate::dom::typed_into(&reason);
         let on_reject = {
             let (reload, failed, rejecting, reason) = (
                 reload.clone(),

@@ -3,12 +3,12 @@
 //! about recording for the child. Readable offline from the cache.
 
 use parta_model::lessons::{Lesson, LessonKind, LessonPatch, NewLesson, RecordingStatus};
-use parta_model::school::{AdminReply, AdminRequest, Class, Role};
+use parta_model::school::{AdminRequest, Role};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::admin::{error_line, run, use_failure};
-use crate::dom::value_of;
+use crate::components::admin::{error_line, run, use_classes, use_failure};
+use crate::dom::{typed_into, value_of};
 use crate::i18n::Lang;
 use crate::i18n::lessons::{self as text, L, tl};
 use crate::services::api;
@@ -371,8 +371,8 @@ struct LessonFormProps {
 #[function_component(LessonForm)]
 fn lesson_form(props: &LessonFormProps) -> Html {
     let lang = props.lang;
-    let classes = use_state(Vec::<Class>::new);
-    let class_id = use_state(|| None::<i64>);
+    let (error, failed) = use_failure();
+    let (classes, class_id) = use_classes(lang, failed.clone());
     let subject = use_state(String::new);
     let date = use_state(|| time::date_input(time::now_ms() + DAY_MS));
     let start = use_state(|| "08:30".to_owned());
@@ -380,31 +380,6 @@ fn lesson_form(props: &LessonFormProps) -> Html {
     let kind = use_state(|| LessonKind::Lesson);
     let link = use_state(String::new);
     let notes = use_state(String::new);
-    let (error, failed) = use_failure();
-    {
-        let (classes, class_id, failed) = (classes.clone(), class_id.clone(), failed.clone());
-        use_effect_with((), move |_| {
-            run(
-                lang,
-                AdminRequest::Classes,
-                move |reply| {
-                    if let AdminReply::Classes(list) = reply {
-                        class_id.set(list.first().map(|c| c.id));
-                        classes.set(list);
-                    }
-                },
-                failed,
-            );
-        });
-    }
-    let text_input = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                state.set(input.value());
-            }
-        })
-    };
     let on_submit = {
         let (class_id, subject, date, start, duration, kind, link, notes) = (
             class_id.clone(),
@@ -465,17 +440,17 @@ fn lesson_form(props: &LessonFormProps) -> Html {
                 </select>
             </label>
             <label>{ tl(lang, L::Subject) }
-                <input data-testid="lesson-subject" value={(*subject).clone()} oninput={text_input(&subject)} maxlength="200" />
+                <input data-testid="lesson-subject" value={(*subject).clone()} oninput={typed_into(&subject)} maxlength="200" />
             </label>
             <div class="button-row">
                 <label>{ tl(lang, L::Date) }
-                    <input type="date" data-testid="lesson-date" value={(*date).clone()} oninput={text_input(&date)} />
+                    <input type="date" data-testid="lesson-date" value={(*date).clone()} oninput={typed_into(&date)} />
                 </label>
                 <label>{ tl(lang, L::Time) }
-                    <input type="time" data-testid="lesson-time" value={(*start).clone()} oninput={text_input(&start)} />
+                    <input type="time" data-testid="lesson-time" value={(*start).clone()} oninput={typed_into(&start)} />
                 </label>
                 <label>{ tl(lang, L::Duration) }
-                    <input type="number" min="5" max="600" data-testid="lesson-duration" value={(*duration).clone()} oninput={text_input(&duration)} />
+                    <input type="number" min="5" max="600" data-testid="lesson-duration" value={(*duration).clone()} oninput={typed_into(&duration)} />
                 </label>
             </div>
             <label>{ tl(lang, L::Kind) }
@@ -493,11 +468,11 @@ fn lesson_form(props: &LessonFormProps) -> Html {
                 </select>
             </label>
             <label>{ tl(lang, L::Link) }
-                <input type="url" data-testid="lesson-link" placeholder="https://" value={(*link).clone()} oninput={text_input(&link)} />
+                <input type="url" data-testid="lesson-link" placeholder="https://" value={(*link).clone()} oninput={typed_into(&link)} />
                 <span class="hint">{ tl(lang, L::LinkHint) }</span>
             </label>
             <label>{ tl(lang, L::Notes) }
-                <input data-testid="lesson-notes" value={(*notes).clone()} oninput={text_input(&notes)} />
+                <input data-testid="lesson-notes" value={(*notes).clone()} oninput={typed_into(&notes)} />
             </label>
             { error_line(&error) }
             <div class="button-row">
@@ -522,14 +497,6 @@ fn lesson_changes(props: &LessonChangesProps) -> Html {
     let start = use_state(|| time::clock(lesson.starts_at));
     let confirming = use_state(|| false);
     let (error, failed) = use_failure();
-    let input = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                state.set(input.value());
-            }
-        })
-    };
     let on_move = {
         let (date, start, failed, done, id) = (
             date.clone(),
@@ -579,9 +546,9 @@ fn lesson_changes(props: &LessonChangesProps) -> Html {
         <div class="lesson-changes">
             <div class="button-row">
                 <label>{ tl(lang, L::MoveTo) }
-                    <input type="date" data-testid="move-date" value={(*date).clone()} oninput={input(&date)} />
+                    <input type="date" data-testid="move-date" value={(*date).clone()} oninput={typed_into(&date)} />
                 </label>
-                <input type="time" data-testid="move-time" aria-label={tl(lang, L::Time)} value={(*start).clone()} oninput={input(&start)} />
+                <input type="time" data-testid="move-time" aria-label={tl(lang, L::Time)} value={(*start).clone()} oninput={typed_into(&start)} />
                 <button class="secondary" data-testid="move-lesson" onclick={on_move}>{ tl(lang, L::Move) }</button>
             </div>
             if *confirming {

@@ -6,7 +6,6 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::app::reload_chats;
-use crate::dom::value_of;
 use crate::i18n::settings::{S, ts};
 use crate::services::api;
 use crate::state::{Action, AppContext, Phase};
@@ -19,10 +18,7 @@ pub fn lock_screen() -> Html {
         return html! {};
     };
     let lang = ctx.lang;
-    let on_input = {
-        let pin = pin.clone();
-        Callback::from(move |e: InputEvent| pin.set(value_of(&e)))
-    };
+    let on_input = crate::dom::typed_into(&pin);
     let on_submit = {
         let (pin, message, ctx) = (pin.clone(), message.clone(), ctx.clone());
         Callback::from(move |e: SubmitEvent| {

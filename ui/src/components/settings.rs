@@ -118,10 +118,7 @@ pub fn settings_view() -> Html {
             });
         })
     };
-    let typed = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| state.set(value_of(&e)))
-    };
+    let typed = crate::dom::typed_into;
     let on_set_pin = {
         let (pin, repeat, reload, say) = (pin.clone(), repeat.clone(), reload.clone(), say.clone());
         Callback::from(move |e: SubmitEvent| {
