@@ -49,6 +49,28 @@ async fn school_row(data: &tempfile::TempDir, subject: &str) -> (i64, i64, Strin
     row
 }
 
+const SAMPLE_TIMETABLE: &str = include_str!("../../docs/samples/timetable-5a.csv");
+
+/// How many lessons 5А has from 2027-01-11 to 2027-01-31 (UTC, the test machine's time) in the
+/// demo school's database.
+async fn term_lessons(data: &tempfile::TempDir) -> i64 {
+    let school = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        data.path().join("demo-school.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let count = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lessons l JOIN classes c ON c.id = l.class_id
+         WHERE c.name = '5А' AND l.starts_at >= 1799625600000 AND l.starts_at < 1801440000000",
+    )
+    .fetch_one(&school)
+    .await
+    .unwrap();
+    school.close().await;
+    count
+}
+
 /// Sets a date or time input the way a person's picker does (an `input` event).
 async fn set_input(app: &Session, css: &str, value: &str) {
     app.wait_for(css, SOON, |_| true).await.unwrap();
@@ -252,6 +274,48 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     assert!(
         school_row(&data, "Дроби: контрольная").await.3,
         "cancelled on the server"
+    );
+
+    // The class teacher imports the class's timetable for a term from CSV: the preview shows
+    // what it will make and stores nothing; the import makes it.
+    app.click_when("[data-testid=import-timetable]", SOON, |_| true)
+        .await
+        .unwrap();
+    set_input(&app, "[data-testid=term-start]", "2027-01-11").await;
+    set_input(&app, "[data-testid=term-end]", "2027-01-31").await;
+    set_input(&app, "[data-testid=holidays]", "2027-01-18..2027-01-24").await;
+    set_input(&app, "[data-testid=timetable-csv]", SAMPLE_TIMETABLE).await;
+    let before = term_lessons(&data).await;
+    app.click_when("[data-testid=timetable-preview-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    let preview = app
+        .wait_for("[data-testid=timetable-preview]", SOON, |_| true)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.attribute(&preview, "data-count")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("8"),
+        "two school weeks of four lessons"
+    );
+    assert_eq!(
+        term_lessons(&data).await,
+        before,
+        "a preview stores nothing"
+    );
+    app.click_when("[data-testid=timetable-import]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=timetable-form]", SOON)
+        .await
+        .unwrap();
+    assert_eq!(
+        term_lessons(&data).await,
+        8,
+        "the term holds the imported timetable"
     );
 
     // Offline, the week is still there, from this computer.

@@ -95,7 +95,7 @@ pub fn typed_into(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     Callback::from(move |e: InputEvent| state.set(value_of(&e)))
 }
 
-/// The value of an `<input>` or `<select>` from its change or input event.
+/// The value of an `<input>`, `<select>` or `<textarea>` from its change or input event.
 pub fn value_of(e: &Event) -> String {
     e.target()
         .and_then(|t| {
@@ -104,6 +104,10 @@ pub fn value_of(e: &Event) -> String {
                 .or_else(|| {
                     t.dyn_ref::<web_sys::HtmlSelectElement>()
                         .map(web_sys::HtmlSelectElement::value)
+                })
+                .or_else(|| {
+                    t.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .map(web_sys::HtmlTextAreaElement::value)
                 })
         })
         .unwrap_or_default()

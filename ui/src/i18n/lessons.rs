@@ -45,6 +45,15 @@ pub enum L {
     Yes,
     No,
     FillLesson,
+    ImportTimetable,
+    TermStart,
+    TermEnd,
+    Holidays,
+    HolidaysHint,
+    CsvText,
+    CsvHint,
+    Preview,
+    Import,
 }
 
 /// The text of `key` in `lang`.
@@ -92,6 +101,17 @@ pub fn tl(lang: Lang, key: L) -> &'static str {
             Yes => "Да, отменить",
             No => "Нет",
             FillLesson => "Укажите класс, предмет, дату и время начала.",
+            ImportTimetable => "Расписание из CSV",
+            TermStart => "Начало четверти",
+            TermEnd => "Конец четверти",
+            Holidays => "Каникулы и выходные",
+            HolidaysHint => "Через запятую: 2026-11-02..2026-11-08, 2026-12-31",
+            CsvText => "Расписание недели (CSV)",
+            CsvHint => {
+                "Столбцы weekday,start,duration_min,subject и по желанию teacher,link,kind — см. docs/timetable-csv.md"
+            }
+            Preview => "Проверить",
+            Import => "Импортировать",
         },
         Lang::En => match key {
             Section => "Lessons",
@@ -134,6 +154,17 @@ pub fn tl(lang: Lang, key: L) -> &'static str {
             Yes => "Yes, cancel",
             No => "No",
             FillLesson => "Give the class, subject, date and start time.",
+            ImportTimetable => "Timetable from CSV",
+            TermStart => "Term starts",
+            TermEnd => "Term ends",
+            Holidays => "Holidays",
+            HolidaysHint => "Comma-separated: 2026-11-02..2026-11-08, 2026-12-31",
+            CsvText => "The week's timetable (CSV)",
+            CsvHint => {
+                "Columns weekday,start,duration_min,subject and optionally teacher,link,kind — see docs/timetable-csv.md"
+            }
+            Preview => "Preview",
+            Import => "Import",
         },
     }
 }
