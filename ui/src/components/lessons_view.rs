@@ -340,9 +340,6 @@ fn lesson_row(props: &LessonRowProps) -> Html {
                     if let Some(notes) = &lesson.notes {
                         <p><strong>{ tl(lang, L::Notes) }{ ": " }</strong>{ notes }</p>
                     }
-                    if !lesson.cancelled && props.staff {
-                        <LessonChanges lesson={lesson.clone()} lang={lang} on_changed={props.on_changed.clone()} />
-                    }
                     if !lesson.cancelled {
                         if let Some(link) = &lesson.link {
                             <button class="primary" data-testid="join-lesson" onclick={join(link.clone(), ctx.clone())}>
@@ -368,6 +365,9 @@ fn lesson_row(props: &LessonRowProps) -> Html {
                                 </div>
                             }
                         }
+                    }
+                    if !lesson.cancelled && props.staff {
+                        <LessonChanges lesson={lesson.clone()} lang={lang} on_changed={props.on_changed.clone()} />
                     }
                 </div>
             }
