@@ -25,6 +25,26 @@ pub async fn post_json(url: String, token: Option<&str>, body: Value) -> Value {
     response.json().await.unwrap()
 }
 
+/// GETs `url` from the school server as the device with `token`; the JSON answer.
+pub async fn get_json(url: String, token: &str) -> Value {
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("Authorization", token)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+/// The `id_field` of the item of `list` whose `field` is `value`.
+pub fn id_where(list: &Value, field: &str, value: &str, id_field: &str) -> i64 {
+    list.as_array()
+        .and_then(|items| items.iter().find(|item| item[field] == value))
+        .and_then(|item| item[id_field].as_i64())
+        .unwrap_or_else(|| panic!("no {field} = {value} in {list}"))
+}
+
 /// One value from the app's cache in `data`, read-only, while the app may still be running.
 pub async fn cache_value<T>(data: &Path, sql: &str) -> T
 where

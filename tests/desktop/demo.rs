@@ -35,6 +35,15 @@ async fn count_messages(app: &Session, text: &str) -> usize {
         .unwrap()
 }
 
+/// What the message box holds now.
+async fn composer_text(app: &Session) -> String {
+    let composer = element(app, "[data-testid=composer-input]").await;
+    app.attribute(&composer, "value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 /// Clicks the button `testid` (edit, delete…) of one's own sent message containing `text`.
 async fn click_in_own_message(app: &Session, text: &str, testid: &str) {
     let text = serde_json::Value::from(text);
@@ -121,14 +130,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     app.click_when("[data-testid=format-bold]", SOON, |_| true)
         .await
         .unwrap();
-    let composer = app.find_all("[data-testid=composer-input]").await.unwrap();
-    assert_eq!(
-        app.attribute(&composer[0], "value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("**Сбор** в 8:45 у входа")
-    );
+    assert_eq!(composer_text(&app).await, "**Сбор** в 8:45 у входа");
     app.click_when("[data-testid=send-later]", SOON, |_| true)
         .await
         .unwrap();
@@ -137,13 +139,9 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         .unwrap();
     see(&app, "[data-testid=scheduled-item]", "Будет отправлено").await;
     see(&app, "[data-testid=scheduled-item]", "Сбор").await;
-    let composer = app.find_all("[data-testid=composer-input]").await.unwrap();
     assert_eq!(
-        app.attribute(&composer[0], "value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some(""),
+        composer_text(&app).await,
+        "",
         "handed to the server: the box is free again"
     );
     app.click_when("[data-testid=scheduled-cancel]", SOON, |_| true)
@@ -194,13 +192,9 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         "changed in place, not sent again"
     );
     app.wait_gone("[data-testid=edit-bar]", SOON).await.unwrap();
-    let composer = app.find_all("[data-testid=composer-input]").await.unwrap();
     assert_eq!(
-        app.attribute(&composer[0], "value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some(""),
+        composer_text(&app).await,
+        "",
         "the edited text does not stay behind as the chat's draft"
     );
     click_in_own_message(&app, "кабинет 305", "delete").await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use parta_e2e::{Session, TauriDriver};
 use serde_json::{Value, json};
 
-use crate::common::{APP, SOON, cache_value, post_json, sign_in};
+use crate::common::{APP, SOON, cache_value, get_json, id_where, post_json, sign_in};
 
 /// dunst's history of shown notifications, as `summary: body` lines.
 fn shown() -> Vec<String> {
@@ -54,23 +54,8 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
     let teacher: i64 = cache_value(data.path(), "SELECT user_id FROM profiles").await;
     let server = server.as_str();
     let parent = sign_in(server, "e.morozova").await;
-    let chats: Value = reqwest::Client::new()
-        .get(format!("{server}/chats"))
-        .header("Authorization", &parent)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let chat = chats["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["title"] == "5А — родители")
-        .unwrap()["chat_id"]
-        .as_i64()
-        .unwrap();
+    let chats = get_json(format!("{server}/chats"), &parent).await;
+    let chat = id_where(&chats["chats"], "title", "5А — родители", "chat_id");
     let send = |text: String| {
         let (server, parent) = (server.to_owned(), parent.clone());
         async move {
@@ -105,23 +90,8 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
     // A lesson about to begin is reminded of (10 minutes before unless chosen otherwise), with
     // the window in the background as it is here, and only once.
     let teacher_token = sign_in(server, "a.sokolova").await;
-    let classes: Value = reqwest::Client::new()
-        .get(format!("{server}/school/classes"))
-        .header("Authorization", &teacher_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let class_5a = classes["classes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "5А")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let classes = get_json(format!("{server}/school/classes"), &teacher_token).await;
+    let class_5a = id_where(&classes["classes"], "name", "5А", "id");
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

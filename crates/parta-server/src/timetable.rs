@@ -116,6 +116,20 @@ fn columns(header: &csv::StringRecord) -> Result<Columns> {
     })
 }
 
+/// The teacher with `login`, or why that login cannot teach.
+async fn teacher_by_login(
+    tx: &mut dyn Tx,
+    login: &str,
+) -> Result<std::result::Result<i64, String>> {
+    Ok(match tx.user_id_by_login(login).await? {
+        Some(id) => match crate::classes::require_staff(tx, id).await {
+            Ok(()) => Ok(id),
+            Err(_) => Err(format!("'{login}' is not a teacher")),
+        },
+        None => Err(format!("no one has the login '{login}'")),
+    })
+}
+
 /// Reads every row; every problem is reported with its line, or the rows are returned.
 async fn read_rows(tx: &mut dyn Tx, csv_text: &str) -> Result<Vec<Row>> {
     if csv_text.len() > MAX_CSV_BYTES {
@@ -136,6 +150,8 @@ async fn read_rows(tx: &mut dyn Tx, csv_text: &str) -> Result<Vec<Row>> {
     let cols = columns(&header)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let mut teachers: std::collections::HashMap<String, std::result::Result<i64, String>> =
+        std::collections::HashMap::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -189,19 +205,20 @@ async fn read_rows(tx: &mut dyn Tx, csv_text: &str) -> Result<Vec<Row>> {
         }
         let teacher_id = match opt(cols.teacher) {
             "" => None,
-            login => match tx.user_id_by_login(login).await? {
-                Some(id) => match crate::classes::require_staff(tx, id).await {
-                    Ok(()) => Some(id),
-                    Err(_) => {
-                        wrong.push(format!("'{login}' is not a teacher"));
+            login => {
+                // A timetable names the same few teachers on every line: each is looked up once.
+                if !teachers.contains_key(login) {
+                    let found = teacher_by_login(tx, login).await?;
+                    teachers.insert(login.to_owned(), found);
+                }
+                match &teachers[login] {
+                    Ok(id) => Some(*id),
+                    Err(why) => {
+                        wrong.push(why.clone());
                         None
                     }
-                },
-                None => {
-                    wrong.push(format!("no one has the login '{login}'"));
-                    None
                 }
-            },
+            }
         };
         match (weekday, minute, duration, subject, kind) {
             (Some(weekday), Some(minute), Some(duration_min), Some(subject), Some(kind))

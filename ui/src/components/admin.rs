@@ -191,6 +191,25 @@ pub fn use_classes(
     (classes, class_id)
 }
 
+/// A `<select>` of the school's classes that keeps the chosen one in `class_id`.
+pub fn class_select(
+    classes: &[Class],
+    class_id: &UseStateHandle<Option<i64>>,
+    testid: &'static str,
+) -> Html {
+    let on_change = {
+        let class_id = class_id.clone();
+        Callback::from(move |e: Event| class_id.set(crate::dom::value_of(&e).parse().ok()))
+    };
+    html! {
+        <select data-testid={testid} onchange={on_change}>
+            { for classes.iter().map(|c| html! {
+                <option value={c.id.to_string()} selected={**class_id == Some(c.id)}>{ &c.name }</option>
+            }) }
+        </select>
+    }
+}
+
 /// A form error line (nothing when there is none).
 pub fn error_line(error: &Option<String>) -> Html {
     match error {

@@ -7,7 +7,7 @@ use parta_model::school::{
 };
 use yew::prelude::*;
 
-use super::admin::{error_line, role_options, run, use_classes, use_failure};
+use super::admin::{class_select, error_line, role_options, run, use_classes, use_failure};
 use super::qr::QrCode;
 use crate::dom::{typed_into, value_of};
 use crate::i18n::Lang;
@@ -108,10 +108,6 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
             }
         })
     };
-    let on_class = {
-        let class_id = class_id.clone();
-        Callback::from(move |e: Event| class_id.set(value_of(&e).parse().ok()))
-    };
     let on_copy = {
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| copied.set(copy_from("invite-link")))
@@ -129,11 +125,7 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
                 </label>
                 if *role == Role::Parent {
                     <label>{ ta(lang, A::Class) }
-                        <select data-testid="invite-class" onchange={on_class}>
-                            { for classes.iter().map(|c| html! {
-                                <option value={c.id.to_string()} selected={Some(c.id) == *class_id}>{ &c.name }</option>
-                            }) }
-                        </select>
+                        { class_select(&classes, &class_id, "invite-class") }
                     </label>
                     <label>{ ta(lang, A::ChildOptional) }
                         <input data-testid="invite-child" value={(*child).clone()} oninput={set(&child)} />

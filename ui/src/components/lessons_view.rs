@@ -10,7 +10,7 @@ use parta_model::school::{AdminReply, AdminRequest, Role};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::admin::{error_line, run, use_classes, use_failure};
+use crate::components::admin::{class_select, error_line, run, use_classes, use_failure};
 use crate::dom::{typed_into, value_of};
 use crate::i18n::Lang;
 use crate::i18n::lessons::{self as text, L, tl};
@@ -444,14 +444,7 @@ fn lesson_form(props: &LessonFormProps) -> Html {
         <form class="lesson-form settings-group" onsubmit={on_submit} data-testid="lesson-form">
             <h3>{ tl(lang, L::NewLesson) }</h3>
             <label>{ tl(lang, L::Class) }
-                <select data-testid="lesson-class" onchange={{
-                    let class_id = class_id.clone();
-                    Callback::from(move |e: Event| class_id.set(value_of(&e).parse().ok()))
-                }}>
-                    { for classes.iter().map(|c| html! {
-                        <option value={c.id.to_string()} selected={*class_id == Some(c.id)}>{ &c.name }</option>
-                    }) }
-                </select>
+                { class_select(&classes, &class_id, "lesson-class") }
             </label>
             <label>{ tl(lang, L::Subject) }
                 <input data-testid="lesson-subject" value={(*subject).clone()} oninput={typed_into(&subject)} maxlength="200" />
@@ -673,14 +666,7 @@ fn timetable_form(props: &TimetableFormProps) -> Html {
         <div class="lesson-form settings-group" data-testid="timetable-form">
             <h3>{ tl(lang, L::ImportTimetable) }</h3>
             <label>{ tl(lang, L::Class) }
-                <select data-testid="timetable-class" onchange={{
-                    let class_id = class_id.clone();
-                    Callback::from(move |e: Event| class_id.set(value_of(&e).parse().ok()))
-                }}>
-                    { for classes.iter().map(|c| html! {
-                        <option value={c.id.to_string()} selected={*class_id == Some(c.id)}>{ &c.name }</option>
-                    }) }
-                </select>
+                { class_select(&classes, &class_id, "timetable-class") }
             </label>
             <div class="button-row">
                 { date_field(L::TermStart, &term_start, "term-start") }
