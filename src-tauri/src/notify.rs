@@ -184,6 +184,8 @@ mod tests {
             link: Some("https://vk.com/call/join/x".into()),
             notes: None,
             cancelled: false,
+            participants: Vec::new(),
+            materials: Vec::new(),
         };
         let (title, body) = reminder_text(&lesson, 10, false);
         assert_eq!(title, "Занятие через 10 мин: Математика");

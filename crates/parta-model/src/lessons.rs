@@ -50,6 +50,19 @@ pub struct Lesson {
     pub notes: Option<String>,
     /// Cancelled lessons stay listed, marked, so nobody waits for them.
     pub cancelled: bool,
+    /// For a meeting of a group: the parents invited. Empty: the whole class.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<Participant>,
+    /// Files for the lesson (MAX attachments: each has the URL it is downloaded from).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<crate::max::Attachment>,
+}
+
+/// Someone invited to a group's meeting.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Participant {
+    pub user_id: i64,
+    pub name: String,
 }
 
 /// `POST /school/lessons`.
@@ -68,6 +81,12 @@ pub struct NewLesson {
     pub link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// A meeting for a group: the parents of the class invited (user ids). Empty: the class.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<i64>,
+    /// Materials: tokens of finished uploads (`POST /uploads`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<String>,
 }
 
 fn default_kind() -> LessonKind {
@@ -88,6 +107,12 @@ pub struct LessonPatch {
     pub link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// The group invited, replacing the earlier one; empty: the whole class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<i64>>,
+    /// The materials (upload tokens), replacing the earlier ones; empty removes them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materials: Option<Vec<String>>,
 }
 
 /// `GET /school/lessons?from=&to=`.
@@ -111,20 +136,73 @@ pub struct ConsentChange {
     pub at: i64,
 }
 
+/// `PUT /school/lessons/{id}/presence`: a participant joined or left the lesson. A participant
+/// reports their own; the lesson's teacher may report anyone's (`user_id`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Presence {
+    pub present: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
+/// `PUT /school/lessons/{id}/recording`: the teacher starts or stops the recording.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecordingSwitch {
+    pub recording: bool,
+}
+
+/// What happened in a lesson, for its teacher: who joined or left, and the recording started,
+/// stopped (and why) or refused.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LessonEventKind {
+    Joined,
+    Left,
+    RecordingStarted,
+    RecordingStopped,
+    /// Stopped at once because someone present withdrew consent.
+    StoppedConsentWithdrawn,
+    /// Stopped at once because someone joined without consent.
+    StoppedJoinedWithoutConsent,
+}
+
+/// One entry of a lesson's log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LessonEvent {
+    pub kind: LessonEventKind,
+    /// Who joined or left, or who switched the recording.
+    pub user_id: i64,
+    pub name: String,
+    pub at: i64,
+}
+
 /// Whether the lesson may be recorded (6.4: only with everyone's consent).
+///
+/// Before anyone has joined, `consented` and `participants` count everyone invited: "2 of 24
+/// have consented". While the lesson runs, they count those present, as 6.4 reads: recording
+/// is allowed only while every participant present has consented.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RecordingStatus {
     pub lesson_id: i64,
-    /// Only while every participant has consented.
+    /// Only while every participant (present, once someone has joined) has consented.
     pub allowed: bool,
     pub consented: u32,
     pub participants: u32,
+    /// Whether the teacher's recording is running now.
+    #[serde(default)]
+    pub recording: bool,
+    /// How many participants are in the lesson now.
+    #[serde(default)]
+    pub present: u32,
     /// The caller's own answer, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mine: Option<bool>,
     /// Every change in order; for the lesson's teacher and the administration only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<ConsentChange>>,
+    /// Presence and recording, in order; for the lesson's teacher and the administration only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<LessonEvent>>,
 }
 
 /// A holiday: no lessons from `from` to `to`, both included (`YYYY-MM-DD`).

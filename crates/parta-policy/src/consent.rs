@@ -66,6 +66,16 @@ impl Lesson {
         self.recording
     }
 
+    /// Whether the participant is in the lesson now.
+    pub fn is_present(&self, who: Participant) -> bool {
+        self.present.contains(&who)
+    }
+
+    /// How many participants are in the lesson now.
+    pub fn present_count(&self) -> usize {
+        self.present.len()
+    }
+
     /// Participants present who have not consented (declined or not answered), in id order.
     pub fn missing_consent(&self) -> Vec<Participant> {
         self.present

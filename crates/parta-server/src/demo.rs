@@ -483,7 +483,7 @@ pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bo
         device_id: 0,
         role: Role::ClassTeacher,
     };
-    crate::timetable::import(
+    crate::timetable::import_told(
         store,
         clock,
         caller,
@@ -496,6 +496,7 @@ pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bo
             csv: DEMO_TIMETABLE_5A.to_owned(),
             dry_run: false,
         },
+        false,
     )
     .await?;
     let mut tx = store.begin().await?;

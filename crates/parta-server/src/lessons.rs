@@ -11,8 +11,8 @@
 //! state machine that stops a running recording when consent is lost.
 
 pub use parta_model::lessons::{
-    ConsentAnswer, ConsentChange, Lesson, LessonKind, LessonList, LessonPatch, NewLesson,
-    RecordingStatus,
+    ConsentAnswer, ConsentChange, Lesson, LessonEvent, LessonEventKind, LessonKind, LessonList,
+    LessonPatch, NewLesson, Participant, Presence, RecordingStatus, RecordingSwitch,
 };
 use parta_policy::consent;
 
@@ -30,6 +30,11 @@ pub const MAX_SPAN_MS: i64 = 366 * 86_400_000;
 pub(crate) const MAX_SUBJECT: usize = 200;
 const MAX_NOTES: usize = 4000;
 const MAX_LINK: usize = 2048;
+/// Most parents invited to one group meeting, and most materials on one lesson.
+const MAX_PARTICIPANTS: usize = 500;
+const MAX_MATERIALS: usize = 20;
+/// How long before its start a participant may join a lesson.
+const JOIN_EARLY_MS: i64 = 30 * 60_000;
 pub(crate) const DURATION_MIN: std::ops::RangeInclusive<i64> = 5..=600;
 
 pub(crate) fn from_record(r: LessonRecord) -> Result<Lesson> {
@@ -51,7 +56,95 @@ pub(crate) fn from_record(r: LessonRecord) -> Result<Lesson> {
         link: r.link,
         notes: r.notes,
         cancelled: r.cancelled,
+        participants: r
+            .participants
+            .iter()
+            .map(|p| Participant {
+                user_id: p.user_id,
+                name: person_name(&p.first_name, p.last_name.as_deref()),
+            })
+            .collect(),
+        materials: r.materials.iter().map(crate::uploads::attachment).collect(),
     })
+}
+
+/// Who takes part (and answers about recording): the parents invited to a group's meeting, or
+/// else every parent of the class, each answering for their child; by id.
+async fn participants_of(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Vec<i64>> {
+    if lesson.participants.is_empty() {
+        tx.class_parent_ids(lesson.class_id).await
+    } else {
+        Ok(lesson.participants.iter().map(|p| p.user_id).collect())
+    }
+}
+
+/// The parents invited to a group's meeting, checked: each a parent of the class, at most
+/// [`MAX_PARTICIPANTS`]; sorted, without repeats.
+async fn check_participants(tx: &mut dyn Tx, class_id: i64, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() > MAX_PARTICIPANTS {
+        return Err(Error::bad_request(format!(
+            "A meeting invites at most {MAX_PARTICIPANTS} people"
+        )));
+    }
+    let parents = tx.class_parent_ids(class_id).await?;
+    if let Some(stranger) = ids.iter().find(|id| parents.binary_search(id).is_err()) {
+        return Err(Error::bad_request(format!(
+            "User {stranger} is not a parent in this class: a meeting invites the class's parents"
+        )));
+    }
+    Ok(ids)
+}
+
+/// The materials named by upload tokens, checked: finished uploads the caller made or may
+/// see; their upload ids in order.
+async fn check_materials(
+    tx: &mut dyn Tx,
+    caller: Caller,
+    tokens: &[String],
+) -> Result<Vec<String>> {
+    if tokens.len() > MAX_MATERIALS {
+        return Err(Error::bad_request(format!(
+            "A lesson carries at most {MAX_MATERIALS} materials"
+        )));
+    }
+    let mut ids: Vec<String> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let unknown = || {
+            Error::bad_request(
+                "A material's upload is unknown or not complete yet: upload the file first",
+            )
+        };
+        let upload = tx.finished_upload(token).await?.ok_or_else(unknown)?;
+        if upload.user_id != caller.user_id
+            && !tx.upload_visible_to(&upload.id, caller.user_id).await?
+            && !material_visible(tx, caller, &upload.id).await?
+        {
+            return Err(unknown());
+        }
+        if !ids.contains(&upload.id) {
+            ids.push(upload.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Whether the upload is the material of a lesson the caller may read.
+pub(crate) async fn material_visible(
+    tx: &mut dyn Tx,
+    caller: Caller,
+    upload_id: &str,
+) -> Result<bool> {
+    for id in tx.lessons_with_material(upload_id).await? {
+        if let Some(lesson) = tx.lesson(id).await?
+            && may_read(tx, caller, &lesson).await?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A conference link as given, checked: https, a host, no spaces, not too long.
@@ -130,21 +223,18 @@ async fn lesson_record(tx: &mut dyn Tx, id: i64) -> Result<LessonRecord> {
 }
 
 /// Whether the caller may read the lesson: the administration, its teacher, those who teach
-/// in its class and the class's parents.
+/// in its class and its participants (the class's parents, or those invited to a group's).
 async fn may_read(tx: &mut dyn Tx, caller: Caller, lesson: &LessonRecord) -> Result<bool> {
     Ok(
         roles::grant(caller.role, Action::ManageLessons) == Grant::School
             || lesson.teacher_id == caller.user_id
             || tx.teaches_class(caller.user_id, lesson.class_id).await?
-            || tx
-                .class_parent_ids(lesson.class_id)
-                .await?
-                .contains(&caller.user_id),
+            || participants_of(tx, lesson).await?.contains(&caller.user_id),
     )
 }
 
-/// Tells everyone who reads the class's lessons (its parents, its teachers and the lesson's
-/// teacher) what changed, in the same transaction as the change (`parta_lesson`).
+/// Tells everyone who reads the lesson (its participants, the class's teachers and the
+/// lesson's teacher; for a whole timetable, the class's parents and teachers) what changed, in the same transaction as the change (`parta_lesson`).
 pub(crate) async fn notify(
     tx: &mut dyn Tx,
     class_id: i64,
@@ -152,8 +242,12 @@ pub(crate) async fn notify(
     change: &str,
     now: i64,
 ) -> Result<()> {
-    let mut readers: std::collections::BTreeSet<i64> =
-        tx.class_parent_ids(class_id).await?.into_iter().collect();
+    let mut readers: std::collections::BTreeSet<i64> = match lesson {
+        Some(lesson) => participants_of(tx, lesson).await?,
+        None => tx.class_parent_ids(class_id).await?,
+    }
+    .into_iter()
+    .collect();
     readers.extend(
         tx.class_teachers(class_id)
             .await?
@@ -171,6 +265,35 @@ pub(crate) async fn notify(
         crate::updates::append_personal(tx, reader, &update, now).await?;
     }
     Ok(())
+}
+
+/// Tells the class's parents' chat of a change, in the name of who made it. A group's meeting
+/// is the group's business and is not told to the class.
+pub(crate) async fn tell_class_chat(
+    tx: &mut dyn Tx,
+    caller: Caller,
+    lesson: &LessonRecord,
+    text: &str,
+    now: i64,
+) -> Result<()> {
+    if !lesson.participants.is_empty() {
+        return Ok(());
+    }
+    tell_class(tx, caller, lesson.class_id, text, now).await
+}
+
+/// Writes `text` into the class's parents' chat, if the class has one.
+pub(crate) async fn tell_class(
+    tx: &mut dyn Tx,
+    caller: Caller,
+    class_id: i64,
+    text: &str,
+    now: i64,
+) -> Result<()> {
+    match tx.class(class_id).await?.and_then(|c| c.chat_id) {
+        Some(chat_id) => crate::messages::post_notice(tx, chat_id, caller.user_id, text, now).await,
+        None => Ok(()),
+    }
 }
 
 /// Creates a lesson.
@@ -208,9 +331,16 @@ pub async fn create(
         origin_at: None,
     };
     check_fields(&fields, now)?;
+    let participants = check_participants(&mut *tx, new.class_id, &new.participants).await?;
+    let materials = check_materials(&mut *tx, caller, &new.materials).await?;
     let id = tx.insert_lesson(&fields, caller.user_id, now).await?;
+    tx.set_lesson_participants(id, &participants).await?;
+    tx.set_lesson_materials(id, &materials).await?;
     let record = lesson_record(&mut *tx, id).await?;
     notify(&mut *tx, record.class_id, Some(&record), "created", now).await?;
+    let offset = crate::lesson_notices::school_offset(&mut *tx).await?;
+    let text = crate::lesson_notices::created(&record, offset);
+    tell_class_chat(&mut *tx, caller, &record, &text, now).await?;
     let lesson = from_record(record)?;
     tx.commit().await?;
     Ok(lesson)
@@ -253,9 +383,25 @@ pub async fn update(
         origin_at: None,
     };
     check_fields(&fields, now)?;
+    let moved =
+        (fields.starts_at, fields.duration_min) != (current.starts_at, current.duration_min);
+    let (was_at, was_min) = (current.starts_at, current.duration_min);
     tx.update_lesson(id, &fields, now).await?;
+    if let Some(ids) = &patch.participants {
+        let ids = check_participants(&mut *tx, current.class_id, ids).await?;
+        tx.set_lesson_participants(id, &ids).await?;
+    }
+    if let Some(tokens) = &patch.materials {
+        let ids = check_materials(&mut *tx, caller, tokens).await?;
+        tx.set_lesson_materials(id, &ids).await?;
+    }
     let record = lesson_record(&mut *tx, id).await?;
     notify(&mut *tx, record.class_id, Some(&record), "changed", now).await?;
+    if moved {
+        let offset = crate::lesson_notices::school_offset(&mut *tx).await?;
+        let text = crate::lesson_notices::moved(&record, was_at, was_min, offset);
+        tell_class_chat(&mut *tx, caller, &record, &text, now).await?;
+    }
     let lesson = from_record(record)?;
     tx.commit().await?;
     Ok(lesson)
@@ -278,6 +424,9 @@ pub async fn cancel(
     }
     let record = lesson_record(&mut *tx, id).await?;
     notify(&mut *tx, record.class_id, Some(&record), "cancelled", now).await?;
+    let offset = crate::lesson_notices::school_offset(&mut *tx).await?;
+    let text = crate::lesson_notices::cancelled(&record, offset);
+    tell_class_chat(&mut *tx, caller, &record, &text, now).await?;
     let lesson = from_record(record)?;
     tx.commit().await?;
     Ok(lesson)
@@ -394,7 +543,8 @@ pub async fn feed(store: &dyn Store, clock: &dyn Clock, token: &str, host: &str)
     Ok(crate::calendar::ics(&lessons, host, now))
 }
 
-/// A parent's answer about recording the lesson, for their child.
+/// A participant's answer about recording the lesson (a parent answers for their child).
+/// Declining while the recording runs stops it at once.
 pub async fn answer(
     store: &dyn Store,
     clock: &dyn Clock,
@@ -402,58 +552,285 @@ pub async fn answer(
     id: i64,
     consent: bool,
 ) -> Result<RecordingStatus> {
+    let now = clock.now_ms();
     let mut tx = store.begin().await?;
     restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
     let lesson = lesson_record(&mut *tx, id).await?;
-    if !tx
-        .class_parent_ids(lesson.class_id)
+    if !participants_of(&mut *tx, &lesson)
         .await?
         .contains(&caller.user_id)
     {
         return Err(Error::denied(
-            "Only the parents of the class answer about recording its lessons",
+            "Only the lesson's participants (the parents of the class, or those invited) \
+             answer about recording it",
         ));
     }
     if lesson.cancelled {
         return Err(Error::conflict(format!("Lesson {id} is cancelled")));
     }
-    tx.insert_consent(id, caller.user_id, consent, clock.now_ms())
-        .await?;
-    let status = status_of(&mut *tx, caller, &lesson).await?;
+    tx.insert_consent(id, caller.user_id, consent, now).await?;
+    notify(&mut *tx, lesson.class_id, Some(&lesson), "consent", now).await?;
+    let status = status_of(&mut *tx, caller, &lesson, now).await?;
     tx.commit().await?;
     Ok(status)
 }
 
 /// Whether the lesson may be recorded now, and for its teacher and the administration every
-/// change of consent.
-pub async fn recording(store: &dyn Store, caller: Caller, id: i64) -> Result<RecordingStatus> {
+/// change of consent, presence and recording.
+pub async fn recording(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: Caller,
+    id: i64,
+) -> Result<RecordingStatus> {
     let mut tx = store.read().await?;
     let lesson = lesson_record(&mut *tx, id).await?;
     if !may_read(&mut *tx, caller, &lesson).await? {
         return Err(Error::denied("This lesson is not of your classes"));
     }
-    status_of(&mut *tx, caller, &lesson).await
+    status_of(&mut *tx, caller, &lesson, clock.now_ms()).await
+}
+
+/// Fails unless the lesson is on (or about to begin): joining and recording happen then.
+fn require_running(lesson: &LessonRecord, now: i64) -> Result<()> {
+    if lesson.cancelled {
+        return Err(Error::conflict(format!(
+            "Lesson {} is cancelled",
+            lesson.id
+        )));
+    }
+    if now < lesson.starts_at - JOIN_EARLY_MS {
+        return Err(Error::conflict(
+            "The lesson has not begun yet: it opens 30 minutes before its start",
+        ));
+    }
+    if now >= ends_at(lesson) {
+        return Err(Error::conflict("The lesson is over"));
+    }
+    Ok(())
+}
+
+fn ends_at(lesson: &LessonRecord) -> i64 {
+    lesson.starts_at + lesson.duration_min * 60_000
+}
+
+/// A participant joined or left the lesson. Participants report their own presence; the
+/// lesson's managers (its teacher, the class's teachers, the administration) anyone's. A
+/// participant joining without consent stops a running recording at once.
+pub async fn presence(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: Caller,
+    id: i64,
+    presence: Presence,
+) -> Result<RecordingStatus> {
+    let now = clock.now_ms();
+    let mut tx = store.begin().await?;
+    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let lesson = lesson_record(&mut *tx, id).await?;
+    let who = presence.user_id.unwrap_or(caller.user_id);
+    if who != caller.user_id {
+        require_manage(&mut *tx, caller, lesson.class_id).await?;
+    }
+    if !participants_of(&mut *tx, &lesson).await?.contains(&who) {
+        return Err(Error::denied(if who == caller.user_id {
+            "Only the lesson's participants (the parents of the class, or those invited) \
+             report joining it"
+        } else {
+            "This person is not a participant of the lesson"
+        }));
+    }
+    require_running(&lesson, now)?;
+    let state = replay(&mut *tx, &lesson).await?.state;
+    if state.is_present(who) != presence.present {
+        let event = if presence.present { "join" } else { "leave" };
+        tx.insert_lesson_event(id, who, event, now).await?;
+        notify(&mut *tx, lesson.class_id, Some(&lesson), "presence", now).await?;
+    }
+    let status = status_of(&mut *tx, caller, &lesson, now).await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// The teacher starts or stops the recording. Starting is refused, naming who is missing,
+/// unless everyone present has consented (6.4).
+pub async fn switch_recording(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: Caller,
+    id: i64,
+    on: bool,
+) -> Result<RecordingStatus> {
+    let now = clock.now_ms();
+    let mut tx = store.begin().await?;
+    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let lesson = lesson_record(&mut *tx, id).await?;
+    if lesson.teacher_id != caller.user_id {
+        require_manage(&mut *tx, caller, lesson.class_id).await?;
+    }
+    require_running(&lesson, now)?;
+    let mut state = replay(&mut *tx, &lesson).await?.state;
+    let event = if on {
+        consent::Event::StartRecording
+    } else {
+        consent::Event::StopRecording
+    };
+    match state.apply(&event) {
+        consent::Outcome::Refused { missing } if missing.is_empty() => {
+            return Err(Error::conflict(
+                "Nobody has joined the lesson yet: recording starts once participants are in",
+            ));
+        }
+        consent::Outcome::Refused { missing } => {
+            let mut names = Vec::with_capacity(missing.len());
+            for who in missing {
+                names.push(match tx.person(who).await? {
+                    Some(p) => person_name(&p.user.first_name, p.user.last_name.as_deref()),
+                    None => format!("user {who}"),
+                });
+            }
+            return Err(Error::conflict(format!(
+                "Recording needs the consent of everyone present (procedure 6.4); not yet: {}",
+                names.join(", ")
+            )));
+        }
+        consent::Outcome::Started => {
+            tx.insert_lesson_event(id, caller.user_id, "start", now)
+                .await?;
+            notify(&mut *tx, lesson.class_id, Some(&lesson), "recording", now).await?;
+        }
+        consent::Outcome::Stopped { .. } => {
+            tx.insert_lesson_event(id, caller.user_id, "stop", now)
+                .await?;
+            notify(&mut *tx, lesson.class_id, Some(&lesson), "recording", now).await?;
+        }
+        consent::Outcome::Unchanged => {}
+    }
+    let status = status_of(&mut *tx, caller, &lesson, now).await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// A lesson's consent answers, presence and recording replayed in time order through the
+/// consent state machine, with the log its teacher reads.
+struct Replayed {
+    state: consent::Lesson,
+    events: Vec<LessonEvent>,
+    answers: Vec<crate::store::lessons::ConsentRecord>,
+}
+
+async fn replay(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Replayed> {
+    let answers = tx.consents(lesson.id).await?;
+    let log = tx.lesson_events(lesson.id).await?;
+    let mut state = consent::Lesson::new();
+    let mut events = Vec::new();
+    // Merge the two logs by time; at the same millisecond an answer goes first.
+    let (mut a, mut l) = (answers.iter().peekable(), log.iter().peekable());
+    loop {
+        let answer_first = match (a.peek(), l.peek()) {
+            (None, None) => break,
+            (Some(x), Some(y)) => x.at <= y.at,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+        };
+        if answer_first {
+            let Some(x) = a.next() else { break };
+            let event = if x.consent {
+                consent::Event::Consent { who: x.user_id }
+            } else {
+                consent::Event::Decline { who: x.user_id }
+            };
+            if let consent::Outcome::Stopped { .. } = state.apply(&event) {
+                events.push(LessonEvent {
+                    kind: LessonEventKind::StoppedConsentWithdrawn,
+                    user_id: x.user_id,
+                    name: person_name(&x.first_name, x.last_name.as_deref()),
+                    at: x.at,
+                });
+            }
+            continue;
+        }
+        let Some(y) = l.next() else { break };
+        let event = match y.event.as_str() {
+            "join" => consent::Event::Join { who: y.user_id },
+            "leave" => consent::Event::Leave { who: y.user_id },
+            "start" => consent::Event::StartRecording,
+            "stop" => consent::Event::StopRecording,
+            other => {
+                return Err(Error::api(
+                    crate::error::ErrorCode::Internal,
+                    format!("lesson {} has an event {other:?}", lesson.id),
+                ));
+            }
+        };
+        let outcome = state.apply(&event);
+        let name = person_name(&y.first_name, y.last_name.as_deref());
+        let mut push = |kind| {
+            events.push(LessonEvent {
+                kind,
+                user_id: y.user_id,
+                name: name.clone(),
+                at: y.at,
+            })
+        };
+        match (&event, outcome) {
+            (consent::Event::Join { .. }, outcome) => {
+                push(LessonEventKind::Joined);
+                if let consent::Outcome::Stopped { .. } = outcome {
+                    push(LessonEventKind::StoppedJoinedWithoutConsent);
+                }
+            }
+            (consent::Event::Leave { .. }, outcome) => {
+                push(LessonEventKind::Left);
+                if let consent::Outcome::Stopped { .. } = outcome {
+                    push(LessonEventKind::RecordingStopped);
+                }
+            }
+            (_, consent::Outcome::Started) => push(LessonEventKind::RecordingStarted),
+            (_, consent::Outcome::Stopped { .. }) => push(LessonEventKind::RecordingStopped),
+            _ => {}
+        }
+    }
+    Ok(Replayed {
+        state,
+        events,
+        answers,
+    })
 }
 
 async fn status_of(
     tx: &mut dyn Tx,
     caller: Caller,
     lesson: &LessonRecord,
+    now: i64,
 ) -> Result<RecordingStatus> {
-    let participants = tx.class_parent_ids(lesson.class_id).await?;
-    let answers = tx.consents(lesson.id).await?;
-    let mut state = consent::Lesson::new();
-    for who in &participants {
-        state.apply(&consent::Event::Join { who: *who });
-    }
-    for a in &answers {
-        state.apply(&if a.consent {
-            consent::Event::Consent { who: a.user_id }
-        } else {
-            consent::Event::Decline { who: a.user_id }
-        });
-    }
-    let (consented, present) = state.tally();
+    let participants = participants_of(tx, lesson).await?;
+    let Replayed {
+        state,
+        events,
+        answers,
+    } = replay(tx, lesson).await?;
+    let over = now >= ends_at(lesson) || lesson.cancelled;
+    let present = if over { 0 } else { state.present_count() };
+    let (consented, counted, allowed) = if present > 0 {
+        let (c, n) = state.tally();
+        (c, n, state.recording_allowed())
+    } else {
+        // Nobody in the lesson: everyone invited counts.
+        let mut everyone = consent::Lesson::new();
+        for who in &participants {
+            everyone.apply(&consent::Event::Join { who: *who });
+        }
+        for a in &answers {
+            everyone.apply(&if a.consent {
+                consent::Event::Consent { who: a.user_id }
+            } else {
+                consent::Event::Decline { who: a.user_id }
+            });
+        }
+        let (c, n) = everyone.tally();
+        (c, n, everyone.recording_allowed())
+    };
     let reads_changes = lesson.teacher_id == caller.user_id
         || roles::grant(caller.role, Action::ManageLessons) == Grant::School
         || tx.is_class_teacher(caller.user_id, lesson.class_id).await?;
@@ -462,11 +839,14 @@ async fn status_of(
         .rev()
         .find(|a| a.user_id == caller.user_id)
         .map(|a| a.consent);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(RecordingStatus {
         lesson_id: lesson.id,
-        allowed: state.recording_allowed(),
-        consented: u32::try_from(consented).unwrap_or(u32::MAX),
-        participants: u32::try_from(present).unwrap_or(u32::MAX),
+        allowed,
+        consented: count(consented),
+        participants: count(counted),
+        recording: !over && state.is_recording(),
+        present: count(present),
         mine,
         changes: reads_changes.then(|| {
             answers
@@ -479,5 +859,6 @@ async fn status_of(
                 })
                 .collect()
         }),
+        events: reads_changes.then_some(events),
     })
 }

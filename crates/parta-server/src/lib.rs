@@ -19,6 +19,7 @@ pub mod error;
 pub mod filestore;
 pub mod http;
 pub mod invites;
+pub mod lesson_notices;
 pub mod lessons;
 pub mod members;
 pub mod membership;

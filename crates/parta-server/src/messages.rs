@@ -305,6 +305,44 @@ pub async fn send(
     Ok(message)
 }
 
+/// Writes a notice into a chat inside the caller's transaction, in `sender_id`'s name (who
+/// made the change it tells of), with its `message_created` update; for changes that the
+/// class chat must hear of, such as a moved lesson. The caller publishes after committing.
+pub async fn post_notice(
+    tx: &mut dyn Tx,
+    chat_id: i64,
+    sender_id: i64,
+    text: &str,
+    now: i64,
+) -> Result<()> {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|_| Error::Random)?;
+    let mid = format!("mid.{}", hex::encode(random));
+    tx.insert_message(NewMessageRecord {
+        mid: &mid,
+        chat_id,
+        sender_id,
+        text: Some(text),
+        markup: None,
+        created_at: now,
+        link: None,
+        is_announcement: false,
+    })
+    .await?;
+    tx.touch_chat(chat_id, now).await?;
+    let message = by_mid_on(tx, &mid)
+        .await?
+        .ok_or_else(|| Error::not_found("The notice vanished right after it was stored"))?;
+    let update = Update::MessageCreated {
+        timestamp: now,
+        message,
+        user_locale: None,
+        parta_silent_until: None,
+    };
+    updates::append(tx, chat_id, &update, now).await?;
+    Ok(())
+}
+
 /// The text to store and its markup as JSON: a `format: markdown` text becomes plain text with
 /// ranges (as MAX does it); other texts are stored as written.
 fn formatted(body: &NewMessageBody) -> Result<(Option<String>, Option<String>)> {

@@ -284,18 +284,31 @@ fn school_days(import: &TimetableImport) -> Result<(i64, i64, BTreeSet<i64>)> {
     Ok((start, end, holidays))
 }
 
-/// Imports (or, with `dry_run`, previews) a class's timetable over a term.
+/// Imports (or, with `dry_run`, previews) a class's timetable over a term; an import is told
+/// to the class's parents' chat.
 pub async fn import(
     store: &dyn Store,
     clock: &dyn Clock,
     caller: Caller,
     import: TimetableImport,
 ) -> Result<TimetableReport> {
+    import_told(store, clock, caller, import, true).await
+}
+
+/// [`import`], telling the class's chat or not (the demo school renews its timetable quietly).
+pub async fn import_told(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: Caller,
+    import: TimetableImport,
+    tell: bool,
+) -> Result<TimetableReport> {
     let now = clock.now_ms();
     let (start, end, holidays) = school_days(&import)?;
     let mut tx = store.begin().await?;
     restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
-    tx.class(import.class_id)
+    let class = tx
+        .class(import.class_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Class {} not found", import.class_id)))?;
     if roles::require(caller.role, Action::ManageLessons)? != Grant::School
@@ -355,6 +368,20 @@ pub async fn import(
     lessons.sort_by_key(|l| (l.starts_at, l.id));
     if !import.dry_run {
         crate::lessons::notify(&mut *tx, import.class_id, None, "timetable", now).await?;
+        tx.put_meta(
+            crate::lesson_notices::OFFSET_META,
+            &import.utc_offset_minutes.to_string(),
+        )
+        .await?;
+        if tell && !lessons.is_empty() {
+            let text = crate::lesson_notices::timetable(
+                &class.name,
+                lessons.len(),
+                &import.term_start,
+                &import.term_end,
+            );
+            crate::lessons::tell_class(&mut *tx, caller, import.class_id, &text, now).await?;
+        }
         tx.commit().await?;
     }
     Ok(TimetableReport {

@@ -426,6 +426,7 @@ impl Uploads {
             .ok_or_else(|| Error::not_found("No such file"))?;
         if upload.user_id != caller.user_id
             && !tx.upload_visible_to(&upload.id, caller.user_id).await?
+            && !crate::lessons::material_visible(&mut *tx, caller, &upload.id).await?
         {
             return Err(Error::not_found("No such file"));
         }

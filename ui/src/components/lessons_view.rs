@@ -425,6 +425,8 @@ fn lesson_form(props: &LessonFormProps) -> Html {
                 duration_min: duration.parse().unwrap_or(45),
                 link: optional(&link),
                 notes: optional(&notes),
+                participants: Vec::new(),
+                materials: Vec::new(),
             };
             let on_done = on_done.clone();
             run(

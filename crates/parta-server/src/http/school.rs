@@ -17,7 +17,8 @@ use crate::classes::{self, Assignment, Class, NewClass};
 use crate::error::{Error, Result};
 use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
 use crate::lessons::{
-    self, ConsentAnswer, Lesson, LessonList, LessonPatch, NewLesson, RecordingStatus,
+    self, ConsentAnswer, Lesson, LessonList, LessonPatch, NewLesson, Presence, RecordingStatus,
+    RecordingSwitch,
 };
 use crate::messages;
 use crate::people::{self, Move, RoleChange};
@@ -92,7 +93,11 @@ pub fn routes() -> Router<AppState> {
             get(get_lesson).patch(update_lesson).delete(cancel_lesson),
         )
         .route("/school/lessons/{id}/consent", put(answer_consent))
-        .route("/school/lessons/{id}/recording", get(recording_status))
+        .route(
+            "/school/lessons/{id}/recording",
+            get(recording_status).put(switch_recording),
+        )
+        .route("/school/lessons/{id}/presence", put(report_presence))
 }
 
 /// `{"success": true}`, as MAX answers writes that return nothing else.
@@ -913,16 +918,16 @@ async fn update_lesson(
     let caller = caller(&state, &headers).await?;
     let id = path(id)?;
     let patch = json_body(patch)?;
-    Ok(Json(
-        lessons::update(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            caller,
-            id,
-            patch,
-        )
-        .await?,
-    ))
+    let lesson = lessons::update(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        id,
+        patch,
+    )
+    .await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
+    Ok(Json(lesson))
 }
 
 async fn cancel_lesson(
@@ -946,16 +951,58 @@ async fn answer_consent(
     let caller = caller(&state, &headers).await?;
     let id = path(id)?;
     let answer = json_body(answer)?;
-    Ok(Json(
-        lessons::answer(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            caller,
-            id,
-            answer.consent,
-        )
-        .await?,
-    ))
+    let status = lessons::answer(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        id,
+        answer.consent,
+    )
+    .await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
+    Ok(Json(status))
+}
+
+async fn report_presence(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    presence: Result<Json<Presence>, JsonRejection>,
+) -> Result<Json<RecordingStatus>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    let presence = json_body(presence)?;
+    let status = lessons::presence(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        id,
+        presence,
+    )
+    .await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
+    Ok(Json(status))
+}
+
+async fn switch_recording(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    switch: Result<Json<RecordingSwitch>, JsonRejection>,
+) -> Result<Json<RecordingStatus>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    let switch = json_body(switch)?;
+    let status = lessons::switch_recording(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller,
+        id,
+        switch.recording,
+    )
+    .await?;
+    state.hub.publish_latest(state.store.as_ref()).await?;
+    Ok(Json(status))
 }
 
 async fn recording_status(
@@ -966,7 +1013,7 @@ async fn recording_status(
     let caller = caller(&state, &headers).await?;
     let id = path(id)?;
     Ok(Json(
-        lessons::recording(state.store.as_ref(), caller, id).await?,
+        lessons::recording(state.store.as_ref(), state.clock.as_ref(), caller, id).await?,
     ))
 }
 

@@ -3,6 +3,8 @@
 use async_trait::async_trait;
 
 use crate::error::Result;
+use crate::store::messages::AttachmentRecord;
+use crate::store::people::NameRecord;
 
 /// A lesson as stored, with its class's and teacher's names.
 #[derive(Debug, Clone)]
@@ -21,6 +23,21 @@ pub struct LessonRecord {
     pub link: Option<String>,
     pub notes: Option<String>,
     pub cancelled: bool,
+    /// For a group's meeting, the parents invited, by id; empty: the whole class.
+    pub participants: Vec<NameRecord>,
+    /// Its materials, in order.
+    pub materials: Vec<AttachmentRecord>,
+}
+
+/// One entry of a lesson's presence and recording log, with the person's name.
+#[derive(Debug, Clone)]
+pub struct LessonEventRecord {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    /// `join`, `leave`, `start` or `stop`.
+    pub event: String,
+    pub at: i64,
 }
 
 /// What a new lesson or a change writes.
@@ -59,7 +76,8 @@ pub trait LessonRows {
     /// Marks it cancelled; false if it was cancelled already.
     async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool>;
     /// Lessons starting in `[from, to)`, by start. `visible_to`: only those of the classes the
-    /// person teaches or has a child in, and those they teach; `None`: every lesson.
+    /// person teaches, those they teach, and those of the classes they have a child in (of a
+    /// group's meeting, only if they are invited); `None`: every lesson.
     async fn lessons_between(
         &mut self,
         visible_to: Option<i64>,
@@ -79,10 +97,26 @@ pub trait LessonRows {
     ) -> Result<()>;
     /// Every answer of a lesson, in the order given.
     async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>>;
+    /// Replaces the parents invited to a group's meeting (empty: the whole class).
+    async fn set_lesson_participants(&mut self, lesson_id: i64, user_ids: &[i64]) -> Result<()>;
+    /// Replaces a lesson's materials (upload ids, in order).
+    async fn set_lesson_materials(&mut self, lesson_id: i64, upload_ids: &[String]) -> Result<()>;
+    /// The lessons that carry an upload as material.
+    async fn lessons_with_material(&mut self, upload_id: &str) -> Result<Vec<i64>>;
+    /// Appends to a lesson's presence and recording log.
+    async fn insert_lesson_event(
+        &mut self,
+        lesson_id: i64,
+        user_id: i64,
+        event: &str,
+        at: i64,
+    ) -> Result<()>;
+    /// A lesson's presence and recording log, in order.
+    async fn lesson_events(&mut self, lesson_id: i64) -> Result<Vec<LessonEventRecord>>;
 
     /// Deletes the imported lessons of a class whose timetable start is in `[from, to)` and
-    /// that are untouched: never changed or cancelled, nobody has answered about recording;
-    /// how many.
+    /// that are untouched: never changed or cancelled, nobody has answered about recording or
+    /// joined, no materials; how many.
     async fn delete_untouched_imported(&mut self, class_id: i64, from: i64, to: i64)
     -> Result<u64>;
     /// The (timetable start, subject) of the imported lessons of a class left in `[from, to)`.

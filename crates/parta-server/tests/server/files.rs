@@ -13,7 +13,7 @@ const PARENT_7B: &str = "n.orlova";
 
 /// A PDF-looking document of `len` bytes (the rules look at the start; the rest varies so a
 /// misplaced chunk would show).
-fn pdf(len: usize) -> Vec<u8> {
+pub(crate) fn pdf(len: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut x: u32 = 12345;
     while bytes.len() < len {
@@ -26,7 +26,7 @@ fn pdf(len: usize) -> Vec<u8> {
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
-async fn upload_url(f: &Fixture, token: &str, kind: &str) -> String {
+pub(crate) async fn upload_url(f: &Fixture, token: &str, kind: &str) -> String {
     let endpoint = f
         .ok(Method::POST, token, &format!("/uploads?type={kind}"), None)
         .await;
@@ -57,7 +57,12 @@ async fn chunk(
     (status, response.json().await.unwrap())
 }
 
-async fn multipart(f: &Fixture, url: &str, filename: &str, bytes: &[u8]) -> (StatusCode, Value) {
+pub(crate) async fn multipart(
+    f: &Fixture,
+    url: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
     let boundary = "parta-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"data\"; filename=\"{filename}\"\r\n\
@@ -81,7 +86,12 @@ async fn multipart(f: &Fixture, url: &str, filename: &str, bytes: &[u8]) -> (Sta
     (status, response.json().await.unwrap())
 }
 
-async fn download(f: &Fixture, token: &str, path: &str, range: Option<&str>) -> reqwest::Response {
+pub(crate) async fn download(
+    f: &Fixture,
+    token: &str,
+    path: &str,
+    range: Option<&str>,
+) -> reqwest::Response {
     let mut request = f
         .http
         .get(format!("{}{path}", f.server.url()))

@@ -878,3 +878,395 @@ async fn the_demo_school_keeps_a_timetable_for_5a_renewed_only_when_it_runs_shor
     }));
     assert!(week.iter().any(|l| l["kind"] == "parents_meeting"));
 }
+
+/// The 5А parents' usernames and tokens, with a third parent added if the demo has two.
+async fn parents_5a(f: &Fixture, class_5a: i64) -> Vec<(i64, String)> {
+    let third = f.person("p.third", "Ольга Третьякова", "parent").await;
+    sqlx::query(
+        "INSERT INTO class_parents (class_id, user_id, child_name)
+         SELECT ?, id, 'Петя' FROM users WHERE username = 'p.third'",
+    )
+    .bind(class_5a)
+    .execute(f.server.pool())
+    .await
+    .unwrap();
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT DISTINCT u.id, u.username FROM class_parents p JOIN users u ON u.id = p.user_id
+         WHERE p.class_id = ? ORDER BY u.id",
+    )
+    .bind(class_5a)
+    .fetch_all(f.server.pool())
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for (id, name) in rows {
+        let token = if name == "p.third" {
+            third.clone()
+        } else {
+            f.token(&name).await
+        };
+        out.push((id, token));
+    }
+    out
+}
+
+fn kinds(status: &Value) -> Vec<String> {
+    status["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn clause_6_4_recording_runs_only_while_everyone_present_consents() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_5a = class_id(&f, "5А").await;
+    let parents = parents_5a(&f, class_5a).await;
+    assert!(parents.len() >= 3, "{}", parents.len());
+    let (a, b, c) = (&parents[0].1, &parents[1].1, &parents[2].1);
+    let c_id = parents[2].0;
+    // A lesson about to begin: joining opens 30 minutes before.
+    let id = plan(&f, &teacher, class_5a, now() + 5 * 60_000).await["id"]
+        .as_i64()
+        .unwrap();
+    let put = |token: &str, path: &str, body: Value| {
+        let (f, token, path) = (&f, token.to_owned(), format!("/school/lessons/{id}/{path}"));
+        async move { f.call(Method::PUT, Some(&token), &path, Some(body)).await }
+    };
+    for token in [a, b] {
+        put(token, "consent", json!({"consent": true})).await;
+    }
+    // Nobody in yet: recording cannot start, and the counts are of everyone invited.
+    let (status, body) = put(&teacher, "recording", json!({"recording": true})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("Nobody"),
+        "{body}"
+    );
+    let (_, status) = put(a, "presence", json!({"present": true})).await;
+    assert_eq!(
+        (status["present"].as_u64(), status["consented"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        status["participants"], 1,
+        "counted over those present: {status}"
+    );
+    assert_eq!(status["allowed"], true);
+    let (code, status) = put(&teacher, "recording", json!({"recording": true})).await;
+    assert_eq!(code, StatusCode::OK, "{status}");
+    assert_eq!(status["recording"], true);
+
+    // A late joiner without consent stops it at once; starting again names them.
+    let (_, status) = put(c, "presence", json!({"present": true})).await;
+    assert_eq!(status["recording"], false, "{status}");
+    assert_eq!(
+        (
+            status["consented"].as_u64(),
+            status["participants"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+    let (code, refused) = put(&teacher, "recording", json!({"recording": true})).await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("Ольга Третьякова"),
+        "{refused}"
+    );
+    // The teacher sees that they left; then recording starts again.
+    let (code, _) = put(
+        &teacher,
+        "presence",
+        json!({"present": false, "user_id": c_id}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let (_, status) = put(&teacher, "recording", json!({"recording": true})).await;
+    assert_eq!(status["recording"], true, "{status}");
+    // A consented joiner keeps it running; a withdrawal stops it.
+    let (_, status) = put(b, "presence", json!({"present": true})).await;
+    assert_eq!(status["recording"], true, "{status}");
+    let (_, status) = put(b, "consent", json!({"consent": false})).await;
+    assert_eq!(status["recording"], false, "{status}");
+    assert_eq!(status["allowed"], false);
+
+    // Only the teacher's side switches recording; parents report only their own presence.
+    let (code, _) = put(a, "recording", json!({"recording": true})).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    let (code, _) = put(a, "presence", json!({"present": false, "user_id": c_id})).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    let (code, _) = put(&teacher, "presence", json!({"present": true})).await;
+    assert_eq!(
+        code,
+        StatusCode::FORBIDDEN,
+        "the teacher is not a participant"
+    );
+
+    // The teacher reads it all in order; a parent reads only the state.
+    let status = f
+        .ok(
+            Method::GET,
+            &teacher,
+            &format!("/school/lessons/{id}/recording"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        kinds(&status),
+        [
+            "joined",
+            "recording_started",
+            "joined",
+            "stopped_joined_without_consent",
+            "left",
+            "recording_started",
+            "joined",
+            "stopped_consent_withdrawn"
+        ]
+    );
+    let seen = f
+        .ok(
+            Method::GET,
+            c,
+            &format!("/school/lessons/{id}/recording"),
+            None,
+        )
+        .await;
+    assert!(seen.get("events").is_none(), "{seen}");
+    assert_eq!(seen["recording"], false);
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lesson_events").await, 6);
+
+    // A lesson far ahead cannot be joined yet.
+    let later = plan(&f, &teacher, class_5a, now() + DAY).await["id"]
+        .as_i64()
+        .unwrap();
+    let (code, body) = f
+        .call(
+            Method::PUT,
+            Some(a),
+            &format!("/school/lessons/{later}/presence"),
+            Some(json!({"present": true})),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{body}");
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lesson_events").await, 6);
+}
+
+#[tokio::test]
+async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_for_them() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let class_5a = class_id(&f, "5А").await;
+    let parents = parents_5a(&f, class_5a).await;
+    let ((invited_id, invited), (_, other)) = (&parents[0], &parents[1]);
+    let chat = f.chat_id(&teacher, "5А — родители").await;
+    let said = f.message_count(&teacher, chat).await;
+
+    let url = crate::files::upload_url(&f, &teacher, "file").await;
+    let (status, done) =
+        crate::files::multipart(&f, &url, "Памятка.pdf", &crate::files::pdf(2_000)).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let material = done["token"].as_str().unwrap().to_owned();
+
+    let new = |participants: Value, materials: Value| {
+        json!({
+            "class_id": class_5a, "subject": "Консультация по оценкам", "kind": "consultation",
+            "starts_at": now() + DAY, "duration_min": 30,
+            "participants": participants, "materials": materials
+        })
+    };
+    // Only the class's parents are invited, and only finished uploads attach: nothing stored.
+    let stranger = f.person("p.stranger", "Пётр", "parent").await;
+    let stranger_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'p.stranger'")
+        .fetch_one(f.server.pool())
+        .await
+        .unwrap();
+    for body in [
+        new(json!([stranger_id]), json!([])),
+        new(json!([invited_id]), json!(["f.unknown"])),
+    ] {
+        let (status, error) = f
+            .call(Method::POST, Some(&teacher), "/school/lessons", Some(body))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    }
+    assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
+
+    let (status, lesson) = f
+        .call(
+            Method::POST,
+            Some(&teacher),
+            "/school/lessons",
+            Some(new(json!([invited_id]), json!([material]))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{lesson}");
+    let id = lesson["id"].as_i64().unwrap();
+    assert_eq!(lesson["participants"][0]["user_id"], *invited_id);
+    assert_eq!(lesson["materials"][0]["filename"], "Памятка.pdf");
+    let file_url = lesson["materials"][0]["payload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    assert_eq!(listed(&f, invited).await, vec![id]);
+    assert!(listed(&f, other).await.is_empty(), "not invited");
+    assert!(listed(&f, &stranger).await.is_empty());
+    let (status, _) = f
+        .call(
+            Method::GET,
+            Some(other),
+            &format!("/school/lessons/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let recording = f
+        .ok(
+            Method::GET,
+            &teacher,
+            &format!("/school/lessons/{id}/recording"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        recording["participants"], 1,
+        "only the invited answer: {recording}"
+    );
+    let (status, _) = f
+        .call(
+            Method::PUT,
+            Some(other),
+            &format!("/school/lessons/{id}/consent"),
+            Some(json!({"consent": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The material downloads for the invited parent, not for the others.
+    let got = crate::files::download(&f, invited, &file_url, None).await;
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(
+        got.bytes().await.unwrap().to_vec(),
+        crate::files::pdf(2_000)
+    );
+    let refused = crate::files::download(&f, other, &file_url, None).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+
+    // Opening the meeting to the whole class lets the other parent in; a group's meeting was
+    // not told to the class chat.
+    assert_eq!(f.message_count(&teacher, chat).await, said);
+    let patched = f
+        .ok(
+            Method::PATCH,
+            &teacher,
+            &format!("/school/lessons/{id}"),
+            Some(json!({"participants": [], "materials": []})),
+        )
+        .await;
+    assert!(patched.get("participants").is_none(), "{patched}");
+    assert!(patched.get("materials").is_none(), "{patched}");
+    assert_eq!(listed(&f, other).await, vec![id]);
+    let gone = crate::files::download(&f, invited, &file_url, None).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND, "no longer a material");
+}
+
+/// The texts of the last `n` messages of a chat, oldest first.
+async fn last_texts(f: &Fixture, token: &str, chat: i64, n: usize) -> Vec<String> {
+    let list = f
+        .ok(
+            Method::GET,
+            token,
+            &format!("/messages?chat_id={chat}&count={n}"),
+            None,
+        )
+        .await;
+    let mut texts: Vec<String> = list["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"]["text"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    texts.reverse();
+    texts
+}
+
+#[tokio::test]
+async fn the_class_chat_hears_when_a_lesson_is_planned_moved_or_cancelled() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    let parent = f.token(PARENT_5A).await;
+    let class_5a = class_id(&f, "5А").await;
+    let chat = f.chat_id(&parent, "5А — родители").await;
+    let said = f.message_count(&parent, chat).await;
+
+    let id = plan(&f, &teacher, class_5a, now() + DAY).await["id"]
+        .as_i64()
+        .unwrap();
+    let told = last_texts(&f, &parent, chat, 1).await;
+    assert!(
+        told[0].starts_with("Назначен урок «Математика»: "),
+        "{told:?}"
+    );
+    assert!(told[0].ends_with(", 45 мин."), "{told:?}");
+    // Notes alone are not worth a message; a move is.
+    f.ok(
+        Method::PATCH,
+        &teacher,
+        &format!("/school/lessons/{id}"),
+        Some(json!({"notes": "Тетрадь"})),
+    )
+    .await;
+    assert_eq!(f.message_count(&parent, chat).await, said + 1);
+    f.ok(
+        Method::PATCH,
+        &teacher,
+        &format!("/school/lessons/{id}"),
+        Some(json!({"starts_at": now() + 2 * DAY})),
+    )
+    .await;
+    f.ok(
+        Method::DELETE,
+        &teacher,
+        &format!("/school/lessons/{id}"),
+        None,
+    )
+    .await;
+    let told = last_texts(&f, &parent, chat, 2).await;
+    assert!(
+        told[0].starts_with("Урок «Математика» перенесён: "),
+        "{told:?}"
+    );
+    assert!(told[0].contains(" → "), "{told:?}");
+    assert!(told[1].ends_with(" отменён."), "{told:?}");
+    assert_eq!(f.message_count(&parent, chat).await, said + 3);
+
+    // A timetable import says so once; its dry run says nothing.
+    let csv = "weekday,start,duration_min,subject\nПн,09:00,45,Математика\nСр,10:00,45,Чтение\n";
+    f.ok(
+        Method::POST,
+        &teacher,
+        "/school/timetable/import",
+        Some(term(class_5a, csv, true)),
+    )
+    .await;
+    assert_eq!(f.message_count(&parent, chat).await, said + 3);
+    let report = f
+        .ok(
+            Method::POST,
+            &teacher,
+            "/school/timetable/import",
+            Some(term(class_5a, csv, false)),
+        )
+        .await;
+    let made = report["lessons"].as_array().unwrap().len();
+    let told = last_texts(&f, &parent, chat, 1).await;
+    assert!(told[0].starts_with("Загружено расписание 5А: "), "{told:?}");
+    assert!(told[0].contains(&made.to_string()), "{made}: {told:?}");
+}

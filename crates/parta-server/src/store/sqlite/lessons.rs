@@ -4,7 +4,11 @@ use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
 use crate::error::Result;
-use crate::store::lessons::{ConsentRecord, LessonFields, LessonRecord, LessonRows};
+use crate::store::lessons::{
+    ConsentRecord, LessonEventRecord, LessonFields, LessonRecord, LessonRows,
+};
+use crate::store::messages::AttachmentRecord;
+use crate::store::people::NameRecord;
 
 const COLUMNS: &str = "l.id, l.class_id, c.name AS class_name, l.subject, l.teacher_id,
     u.first_name AS teacher_first, u.last_name AS teacher_last, l.kind, l.starts_at,
@@ -27,7 +31,59 @@ fn lesson_from_row(row: &SqliteRow) -> Result<LessonRecord> {
         link: row.try_get("link")?,
         notes: row.try_get("notes")?,
         cancelled: row.try_get("cancelled")?,
+        participants: Vec::new(),
+        materials: Vec::new(),
     })
+}
+
+impl SqliteTx {
+    /// The lessons in `rows`, each with its invited parents and materials.
+    async fn lessons_from_rows(&mut self, rows: &[SqliteRow]) -> Result<Vec<LessonRecord>> {
+        let mut lessons = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut lesson = lesson_from_row(row)?;
+            let participants = sqlx::query(
+                "SELECT u.id, u.first_name, u.last_name
+                 FROM lesson_participants p JOIN users u ON u.id = p.user_id
+                 WHERE p.lesson_id = ? ORDER BY u.id",
+            )
+            .bind(lesson.id)
+            .fetch_all(self.conn())
+            .await?;
+            lesson.participants = participants
+                .iter()
+                .map(|r| {
+                    Ok(NameRecord {
+                        user_id: r.try_get("id")?,
+                        first_name: r.try_get("first_name")?,
+                        last_name: r.try_get("last_name")?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let materials = sqlx::query(
+                "SELECT u.rowid AS number, u.type, u.token, u.filename, u.total
+                 FROM lesson_materials m JOIN uploads u ON u.id = m.upload_id
+                 WHERE m.lesson_id = ? ORDER BY m.position",
+            )
+            .bind(lesson.id)
+            .fetch_all(self.conn())
+            .await?;
+            lesson.materials = materials
+                .iter()
+                .map(|r| {
+                    Ok(AttachmentRecord {
+                        number: r.try_get("number")?,
+                        kind: r.try_get("type")?,
+                        token: r.try_get("token")?,
+                        filename: r.try_get("filename")?,
+                        size: r.try_get("total")?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            lessons.push(lesson);
+        }
+        Ok(lessons)
+    }
 }
 
 #[async_trait]
@@ -61,7 +117,7 @@ impl LessonRows for SqliteTx {
             .bind(id)
             .fetch_optional(self.conn())
             .await?;
-        row.as_ref().map(lesson_from_row).transpose()
+        Ok(self.lessons_from_rows(row.as_slice()).await?.pop())
     }
 
     async fn update_lesson(&mut self, id: i64, f: &LessonFields, at: i64) -> Result<()> {
@@ -120,7 +176,11 @@ impl LessonRows for SqliteTx {
                     "SELECT {COLUMNS} FROM {FROM} WHERE l.starts_at >= ? AND l.starts_at < ?
                        AND (l.teacher_id = ?
                             OR l.class_id IN (SELECT class_id FROM class_teachers WHERE user_id = ?)
-                            OR l.class_id IN (SELECT class_id FROM class_parents WHERE user_id = ?))
+                            OR (l.class_id IN (SELECT class_id FROM class_parents WHERE user_id = ?)
+                                AND (NOT EXISTS (SELECT 1 FROM lesson_participants p
+                                                 WHERE p.lesson_id = l.id)
+                                     OR EXISTS (SELECT 1 FROM lesson_participants p
+                                                WHERE p.lesson_id = l.id AND p.user_id = ?))))
                      ORDER BY l.starts_at, l.id"
                 );
                 sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -129,11 +189,12 @@ impl LessonRows for SqliteTx {
                     .bind(user_id)
                     .bind(user_id)
                     .bind(user_id)
+                    .bind(user_id)
                     .fetch_all(self.conn())
                     .await?
             }
         };
-        rows.iter().map(lesson_from_row).collect()
+        self.lessons_from_rows(&rows).await
     }
 
     async fn teaches_class(&mut self, user_id: i64, class_id: i64) -> Result<bool> {
@@ -197,6 +258,92 @@ impl LessonRows for SqliteTx {
             .collect()
     }
 
+    async fn set_lesson_participants(&mut self, lesson_id: i64, user_ids: &[i64]) -> Result<()> {
+        sqlx::query("DELETE FROM lesson_participants WHERE lesson_id = ?")
+            .bind(lesson_id)
+            .execute(self.conn())
+            .await?;
+        for user_id in user_ids {
+            sqlx::query(
+                "INSERT OR IGNORE INTO lesson_participants (lesson_id, user_id) VALUES (?, ?)",
+            )
+            .bind(lesson_id)
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn set_lesson_materials(&mut self, lesson_id: i64, upload_ids: &[String]) -> Result<()> {
+        sqlx::query("DELETE FROM lesson_materials WHERE lesson_id = ?")
+            .bind(lesson_id)
+            .execute(self.conn())
+            .await?;
+        for (position, upload_id) in upload_ids.iter().enumerate() {
+            sqlx::query(
+                "INSERT OR IGNORE INTO lesson_materials (lesson_id, upload_id, position)
+                 VALUES (?, ?, ?)",
+            )
+            .bind(lesson_id)
+            .bind(upload_id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn lessons_with_material(&mut self, upload_id: &str) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT lesson_id FROM lesson_materials WHERE upload_id = ? ORDER BY lesson_id",
+        )
+        .bind(upload_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    async fn insert_lesson_event(
+        &mut self,
+        lesson_id: i64,
+        user_id: i64,
+        event: &str,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO lesson_events (lesson_id, user_id, event, at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(lesson_id)
+        .bind(user_id)
+        .bind(event)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn lesson_events(&mut self, lesson_id: i64) -> Result<Vec<LessonEventRecord>> {
+        let rows = sqlx::query(
+            "SELECT e.user_id, u.first_name, u.last_name, e.event, e.at
+             FROM lesson_events e JOIN users u ON u.id = e.user_id
+             WHERE e.lesson_id = ? ORDER BY e.id",
+        )
+        .bind(lesson_id)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LessonEventRecord {
+                    user_id: row.try_get("user_id")?,
+                    first_name: row.try_get("first_name")?,
+                    last_name: row.try_get("last_name")?,
+                    event: row.try_get("event")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
     async fn delete_untouched_imported(
         &mut self,
         class_id: i64,
@@ -206,7 +353,10 @@ impl LessonRows for SqliteTx {
         let done = sqlx::query(
             "DELETE FROM lessons WHERE class_id = ? AND origin_at >= ? AND origin_at < ?
                AND touched = 0
-               AND id NOT IN (SELECT lesson_id FROM lesson_consents)",
+               AND id NOT IN (SELECT lesson_id FROM lesson_consents)
+               AND id NOT IN (SELECT lesson_id FROM lesson_events)
+               AND id NOT IN (SELECT lesson_id FROM lesson_materials)
+               AND id NOT IN (SELECT lesson_id FROM lesson_participants)",
         )
         .bind(class_id)
         .bind(from)
