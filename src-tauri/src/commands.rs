@@ -266,22 +266,7 @@ pub async fn cancel_scheduled(shell: State<'_, Shell>, id: i64) -> Reply<()> {
 /// `PARTA_E2E_PICK_FILES` (paths, one per line) is taken as the choice when it is set.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pick_files(app: tauri::AppHandle) -> Reply<Vec<PickedFile>> {
-    use tauri_plugin_dialog::DialogExt;
-    let paths: Vec<std::path::PathBuf> = match std::env::var("PARTA_E2E_PICK_FILES") {
-        Ok(list) => list.lines().map(std::path::PathBuf::from).collect(),
-        Err(_) => {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            app.dialog().file().pick_files(move |picked| {
-                let _ = tx.send(picked.unwrap_or_default());
-            });
-            rx.await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|p| p.into_path().ok())
-                .collect()
-        }
-    };
-    describe(paths).await
+    describe(choose(&app, None).await).await
 }
 
 /// Name and size of files dropped on the window (folders and unreadable paths are left out).
@@ -448,6 +433,123 @@ pub async fn lesson_consent(
     shell
         .with_session(|s| async move { s.answer_lesson_consent(id, consent).await })
         .await
+}
+
+/// Reports joining ("Подключиться") or leaving a lesson, for the recording consent (6.4).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lesson_presence(
+    shell: State<'_, Shell>,
+    id: i64,
+    present: bool,
+) -> Reply<parta_model::lessons::RecordingStatus> {
+    shell
+        .with_session(|s| async move { s.lesson_presence(id, present).await })
+        .await
+}
+
+/// The teacher starts or stops a lesson's recording.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lesson_recording_switch(
+    shell: State<'_, Shell>,
+    id: i64,
+    recording: bool,
+) -> Reply<parta_model::lessons::RecordingStatus> {
+    shell
+        .with_session(|s| async move { s.switch_lesson_recording(id, recording).await })
+        .await
+}
+
+/// Paths chosen in the system's file chooser (none if cancelled); `PARTA_E2E_PICK_FILES`
+/// answers for it in the end-to-end tests (WebDriver cannot drive it).
+async fn choose(
+    app: &tauri::AppHandle,
+    filter: Option<(&str, &[&str])>,
+) -> Vec<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    if let Ok(list) = std::env::var("PARTA_E2E_PICK_FILES") {
+        // As the dialog's filter would, only files with the filter's extensions.
+        return list
+            .lines()
+            .map(std::path::PathBuf::from)
+            .filter(|p| {
+                filter.is_none_or(|(_, extensions)| {
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+                })
+            })
+            .collect();
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file();
+    if let Some((name, extensions)) = filter {
+        dialog = dialog.add_filter(name, extensions);
+    }
+    dialog.pick_files(move |picked| {
+        let _ = tx.send(picked.unwrap_or_default());
+    });
+    rx.await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect()
+}
+
+/// A teacher adds materials to a lesson: the files are chosen here in the shell (the page
+/// never names a path), checked by the school's rules and uploaded; returns the lesson, or
+/// `None` if nothing was chosen.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_lesson_materials(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    id: i64,
+) -> Reply<Option<parta_model::lessons::Lesson>> {
+    let paths = choose(&app, None).await;
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    shell
+        .with_session(|s| async move { s.add_lesson_materials(id, &paths).await.map(Some) })
+        .await
+}
+
+/// The largest timetable file read.
+const MAX_TIMETABLE_BYTES: u64 = 1024 * 1024;
+
+/// A class teacher chooses a timetable CSV file: its text (UTF-8, at most 1 MiB), or `None` if
+/// nothing was chosen. Only the chosen file is read, in the shell.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pick_timetable_csv(app: tauri::AppHandle) -> Reply<Option<String>> {
+    let Some(path) = choose(&app, Some(("CSV", &["csv", "txt"])))
+        .await
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let invalid = |message: String| UiError {
+        code: parta_model::view::UiErrorCode::InvalidInput,
+        message,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let meta = tokio::fs::metadata(&path)
+        .await
+        .map_err(|e| invalid(format!("{name}: не удаётся открыть файл ({e})")))?;
+    if !meta.is_file() || meta.len() > MAX_TIMETABLE_BYTES {
+        return Err(invalid(format!("{name}: нужен файл CSV размером до 1 МБ")));
+    }
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| invalid(format!("{name}: не удаётся прочитать файл ({e})")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        invalid(format!(
+            "{name}: файл не в кодировке UTF-8; сохраните его из таблицы как «CSV UTF-8»"
+        ))
+    })?;
+    Ok(Some(text.trim_start_matches('\u{feff}').to_owned()))
 }
 
 /// "Подключиться": opens a lesson's video-conference link in the system browser (or the

@@ -87,6 +87,9 @@ async fn open_lesson(app: &Session, id: &str, status_has: &str) -> String {
     app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
         .await
         .unwrap();
+    app.click_when("[data-testid=lessons-week]", SOON, |_| true)
+        .await
+        .unwrap();
     app.click_when(
         &format!("[data-testid=lesson][data-lesson-id='{id}'] .lesson-head"),
         SOON,
@@ -330,5 +333,280 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
         9,
         "read from the cache, the cancelled one marked"
     );
+    app.close().await.unwrap();
+}
+
+/// The lesson's recording panel, once its `data-recording` is `want`.
+async fn recording_is(app: &Session, want: &str) -> String {
+    let panel = app
+        .wait_for(
+            &format!("[data-testid=recording-status][data-recording='{want}']"),
+            SOON,
+            |_| true,
+        )
+        .await
+        .unwrap();
+    app.text(&panel).await.unwrap()
+}
+
+/// PUTs `body` to the school server as the device with `token`.
+async fn put_json(url: String, token: &str, body: serde_json::Value) {
+    let answer = reqwest::Client::new()
+        .put(url)
+        .header("Authorization", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // What the system's file chooser answers: a timetable and a handout.
+    let csv = dir.path().join("timetable-5a.csv");
+    std::fs::write(&csv, SAMPLE_TIMETABLE).unwrap();
+    let pdf = dir.path().join("Памятка.pdf");
+    let mut bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    bytes.resize(20_000, b' ');
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let picks = std::path::PathBuf::from(format!("{}\n{}", csv.display(), pdf.display()));
+    let driver = TauriDriver::start(&[
+        ("PARTA_DATA_DIR", data.path()),
+        ("PARTA_E2E_PICK_FILES", picks.as_path()),
+        // "Подключиться" opens the link with the system's browser: here one that does nothing.
+        ("BROWSER", std::path::Path::new("true")),
+    ])
+    .unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
+        .await
+        .unwrap();
+
+    // A lesson in ten minutes, planned from the teacher's phone.
+    let server: String = cache_value(data.path(), "SELECT server_url FROM profiles LIMIT 1").await;
+    let teacher = sign_in(&server, "a.sokolova").await;
+    let classes = crate::common::get_json(format!("{server}/school/classes"), &teacher).await;
+    let class_5a = crate::common::id_where(&classes["classes"], "name", "5А", "id");
+    let starts_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        + 10 * 60_000;
+    let lesson = crate::common::post_json(
+        format!("{server}/school/lessons"),
+        Some(&teacher),
+        json!({"class_id": class_5a, "subject": "Экскурсия в музей", "starts_at": starts_at,
+               "duration_min": 40, "link": "https://vk.com/call/join/e2e-live"}),
+    )
+    .await;
+    let id = lesson["id"].as_i64().unwrap().to_string();
+
+    // The month's calendar: the lesson's day holds it; picking the day lists it.
+    app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=lessons-month]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=month-title]", SOON, |t| {
+        [
+            "Январь",
+            "Февраль",
+            "Март",
+            "Апрель",
+            "Май",
+            "Июнь",
+            "Июль",
+            "Август",
+            "Сентябрь",
+            "Октябрь",
+            "Ноябрь",
+            "Декабрь",
+        ]
+        .iter()
+        .any(|m| t.starts_with(m))
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=month-day]", SOON, |t| {
+        t.contains("Экскурсия в музей")
+    })
+    .await
+    .unwrap();
+    app.wait_for(
+        &format!("[data-testid=lesson][data-lesson-id='{id}']"),
+        SOON,
+        |t| t.contains("Экскурсия в музей"),
+    )
+    .await
+    .unwrap();
+
+    // The teacher adds materials from the file chooser: both files are uploaded.
+    app.click_when(
+        &format!("[data-testid=lesson][data-lesson-id='{id}'] .lesson-head"),
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=add-materials]", SOON, |_| true)
+        .await
+        .unwrap();
+    let school = format!(
+        "sqlite://{}?mode=ro",
+        data.path().join("demo-school.sqlite").display()
+    );
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let pool = sqlx::SqlitePool::connect(&school).await.unwrap();
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM lesson_materials WHERE lesson_id = ?")
+                .bind(&id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        if n == 2 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "materials not uploaded: {n}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // The timetable CSV comes from the file chooser too (only .csv files are offered).
+    app.click_when("[data-testid=import-timetable]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=timetable-choose-file]", SOON, |_| true)
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let text: String = app
+            .execute("return document.querySelector('[data-testid=timetable-csv]').value")
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if text == SAMPLE_TIMETABLE.trim_start_matches('\u{feff}') {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the CSV was not read: {text:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // A parent agrees, opens a material and joins with "Подключиться".
+    switch_profile(&app, "demo-as-e.morozova").await;
+    app.wait_for("nav[data-role=parent]", SOON, |_| true)
+        .await
+        .unwrap();
+    open_lesson(&app, &id, "Запись").await;
+    app.wait_for("[data-testid=lesson-materials]", SOON, |t| {
+        t.contains("Памятка.pdf") && t.contains("timetable-5a.csv")
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=lesson-material]", SOON, |t| {
+        t == "Памятка.pdf"
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=consent-yes]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=join-lesson]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=you-are-in]", SOON, |t| {
+        t.contains("Вы на занятии")
+    })
+    .await
+    .unwrap();
+    let deadline = tokio::time::Instant::now() + SOON;
+    while cache_value::<i64>(
+        data.path(),
+        "SELECT COUNT(*) FROM file_cache WHERE name = 'Памятка.pdf'",
+    )
+    .await
+        != 1
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the material was not downloaded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // The class's other parents agree from their phones; one of them joins too.
+    let pool = sqlx::SqlitePool::connect(&school).await.unwrap();
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT u.username FROM class_parents p JOIN users u ON u.id = p.user_id
+         JOIN classes c ON c.id = p.class_id WHERE c.name = '5А' AND u.username != 'e.morozova'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let mut phones = Vec::new();
+    for login in &others {
+        let token = sign_in(&server, login).await;
+        let lesson_url = format!("{server}/school/lessons/{id}");
+        put_json(
+            format!("{lesson_url}/consent"),
+            &token,
+            json!({"consent": true}),
+        )
+        .await;
+        phones.push((token, lesson_url));
+    }
+    let (late, late_url) = &phones[0];
+    put_json(
+        format!("{late_url}/presence"),
+        late,
+        json!({"present": true}),
+    )
+    .await;
+
+    // The teacher starts the recording; a withdrawal stops it, and the log says why.
+    switch_profile(&app, "demo-as-a.sokolova").await;
+    app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
+        .await
+        .unwrap();
+    open_lesson(&app, &id, "Запись разрешена: 2 из 2").await;
+    app.click_when("[data-testid=start-recording]", SOON, |_| true)
+        .await
+        .unwrap();
+    let on = recording_is(&app, "true").await;
+    assert!(on.contains("Идёт запись"), "{on}");
+    put_json(
+        format!("{late_url}/consent"),
+        late,
+        json!({"consent": false}),
+    )
+    .await;
+    let off = recording_is(&app, "false").await;
+    assert!(off.contains("Запись запрещена"), "{off}");
+    app.click_when("[data-testid=lesson-log] summary", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=lesson-log]", SOON, |t| {
+        t.contains("запись начата") && t.contains("отзыв согласия — запись остановлена")
+    })
+    .await
+    .unwrap();
     app.close().await.unwrap();
 }

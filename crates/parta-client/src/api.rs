@@ -412,6 +412,63 @@ impl ApiClient {
         self.send(request).await
     }
 
+    /// `PUT /school/lessons/{id}/presence`: one joined or left the lesson.
+    pub async fn lesson_presence(
+        &self,
+        id: i64,
+        present: bool,
+    ) -> Result<parta_model::lessons::RecordingStatus> {
+        let request = self
+            .request(
+                Method::PUT,
+                &format!("/school/lessons/{id}/presence"),
+                self.timeout,
+            )
+            .json(&parta_model::lessons::Presence {
+                present,
+                user_id: None,
+            });
+        self.send(request).await
+    }
+
+    /// `PUT /school/lessons/{id}/recording`: the teacher starts or stops the recording.
+    pub async fn switch_lesson_recording(
+        &self,
+        id: i64,
+        recording: bool,
+    ) -> Result<parta_model::lessons::RecordingStatus> {
+        let request = self
+            .request(
+                Method::PUT,
+                &format!("/school/lessons/{id}/recording"),
+                self.timeout,
+            )
+            .json(&parta_model::lessons::RecordingSwitch { recording });
+        self.send(request).await
+    }
+
+    /// `GET /school/lessons/{id}`.
+    pub async fn lesson(&self, id: i64) -> Result<parta_model::lessons::Lesson> {
+        let request = self.request(Method::GET, &format!("/school/lessons/{id}"), self.timeout);
+        self.send(request).await
+    }
+
+    /// `PATCH /school/lessons/{id}`.
+    pub async fn change_lesson(
+        &self,
+        id: i64,
+        patch: &parta_model::lessons::LessonPatch,
+    ) -> Result<parta_model::lessons::Lesson> {
+        let request = self
+            .request(
+                Method::PATCH,
+                &format!("/school/lessons/{id}"),
+                self.timeout,
+            )
+            .json(patch);
+        self.send(request).await
+    }
+
     /// `POST /school/announcements/{mid}/ack`: "Ознакомлен".
     pub async fn acknowledge(&self, mid: &str) -> Result<()> {
         let request = self.request(

@@ -42,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::files;
 use crate::now_ms;
 use crate::search::Query;
-use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Side, Store};
+use crate::store::{Batch, CachedChat, CachedMessage, OutboxFile, OutboxItem, Side, Store};
 
 /// Tuning of a session; the defaults suit a desktop.
 #[derive(Debug, Clone)]
@@ -460,6 +460,84 @@ impl Session {
         consent: bool,
     ) -> Result<parta_model::lessons::RecordingStatus> {
         self.inner.api.answer_lesson_consent(id, consent).await
+    }
+
+    /// Reports joining ("Подключиться") or leaving a lesson.
+    pub async fn lesson_presence(
+        &self,
+        id: i64,
+        present: bool,
+    ) -> Result<parta_model::lessons::RecordingStatus> {
+        self.inner.api.lesson_presence(id, present).await
+    }
+
+    /// The teacher starts or stops a lesson's recording.
+    pub async fn switch_lesson_recording(
+        &self,
+        id: i64,
+        recording: bool,
+    ) -> Result<parta_model::lessons::RecordingStatus> {
+        self.inner.api.switch_lesson_recording(id, recording).await
+    }
+
+    /// Uploads files as a lesson's materials, after those it has: each checked by the school's
+    /// rules first, so a refused file is a sentence before anything is sent. Nothing changes
+    /// on the lesson unless every file is uploaded.
+    pub async fn add_lesson_materials(
+        &self,
+        id: i64,
+        paths: &[PathBuf],
+    ) -> Result<parta_model::lessons::Lesson> {
+        let rules = &self.inner.config.file_rules;
+        let mut checked = Vec::with_capacity(paths.len());
+        for path in paths {
+            let (size, kind) = files::check(path, rules).await?;
+            checked.push(OutboxFile {
+                name: files::display_name(path),
+                path: path.clone(),
+                size,
+                kind: kind.to_owned(),
+                upload_url: None,
+                token: None,
+            });
+        }
+        let lesson = self.inner.api.lesson(id).await?;
+        let mut tokens: Vec<String> = lesson
+            .materials
+            .iter()
+            .filter_map(|a| {
+                a.payload
+                    .as_ref()?
+                    .get("token")?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        for mut file in checked {
+            let prepared = files::prepare(&self.inner.api, &mut file).await?;
+            let (events, id, name) = (
+                self.inner.events.clone(),
+                format!("material:{}", file.name),
+                file.name.clone(),
+            );
+            let token =
+                files::transfer(&self.inner.api, &mut file, prepared, move |done, total| {
+                    let _ = events.send(AppEvent::TransferProgress {
+                        id: id.clone(),
+                        name: name.clone(),
+                        done,
+                        total,
+                        upload: true,
+                    });
+                })
+                .await?;
+            tokens.push(token);
+        }
+        let patch = parta_model::lessons::LessonPatch {
+            materials: Some(tokens),
+            ..Default::default()
+        };
+        self.inner.api.change_lesson(id, &patch).await
     }
 
     /// Acknowledges an announcement ("Ознакомлен").

@@ -194,6 +194,9 @@ pub struct RecordingStatus {
     /// How many participants are in the lesson now.
     #[serde(default)]
     pub present: u32,
+    /// Whether the caller is in the lesson now (reported by "Подключиться").
+    #[serde(default)]
+    pub here: bool,
     /// The caller's own answer, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mine: Option<bool>,

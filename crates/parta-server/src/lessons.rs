@@ -847,6 +847,7 @@ async fn status_of(
         participants: count(counted),
         recording: !over && state.is_recording(),
         present: count(present),
+        here: !over && state.is_present(caller.user_id),
         mine,
         changes: reads_changes.then(|| {
             answers

@@ -32,6 +32,24 @@ pub struct LessonsViewProps {
 enum Range {
     Today,
     Week,
+    /// A month's calendar: this month moved by the given number of months.
+    Month(i32),
+}
+
+/// The first moment of the month `shift` months from the one `now` is in, and of the next.
+fn month_bounds(now: i64, shift: i32) -> Option<(i64, i64, u32, u32)> {
+    let d = time::day_of(now);
+    let index = i64::from(d.year) * 12 + i64::from(d.month) + i64::from(shift);
+    let (year, month) = (index.div_euclid(12), index.rem_euclid(12));
+    let (next_year, next_month) = ((index + 1).div_euclid(12), (index + 1).rem_euclid(12));
+    let from = time::local_ms(&format!("{year:04}-{:02}-01", month + 1), "00:00")?;
+    let to = time::local_ms(&format!("{next_year:04}-{:02}-01", next_month + 1), "00:00")?;
+    Some((
+        from,
+        to,
+        u32::try_from(month).ok()?,
+        u32::try_from(year).ok()?,
+    ))
 }
 
 fn ends_at(lesson: &Lesson) -> i64 {
@@ -59,6 +77,8 @@ fn day_heading(lang: Lang, ms: i64, today: i64) -> String {
 pub fn lessons_view(props: &LessonsViewProps) -> Html {
     let lang = props.lang;
     let range = use_state(|| Range::Week);
+    // The day picked in the month's calendar.
+    let picked = use_state(|| None::<i64>);
     let loaded = use_state(|| None::<parta_model::view::LessonsView>);
     let open = use_state(|| None::<i64>);
     let now = use_state(time::now_ms);
@@ -81,12 +101,14 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
         let (loaded, ctx) = (loaded.clone(), ctx.clone());
         use_effect_with((*range, connection, *version), move |(range, _, _)| {
             let today = time::start_of_day(time::now_ms());
-            let to = match range {
-                Range::Today => time::start_of_day(today + DAY_MS + DAY_MS / 2),
-                Range::Week => time::start_of_day(today + 7 * DAY_MS + DAY_MS / 2),
+            let (from, to) = match range {
+                Range::Today => (today, time::start_of_day(today + DAY_MS + DAY_MS / 2)),
+                Range::Week => (today, time::start_of_day(today + 7 * DAY_MS + DAY_MS / 2)),
+                Range::Month(shift) => month_bounds(today, *shift)
+                    .map_or((today, today + DAY_MS), |(from, to, _, _)| (from, to)),
             };
             spawn_local(async move {
-                match api::lessons(today, to).await {
+                match api::lessons(from, to).await {
                     Ok(view) => loaded.set(Some(view)),
                     Err(e) => {
                         if let Some(ctx) = ctx {
@@ -115,7 +137,7 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
 
     let tab = |to: Range, key: L, testid: &'static str| {
         let range_state = range.clone();
-        let active = *range == to;
+        let active = *range == to || matches!((*range, to), (Range::Month(_), Range::Month(_)));
         html! {
             <button class={if active { "tab active" } else { "tab" }} data-testid={testid}
                 aria-pressed={if active { "true" } else { "false" }}
@@ -146,14 +168,30 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
                         <p class="notice" role="status" data-testid="lessons-offline">{ tl(lang, L::FromCache) }</p>
                     }
                     if let Some(next) = next {
-                        <NextLesson lesson={next.clone()} now={*now} lang={lang} />
+                        <NextLesson lesson={next.clone()} now={*now} lang={lang}
+                            parent={props.role == Some(Role::Parent)} />
+                    }
+                    if let Range::Month(shift) = *range {
+                        <MonthGrid lang={lang} shift={shift} lessons={view.lessons.clone()} today={today}
+                            picked={*picked}
+                            on_pick={{ let picked = picked.clone(); Callback::from(move |d: i64| picked.set(Some(d))) }}
+                            on_shift={{ let (range, picked) = (range.clone(), picked.clone());
+                                Callback::from(move |s: i32| { picked.set(None); range.set(Range::Month(s)); }) }} />
                     }
                     if days.is_empty() {
                         <p class="muted" data-testid="lessons-empty">
-                            { tl(lang, if *range == Range::Today { L::NoLessonsToday } else { L::NoLessons }) }
+                            { tl(lang, match *range {
+                                Range::Today => L::NoLessonsToday,
+                                Range::Week => L::NoLessons,
+                                Range::Month(_) => L::NoLessonsMonth,
+                            }) }
                         </p>
                     }
-                    { for days.into_iter().map(|(day, list)| html! {
+                    { for days.into_iter().filter(|(day, _)| match *range {
+                        // The month shows the picked day's lessons under the calendar.
+                        Range::Month(_) => Some(*day) == *picked,
+                        _ => true,
+                    }).map(|(day, list)| html! {
                         <section class="lesson-day" aria-label={day_heading(lang, day, today)}>
                             <h3 class="section-title">{ day_heading(lang, day, today) }</h3>
                             <ul role="list" class="lesson-list">
@@ -189,6 +227,7 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
                 <nav class="tabs inline" aria-label={tl(lang, L::Section)}>
                     { tab(Range::Today, L::Today, "lessons-today") }
                     { tab(Range::Week, L::Week, "lessons-week") }
+                    { tab(Range::Month(0), L::Month, "lessons-month") }
                 </nav>
                 if staff {
                     <button class="secondary" data-testid="new-lesson" aria-expanded={if *creating { "true" } else { "false" }}
@@ -216,11 +255,90 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
     }
 }
 
-/// Opens a lesson's conference link; a refusal shows as the app's error line.
-fn join(url: String, ctx: Option<AppContext>) -> Callback<MouseEvent> {
+#[derive(Properties, PartialEq)]
+struct MonthGridProps {
+    lang: Lang,
+    shift: i32,
+    lessons: Vec<Lesson>,
+    today: i64,
+    picked: Option<i64>,
+    on_pick: Callback<i64>,
+    on_shift: Callback<i32>,
+}
+
+/// A month's calendar, weeks from Monday: each day with its lessons' times and subjects (three
+/// at most, then "+N"); a day with lessons is a button that shows them below.
+#[function_component(MonthGrid)]
+fn month_grid(props: &MonthGridProps) -> Html {
+    let lang = props.lang;
+    let Some((from, to, month, year)) = month_bounds(props.today, props.shift) else {
+        return html! {};
+    };
+    // Local midnights of the month's days (a day is 23 to 25 hours long around DST).
+    let mut days = Vec::new();
+    let mut day = from;
+    while day < to {
+        days.push(day);
+        day = time::start_of_day(day + DAY_MS + DAY_MS / 2);
+    }
+    // Blank cells before the 1st: Monday first.
+    let lead = (time::weekday(from) + 6) % 7;
+    let shift = props.shift;
+    let go = |by: i32| {
+        let on_shift = props.on_shift.clone();
+        Callback::from(move |_: MouseEvent| on_shift.emit(shift + by))
+    };
+    html! {
+        <section class="month" data-testid="lessons-month-grid" aria-label={text::month_title(lang, month, year)}>
+            <header class="month-head">
+                <button class="icon" aria-label={tl(lang, L::PrevMonth)} data-testid="month-prev" onclick={go(-1)}>{ "‹" }</button>
+                <h3 data-testid="month-title">{ text::month_title(lang, month, year) }</h3>
+                <button class="icon" aria-label={tl(lang, L::NextMonth)} data-testid="month-next" onclick={go(1)}>{ "›" }</button>
+            </header>
+            <div class="month-grid" role="grid">
+                { for (1..=7).map(|i| html! { <div class="month-weekday" role="columnheader">{ text::weekday(lang, i % 7) }</div> }) }
+                { for (0..lead).map(|_| html! { <div class="month-day blank" /> }) }
+                { for days.into_iter().map(|day| {
+                    let list: Vec<&Lesson> = props.lessons.iter()
+                        .filter(|l| time::start_of_day(l.starts_at) == day)
+                        .collect();
+                    let pick = { let on_pick = props.on_pick.clone(); Callback::from(move |_: MouseEvent| on_pick.emit(day)) };
+                    let class = classes!(
+                        "month-day",
+                        (day == props.today).then_some("today"),
+                        (props.picked == Some(day)).then_some("picked"),
+                    );
+                    let count = list.len();
+                    html! {
+                        <button class={class} role="gridcell" data-testid="month-day" data-count={count.to_string()}
+                            aria-pressed={if props.picked == Some(day) { "true" } else { "false" }}
+                            disabled={count == 0} onclick={pick}>
+                            <span class="month-date">{ time::day_of(day).day }</span>
+                            { for list.iter().take(3).map(|l| html! {
+                                <span class={classes!("month-lesson", l.cancelled.then_some("cancelled"))}>
+                                    { format!("{} {}", time::clock(l.starts_at), l.subject) }
+                                </span>
+                            }) }
+                            if count > 3 { <span class="month-more">{ format!("+{}", count - 3) }</span> }
+                        </button>
+                    }
+                }) }
+            </div>
+        </section>
+    }
+}
+
+/// Opens a lesson's conference link; a refusal shows as the app's error line. A participant's
+/// joining is reported first (`presence`: the lesson's id), so that the recording follows
+/// who is in (6.4); outside the lesson's time the server declines that and the link still
+/// opens.
+fn join(url: String, ctx: Option<AppContext>, presence: Option<i64>) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| {
         let (url, ctx) = (url.clone(), ctx.clone());
         spawn_local(async move {
+            if let Some(id) = presence {
+                let _ = api::lesson_presence(id, true).await;
+            }
             if let (Err(e), Some(ctx)) = (api::join_lesson(&url).await, ctx) {
                 ctx.dispatch(Action::Error(e));
             }
@@ -228,11 +346,21 @@ fn join(url: String, ctx: Option<AppContext>) -> Callback<MouseEvent> {
     })
 }
 
+/// How long before its start a lesson may be joined (the server's rule).
+const JOIN_EARLY_MS: i64 = 30 * 60_000;
+
+/// Whether the lesson is on or about to begin: joining and recording happen then.
+fn live(lesson: &Lesson, now: i64) -> bool {
+    !lesson.cancelled && lesson.starts_at - JOIN_EARLY_MS <= now && now < ends_at(lesson)
+}
+
 #[derive(Properties, PartialEq)]
 struct NextLessonProps {
     lesson: Lesson,
     now: i64,
     lang: Lang,
+    /// A participant: joining is reported.
+    parent: bool,
 }
 
 #[function_component(NextLesson)]
@@ -256,7 +384,8 @@ fn next_lesson(props: &NextLessonProps) -> Html {
             <div class="next-row">
                 <span class="countdown" data-testid="next-countdown">{ when }</span>
                 if let Some(link) = &lesson.link {
-                    <button class="primary" data-testid="join-next" onclick={join(link.clone(), ctx)}>
+                    <button class="primary" data-testid="join-next"
+                        onclick={join(link.clone(), ctx, props.parent.then_some(lesson.id))}>
                         { tl(lang, L::Join) }
                     </button>
                 } else {
@@ -285,35 +414,6 @@ struct LessonRowProps {
 fn lesson_row(props: &LessonRowProps) -> Html {
     let (lesson, lang) = (&props.lesson, props.lang);
     let ctx = use_context::<AppContext>();
-    let recording = use_state(|| None::<RecordingStatus>);
-    {
-        let recording = recording.clone();
-        let (id, expanded, cancelled) = (lesson.id, props.expanded, lesson.cancelled);
-        use_effect_with(expanded, move |expanded| {
-            if *expanded && !cancelled {
-                spawn_local(async move {
-                    // Offline there is no status to show; the rest of the lesson still is.
-                    recording.set(api::lesson_recording(id).await.ok());
-                });
-            }
-        });
-    }
-    let answer = |consent: bool| {
-        let (recording, ctx, id) = (recording.clone(), ctx.clone(), lesson.id);
-        Callback::from(move |_: MouseEvent| {
-            let (recording, ctx) = (recording.clone(), ctx.clone());
-            spawn_local(async move {
-                match api::lesson_consent(id, consent).await {
-                    Ok(status) => recording.set(Some(status)),
-                    Err(e) => {
-                        if let Some(ctx) = ctx {
-                            ctx.dispatch(Action::Error(e));
-                        }
-                    }
-                }
-            });
-        })
-    };
     let class = classes!(
         "lesson",
         lesson.cancelled.then_some("cancelled"),
@@ -340,36 +440,245 @@ fn lesson_row(props: &LessonRowProps) -> Html {
                     if let Some(notes) = &lesson.notes {
                         <p><strong>{ tl(lang, L::Notes) }{ ": " }</strong>{ notes }</p>
                     }
+                    if !lesson.participants.is_empty() {
+                        <p data-testid="lesson-invited"><strong>{ tl(lang, L::Invited) }{ ": " }</strong>
+                            { lesson.participants.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ") }</p>
+                    }
+                    <Materials lesson={lesson.clone()} lang={lang} staff={props.staff && !lesson.cancelled}
+                        on_changed={props.on_changed.clone()} />
                     if !lesson.cancelled {
                         if let Some(link) = &lesson.link {
-                            <button class="primary" data-testid="join-lesson" onclick={join(link.clone(), ctx.clone())}>
+                            <button class="primary" data-testid="join-lesson"
+                                onclick={join(link.clone(), ctx.clone(), props.parent.then_some(lesson.id))}>
                                 { tl(lang, L::Join) }
                             </button>
                         }
-                        if let Some(status) = &*recording {
-                            <div class="recording" data-testid="recording-status" role="status"
-                                data-allowed={if status.allowed { "true" } else { "false" }}>
-                                <strong>{ tl(lang, L::Recording) }{ ": " }</strong>
-                                { text::recording_status(lang, status.allowed, status.consented, status.participants) }
-                            </div>
-                            if props.parent {
-                                <p class="muted">{ tl(lang, L::ConsentHint) }</p>
-                                if let Some(mine) = status.mine {
-                                    <p data-testid="my-consent">{ tl(lang, if mine { L::YouConsented } else { L::YouDeclined }) }</p>
-                                }
-                                <div class="actions">
-                                    <button class="primary" data-testid="consent-yes" onclick={answer(true)}
-                                        disabled={status.mine == Some(true)}>{ tl(lang, L::ConsentYes) }</button>
-                                    <button class="secondary" data-testid="consent-no" onclick={answer(false)}
-                                        disabled={status.mine == Some(false)}>{ tl(lang, L::ConsentNo) }</button>
-                                </div>
-                            }
-                        }
+                        <RecordingPanel lesson={lesson.clone()} lang={lang} parent={props.parent} staff={props.staff} />
                     }
                     if !lesson.cancelled && props.staff {
                         <LessonChanges lesson={lesson.clone()} lang={lang} on_changed={props.on_changed.clone()} />
                     }
                 </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MaterialsProps {
+    lesson: Lesson,
+    lang: Lang,
+    /// May add materials (the server decides whose lessons).
+    staff: bool,
+    on_changed: Callback<()>,
+}
+
+/// A lesson's materials: each opens with the system's application (downloaded once, then
+/// from the offline file cache); staff add more through the system's file chooser.
+#[function_component(Materials)]
+fn materials(props: &MaterialsProps) -> Html {
+    let (lesson, lang) = (&props.lesson, props.lang);
+    let ctx = use_context::<AppContext>();
+    let busy = use_state(|| false);
+    let fail = |ctx: &Option<AppContext>, e| {
+        if let Some(ctx) = ctx {
+            ctx.dispatch(Action::Error(e));
+        }
+    };
+    let add = {
+        let (ctx, busy, done, id) = (
+            ctx.clone(),
+            busy.clone(),
+            props.on_changed.clone(),
+            lesson.id,
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (ctx, busy, done) = (ctx.clone(), busy.clone(), done.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match api::add_lesson_materials(id).await {
+                    Ok(Some(_)) => done.emit(()),
+                    Ok(None) => {}
+                    Err(e) => fail(&ctx, e),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let files: Vec<(String, String, Option<i64>)> = lesson
+        .materials
+        .iter()
+        .filter_map(|a| {
+            let token = a.payload.as_ref()?.get("token")?.as_str()?.to_owned();
+            let name = a.filename.clone().unwrap_or_else(|| a.kind.clone());
+            Some((token, name, a.size))
+        })
+        .collect();
+    if files.is_empty() && !props.staff {
+        return html! {};
+    }
+    html! {
+        <div class="lesson-materials" data-testid="lesson-materials">
+            <strong>{ tl(lang, L::Materials) }</strong>
+            <ul role="list">
+                { for files.into_iter().map(|(token, name, size)| {
+                    let open = {
+                        let (ctx, token, name) = (ctx.clone(), token.clone(), name.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            let (ctx, token, name) = (ctx.clone(), token.clone(), name.clone());
+                            spawn_local(async move {
+                                if let Err(e) = api::open_attachment(&token, &name).await {
+                                    fail(&ctx, e);
+                                }
+                            });
+                        })
+                    };
+                    html! {
+                        <li key={token.clone()}>
+                            <button class="link" data-testid="lesson-material" onclick={open}>{ &name }</button>
+                            if let Some(size) = size {
+                                <span class="muted">{ format!(" · {}", crate::i18n::settings::size(lang, size.max(0) as u64)) }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if props.staff {
+                <button class="secondary" data-testid="add-materials" disabled={*busy} aria-busy={if *busy { "true" } else { "false" }}
+                    onclick={add}>{ tl(lang, L::AddMaterials) }</button>
+            }
+        </div>
+    }
+}
+
+/// What a recording panel's button does.
+#[derive(Clone, Copy)]
+enum Act {
+    Consent,
+    Presence,
+    Record,
+}
+
+#[derive(Properties, PartialEq)]
+struct RecordingPanelProps {
+    lesson: Lesson,
+    lang: Lang,
+    parent: bool,
+    staff: bool,
+}
+
+/// Where a lesson's recording stands (6.4): for everyone the consent count, and while the
+/// lesson is on whether it is recorded and how many are in; parents answer and say when they
+/// leave; the teacher starts and stops the recording and reads the lesson's log. Refreshed
+/// every 5 s while the lesson is on.
+#[function_component(RecordingPanel)]
+fn recording_panel(props: &RecordingPanelProps) -> Html {
+    let (lesson, lang) = (&props.lesson, props.lang);
+    let ctx = use_context::<AppContext>();
+    let status = use_state(|| None::<RecordingStatus>);
+    {
+        let status = status.clone();
+        let lesson = lesson.clone();
+        use_effect_with(lesson.id, move |_| {
+            let alive = std::rc::Rc::new(std::cell::Cell::new(true));
+            let running = alive.clone();
+            spawn_local(async move {
+                loop {
+                    // Offline there is no status to show; the rest of the lesson still is.
+                    status.set(api::lesson_recording(lesson.id).await.ok());
+                    if !live(&lesson, time::now_ms()) {
+                        break;
+                    }
+                    yew::platform::time::sleep(std::time::Duration::from_secs(5)).await;
+                    if !running.get() {
+                        break;
+                    }
+                }
+            });
+            move || alive.set(false)
+        });
+    }
+    let act = |what: Act, value: bool| {
+        let (status, ctx, id) = (status.clone(), ctx.clone(), lesson.id);
+        Callback::from(move |_: MouseEvent| {
+            let (status, ctx) = (status.clone(), ctx.clone());
+            spawn_local(async move {
+                let reply = match what {
+                    Act::Consent => api::lesson_consent(id, value).await,
+                    Act::Presence => api::lesson_presence(id, value).await,
+                    Act::Record => api::lesson_recording_switch(id, value).await,
+                };
+                match reply {
+                    Ok(s) => status.set(Some(s)),
+                    Err(e) => {
+                        if let Some(ctx) = ctx {
+                            ctx.dispatch(Action::Error(e));
+                        }
+                    }
+                }
+            });
+        })
+    };
+    let (consent, presence, switch) = (Act::Consent, Act::Presence, Act::Record);
+    let Some(st) = &*status else {
+        return html! {};
+    };
+    let on = live(lesson, time::now_ms());
+    html! {
+        <div class="recording" data-testid="recording-status" role="status"
+            data-allowed={if st.allowed { "true" } else { "false" }}
+            data-recording={if st.recording { "true" } else { "false" }}>
+            <div>
+                <strong>{ tl(lang, L::Recording) }{ ": " }</strong>
+                { text::recording_status(lang, st.allowed, st.consented, st.participants) }
+            </div>
+            if on {
+                <div data-testid="recording-live">
+                    <span class={if st.recording { "badge warn" } else { "badge" }}>
+                        { tl(lang, if st.recording { L::RecordingOn } else { L::RecordingOff }) }
+                    </span>
+                    { format!(" · {}: {}", tl(lang, L::Present), st.present) }
+                </div>
+            }
+            if props.parent {
+                <p class="muted">{ tl(lang, L::ConsentHint) }</p>
+                if let Some(mine) = st.mine {
+                    <p data-testid="my-consent">{ tl(lang, if mine { L::YouConsented } else { L::YouDeclined }) }</p>
+                }
+                <div class="actions">
+                    <button class="primary" data-testid="consent-yes" onclick={act(consent, true)}
+                        disabled={st.mine == Some(true)}>{ tl(lang, L::ConsentYes) }</button>
+                    <button class="secondary" data-testid="consent-no" onclick={act(consent, false)}
+                        disabled={st.mine == Some(false)}>{ tl(lang, L::ConsentNo) }</button>
+                    if st.here {
+                        <span data-testid="you-are-in">{ tl(lang, L::YouAreIn) }</span>
+                        <button class="secondary" data-testid="leave-lesson" onclick={act(presence, false)}>
+                            { tl(lang, L::Leave) }</button>
+                    }
+                </div>
+            }
+            if props.staff && on {
+                <div class="actions">
+                    if st.recording {
+                        <button class="secondary" data-testid="stop-recording" onclick={act(switch, false)}>
+                            { tl(lang, L::StopRecording) }</button>
+                    } else {
+                        <button class="primary" data-testid="start-recording" onclick={act(switch, true)}>
+                            { tl(lang, L::StartRecording) }</button>
+                    }
+                </div>
+            }
+            if let Some(events) = st.events.as_ref().filter(|e| !e.is_empty()) {
+                <details class="lesson-log" data-testid="lesson-log">
+                    <summary>{ tl(lang, L::Log) }</summary>
+                    <ul role="list">
+                        { for events.iter().map(|e| html! {
+                            <li data-kind={format!("{:?}", e.kind)}>
+                                { format!("{} · {}: {}", time::clock(e.at), e.name, text::event(lang, e.kind)) }
+                            </li>
+                        }) }
+                    </ul>
+                </details>
             }
         </div>
     }
@@ -664,6 +973,23 @@ fn timetable_form(props: &TimetableFormProps) -> Html {
             csv.set(value_of(&e));
         })
     };
+    let choose_csv = {
+        let (csv, preview, failed) = (csv.clone(), preview.clone(), failed.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (csv, preview, failed) = (csv.clone(), preview.clone(), failed.clone());
+            spawn_local(async move {
+                match api::pick_timetable_csv().await {
+                    Ok(Some(text)) => {
+                        preview.set(None);
+                        failed.emit(None);
+                        csv.set(text);
+                    }
+                    Ok(None) => {}
+                    Err(e) => failed.emit(Some(e.message)),
+                }
+            });
+        })
+    };
     html! {
         <div class="lesson-form settings-group" data-testid="timetable-form">
             <h3>{ tl(lang, L::ImportTimetable) }</h3>
@@ -677,6 +1003,9 @@ fn timetable_form(props: &TimetableFormProps) -> Html {
             <label>{ tl(lang, L::Holidays) }
                 <input data-testid="holidays" placeholder={tl(lang, L::HolidaysHint)} value={(*holidays).clone()} oninput={typed_into(&holidays)} />
             </label>
+            <button class="secondary" type="button" data-testid="timetable-choose-file" onclick={choose_csv}>
+                { tl(lang, L::ChooseCsv) }
+            </button>
             <label>{ tl(lang, L::CsvText) }
                 <textarea data-testid="timetable-csv" rows="6" value={(*csv).clone()} oninput={on_csv}
                     placeholder="weekday,start,duration_min,subject" />

@@ -54,6 +54,22 @@ pub enum L {
     CsvHint,
     Preview,
     Import,
+    Month,
+    NoLessonsMonth,
+    PrevMonth,
+    NextMonth,
+    Invited,
+    Materials,
+    AddMaterials,
+    ChooseCsv,
+    RecordingOn,
+    RecordingOff,
+    StartRecording,
+    StopRecording,
+    Present,
+    YouAreIn,
+    Leave,
+    Log,
 }
 
 /// The text of `key` in `lang`.
@@ -112,6 +128,22 @@ pub fn tl(lang: Lang, key: L) -> &'static str {
             }
             Preview => "Проверить",
             Import => "Импортировать",
+            Month => "Месяц",
+            NoLessonsMonth => "В этом месяце занятий нет",
+            PrevMonth => "Предыдущий месяц",
+            NextMonth => "Следующий месяц",
+            Invited => "Приглашены",
+            Materials => "Материалы",
+            AddMaterials => "Добавить материалы…",
+            ChooseCsv => "Выбрать файл CSV…",
+            RecordingOn => "Идёт запись",
+            RecordingOff => "Запись не ведётся",
+            StartRecording => "Начать запись",
+            StopRecording => "Остановить запись",
+            Present => "На занятии",
+            YouAreIn => "Вы на занятии",
+            Leave => "Я вышел из занятия",
+            Log => "Журнал занятия",
         },
         Lang::En => match key {
             Section => "Lessons",
@@ -165,6 +197,22 @@ pub fn tl(lang: Lang, key: L) -> &'static str {
             }
             Preview => "Preview",
             Import => "Import",
+            Month => "Month",
+            NoLessonsMonth => "No lessons this month",
+            PrevMonth => "Previous month",
+            NextMonth => "Next month",
+            Invited => "Invited",
+            Materials => "Materials",
+            AddMaterials => "Add materials…",
+            ChooseCsv => "Choose a CSV file…",
+            RecordingOn => "Recording",
+            RecordingOff => "Not recording",
+            StartRecording => "Start recording",
+            StopRecording => "Stop recording",
+            Present => "In the lesson",
+            YouAreIn => "You are in the lesson",
+            Leave => "I have left the lesson",
+            Log => "Lesson log",
         },
     }
 }
@@ -202,6 +250,28 @@ pub fn recording_status(lang: Lang, allowed: bool, consented: u32, participants:
     }
 }
 
+/// One entry of a lesson's log: "Ольга Третьякова подключилась" reads without gendered verbs
+/// as "Ольга Третьякова: подключение".
+pub fn event(lang: Lang, kind: parta_model::lessons::LessonEventKind) -> &'static str {
+    use parta_model::lessons::LessonEventKind as K;
+    match (lang, kind) {
+        (Lang::Ru, K::Joined) => "подключение",
+        (Lang::Ru, K::Left) => "выход",
+        (Lang::Ru, K::RecordingStarted) => "запись начата",
+        (Lang::Ru, K::RecordingStopped) => "запись остановлена",
+        (Lang::Ru, K::StoppedConsentWithdrawn) => "отзыв согласия — запись остановлена",
+        (Lang::Ru, K::StoppedJoinedWithoutConsent) => {
+            "подключение без согласия — запись остановлена"
+        }
+        (Lang::En, K::Joined) => "joined",
+        (Lang::En, K::Left) => "left",
+        (Lang::En, K::RecordingStarted) => "recording started",
+        (Lang::En, K::RecordingStopped) => "recording stopped",
+        (Lang::En, K::StoppedConsentWithdrawn) => "withdrew consent — recording stopped",
+        (Lang::En, K::StoppedJoinedWithoutConsent) => "joined without consent — recording stopped",
+    }
+}
+
 /// "через 2 ч 15 мин" until a start `ms_left` away (at least a minute).
 pub fn starts_in(lang: Lang, ms_left: i64) -> String {
     let minutes = (ms_left + 59_999) / 60_000;
@@ -213,6 +283,43 @@ pub fn starts_in(lang: Lang, ms_left: i64) -> String {
         Lang::En if days > 0 => format!("in {days} d {hours} h"),
         Lang::En if hours > 0 => format!("in {hours} h {mins} min"),
         Lang::En => format!("in {mins} min"),
+    }
+}
+
+/// "Ноябрь 2026": a month (0 January … 11 December) as a calendar's title.
+pub fn month_title(lang: Lang, month: u32, year: u32) -> String {
+    const RU: [&str; 12] = [
+        "Январь",
+        "Февраль",
+        "Март",
+        "Апрель",
+        "Май",
+        "Июнь",
+        "Июль",
+        "Август",
+        "Сентябрь",
+        "Октябрь",
+        "Ноябрь",
+        "Декабрь",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let i = (month % 12) as usize;
+    match lang {
+        Lang::Ru => format!("{} {year}", RU[i]),
+        Lang::En => format!("{} {year}", EN[i]),
     }
 }
 

@@ -494,6 +494,46 @@ pub async fn lesson_consent(
     call("lesson_consent", &ConsentArgs { id, consent }).await
 }
 
+#[derive(Serialize)]
+struct PresenceArgs {
+    id: i64,
+    present: bool,
+}
+
+/// Reports joining or leaving a lesson.
+pub async fn lesson_presence(
+    id: i64,
+    present: bool,
+) -> Result<parta_model::lessons::RecordingStatus, UiError> {
+    call("lesson_presence", &PresenceArgs { id, present }).await
+}
+
+#[derive(Serialize)]
+struct SwitchArgs {
+    id: i64,
+    recording: bool,
+}
+
+/// The teacher starts or stops a lesson's recording.
+pub async fn lesson_recording_switch(
+    id: i64,
+    recording: bool,
+) -> Result<parta_model::lessons::RecordingStatus, UiError> {
+    call("lesson_recording_switch", &SwitchArgs { id, recording }).await
+}
+
+/// Materials chosen in the system's file chooser, uploaded to a lesson; `None` if cancelled.
+pub async fn add_lesson_materials(
+    id: i64,
+) -> Result<Option<parta_model::lessons::Lesson>, UiError> {
+    call("add_lesson_materials", &LessonArgs { id }).await
+}
+
+/// A timetable CSV chosen in the system's file chooser: its text, `None` if cancelled.
+pub async fn pick_timetable_csv() -> Result<Option<String>, UiError> {
+    call("pick_timetable_csv", &NoArgs {}).await
+}
+
 /// "Подключиться": the shell opens only https links.
 pub async fn join_lesson(url: &str) -> Result<(), UiError> {
     call("join_lesson", &LinkArgs { url }).await
