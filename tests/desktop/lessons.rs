@@ -447,6 +447,9 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     )
     .await
     .unwrap();
+    app.screenshot(&screenshot_dir().join("lessons-month-ru.png"))
+        .await
+        .unwrap();
 
     // The teacher adds materials from the file chooser: both files are uploaded.
     app.click_when(
@@ -508,6 +511,46 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+
+    // A consultation for one parent only: the form offers the class's parents.
+    app.click_when("[data-testid=new-lesson]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.type_into("[data-testid=lesson-subject]", SOON, "Консультация: оценки")
+        .await
+        .unwrap();
+    app.execute(
+        "const s = document.querySelector('[data-testid=lesson-kind]'); s.value = 'consultation';\
+         s.dispatchEvent(new Event('change', {bubbles: true})); return null",
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=invite-some]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when(
+        "[data-testid=invite-parent][data-name='Елена Морозова']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=lesson-create]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_gone("[data-testid=lesson-form]", SOON)
+        .await
+        .unwrap();
+    let pool = sqlx::SqlitePool::connect(&school).await.unwrap();
+    let invited: Vec<String> = sqlx::query_scalar(
+        "SELECT u.username FROM lesson_participants p JOIN lessons l ON l.id = p.lesson_id
+         JOIN users u ON u.id = p.user_id WHERE l.subject = 'Консультация: оценки'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert_eq!(invited, ["e.morozova"], "only the parent ticked is invited");
 
     // A parent agrees, opens a material and joins with "Подключиться".
     switch_profile(&app, "demo-as-e.morozova").await;
@@ -608,5 +651,8 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     })
     .await
     .unwrap();
+    app.screenshot(&screenshot_dir().join("lessons-live-ru.png"))
+        .await
+        .unwrap();
     app.close().await.unwrap();
 }

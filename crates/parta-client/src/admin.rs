@@ -137,6 +137,12 @@ impl ApiClient {
                 let path = format!("/school/lessons/{lesson_id}");
                 AdminReply::Lesson(self.send(self.request(Method::DELETE, &path, t)).await?)
             }
+            AdminRequest::ClassParents { class_id } => {
+                let path = format!("/school/classes/{class_id}/parents");
+                let list: parta_model::lessons::ParticipantList =
+                    self.send(self.request(Method::GET, &path, t)).await?;
+                AdminReply::Participants(list.participants)
+            }
             AdminRequest::ImportTimetable { import } => {
                 let request = self
                     .request(Method::POST, "/school/timetable/import", t)

@@ -58,6 +58,12 @@ pub struct Lesson {
     pub materials: Vec<crate::max::Attachment>,
 }
 
+/// `GET /school/classes/{id}/parents`: whom a meeting of the class may invite.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ParticipantList {
+    pub participants: Vec<Participant>,
+}
+
 /// Someone invited to a group's meeting.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Participant {

@@ -401,6 +401,10 @@ pub enum AdminRequest {
     ImportTimetable {
         import: crate::lessons::TimetableImport,
     },
+    /// The parents of a class, to invite some to a meeting.
+    ClassParents {
+        class_id: i64,
+    },
 }
 
 /// What an [`AdminRequest`] answers.
@@ -420,6 +424,7 @@ pub enum AdminReply {
     Audit(AuditPage),
     Lesson(crate::lessons::Lesson),
     Timetable(crate::lessons::TimetableReport),
+    Participants(Vec<crate::lessons::Participant>),
     Done,
 }
 

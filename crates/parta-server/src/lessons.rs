@@ -267,6 +267,31 @@ pub(crate) async fn notify(
     Ok(())
 }
 
+/// The parents of a class, by name, for those who manage its lessons: whom a meeting may
+/// invite.
+pub async fn class_parents(
+    store: &dyn Store,
+    caller: Caller,
+    class_id: i64,
+) -> Result<Vec<Participant>> {
+    let mut tx = store.read().await?;
+    tx.class(class_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Class {class_id} not found")))?;
+    require_manage(&mut *tx, caller, class_id).await?;
+    let mut out = Vec::new();
+    for user_id in tx.class_parent_ids(class_id).await? {
+        if let Some(p) = tx.person(user_id).await?.filter(|p| !p.removed) {
+            out.push(Participant {
+                user_id,
+                name: person_name(&p.user.first_name, p.user.last_name.as_deref()),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
 /// Tells the class's parents' chat of a change, in the name of who made it. A group's meeting
 /// is the group's business and is not told to the class.
 pub(crate) async fn tell_class_chat(

@@ -3,8 +3,8 @@
 //! about recording for the child. Readable offline from the cache.
 
 use parta_model::lessons::{
-    Holiday, Lesson, LessonKind, LessonPatch, NewLesson, RecordingStatus, TimetableImport,
-    TimetableReport,
+    Holiday, Lesson, LessonKind, LessonPatch, NewLesson, Participant, RecordingStatus,
+    TimetableImport, TimetableReport,
 };
 use parta_model::school::{AdminReply, AdminRequest, Role};
 use yew::platform::spawn_local;
@@ -663,7 +663,8 @@ fn recording_panel(props: &RecordingPanelProps) -> Html {
                         <button class="secondary" data-testid="stop-recording" onclick={act(switch, false)}>
                             { tl(lang, L::StopRecording) }</button>
                     } else {
-                        <button class="primary" data-testid="start-recording" onclick={act(switch, true)}>
+                        <button class="primary" data-testid="start-recording" onclick={act(switch, true)}
+                            disabled={!st.allowed || st.present == 0}>
                             { tl(lang, L::StartRecording) }</button>
                     }
                 </div>
@@ -703,7 +704,30 @@ fn lesson_form(props: &LessonFormProps) -> Html {
     let kind = use_state(|| LessonKind::Lesson);
     let link = use_state(String::new);
     let notes = use_state(String::new);
+    // A meeting for some of the class's parents: whom it may invite, and whom it does.
+    let group = use_state(|| false);
+    let invitable = use_state(Vec::<Participant>::new);
+    let invited = use_state(std::collections::BTreeSet::<i64>::new);
+    {
+        let (invitable, invited, failed) = (invitable.clone(), invited.clone(), failed.clone());
+        use_effect_with((*class_id, *group), move |(class_id, group)| {
+            invited.set(Default::default());
+            if let (Some(class_id), true) = (*class_id, *group) {
+                run(
+                    lang,
+                    AdminRequest::ClassParents { class_id },
+                    move |reply| {
+                        if let AdminReply::Participants(list) = reply {
+                            invitable.set(list);
+                        }
+                    },
+                    failed,
+                );
+            }
+        });
+    }
     let on_submit = {
+        let (group, invited) = (group.clone(), invited.clone());
         let (class_id, subject, date, start, duration, kind, link, notes) = (
             class_id.clone(),
             subject.clone(),
@@ -725,6 +749,15 @@ fn lesson_form(props: &LessonFormProps) -> Html {
                 return;
             };
             let optional = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
+            let participants: Vec<i64> = if *group {
+                invited.iter().copied().collect()
+            } else {
+                Vec::new()
+            };
+            if *group && participants.is_empty() {
+                failed.emit(Some(tl(lang, L::PickInvited).to_owned()));
+                return;
+            }
             let lesson = NewLesson {
                 class_id,
                 subject: subject.trim().to_owned(),
@@ -734,7 +767,7 @@ fn lesson_form(props: &LessonFormProps) -> Html {
                 duration_min: duration.parse().unwrap_or(45),
                 link: optional(&link),
                 notes: optional(&notes),
-                participants: Vec::new(),
+                participants,
                 materials: Vec::new(),
             };
             let on_done = on_done.clone();
@@ -785,6 +818,47 @@ fn lesson_form(props: &LessonFormProps) -> Html {
                     }) }
                 </select>
             </label>
+            if *kind != LessonKind::Lesson {
+                <fieldset class="invite-group" data-testid="lesson-invite">
+                    <legend>{ tl(lang, L::Invited) }</legend>
+                    <label class="inline">
+                        <input type="radio" name="lesson-group" data-testid="invite-class" checked={!*group}
+                            onchange={{ let group = group.clone(); Callback::from(move |_: Event| group.set(false)) }} />
+                        { tl(lang, L::WholeClass) }
+                    </label>
+                    <label class="inline">
+                        <input type="radio" name="lesson-group" data-testid="invite-some" checked={*group}
+                            onchange={{ let group = group.clone(); Callback::from(move |_: Event| group.set(true)) }} />
+                        { tl(lang, L::SomeParents) }
+                    </label>
+                    if *group {
+                        <ul role="list" class="invite-list">
+                            { for invitable.iter().map(|p| {
+                                let id = p.user_id;
+                                let toggle = {
+                                    let invited = invited.clone();
+                                    Callback::from(move |_: Event| {
+                                        let mut set = (*invited).clone();
+                                        if !set.remove(&id) {
+                                            set.insert(id);
+                                        }
+                                        invited.set(set);
+                                    })
+                                };
+                                html! {
+                                    <li key={id}>
+                                        <label class="inline">
+                                            <input type="checkbox" data-testid="invite-parent" data-name={p.name.clone()}
+                                                checked={invited.contains(&id)} onchange={toggle} />
+                                            { &p.name }
+                                        </label>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                </fieldset>
+            }
             <label>{ tl(lang, L::Link) }
                 <input type="url" data-testid="lesson-link" placeholder="https://" value={(*link).clone()} oninput={typed_into(&link)} />
                 <span class="hint">{ tl(lang, L::LinkHint) }</span>

@@ -98,6 +98,7 @@ pub fn routes() -> Router<AppState> {
             get(recording_status).put(switch_recording),
         )
         .route("/school/lessons/{id}/presence", put(report_presence))
+        .route("/school/classes/{class_id}/parents", get(class_parents))
 }
 
 /// `{"success": true}`, as MAX answers writes that return nothing else.
@@ -961,6 +962,18 @@ async fn answer_consent(
     .await?;
     state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(status))
+}
+
+async fn class_parents(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<parta_model::lessons::ParticipantList>> {
+    let caller = caller(&state, &headers).await?;
+    let id = path(id)?;
+    Ok(Json(parta_model::lessons::ParticipantList {
+        participants: lessons::class_parents(state.store.as_ref(), caller, id).await?,
+    }))
 }
 
 async fn report_presence(

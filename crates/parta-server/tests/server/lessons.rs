@@ -1068,6 +1068,35 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
     let chat = f.chat_id(&teacher, "5А — родители").await;
     let said = f.message_count(&teacher, chat).await;
 
+    // Whom a meeting may invite: the class's parents, for those who plan its lessons.
+    let invitable = f
+        .ok(
+            Method::GET,
+            &teacher,
+            &format!("/school/classes/{class_5a}/parents"),
+            None,
+        )
+        .await;
+    let mut ids: Vec<i64> = invitable["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["user_id"].as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    let mut want: Vec<i64> = parents.iter().map(|(id, _)| *id).collect();
+    want.sort_unstable();
+    assert_eq!(ids, want, "{invitable}");
+    let (status, _) = f
+        .call(
+            Method::GET,
+            Some(other),
+            &format!("/school/classes/{class_5a}/parents"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     let url = crate::files::upload_url(&f, &teacher, "file").await;
     let (status, done) =
         crate::files::multipart(&f, &url, "Памятка.pdf", &crate::files::pdf(2_000)).await;
