@@ -38,8 +38,8 @@ pub fn restore<R: Runtime>(window: &tauri::WebviewWindow<R>, data_dir: &Path) {
 }
 
 /// Writes the window's place: the first change at once, then the last of a burst once the
-/// window has stayed put for half a second (one small thread does it, so a drag that resizes
-/// sixty times a second costs two writes).
+/// window has stayed put for 200 ms (one small thread does it, so a drag that resizes sixty
+/// times a second costs a few writes).
 pub fn save_soon<R: Runtime>(window: &Window<R>, data_dir: &Path) {
     static WRITER: OnceLock<Mutex<Sender<(PathBuf, Place)>>> = OnceLock::new();
     let (Ok(size), Ok(position)) = (window.outer_size(), window.outer_position()) else {
@@ -55,11 +55,11 @@ pub fn save_soon<R: Runtime>(window: &Window<R>, data_dir: &Path) {
         let (tx, rx) = channel::<(PathBuf, Place)>();
         std::thread::spawn(move || {
             // The first change of a burst is written at once (the app may be ending), the
-            // last one when the window has stayed put for half a second.
+            // last one when the window has stayed put for 200 ms.
             while let Ok(first) = rx.recv() {
                 write(&first);
                 let mut latest = None;
-                while let Ok(newer) = rx.recv_timeout(Duration::from_millis(500)) {
+                while let Ok(newer) = rx.recv_timeout(Duration::from_millis(200)) {
                     latest = Some(newer);
                 }
                 if let Some(last) = latest {

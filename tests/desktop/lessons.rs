@@ -651,6 +651,13 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     })
     .await
     .unwrap();
+    app.execute(
+        "const b = document.querySelector('.lessons-body');\
+         const r = document.querySelector('[data-testid=recording-status]').getBoundingClientRect();\
+         b.scrollTop += r.bottom - b.getBoundingClientRect().bottom + 16; return b.scrollTop",
+    )
+    .await
+    .unwrap();
     app.screenshot(&screenshot_dir().join("lessons-live-ru.png"))
         .await
         .unwrap();

@@ -24,6 +24,18 @@ async fn the_window_opens_again_at_the_size_it_was_left() {
         (rect["width"].as_i64(), rect["height"].as_i64()),
         (Some(1000), Some(700))
     );
+    // Kept within a moment of the change (the last of a burst once the window is still), not
+    // at exit: wait for that before ending the app.
+    let kept = data.join("window.json");
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let text = std::fs::read_to_string(&kept).unwrap_or_default();
+        if text.contains("\"width\":1000") && text.contains("\"height\":700") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "not kept: {text}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     app.close().await.unwrap();
 
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
