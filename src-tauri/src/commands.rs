@@ -56,6 +56,17 @@ pub async fn sign_in_with_password(
         .await
 }
 
+/// Connects the school's MAX bot with its token (the platform administrator's profile).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn connect_max_bot(
+    shell: State<'_, Shell>,
+    server_url: Option<String>,
+    token: String,
+    root_pem: Option<String>,
+) -> Reply<ProfileView> {
+    shell.connect_max_bot(server_url, token, root_pem).await
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn join_by_invite(shell: State<'_, Shell>, form: JoinForm) -> Reply<JoinView> {
     shell.join_by_invite(form).await

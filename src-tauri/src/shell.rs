@@ -336,6 +336,34 @@ impl Shell {
         self.activate(profile).await
     }
 
+    /// Connects the school's MAX bot (the platform administrator): the token from MAX's
+    /// business platform goes to the keychain after `GET /me` accepts it; MAX's own address
+    /// unless another is given (a school's bridge), with an extra root certificate if needed.
+    pub async fn connect_max_bot(
+        &self,
+        server_url: Option<String>,
+        token: String,
+        root_pem: Option<String>,
+    ) -> Result<ProfileView, UiError> {
+        let token = token.trim().to_owned();
+        if token.is_empty() || token.chars().any(char::is_whitespace) {
+            return Err(UiError {
+                code: UiErrorCode::InvalidInput,
+                message: "the bot token is empty or has spaces in it".to_owned(),
+            });
+        }
+        let url = server_url
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty());
+        let root = root_pem.filter(|p| !p.trim().is_empty());
+        let profile = self
+            .client
+            .connect_max_bot(url.as_deref(), Sensitive::new(token), root)
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.activate(profile).await
+    }
+
     fn pending_join_file(&self) -> PathBuf {
         self.data_dir.join("pending-join")
     }

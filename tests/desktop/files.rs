@@ -109,6 +109,25 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
+    // The chat's side panel lists its files beside the members, this one kept here.
+    app.click_when("[data-testid=members-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.click_when("[data-testid=panel-tab-files]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=panel-file][data-kept='true']", SOON, |t| {
+        t.contains("Домашнее задание.pdf")
+    })
+    .await
+    .unwrap();
+    app.screenshot(&parta_e2e::screenshot_dir().join("chat-files-ru.png"))
+        .await
+        .unwrap();
+    app.click_when("[data-testid=close-members]", SOON, |_| true)
+        .await
+        .unwrap();
+
     // The Файлы section lists it as kept on this computer; the type filter narrows the list;
     // all of it works with the server gone.
     app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)

@@ -12,6 +12,7 @@ mod demo;
 mod files;
 mod invite_link;
 mod lessons;
+mod max_bot;
 mod notifications;
 mod school;
 mod settings;

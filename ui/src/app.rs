@@ -114,6 +114,29 @@ pub fn sign_in(
     });
 }
 
+/// Connects the school's MAX bot; a refusal goes to `on_refused` and the welcome screen stays.
+pub fn connect_bot(
+    ctx: AppContext,
+    server_url: Option<String>,
+    token: String,
+    root_pem: Option<String>,
+    on_refused: Callback<parta_model::view::UiError>,
+) {
+    ctx.dispatch(Action::SetPhase(Phase::Starting));
+    spawn_local(async move {
+        match api::connect_max_bot(server_url.as_deref(), &token, root_pem.as_deref()).await {
+            Ok(profile) => {
+                ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
+                reload_chats(ctx.clone());
+            }
+            Err(e) => {
+                ctx.dispatch(Action::SetPhase(Phase::Welcome));
+                on_refused.emit(e);
+            }
+        }
+    });
+}
+
 /// Sends a join request; on "waiting", shows the waiting screen and asks again every few
 /// seconds until the school decides.
 pub fn join(ctx: AppContext, form: JoinForm, on_refused: Callback<UiError>) {

@@ -1,11 +1,13 @@
-//! The open chat's members, in a panel beside the timeline: from the server, or from the cache
-//! when offline. Esc or the close button closes it.
+//! The open chat's side panel, beside the timeline: its members (from the server, or from the
+//! cache when offline) and its files (those of the cached messages, each opened from the
+//! offline file cache once downloaded). Esc or the close button closes it.
 
-use parta_model::view::MemberView;
+use parta_model::view::{FileView, MemberView};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::dom::use_window_keydown;
+use crate::i18n::composer::{C, tc};
 use crate::i18n::{Key, Lang, t};
 use crate::services::api;
 
@@ -19,14 +21,26 @@ pub struct MembersPanelProps {
 #[function_component(MembersPanel)]
 pub fn members_panel(props: &MembersPanelProps) -> Html {
     let members = use_state(|| None::<Vec<MemberView>>);
+    let files = use_state(|| None::<Vec<FileView>>);
+    let showing_files = use_state(|| false);
+    let reload_files = {
+        let (files, chat_id) = (files.clone(), props.chat_id);
+        Callback::from(move |()| {
+            let files = files.clone();
+            spawn_local(async move {
+                files.set(Some(api::files(Some(chat_id)).await.unwrap_or_default()));
+            });
+        })
+    };
     {
-        let members = members.clone();
+        let (members, reload_files) = (members.clone(), reload_files.clone());
         use_effect_with(props.chat_id, move |chat_id| {
             let chat_id = *chat_id;
             members.set(None);
             spawn_local(async move {
                 members.set(Some(api::chat_members(chat_id).await.unwrap_or_default()));
             });
+            reload_files.emit(());
         });
     }
     {
@@ -43,24 +57,77 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
         let cb = props.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let now = crate::time::now_ms();
+    let tab = |files: bool, label: &'static str, testid: &'static str| {
+        let showing = showing_files.clone();
+        let active = *showing_files == files;
+        html! {
+            <button class={if active { "tab active" } else { "tab" }} data-testid={testid}
+                aria-pressed={if active { "true" } else { "false" }}
+                onclick={Callback::from(move |_: MouseEvent| showing.set(files))}>
+                { label }
+            </button>
+        }
+    };
     html! {
-        <aside class="members-panel" data-testid="members-panel" aria-label={t(lang, Key::MembersTitle)}>
+        <aside class="members-panel" data-testid="members-panel" aria-label={t(lang, Key::ChatInfo)}>
             <header>
-                <h3>{ t(lang, Key::MembersTitle) }</h3>
+                <h3>{ t(lang, Key::ChatInfo) }</h3>
                 <button class="icon" data-testid="close-members" aria-label={t(lang, Key::ClosePanel)}
                     title={t(lang, Key::ClosePanel)} onclick={on_close}>{ "✕" }</button>
             </header>
-            <ul role="list">
-                { for members.iter().flatten().map(|m| html! {
-                    <li key={m.user_id} data-testid="member">
-                        <span class="avatar small" aria-hidden="true">{ m.name.chars().take(1).collect::<String>() }</span>
-                        <span class="name">{ &m.name }</span>
-                        if m.is_admin {
-                            <span class="role">{ t(lang, Key::ChatAdmin) }</span>
+            <nav class="tabs inline panel-tabs" aria-label={t(lang, Key::ChatInfo)}>
+                { tab(false, t(lang, Key::MembersTitle), "panel-tab-members") }
+                { tab(true, tc(lang, C::Files), "panel-tab-files") }
+            </nav>
+            if *showing_files {
+                if files.as_ref().is_some_and(Vec::is_empty) {
+                    <p class="muted panel-empty" data-testid="panel-no-files">{ tc(lang, C::NoFiles) }</p>
+                }
+                <ul role="list" data-testid="panel-files">
+                    { for files.iter().flatten().map(|f| {
+                        let a = &f.attachment;
+                        let on_open = a.token.clone().map(|token| {
+                            let (name, reload) = (a.name.clone(), reload_files.clone());
+                            Callback::from(move |_: MouseEvent| {
+                                let (token, name, reload) = (token.clone(), name.clone(), reload.clone());
+                                spawn_local(async move {
+                                    let _ = api::open_attachment(&token, &name).await;
+                                    reload.emit(());
+                                });
+                            })
+                        });
+                        html! {
+                            <li key={format!("{}-{}", f.mid, a.name)} data-testid="panel-file" data-kept={f.kept.to_string()}>
+                                <span class="file-icon" aria-hidden="true">{ super::icons::for_kind(&a.kind) }</span>
+                                <span class="name">
+                                    { &a.name }
+                                    <span class="sub">
+                                        { format!("{} · {}", f.sender_name, crate::time::day_label(lang, f.timestamp, now)) }
+                                        if let Some(size) = a.size { { format!(" · {}", crate::i18n::settings::size(lang, size)) } }
+                                        { " · " }{ if f.kept { tc(lang, C::Kept) } else { tc(lang, C::NotKept) } }
+                                    </span>
+                                </span>
+                                if let Some(onclick) = on_open {
+                                    <button class="secondary small" data-testid="panel-file-open" {onclick}>{ tc(lang, C::Open) }</button>
+                                }
+                            </li>
                         }
-                    </li>
-                }) }
-            </ul>
+                    }) }
+                </ul>
+            } else {
+                <ul role="list">
+                    { for members.iter().flatten().map(|m| html! {
+                        <li key={m.user_id} data-testid="member">
+                            <span class="avatar small" aria-hidden="true">{ m.name.chars().take(1).collect::<String>() }</span>
+                            <span class="name">{ &m.name }</span>
+                            if m.is_admin {
+                                <span class="role">{ t(lang, Key::ChatAdmin) }</span>
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
         </aside>
     }
 }

@@ -1,11 +1,12 @@
-//! First launch: open the demo school, or sign in to the school's own server with the login
-//! and password the school gave (each device gets its own token; procedure 8.2).
+//! First launch: open the demo school, sign in to the school's own server with the login and
+//! password the school gave (each device gets its own token; procedure 8.2), join by an
+//! invitation, or, for the platform administrator, connect the school's MAX bot by its token.
 
 use parta_model::view::{UiError, UiErrorCode};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{sign_in, start_demo};
+use crate::app::{connect_bot, sign_in, start_demo};
 use crate::components::join_form::JoinForm;
 use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
@@ -14,6 +15,10 @@ use crate::state::{AppContext, Phase};
 pub fn welcome() -> Html {
     let form_open = use_state(|| false);
     let join_open = use_state(|| false);
+    let bot_open = use_state(|| false);
+    let bot_token = use_state(String::new);
+    let bot_url = use_state(String::new);
+    let bot_root = use_state(String::new);
     let server_url = use_state(String::new);
     let login = use_state(String::new);
     let password = use_state(String::new);
@@ -81,6 +86,84 @@ pub fn welcome() -> Html {
             sign_in(ctx.clone(), url, user, secret, on_refused);
         })
     };
+    let on_bot = {
+        let bot_open = bot_open.clone();
+        Callback::from(move |_: MouseEvent| bot_open.set(true))
+    };
+    let on_bot_back = {
+        let (bot_open, problem) = (bot_open.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            problem.set(None);
+            bot_open.set(false);
+        })
+    };
+    let on_bot_submit = {
+        let ctx = ctx.clone();
+        let (token, url, root) = (bot_token.clone(), bot_url.clone(), bot_root.clone());
+        let problem = problem.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let token = token.trim().to_owned();
+            if token.is_empty() {
+                problem.set(Some(Key::FillAllFields));
+                return;
+            }
+            let optional = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+            problem.set(None);
+            let problem = problem.clone();
+            let on_refused = Callback::from(move |err: UiError| {
+                problem.set(Some(if err.code == UiErrorCode::Unauthorized {
+                    Key::WrongBotToken
+                } else {
+                    error_key(err.code)
+                }));
+            });
+            connect_bot(
+                ctx.clone(),
+                optional(&url),
+                token,
+                optional(&root),
+                on_refused,
+            );
+        })
+    };
+    let bot_form = html! {
+        <form class="sign-in" data-testid="bot-form" onsubmit={on_bot_submit}>
+            <h2>{ t(lang, Key::MaxBot) }</h2>
+            <label>
+                { t(lang, Key::BotToken) }
+                <input type="password" data-testid="bot-token" autocomplete="off" required=true
+                    value={(*bot_token).clone()} oninput={bind(&bot_token)} />
+                <span class="hint">{ t(lang, Key::BotTokenHint) }</span>
+            </label>
+            <label>
+                { t(lang, Key::MaxAddress) }
+                <input type="url" data-testid="bot-url" placeholder="https://botapi.max.ru"
+                    value={(*bot_url).clone()} oninput={bind(&bot_url)} />
+                <span class="hint">{ t(lang, Key::MaxAddressHint) }</span>
+            </label>
+            <label>
+                { t(lang, Key::RootCertificate) }
+                <textarea data-testid="bot-root" rows="3" placeholder="-----BEGIN CERTIFICATE-----"
+                    value={(*bot_root).clone()}
+                    oninput={{
+                        let root = bot_root.clone();
+                        Callback::from(move |e: InputEvent| root.set(crate::dom::value_of(&e)))
+                    }} />
+            </label>
+            if let Some(key) = *problem {
+                <p class="form-error" role="alert" data-testid="bot-error">{ t(lang, key) }</p>
+            }
+            <div class="form-actions">
+                <button type="button" class="secondary" onclick={on_bot_back} disabled={starting}>
+                    { t(lang, Key::Back) }
+                </button>
+                <button type="submit" class="primary" data-testid="bot-connect" disabled={starting}>
+                    { if starting { t(lang, Key::SigningIn) } else { t(lang, Key::Connect) } }
+                </button>
+            </div>
+        </form>
+    };
     let form = html! {
         <form class="sign-in" data-testid="sign-in-form" onsubmit={on_submit}>
             <h2>{ t(lang, Key::ConnectSchool) }</h2>
@@ -124,6 +207,8 @@ pub fn welcome() -> Html {
                     <JoinForm on_back={on_join_back} />
                 } else if *form_open {
                     { form }
+                } else if *bot_open {
+                    { bot_form }
                 } else {
                     <button class="primary big" data-testid="demo-button" onclick={on_demo} disabled={starting}>
                         { if starting { t(lang, Key::Starting) } else { t(lang, Key::DemoSchool) } }
@@ -137,6 +222,10 @@ pub fn welcome() -> Html {
                         { t(lang, Key::JoinByInvite) }
                     </button>
                     <p class="hint">{ t(lang, Key::JoinHint) }</p>
+                    <button class="link" data-testid="bot-button" onclick={on_bot} disabled={starting}>
+                        { t(lang, Key::MaxBot) }
+                    </button>
+                    <p class="hint">{ t(lang, Key::MaxBotHint) }</p>
                 }
             </div>
         </main>

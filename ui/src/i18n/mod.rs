@@ -61,6 +61,16 @@ pub enum Key {
 
     JoinByInvite,
     JoinHint,
+    MaxBot,
+    MaxBotHint,
+    ChatInfo,
+    BotToken,
+    BotTokenHint,
+    MaxAddress,
+    MaxAddressHint,
+    RootCertificate,
+    Connect,
+    WrongBotToken,
     InviteLink,
     ServerIfMissing,
     FirstName,
@@ -157,6 +167,22 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Nobody => "никто",
             JoinByInvite => "Присоединиться по приглашению",
             JoinHint => "Ссылку-приглашение присылает школа или классный руководитель.",
+            MaxBot => "Подключить бота школы в MAX",
+            ChatInfo => "О чате",
+            MaxBotHint => {
+                "Для администратора платформы: токен бота школы из MAX для бизнеса. Токен хранится только в системном хранилище паролей."
+            }
+            BotToken => "Токен бота",
+            BotTokenHint => "Не передавайте токен другим людям: он даёт доступ к чатам школы.",
+            MaxAddress => "Адрес API (необязательно)",
+            MaxAddressHint => {
+                "Пусто — сервер MAX. Укажите адрес, если школа работает через свой шлюз."
+            }
+            RootCertificate => "Корневой сертификат PEM (необязательно)",
+            Connect => "Подключить",
+            WrongBotToken => {
+                "MAX не принял этот токен. Проверьте его на платформе MAX для бизнеса."
+            }
             InviteLink => "Ссылка-приглашение или код",
             ServerIfMissing => "Адрес сервера (если его нет в ссылке)",
             FirstName => "Имя",
@@ -257,6 +283,20 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Nobody => "nobody",
             JoinByInvite => "Join with an invitation",
             JoinHint => "The school or the class teacher sends you the invitation link.",
+            MaxBot => "Connect the school's MAX bot",
+            ChatInfo => "About the chat",
+            MaxBotHint => {
+                "For the platform administrator: the school bot's token from MAX for business. The token is kept only in the system's password store."
+            }
+            BotToken => "Bot token",
+            BotTokenHint => "Do not share the token: it opens the school's chats.",
+            MaxAddress => "API address (optional)",
+            MaxAddressHint => {
+                "Empty: MAX's server. Give an address if the school runs its own gateway."
+            }
+            RootCertificate => "Root certificate, PEM (optional)",
+            Connect => "Connect",
+            WrongBotToken => "MAX did not accept this token. Check it on MAX's business platform.",
             InviteLink => "Invitation link or code",
             ServerIfMissing => "Server address (if the link has none)",
             FirstName => "First name",

@@ -113,6 +113,30 @@ pub async fn start_demo(person: Option<&str>) -> Result<ProfileView, UiError> {
 }
 
 #[derive(Serialize)]
+struct BotArgs<'a> {
+    server_url: Option<&'a str>,
+    token: &'a str,
+    root_pem: Option<&'a str>,
+}
+
+/// Connects the school's MAX bot with its token (kept in the OS keychain by the shell).
+pub async fn connect_max_bot(
+    server_url: Option<&str>,
+    token: &str,
+    root_pem: Option<&str>,
+) -> Result<ProfileView, UiError> {
+    call(
+        "connect_max_bot",
+        &BotArgs {
+            server_url,
+            token,
+            root_pem,
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
 struct PasswordArgs<'a> {
     server_url: &'a str,
     login: &'a str,
