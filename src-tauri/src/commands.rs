@@ -100,6 +100,19 @@ pub async fn search_messages(
         .await
 }
 
+/// Up to a page of messages older than `mid`, oldest first: scrolling back through history
+/// (from the cache, and from the server once the cache runs out).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn older_messages(
+    shell: State<'_, Shell>,
+    chat_id: i64,
+    mid: String,
+) -> Reply<Vec<MessageView>> {
+    shell
+        .with_session(|s| async move { s.older_messages(chat_id, &mid).await })
+        .await
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn open_chat_at(shell: State<'_, Shell>, chat_id: i64, mid: String) -> Reply<ChatView> {
     shell

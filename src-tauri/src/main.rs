@@ -92,6 +92,7 @@ fn main() {
             commands::lessons,
             commands::lesson_recording,
             commands::lesson_consent,
+            commands::older_messages,
             commands::connect_max_bot,
             commands::lesson_presence,
             commands::lesson_recording_switch,

@@ -476,3 +476,125 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     .unwrap();
     app.close().await.unwrap();
 }
+
+/// Scrolling back: older history comes page by page (from the server, then the cache) as the
+/// top comes near, the view stays where it was while rows go in above, and with a long history
+/// only the rows near the view are in the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
+        .await
+        .unwrap();
+
+    // 400 older messages in the teachers' chat, written on the server.
+    const OLDER: i64 = 400;
+    let school = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        data.path().join("demo-school.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let (chat_id, first): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, MIN(m.created_at) FROM chats c JOIN messages m ON m.chat_id = c.id
+         WHERE c.title = 'Учителя' GROUP BY c.id",
+    )
+    .fetch_one(&school)
+    .await
+    .unwrap();
+    let sender: i64 = sqlx::query_scalar("SELECT MIN(user_id) FROM chat_members WHERE chat_id = ?")
+        .bind(chat_id)
+        .fetch_one(&school)
+        .await
+        .unwrap();
+    for i in 1..=OLDER {
+        sqlx::query(
+            "INSERT INTO messages (mid, chat_id, sender_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(format!("mid.old{i:04}"))
+        .bind(chat_id)
+        .bind(sender)
+        .bind(format!("Старое сообщение №{i}."))
+        .bind(first - i * 3_600_000)
+        .execute(&school)
+        .await
+        .unwrap();
+    }
+    school.close().await;
+
+    app.click_when(
+        "[data-testid=chat-item][data-title='Учителя']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=timeline] .tl-row", SOON, |_| true)
+        .await
+        .unwrap();
+    // Scroll to the top again and again, as a person does, until the oldest is on screen.
+    let deadline = tokio::time::Instant::now() + SOON;
+    let mut most_rows = 0;
+    loop {
+        let state = app
+            .execute(
+                "const t = document.querySelector('[data-testid=timeline]');\
+                 t.scrollTop = 0; t.dispatchEvent(new Event('scroll'));\
+                 return [Number(t.dataset.rows), t.querySelectorAll('.tl-row').length,\
+                         t.textContent.includes('Старое сообщение №400.')]",
+            )
+            .await
+            .unwrap();
+        let (rows, rendered, oldest) = (
+            state[0].as_i64().unwrap_or(0),
+            state[1].as_u64().unwrap_or(0),
+            state[2].as_bool().unwrap_or(false),
+        );
+        most_rows = most_rows.max(rendered);
+        if oldest {
+            assert!(rows > OLDER, "every message is in the history: {rows}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the oldest message never came: {rows} rows"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    assert!(
+        most_rows < 200,
+        "only the rows near the view are in the page: {most_rows}"
+    );
+
+    // Older messages are in order: №400 is above №399 on screen.
+    let ordered = app
+        .execute(
+            "const rows = [...document.querySelectorAll('.tl-row')].map(r => r.textContent);\
+             const a = rows.findIndex(t => t.includes('Старое сообщение №400.'));\
+             const b = rows.findIndex(t => t.includes('Старое сообщение №399.'));\
+             return a >= 0 && b > a",
+        )
+        .await
+        .unwrap();
+    assert_eq!(ordered.as_bool(), Some(true));
+
+    // Back at the bottom, the newest message is there again.
+    let newest = app
+        .execute(
+            "const t = document.querySelector('[data-testid=timeline]');\
+             t.scrollTop = t.scrollHeight; t.dispatchEvent(new Event('scroll')); return null",
+        )
+        .await;
+    newest.unwrap();
+    app.wait_for("[data-testid=timeline] .tl-row", SOON, |t| {
+        t.contains("Напоминаю всем")
+    })
+    .await
+    .unwrap();
+    app.close().await.unwrap();
+}

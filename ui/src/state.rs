@@ -32,7 +32,8 @@ pub struct AppState {
     pub phase: Phase,
     pub connection: ConnectionState,
     pub chats: Vec<ChatSummary>,
-    pub open: Option<ChatView>,
+    /// Shared: cloning the state (every action does) does not copy the open chat's messages.
+    pub open: Option<Rc<ChatView>>,
     /// Uploads and downloads under way: (message local id or file token, done, total bytes).
     pub transfers: Vec<(String, u64, u64)>,
     /// The message being answered in the composer.
@@ -126,6 +127,7 @@ fn add_message(state: &mut AppState, message: &MessageView) {
         .as_mut()
         .filter(|o| o.chat.chat_id == message.chat_id)
     {
+        let open = Rc::make_mut(open);
         // The same message may come twice: once as the send result, once through updates.
         match open.messages.iter_mut().find(|m| m.mid == message.mid) {
             Some(existing) => *existing = message.clone(),
@@ -189,7 +191,7 @@ impl Reducible for AppState {
                     state.replying = None;
                     state.editing = None;
                 }
-                state.open = Some(*view);
+                state.open = Some(Rc::new(*view));
                 state.focus = None;
             }
             Action::ReplyTo(message) => {
@@ -203,7 +205,7 @@ impl Reducible for AppState {
             Action::OpenedAt(view, mid) => {
                 state.replying = None;
                 state.editing = None;
-                state.open = Some(*view);
+                state.open = Some(Rc::new(*view));
                 state.focus = Some(mid);
             }
             Action::Event(event) => match *event {
@@ -212,13 +214,13 @@ impl Reducible for AppState {
                 }
                 AppEvent::MessageSent { local_mid, message } => {
                     if let Some(open) = state.open.as_mut() {
-                        open.messages.retain(|m| m.mid != local_mid);
+                        Rc::make_mut(open).messages.retain(|m| m.mid != local_mid);
                     }
                     add_message(&mut state, &message);
                 }
                 AppEvent::MessageRemoved { chat_id, mid } => {
                     if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
-                        open.messages.retain(|m| m.mid != mid);
+                        Rc::make_mut(open).messages.retain(|m| m.mid != mid);
                     }
                 }
                 AppEvent::Connection { state: connection } => {
@@ -282,12 +284,12 @@ mod tests {
     fn a_message_arriving_twice_is_shown_once_and_the_chat_moves_to_the_top() {
         let mut state = AppState::new(Lang::Ru);
         state.chats = vec![chat(1, 100), chat(2, 50)];
-        state.open = Some(ChatView {
+        state.open = Some(Rc::new(ChatView {
             chat: chat(2, 50),
             description: None,
             pinned: None,
             messages: vec![message("a", 2, 10)],
-        });
+        }));
         let state = Rc::new(state);
         let state = state.reduce(Action::Event(Box::new(AppEvent::MessageAdded {
             message: message("b", 2, 200),
@@ -312,12 +314,12 @@ mod tests {
         let mut state = AppState::new(Lang::Ru);
         let mut pending = message("local.1", 2, 300);
         pending.delivery = parta_model::view::Delivery::Pending;
-        state.open = Some(ChatView {
+        state.open = Some(Rc::new(ChatView {
             chat: chat(2, 50),
             description: None,
             pinned: None,
             messages: vec![message("a", 2, 10), pending],
-        });
+        }));
         let sent = message("mid.real", 2, 310);
         // The long poll may deliver the real message before the outbox reports it sent.
         let state = Rc::new(state).reduce(Action::Event(Box::new(AppEvent::MessageAdded {
@@ -345,12 +347,12 @@ mod tests {
     #[test]
     fn messages_of_another_chat_do_not_enter_the_open_timeline() {
         let mut state = AppState::new(Lang::Ru);
-        state.open = Some(ChatView {
+        state.open = Some(Rc::new(ChatView {
             chat: chat(2, 50),
             description: None,
             pinned: None,
             messages: vec![],
-        });
+        }));
         let state = Rc::new(state).reduce(Action::Event(Box::new(AppEvent::MessageAdded {
             message: message("x", 3, 1),
         })));

@@ -1,6 +1,13 @@
-//! The messages of the open chat, with date separators; keeps the newest in view.
+//! The messages of the open chat, with date separators; keeps the newest in view, loads older
+//! history as one scrolls back, and renders only the rows near the view once the history is
+//! long (a chat of 100,000 messages scrolls as one of fifty: see docs/benchmarks.md).
 
-use parta_model::view::{Delivery, MessageView};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use parta_model::view::{ChatView, Delivery, MessageView};
+use wasm_bindgen::JsCast;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::i18n::composer::{C, tc};
@@ -9,7 +16,8 @@ use crate::time;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub messages: Vec<MessageView>,
+    /// The open chat with its latest messages; older ones are loaded here as one scrolls back.
+    pub latest: Latest,
     pub lang: Lang,
     /// Retry a failed message (by its local id).
     pub on_retry: Callback<String>,
@@ -52,155 +60,436 @@ fn size_label(lang: Lang, bytes: u64) -> String {
     }
 }
 
+/// The open chat's latest messages as the app state holds them, compared by identity: a
+/// timeline of thousands of messages is not compared message by message on every render.
+#[derive(Clone, Debug)]
+pub struct Latest(pub Rc<ChatView>);
+
+impl PartialEq for Latest {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A row's height before it has been measured, in CSS pixels.
+const ESTIMATE: f64 = 76.0;
+/// Rows rendered beyond the visible part, above and below, in CSS pixels.
+const OVERSCAN: f64 = 1200.0;
+/// Up to this many rows everything is rendered; beyond, only the rows near the view.
+const RENDER_ALL: usize = 120;
+/// Older history is asked for when the view comes this close to the top.
+const LOAD_AHEAD: f64 = 2500.0;
+/// At the bottom (within this much), new messages keep the view at the bottom.
+const BOTTOM_SLACK: f64 = 40.0;
+
+/// What the timeline keeps between renders: the history loaded by scrolling back (newest
+/// first, so a page is appended, not inserted), each row's measured height, and the offsets
+/// of the rows (prefix sums, recomputed only when rows or heights change).
+#[derive(Default)]
+struct Rows {
+    chat_id: i64,
+    older: Vec<MessageView>,
+    older_heights: Vec<f32>,
+    latest_heights: HashMap<String, f32>,
+    offsets: Vec<f64>,
+    dirty: bool,
+    loading: bool,
+    exhausted: bool,
+    /// Scroll by this much after the next render (older rows went in above the view).
+    shift: f64,
+    /// Keep the newest message in view.
+    at_bottom: bool,
+    /// The focused message was brought into view.
+    focused: Option<String>,
+    /// The heights the spacers above and below the rendered rows stand for. Set through the
+    /// CSS object model after each render: the strict CSP refuses `style` attributes.
+    spacers: (f64, f64),
+}
+
+impl Rows {
+    fn len(&self, latest: &[MessageView]) -> usize {
+        self.older.len() + latest.len()
+    }
+
+    fn row<'a>(&'a self, latest: &'a [MessageView], i: usize) -> &'a MessageView {
+        if i < self.older.len() {
+            &self.older[self.older.len() - 1 - i]
+        } else {
+            &latest[i - self.older.len()]
+        }
+    }
+
+    fn height(&self, latest: &[MessageView], i: usize) -> f64 {
+        let h = if i < self.older.len() {
+            self.older_heights[self.older.len() - 1 - i]
+        } else {
+            self.latest_heights
+                .get(&latest[i - self.older.len()].mid)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        if h > 0.0 { f64::from(h) } else { ESTIMATE }
+    }
+
+    fn set_height(&mut self, latest: &[MessageView], i: usize, h: f32) {
+        if i < self.older.len() {
+            let at = self.older.len() - 1 - i;
+            self.older_heights[at] = h;
+        } else if let Some(m) = latest.get(i - self.older.len()) {
+            self.latest_heights.insert(m.mid.clone(), h);
+        }
+        self.dirty = true;
+    }
+
+    /// The offsets of every row and the end, recomputed if anything changed.
+    fn offsets(&mut self, latest: &[MessageView]) -> &[f64] {
+        let n = self.len(latest);
+        if self.dirty || self.offsets.len() != n + 1 {
+            let mut offsets = Vec::with_capacity(n + 1);
+            let mut at = 0.0;
+            offsets.push(at);
+            for i in 0..n {
+                at += self.height(latest, i);
+                offsets.push(at);
+            }
+            self.offsets = offsets;
+            self.dirty = false;
+        }
+        &self.offsets
+    }
+}
+
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let list = use_node_ref();
+    let (above_ref, below_ref) = (use_node_ref(), use_node_ref());
     // The message whose "delete" was pressed once: a second press deletes it.
     let confirming = use_state(|| None::<String>);
+    let rows = use_mut_ref(Rows::default);
+    // (scroll top, visible height): what part of the history is on screen.
+    let view = use_state(|| (0.0f64, 800.0f64));
+    // Bumped when older history arrives.
+    let loaded = use_state(|| 0u32);
+    let latest: &[MessageView] = &props.latest.0.messages;
+    let chat_id = props.latest.0.chat.chat_id;
     {
-        // Scroll to the newest message whenever the list grows, or to the focused one.
-        let list = list.clone();
-        use_effect_with(
-            (props.messages.len(), props.focus.clone()),
-            move |(_, focus)| {
-                if let Some(el) = list.cast::<web_sys::Element>() {
-                    let target = focus.as_ref().and_then(|mid| {
-                        el.query_selector(&format!("[data-mid=\"{}\"]", mid.replace('"', "")))
-                            .ok()
-                            .flatten()
-                    });
-                    match target {
-                        Some(message) => message.scroll_into_view(),
-                        None => el.set_scroll_top(el.scroll_height()),
+        let mut r = rows.borrow_mut();
+        if r.chat_id != chat_id {
+            *r = Rows {
+                chat_id,
+                at_bottom: true,
+                ..Rows::default()
+            };
+        }
+    }
+    let load_older = {
+        let (rows, loaded, latest) = (rows.clone(), loaded.clone(), props.latest.clone());
+        Callback::from(move |()| {
+            let anchor = {
+                let mut r = rows.borrow_mut();
+                if r.loading || r.exhausted {
+                    return;
+                }
+                let anchor = r
+                    .older
+                    .last()
+                    .or_else(|| {
+                        latest
+                            .0
+                            .messages
+                            .iter()
+                            .find(|m| m.delivery == Delivery::Sent)
+                    })
+                    .map(|m| m.mid.clone());
+                let Some(anchor) = anchor else {
+                    return;
+                };
+                r.loading = true;
+                anchor
+            };
+            let (rows, loaded) = (rows.clone(), loaded.clone());
+            spawn_local(async move {
+                let page = crate::services::api::older_messages(chat_id, &anchor).await;
+                {
+                    let mut r = rows.borrow_mut();
+                    r.loading = false;
+                    if r.chat_id != chat_id {
+                        return;
+                    }
+                    match page {
+                        Ok(page) if !page.is_empty() => {
+                            r.shift += ESTIMATE * page.len() as f64;
+                            for m in page.into_iter().rev() {
+                                r.older.push(m);
+                                r.older_heights.push(0.0);
+                            }
+                            r.dirty = true;
+                        }
+                        // Nothing older, or offline with nothing more kept: stop asking.
+                        _ => r.exhausted = true,
                     }
                 }
-            },
+                loaded.set(loaded.wrapping_add(1));
+            });
+        })
+    };
+    let on_scroll = {
+        let (list, view, rows, load_older) =
+            (list.clone(), view.clone(), rows.clone(), load_older.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+                rows.borrow_mut().at_bottom =
+                    top + height >= f64::from(el.scroll_height()) - BOTTOM_SLACK;
+                view.set((top, height));
+                if top < LOAD_AHEAD {
+                    load_older.emit(());
+                }
+            }
+        })
+    };
+    {
+        // After each render: measure the rows on screen (correcting the scroll for rows above
+        // the view whose real height differs from the estimate), put older history in above
+        // without moving what is seen, and keep the newest message or the focused one in view.
+        let (list, rows, latest_view, focus, view) = (
+            list.clone(),
+            rows.clone(),
+            props.latest.clone(),
+            props.focus.clone(),
+            view.clone(),
         );
+        let (above_ref, below_ref) = (above_ref.clone(), below_ref.clone());
+        use_effect(move || {
+            let Some(el) = list.cast::<web_sys::Element>() else {
+                return;
+            };
+            let latest = &latest_view.0.messages;
+            let mut r = rows.borrow_mut();
+            for (spacer, height) in [(&above_ref, r.spacers.0), (&below_ref, r.spacers.1)] {
+                if let Some(spacer) = spacer.cast::<web_sys::HtmlElement>() {
+                    let _ = spacer
+                        .style()
+                        .set_property("height", &format!("{height:.0}px"));
+                }
+            }
+            let top = f64::from(el.scroll_top());
+            let mut shift = std::mem::take(&mut r.shift);
+            if let Ok(rendered) = el.query_selector_all("[data-row]") {
+                let container_top = el.get_bounding_client_rect().top();
+                for k in 0..rendered.length() {
+                    let Some(node) = rendered.item(k) else {
+                        continue;
+                    };
+                    let Ok(row) = node.dyn_into::<web_sys::Element>() else {
+                        continue;
+                    };
+                    let Some(i) = row
+                        .get_attribute("data-row")
+                        .and_then(|v| v.parse::<usize>().ok())
+                    else {
+                        continue;
+                    };
+                    if i >= r.len(latest) {
+                        continue;
+                    }
+                    let rect = row.get_bounding_client_rect();
+                    let measured = rect.height();
+                    let before = r.height(latest, i);
+                    if (measured - before).abs() > 0.5 {
+                        r.set_height(latest, i, measured as f32);
+                        // A row above the view changed size: keep the view where it was.
+                        if rect.bottom() - container_top <= 0.0 {
+                            shift += measured - before;
+                        }
+                    }
+                }
+            }
+            let target = focus
+                .as_ref()
+                .filter(|f| r.focused.as_ref() != Some(*f))
+                .cloned();
+            if let Some(mid) = target {
+                let n = r.len(latest);
+                if let Some(i) = (0..n).find(|&i| r.row(latest, i).mid == mid) {
+                    let height = f64::from(el.client_height());
+                    let y = r.offsets(latest)[i] - height / 3.0;
+                    r.focused = Some(mid);
+                    r.at_bottom = false;
+                    el.set_scroll_top(y.max(0.0) as i32);
+                    view.set((y.max(0.0), height));
+                    return;
+                }
+            }
+            if r.at_bottom && focus.is_none() {
+                el.set_scroll_top(el.scroll_height());
+            } else if shift.abs() > 0.5 {
+                el.set_scroll_top((top + shift).round() as i32);
+            }
+        });
     }
-    if props.messages.is_empty() {
+    if latest.is_empty() && rows.borrow().older.is_empty() {
         return html! { <div class="timeline empty" ref={list}><p class="muted">{ t(props.lang, Key::NoMessagesYet) }</p></div> };
     }
     let now = time::now_ms();
-    let mut rows = Vec::with_capacity(props.messages.len() * 2);
-    let mut last_day = None;
-    for m in &props.messages {
-        let day = time::day_of(m.timestamp);
-        if last_day != Some(day) {
-            last_day = Some(day);
-            rows.push(html! {
-                <div class="day-separator" key={format!("day-{}", m.mid)}><span>{ time::day_label(props.lang, m.timestamp, now) }</span></div>
-            });
-        }
-        let (state, status) = match &m.delivery {
-            Delivery::Sent => ("sent", time::clock(m.timestamp)),
-            Delivery::Pending => ("pending", t(props.lang, Key::Sending).to_owned()),
-            Delivery::Failed { reason } => (
-                "failed",
-                format!("{}: {reason}", t(props.lang, Key::NotSent)),
-            ),
-        };
-        let focused = props.focus.as_deref() == Some(m.mid.as_str());
-        let class = classes!(
-            "message",
-            m.is_own.then_some("own"),
-            state,
-            focused.then_some("focused")
-        );
-        rows.push(html! {
-            <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}>
-                if !m.is_own {
-                    <div class="sender">{ &m.sender_name }</div>
+    let mut r = rows.borrow_mut();
+    let n = r.len(latest);
+    let (first, last, above, below) = if n <= RENDER_ALL {
+        (0, n, 0.0, 0.0)
+    } else {
+        let (top, height) = *view;
+        let offsets = r.offsets(latest);
+        let first = offsets[1..]
+            .partition_point(|&end| end < top - OVERSCAN)
+            .min(n);
+        let last = offsets
+            .partition_point(|&start| start < top + height + OVERSCAN)
+            .clamp(first, n);
+        (first, last, offsets[first], offsets[n] - offsets[last])
+    };
+    r.spacers = (above, below);
+    let mut out = Vec::with_capacity(last - first + 2);
+    out.push(html! { <div class="tl-spacer" key="above" ref={above_ref.clone()} /> });
+    for i in first..last {
+        let m = r.row(latest, i);
+        let separator =
+            i == 0 || time::day_of(r.row(latest, i - 1).timestamp) != time::day_of(m.timestamp);
+        out.push(html! {
+            <div class="tl-row" key={m.mid.clone()} data-row={i.to_string()}>
+                if separator {
+                    <div class="day-separator"><span>{ time::day_label(props.lang, m.timestamp, now) }</span></div>
                 }
-                if let Some(quoted) = &m.reply_to {
-                    <div class="quote" data-testid="quote">
-                        {
-                            // A pending reply names only the id: the quoted message is here.
-                            match props.messages.iter().find(|o| o.mid == quoted.mid) {
-                                Some(original) if quoted.text.is_empty() => html! {
-                                    <><b>{ &original.sender_name }</b>{ " " }{ &original.text }</>
-                                },
-                                _ => html! { <><b>{ &quoted.sender_name }</b>{ " " }{ &quoted.text }</> },
-                            }
-                        }
-                    </div>
-                }
-                if !m.text.is_empty() {
-                    <div class="text">{ super::rich_text::rich_text(&m.text, &m.markup) }</div>
-                }
-                { for m.attachments.iter().map(|a| {
-                    let progress = props.transfers.iter().find(|(id, _, _)| *id == m.mid);
-                    let on_open = a.token.clone().map(|token| {
-                        let name = a.name.clone();
-                        Callback::from(move |_: MouseEvent| {
-                            let (token, name) = (token.clone(), name.clone());
-                            yew::platform::spawn_local(async move {
-                                let _ = crate::services::api::open_attachment(&token, &name).await;
-                            });
-                        })
-                    });
-                    html! {
-                        <div class="attachment" data-testid="attachment">
-                            if let Some(onclick) = on_open {
-                                <button class="link open-file" data-testid="open-attachment" {onclick}
-                                    aria-label={a.name.clone()}>{ super::icons::download() }</button>
-                            }
-                            { super::icons::for_kind(&a.kind) }
-                            <span class="name">{ &a.name }</span>
-                            if let Some(size) = a.size {
-                                <span class="size">{ size_label(props.lang, size) }</span>
-                            }
-                            if let Some((_, done, total)) = progress {
-                                <progress max={total.to_string()} value={done.to_string()}
-                                    aria-label={a.name.clone()} />
-                            }
-                        </div>
-                    }
-                }) }
-                <div class="time">{ status }</div>
-                if m.delivery == Delivery::Sent {
-                    <div class="actions reply-actions">
-                        <button class="link" data-testid="reply" onclick={{
-                            let (cb, message) = (props.on_reply.clone(), m.clone());
-                            Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
-                        }}>{ t(props.lang, Key::Reply) }</button>
-                        if m.is_own {
-                            <button class="link" data-testid="edit" onclick={{
-                                let (cb, message) = (props.on_edit.clone(), m.clone());
-                                Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
-                            }}>{ tc(props.lang, C::Edit) }</button>
-                            if confirming.as_deref() == Some(m.mid.as_str()) {
-                                <button class="link danger" data-testid="delete-confirm" onclick={{
-                                    let (cb, mid, confirming) = (props.on_delete.clone(), m.mid.clone(), confirming.clone());
-                                    Callback::from(move |_: MouseEvent| {
-                                        confirming.set(None);
-                                        cb.emit(mid.clone());
-                                    })
-                                }}>{ tc(props.lang, C::ConfirmDelete) }</button>
-                            } else {
-                                <button class="link" data-testid="delete" onclick={{
-                                    let (mid, confirming) = (m.mid.clone(), confirming.clone());
-                                    Callback::from(move |_: MouseEvent| confirming.set(Some(mid.clone())))
-                                }}>{ tc(props.lang, C::Delete) }</button>
-                            }
-                        }
-                    </div>
-                }
-                if matches!(m.delivery, Delivery::Failed { .. }) {
-                    <div class="actions">
-                        <button class="link" data-testid="retry" onclick={{
-                            let (cb, mid) = (props.on_retry.clone(), m.mid.clone());
-                            Callback::from(move |_: MouseEvent| cb.emit(mid.clone()))
-                        }}>{ t(props.lang, Key::Retry) }</button>
-                        <button class="link" data-testid="discard" onclick={{
-                            let (cb, mid) = (props.on_discard.clone(), m.mid.clone());
-                            Callback::from(move |_: MouseEvent| cb.emit(mid.clone()))
-                        }}>{ t(props.lang, Key::Discard) }</button>
-                    </div>
-                }
+                { message(props, latest, m, &confirming) }
             </div>
         });
     }
-    html! { <div class="timeline" ref={list} data-testid="timeline">{ for rows }</div> }
+    out.push(html! { <div class="tl-spacer" key="below" ref={below_ref.clone()} /> });
+    drop(r);
+    html! {
+        <div class="timeline" ref={list} data-testid="timeline" onscroll={on_scroll}
+            data-rows={n.to_string()}>
+            { for out }
+        </div>
+    }
+}
+
+/// One message: sender, quote, text, attachments with progress, time or delivery state, and
+/// what can be done with it.
+fn message(
+    props: &TimelineProps,
+    latest: &[MessageView],
+    m: &MessageView,
+    confirming: &UseStateHandle<Option<String>>,
+) -> Html {
+    let (state, status) = match &m.delivery {
+        Delivery::Sent => ("sent", time::clock(m.timestamp)),
+        Delivery::Pending => ("pending", t(props.lang, Key::Sending).to_owned()),
+        Delivery::Failed { reason } => (
+            "failed",
+            format!("{}: {reason}", t(props.lang, Key::NotSent)),
+        ),
+    };
+    let focused = props.focus.as_deref() == Some(m.mid.as_str());
+    let confirming = confirming.clone();
+    let class = classes!(
+        "message",
+        m.is_own.then_some("own"),
+        state,
+        focused.then_some("focused")
+    );
+    html! {
+        <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}>
+            if !m.is_own {
+                <div class="sender">{ &m.sender_name }</div>
+            }
+            if let Some(quoted) = &m.reply_to {
+                <div class="quote" data-testid="quote">
+                    {
+                        // A pending reply names only the id: the quoted message is here.
+                        match latest.iter().find(|o| o.mid == quoted.mid) {
+                            Some(original) if quoted.text.is_empty() => html! {
+                                <><b>{ &original.sender_name }</b>{ " " }{ &original.text }</>
+                            },
+                            _ => html! { <><b>{ &quoted.sender_name }</b>{ " " }{ &quoted.text }</> },
+                        }
+                    }
+                </div>
+            }
+            if !m.text.is_empty() {
+                <div class="text">{ super::rich_text::rich_text(&m.text, &m.markup) }</div>
+            }
+            { for m.attachments.iter().map(|a| {
+                let progress = props.transfers.iter().find(|(id, _, _)| *id == m.mid);
+                let on_open = a.token.clone().map(|token| {
+                    let name = a.name.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        let (token, name) = (token.clone(), name.clone());
+                        yew::platform::spawn_local(async move {
+                            let _ = crate::services::api::open_attachment(&token, &name).await;
+                        });
+                    })
+                });
+                html! {
+                    <div class="attachment" data-testid="attachment">
+                        if let Some(onclick) = on_open {
+                            <button class="link open-file" data-testid="open-attachment" {onclick}
+                                aria-label={a.name.clone()}>{ super::icons::download() }</button>
+                        }
+                        { super::icons::for_kind(&a.kind) }
+                        <span class="name">{ &a.name }</span>
+                        if let Some(size) = a.size {
+                            <span class="size">{ size_label(props.lang, size) }</span>
+                        }
+                        if let Some((_, done, total)) = progress {
+                            <progress max={total.to_string()} value={done.to_string()}
+                                aria-label={a.name.clone()} />
+                        }
+                    </div>
+                }
+            }) }
+            <div class="time">{ status }</div>
+            if m.delivery == Delivery::Sent {
+                <div class="actions reply-actions">
+                    <button class="link" data-testid="reply" onclick={{
+                        let (cb, message) = (props.on_reply.clone(), m.clone());
+                        Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
+                    }}>{ t(props.lang, Key::Reply) }</button>
+                    if m.is_own {
+                        <button class="link" data-testid="edit" onclick={{
+                            let (cb, message) = (props.on_edit.clone(), m.clone());
+                            Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
+                        }}>{ tc(props.lang, C::Edit) }</button>
+                        if confirming.as_deref() == Some(m.mid.as_str()) {
+                            <button class="link danger" data-testid="delete-confirm" onclick={{
+                                let (cb, mid, confirming) = (props.on_delete.clone(), m.mid.clone(), confirming.clone());
+                                Callback::from(move |_: MouseEvent| {
+                                    confirming.set(None);
+                                    cb.emit(mid.clone());
+                                })
+                            }}>{ tc(props.lang, C::ConfirmDelete) }</button>
+                        } else {
+                            <button class="link" data-testid="delete" onclick={{
+                                let (mid, confirming) = (m.mid.clone(), confirming.clone());
+                                Callback::from(move |_: MouseEvent| confirming.set(Some(mid.clone())))
+                            }}>{ tc(props.lang, C::Delete) }</button>
+                        }
+                    }
+                </div>
+            }
+            if matches!(m.delivery, Delivery::Failed { .. }) {
+                <div class="actions">
+                    <button class="link" data-testid="retry" onclick={{
+                        let (cb, mid) = (props.on_retry.clone(), m.mid.clone());
+                        Callback::from(move |_: MouseEvent| cb.emit(mid.clone()))
+                    }}>{ t(props.lang, Key::Retry) }</button>
+                    <button class="link" data-testid="discard" onclick={{
+                        let (cb, mid) = (props.on_discard.clone(), m.mid.clone());
+                        Callback::from(move |_: MouseEvent| cb.emit(mid.clone()))
+                    }}>{ t(props.lang, Key::Discard) }</button>
+                </div>
+            }
+        </div>
+    }
 }
 
 #[cfg(test)]
@@ -225,8 +514,21 @@ mod tests {
     }
 
     async fn render(delivery: Delivery) -> String {
+        let chat = parta_model::view::ChatSummary {
+            chat_id: 1,
+            title: "5А".into(),
+            participants_count: 2,
+            last_event_time: 0,
+            last_message: None,
+            unread: 0,
+        };
         let props = TimelineProps {
-            messages: vec![message(delivery)],
+            latest: Latest(Rc::new(ChatView {
+                chat,
+                description: None,
+                pinned: None,
+                messages: vec![message(delivery)],
+            })),
             lang: Lang::Ru,
             on_retry: Callback::noop(),
             on_discard: Callback::noop(),

@@ -113,6 +113,17 @@ pub async fn start_demo(person: Option<&str>) -> Result<ProfileView, UiError> {
 }
 
 #[derive(Serialize)]
+struct OlderArgs<'a> {
+    chat_id: i64,
+    mid: &'a str,
+}
+
+/// A page of messages older than `mid`, oldest first (none when the history is all here).
+pub async fn older_messages(chat_id: i64, mid: &str) -> Result<Vec<MessageView>, UiError> {
+    call("older_messages", &OlderArgs { chat_id, mid }).await
+}
+
+#[derive(Serialize)]
 struct BotArgs<'a> {
     server_url: Option<&'a str>,
     token: &'a str,
