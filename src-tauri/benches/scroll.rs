@@ -18,6 +18,22 @@ use parta_e2e::{Session, TauriDriver};
 const APP: &str = env!("CARGO_BIN_EXE_parta-desktop");
 const HISTORY: i64 = 100_000;
 
+/// Frame times with nothing happening, for comparison: what this display gives at best.
+const IDLE: &str = r#"
+const seconds = arguments[0];
+window.__idle = null;
+const frames = [];
+let last = null;
+const started = performance.now();
+function step(now) {
+  if (last !== null) frames.push(now - last);
+  last = now;
+  if (now - started < seconds * 1000) requestAnimationFrame(step); else window.__idle = frames;
+}
+requestAnimationFrame(step);
+return null;
+"#;
+
 const SCROLLER: &str = r#"
 const seconds = arguments[0];
 const t = document.querySelector('[data-testid=timeline]');
@@ -30,11 +46,10 @@ function step(now) {
   last = now;
   maxRows = Math.max(maxRows, t.querySelectorAll('.tl-row').length);
   t.scrollTop = Math.max(0, t.scrollTop - 120);
-  t.dispatchEvent(new Event('scroll'));
   if (now - started < seconds * 1000) {
     requestAnimationFrame(step);
   } else {
-    window.__bench = {frames, maxRows, reached: Number(t.dataset.rows || 0)};
+    window.__bench = {frames, maxRows, reached: Number(t.dataset.rows || 0), pages: Number(t.dataset.pages || 0), pageMs: Number(t.dataset.pageMs || 0)};
   }
 }
 requestAnimationFrame(step);
@@ -129,6 +144,34 @@ async fn main() {
         .await
         .expect("timeline");
     tokio::time::sleep(Duration::from_secs(1)).await;
+    app.execute(&IDLE.replace("arguments[0]", "5"))
+        .await
+        .expect("idle");
+    let idle = loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let r = app
+            .execute("return window.__idle")
+            .await
+            .expect("idle result");
+        if !r.is_null() {
+            break r;
+        }
+    };
+    let mut idle: Vec<f64> = idle
+        .as_array()
+        .expect("idle frames")
+        .iter()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    idle.sort_by(f64::total_cmp);
+    println!(
+        "idle (no scrolling) for 5 s: frames {}, over 16.7 ms {}, over 20 ms {}, p50 {:.1} ms, p95 {:.1} ms",
+        idle.len(),
+        idle.iter().filter(|&&f| f > 16.7).count(),
+        idle.iter().filter(|&&f| f > 20.0).count(),
+        percentile(&idle, 0.5),
+        percentile(&idle, 0.95),
+    );
     app.execute(&SCROLLER.replace("arguments[0]", &seconds.to_string()))
         .await
         .expect("scroller");
@@ -148,10 +191,11 @@ async fn main() {
         .filter_map(serde_json::Value::as_f64)
         .collect();
     let over16 = frames.iter().filter(|&&f| f > 16.7).count();
+    let over20 = frames.iter().filter(|&&f| f > 20.0).count();
     let over33 = frames.iter().filter(|&&f| f > 33.4).count();
     frames.sort_by(f64::total_cmp);
     println!(
-        "scrolling back through {HISTORY} messages for {seconds} s:\n  frames {}, over 16.7 ms {over16} ({:.1}%), over 33.4 ms {over33}\n  frame time p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n  messages reached {}, rows in the page at most {}",
+        "scrolling back through {HISTORY} messages for {seconds} s:\n  frames {}, over 16.7 ms {over16} ({:.1}%), over 20 ms {over20}, over 33.4 ms {over33}\n  frame time p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n  messages reached {}, rows in the page at most {}\n  older pages fetched {}, {:.0} ms each on average",
         frames.len(),
         100.0 * over16 as f64 / frames.len().max(1) as f64,
         percentile(&frames, 0.5),
@@ -160,5 +204,7 @@ async fn main() {
         frames.last().copied().unwrap_or(0.0),
         result["reached"],
         result["maxRows"],
+        result["pages"],
+        result["pageMs"].as_f64().unwrap_or(0.0) / result["pages"].as_f64().unwrap_or(1.0).max(1.0),
     );
 }

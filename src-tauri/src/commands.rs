@@ -100,16 +100,17 @@ pub async fn search_messages(
         .await
 }
 
-/// Up to a page of messages older than `mid`, oldest first: scrolling back through history
+/// Up to `limit` messages older than `mid`, oldest first: scrolling back through history
 /// (from the cache, and from the server once the cache runs out).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn older_messages(
     shell: State<'_, Shell>,
     chat_id: i64,
     mid: String,
+    limit: u32,
 ) -> Reply<Vec<MessageView>> {
     shell
-        .with_session(|s| async move { s.older_messages(chat_id, &mid).await })
+        .with_session(|s| async move { s.older_page(chat_id, &mid, limit).await })
         .await
 }
 

@@ -84,6 +84,8 @@ impl Default for SessionConfig {
 
 /// How many messages an opened chat shows first.
 pub const CHAT_PAGE: u32 = 50;
+/// The most messages one page of older history holds.
+pub const OLDER_PAGE_MAX: u32 = 200;
 
 /// Messages fetched by a sync are stored in transactions of at least this many.
 const STORE_BATCH: usize = 5_000;
@@ -280,6 +282,18 @@ impl Session {
     /// cache, and when the cache runs out (history older than the first sync fetched), from the
     /// server, kept in the cache for next time. Offline, what the cache has.
     pub async fn older_messages(&self, chat_id: i64, mid: &str) -> Result<Vec<MessageView>> {
+        self.older_page(chat_id, mid, CHAT_PAGE).await
+    }
+
+    /// Like [`Self::older_messages`], up to `limit` messages (1 to [`OLDER_PAGE_MAX`]): the
+    /// desktop timeline asks for big pages while one scrolls fast through a long history.
+    pub async fn older_page(
+        &self,
+        chat_id: i64,
+        mid: &str,
+        limit: u32,
+    ) -> Result<Vec<MessageView>> {
+        let limit = limit.clamp(1, OLDER_PAGE_MAX);
         let inner = &self.inner;
         let store = &inner.store;
         let profile = &inner.profile_id;
@@ -288,11 +302,12 @@ impl Session {
         };
         let key = (anchor.timestamp, anchor.seq);
         let mut older = store
-            .messages_beside(profile, chat_id, key, Side::Before, CHAT_PAGE)
+            .messages_beside(profile, chat_id, key, Side::Before, limit)
             .await?;
-        if older.len() < CHAT_PAGE as usize {
-            // The page right before the anchor (`from` includes the anchor itself: one more).
-            let count = u8::try_from(CHAT_PAGE + 1).unwrap_or(100);
+        if older.len() < limit as usize {
+            // The page right before the anchor (`from` includes the anchor itself: one more),
+            // at most MAX's 100 a request.
+            let count = u8::try_from((limit + 1).min(100)).unwrap_or(100);
             match inner
                 .api
                 .messages(chat_id, count, Some(anchor.timestamp))
@@ -307,7 +322,7 @@ impl Session {
                         .collect();
                     store.upsert_messages(profile, &fetched).await?;
                     older = store
-                        .messages_beside(profile, chat_id, key, Side::Before, CHAT_PAGE)
+                        .messages_beside(profile, chat_id, key, Side::Before, limit)
                         .await?;
                 }
                 Err(Error::Offline(_) | Error::RateLimited { .. }) => {}

@@ -116,11 +116,24 @@ pub async fn start_demo(person: Option<&str>) -> Result<ProfileView, UiError> {
 struct OlderArgs<'a> {
     chat_id: i64,
     mid: &'a str,
+    limit: u32,
 }
 
-/// A page of messages older than `mid`, oldest first (none when the history is all here).
-pub async fn older_messages(chat_id: i64, mid: &str) -> Result<Vec<MessageView>, UiError> {
-    call("older_messages", &OlderArgs { chat_id, mid }).await
+/// Up to `limit` messages older than `mid`, oldest first (none when the history is all here).
+pub async fn older_messages(
+    chat_id: i64,
+    mid: &str,
+    limit: u32,
+) -> Result<Vec<MessageView>, UiError> {
+    call(
+        "older_messages",
+        &OlderArgs {
+            chat_id,
+            mid,
+            limit,
+        },
+    )
+    .await
 }
 
 #[derive(Serialize)]
