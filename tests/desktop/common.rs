@@ -85,3 +85,30 @@ pub async fn switch_profile(app: &Session, testid: &str) {
         .await
         .unwrap();
 }
+
+/// Waits until `check` holds, asking again every 100 ms; fails the test naming `what` after
+/// [`SOON`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + SOON;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {SOON:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens the demo school in a fresh app and waits for its chat list.
+pub async fn open_demo(app: &Session) {
+    app.click_when("[data-testid=demo-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
+        .await
+        .unwrap();
+}

@@ -485,12 +485,7 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
     let data = tempfile::tempdir().unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    crate::common::open_demo(&app).await;
 
     // 400 older messages in the teachers' chat, written on the server.
     const OLDER: i64 = 400;

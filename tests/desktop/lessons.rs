@@ -6,7 +6,7 @@
 use parta_e2e::{Session, TauriDriver, screenshot_dir};
 use serde_json::json;
 
-use crate::common::{APP, SOON, cache_value, sign_in, switch_profile};
+use crate::common::{APP, SOON, cache_value, eventually, open_demo, sign_in, switch_profile};
 
 /// How many lessons the section lists, once it has listed `want`.
 async fn lessons_listed(app: &Session, want: usize) -> usize {
@@ -382,12 +382,7 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     ])
     .unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    open_demo(&app).await;
 
     // A lesson in ten minutes, planned from the teacher's phone.
     let server: String = cache_value(data.path(), "SELECT server_url FROM profiles LIMIT 1").await;
@@ -466,8 +461,7 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
         "sqlite://{}?mode=ro",
         data.path().join("demo-school.sqlite").display()
     );
-    let deadline = tokio::time::Instant::now() + SOON;
-    loop {
+    eventually("both materials uploaded", || async {
         let pool = sqlx::SqlitePool::connect(&school).await.unwrap();
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM lesson_materials WHERE lesson_id = ?")
@@ -476,15 +470,9 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
                 .await
                 .unwrap();
         pool.close().await;
-        if n == 2 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "materials not uploaded: {n}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+        n == 2
+    })
+    .await;
 
     // The timetable CSV comes from the file chooser too (only .csv files are offered).
     app.click_when("[data-testid=import-timetable]", SOON, |_| true)
@@ -493,24 +481,14 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     app.click_when("[data-testid=timetable-choose-file]", SOON, |_| true)
         .await
         .unwrap();
-    let deadline = tokio::time::Instant::now() + SOON;
-    loop {
-        let text: String = app
+    eventually("the CSV file read into the form", || async {
+        let text = app
             .execute("return document.querySelector('[data-testid=timetable-csv]').value")
             .await
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if text == SAMPLE_TIMETABLE.trim_start_matches('\u{feff}') {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the CSV was not read: {text:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+            .unwrap();
+        text.as_str() == Some(SAMPLE_TIMETABLE.trim_start_matches('\u{feff}'))
+    })
+    .await;
 
     // A consultation for one parent only: the form offers the class's parents.
     app.click_when("[data-testid=new-lesson]", SOON, |_| true)
@@ -579,20 +557,15 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     })
     .await
     .unwrap();
-    let deadline = tokio::time::Instant::now() + SOON;
-    while cache_value::<i64>(
-        data.path(),
-        "SELECT COUNT(*) FROM file_cache WHERE name = 'Памятка.pdf'",
-    )
-    .await
-        != 1
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the material was not downloaded"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    eventually("the material downloaded into the file cache", || async {
+        cache_value::<i64>(
+            data.path(),
+            "SELECT COUNT(*) FROM file_cache WHERE name = 'Памятка.pdf'",
+        )
+        .await
+            == 1
+    })
+    .await;
 
     // The class's other parents agree from their phones; one of them joins too.
     let pool = sqlx::SqlitePool::connect(&school).await.unwrap();

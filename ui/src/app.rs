@@ -73,6 +73,15 @@ fn activate(
     ctx: AppContext,
     opening: impl std::future::Future<Output = Result<ProfileView, UiError>> + 'static,
 ) {
+    activate_or(ctx, None, opening);
+}
+
+/// [`activate`], with a refusal answered by `on_refused` (in a form) rather than the banner.
+fn activate_or(
+    ctx: AppContext,
+    on_refused: Option<Callback<UiError>>,
+    opening: impl std::future::Future<Output = Result<ProfileView, UiError>> + 'static,
+) {
     ctx.dispatch(Action::SetPhase(Phase::Starting));
     spawn_local(async move {
         match opening.await {
@@ -84,7 +93,10 @@ fn activate(
             }
             Err(e) => {
                 ctx.dispatch(Action::SetPhase(Phase::Welcome));
-                ctx.dispatch(Action::Error(e));
+                match on_refused {
+                    Some(on_refused) => on_refused.emit(e),
+                    None => ctx.dispatch(Action::Error(e)),
+                }
             }
         }
     });
@@ -99,18 +111,8 @@ pub fn sign_in(
     password: String,
     on_refused: Callback<parta_model::view::UiError>,
 ) {
-    ctx.dispatch(Action::SetPhase(Phase::Starting));
-    spawn_local(async move {
-        match api::sign_in_with_password(&server_url, &login, &password).await {
-            Ok(profile) => {
-                ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
-                reload_chats(ctx.clone());
-            }
-            Err(e) => {
-                ctx.dispatch(Action::SetPhase(Phase::Welcome));
-                on_refused.emit(e);
-            }
-        }
+    activate_or(ctx, Some(on_refused), async move {
+        api::sign_in_with_password(&server_url, &login, &password).await
     });
 }
 
@@ -122,18 +124,8 @@ pub fn connect_bot(
     root_pem: Option<String>,
     on_refused: Callback<parta_model::view::UiError>,
 ) {
-    ctx.dispatch(Action::SetPhase(Phase::Starting));
-    spawn_local(async move {
-        match api::connect_max_bot(server_url.as_deref(), &token, root_pem.as_deref()).await {
-            Ok(profile) => {
-                ctx.dispatch(Action::SetPhase(Phase::Ready(profile)));
-                reload_chats(ctx.clone());
-            }
-            Err(e) => {
-                ctx.dispatch(Action::SetPhase(Phase::Welcome));
-                on_refused.emit(e);
-            }
-        }
+    activate_or(ctx, Some(on_refused), async move {
+        api::connect_max_bot(server_url.as_deref(), &token, root_pem.as_deref()).await
     });
 }
 

@@ -26,6 +26,22 @@ const KINDS: [(Option<&str>, C); 5] = [
     (Some("audio"), C::Audio),
 ];
 
+/// Opens a file with the system's application (downloaded into the offline file cache first),
+/// then `reload`s the list so it shows the file as kept; `None` for a file without a token.
+pub fn opener(
+    a: &parta_model::view::AttachmentView,
+    reload: &Callback<()>,
+) -> Option<Callback<MouseEvent>> {
+    let (token, name, reload) = (a.token.clone()?, a.name.clone(), reload.clone());
+    Some(Callback::from(move |_: MouseEvent| {
+        let (token, name, reload) = (token.clone(), name.clone(), reload.clone());
+        spawn_local(async move {
+            let _ = api::open_attachment(&token, &name).await;
+            reload.emit(());
+        });
+    }))
+}
+
 #[function_component(FilesView)]
 pub fn files_view(props: &FilesViewProps) -> Html {
     let lang = props.lang;
@@ -90,16 +106,7 @@ pub fn files_view(props: &FilesViewProps) -> Html {
                 <ul class="admin-list" data-testid="file-list">
                     { for shown.iter().map(|f| {
                         let a = &f.attachment;
-                        let on_open = a.token.clone().map(|token| {
-                            let (name, reload) = (a.name.clone(), reload.clone());
-                            Callback::from(move |_: MouseEvent| {
-                                let (token, name, reload) = (token.clone(), name.clone(), reload.clone());
-                                spawn_local(async move {
-                                    let _ = api::open_attachment(&token, &name).await;
-                                    reload.emit(());
-                                });
-                            })
-                        });
+                        let on_open = opener(a, &reload);
                         html! {
                             <li key={format!("{}-{}", f.mid, a.name)} data-testid="file-row" data-kept={f.kept.to_string()}>
                                 <span class="file-icon">{ super::icons::for_kind(&a.kind) }</span>

@@ -87,16 +87,7 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
                 <ul role="list" data-testid="panel-files">
                     { for files.iter().flatten().map(|f| {
                         let a = &f.attachment;
-                        let on_open = a.token.clone().map(|token| {
-                            let (name, reload) = (a.name.clone(), reload_files.clone());
-                            Callback::from(move |_: MouseEvent| {
-                                let (token, name, reload) = (token.clone(), name.clone(), reload.clone());
-                                spawn_local(async move {
-                                    let _ = api::open_attachment(&token, &name).await;
-                                    reload.emit(());
-                                });
-                            })
-                        });
+                        let on_open = super::files_view::opener(a, &reload_files);
                         html! {
                             <li key={format!("{}-{}", f.mid, a.name)} data-testid="panel-file" data-kept={f.kept.to_string()}>
                                 <span class="file-icon" aria-hidden="true">{ super::icons::for_kind(&a.kind) }</span>
