@@ -100,6 +100,23 @@ pub async fn search_messages(
         .await
 }
 
+/// Scales the window's page: 100 to 200 percent (page zoom, as Ctrl + "+" does).
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_scale(window: tauri::WebviewWindow, percent: u32) -> Reply<()> {
+    if !(100..=200).contains(&percent) {
+        return Err(UiError {
+            code: parta_model::view::UiErrorCode::InvalidInput,
+            message: "the scale is between 100 and 200 percent".into(),
+        });
+    }
+    window
+        .set_zoom(f64::from(percent) / 100.0)
+        .map_err(|e| UiError {
+            code: parta_model::view::UiErrorCode::Internal,
+            message: format!("the window could not be scaled: {e}"),
+        })
+}
+
 /// Up to `limit` messages older than `mid`, oldest first: scrolling back through history
 /// (from the cache, and from the server once the cache runs out).
 #[tauri::command(rename_all = "snake_case")]

@@ -186,3 +186,99 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     );
     keychain.delete(&lock_account).await.unwrap();
 }
+
+/// The page's width in CSS pixels, whether anything sticks out sideways, and whether the chat
+/// list and the composer are both on screen (the list not squeezed to nothing).
+async fn layout(app: &Session) -> (f64, bool, bool) {
+    let v = app
+        .execute(
+            "const w = window.innerWidth;\
+             const on = s => { const e = document.querySelector(s); if (!e) return false;\
+               const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= w + 1; };\
+             return [w, document.documentElement.scrollWidth > w + 1,\
+                     on('[data-testid=chat-item]') && on('[data-testid=composer-input]')\
+                       && document.querySelector('.chat-list').getBoundingClientRect().height >= 40]",
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_f64().unwrap_or(0.0),
+        v[1].as_bool().unwrap_or(true),
+        v[2].as_bool().unwrap_or(false),
+    )
+}
+
+/// At 200 % (chosen in Settings, or with Ctrl + "+") the page is half as wide in CSS pixels and
+/// still fits: nothing sticks out sideways, the chat list and the composer stay on screen; the
+/// choice is kept for the next start, and Ctrl + 0 goes back to 100 %.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_scales_to_200_percent_and_stays_usable() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    crate::common::open_demo(&app).await;
+    app.click_when(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=composer-input]", SOON, |_| true)
+        .await
+        .unwrap();
+    let (full, _, _) = layout(&app).await;
+
+    app.click_when("[data-testid=settings-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=scale]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.execute(
+        "const s = document.querySelector('[data-testid=scale]'); s.value = '200';\
+         s.dispatchEvent(new Event('change', {bubbles: true})); return null",
+    )
+    .await
+    .unwrap();
+    crate::common::eventually("the page at 200 %", || async {
+        layout(&app).await.0 <= full / 2.0 + 1.0
+    })
+    .await;
+    // WebKitWebDriver aims its clicks without the page's zoom: click from the page instead.
+    app.execute(
+        "document.querySelector(\"[data-testid=chat-item][data-title='5А — родители']\").click();\
+         return null",
+    )
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=composer-input]", SOON, |_| true)
+        .await
+        .unwrap();
+    let (width, overflow, visible) = layout(&app).await;
+    assert!(!overflow, "nothing sticks out sideways at {width} CSS px");
+    assert!(
+        visible,
+        "the chat list and the composer are on screen at {width} CSS px"
+    );
+    app.close().await.unwrap();
+
+    // Kept for the next start.
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
+        .await
+        .unwrap();
+    crate::common::eventually("200 % again after a restart", || async {
+        layout(&app).await.0 <= full / 2.0 + 1.0
+    })
+    .await;
+    // Ctrl + 0, wherever the focus is.
+    app.type_into("[data-testid=search]", SOON, "\u{E009}0\u{E000}")
+        .await
+        .unwrap();
+    crate::common::eventually("100 % after Ctrl + 0", || async {
+        (layout(&app).await.0 - full).abs() < 2.0
+    })
+    .await;
+    app.close().await.unwrap();
+}

@@ -195,6 +195,39 @@ pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(stored_lang()));
 
     {
+        // The window's scale chosen on this computer (usable up to 200 %).
+        use_effect_with((), move |_| {
+            let percent = crate::components::settings::scale_percent();
+            if percent != 100 {
+                spawn_local(async move {
+                    let _ = api::set_scale(percent).await;
+                });
+            }
+        });
+    }
+    // Ctrl + "+" and Ctrl + "−" step through the scales, Ctrl + 0 goes back to 100 %.
+    dom::use_window_keydown(|e| {
+        use crate::components::settings::{SCALE_KEY, SCALES, scale_percent};
+        if !(e.ctrl_key() || e.meta_key()) {
+            return;
+        }
+        let now = scale_percent();
+        let at = SCALES.iter().position(|&p| p == now).unwrap_or(0);
+        let next = match e.key().as_str() {
+            "+" | "=" => SCALES[(at + 1).min(SCALES.len() - 1)],
+            "-" | "_" => SCALES[at.saturating_sub(1)],
+            "0" => 100,
+            _ => return,
+        };
+        e.prevent_default();
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.set_item(SCALE_KEY, &next.to_string());
+        }
+        spawn_local(async move {
+            let _ = api::set_scale(next).await;
+        });
+    });
+    {
         // The shell reminds of lessons in the UI's language, as long before as chosen.
         use_effect_with(state.lang, move |lang| {
             let english = *lang == crate::i18n::Lang::En;

@@ -7,6 +7,7 @@ mod dom;
 mod i18n;
 mod services;
 mod state;
+mod theme;
 mod time;
 
 fn main() {

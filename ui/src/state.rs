@@ -34,6 +34,9 @@ pub struct AppState {
     pub chats: Vec<ChatSummary>,
     /// Shared: cloning the state (every action does) does not copy the open chat's messages.
     pub open: Option<Rc<ChatView>>,
+    /// Counts the times a chat was opened (the same one again too), so that opening one shows
+    /// it whatever section is in front.
+    pub opened: u32,
     /// Uploads and downloads under way: (message local id or file token, done, total bytes).
     pub transfers: Vec<(String, u64, u64)>,
     /// The message being answered in the composer.
@@ -65,6 +68,7 @@ impl AppState {
             connection: ConnectionState::Connecting,
             chats: Vec::new(),
             open: None,
+            opened: 0,
             focus: None,
             replying: None,
             editing: None,
@@ -192,6 +196,7 @@ impl Reducible for AppState {
                     state.editing = None;
                 }
                 state.open = Some(Rc::new(*view));
+                state.opened = state.opened.wrapping_add(1);
                 state.focus = None;
             }
             Action::ReplyTo(message) => {
@@ -206,6 +211,7 @@ impl Reducible for AppState {
                 state.replying = None;
                 state.editing = None;
                 state.open = Some(Rc::new(*view));
+                state.opened = state.opened.wrapping_add(1);
                 state.focus = Some(mid);
             }
             Action::Event(event) => match *event {

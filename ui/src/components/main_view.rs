@@ -68,7 +68,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
         // Opening a chat from the sidebar shows it, whatever was in the main area.
         let section = section.clone();
         let open = ctx.open.as_ref().map(|o| o.chat.chat_id);
-        use_effect_with(open, move |open| {
+        use_effect_with((open, ctx.opened), move |(open, _)| {
             if open.is_some()
                 && matches!(
                     *section,

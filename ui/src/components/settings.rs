@@ -22,6 +22,19 @@ pub const NOTIFICATIONS_KEY: &str = "parta.notifications";
 /// Where the minutes before a lesson's reminder are kept (`0`: never; 10 when missing).
 pub const LESSON_REMINDER_KEY: &str = "parta.lesson_reminder_min";
 
+/// Where the window's scale is kept, in percent (100 when missing).
+pub const SCALE_KEY: &str = "parta.scale_percent";
+/// The scales offered, in percent.
+pub const SCALES: [u32; 5] = [100, 125, 150, 175, 200];
+
+/// The window's scale on this computer, in percent.
+pub fn scale_percent() -> u32 {
+    dom::stored(SCALE_KEY)
+        .and_then(|v| v.parse().ok())
+        .filter(|p| SCALES.contains(p))
+        .unwrap_or(100)
+}
+
 /// How many minutes before a lesson to remind of it on this computer.
 pub fn lesson_reminder_min() -> u32 {
     dom::stored(LESSON_REMINDER_KEY)
@@ -200,6 +213,21 @@ pub fn settings_view() -> Html {
             });
         })
     };
+    let scale = use_state(scale_percent);
+    let on_scale = {
+        let scale = scale.clone();
+        Callback::from(move |e: Event| {
+            let percent: u32 = value_of(&e).parse().unwrap_or(100);
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item(SCALE_KEY, &percent.to_string());
+            }
+            scale.set(percent);
+            spawn_local(async move {
+                let _ = api::set_scale(percent).await;
+            });
+        })
+    };
     let on_notify = {
         let notify = notify.clone();
         Callback::from(move |_: Event| {
@@ -255,6 +283,14 @@ pub fn settings_view() -> Html {
                         { choice(!ctx.dark, ts(lang, S::Light), on_theme(false), "settings-light") }
                         { choice(ctx.dark, ts(lang, S::Dark), on_theme(true), "settings-dark") }
                     </div>
+                    <label>{ ts(lang, S::Scale) }
+                        <select onchange={on_scale} data-testid="scale">
+                            { for SCALES.into_iter().map(|p| html! {
+                                <option value={p.to_string()} selected={*scale == p}>{ format!("{p} %") }</option>
+                            }) }
+                        </select>
+                        <span class="hint">{ ts(lang, S::ScaleHint) }</span>
+                    </label>
                 </section>
                 <section class="settings-group">
                     <h3>{ ts(lang, S::Notifications) }</h3>

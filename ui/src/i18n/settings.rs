@@ -13,6 +13,8 @@ pub enum S {
     SignOutHint,
     Language,
     Theme,
+    Scale,
+    ScaleHint,
     Light,
     Dark,
     Cache,
@@ -67,6 +69,8 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             }
             Language => "Язык",
             Theme => "Оформление",
+            Scale => "Масштаб",
+            ScaleHint => "Текст и кнопки крупнее; то же делают Ctrl + «+», Ctrl + «−» и Ctrl + 0.",
             Light => "Светлое",
             Dark => "Тёмное",
             Cache => "Данные на этом компьютере",
@@ -124,6 +128,10 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             }
             Language => "Language",
             Theme => "Appearance",
+            Scale => "Scale",
+            ScaleHint => {
+                "Larger text and buttons; Ctrl + \"+\", Ctrl + \"−\" and Ctrl + 0 do the same."
+            }
             Light => "Light",
             Dark => "Dark",
             Cache => "Data on this computer",

@@ -113,6 +113,16 @@ pub async fn start_demo(person: Option<&str>) -> Result<ProfileView, UiError> {
 }
 
 #[derive(Serialize)]
+struct ScaleArgs {
+    percent: u32,
+}
+
+/// Scales the window's page (100 to 200 percent).
+pub async fn set_scale(percent: u32) -> Result<(), UiError> {
+    call("set_scale", &ScaleArgs { percent }).await
+}
+
+#[derive(Serialize)]
 struct OlderArgs<'a> {
     chat_id: i64,
     mid: &'a str,
