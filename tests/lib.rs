@@ -62,8 +62,9 @@ impl TauriDriver {
             "--native-port",
             &native.to_string(),
         ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        // PARTA_E2E_LOGS=1 shows the app's own log (it goes unseen otherwise).
+        .stdout(log_stdio())
+        .stderr(log_stdio());
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -498,6 +499,16 @@ fn decode_base64(input: &str) -> Result<Vec<u8>> {
         out.extend_from_slice(&bytes[1..chunk.len()]);
     }
     Ok(out)
+}
+
+/// Where tauri-driver (and the app under it) writes: nowhere, or this terminal with
+/// `PARTA_E2E_LOGS` set.
+fn log_stdio() -> Stdio {
+    if std::env::var_os("PARTA_E2E_LOGS").is_some() {
+        Stdio::inherit()
+    } else {
+        Stdio::null()
+    }
 }
 
 /// Where tests save their screenshots: `PARTA_SCREENSHOT_DIR` (scripts/screenshots.sh sets it

@@ -420,6 +420,27 @@ pub async fn open_attachment(
         })
 }
 
+/// An image attachment as a `data:` URL for the timeline (the CSP admits `data:` images and
+/// nothing remote); `None` when it is not a previewable image. Downloaded into the offline
+/// file cache first, so a preview once seen shows offline too.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn image_preview(
+    shell: State<'_, Shell>,
+    token: String,
+    name: String,
+) -> Reply<Option<String>> {
+    use base64::Engine;
+    let image = shell
+        .with_session(|s| async move { s.image_preview(&token, &name).await })
+        .await?;
+    Ok(image.map(|(mime, bytes)| {
+        format!(
+            "data:{mime};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    }))
+}
+
 /// Opens a link from a message in the system browser or mail program: only `https:`,
 /// `http:` and `mailto:` links, never files or other schemes.
 #[tauri::command(rename_all = "snake_case")]

@@ -92,6 +92,7 @@ fn main() {
             commands::lessons,
             commands::lesson_recording,
             commands::lesson_consent,
+            commands::image_preview,
             commands::set_scale,
             commands::older_messages,
             commands::connect_max_bot,

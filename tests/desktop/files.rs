@@ -162,3 +162,81 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     app.screenshot(&shots.join("files-ru.png")).await.unwrap();
     app.close().await.unwrap();
 }
+
+/// An image sent to a chat shows in the message itself: the shell fetches it into the offline
+/// file cache and the page draws it from a `data:` URL (the CSP admits nothing remote).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_image_shows_as_a_preview_in_the_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    let image = dir.path().join("Доска.png");
+    std::fs::write(&image, include_bytes!("fixtures/board.png")).unwrap();
+    let driver = TauriDriver::start(&[
+        ("PARTA_DATA_DIR", data.as_path()),
+        ("PARTA_E2E_PICK_FILES", image.as_path()),
+    ])
+    .unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    crate::common::open_demo(&app).await;
+    app.click_when(
+        "[data-testid=chat-item][data-title='5А — родители']",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=attach]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=picked-files]", SOON, |t| {
+        t.contains("Доска.png")
+    })
+    .await
+    .unwrap();
+    app.click_when("[data-testid=send-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    // Drawn: the image decoded at its own size (64 × 48), inside a sent message.
+    crate::common::eventually("the image drawn in its message", || async {
+        let size = app
+            .execute(
+                "const i = document.querySelector(\
+                   \"[data-testid=message][data-delivery='sent'] [data-testid=image-preview] img\");\
+                 return i && i.complete ? [i.naturalWidth, i.naturalHeight, i.src.slice(0, 22)] : null",
+            )
+            .await
+            .unwrap();
+        size[0].as_u64() == Some(64)
+            && size[1].as_u64() == Some(48)
+            && size[2].as_str() == Some("data:image/png;base64,")
+    })
+    .await;
+    // The newest message is in view: the timeline stays at the bottom as the image comes.
+    crate::common::eventually("the timeline at its bottom", || async {
+        app.execute(
+            "const t = document.querySelector('[data-testid=timeline]');\
+             return t.scrollTop + t.clientHeight >= t.scrollHeight - 2",
+        )
+        .await
+        .unwrap()
+        .as_bool()
+            == Some(true)
+    })
+    .await;
+    // Keeping the image while updates arrive does not break the sync (it once did: "database
+    // is locked" from the cache, shown as "Нет связи").
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        app.find_all("[data-testid=connection-online]")
+            .await
+            .unwrap()
+            .len()
+            == 1,
+        "still online after the image was kept"
+    );
+    app.screenshot(&parta_e2e::screenshot_dir().join("image-ru.png"))
+        .await
+        .unwrap();
+    app.close().await.unwrap();
+}

@@ -84,6 +84,24 @@ impl Default for SessionConfig {
 
 /// How many messages an opened chat shows first.
 pub const CHAT_PAGE: u32 = 50;
+/// The largest image shown in the timeline itself (bigger ones open in the system's viewer).
+pub const PREVIEW_MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The media type of an image the webview shows, by its first bytes.
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 /// The most messages one page of older history holds.
 pub const OLDER_PAGE_MAX: u32 = 200;
 
@@ -938,6 +956,29 @@ impl Session {
             },
         )
         .await
+    }
+
+    /// An image attachment for showing in the timeline: downloaded into the offline file cache
+    /// (once; offline from there), then its bytes and their media type, when it is a JPEG,
+    /// PNG, GIF or WebP of at most [`PREVIEW_MAX_BYTES`]. `None` for anything else: that is
+    /// opened with the system's application instead.
+    pub async fn image_preview(
+        &self,
+        token: &str,
+        name: &str,
+    ) -> Result<Option<(&'static str, Vec<u8>)>> {
+        let path = self.open_file(token, name).await?;
+        let size = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| Error::Internal(format!("a kept file: {e}")))?
+            .len();
+        if size > PREVIEW_MAX_BYTES {
+            return Ok(None);
+        }
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| Error::Internal(format!("a kept file: {e}")))?;
+        Ok(image_type(&bytes).map(|mime| (mime, bytes)))
     }
 
     /// Everything still in the outbox (pending or failed), oldest first.

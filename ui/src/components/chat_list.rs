@@ -8,13 +8,17 @@ use crate::services::api;
 use crate::state::{Action, AppContext};
 use crate::time;
 
-/// "Анна: текст", or "Вы: текст" for one's own messages.
+/// "Анна: текст", or "Вы: текст" for one's own messages; a message of files alone names them.
 fn preview(lang: crate::i18n::Lang, m: &parta_model::view::MessageView) -> String {
     let who = if m.is_own {
         t(lang, Key::You)
     } else {
         m.sender_name.split(' ').next().unwrap_or("")
     };
+    if m.text.is_empty() && !m.attachments.is_empty() {
+        let names: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+        return format!("{who}: 📎 {}", names.join(", "));
+    }
     format!("{who}: {}", m.text)
 }
 

@@ -107,6 +107,9 @@ struct Rows {
     /// data attributes for the scrolling benchmark).
     pages: u32,
     page_ms: f64,
+    /// Where the timeline itself last scrolled to the newest message (its scroll event is not
+    /// the person's).
+    own_scroll: Option<f64>,
     /// The part of the history (in offsets) that the rendered rows cover with room to spare.
     covered: (f64, f64),
     /// The heights the spacers above and below the rendered rows stand for. Set through the
@@ -252,7 +255,15 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
                 let stale = {
                     let mut r = rows.borrow_mut();
-                    r.at_bottom = top + height >= f64::from(el.scroll_height()) - BOTTOM_SLACK;
+                    // The timeline's own scrolling (to the newest message) says nothing of
+                    // where the person wants to be, even if rows grew in the meantime.
+                    let own = r
+                        .own_scroll
+                        .take()
+                        .is_some_and(|own| (own - top).abs() < 2.0);
+                    if !own {
+                        r.at_bottom = top + height >= f64::from(el.scroll_height()) - BOTTOM_SLACK;
+                    }
                     // Rendered again only when the view nears the edge of the rendered rows:
                     // scrolling within them is the browser's work alone.
                     top < r.covered.0 || top + height > r.covered.1 || height != view.1
@@ -345,6 +356,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             }
             if r.at_bottom && focus.is_none() {
                 el.set_scroll_top(el.scroll_height());
+                r.own_scroll = Some(f64::from(el.scroll_top()));
             } else if shift.abs() > 0.5 {
                 el.set_scroll_top((top + shift).round() as i32);
             }
@@ -470,7 +482,13 @@ fn message(
                         });
                     })
                 });
+                let preview = (a.kind == "image")
+                    .then(|| a.token.clone())
+                    .flatten()
+                    .map(|token| html! { <ImagePreview token={token} name={a.name.clone()} /> });
                 html! {
+                    <>
+                    if let Some(preview) = preview { { preview } }
                     <div class="attachment" data-testid="attachment">
                         if let Some(onclick) = on_open {
                             <button class="link open-file" data-testid="open-attachment" {onclick}
@@ -486,6 +504,7 @@ fn message(
                                 aria-label={a.name.clone()} />
                         }
                     </div>
+                    </>
                 }
             }) }
             <div class="time">{ status }</div>
@@ -530,6 +549,52 @@ fn message(
                 </div>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ImagePreviewProps {
+    token: String,
+    name: String,
+}
+
+/// An image attachment shown in the message: fetched once into the offline file cache by the
+/// shell and given to the page as a `data:` URL; a box of fixed size holds its place
+/// meanwhile, so the timeline's row heights do not jump. A click opens the full image.
+#[function_component(ImagePreview)]
+fn image_preview(props: &ImagePreviewProps) -> Html {
+    let src = use_state(|| None::<String>);
+    {
+        let src = src.clone();
+        use_effect_with(
+            (props.token.clone(), props.name.clone()),
+            move |(token, name)| {
+                let (token, name) = (token.clone(), name.clone());
+                spawn_local(async move {
+                    if let Ok(Some(url)) = crate::services::api::image_preview(&token, &name).await
+                    {
+                        src.set(Some(url));
+                    }
+                });
+            },
+        );
+    }
+    let open = {
+        let (token, name) = (props.token.clone(), props.name.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (token, name) = (token.clone(), name.clone());
+            spawn_local(async move {
+                let _ = crate::services::api::open_attachment(&token, &name).await;
+            });
+        })
+    };
+    html! {
+        <button class="image-preview" data-testid="image-preview" aria-label={props.name.clone()}
+            data-loaded={if src.is_some() { "true" } else { "false" }} onclick={open}>
+            if let Some(url) = &*src {
+                <img src={url.clone()} alt={props.name.clone()} />
+            }
+        </button>
     }
 }
 

@@ -112,6 +112,11 @@ pub async fn start_demo(person: Option<&str>) -> Result<ProfileView, UiError> {
     call("start_demo", &DemoArgs { person }).await
 }
 
+/// An image attachment as a `data:` URL for the timeline (`None`: not previewable).
+pub async fn image_preview(token: &str, name: &str) -> Result<Option<String>, UiError> {
+    call("image_preview", &AttachmentArgs { token, name }).await
+}
+
 #[derive(Serialize)]
 struct ScaleArgs {
     percent: u32,

@@ -16,6 +16,14 @@ use crate::error::{Error, Result};
 use crate::search::{self, Query};
 use parta_model::view::MemberView;
 
+/// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`): one that starts by
+/// reading and then writes could not be upgraded while another connection writes (SQLite
+/// answers "database is locked" at once, without waiting), which broke sync when a file was
+/// kept while updates were applied.
+async fn write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// The cache in an SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -351,7 +359,7 @@ async fn index_existing(pool: &SqlitePool) -> Result<()> {
     if indexed != 0 {
         return Ok(());
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = write(pool).await?;
     let rows: Vec<(i64, String, i64, String)> =
         sqlx::query_as("SELECT rowid, profile_id, chat_id, text FROM messages")
             .fetch_all(&mut *tx)
@@ -417,7 +425,7 @@ impl Store for SqliteStore {
     }
 
     async fn remove_profile(&self, profile_id: &str, wipe: bool) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         sqlx::query("DELETE FROM profiles WHERE id = ?")
             .bind(profile_id)
             .execute(&mut *tx)
@@ -445,7 +453,7 @@ impl Store for SqliteStore {
     }
 
     async fn clear_cache(&self, profile_id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         for sql in [
             "DELETE FROM read_state WHERE profile_id = ?",
             "DELETE FROM members WHERE profile_id = ?",
@@ -492,7 +500,7 @@ impl Store for SqliteStore {
     }
 
     async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         sqlx::query("DELETE FROM chats WHERE profile_id = ?")
             .bind(profile_id)
             .execute(&mut *tx)
@@ -537,14 +545,14 @@ impl Store for SqliteStore {
     }
 
     async fn upsert_messages(&self, profile_id: &str, messages: &[CachedMessage]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         upsert_on(&mut tx, profile_id, messages).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn apply(&self, profile_id: &str, batch: &Batch) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         upsert_on(&mut tx, profile_id, &batch.upserts).await?;
         for (_, mid) in &batch.removals {
             let rowid: Option<i64> = sqlx::query_scalar(
@@ -856,7 +864,7 @@ impl Store for SqliteStore {
         chat_id: i64,
         members: &[MemberView],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         sqlx::query("DELETE FROM members WHERE profile_id = ? AND chat_id = ?")
             .bind(profile_id)
             .bind(chat_id)
@@ -905,7 +913,7 @@ impl Store for SqliteStore {
         to: i64,
         lessons: &[(i64, i64, String)],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         sqlx::query(
             "DELETE FROM lessons WHERE profile_id = ? AND starts_at >= ? AND starts_at < ?",
         )
@@ -962,7 +970,7 @@ impl Store for SqliteStore {
     }
 
     async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         for (mid, acknowledged) in flags {
             sqlx::query(
                 "INSERT INTO announcements (profile_id, mid, acknowledged) VALUES (?, ?, ?)
@@ -1005,7 +1013,7 @@ impl Store for SqliteStore {
         local_id: &str,
         message: &CachedMessage,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write(&self.pool).await?;
         sqlx::query("DELETE FROM outbox WHERE profile_id = ? AND local_id = ?")
             .bind(profile_id)
             .bind(local_id)
