@@ -2,6 +2,10 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::SqliteTx;
 use crate::error::Result;
 use crate::store::lessons::{
@@ -9,6 +13,9 @@ use crate::store::lessons::{
 };
 use crate::store::messages::AttachmentRecord;
 use crate::store::people::NameRecord;
+
+/// Lesson ids bound in one `IN (…)` list.
+const IDS_PER_QUERY: usize = 500;
 
 const COLUMNS: &str = "l.id, l.class_id, c.name AS class_name, l.subject, l.teacher_id,
     u.first_name AS teacher_first, u.last_name AS teacher_last, l.kind, l.starts_at,
@@ -36,51 +43,67 @@ fn lesson_from_row(row: &SqliteRow) -> Result<LessonRecord> {
     })
 }
 
+/// `?, ?, …` for `ids`, bound.
+fn bind_ids(q: &mut QueryBuilder<Sqlite>, ids: impl Iterator<Item = i64>) {
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+}
+
 impl SqliteTx {
     /// The lessons in `rows`, each with its invited parents and materials.
     async fn lessons_from_rows(&mut self, rows: &[SqliteRow]) -> Result<Vec<LessonRecord>> {
-        let mut lessons = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut lesson = lesson_from_row(row)?;
-            let participants = sqlx::query(
-                "SELECT u.id, u.first_name, u.last_name
+        let mut lessons = rows
+            .iter()
+            .map(lesson_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        // Two queries for the whole list (not two a lesson): the invited parents and the
+        // materials of every lesson in it, by lesson id.
+        let mut participants: HashMap<i64, Vec<NameRecord>> = HashMap::new();
+        let mut materials: HashMap<i64, Vec<AttachmentRecord>> = HashMap::new();
+        for chunk in lessons.chunks(IDS_PER_QUERY) {
+            let ids = chunk.iter().map(|l| l.id);
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT p.lesson_id, u.id, u.first_name, u.last_name
                  FROM lesson_participants p JOIN users u ON u.id = p.user_id
-                 WHERE p.lesson_id = ? ORDER BY u.id",
-            )
-            .bind(lesson.id)
-            .fetch_all(self.conn())
-            .await?;
-            lesson.participants = participants
-                .iter()
-                .map(|r| {
-                    Ok(NameRecord {
+                 WHERE p.lesson_id IN (",
+            );
+            bind_ids(&mut q, ids.clone());
+            q.push(") ORDER BY p.lesson_id, u.id");
+            for r in q.build().fetch_all(self.conn()).await? {
+                participants
+                    .entry(r.try_get("lesson_id")?)
+                    .or_default()
+                    .push(NameRecord {
                         user_id: r.try_get("id")?,
                         first_name: r.try_get("first_name")?,
                         last_name: r.try_get("last_name")?,
-                    })
-                })
-                .collect::<Result<_>>()?;
-            let materials = sqlx::query(
-                "SELECT u.rowid AS number, u.type, u.token, u.filename, u.total
+                    });
+            }
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT m.lesson_id, u.rowid AS number, u.type, u.token, u.filename, u.total
                  FROM lesson_materials m JOIN uploads u ON u.id = m.upload_id
-                 WHERE m.lesson_id = ? ORDER BY m.position",
-            )
-            .bind(lesson.id)
-            .fetch_all(self.conn())
-            .await?;
-            lesson.materials = materials
-                .iter()
-                .map(|r| {
-                    Ok(AttachmentRecord {
+                 WHERE m.lesson_id IN (",
+            );
+            bind_ids(&mut q, ids);
+            q.push(") ORDER BY m.lesson_id, m.position");
+            for r in q.build().fetch_all(self.conn()).await? {
+                materials
+                    .entry(r.try_get("lesson_id")?)
+                    .or_default()
+                    .push(AttachmentRecord {
                         number: r.try_get("number")?,
                         kind: r.try_get("type")?,
                         token: r.try_get("token")?,
                         filename: r.try_get("filename")?,
                         size: r.try_get("total")?,
-                    })
-                })
-                .collect::<Result<_>>()?;
-            lessons.push(lesson);
+                    });
+            }
+        }
+        for lesson in &mut lessons {
+            lesson.participants = participants.remove(&lesson.id).unwrap_or_default();
+            lesson.materials = materials.remove(&lesson.id).unwrap_or_default();
         }
         Ok(lessons)
     }
