@@ -117,6 +117,7 @@ pub type AppContext = UseReducerHandle<AppState>;
 
 /// Locked: nothing of the profile stays in the page until the PIN is given.
 fn lock(state: &mut AppState) {
+    crate::components::timeline::forget_previews();
     state.locked = true;
     state.open = None;
     state.replying = None;
@@ -182,6 +183,7 @@ impl Reducible for AppState {
                 if let Phase::Ready(profile) = &phase
                     && !matches!(&state.phase, Phase::Ready(p) if p.profile_id == profile.profile_id)
                 {
+                    crate::components::timeline::forget_previews();
                     state.open = None;
                     state.replying = None;
                     state.focus = None;

@@ -744,6 +744,15 @@ struct Replayed {
     answers: Vec<crate::store::lessons::ConsentRecord>,
 }
 
+/// A kept consent answer as the state machine's event.
+fn answer_event(a: &crate::store::lessons::ConsentRecord) -> consent::Event {
+    if a.consent {
+        consent::Event::Consent { who: a.user_id }
+    } else {
+        consent::Event::Decline { who: a.user_id }
+    }
+}
+
 async fn replay(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Replayed> {
     let answers = tx.consents(lesson.id).await?;
     let log = tx.lesson_events(lesson.id).await?;
@@ -760,11 +769,7 @@ async fn replay(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Replayed> {
         };
         if answer_first {
             let Some(x) = a.next() else { break };
-            let event = if x.consent {
-                consent::Event::Consent { who: x.user_id }
-            } else {
-                consent::Event::Decline { who: x.user_id }
-            };
+            let event = answer_event(x);
             if let consent::Outcome::Stopped { .. } = state.apply(&event) {
                 events.push(LessonEvent {
                     kind: LessonEventKind::StoppedConsentWithdrawn,
@@ -829,7 +834,6 @@ async fn status_of(
     lesson: &LessonRecord,
     now: i64,
 ) -> Result<RecordingStatus> {
-    let participants = participants_of(tx, lesson).await?;
     let Replayed {
         state,
         events,
@@ -843,15 +847,11 @@ async fn status_of(
     } else {
         // Nobody in the lesson: everyone invited counts.
         let mut everyone = consent::Lesson::new();
-        for who in &participants {
+        for who in &participants_of(tx, lesson).await? {
             everyone.apply(&consent::Event::Join { who: *who });
         }
         for a in &answers {
-            everyone.apply(&if a.consent {
-                consent::Event::Consent { who: a.user_id }
-            } else {
-                consent::Event::Decline { who: a.user_id }
-            });
+            everyone.apply(&answer_event(a));
         }
         let (c, n) = everyone.tally();
         (c, n, everyone.recording_allowed())

@@ -17,7 +17,7 @@ fn preview(lang: crate::i18n::Lang, m: &parta_model::view::MessageView) -> Strin
     };
     if m.text.is_empty() && !m.attachments.is_empty() {
         let names: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
-        return format!("{who}: 📎 {}", names.join(", "));
+        return format!("{who}: {}", names.join(", "));
     }
     format!("{who}: {}", m.text)
 }

@@ -552,6 +552,40 @@ fn message(
     }
 }
 
+/// Previews drawn lately, newest last: a row scrolled out of the rendered window and back, or a
+/// chat opened again, shows its image without asking the shell to read and encode it again.
+const PREVIEWS_KEPT: usize = 24;
+
+thread_local! {
+    static PREVIEWS: std::cell::RefCell<std::collections::VecDeque<(String, Rc<str>)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
+/// Drops every kept preview: the app locked, or another profile (or none) came in front.
+pub fn forget_previews() {
+    PREVIEWS.with(|p| p.borrow_mut().clear());
+}
+
+fn cached_preview(token: &str) -> Option<Rc<str>> {
+    PREVIEWS.with(|p| {
+        p.borrow()
+            .iter()
+            .find(|(t, _)| t == token)
+            .map(|(_, url)| url.clone())
+    })
+}
+
+fn keep_preview(token: String, url: Rc<str>) {
+    PREVIEWS.with(|p| {
+        let mut p = p.borrow_mut();
+        p.retain(|(t, _)| *t != token);
+        if p.len() >= PREVIEWS_KEPT {
+            p.pop_front();
+        }
+        p.push_back((token, url));
+    });
+}
+
 #[derive(Properties, PartialEq)]
 struct ImagePreviewProps {
     token: String,
@@ -563,19 +597,24 @@ struct ImagePreviewProps {
 /// meanwhile, so the timeline's row heights do not jump. A click opens the full image.
 #[function_component(ImagePreview)]
 fn image_preview(props: &ImagePreviewProps) -> Html {
-    let src = use_state(|| None::<String>);
+    let src = use_state(|| cached_preview(&props.token));
     {
         let src = src.clone();
         use_effect_with(
             (props.token.clone(), props.name.clone()),
             move |(token, name)| {
-                let (token, name) = (token.clone(), name.clone());
-                spawn_local(async move {
-                    if let Ok(Some(url)) = crate::services::api::image_preview(&token, &name).await
-                    {
-                        src.set(Some(url));
-                    }
-                });
+                if src.is_none() {
+                    let (token, name) = (token.clone(), name.clone());
+                    spawn_local(async move {
+                        if let Ok(Some(url)) =
+                            crate::services::api::image_preview(&token, &name).await
+                        {
+                            let url: Rc<str> = url.into();
+                            keep_preview(token, url.clone());
+                            src.set(Some(url));
+                        }
+                    });
+                }
             },
         );
     }
@@ -592,7 +631,7 @@ fn image_preview(props: &ImagePreviewProps) -> Html {
         <button class="image-preview" data-testid="image-preview" aria-label={props.name.clone()}
             data-loaded={if src.is_some() { "true" } else { "false" }} onclick={open}>
             if let Some(url) = &*src {
-                <img src={url.clone()} alt={props.name.clone()} />
+                <img src={url.to_string()} alt={props.name.clone()} />
             }
         </button>
     }

@@ -295,7 +295,8 @@ pub fn starts_in(lang: Lang, ms_left: i64) -> String {
     }
 }
 
-/// "Ноябрь 2026": a month (0 January … 11 December) as a calendar's title.
+/// "Ноябрь 2026": a month (0 January … 11 December) as a calendar's title (Russian in the
+/// nominative; the English name is the one dates use).
 pub fn month_title(lang: Lang, month: u32, year: u32) -> String {
     const RU: [&str; 12] = [
         "Январь",
@@ -311,24 +312,9 @@ pub fn month_title(lang: Lang, month: u32, year: u32) -> String {
         "Ноябрь",
         "Декабрь",
     ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let i = (month % 12) as usize;
     match lang {
-        Lang::Ru => format!("{} {year}", RU[i]),
-        Lang::En => format!("{} {year}", EN[i]),
+        Lang::Ru => format!("{} {year}", RU[(month % 12) as usize]),
+        Lang::En => format!("{} {year}", super::month(lang, month)),
     }
 }
 
