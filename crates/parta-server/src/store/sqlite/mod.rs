@@ -58,14 +58,8 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteTx::Pooled(self.pool.acquire().await?)))
     }
 
-    /// `BEGIN IMMEDIATE`: the write lock is taken at the start (waiting up to the busy
-    /// timeout). A deferred transaction that reads first and then writes cannot be upgraded
-    /// while another connection writes (the update log's marker flush writes every second):
-    /// SQLite answers "database is locked" at once, without waiting.
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::Open(
-            self.pool.begin_with("BEGIN IMMEDIATE").await?,
-        )))
+        Ok(Box::new(SqliteTx::Open(self.pool.begin().await?)))
     }
 
     async fn close(&self) {
