@@ -57,13 +57,7 @@ fn main() {
                 demo_requested,
                 started_with.clone(),
             ))?;
-            // The window is made here, not from the config, so that its web storage (the UI's
-            // settings on this computer: language, theme, scale) lives in the data folder
-            // beside the cache, one per data folder, and not in one place for every Parta.
-            if let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") {
-                let window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?
-                    .data_directory(shell.data_dir().join("webview"))
-                    .build()?;
+            if let Some(window) = app.get_webview_window("main") {
                 window_place::restore(&window, shell.data_dir());
             }
             app.manage(shell);
