@@ -7,6 +7,7 @@ use parta_model::lessons::{
     TimetableImport, TimetableReport,
 };
 use parta_model::school::{AdminReply, AdminRequest, Role};
+use parta_model::view::UiErrorCode;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -337,7 +338,18 @@ fn join(url: String, ctx: Option<AppContext>, presence: Option<i64>) -> Callback
         let (url, ctx) = (url.clone(), ctx.clone());
         spawn_local(async move {
             if let Some(id) = presence {
-                let _ = api::lesson_presence(id, true).await;
+                // A refusal (not this lesson's time, not a participant) stands; a failure of
+                // the server or the connection is tried twice more, half a second apart.
+                for _ in 0..3 {
+                    match api::lesson_presence(id, true).await {
+                        Err(e)
+                            if matches!(e.code, UiErrorCode::Internal | UiErrorCode::Offline) =>
+                        {
+                            yew::platform::time::sleep(std::time::Duration::from_millis(500)).await;
+                        }
+                        _ => break,
+                    }
+                }
             }
             if let (Err(e), Some(ctx)) = (api::join_lesson(&url).await, ctx) {
                 ctx.dispatch(Action::Error(e));
