@@ -19,7 +19,7 @@ apt_packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libssl-dev libdbus-1-dev libsecret-1-dev
-  xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring imagemagick dunst
+  xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring imagemagick dunst libglib2.0-bin
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -162,10 +162,12 @@ pub async fn send_reply(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn mark_read(shell: State<'_, Shell>, chat_id: i64) -> Reply<()> {
+pub async fn mark_read(app: tauri::AppHandle, shell: State<'_, Shell>, chat_id: i64) -> Reply<()> {
     shell
         .with_session(|s| async move { s.mark_read(chat_id).await })
-        .await
+        .await?;
+    crate::tray::changed(&app);
+    Ok(())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -388,14 +390,17 @@ pub async fn set_notifications(on: bool) -> Reply<()> {
     Ok(())
 }
 
-/// How many minutes before a lesson to remind of it (0: never), and in which language.
+/// How many minutes before a lesson to remind of it (0: never), and in which language (the
+/// reminders' and the tray's).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_lesson_reminders(minutes: u32, english: bool) -> Reply<()> {
+pub async fn set_lesson_reminders(app: tauri::AppHandle, minutes: u32, english: bool) -> Reply<()> {
     crate::notify::LESSON_LEAD_MIN.store(
         i64::from(minutes.min(24 * 60)),
         std::sync::atomic::Ordering::Relaxed,
     );
     crate::notify::ENGLISH.store(english, std::sync::atomic::Ordering::Relaxed);
+    // The tray's menu and tooltip speak the UI's language too.
+    crate::tray::changed(&app);
     Ok(())
 }
 

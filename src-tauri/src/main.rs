@@ -3,10 +3,12 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod badge;
 mod commands;
 mod demo;
 mod notify;
 mod shell;
+mod tray;
 mod window_place;
 
 use tauri::{Emitter, Manager};
@@ -29,6 +31,7 @@ fn main() {
         ),
         None => "ru.parta.desktop".to_owned(),
     };
+    let tray_id = instance_id.replace('.', "-");
 
     let result = tauri::Builder::default()
         // First among the plugins, as it may end this process and hand its arguments over.
@@ -60,7 +63,9 @@ fn main() {
             if let Some(window) = app.get_webview_window("main") {
                 window_place::restore(&window, shell.data_dir());
             }
+            let icon_dir = shell.data_dir().join("tray");
             app.manage(shell);
+            tray::install(app.handle(), &tray_id, &icon_dir);
             shell::watch_idle(app.handle().clone());
             shell::watch_lessons(app.handle().clone());
             Ok(())

@@ -269,7 +269,10 @@ impl Shell {
             .next();
         match next {
             Some(profile) => Ok(Some(self.activate(profile).await?)),
-            None => Ok(None),
+            None => {
+                crate::tray::changed(&self.app);
+                Ok(None)
+            }
         }
     }
 
@@ -480,14 +483,26 @@ impl Shell {
             loop {
                 match events.recv().await {
                     Ok(event) => {
-                        if let parta_model::view::AppEvent::MessageAdded { message } = &event {
+                        use parta_model::view::AppEvent;
+                        if let AppEvent::MessageAdded { message } = &event {
                             crate::notify::message(&app, message, me, since);
+                        }
+                        if matches!(
+                            event,
+                            AppEvent::ChatsChanged
+                                | AppEvent::MessageAdded { .. }
+                                | AppEvent::MessageSent { .. }
+                                | AppEvent::MessageRemoved { .. }
+                                | AppEvent::SyncProgress { .. }
+                        ) {
+                            crate::tray::changed(&app);
                         }
                         let _ = app.emit(EVENT, event);
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         // Missed some: have the UI re-read the list rather than drift.
                         let _ = app.emit(EVENT, parta_model::view::AppEvent::ChatsChanged);
+                        crate::tray::changed(&app);
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 }
@@ -502,7 +517,20 @@ impl Shell {
         if let Some(previous) = previous {
             previous.session.stop().await;
         }
+        crate::tray::changed(&self.app);
         Ok(view)
+    }
+
+    /// How many messages the active profile has not read, over all its chats (0 without one).
+    pub async fn unread_total(&self) -> Result<u32, UiError> {
+        let session = match self.active.lock().await.as_ref() {
+            Some(active) => active.session.clone(),
+            None => return Ok(0),
+        };
+        let chats = session.chats().await.map_err(|e| e.to_ui())?;
+        Ok(chats
+            .iter()
+            .fold(0u32, |sum, c| sum.saturating_add(c.unread)))
     }
 
     /// Every profile on this computer, the active one first.

@@ -16,4 +16,5 @@ mod max_bot;
 mod notifications;
 mod school;
 mod settings;
+mod tray;
 mod window;
