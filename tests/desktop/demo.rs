@@ -535,7 +535,7 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
     // Scroll to the top again and again, as a person does, until the oldest is on screen.
     let deadline = tokio::time::Instant::now() + SOON;
     let mut most_rows = 0;
-    loop {
+    let all_rows = loop {
         let state = app
             .execute(
                 "const t = document.querySelector('[data-testid=timeline]');\
@@ -553,14 +553,14 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
         most_rows = most_rows.max(rendered);
         if oldest {
             assert!(rows > OLDER, "every message is in the history: {rows}");
-            break;
+            break rows;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
             "the oldest message never came: {rows} rows"
         );
         tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+    };
     assert!(
         most_rows < 200,
         "only the rows near the view are in the page: {most_rows}"
@@ -577,6 +577,66 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
         .await
         .unwrap();
     assert_eq!(ordered.as_bool(), Some(true));
+
+    // Its author changes №400 and deletes №399 from her phone: the rows already loaded by
+    // scrolling back show it at once, with the view still at the top.
+    let school = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        data.path().join("demo-school.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let login: String = sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+        .bind(sender)
+        .fetch_one(&school)
+        .await
+        .unwrap();
+    school.close().await;
+    let server: String =
+        crate::common::cache_value(data.path(), "SELECT server_url FROM profiles").await;
+    let author = crate::common::sign_in(&server, &login).await;
+    let http = reqwest::Client::new();
+    let edited = http
+        .put(format!("{server}/messages?message_id=mid.old0400"))
+        .header("Authorization", &author)
+        .json(&serde_json::json!({"text": "Старое сообщение №400, исправленное."}))
+        .send()
+        .await
+        .unwrap();
+    assert!(edited.status().is_success(), "{}", edited.status());
+    let deleted = http
+        .delete(format!("{server}/messages?message_id=mid.old0399"))
+        .header("Authorization", &author)
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let seen = app
+            .execute(
+                "const rows = [...document.querySelectorAll('.tl-row')].map(r => r.textContent);                 return [rows.filter(t => t.includes('№400, исправленное.')).length,                         rows.filter(t => t.includes('Старое сообщение №399.')).length,                         document.querySelector('[data-testid=timeline]').scrollTop,\
+                         Number(document.querySelector('[data-testid=timeline]').dataset.rows)]",
+            )
+            .await
+            .unwrap();
+        let (edited, deleted_left, top) = (
+            seen[0].as_u64().unwrap_or(0),
+            seen[1].as_u64().unwrap_or(1),
+            seen[2].as_f64().unwrap_or(f64::MAX),
+        );
+        if edited == 1 && deleted_left == 0 {
+            assert!(top < 2000.0, "the view stayed near the top: {top}");
+            // One row fewer: the edit was not added to the newest messages as a copy.
+            assert_eq!(seen[3].as_i64(), Some(all_rows - 1));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the older rows did not change: {edited} edited, {deleted_left} deleted still shown"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
 
     // Back at the bottom, the newest message is there again.
     let newest = app

@@ -8,6 +8,7 @@ use parta_model::view::{
 };
 use yew::prelude::*;
 
+use crate::components::timeline::OlderChanges;
 use crate::i18n::Lang;
 
 /// Where the app is.
@@ -34,6 +35,9 @@ pub struct AppState {
     pub chats: Vec<ChatSummary>,
     /// Shared: cloning the state (every action does) does not copy the open chat's messages.
     pub open: Option<Rc<ChatView>>,
+    /// Edits (the new version) and deletions (`None`) of the open chat's messages older than
+    /// its latest page: the timeline applies them to the history it loaded by scrolling back.
+    pub older_changes: OlderChanges,
     /// Counts the times a chat was opened (the same one again too), so that opening one shows
     /// it whatever section is in front.
     pub opened: u32,
@@ -68,6 +72,7 @@ impl AppState {
             connection: ConnectionState::Connecting,
             chats: Vec::new(),
             open: None,
+            older_changes: OlderChanges::default(),
             opened: 0,
             focus: None,
             replying: None,
@@ -120,10 +125,35 @@ fn lock(state: &mut AppState) {
     crate::components::timeline::forget_previews();
     state.locked = true;
     state.open = None;
+    state.older_changes = OlderChanges::default();
     state.replying = None;
     state.focus = None;
     state.chats = Vec::new();
     state.error = None;
+}
+
+/// Whether `message` belongs to the open chat's history above its latest page (so it is not
+/// put among the latest, where it would show twice or out of order).
+fn above_latest(state: &AppState, message: &MessageView) -> bool {
+    let Some(open) = state
+        .open
+        .as_ref()
+        .filter(|o| o.chat.chat_id == message.chat_id)
+    else {
+        return false;
+    };
+    !open.messages.iter().any(|m| m.mid == message.mid)
+        && open
+            .messages
+            .first()
+            .is_some_and(|first| (message.timestamp, message.seq) < (first.timestamp, first.seq))
+}
+
+/// Keeps an edit (`Some`) or a deletion (`None`) of an older message of the open chat.
+fn note_older(state: &mut AppState, mid: String, change: Option<MessageView>) {
+    let mut changes = (*state.older_changes.0).clone();
+    changes.insert(mid, change);
+    state.older_changes = OlderChanges(Rc::new(changes));
 }
 
 fn add_message(state: &mut AppState, message: &MessageView) {
@@ -185,6 +215,7 @@ impl Reducible for AppState {
                 {
                     crate::components::timeline::forget_previews();
                     state.open = None;
+                    state.older_changes = OlderChanges::default();
                     state.replying = None;
                     state.focus = None;
                     state.chats = Vec::new();
@@ -198,6 +229,7 @@ impl Reducible for AppState {
                     state.editing = None;
                 }
                 state.open = Some(Rc::new(*view));
+                state.older_changes = OlderChanges::default();
                 state.opened = state.opened.wrapping_add(1);
                 state.focus = None;
             }
@@ -213,12 +245,19 @@ impl Reducible for AppState {
                 state.replying = None;
                 state.editing = None;
                 state.open = Some(Rc::new(*view));
+                state.older_changes = OlderChanges::default();
                 state.opened = state.opened.wrapping_add(1);
                 state.focus = Some(mid);
             }
             Action::Event(event) => match *event {
-                AppEvent::MessageAdded { message } | AppEvent::MessageUpdated { message } => {
-                    add_message(&mut state, &message)
+                AppEvent::MessageAdded { message } => add_message(&mut state, &message),
+                AppEvent::MessageUpdated { message } => {
+                    if above_latest(&state, &message) {
+                        let mid = message.mid.clone();
+                        note_older(&mut state, mid, Some(message));
+                    } else {
+                        add_message(&mut state, &message);
+                    }
                 }
                 AppEvent::MessageSent { local_mid, message } => {
                     if let Some(open) = state.open.as_mut() {
@@ -228,7 +267,11 @@ impl Reducible for AppState {
                 }
                 AppEvent::MessageRemoved { chat_id, mid } => {
                     if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
-                        Rc::make_mut(open).messages.retain(|m| m.mid != mid);
+                        if open.messages.iter().any(|m| m.mid == mid) {
+                            Rc::make_mut(open).messages.retain(|m| m.mid != mid);
+                        } else {
+                            note_older(&mut state, mid, None);
+                        }
                     }
                 }
                 AppEvent::Connection { state: connection } => {
@@ -350,6 +393,46 @@ mod tests {
             vec!["a", "mid.real"],
             "exactly once, no pending copy left"
         );
+    }
+
+    #[test]
+    fn an_edit_or_deletion_above_the_latest_page_is_kept_for_the_timeline_not_inserted() {
+        let mut state = AppState::new(Lang::Ru);
+        state.open = Some(Rc::new(ChatView {
+            chat: chat(2, 50),
+            description: None,
+            pinned: None,
+            messages: vec![message("c", 2, 30), message("d", 2, 40)],
+        }));
+        let mut old = message("a", 2, 10);
+        old.text = "исправлено".into();
+        let state = Rc::new(state).reduce(Action::Event(Box::new(AppEvent::MessageUpdated {
+            message: old,
+        })));
+        let state = state.reduce(Action::Event(Box::new(AppEvent::MessageRemoved {
+            chat_id: 2,
+            mid: "b".into(),
+        })));
+        // An edit of a message in the page is made in place, as before.
+        let mut latest = message("d", 2, 40);
+        latest.text = "тоже исправлено".into();
+        let state = state.reduce(Action::Event(Box::new(AppEvent::MessageUpdated {
+            message: latest,
+        })));
+        let open = state.open.as_ref().unwrap();
+        let texts: Vec<_> = open.messages.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["c", "тоже исправлено"]);
+        let changes = &state.older_changes.0;
+        assert_eq!(changes.len(), 2);
+        assert_eq!(
+            changes["a"].as_ref().map(|m| m.text.as_str()),
+            Some("исправлено")
+        );
+        assert_eq!(changes["b"], None);
+        // Opening the chat again starts afresh.
+        let view = (**open).clone();
+        let state = state.reduce(Action::Opened(Box::new(view)));
+        assert!(state.older_changes.0.is_empty());
     }
 
     #[test]

@@ -224,7 +224,8 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     if let Some(pinned) = &view.pinned {
                         <PinnedBanner pinned={pinned.clone()} lang={lang} />
                     }
-                    <Timeline latest={super::timeline::Latest(view.clone())} lang={lang} focus={ctx.focus.clone()}
+                    <Timeline latest={super::timeline::Latest(view.clone())} older_changes={ctx.older_changes.clone()}
+                        lang={lang} focus={ctx.focus.clone()}
                         transfers={ctx.transfers.clone()} on_reply={on_reply.clone()}
                         on_retry={on_retry.clone()} on_discard={on_discard.clone()}
                         on_edit={on_edit.clone()} on_delete={on_delete.clone()} />

@@ -18,6 +18,9 @@ use crate::time;
 pub struct TimelineProps {
     /// The open chat with its latest messages; older ones are loaded here as one scrolls back.
     pub latest: Latest,
+    /// Edits and deletions of the older messages.
+    #[prop_or_default]
+    pub older_changes: OlderChanges,
     pub lang: Lang,
     /// Retry a failed message (by its local id).
     pub on_retry: Callback<String>,
@@ -71,6 +74,18 @@ impl PartialEq for Latest {
     }
 }
 
+/// Edits (the new version) and deletions (`None`) of messages above the latest page, by id,
+/// compared by identity like [`Latest`]. Applied to the history loaded by scrolling back; a
+/// page loaded later comes from the cache, which has them already.
+#[derive(Clone, Debug, Default)]
+pub struct OlderChanges(pub Rc<HashMap<String, Option<MessageView>>>);
+
+impl PartialEq for OlderChanges {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A row's height before it has been measured, in CSS pixels.
 const ESTIMATE: f64 = 76.0;
 /// Rows rendered beyond the visible part, above and below, in CSS pixels.
@@ -115,6 +130,8 @@ struct Rows {
     /// The heights the spacers above and below the rendered rows stand for. Set through the
     /// CSS object model after each render: the strict CSP refuses `style` attributes.
     spacers: (f64, f64),
+    /// The changes to older messages last applied.
+    changes: OlderChanges,
 }
 
 impl Rows {
@@ -150,6 +167,44 @@ impl Rows {
             self.latest_heights.insert(m.mid.clone(), h);
         }
         self.dirty = true;
+    }
+
+    /// Applies edits and deletions to the history loaded by scrolling back. An edited row is
+    /// measured again; a deleted row above the view (`top`) moves the view up by its height,
+    /// so what is on screen stays put.
+    fn apply(&mut self, latest: &[MessageView], changes: &OlderChanges, top: f64) {
+        if self.changes == *changes {
+            return;
+        }
+        self.changes = changes.clone();
+        if changes.0.is_empty() || self.older.is_empty() {
+            return;
+        }
+        let mut at = 0;
+        while at < self.older.len() {
+            match changes.0.get(&self.older[at].mid) {
+                Some(Some(edited)) => {
+                    if self.older[at] != *edited {
+                        self.older[at] = edited.clone();
+                        self.older_heights[at] = 0.0;
+                        self.dirty = true;
+                    }
+                    at += 1;
+                }
+                Some(None) => {
+                    // Rows run oldest first on screen; `older` is newest first.
+                    let row = self.older.len() - 1 - at;
+                    let (start, height) = (self.offsets(latest)[row], self.height(latest, row));
+                    if start + height <= top {
+                        self.shift -= height;
+                    }
+                    self.older.remove(at);
+                    self.older_heights.remove(at);
+                    self.dirty = true;
+                }
+                None => at += 1,
+            }
+        }
     }
 
     /// The offsets of every row and the end, recomputed if anything changed.
@@ -362,6 +417,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
             }
         });
     }
+    rows.borrow_mut()
+        .apply(latest, &props.older_changes, view.0);
     if latest.is_empty() && rows.borrow().older.is_empty() {
         return html! { <div class="timeline empty" ref={list}><p class="muted">{ t(props.lang, Key::NoMessagesYet) }</p></div> };
     }
@@ -674,6 +731,7 @@ mod tests {
                 pinned: None,
                 messages: vec![message(delivery)],
             })),
+            older_changes: OlderChanges::default(),
             lang: Lang::Ru,
             on_retry: Callback::noop(),
             on_discard: Callback::noop(),
@@ -703,6 +761,54 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("data-delivery=\"failed\""), "{html}");
+    }
+
+    fn numbered(n: i64) -> MessageView {
+        MessageView {
+            mid: format!("mid.{n}"),
+            text: format!("№{n}"),
+            timestamp: n * 1000,
+            seq: n,
+            is_own: false,
+            delivery: Delivery::Sent,
+            ..message(Delivery::Sent)
+        }
+    }
+
+    #[test]
+    fn edits_and_deletions_reach_the_history_loaded_by_scrolling_back() {
+        // Loaded by scrolling back: №1–№5 (kept newest first); the latest page: №6–№7.
+        let latest = vec![numbered(6), numbered(7)];
+        let mut rows = Rows {
+            older: (1..=5).rev().map(numbered).collect(),
+            older_heights: vec![50.0; 5],
+            ..Rows::default()
+        };
+        let mut edited = numbered(4);
+        edited.text = "№4, исправлено".into();
+        let changes = OlderChanges(Rc::new(HashMap::from([
+            ("mid.4".to_owned(), Some(edited)),
+            ("mid.2".to_owned(), None),
+            // Not loaded here: nothing to do (a later page comes from the cache, changed).
+            ("mid.999".to_owned(), None),
+        ])));
+        // The view's top is at 120 px: row №1 (0–50) lies wholly above it, №2 (50–100) too.
+        rows.apply(&latest, &changes, 120.0);
+        let shown: Vec<&str> = (0..rows.len(&latest))
+            .map(|i| rows.row(&latest, i).text.as_str())
+            .collect();
+        assert_eq!(shown, ["№1", "№3", "№4, исправлено", "№5", "№6", "№7"]);
+        assert_eq!(
+            rows.shift, -50.0,
+            "the deleted row above the view takes the view up"
+        );
+        // The edited row is measured again; the others keep their heights.
+        assert_eq!(rows.older_heights, [50.0, 0.0, 50.0, 50.0]);
+        // The same changes again (the same render, or another state change) do nothing more.
+        rows.shift = 0.0;
+        rows.apply(&latest, &changes, 120.0);
+        assert_eq!(rows.older.len(), 4);
+        assert_eq!(rows.shift, 0.0);
     }
 
     #[test]
