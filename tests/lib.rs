@@ -369,6 +369,80 @@ impl Session {
         }
     }
 
+    /// Presses `key` with `modifiers` held, as a person does on the keyboard (WebDriver
+    /// actions: real key events, default actions included). Names: "Control", "Shift",
+    /// "Enter", "Escape", "Tab", "ArrowDown", "ArrowUp", or a single character.
+    pub async fn press(&self, modifiers: &[&str], key: &str) -> Result<()> {
+        let code = |name: &str| -> Result<String> {
+            Ok(match name {
+                "Control" => "\u{E009}".to_owned(),
+                "Shift" => "\u{E008}".to_owned(),
+                "Enter" => "\u{E007}".to_owned(),
+                "Escape" => "\u{E00C}".to_owned(),
+                "Tab" => "\u{E004}".to_owned(),
+                "ArrowUp" => "\u{E013}".to_owned(),
+                "ArrowDown" => "\u{E015}".to_owned(),
+                one if one.chars().count() == 1 => one.to_owned(),
+                other => return Err(DriverError(format!("no key called {other}"))),
+            })
+        };
+        let mut steps = Vec::new();
+        for m in modifiers {
+            steps.push(json!({"type": "keyDown", "value": code(m)?}));
+        }
+        steps.push(json!({"type": "keyDown", "value": code(key)?}));
+        steps.push(json!({"type": "keyUp", "value": code(key)?}));
+        for m in modifiers.iter().rev() {
+            steps.push(json!({"type": "keyUp", "value": code(m)?}));
+        }
+        self.key_actions(steps).await
+    }
+
+    /// Types `text` into whatever has the focus, key by key.
+    pub async fn type_keys(&self, text: &str) -> Result<()> {
+        let mut steps = Vec::new();
+        for c in text.chars() {
+            steps.push(json!({"type": "keyDown", "value": c.to_string()}));
+            steps.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        self.key_actions(steps).await
+    }
+
+    async fn key_actions(&self, steps: Vec<Value>) -> Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": steps}]})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Brings the app's window to the front, so that it has the desktop's keyboard focus
+    /// (which decides whether `:focus` styles show; with several apps on one display, the
+    /// last one brought forward has it).
+    pub async fn bring_to_front(&self) -> Result<()> {
+        let handle = self.call(reqwest::Method::GET, "/window", None).await?;
+        self.call(
+            reqwest::Method::POST,
+            "/window",
+            Some(json!({"handle": handle})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The focused element's `data-testid` (or its tag name when it has none).
+    pub async fn focused(&self) -> Result<String> {
+        let value = self
+            .execute(
+                "const e = document.activeElement;\
+                 return e ? (e.dataset.testid || e.tagName.toLowerCase()) : ''",
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn execute(&self, script: &str) -> Result<Value> {
         self.call(

@@ -11,6 +11,7 @@ mod admin;
 mod demo;
 mod files;
 mod invite_link;
+mod keyboard;
 mod lessons;
 mod max_bot;
 mod notifications;

@@ -47,6 +47,22 @@ pub fn reload_chats(ctx: AppContext) {
     });
 }
 
+/// Opens a chat from the cache; with `then_type`, the cursor goes to its composer (opened from
+/// the keyboard: Ctrl+K, a name, Enter, and one can write at once).
+pub fn open_chat(ctx: AppContext, chat_id: i64, then_type: bool) {
+    spawn_local(async move {
+        match api::open_chat(chat_id).await {
+            Ok(view) => {
+                ctx.dispatch(Action::Opened(Box::new(view)));
+                if then_type {
+                    dom::focus_soon("[data-testid=composer-input]");
+                }
+            }
+            Err(e) => ctx.dispatch(Action::Error(e)),
+        }
+    });
+}
+
 /// Opens a chat at one message (a search result, an announcement), which the timeline
 /// brings into view highlighted.
 pub fn open_chat_at(ctx: AppContext, chat_id: i64, mid: String) {

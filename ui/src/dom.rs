@@ -46,6 +46,23 @@ pub fn use_window_keydown(on_key: impl Fn(web_sys::KeyboardEvent) + 'static) {
     });
 }
 
+/// Puts the cursor into the element matching `selector` once the page has drawn what was
+/// just dispatched (a frame later).
+pub fn focus_soon(selector: &'static str) {
+    let focus = Closure::once_into_js(move || {
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(focus.unchecked_ref(), 50);
+    }
+}
+
 /// Calls `report` with `limit()` when someone presses a key, clicks, scrolls or moves the
 /// mouse in the window: at once the first time and whenever `limit()` changed, otherwise at
 /// most once a second. No timers: the webview's slow down while the window is covered.

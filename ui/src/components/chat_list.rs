@@ -1,11 +1,10 @@
 //! The chat list: title, last message, time; click opens the chat from the cache.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::app::open_chat;
 use crate::i18n::{Key, t};
-use crate::services::api;
-use crate::state::{Action, AppContext};
+use crate::state::AppContext;
 use crate::time;
 
 /// "Анна: текст", or "Вы: текст" for one's own messages; a message of files alone names them.
@@ -57,15 +56,8 @@ pub fn chat_list() -> Html {
                 let chat_id = chat.chat_id;
                 let on_open = {
                     let ctx = ctx.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        let ctx = ctx.clone();
-                        spawn_local(async move {
-                            match api::open_chat(chat_id).await {
-                                Ok(view) => ctx.dispatch(Action::Opened(Box::new(view))),
-                                Err(e) => ctx.dispatch(Action::Error(e)),
-                            }
-                        });
-                    })
+                    // A click opens it for reading; Enter on the focused item, for writing.
+                    Callback::from(move |e: MouseEvent| open_chat(ctx.clone(), chat_id, e.detail() == 0))
                 };
                 let class = if open_id == Some(chat_id) { "chat-item active" } else { "chat-item" };
                 let initial: String = chat.title.chars().take(2).collect();

@@ -22,6 +22,24 @@ pub fn profile_switcher(props: &ProfileSwitcherProps) -> Html {
     let lang = props.lang;
     let open = use_state(|| false);
     let others = use_state(Vec::<ProfileView>::new);
+    {
+        // Esc closes the menu and gives the focus back to the button that opened it.
+        let open = open.clone();
+        crate::dom::use_window_keydown(move |e| {
+            let shown = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector("[data-testid=profile-menu]")
+                        .ok()
+                        .flatten()
+                })
+                .is_some();
+            if e.key() == "Escape" && shown {
+                open.set(false);
+                crate::dom::focus_soon("[data-testid=profile-switcher]");
+            }
+        });
+    }
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
