@@ -33,6 +33,17 @@ measure "$pid" total
 awk -v kb="$total" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
 kill "$pid"; wait "$pid" 2>/dev/null || true
 rm -rf "$data"
+# The floor of any WebKitGTK window: WebKitGTK's own MiniBrowser showing a blank page.
+mini=$(ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser 2>/dev/null | head -1)
+if [ -n "$mini" ]; then
+  "$mini" about:blank >/dev/null 2>&1 &
+  mpid=$!
+  sleep "${PARTA_MEASURE_SETTLE:-20}"
+  echo "WebKitGTK's MiniBrowser on about:blank (the floor of a WebKitGTK window), idle:"
+  measure "$mpid" floor
+  awk -v kb="$floor" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
+  kill "$mpid"; wait "$mpid" 2>/dev/null || true
+fi
 if command -v telegram-desktop >/dev/null; then
   tg=$(mktemp -d)
   telegram-desktop -many -workdir "$tg" >/dev/null 2>&1 &
@@ -42,6 +53,7 @@ if command -v telegram-desktop >/dev/null; then
   measure "$tpid" telegram
   awk -v kb="$telegram" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
   awk -v a="$total" -v b="$telegram" 'BEGIN {printf "Parta / Telegram: %.2fx (target <= 0.50x)\n", a/b}'
+  [ -n "${floor:-}" ] && awk -v a="$floor" -v b="$telegram" 'BEGIN {printf "blank WebKitGTK window / Telegram: %.2fx\n", a/b}'
   kill "$tpid"; wait "$tpid" 2>/dev/null || true
   rm -rf "$tg"
 fi
