@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON};
+use crate::common::{APP, SOON, eventually};
 
 /// Presses `key` (with Shift when `back`) until the element with `testid` has the focus.
 async fn tab_to(app: &Session, testid: &str, back: bool) {
@@ -26,18 +26,10 @@ async fn tab_to(app: &Session, testid: &str, back: bool) {
 }
 
 async fn focus_becomes(app: &Session, testid: &str) {
-    let deadline = tokio::time::Instant::now() + SOON;
-    loop {
-        let now = app.focused().await.unwrap();
-        if now == testid {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the focus is on {now:?}, not {testid}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(&format!("the focus moves to {testid}"), || async {
+        app.focused().await.unwrap() == testid
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

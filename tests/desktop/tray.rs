@@ -10,7 +10,9 @@ use std::time::Duration;
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, SOON, cache_value, get_json, id_where, open_demo, post_json, sign_in};
+use crate::common::{
+    APP, SOON, cache_value, eventually, get_json, id_where, open_demo, post_json, sign_in,
+};
 
 const ITEM: &str = "org.kde.StatusNotifierItem";
 
@@ -130,18 +132,10 @@ async fn unread_in_list(app: &Session) -> u32 {
 }
 
 async fn eventually_label(owner: &str, path: &str, want: &str) {
-    let deadline = tokio::time::Instant::now() + SOON;
-    loop {
-        let now = label(owner, path);
-        if now == want {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the tray says {now:?}, not {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    eventually(&format!("the tray's label becomes {want:?}"), || async {
+        label(owner, path) == want
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
