@@ -169,6 +169,39 @@ pub async fn a_restriction_is_in_force_until_its_end_and_replacing_it_keeps_one(
     tx.commit().await.unwrap();
 }
 
+/// Transactions that read and then write, at the same time (a lesson read before a presence
+/// is recorded, a join request read before its approval): every one of them commits, one
+/// after another, rather than failing because another one wrote in between.
+pub async fn transactions_that_read_then_write_at_once_all_commit(store: &dyn Store) {
+    let one = |n: usize| async move {
+        let mut tx = store.begin().await?;
+        let login = format!("parent.{n}");
+        let existing = tx.user_id_by_login(&login).await?;
+        // The others read meanwhile.
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        let id = match existing {
+            Some(id) => id,
+            None => person(&mut *tx, &login).await,
+        };
+        tx.commit().await?;
+        Ok::<i64, parta_server::Error>(id)
+    };
+    let (a, b, c, d) = tokio::join!(one(1), one(2), one(3), one(4));
+    let ids: Vec<i64> = [a, b, c, d]
+        .into_iter()
+        .map(|r| r.expect("every transaction commits"))
+        .collect();
+    let mut read = store.read().await.unwrap();
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(
+            read.user_id_by_login(&format!("parent.{}", n + 1))
+                .await
+                .unwrap(),
+            Some(*id)
+        );
+    }
+}
+
 /// Runs every test above against the stores `open` makes (a fresh one per test).
 macro_rules! store_suite {
     ($name:ident, $open:expr) => {
@@ -192,6 +225,7 @@ macro_rules! store_suite {
             case!(membership_writes_say_whether_they_changed_anything);
             case!(read_marks_never_move_backwards);
             case!(a_restriction_is_in_force_until_its_end_and_replacing_it_keeps_one);
+            case!(transactions_that_read_then_write_at_once_all_commit);
         }
     };
 }

@@ -58,8 +58,14 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteTx::Pooled(self.pool.acquire().await?)))
     }
 
+    /// Takes the write lock at the start (`BEGIN IMMEDIATE`): a deferred transaction that
+    /// read and then wrote failed at once with "database is locked" whenever another
+    /// connection had written in between (SQLite cannot move a read snapshot forward), which
+    /// the busy timeout does not cover. Writers now wait for each other, up to that timeout.
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::Open(self.pool.begin().await?)))
+        Ok(Box::new(SqliteTx::Open(
+            self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        )))
     }
 
     async fn close(&self) {
