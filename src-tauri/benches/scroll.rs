@@ -49,7 +49,7 @@ function step(now) {
   if (now - started < seconds * 1000) {
     requestAnimationFrame(step);
   } else {
-    window.__bench = {frames, maxRows, reached: Number(t.dataset.rows || 0), pages: Number(t.dataset.pages || 0), pageMs: Number(t.dataset.pageMs || 0)};
+    window.__bench = {frames, maxRows, reached: Number(t.dataset.rows || 0), pages: Number(t.dataset.pages || 0), pageMs: Number(t.dataset.pageMs || 0), timing: t.dataset.timing || ''};
   }
 }
 requestAnimationFrame(step);
@@ -209,4 +209,20 @@ async fn main() {
         result["pages"],
         result["pageMs"].as_f64().unwrap_or(0.0) / result["pages"].as_f64().unwrap_or(1.0).max(1.0),
     );
+    // "renders build-ms commit-ms effect-ms", totals over the whole run.
+    let timing: Vec<f64> = result["timing"]
+        .as_str()
+        .unwrap_or_default()
+        .split(' ')
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    if let [renders, build, commit, effect] = timing[..] {
+        let each = |ms: f64| ms / renders.max(1.0);
+        println!(
+            "  timeline renders {renders:.0}: building {:.1} ms, Yew's diff and DOM changes {:.1} ms, measuring (layout) {:.1} ms each on average",
+            each(build),
+            each(commit),
+            each(effect)
+        );
+    }
 }

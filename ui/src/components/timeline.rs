@@ -132,6 +132,14 @@ struct Rows {
     spacers: (f64, f64),
     /// The changes to older messages last applied.
     changes: OlderChanges,
+    /// Renders, and the milliseconds spent building them, from the end of building to the
+    /// effect (Yew's diff and the DOM changes), and in the effect (measuring rows forces the
+    /// layout): shown as data attributes for the scrolling benchmark.
+    renders: u32,
+    build_ms: f64,
+    commit_ms: f64,
+    effect_ms: f64,
+    built_at: f64,
 }
 
 impl Rows {
@@ -236,6 +244,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let view = use_state(|| (0.0f64, 800.0f64));
     // Bumped when older history arrives.
     let loaded = use_state(|| 0u32);
+    let build_started = js_sys::Date::now();
     let latest: &[MessageView] = &props.latest.0.messages;
     let chat_id = props.latest.0.chat.chat_id;
     {
@@ -349,7 +358,11 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 return;
             };
             let latest = &latest_view.0.messages;
+            let effect_started = js_sys::Date::now();
+            // Dropped after `r` (declared before it): the effect's time is added at its end.
+            let _timing = Timing(rows.clone(), effect_started);
             let mut r = rows.borrow_mut();
+            r.commit_ms += effect_started - r.built_at;
             for (spacer, height) in [(&above_ref, r.spacers.0), (&below_ref, r.spacers.1)] {
                 if let Some(spacer) = spacer.cast::<web_sys::HtmlElement>() {
                     let _ = spacer
@@ -474,12 +487,32 @@ pub fn timeline(props: &TimelineProps) -> Html {
     }
     out.push(html! { <div class="tl-spacer" key="below" ref={below_ref.clone()} /> });
     let (pages, page_ms) = (r.pages, r.page_ms);
+    let timing = format!(
+        "{} {:.0} {:.0} {:.0}",
+        r.renders, r.build_ms, r.commit_ms, r.effect_ms
+    );
+    r.renders += 1;
+    r.built_at = js_sys::Date::now();
+    r.build_ms += r.built_at - build_started;
     drop(r);
     html! {
         <div class="timeline" ref={list} data-testid="timeline" onscroll={on_scroll}
-            data-rows={n.to_string()} data-pages={pages.to_string()} data-page-ms={format!("{page_ms:.0}")}>
+            data-rows={n.to_string()} data-pages={pages.to_string()} data-page-ms={format!("{page_ms:.0}")}
+            data-timing={timing}>
             { for out }
         </div>
+    }
+}
+
+/// Adds the time from its start to its drop to the effect's total (whichever way the effect
+/// returns).
+struct Timing(Rc<std::cell::RefCell<Rows>>, f64);
+
+impl Drop for Timing {
+    fn drop(&mut self) {
+        if let Ok(mut r) = self.0.try_borrow_mut() {
+            r.effect_ms += js_sys::Date::now() - self.1;
+        }
     }
 }
 
