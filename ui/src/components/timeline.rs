@@ -244,7 +244,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let view = use_state(|| (0.0f64, 800.0f64));
     // Bumped when older history arrives.
     let loaded = use_state(|| 0u32);
-    let build_started = js_sys::Date::now();
+    let build_started = time::now_ms() as f64;
     let latest: &[MessageView] = &props.latest.0.messages;
     let chat_id = props.latest.0.chat.chat_id;
     {
@@ -358,7 +358,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 return;
             };
             let latest = &latest_view.0.messages;
-            let effect_started = js_sys::Date::now();
+            let effect_started = time::now_ms() as f64;
             // Dropped after `r` (declared before it): the effect's time is added at its end.
             let _timing = Timing(rows.clone(), effect_started);
             let mut r = rows.borrow_mut();
@@ -492,7 +492,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         r.renders, r.build_ms, r.commit_ms, r.effect_ms
     );
     r.renders += 1;
-    r.built_at = js_sys::Date::now();
+    r.built_at = time::now_ms() as f64;
     r.build_ms += r.built_at - build_started;
     drop(r);
     html! {
@@ -511,7 +511,7 @@ struct Timing(Rc<std::cell::RefCell<Rows>>, f64);
 impl Drop for Timing {
     fn drop(&mut self) {
         if let Ok(mut r) = self.0.try_borrow_mut() {
-            r.effect_ms += js_sys::Date::now() - self.1;
+            r.effect_ms += time::now_ms() as f64 - self.1;
         }
     }
 }
