@@ -8,7 +8,7 @@ use parta_model::view::{
 };
 use tauri::State;
 
-use crate::shell::Shell;
+use crate::shell::{Shell, internal, invalid};
 
 type Reply<T> = Result<T, UiError>;
 
@@ -104,17 +104,11 @@ pub async fn search_messages(
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_scale(window: tauri::WebviewWindow, percent: u32) -> Reply<()> {
     if !(100..=200).contains(&percent) {
-        return Err(UiError {
-            code: parta_model::view::UiErrorCode::InvalidInput,
-            message: "the scale is between 100 and 200 percent".into(),
-        });
+        return Err(invalid("the scale is between 100 and 200 percent"));
     }
     window
         .set_zoom(f64::from(percent) / 100.0)
-        .map_err(|e| UiError {
-            code: parta_model::view::UiErrorCode::Internal,
-            message: format!("the window could not be scaled: {e}"),
-        })
+        .map_err(|e| internal(format!("the window could not be scaled: {e}")))
 }
 
 /// Up to `limit` messages older than `mid`, oldest first: scrolling back through history
@@ -419,10 +413,7 @@ pub async fn open_attachment(
         .await?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| UiError {
-            code: parta_model::view::UiErrorCode::Internal,
-            message: format!("The file could not be opened: {e}"),
-        })
+        .map_err(|e| internal(format!("The file could not be opened: {e}")))
 }
 
 /// An image attachment as a `data:` URL for the timeline (the CSP admits `data:` images and
@@ -452,17 +443,11 @@ pub async fn image_preview(
 pub async fn open_link(app: tauri::AppHandle, url: String) -> Reply<()> {
     use tauri_plugin_opener::OpenerExt;
     if !is_openable(&url) {
-        return Err(UiError {
-            code: parta_model::view::UiErrorCode::InvalidInput,
-            message: "Only web and mail links can be opened".into(),
-        });
+        return Err(invalid("Only web and mail links can be opened"));
     }
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|e| UiError {
-            code: parta_model::view::UiErrorCode::Internal,
-            message: format!("The link could not be opened: {e}"),
-        })
+        .map_err(|e| internal(format!("The link could not be opened: {e}")))
 }
 
 /// The lessons starting in `[from, to)` (Занятия): from the server, or the cache offline.
@@ -595,10 +580,6 @@ pub async fn pick_timetable_csv(app: tauri::AppHandle) -> Reply<Option<String>> 
     else {
         return Ok(None);
     };
-    let invalid = |message: String| UiError {
-        code: parta_model::view::UiErrorCode::InvalidInput,
-        message,
-    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -625,10 +606,9 @@ pub async fn pick_timetable_csv(app: tauri::AppHandle) -> Reply<Option<String>> 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn join_lesson(app: tauri::AppHandle, url: String) -> Reply<()> {
     if !is_conference_link(&url) {
-        return Err(UiError {
-            code: parta_model::view::UiErrorCode::InvalidInput,
-            message: "Only https links to a video conference can be opened".into(),
-        });
+        return Err(invalid(
+            "Only https links to a video conference can be opened",
+        ));
     }
     open_link(app, url).await
 }

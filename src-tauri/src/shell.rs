@@ -25,9 +25,18 @@ pub const INVITE_EVENT: &str = "parta://invite";
 /// The keychain service Parta's tokens live under.
 const KEYCHAIN_SERVICE: &str = "parta";
 
-fn internal(message: impl std::fmt::Display) -> UiError {
+/// An error of the app itself (the window, the system), with what failed.
+pub fn internal(message: impl std::fmt::Display) -> UiError {
     UiError {
         code: UiErrorCode::Internal,
+        message: message.to_string(),
+    }
+}
+
+/// Input the app refuses, with why.
+pub fn invalid(message: impl std::fmt::Display) -> UiError {
+    UiError {
+        code: UiErrorCode::InvalidInput,
         message: message.to_string(),
     }
 }
@@ -282,10 +291,7 @@ impl Shell {
     pub async fn start_demo(&self, person: Option<&str>) -> Result<ProfileView, UiError> {
         let username = person.unwrap_or(parta_server::demo::CLASS_TEACHER);
         if !parta_server::demo::is_person(username) {
-            return Err(UiError {
-                code: UiErrorCode::InvalidInput,
-                message: "There is no such person in the demo school".into(),
-            });
+            return Err(invalid("There is no such person in the demo school"));
         }
         let url = self.ensure_demo_server().await?;
         let token = {
@@ -350,10 +356,7 @@ impl Shell {
     ) -> Result<ProfileView, UiError> {
         let token = token.trim().to_owned();
         if token.is_empty() || token.chars().any(char::is_whitespace) {
-            return Err(UiError {
-                code: UiErrorCode::InvalidInput,
-                message: "the bot token is empty or has spaces in it".to_owned(),
-            });
+            return Err(invalid("the bot token is empty or has spaces in it"));
         }
         let url = server_url
             .map(|u| u.trim().to_owned())
@@ -381,10 +384,6 @@ impl Shell {
 
     /// Joins a school by an invitation: signed in at once, or waiting for approval.
     pub async fn join_by_invite(&self, form: JoinForm) -> Result<JoinView, UiError> {
-        let invalid = |message: &str| UiError {
-            code: UiErrorCode::InvalidInput,
-            message: message.to_owned(),
-        };
         let code = invite_code(&form.link)
             .ok_or_else(|| invalid("the invitation link or code is not valid"))?;
         let server_url = invite_server(&form.link)

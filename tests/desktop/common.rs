@@ -103,6 +103,20 @@ where
     }
 }
 
+/// Opens the chat titled `title` from the chat list and waits until its header shows.
+pub async fn open_chat(app: &Session, title: &str) {
+    app.click_when(
+        &format!("[data-testid=chat-item][data-title='{title}']"),
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    app.wait_for("[data-testid=chat-title]", SOON, |t| t.contains(title))
+        .await
+        .unwrap();
+}
+
 /// Opens the demo school in a fresh app and waits for its chat list.
 pub async fn open_demo(app: &Session) {
     app.click_when("[data-testid=demo-button]", SOON, |_| true)

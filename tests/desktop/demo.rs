@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use parta_e2e::{Element, Session, TauriDriver, screenshot_dir};
 
-use crate::common::{APP, SOON, switch_profile};
+use crate::common::{APP, SOON, open_chat, switch_profile};
 
 /// The first element matching `css`, once it shows.
 async fn element(app: &Session, css: &str) -> Element {
@@ -54,17 +54,6 @@ async fn click_in_own_message(app: &Session, text: &str, testid: &str) {
     ))
     .await
     .unwrap();
-}
-
-async fn open_chat(app: &Session, title: &str) {
-    app.click_when(
-        &format!("[data-testid=chat-item][data-title='{title}']"),
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
-    see(app, "[data-testid=chat-title]", title).await;
 }
 
 async fn toggle_demo_connection(app: &Session) {
@@ -522,13 +511,7 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
     }
     school.close().await;
 
-    app.click_when(
-        "[data-testid=chat-item][data-title='Учителя']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    open_chat(&app, "Учителя").await;
     app.wait_for("[data-testid=timeline] .tl-row", SOON, |_| true)
         .await
         .unwrap();

@@ -29,13 +29,7 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     app.click_when("[data-testid=demo-button]", SOON, |_| true)
         .await
         .unwrap();
-    app.click_when(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    crate::common::open_chat(&app, "5А — родители").await;
 
     // Chosen twice, one removed again: what is listed is what will be sent.
     for _ in 0..2 {
@@ -179,13 +173,7 @@ async fn a_sent_image_shows_as_a_preview_in_the_message() {
     .unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     crate::common::open_demo(&app).await;
-    app.click_when(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    crate::common::open_chat(&app, "5А — родители").await;
     app.click_when("[data-testid=attach]", SOON, |_| true)
         .await
         .unwrap();

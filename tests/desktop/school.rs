@@ -79,13 +79,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .unwrap();
 
     // The class teacher's pinned announcement: she acknowledges it ("Ознакомлен").
-    app.click_when(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    crate::common::open_chat(&app, "5А — родители").await;
     app.click_when("[data-testid=ack-button]", SOON, |t| {
         t.contains("Ознакомлен")
     })

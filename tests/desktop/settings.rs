@@ -217,13 +217,7 @@ async fn the_window_scales_to_200_percent_and_stays_usable() {
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     crate::common::open_demo(&app).await;
-    app.click_when(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    crate::common::open_chat(&app, "5А — родители").await;
     app.wait_for("[data-testid=composer-input]", SOON, |_| true)
         .await
         .unwrap();

@@ -197,13 +197,7 @@ async fn the_tray_counts_unread_messages_speaks_the_ui_language_and_quits() {
     assert!(icon_after.starts_with(icons.to_string_lossy().as_ref()));
 
     // Reading the chat takes its messages off the count.
-    app.click_when(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    crate::common::open_chat(&app, "5А — родители").await;
     app.wait_for("[data-testid=message]", SOON, |t| {
         t.contains("Спасибо за фотографии с экскурсии!")
     })
