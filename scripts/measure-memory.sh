@@ -33,13 +33,14 @@ measure "$pid" total
 awk -v kb="$total" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
 kill "$pid"; wait "$pid" 2>/dev/null || true
 rm -rf "$data"
-# The floor of any WebKitGTK window: WebKitGTK's own MiniBrowser showing a blank page.
+# The floor of any WebKitGTK window: WebKitGTK's own MiniBrowser showing a blank page, drawn as
+# Parta draws by default (without accelerated compositing, see src-tauri/src/graphics.rs).
 mini=$(ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser 2>/dev/null | head -1)
 if [ -n "$mini" ]; then
-  "$mini" about:blank >/dev/null 2>&1 &
+  WEBKIT_DISABLE_COMPOSITING_MODE=1 "$mini" about:blank >/dev/null 2>&1 &
   mpid=$!
   sleep "${PARTA_MEASURE_SETTLE:-20}"
-  echo "WebKitGTK's MiniBrowser on about:blank (the floor of a WebKitGTK window), idle:"
+  echo "WebKitGTK's MiniBrowser on about:blank, compositing off (the floor of a WebKitGTK window), idle:"
   measure "$mpid" floor
   awk -v kb="$floor" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
   kill "$mpid"; wait "$mpid" 2>/dev/null || true

@@ -6,6 +6,7 @@
 mod badge;
 mod commands;
 mod demo;
+mod graphics;
 mod notify;
 mod shell;
 mod tray;
@@ -14,6 +15,8 @@ mod window_place;
 use tauri::{Emitter, Manager};
 
 fn main() {
+    // Before anything else: this may start the program again with WebKit's drawing chosen.
+    graphics::choose();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -112,6 +115,7 @@ fn main() {
             commands::open_attachment,
             commands::files,
             commands::set_notifications,
+            commands::set_accelerated,
             commands::set_lesson_reminders,
             commands::edit_message,
             commands::check_text,

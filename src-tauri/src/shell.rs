@@ -239,6 +239,8 @@ impl Shell {
             files_bytes: usage.files_bytes,
             database_bytes: usage.database_bytes,
             pin_set: self.lock.is_set().await.map_err(|e| e.to_ui())?,
+            accelerated: crate::graphics::accelerated(&self.data_dir),
+            accelerated_now: crate::graphics::compositing_now(),
         })
     }
 

@@ -276,3 +276,108 @@ async fn the_window_scales_to_200_percent_and_stays_usable() {
     .await;
     app.close().await.unwrap();
 }
+
+/// The environment of the running app whose data folder is `data` (read from /proc, as the
+/// kernel holds it), or `None` while none runs.
+fn app_environment(data: &std::path::Path) -> Option<Vec<String>> {
+    let wanted = format!("PARTA_DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let dir = entry.path();
+            let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
+            if comm.trim() != "parta-desktop" {
+                return None;
+            }
+            let environ = std::fs::read(dir.join("environ")).ok()?;
+            let vars: Vec<String> = environ
+                .split(|b| *b == 0)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect();
+            vars.contains(&wanted).then_some(vars)
+        })
+}
+
+/// By default the window is drawn in software (the app starts itself again with WebKit's
+/// switches set); ticking hardware acceleration says it needs a restart, and the next start
+/// lets WebKit use the GPU, until it is unticked again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_is_drawn_in_software_until_hardware_acceleration_is_chosen() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    crate::common::open_demo(&app).await;
+    let env = app_environment(data.path()).expect("the app runs");
+    for switch in [
+        "WEBKIT_DISABLE_COMPOSITING_MODE=1",
+        "WEBKIT_DISABLE_DMABUF_RENDERER=1",
+    ] {
+        assert!(env.iter().any(|v| v == switch), "{switch} in {env:?}");
+    }
+    app.click_when("[data-testid=settings-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for(
+        "[data-testid=drawing][data-accelerated=false]",
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    assert!(
+        app.find_all("[data-testid=restart-needed]")
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing to restart for yet"
+    );
+    app.click_when("[data-testid=accelerated]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=restart-needed]", SOON, |_| true)
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(data.path().join("graphics")).unwrap(),
+        "accelerated\n"
+    );
+    app.close().await.unwrap();
+
+    // The next start draws with WebKit's own choice.
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.click_when("[data-testid=settings-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=drawing][data-accelerated=true]", SOON, |_| {
+        true
+    })
+    .await
+    .unwrap();
+    let env = app_environment(data.path()).expect("the app runs again");
+    for switch in [
+        "WEBKIT_DISABLE_COMPOSITING_MODE",
+        "WEBKIT_DISABLE_DMABUF_RENDERER",
+    ] {
+        assert!(
+            !env.iter().any(|v| v.starts_with(&format!("{switch}="))),
+            "{switch} not set: {env:?}"
+        );
+    }
+    assert!(
+        app.find_all("[data-testid=restart-needed]")
+            .await
+            .unwrap()
+            .is_empty(),
+        "in effect now"
+    );
+    // Unticked: software again from the next start.
+    app.click_when("[data-testid=accelerated]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=restart-needed]", SOON, |_| true)
+        .await
+        .unwrap();
+    assert!(!data.path().join("graphics").exists());
+    app.close().await.unwrap();
+}

@@ -198,6 +198,11 @@ pub struct SettingsInfo {
     pub database_bytes: u64,
     /// Whether an app lock PIN is set.
     pub pin_set: bool,
+    /// Whether WebKit may draw with the GPU from the next start (Settings → hardware
+    /// acceleration; off by default on Linux, see the shell's `graphics`).
+    pub accelerated: bool,
+    /// Whether this run draws that way (differs from `accelerated` until a restart).
+    pub accelerated_now: bool,
 }
 
 /// What entering the PIN answered.

@@ -1,5 +1,5 @@
 //! Settings: the profile and signing out (optionally deleting its data from this computer),
-//! language and theme, what is kept on this computer and clearing it, the app lock (PIN and
+//! language, theme, scale and how the window is drawn, what is kept on this computer and clearing it, the app lock (PIN and
 //! locking when idle), and what this Parta is.
 
 use parta_model::view::SettingsInfo;
@@ -242,6 +242,19 @@ pub fn settings_view() -> Html {
             });
         })
     };
+    let on_accelerated = {
+        let (info, reload, say) = (info.clone(), reload.clone(), say.clone());
+        Callback::from(move |_: Event| {
+            let on = !info.as_ref().is_some_and(|i| i.accelerated);
+            let (reload, say) = (reload.clone(), say.clone());
+            spawn_local(async move {
+                match api::set_accelerated(on).await {
+                    Ok(()) => reload.emit(()),
+                    Err(e) => say(false, t(lang, error_key(e.code)).to_owned()),
+                }
+            });
+        })
+    };
     let Some(i) = &*info else {
         return html! { <section class="settings" data-testid="settings"><p class="muted pad">{ "…" }</p></section> };
     };
@@ -291,6 +304,16 @@ pub fn settings_view() -> Html {
                         </select>
                         <span class="hint">{ ts(lang, S::ScaleHint) }</span>
                     </label>
+                    <label class="check">
+                        <input type="checkbox" checked={i.accelerated} onchange={on_accelerated} data-testid="accelerated" />
+                        { ts(lang, S::Accelerated) }
+                    </label>
+                    <p class="hint" data-testid="drawing" data-accelerated={i.accelerated_now.to_string()}>
+                        { ts(lang, if i.accelerated_now { S::DrawingGpu } else { S::DrawingCpu }) }
+                        if i.accelerated != i.accelerated_now {
+                            { " " }<strong data-testid="restart-needed">{ ts(lang, S::AfterRestart) }</strong>
+                        }
+                    </p>
                 </section>
                 <section class="settings-group">
                     <h3>{ ts(lang, S::Notifications) }</h3>

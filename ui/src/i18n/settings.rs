@@ -51,6 +51,10 @@ pub enum S {
     LessonReminders,
     DoNotRemind,
     MinutesBefore,
+    Accelerated,
+    DrawingCpu,
+    DrawingGpu,
+    AfterRestart,
 }
 
 /// The text of `key` in `lang`.
@@ -115,6 +119,17 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             LessonReminders => "Напоминать о занятиях",
             DoNotRemind => "Не напоминать",
             MinutesBefore => "мин до начала",
+            Accelerated => "Аппаратное ускорение (видеокарта)",
+            DrawingCpu => {
+                "Сейчас окно рисует процессор: так Парта расходует меньше памяти и плавно \
+                 работает без видеокарты. Включите ускорение, если прокрутка на этом \
+                 компьютере медленная."
+            }
+            DrawingGpu => {
+                "Сейчас окно рисует видеокарта. Выключите ускорение, если окно мигает, \
+                 остаётся пустым или прокрутка медленная."
+            }
+            AfterRestart => "Изменение вступит в силу после перезапуска Парты.",
         },
         Lang::En => match key {
             Settings => "Settings",
@@ -176,6 +191,17 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             LessonReminders => "Remind of lessons",
             DoNotRemind => "Do not remind",
             MinutesBefore => "min before",
+            Accelerated => "Hardware acceleration (graphics card)",
+            DrawingCpu => {
+                "The processor draws the window now: Parta uses less memory that way and runs \
+                 smoothly without a graphics card. Turn acceleration on if scrolling is slow on \
+                 this computer."
+            }
+            DrawingGpu => {
+                "The graphics card draws the window now. Turn acceleration off if the window \
+                 flickers, stays blank or scrolls slowly."
+            }
+            AfterRestart => "The change takes effect when Parta starts again.",
         },
     }
 }

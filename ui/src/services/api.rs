@@ -491,6 +491,11 @@ struct OnArgs {
     on: bool,
 }
 
+/// Lets the window draw with the GPU from the next start, or not.
+pub async fn set_accelerated(on: bool) -> Result<(), UiError> {
+    call("set_accelerated", &OnArgs { on }).await
+}
+
 /// Switches the notifications of new messages and mentions on or off.
 pub async fn set_notifications(on: bool) -> Result<(), UiError> {
     call("set_notifications", &OnArgs { on }).await
