@@ -465,7 +465,21 @@ impl Session {
     }
 
     /// Saves a PNG screenshot of the window.
+    ///
+    /// With WebKit drawing in software (the app's default on Linux), WebKitWebDriver answers a
+    /// screenshot only after the page paints again, so on a still page it does not answer (seen:
+    /// none in 7.5 minutes of asking on the idle demo window). The page is first made to
+    /// repaint for about a second by a transparent outline switched on and off, which leaves
+    /// every pixel as it was; then the screenshot comes in 0.1–0.2 s.
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
+        self.execute(
+            "const root = document.documentElement; let n = 0;\
+             const id = setInterval(() => {\
+               root.style.outline = n++ % 2 ? '1px solid transparent' : '0px solid transparent';\
+               if (n > 20) { clearInterval(id); root.style.outline = ''; }\
+             }, 50); return null",
+        )
+        .await?;
         let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
         let b64 = value
             .as_str()
