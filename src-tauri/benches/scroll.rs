@@ -40,16 +40,25 @@ const t = document.querySelector('[data-testid=timeline]');
 window.__bench = null;
 const frames = [];
 let maxRows = 0, last = null;
+// What happened within each frame: "p" an older page went in, "r" the rendered rows moved,
+// "-" only the browser scrolled (read from the timeline's counters at each frame).
+const kinds = [];
+let seen = null;
 const started = performance.now();
 function step(now) {
-  if (last !== null) frames.push(now - last);
+  const state = [t.dataset.pages || '0', (t.dataset.timing || '0').split(' ')[0]];
+  if (last !== null) {
+    frames.push(now - last);
+    kinds.push(state[0] !== seen[0] ? 'p' : state[1] !== seen[1] ? 'r' : '-');
+  }
+  seen = state;
   last = now;
   maxRows = Math.max(maxRows, t.querySelectorAll('.tl-row').length);
   t.scrollTop = Math.max(0, t.scrollTop - 120);
   if (now - started < seconds * 1000) {
     requestAnimationFrame(step);
   } else {
-    window.__bench = {frames, maxRows, reached: Number(t.dataset.rows || 0), pages: Number(t.dataset.pages || 0), pageMs: Number(t.dataset.pageMs || 0), timing: t.dataset.timing || ''};
+    window.__bench = {frames, kinds, maxRows, reached: Number(t.dataset.rows || 0), pages: Number(t.dataset.pages || 0), pageMs: Number(t.dataset.pageMs || 0), timing: t.dataset.timing || ''};
   }
 }
 requestAnimationFrame(step);
@@ -190,6 +199,24 @@ async fn main() {
         .iter()
         .filter_map(serde_json::Value::as_f64)
         .collect();
+    let kinds: Vec<&str> = result["kinds"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let late = |kind: &str| {
+        let of_kind = frames.iter().zip(&kinds).filter(|(_, k)| **k == kind);
+        let all = of_kind.clone().count();
+        let over20 = of_kind.filter(|(f, _)| **f > 20.0).count();
+        format!("{over20} of {all}")
+    };
+    let by_kind = format!(
+        "frames over 20 ms: {} with an older page going in, {} with the rendered rows moving, {} with the browser scrolling alone",
+        late("p"),
+        late("r"),
+        late("-")
+    );
     let over16 = frames.iter().filter(|&&f| f > 16.7).count();
     // Timestamps are whole milliseconds: a 60 Hz frame reads 16 or 17, so 18 and up is late.
     let over17 = frames.iter().filter(|&&f| f > 17.0).count();
@@ -209,6 +236,7 @@ async fn main() {
         result["pages"],
         result["pageMs"].as_f64().unwrap_or(0.0) / result["pages"].as_f64().unwrap_or(1.0).max(1.0),
     );
+    println!("  {by_kind}");
     // "renders build-ms commit-ms effect-ms", totals over the whole run.
     let timing: Vec<f64> = result["timing"]
         .as_str()
