@@ -112,8 +112,11 @@ struct Rows {
     dirty: bool,
     loading: bool,
     exhausted: bool,
-    /// Scroll by this much after the next render (older rows went in above the view).
+    /// Scroll by this much after the next render (older rows went in above the view). Until
+    /// then the rows are chosen for the view as it will be, so the same rows stay rendered.
     shift: f64,
+    /// (scroll top, visible height): what part of the history is on screen, as last seen.
+    view: (f64, f64),
     /// Keep the newest message in view.
     at_bottom: bool,
     /// The focused message was brought into view.
@@ -239,9 +242,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let (above_ref, below_ref) = (use_node_ref(), use_node_ref());
     // The message whose "delete" was pressed once: a second press deletes it.
     let confirming = use_state(|| None::<String>);
-    let rows = use_mut_ref(Rows::default);
-    // (scroll top, visible height): what part of the history is on screen.
-    let view = use_state(|| (0.0f64, 800.0f64));
+    let rows = use_mut_ref(|| Rows {
+        view: (0.0, 800.0),
+        ..Rows::default()
+    });
+    // Renders again when the view nears the edge of the rendered rows (the view itself is kept
+    // in `rows`, so that a render may choose rows for where the view is going).
+    let redraw = use_force_update();
     // Bumped when older history arrives.
     let loaded = use_state(|| 0u32);
     let build_started = time::now_ms() as f64;
@@ -253,6 +260,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             *r = Rows {
                 chat_id,
                 at_bottom: true,
+                view: (0.0, r.view.1.max(800.0)),
                 ..Rows::default()
             };
         }
@@ -312,8 +320,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
         })
     };
     let on_scroll = {
-        let (list, view, rows, load_older) =
-            (list.clone(), view.clone(), rows.clone(), load_older.clone());
+        let (list, redraw, rows, load_older) = (
+            list.clone(),
+            redraw.clone(),
+            rows.clone(),
+            load_older.clone(),
+        );
         Callback::from(move |_: Event| {
             if let Some(el) = list.cast::<web_sys::Element>() {
                 let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
@@ -330,10 +342,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     }
                     // Rendered again only when the view nears the edge of the rendered rows:
                     // scrolling within them is the browser's work alone.
-                    top < r.covered.0 || top + height > r.covered.1 || height != view.1
+                    let stale =
+                        top < r.covered.0 || top + height > r.covered.1 || height != r.view.1;
+                    r.view = (top, height);
+                    stale
                 };
                 if stale {
-                    view.set((top, height));
+                    redraw.force_update();
                 }
                 if top < LOAD_AHEAD {
                     load_older.emit(());
@@ -345,12 +360,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
         // After each render: measure the rows on screen (correcting the scroll for rows above
         // the view whose real height differs from the estimate), put older history in above
         // without moving what is seen, and keep the newest message or the focused one in view.
-        let (list, rows, latest_view, focus, view) = (
+        let (list, rows, latest_view, focus, redraw) = (
             list.clone(),
             rows.clone(),
             props.latest.clone(),
             props.focus.clone(),
-            view.clone(),
+            redraw.clone(),
         );
         let (above_ref, below_ref) = (above_ref.clone(), below_ref.clone());
         use_effect(move || {
@@ -418,7 +433,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     r.focused = Some(mid);
                     r.at_bottom = false;
                     el.set_scroll_top(y.max(0.0) as i32);
-                    view.set((y.max(0.0), height));
+                    r.view = (y.max(0.0), height);
+                    redraw.force_update();
                     return;
                 }
             }
@@ -427,11 +443,15 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 r.own_scroll = Some(f64::from(el.scroll_top()));
             } else if shift.abs() > 0.5 {
                 el.set_scroll_top((top + shift).round() as i32);
+                r.view.0 = f64::from(el.scroll_top());
             }
         });
     }
-    rows.borrow_mut()
-        .apply(latest, &props.older_changes, view.0);
+    {
+        let mut r = rows.borrow_mut();
+        let top = r.view.0;
+        r.apply(latest, &props.older_changes, top);
+    }
     if latest.is_empty() && rows.borrow().older.is_empty() {
         return html! { <div class="timeline empty" ref={list}><p class="muted">{ t(props.lang, Key::NoMessagesYet) }</p></div> };
     }
@@ -441,7 +461,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let (first, last, above, below) = if n <= RENDER_ALL {
         (0, n, 0.0, 0.0)
     } else {
-        let (top, height) = *view;
+        let (top, height) = (r.view.0 + r.shift, r.view.1);
         let offsets = r.offsets(latest);
         let first = offsets[1..]
             .partition_point(|&end| end < top - OVERSCAN)
