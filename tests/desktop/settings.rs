@@ -299,6 +299,52 @@ fn app_environment(data: &std::path::Path) -> Option<Vec<String>> {
         })
 }
 
+/// The switches the app sets for WebKit when it draws in software.
+const SOFTWARE_SWITCHES: [&str; 2] = [
+    "WEBKIT_DISABLE_COMPOSITING_MODE",
+    "WEBKIT_DISABLE_DMABUF_RENDERER",
+];
+
+/// Opens Settings and waits until it says who draws the window now; returns whether the
+/// "after a restart" notice is shown, and the running app's WebKit switches.
+async fn drawing(app: &Session, data: &std::path::Path, accelerated: bool) -> (bool, Vec<String>) {
+    app.click_when("[data-testid=settings-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for(
+        &format!("[data-testid=drawing][data-accelerated={accelerated}]"),
+        SOON,
+        |_| true,
+    )
+    .await
+    .unwrap();
+    let notice = !app
+        .find_all("[data-testid=restart-needed]")
+        .await
+        .unwrap()
+        .is_empty();
+    let env = app_environment(data).expect("the app runs");
+    let switches = env
+        .into_iter()
+        .filter(|v| {
+            SOFTWARE_SWITCHES
+                .iter()
+                .any(|s| v.starts_with(&format!("{s}=")))
+        })
+        .collect();
+    (notice, switches)
+}
+
+/// Ticks or unticks hardware acceleration and waits for the restart notice.
+async fn toggle_acceleration(app: &Session) {
+    app.click_when("[data-testid=accelerated]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=restart-needed]", SOON, |_| true)
+        .await
+        .unwrap();
+}
+
 /// By default the window is drawn in software (the app starts itself again with WebKit's
 /// switches set); ticking hardware acceleration says it needs a restart, and the next start
 /// lets WebKit use the GPU, until it is unticked again.
@@ -308,36 +354,15 @@ async fn the_window_is_drawn_in_software_until_hardware_acceleration_is_chosen()
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     crate::common::open_demo(&app).await;
-    let env = app_environment(data.path()).expect("the app runs");
-    for switch in [
-        "WEBKIT_DISABLE_COMPOSITING_MODE=1",
-        "WEBKIT_DISABLE_DMABUF_RENDERER=1",
-    ] {
-        assert!(env.iter().any(|v| v == switch), "{switch} in {env:?}");
-    }
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(
-        "[data-testid=drawing][data-accelerated=false]",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
-    assert!(
-        app.find_all("[data-testid=restart-needed]")
-            .await
-            .unwrap()
-            .is_empty(),
-        "nothing to restart for yet"
+    let (notice, mut switches) = drawing(&app, data.path(), false).await;
+    switches.sort();
+    assert_eq!(
+        switches,
+        SOFTWARE_SWITCHES.map(|s| format!("{s}=1")),
+        "both switches set"
     );
-    app.click_when("[data-testid=accelerated]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=restart-needed]", SOON, |_| true)
-        .await
-        .unwrap();
+    assert!(!notice, "nothing to restart for yet");
+    toggle_acceleration(&app).await;
     assert_eq!(
         std::fs::read_to_string(data.path().join("graphics")).unwrap(),
         "accelerated\n"
@@ -346,38 +371,11 @@ async fn the_window_is_drawn_in_software_until_hardware_acceleration_is_chosen()
 
     // The next start draws with WebKit's own choice.
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=drawing][data-accelerated=true]", SOON, |_| {
-        true
-    })
-    .await
-    .unwrap();
-    let env = app_environment(data.path()).expect("the app runs again");
-    for switch in [
-        "WEBKIT_DISABLE_COMPOSITING_MODE",
-        "WEBKIT_DISABLE_DMABUF_RENDERER",
-    ] {
-        assert!(
-            !env.iter().any(|v| v.starts_with(&format!("{switch}="))),
-            "{switch} not set: {env:?}"
-        );
-    }
-    assert!(
-        app.find_all("[data-testid=restart-needed]")
-            .await
-            .unwrap()
-            .is_empty(),
-        "in effect now"
-    );
+    let (notice, switches) = drawing(&app, data.path(), true).await;
+    assert!(switches.is_empty(), "no switch set: {switches:?}");
+    assert!(!notice, "in effect now");
     // Unticked: software again from the next start.
-    app.click_when("[data-testid=accelerated]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=restart-needed]", SOON, |_| true)
-        .await
-        .unwrap();
+    toggle_acceleration(&app).await;
     assert!(!data.path().join("graphics").exists());
     app.close().await.unwrap();
 }
