@@ -24,37 +24,33 @@ measure() {
   done
   printf -v "$2" '%s' "$sum"
 }
+# Starts a program (`env` form: VAR=value... command args...), lets it settle, prints its PSS
+# under the heading $2 and ends it; the total (KiB) goes to the variable named $1.
+idle_pss() {
+  local into=$1 heading=$2 pid; shift 2
+  env "$@" >/dev/null 2>&1 &
+  pid=$!
+  sleep "${PARTA_MEASURE_SETTLE:-20}"
+  echo "$heading"
+  measure "$pid" "$into"
+  awk -v kb="${!into}" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
 data=$(mktemp -d)
-PARTA_DATA_DIR="$data" "$app" --demo >/dev/null 2>&1 &
-pid=$!
-sleep "${PARTA_MEASURE_SETTLE:-20}"
-echo "Parta, demo school open, idle:"
-measure "$pid" total
-awk -v kb="$total" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
-kill "$pid"; wait "$pid" 2>/dev/null || true
+idle_pss total "Parta, demo school open, idle:" PARTA_DATA_DIR="$data" "$app" --demo
 rm -rf "$data"
 # The floor of any WebKitGTK window: WebKitGTK's own MiniBrowser showing a blank page, drawn as
 # Parta draws by default (without accelerated compositing, see src-tauri/src/graphics.rs).
 mini=$(ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser 2>/dev/null | head -1)
 if [ -n "$mini" ]; then
-  WEBKIT_DISABLE_COMPOSITING_MODE=1 "$mini" about:blank >/dev/null 2>&1 &
-  mpid=$!
-  sleep "${PARTA_MEASURE_SETTLE:-20}"
-  echo "WebKitGTK's MiniBrowser on about:blank, compositing off (the floor of a WebKitGTK window), idle:"
-  measure "$mpid" floor
-  awk -v kb="$floor" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
-  kill "$mpid"; wait "$mpid" 2>/dev/null || true
+  idle_pss floor "WebKitGTK's MiniBrowser on about:blank, compositing off (the floor of a WebKitGTK window), idle:" \
+    WEBKIT_DISABLE_COMPOSITING_MODE=1 "$mini" about:blank
 fi
 if command -v telegram-desktop >/dev/null; then
   tg=$(mktemp -d)
-  telegram-desktop -many -workdir "$tg" >/dev/null 2>&1 &
-  tpid=$!
-  sleep "${PARTA_MEASURE_SETTLE:-20}"
-  echo "Telegram Desktop $(dpkg-query -W -f '${Version}' telegram-desktop 2>/dev/null), welcome screen, idle:"
-  measure "$tpid" telegram
-  awk -v kb="$telegram" 'BEGIN {printf "  %-26s %8.1f MiB\n", "total PSS", kb/1024}'
+  idle_pss telegram "Telegram Desktop $(dpkg-query -W -f '${Version}' telegram-desktop 2>/dev/null), welcome screen, idle:" \
+    telegram-desktop -many -workdir "$tg"
   awk -v a="$total" -v b="$telegram" 'BEGIN {printf "Parta / Telegram: %.2fx (target <= 0.50x)\n", a/b}'
   [ -n "${floor:-}" ] && awk -v a="$floor" -v b="$telegram" 'BEGIN {printf "blank WebKitGTK window / Telegram: %.2fx\n", a/b}'
-  kill "$tpid"; wait "$tpid" 2>/dev/null || true
   rm -rf "$tg"
 fi

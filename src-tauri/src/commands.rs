@@ -388,7 +388,7 @@ pub async fn set_notifications(on: bool) -> Reply<()> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_accelerated(shell: State<'_, Shell>, on: bool) -> Reply<()> {
     crate::graphics::set_accelerated(shell.data_dir(), on)
-        .map_err(|e| crate::shell::internal(format!("graphics choice not kept: {e}")))
+        .map_err(|e| internal(format!("graphics choice not kept: {e}")))
 }
 
 /// How many minutes before a lesson to remind of it (0: never), and in which language (the

@@ -28,8 +28,8 @@ const ALSO: [&str; 1] = ["WEBKIT_DISABLE_DMABUF_RENDERER"];
 /// The app's identifier (tauri.conf.json), the name of its data folder.
 const IDENTIFIER: &str = "ru.parta.desktop";
 
-/// The data folder, as the shell will find it: `PARTA_DATA_DIR`, or the system's data folder
-/// for the app (what Tauri's `app_data_dir` gives).
+/// The app's data folder, for the shell too: `PARTA_DATA_DIR`, or the system's data folder for
+/// the app (what Tauri's `app_data_dir` gives; `None` only where the system has none).
 pub fn data_dir() -> Option<PathBuf> {
     match std::env::var_os("PARTA_DATA_DIR") {
         Some(dir) => Some(PathBuf::from(dir)),

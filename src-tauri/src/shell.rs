@@ -70,8 +70,9 @@ impl Shell {
         demo_requested: bool,
         invite_link: Option<String>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let data_dir = match std::env::var_os("PARTA_DATA_DIR") {
-            Some(dir) => PathBuf::from(dir),
+        // The same folder `graphics` read the drawing choice from before the app started.
+        let data_dir = match crate::graphics::data_dir() {
+            Some(dir) => dir,
             None => app.path().app_data_dir()?,
         };
         let client = Client::open(&data_dir, Keychain::new(KEYCHAIN_SERVICE)).await?;

@@ -1,6 +1,6 @@
 //! Settings: the profile and signing out (optionally deleting its data from this computer),
-//! language, theme, scale and how the window is drawn, what is kept on this computer and clearing it, the app lock (PIN and
-//! locking when idle), and what this Parta is.
+//! language, theme, scale and how the window is drawn, what is kept on this computer and
+//! clearing it, the app lock (PIN and locking when idle), and what this Parta is.
 
 use parta_model::view::SettingsInfo;
 use yew::platform::spawn_local;
