@@ -10,8 +10,7 @@
 //! (`parta_silent_until` on `message_created`).
 
 use parta_model::max::NewMessageBody;
-pub use parta_model::school::{ScheduleStatus, Scheduled};
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{QuietHours, ScheduleStatus, Scheduled};
 
 use crate::auth::Caller;
 use crate::chats;
@@ -25,7 +24,6 @@ use crate::updates::UpdateHub;
 
 /// How far ahead a message may be scheduled: a school year.
 pub const MAX_AHEAD_MS: i64 = 366 * 86_400_000;
-const MINUTES_PER_DAY: i64 = 24 * 60;
 
 fn from_record(record: ScheduledRecord) -> Result<Scheduled> {
     Ok(Scheduled {
@@ -169,57 +167,6 @@ pub async fn send_due(
     Ok(sent)
 }
 
-/// A teacher's quiet hours: minutes after local midnight, and the local offset from UTC.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-pub struct QuietHours {
-    /// Start, in minutes after midnight (e.g. 20:00 = 1200).
-    pub start_minute: i64,
-    /// End, in minutes after midnight (e.g. 08:00 = 480); before `start` means overnight.
-    pub end_minute: i64,
-    /// The teacher's offset from UTC in minutes (Moscow: 180).
-    pub utc_offset_minutes: i64,
-}
-
-impl QuietHours {
-    fn check(&self) -> Result<()> {
-        let in_day = 0..MINUTES_PER_DAY;
-        if !in_day.contains(&self.start_minute)
-            || !in_day.contains(&self.end_minute)
-            || self.start_minute == self.end_minute
-            || !(-720..=840).contains(&self.utc_offset_minutes)
-        {
-            return Err(Error::bad_request(
-                "Quiet hours need a start and an end between 00:00 and 23:59 that differ, \
-                 and a UTC offset between -12:00 and +14:00",
-            ));
-        }
-        Ok(())
-    }
-
-    /// If `at_ms` falls in the quiet hours, when they end (Unix ms); otherwise `None`.
-    pub fn silent_until(&self, at_ms: i64) -> Option<i64> {
-        let local_ms = at_ms + self.utc_offset_minutes * 60_000;
-        let day_start = local_ms.div_euclid(86_400_000) * 86_400_000;
-        let minute = (local_ms - day_start) / 60_000;
-        let (start, end) = (self.start_minute, self.end_minute);
-        let quiet = if start < end {
-            (start..end).contains(&minute)
-        } else {
-            minute >= start || minute < end
-        };
-        if !quiet {
-            return None;
-        }
-        let end_today = day_start + end * 60_000;
-        let end_local = if minute < end {
-            end_today
-        } else {
-            end_today + 86_400_000
-        };
-        Some(end_local - self.utc_offset_minutes * 60_000)
-    }
-}
-
 /// Sets (or with `None` clears) the caller's quiet hours. Staff only: they are for teachers.
 pub async fn set_quiet_hours(
     store: &dyn Store,
@@ -229,8 +176,13 @@ pub async fn set_quiet_hours(
     if !caller.role.is_staff() {
         return Err(Error::denied("Quiet hours are for the school's staff"));
     }
-    if let Some(hours) = &hours {
-        hours.check()?;
+    if let Some(hours) = &hours
+        && !hours.is_valid()
+    {
+        return Err(Error::bad_request(
+            "Quiet hours need a start and an end between 00:00 and 23:59 that differ, \
+             and a UTC offset between -12:00 and +14:00",
+        ));
     }
     store
         .read()
@@ -243,55 +195,4 @@ pub async fn set_quiet_hours(
 /// The quiet hours of `user_id`, if set.
 pub async fn quiet_hours(tx: &mut dyn Tx, user_id: i64) -> Result<Option<QuietHours>> {
     tx.quiet_hours(user_id).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MSK: QuietHours = QuietHours {
-        start_minute: 20 * 60,
-        end_minute: 8 * 60,
-        utc_offset_minutes: 180,
-    };
-
-    /// Unix ms of 2026-11-24 at `hh:mm` Moscow time.
-    fn msk(hh: i64, mm: i64) -> i64 {
-        let midnight_utc_nov_24 = 1_795_478_400_000; // 2026-11-24 00:00 UTC
-        midnight_utc_nov_24 + ((hh * 60 + mm) - 180) * 60_000
-    }
-
-    #[test]
-    fn an_evening_message_is_silent_until_eight_next_morning() {
-        assert_eq!(MSK.silent_until(msk(21, 30)), Some(msk(8, 0) + 86_400_000));
-        assert_eq!(MSK.silent_until(msk(6, 15)), Some(msk(8, 0)));
-        assert_eq!(MSK.silent_until(msk(12, 0)), None);
-        assert_eq!(MSK.silent_until(msk(8, 0)), None, "the end is not quiet");
-        assert_eq!(MSK.silent_until(msk(20, 0)), Some(msk(8, 0) + 86_400_000));
-    }
-
-    #[test]
-    fn daytime_quiet_hours_work_too_and_nonsense_is_refused() {
-        let lunch = QuietHours {
-            start_minute: 13 * 60,
-            end_minute: 14 * 60,
-            utc_offset_minutes: 180,
-        };
-        assert_eq!(lunch.silent_until(msk(13, 30)), Some(msk(14, 0)));
-        assert_eq!(lunch.silent_until(msk(14, 30)), None);
-        let same = QuietHours {
-            start_minute: 600,
-            end_minute: 600,
-            utc_offset_minutes: 0,
-        };
-        assert!(same.check().is_err());
-        assert!(
-            QuietHours {
-                start_minute: 1440,
-                ..MSK
-            }
-            .check()
-            .is_err()
-        );
-    }
 }

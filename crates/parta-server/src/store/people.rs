@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use parta_model::max::User;
 
 use crate::error::Result;
-use crate::restrictions::Restriction;
-use crate::roles::Role;
+use parta_model::school::Restriction;
+use parta_model::school::Role;
 
 /// A person as MAX's `User`, with their role and whether they left the school.
 #[derive(Debug, Clone)]

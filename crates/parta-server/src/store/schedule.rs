@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::roles::Role;
-use crate::scheduled::QuietHours;
+use parta_model::school::QuietHours;
+use parta_model::school::Role;
 
 /// A scheduled message as stored.
 #[derive(Debug, Clone)]

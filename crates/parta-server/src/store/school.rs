@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::roles::Role;
 use crate::store::people::NameRecord;
+use parta_model::school::Role;
 
 /// A class, without its people.
 #[derive(Debug, Clone)]

@@ -73,6 +73,12 @@ impl Store for SqliteStore {
     }
 }
 
+/// The role stored under `name`; an unknown name is a row this code cannot read.
+fn role_named(name: &str) -> Result<parta_model::school::Role> {
+    parta_model::school::Role::from_name(name)
+        .ok_or_else(|| crate::error::Error::bad_request(format!("Unknown role '{name}'")))
+}
+
 /// A connection from the pool, or a transaction on one (rolled back if dropped).
 pub(crate) enum SqliteTx {
     Pooled(PoolConnection<Sqlite>),

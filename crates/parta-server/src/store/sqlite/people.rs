@@ -5,11 +5,11 @@ use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
 use crate::error::Result;
-use crate::restrictions::{Mode, Restriction};
-use crate::roles::Role;
 use crate::store::people::{
     DeviceRecord, NameRecord, NewUser, PeopleRows, PersonRecord, ProfileRecord, TokenOwner,
 };
+use parta_model::school::Role;
+use parta_model::school::{Restriction, RestrictionMode as Mode};
 
 fn restriction_from_row(row: &SqliteRow) -> Result<Restriction> {
     Ok(Restriction {
@@ -41,7 +41,7 @@ impl PeopleRows for SqliteTx {
                     is_bot: false,
                     last_activity_time: None,
                 },
-                role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+                role: super::role_named(&row.try_get::<String, _>("role")?)?,
                 removed: row.try_get::<Option<i64>, _>("removed_at")?.is_some(),
             })
         })
@@ -117,7 +117,7 @@ impl PeopleRows for SqliteTx {
             Ok(ProfileRecord {
                 first_name: row.try_get("first_name")?,
                 last_name: row.try_get("last_name")?,
-                role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+                role: super::role_named(&row.try_get::<String, _>("role")?)?,
                 phone: row.try_get("phone")?,
                 email: row.try_get("email")?,
             })
@@ -193,7 +193,7 @@ impl PeopleRows for SqliteTx {
                         first_name: row.try_get("first_name")?,
                         last_name: row.try_get("last_name")?,
                     },
-                    crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+                    super::role_named(&row.try_get::<String, _>("role")?)?,
                 ))
             })
             .collect()
@@ -291,7 +291,7 @@ impl PeopleRows for SqliteTx {
         Ok(Some(TokenOwner {
             device_id: row.try_get("id")?,
             user_id: row.try_get("user_id")?,
-            role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+            role: super::role_named(&row.try_get::<String, _>("role")?)?,
             blocked,
         }))
     }

@@ -4,9 +4,9 @@ use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
 use crate::error::Result;
-use crate::roles::Role;
-use crate::scheduled::QuietHours;
 use crate::store::schedule::{ScheduleRows, ScheduledRecord};
+use parta_model::school::QuietHours;
+use parta_model::school::Role;
 
 const COLUMNS: &str = "s.id, s.user_id, s.chat_id, s.body, s.announcement, s.send_at, s.status,
     s.mid, s.reason";
@@ -106,7 +106,7 @@ impl ScheduleRows for SqliteTx {
             .map(|row| {
                 Ok((
                     scheduled_from_row(row)?,
-                    crate::roles::parse_role(&row.try_get::<String, _>("author_role")?)?,
+                    super::role_named(&row.try_get::<String, _>("author_role")?)?,
                 ))
             })
             .collect()

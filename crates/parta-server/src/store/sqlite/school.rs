@@ -32,7 +32,7 @@ const INVITE_SELECT: &str = "SELECT i.id, i.role, i.class_id, c.name AS class_na
 fn invite_from_row(row: &SqliteRow) -> Result<InviteRecord> {
     Ok(InviteRecord {
         id: row.try_get("id")?,
-        role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+        role: super::role_named(&row.try_get::<String, _>("role")?)?,
         class_id: row.try_get("class_id")?,
         class_name: row.try_get("class_name")?,
         child_name: row.try_get("child_name")?,
@@ -54,7 +54,7 @@ fn request_from_row(row: &SqliteRow) -> Result<JoinRequestRecord> {
     Ok(JoinRequestRecord {
         id: row.try_get("id")?,
         invite_id: row.try_get("invite_id")?,
-        role: crate::roles::parse_role(&row.try_get::<String, _>("role")?)?,
+        role: super::role_named(&row.try_get::<String, _>("role")?)?,
         class_id: row.try_get("class_id")?,
         class_name: row.try_get("class_name")?,
         child_name: row.try_get("child_name")?,
