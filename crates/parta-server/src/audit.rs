@@ -23,14 +23,15 @@ pub async fn record(
     target: &str,
     details: serde_json::Value,
 ) -> Result<()> {
-    tx.insert_audit(
-        actor_id,
-        action,
-        target,
-        &details.to_string(),
-        clock.now_ms(),
-    )
-    .await
+    Ok(tx
+        .insert_audit(
+            actor_id,
+            action,
+            target,
+            &details.to_string(),
+            clock.now_ms(),
+        )
+        .await?)
 }
 
 /// Reads the log, newest first, for those allowed to.

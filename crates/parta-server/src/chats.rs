@@ -99,7 +99,7 @@ pub async fn not_visible_on(tx: &mut dyn Tx, chat_id: i64) -> Error {
     match tx.chat_exists(chat_id).await {
         Ok(true) => Error::api(ErrorCode::AccessDenied, "You are not a member of this chat"),
         Ok(false) => Error::not_found(format!("Chat {chat_id} not found")),
-        Err(e) => e,
+        Err(e) => e.into(),
     }
 }
 

@@ -81,12 +81,9 @@ pub enum Error {
     /// A request-level refusal with a code and a sentence for the caller.
     #[error("{message}")]
     Api { code: ErrorCode, message: String },
-    /// The database failed.
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-    /// A migration failed.
-    #[error("migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store failed.
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
     /// Stored JSON could not be read back.
     #[error("stored json: {0}")]
     Json(#[from] serde_json::Error),

@@ -72,7 +72,7 @@ pub(crate) fn from_record(r: LessonRecord) -> Result<Lesson> {
 /// else every parent of the class, each answering for their child; by id.
 async fn participants_of(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Vec<i64>> {
     if lesson.participants.is_empty() {
-        tx.class_parent_ids(lesson.class_id).await
+        Ok(tx.class_parent_ids(lesson.class_id).await?)
     } else {
         Ok(lesson.participants.iter().map(|p| p.user_id).collect())
     }

@@ -318,6 +318,7 @@ pub async fn action(
         return Ok(());
     }
     let newest = tx.newest_seq(chat_id).await?;
-    tx.mark_read(chat_id, caller.user_id, newest, clock.now_ms())
-        .await
+    Ok(tx
+        .mark_read(chat_id, caller.user_id, newest, clock.now_ms())
+        .await?)
 }

@@ -194,5 +194,5 @@ pub async fn set_quiet_hours(
 
 /// The quiet hours of `user_id`, if set.
 pub async fn quiet_hours(tx: &mut dyn Tx, user_id: i64) -> Result<Option<QuietHours>> {
-    tx.quiet_hours(user_id).await
+    Ok(tx.quiet_hours(user_id).await?)
 }

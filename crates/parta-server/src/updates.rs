@@ -316,7 +316,7 @@ impl UpdateHub {
             // Put them back for the next flush.
             let mut book = self.book();
             book.dirty.extend(batch.iter().map(|(d, _)| *d));
-            return Err(e);
+            return Err(e.into());
         }
         Ok(batch.len())
     }
@@ -375,8 +375,9 @@ async fn insert(
         .and_then(|t| t.as_str())
         .unwrap_or_default()
         .to_owned();
-    tx.insert_update(chat_id, user_id, &kind, &payload.to_string(), now_ms)
-        .await
+    Ok(tx
+        .insert_update(chat_id, user_id, &kind, &payload.to_string(), now_ms)
+        .await?)
 }
 
 /// What `GET /updates` may ask for.

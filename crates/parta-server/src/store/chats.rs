@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 
-use crate::error::Result;
+use crate::store::Result;
 
 /// A chat as one member sees it.
 #[derive(Debug, Clone)]

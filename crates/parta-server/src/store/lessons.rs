@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::messages::AttachmentRecord;
 use crate::store::people::NameRecord;
 

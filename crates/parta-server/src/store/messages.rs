@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 
-use crate::error::Result;
+use crate::store::Result;
 
 /// A stored message with what it links to and carries.
 #[derive(Debug, Clone)]

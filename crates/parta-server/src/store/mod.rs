@@ -14,9 +14,13 @@
 //!   below N (long polls rely on it);
 //! - times are Unix milliseconds, stored as given.
 //!
+//! Every statement fails with a [`StoreError`], never with a backend's own error type, so the
+//! domain modules do not know which database is underneath.
+//!
 //! [`sqlite::SqliteStore`] is the implementation: one file, WAL, zero set-up.
 
 pub mod chats;
+mod error;
 pub mod lessons;
 pub mod messages;
 pub mod people;
@@ -28,9 +32,8 @@ pub mod uploads;
 
 use async_trait::async_trait;
 
-use crate::error::Result;
-
 pub use chats::ChatRows;
+pub use error::{Result, StoreError};
 pub use lessons::LessonRows;
 pub use messages::MessageRows;
 pub use people::PeopleRows;

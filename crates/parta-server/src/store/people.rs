@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 
-use crate::error::Result;
+use crate::store::Result;
 use parta_model::school::Restriction;
 use parta_model::school::Role;
 

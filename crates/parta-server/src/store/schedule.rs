@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::store::Result;
 use parta_model::school::QuietHours;
 use parta_model::school::Role;
 

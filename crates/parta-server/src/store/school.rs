@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::people::NameRecord;
 use parta_model::school::Role;
 

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::store::Result;
 
 /// An upload's progress.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat};
 
 const CHAT_COLUMNS: &str = "c.id, c.type, c.title, c.description, c.owner_id, c.pinned_mid,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::lessons::{
     ConsentRecord, LessonEventRecord, LessonFields, LessonRecord, LessonRows,
 };

@@ -4,7 +4,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::messages::{
     AnnouncementRecord, AttachmentRecord, MessageRecord, MessageRows, NewMessageRecord,
     ReceiptRecord,

@@ -19,8 +19,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::error::Result;
-use crate::store::{Store, Tx};
+use crate::store::{Result, Store, StoreError, Tx};
 
 /// The school's database in one SQLite file.
 #[derive(Debug, Clone)]
@@ -76,7 +75,19 @@ impl Store for SqliteStore {
 /// The role stored under `name`; an unknown name is a row this code cannot read.
 fn role_named(name: &str) -> Result<parta_model::school::Role> {
     parta_model::school::Role::from_name(name)
-        .ok_or_else(|| crate::error::Error::bad_request(format!("Unknown role '{name}'")))
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{name}'")))
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::backend(error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migration(Box::new(error))
+    }
 }
 
 /// A connection from the pool, or a transaction on one (rolled back if dropped).

@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::people::{
     DeviceRecord, NameRecord, NewUser, PeopleRows, PersonRecord, ProfileRecord, TokenOwner,
 };

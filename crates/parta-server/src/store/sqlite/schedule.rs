@@ -3,7 +3,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::schedule::{ScheduleRows, ScheduledRecord};
 use parta_model::school::QuietHours;
 use parta_model::school::Role;

@@ -3,7 +3,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::people::NameRecord;
 use crate::store::school::{
     AuditRecord, ClassLinkRecord, ClassRecord, InviteRecord, JoinPoll, JoinRequestRecord,

@@ -3,7 +3,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::updates::{UpdateRecord, UpdateRows};
 
 fn update_from_row(row: &SqliteRow) -> Result<UpdateRecord> {

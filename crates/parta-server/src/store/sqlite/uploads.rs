@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::SqliteTx;
-use crate::error::Result;
+use crate::store::Result;
 use crate::store::uploads::{FinishedUpload, UploadRecord, UploadRows};
 
 #[async_trait]
