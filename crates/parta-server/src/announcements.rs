@@ -5,10 +5,10 @@
 use parta_model::max::Message;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Caller;
 use crate::chats;
 use crate::classes::{Person, person_name};
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::members;
 use crate::messages;

@@ -5,8 +5,8 @@
 
 pub use parta_model::school::{AuditEntry, AuditPage};
 
-use crate::auth::Caller;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::Result;
 use crate::roles::{self, Action};
 use crate::store::prelude::*;

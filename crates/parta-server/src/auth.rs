@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::audit;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, ErrorCode, Result};
-use crate::roles::{self, Action, Role};
+use crate::roles::{self, Action};
 use crate::store::prelude::*;
 
 /// Shortest password accepted.
@@ -19,14 +20,6 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Longest device name.
 pub const MAX_DEVICE_NAME_CHARS: usize = 100;
-
-/// The caller of a request, once its token checked out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller {
-    pub user_id: i64,
-    pub device_id: i64,
-    pub role: Role,
-}
 
 /// A freshly issued token. It exists in clear only in this value, which the caller hands to the
 /// new device; Debug never prints it.

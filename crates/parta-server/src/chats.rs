@@ -3,7 +3,7 @@
 
 use parta_model::max::{Chat, ChatList, ChatStatus, ChatType};
 
-use crate::auth::Caller;
+use crate::context::Caller;
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages;
 use crate::store::chats::ChatRecord;

@@ -4,8 +4,8 @@
 pub use parta_model::school::{Assignment, Class, NewClass, Person};
 
 use crate::audit;
-use crate::auth::Caller;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::roles::{self, Action, Grant};

@@ -478,7 +478,7 @@ pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bo
         let t = crate::calendar::Utc::from_ms(days * DAY);
         format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
     };
-    let caller = crate::auth::Caller {
+    let caller = crate::context::Caller {
         user_id: teacher,
         device_id: 0,
         role: Role::ClassTeacher,

@@ -13,9 +13,10 @@ pub use parta_model::school::{
 use serde::{Deserialize, Serialize};
 
 use crate::audit;
-use crate::auth::{self, Caller};
+use crate::auth;
 use crate::classes;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, ErrorCode, Result};
 use crate::membership;
 use crate::roles::{self, Action, Grant, Role};

@@ -16,9 +16,9 @@ pub use parta_model::lessons::{
 };
 use parta_policy::consent;
 
-use crate::auth::Caller;
 use crate::classes::person_name;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action, Grant};

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod chats;
 pub mod classes;
 pub mod clock;
+pub mod context;
 pub mod demo;
 pub mod error;
 pub mod filestore;

@@ -9,9 +9,9 @@ use parta_model::max::{
     ChatAdmin, ChatAdminPermission, ChatMember, ChatMembersList, Message, SenderAction, Update,
 };
 
-use crate::auth::Caller;
 use crate::chats;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::restrictions;

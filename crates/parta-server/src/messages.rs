@@ -7,9 +7,9 @@ use parta_model::max::{
     NewMessageBody, Recipient, TextFormat, Update,
 };
 
-use crate::auth::Caller;
 use crate::chats;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action};

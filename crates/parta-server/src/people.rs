@@ -7,8 +7,8 @@ use parta_model::max::{Update, User};
 pub use parta_model::school::{ClassLink, Move, RoleChange, SchoolPerson};
 
 use crate::audit;
-use crate::auth::Caller;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::roles::{self, Action, Role};

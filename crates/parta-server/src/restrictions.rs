@@ -5,8 +5,8 @@
 pub use parta_model::school::{NewRestriction, Restriction, RestrictionMode as Mode};
 
 use crate::audit;
-use crate::auth::Caller;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, ErrorCode, Result};
 use crate::roles::{self, Action};
 use crate::store::prelude::*;

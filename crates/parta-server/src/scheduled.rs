@@ -12,9 +12,9 @@
 use parta_model::max::NewMessageBody;
 pub use parta_model::school::{QuietHours, ScheduleStatus, Scheduled};
 
-use crate::auth::Caller;
 use crate::chats;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::messages::{self, Kind};
 use crate::roles::Action;

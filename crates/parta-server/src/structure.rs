@@ -5,8 +5,8 @@
 pub use parta_model::school::{StructureChat, StructureReport};
 
 use crate::audit;
-use crate::auth::Caller;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::Result;
 use crate::membership;
 use crate::roles::{self, Action};

@@ -12,9 +12,9 @@ use std::collections::{BTreeSet, HashSet};
 
 pub use parta_model::lessons::{Holiday, TimetableImport, TimetableReport};
 
-use crate::auth::Caller;
 use crate::calendar::{parse_date, weekday};
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::lessons::{DURATION_MIN, LessonKind, MAX_SUBJECT, check_link, from_record, text};
 use crate::restrictions;

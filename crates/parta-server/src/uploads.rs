@@ -11,8 +11,9 @@ use parta_model::max::Attachment;
 use parta_policy::files::{FileRules, Kind};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{self, Caller};
+use crate::auth;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, ErrorCode, Result};
 use crate::filestore::FileStore;
 use crate::store::messages::AttachmentRecord;

@@ -2,7 +2,7 @@
 
 use parta_model::max::{BotInfo, User};
 
-use crate::auth::Caller;
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::roles::{self, Action, Grant, Role};
 use crate::store::prelude::*;

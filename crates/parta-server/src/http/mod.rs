@@ -20,8 +20,9 @@ use parta_model::max::{
 use serde::Deserialize;
 use tokio::sync::watch;
 
-use crate::auth::{self, Caller};
+use crate::auth;
 use crate::clock::Clock;
+use crate::context::Caller;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ratelimit::RateLimiter;
 use crate::updates::{self, UpdateHub};
