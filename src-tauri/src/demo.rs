@@ -21,7 +21,7 @@ impl DemoServer {
             ([127, 0, 0, 1], 0).into(),
         ))
         .await?;
-        parta_server::demo::ensure_timetable(running.store(), running.clock()).await?;
+        parta_server::demo::ensure_timetable(running.school()).await?;
         Ok(Self {
             db_path,
             addr: running.addr(),

@@ -303,25 +303,20 @@ impl Shell {
                 .as_ref()
                 .and_then(DemoServer::running)
                 .ok_or_else(|| internal("demo server is not running"))?;
-            let mut read = server.store().read().await.map_err(internal)?;
-            let user_id = read.user_id_by_login(username).await.map_err(internal)?;
-            drop(read);
+            let user_id = parta_server::demo::user_id(server.school(), username)
+                .await
+                .map_err(internal)?;
             let profiles = self.client.profiles().await.map_err(|e| e.to_ui())?;
             if let Some(existing) = profiles
                 .into_iter()
-                .find(|p| p.kind == ProfileKind::Demo && p.user_id == user_id)
+                .find(|p| p.kind == ProfileKind::Demo && p.user_id == Some(user_id))
             {
                 drop(demo);
                 return self.activate(existing).await;
             }
-            parta_server::demo::issue_token(
-                server.store(),
-                server.clock(),
-                username,
-                "Parta desktop",
-            )
-            .await
-            .map_err(internal)?
+            parta_server::demo::issue_token(server.school(), username, "Parta desktop")
+                .await
+                .map_err(internal)?
         };
         let profile = self
             .client

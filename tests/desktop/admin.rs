@@ -43,15 +43,11 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     .await
     .unwrap();
     // Two newcomers wait for approval (they joined by a class teacher's invitation).
-    let teacher = parta_server::demo::issue_token(
-        server.store(),
-        server.clock(),
-        parta_server::demo::CLASS_TEACHER,
-        "test",
-    )
-    .await
-    .unwrap()
-    .into_inner();
+    let teacher =
+        parta_server::demo::issue_token(server.school(), parta_server::demo::CLASS_TEACHER, "test")
+            .await
+            .unwrap()
+            .into_inner();
     let class_5a = scalar_i64(&server, "SELECT id FROM classes WHERE name = '5А'").await;
     let invite = post_json(
         format!("{}/school/invites", server.url()),

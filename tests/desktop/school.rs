@@ -134,15 +134,11 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
     .await
     .unwrap();
     // The class teacher of 5А makes an invitation (as her own app would).
-    let teacher = parta_server::demo::issue_token(
-        server.store(),
-        server.clock(),
-        parta_server::demo::CLASS_TEACHER,
-        "test",
-    )
-    .await
-    .unwrap()
-    .into_inner();
+    let teacher =
+        parta_server::demo::issue_token(server.school(), parta_server::demo::CLASS_TEACHER, "test")
+            .await
+            .unwrap()
+            .into_inner();
     let class_5a: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE name = '5А'")
         .fetch_one(server.pool())
         .await

@@ -234,7 +234,7 @@ async fn prepare_server(db: &Path) -> String {
     )
     .await
     .unwrap();
-    tx.commit().await.unwrap();
+    let _ = tx.commit().await.unwrap();
     store.close().await;
     token.into_inner()
 }

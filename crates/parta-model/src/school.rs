@@ -464,6 +464,22 @@ pub struct Scheduled {
     pub reason: Option<String>,
 }
 
+/// Where a broadcast went (`POST /school/broadcasts`): the announcement in each chat, and the
+/// chats it could not reach.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BroadcastResult {
+    pub messages: Vec<crate::max::Message>,
+    pub failed: Vec<BroadcastFailure>,
+}
+
+/// A chat a broadcast could not reach, with the refusal's code and sentence.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BroadcastFailure {
+    pub chat_id: i64,
+    pub code: String,
+    pub message: String,
+}
+
 /// A teacher's quiet hours: minutes after local midnight, and the local offset from UTC.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct QuietHours {

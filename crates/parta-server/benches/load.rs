@@ -149,7 +149,7 @@ async fn prepare(db: &Path, people: usize, chats: usize) -> (Vec<String>, Vec<i6
                 .unwrap();
         tokens.push(token.into_inner());
     }
-    tx.commit().await.unwrap();
+    let _ = tx.commit().await.unwrap();
     store.close().await;
     (tokens, chat_ids)
 }

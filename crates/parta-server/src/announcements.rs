@@ -2,16 +2,17 @@
 //! ("Ознакомлен"), and the receipts their author reads: who has read, who has acknowledged,
 //! who has not yet (procedure 2.3: informing parents).
 
-use parta_model::max::Message;
+use parta_model::max::{Message, NewMessageBody};
+pub use parta_model::school::{BroadcastFailure, BroadcastResult};
 use serde::{Deserialize, Serialize};
 
 use crate::chats;
 use crate::classes::{Person, person_name};
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::members;
 use crate::messages;
+use crate::roles::{self, Action};
 use crate::store::prelude::*;
 
 /// Longest page of `GET /school/announcements`.
@@ -46,13 +47,9 @@ pub struct Receipts {
 }
 
 /// Announcements of every chat the caller is a member of, newest first.
-pub async fn list(
-    store: &dyn Store,
-    caller: Caller,
-    count: Option<i64>,
-) -> Result<AnnouncementList> {
+pub async fn list(school: &School, caller: Caller, count: Option<i64>) -> Result<AnnouncementList> {
     let count = count.unwrap_or(50).clamp(1, MAX_PAGE);
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     let records = tx.announcements_for(caller.user_id, count).await?;
     let mut announcements = Vec::with_capacity(records.len());
     for record in records {
@@ -77,16 +74,9 @@ async fn announcement(tx: &mut dyn Tx, mid: &str) -> Result<(i64, i64, i64)> {
 }
 
 /// Acknowledges an announcement ("Ознакомлен"); doing it twice changes nothing.
-pub async fn acknowledge(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &crate::updates::UpdateHub,
-    caller: Caller,
-    mid: &str,
-) -> Result<()> {
-    let now = clock.now_ms();
-    let mut published = None;
-    let mut tx = store.begin().await?;
+pub async fn acknowledge(school: &School, caller: Caller, mid: &str) -> Result<()> {
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
     chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     if tx.acknowledge(mid, caller.user_id, now).await? {
@@ -96,20 +86,17 @@ pub async fn acknowledge(
             message_id: mid.to_owned(),
             user: crate::users::user_on(&mut *tx, caller.user_id).await?,
         };
-        published = Some(crate::updates::append_personal(&mut *tx, author, &update, now).await?);
+        crate::updates::append_personal(&mut *tx, author, &update, now).await?;
     }
     // Acknowledging means having read it.
     tx.mark_read(chat_id, caller.user_id, seq, now).await?;
-    tx.commit().await?;
-    if let Some(id) = published {
-        hub.published(id);
-    }
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Receipts for the announcement's author and the chat's admins.
-pub async fn receipts(store: &dyn Store, caller: Caller, mid: &str) -> Result<Receipts> {
-    let mut tx = store.read().await?;
+pub async fn receipts(school: &School, caller: Caller, mid: &str) -> Result<Receipts> {
+    let mut tx = school.read().await?;
     let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
     if caller.user_id != author {
         members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
@@ -135,4 +122,52 @@ pub async fn receipts(store: &dyn Store, caller: Caller, mid: &str) -> Result<Re
         }
     }
     Ok(receipts)
+}
+
+/// Most chats one broadcast reaches.
+pub const MAX_BROADCAST_CHATS: usize = 200;
+
+/// One announcement to many chats (procedure 4.1, broadcasts). Each chat is sent to on its own:
+/// a chat the sender may not write to is reported in `failed` and does not stop the others.
+/// With an idempotency key, a retry sends to no chat twice (each chat's key is `key:chat_id`).
+pub async fn broadcast(
+    school: &School,
+    caller: Caller,
+    chat_ids: &[i64],
+    body: NewMessageBody,
+    idempotency_key: Option<&str>,
+) -> Result<BroadcastResult> {
+    if chat_ids.is_empty() || chat_ids.len() > MAX_BROADCAST_CHATS {
+        return Err(Error::bad_request(format!(
+            "chat_ids must list 1 to {MAX_BROADCAST_CHATS} chats"
+        )));
+    }
+    roles::require(caller.role, Action::PostAnnouncements)?;
+    messages::validate(&body)?;
+    let mut result = BroadcastResult {
+        messages: Vec::new(),
+        failed: Vec::new(),
+    };
+    for &chat_id in chat_ids {
+        let chat_key = idempotency_key.map(|k| format!("{k}:{chat_id}"));
+        let sent = messages::send(
+            school,
+            caller,
+            chat_id,
+            body.clone(),
+            chat_key.as_deref(),
+            messages::Kind::Announcement,
+        )
+        .await;
+        match sent {
+            Ok(message) => result.messages.push(message),
+            Err(Error::Api { code, message }) => result.failed.push(BroadcastFailure {
+                chat_id,
+                code: code.as_str().to_owned(),
+                message,
+            }),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(result)
 }

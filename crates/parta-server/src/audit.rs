@@ -6,7 +6,7 @@
 pub use parta_model::school::{AuditEntry, AuditPage};
 
 use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::Result;
 use crate::roles::{self, Action};
 use crate::store::prelude::*;
@@ -36,14 +36,14 @@ pub async fn record(
 
 /// Reads the log, newest first, for those allowed to.
 pub async fn page(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     before: Option<i64>,
     count: Option<i64>,
 ) -> Result<AuditPage> {
     roles::require(caller.role, Action::ReadAuditLog)?;
     let count = count.unwrap_or(50).clamp(1, MAX_PAGE);
-    let records = store
+    let records = school
         .read()
         .await?
         .audit(before.unwrap_or(i64::MAX), count + 1)

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit;
 use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
 use crate::roles::{self, Action};
 use crate::store::prelude::*;
@@ -105,12 +105,17 @@ pub fn check_device_name(name: &str) -> Result<&str> {
 
 /// Creates a device for `user_id` and returns its token (256 random bits, hex).
 pub async fn issue_device_token(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     user_id: i64,
     device_name: &str,
 ) -> Result<IssuedToken> {
-    issue_device_token_on(&mut *store.read().await?, clock, user_id, device_name).await
+    issue_device_token_on(
+        &mut *school.read().await?,
+        school.clock(),
+        user_id,
+        device_name,
+    )
+    .await
 }
 
 /// [`issue_device_token`] inside a caller's transaction.
@@ -135,9 +140,9 @@ pub async fn issue_device_token_on(
     Ok(IssuedToken(token))
 }
 
-/// Resolves the `Authorization` header value (the raw token, as MAX expects) to a caller, at
-/// time `now_ms`. A person blocked then (procedure 9.2) is refused here.
-pub async fn authenticate(store: &dyn Store, header: Option<&str>, now_ms: i64) -> Result<Caller> {
+/// Resolves the `Authorization` header value (the raw token, as MAX expects) to a caller, now.
+/// A person blocked now (procedure 9.2) is refused here.
+pub async fn authenticate(school: &School, header: Option<&str>) -> Result<Caller> {
     let unauthorized = || Error::api(ErrorCode::VerifyToken, "Invalid access_token");
     let token = header
         .map(str::trim)
@@ -145,10 +150,10 @@ pub async fn authenticate(store: &dyn Store, header: Option<&str>, now_ms: i64) 
         .ok_or_else(unauthorized)?;
     // Accept "Bearer <token>" too: some HTTP tools add it by habit.
     let token = token.strip_prefix("Bearer ").unwrap_or(token);
-    let owner = store
+    let owner = school
         .read()
         .await?
-        .token_owner(&hash(token), now_ms)
+        .token_owner(&hash(token), school.now_ms())
         .await?
         .ok_or_else(unauthorized)?;
     if let Some(block) = &owner.blocked {
@@ -189,12 +194,7 @@ impl AuthCache {
     }
 
     /// [`authenticate`], answered from the cache while an entry is fresh.
-    pub async fn authenticate(
-        &self,
-        store: &dyn Store,
-        header: Option<&str>,
-        now_ms: i64,
-    ) -> Result<Caller> {
+    pub async fn authenticate(&self, school: &School, header: Option<&str>) -> Result<Caller> {
         let key = header
             .map(str::trim)
             .map(|t| t.strip_prefix("Bearer ").unwrap_or(t))
@@ -206,7 +206,7 @@ impl AuthCache {
         {
             return Ok(*caller);
         }
-        let caller = authenticate(store, header, now_ms).await?;
+        let caller = authenticate(school, header).await?;
         if let Some(key) = key {
             let mut entries = self.entries();
             if entries.len() > 50_000 {
@@ -244,17 +244,13 @@ impl std::fmt::Debug for LoginResult {
 
 /// Signs in with a login and password; a new device token on success. The same answer for an
 /// unknown login and a wrong password, so logins cannot be probed.
-pub async fn login(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    request: LoginRequest,
-) -> Result<LoginResult> {
+pub async fn login(school: &School, request: LoginRequest) -> Result<LoginResult> {
     let device_name = check_device_name(&request.device_name)?;
     let wrong = || Error::api(ErrorCode::VerifyCredentials, "Wrong login or password");
     if request.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(wrong());
     }
-    let found = store
+    let found = school
         .read()
         .await?
         .credentials(request.login.trim())
@@ -275,18 +271,18 @@ pub async fn login(
     if !matches {
         return Err(wrong());
     }
-    let mut tx = store.begin().await?;
-    let token = issue_device_token_on(&mut *tx, clock, user_id, device_name).await?;
+    let mut tx = school.begin().await?;
+    let token = issue_device_token_on(&mut *tx, school.clock(), user_id, device_name).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(user_id),
         "device.login",
         &format!("user:{user_id}"),
         serde_json::json!({"device": device_name}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(LoginResult {
         user_id,
         access_token: token.into_inner(),
@@ -307,14 +303,13 @@ fn dummy_hash() -> &'static str {
 
 /// Sets the caller's password (the old one is required if there is one).
 pub async fn change_password(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     old: Option<String>,
     new: String,
 ) -> Result<()> {
     check_new_password(&new)?;
-    let stored = store.read().await?.password_hash(caller.user_id).await?;
+    let stored = school.read().await?.password_hash(caller.user_id).await?;
     let hashed = tokio::task::spawn_blocking(move || {
         if let Some(stored) = stored {
             let old = old.unwrap_or_default();
@@ -329,18 +324,18 @@ pub async fn change_password(
     })
     .await
     .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     tx.set_password_hash(caller.user_id, &hashed).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.password_changed",
         &format!("user:{}", caller.user_id),
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
@@ -355,8 +350,8 @@ pub struct Device {
 }
 
 /// The caller's devices that are still signed in, oldest first.
-pub async fn devices(store: &dyn Store, caller: Caller) -> Result<Vec<Device>> {
-    let records = store.read().await?.devices(caller.user_id).await?;
+pub async fn devices(school: &School, caller: Caller) -> Result<Vec<Device>> {
+    let records = school.read().await?.devices(caller.user_id).await?;
     Ok(records
         .into_iter()
         .map(|d| Device {
@@ -369,54 +364,44 @@ pub async fn devices(store: &dyn Store, caller: Caller) -> Result<Vec<Device>> {
 }
 
 /// Signs out one of the caller's own devices (the current one too: that is signing out).
-pub async fn revoke_device(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    device_id: i64,
-) -> Result<()> {
-    let mut tx = store.begin().await?;
+pub async fn revoke_device(school: &School, caller: Caller, device_id: i64) -> Result<()> {
+    let mut tx = school.begin().await?;
     if !tx
-        .revoke_device(caller.user_id, device_id, clock.now_ms())
+        .revoke_device(caller.user_id, device_id, school.now_ms())
         .await?
     {
         return Err(Error::not_found(format!("Device {device_id} not found")));
     }
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "device.revoked",
         &format!("device:{device_id}"),
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Signs out every device of another person (an administrator's action); returns how many.
-pub async fn revoke_all_devices(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    user_id: i64,
-) -> Result<u64> {
+pub async fn revoke_all_devices(school: &School, caller: Caller, user_id: i64) -> Result<u64> {
     roles::require(caller.role, Action::RevokeOthersDevices)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     if tx.person(user_id).await?.is_none() {
         return Err(Error::not_found(format!("User {user_id} not found")));
     }
-    let revoked = tx.revoke_devices(user_id, clock.now_ms()).await?;
+    let revoked = tx.revoke_devices(user_id, school.now_ms()).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.devices_revoked",
         &format!("user:{user_id}"),
         serde_json::json!({"devices": revoked}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(revoked)
 }

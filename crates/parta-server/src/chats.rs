@@ -3,7 +3,7 @@
 
 use parta_model::max::{Chat, ChatList, ChatStatus, ChatType};
 
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages;
 use crate::store::chats::ChatRecord;
@@ -41,7 +41,7 @@ fn chat_from_record(record: ChatRecord) -> Chat {
 
 /// One page of the caller's chats, ordered by id; `marker` is the first id of the next page.
 pub async fn list(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     count: Option<i64>,
     marker: Option<i64>,
@@ -52,7 +52,7 @@ pub async fn list(
             "count must be between 1 and {MAX_PAGE}"
         )));
     }
-    let records = store
+    let records = school
         .read()
         .await?
         .chats_of(caller.user_id, marker.unwrap_or(i64::MIN), count + 1)
@@ -67,8 +67,8 @@ pub async fn list(
 }
 
 /// One chat with its pinned message, if the caller is a member.
-pub async fn get(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<Chat> {
-    let mut tx = store.read().await?;
+pub async fn get(school: &School, caller: Caller, chat_id: i64) -> Result<Chat> {
+    let mut tx = school.read().await?;
     let Some(record) = tx.chat_for(caller.user_id, chat_id).await? else {
         return Err(not_visible_on(&mut *tx, chat_id).await);
     };
@@ -81,8 +81,8 @@ pub async fn get(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<Chat
 }
 
 /// Fails unless `user_id` is a member of `chat_id`: 404 for an unknown chat, 403 otherwise.
-pub async fn require_member(store: &dyn Store, user_id: i64, chat_id: i64) -> Result<()> {
-    require_member_on(&mut *store.read().await?, user_id, chat_id).await
+pub async fn require_member(school: &School, user_id: i64, chat_id: i64) -> Result<()> {
+    require_member_on(&mut *school.read().await?, user_id, chat_id).await
 }
 
 /// [`require_member`] inside a unit of work (a transaction).
@@ -110,9 +110,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 16_000;
 /// Edits a chat's title, description or pin (admins only); a new title reaches the members as
 /// `chat_title_changed`. Returns the chat as the caller now sees it.
 pub async fn edit(
-    store: &dyn Store,
-    clock: &dyn crate::clock::Clock,
-    hub: &crate::updates::UpdateHub,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     patch: parta_model::max::ChatPatch,
@@ -135,18 +133,17 @@ pub async fn edit(
         )));
     }
     if let Some(mid) = patch.pin.as_deref() {
-        crate::members::pin(store, clock, caller, chat_id, Some(mid)).await?;
+        crate::members::pin(school, caller, chat_id, Some(mid)).await?;
     }
-    let mut tx = store.begin().await?;
-    crate::restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let mut tx = school.begin().await?;
+    crate::restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     crate::members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
-    let now = clock.now_ms();
+    let now = school.now_ms();
     if let Some(description) = &patch.description {
         // An empty description removes it, as the schema says.
         let description = Some(description.as_str()).filter(|d| !d.is_empty());
         tx.set_chat_description(chat_id, description, now).await?;
     }
-    let mut published = None;
     if let Some(title) = title {
         tx.set_chat_title(chat_id, &title, now).await?;
         let update = parta_model::max::Update::ChatTitleChanged {
@@ -155,11 +152,8 @@ pub async fn edit(
             user: crate::users::user_on(&mut *tx, caller.user_id).await?,
             title,
         };
-        published = Some(crate::updates::append(&mut *tx, chat_id, &update, now).await?);
+        crate::updates::append(&mut *tx, chat_id, &update, now).await?;
     }
-    tx.commit().await?;
-    if let Some(id) = published {
-        hub.published(id);
-    }
-    get(store, caller, chat_id).await
+    school.commit(tx).await?;
+    get(school, caller, chat_id).await
 }

@@ -4,8 +4,7 @@
 pub use parta_model::school::{Assignment, Class, NewClass, Person};
 
 use crate::audit;
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::roles::{self, Action, Grant};
@@ -76,8 +75,8 @@ async fn class_on(tx: &mut dyn Tx, class_id: i64) -> Result<Class> {
 }
 
 /// Classes by name: staff see all; a parent sees the classes of their children.
-pub async fn list(store: &dyn Store, caller: Caller) -> Result<Vec<Class>> {
-    let mut tx = store.read().await?;
+pub async fn list(school: &School, caller: Caller) -> Result<Vec<Class>> {
+    let mut tx = school.read().await?;
     let records = if roles::require(caller.role, Action::ViewClasses)? != Grant::School {
         tx.classes_of_parent(caller.user_id).await?
     } else {
@@ -105,15 +104,10 @@ pub(crate) async fn require_staff(tx: &mut dyn Tx, user_id: i64) -> Result<()> {
 }
 
 /// Creates a class (optionally with its class teacher).
-pub async fn create(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    new: NewClass,
-) -> Result<Class> {
+pub async fn create(school: &School, caller: Caller, new: NewClass) -> Result<Class> {
     roles::require(caller.role, Action::ManageClasses)?;
     let name = normalize_name(&new.name)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     if let Some(teacher) = new.class_teacher_id {
         require_staff(&mut *tx, teacher).await?;
     }
@@ -121,14 +115,14 @@ pub async fn create(
         return Err(Error::conflict(format!("Class {name} already exists")));
     }
     let id = tx
-        .insert_class(&name, new.class_teacher_id, clock.now_ms())
+        .insert_class(&name, new.class_teacher_id, school.now_ms())
         .await?;
     if let Some(teacher) = new.class_teacher_id {
         tx.add_class_teacher(id, teacher).await?;
     }
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "class.created",
         &format!("class:{id}"),
@@ -136,32 +130,36 @@ pub async fn create(
     )
     .await?;
     let class = class_on(&mut *tx, id).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(class)
 }
 
 /// Assigns a teacher to a class (and makes them class teacher if asked); the teacher joins the
-/// class's parents' chat. Returns the class and whether any chat membership changed.
+/// class's parents' chat, and long polls hear of it.
 pub async fn assign(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     class_id: i64,
     assignment: Assignment,
-) -> Result<(Class, bool)> {
+) -> Result<Class> {
     roles::require(caller.role, Action::ManageClasses)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     class_on(&mut *tx, class_id).await?;
     require_staff(&mut *tx, assignment.user_id).await?;
     tx.add_class_teacher(class_id, assignment.user_id).await?;
     if assignment.class_teacher {
         tx.set_class_teacher(class_id, assignment.user_id).await?;
     }
-    let joined =
-        membership::sync_user(&mut *tx, clock, assignment.user_id, Some(caller.user_id)).await?;
+    membership::sync_user(
+        &mut *tx,
+        school.clock(),
+        assignment.user_id,
+        Some(caller.user_id),
+    )
+    .await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "class.teacher_assigned",
         &format!("class:{class_id}"),
@@ -169,21 +167,20 @@ pub async fn assign(
     )
     .await?;
     let class = class_on(&mut *tx, class_id).await?;
-    tx.commit().await?;
-    Ok((class, !joined.is_empty()))
+    school.commit(tx).await?;
+    Ok(class)
 }
 
 /// Removes a teacher from a class (the class teacher too, if it was them). Chat membership is
 /// left alone: the teacher may still need the history; an admin removes them from the chat.
 pub async fn unassign(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     class_id: i64,
     user_id: i64,
 ) -> Result<Class> {
     roles::require(caller.role, Action::ManageClasses)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     class_on(&mut *tx, class_id).await?;
     if !tx.remove_class_teacher(class_id, user_id).await? {
         return Err(Error::not_found(format!(
@@ -192,7 +189,7 @@ pub async fn unassign(
     }
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "class.teacher_unassigned",
         &format!("class:{class_id}"),
@@ -200,7 +197,7 @@ pub async fn unassign(
     )
     .await?;
     let class = class_on(&mut *tx, class_id).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(class)
 }
 

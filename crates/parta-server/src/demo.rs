@@ -4,7 +4,7 @@
 use parta_model::max::Update;
 
 use crate::auth::{self, IssuedToken};
-use crate::clock::Clock;
+use crate::context::School;
 use crate::error::{Error, Result};
 use crate::roles::Role;
 use crate::store::chats::NewChat;
@@ -317,22 +317,22 @@ const CLASSES: &[DemoClass] = &[
 
 /// Fills the store with the demo school unless it already holds it, then brings an older demo
 /// database up to date (classes, passwords). Returns whether it seeded anything.
-pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
-    let people = ensure_people_and_chats(store, clock).await?;
-    let classes = ensure_classes(store, clock).await?;
+pub async fn ensure(school: &School) -> Result<bool> {
+    let people = ensure_people_and_chats(school).await?;
+    let classes = ensure_classes(school).await?;
     Ok(people || classes)
 }
 
-async fn ensure_classes(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
-    if store.read().await?.meta("demo_classes").await?.is_some() {
+async fn ensure_classes(school: &School) -> Result<bool> {
+    if school.read().await?.meta("demo_classes").await?.is_some() {
         return Ok(false);
     }
     // One hash for all: the demo's accounts share their password anyway.
     let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD))
         .await
         .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     tx.fill_missing_password_hashes(&hash).await?;
     for DemoClass {
         name,
@@ -353,16 +353,16 @@ async fn ensure_classes(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
     // The pinned messages are the class chats' announcements.
     tx.flag_pinned_as_announcements().await?;
     tx.put_meta("demo_classes", "seeded").await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(true)
 }
 
-async fn ensure_people_and_chats(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
-    if store.read().await?.meta("demo").await?.is_some() {
+async fn ensure_people_and_chats(school: &School) -> Result<bool> {
+    if school.read().await?.meta("demo").await?.is_some() {
         return Ok(false);
     }
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     for person in PEOPLE {
         tx.insert_user(NewUser {
             first_name: person.first,
@@ -426,7 +426,7 @@ async fn ensure_people_and_chats(store: &dyn Store, clock: &dyn Clock) -> Result
         tx.touch_chat(chat_id, last).await?;
     }
     tx.put_meta("demo", "seeded").await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(true)
 }
 
@@ -449,10 +449,10 @@ const DEMO_RENEW_DAYS: i64 = 14;
 /// Keeps 5А's lessons in the demo school (the app's demo and `parta-server --demo`): the
 /// timetable is imported, as a class teacher would, from a week back to four months ahead, and
 /// again when that runs short. Returns whether it imported.
-pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bool> {
+pub async fn ensure_timetable(school: &School) -> Result<bool> {
     const DAY: i64 = 86_400_000;
-    let now = clock.now_ms();
-    let until = store
+    let now = school.now_ms();
+    let until = school
         .read()
         .await?
         .meta("demo_timetable_until")
@@ -462,7 +462,7 @@ pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bo
         return Ok(false);
     }
     let (class_id, teacher) = {
-        let mut tx = store.read().await?;
+        let mut tx = school.read().await?;
         let teacher = user_id_on(&mut *tx, CLASS_TEACHER).await?;
         let class = tx
             .classes()
@@ -484,8 +484,7 @@ pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bo
         role: Role::ClassTeacher,
     };
     crate::timetable::import_told(
-        store,
-        clock,
+        school,
         caller,
         crate::timetable::TimetableImport {
             class_id,
@@ -499,13 +498,13 @@ pub async fn ensure_timetable(store: &dyn Store, clock: &dyn Clock) -> Result<bo
         false,
     )
     .await?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     tx.put_meta(
         "demo_timetable_until",
         &((today + DEMO_TERM_DAYS) * DAY).to_string(),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(true)
 }
 
@@ -515,13 +514,18 @@ async fn user_id_on(tx: &mut dyn Tx, username: &str) -> Result<i64> {
         .ok_or_else(|| Error::not_found(format!("demo user {username} missing")))
 }
 
+/// The account id of a demo person (the desktop app looks for a profile of theirs before it
+/// signs them in again).
+pub async fn user_id(school: &School, username: &str) -> Result<i64> {
+    user_id_on(&mut *school.read().await?, username).await
+}
+
 /// A device token for a demo person (the desktop app's embedded demo and tests).
 pub async fn issue_token(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     username: &str,
     device_name: &str,
 ) -> Result<IssuedToken> {
-    let user_id = user_id_on(&mut *store.read().await?, username).await?;
-    auth::issue_device_token(store, clock, user_id, device_name).await
+    let user_id = user_id_on(&mut *school.read().await?, username).await?;
+    auth::issue_device_token(school, user_id, device_name).await
 }

@@ -16,7 +16,7 @@ use crate::audit;
 use crate::auth;
 use crate::classes;
 use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
 use crate::membership;
 use crate::roles::{self, Action, Grant, Role};
@@ -192,13 +192,8 @@ async fn require_scope(
 }
 
 /// Creates an invite; the code is in the answer and nowhere else.
-pub async fn create(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    new: NewInvite,
-) -> Result<CreatedInvite> {
-    let mut tx = store.begin().await?;
+pub async fn create(school: &School, caller: Caller, new: NewInvite) -> Result<CreatedInvite> {
+    let mut tx = school.begin().await?;
     require_scope(
         &mut *tx,
         caller,
@@ -230,7 +225,7 @@ pub async fn create(
     let child_name = clean_text(new.child_name.as_deref(), "child's name")?;
     let note = clean_text(new.note.as_deref(), "note")?;
     let code = auth::random_secret("", 16)?;
-    let now = clock.now_ms();
+    let now = school.now_ms();
     let id = tx
         .insert_invite(NewInviteRecord {
             code_hash: &auth::hash(&code),
@@ -246,7 +241,7 @@ pub async fn create(
         .await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "invite.created",
         &format!("invite:{id}"),
@@ -255,7 +250,7 @@ pub async fn create(
     )
     .await?;
     let invite = invite_on(&mut *tx, id, now).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(CreatedInvite {
         link: format!("parta://join/{code}"),
         code,
@@ -273,25 +268,20 @@ async fn invite_on(tx: &mut dyn Tx, id: i64, now: i64) -> Result<Invite> {
 
 /// The invites the caller manages, newest first: all for the school's administrators, those
 /// for their own class's parents for a class teacher.
-pub async fn list(store: &dyn Store, clock: &dyn Clock, caller: Caller) -> Result<Vec<Invite>> {
+pub async fn list(school: &School, caller: Caller) -> Result<Vec<Invite>> {
     let scope = match roles::require(caller.role, Action::ManageInvites)? {
         Grant::School => Scope::School,
         _ => Scope::ClassTeacher(caller.user_id),
     };
-    let now = clock.now_ms();
-    let records = store.read().await?.invites(scope).await?;
+    let now = school.now_ms();
+    let records = school.read().await?.invites(scope).await?;
     Ok(records.into_iter().map(|r| invite_of(r, now)).collect())
 }
 
 /// Revokes an invite that can still be redeemed.
-pub async fn revoke(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    id: i64,
-) -> Result<Invite> {
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
+pub async fn revoke(school: &School, caller: Caller, id: i64) -> Result<Invite> {
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     let invite = invite_on(&mut *tx, id, now).await?;
     require_scope(
         &mut *tx,
@@ -307,7 +297,7 @@ pub async fn revoke(
     tx.revoke_invite(id, now).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "invite.revoked",
         &format!("invite:{id}"),
@@ -315,7 +305,7 @@ pub async fn revoke(
     )
     .await?;
     let invite = invite_on(&mut *tx, id, now).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(invite)
 }
 
@@ -326,26 +316,21 @@ pub async fn requires_approval(tx: &mut dyn Tx) -> Result<bool> {
 }
 
 /// Sets whether newcomers wait for approval.
-pub async fn set_requires_approval(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    on: bool,
-) -> Result<()> {
+pub async fn set_requires_approval(school: &School, caller: Caller, on: bool) -> Result<()> {
     roles::require(caller.role, Action::ManageSettings)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     tx.put_setting("join_requires_approval", if on { "true" } else { "false" })
         .await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "settings.changed",
         "school",
         serde_json::json!({"join_requires_approval": on}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
@@ -402,7 +387,7 @@ async fn create_account(
 }
 
 /// Redeems an invite: an account at once, or a join request to wait on.
-pub async fn redeem(store: &dyn Store, clock: &dyn Clock, redeem: Redeem) -> Result<JoinOutcome> {
+pub async fn redeem(school: &School, redeem: Redeem) -> Result<JoinOutcome> {
     if !redeem.consent_personal_data {
         return Err(Error::bad_request(
             "Joining needs consent to the processing of personal data",
@@ -419,8 +404,8 @@ pub async fn redeem(store: &dyn Store, clock: &dyn Clock, redeem: Redeem) -> Res
         .await
         .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
 
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     let record = tx
         .invite_by_code(&auth::hash(redeem.code.trim()))
         .await?
@@ -476,7 +461,7 @@ pub async fn redeem(store: &dyn Store, clock: &dyn Clock, redeem: Redeem) -> Res
             .await?;
         audit::record(
             &mut *tx,
-            clock,
+            school.clock(),
             None,
             "join_request.created",
             &format!("join_request:{id}"),
@@ -493,11 +478,13 @@ pub async fn redeem(store: &dyn Store, clock: &dyn Clock, redeem: Redeem) -> Res
             access_token: None,
         }
     } else {
-        let user_id = create_account(&mut *tx, clock, &account, Some(invite.created_by)).await?;
-        let token = auth::issue_device_token_on(&mut *tx, clock, user_id, &device_name).await?;
+        let user_id =
+            create_account(&mut *tx, school.clock(), &account, Some(invite.created_by)).await?;
+        let token =
+            auth::issue_device_token_on(&mut *tx, school.clock(), user_id, &device_name).await?;
         audit::record(
             &mut *tx,
-            clock,
+            school.clock(),
             Some(user_id),
             "invite.redeemed",
             &format!("invite:{}", invite.id),
@@ -513,7 +500,7 @@ pub async fn redeem(store: &dyn Store, clock: &dyn Clock, redeem: Redeem) -> Res
             access_token: Some(token.into_inner()),
         }
     };
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(outcome)
 }
 
@@ -558,7 +545,7 @@ fn request_of(record: JoinRequestRecord) -> JoinRequest {
 
 /// Join requests the caller reviews (all, or pending only), oldest first.
 pub async fn requests(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     pending_only: bool,
 ) -> Result<Vec<JoinRequest>> {
@@ -566,7 +553,7 @@ pub async fn requests(
         Grant::School => Scope::School,
         _ => Scope::ClassTeacher(caller.user_id),
     };
-    let records = store
+    let records = school
         .read()
         .await?
         .join_requests(scope, pending_only)
@@ -615,16 +602,11 @@ async fn request_on(tx: &mut dyn Tx, id: i64) -> Result<JoinRequest> {
 }
 
 /// Approves a join request: the account is created and joins its chats.
-pub async fn approve(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    id: i64,
-) -> Result<JoinRequest> {
-    let mut tx = store.begin().await?;
+pub async fn approve(school: &School, caller: Caller, id: i64) -> Result<JoinRequest> {
+    let mut tx = school.begin().await?;
     let (request, password_hash) = pending_request(&mut *tx, caller, id).await?;
     // The pending request itself holds the login: release it for the account.
-    tx.decide_join_request(id, "approved", None, caller.user_id, clock.now_ms())
+    tx.decide_join_request(id, "approved", None, caller.user_id, school.now_ms())
         .await?;
     let account = NewAccount {
         role: request.role,
@@ -635,11 +617,11 @@ pub async fn approve(
         login: request.login,
         password_hash,
     };
-    let user_id = create_account(&mut *tx, clock, &account, Some(caller.user_id)).await?;
+    let user_id = create_account(&mut *tx, school.clock(), &account, Some(caller.user_id)).await?;
     tx.set_join_request_user(id, user_id).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "join_request.approved",
         &format!("join_request:{id}"),
@@ -647,33 +629,27 @@ pub async fn approve(
     )
     .await?;
     let request = request_on(&mut *tx, id).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(request)
 }
 
 /// Rejects a join request with a reason the requester will read.
-pub async fn reject(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    id: i64,
-    reason: &str,
-) -> Result<JoinRequest> {
+pub async fn reject(school: &School, caller: Caller, id: i64, reason: &str) -> Result<JoinRequest> {
     let reason = clean_text(Some(reason), "reason")?
         .ok_or_else(|| Error::bad_request("Say why the request is rejected"))?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     pending_request(&mut *tx, caller, id).await?;
     tx.decide_join_request(
         id,
         "rejected",
         Some(&reason),
         caller.user_id,
-        clock.now_ms(),
+        school.now_ms(),
     )
     .await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "join_request.rejected",
         &format!("join_request:{id}"),
@@ -681,18 +657,14 @@ pub async fn reject(
     )
     .await?;
     let request = request_on(&mut *tx, id).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(request)
 }
 
 /// The requester asks how its request stands. On the first question after approval the answer
 /// carries the new device's token; later questions say approved without it.
-pub async fn outcome(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    request_token: &str,
-) -> Result<JoinOutcome> {
-    let mut tx = store.begin().await?;
+pub async fn outcome(school: &School, request_token: &str) -> Result<JoinOutcome> {
+    let mut tx = school.begin().await?;
     let poll = tx
         .join_poll(&auth::hash(request_token.trim()))
         .await?
@@ -700,8 +672,9 @@ pub async fn outcome(
     let status = JoinStatus::parse(&poll.status);
     let mut access_token = None;
     if let (JoinStatus::Approved, Some(user), None) = (status, poll.user_id, poll.claimed_at) {
-        let token = auth::issue_device_token_on(&mut *tx, clock, user, &poll.device_name).await?;
-        tx.mark_join_claimed(poll.id, clock.now_ms()).await?;
+        let token =
+            auth::issue_device_token_on(&mut *tx, school.clock(), user, &poll.device_name).await?;
+        tx.mark_join_claimed(poll.id, school.now_ms()).await?;
         access_token = Some(token.into_inner());
     }
     let outcome = JoinOutcome {
@@ -712,7 +685,7 @@ pub async fn outcome(
         user_id: poll.user_id,
         access_token,
     };
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(outcome)
 }
 

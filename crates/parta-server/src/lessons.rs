@@ -17,8 +17,7 @@ pub use parta_model::lessons::{
 use parta_policy::consent;
 
 use crate::classes::person_name;
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action, Grant};
@@ -270,11 +269,11 @@ pub(crate) async fn notify(
 /// The parents of a class, by name, for those who manage its lessons: whom a meeting may
 /// invite.
 pub async fn class_parents(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     class_id: i64,
 ) -> Result<Vec<Participant>> {
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     tx.class(class_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Class {class_id} not found")))?;
@@ -322,15 +321,10 @@ pub(crate) async fn tell_class(
 }
 
 /// Creates a lesson.
-pub async fn create(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    new: NewLesson,
-) -> Result<Lesson> {
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+pub async fn create(school: &School, caller: Caller, new: NewLesson) -> Result<Lesson> {
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     tx.class(new.class_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Class {} not found", new.class_id)))?;
@@ -367,21 +361,20 @@ pub async fn create(
     let text = crate::lesson_notices::created(&record, offset);
     tell_class_chat(&mut *tx, caller, &record, &text, now).await?;
     let lesson = from_record(record)?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(lesson)
 }
 
 /// Changes a lesson: a move (start, length), the subject, link or notes.
 pub async fn update(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     id: i64,
     patch: LessonPatch,
 ) -> Result<Lesson> {
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let current = lesson_record(&mut *tx, id).await?;
     require_manage(&mut *tx, caller, current.class_id).await?;
     if current.cancelled {
@@ -428,22 +421,17 @@ pub async fn update(
         tell_class_chat(&mut *tx, caller, &record, &text, now).await?;
     }
     let lesson = from_record(record)?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(lesson)
 }
 
 /// Cancels a lesson; it stays listed, marked cancelled.
-pub async fn cancel(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    id: i64,
-) -> Result<Lesson> {
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+pub async fn cancel(school: &School, caller: Caller, id: i64) -> Result<Lesson> {
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let current = lesson_record(&mut *tx, id).await?;
     require_manage(&mut *tx, caller, current.class_id).await?;
-    let now = clock.now_ms();
+    let now = school.now_ms();
     if !tx.cancel_lesson(id, now).await? {
         return Err(Error::conflict(format!("Lesson {id} is cancelled already")));
     }
@@ -453,13 +441,13 @@ pub async fn cancel(
     let text = crate::lesson_notices::cancelled(&record, offset);
     tell_class_chat(&mut *tx, caller, &record, &text, now).await?;
     let lesson = from_record(record)?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(lesson)
 }
 
 /// One lesson, for those who may read it.
-pub async fn get(store: &dyn Store, caller: Caller, id: i64) -> Result<Lesson> {
-    let mut tx = store.read().await?;
+pub async fn get(school: &School, caller: Caller, id: i64) -> Result<Lesson> {
+    let mut tx = school.read().await?;
     let record = lesson_record(&mut *tx, id).await?;
     if !may_read(&mut *tx, caller, &record).await? {
         return Err(Error::denied("This lesson is not of your classes"));
@@ -468,14 +456,14 @@ pub async fn get(store: &dyn Store, caller: Caller, id: i64) -> Result<Lesson> {
 }
 
 /// The lessons the caller may read that start in `[from, to)`, by start.
-pub async fn list(store: &dyn Store, caller: Caller, from: i64, to: i64) -> Result<Vec<Lesson>> {
+pub async fn list(school: &School, caller: Caller, from: i64, to: i64) -> Result<Vec<Lesson>> {
     if to <= from || to - from > MAX_SPAN_MS {
         return Err(Error::bad_request(
             "Give 'from' before 'to', at most a year apart",
         ));
     }
     list_for(
-        &mut *store.read().await?,
+        &mut *school.read().await?,
         caller.user_id,
         caller.role,
         from,
@@ -504,32 +492,31 @@ const FEED_AHEAD_MS: i64 = 183 * 86_400_000;
 
 /// The caller's lessons in `[from, to)` as an iCalendar file.
 pub async fn export(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     from: i64,
     to: i64,
     host: &str,
 ) -> Result<String> {
-    let lessons = list(store, caller, from, to).await?;
-    Ok(crate::calendar::ics(&lessons, host, clock.now_ms()))
+    let lessons = list(school, caller, from, to).await?;
+    Ok(crate::calendar::ics(&lessons, host, school.now_ms()))
 }
 
 /// A new private feed address for the caller (`/calendar/<token>.ics`); any earlier one stops
 /// working. Only the token's hash is kept: the address is shown once.
-pub async fn new_feed(store: &dyn Store, clock: &dyn Clock, caller: Caller) -> Result<String> {
+pub async fn new_feed(school: &School, caller: Caller) -> Result<String> {
     let token = crate::auth::random_secret("cal_", 24)?;
-    store
+    school
         .read()
         .await?
-        .set_feed(caller.user_id, &crate::auth::hash(&token), clock.now_ms())
+        .set_feed(caller.user_id, &crate::auth::hash(&token), school.now_ms())
         .await?;
     Ok(format!("/calendar/{token}.ics"))
 }
 
 /// Revokes the caller's feed.
-pub async fn revoke_feed(store: &dyn Store, caller: Caller) -> Result<()> {
-    if store.read().await?.clear_feed(caller.user_id).await? {
+pub async fn revoke_feed(school: &School, caller: Caller) -> Result<()> {
+    if school.read().await?.clear_feed(caller.user_id).await? {
         Ok(())
     } else {
         Err(Error::not_found("You have no calendar feed"))
@@ -537,10 +524,10 @@ pub async fn revoke_feed(store: &dyn Store, caller: Caller) -> Result<()> {
 }
 
 /// The feed a token opens: its owner's lessons as iCalendar, while the owner may use the school.
-pub async fn feed(store: &dyn Store, clock: &dyn Clock, token: &str, host: &str) -> Result<String> {
+pub async fn feed(school: &School, token: &str, host: &str) -> Result<String> {
     let gone = || Error::not_found("This calendar address does not exist or was revoked");
-    let now = clock.now_ms();
-    let mut tx = store.read().await?;
+    let now = school.now_ms();
+    let mut tx = school.read().await?;
     let owner = tx
         .feed_owner(&crate::auth::hash(token))
         .await?
@@ -571,15 +558,14 @@ pub async fn feed(store: &dyn Store, clock: &dyn Clock, token: &str, host: &str)
 /// A participant's answer about recording the lesson (a parent answers for their child).
 /// Declining while the recording runs stops it at once.
 pub async fn answer(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     id: i64,
     consent: bool,
 ) -> Result<RecordingStatus> {
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let lesson = lesson_record(&mut *tx, id).await?;
     if !participants_of(&mut *tx, &lesson)
         .await?
@@ -596,24 +582,19 @@ pub async fn answer(
     tx.insert_consent(id, caller.user_id, consent, now).await?;
     notify(&mut *tx, lesson.class_id, Some(&lesson), "consent", now).await?;
     let status = status_of(&mut *tx, caller, &lesson, now).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(status)
 }
 
 /// Whether the lesson may be recorded now, and for its teacher and the administration every
 /// change of consent, presence and recording.
-pub async fn recording(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    id: i64,
-) -> Result<RecordingStatus> {
-    let mut tx = store.read().await?;
+pub async fn recording(school: &School, caller: Caller, id: i64) -> Result<RecordingStatus> {
+    let mut tx = school.read().await?;
     let lesson = lesson_record(&mut *tx, id).await?;
     if !may_read(&mut *tx, caller, &lesson).await? {
         return Err(Error::denied("This lesson is not of your classes"));
     }
-    status_of(&mut *tx, caller, &lesson, clock.now_ms()).await
+    status_of(&mut *tx, caller, &lesson, school.now_ms()).await
 }
 
 /// Fails unless the lesson is on (or about to begin): joining and recording happen then.
@@ -643,15 +624,14 @@ fn ends_at(lesson: &LessonRecord) -> i64 {
 /// lesson's managers (its teacher, the class's teachers, the administration) anyone's. A
 /// participant joining without consent stops a running recording at once.
 pub async fn presence(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     id: i64,
     presence: Presence,
 ) -> Result<RecordingStatus> {
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let lesson = lesson_record(&mut *tx, id).await?;
     let who = presence.user_id.unwrap_or(caller.user_id);
     if who != caller.user_id {
@@ -673,22 +653,21 @@ pub async fn presence(
         notify(&mut *tx, lesson.class_id, Some(&lesson), "presence", now).await?;
     }
     let status = status_of(&mut *tx, caller, &lesson, now).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(status)
 }
 
 /// The teacher starts or stops the recording. Starting is refused, naming who is missing,
 /// unless everyone present has consented (6.4).
 pub async fn switch_recording(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     id: i64,
     on: bool,
 ) -> Result<RecordingStatus> {
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let lesson = lesson_record(&mut *tx, id).await?;
     if lesson.teacher_id != caller.user_id {
         require_manage(&mut *tx, caller, lesson.class_id).await?;
@@ -732,7 +711,7 @@ pub async fn switch_recording(
         consent::Outcome::Unchanged => {}
     }
     let status = status_of(&mut *tx, caller, &lesson, now).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(status)
 }
 

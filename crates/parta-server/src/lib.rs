@@ -45,6 +45,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use crate::clock::{Clock, SystemClock};
+pub use crate::context::{Caller, School};
 pub use crate::error::{Error, Result};
 pub use crate::store::sqlite::SqliteStore;
 pub use crate::store::{Store, Tx};
@@ -82,11 +83,11 @@ impl ServerConfig {
 /// A server accepting connections until [`RunningServer::stop`].
 pub struct RunningServer {
     addr: SocketAddr,
-    store: Arc<SqliteStore>,
-    clock: Arc<dyn Clock>,
+    /// The same database as `school`'s, by its type, for tests that read the file directly.
+    sqlite: Arc<SqliteStore>,
+    school: School,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
-    hub: updates::UpdateHub,
 }
 
 impl RunningServer {
@@ -100,19 +101,24 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
+    /// The school's context, for in-process callers such as the demo and tests.
+    pub fn school(&self) -> &School {
+        &self.school
+    }
+
     /// The store, for in-process callers such as the demo and tests.
     pub fn store(&self) -> &dyn Store {
-        self.store.as_ref()
+        self.school.store()
     }
 
     /// The SQLite database underneath, for tests that look at the file directly.
     pub fn pool(&self) -> &sqlx::SqlitePool {
-        self.store.pool()
+        self.sqlite.pool()
     }
 
     /// The server's clock.
     pub fn clock(&self) -> &dyn Clock {
-        self.clock.as_ref()
+        self.school.clock()
     }
 
     /// Stops accepting, ends waiting long polls at once, lets in-flight writes finish, and
@@ -121,10 +127,11 @@ impl RunningServer {
         let _ = self.shutdown.send(true);
         let served = self.task.await;
         // The markers committed since the last flush go in before the database closes.
-        if let Err(e) = self.hub.flush_markers(self.store.as_ref()).await {
+        let school = &self.school;
+        if let Err(e) = school.hub().flush_markers(school.store()).await {
             tracing::error!(error = %e, "could not save update markers at shutdown");
         }
-        self.store.close().await;
+        school.store().close().await;
         match served {
             Ok(result) => Ok(result?),
             Err(join) => Err(Error::Io(std::io::Error::other(join))),
@@ -142,70 +149,38 @@ pub async fn start_with_clock(
     config: ServerConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<RunningServer> {
-    let store = Arc::new(SqliteStore::open(&config.db_path).await?);
-    if config.demo {
-        demo::ensure(store.as_ref(), clock.as_ref()).await?;
-    }
+    let sqlite = Arc::new(SqliteStore::open(&config.db_path).await?);
+    let store: Arc<dyn Store> = sqlite.clone();
     let hub = updates::UpdateHub::load(store.as_ref()).await?;
+    let school = School::new(store, clock.clone(), hub, Arc::new(config.policy.clone()));
+    if config.demo {
+        demo::ensure(&school).await?;
+    }
     // Uploaded files live beside the database: `school.sqlite` keeps them in `school.files/`.
     let files = filestore::LocalFileStore::new(config.db_path.with_extension("files"))?;
     let uploads = uploads::Uploads::new(Arc::new(files), config.policy.files.clone());
-    let policy = Arc::new(config.policy.clone());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let flusher_hub = hub.clone();
     let state = http::AppState {
-        store: store.clone(),
-        clock: clock.clone(),
-        hub: hub.clone(),
+        school: school.clone(),
         shutdown: shutdown_rx.clone(),
-        limiter: ratelimit::RateLimiter::new(config.limits, clock.clone()),
+        limiter: ratelimit::RateLimiter::new(config.limits, clock),
         uploads,
-        policy: policy.clone(),
         auth_cache: auth::AuthCache::default(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also
     // in the desktop app's embedded demo server, so no faster).
-    let (send_store, send_clock, send_hub, send_policy) =
-        (store.clone(), clock.clone(), hub.clone(), policy.clone());
-    let mut send_stop = shutdown_rx.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {
-            tokio::select! {
-                _ = every.tick() => {
-                    if let Err(e) = scheduled::send_due(send_store.as_ref(), send_clock.as_ref(), &send_hub, &send_policy).await {
-                        tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
-                    }
-                }
-                changed = send_stop.changed() => {
-                    if changed.is_err() || *send_stop.borrow() {
-                        break;
-                    }
-                }
-            }
+    every_second(&shutdown_rx, school.clone(), |school| async move {
+        if let Err(e) = scheduled::send_due(&school).await {
+            tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
         }
     });
     // Committed update markers reach the database once a second (see `updates`).
-    let flush_store = store.clone();
-    let mut flush_stop = shutdown_rx.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {
-            tokio::select! {
-                _ = every.tick() => {
-                    if let Err(e) = flusher_hub.flush_markers(flush_store.as_ref()).await {
-                        tracing::warn!(error = %e, "could not save update markers; will retry");
-                    }
-                }
-                changed = flush_stop.changed() => {
-                    if changed.is_err() || *flush_stop.borrow() {
-                        break;
-                    }
-                }
-            }
+    every_second(&shutdown_rx, school.clone(), |school| async move {
+        if let Err(e) = school.hub().flush_markers(school.store()).await {
+            tracing::warn!(error = %e, "could not save update markers; will retry");
         }
     });
     let mut signal = shutdown_rx;
@@ -219,10 +194,31 @@ pub async fn start_with_clock(
     tracing::info!(%addr, "parta-server listening");
     Ok(RunningServer {
         addr,
-        store,
-        clock,
+        sqlite,
+        school,
         shutdown,
         task,
-        hub,
     })
+}
+
+/// Runs `work` once a second until shutdown.
+fn every_second<F, Fut>(shutdown: &watch::Receiver<bool>, school: School, work: F)
+where
+    F: Fn(School) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let mut stop = shutdown.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = every.tick() => work(school.clone()).await,
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
 }

@@ -237,9 +237,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if demo
-        && let Err(e) = parta_server::demo::ensure_timetable(server.store(), server.clock()).await
-    {
+    if demo && let Err(e) = parta_server::demo::ensure_timetable(server.school()).await {
         eprintln!("parta-server: the demo's timetable: {e}");
     }
     println!("parta-server listening on {}", server.url());

@@ -10,14 +10,13 @@ use parta_model::max::{
 };
 
 use crate::chats;
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::restrictions;
 use crate::store::chats::MemberRecord;
 use crate::store::prelude::*;
-use crate::updates::{self, UpdateHub};
+use crate::updates::{self};
 
 /// Page limits of `GET /chats/{id}/members` (schema: 1..=100, default 20).
 pub const DEFAULT_PAGE: i64 = 20;
@@ -48,14 +47,14 @@ pub async fn require_admin(tx: &mut dyn Tx, user_id: i64, chat_id: i64) -> Resul
 
 /// One page of a chat's members, by user id, or the members among `user_ids`.
 pub async fn list(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     user_ids: Option<Vec<i64>>,
     marker: Option<i64>,
     count: Option<i64>,
 ) -> Result<ChatMembersList> {
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     let count = count.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&count) {
@@ -88,8 +87,8 @@ pub async fn list(
 }
 
 /// The caller's own membership.
-pub async fn me(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<ChatMember> {
-    let mut tx = store.read().await?;
+pub async fn me(school: &School, caller: Caller, chat_id: i64) -> Result<ChatMember> {
+    let mut tx = school.read().await?;
     match tx.member(chat_id, caller.user_id).await? {
         Some(record) => Ok(member_from_record(record)),
         None => Err(chats::not_visible_on(&mut *tx, chat_id).await),
@@ -97,8 +96,8 @@ pub async fn me(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<ChatM
 }
 
 /// The chat's admins.
-pub async fn admins(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<ChatMembersList> {
-    let mut tx = store.read().await?;
+pub async fn admins(school: &School, caller: Caller, chat_id: i64) -> Result<ChatMembersList> {
+    let mut tx = school.read().await?;
     chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     let records = tx.admins(chat_id).await?;
     Ok(ChatMembersList {
@@ -108,25 +107,17 @@ pub async fn admins(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<C
 }
 
 /// Adds people to a chat (admins only); returns how many were not members yet.
-pub async fn add(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &UpdateHub,
-    caller: Caller,
-    chat_id: i64,
-    user_ids: &[i64],
-) -> Result<usize> {
+pub async fn add(school: &School, caller: Caller, chat_id: i64, user_ids: &[i64]) -> Result<usize> {
     if user_ids.is_empty() || user_ids.len() > MAX_ADD {
         return Err(Error::bad_request(format!(
             "user_ids must list 1 to {MAX_ADD} users"
         )));
     }
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     require_admin(&mut *tx, caller.user_id, chat_id).await?;
-    let now = clock.now_ms();
+    let now = school.now_ms();
     let mut added = 0;
-    let mut last_update = None;
     for &user_id in user_ids {
         let user = crate::users::user_on(&mut *tx, user_id).await?;
         if !tx.add_member(chat_id, user_id, false, now).await? {
@@ -139,32 +130,22 @@ pub async fn add(
             inviter_id: Some(caller.user_id),
             is_channel: false,
         };
-        last_update = Some(updates::append(&mut *tx, chat_id, &update, now).await?);
+        updates::append(&mut *tx, chat_id, &update, now).await?;
         added += 1;
     }
     tx.touch_chat(chat_id, now).await?;
-    tx.commit().await?;
-    if let Some(id) = last_update {
-        hub.published(id);
-    }
+    school.commit(tx).await?;
     Ok(added)
 }
 
 /// Removes someone from a chat: an admin removing a member, or a member leaving
 /// (`user_id == caller`). The chat's owner cannot be removed.
-pub async fn remove(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &UpdateHub,
-    caller: Caller,
-    chat_id: i64,
-    user_id: i64,
-) -> Result<()> {
-    let mut tx = store.begin().await?;
+pub async fn remove(school: &School, caller: Caller, chat_id: i64, user_id: i64) -> Result<()> {
+    let mut tx = school.begin().await?;
     if user_id == caller.user_id {
         chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     } else {
-        restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+        restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
         require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
     if tx.chat_owner(chat_id).await?.flatten() == Some(user_id) {
@@ -178,7 +159,7 @@ pub async fn remove(
             "User {user_id} is not a member of chat {chat_id}"
         )));
     }
-    let now = clock.now_ms();
+    let now = school.now_ms();
     let update = Update::UserRemoved {
         timestamp: now,
         chat_id,
@@ -186,17 +167,15 @@ pub async fn remove(
         admin_id: (user_id != caller.user_id).then_some(caller.user_id),
         is_channel: false,
     };
-    let id = updates::append(&mut *tx, chat_id, &update, now).await?;
+    updates::append(&mut *tx, chat_id, &update, now).await?;
     tx.touch_chat(chat_id, now).await?;
-    tx.commit().await?;
-    hub.published(id);
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Appoints members as admins (admins only).
 pub async fn appoint_admins(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     admins: &[ChatAdmin],
@@ -206,8 +185,8 @@ pub async fn appoint_admins(
             "admins must list 1 to {MAX_ADD} members"
         )));
     }
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     require_admin(&mut *tx, caller.user_id, chat_id).await?;
     for admin in admins {
         if !tx.set_admin(chat_id, admin.user_id, true).await? {
@@ -219,27 +198,26 @@ pub async fn appoint_admins(
     }
     crate::audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "chat.admins_appointed",
         &format!("chat:{chat_id}"),
         serde_json::json!({"user_ids": admins.iter().map(|a| a.user_id).collect::<Vec<_>>()}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Revokes a member's admin rights (not the owner's).
 pub async fn revoke_admin(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     user_id: i64,
 ) -> Result<()> {
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     require_admin(&mut *tx, caller.user_id, chat_id).await?;
     if tx.chat_owner(chat_id).await?.flatten() == Some(user_id) {
         return Err(Error::bad_request("The chat's owner stays its admin"));
@@ -257,20 +235,20 @@ pub async fn revoke_admin(
     tx.set_admin(chat_id, user_id, false).await?;
     crate::audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "chat.admin_revoked",
         &format!("chat:{chat_id}"),
         serde_json::json!({"user_id": user_id}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// The chat's pinned message, if any.
-pub async fn pinned(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<Option<Message>> {
-    let mut tx = store.read().await?;
+pub async fn pinned(school: &School, caller: Caller, chat_id: i64) -> Result<Option<Message>> {
+    let mut tx = school.read().await?;
     chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     match tx.pinned_mid(chat_id).await? {
         Some(mid) => messages::by_mid_on(&mut *tx, &mid).await,
@@ -279,15 +257,9 @@ pub async fn pinned(store: &dyn Store, caller: Caller, chat_id: i64) -> Result<O
 }
 
 /// Pins a message of the chat (admins only), or unpins with `None`.
-pub async fn pin(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    chat_id: i64,
-    mid: Option<&str>,
-) -> Result<()> {
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+pub async fn pin(school: &School, caller: Caller, chat_id: i64, mid: Option<&str>) -> Result<()> {
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     require_admin(&mut *tx, caller.user_id, chat_id).await?;
     if let Some(mid) = mid {
         let in_chat = tx.message_owner(mid).await?.map(|(chat, _)| chat);
@@ -298,27 +270,26 @@ pub async fn pin(
         }
     }
     tx.set_pinned(chat_id, mid).await?;
-    tx.touch_chat(chat_id, clock.now_ms()).await?;
-    tx.commit().await?;
+    tx.touch_chat(chat_id, school.now_ms()).await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// A sender action. `mark_seen` records how far the caller has read; the typing and sending
 /// indicators are accepted and not stored (nothing relays them yet).
 pub async fn action(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     action: SenderAction,
 ) -> Result<()> {
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     if action != SenderAction::MarkSeen {
         return Ok(());
     }
     let newest = tx.newest_seq(chat_id).await?;
     Ok(tx
-        .mark_read(chat_id, caller.user_id, newest, clock.now_ms())
+        .mark_read(chat_id, caller.user_id, newest, school.now_ms())
         .await?)
 }

@@ -8,14 +8,13 @@ use parta_model::max::{
 };
 
 use crate::chats;
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action};
 use crate::store::messages::{MessageRecord, NewMessageRecord};
 use crate::store::prelude::*;
-use crate::updates::{self, UpdateHub};
+use crate::updates::{self};
 use crate::uploads;
 
 /// Page size limits of `GET /messages` (schema: default 50, 1..=100).
@@ -69,8 +68,8 @@ fn message_of(record: MessageRecord) -> Message {
 }
 
 /// A message by id, whoever may see it (callers check membership).
-pub async fn by_mid(store: &dyn Store, mid: &str) -> Result<Option<Message>> {
-    by_mid_on(&mut *store.read().await?, mid).await
+pub async fn by_mid(school: &School, mid: &str) -> Result<Option<Message>> {
+    by_mid_on(&mut *school.read().await?, mid).await
 }
 
 /// [`by_mid`] in a unit of work, so a transaction can read what it just wrote.
@@ -91,14 +90,14 @@ pub struct ListQuery {
 }
 
 /// Messages newest first, as MAX returns them.
-pub async fn list(store: &dyn Store, caller: Caller, query: ListQuery) -> Result<MessageList> {
+pub async fn list(school: &School, caller: Caller, query: ListQuery) -> Result<MessageList> {
     let count = query.count.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&count) {
         return Err(Error::bad_request(format!(
             "count must be between 1 and {MAX_PAGE}"
         )));
     }
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     if let Some(ids) = query.message_ids {
         let mut messages = Vec::new();
         for mid in ids.iter().take(usize::try_from(MAX_PAGE).unwrap_or(100)) {
@@ -198,25 +197,21 @@ pub enum Kind {
 
 /// Sends a message to a chat the caller belongs to, appends `message_created` to the update
 /// log and wakes long polls. With an idempotency key, a repeat returns the first message.
-#[allow(clippy::too_many_arguments)] // three adapters call it; a struct would only rename them
 pub async fn send(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &UpdateHub,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     body: NewMessageBody,
     idempotency_key: Option<&str>,
     kind: Kind,
-    policy: &parta_policy::Policy,
 ) -> Result<Message> {
     validate(&body)?;
     if kind == Kind::Announcement {
         roles::require(caller.role, Action::PostAnnouncements)?;
     }
     // The checks before the write share one connection: under load every acquire queues.
-    let mut conn = store.read().await?;
-    restrictions::enforce_write(&mut *conn, clock, caller.user_id).await?;
+    let mut conn = school.read().await?;
+    restrictions::enforce_write(&mut *conn, school.clock(), caller.user_id).await?;
     if let Some(key) = idempotency_key {
         if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
             return Err(Error::bad_request(format!(
@@ -228,7 +223,7 @@ pub async fn send(
         }
     }
     chats::require_member_on(&mut *conn, caller.user_id, chat_id).await?;
-    enforce_policy(&mut *conn, policy, chat_id, body.text.as_deref()).await?;
+    enforce_policy(&mut *conn, school.policy(), chat_id, body.text.as_deref()).await?;
     if let Some(link) = &body.link {
         // A reply must point at a message the sender can see.
         let (target_chat, _) = conn
@@ -239,7 +234,7 @@ pub async fn send(
     }
     drop(conn);
 
-    let now = clock.now_ms();
+    let now = school.now_ms();
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|_| Error::Random)?;
     let mid = format!("mid.{}", hex::encode(random));
@@ -254,7 +249,7 @@ pub async fn send(
         None => (None, None),
     };
 
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     let attached = match body.attachments.as_deref() {
         Some(list) if !list.is_empty() => {
             uploads::resolve_attachments(&mut *tx, caller, list).await?
@@ -280,7 +275,7 @@ pub async fn send(
     {
         // A concurrent retry with the same key won the race: drop ours, return theirs.
         drop(tx);
-        return by_idempotency_key(&mut *store.read().await?, caller.user_id, key)
+        return by_idempotency_key(&mut *school.read().await?, caller.user_id, key)
             .await?
             .ok_or_else(|| Error::not_found("The first request's message is gone"));
     }
@@ -299,9 +294,8 @@ pub async fn send(
         user_locale: None,
         parta_silent_until: None,
     };
-    let update_id = updates::append(&mut *tx, chat_id, &update, now).await?;
-    tx.commit().await?;
-    hub.published(update_id);
+    updates::append(&mut *tx, chat_id, &update, now).await?;
+    school.commit(tx).await?;
     Ok(message)
 }
 
@@ -369,25 +363,17 @@ async fn owner_of(tx: &mut dyn Tx, mid: &str) -> Result<(i64, i64)> {
 
 /// Edits the text of one's own message (`PUT /messages?message_id=`); members receive
 /// `message_edited`.
-pub async fn edit(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &UpdateHub,
-    policy: &parta_policy::Policy,
-    caller: Caller,
-    mid: &str,
-    body: NewMessageBody,
-) -> Result<()> {
+pub async fn edit(school: &School, caller: Caller, mid: &str, body: NewMessageBody) -> Result<()> {
     validate(&body)?;
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let (chat_id, sender_id) = owner_of(&mut *tx, mid).await?;
     chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
-    enforce_policy(&mut *tx, policy, chat_id, body.text.as_deref()).await?;
+    enforce_policy(&mut *tx, school.policy(), chat_id, body.text.as_deref()).await?;
     if sender_id != caller.user_id {
         return Err(Error::denied("You can edit only your own messages"));
     }
-    let now = clock.now_ms();
+    let now = school.now_ms();
     let (text, markup) = formatted(&body)?;
     tx.set_message_text(mid, text.as_deref(), markup.as_deref(), now)
         .await?;
@@ -403,30 +389,23 @@ pub async fn edit(
         timestamp: now,
         message,
     };
-    let id = updates::append(&mut *tx, chat_id, &update, now).await?;
-    tx.commit().await?;
-    hub.published(id);
+    updates::append(&mut *tx, chat_id, &update, now).await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Deletes a message: one's own, or anyone's for the chat's admins (`DELETE /messages`);
 /// members receive `message_removed`. A pinned message is unpinned with it.
-pub async fn delete(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &UpdateHub,
-    caller: Caller,
-    mid: &str,
-) -> Result<()> {
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+pub async fn delete(school: &School, caller: Caller, mid: &str) -> Result<()> {
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let (chat_id, sender_id) = owner_of(&mut *tx, mid).await?;
     if sender_id == caller.user_id {
         chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     } else {
         crate::members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
-    let now = clock.now_ms();
+    let now = school.now_ms();
     tx.mark_deleted(mid, now).await?;
     tx.unpin_if(chat_id, mid).await?;
     let update = Update::MessageRemoved {
@@ -435,9 +414,8 @@ pub async fn delete(
         chat_id,
         user_id: caller.user_id,
     };
-    let id = updates::append(&mut *tx, chat_id, &update, now).await?;
-    tx.commit().await?;
-    hub.published(id);
+    updates::append(&mut *tx, chat_id, &update, now).await?;
+    school.commit(tx).await?;
     Ok(())
 }
 

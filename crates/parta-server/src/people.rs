@@ -8,7 +8,7 @@ pub use parta_model::school::{ClassLink, Move, RoleChange, SchoolPerson};
 
 use crate::audit;
 use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::roles::{self, Action, Role};
@@ -48,8 +48,7 @@ async fn leave(
 /// Changes a person's role among the staff roles (appointing or standing down an
 /// administrator). Parents become staff only through an invite.
 pub async fn change_role(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     user_id: i64,
     change: RoleChange,
@@ -58,7 +57,7 @@ pub async fn change_role(
     if user_id == caller.user_id {
         return Err(Error::bad_request("You cannot change your own role"));
     }
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     let (_, old) = person(&mut *tx, user_id).await?;
     if !old.is_staff() || !change.role.is_staff() {
         return Err(Error::bad_request(
@@ -66,31 +65,30 @@ pub async fn change_role(
         ));
     }
     tx.set_role(user_id, change.role).await?;
-    membership::sync_user(&mut *tx, clock, user_id, Some(caller.user_id)).await?;
+    membership::sync_user(&mut *tx, school.clock(), user_id, Some(caller.user_id)).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.role_changed",
         &format!("user:{user_id}"),
         serde_json::json!({"from": old, "to": change.role}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Moves a parent's child from one class to another: the parent leaves the old class's chat
 /// (unless another child keeps them there) and joins the new one.
 pub async fn move_child(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     user_id: i64,
     movement: Move,
 ) -> Result<()> {
     roles::require(caller.role, Action::ManageMembers)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     let (user, role) = person(&mut *tx, user_id).await?;
     if role != Role::Parent {
         return Err(Error::bad_request(
@@ -137,36 +135,31 @@ pub async fn move_child(
             .chat_by_kind("class_parents", Some(movement.from_class_id))
             .await?
     {
-        leave(&mut *tx, clock, &user, chat_id, caller.user_id).await?;
+        leave(&mut *tx, school.clock(), &user, chat_id, caller.user_id).await?;
     }
-    membership::sync_user(&mut *tx, clock, user_id, Some(caller.user_id)).await?;
+    membership::sync_user(&mut *tx, school.clock(), user_id, Some(caller.user_id)).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.moved",
         &format!("user:{user_id}"),
         serde_json::json!({"from": movement.from_class_id, "to": movement.to_class_id}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Removes a person from the school: every device signed out, every chat left, class links
 /// gone; their old messages stay, under their name.
-pub async fn remove(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    user_id: i64,
-) -> Result<()> {
+pub async fn remove(school: &School, caller: Caller, user_id: i64) -> Result<()> {
     roles::require(caller.role, Action::ManageMembers)?;
     if user_id == caller.user_id {
         return Err(Error::bad_request("You cannot remove yourself"));
     }
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     let (user, role) = person(&mut *tx, user_id).await?;
     if role == Role::PlatformAdmin && caller.role != Role::PlatformAdmin {
         return Err(Error::denied(
@@ -174,37 +167,33 @@ pub async fn remove(
         ));
     }
     for chat_id in tx.member_chat_ids(user_id).await? {
-        leave(&mut *tx, clock, &user, chat_id, caller.user_id).await?;
+        leave(&mut *tx, school.clock(), &user, chat_id, caller.user_id).await?;
     }
     tx.unlink_from_classes(user_id).await?;
     tx.revoke_devices(user_id, now).await?;
     tx.mark_removed(user_id, now).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.removed",
         &format!("user:{user_id}"),
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 
 /// Everyone at the school with their role, classes and any restriction in force, by name (for
 /// those who manage members; names only, never contact details).
-pub async fn list(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-) -> Result<Vec<SchoolPerson>> {
+pub async fn list(school: &School, caller: Caller) -> Result<Vec<SchoolPerson>> {
     roles::require(caller.role, Action::ManageMembers)?;
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     let people = tx.active_people().await?;
     let links = tx.class_links().await?;
     let mut restrictions: std::collections::HashMap<i64, _> = tx
-        .restrictions(clock.now_ms())
+        .restrictions(school.now_ms())
         .await?
         .into_iter()
         .map(|r| (r.user_id, r))

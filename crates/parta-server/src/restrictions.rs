@@ -6,7 +6,7 @@ pub use parta_model::school::{NewRestriction, Restriction, RestrictionMode as Mo
 
 use crate::audit;
 use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
 use crate::roles::{self, Action};
 use crate::store::prelude::*;
@@ -37,8 +37,7 @@ pub async fn enforce_write(tx: &mut dyn Tx, clock: &dyn Clock, user_id: i64) -> 
 
 /// Restricts a person (replacing an earlier restriction).
 pub async fn restrict(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     user_id: i64,
     new: NewRestriction,
@@ -58,8 +57,8 @@ pub async fn restrict(
     if user_id == caller.user_id {
         return Err(Error::bad_request("You cannot restrict yourself"));
     }
-    let now = clock.now_ms();
-    let mut tx = store.begin().await?;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
     if tx.person(user_id).await?.is_none() {
         return Err(Error::not_found(format!("User {user_id} not found")));
     }
@@ -75,7 +74,7 @@ pub async fn restrict(
     tx.put_restriction(&restriction).await?;
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.restricted",
         &format!("user:{user_id}"),
@@ -89,19 +88,14 @@ pub async fn restrict(
         until,
     };
     crate::updates::append_personal(&mut *tx, user_id, &update, now).await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(restriction)
 }
 
 /// Lifts a person's restriction before its end.
-pub async fn lift(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-    user_id: i64,
-) -> Result<()> {
+pub async fn lift(school: &School, caller: Caller, user_id: i64) -> Result<()> {
     roles::require(caller.role, Action::RestrictUsers)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     if !tx.delete_restriction(user_id).await? {
         return Err(Error::not_found(format!(
             "User {user_id} is not restricted"
@@ -109,14 +103,14 @@ pub async fn lift(
     }
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "user.restriction_lifted",
         &format!("user:{user_id}"),
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(())
 }
 

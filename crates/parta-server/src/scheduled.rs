@@ -13,14 +13,12 @@ use parta_model::max::NewMessageBody;
 pub use parta_model::school::{QuietHours, ScheduleStatus, Scheduled};
 
 use crate::chats;
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages::{self, Kind};
 use crate::roles::Action;
 use crate::store::prelude::*;
 use crate::store::schedule::ScheduledRecord;
-use crate::updates::UpdateHub;
 
 /// How far ahead a message may be scheduled: a school year.
 pub const MAX_AHEAD_MS: i64 = 366 * 86_400_000;
@@ -40,8 +38,7 @@ fn from_record(record: ScheduledRecord) -> Result<Scheduled> {
 
 /// Schedules a message: checked now as a send would be, sent at `send_at`.
 pub async fn schedule(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     chat_id: i64,
     body: NewMessageBody,
@@ -49,11 +46,11 @@ pub async fn schedule(
     announcement: bool,
 ) -> Result<Scheduled> {
     messages::validate(&body)?;
-    chats::require_member(store, caller.user_id, chat_id).await?;
+    chats::require_member(school, caller.user_id, chat_id).await?;
     if announcement {
         crate::roles::require(caller.role, Action::PostAnnouncements)?;
     }
-    let now = clock.now_ms();
+    let now = school.now_ms();
     if send_at <= now {
         return Err(Error::bad_request("The send time must be in the future"));
     }
@@ -62,7 +59,7 @@ pub async fn schedule(
             "A message can be scheduled at most a year ahead",
         ));
     }
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     let id = tx
         .insert_scheduled(
             caller.user_id,
@@ -85,14 +82,14 @@ async fn one(tx: &mut dyn Tx, caller: Caller, id: i64) -> Result<Scheduled> {
 }
 
 /// The caller's scheduled messages, pending first, by send time.
-pub async fn list(store: &dyn Store, caller: Caller) -> Result<Vec<Scheduled>> {
-    let records = store.read().await?.scheduled_of(caller.user_id).await?;
+pub async fn list(school: &School, caller: Caller) -> Result<Vec<Scheduled>> {
+    let records = school.read().await?.scheduled_of(caller.user_id).await?;
     records.into_iter().map(from_record).collect()
 }
 
 /// Cancels one of the caller's pending scheduled messages.
-pub async fn cancel(store: &dyn Store, caller: Caller, id: i64) -> Result<Scheduled> {
-    let mut tx = store.read().await?;
+pub async fn cancel(school: &School, caller: Caller, id: i64) -> Result<Scheduled> {
+    let mut tx = school.read().await?;
     if !tx.cancel_scheduled(caller.user_id, id).await? {
         let existing = one(&mut *tx, caller, id).await?;
         return Err(Error::conflict(format!(
@@ -104,16 +101,11 @@ pub async fn cancel(store: &dyn Store, caller: Caller, id: i64) -> Result<Schedu
 }
 
 /// Sends every scheduled message that is due; returns how many went out.
-pub async fn send_due(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    hub: &UpdateHub,
-    policy: &parta_policy::Policy,
-) -> Result<usize> {
-    let due = store
+pub async fn send_due(school: &School) -> Result<usize> {
+    let due = school
         .read()
         .await?
-        .due_scheduled(clock.now_ms(), 100)
+        .due_scheduled(school.now_ms(), 100)
         .await?;
     let mut sent = 0;
     for (record, role) in due {
@@ -132,29 +124,17 @@ pub async fn send_due(
         };
         let key = format!("scheduled:{id}");
         let chat_id = record.chat_id;
-        match messages::send(
-            store,
-            clock,
-            hub,
-            author,
-            chat_id,
-            body,
-            Some(&key),
-            kind,
-            policy,
-        )
-        .await
-        {
+        match messages::send(school, author, chat_id, body, Some(&key), kind).await {
             Ok(message) => {
-                store
+                school
                     .read()
                     .await?
-                    .mark_scheduled_sent(id, &message.body.mid, clock.now_ms())
+                    .mark_scheduled_sent(id, &message.body.mid, school.now_ms())
                     .await?;
                 sent += 1;
             }
             Err(Error::Api { message, .. }) => {
-                store
+                school
                     .read()
                     .await?
                     .mark_scheduled_failed(id, &message)
@@ -169,7 +149,7 @@ pub async fn send_due(
 
 /// Sets (or with `None` clears) the caller's quiet hours. Staff only: they are for teachers.
 pub async fn set_quiet_hours(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     hours: Option<QuietHours>,
 ) -> Result<()> {
@@ -184,7 +164,7 @@ pub async fn set_quiet_hours(
              and a UTC offset between -12:00 and +14:00",
         ));
     }
-    store
+    school
         .read()
         .await?
         .set_quiet_hours(caller.user_id, hours)

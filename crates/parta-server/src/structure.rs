@@ -6,7 +6,7 @@ pub use parta_model::school::{StructureChat, StructureReport};
 
 use crate::audit;
 use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::Result;
 use crate::membership;
 use crate::roles::{self, Action};
@@ -68,19 +68,15 @@ async fn ensure_chat(
 }
 
 /// Creates whatever of the school's structure is missing and adds everyone where they belong.
-pub async fn bootstrap(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    caller: Caller,
-) -> Result<StructureReport> {
+pub async fn bootstrap(school: &School, caller: Caller) -> Result<StructureReport> {
     roles::require(caller.role, Action::BootstrapStructure)?;
-    let mut tx = store.begin().await?;
+    let mut tx = school.begin().await?;
     let mut chats = Vec::new();
     for (kind, title, description) in SCHOOL_CHATS {
         chats.push(
             ensure_chat(
                 &mut *tx,
-                clock,
+                school.clock(),
                 caller.user_id,
                 kind,
                 None,
@@ -97,7 +93,7 @@ pub async fn bootstrap(
         chats.push(
             ensure_chat(
                 &mut *tx,
-                clock,
+                school.clock(),
                 caller.user_id,
                 "class_parents",
                 Some(class_id),
@@ -107,7 +103,8 @@ pub async fn bootstrap(
             .await?,
         );
     }
-    let members_added = membership::sync_everyone(&mut *tx, clock, Some(caller.user_id)).await?;
+    let members_added =
+        membership::sync_everyone(&mut *tx, school.clock(), Some(caller.user_id)).await?;
     let created: Vec<i64> = chats
         .iter()
         .filter(|c| c.created)
@@ -115,14 +112,14 @@ pub async fn bootstrap(
         .collect();
     audit::record(
         &mut *tx,
-        clock,
+        school.clock(),
         Some(caller.user_id),
         "structure.bootstrapped",
         "school",
         serde_json::json!({"chats_created": created, "members_added": members_added}),
     )
     .await?;
-    tx.commit().await?;
+    school.commit(tx).await?;
     Ok(StructureReport {
         chats,
         members_added,

@@ -13,8 +13,7 @@ use std::collections::{BTreeSet, HashSet};
 pub use parta_model::lessons::{Holiday, TimetableImport, TimetableReport};
 
 use crate::calendar::{parse_date, weekday};
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::lessons::{DURATION_MIN, LessonKind, MAX_SUBJECT, check_link, from_record, text};
 use crate::restrictions;
@@ -287,26 +286,24 @@ fn school_days(import: &TimetableImport) -> Result<(i64, i64, BTreeSet<i64>)> {
 /// Imports (or, with `dry_run`, previews) a class's timetable over a term; an import is told
 /// to the class's parents' chat.
 pub async fn import(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     import: TimetableImport,
 ) -> Result<TimetableReport> {
-    import_told(store, clock, caller, import, true).await
+    import_told(school, caller, import, true).await
 }
 
 /// [`import`], telling the class's chat or not (the demo school renews its timetable quietly).
 pub async fn import_told(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    school: &School,
     caller: Caller,
     import: TimetableImport,
     tell: bool,
 ) -> Result<TimetableReport> {
-    let now = clock.now_ms();
+    let now = school.now_ms();
     let (start, end, holidays) = school_days(&import)?;
-    let mut tx = store.begin().await?;
-    restrictions::enforce_write(&mut *tx, clock, caller.user_id).await?;
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let class = tx
         .class(import.class_id)
         .await?
@@ -382,7 +379,7 @@ pub async fn import_told(
             );
             crate::lessons::tell_class(&mut *tx, caller, import.class_id, &text, now).await?;
         }
-        tx.commit().await?;
+        school.commit(tx).await?;
     }
     Ok(TimetableReport {
         dry_run: import.dry_run,

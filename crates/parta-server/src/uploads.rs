@@ -12,8 +12,8 @@ use parta_policy::files::{FileRules, Kind};
 use serde::{Deserialize, Serialize};
 
 use crate::auth;
-use crate::clock::Clock;
 use crate::context::Caller;
+use crate::context::School;
 use crate::error::{Error, ErrorCode, Result};
 use crate::filestore::FileStore;
 use crate::store::messages::AttachmentRecord;
@@ -162,8 +162,7 @@ impl Uploads {
     /// `POST /uploads?type=`: a new upload of the caller's; `base` is the server's URL.
     pub async fn create(
         &self,
-        store: &dyn Store,
-        clock: &dyn Clock,
+        school: &School,
         caller: Caller,
         kind: &str,
         base: &str,
@@ -175,7 +174,7 @@ impl Uploads {
             UploadType::Video | UploadType::Audio => Some(auth::random_secret("f", 16)?),
             _ => None,
         };
-        store
+        school
             .read()
             .await?
             .insert_upload(
@@ -183,7 +182,7 @@ impl Uploads {
                 caller.user_id,
                 kind.as_str(),
                 media_token.as_deref(),
-                clock.now_ms(),
+                school.now_ms(),
             )
             .await?;
         Ok(UploadEndpoint {
@@ -192,8 +191,8 @@ impl Uploads {
         })
     }
 
-    async fn load(&self, store: &dyn Store, id: &str) -> Result<UploadRow> {
-        let record = store
+    async fn load(&self, school: &School, id: &str) -> Result<UploadRow> {
+        let record = school
             .read()
             .await?
             .upload(id)
@@ -223,8 +222,8 @@ impl Uploads {
     }
 
     /// GET on the upload URL.
-    pub async fn status(&self, store: &dyn Store, id: &str) -> Result<UploadStatus> {
-        Ok(Self::status_of(&self.load(store, id).await?))
+    pub async fn status(&self, school: &School, id: &str) -> Result<UploadStatus> {
+        Ok(Self::status_of(&self.load(school, id).await?))
     }
 
     fn claim(&self, id: &str) -> Result<Busy> {
@@ -247,13 +246,13 @@ impl Uploads {
     /// `Content-Range` (resumable) or `None` (a multipart upload, all at once).
     pub async fn begin(
         &self,
-        store: &dyn Store,
+        school: &School,
         id: &str,
         range: Option<(u64, u64, u64)>,
         filename: Option<&str>,
     ) -> Result<Receiving> {
         let busy = self.claim(id)?;
-        let row = self.load(store, id).await?;
+        let row = self.load(school, id).await?;
         if row.complete {
             return Err(Error::conflict("This upload is already complete"));
         }
@@ -290,7 +289,7 @@ impl Uploads {
             self.store.truncate(id, start).await?;
         }
         let filename = filename.and_then(clean_filename).or(row.filename.clone());
-        store
+        school
             .read()
             .await?
             .start_chunk(
@@ -330,28 +329,23 @@ impl Uploads {
 
     /// Ends a chunk (or the multipart upload): records progress and, when everything has
     /// arrived, checks the content and issues the token.
-    pub async fn finish(
-        &self,
-        store: &dyn Store,
-        clock: &dyn Clock,
-        receiving: Receiving,
-    ) -> Result<UploadStatus> {
+    pub async fn finish(&self, school: &School, receiving: Receiving) -> Result<UploadStatus> {
         if let Some(until) = receiving.until
             && receiving.written != until
         {
-            self.abandon(store, &receiving).await?;
+            self.abandon(school, &receiving).await?;
             return Err(Error::bad_request(
                 "The chunk is shorter than its Content-Range says: send it again",
             ));
         }
         let total = receiving.total.unwrap_or(receiving.written);
         if receiving.written < total {
-            store
+            school
                 .read()
                 .await?
                 .set_received(&receiving.id, receiving.written as i64)
                 .await?;
-            return self.status(store, &receiving.id).await;
+            return self.status(school, &receiving.id).await;
         }
         // Everything is here. The bytes are recorded together with the completion, in one
         // statement: a client that hangs up now (and so cancels this handler) can never leave
@@ -380,12 +374,12 @@ impl Uploads {
             Err(e) => {
                 // A refused file is not kept at all.
                 self.store.remove(&receiving.id).await?;
-                store.read().await?.delete_upload(&receiving.id).await?;
+                school.read().await?.delete_upload(&receiving.id).await?;
                 return Err(e);
             }
         };
         let token = auth::random_secret("f", 16)?;
-        store
+        school
             .read()
             .await?
             .complete_upload(
@@ -393,15 +387,15 @@ impl Uploads {
                 receiving.written as i64,
                 accepted.format.name(),
                 &token,
-                clock.now_ms(),
+                school.now_ms(),
             )
             .await?;
-        self.status(store, &receiving.id).await
+        self.status(school, &receiving.id).await
     }
 
     /// Forgets the bytes of a chunk that failed half-way (the next try resends it).
-    pub async fn abandon(&self, store: &dyn Store, receiving: &Receiving) -> Result<()> {
-        let recorded = store
+    pub async fn abandon(&self, school: &School, receiving: &Receiving) -> Result<()> {
+        let recorded = school
             .read()
             .await?
             .upload(&receiving.id)
@@ -416,11 +410,11 @@ impl Uploads {
     /// A complete upload that `caller` may see: its id, name, format and size.
     pub async fn downloadable(
         &self,
-        store: &dyn Store,
+        school: &School,
         caller: Caller,
         token: &str,
     ) -> Result<Download> {
-        let mut tx = store.read().await?;
+        let mut tx = school.read().await?;
         let upload = tx
             .finished_upload(token)
             .await?

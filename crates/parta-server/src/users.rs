@@ -2,7 +2,7 @@
 
 use parta_model::max::{BotInfo, User};
 
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::roles::{self, Action, Grant, Role};
 use crate::store::prelude::*;
@@ -23,8 +23,8 @@ pub async fn user_on(tx: &mut dyn Tx, user_id: i64) -> Result<User> {
 }
 
 /// The caller as MAX's `BotInfo`: for a personal token, "the bot" is the person.
-pub async fn me(store: &dyn Store, caller: Caller) -> Result<BotInfo> {
-    let person = store
+pub async fn me(school: &School, caller: Caller) -> Result<BotInfo> {
+    let person = school
         .read()
         .await?
         .person(caller.user_id)
@@ -76,24 +76,20 @@ fn clean_contact(value: Option<String>, what: &str) -> Result<Option<String>> {
 }
 
 /// Sets the caller's own phone number and e-mail address (empty clears them).
-pub async fn set_contacts(
-    store: &dyn Store,
-    caller: Caller,
-    contacts: Contacts,
-) -> Result<Profile> {
+pub async fn set_contacts(school: &School, caller: Caller, contacts: Contacts) -> Result<Profile> {
     let phone = clean_contact(contacts.phone, "phone number")?;
     let email = clean_contact(contacts.email, "e-mail address")?;
-    store
+    school
         .read()
         .await?
         .set_contacts(caller.user_id, phone.as_deref(), email.as_deref())
         .await?;
-    profile(store, caller, caller.user_id).await
+    profile(school, caller, caller.user_id).await
 }
 
 /// Another person's profile, if the caller shares a chat with them or is staff.
-pub async fn profile(store: &dyn Store, caller: Caller, user_id: i64) -> Result<Profile> {
-    let mut tx = store.read().await?;
+pub async fn profile(school: &School, caller: Caller, user_id: i64) -> Result<Profile> {
+    let mut tx = school.read().await?;
     let visible = caller.user_id == user_id
         || caller.role.is_staff()
         || tx.share_a_chat(caller.user_id, user_id).await?;

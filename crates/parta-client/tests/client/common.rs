@@ -40,7 +40,7 @@ pub fn loopback() -> SocketAddr {
 }
 
 pub async fn token(server: &RunningServer, username: &str) -> Sensitive<String> {
-    let issued = parta_server::demo::issue_token(server.store(), server.clock(), username, "test")
+    let issued = parta_server::demo::issue_token(server.school(), username, "test")
         .await
         .expect("token issued");
     Sensitive::new(issued.into_inner())

@@ -3,8 +3,7 @@
 //! `GET /files/{token}` with `Range` for resumable downloads.
 
 use axum::body::Body;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,7 +11,9 @@ use axum::{Json, Router};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{AppState, caller, path, query};
+use super::AppState;
+use super::extract::{Path, Query};
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::uploads::{UploadEndpoint, UploadStatus, parse_content_range};
 
@@ -44,11 +45,11 @@ struct UploadQuery {
 
 async fn create_upload(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
-    q: Result<Query<UploadQuery>, QueryRejection>,
+    Query(q): Query<UploadQuery>,
 ) -> Result<Json<UploadEndpoint>> {
-    let caller = caller(&state, &headers).await?;
-    let kind = query(q)?
+    let kind = q
         .kind
         .ok_or_else(|| Error::bad_request("type is required: image, video, audio or file"))?;
     // The upload URL points back at whichever address the client reached us on.
@@ -61,19 +62,12 @@ async fn create_upload(
     Ok(Json(
         state
             .uploads
-            .create(
-                state.store.as_ref(),
-                state.clock.as_ref(),
-                caller,
-                &kind,
-                &base,
-            )
+            .create(&state.school, caller, &kind, &base)
             .await?,
     ))
 }
 
-fn upload_id(p: Result<Path<String>, PathRejection>) -> Result<String> {
-    let id = path(p)?;
+fn upload_id(id: String) -> Result<String> {
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::not_found("No such upload"));
     }
@@ -82,10 +76,10 @@ fn upload_id(p: Result<Path<String>, PathRejection>) -> Result<String> {
 
 async fn upload_status(
     State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
+    Path(id): Path<String>,
 ) -> Result<Json<UploadStatus>> {
     let id = upload_id(id)?;
-    Ok(Json(state.uploads.status(state.store.as_ref(), &id).await?))
+    Ok(Json(state.uploads.status(&state.school, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -95,12 +89,12 @@ struct ReceiveQuery {
 
 async fn receive(
     State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
-    q: Result<Query<ReceiveQuery>, QueryRejection>,
+    Path(id): Path<String>,
+    Query(q): Query<ReceiveQuery>,
     request: Request,
 ) -> Result<Json<UploadStatus>> {
     let id = upload_id(id)?;
-    let filename = query(q)?.filename;
+    let filename = q.filename;
     let is_multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -121,32 +115,23 @@ async fn receive(
             let name = field.file_name().map(str::to_owned).or(filename);
             let mut receiving = state
                 .uploads
-                .begin(state.store.as_ref(), &id, None, name.as_deref())
+                .begin(&state.school, &id, None, name.as_deref())
                 .await?;
             loop {
                 let chunk = match field.chunk().await {
                     Ok(Some(chunk)) => chunk,
                     Ok(None) => break,
                     Err(e) => {
-                        state
-                            .uploads
-                            .abandon(state.store.as_ref(), &receiving)
-                            .await?;
+                        state.uploads.abandon(&state.school, &receiving).await?;
                         return Err(Error::bad_request(e.body_text()));
                     }
                 };
                 if let Err(e) = state.uploads.write(&mut receiving, &chunk).await {
-                    state
-                        .uploads
-                        .abandon(state.store.as_ref(), &receiving)
-                        .await?;
+                    state.uploads.abandon(&state.school, &receiving).await?;
                     return Err(e);
                 }
             }
-            let status = state
-                .uploads
-                .finish(state.store.as_ref(), state.clock.as_ref(), receiving)
-                .await?;
+            let status = state.uploads.finish(&state.school, receiving).await?;
             return Ok(Json(status));
         }
         return Err(Error::bad_request(
@@ -166,7 +151,7 @@ async fn receive(
     let mut body = request.into_body().into_data_stream();
     let mut receiving = match state
         .uploads
-        .begin(state.store.as_ref(), &id, Some(range), filename.as_deref())
+        .begin(&state.school, &id, Some(range), filename.as_deref())
         .await
     {
         Ok(receiving) => receiving,
@@ -189,19 +174,11 @@ async fn receive(
             Err(e) => Err(Error::bad_request(format!("The chunk broke off: {e}"))),
         };
         if let Err(e) = written {
-            state
-                .uploads
-                .abandon(state.store.as_ref(), &receiving)
-                .await?;
+            state.uploads.abandon(&state.school, &receiving).await?;
             return Err(e);
         }
     }
-    Ok(Json(
-        state
-            .uploads
-            .finish(state.store.as_ref(), state.clock.as_ref(), receiving)
-            .await?,
-    ))
+    Ok(Json(state.uploads.finish(&state.school, receiving).await?))
 }
 
 /// Parses `Range: bytes=START-` or `bytes=START-END` against a file of `size` bytes.
@@ -252,14 +229,13 @@ fn disposition(filename: Option<&str>) -> String {
 
 async fn download(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
-    token: Result<Path<String>, PathRejection>,
+    Path(token): Path<String>,
 ) -> Result<Response> {
-    let caller = caller(&state, &headers).await?;
-    let token = path(token)?;
     let file = state
         .uploads
-        .downloadable(state.store.as_ref(), caller, &token)
+        .downloadable(&state.school, caller, &token)
         .await?;
     let (status, start, end) = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         Some(range) => match parse_range(range, file.size) {

@@ -1,14 +1,14 @@
 //! The HTTP surface: thin axum handlers over the domain modules. Each handler authenticates,
 //! parses, calls one domain function and serializes; no rule lives here.
 
+mod extract;
 mod files;
 mod school;
 
-use std::sync::Arc;
+pub use extract::IDEMPOTENCY_KEY;
+use extract::{Body, IdempotencyKey, Path, Query};
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -21,28 +21,22 @@ use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::auth;
-use crate::clock::Clock;
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
 use crate::ratelimit::RateLimiter;
-use crate::updates::{self, UpdateHub};
+use crate::updates;
 use crate::{chats, members, messages, users};
 
 /// Everything a handler needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: std::sync::Arc<dyn crate::store::Store>,
-    pub clock: Arc<dyn Clock>,
-    pub hub: UpdateHub,
+    /// What every domain call is given.
+    pub school: School,
     pub shutdown: watch::Receiver<bool>,
     pub limiter: RateLimiter,
     pub uploads: crate::uploads::Uploads,
-    pub policy: Arc<parta_policy::Policy>,
     pub auth_cache: auth::AuthCache,
 }
-
-/// Parta's extension header for safe retries of writes.
-pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// The router of the MAX Bot API surface.
 pub fn router(state: AppState) -> Router {
@@ -124,46 +118,6 @@ async fn method_not_allowed() -> Error {
     )
 }
 
-/// The authenticated caller; a blocked person (procedure 9.2) gets no further.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
-    let header = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let caller = state
-        .auth_cache
-        .authenticate(state.store.as_ref(), header, state.clock.now_ms())
-        .await?;
-    state.limiter.device(caller.device_id)?;
-    Ok(caller)
-}
-
-/// A path parameter, or a 400 that says what is wrong with it.
-fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T> {
-    p.map(|Path(p)| p)
-        .map_err(|e| Error::bad_request(e.body_text()))
-}
-
-/// The JSON body of a request, or a 400 that says what is wrong with it.
-fn json_body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T> {
-    b.map(|Json(b)| b)
-        .map_err(|e| Error::bad_request(e.body_text()))
-}
-
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>> {
-    match headers.get(IDEMPOTENCY_KEY) {
-        Some(v) => v
-            .to_str()
-            .map(Some)
-            .map_err(|_| Error::bad_request("Idempotency-Key must be ASCII")),
-        None => Ok(None),
-    }
-}
-
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
-    q.map(|Query(q)| q)
-        .map_err(|e| Error::bad_request(e.body_text()))
-}
-
 fn comma_list(value: Option<String>) -> Option<Vec<String>> {
     value.map(|v| {
         v.split(',')
@@ -174,9 +128,8 @@ fn comma_list(value: Option<String>) -> Option<Vec<String>> {
     })
 }
 
-async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<BotInfo>> {
-    let caller = caller(&state, &headers).await?;
-    Ok(Json(users::me(state.store.as_ref(), caller).await?))
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<BotInfo>> {
+    Ok(Json(users::me(&state.school, caller).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,26 +140,20 @@ struct ChatsQuery {
 
 async fn list_chats(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<ChatsQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<ChatsQuery>,
 ) -> Result<Json<ChatList>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     Ok(Json(
-        chats::list(state.store.as_ref(), caller, q.count, q.marker).await?,
+        chats::list(&state.school, caller, q.count, q.marker).await?,
     ))
 }
 
 async fn get_chat(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
 ) -> Result<Json<Chat>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    Ok(Json(
-        chats::get(state.store.as_ref(), caller, chat_id).await?,
-    ))
+    Ok(Json(chats::get(&state.school, caller, chat_id).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,11 +167,9 @@ struct MessagesQuery {
 
 async fn list_messages(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<MessagesQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<MessagesQuery>,
 ) -> Result<Json<MessageList>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     let list = messages::ListQuery {
         chat_id: q.chat_id,
         message_ids: comma_list(q.message_ids),
@@ -232,9 +177,7 @@ async fn list_messages(
         to: q.to,
         count: q.count,
     };
-    Ok(Json(
-        messages::list(state.store.as_ref(), caller, list).await?,
-    ))
+    Ok(Json(messages::list(&state.school, caller, list).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,13 +188,11 @@ struct SendQuery {
 
 async fn send_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<SendQuery>, QueryRejection>,
-    body: Result<Json<NewMessageBody>, JsonRejection>,
+    caller: Caller,
+    Query(q): Query<SendQuery>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(body): Body<NewMessageBody>,
 ) -> Result<Json<SendMessageResult>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
-    let body = json_body(body)?;
     if q.user_id.is_some() {
         return Err(Error::bad_request(
             "Direct messages to users are not supported yet",
@@ -260,17 +201,13 @@ async fn send_message(
     let chat_id = q
         .chat_id
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
-    let key = idempotency_key(&headers)?;
     let message = messages::send(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
+        &state.school,
         caller,
         chat_id,
         body,
-        key,
+        key.as_deref(),
         messages::Kind::Message,
-        &state.policy,
     )
     .await?;
     Ok(Json(SendMessageResult { message }))
@@ -278,23 +215,12 @@ async fn send_message(
 
 async fn edit_chat(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    patch: Result<Json<ChatPatch>, JsonRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Body(patch): Body<ChatPatch>,
 ) -> Result<Json<Chat>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let patch = json_body(patch)?;
     Ok(Json(
-        chats::edit(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            &state.hub,
-            caller,
-            chat_id,
-            patch,
-        )
-        .await?,
+        chats::edit(&state.school, caller, chat_id, patch).await?,
     ))
 }
 
@@ -303,50 +229,30 @@ struct MessageIdQuery {
     message_id: Option<String>,
 }
 
-fn message_id(q: Result<Query<MessageIdQuery>, QueryRejection>) -> Result<String> {
-    query(q)?
-        .message_id
+fn message_id(q: MessageIdQuery) -> Result<String> {
+    q.message_id
         .filter(|m| !m.is_empty())
         .ok_or_else(|| Error::bad_request("message_id is required"))
 }
 
 async fn edit_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<MessageIdQuery>, QueryRejection>,
-    body: Result<Json<NewMessageBody>, JsonRejection>,
+    caller: Caller,
+    Query(q): Query<MessageIdQuery>,
+    Body(body): Body<NewMessageBody>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
     let mid = message_id(q)?;
-    let body = json_body(body)?;
-    messages::edit(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
-        &state.policy,
-        caller,
-        &mid,
-        body,
-    )
-    .await?;
+    messages::edit(&state.school, caller, &mid, body).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn delete_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<MessageIdQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<MessageIdQuery>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
     let mid = message_id(q)?;
-    messages::delete(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
-        caller,
-        &mid,
-    )
-    .await?;
+    messages::delete(&state.school, caller, &mid).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
@@ -359,13 +265,10 @@ struct MembersQuery {
 
 async fn list_members(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    q: Result<Query<MembersQuery>, QueryRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Query(q): Query<MembersQuery>,
 ) -> Result<Json<ChatMembersList>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let q = query(q)?;
     let user_ids = match comma_list(q.user_ids) {
         Some(ids) => Some(
             ids.iter()
@@ -379,36 +282,17 @@ async fn list_members(
         None => None,
     };
     Ok(Json(
-        members::list(
-            state.store.as_ref(),
-            caller,
-            chat_id,
-            user_ids,
-            q.marker,
-            q.count,
-        )
-        .await?,
+        members::list(&state.school, caller, chat_id, user_ids, q.marker, q.count).await?,
     ))
 }
 
 async fn add_members(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<UserIdsList>, JsonRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Body(body): Body<UserIdsList>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let body = json_body(body)?;
-    members::add(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
-        caller,
-        chat_id,
-        &body.user_ids,
-    )
-    .await?;
+    members::add(&state.school, caller, chat_id, &body.user_ids).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
@@ -419,189 +303,110 @@ struct RemoveQuery {
 
 async fn remove_member(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    q: Result<Query<RemoveQuery>, QueryRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Query(q): Query<RemoveQuery>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let user_id = query(q)?
+    let user_id = q
         .user_id
         .ok_or_else(|| Error::bad_request("user_id is required"))?;
-    members::remove(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
-        caller,
-        chat_id,
-        user_id,
-    )
-    .await?;
+    members::remove(&state.school, caller, chat_id, user_id).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn my_membership(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
 ) -> Result<Json<ChatMember>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    Ok(Json(
-        members::me(state.store.as_ref(), caller, chat_id).await?,
-    ))
+    Ok(Json(members::me(&state.school, caller, chat_id).await?))
 }
 
 async fn leave_chat(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    members::remove(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
-        caller,
-        chat_id,
-        caller.user_id,
-    )
-    .await?;
+    members::remove(&state.school, caller, chat_id, caller.user_id).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn list_admins(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
 ) -> Result<Json<ChatMembersList>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    Ok(Json(
-        members::admins(state.store.as_ref(), caller, chat_id).await?,
-    ))
+    Ok(Json(members::admins(&state.school, caller, chat_id).await?))
 }
 
 async fn appoint_admins(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<ChatAdminsList>, JsonRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Body(body): Body<ChatAdminsList>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let body = json_body(body)?;
-    members::appoint_admins(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        chat_id,
-        &body.admins,
-    )
-    .await?;
+    members::appoint_admins(&state.school, caller, chat_id, &body.admins).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn revoke_admin(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    caller: Caller,
+    Path((chat_id, user_id)): Path<(i64, i64)>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let (chat_id, user_id) = path(ids)?;
-    members::revoke_admin(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        chat_id,
-        user_id,
-    )
-    .await?;
+    members::revoke_admin(&state.school, caller, chat_id, user_id).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn get_pin(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
 ) -> Result<Json<GetPinnedMessageResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
     Ok(Json(GetPinnedMessageResult {
-        message: members::pinned(state.store.as_ref(), caller, chat_id).await?,
+        message: members::pinned(&state.school, caller, chat_id).await?,
     }))
 }
 
 async fn pin_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<PinMessageBody>, JsonRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Body(body): Body<PinMessageBody>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let body = json_body(body)?;
-    members::pin(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        chat_id,
-        Some(&body.message_id),
-    )
-    .await?;
+    members::pin(&state.school, caller, chat_id, Some(&body.message_id)).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn unpin_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    members::pin(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        chat_id,
-        None,
-    )
-    .await?;
+    members::pin(&state.school, caller, chat_id, None).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn send_action(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    chat_id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<ActionRequestBody>, JsonRejection>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+    Body(body): Body<ActionRequestBody>,
 ) -> Result<Json<SimpleQueryResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = path(chat_id)?;
-    let body = json_body(body)?;
-    members::action(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        chat_id,
-        body.action,
-    )
-    .await?;
+    members::action(&state.school, caller, chat_id, body.action).await?;
     Ok(Json(SimpleQueryResult::ok()))
 }
 
 async fn get_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(mid): Path<String>,
 ) -> Result<Json<parta_model::max::Message>> {
-    let caller = caller(&state, &headers).await?;
-    let message = messages::by_mid(state.store.as_ref(), &mid)
+    let message = messages::by_mid(&state.school, &mid)
         .await?
         .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;
     chats::require_member(
-        state.store.as_ref(),
+        &state.school,
         caller.user_id,
         message.recipient.chat_id.unwrap_or(0),
     )
@@ -619,25 +424,16 @@ struct UpdatesQuery {
 
 async fn get_updates(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<UpdatesQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<UpdatesQuery>,
 ) -> Result<axum::response::Response> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     let poll = updates::PollQuery {
         limit: q.limit,
         timeout_s: q.timeout,
         marker: q.marker,
         types: comma_list(q.types),
     };
-    let answer = updates::poll(
-        state.store.as_ref(),
-        &state.hub,
-        state.shutdown.clone(),
-        caller,
-        poll,
-    )
-    .await?;
+    let answer = updates::poll(&state.school, state.shutdown.clone(), caller, poll).await?;
     // The body is an `UpdateList`, joined from stored JSON where it can be.
     Ok((
         [(

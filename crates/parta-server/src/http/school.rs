@@ -2,18 +2,19 @@
 //! join requests, settings and the audit log. Each handler authenticates (where a caller is
 //! needed), parses and calls one domain function; the permission matrix lives in `roles`.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, caller, idempotency_key, json_body, path, query};
-use crate::announcements::{self, AnnouncementList, Receipts};
+use super::AppState;
+use super::extract::{Body, IdempotencyKey, Path, Query};
+use crate::announcements::{self, AnnouncementList, BroadcastResult, Receipts};
 use crate::audit::{self, AuditPage};
 use crate::auth::{self, Device, LoginRequest, LoginResult};
 use crate::classes::{self, Assignment, Class, NewClass};
+use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::invites::{self, CreatedInvite, Invite, JoinOutcome, JoinRequest, NewInvite, Redeem};
 use crate::lessons::{
@@ -112,24 +113,14 @@ const SUCCESS: Json<Success> = Json(Success { success: true });
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    request: Result<Json<LoginRequest>, JsonRejection>,
+    Body(request): Body<LoginRequest>,
 ) -> Result<Json<LoginResult>> {
     state.limiter.anonymous(peer.ip())?;
-    let request = json_body(request)?;
-    Ok(Json(
-        auth::login(state.store.as_ref(), state.clock.as_ref(), request).await?,
-    ))
+    Ok(Json(auth::login(&state.school, request).await?))
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    auth::revoke_device(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        caller.device_id,
-    )
-    .await?;
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
+    auth::revoke_device(&state.school, caller, caller.device_id).await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
@@ -143,14 +134,11 @@ struct PasswordChange {
 
 async fn change_password(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<Json<PasswordChange>, JsonRejection>,
+    caller: Caller,
+    Body(request): Body<PasswordChange>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let request = json_body(request)?;
     auth::change_password(
-        state.store.as_ref(),
-        state.clock.as_ref(),
+        &state.school,
         caller,
         request.old_password,
         request.new_password,
@@ -164,30 +152,18 @@ struct DeviceList {
     devices: Vec<Device>,
 }
 
-async fn list_devices(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<DeviceList>> {
-    let caller = caller(&state, &headers).await?;
+async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<Json<DeviceList>> {
     Ok(Json(DeviceList {
-        devices: auth::devices(state.store.as_ref(), caller).await?,
+        devices: auth::devices(&state.school, caller).await?,
     }))
 }
 
 async fn revoke_device(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    device_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(device_id): Path<i64>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let device_id = path(device_id)?;
-    auth::revoke_device(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        device_id,
-    )
-    .await?;
+    auth::revoke_device(&state.school, caller, device_id).await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
@@ -199,25 +175,20 @@ struct Revoked {
 
 async fn revoke_user_devices(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
 ) -> Result<Json<Revoked>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    let revoked =
-        auth::revoke_all_devices(state.store.as_ref(), state.clock.as_ref(), caller, user_id)
-            .await?;
+    let revoked = auth::revoke_all_devices(&state.school, caller, user_id).await?;
     state.auth_cache.invalidate();
     Ok(Json(Revoked { revoked }))
 }
 
 async fn list_people(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Json<parta_model::school::PeopleList>> {
-    let caller = caller(&state, &headers).await?;
     Ok(Json(parta_model::school::PeopleList {
-        people: people::list(state.store.as_ref(), state.clock.as_ref(), caller).await?,
+        people: people::list(&state.school, caller).await?,
     }))
 }
 
@@ -226,75 +197,43 @@ struct ClassList {
     classes: Vec<Class>,
 }
 
-async fn list_classes(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<ClassList>> {
-    let caller = caller(&state, &headers).await?;
+async fn list_classes(State(state): State<AppState>, caller: Caller) -> Result<Json<ClassList>> {
     Ok(Json(ClassList {
-        classes: classes::list(state.store.as_ref(), caller).await?,
+        classes: classes::list(&state.school, caller).await?,
     }))
 }
 
 async fn create_class(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    new: Result<Json<NewClass>, JsonRejection>,
+    caller: Caller,
+    Body(new): Body<NewClass>,
 ) -> Result<(StatusCode, Json<Class>)> {
-    let caller = caller(&state, &headers).await?;
-    let new = json_body(new)?;
-    let class = classes::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
+    let class = classes::create(&state.school, caller, new).await?;
     Ok((StatusCode::CREATED, Json(class)))
 }
 
 async fn assign_teacher(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    class_id: Result<Path<i64>, PathRejection>,
-    assignment: Result<Json<Assignment>, JsonRejection>,
+    caller: Caller,
+    Path(class_id): Path<i64>,
+    Body(assignment): Body<Assignment>,
 ) -> Result<Json<Class>> {
-    let caller = caller(&state, &headers).await?;
-    let class_id = path(class_id)?;
-    let assignment = json_body(assignment)?;
-    let (class, joined) = classes::assign(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        class_id,
-        assignment,
-    )
-    .await?;
-    if joined {
-        state.hub.publish_latest(state.store.as_ref()).await?;
-    }
-    Ok(Json(class))
+    Ok(Json(
+        classes::assign(&state.school, caller, class_id, assignment).await?,
+    ))
 }
 
 async fn unassign_teacher(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    caller: Caller,
+    Path((class_id, user_id)): Path<(i64, i64)>,
 ) -> Result<Json<Class>> {
-    let caller = caller(&state, &headers).await?;
-    let (class_id, user_id) = path(ids)?;
-    let class = classes::unassign(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        class_id,
-        user_id,
-    )
-    .await?;
+    let class = classes::unassign(&state.school, caller, class_id, user_id).await?;
     Ok(Json(class))
 }
 
-async fn bootstrap(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<StructureReport>> {
-    let caller = caller(&state, &headers).await?;
-    let report = structure::bootstrap(state.store.as_ref(), state.clock.as_ref(), caller).await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+async fn bootstrap(State(state): State<AppState>, caller: Caller) -> Result<Json<StructureReport>> {
+    let report = structure::bootstrap(&state.school, caller).await?;
     Ok(Json(report))
 }
 
@@ -303,25 +242,19 @@ struct InviteList {
     invites: Vec<Invite>,
 }
 
-async fn list_invites(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<InviteList>> {
-    let caller = caller(&state, &headers).await?;
+async fn list_invites(State(state): State<AppState>, caller: Caller) -> Result<Json<InviteList>> {
     Ok(Json(InviteList {
-        invites: invites::list(state.store.as_ref(), state.clock.as_ref(), caller).await?,
+        invites: invites::list(&state.school, caller).await?,
     }))
 }
 
 async fn create_invite(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
-    new: Result<Json<NewInvite>, JsonRejection>,
+    Body(new): Body<NewInvite>,
 ) -> Result<(StatusCode, Json<CreatedInvite>)> {
-    let caller = caller(&state, &headers).await?;
-    let new = json_body(new)?;
-    let mut created =
-        invites::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
+    let mut created = invites::create(&state.school, caller, new).await?;
     // The link carries the address it was made on, so the app knows where to join.
     if let Some(host) = headers
         .get(axum::http::header::HOST)
@@ -339,32 +272,22 @@ async fn create_invite(
 
 async fn revoke_invite(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    invite_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(invite_id): Path<i64>,
 ) -> Result<Json<Invite>> {
-    let caller = caller(&state, &headers).await?;
-    let invite_id = path(invite_id)?;
     Ok(Json(
-        invites::revoke(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            caller,
-            invite_id,
-        )
-        .await?,
+        invites::revoke(&state.school, caller, invite_id).await?,
     ))
 }
 
 async fn redeem(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    request: Result<Json<Redeem>, JsonRejection>,
+    Body(request): Body<Redeem>,
 ) -> Result<Json<JoinOutcome>> {
     state.limiter.anonymous(peer.ip())?;
-    let request = json_body(request)?;
-    let outcome = invites::redeem(state.store.as_ref(), state.clock.as_ref(), request).await?;
+    let outcome = invites::redeem(&state.school, request).await?;
     // Either the newcomer joined chats, or the reviewers were told of the request.
-    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(outcome))
 }
 
@@ -381,11 +304,9 @@ struct RequestList {
 
 async fn list_requests(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<RequestsQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<RequestsQuery>,
 ) -> Result<Json<RequestList>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     let pending_only = match q.status.as_deref() {
         None | Some("pending") => true,
         Some("all") => false,
@@ -396,7 +317,7 @@ async fn list_requests(
         }
     };
     Ok(Json(RequestList {
-        requests: invites::requests(state.store.as_ref(), caller, pending_only).await?,
+        requests: invites::requests(&state.school, caller, pending_only).await?,
     }))
 }
 
@@ -408,35 +329,20 @@ struct StatusRequest {
 async fn request_status(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    request: Result<Json<StatusRequest>, JsonRejection>,
+    Body(request): Body<StatusRequest>,
 ) -> Result<Json<JoinOutcome>> {
     state.limiter.anonymous(peer.ip())?;
-    let request = json_body(request)?;
     Ok(Json(
-        invites::outcome(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            &request.request_token,
-        )
-        .await?,
+        invites::outcome(&state.school, &request.request_token).await?,
     ))
 }
 
 async fn approve(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    request_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(request_id): Path<i64>,
 ) -> Result<Json<JoinRequest>> {
-    let caller = caller(&state, &headers).await?;
-    let request_id = path(request_id)?;
-    let request = invites::approve(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        request_id,
-    )
-    .await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let request = invites::approve(&state.school, caller, request_id).await?;
     Ok(Json(request))
 }
 
@@ -447,22 +353,12 @@ struct Rejection {
 
 async fn reject(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    request_id: Result<Path<i64>, PathRejection>,
-    rejection: Result<Json<Rejection>, JsonRejection>,
+    caller: Caller,
+    Path(request_id): Path<i64>,
+    Body(rejection): Body<Rejection>,
 ) -> Result<Json<JoinRequest>> {
-    let caller = caller(&state, &headers).await?;
-    let request_id = path(request_id)?;
-    let rejection = json_body(rejection)?;
     Ok(Json(
-        invites::reject(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            caller,
-            request_id,
-            &rejection.reason,
-        )
-        .await?,
+        invites::reject(&state.school, caller, request_id, &rejection.reason).await?,
     ))
 }
 
@@ -473,18 +369,10 @@ struct Settings {
 
 async fn settings(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    settings: Result<Json<Settings>, JsonRejection>,
+    caller: Caller,
+    Body(settings): Body<Settings>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let settings = json_body(settings)?;
-    invites::set_requires_approval(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        settings.join_requires_approval,
-    )
-    .await?;
+    invites::set_requires_approval(&state.school, caller, settings.join_requires_approval).await?;
     Ok(SUCCESS)
 }
 
@@ -498,70 +386,49 @@ struct AuditQuery {
 
 async fn audit_log(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<AuditQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     Ok(Json(
-        audit::page(state.store.as_ref(), caller, q.marker, q.count).await?,
+        audit::page(&state.school, caller, q.marker, q.count).await?,
     ))
 }
 
 async fn set_contacts(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    contacts: Result<Json<Contacts>, JsonRejection>,
+    caller: Caller,
+    Body(contacts): Body<Contacts>,
 ) -> Result<Json<Profile>> {
-    let caller = caller(&state, &headers).await?;
-    let contacts = json_body(contacts)?;
     Ok(Json(
-        users::set_contacts(state.store.as_ref(), caller, contacts).await?,
+        users::set_contacts(&state.school, caller, contacts).await?,
     ))
 }
 
 async fn profile(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
 ) -> Result<Json<Profile>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    Ok(Json(
-        users::profile(state.store.as_ref(), caller, user_id).await?,
-    ))
+    Ok(Json(users::profile(&state.school, caller, user_id).await?))
 }
 
 async fn restrict(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
-    new: Result<Json<NewRestriction>, JsonRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
+    Body(new): Body<NewRestriction>,
 ) -> Result<Json<Restriction>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    let new = json_body(new)?;
-    let restriction = restrictions::restrict(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        user_id,
-        new,
-    )
-    .await?;
+    let restriction = restrictions::restrict(&state.school, caller, user_id, new).await?;
     state.auth_cache.invalidate();
-    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(Json(restriction))
 }
 
 async fn lift_restriction(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    restrictions::lift(state.store.as_ref(), state.clock.as_ref(), caller, user_id).await?;
+    restrictions::lift(&state.school, caller, user_id).await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
 }
@@ -576,37 +443,31 @@ struct AnnouncementsQuery {
 
 async fn list_announcements(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<AnnouncementsQuery>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<AnnouncementsQuery>,
 ) -> Result<Json<AnnouncementList>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     Ok(Json(
-        announcements::list(state.store.as_ref(), caller, q.count).await?,
+        announcements::list(&state.school, caller, q.count).await?,
     ))
 }
 
 async fn post_announcement(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<AnnouncementsQuery>, QueryRejection>,
-    new: Result<Json<NewMessageBody>, JsonRejection>,
+    caller: Caller,
+    Query(q): Query<AnnouncementsQuery>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(new): Body<NewMessageBody>,
 ) -> Result<Json<SendMessageResult>> {
-    let caller = caller(&state, &headers).await?;
-    let chat_id = query(q)?
+    let chat_id = q
         .chat_id
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
-    let new = json_body(new)?;
     let message = messages::send(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
+        &state.school,
         caller,
         chat_id,
         new,
-        idempotency_key(&headers)?,
+        key.as_deref(),
         messages::Kind::Announcement,
-        &state.policy,
     )
     .await?;
     Ok(Json(SendMessageResult { message }))
@@ -614,31 +475,20 @@ async fn post_announcement(
 
 async fn acknowledge(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    mid: Result<Path<String>, PathRejection>,
+    caller: Caller,
+    Path(mid): Path<String>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let mid = path(mid)?;
-    announcements::acknowledge(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        &state.hub,
-        caller,
-        &mid,
-    )
-    .await?;
+    announcements::acknowledge(&state.school, caller, &mid).await?;
     Ok(SUCCESS)
 }
 
 async fn receipts(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    mid: Result<Path<String>, PathRejection>,
+    caller: Caller,
+    Path(mid): Path<String>,
 ) -> Result<Json<Receipts>> {
-    let caller = caller(&state, &headers).await?;
-    let mid = path(mid)?;
     Ok(Json(
-        announcements::receipts(state.store.as_ref(), caller, &mid).await?,
+        announcements::receipts(&state.school, caller, &mid).await?,
     ))
 }
 
@@ -657,127 +507,80 @@ struct ScheduledList {
 
 async fn schedule_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<ScheduleQuery>, QueryRejection>,
-    new: Result<Json<NewMessageBody>, JsonRejection>,
+    caller: Caller,
+    Query(q): Query<ScheduleQuery>,
+    Body(new): Body<NewMessageBody>,
 ) -> Result<(StatusCode, Json<Scheduled>)> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     let chat_id = q
         .chat_id
         .ok_or_else(|| Error::bad_request("chat_id is required"))?;
     let send_at = q
         .send_at
         .ok_or_else(|| Error::bad_request("send_at (Unix milliseconds) is required"))?;
-    let new = json_body(new)?;
-    let scheduled = scheduled::schedule(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        chat_id,
-        new,
-        send_at,
-        q.announcement,
-    )
-    .await?;
+    let scheduled =
+        scheduled::schedule(&state.school, caller, chat_id, new, send_at, q.announcement).await?;
     Ok((StatusCode::CREATED, Json(scheduled)))
 }
 
 async fn list_scheduled(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Json<ScheduledList>> {
-    let caller = caller(&state, &headers).await?;
     Ok(Json(ScheduledList {
-        scheduled: scheduled::list(state.store.as_ref(), caller).await?,
+        scheduled: scheduled::list(&state.school, caller).await?,
     }))
 }
 
 async fn cancel_scheduled(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
 ) -> Result<Json<Scheduled>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    Ok(Json(
-        scheduled::cancel(state.store.as_ref(), caller, id).await?,
-    ))
+    Ok(Json(scheduled::cancel(&state.school, caller, id).await?))
 }
 
 async fn set_quiet_hours(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    hours: Result<Json<QuietHours>, JsonRejection>,
+    caller: Caller,
+    Body(hours): Body<QuietHours>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let hours = json_body(hours)?;
-    scheduled::set_quiet_hours(state.store.as_ref(), caller, Some(hours)).await?;
+    scheduled::set_quiet_hours(&state.school, caller, Some(hours)).await?;
     Ok(SUCCESS)
 }
 
-async fn clear_quiet_hours(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    scheduled::set_quiet_hours(state.store.as_ref(), caller, None).await?;
+async fn clear_quiet_hours(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
+    scheduled::set_quiet_hours(&state.school, caller, None).await?;
     Ok(SUCCESS)
 }
 
 async fn remove_person(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    people::remove(state.store.as_ref(), state.clock.as_ref(), caller, user_id).await?;
+    people::remove(&state.school, caller, user_id).await?;
     state.auth_cache.invalidate();
-    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(SUCCESS)
 }
 
 async fn change_role(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
-    change: Result<Json<RoleChange>, JsonRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
+    Body(change): Body<RoleChange>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    let change = json_body(change)?;
-    people::change_role(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        user_id,
-        change,
-    )
-    .await?;
+    people::change_role(&state.school, caller, user_id, change).await?;
     state.auth_cache.invalidate();
-    state.hub.publish_latest(state.store.as_ref()).await?;
     Ok(SUCCESS)
 }
 
 async fn move_child(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user_id: Result<Path<i64>, PathRejection>,
-    movement: Result<Json<Move>, JsonRejection>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
+    Body(movement): Body<Move>,
 ) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    let user_id = path(user_id)?;
-    let movement = json_body(movement)?;
-    people::move_child(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        user_id,
-        movement,
-    )
-    .await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    people::move_child(&state.school, caller, user_id, movement).await?;
     Ok(SUCCESS)
 }
 
@@ -786,35 +589,15 @@ struct BroadcastQuery {
     chat_ids: Option<String>,
 }
 
-/// Where a broadcast went: the announcement in each chat, and the chats it could not reach.
-#[derive(Serialize)]
-struct BroadcastResult {
-    messages: Vec<parta_model::max::Message>,
-    failed: Vec<BroadcastFailure>,
-}
-
-#[derive(Serialize)]
-struct BroadcastFailure {
-    chat_id: i64,
-    code: String,
-    message: String,
-}
-
-/// Most chats one broadcast reaches.
-const MAX_BROADCAST_CHATS: usize = 200;
-
-/// `POST /school/broadcasts?chat_ids=1,2,3`: one announcement to many chats (procedure 4.1,
-/// broadcasts). Each chat is sent to on its own: a chat the sender may not write to is
-/// reported in `failed` and does not stop the others. With an `Idempotency-Key`, a retry
-/// sends to no chat twice.
+/// `POST /school/broadcasts?chat_ids=1,2,3`: one announcement to many chats (procedure 4.1).
 async fn broadcast(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<BroadcastQuery>, QueryRejection>,
-    new: Result<Json<NewMessageBody>, JsonRejection>,
+    caller: Caller,
+    Query(q): Query<BroadcastQuery>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(new): Body<NewMessageBody>,
 ) -> Result<Json<BroadcastResult>> {
-    let caller = caller(&state, &headers).await?;
-    let ids = query(q)?
+    let ids = q
         .chat_ids
         .unwrap_or_default()
         .split(',')
@@ -825,44 +608,9 @@ async fn broadcast(
                 .map_err(|_| Error::bad_request(format!("chat_ids: '{id}' is not a number")))
         })
         .collect::<Result<Vec<_>>>()?;
-    if ids.is_empty() || ids.len() > MAX_BROADCAST_CHATS {
-        return Err(Error::bad_request(format!(
-            "chat_ids must list 1 to {MAX_BROADCAST_CHATS} chats"
-        )));
-    }
-    crate::roles::require(caller.role, crate::roles::Action::PostAnnouncements)?;
-    let new = json_body(new)?;
-    messages::validate(&new)?;
-    let key = idempotency_key(&headers)?;
-    let mut result = BroadcastResult {
-        messages: Vec::new(),
-        failed: Vec::new(),
-    };
-    for chat_id in ids {
-        let chat_key = key.map(|k| format!("{k}:{chat_id}"));
-        let sent = messages::send(
-            state.store.as_ref(),
-            state.clock.as_ref(),
-            &state.hub,
-            caller,
-            chat_id,
-            new.clone(),
-            chat_key.as_deref(),
-            messages::Kind::Announcement,
-            &state.policy,
-        )
-        .await;
-        match sent {
-            Ok(message) => result.messages.push(message),
-            Err(Error::Api { code, message }) => result.failed.push(BroadcastFailure {
-                chat_id,
-                code: code.as_str().to_owned(),
-                message,
-            }),
-            Err(other) => return Err(other),
-        }
-    }
-    Ok(Json(result))
+    Ok(Json(
+        announcements::broadcast(&state.school, caller, &ids, new, key.as_deref()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -873,161 +621,101 @@ struct LessonRange {
 
 async fn list_lessons(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<LessonRange>, QueryRejection>,
+    caller: Caller,
+    Query(q): Query<LessonRange>,
 ) -> Result<Json<LessonList>> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     let (Some(from), Some(to)) = (q.from, q.to) else {
         return Err(Error::bad_request(
             "from and to (Unix milliseconds) are required",
         ));
     };
     Ok(Json(LessonList {
-        lessons: lessons::list(state.store.as_ref(), caller, from, to).await?,
+        lessons: lessons::list(&state.school, caller, from, to).await?,
     }))
 }
 
 async fn create_lesson(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    new: Result<Json<NewLesson>, JsonRejection>,
+    caller: Caller,
+    Body(new): Body<NewLesson>,
 ) -> Result<(StatusCode, Json<Lesson>)> {
-    let caller = caller(&state, &headers).await?;
-    let new = json_body(new)?;
-    let lesson = lessons::create(state.store.as_ref(), state.clock.as_ref(), caller, new).await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let lesson = lessons::create(&state.school, caller, new).await?;
     Ok((StatusCode::CREATED, Json(lesson)))
 }
 
 async fn get_lesson(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
 ) -> Result<Json<Lesson>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    Ok(Json(lessons::get(state.store.as_ref(), caller, id).await?))
+    Ok(Json(lessons::get(&state.school, caller, id).await?))
 }
 
 async fn update_lesson(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
-    patch: Result<Json<LessonPatch>, JsonRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(patch): Body<LessonPatch>,
 ) -> Result<Json<Lesson>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    let patch = json_body(patch)?;
-    let lesson = lessons::update(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        id,
-        patch,
-    )
-    .await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let lesson = lessons::update(&state.school, caller, id, patch).await?;
     Ok(Json(lesson))
 }
 
 async fn cancel_lesson(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
 ) -> Result<Json<Lesson>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    let lesson = lessons::cancel(state.store.as_ref(), state.clock.as_ref(), caller, id).await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let lesson = lessons::cancel(&state.school, caller, id).await?;
     Ok(Json(lesson))
 }
 
 async fn answer_consent(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
-    answer: Result<Json<ConsentAnswer>, JsonRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(answer): Body<ConsentAnswer>,
 ) -> Result<Json<RecordingStatus>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    let answer = json_body(answer)?;
-    let status = lessons::answer(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        id,
-        answer.consent,
-    )
-    .await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let status = lessons::answer(&state.school, caller, id, answer.consent).await?;
     Ok(Json(status))
 }
 
 async fn class_parents(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
 ) -> Result<Json<parta_model::lessons::ParticipantList>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
     Ok(Json(parta_model::lessons::ParticipantList {
-        participants: lessons::class_parents(state.store.as_ref(), caller, id).await?,
+        participants: lessons::class_parents(&state.school, caller, id).await?,
     }))
 }
 
 async fn report_presence(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
-    presence: Result<Json<Presence>, JsonRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(presence): Body<Presence>,
 ) -> Result<Json<RecordingStatus>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    let presence = json_body(presence)?;
-    let status = lessons::presence(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        id,
-        presence,
-    )
-    .await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let status = lessons::presence(&state.school, caller, id, presence).await?;
     Ok(Json(status))
 }
 
 async fn switch_recording(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
-    switch: Result<Json<RecordingSwitch>, JsonRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(switch): Body<RecordingSwitch>,
 ) -> Result<Json<RecordingStatus>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    let switch = json_body(switch)?;
-    let status = lessons::switch_recording(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        id,
-        switch.recording,
-    )
-    .await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let status = lessons::switch_recording(&state.school, caller, id, switch.recording).await?;
     Ok(Json(status))
 }
 
 async fn recording_status(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller,
+    Path(id): Path<i64>,
 ) -> Result<Json<RecordingStatus>> {
-    let caller = caller(&state, &headers).await?;
-    let id = path(id)?;
-    Ok(Json(
-        lessons::recording(state.store.as_ref(), state.clock.as_ref(), caller, id).await?,
-    ))
+    Ok(Json(lessons::recording(&state.school, caller, id).await?))
 }
 
 /// The server's name as the client addressed it, for the calendar events' ids.
@@ -1058,25 +746,16 @@ fn calendar_response(ics: String) -> impl axum::response::IntoResponse {
 
 async fn export_lessons(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
-    q: Result<Query<LessonRange>, QueryRejection>,
+    Query(q): Query<LessonRange>,
 ) -> Result<impl axum::response::IntoResponse> {
-    let caller = caller(&state, &headers).await?;
-    let q = query(q)?;
     let (Some(from), Some(to)) = (q.from, q.to) else {
         return Err(Error::bad_request(
             "from and to (Unix milliseconds) are required",
         ));
     };
-    let ics = lessons::export(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        caller,
-        from,
-        to,
-        &host_of(&headers),
-    )
-    .await?;
+    let ics = lessons::export(&state.school, caller, from, to, &host_of(&headers)).await?;
     Ok(calendar_response(ics))
 }
 
@@ -1088,16 +767,14 @@ struct FeedAddress {
 
 async fn create_feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<(StatusCode, Json<FeedAddress>)> {
-    let caller = caller(&state, &headers).await?;
-    let path = lessons::new_feed(state.store.as_ref(), state.clock.as_ref(), caller).await?;
+    let path = lessons::new_feed(&state.school, caller).await?;
     Ok((StatusCode::CREATED, Json(FeedAddress { path })))
 }
 
-async fn revoke_feed(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Success>> {
-    let caller = caller(&state, &headers).await?;
-    lessons::revoke_feed(state.store.as_ref(), caller).await?;
+async fn revoke_feed(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
+    lessons::revoke_feed(&state.school, caller).await?;
     Ok(SUCCESS)
 }
 
@@ -1106,31 +783,20 @@ async fn calendar_feed(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    token: Result<Path<String>, PathRejection>,
+    Path(token): Path<String>,
 ) -> Result<impl axum::response::IntoResponse> {
     state.limiter.anonymous(peer.ip())?;
-    let token = path(token)?;
     let token = token.strip_suffix(".ics").unwrap_or(&token);
-    let ics = lessons::feed(
-        state.store.as_ref(),
-        state.clock.as_ref(),
-        token,
-        &host_of(&headers),
-    )
-    .await?;
+    let ics = lessons::feed(&state.school, token, &host_of(&headers)).await?;
     Ok(calendar_response(ics))
 }
 
 async fn import_timetable(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    import: Result<Json<TimetableImport>, JsonRejection>,
+    caller: Caller,
+    Body(import): Body<TimetableImport>,
 ) -> Result<(StatusCode, Json<TimetableReport>)> {
-    let caller = caller(&state, &headers).await?;
-    let import = json_body(import)?;
-    let report =
-        timetable::import(state.store.as_ref(), state.clock.as_ref(), caller, import).await?;
-    state.hub.publish_latest(state.store.as_ref()).await?;
+    let report = timetable::import(&state.school, caller, import).await?;
     let status = if report.dry_run {
         StatusCode::OK
     } else {

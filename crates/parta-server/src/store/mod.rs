@@ -12,7 +12,9 @@
 //! - a transaction that is dropped without [`Tx::commit`] leaves nothing behind;
 //! - ids from the update log grow in commit order, so a reader that saw id N sees everything
 //!   below N (long polls rely on it);
-//! - times are Unix milliseconds, stored as given.
+//! - times are Unix milliseconds, stored as given;
+//! - [`Tx::commit`] reports the highest update id the unit appended, so that the school
+//!   context wakes long polls for exactly what became visible.
 //!
 //! Every statement fails with a [`StoreError`], never with a backend's own error type, so the
 //! domain modules do not know which database is underneath.
@@ -66,14 +68,23 @@ pub trait Tx:
     + LessonRows
     + Send
 {
-    /// Makes a transaction's statements durable (nothing for [`Store::read`]'s units).
-    async fn commit(self: Box<Self>) -> Result<()>;
+    /// Makes a transaction's statements durable (nothing for [`Store::read`]'s units), and
+    /// says what it appended to the update log.
+    async fn commit(self: Box<Self>) -> Result<Committed>;
+}
+
+/// What a commit made visible that others may be waiting for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[must_use]
+pub struct Committed {
+    /// The highest update id the unit of work appended, if it appended any.
+    pub newest_update: Option<i64>,
 }
 
 /// Everything a domain module needs to talk to the store.
 pub mod prelude {
     pub use super::{
-        ChatRows, LessonRows, MessageRows, PeopleRows, ScheduleRows, SchoolRows, Store, Tx,
-        UpdateRows, UploadRows,
+        ChatRows, Committed, LessonRows, MessageRows, PeopleRows, ScheduleRows, SchoolRows, Store,
+        Tx, UpdateRows, UploadRows,
     };
 }

@@ -21,7 +21,7 @@ use std::time::Duration;
 use parta_model::max::Update;
 use tokio::sync::watch;
 
-use crate::context::Caller;
+use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::store::prelude::*;
 
@@ -78,8 +78,7 @@ pub struct PollQuery {
 /// Returns the caller's updates from its marker on, waiting up to the timeout for the first.
 /// `shutdown` turning true ends the wait early with what there is (possibly nothing).
 pub async fn poll(
-    store: &dyn Store,
-    hub: &UpdateHub,
+    school: &School,
     mut shutdown: watch::Receiver<bool>,
     caller: Caller,
     query: PollQuery,
@@ -98,23 +97,31 @@ pub async fn poll(
     }
     let mut start = match query.marker {
         Some(marker) => {
-            hub.commit_marker(caller.device_id, marker);
+            school.hub().commit_marker(caller.device_id, marker);
             marker
         }
-        None => match hub.marker_of(caller.device_id) {
+        None => match school.hub().marker_of(caller.device_id) {
             Some(marker) => marker,
-            None => store.read().await?.device_marker(caller.device_id).await?,
+            None => school.read().await?.device_marker(caller.device_id).await?,
         },
     };
     let types = query.types.filter(|t| !t.is_empty());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout_s);
-    let mut latest = hub.subscribe();
+    let mut latest = school.hub().subscribe();
     loop {
         // Read the newest id before querying: SQLite commits ids in order, so every update up
         // to it is visible to the query, and an empty answer may skip past all of them.
         let seen = *latest.borrow_and_update();
-        let found = hub
-            .recent(store, caller.user_id, start, limit, types.as_deref(), seen)
+        let found = school
+            .hub()
+            .recent(
+                school.store(),
+                caller.user_id,
+                start,
+                limit,
+                types.as_deref(),
+                seen,
+            )
             .await?;
         let (scanned, body) = match found {
             // Staff may have quiet hours, which mark messages per recipient: typed for them.
@@ -128,13 +135,13 @@ pub async fn poll(
             ),
             None => {
                 let (scanned, updates) =
-                    fetch(store, caller, start, limit, types.as_deref()).await?;
+                    fetch(school, caller, start, limit, types.as_deref()).await?;
                 (scanned, PollBody::Typed(updates))
             }
         };
         let body = match body {
             PollBody::Typed(mut updates) => {
-                annotate_quiet_hours(store, caller, &mut updates).await?;
+                annotate_quiet_hours(school, caller, &mut updates).await?;
                 PollBody::Typed(updates)
             }
             stored => stored,
@@ -171,14 +178,14 @@ pub async fn poll(
 }
 
 async fn fetch(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     start: i64,
     limit: i64,
     types: Option<&[String]>,
 ) -> Result<(Option<i64>, Vec<Update>)> {
     // Returns the id of the last row scanned (of any type) and the updates that pass `types`.
-    let rows = store
+    let rows = school
         .read()
         .await?
         .updates_for(caller.user_id, start, limit)
@@ -198,7 +205,7 @@ async fn fetch(
 /// Marks parents' messages that arrived in the caller's quiet hours (staff only; one lookup
 /// per poll, and none for parents, whose polls are most of them).
 async fn annotate_quiet_hours(
-    store: &dyn Store,
+    school: &School,
     caller: Caller,
     updates: &mut [Update],
 ) -> Result<()> {
@@ -209,7 +216,7 @@ async fn annotate_quiet_hours(
     {
         return Ok(());
     }
-    let mut tx = store.read().await?;
+    let mut tx = school.read().await?;
     let Some(hours) = crate::scheduled::quiet_hours(&mut *tx, caller.user_id).await? else {
         return Ok(());
     };

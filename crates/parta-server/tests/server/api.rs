@@ -395,12 +395,11 @@ async fn a_committed_marker_survives_a_restart_so_nothing_is_delivered_twice() {
     let config = ServerConfig::demo(dir.path().join("school.sqlite"), ([127, 0, 0, 1], 0).into());
     let http = reqwest::Client::new();
     let server = parta_server::start(config.clone()).await.unwrap();
-    let teacher =
-        parta_server::demo::issue_token(server.store(), server.clock(), "a.sokolova", "t")
-            .await
-            .unwrap()
-            .into_inner();
-    let parent = parta_server::demo::issue_token(server.store(), server.clock(), "e.morozova", "t")
+    let teacher = parta_server::demo::issue_token(server.school(), "a.sokolova", "t")
+        .await
+        .unwrap()
+        .into_inner();
+    let parent = parta_server::demo::issue_token(server.school(), "e.morozova", "t")
         .await
         .unwrap()
         .into_inner();

@@ -135,7 +135,7 @@ impl Fixture {
     }
 
     pub async fn token(&self, username: &str) -> String {
-        parta_server::demo::issue_token(self.server.store(), self.server.clock(), username, "t")
+        parta_server::demo::issue_token(self.server.school(), username, "t")
             .await
             .unwrap()
             .into_inner()

@@ -842,17 +842,10 @@ async fn a_bad_timetable_names_every_bad_line_and_imports_nothing() {
 #[tokio::test]
 async fn the_demo_school_keeps_a_timetable_for_5a_renewed_only_when_it_runs_short() {
     let f = Fixture::new().await;
-    let store = f.server.store();
-    let clock = f.server.clock();
+    let school = f.server.school();
+    assert!(parta_server::demo::ensure_timetable(school).await.unwrap());
     assert!(
-        parta_server::demo::ensure_timetable(store, clock)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !parta_server::demo::ensure_timetable(store, clock)
-            .await
-            .unwrap(),
+        !parta_server::demo::ensure_timetable(school).await.unwrap(),
         "four months are left: nothing to do"
     );
     let parent = f.token(PARENT_5A).await;

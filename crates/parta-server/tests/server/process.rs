@@ -45,12 +45,17 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
     .expect("the server says where it listens");
 
     // A token made in the database the server uses (as an administrator's tool would).
-    let store = parta_server::SqliteStore::open(&db).await.unwrap();
-    let token =
-        parta_server::demo::issue_token(&store, &parta_server::SystemClock, "a.sokolova", "t")
-            .await
-            .unwrap()
-            .into_inner();
+    let store = std::sync::Arc::new(parta_server::SqliteStore::open(&db).await.unwrap());
+    let school = parta_server::School::standalone(
+        store.clone(),
+        std::sync::Arc::new(parta_server::SystemClock),
+    )
+    .await
+    .unwrap();
+    let token = parta_server::demo::issue_token(&school, "a.sokolova", "t")
+        .await
+        .unwrap()
+        .into_inner();
     let http = reqwest::Client::new();
     let chats: serde_json::Value = http
         .get(format!("{url}/chats"))

@@ -58,7 +58,7 @@ pub async fn a_transaction_dropped_without_commit_leaves_nothing(store: &dyn Sto
 pub async fn a_committed_transaction_is_seen_by_the_next_unit_of_work(store: &dyn Store) {
     let mut tx = store.begin().await.unwrap();
     let user = person(&mut *tx, "committed").await;
-    tx.commit().await.unwrap();
+    let _ = tx.commit().await.unwrap();
     let mut read = store.read().await.unwrap();
     assert_eq!(
         read.user_id_by_login("committed").await.unwrap(),
@@ -73,12 +73,17 @@ pub async fn update_ids_grow_in_commit_order_and_readers_see_all_below(store: &d
     let mut ids = Vec::new();
     for n in 0..5 {
         let mut tx = store.begin().await.unwrap();
-        ids.push(
-            tx.insert_update(0, Some(1), "parta_test", &format!("{{\"n\":{n}}}"), n)
-                .await
-                .unwrap(),
+        let id = tx
+            .insert_update(0, Some(1), "parta_test", &format!("{{\"n\":{n}}}"), n)
+            .await
+            .unwrap();
+        ids.push(id);
+        let committed = tx.commit().await.unwrap();
+        assert_eq!(
+            committed.newest_update,
+            Some(id),
+            "the commit names what it appended, so the school context wakes long polls for it"
         );
-        tx.commit().await.unwrap();
     }
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids grow: {ids:?}");
     let mut read = store.read().await.unwrap();
@@ -95,6 +100,27 @@ pub async fn update_ids_grow_in_commit_order_and_readers_see_all_below(store: &d
         ids[1..].to_vec(),
         "everything after the first, in order"
     );
+}
+
+pub async fn a_commit_reports_the_highest_update_it_appended_and_none_without(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    person(&mut *tx, "no.updates").await;
+    assert_eq!(
+        tx.commit().await.unwrap().newest_update,
+        None,
+        "nothing appended, nobody to wake"
+    );
+    let mut tx = store.begin().await.unwrap();
+    let first = tx
+        .insert_update(0, Some(1), "parta_test", "{}", 1)
+        .await
+        .unwrap();
+    let second = tx
+        .insert_update(0, Some(1), "parta_test", "{}", 2)
+        .await
+        .unwrap();
+    assert!(second > first);
+    assert_eq!(tx.commit().await.unwrap().newest_update, Some(second));
 }
 
 pub async fn membership_writes_say_whether_they_changed_anything(store: &dyn Store) {
@@ -119,7 +145,7 @@ pub async fn membership_writes_say_whether_they_changed_anything(store: &dyn Sto
     assert!(!tx.remove_member(chat, other).await.unwrap());
     assert!(tx.remove_member(chat, owner).await.unwrap());
     assert!(!tx.is_member(chat, owner).await.unwrap());
-    tx.commit().await.unwrap();
+    let _ = tx.commit().await.unwrap();
 }
 
 pub async fn read_marks_never_move_backwards(store: &dyn Store) {
@@ -129,7 +155,7 @@ pub async fn read_marks_never_move_backwards(store: &dyn Store) {
     tx.add_member(chat, user, false, 1).await.unwrap();
     tx.mark_read(chat, user, 10, 100).await.unwrap();
     tx.mark_read(chat, user, 4, 200).await.unwrap();
-    tx.commit().await.unwrap();
+    let _ = tx.commit().await.unwrap();
     let mut read = store.read().await.unwrap();
     let member = read.member(chat, user).await.unwrap().unwrap();
     assert_eq!(member.last_access, 200, "the time of the last mark");
@@ -166,7 +192,7 @@ pub async fn a_restriction_is_in_force_until_its_end_and_replacing_it_keeps_one(
     );
     assert!(tx.delete_restriction(user).await.unwrap());
     assert!(!tx.delete_restriction(user).await.unwrap());
-    tx.commit().await.unwrap();
+    let _ = tx.commit().await.unwrap();
 }
 
 /// Transactions that read and then write, at the same time (a lesson read before a presence
@@ -183,7 +209,7 @@ pub async fn transactions_that_read_then_write_at_once_all_commit(store: &dyn St
             Some(id) => id,
             None => person(&mut *tx, &login).await,
         };
-        tx.commit().await?;
+        let _ = tx.commit().await?;
         Ok::<i64, parta_server::Error>(id)
     };
     let (a, b, c, d) = tokio::join!(one(1), one(2), one(3), one(4));
@@ -222,6 +248,7 @@ macro_rules! store_suite {
             case!(a_transaction_dropped_without_commit_leaves_nothing);
             case!(a_committed_transaction_is_seen_by_the_next_unit_of_work);
             case!(update_ids_grow_in_commit_order_and_readers_see_all_below);
+            case!(a_commit_reports_the_highest_update_it_appended_and_none_without);
             case!(membership_writes_say_whether_they_changed_anything);
             case!(read_marks_never_move_backwards);
             case!(a_restriction_is_in_force_until_its_end_and_replacing_it_keeps_one);

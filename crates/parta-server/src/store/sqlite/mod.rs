@@ -19,7 +19,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::store::{Result, Store, StoreError, Tx};
+use crate::store::{Committed, Result, Store, StoreError, Tx};
 
 /// The school's database in one SQLite file.
 #[derive(Debug, Clone)]
@@ -54,7 +54,9 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::Pooled(self.pool.acquire().await?)))
+        Ok(Box::new(SqliteTx::new(Conn::Pooled(
+            self.pool.acquire().await?,
+        ))))
     }
 
     /// Takes the write lock at the start (`BEGIN IMMEDIATE`): a deferred transaction that
@@ -62,9 +64,9 @@ impl Store for SqliteStore {
     /// connection had written in between (SQLite cannot move a read snapshot forward), which
     /// the busy timeout does not cover. Writers now wait for each other, up to that timeout.
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::Open(
+        Ok(Box::new(SqliteTx::new(Conn::Open(
             self.pool.begin_with("BEGIN IMMEDIATE").await?,
-        )))
+        ))))
     }
 
     async fn close(&self) {
@@ -90,27 +92,49 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
     }
 }
 
-/// A connection from the pool, or a transaction on one (rolled back if dropped).
-pub(crate) enum SqliteTx {
+/// A connection from the pool, or a transaction on one (rolled back if dropped), with the
+/// highest update id appended through it.
+pub(crate) struct SqliteTx {
+    conn: Conn,
+    newest_update: Option<i64>,
+}
+
+enum Conn {
     Pooled(PoolConnection<Sqlite>),
     Open(Transaction<'static, Sqlite>),
 }
 
 impl SqliteTx {
-    fn conn(&mut self) -> &mut SqliteConnection {
-        match self {
-            SqliteTx::Pooled(conn) => conn,
-            SqliteTx::Open(tx) => tx,
+    fn new(conn: Conn) -> Self {
+        Self {
+            conn,
+            newest_update: None,
         }
+    }
+
+    fn conn(&mut self) -> &mut SqliteConnection {
+        match &mut self.conn {
+            Conn::Pooled(conn) => conn,
+            Conn::Open(tx) => tx,
+        }
+    }
+
+    /// Notes an update appended through this unit.
+    fn appended(&mut self, id: i64) {
+        self.newest_update = Some(self.newest_update.map_or(id, |n| n.max(id)));
     }
 }
 
 #[async_trait]
 impl Tx for SqliteTx {
-    async fn commit(self: Box<Self>) -> Result<()> {
-        match *self {
-            SqliteTx::Pooled(_) => Ok(()),
-            SqliteTx::Open(tx) => Ok(tx.commit().await?),
+    async fn commit(self: Box<Self>) -> Result<Committed> {
+        let committed = Committed {
+            newest_update: self.newest_update,
+        };
+        match self.conn {
+            Conn::Pooled(_) => {}
+            Conn::Open(tx) => tx.commit().await?,
         }
+        Ok(committed)
     }
 }

@@ -34,7 +34,7 @@ impl UpdateRows for SqliteTx {
         payload: &str,
         at: i64,
     ) -> Result<i64> {
-        Ok(sqlx::query(
+        let id = sqlx::query(
             "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
              VALUES (?, ?, ?, ?, ?)",
         )
@@ -45,7 +45,9 @@ impl UpdateRows for SqliteTx {
         .bind(at)
         .execute(self.conn())
         .await?
-        .last_insert_rowid())
+        .last_insert_rowid();
+        self.appended(id);
+        Ok(id)
     }
 
     async fn updates_after(&mut self, after: i64, limit: i64) -> Result<Vec<UpdateRecord>> {
