@@ -1,9 +1,14 @@
-//! The HTTP surface: thin axum handlers over the domain modules. Each handler authenticates,
-//! parses, calls one domain function and serializes; no rule lives here.
+//! The HTTP surface: thin axum handlers over the domain modules. A handler is a list of
+//! extractors ([`extract`]: the caller, path, query, body) and one domain call; no rule lives
+//! here. This file holds the MAX Bot API surface; the `/school/*` extensions are split by area
+//! ([`accounts`], [`admin`], [`messaging`], [`lessons`]) and files by [`files`].
 
+mod accounts;
+mod admin;
 mod extract;
 mod files;
-mod school;
+mod lessons;
+mod messaging;
 
 pub use extract::IDEMPOTENCY_KEY;
 use extract::{Body, IdempotencyKey, Path, Query};
@@ -17,7 +22,7 @@ use parta_model::max::{
     ChatPatch, GetPinnedMessageResult, MessageList, NewMessageBody, PinMessageBody,
     SendMessageResult, SimpleQueryResult, UserIdsList,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::auth;
@@ -74,7 +79,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/messages/{message_id}", get(get_message))
         .route("/updates", get(get_updates))
-        .merge(school::routes())
+        .merge(accounts::routes())
+        .merge(admin::routes())
+        .merge(messaging::routes())
+        .merge(lessons::routes())
         .merge(files::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -106,6 +114,14 @@ async fn log_request(
     );
     response
 }
+
+/// `{"success": true}`, as MAX answers writes that return nothing else.
+#[derive(Debug, Serialize)]
+pub(super) struct Success {
+    success: bool,
+}
+
+pub(super) const SUCCESS: Json<Success> = Json(Success { success: true });
 
 async fn not_found() -> Error {
     Error::not_found("No such method")

@@ -1,0 +1,133 @@
+//! `/school/*` for one's own account: signing in and out, the password, devices, contact
+//! details, and the school's directory of people.
+
+use axum::extract::{ConnectInfo, State};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::extract::{Body, Path};
+use super::{SUCCESS, Success};
+use crate::auth::{self, Device, LoginRequest, LoginResult};
+use crate::context::Caller;
+use crate::error::Result;
+use crate::people::{self};
+use crate::users::{self, Contacts, Profile};
+
+/// The routes of this area.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/school/login", post(login))
+        .route("/school/logout", post(logout))
+        .route("/school/me/password", put(change_password))
+        .route("/school/me/contacts", put(set_contacts))
+        .route("/school/people", get(list_people))
+        .route("/school/people/{user_id}", get(profile))
+        .route("/school/devices", get(list_devices))
+        .route("/school/devices/{device_id}", delete(revoke_device))
+        .route(
+            "/school/users/{user_id}/devices",
+            delete(revoke_user_devices),
+        )
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Body(request): Body<LoginRequest>,
+) -> Result<Json<LoginResult>> {
+    state.limiter.anonymous(peer.ip())?;
+    Ok(Json(auth::login(&state.school, request).await?))
+}
+
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
+    auth::revoke_device(&state.school, caller, caller.device_id).await?;
+    state.auth_cache.invalidate();
+    Ok(SUCCESS)
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    #[serde(default)]
+    old_password: Option<String>,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<PasswordChange>,
+) -> Result<Json<Success>> {
+    auth::change_password(
+        &state.school,
+        caller,
+        request.old_password,
+        request.new_password,
+    )
+    .await?;
+    Ok(SUCCESS)
+}
+
+#[derive(Serialize)]
+struct DeviceList {
+    devices: Vec<Device>,
+}
+
+async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<Json<DeviceList>> {
+    Ok(Json(DeviceList {
+        devices: auth::devices(&state.school, caller).await?,
+    }))
+}
+
+async fn revoke_device(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(device_id): Path<i64>,
+) -> Result<Json<Success>> {
+    auth::revoke_device(&state.school, caller, device_id).await?;
+    state.auth_cache.invalidate();
+    Ok(SUCCESS)
+}
+
+#[derive(Serialize)]
+struct Revoked {
+    revoked: u64,
+}
+
+async fn revoke_user_devices(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
+) -> Result<Json<Revoked>> {
+    let revoked = auth::revoke_all_devices(&state.school, caller, user_id).await?;
+    state.auth_cache.invalidate();
+    Ok(Json(Revoked { revoked }))
+}
+
+async fn list_people(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<parta_model::school::PeopleList>> {
+    Ok(Json(parta_model::school::PeopleList {
+        people: people::list(&state.school, caller).await?,
+    }))
+}
+
+async fn set_contacts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(contacts): Body<Contacts>,
+) -> Result<Json<Profile>> {
+    Ok(Json(
+        users::set_contacts(&state.school, caller, contacts).await?,
+    ))
+}
+
+async fn profile(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
+) -> Result<Json<Profile>> {
+    Ok(Json(users::profile(&state.school, caller, user_id).await?))
+}
