@@ -102,7 +102,7 @@ async fn answer_consent(
     Path(id): Path<i64>,
     Body(answer): Body<ConsentAnswer>,
 ) -> Result<Json<RecordingStatus>> {
-    let status = lessons::answer(&state.school, caller, id, answer.consent).await?;
+    let status = lessons::recording::answer(&state.school, caller, id, answer.consent).await?;
     Ok(Json(status))
 }
 
@@ -122,7 +122,7 @@ async fn report_presence(
     Path(id): Path<i64>,
     Body(presence): Body<Presence>,
 ) -> Result<Json<RecordingStatus>> {
-    let status = lessons::presence(&state.school, caller, id, presence).await?;
+    let status = lessons::recording::presence(&state.school, caller, id, presence).await?;
     Ok(Json(status))
 }
 
@@ -132,7 +132,8 @@ async fn switch_recording(
     Path(id): Path<i64>,
     Body(switch): Body<RecordingSwitch>,
 ) -> Result<Json<RecordingStatus>> {
-    let status = lessons::switch_recording(&state.school, caller, id, switch.recording).await?;
+    let status =
+        lessons::recording::switch_recording(&state.school, caller, id, switch.recording).await?;
     Ok(Json(status))
 }
 
@@ -141,7 +142,9 @@ async fn recording_status(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<RecordingStatus>> {
-    Ok(Json(lessons::recording(&state.school, caller, id).await?))
+    Ok(Json(
+        lessons::recording::recording(&state.school, caller, id).await?,
+    ))
 }
 
 /// The server's name as the client addressed it, for the calendar events' ids.
@@ -181,7 +184,7 @@ async fn export_lessons(
             "from and to (Unix milliseconds) are required",
         ));
     };
-    let ics = lessons::export(&state.school, caller, from, to, &host_of(&headers)).await?;
+    let ics = lessons::feeds::export(&state.school, caller, from, to, &host_of(&headers)).await?;
     Ok(calendar_response(ics))
 }
 
@@ -195,12 +198,12 @@ async fn create_feed(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<(StatusCode, Json<FeedAddress>)> {
-    let path = lessons::new_feed(&state.school, caller).await?;
+    let path = lessons::feeds::new_feed(&state.school, caller).await?;
     Ok((StatusCode::CREATED, Json(FeedAddress { path })))
 }
 
 async fn revoke_feed(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
-    lessons::revoke_feed(&state.school, caller).await?;
+    lessons::feeds::revoke_feed(&state.school, caller).await?;
     Ok(SUCCESS)
 }
 
@@ -213,7 +216,7 @@ async fn calendar_feed(
 ) -> Result<impl axum::response::IntoResponse> {
     state.limiter.anonymous(peer.ip())?;
     let token = token.strip_suffix(".ics").unwrap_or(&token);
-    let ics = lessons::feed(&state.school, token, &host_of(&headers)).await?;
+    let ics = lessons::feeds::feed(&state.school, token, &host_of(&headers)).await?;
     Ok(calendar_response(ics))
 }
 
