@@ -7,6 +7,22 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 
+# The tests validate requests and answers against the official MAX Bot API schema, which is
+# not part of this repository: say so before building anything, not deep inside a test.
+schema="${PARTA_MAX_SCHEMA:-}"
+if [ -z "$schema" ]; then
+  dir=$(pwd)
+  while [ "$dir" != / ]; do
+    [ -f "$dir/shared/max-bot-api/schema.yaml" ] && { schema="$dir/shared/max-bot-api/schema.yaml"; break; }
+    dir=$(dirname "$dir")
+  done
+fi
+if [ -z "$schema" ] || ! grep -qE '^  version: 0\.0\.33$' "$schema" 2>/dev/null; then
+  echo "test: the official MAX Bot API schema, version 0.0.33 (schema.yaml of MAX's bot API, published at dev.max.ru), is needed: put it at shared/max-bot-api/schema.yaml beside this checkout or set PARTA_MAX_SCHEMA to its path${schema:+ (found $schema, but not version 0.0.33)}." >&2
+  exit 2
+fi
+export PARTA_MAX_SCHEMA="$schema"
+
 scripts/install.sh --for-tests
 
 step() { printf '\033[1m== %s\033[0m\n' "$*"; }

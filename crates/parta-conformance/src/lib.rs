@@ -45,19 +45,16 @@ impl fmt::Display for Violations {
 }
 
 impl MaxSchema {
-    /// Finds `shared/max-bot-api/schema.yaml` in this crate's ancestors and loads it.
+    /// Loads the official schema: the file `PARTA_MAX_SCHEMA` names, or else
+    /// `shared/max-bot-api/schema.yaml` beside one of this crate's ancestors.
     pub fn official() -> Result<Self, LoadError> {
-        let start = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let path = start
-            .ancestors()
-            .map(|dir| dir.join(RELATIVE))
-            .find(|candidate| candidate.is_file())
-            .ok_or_else(|| {
-                LoadError(format!(
-                    "{RELATIVE} not found beside any ancestor of {}",
-                    start.display()
-                ))
-            })?;
+        let path = official_path().ok_or_else(|| {
+            LoadError(format!(
+                "the official MAX Bot API schema (0.0.33) was not found: set {SCHEMA_VARIABLE} \
+                 to its path, or put it at {RELATIVE} beside an ancestor of {}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+        })?;
         Self::load(&path)
     }
 
@@ -411,8 +408,15 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
-/// The path of the official schema this crate would load (for messages).
+/// The variable that names the official schema's file where it is not beside the checkout.
+pub const SCHEMA_VARIABLE: &str = "PARTA_MAX_SCHEMA";
+
+/// The path of the official schema this crate would load: `PARTA_MAX_SCHEMA` if set, else the
+/// first `shared/max-bot-api/schema.yaml` beside an ancestor of this crate.
 pub fn official_path() -> Option<PathBuf> {
+    if let Some(named) = std::env::var_os(SCHEMA_VARIABLE).filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(named));
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .map(|dir| dir.join(RELATIVE))
