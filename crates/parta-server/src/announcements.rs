@@ -6,14 +6,14 @@ use parta_model::max::{Message, NewMessageBody};
 pub use parta_model::school::{BroadcastFailure, BroadcastResult};
 use serde::{Deserialize, Serialize};
 
-use crate::chats;
-use crate::classes::{Person, person_name};
+use crate::access;
+use crate::classes::Person;
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
-use crate::members;
 use crate::messages;
 use crate::roles::{self, Action};
 use crate::store::prelude::*;
+use crate::users::person_name;
 
 /// Longest page of `GET /school/announcements`.
 pub const MAX_PAGE: i64 = 100;
@@ -78,7 +78,7 @@ pub async fn acknowledge(school: &School, caller: Caller, mid: &str) -> Result<(
     let now = school.now_ms();
     let mut tx = school.begin().await?;
     let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     if tx.acknowledge(mid, caller.user_id, now).await? {
         let update = parta_model::max::Update::PartaAnnouncementAcknowledged {
             timestamp: now,
@@ -99,7 +99,7 @@ pub async fn receipts(school: &School, caller: Caller, mid: &str) -> Result<Rece
     let mut tx = school.read().await?;
     let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
     if caller.user_id != author {
-        members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
+        access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
     let records = tx.receipts(mid, chat_id, seq, author).await?;
     let mut receipts = Receipts {

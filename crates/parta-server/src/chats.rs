@@ -3,11 +3,11 @@
 
 use parta_model::max::{Chat, ChatList, ChatStatus, ChatType};
 
+use crate::access;
 use crate::context::{Caller, School};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::messages;
 use crate::store::chats::ChatRecord;
-use crate::store::prelude::*;
 
 /// Page size limits for `GET /chats` (those of the official SDK's `getAllChats`).
 pub const DEFAULT_PAGE: i64 = 50;
@@ -70,7 +70,7 @@ pub async fn list(
 pub async fn get(school: &School, caller: Caller, chat_id: i64) -> Result<Chat> {
     let mut tx = school.read().await?;
     let Some(record) = tx.chat_for(caller.user_id, chat_id).await? else {
-        return Err(not_visible_on(&mut *tx, chat_id).await);
+        return Err(access::not_visible_on(&mut *tx, chat_id).await);
     };
     let pinned = record.pinned_mid.clone();
     let mut chat = chat_from_record(record);
@@ -78,29 +78,6 @@ pub async fn get(school: &School, caller: Caller, chat_id: i64) -> Result<Chat> 
         chat.pinned_message = messages::by_mid_on(&mut *tx, &mid).await?.map(Box::new);
     }
     Ok(chat)
-}
-
-/// Fails unless `user_id` is a member of `chat_id`: 404 for an unknown chat, 403 otherwise.
-pub async fn require_member(school: &School, user_id: i64, chat_id: i64) -> Result<()> {
-    require_member_on(&mut *school.read().await?, user_id, chat_id).await
-}
-
-/// [`require_member`] inside a unit of work (a transaction).
-pub async fn require_member_on(tx: &mut dyn Tx, user_id: i64, chat_id: i64) -> Result<()> {
-    if tx.is_member(chat_id, user_id).await? {
-        Ok(())
-    } else {
-        Err(not_visible_on(tx, chat_id).await)
-    }
-}
-
-/// The refusal for a chat the caller is not in: 403 if it exists, 404 if it does not.
-pub async fn not_visible_on(tx: &mut dyn Tx, chat_id: i64) -> Error {
-    match tx.chat_exists(chat_id).await {
-        Ok(true) => Error::api(ErrorCode::AccessDenied, "You are not a member of this chat"),
-        Ok(false) => Error::not_found(format!("Chat {chat_id} not found")),
-        Err(e) => e.into(),
-    }
 }
 
 /// Longest chat title and description (`ChatPatch` in the schema).
@@ -137,7 +114,7 @@ pub async fn edit(
     }
     let mut tx = school.begin().await?;
     crate::restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
-    crate::members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     let now = school.now_ms();
     if let Some(description) = &patch.description {
         // An empty description removes it, as the schema says.

@@ -30,17 +30,10 @@ pub fn normalize_name(name: &str) -> Result<String> {
     Ok(name)
 }
 
-pub(crate) fn person_name(first: &str, last: Option<&str>) -> String {
-    match last {
-        Some(last) if !last.is_empty() => format!("{first} {last}"),
-        _ => first.to_owned(),
-    }
-}
-
 fn person_of(record: NameRecord) -> Person {
     Person {
         user_id: record.user_id,
-        name: person_name(&record.first_name, record.last_name.as_deref()),
+        name: crate::users::person_name(&record.first_name, record.last_name.as_deref()),
     }
 }
 

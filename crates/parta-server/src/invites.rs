@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit;
 use crate::auth;
-use crate::classes;
 use crate::clock::Clock;
 use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
@@ -517,7 +516,7 @@ async fn notify_reviewers(
         request_id,
         role: account.role.as_str().to_owned(),
         class_id: account.class_id,
-        name: classes::person_name(&account.first_name, account.last_name.as_deref()),
+        name: crate::users::person_name(&account.first_name, account.last_name.as_deref()),
     };
     for reviewer in reviewers {
         crate::updates::append_personal(tx, reviewer, &update, now).await?;
@@ -533,7 +532,7 @@ fn request_of(record: JoinRequestRecord) -> JoinRequest {
         class_id: record.class_id,
         class_name: record.class_name,
         child_name: record.child_name,
-        name: classes::person_name(&record.first_name, record.last_name.as_deref()),
+        name: crate::users::person_name(&record.first_name, record.last_name.as_deref()),
         login: record.login,
         status: JoinStatus::parse(&record.status),
         reason: record.reason,

@@ -7,7 +7,9 @@
 //! [`audit`].
 //! It must never log a token or a message text.
 
+pub mod access;
 pub mod announcements;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -9,13 +9,12 @@ use parta_model::max::{
     ChatAdmin, ChatAdminPermission, ChatMember, ChatMembersList, Message, SenderAction, Update,
 };
 
-use crate::chats;
+use crate::access;
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::restrictions;
 use crate::store::chats::MemberRecord;
-use crate::store::prelude::*;
 use crate::updates::{self};
 
 /// Page limits of `GET /chats/{id}/members` (schema: 1..=100, default 20).
@@ -36,15 +35,6 @@ fn member_from_record(record: MemberRecord) -> ChatMember {
     }
 }
 
-/// Fails unless `user_id` administers `chat_id` (403; 404 for a chat it cannot see).
-pub async fn require_admin(tx: &mut dyn Tx, user_id: i64, chat_id: i64) -> Result<()> {
-    match tx.admin_flags(chat_id, user_id).await? {
-        Some((is_admin, is_owner)) if is_admin || is_owner => Ok(()),
-        Some(_) => Err(Error::denied("Only the chat's admins may do this")),
-        None => Err(chats::not_visible_on(tx, chat_id).await),
-    }
-}
-
 /// One page of a chat's members, by user id, or the members among `user_ids`.
 pub async fn list(
     school: &School,
@@ -55,7 +45,7 @@ pub async fn list(
     count: Option<i64>,
 ) -> Result<ChatMembersList> {
     let mut tx = school.read().await?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     let count = count.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&count) {
         return Err(Error::bad_request(format!(
@@ -91,14 +81,14 @@ pub async fn me(school: &School, caller: Caller, chat_id: i64) -> Result<ChatMem
     let mut tx = school.read().await?;
     match tx.member(chat_id, caller.user_id).await? {
         Some(record) => Ok(member_from_record(record)),
-        None => Err(chats::not_visible_on(&mut *tx, chat_id).await),
+        None => Err(access::not_visible_on(&mut *tx, chat_id).await),
     }
 }
 
 /// The chat's admins.
 pub async fn admins(school: &School, caller: Caller, chat_id: i64) -> Result<ChatMembersList> {
     let mut tx = school.read().await?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     let records = tx.admins(chat_id).await?;
     Ok(ChatMembersList {
         members: records.into_iter().map(member_from_record).collect(),
@@ -115,7 +105,7 @@ pub async fn add(school: &School, caller: Caller, chat_id: i64, user_ids: &[i64]
     }
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
-    require_admin(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     let now = school.now_ms();
     let mut added = 0;
     for &user_id in user_ids {
@@ -143,10 +133,10 @@ pub async fn add(school: &School, caller: Caller, chat_id: i64, user_ids: &[i64]
 pub async fn remove(school: &School, caller: Caller, chat_id: i64, user_id: i64) -> Result<()> {
     let mut tx = school.begin().await?;
     if user_id == caller.user_id {
-        chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+        access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     } else {
         restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
-        require_admin(&mut *tx, caller.user_id, chat_id).await?;
+        access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
     if tx.chat_owner(chat_id).await?.flatten() == Some(user_id) {
         return Err(Error::bad_request(
@@ -187,7 +177,7 @@ pub async fn appoint_admins(
     }
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
-    require_admin(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     for admin in admins {
         if !tx.set_admin(chat_id, admin.user_id, true).await? {
             return Err(Error::bad_request(format!(
@@ -218,7 +208,7 @@ pub async fn revoke_admin(
 ) -> Result<()> {
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
-    require_admin(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     if tx.chat_owner(chat_id).await?.flatten() == Some(user_id) {
         return Err(Error::bad_request("The chat's owner stays its admin"));
     }
@@ -249,7 +239,7 @@ pub async fn revoke_admin(
 /// The chat's pinned message, if any.
 pub async fn pinned(school: &School, caller: Caller, chat_id: i64) -> Result<Option<Message>> {
     let mut tx = school.read().await?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     match tx.pinned_mid(chat_id).await? {
         Some(mid) => messages::by_mid_on(&mut *tx, &mid).await,
         None => Ok(None),
@@ -260,7 +250,7 @@ pub async fn pinned(school: &School, caller: Caller, chat_id: i64) -> Result<Opt
 pub async fn pin(school: &School, caller: Caller, chat_id: i64, mid: Option<&str>) -> Result<()> {
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
-    require_admin(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     if let Some(mid) = mid {
         let in_chat = tx.message_owner(mid).await?.map(|(chat, _)| chat);
         if in_chat != Some(chat_id) {
@@ -284,7 +274,7 @@ pub async fn action(
     action: SenderAction,
 ) -> Result<()> {
     let mut tx = school.read().await?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     if action != SenderAction::MarkSeen {
         return Ok(());
     }

@@ -7,7 +7,8 @@ use parta_model::max::{
     NewMessageBody, Recipient, TextFormat, Update,
 };
 
-use crate::chats;
+use crate::access;
+use crate::attachments;
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::restrictions;
@@ -33,8 +34,13 @@ fn body_of(record: &MessageRecord) -> MessageBody {
             .markup
             .as_deref()
             .and_then(|json| serde_json::from_str(json).ok()),
-        attachments: (!record.attachments.is_empty())
-            .then(|| record.attachments.iter().map(uploads::attachment).collect()),
+        attachments: (!record.attachments.is_empty()).then(|| {
+            record
+                .attachments
+                .iter()
+                .map(attachments::attachment)
+                .collect()
+        }),
     }
 }
 
@@ -112,7 +118,7 @@ pub async fn list(school: &School, caller: Caller, query: ListQuery) -> Result<M
     let chat_id = query
         .chat_id
         .ok_or_else(|| Error::bad_request("chat_id or message_ids is required"))?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     let records = tx
         .history(
             chat_id,
@@ -222,7 +228,7 @@ pub async fn send(
             return Ok(message);
         }
     }
-    chats::require_member_on(&mut *conn, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *conn, caller.user_id, chat_id).await?;
     enforce_policy(&mut *conn, school.policy(), chat_id, body.text.as_deref()).await?;
     if let Some(link) = &body.link {
         // A reply must point at a message the sender can see.
@@ -230,7 +236,7 @@ pub async fn send(
             .message_owner(&link.mid)
             .await?
             .ok_or_else(|| Error::not_found(format!("Linked message {} not found", link.mid)))?;
-        chats::require_member_on(&mut *conn, caller.user_id, target_chat).await?;
+        access::require_member_on(&mut *conn, caller.user_id, target_chat).await?;
     }
     drop(conn);
 
@@ -368,7 +374,7 @@ pub async fn edit(school: &School, caller: Caller, mid: &str, body: NewMessageBo
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let (chat_id, sender_id) = owner_of(&mut *tx, mid).await?;
-    chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     enforce_policy(&mut *tx, school.policy(), chat_id, body.text.as_deref()).await?;
     if sender_id != caller.user_id {
         return Err(Error::denied("You can edit only your own messages"));
@@ -401,9 +407,9 @@ pub async fn delete(school: &School, caller: Caller, mid: &str) -> Result<()> {
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let (chat_id, sender_id) = owner_of(&mut *tx, mid).await?;
     if sender_id == caller.user_id {
-        chats::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+        access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
     } else {
-        crate::members::require_admin(&mut *tx, caller.user_id, chat_id).await?;
+        access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
     let now = school.now_ms();
     tx.mark_deleted(mid, now).await?;

@@ -202,7 +202,7 @@ pub async fn list(school: &School, caller: Caller) -> Result<Vec<SchoolPerson>> 
         .into_iter()
         .map(|(names, role)| SchoolPerson {
             user_id: names.user_id,
-            name: crate::classes::person_name(&names.first_name, names.last_name.as_deref()),
+            name: crate::users::person_name(&names.first_name, names.last_name.as_deref()),
             role,
             classes: links
                 .iter()

@@ -12,7 +12,7 @@
 use parta_model::max::NewMessageBody;
 pub use parta_model::school::{QuietHours, ScheduleStatus, Scheduled};
 
-use crate::chats;
+use crate::access;
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages::{self, Kind};
@@ -46,7 +46,7 @@ pub async fn schedule(
     announcement: bool,
 ) -> Result<Scheduled> {
     messages::validate(&body)?;
-    chats::require_member(school, caller.user_id, chat_id).await?;
+    access::require_member(school, caller.user_id, chat_id).await?;
     if announcement {
         crate::roles::require(caller.role, Action::PostAnnouncements)?;
     }

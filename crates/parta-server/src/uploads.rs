@@ -11,12 +11,12 @@ use parta_model::max::Attachment;
 use parta_policy::files::{FileRules, Kind};
 use serde::{Deserialize, Serialize};
 
+use crate::access;
 use crate::auth;
 use crate::context::Caller;
 use crate::context::School;
 use crate::error::{Error, ErrorCode, Result};
 use crate::filestore::FileStore;
-use crate::store::messages::AttachmentRecord;
 use crate::store::prelude::*;
 
 /// Bytes read to recognise a format and an image's size (a JPEG's size can follow 64 KiB of
@@ -421,7 +421,7 @@ impl Uploads {
             .ok_or_else(|| Error::not_found("No such file"))?;
         if upload.user_id != caller.user_id
             && !tx.upload_visible_to(&upload.id, caller.user_id).await?
-            && !crate::lessons::material_visible(&mut *tx, caller, &upload.id).await?
+            && !access::material_visible(&mut *tx, caller, &upload.id).await?
         {
             return Err(Error::not_found("No such file"));
         }
@@ -559,36 +559,6 @@ pub async fn resolve_attachments(
         ids.push(upload.id);
     }
     Ok(ids)
-}
-
-/// An attached upload as MAX's `Attachment`: images carry a `photo_id`, files their name and
-/// size; each has the URL its bytes are downloaded from.
-pub fn attachment(record: &AttachmentRecord) -> Attachment {
-    let url = format!("/files/{}", record.token);
-    match record.kind.as_str() {
-        "image" => Attachment {
-            kind: record.kind.clone(),
-            payload: Some(serde_json::json!({
-                "photo_id": record.number,
-                "url": url,
-                "token": record.token,
-            })),
-            filename: None,
-            size: None,
-        },
-        "file" => Attachment {
-            kind: record.kind.clone(),
-            payload: Some(serde_json::json!({"url": url, "token": record.token})),
-            filename: Some(record.filename.clone().unwrap_or_else(|| "файл".to_owned())),
-            size: record.size,
-        },
-        _ => Attachment {
-            kind: record.kind.clone(),
-            payload: Some(serde_json::json!({"url": url, "token": record.token})),
-            filename: None,
-            size: None,
-        },
-    }
 }
 
 #[cfg(test)]

@@ -101,9 +101,16 @@ pub async fn profile(school: &School, caller: Caller, user_id: i64) -> Result<Pr
         || roles::grant(caller.role, Action::SeeContactDetails) != Grant::Denied;
     Ok(Profile {
         user_id,
-        name: crate::classes::person_name(&record.first_name, record.last_name.as_deref()),
+        name: crate::users::person_name(&record.first_name, record.last_name.as_deref()),
         role: record.role,
         phone: record.phone.filter(|_| contacts),
         email: record.email.filter(|_| contacts),
     })
+}
+
+pub(crate) fn person_name(first: &str, last: Option<&str>) -> String {
+    match last {
+        Some(last) if !last.is_empty() => format!("{first} {last}"),
+        _ => first.to_owned(),
+    }
 }

@@ -25,6 +25,7 @@ use parta_model::max::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
+use crate::access;
 use crate::auth;
 use crate::context::{Caller, School};
 use crate::error::{Error, ErrorCode, Result};
@@ -421,7 +422,7 @@ async fn get_message(
     let message = messages::by_mid(&state.school, &mid)
         .await?
         .ok_or_else(|| Error::not_found(format!("Message {mid} not found")))?;
-    chats::require_member(
+    access::require_member(
         &state.school,
         caller.user_id,
         message.recipient.chat_id.unwrap_or(0),

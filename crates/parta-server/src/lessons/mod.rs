@@ -18,13 +18,15 @@ pub use parta_model::lessons::{
     LessonPatch, NewLesson, Participant, Presence, RecordingStatus, RecordingSwitch,
 };
 
-use crate::classes::person_name;
+use crate::access;
+use crate::attachments;
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action, Grant};
 use crate::store::lessons::{LessonFields, LessonRecord};
 use crate::store::prelude::*;
+use crate::users::person_name;
 
 /// How far from now a lesson may be placed or listed: a school year.
 pub const MAX_SPAN_MS: i64 = 366 * 86_400_000;
@@ -65,18 +67,8 @@ pub(crate) fn from_record(r: LessonRecord) -> Result<Lesson> {
                 name: person_name(&p.first_name, p.last_name.as_deref()),
             })
             .collect(),
-        materials: r.materials.iter().map(crate::uploads::attachment).collect(),
+        materials: r.materials.iter().map(attachments::attachment).collect(),
     })
-}
-
-/// Who takes part (and answers about recording): the parents invited to a group's meeting, or
-/// else every parent of the class, each answering for their child; by id.
-pub(super) async fn participants_of(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Vec<i64>> {
-    if lesson.participants.is_empty() {
-        Ok(tx.class_parent_ids(lesson.class_id).await?)
-    } else {
-        Ok(lesson.participants.iter().map(|p| p.user_id).collect())
-    }
 }
 
 /// The parents invited to a group's meeting, checked: each a parent of the class, at most
@@ -121,7 +113,7 @@ async fn check_materials(
         let upload = tx.finished_upload(token).await?.ok_or_else(unknown)?;
         if upload.user_id != caller.user_id
             && !tx.upload_visible_to(&upload.id, caller.user_id).await?
-            && !material_visible(tx, caller, &upload.id).await?
+            && !access::material_visible(tx, caller, &upload.id).await?
         {
             return Err(unknown());
         }
@@ -130,22 +122,6 @@ async fn check_materials(
         }
     }
     Ok(ids)
-}
-
-/// Whether the upload is the material of a lesson the caller may read.
-pub(crate) async fn material_visible(
-    tx: &mut dyn Tx,
-    caller: Caller,
-    upload_id: &str,
-) -> Result<bool> {
-    for id in tx.lessons_with_material(upload_id).await? {
-        if let Some(lesson) = tx.lesson(id).await?
-            && may_read(tx, caller, &lesson).await?
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// A conference link as given, checked: https, a host, no spaces, not too long.
@@ -227,21 +203,6 @@ pub(super) async fn lesson_record(tx: &mut dyn Tx, id: i64) -> Result<LessonReco
         .ok_or_else(|| Error::not_found(format!("Lesson {id} not found")))
 }
 
-/// Whether the caller may read the lesson: the administration, its teacher, those who teach
-/// in its class and its participants (the class's parents, or those invited to a group's).
-pub(super) async fn may_read(
-    tx: &mut dyn Tx,
-    caller: Caller,
-    lesson: &LessonRecord,
-) -> Result<bool> {
-    Ok(
-        roles::grant(caller.role, Action::ManageLessons) == Grant::School
-            || lesson.teacher_id == caller.user_id
-            || tx.teaches_class(caller.user_id, lesson.class_id).await?
-            || participants_of(tx, lesson).await?.contains(&caller.user_id),
-    )
-}
-
 /// Tells everyone who reads the lesson (its participants, the class's teachers and the
 /// lesson's teacher; for a whole timetable, the class's parents and teachers) what changed, in the same transaction as the change (`parta_lesson`).
 pub(crate) async fn notify(
@@ -252,7 +213,7 @@ pub(crate) async fn notify(
     now: i64,
 ) -> Result<()> {
     let mut readers: std::collections::BTreeSet<i64> = match lesson {
-        Some(lesson) => participants_of(tx, lesson).await?,
+        Some(lesson) => access::lesson_participants(tx, lesson).await?,
         None => tx.class_parent_ids(class_id).await?,
     }
     .into_iter()
@@ -459,7 +420,7 @@ pub async fn cancel(school: &School, caller: Caller, id: i64) -> Result<Lesson> 
 pub async fn get(school: &School, caller: Caller, id: i64) -> Result<Lesson> {
     let mut tx = school.read().await?;
     let record = lesson_record(&mut *tx, id).await?;
-    if !may_read(&mut *tx, caller, &record).await? {
+    if !access::may_read_lesson(&mut *tx, caller, &record).await? {
         return Err(Error::denied("This lesson is not of your classes"));
     }
     from_record(record)

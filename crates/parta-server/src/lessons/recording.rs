@@ -7,15 +7,16 @@ use parta_policy::consent;
 
 use super::{
     ConsentChange, JOIN_EARLY_MS, LessonEvent, LessonEventKind, Presence, RecordingStatus,
-    lesson_record, may_read, notify, participants_of, require_manage,
+    lesson_record, notify, require_manage,
 };
-use crate::classes::person_name;
+use crate::access;
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::restrictions;
 use crate::roles::{self, Action, Grant};
 use crate::store::lessons::LessonRecord;
 use crate::store::prelude::*;
+use crate::users::person_name;
 
 /// A participant's answer about recording the lesson (a parent answers for their child).
 /// Declining while the recording runs stops it at once.
@@ -29,7 +30,7 @@ pub async fn answer(
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let lesson = lesson_record(&mut *tx, id).await?;
-    if !participants_of(&mut *tx, &lesson)
+    if !access::lesson_participants(&mut *tx, &lesson)
         .await?
         .contains(&caller.user_id)
     {
@@ -53,7 +54,7 @@ pub async fn answer(
 pub async fn recording(school: &School, caller: Caller, id: i64) -> Result<RecordingStatus> {
     let mut tx = school.read().await?;
     let lesson = lesson_record(&mut *tx, id).await?;
-    if !may_read(&mut *tx, caller, &lesson).await? {
+    if !access::may_read_lesson(&mut *tx, caller, &lesson).await? {
         return Err(Error::denied("This lesson is not of your classes"));
     }
     status_of(&mut *tx, caller, &lesson, school.now_ms()).await
@@ -99,7 +100,10 @@ pub async fn presence(
     if who != caller.user_id {
         require_manage(&mut *tx, caller, lesson.class_id).await?;
     }
-    if !participants_of(&mut *tx, &lesson).await?.contains(&who) {
+    if !access::lesson_participants(&mut *tx, &lesson)
+        .await?
+        .contains(&who)
+    {
         return Err(Error::denied(if who == caller.user_id {
             "Only the lesson's participants (the parents of the class, or those invited) \
              report joining it"
@@ -288,7 +292,7 @@ async fn status_of(
     } else {
         // Nobody in the lesson: everyone invited counts.
         let mut everyone = consent::Lesson::new();
-        for who in &participants_of(tx, lesson).await? {
+        for who in &access::lesson_participants(tx, lesson).await? {
             everyone.apply(&consent::Event::Join { who: *who });
         }
         for a in &answers {

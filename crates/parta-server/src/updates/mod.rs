@@ -217,7 +217,7 @@ async fn annotate_quiet_hours(
         return Ok(());
     }
     let mut tx = school.read().await?;
-    let Some(hours) = crate::scheduled::quiet_hours(&mut *tx, caller.user_id).await? else {
+    let Some(hours) = tx.quiet_hours(caller.user_id).await? else {
         return Ok(());
     };
     for update in updates {
@@ -239,5 +239,5 @@ async fn annotate_quiet_hours(
 
 async fn is_parent(tx: &mut dyn Tx, user_id: i64) -> Result<bool> {
     let person = tx.person(user_id).await?;
-    Ok(person.is_some_and(|p| p.role == crate::roles::Role::Parent))
+    Ok(person.is_some_and(|p| p.role == parta_model::school::Role::Parent))
 }
