@@ -205,7 +205,7 @@ impl Client {
         if let Err(e) = self.store.save_profile(&stored).await {
             // Do not leave an orphaned secret behind.
             let _ = self.keychain.delete(&profile.id).await;
-            return Err(e);
+            return Err(e.into());
         }
         Ok(profile)
     }

@@ -32,10 +32,7 @@ pub enum Error {
     Secrets(#[from] SecretsError),
     /// The local cache failed.
     #[error("cache: {0}")]
-    Store(#[from] sqlx::Error),
-    /// A cache migration failed.
-    #[error("cache migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Store(#[from] crate::store::StoreError),
     /// Input the user gave was refused before sending.
     #[error("{0}")]
     InvalidInput(String),

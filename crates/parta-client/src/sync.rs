@@ -579,7 +579,8 @@ impl Session {
         self.inner
             .store
             .set_announcements(&self.inner.profile_id, &[(mid.to_owned(), true)])
-            .await
+            .await?;
+        Ok(())
     }
 
     /// Keeps what is being written in a chat (an empty text removes the draft).
@@ -587,15 +588,17 @@ impl Session {
         self.inner
             .store
             .save_draft(&self.inner.profile_id, chat_id, text, now_ms())
-            .await
+            .await?;
+        Ok(())
     }
 
     /// What was being written in a chat, if anything.
     pub async fn draft(&self, chat_id: i64) -> Result<Option<String>> {
-        self.inner
+        Ok(self
+            .inner
             .store
             .draft(&self.inner.profile_id, chat_id)
-            .await
+            .await?)
     }
 
     /// Marks a chat read up to its newest cached message, and tells the server (`mark_seen`)
@@ -636,10 +639,10 @@ impl Session {
                     .store
                     .replace_members(&inner.profile_id, chat_id, &members)
                     .await?;
-                inner.store.members(&inner.profile_id, chat_id).await
+                Ok(inner.store.members(&inner.profile_id, chat_id).await?)
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {
-                inner.store.members(&inner.profile_id, chat_id).await
+                Ok(inner.store.members(&inner.profile_id, chat_id).await?)
             }
             Err(e) => Err(e),
         }
@@ -919,7 +922,7 @@ impl Session {
                 if let Ok(dir) = self.inner.files_dir() {
                     files::unstage(dir, &item.local_id).await;
                 }
-                return Err(e);
+                return Err(e.into());
             }
             let view = self.inner.outbox_view(&item);
             let _ = self.inner.events.send(AppEvent::MessageAdded {

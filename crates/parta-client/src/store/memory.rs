@@ -5,8 +5,8 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
+use super::Result;
 use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store, StoredProfile};
-use crate::error::Result;
 use crate::search::Query;
 use parta_model::view::MemberView;
 

@@ -11,16 +11,18 @@ use parta_model::max;
 use parta_model::view::{AttachmentView, MemberView, ReplyView};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
 use crate::search::Query;
 
 #[cfg(test)]
 #[macro_use]
 mod suite;
 
+mod error;
+
 mod memory;
 mod sqlite;
 
+pub use error::{Result, StoreError};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 

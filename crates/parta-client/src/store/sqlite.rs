@@ -12,7 +12,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store, StoredProfile};
-use crate::error::{Error, Result};
+use super::{Result, StoreError};
 use crate::search::{self, Query};
 use parta_model::view::MemberView;
 
@@ -84,12 +84,12 @@ fn outbox_from_row(row: &SqliteRow) -> Result<OutboxItem> {
 /// A JSON column (attachments) as written by [`to_json`].
 fn from_json<T: serde::de::DeserializeOwned>(text: String) -> Result<T> {
     serde_json::from_str(&text)
-        .map_err(|e| Error::Protocol(format!("the cache holds unreadable attachments: {e}")))
+        .map_err(|e| StoreError::Corrupt(format!("the cache holds unreadable attachments: {e}")))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value)
-        .map_err(|e| Error::Protocol(format!("attachments could not be saved: {e}")))
+        .map_err(|e| StoreError::Corrupt(format!("attachments could not be saved: {e}")))
 }
 
 fn file_from_row(row: &SqliteRow) -> Result<CachedFile> {
@@ -309,7 +309,7 @@ async fn upsert_on(
                 .get(mid.as_str())
                 .and_then(|&i| unique.get(i))
                 .ok_or_else(|| {
-                    Error::Protocol(format!("the cache returned an unknown message {mid}"))
+                    StoreError::Corrupt(format!("the cache returned an unknown message {mid}"))
                 })?;
             entries.push((rowid, search::index_text(profile_id, m.chat_id, &m.text)));
         }
@@ -1022,6 +1022,18 @@ impl Store for SqliteStore {
         upsert_on(&mut tx, profile_id, std::slice::from_ref(message)).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Backend(Box::new(error))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migration(Box::new(error))
     }
 }
 
