@@ -7,8 +7,8 @@ use crate::account::{InviteForm, JoinAnswer, SchoolServer};
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::secrets::{Keychain, Sensitive};
+use crate::session::{Session, SessionConfig};
 use crate::store::{SqliteStore, Store, StoredProfile};
-use crate::sync::{Session, SessionConfig};
 
 /// What a profile connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

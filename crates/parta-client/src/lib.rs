@@ -17,8 +17,10 @@ pub mod applock;
 mod client;
 pub mod error;
 pub mod files;
+pub mod outbox;
 pub mod search;
 pub mod secrets;
+pub mod session;
 pub mod store;
 pub mod sync;
 
@@ -41,4 +43,4 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 
 pub use client::{CacheUsage, Client, JoinState, MAX_API_URL, Profile, ProfileKind};
 pub use error::{Error, Result};
-pub use sync::{Session, SessionConfig};
+pub use session::{Session, SessionConfig};

@@ -1,0 +1,147 @@
+//! Announcements and their acknowledgements and receipts, and scheduled messages.
+
+use parta_model::max::{self, NewMessageBody};
+use parta_model::view::{AnnouncementStatus, AnnouncementView, ReceiptsView};
+
+use crate::error::{Error, Result};
+use crate::now_ms;
+use crate::store::CachedMessage;
+
+use super::Session;
+
+impl Session {
+    /// Whether `mid` is an announcement and whether this person acknowledged it: from the
+    /// server, remembered in the cache, and from the cache when the server cannot be reached.
+    pub async fn announcement_status(&self, mid: &str) -> Result<AnnouncementStatus> {
+        let inner = &self.inner;
+        match inner.api.announcements().await {
+            Ok(list) => {
+                inner
+                    .store
+                    .set_announcements(&inner.profile_id, &list)
+                    .await?;
+                let found = list.iter().find(|(m, _)| m == mid);
+                Ok(AnnouncementStatus {
+                    is_announcement: found.is_some(),
+                    acknowledged: found.is_some_and(|(_, acknowledged)| *acknowledged),
+                })
+            }
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {
+                let cached = inner.store.announcement(&inner.profile_id, mid).await?;
+                Ok(AnnouncementStatus {
+                    is_announcement: cached.is_some(),
+                    acknowledged: cached == Some(true),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The announcements of this person's chats, newest first: from the server (their messages
+    /// and acknowledgements kept in the cache), or from the cache when offline.
+    pub async fn announcements(&self) -> Result<Vec<AnnouncementView>> {
+        let inner = &self.inner;
+        let store = &inner.store;
+        let profile = &inner.profile_id;
+        match inner.api.announcement_list().await {
+            Ok(list) => {
+                let messages: Vec<CachedMessage> = list
+                    .iter()
+                    .filter_map(|(m, _, _)| CachedMessage::from_max(m))
+                    .collect();
+                store.upsert_messages(profile, &messages).await?;
+                let flags: Vec<(String, bool)> = list
+                    .iter()
+                    .map(|(message, _, acknowledged)| (message.body.mid.clone(), *acknowledged))
+                    .collect();
+                store.set_announcements(profile, &flags).await?;
+            }
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let mut out = Vec::new();
+        for (mid, acknowledged) in store.announcements(profile).await? {
+            let Some(message) = store.message(profile, &mid).await? else {
+                continue;
+            };
+            let chat_title = store
+                .chat(profile, message.chat_id)
+                .await?
+                .map(|c| c.title)
+                .unwrap_or_default();
+            out.push(AnnouncementView {
+                message: inner.view(message),
+                chat_title,
+                acknowledged,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Acknowledges an announcement ("Ознакомлен").
+    pub async fn acknowledge(&self, mid: &str) -> Result<()> {
+        self.inner.api.acknowledge(mid).await?;
+        self.inner
+            .store
+            .set_announcements(&self.inner.profile_id, &[(mid.to_owned(), true)])
+            .await?;
+        Ok(())
+    }
+
+    /// Who has acknowledged an announcement (for its author).
+    pub async fn receipts(&self, mid: &str) -> Result<ReceiptsView> {
+        let (acknowledged, read, pending) = self.inner.api.receipts(mid).await?;
+        Ok(ReceiptsView {
+            acknowledged,
+            read,
+            pending,
+        })
+    }
+
+    /// Schedules `text` (MAX markdown) for `chat_id` at `send_at` (Unix ms); the school's
+    /// server sends it then, also while this computer is off. Needs the network now.
+    pub async fn schedule(
+        &self,
+        chat_id: i64,
+        text: &str,
+        send_at: i64,
+    ) -> Result<parta_model::school::Scheduled> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > max::MAX_TEXT_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "a message has 1 to {} characters",
+                max::MAX_TEXT_CHARS
+            )));
+        }
+        if send_at <= now_ms() {
+            return Err(Error::InvalidInput("the send time has passed".into()));
+        }
+        let body = NewMessageBody {
+            text: Some(text.to_owned()),
+            format: Some(max::TextFormat::Markdown),
+            ..Default::default()
+        };
+        self.inner.api.schedule(chat_id, &body, send_at).await
+    }
+
+    /// This person's pending scheduled messages in `chat_id`, soonest first.
+    pub async fn scheduled(&self, chat_id: i64) -> Result<Vec<parta_model::school::Scheduled>> {
+        let mut list: Vec<_> = self
+            .inner
+            .api
+            .scheduled()
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.chat_id == chat_id && s.status == parta_model::school::ScheduleStatus::Pending
+            })
+            .collect();
+        list.sort_by_key(|s| s.send_at);
+        Ok(list)
+    }
+
+    /// Cancels a pending scheduled message.
+    pub async fn cancel_scheduled(&self, id: i64) -> Result<()> {
+        self.inner.api.cancel_scheduled(id).await.map(|_| ())
+    }
+}

@@ -1,0 +1,55 @@
+//! How a session is tuned, and the page sizes its parts share.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use parta_policy::files::FileRules;
+
+/// Tuning of a session; the defaults suit a desktop.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Long-poll wait per request (MAX allows up to 90 s).
+    pub poll_timeout: Duration,
+    /// First retry delay after a failure.
+    pub backoff_initial: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+    /// Messages per `GET /messages` page (MAX allows up to 100).
+    pub page_size: u8,
+    /// How far back a first sync fetches each chat's history; a later sync fetches only what
+    /// is new since the newest cached message (the gap left while offline), up to this many.
+    pub history_per_chat: u32,
+    /// Where files waiting to be sent and files kept for reading offline live; without it,
+    /// sending and opening files is refused.
+    pub files_dir: Option<PathBuf>,
+    /// Size of the offline file cache, in bytes (least recently opened files go first).
+    pub file_cache_limit: u64,
+    /// What files may be sent (checked before sending; the server checks again).
+    pub file_rules: FileRules,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            poll_timeout: Duration::from_secs(30),
+            backoff_initial: Duration::from_millis(250),
+            backoff_max: Duration::from_secs(5),
+            page_size: 100,
+            history_per_chat: 1000,
+            files_dir: None,
+            file_cache_limit: 1024 * 1024 * 1024,
+            file_rules: FileRules::default(),
+        }
+    }
+}
+
+/// How many messages an opened chat shows first.
+pub const CHAT_PAGE: u32 = 50;
+/// The most messages one page of older history holds.
+pub const OLDER_PAGE_MAX: u32 = 200;
+
+/// Messages fetched by a sync are stored in transactions of at least this many.
+pub(crate) const STORE_BATCH: usize = 5_000;
+
+/// How many search results are returned at most.
+pub const SEARCH_LIMIT: u32 = 100;

@@ -1,0 +1,117 @@
+//! Files of the cached chats: the list, opening one through the offline file cache, and image
+//! previews for the timeline.
+
+use std::path::PathBuf;
+
+use parta_model::view::AppEvent;
+
+use crate::error::{Error, Result};
+use crate::files;
+
+use super::Session;
+
+/// The largest image shown in the timeline itself (bigger ones open in the system's viewer).
+pub const PREVIEW_MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The media type of an image the webview shows, by its first bytes.
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+impl Session {
+    /// The files of the cached messages (of one chat, or all), newest first, with whether
+    /// each is kept on this computer; works offline.
+    pub async fn files(&self, chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>> {
+        let inner = &self.inner;
+        let messages = inner
+            .store
+            .messages_with_files(&inner.profile_id, chat_id, 500)
+            .await?;
+        let titles: std::collections::HashMap<i64, String> = inner
+            .store
+            .chats(&inner.profile_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.chat_id, c.title))
+            .collect();
+        let mut out = Vec::new();
+        for m in messages {
+            for attachment in m.attachments {
+                let kept = match &attachment.token {
+                    Some(token) => inner.store.file(token).await?.is_some(),
+                    None => false,
+                };
+                out.push(parta_model::view::FileView {
+                    chat_id: m.chat_id,
+                    chat_title: titles.get(&m.chat_id).cloned().unwrap_or_default(),
+                    mid: m.mid.clone(),
+                    sender_name: m.sender_name.clone(),
+                    timestamp: m.timestamp,
+                    attachment,
+                    kept,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A file attached to a message, from the offline cache or downloaded into it (resuming an
+    /// interrupted download). Publishes [`AppEvent::TransferProgress`] while downloading.
+    pub async fn open_file(&self, token: &str, name: &str) -> Result<PathBuf> {
+        let inner = &self.inner;
+        let dir = inner.files_dir()?;
+        let events = inner.events.clone();
+        let (id, shown) = (token.to_owned(), name.to_owned());
+        files::fetch(
+            &inner.api,
+            inner.store.as_ref(),
+            dir,
+            token,
+            name,
+            inner.config.file_cache_limit,
+            move |done, total| {
+                let _ = events.send(AppEvent::TransferProgress {
+                    id: id.clone(),
+                    name: shown.clone(),
+                    done,
+                    total,
+                    upload: false,
+                });
+            },
+        )
+        .await
+    }
+
+    /// An image attachment for showing in the timeline: downloaded into the offline file cache
+    /// (once; offline from there), then its bytes and their media type, when it is a JPEG,
+    /// PNG, GIF or WebP of at most [`PREVIEW_MAX_BYTES`]. `None` for anything else: that is
+    /// opened with the system's application instead.
+    pub async fn image_preview(
+        &self,
+        token: &str,
+        name: &str,
+    ) -> Result<Option<(&'static str, Vec<u8>)>> {
+        let path = self.open_file(token, name).await?;
+        let size = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| Error::Internal(format!("a kept file: {e}")))?
+            .len();
+        if size > PREVIEW_MAX_BYTES {
+            return Ok(None);
+        }
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| Error::Internal(format!("a kept file: {e}")))?;
+        Ok(image_type(&bytes).map(|mime| (mime, bytes)))
+    }
+}

@@ -1,0 +1,105 @@
+//! What a session's parts share: the profile, the API client, the cache, the events and the
+//! connection state, and the helpers every part uses (views of cached rows, backoff).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parta_model::view::{AppEvent, ChatSummary, ConnectionState, Delivery, MessageView};
+use rand::Rng;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use crate::api::ApiClient;
+use crate::error::{Error, Result};
+use crate::session::config::SessionConfig;
+use crate::store::{CachedChat, CachedMessage, Store};
+
+pub(crate) struct Inner {
+    pub(crate) profile_id: String,
+    pub(crate) user_id: Option<i64>,
+    pub(crate) api: ApiClient,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) config: SessionConfig,
+    pub(crate) events: broadcast::Sender<AppEvent>,
+    pub(crate) connection: watch::Sender<ConnectionState>,
+    pub(crate) stop: watch::Sender<bool>,
+    /// Wakes the outbox worker (a new message, or the connection came back).
+    pub(crate) outbox_wake: tokio::sync::Notify,
+    /// Held while the outbox is being sent.
+    pub(crate) outbox_lock: tokio::sync::Mutex<()>,
+    pub(crate) task: std::sync::Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Inner {
+    pub(crate) fn view(&self, m: CachedMessage) -> MessageView {
+        MessageView {
+            is_own: self.user_id.is_some() && m.sender_id == self.user_id,
+            mid: m.mid,
+            chat_id: m.chat_id,
+            seq: m.seq,
+            sender_id: m.sender_id,
+            sender_name: m.sender_name,
+            text: m.text,
+            timestamp: m.timestamp,
+            delivery: Delivery::Sent,
+            attachments: m.attachments,
+            reply_to: m.reply_to,
+            markup: m.markup,
+        }
+    }
+
+    pub(crate) async fn summary(&self, chat: CachedChat) -> Result<ChatSummary> {
+        let last = self
+            .store
+            .latest_messages(&self.profile_id, chat.chat_id, 1)
+            .await?
+            .pop();
+        Ok(ChatSummary {
+            chat_id: chat.chat_id,
+            title: chat.title,
+            participants_count: chat.participants_count,
+            last_event_time: chat.last_event_time,
+            last_message: last.map(|m| self.view(m)),
+            unread: self
+                .store
+                .unread(&self.profile_id, chat.chat_id, self.user_id)
+                .await?,
+        })
+    }
+
+    pub(crate) fn files_dir(&self) -> Result<&Path> {
+        self.config.files_dir.as_deref().ok_or_else(|| {
+            Error::InvalidInput("files cannot be sent or opened in this session".into())
+        })
+    }
+
+    pub(crate) fn set_connection(&self, state: ConnectionState) {
+        let changed = self.connection.send_if_modified(|current| {
+            let changed = *current != state;
+            *current = state;
+            changed
+        });
+        if changed {
+            let _ = self.events.send(AppEvent::Connection { state });
+            if state == ConnectionState::Online {
+                self.outbox_wake.notify_one();
+            }
+        }
+    }
+
+    pub(crate) fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let base = self
+            .config
+            .backoff_initial
+            .saturating_mul(1u32 << attempt.min(16));
+        let capped = base.min(self.config.backoff_max);
+        // ±20 % jitter, so a school's worth of clients does not reconnect in lockstep.
+        let factor = rand::rng().random_range(0.8..1.2);
+        capped.mul_f64(factor)
+    }
+}
