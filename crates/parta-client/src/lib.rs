@@ -15,6 +15,7 @@ pub mod admin;
 pub mod api;
 pub mod applock;
 mod client;
+pub mod clock;
 pub mod error;
 pub mod files;
 pub mod outbox;
@@ -24,12 +25,10 @@ pub mod session;
 pub mod store;
 pub mod sync;
 
-/// Unix time in milliseconds (0 before 1970, saturating far ahead).
+/// Unix time in milliseconds by the system's clock (0 before 1970, saturating far ahead); a
+/// session reads its own [`Clock`] instead.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    SystemClock.now_ms()
 }
 
 /// FNV-1a of `bytes`: a hash that stays the same across runs, versions and machines (std's
@@ -42,5 +41,6 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 }
 
 pub use client::{CacheUsage, Client, JoinState, MAX_API_URL, Profile, ProfileKind};
+pub use clock::{Clock, SystemClock};
 pub use error::{Error, Result};
 pub use session::{Session, SessionConfig};

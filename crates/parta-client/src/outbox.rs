@@ -24,7 +24,6 @@ use parta_model::view::{AppEvent, AttachmentView, Delivery, MessageView, ReplyVi
 
 use crate::error::{Error, Result};
 use crate::files;
-use crate::now_ms;
 use crate::store::{CachedMessage, OutboxItem};
 
 use crate::session::inner::Inner;
@@ -87,7 +86,7 @@ impl Inner {
             if item.failed.is_some() {
                 continue;
             }
-            if item.next_attempt_at > now_ms() {
+            if item.next_attempt_at > self.now_ms() {
                 return Ok(());
             }
             match self.deliver(&mut item).await {
@@ -135,7 +134,7 @@ impl Inner {
                         delay = delay.max(*retry_after);
                     }
                     item.next_attempt_at =
-                        now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+                        self.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
                     self.store.outbox_update(&self.profile_id, &item).await?;
                     return Err(e);
                 }
@@ -220,7 +219,7 @@ pub(crate) async fn run_outbox(inner: Arc<Inner>) {
             Err(_) => None,
         };
         let wait = match next_due {
-            Some(at) => Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0)),
+            Some(at) => Duration::from_millis(u64::try_from(at - inner.now_ms()).unwrap_or(0)),
             None => Duration::from_secs(3600),
         };
         tokio::select! {

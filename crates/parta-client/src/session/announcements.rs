@@ -4,7 +4,6 @@ use parta_model::max::{self, NewMessageBody};
 use parta_model::view::{AnnouncementStatus, AnnouncementView, ReceiptsView};
 
 use crate::error::{Error, Result};
-use crate::now_ms;
 use crate::store::CachedMessage;
 
 use super::Session;
@@ -113,7 +112,7 @@ impl Session {
                 max::MAX_TEXT_CHARS
             )));
         }
-        if send_at <= now_ms() {
+        if send_at <= self.inner.now_ms() {
             return Err(Error::InvalidInput("the send time has passed".into()));
         }
         let body = NewMessageBody {

@@ -4,7 +4,6 @@
 use parta_model::view::{ChatSummary, ChatView, MemberView, MessageView};
 
 use crate::error::{Error, Result};
-use crate::now_ms;
 use crate::session::config::{CHAT_PAGE, OLDER_PAGE_MAX};
 use crate::store::{CachedMessage, Side};
 
@@ -194,7 +193,7 @@ impl Session {
     pub async fn save_draft(&self, chat_id: i64, text: &str) -> Result<()> {
         self.inner
             .store
-            .save_draft(&self.inner.profile_id, chat_id, text, now_ms())
+            .save_draft(&self.inner.profile_id, chat_id, text, self.inner.now_ms())
             .await?;
         Ok(())
     }

@@ -1,9 +1,12 @@
 //! How a session is tuned, and the page sizes its parts share.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use parta_policy::files::FileRules;
+
+use crate::clock::{Clock, SystemClock};
 
 /// Tuning of a session; the defaults suit a desktop.
 #[derive(Debug, Clone)]
@@ -26,6 +29,8 @@ pub struct SessionConfig {
     pub file_cache_limit: u64,
     /// What files may be sent (checked before sending; the server checks again).
     pub file_rules: FileRules,
+    /// Where the session reads the time.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for SessionConfig {
@@ -39,6 +44,7 @@ impl Default for SessionConfig {
             files_dir: None,
             file_cache_limit: 1024 * 1024 * 1024,
             file_rules: FileRules::default(),
+            clock: Arc::new(SystemClock),
         }
     }
 }

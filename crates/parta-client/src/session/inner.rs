@@ -32,6 +32,11 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    /// Now, by the session's clock.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.config.clock.now_ms()
+    }
+
     pub(crate) fn view(&self, m: CachedMessage) -> MessageView {
         MessageView {
             is_own: self.user_id.is_some() && m.sender_id == self.user_id,

@@ -8,7 +8,6 @@ use parta_model::view::{AppEvent, MessageView};
 
 use crate::error::{Error, Result};
 use crate::files;
-use crate::now_ms;
 use crate::outbox::LOCAL_MID_PREFIX;
 use crate::store::OutboxItem;
 
@@ -120,7 +119,7 @@ impl Session {
             };
             groups.push((caption, group));
         }
-        let created_at = now_ms();
+        let created_at = self.inner.now_ms();
         let mut views = Vec::with_capacity(groups.len());
         for (n, (caption, group)) in groups.into_iter().enumerate() {
             let local_id = uuid::Uuid::new_v4().to_string();

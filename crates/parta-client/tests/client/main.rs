@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod backfill;
+mod clock;
 mod common;
 mod files;
 mod keychain;
