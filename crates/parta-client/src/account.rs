@@ -2,8 +2,9 @@
 //! own account): a password sign-in on a new device, and joining by an invitation, which may
 //! wait for the school's approval. Passwords and tokens travel only inside [`Sensitive`].
 
-use serde::Deserialize;
-use serde_json::json;
+use parta_model::school::{
+    JoinOutcome, JoinStatus, LoginRequest, LoginResult, Redeem, StatusRequest,
+};
 
 use crate::api::{http_client, send_request};
 use crate::error::Result;
@@ -44,38 +45,26 @@ pub enum JoinAnswer {
     Rejected { reason: String },
 }
 
-#[derive(Deserialize)]
-struct Outcome {
-    status: String,
-    request_id: Option<i64>,
-    request_token: Option<String>,
-    reason: Option<String>,
-    user_id: Option<i64>,
-    access_token: Option<String>,
-}
-
-impl Outcome {
-    fn into_answer(self) -> Result<JoinAnswer> {
-        let protocol = |what: &str| crate::Error::Protocol(format!("join answer without {what}"));
-        Ok(match self.status.as_str() {
-            "approved" => match (self.user_id, self.access_token) {
-                (Some(user_id), Some(token)) => JoinAnswer::Joined {
-                    user_id,
-                    token: Sensitive::new(token),
-                },
-                (Some(user_id), None) => JoinAnswer::AlreadyJoined { user_id },
-                _ => return Err(protocol("user_id")),
+/// The join answer as the person's app understands it.
+fn answer_of(outcome: JoinOutcome) -> Result<JoinAnswer> {
+    let protocol = |what: &str| crate::Error::Protocol(format!("join answer without {what}"));
+    Ok(match outcome.status {
+        JoinStatus::Approved => match (outcome.user_id, outcome.access_token) {
+            (Some(user_id), Some(token)) => JoinAnswer::Joined {
+                user_id,
+                token: Sensitive::new(token),
             },
-            "rejected" => JoinAnswer::Rejected {
-                reason: self.reason.unwrap_or_default(),
-            },
-            "pending" => JoinAnswer::Pending {
-                request_id: self.request_id.ok_or_else(|| protocol("request_id"))?,
-                request_token: self.request_token.map(Sensitive::new),
-            },
-            other => return Err(crate::Error::Protocol(format!("join status '{other}'"))),
-        })
-    }
+            (Some(user_id), None) => JoinAnswer::AlreadyJoined { user_id },
+            _ => return Err(protocol("user_id")),
+        },
+        JoinStatus::Rejected => JoinAnswer::Rejected {
+            reason: outcome.reason.unwrap_or_default(),
+        },
+        JoinStatus::Pending => JoinAnswer::Pending {
+            request_id: outcome.request_id.ok_or_else(|| protocol("request_id"))?,
+            request_token: outcome.request_token.map(Sensitive::new),
+        },
+    })
 }
 
 /// A school's parta-server, before there is a token.
@@ -83,12 +72,6 @@ impl Outcome {
 pub struct SchoolServer {
     http: reqwest::Client,
     base: String,
-}
-
-#[derive(Deserialize)]
-struct LoginAnswer {
-    user_id: i64,
-    access_token: String,
 }
 
 impl SchoolServer {
@@ -113,12 +96,12 @@ impl SchoolServer {
         let request = self
             .http
             .post(format!("{}/school/login", self.base))
-            .json(&json!({
-                "login": login,
-                "password": password.expose(),
-                "device_name": device_name,
-            }));
-        let answer: LoginAnswer = send_request(request).await?;
+            .json(&LoginRequest {
+                login: login.to_owned(),
+                password: password.expose().clone(),
+                device_name: device_name.to_owned(),
+            });
+        let answer: LoginResult = send_request(request).await?;
         Ok((answer.user_id, Sensitive::new(answer.access_token)))
     }
 
@@ -127,17 +110,17 @@ impl SchoolServer {
         let request = self
             .http
             .post(format!("{}/school/invites/redeem", self.base))
-            .json(&json!({
-                "code": form.code.trim(),
-                "first_name": form.first_name,
-                "last_name": form.last_name,
-                "child_name": form.child_name,
-                "login": form.login,
-                "password": form.password.expose(),
-                "device_name": form.device_name,
-                "consent_personal_data": form.consent_personal_data,
-            }));
-        send_request::<Outcome>(request).await?.into_answer()
+            .json(&Redeem {
+                code: form.code.trim().to_owned(),
+                first_name: form.first_name.clone(),
+                last_name: form.last_name.clone(),
+                child_name: form.child_name.clone(),
+                login: form.login.clone(),
+                password: form.password.expose().clone(),
+                device_name: form.device_name.clone(),
+                consent_personal_data: form.consent_personal_data,
+            });
+        answer_of(send_request(request).await?)
     }
 
     /// `POST /school/join-requests/status`.
@@ -145,8 +128,10 @@ impl SchoolServer {
         let request = self
             .http
             .post(format!("{}/school/join-requests/status", self.base))
-            .json(&json!({"request_token": request_token.expose()}));
-        send_request::<Outcome>(request).await?.into_answer()
+            .json(&StatusRequest {
+                request_token: request_token.expose().clone(),
+            });
+        answer_of(send_request(request).await?)
     }
 }
 

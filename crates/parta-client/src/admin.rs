@@ -4,42 +4,13 @@
 //! mapping onto the server's routes; the server enforces who may do what.
 
 use parta_model::school::{
-    AdminReply, AdminRequest, AuditPage, Class, CreatedInvite, Invite, JoinRequest, PeopleList,
-    Restriction, Role, RoleChange, StructureReport,
+    AdminReply, AdminRequest, AuditPage, ClassList, CreatedInvite, InviteList, PeopleList, Profile,
+    Rejection, RequestList, Restriction, Role, RoleChange, ScheduledList, StructureReport, Success,
 };
 use reqwest::Method;
-use serde::Deserialize;
 
 use crate::api::ApiClient;
 use crate::error::Result;
-
-#[derive(Deserialize)]
-struct Invites {
-    invites: Vec<Invite>,
-}
-
-#[derive(Deserialize)]
-struct Requests {
-    requests: Vec<JoinRequest>,
-}
-
-#[derive(Deserialize)]
-struct Classes {
-    classes: Vec<Class>,
-}
-
-#[derive(Deserialize)]
-struct Ignored {}
-
-#[derive(Deserialize)]
-struct ProfileRole {
-    role: Role,
-}
-
-#[derive(Deserialize)]
-struct ScheduledList {
-    scheduled: Vec<parta_model::school::Scheduled>,
-}
 
 impl ApiClient {
     /// `POST /school/scheduled`: a message the server sends at `send_at` (Unix ms).
@@ -75,7 +46,7 @@ impl ApiClient {
     /// always visible).
     pub async fn role_of(&self, user_id: i64) -> Result<Role> {
         let path = format!("/school/people/{user_id}");
-        let profile: ProfileRole = self
+        let profile: Profile = self
             .send(self.request(Method::GET, &path, self.timeout))
             .await?;
         Ok(profile.role)
@@ -86,7 +57,7 @@ impl ApiClient {
         let t = self.timeout;
         Ok(match request {
             AdminRequest::Invites => {
-                let list: Invites = self
+                let list: InviteList = self
                     .send(self.request(Method::GET, "/school/invites", t))
                     .await?;
                 AdminReply::Invites(list.invites)
@@ -108,7 +79,7 @@ impl ApiClient {
                 let request = self
                     .request(Method::GET, "/school/join-requests", t)
                     .query(&[("status", if *pending_only { "pending" } else { "all" })]);
-                let list: Requests = self.send(request).await?;
+                let list: RequestList = self.send(request).await?;
                 AdminReply::JoinRequests(list.requests)
             }
             AdminRequest::Approve { request_id } => {
@@ -117,9 +88,9 @@ impl ApiClient {
             }
             AdminRequest::Reject { request_id, reason } => {
                 let path = format!("/school/join-requests/{request_id}/reject");
-                let request = self
-                    .request(Method::POST, &path, t)
-                    .json(&serde_json::json!({ "reason": reason }));
+                let request = self.request(Method::POST, &path, t).json(&Rejection {
+                    reason: reason.clone(),
+                });
                 AdminReply::JoinRequest(self.send(request).await?)
             }
             AdminRequest::CreateLesson { lesson } => {
@@ -150,7 +121,7 @@ impl ApiClient {
                 AdminReply::Timetable(self.send(request).await?)
             }
             AdminRequest::Classes => {
-                let list: Classes = self
+                let list: ClassList = self
                     .send(self.request(Method::GET, "/school/classes", t))
                     .await?;
                 AdminReply::Classes(list.classes)
@@ -175,20 +146,20 @@ impl ApiClient {
             }
             AdminRequest::MoveChild { user_id, movement } => {
                 let path = format!("/school/users/{user_id}/move");
-                let _: Ignored = self
+                let _: Success = self
                     .send(self.request(Method::POST, &path, t).json(movement))
                     .await?;
                 AdminReply::Done
             }
             AdminRequest::RemovePerson { user_id } => {
                 let path = format!("/school/users/{user_id}");
-                let _: Ignored = self.send(self.request(Method::DELETE, &path, t)).await?;
+                let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;
                 AdminReply::Done
             }
             AdminRequest::ChangeRole { user_id, role } => {
                 let path = format!("/school/users/{user_id}/role");
                 let body = RoleChange { role: *role };
-                let _: Ignored = self
+                let _: Success = self
                     .send(self.request(Method::PUT, &path, t).json(&body))
                     .await?;
                 AdminReply::Done
@@ -204,7 +175,7 @@ impl ApiClient {
             }
             AdminRequest::LiftRestriction { user_id } => {
                 let path = format!("/school/users/{user_id}/restriction");
-                let _: Ignored = self.send(self.request(Method::DELETE, &path, t)).await?;
+                let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;
                 AdminReply::Done
             }
             AdminRequest::Bootstrap => {

@@ -4,8 +4,12 @@
 use std::time::Duration;
 
 use parta_model::max::{
-    ApiError, BotInfo, Chat, ChatList, ChatMember, ChatMembersList, MessageList, NewMessageBody,
-    SendMessageResult, UpdateList, UploadEndpoint, UploadStatus,
+    ActionRequestBody, ApiError, BotInfo, Chat, ChatList, ChatMember, ChatMembersList, MessageList,
+    NewMessageBody, SendMessageResult, SenderAction, SimpleQueryResult, UpdateList, UploadEndpoint,
+    UploadStatus,
+};
+use parta_model::school::{
+    AnnouncementList, ClassList, CreatedInvite, NewInvite, Person, Receipts, Role, Success,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -279,7 +283,7 @@ impl ApiClient {
             .request(Method::PUT, "/messages", self.timeout)
             .query(&[("message_id", mid)])
             .json(body);
-        let _: serde_json::Value = self.send(request).await?;
+        let _: SimpleQueryResult = self.send(request).await?;
         Ok(())
     }
 
@@ -289,7 +293,7 @@ impl ApiClient {
         let request = self
             .request(Method::DELETE, "/messages", self.timeout)
             .query(&[("message_id", mid)]);
-        let _: serde_json::Value = self.send(request).await?;
+        let _: SimpleQueryResult = self.send(request).await?;
         Ok(())
     }
 
@@ -326,8 +330,10 @@ impl ApiClient {
                 &format!("/chats/{chat_id}/actions"),
                 self.timeout,
             )
-            .json(&serde_json::json!({"action": "mark_seen"}));
-        let _: serde_json::Value = self.send(request).await?;
+            .json(&ActionRequestBody {
+                action: SenderAction::MarkSeen,
+            });
+        let _: SimpleQueryResult = self.send(request).await?;
         Ok(())
     }
 
@@ -339,19 +345,12 @@ impl ApiClient {
         let request = self
             .request(Method::GET, "/school/announcements", self.timeout)
             .query(&[("count", 100)]);
-        let list: serde_json::Value = self.send(request).await?;
-        let mut out = Vec::new();
-        for item in list["announcements"].as_array().into_iter().flatten() {
-            let message = serde_json::from_value(item["message"].clone())
-                .map_err(|e| Error::Protocol(format!("an announcement: {e}")))?;
-            let title = item["chat_title"].as_str().unwrap_or_default().to_owned();
-            out.push((
-                message,
-                title,
-                item["acknowledged"].as_bool().unwrap_or(false),
-            ));
-        }
-        Ok(out)
+        let list: AnnouncementList = self.send(request).await?;
+        Ok(list
+            .announcements
+            .into_iter()
+            .map(|a| (a.message, a.chat_title, a.acknowledged))
+            .collect())
     }
 
     /// `GET /school/announcements`: the announcements of one's chats, newest first, as
@@ -360,21 +359,12 @@ impl ApiClient {
         let request = self
             .request(Method::GET, "/school/announcements", self.timeout)
             .query(&[("count", 100)]);
-        let list: serde_json::Value = self.send(request).await?;
-        Ok(list["announcements"]
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|a| {
-                        Some((
-                            a["message"]["body"]["mid"].as_str()?.to_owned(),
-                            a["acknowledged"].as_bool().unwrap_or(false),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default())
+        let list: AnnouncementList = self.send(request).await?;
+        Ok(list
+            .announcements
+            .into_iter()
+            .map(|a| (a.message.body.mid, a.acknowledged))
+            .collect())
     }
 
     /// `GET /school/lessons?from=&to=`: the lessons one reads that start in `[from, to)`.
@@ -476,7 +466,7 @@ impl ApiClient {
             &format!("/school/announcements/{}/ack", path_segment(mid)),
             self.timeout,
         );
-        let _: serde_json::Value = self.send(request).await?;
+        let _: Success = self.send(request).await?;
         Ok(())
     }
 
@@ -488,34 +478,20 @@ impl ApiClient {
             &format!("/school/announcements/{}/receipts", path_segment(mid)),
             self.timeout,
         );
-        let receipts: serde_json::Value = self.send(request).await?;
-        let names = |key: &str| -> Vec<String> {
-            receipts[key]
-                .as_array()
-                .map(|people| {
-                    people
-                        .iter()
-                        .filter_map(|p| p["name"].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        Ok((names("acknowledged"), names("read"), names("pending")))
+        let receipts: Receipts = self.send(request).await?;
+        let names = |people: Vec<Person>| people.into_iter().map(|p| p.name).collect();
+        Ok((
+            names(receipts.acknowledged),
+            names(receipts.read),
+            names(receipts.pending),
+        ))
     }
 
     /// `GET /school/classes`: `(id, name)` of the classes one may see.
     pub async fn classes(&self) -> Result<Vec<(i64, String)>> {
         let request = self.request(Method::GET, "/school/classes", self.timeout);
-        let list: serde_json::Value = self.send(request).await?;
-        Ok(list["classes"]
-            .as_array()
-            .map(|classes| {
-                classes
-                    .iter()
-                    .filter_map(|c| Some((c["id"].as_i64()?, c["name"].as_str()?.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default())
+        let list: ClassList = self.send(request).await?;
+        Ok(list.classes.into_iter().map(|c| (c.id, c.name)).collect())
     }
 
     /// `POST /school/invites`: an invitation; returns its link (shown this once).
@@ -526,16 +502,20 @@ impl ApiClient {
         child_name: Option<&str>,
         note: Option<&str>,
     ) -> Result<String> {
+        let role = Role::from_name(role)
+            .ok_or_else(|| Error::InvalidInput(format!("there is no role '{role}'")))?;
         let request = self
             .request(Method::POST, "/school/invites", self.timeout)
-            .json(&serde_json::json!({
-                "role": role, "class_id": class_id, "child_name": child_name, "note": note,
-            }));
-        let created: serde_json::Value = self.send(request).await?;
-        created["link"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::Protocol("an invite without a link".into()))
+            .json(&NewInvite {
+                role,
+                class_id,
+                child_name: child_name.map(str::to_owned),
+                note: note.map(str::to_owned),
+                expires_in_hours: None,
+                max_uses: None,
+            });
+        let created: CreatedInvite = self.send(request).await?;
+        Ok(created.link)
     }
 
     /// `GET /updates`: waits up to `timeout` for updates after `marker`.

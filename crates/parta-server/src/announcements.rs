@@ -2,9 +2,9 @@
 //! ("Ознакомлен"), and the receipts their author reads: who has read, who has acknowledged,
 //! who has not yet (procedure 2.3: informing parents).
 
-use parta_model::max::{Message, NewMessageBody};
+use parta_model::max::NewMessageBody;
+pub use parta_model::school::{Announcement, AnnouncementList, Receipts};
 pub use parta_model::school::{BroadcastFailure, BroadcastResult};
-use serde::{Deserialize, Serialize};
 
 use crate::access;
 use crate::classes::Person;
@@ -17,34 +17,6 @@ use crate::users::person_name;
 
 /// Longest page of `GET /school/announcements`.
 pub const MAX_PAGE: i64 = 100;
-
-/// An announcement in one of the caller's chats.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Announcement {
-    pub chat_id: i64,
-    pub chat_title: String,
-    pub message: Message,
-    /// Whether the caller has acknowledged it.
-    pub acknowledged: bool,
-}
-
-/// A page of announcements, newest first.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct AnnouncementList {
-    pub announcements: Vec<Announcement>,
-}
-
-/// Who has read and acknowledged an announcement.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Receipts {
-    pub mid: String,
-    /// Read it (marked the chat seen past it) without acknowledging yet.
-    pub read: Vec<Person>,
-    /// Pressed "Ознакомлен" (which implies reading).
-    pub acknowledged: Vec<Person>,
-    /// Neither yet.
-    pub pending: Vec<Person>,
-}
 
 /// Announcements of every chat the caller is a member of, newest first.
 pub async fn list(school: &School, caller: Caller, count: Option<i64>) -> Result<AnnouncementList> {

@@ -4,7 +4,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{Device, LoginRequest, LoginResult};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
@@ -218,30 +218,6 @@ impl AuthCache {
     }
 }
 
-/// `POST /school/login`: a password sign-in on a new device.
-#[derive(Debug, Deserialize)]
-pub struct LoginRequest {
-    pub login: String,
-    pub password: String,
-    pub device_name: String,
-}
-
-/// The answer to a successful sign-in: the new device's token, shown this once.
-#[derive(Serialize)]
-pub struct LoginResult {
-    pub user_id: i64,
-    pub access_token: String,
-}
-
-impl std::fmt::Debug for LoginResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginResult")
-            .field("user_id", &self.user_id)
-            .field("access_token", &"<redacted>")
-            .finish()
-    }
-}
-
 /// Signs in with a login and password; a new device token on success. The same answer for an
 /// unknown login and a wrong password, so logins cannot be probed.
 pub async fn login(school: &School, request: LoginRequest) -> Result<LoginResult> {
@@ -337,16 +313,6 @@ pub async fn change_password(
     .await?;
     school.commit(tx).await?;
     Ok(())
-}
-
-/// One of a person's signed-in devices.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Device {
-    pub id: i64,
-    pub name: String,
-    pub created_at: i64,
-    /// Whether this is the device asking.
-    pub current: bool,
 }
 
 /// The caller's devices that are still signed in, oldest first.

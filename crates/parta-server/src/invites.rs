@@ -10,7 +10,7 @@
 pub use parta_model::school::{
     CreatedInvite, Invite, InviteStatus, JoinRequest, JoinStatus, NewInvite,
 };
-use serde::{Deserialize, Serialize};
+pub use parta_model::school::{JoinOutcome, Redeem};
 
 use crate::audit;
 use crate::auth;
@@ -34,55 +34,6 @@ pub const MAX_USES: i64 = 500;
 /// Longest name, child's name, note or reason.
 pub const MAX_TEXT_CHARS: usize = 200;
 const HOUR_MS: i64 = 3_600_000;
-
-/// `POST /school/invites/redeem`: a newcomer's answer to an invite.
-#[derive(Deserialize)]
-pub struct Redeem {
-    pub code: String,
-    pub first_name: String,
-    #[serde(default)]
-    pub last_name: Option<String>,
-    /// For a parent: the child's name, unless the invite already names the child.
-    #[serde(default)]
-    pub child_name: Option<String>,
-    pub login: String,
-    pub password: String,
-    pub device_name: String,
-    /// Consent to the processing of personal data (procedure 8; required).
-    #[serde(default)]
-    pub consent_personal_data: bool,
-}
-
-/// The answer to a redemption or to a requester asking for the outcome.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct JoinOutcome {
-    pub status: JoinStatus,
-    /// The join request, when the school reviews newcomers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<i64>,
-    /// What the requester presents to ask for the outcome (shown once, at redemption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_token: Option<String>,
-    /// The reason of a rejection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// The new device's token: given once, with the approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-}
-
-impl std::fmt::Debug for JoinOutcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoinOutcome")
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field("reason", &self.reason)
-            .field("user_id", &self.user_id)
-            .finish_non_exhaustive()
-    }
-}
 
 fn clean_text(value: Option<&str>, what: &str) -> Result<Option<String>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {

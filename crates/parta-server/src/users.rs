@@ -1,6 +1,7 @@
 //! People: the caller's own profile (`GET /me`) and how others see a person (`/school/people`).
 
 use parta_model::max::{BotInfo, User};
+pub use parta_model::school::{Contacts, Profile};
 
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
@@ -36,28 +37,6 @@ pub async fn me(school: &School, caller: Caller) -> Result<BotInfo> {
         avatar_url: None,
         full_avatar_url: None,
     })
-}
-
-/// A person as another person sees them: names always; phone and e-mail only for those the
-/// permission matrix lets see contact details, and for oneself (procedure 8.3).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Profile {
-    pub user_id: i64,
-    pub name: String,
-    pub role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-
-/// `PUT /school/me/contacts`.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct Contacts {
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
 }
 
 /// Longest phone number or e-mail address accepted.

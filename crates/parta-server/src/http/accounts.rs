@@ -4,12 +4,12 @@
 use axum::extract::{ConnectInfo, State};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use parta_model::school::{DeviceList, PasswordChange, Revoked};
 
 use super::AppState;
 use super::extract::{Body, Path};
 use super::{SUCCESS, Success};
-use crate::auth::{self, Device, LoginRequest, LoginResult};
+use crate::auth::{self, LoginRequest, LoginResult};
 use crate::context::Caller;
 use crate::error::Result;
 use crate::people::{self};
@@ -47,13 +47,6 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Json<Su
     Ok(SUCCESS)
 }
 
-#[derive(Deserialize)]
-struct PasswordChange {
-    #[serde(default)]
-    old_password: Option<String>,
-    new_password: String,
-}
-
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
@@ -67,11 +60,6 @@ async fn change_password(
     )
     .await?;
     Ok(SUCCESS)
-}
-
-#[derive(Serialize)]
-struct DeviceList {
-    devices: Vec<Device>,
 }
 
 async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<Json<DeviceList>> {
@@ -88,11 +76,6 @@ async fn revoke_device(
     auth::revoke_device(&state.school, caller, device_id).await?;
     state.auth_cache.invalidate();
     Ok(SUCCESS)
-}
-
-#[derive(Serialize)]
-struct Revoked {
-    revoked: u64,
 }
 
 async fn revoke_user_devices(

@@ -6,7 +6,10 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use parta_model::school::{
+    AuditQuery, ClassList, InviteList, Rejection, RequestList, RequestsQuery, SchoolSettings,
+    StatusRequest,
+};
 
 use super::AppState;
 use super::extract::{Body, Path, Query};
@@ -48,11 +51,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/school/audit", get(audit_log))
 }
 
-#[derive(Serialize)]
-struct ClassList {
-    classes: Vec<Class>,
-}
-
 async fn list_classes(State(state): State<AppState>, caller: Caller) -> Result<Json<ClassList>> {
     Ok(Json(ClassList {
         classes: classes::list(&state.school, caller).await?,
@@ -91,11 +89,6 @@ async fn unassign_teacher(
 async fn bootstrap(State(state): State<AppState>, caller: Caller) -> Result<Json<StructureReport>> {
     let report = structure::bootstrap(&state.school, caller).await?;
     Ok(Json(report))
-}
-
-#[derive(Serialize)]
-struct InviteList {
-    invites: Vec<Invite>,
 }
 
 async fn list_invites(State(state): State<AppState>, caller: Caller) -> Result<Json<InviteList>> {
@@ -147,17 +140,6 @@ async fn redeem(
     Ok(Json(outcome))
 }
 
-#[derive(Deserialize)]
-struct RequestsQuery {
-    #[serde(default)]
-    status: Option<String>,
-}
-
-#[derive(Serialize)]
-struct RequestList {
-    requests: Vec<JoinRequest>,
-}
-
 async fn list_requests(
     State(state): State<AppState>,
     caller: Caller,
@@ -175,11 +157,6 @@ async fn list_requests(
     Ok(Json(RequestList {
         requests: invites::requests(&state.school, caller, pending_only).await?,
     }))
-}
-
-#[derive(Deserialize)]
-struct StatusRequest {
-    request_token: String,
 }
 
 async fn request_status(
@@ -202,11 +179,6 @@ async fn approve(
     Ok(Json(request))
 }
 
-#[derive(Deserialize)]
-struct Rejection {
-    reason: String,
-}
-
 async fn reject(
     State(state): State<AppState>,
     caller: Caller,
@@ -218,26 +190,13 @@ async fn reject(
     ))
 }
 
-#[derive(Deserialize)]
-struct Settings {
-    join_requires_approval: bool,
-}
-
 async fn settings(
     State(state): State<AppState>,
     caller: Caller,
-    Body(settings): Body<Settings>,
+    Body(settings): Body<SchoolSettings>,
 ) -> Result<Json<Success>> {
     invites::set_requires_approval(&state.school, caller, settings.join_requires_approval).await?;
     Ok(SUCCESS)
-}
-
-#[derive(Deserialize)]
-struct AuditQuery {
-    #[serde(default)]
-    marker: Option<i64>,
-    #[serde(default)]
-    count: Option<i64>,
 }
 
 async fn audit_log(

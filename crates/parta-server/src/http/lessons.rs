@@ -5,7 +5,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use parta_model::school::{FeedAddress, LessonRange};
 
 use super::AppState;
 use super::extract::{Body, Path, Query};
@@ -37,12 +37,6 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/school/lessons/{id}/presence", put(report_presence))
         .route("/school/classes/{class_id}/parents", get(class_parents))
-}
-
-#[derive(Debug, Deserialize)]
-struct LessonRange {
-    from: Option<i64>,
-    to: Option<i64>,
 }
 
 async fn list_lessons(
@@ -186,12 +180,6 @@ async fn export_lessons(
     };
     let ics = lessons::feeds::export(&state.school, caller, from, to, &host_of(&headers)).await?;
     Ok(calendar_response(ics))
-}
-
-#[derive(Serialize)]
-struct FeedAddress {
-    /// The feed's path on this server; the token in it is shown only now.
-    path: String,
 }
 
 async fn create_feed(

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use parta_model::school::{AnnouncementsQuery, BroadcastQuery, ScheduleQuery, ScheduledList};
 
 use super::AppState;
 use super::extract::{Body, IdempotencyKey, Path, Query};
@@ -36,14 +36,6 @@ pub(super) fn routes() -> Router<AppState> {
             put(set_quiet_hours).delete(clear_quiet_hours),
         )
         .route("/school/announcements/{mid}/receipts", get(receipts))
-}
-
-#[derive(Deserialize)]
-struct AnnouncementsQuery {
-    #[serde(default)]
-    chat_id: Option<i64>,
-    #[serde(default)]
-    count: Option<i64>,
 }
 
 async fn list_announcements(
@@ -97,19 +89,6 @@ async fn receipts(
     ))
 }
 
-#[derive(Deserialize)]
-struct ScheduleQuery {
-    chat_id: Option<i64>,
-    send_at: Option<i64>,
-    #[serde(default)]
-    announcement: bool,
-}
-
-#[derive(Serialize)]
-struct ScheduledList {
-    scheduled: Vec<Scheduled>,
-}
-
 async fn schedule_message(
     State(state): State<AppState>,
     caller: Caller,
@@ -156,11 +135,6 @@ async fn set_quiet_hours(
 async fn clear_quiet_hours(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
     scheduled::set_quiet_hours(&state.school, caller, None).await?;
     Ok(SUCCESS)
-}
-
-#[derive(Deserialize)]
-struct BroadcastQuery {
-    chat_ids: Option<String>,
 }
 
 /// `POST /school/broadcasts?chat_ids=1,2,3`: one announcement to many chats (procedure 4.1).

@@ -22,7 +22,7 @@ use parta_model::max::{
     ChatPatch, GetPinnedMessageResult, MessageList, NewMessageBody, PinMessageBody,
     SendMessageResult, SimpleQueryResult, UserIdsList,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::access;
@@ -116,11 +116,7 @@ async fn log_request(
     response
 }
 
-/// `{"success": true}`, as MAX answers writes that return nothing else.
-#[derive(Debug, Serialize)]
-pub(super) struct Success {
-    success: bool,
-}
+pub(super) use parta_model::school::Success;
 
 pub(super) const SUCCESS: Json<Success> = Json(Success { success: true });
 
