@@ -300,8 +300,8 @@ pub async fn cancel_scheduled(shell: State<'_, Shell>, id: i64) -> Reply<()> {
 
 /// The system's file chooser: the files a person picked to attach (none if they cancelled).
 ///
-/// WebDriver cannot drive the system's file chooser, so the end-to-end tests answer for it:
-/// `PARTA_E2E_PICK_FILES` (paths, one per line) is taken as the choice when it is set.
+/// WebDriver cannot drive the system's file chooser, so in debug builds (the end-to-end tests')
+/// `PARTA_E2E_PICK_FILES` answers for it; see [`test_choice`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pick_files(app: tauri::AppHandle) -> Reply<Vec<PickedFile>> {
     describe(choose(&app, None).await).await
@@ -519,17 +519,14 @@ pub async fn lesson_recording_switch(
         .await
 }
 
-/// Paths chosen in the system's file chooser (none if cancelled); `PARTA_E2E_PICK_FILES`
-/// answers for it in the end-to-end tests (WebDriver cannot drive it).
-async fn choose(
-    app: &tauri::AppHandle,
-    filter: Option<(&str, &[&str])>,
-) -> Vec<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    if let Ok(list) = std::env::var("PARTA_E2E_PICK_FILES") {
-        // As the dialog's filter would, only files with the filter's extensions.
-        return list
-            .lines()
+/// The end-to-end tests' answer for the system's file chooser, which WebDriver cannot drive:
+/// the paths in `PARTA_E2E_PICK_FILES` (one per line) that pass the dialog's filter. Compiled
+/// into debug builds only (the tests'), so the release binary that ships never reads it.
+#[cfg(debug_assertions)]
+fn test_choice(filter: Option<(&str, &[&str])>) -> Option<Vec<std::path::PathBuf>> {
+    let list = std::env::var("PARTA_E2E_PICK_FILES").ok()?;
+    Some(
+        list.lines()
             .map(std::path::PathBuf::from)
             .filter(|p| {
                 filter.is_none_or(|(_, extensions)| {
@@ -538,7 +535,19 @@ async fn choose(
                         .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
                 })
             })
-            .collect();
+            .collect(),
+    )
+}
+
+/// Paths chosen in the system's file chooser (none if cancelled).
+async fn choose(
+    app: &tauri::AppHandle,
+    filter: Option<(&str, &[&str])>,
+) -> Vec<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    #[cfg(debug_assertions)]
+    if let Some(paths) = test_choice(filter) {
+        return paths;
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut dialog = app.dialog().file();
