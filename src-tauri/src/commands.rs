@@ -1,11 +1,7 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
-use parta_model::school::{AdminReply, AdminRequest, Role, Scheduled};
-use parta_model::view::{
-    AnnouncementStatus, AnnouncementView, BootInfo, ChatSummary, ChatView, FileView, JoinForm,
-    JoinView, MemberView, MessageView, PickedFile, PolicyNote, ProfileView, ReceiptsView,
-    SearchHit, SettingsInfo, UiError, UnlockView,
-};
+use parta_model::commands::{self as cmd, ReplyOf};
+use parta_model::view::{PickedFile, UiError};
 use tauri::State;
 
 use crate::shell::{Shell, internal, invalid};
@@ -13,32 +9,41 @@ use crate::shell::{Shell, internal, invalid};
 type Reply<T> = Result<T, UiError>;
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn boot(shell: State<'_, Shell>) -> Reply<BootInfo> {
+pub async fn boot(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::Boot>> {
     shell.boot().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn start_demo(shell: State<'_, Shell>, person: Option<String>) -> Reply<ProfileView> {
+pub async fn start_demo(
+    shell: State<'_, Shell>,
+    args: cmd::StartDemo,
+) -> Reply<ReplyOf<cmd::StartDemo>> {
+    let cmd::StartDemo { person } = args;
     shell.start_demo(person.as_deref()).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn profiles(shell: State<'_, Shell>) -> Reply<Vec<ProfileView>> {
+pub async fn profiles(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::Profiles>> {
     shell.profiles().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn switch_profile(shell: State<'_, Shell>, profile_id: String) -> Reply<ProfileView> {
+pub async fn switch_profile(
+    shell: State<'_, Shell>,
+    args: cmd::SwitchProfile,
+) -> Reply<ReplyOf<cmd::SwitchProfile>> {
+    let cmd::SwitchProfile { profile_id } = args;
     shell.switch_profile(&profile_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn my_role(shell: State<'_, Shell>) -> Reply<Option<Role>> {
+pub async fn my_role(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyRole>> {
     shell.with_session(|s| async move { s.role().await }).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn admin(shell: State<'_, Shell>, request: AdminRequest) -> Reply<AdminReply> {
+pub async fn admin(shell: State<'_, Shell>, args: cmd::Admin) -> Reply<ReplyOf<cmd::Admin>> {
+    let cmd::Admin { request } = args;
     shell
         .with_session(|s| async move { s.admin(&request).await })
         .await
@@ -47,10 +52,13 @@ pub async fn admin(shell: State<'_, Shell>, request: AdminRequest) -> Reply<Admi
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_in_with_password(
     shell: State<'_, Shell>,
-    server_url: String,
-    login: String,
-    password: String,
-) -> Reply<ProfileView> {
+    args: cmd::SignInWithPassword,
+) -> Reply<ReplyOf<cmd::SignInWithPassword>> {
+    let cmd::SignInWithPassword {
+        server_url,
+        login,
+        password,
+    } = args;
     shell
         .sign_in_with_password(&server_url, &login, password)
         .await
@@ -60,30 +68,41 @@ pub async fn sign_in_with_password(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn connect_max_bot(
     shell: State<'_, Shell>,
-    server_url: Option<String>,
-    token: String,
-    root_pem: Option<String>,
-) -> Reply<ProfileView> {
+    args: cmd::ConnectMaxBot,
+) -> Reply<ReplyOf<cmd::ConnectMaxBot>> {
+    let cmd::ConnectMaxBot {
+        server_url,
+        token,
+        root_pem,
+    } = args;
     shell.connect_max_bot(server_url, token, root_pem).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn join_by_invite(shell: State<'_, Shell>, form: JoinForm) -> Reply<JoinView> {
+pub async fn join_by_invite(
+    shell: State<'_, Shell>,
+    args: cmd::JoinByInvite,
+) -> Reply<ReplyOf<cmd::JoinByInvite>> {
+    let cmd::JoinByInvite { form } = args;
     shell.join_by_invite(form).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn join_outcome(shell: State<'_, Shell>) -> Reply<JoinView> {
+pub async fn join_outcome(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::JoinOutcome>> {
     shell.join_outcome().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_chats(shell: State<'_, Shell>) -> Reply<Vec<ChatSummary>> {
+pub async fn list_chats(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::ListChats>> {
     shell.with_session(|s| async move { s.chats().await }).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn open_chat(shell: State<'_, Shell>, chat_id: i64) -> Reply<ChatView> {
+pub async fn open_chat(
+    shell: State<'_, Shell>,
+    args: cmd::OpenChat,
+) -> Reply<ReplyOf<cmd::OpenChat>> {
+    let cmd::OpenChat { chat_id } = args;
     shell
         .with_session(|s| async move { s.open_chat(chat_id).await })
         .await
@@ -92,9 +111,9 @@ pub async fn open_chat(shell: State<'_, Shell>, chat_id: i64) -> Reply<ChatView>
 #[tauri::command(rename_all = "snake_case")]
 pub async fn search_messages(
     shell: State<'_, Shell>,
-    query: String,
-    chat_id: Option<i64>,
-) -> Reply<Vec<SearchHit>> {
+    args: cmd::SearchMessages,
+) -> Reply<ReplyOf<cmd::SearchMessages>> {
+    let cmd::SearchMessages { query, chat_id } = args;
     shell
         .with_session(|s| async move { s.search(&query, chat_id).await })
         .await
@@ -102,7 +121,11 @@ pub async fn search_messages(
 
 /// Scales the window's page: 100 to 200 percent (page zoom, as Ctrl + "+" does).
 #[tauri::command(rename_all = "snake_case")]
-pub fn set_scale(window: tauri::WebviewWindow, percent: u32) -> Reply<()> {
+pub fn set_scale(
+    window: tauri::WebviewWindow,
+    args: cmd::SetScale,
+) -> Reply<ReplyOf<cmd::SetScale>> {
+    let cmd::SetScale { percent } = args;
     if !(100..=200).contains(&percent) {
         return Err(invalid("the scale is between 100 and 200 percent"));
     }
@@ -116,17 +139,24 @@ pub fn set_scale(window: tauri::WebviewWindow, percent: u32) -> Reply<()> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn older_messages(
     shell: State<'_, Shell>,
-    chat_id: i64,
-    mid: String,
-    limit: u32,
-) -> Reply<Vec<MessageView>> {
+    args: cmd::OlderMessages,
+) -> Reply<ReplyOf<cmd::OlderMessages>> {
+    let cmd::OlderMessages {
+        chat_id,
+        mid,
+        limit,
+    } = args;
     shell
         .with_session(|s| async move { s.older_page(chat_id, &mid, limit).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn open_chat_at(shell: State<'_, Shell>, chat_id: i64, mid: String) -> Reply<ChatView> {
+pub async fn open_chat_at(
+    shell: State<'_, Shell>,
+    args: cmd::OpenChatAt,
+) -> Reply<ReplyOf<cmd::OpenChatAt>> {
+    let cmd::OpenChatAt { chat_id, mid } = args;
     shell
         .with_session(|s| async move { s.open_chat_at(chat_id, &mid).await })
         .await
@@ -135,9 +165,9 @@ pub async fn open_chat_at(shell: State<'_, Shell>, chat_id: i64, mid: String) ->
 #[tauri::command(rename_all = "snake_case")]
 pub async fn send_message(
     shell: State<'_, Shell>,
-    chat_id: i64,
-    text: String,
-) -> Reply<MessageView> {
+    args: cmd::SendMessage,
+) -> Reply<ReplyOf<cmd::SendMessage>> {
+    let cmd::SendMessage { chat_id, text } = args;
     shell
         .with_session(|s| async move { s.send_text(chat_id, &text).await })
         .await
@@ -146,17 +176,25 @@ pub async fn send_message(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn send_reply(
     shell: State<'_, Shell>,
-    chat_id: i64,
-    text: String,
-    reply_to: String,
-) -> Reply<MessageView> {
+    args: cmd::SendReply,
+) -> Reply<ReplyOf<cmd::SendReply>> {
+    let cmd::SendReply {
+        chat_id,
+        text,
+        reply_to,
+    } = args;
     shell
         .with_session(|s| async move { s.send_reply(chat_id, &text, &reply_to).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn mark_read(app: tauri::AppHandle, shell: State<'_, Shell>, chat_id: i64) -> Reply<()> {
+pub async fn mark_read(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    args: cmd::MarkRead,
+) -> Reply<ReplyOf<cmd::MarkRead>> {
+    let cmd::MarkRead { chat_id } = args;
     shell
         .with_session(|s| async move { s.mark_read(chat_id).await })
         .await?;
@@ -165,47 +203,71 @@ pub async fn mark_read(app: tauri::AppHandle, shell: State<'_, Shell>, chat_id: 
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_draft(shell: State<'_, Shell>, chat_id: i64, text: String) -> Reply<()> {
+pub async fn save_draft(
+    shell: State<'_, Shell>,
+    args: cmd::SaveDraft,
+) -> Reply<ReplyOf<cmd::SaveDraft>> {
+    let cmd::SaveDraft { chat_id, text } = args;
     shell
         .with_session(|s| async move { s.save_draft(chat_id, &text).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn load_draft(shell: State<'_, Shell>, chat_id: i64) -> Reply<Option<String>> {
+pub async fn load_draft(
+    shell: State<'_, Shell>,
+    args: cmd::LoadDraft,
+) -> Reply<ReplyOf<cmd::LoadDraft>> {
+    let cmd::LoadDraft { chat_id } = args;
     shell
         .with_session(|s| async move { s.draft(chat_id).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn announcements(shell: State<'_, Shell>) -> Reply<Vec<AnnouncementView>> {
+pub async fn announcements(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::Announcements>> {
     shell
         .with_session(|s| async move { s.announcements().await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn chat_members(shell: State<'_, Shell>, chat_id: i64) -> Reply<Vec<MemberView>> {
+pub async fn chat_members(
+    shell: State<'_, Shell>,
+    args: cmd::ChatMembers,
+) -> Reply<ReplyOf<cmd::ChatMembers>> {
+    let cmd::ChatMembers { chat_id } = args;
     shell
         .with_session(|s| async move { s.members(chat_id).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_demo_offline(shell: State<'_, Shell>, offline: bool) -> Reply<bool> {
+pub async fn set_demo_offline(
+    shell: State<'_, Shell>,
+    args: cmd::SetDemoOffline,
+) -> Reply<ReplyOf<cmd::SetDemoOffline>> {
+    let cmd::SetDemoOffline { offline } = args;
     shell.set_demo_offline(offline).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn retry_message(shell: State<'_, Shell>, mid: String) -> Reply<MessageView> {
+pub async fn retry_message(
+    shell: State<'_, Shell>,
+    args: cmd::RetryMessage,
+) -> Reply<ReplyOf<cmd::RetryMessage>> {
+    let cmd::RetryMessage { mid } = args;
     shell
         .with_session(|s| async move { s.retry(&mid).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn discard_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
+pub async fn discard_message(
+    shell: State<'_, Shell>,
+    args: cmd::DiscardMessage,
+) -> Reply<ReplyOf<cmd::DiscardMessage>> {
+    let cmd::DiscardMessage { mid } = args;
     shell
         .with_session(|s| async move { s.discard(&mid).await })
         .await
@@ -214,85 +276,109 @@ pub async fn discard_message(shell: State<'_, Shell>, mid: String) -> Reply<()> 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn announcement_status(
     shell: State<'_, Shell>,
-    mid: String,
-) -> Reply<AnnouncementStatus> {
+    args: cmd::AnnouncementStatus,
+) -> Reply<ReplyOf<cmd::AnnouncementStatus>> {
+    let cmd::AnnouncementStatus { mid } = args;
     shell
         .with_session(|s| async move { s.announcement_status(&mid).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn acknowledge(shell: State<'_, Shell>, mid: String) -> Reply<()> {
+pub async fn acknowledge(
+    shell: State<'_, Shell>,
+    args: cmd::Acknowledge,
+) -> Reply<ReplyOf<cmd::Acknowledge>> {
+    let cmd::Acknowledge { mid } = args;
     shell
         .with_session(|s| async move { s.acknowledge(&mid).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn receipts(shell: State<'_, Shell>, mid: String) -> Reply<ReceiptsView> {
+pub async fn receipts(
+    shell: State<'_, Shell>,
+    args: cmd::Receipts,
+) -> Reply<ReplyOf<cmd::Receipts>> {
+    let cmd::Receipts { mid } = args;
     shell
         .with_session(|s| async move { s.receipts(&mid).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn settings(shell: State<'_, Shell>) -> Reply<SettingsInfo> {
+pub async fn settings(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::Settings>> {
     shell.settings().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn clear_cache(shell: State<'_, Shell>) -> Reply<ProfileView> {
+pub async fn clear_cache(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::ClearCache>> {
     shell.clear_cache().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sign_out(shell: State<'_, Shell>, wipe: bool) -> Reply<Option<ProfileView>> {
+pub async fn sign_out(shell: State<'_, Shell>, args: cmd::SignOut) -> Reply<ReplyOf<cmd::SignOut>> {
+    let cmd::SignOut { wipe } = args;
     shell.sign_out(wipe).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_pin(shell: State<'_, Shell>, pin: Option<String>) -> Reply<()> {
+pub async fn set_pin(shell: State<'_, Shell>, args: cmd::SetPin) -> Reply<ReplyOf<cmd::SetPin>> {
+    let cmd::SetPin { pin } = args;
     shell.set_pin(pin).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn lock_now(shell: State<'_, Shell>) -> Reply<bool> {
+pub async fn lock_now(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::LockNow>> {
     shell.lock_now().await
 }
 
 /// Someone is using the window (sent at most about once a second); `idle_ms` is the chosen
 /// time without use before the app locks by itself (`None` or 0: never).
 #[tauri::command(rename_all = "snake_case")]
-pub fn activity(shell: State<'_, Shell>, idle_ms: Option<u64>) {
+pub fn activity(shell: State<'_, Shell>, args: cmd::Activity) {
+    let cmd::Activity { idle_ms } = args;
     shell.activity(idle_ms);
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn unlock(shell: State<'_, Shell>, pin: String) -> Reply<UnlockView> {
+pub async fn unlock(shell: State<'_, Shell>, args: cmd::Unlock) -> Reply<ReplyOf<cmd::Unlock>> {
+    let cmd::Unlock { pin } = args;
     shell.unlock(pin).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn schedule_message(
     shell: State<'_, Shell>,
-    chat_id: i64,
-    text: String,
-    send_at: i64,
-) -> Reply<Scheduled> {
+    args: cmd::ScheduleMessage,
+) -> Reply<ReplyOf<cmd::ScheduleMessage>> {
+    let cmd::ScheduleMessage {
+        chat_id,
+        text,
+        send_at,
+    } = args;
     shell
         .with_session(|s| async move { s.schedule(chat_id, &text, send_at).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn scheduled_messages(shell: State<'_, Shell>, chat_id: i64) -> Reply<Vec<Scheduled>> {
+pub async fn scheduled_messages(
+    shell: State<'_, Shell>,
+    args: cmd::ScheduledMessages,
+) -> Reply<ReplyOf<cmd::ScheduledMessages>> {
+    let cmd::ScheduledMessages { chat_id } = args;
     shell
         .with_session(|s| async move { s.scheduled(chat_id).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn cancel_scheduled(shell: State<'_, Shell>, id: i64) -> Reply<()> {
+pub async fn cancel_scheduled(
+    shell: State<'_, Shell>,
+    args: cmd::CancelScheduled,
+) -> Reply<ReplyOf<cmd::CancelScheduled>> {
+    let cmd::CancelScheduled { id } = args;
     shell
         .with_session(|s| async move { s.cancel_scheduled(id).await })
         .await
@@ -303,13 +389,14 @@ pub async fn cancel_scheduled(shell: State<'_, Shell>, id: i64) -> Reply<()> {
 /// WebDriver cannot drive the system's file chooser, so in debug builds (the end-to-end tests')
 /// `PARTA_E2E_PICK_FILES` answers for it; see [`test_choice`].
 #[tauri::command(rename_all = "snake_case")]
-pub async fn pick_files(app: tauri::AppHandle) -> Reply<Vec<PickedFile>> {
+pub async fn pick_files(app: tauri::AppHandle) -> Reply<ReplyOf<cmd::PickFiles>> {
     describe(choose(&app, None).await).await
 }
 
 /// Name and size of files dropped on the window (folders and unreadable paths are left out).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn describe_files(paths: Vec<String>) -> Reply<Vec<PickedFile>> {
+pub async fn describe_files(args: cmd::DescribeFiles) -> Reply<ReplyOf<cmd::DescribeFiles>> {
+    let cmd::DescribeFiles { paths } = args;
     describe(paths.into_iter().map(std::path::PathBuf::from).collect()).await
 }
 
@@ -338,10 +425,13 @@ async fn describe(paths: Vec<std::path::PathBuf>) -> Reply<Vec<PickedFile>> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn send_files(
     shell: State<'_, Shell>,
-    chat_id: i64,
-    text: String,
-    paths: Vec<String>,
-) -> Reply<Vec<MessageView>> {
+    args: cmd::SendFiles,
+) -> Reply<ReplyOf<cmd::SendFiles>> {
+    let cmd::SendFiles {
+        chat_id,
+        text,
+        paths,
+    } = args;
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
     shell
         .with_session(|s| async move { s.send(chat_id, &text, &paths).await })
@@ -349,21 +439,30 @@ pub async fn send_files(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn files(shell: State<'_, Shell>, chat_id: Option<i64>) -> Reply<Vec<FileView>> {
+pub async fn files(shell: State<'_, Shell>, args: cmd::Files) -> Reply<ReplyOf<cmd::Files>> {
+    let cmd::Files { chat_id } = args;
     shell
         .with_session(|s| async move { s.files(chat_id).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn edit_message(shell: State<'_, Shell>, mid: String, text: String) -> Reply<()> {
+pub async fn edit_message(
+    shell: State<'_, Shell>,
+    args: cmd::EditMessage,
+) -> Reply<ReplyOf<cmd::EditMessage>> {
+    let cmd::EditMessage { mid, text } = args;
     shell
         .with_session(|s| async move { s.edit(&mid, &text).await })
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn delete_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
+pub async fn delete_message(
+    shell: State<'_, Shell>,
+    args: cmd::DeleteMessage,
+) -> Reply<ReplyOf<cmd::DeleteMessage>> {
+    let cmd::DeleteMessage { mid } = args;
     shell
         .with_session(|s| async move { s.delete(&mid).await })
         .await
@@ -371,7 +470,11 @@ pub async fn delete_message(shell: State<'_, Shell>, mid: String) -> Reply<()> {
 
 /// What the school's rules find in a text before it is sent (warnings; works offline).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn check_text(shell: State<'_, Shell>, text: String) -> Reply<Vec<PolicyNote>> {
+pub async fn check_text(
+    shell: State<'_, Shell>,
+    args: cmd::CheckText,
+) -> Reply<ReplyOf<cmd::CheckText>> {
+    let cmd::CheckText { text } = args;
     shell
         .with_session(|s| async move { Ok(s.check_text(&text)) })
         .await
@@ -379,14 +482,21 @@ pub async fn check_text(shell: State<'_, Shell>, text: String) -> Reply<Vec<Poli
 
 /// Switches the notifications for new messages and mentions on or off (Settings).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_notifications(on: bool) -> Reply<()> {
+pub async fn set_notifications(
+    args: cmd::SetNotifications,
+) -> Reply<ReplyOf<cmd::SetNotifications>> {
+    let cmd::SetNotifications { on } = args;
     crate::notify::ENABLED.store(on, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 
 /// Lets WebKit draw with the GPU, or not, from the next start (see `graphics`).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_accelerated(shell: State<'_, Shell>, on: bool) -> Reply<()> {
+pub async fn set_accelerated(
+    shell: State<'_, Shell>,
+    args: cmd::SetAccelerated,
+) -> Reply<ReplyOf<cmd::SetAccelerated>> {
+    let cmd::SetAccelerated { on } = args;
     crate::graphics::set_accelerated(shell.data_dir(), on)
         .map_err(|e| internal(format!("graphics choice not kept: {e}")))
 }
@@ -394,7 +504,11 @@ pub async fn set_accelerated(shell: State<'_, Shell>, on: bool) -> Reply<()> {
 /// How many minutes before a lesson to remind of it (0: never), and in which language (the
 /// reminders' and the tray's).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_lesson_reminders(app: tauri::AppHandle, minutes: u32, english: bool) -> Reply<()> {
+pub async fn set_lesson_reminders(
+    app: tauri::AppHandle,
+    args: cmd::SetLessonReminders,
+) -> Reply<ReplyOf<cmd::SetLessonReminders>> {
+    let cmd::SetLessonReminders { minutes, english } = args;
     crate::notify::LESSON_LEAD_MIN.store(
         i64::from(minutes.min(24 * 60)),
         std::sync::atomic::Ordering::Relaxed,
@@ -411,9 +525,9 @@ pub async fn set_lesson_reminders(app: tauri::AppHandle, minutes: u32, english: 
 pub async fn open_attachment(
     app: tauri::AppHandle,
     shell: State<'_, Shell>,
-    token: String,
-    name: String,
-) -> Reply<()> {
+    args: cmd::OpenAttachment,
+) -> Reply<ReplyOf<cmd::OpenAttachment>> {
+    let cmd::OpenAttachment { token, name } = args;
     use tauri_plugin_opener::OpenerExt;
     let path = shell
         .with_session(|s| async move { s.open_file(&token, &name).await })
@@ -429,9 +543,9 @@ pub async fn open_attachment(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn image_preview(
     shell: State<'_, Shell>,
-    token: String,
-    name: String,
-) -> Reply<Option<String>> {
+    args: cmd::ImagePreview,
+) -> Reply<ReplyOf<cmd::ImagePreview>> {
+    let cmd::ImagePreview { token, name } = args;
     use base64::Engine;
     let image = shell
         .with_session(|s| async move { s.image_preview(&token, &name).await })
@@ -447,7 +561,11 @@ pub async fn image_preview(
 /// Opens a link from a message in the system browser or mail program: only `https:`,
 /// `http:` and `mailto:` links, never files or other schemes.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn open_link(app: tauri::AppHandle, url: String) -> Reply<()> {
+pub async fn open_link(
+    app: tauri::AppHandle,
+    args: cmd::OpenLink,
+) -> Reply<ReplyOf<cmd::OpenLink>> {
+    let cmd::OpenLink { url } = args;
     use tauri_plugin_opener::OpenerExt;
     if !is_openable(&url) {
         return Err(invalid("Only web and mail links can be opened"));
@@ -459,11 +577,8 @@ pub async fn open_link(app: tauri::AppHandle, url: String) -> Reply<()> {
 
 /// The lessons starting in `[from, to)` (Занятия): from the server, or the cache offline.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn lessons(
-    shell: State<'_, Shell>,
-    from: i64,
-    to: i64,
-) -> Reply<parta_model::view::LessonsView> {
+pub async fn lessons(shell: State<'_, Shell>, args: cmd::Lessons) -> Reply<ReplyOf<cmd::Lessons>> {
+    let cmd::Lessons { from, to } = args;
     shell
         .with_session(|s| async move {
             let (lessons, offline) = s.lessons(from, to).await?;
@@ -476,8 +591,9 @@ pub async fn lessons(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn lesson_recording(
     shell: State<'_, Shell>,
-    id: i64,
-) -> Reply<parta_model::lessons::RecordingStatus> {
+    args: cmd::LessonRecording,
+) -> Reply<ReplyOf<cmd::LessonRecording>> {
+    let cmd::LessonRecording { id } = args;
     shell
         .with_session(|s| async move { s.lesson_recording(id).await })
         .await
@@ -487,9 +603,9 @@ pub async fn lesson_recording(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn lesson_consent(
     shell: State<'_, Shell>,
-    id: i64,
-    consent: bool,
-) -> Reply<parta_model::lessons::RecordingStatus> {
+    args: cmd::LessonConsent,
+) -> Reply<ReplyOf<cmd::LessonConsent>> {
+    let cmd::LessonConsent { id, consent } = args;
     shell
         .with_session(|s| async move { s.answer_lesson_consent(id, consent).await })
         .await
@@ -499,9 +615,9 @@ pub async fn lesson_consent(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn lesson_presence(
     shell: State<'_, Shell>,
-    id: i64,
-    present: bool,
-) -> Reply<parta_model::lessons::RecordingStatus> {
+    args: cmd::LessonPresence,
+) -> Reply<ReplyOf<cmd::LessonPresence>> {
+    let cmd::LessonPresence { id, present } = args;
     shell
         .with_session(|s| async move { s.lesson_presence(id, present).await })
         .await
@@ -511,9 +627,9 @@ pub async fn lesson_presence(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn lesson_recording_switch(
     shell: State<'_, Shell>,
-    id: i64,
-    recording: bool,
-) -> Reply<parta_model::lessons::RecordingStatus> {
+    args: cmd::LessonRecordingSwitch,
+) -> Reply<ReplyOf<cmd::LessonRecordingSwitch>> {
+    let cmd::LessonRecordingSwitch { id, recording } = args;
     shell
         .with_session(|s| async move { s.switch_lesson_recording(id, recording).await })
         .await
@@ -571,8 +687,9 @@ async fn choose(
 pub async fn add_lesson_materials(
     app: tauri::AppHandle,
     shell: State<'_, Shell>,
-    id: i64,
-) -> Reply<Option<parta_model::lessons::Lesson>> {
+    args: cmd::AddLessonMaterials,
+) -> Reply<ReplyOf<cmd::AddLessonMaterials>> {
+    let cmd::AddLessonMaterials { id } = args;
     let paths = choose(&app, None).await;
     if paths.is_empty() {
         return Ok(None);
@@ -588,7 +705,7 @@ const MAX_TIMETABLE_BYTES: u64 = 1024 * 1024;
 /// A class teacher chooses a timetable CSV file: its text (UTF-8, at most 1 MiB), or `None` if
 /// nothing was chosen. Only the chosen file is read, in the shell.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn pick_timetable_csv(app: tauri::AppHandle) -> Reply<Option<String>> {
+pub async fn pick_timetable_csv(app: tauri::AppHandle) -> Reply<ReplyOf<cmd::PickTimetableCsv>> {
     let Some(path) = choose(&app, Some(("CSV", &["csv", "txt"])))
         .await
         .into_iter()
@@ -620,13 +737,17 @@ pub async fn pick_timetable_csv(app: tauri::AppHandle) -> Reply<Option<String>> 
 /// "Подключиться": opens a lesson's video-conference link in the system browser (or the
 /// conference app that claims it): https only, never a file or another scheme.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn join_lesson(app: tauri::AppHandle, url: String) -> Reply<()> {
+pub async fn join_lesson(
+    app: tauri::AppHandle,
+    args: cmd::JoinLesson,
+) -> Reply<ReplyOf<cmd::JoinLesson>> {
+    let cmd::JoinLesson { url } = args;
     if !is_conference_link(&url) {
         return Err(invalid(
             "Only https links to a video conference can be opened",
         ));
     }
-    open_link(app, url).await
+    open_link(app, cmd::OpenLink { url }).await
 }
 
 /// Whether a link may leave the app: web and mail links only, of sane length, without spaces

@@ -8,6 +8,8 @@ mod commands;
 mod demo;
 mod graphics;
 mod notify;
+#[cfg(test)]
+mod registry_tests;
 mod shell;
 mod tray;
 mod window_place;

@@ -1,5 +1,6 @@
 //! Bindings to the Tauri globals (`app.withGlobalTauri`): `core.invoke` and `event.listen`.
 
+use parta_model::commands::Command;
 use parta_model::view::{UiError, UiErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -22,8 +23,8 @@ fn internal(message: impl Into<String>) -> UiError {
     }
 }
 
-/// Calls a shell command; its error arrives as a [`UiError`].
-pub async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<T, UiError> {
+/// Calls a shell command by name; its error arrives as a [`UiError`].
+async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<T, UiError> {
     let args = serde_wasm_bindgen::to_value(args).map_err(|e| internal(e.to_string()))?;
     match invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| internal(e.to_string())),
@@ -33,6 +34,15 @@ pub async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Res
             }),
         ),
     }
+}
+
+/// Calls the shell command `C` with its arguments (sent under `args`, as the shell reads them).
+pub async fn run<C: Command>(args: &C) -> Result<C::Reply, UiError> {
+    #[derive(Serialize)]
+    struct Envelope<'a, C> {
+        args: &'a C,
+    }
+    call(C::NAME, &Envelope { args }).await
 }
 
 #[derive(serde::Deserialize)]
