@@ -27,18 +27,12 @@ const KEYCHAIN_SERVICE: &str = "parta";
 
 /// An error of the app itself (the window, the system), with what failed.
 pub fn internal(message: impl std::fmt::Display) -> UiError {
-    UiError {
-        code: UiErrorCode::Internal,
-        message: message.to_string(),
-    }
+    UiError::new(UiErrorCode::Internal, message.to_string())
 }
 
 /// Input the app refuses, with why.
 pub fn invalid(message: impl std::fmt::Display) -> UiError {
-    UiError {
-        code: UiErrorCode::InvalidInput,
-        message: message.to_string(),
-    }
+    UiError::new(UiErrorCode::InvalidInput, message.to_string())
 }
 
 struct Active {
@@ -209,10 +203,7 @@ impl Shell {
 
     fn refuse_if_locked(&self) -> Result<(), UiError> {
         if self.is_locked() {
-            return Err(UiError {
-                code: UiErrorCode::Locked,
-                message: "Parta is locked".into(),
-            });
+            return Err(UiError::new(UiErrorCode::Locked, "Parta is locked"));
         }
         Ok(())
     }

@@ -79,6 +79,32 @@ impl Error {
         UiError {
             code: self.ui_code(),
             message: self.to_string(),
+            detail: match self {
+                Error::Server { message, .. } if !message.is_empty() => Some(message.clone()),
+                _ => None,
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servers_refusal_reaches_the_ui_with_its_own_sentence_apart() {
+        let refused = Error::Server {
+            status: 400,
+            code: "proto.payload".into(),
+            message: "chat_ids must list 1 to 200 chats".into(),
+        };
+        let ui = refused.to_ui();
+        assert_eq!(ui.code, UiErrorCode::InvalidInput);
+        assert_eq!(
+            ui.detail.as_deref(),
+            Some("chat_ids must list 1 to 200 chats")
+        );
+        // Nothing of the client's own failures poses as a server's words.
+        assert_eq!(Error::Offline("refused".into()).to_ui().detail, None);
     }
 }

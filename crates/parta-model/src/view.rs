@@ -318,7 +318,23 @@ pub enum AppEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UiError {
     pub code: UiErrorCode,
+    /// The whole story in English, for the log and as the last fallback.
     pub message: String,
+    /// The server's own sentence, where a server refused: it names the field or the rule that
+    /// refused (the UI shows it beside its own translated sentence, never parses `message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl UiError {
+    /// An error with a code and an English sentence, and no server's words.
+    pub fn new(code: UiErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            detail: None,
+        }
+    }
 }
 
 /// Stable error codes for the UI. Nobody matches on message strings.

@@ -82,8 +82,8 @@ pub fn admin_error(lang: Lang, error: &UiError) -> String {
     match error.code {
         UiErrorCode::Forbidden => ta(lang, A::Forbidden).to_owned(),
         UiErrorCode::Offline => crate::i18n::t(lang, crate::i18n::Key::ErrOffline).to_owned(),
-        _ => match error.message.split_once(": ") {
-            Some((_, detail)) => format!("{} ({detail})", ta(lang, A::Failed)),
+        _ => match &error.detail {
+            Some(detail) => format!("{} ({detail})", ta(lang, A::Failed)),
             None => ta(lang, A::Failed).to_owned(),
         },
     }
@@ -226,5 +226,25 @@ pub fn role_options(lang: Lang, roles: &[Role], selected: Role) -> Html {
         { for roles.iter().map(|&r| html! {
             <option value={r.as_str()} selected={r == selected}>{ crate::i18n::admin::role(lang, r) }</option>
         }) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_shows_the_translated_sentence_with_the_servers_words_beside_it() {
+        let mut error = UiError::new(UiErrorCode::InvalidInput, "server error 400 x: y: z");
+        assert_eq!(
+            admin_error(Lang::Ru, &error),
+            ta(Lang::Ru, A::Failed),
+            "the English story is never cut up for the screen"
+        );
+        error.detail = Some("Unknown role 'guest'".into());
+        assert_eq!(
+            admin_error(Lang::En, &error),
+            format!("{} (Unknown role 'guest')", ta(Lang::En, A::Failed))
+        );
     }
 }

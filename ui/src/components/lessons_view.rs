@@ -11,7 +11,9 @@ use parta_model::view::UiErrorCode;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::admin::{class_select, error_line, run, use_classes, use_failure};
+use crate::components::admin::{
+    admin_error, class_select, error_line, run, use_classes, use_failure,
+};
 use crate::dom::{typed_into, value_of};
 use crate::i18n::Lang;
 use crate::i18n::lessons::{self as text, L, tl};
@@ -1071,7 +1073,7 @@ fn timetable_form(props: &TimetableFormProps) -> Html {
                         csv.set(text);
                     }
                     Ok(None) => {}
-                    Err(e) => failed.emit(Some(e.message)),
+                    Err(e) => failed.emit(Some(admin_error(lang, &e))),
                 }
             });
         })

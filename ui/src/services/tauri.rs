@@ -17,10 +17,7 @@ extern "C" {
 }
 
 fn internal(message: impl Into<String>) -> UiError {
-    UiError {
-        code: UiErrorCode::Internal,
-        message: message.into(),
-    }
+    UiError::new(UiErrorCode::Internal, message.into())
 }
 
 /// Calls a shell command by name; its error arrives as a [`UiError`].
