@@ -4,6 +4,7 @@
 mod app;
 mod components;
 mod dom;
+mod hooks;
 mod i18n;
 mod services;
 mod state;

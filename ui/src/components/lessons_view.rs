@@ -11,10 +11,9 @@ use parta_model::view::UiErrorCode;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::admin::{
-    admin_error, class_select, error_line, run, use_classes, use_failure,
-};
+use crate::components::admin::common::{admin_error, class_select, error_line, run};
 use crate::dom::{typed_into, value_of};
+use crate::hooks::{use_classes, use_failure};
 use crate::i18n::Lang;
 use crate::i18n::lessons::{self as text, L, tl};
 use crate::services::api;

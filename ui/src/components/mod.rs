@@ -1,12 +1,6 @@
 //! One component per file.
 
 pub mod admin;
-pub mod admin_classes;
-pub mod admin_invites;
-pub mod admin_journal;
-pub mod admin_people;
-pub mod admin_requests;
-pub mod admin_structure;
 pub mod announcements;
 pub mod chat_list;
 pub mod composer;

@@ -8,8 +8,9 @@ use parta_model::school::{
 };
 use yew::prelude::*;
 
-use super::admin::{error_line, role_options, run, use_failure};
+use super::common::{error_line, role_options, run};
 use crate::dom::value_of;
+use crate::hooks::use_failure;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;

@@ -7,9 +7,10 @@ use parta_model::school::{
 };
 use yew::prelude::*;
 
-use super::admin::{class_select, error_line, role_options, run, use_classes, use_failure};
-use super::qr::QrCode;
+use super::common::{class_select, error_line, role_options, run};
+use crate::components::qr::QrCode;
 use crate::dom::{typed_into, value_of};
+use crate::hooks::{use_classes, use_failure};
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;

@@ -4,8 +4,9 @@
 use parta_model::school::{AdminReply, AdminRequest, Assignment, Class, NewClass, SchoolPerson};
 use yew::prelude::*;
 
-use super::admin::{error_line, run, use_failure};
+use super::common::{error_line, run};
 use crate::dom::value_of;
+use crate::hooks::use_failure;
 use crate::i18n::Lang;
 use crate::i18n::admin::{A, ta};
 

@@ -4,7 +4,8 @@
 use parta_model::school::{AdminReply, AdminRequest, JoinRequest, JoinStatus};
 use yew::prelude::*;
 
-use super::admin::{error_line, run, use_failure};
+use super::common::{error_line, run};
+use crate::hooks::use_failure;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
 use crate::time;
