@@ -6,7 +6,7 @@ use parta_model::view::AnnouncementView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::app::open_chat_at;
+use crate::actions::open_chat_at;
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::app::open_chat;
+use crate::actions::open_chat;
 use crate::i18n::{Key, t};
 use crate::state::AppContext;
 use crate::time;

@@ -5,7 +5,7 @@ use parta_model::view::{JoinForm as Form, UiError, UiErrorCode};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::join;
+use crate::actions::join;
 use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
 

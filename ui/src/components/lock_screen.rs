@@ -5,7 +5,7 @@ use parta_model::view::UnlockView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::app::reload_chats;
+use crate::actions::reload_chats;
 use crate::i18n::settings::{S, ts};
 use crate::services::api;
 use crate::state::{Action, AppContext, Phase};

@@ -16,12 +16,12 @@ use super::profile_switcher::ProfileSwitcher;
 use super::search::SearchPanel;
 use super::settings::SettingsView;
 use super::timeline::Timeline;
-use crate::app::{remember_lang, remember_theme};
 use crate::i18n::admin::{A, ta};
 use crate::i18n::composer::{C, tc};
 use crate::i18n::lessons::{L, tl};
 use crate::i18n::settings::{S, ts};
 use crate::i18n::{Key, t};
+use crate::prefs::{remember_lang, remember_theme};
 use crate::services::api;
 use crate::state::{Action, AppContext};
 

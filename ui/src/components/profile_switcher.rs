@@ -5,7 +5,7 @@ use parta_model::view::ProfileView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::app::{start_demo, switch_profile};
+use crate::actions::{start_demo, switch_profile};
 use crate::i18n::admin::{A, ta};
 use crate::i18n::{Key, Lang, t};
 use crate::services::api;

@@ -10,7 +10,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::chat_list::ChatList;
-use crate::app::{open_chat, open_chat_at};
+use crate::actions::{open_chat, open_chat_at};
 use crate::dom::use_window_keydown;
 use crate::i18n::{Key, t};
 use crate::services::api;

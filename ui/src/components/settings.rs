@@ -6,46 +6,17 @@ use parta_model::view::SettingsInfo;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::app::{reload_chats, remember_lang, remember_theme};
+use crate::actions::reload_chats;
 use crate::dom;
 use crate::dom::value_of;
 use crate::i18n::settings::{S, size, ts};
 use crate::i18n::{Lang, error_key, t};
+use crate::prefs::{
+    AUTOLOCK_KEY, LESSON_REMINDER_KEY, NOTIFICATIONS_KEY, SCALE_KEY, SCALES, lesson_reminder_min,
+    notifications_on, remember_lang, remember_theme, scale_percent,
+};
 use crate::services::api;
 use crate::state::{Action, AppContext, Phase};
-
-/// Where the idle time before locking is kept (milliseconds; missing or 0: never).
-pub const AUTOLOCK_KEY: &str = "parta.autolock_ms";
-/// Where the notifications switch is kept (`off`, or on).
-pub const NOTIFICATIONS_KEY: &str = "parta.notifications";
-
-/// Where the minutes before a lesson's reminder are kept (`0`: never; 10 when missing).
-pub const LESSON_REMINDER_KEY: &str = "parta.lesson_reminder_min";
-
-/// Where the window's scale is kept, in percent (100 when missing).
-pub const SCALE_KEY: &str = "parta.scale_percent";
-/// The scales offered, in percent.
-pub const SCALES: [u32; 5] = [100, 125, 150, 175, 200];
-
-/// The window's scale on this computer, in percent.
-pub fn scale_percent() -> u32 {
-    dom::stored(SCALE_KEY)
-        .and_then(|v| v.parse().ok())
-        .filter(|p| SCALES.contains(p))
-        .unwrap_or(100)
-}
-
-/// How many minutes before a lesson to remind of it on this computer.
-pub fn lesson_reminder_min() -> u32 {
-    dom::stored(LESSON_REMINDER_KEY)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
-}
-
-/// Whether notifications are on on this computer (on unless switched off).
-pub fn notifications_on() -> bool {
-    dom::stored(NOTIFICATIONS_KEY).is_none_or(|v| v != "off")
-}
 
 #[function_component(SettingsView)]
 pub fn settings_view() -> Html {

@@ -6,7 +6,7 @@ use parta_model::view::{UiError, UiErrorCode};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{connect_bot, sign_in, start_demo};
+use crate::actions::{connect_bot, sign_in, start_demo};
 use crate::components::join_form::JoinForm;
 use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
