@@ -70,7 +70,18 @@ fn main() {
             }
             let icon_dir = shell.data_dir().join("tray");
             app.manage(shell);
-            tray::install(app.handle(), &tray_id, &icon_dir);
+            tray::install(app.handle(), &tray_id, &icon_dir, |app| async move {
+                match app.try_state::<shell::Shell>() {
+                    Some(shell) => match shell.unread_total().await {
+                        Ok(n) => Some(n),
+                        Err(e) => {
+                            tracing::debug!(error = %e.message, "the unread count was not read");
+                            None
+                        }
+                    },
+                    None => Some(0),
+                }
+            });
             shell::watch_idle(app.handle().clone());
             shell::watch_lessons(app.handle().clone());
             Ok(())

@@ -14,7 +14,6 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
 use crate::badge;
-use crate::shell::Shell;
 
 /// How long to wait after a change before recounting, so a burst (a sync) recounts once.
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(250);
@@ -70,7 +69,12 @@ pub fn tooltip(unread: u32, english: bool) -> String {
 /// Puts the icon in the tray (named after `instance`, so that two Parta windows of different
 /// data folders keep apart) and starts the task that keeps its count. Without a tray on this
 /// desktop (or without the system's indicator library) the app goes on without one.
-pub fn install<R: Runtime>(app: &AppHandle<R>, instance: &str, icon_dir: &std::path::Path) {
+pub fn install<R, F, Fut>(app: &AppHandle<R>, instance: &str, icon_dir: &std::path::Path, unread: F)
+where
+    R: Runtime,
+    F: Fn(AppHandle<R>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Option<u32>> + Send,
+{
     // The Linux indicator library is loaded at run time, and its loader panics when the
     // library is missing: that must cost the tray, not the app.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -97,15 +101,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, instance: &str, icon_dir: &std::p
         loop {
             wake.notified().await;
             tokio::time::sleep(SETTLE).await;
-            let unread = match app.try_state::<Shell>() {
-                Some(shell) => match shell.unread_total().await {
-                    Ok(n) => n,
-                    Err(e) => {
-                        tracing::debug!(error = %e.message, "the unread count was not read");
-                        continue;
-                    }
-                },
-                None => 0,
+            let Some(unread) = unread(app.clone()).await else {
+                continue;
             };
             let english = crate::notify::ENGLISH.load(Ordering::Relaxed);
             if shown == Some((unread, english)) {
