@@ -18,6 +18,8 @@ use crate::state::{Action, AppContext, AppState, Phase};
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(stored_lang()));
+    // What the page keeps beyond the state goes when another person's things come in front.
+    use_effect_with(state.shown, |_| crate::previews::forget());
 
     {
         // The window's scale chosen on this computer (usable up to 200 %).

@@ -8,6 +8,7 @@ mod dom;
 mod hooks;
 mod i18n;
 mod prefs;
+mod previews;
 mod services;
 mod state;
 mod theme;

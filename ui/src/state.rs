@@ -1,6 +1,7 @@
 //! The UI's state and the actions that change it. Events from the shell become actions and
 //! are applied as diffs: a new message is appended, not the chat re-read.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use parta_model::view::{
@@ -8,7 +9,6 @@ use parta_model::view::{
 };
 use yew::prelude::*;
 
-use crate::components::timeline::OlderChanges;
 use crate::i18n::Lang;
 
 /// Where the app is.
@@ -61,6 +61,10 @@ pub struct AppState {
     /// An invitation link the app was handed (`parta://join/…`): the join form shows over
     /// whatever was open, until it is used or put away.
     pub invite: Option<String>,
+    /// Whose things the page shows: grows when the app locks and when another profile (or none)
+    /// comes in front, so that what the page keeps beyond the state (image previews) is
+    /// dropped by the effect that watches it, not by the reducer.
+    pub shown: u64,
 }
 
 impl AppState {
@@ -84,6 +88,7 @@ impl AppState {
             dark: false,
             dropped: Vec::new(),
             invite: None,
+            shown: 0,
         }
     }
 }
@@ -117,12 +122,24 @@ pub enum Action {
     Invite(Option<String>),
 }
 
+/// Edits (the new version) and deletions (`None`) of messages above the latest page, by id,
+/// compared by identity (as the timeline's latest page is). Applied to the history loaded by scrolling back; a
+/// page loaded later comes from the cache, which has them already.
+#[derive(Clone, Debug, Default)]
+pub struct OlderChanges(pub Rc<HashMap<String, Option<MessageView>>>);
+
+impl PartialEq for OlderChanges {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// The state shared through a context.
 pub type AppContext = UseReducerHandle<AppState>;
 
 /// Locked: nothing of the profile stays in the page until the PIN is given.
 fn lock(state: &mut AppState) {
-    crate::components::timeline::forget_previews();
+    state.shown += 1;
     state.locked = true;
     state.open = None;
     state.older_changes = OlderChanges::default();
@@ -213,7 +230,7 @@ impl Reducible for AppState {
                 if let Phase::Ready(profile) = &phase
                     && !matches!(&state.phase, Phase::Ready(p) if p.profile_id == profile.profile_id)
                 {
-                    crate::components::timeline::forget_previews();
+                    state.shown += 1;
                     state.open = None;
                     state.older_changes = OlderChanges::default();
                     state.replying = None;
@@ -448,5 +465,28 @@ mod tests {
             message: message("x", 3, 1),
         })));
         assert!(state.open.as_ref().unwrap().messages.is_empty());
+    }
+
+    #[test]
+    fn locking_or_another_profile_marks_what_is_shown_as_someone_elses() {
+        let profile = |id: &str| ProfileView {
+            profile_id: id.into(),
+            display_name: id.into(),
+            server_url: "http://127.0.0.1:1".into(),
+            is_demo: true,
+        };
+        let state = Rc::new(AppState::new(Lang::Ru));
+        let state = state.reduce(Action::SetPhase(Phase::Ready(profile("a"))));
+        let first = state.shown;
+        let state = state.reduce(Action::SetPhase(Phase::Ready(profile("a"))));
+        assert_eq!(
+            state.shown, first,
+            "the same profile again: the same person's things"
+        );
+        let state = state.reduce(Action::SetPhase(Phase::Ready(profile("b"))));
+        assert_eq!(state.shown, first + 1);
+        let state = state.reduce(Action::Lock);
+        assert_eq!(state.shown, first + 2);
+        assert!(state.open.is_none() && state.chats.is_empty());
     }
 }

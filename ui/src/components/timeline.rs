@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::i18n::composer::{C, tc};
 use crate::i18n::{Key, Lang, t};
+use crate::state::OlderChanges;
 use crate::time;
 
 #[derive(Properties, PartialEq)]
@@ -69,18 +70,6 @@ fn size_label(lang: Lang, bytes: u64) -> String {
 pub struct Latest(pub Rc<ChatView>);
 
 impl PartialEq for Latest {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Edits (the new version) and deletions (`None`) of messages above the latest page, by id,
-/// compared by identity like [`Latest`]. Applied to the history loaded by scrolling back; a
-/// page loaded later comes from the cache, which has them already.
-#[derive(Clone, Debug, Default)]
-pub struct OlderChanges(pub Rc<HashMap<String, Option<MessageView>>>);
-
-impl PartialEq for OlderChanges {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
@@ -662,40 +651,6 @@ fn message(
     }
 }
 
-/// Previews drawn lately, newest last: a row scrolled out of the rendered window and back, or a
-/// chat opened again, shows its image without asking the shell to read and encode it again.
-const PREVIEWS_KEPT: usize = 24;
-
-thread_local! {
-    static PREVIEWS: std::cell::RefCell<std::collections::VecDeque<(String, Rc<str>)>> =
-        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
-}
-
-/// Drops every kept preview: the app locked, or another profile (or none) came in front.
-pub fn forget_previews() {
-    PREVIEWS.with(|p| p.borrow_mut().clear());
-}
-
-fn cached_preview(token: &str) -> Option<Rc<str>> {
-    PREVIEWS.with(|p| {
-        p.borrow()
-            .iter()
-            .find(|(t, _)| t == token)
-            .map(|(_, url)| url.clone())
-    })
-}
-
-fn keep_preview(token: String, url: Rc<str>) {
-    PREVIEWS.with(|p| {
-        let mut p = p.borrow_mut();
-        p.retain(|(t, _)| *t != token);
-        if p.len() >= PREVIEWS_KEPT {
-            p.pop_front();
-        }
-        p.push_back((token, url));
-    });
-}
-
 #[derive(Properties, PartialEq)]
 struct ImagePreviewProps {
     token: String,
@@ -707,7 +662,7 @@ struct ImagePreviewProps {
 /// meanwhile, so the timeline's row heights do not jump. A click opens the full image.
 #[function_component(ImagePreview)]
 fn image_preview(props: &ImagePreviewProps) -> Html {
-    let src = use_state(|| cached_preview(&props.token));
+    let src = use_state(|| crate::previews::cached(&props.token));
     {
         let src = src.clone();
         use_effect_with(
@@ -720,7 +675,7 @@ fn image_preview(props: &ImagePreviewProps) -> Html {
                             crate::services::api::image_preview(&token, &name).await
                         {
                             let url: Rc<str> = url.into();
-                            keep_preview(token, url.clone());
+                            crate::previews::keep(token, url.clone());
                             src.set(Some(url));
                         }
                     });
