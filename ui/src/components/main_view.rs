@@ -9,7 +9,7 @@ use super::announcements::AnnouncementsList;
 use super::composer::Composer;
 use super::connection_badge::ConnectionBadge;
 use super::files_view::FilesView;
-use super::lessons_view::LessonsView;
+use super::lessons::LessonsView;
 use super::members_panel::MembersPanel;
 use super::pinned_banner::PinnedBanner;
 use super::profile_switcher::ProfileSwitcher;

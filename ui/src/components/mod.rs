@@ -10,7 +10,7 @@ pub mod files_view;
 pub mod icons;
 pub mod join_form;
 pub mod join_waiting;
-pub mod lessons_view;
+pub mod lessons;
 pub mod lock_screen;
 pub mod main_view;
 pub mod members_panel;
