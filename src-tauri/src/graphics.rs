@@ -25,16 +25,10 @@ const WEBKIT_VARIABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 #[cfg(target_os = "linux")]
 const ALSO: [&str; 1] = ["WEBKIT_DISABLE_DMABUF_RENDERER"];
 
-/// The app's identifier (tauri.conf.json), the name of its data folder.
-const IDENTIFIER: &str = "ru.parta.desktop";
-
-/// The app's data folder, for the shell too: `PARTA_DATA_DIR`, or the system's data folder for
-/// the app (what Tauri's `app_data_dir` gives; `None` only where the system has none).
+/// The app's data folder, for the shell too, shared with the `parta` command: `PARTA_DATA_DIR`,
+/// or the system's data folder for the app (what Tauri's `app_data_dir` gives).
 pub fn data_dir() -> Option<PathBuf> {
-    match std::env::var_os("PARTA_DATA_DIR") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => dirs::data_dir().map(|d| d.join(IDENTIFIER)),
-    }
+    parta_client::home::data_dir()
 }
 
 fn file(data_dir: &Path) -> PathBuf {
@@ -109,7 +103,7 @@ mod tests {
     fn the_identifier_is_the_apps() {
         let conf: serde_json::Value =
             serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json");
-        assert_eq!(conf["identifier"], IDENTIFIER);
+        assert_eq!(conf["identifier"], parta_client::home::APP_ID);
     }
 
     #[test]

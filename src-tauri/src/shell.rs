@@ -23,7 +23,7 @@ pub const EVENT: &str = "parta://event";
 /// The event that carries an invitation link handed over by a second launch.
 pub const INVITE_EVENT: &str = "parta://invite";
 /// The keychain service Parta's tokens live under.
-const KEYCHAIN_SERVICE: &str = "parta";
+use parta_client::home::KEYCHAIN_SERVICE;
 
 /// An error of the app itself (the window, the system), with what failed.
 pub fn internal(message: impl std::fmt::Display) -> UiError {

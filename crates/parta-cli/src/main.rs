@@ -32,7 +32,8 @@ Usage: parta [--json] COMMAND
                                       (a header line is skipped; all rows are checked first)
   logout [--wipe]                     sign out of the first profile (--wipe: delete its cache)
 
-CHAT is a chat's title or id. Data: $PARTA_DATA_DIR, else ~/.local/share/parta (the app's).
+CHAT is a chat's title or id. Data: the app's folder ($PARTA_DATA_DIR, else
+~/.local/share/ru.parta.desktop), with the app's profiles and cache.
 Exit status: 0 done, 1 failed (the message says why), 2 bad arguments.
 ";
 
@@ -44,19 +45,19 @@ struct Args {
     words: Vec<String>,
 }
 
-fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PARTA_DATA_DIR") {
-        return PathBuf::from(dir);
-    }
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-    std::env::var_os("XDG_DATA_HOME")
-        .map_or_else(|| home.join(".local/share"), PathBuf::from)
-        .join("parta")
+/// The desktop app's data folder: the command works on the app's profiles and cache.
+fn data_dir() -> Result<PathBuf, String> {
+    parta_client::home::data_dir().ok_or_else(|| {
+        "this system has no data folder for Parta: set PARTA_DATA_DIR to one".to_owned()
+    })
 }
 
 fn keychain() -> Keychain {
     // Tests use their own keychain service; people use the app's.
-    Keychain::new(std::env::var("PARTA_KEYCHAIN_SERVICE").unwrap_or_else(|_| "parta".into()))
+    Keychain::new(
+        std::env::var("PARTA_KEYCHAIN_SERVICE")
+            .unwrap_or_else(|_| parta_client::home::KEYCHAIN_SERVICE.into()),
+    )
 }
 
 fn option(words: &[String], name: &str) -> Option<String> {
@@ -242,7 +243,7 @@ fn parse_invite_rows(text: &str, classes: &[(i64, String)]) -> Result<Vec<Invite
 
 async fn run(args: Args) -> Result<(), String> {
     let command = args.words.first().map(String::as_str).unwrap_or("");
-    let client = Client::open(&data_dir(), keychain())
+    let client = Client::open(&data_dir()?, keychain())
         .await
         .map_err(explain)?;
     match command {

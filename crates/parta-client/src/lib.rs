@@ -18,6 +18,7 @@ mod client;
 pub mod clock;
 pub mod error;
 pub mod files;
+pub mod home;
 pub mod outbox;
 pub mod search;
 pub mod secrets;

@@ -242,3 +242,51 @@ async fn sqlx_count(server: &parta_server::RunningServer, text: &str) -> i64 {
         .await
         .unwrap()
 }
+
+/// The command works where the desktop app keeps its data: a profile the app signed in (the
+/// app opens `parta_client::Client` in the system's data folder for ru.parta.desktop) is the
+/// command's first profile, with no PARTA_DATA_DIR to point it there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_sees_the_profile_the_app_signed_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = parta_server::start(parta_server::ServerConfig::demo(
+        dir.path().join("school.sqlite"),
+        ([127, 0, 0, 1], 0).into(),
+    ))
+    .await
+    .unwrap();
+    let xdg = dir.path().join("xdg");
+    let service = format!("parta-cli-shared-{}", std::process::id());
+    // As the desktop app does it, in its own folder of the system's data folder.
+    let app = parta_client::Client::open(
+        &xdg.join(parta_client::home::APP_ID),
+        parta_client::secrets::Keychain::new(service.clone()),
+    )
+    .await
+    .unwrap();
+    let profile = app
+        .sign_in_with_password(
+            &server.url(),
+            "a.sokolova",
+            &parta_client::secrets::Sensitive::new(parta_server::demo::DEMO_PASSWORD.to_owned()),
+            "Parta desktop",
+        )
+        .await
+        .unwrap();
+
+    let listed = tokio::task::spawn_blocking(move || {
+        Command::new(PARTA)
+            .args(["--json", "profiles"])
+            .env_remove("PARTA_DATA_DIR")
+            .env("XDG_DATA_HOME", &xdg)
+            .env("PARTA_KEYCHAIN_SERVICE", &service)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let listed = json(&listed);
+    assert_eq!(listed[0]["profile"], profile.id.as_str());
+    assert_eq!(listed[0]["name"], "Анна Сергеевна Соколова");
+    app.sign_out(&profile.id, true).await.unwrap();
+}
