@@ -118,7 +118,7 @@ impl Shell {
             Some(profile) => Some(self.activate(profile).await?),
             None => None,
         };
-        let join_pending = profile.is_none() && self.pending_join().is_some();
+        let join_pending = profile.is_none() && self.client.pending_join().is_some();
         Ok(BootInfo {
             profile,
             demo_requested: self.demo_requested,
@@ -343,32 +343,12 @@ impl Shell {
         token: String,
         root_pem: Option<String>,
     ) -> Result<ProfileView, UiError> {
-        let token = token.trim().to_owned();
-        if token.is_empty() || token.chars().any(char::is_whitespace) {
-            return Err(invalid("the bot token is empty or has spaces in it"));
-        }
-        let url = server_url
-            .map(|u| u.trim().to_owned())
-            .filter(|u| !u.is_empty());
-        let root = root_pem.filter(|p| !p.trim().is_empty());
         let profile = self
             .client
-            .connect_max_bot(url.as_deref(), Sensitive::new(token), root)
+            .connect_max_bot(server_url.as_deref(), Sensitive::new(token), root_pem)
             .await
             .map_err(|e| e.to_ui())?;
         self.activate(profile).await
-    }
-
-    fn pending_join_file(&self) -> PathBuf {
-        self.data_dir.join("pending-join")
-    }
-
-    /// The id of a join waiting for approval (its secret is in the keychain, not here).
-    fn pending_join(&self) -> Option<String> {
-        std::fs::read_to_string(self.pending_join_file())
-            .ok()
-            .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty())
     }
 
     /// Joins a school by an invitation: signed in at once, or waiting for approval.
@@ -402,12 +382,9 @@ impl Shell {
 
     /// Asks the school how the waiting join stands; signs in once approved.
     pub async fn join_outcome(&self) -> Result<JoinView, UiError> {
-        let pending = self
-            .pending_join()
-            .ok_or_else(|| parta_client::Error::NoProfile.to_ui())?;
         let state = self
             .client
-            .join_outcome(&pending)
+            .waiting_join_outcome()
             .await
             .map_err(|e| e.to_ui())?;
         self.settle_join(state).await
@@ -415,19 +392,12 @@ impl Shell {
 
     async fn settle_join(&self, state: JoinState) -> Result<JoinView, UiError> {
         match state {
-            JoinState::Waiting { pending_id } => {
-                std::fs::write(self.pending_join_file(), pending_id).map_err(internal)?;
-                Ok(JoinView::Waiting)
-            }
+            JoinState::Waiting { .. } => Ok(JoinView::Waiting),
             JoinState::Joined(profile) => {
-                let _ = std::fs::remove_file(self.pending_join_file());
                 let profile = self.activate(profile).await?;
                 Ok(JoinView::Joined { profile })
             }
-            JoinState::Rejected { reason } => {
-                let _ = std::fs::remove_file(self.pending_join_file());
-                Ok(JoinView::Rejected { reason })
-            }
+            JoinState::Rejected { reason } => Ok(JoinView::Rejected { reason }),
         }
     }
 

@@ -165,6 +165,15 @@ impl Client {
         token: Sensitive<String>,
         extra_root_pem: Option<String>,
     ) -> Result<Profile> {
+        let token = token.expose().trim();
+        if token.is_empty() || token.chars().any(char::is_whitespace) {
+            return Err(Error::InvalidInput(
+                "the bot token is empty or has spaces in it".into(),
+            ));
+        }
+        let token = Sensitive::new(token.to_owned());
+        let base_url = base_url.map(str::trim).filter(|u| !u.is_empty());
+        let extra_root_pem = extra_root_pem.filter(|p| !p.trim().is_empty());
         self.sign_in_trusting(
             ProfileKind::MaxBot,
             base_url.unwrap_or(MAX_API_URL),
@@ -240,10 +249,33 @@ impl Client {
                 self.keychain
                     .store(&pending_account(&pending_id), &entry)
                     .await?;
+                std::fs::write(self.pending_join_file(), &pending_id).map_err(|e| {
+                    Error::File(format!("the waiting join could not be noted: {e}"))
+                })?;
                 Ok(JoinState::Waiting { pending_id })
             }
             answer => self.settle_join(server.base_url(), answer).await,
         }
+    }
+
+    /// Where the id of a join waiting for approval is noted (its secret is in the keychain).
+    fn pending_join_file(&self) -> PathBuf {
+        self.data_dir.join("pending-join")
+    }
+
+    /// The id of the join waiting for the school's approval on this computer, if any.
+    pub fn pending_join(&self) -> Option<String> {
+        std::fs::read_to_string(self.pending_join_file())
+            .ok()
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty())
+    }
+
+    /// [`Client::join_outcome`] for the join waiting on this computer ([`Error::NoProfile`]
+    /// when none is).
+    pub async fn waiting_join_outcome(&self) -> Result<JoinState> {
+        let pending = self.pending_join().ok_or(Error::NoProfile)?;
+        self.join_outcome(&pending).await
     }
 
     /// Asks how a waiting join stands; once approved, signs in (the keychain entry of the
@@ -265,6 +297,9 @@ impl Client {
         let state = self.settle_join(&server_url, answer).await?;
         if !matches!(state, JoinState::Waiting { .. }) {
             self.keychain.delete(&account).await?;
+            if self.pending_join().as_deref() == Some(pending_id) {
+                let _ = std::fs::remove_file(self.pending_join_file());
+            }
         }
         Ok(match state {
             JoinState::Waiting { .. } => JoinState::Waiting {

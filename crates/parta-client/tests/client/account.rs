@@ -111,8 +111,13 @@ async fn joining_by_invite_waits_for_approval_then_signs_in_once() {
         panic!("the school reviews newcomers by default");
     };
     assert!(client.profiles().await.unwrap().is_empty());
+    assert_eq!(
+        client.pending_join().as_deref(),
+        Some(pending_id.as_str()),
+        "the waiting join is noted on this computer, for the app and the command alike"
+    );
     assert!(matches!(
-        client.join_outcome(&pending_id).await.unwrap(),
+        client.waiting_join_outcome().await.unwrap(),
         JoinState::Waiting { .. }
     ));
 
@@ -138,9 +143,10 @@ async fn joining_by_invite_waits_for_approval_then_signs_in_once() {
         .unwrap();
     assert!(approved.status().is_success());
 
-    let JoinState::Joined(profile) = client.join_outcome(&pending_id).await.unwrap() else {
+    let JoinState::Joined(profile) = client.waiting_join_outcome().await.unwrap() else {
         panic!("approved");
     };
+    assert_eq!(client.pending_join(), None, "nothing waits any more");
     assert_eq!(profile.display_name, "Павел Лебедев");
     assert!(keychain.load(&profile.id).await.unwrap().is_some());
     assert!(
