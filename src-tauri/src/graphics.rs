@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn the_identifier_is_the_apps() {
         let conf: serde_json::Value =
-            serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json");
+            serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
         assert_eq!(conf["identifier"], parta_client::home::APP_ID);
     }
 

@@ -130,7 +130,7 @@ fn build<R: Runtime>(
     instance: &str,
     icon_dir: &std::path::Path,
 ) -> tauri::Result<Tray<R>> {
-    let plain = tauri::include_image!("../icons/128x128.png");
+    let plain = tauri::include_image!("icons/128x128.png");
     let base = badge::fit(plain.rgba(), plain.width())
         .ok_or_else(|| tauri::Error::InvalidIcon(std::io::Error::other("not a square icon")))?;
     let english = crate::notify::ENGLISH.load(Ordering::Relaxed);
