@@ -1,17 +1,16 @@
-//! A minimal W3C WebDriver client over `tauri-driver`, and helpers to start the real app.
-//!
-//! Only the endpoints the tests use: sessions, finding elements, clicking, typing, reading
-//! text, running a script and taking screenshots.
+//! The end-to-end tests' driver: fantoccini speaks the W3C WebDriver protocol to
+//! `tauri-driver`; what is Parta's own sits on top of it — launching the app and waiting until
+//! its one instance per data folder has really ended, retrying an element that went stale while
+//! Yew re-rendered, repainting the page before a screenshot, and bounding every call in time.
 
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-
-/// The W3C key for an element reference.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// An error of a WebDriver call, with what the driver said.
 #[derive(Debug)]
@@ -25,8 +24,30 @@ impl std::fmt::Display for DriverError {
 
 impl std::error::Error for DriverError {}
 
+impl From<fantoccini::error::CmdError> for DriverError {
+    fn from(e: fantoccini::error::CmdError) -> Self {
+        DriverError(e.to_string())
+    }
+}
+
 /// `Result` of driver calls.
 pub type Result<T> = std::result::Result<T, DriverError>;
+
+/// Every WebDriver call is bounded: a window that never comes fails the test with an error
+/// instead of hanging the suite.
+const CALL_LIMIT: Duration = Duration::from_secs(90);
+
+async fn bounded<T, E: Into<DriverError>>(
+    what: &str,
+    call: impl std::future::Future<Output = std::result::Result<T, E>>,
+) -> Result<T> {
+    match tokio::time::timeout(CALL_LIMIT, call).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(_) => Err(DriverError(format!(
+            "{what}: no answer within {CALL_LIMIT:?}"
+        ))),
+    }
+}
 
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| DriverError(e.to_string()))?;
@@ -102,15 +123,14 @@ impl Drop for TauriDriver {
 
 /// A WebDriver session on the app window.
 pub struct Session {
-    http: reqwest::Client,
-    base: String,
+    client: Client,
     binary: std::path::PathBuf,
     envs: Vec<String>,
 }
 
 /// A found element.
 #[derive(Debug, Clone)]
-pub struct Element(String);
+pub struct Element(fantoccini::elements::Element);
 
 impl Session {
     /// Opens a session, which launches the app at `binary` with `args`.
@@ -121,89 +141,39 @@ impl Session {
                 binary.display()
             )));
         }
-        // Every WebDriver call is bounded: a window that never comes fails the test with an
-        // error instead of hanging the suite.
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|e| DriverError(e.to_string()))?;
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": binary, "args": args
-        }}}});
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({"application": binary, "args": args}),
+        );
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(capabilities);
         // tauri-driver needs a moment to listen; retry the connection for a while.
         let deadline = Instant::now() + Duration::from_secs(30);
-        let value = loop {
-            match http
-                .post(format!("{}/session", driver.url()))
-                .json(&caps)
-                .send()
-                .await
-            {
-                Ok(resp) => {
-                    break resp
-                        .json::<Value>()
-                        .await
-                        .map_err(|e| DriverError(e.to_string()))?;
-                }
-                // Refused or reset while tauri-driver is still starting: try again shortly.
-                Err(_) if Instant::now() < deadline => {
+        let client = loop {
+            match tokio::time::timeout(CALL_LIMIT, builder.connect(&driver.url())).await {
+                Ok(Ok(client)) => break client,
+                Ok(Err(fantoccini::error::NewSessionError::Failed(_)))
+                    if Instant::now() < deadline =>
+                {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                Err(e) => return Err(DriverError(format!("new session: {e}"))),
+                Ok(Err(e)) => return Err(DriverError(format!("new session: {e}"))),
+                Err(_) => return Err(DriverError("new session: no window within 90 s".into())),
             }
         };
-        let id = value["value"]["sessionId"]
-            .as_str()
-            .ok_or_else(|| DriverError(format!("no session: {value}")))?;
         Ok(Self {
-            http,
-            base: format!("{}/session/{id}", driver.url()),
+            client,
             binary: binary.to_path_buf(),
             envs: driver.envs.clone(),
         })
     }
 
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value> {
-        let mut request = self.http.request(method, format!("{}{}", self.base, path));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let value: Value = request
-            .send()
-            .await
-            .map_err(|e| DriverError(e.to_string()))?
-            .json()
-            .await
-            .map_err(|e| DriverError(e.to_string()))?;
-        if value["value"].get("error").is_some() {
-            return Err(DriverError(format!("{path}: {}", value["value"])));
-        }
-        Ok(value["value"].clone())
-    }
-
     /// All elements matching a CSS selector (possibly none).
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        let value = self
-            .call(
-                reqwest::Method::POST,
-                "/elements",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await?;
-        Ok(value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v[ELEMENT].as_str().map(|s| Element(s.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default())
+        let found = bounded(css, self.client.find_all(Locator::Css(css))).await?;
+        Ok(found.into_iter().map(Element).collect())
     }
 
     /// Waits up to `timeout` for an element matching `css` whose text satisfies `pred`.
@@ -227,8 +197,7 @@ impl Session {
             }
             if Instant::now() > deadline {
                 // Say what the window showed instead, so a failure explains itself.
-                let source = self.call(reqwest::Method::GET, "/source", None).await;
-                let source = source.map(|v| v.as_str().unwrap_or_default().to_owned());
+                let source = bounded("source", self.client.source()).await;
                 let shown: String = source.unwrap_or_else(|e| e.0).chars().take(3000).collect();
                 return Err(DriverError(format!(
                     "no element '{css}' as expected within {timeout:?}; the page was:\n{shown}"
@@ -273,14 +242,10 @@ impl Session {
     /// (no element references that could go stale between the find and the read).
     pub async fn count_containing(&self, css: &str, needle: &str) -> Result<usize> {
         let value = self
-            .call(
-                reqwest::Method::POST,
-                "/execute/sync",
-                Some(json!({
-                    "script": "return Array.from(document.querySelectorAll(arguments[0]))\
-                        .filter(e => e.textContent.includes(arguments[1])).length;",
-                    "args": [css, needle],
-                })),
+            .execute_with(
+                "return Array.from(document.querySelectorAll(arguments[0]))\
+                    .filter(e => e.textContent.includes(arguments[1])).length;",
+                vec![json!(css), json!(needle)],
             )
             .await?;
         value
@@ -311,43 +276,23 @@ impl Session {
     /// The text content of an element. (WebKitWebDriver's "visible text" drops text that is
     /// clipped with `overflow: hidden`, such as an ellipsized chat title, so it is not used.)
     pub async fn text(&self, element: &Element) -> Result<String> {
-        let path = format!("/element/{}/property/textContent", element.0);
-        let value = self.call(reqwest::Method::GET, &path, None).await?;
-        Ok(value.as_str().unwrap_or_default().to_owned())
+        let text = bounded("textContent", element.0.prop("textContent")).await?;
+        Ok(text.unwrap_or_default())
     }
 
     /// An attribute of an element.
     pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
-        let value = self
-            .call(
-                reqwest::Method::GET,
-                &format!("/element/{}/attribute/{name}", element.0),
-                None,
-            )
-            .await?;
-        Ok(value.as_str().map(str::to_owned))
+        bounded(name, element.0.attr(name)).await
     }
 
     /// Clicks an element.
     pub async fn click(&self, element: &Element) -> Result<()> {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{}/click", element.0),
-            Some(json!({})),
-        )
-        .await?;
-        Ok(())
+        bounded("click", element.0.click()).await
     }
 
     /// Types text into an element.
     pub async fn type_text(&self, element: &Element, text: &str) -> Result<()> {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{}/value", element.0),
-            Some(json!({"text": text})),
-        )
-        .await?;
-        Ok(())
+        bounded("send keys", element.0.send_keys(text)).await
     }
 
     /// Empties an input field.
@@ -355,16 +300,9 @@ impl Session {
         let deadline = Instant::now() + timeout;
         loop {
             let element = self.wait_for(css, timeout, |_| true).await?;
-            match self
-                .call(
-                    reqwest::Method::POST,
-                    &format!("/element/{}/clear", element.0),
-                    Some(json!({})),
-                )
-                .await
-            {
+            match bounded("clear", element.0.clear()).await {
                 Err(e) if is_stale(&e) && Instant::now() < deadline => continue,
-                other => return other.map(|_| ()),
+                other => return other,
             }
         }
     }
@@ -373,63 +311,59 @@ impl Session {
     /// actions: real key events, default actions included). Names: "Control", "Shift",
     /// "Enter", "Escape", "Tab", "ArrowDown", "ArrowUp", or a single character.
     pub async fn press(&self, modifiers: &[&str], key: &str) -> Result<()> {
-        let code = |name: &str| -> Result<String> {
+        let code = |name: &str| -> Result<char> {
             Ok(match name {
-                "Control" => "\u{E009}".to_owned(),
-                "Shift" => "\u{E008}".to_owned(),
-                "Enter" => "\u{E007}".to_owned(),
-                "Escape" => "\u{E00C}".to_owned(),
-                "Tab" => "\u{E004}".to_owned(),
-                "ArrowUp" => "\u{E013}".to_owned(),
-                "ArrowDown" => "\u{E015}".to_owned(),
-                one if one.chars().count() == 1 => one.to_owned(),
-                other => return Err(DriverError(format!("no key called {other}"))),
+                "Control" => '\u{E009}',
+                "Shift" => '\u{E008}',
+                "Enter" => '\u{E007}',
+                "Escape" => '\u{E00C}',
+                "Tab" => '\u{E004}',
+                "ArrowUp" => '\u{E013}',
+                "ArrowDown" => '\u{E015}',
+                one => {
+                    let mut chars = one.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => c,
+                        _ => return Err(DriverError(format!("no key called {one}"))),
+                    }
+                }
             })
         };
         let mut steps = Vec::new();
         for m in modifiers {
-            steps.push(json!({"type": "keyDown", "value": code(m)?}));
+            steps.push(KeyAction::Down { value: code(m)? });
         }
-        steps.push(json!({"type": "keyDown", "value": code(key)?}));
-        steps.push(json!({"type": "keyUp", "value": code(key)?}));
+        steps.push(KeyAction::Down { value: code(key)? });
+        steps.push(KeyAction::Up { value: code(key)? });
         for m in modifiers.iter().rev() {
-            steps.push(json!({"type": "keyUp", "value": code(m)?}));
+            steps.push(KeyAction::Up { value: code(m)? });
         }
         self.key_actions(steps).await
     }
 
     /// Types `text` into whatever has the focus, key by key.
     pub async fn type_keys(&self, text: &str) -> Result<()> {
-        let mut steps = Vec::new();
-        for c in text.chars() {
-            steps.push(json!({"type": "keyDown", "value": c.to_string()}));
-            steps.push(json!({"type": "keyUp", "value": c.to_string()}));
-        }
+        let steps = text
+            .chars()
+            .flat_map(|c| [KeyAction::Down { value: c }, KeyAction::Up { value: c }])
+            .collect();
         self.key_actions(steps).await
     }
 
-    async fn key_actions(&self, steps: Vec<Value>) -> Result<()> {
-        self.call(
-            reqwest::Method::POST,
-            "/actions",
-            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": steps}]})),
-        )
-        .await?;
-        Ok(())
+    async fn key_actions(&self, steps: Vec<KeyAction>) -> Result<()> {
+        let mut keyboard = KeyActions::new("keyboard".into());
+        for step in steps {
+            keyboard = keyboard.then(step);
+        }
+        bounded("key actions", self.client.perform_actions(keyboard)).await
     }
 
     /// Brings the app's window to the front, so that it has the desktop's keyboard focus
     /// (which decides whether `:focus` styles show; with several apps on one display, the
     /// last one brought forward has it).
     pub async fn bring_to_front(&self) -> Result<()> {
-        let handle = self.call(reqwest::Method::GET, "/window", None).await?;
-        self.call(
-            reqwest::Method::POST,
-            "/window",
-            Some(json!({"handle": handle})),
-        )
-        .await?;
-        Ok(())
+        let handle = bounded("window", self.client.window()).await?;
+        bounded("switch to window", self.client.switch_to_window(handle)).await
     }
 
     /// The focused element's `data-testid` (or its tag name when it has none).
@@ -445,23 +379,45 @@ impl Session {
 
     /// Runs a script in the page and returns its result.
     pub async fn execute(&self, script: &str) -> Result<Value> {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": []})),
-        )
-        .await
+        self.execute_with(script, Vec::new()).await
+    }
+
+    async fn execute_with(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        bounded("execute", self.client.execute(script, args)).await
     }
 
     /// The window's size and position (`{x, y, width, height}`).
     pub async fn window_rect(&self) -> Result<Value> {
-        self.call(reqwest::Method::GET, "/window/rect", None).await
+        // Read in the page's terms as the window manager placed it; WebKitWebDriver may answer
+        // negative coordinates, which fantoccini's typed rect does not take.
+        let (x, y, width, height) = bounded("window rect", self.client.get_window_rect()).await?;
+        Ok(json!({"x": x, "y": y, "width": width, "height": height}))
     }
 
-    /// Moves or resizes the window; returns where it is now.
+    /// Resizes the window (`{width, height}`), and moves it where `x` and `y` are given;
+    /// returns where it is now.
     pub async fn set_window_rect(&self, rect: Value) -> Result<Value> {
-        self.call(reqwest::Method::POST, "/window/rect", Some(rect))
-            .await
+        let number = |key: &str| rect.get(key).and_then(Value::as_u64).map(|n| n as u32);
+        let (width, height) = number("width")
+            .zip(number("height"))
+            .ok_or_else(|| DriverError(format!("set_window_rect needs a size: {rect}")))?;
+        match number("x").zip(number("y")) {
+            Some((x, y)) => {
+                bounded(
+                    "set window rect",
+                    self.client.set_window_rect(x, y, width, height),
+                )
+                .await?
+            }
+            None => {
+                bounded(
+                    "set window size",
+                    self.client.set_window_size(width, height),
+                )
+                .await?
+            }
+        }
+        self.window_rect().await
     }
 
     /// Saves a PNG screenshot of the window.
@@ -480,28 +436,25 @@ impl Session {
              }, 50); return null",
         )
         .await?;
-        let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
-        let b64 = value
-            .as_str()
-            .ok_or_else(|| DriverError("no screenshot".into()))?;
-        let bytes = decode_base64(b64)?;
+        let png = bounded("screenshot", self.client.screenshot()).await?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| DriverError(e.to_string()))?;
         }
-        std::fs::write(path, bytes).map_err(|e| DriverError(e.to_string()))
+        std::fs::write(path, png).map_err(|e| DriverError(e.to_string()))
     }
 
     /// Ends the session (closes the app) and waits until the app's process has gone: the
     /// app allows one instance per data folder, so a launch right after would otherwise hand
     /// itself over to the instance that is still ending.
     pub async fn close(self) -> Result<()> {
-        self.http
-            .delete(&self.base)
-            .send()
-            .await
-            .map_err(|e| DriverError(e.to_string()))?;
+        let Self {
+            client,
+            binary,
+            envs,
+        } = self;
+        bounded("end session", client.close()).await?;
         let deadline = Instant::now() + Duration::from_secs(20);
-        while self.app_running() || self.instance_name_owned() {
+        while app_running(&binary, &envs) || instance_name_owned(&envs) {
             if Instant::now() > deadline {
                 return Err(DriverError("the app did not end within 20 s".into()));
             }
@@ -509,84 +462,53 @@ impl Session {
         }
         Ok(())
     }
+}
 
-    /// Whether the app's one-instance name for its data folder is still owned on the session
-    /// bus. The bus frees it a moment after the process is gone; a launch before that would
-    /// hand itself over to the instance that no longer exists and never open a window.
-    fn instance_name_owned(&self) -> bool {
-        let Some(dir) = self
-            .envs
-            .iter()
-            .find_map(|e| e.strip_prefix("PARTA_DATA_DIR="))
-        else {
-            return false;
-        };
-        let name = format!(
-            "ru.parta.desktop.d{:016x}",
-            parta_client::stable_hash(dir.as_bytes())
-        );
-        std::process::Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                &format!("string:{name}"),
-            ])
-            .output()
-            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-    }
+/// Whether the app's one-instance name for its data folder is still owned on the session bus.
+/// The bus frees it a moment after the process is gone; a launch before that would hand itself
+/// over to the instance that no longer exists and never open a window.
+fn instance_name_owned(envs: &[String]) -> bool {
+    let Some(dir) = envs.iter().find_map(|e| e.strip_prefix("PARTA_DATA_DIR=")) else {
+        return false;
+    };
+    let name = format!(
+        "ru.parta.desktop.d{:016x}",
+        parta_client::stable_hash(dir.as_bytes())
+    );
+    std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &format!("string:{name}"),
+        ])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+}
 
-    /// Whether a process of this session's app binary with this driver's environment is
-    /// still alive (Linux: read from /proc).
-    fn app_running(&self) -> bool {
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return false;
-        };
-        entries.flatten().any(|entry| {
-            let dir = entry.path();
-            let same_binary = std::fs::read_link(dir.join("exe"))
-                .is_ok_and(|exe| exe == self.binary || exe.starts_with(&self.binary));
-            same_binary
-                && std::fs::read(dir.join("environ")).is_ok_and(|environ| {
-                    let vars: Vec<&[u8]> = environ.split(|b| *b == 0).collect();
-                    self.envs.iter().all(|e| vars.contains(&e.as_bytes()))
-                })
-        })
-    }
+/// Whether a process of `binary` with all of `envs` in its environment is still alive (Linux:
+/// read from /proc).
+fn app_running(binary: &Path, envs: &[String]) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let dir = entry.path();
+        let same_binary = std::fs::read_link(dir.join("exe"))
+            .is_ok_and(|exe| exe == binary || exe.starts_with(binary));
+        same_binary
+            && std::fs::read(dir.join("environ")).is_ok_and(|environ| {
+                let vars: Vec<&[u8]> = environ.split(|b| *b == 0).collect();
+                envs.iter().all(|e| vars.contains(&e.as_bytes()))
+            })
+    })
 }
 
 /// Whether the driver said the element it was handed is no longer in the page.
 fn is_stale(error: &DriverError) -> bool {
     error.0.contains("stale element")
-}
-
-fn decode_base64(input: &str) -> Result<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    }
-    let clean: Vec<u8> = input
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut acc = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            acc |= value(*c).ok_or_else(|| DriverError("bad base64".into()))? << (18 - 6 * i);
-        }
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    Ok(out)
 }
 
 /// Where tauri-driver (and the app under it) writes: nowhere, or this terminal with
@@ -623,9 +545,13 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn base64_decodes_padded_and_unpadded_input() {
-        assert_eq!(super::decode_base64("UGFydGE=").unwrap(), b"Parta");
-        assert_eq!(super::decode_base64("UGFy").unwrap(), b"Par");
+    fn a_stale_element_is_told_apart_from_other_failures() {
+        assert!(is_stale(&DriverError(
+            "stale element reference: the element is not attached".into()
+        )));
+        assert!(!is_stale(&DriverError("no such element".into())));
     }
 }
