@@ -154,9 +154,12 @@ impl Session {
         let client = loop {
             match tokio::time::timeout(CALL_LIMIT, builder.connect(&driver.url())).await {
                 Ok(Ok(client)) => break client,
-                Ok(Err(fantoccini::error::NewSessionError::Failed(_)))
-                    if Instant::now() < deadline =>
-                {
+                // Refused or reset while tauri-driver is still starting: try again shortly.
+                Ok(Err(
+                    fantoccini::error::NewSessionError::Failed(_)
+                    | fantoccini::error::NewSessionError::FailedC(_)
+                    | fantoccini::error::NewSessionError::Lost(_),
+                )) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Ok(Err(e)) => return Err(DriverError(format!("new session: {e}"))),
