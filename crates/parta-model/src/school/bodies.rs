@@ -1,0 +1,281 @@
+//! The `/school/*` requests and answers that carry no rule of their own: list wrappers, queries,
+//! sign-in and join bodies, announcements and receipts. One definition for the server, which
+//! parses and answers them, and the client, which sends and reads them.
+
+use serde::{Deserialize, Serialize};
+
+use super::things::{Class, Invite, JoinRequest, JoinStatus, Person, Role, Scheduled};
+
+/// `{"success": true}`, as MAX answers writes that return nothing else.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Success {
+    pub success: bool,
+}
+
+/// An announcement in one of the caller's chats.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Announcement {
+    pub chat_id: i64,
+    pub chat_title: String,
+    pub message: crate::max::Message,
+    /// Whether the caller has acknowledged it.
+    pub acknowledged: bool,
+}
+
+/// A page of announcements, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AnnouncementList {
+    pub announcements: Vec<Announcement>,
+}
+
+/// Who has read and acknowledged an announcement.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Receipts {
+    pub mid: String,
+    /// Read it (marked the chat seen past it) without acknowledging yet.
+    pub read: Vec<Person>,
+    /// Pressed "Ознакомлен" (which implies reading).
+    pub acknowledged: Vec<Person>,
+    /// Neither yet.
+    pub pending: Vec<Person>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LessonRange {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FeedAddress {
+    /// The feed's path on this server; the token in it is shown only now.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnnouncementsQuery {
+    #[serde(default)]
+    pub chat_id: Option<i64>,
+    #[serde(default)]
+    pub count: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScheduleQuery {
+    pub chat_id: Option<i64>,
+    pub send_at: Option<i64>,
+    #[serde(default)]
+    pub announcement: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScheduledList {
+    pub scheduled: Vec<Scheduled>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BroadcastQuery {
+    pub chat_ids: Option<String>,
+}
+
+/// Its `Debug` leaves out the password or token it carries, which must never reach a log.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasswordChange {
+    #[serde(default)]
+    pub old_password: Option<String>,
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceList {
+    pub devices: Vec<Device>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Revoked {
+    pub revoked: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClassList {
+    pub classes: Vec<Class>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InviteList {
+    pub invites: Vec<Invite>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestsQuery {
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestList {
+    pub requests: Vec<JoinRequest>,
+}
+
+/// Its `Debug` leaves out the password or token it carries, which must never reach a log.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StatusRequest {
+    pub request_token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rejection {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SchoolSettings {
+    pub join_requires_approval: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub marker: Option<i64>,
+    #[serde(default)]
+    pub count: Option<i64>,
+}
+
+/// `POST /school/login`: a password sign-in on a new device.
+/// Its `Debug` leaves out the password or token it carries, which must never reach a log.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    pub device_name: String,
+}
+
+/// The answer to a successful sign-in: the new device's token, shown this once.
+/// Its `Debug` leaves out the password or token it carries, which must never reach a log.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginResult {
+    pub user_id: i64,
+    pub access_token: String,
+}
+
+/// One of a person's signed-in devices.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Device {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    /// Whether this is the device asking.
+    pub current: bool,
+}
+
+/// A person as another person sees them: names always; phone and e-mail only for those the
+/// permission matrix lets see contact details, and for oneself (procedure 8.3).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Profile {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `PUT /school/me/contacts`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Contacts {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `POST /school/invites/redeem`: a newcomer's answer to an invite.
+/// Its `Debug` leaves out the password or token it carries, which must never reach a log.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Redeem {
+    pub code: String,
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// For a parent: the child's name, unless the invite already names the child.
+    #[serde(default)]
+    pub child_name: Option<String>,
+    pub login: String,
+    pub password: String,
+    pub device_name: String,
+    /// Consent to the processing of personal data (procedure 8; required).
+    #[serde(default)]
+    pub consent_personal_data: bool,
+}
+
+/// The answer to a redemption or to a requester asking for the outcome.
+/// Its `Debug` leaves out the password or token it carries, which must never reach a log.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JoinOutcome {
+    pub status: JoinStatus,
+    /// The join request, when the school reviews newcomers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<i64>,
+    /// What the requester presents to ask for the outcome (shown once, at redemption).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_token: Option<String>,
+    /// The reason of a rejection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// The new device's token: given once, with the approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("login", &self.login)
+            .field("device_name", &self.device_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for LoginResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResult")
+            .field("user_id", &self.user_id)
+            .field("access_token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Redeem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redeem")
+            .field("login", &self.login)
+            .field("device_name", &self.device_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for JoinOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinOutcome")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("reason", &self.reason)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChange").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for StatusRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatusRequest").finish_non_exhaustive()
+    }
+}
