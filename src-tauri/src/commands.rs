@@ -1,9 +1,11 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
 use parta_model::commands::{self as cmd, ReplyOf};
-use parta_model::view::{PickedFile, UiError};
+use parta_model::view::UiError;
 use tauri::State;
 
+use crate::chooser::{choose, describe};
+use crate::links::{is_conference_link, is_openable};
 use crate::shell::{Shell, internal, invalid};
 
 type Reply<T> = Result<T, UiError>;
@@ -400,27 +402,6 @@ pub async fn describe_files(args: cmd::DescribeFiles) -> Reply<ReplyOf<cmd::Desc
     describe(paths.into_iter().map(std::path::PathBuf::from).collect()).await
 }
 
-async fn describe(paths: Vec<std::path::PathBuf>) -> Reply<Vec<PickedFile>> {
-    let mut out = Vec::with_capacity(paths.len());
-    for path in paths {
-        let Ok(meta) = tokio::fs::metadata(&path).await else {
-            continue;
-        };
-        if !meta.is_file() {
-            continue;
-        }
-        out.push(PickedFile {
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            path: path.to_string_lossy().into_owned(),
-            size: meta.len(),
-        });
-    }
-    Ok(out)
-}
-
 /// Writes a message with files (through the outbox: checked, copied, uploaded, sent once).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn send_files(
@@ -635,51 +616,6 @@ pub async fn lesson_recording_switch(
         .await
 }
 
-/// The end-to-end tests' answer for the system's file chooser, which WebDriver cannot drive:
-/// the paths in `PARTA_E2E_PICK_FILES` (one per line) that pass the dialog's filter. Compiled
-/// into debug builds only (the tests'), so the release binary that ships never reads it.
-#[cfg(debug_assertions)]
-fn test_choice(filter: Option<(&str, &[&str])>) -> Option<Vec<std::path::PathBuf>> {
-    let list = std::env::var("PARTA_E2E_PICK_FILES").ok()?;
-    Some(
-        list.lines()
-            .map(std::path::PathBuf::from)
-            .filter(|p| {
-                filter.is_none_or(|(_, extensions)| {
-                    p.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
-                })
-            })
-            .collect(),
-    )
-}
-
-/// Paths chosen in the system's file chooser (none if cancelled).
-async fn choose(
-    app: &tauri::AppHandle,
-    filter: Option<(&str, &[&str])>,
-) -> Vec<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    #[cfg(debug_assertions)]
-    if let Some(paths) = test_choice(filter) {
-        return paths;
-    }
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let mut dialog = app.dialog().file();
-    if let Some((name, extensions)) = filter {
-        dialog = dialog.add_filter(name, extensions);
-    }
-    dialog.pick_files(move |picked| {
-        let _ = tx.send(picked.unwrap_or_default());
-    });
-    rx.await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|p| p.into_path().ok())
-        .collect()
-}
-
 /// A teacher adds materials to a lesson: the files are chosen here in the shell (the page
 /// never names a path), checked by the school's rules and uploaded; returns the lesson, or
 /// `None` if nothing was chosen.
@@ -748,58 +684,4 @@ pub async fn join_lesson(
         ));
     }
     open_link(app, cmd::OpenLink { url }).await
-}
-
-/// Whether a link may leave the app: web and mail links only, of sane length, without spaces
-/// or control characters.
-pub fn is_openable(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    ["https://", "http://", "mailto:"]
-        .iter()
-        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
-        && url.len() <= 2048
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// Whether a lesson's link may be opened: an openable link, and https.
-pub fn is_conference_link(url: &str) -> bool {
-    url.to_ascii_lowercase().starts_with("https://") && is_openable(url)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{is_conference_link, is_openable};
-
-    #[test]
-    fn a_lesson_opens_only_an_https_link() {
-        assert!(is_conference_link("https://vk.com/call/join/abc"));
-        assert!(is_conference_link("HTTPS://telemost.yandex.ru/j/123"));
-        for bad in [
-            "http://vk.com/call/join/abc",
-            "mailto:teacher@example.org",
-            "file:///home/user/lesson.html",
-            "javascript:alert(1)",
-            "https://a b",
-            "https://",
-        ] {
-            assert!(!is_conference_link(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn only_web_and_mail_links_leave_the_app() {
-        assert!(is_openable("https://school.example/rules"));
-        assert!(is_openable("mailto:school@example.org"));
-        for bad in [
-            "file:///etc/passwd",
-            "javascript:alert(1)",
-            "parta://join/abc",
-            "https://",
-            "https://a b",
-            "ftp://x",
-            "",
-        ] {
-            assert!(!is_openable(bad), "{bad}");
-        }
-    }
 }

@@ -4,9 +4,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod badge;
+mod chooser;
 mod commands;
 mod demo;
 mod graphics;
+mod links;
 mod notify;
 #[cfg(test)]
 mod registry_tests;
