@@ -115,7 +115,12 @@ async fn synced(client: &Client, profile: &Profile) -> Result<(Session, bool), S
     };
     bar.finish_and_clear();
     if !online {
-        eprintln!("parta: the server did not answer; showing what is cached");
+        match session.last_failure() {
+            // Say what happened: a refusal, a 404, or an answer that could not be read is not
+            // a silent server.
+            Some(reason) => eprintln!("parta: {reason}; showing what is cached"),
+            None => eprintln!("parta: the server did not answer; showing what is cached"),
+        }
     }
     Ok((session, online))
 }

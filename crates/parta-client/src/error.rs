@@ -24,8 +24,9 @@ pub enum Error {
         code: String,
         message: String,
     },
-    /// The server answered something that is not the MAX protocol.
-    #[error("unexpected answer from the server: {0}")]
+    /// The server answered, but with something this client cannot read (not the MAX protocol,
+    /// or a shape it does not know).
+    #[error("the server's answer could not be read: {0}")]
     Protocol(String),
     /// The OS keychain failed.
     #[error(transparent)]

@@ -202,6 +202,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
         inner.set_connection(ConnectionState::Connecting);
         let result = async {
             inner.resync().await?;
+            inner.note_failure(None);
             inner.set_connection(ConnectionState::Online);
             attempt = 0;
             inner.follow().await
@@ -211,6 +212,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             Err(Error::Stopped) => break,
             Err(Error::Unauthorized) => {
                 tracing::warn!("the server rejected the token; sync stopped");
+                inner.note_failure(Some(Error::Unauthorized.to_string()));
                 inner.set_connection(ConnectionState::Offline);
                 break;
             }
@@ -225,6 +227,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             }
             Err(e) => {
                 tracing::info!(error = %e, "sync interrupted; will retry");
+                inner.note_failure(Some(e.to_string()));
                 inner.set_connection(ConnectionState::Offline);
             }
             Ok(()) => {}

@@ -29,9 +29,20 @@ pub(crate) struct Inner {
     /// Held while the outbox is being sent.
     pub(crate) outbox_lock: tokio::sync::Mutex<()>,
     pub(crate) task: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    /// Why the last attempt to sync failed, until one succeeds: what the server answered, or
+    /// that its answer could not be read, or that it could not be reached.
+    pub(crate) failure: std::sync::Mutex<Option<String>>,
 }
 
 impl Inner {
+    /// Keeps why the last sync attempt failed (`None`: it succeeded).
+    pub(crate) fn note_failure(&self, failure: Option<String>) {
+        *self
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = failure;
+    }
+
     /// Now, by the session's clock.
     pub(crate) fn now_ms(&self) -> i64 {
         self.config.clock.now_ms()

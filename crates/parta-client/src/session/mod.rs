@@ -52,6 +52,7 @@ impl Session {
             outbox_wake: tokio::sync::Notify::new(),
             outbox_lock: tokio::sync::Mutex::new(()),
             task: std::sync::Mutex::new(Vec::new()),
+            failure: std::sync::Mutex::new(None),
         });
         let sync = tokio::spawn(crate::sync::run(inner.clone()));
         // Also picks up messages left in the outbox by an earlier run of the app.
@@ -60,6 +61,17 @@ impl Session {
             tasks.extend([sync, outbox]);
         }
         Self { inner }
+    }
+
+    /// Why the session is not online, if a sync attempt failed since the last success: what
+    /// the server answered (a refusal, a 404), that its answer could not be read, or that it
+    /// could not be reached.
+    pub fn last_failure(&self) -> Option<String> {
+        self.inner
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The profile this session belongs to.

@@ -626,3 +626,27 @@ async fn replies_drafts_read_marks_members_and_acknowledgements_work_and_stay_of
     assert_eq!(unread(again.clone()).await, 0, "read offline too");
     again.stop().await;
 }
+
+/// A session that cannot get online says why: here the server answers every request, but with
+/// a 404 (a wrong address under the right host), which is not a silent server.
+#[tokio::test]
+async fn a_session_that_cannot_sync_keeps_what_the_server_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let token = token(&server, "a.sokolova").await;
+    let wrong = format!("{}/not-here", server.url());
+    let session = session(
+        &wrong,
+        &token,
+        None,
+        sqlite(&dir.path().join("cache.sqlite")).await,
+    )
+    .await;
+    wait_connection(&session, ConnectionState::Offline).await;
+    let failure = session.last_failure().expect("a reason is kept");
+    assert!(
+        failure.contains("404") && failure.contains("not.found"),
+        "what the server answered, not 'no answer': {failure}"
+    );
+    session.stop().await;
+}
