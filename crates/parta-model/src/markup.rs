@@ -15,8 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What a range of text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MarkupKind {
     Strong,
     Emphasized,
@@ -28,6 +27,57 @@ pub enum MarkupKind {
     Heading,
     Highlighted,
     Quote,
+    /// A kind MAX added after schema 0.0.33 (e.g. `spoiler`): kept under its own name and
+    /// passed along as it came; shown as plain text.
+    Other(String),
+}
+
+impl MarkupKind {
+    /// Every kind this code knows, with its wire name.
+    const KNOWN: [(MarkupKind, &'static str); 10] = [
+        (MarkupKind::Strong, "strong"),
+        (MarkupKind::Emphasized, "emphasized"),
+        (MarkupKind::Monospaced, "monospaced"),
+        (MarkupKind::Link, "link"),
+        (MarkupKind::Strikethrough, "strikethrough"),
+        (MarkupKind::Underline, "underline"),
+        (MarkupKind::UserMention, "user_mention"),
+        (MarkupKind::Heading, "heading"),
+        (MarkupKind::Highlighted, "highlighted"),
+        (MarkupKind::Quote, "quote"),
+    ];
+
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MarkupKind::Other(name) => name,
+            known => Self::KNOWN
+                .iter()
+                .find(|(k, _)| k == known)
+                .map_or("", |(_, name)| name),
+        }
+    }
+
+    /// The kind with this wire name; an unknown name is kept as [`MarkupKind::Other`].
+    pub fn from_name(name: &str) -> MarkupKind {
+        Self::KNOWN
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or_else(|| MarkupKind::Other(name.to_owned()), |(k, _)| k.clone())
+    }
+}
+
+impl Serialize for MarkupKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkupKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(MarkupKind::from_name(&name))
+    }
 }
 
 /// `MarkupElement`: one formatted range of a message's text.
@@ -242,6 +292,8 @@ fn markers(m: &Markup) -> (String, String) {
                 None => "]".to_owned(),
             },
         ),
+        // Markdown has no way to write it: the text stays, unmarked.
+        MarkupKind::Other(_) => (String::new(), String::new()),
     }
 }
 
@@ -363,7 +415,7 @@ pub fn spans(text: &str, markup: &[Markup]) -> Vec<Span> {
                 .find(|m| m.url.is_some() || m.user_id.is_some());
             Span {
                 text: text[w[0]..w[1]].to_owned(),
-                kinds: covering.iter().map(|m| m.kind).collect(),
+                kinds: covering.iter().map(|m| m.kind.clone()).collect(),
                 url: link.and_then(|m| m.url.clone()),
                 user_id: link.and_then(|m| m.user_id),
             }
@@ -379,7 +431,10 @@ mod tests {
         let (text, markup) = parse_markdown(source);
         (
             text,
-            markup.iter().map(|m| (m.kind, m.from, m.length)).collect(),
+            markup
+                .iter()
+                .map(|m| (m.kind.clone(), m.from, m.length))
+                .collect(),
         )
     }
 
@@ -423,11 +478,11 @@ mod tests {
         assert_eq!(text, "😀 жир и курсив");
         // The emoji is two UTF-16 units: bold starts at 3.
         assert_eq!(
-            (markup[0].kind, markup[0].from, markup[0].length),
+            (markup[0].kind.clone(), markup[0].from, markup[0].length),
             (MarkupKind::Strong, 3, 12)
         );
         assert_eq!(
-            (markup[1].kind, markup[1].from, markup[1].length),
+            (markup[1].kind.clone(), markup[1].from, markup[1].length),
             (MarkupKind::Emphasized, 7, 8)
         );
     }
@@ -523,5 +578,23 @@ mod tests {
         let spans = spans("😀b", &bad);
         assert_eq!(spans.len(), 1);
         assert!(spans[0].kinds.is_empty());
+    }
+
+    #[test]
+    fn a_markup_kind_max_added_later_is_kept_under_its_name_and_shown_as_text() {
+        let json =
+            r#"[{"type":"spoiler","from":0,"length":5},{"type":"strong","from":6,"length":3}]"#;
+        let markup: Vec<Markup> = serde_json::from_str(json).expect("a page with a new kind reads");
+        assert_eq!(markup[0].kind, MarkupKind::Other("spoiler".into()));
+        assert_eq!(markup[1].kind, MarkupKind::Strong);
+        let again = serde_json::to_string(&markup).expect("serializes");
+        assert!(
+            again.contains(r#""type":"spoiler""#),
+            "passed along as it came: {again}"
+        );
+        let text = "тайна ура";
+        let pieces: Vec<String> = spans(text, &markup).into_iter().map(|s| s.text).collect();
+        assert_eq!(pieces.concat(), text, "nothing of the text is lost");
+        assert_eq!(to_markdown(text, &markup), "тайна **ура**");
     }
 }

@@ -27,6 +27,8 @@ pub fn rich_text(text: &str, markup: &[Markup]) -> Html {
                     MarkupKind::Heading => html! { <span class="md-heading">{ node }</span> },
                     MarkupKind::Quote => html! { <span class="md-quote">{ node }</span> },
                     MarkupKind::UserMention => html! { <span class="mention">{ node }</span> },
+                    // A kind MAX added later (a spoiler, …): its text, as plain text.
+                    MarkupKind::Other(_) => node,
                     MarkupKind::Link => match &span.url {
                         Some(url) => {
                             let target = url.clone();

@@ -108,7 +108,14 @@ pub fn attachment_view(attachment: &max::Attachment) -> AttachmentView {
             "image" => "изображение",
             "video" => "видео",
             "audio" => "аудио",
-            _ => "файл",
+            "file" => "файл",
+            // What MAX sends beyond files: named for what it is, kept as it came.
+            "sticker" => "стикер",
+            "contact" => "контакт",
+            "location" => "место на карте",
+            "share" => "ссылка",
+            "inline_keyboard" => "кнопки",
+            _ => "вложение MAX",
         }
         .to_owned()
     });

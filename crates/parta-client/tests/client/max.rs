@@ -382,6 +382,46 @@ async fn a_max_bot_profile_syncs_sends_and_receives_with_every_request_as_max_sp
         |e| matches!(e, AppEvent::MessageAdded { message } if message.text == "Будем!"),
     )
     .await;
+
+    // MAX adds types over time: a spoiler (a markup kind 0.0.33 does not list) and a sticker.
+    // The page still reads; the message shows its text, the sticker is named for what it is,
+    // and the connection stays up. (The fake's answer breaks its own schema here, on purpose.)
+    let before_newer = fake.violations.lock().unwrap().len();
+    {
+        let mut world = fake.world.lock().unwrap();
+        let message = fake.message(&mut world, user(503, "Ирина", "Белова", false), "тайна");
+        let seq = message["body"]["seq"].clone();
+        let newer = |body: &mut Value| {
+            if body["seq"] == seq {
+                body["markup"] = json!([{"type": "spoiler", "from": 0, "length": 5}]);
+                body["attachments"] = json!([{"type": "sticker",
+                    "payload": {"url": "https://i.max.example/s.webp", "code": "s1"},
+                    "width": 128, "height": 128}]);
+            }
+        };
+        let world = &mut *world;
+        for stored in &mut world.messages {
+            newer(&mut stored["body"]);
+        }
+        for update in &mut world.updates {
+            newer(&mut update["message"]["body"]);
+        }
+    }
+    fake.changed.notify_waiters();
+    let newer = wait_event(
+        &mut events,
+        "the message with newer types arrives",
+        |e| matches!(e, AppEvent::MessageAdded { message } if message.text == "тайна"),
+    )
+    .await;
+    let AppEvent::MessageAdded { message } = newer else {
+        unreachable!()
+    };
+    assert_eq!(message.attachments.len(), 1);
+    assert_eq!(message.attachments[0].kind, "sticker");
+    assert_eq!(message.attachments[0].name, "стикер");
+    assert_eq!(*session.connection().borrow(), ConnectionState::Online);
+    assert_eq!(session.last_failure(), None);
     session.stop().await;
 
     let requests = fake.requests.lock().unwrap().clone();
@@ -397,7 +437,13 @@ async fn a_max_bot_profile_syncs_sends_and_receives_with_every_request_as_max_sp
             "{needed} in {requests:?}"
         );
     }
-    let violations = fake.violations.lock().unwrap().clone();
+    let mut violations = fake.violations.lock().unwrap().clone();
+    let newer: Vec<String> = violations.split_off(before_newer);
+    assert!(
+        newer.iter().all(|v| v.starts_with("the fake's own answer")),
+        "after MAX's newer types too, every request the client made is as MAX specifies: \
+         {newer:#?}"
+    );
     let untrusted_attempts = violations
         .iter()
         .filter(|v| v.contains("Authorization"))
