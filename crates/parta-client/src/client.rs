@@ -21,8 +21,8 @@ pub enum ProfileKind {
     MaxBot,
 }
 
-/// MAX's Bot API.
-pub const MAX_API_URL: &str = "https://platform-api2.max.ru";
+/// MAX's Bot API address (the one place it is written is `parta_model::max`).
+pub use parta_model::max::MAX_API_URL;
 
 impl ProfileKind {
     fn as_str(self) -> &'static str {

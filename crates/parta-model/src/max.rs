@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// MAX's Bot API, as MAX documents it today (`platform-api2.max.ru`; the schema says only
+/// `/`): the direct bot profile's default, and what the app shows as the address to expect.
+pub const MAX_API_URL: &str = "https://platform-api2.max.ru";
+
 /// Identifier of a user (`UserId`).
 pub type UserId = i64;
 /// Identifier of a chat (`ChatId`).

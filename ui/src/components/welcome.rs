@@ -138,7 +138,7 @@ pub fn welcome() -> Html {
             </label>
             <label>
                 { t(lang, Key::MaxAddress) }
-                <input type="url" data-testid="bot-url" placeholder="https://botapi.max.ru"
+                <input type="url" data-testid="bot-url" placeholder={parta_model::max::MAX_API_URL}
                     value={(*bot_url).clone()} oninput={bind(&bot_url)} />
                 <span class="hint">{ t(lang, Key::MaxAddressHint) }</span>
             </label>
