@@ -24,6 +24,7 @@ pub mod http;
 pub mod invites;
 pub mod lesson_notices;
 pub mod lessons;
+pub mod max;
 pub mod members;
 pub mod membership;
 pub mod messages;

@@ -19,6 +19,15 @@ Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device
 
 Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_BIND,
 PARTA_DEVICE_RATE, PARTA_POLICY.
+
+       parta-server max check [--token-file FILE] [--max-url URL] [--root-cert PEM] [--json]
+
+  Says which MAX bot the token belongs to and which chats it is in, with its permissions, and
+  warns where it cannot read a chat's messages (it needs to be an administrator with
+  read_all_messages). The token comes from FILE (readable by this user alone) or
+  PARTA_MAX_TOKEN; MAX's address from --max-url or PARTA_MAX_URL (default
+  https://platform-api2.max.ru); --root-cert adds a trusted root (e.g. the Ministry's).
+  Exit status: 0 every chat can be carried, 1 a warning or an error, 2 bad arguments.
 ";
 
 /// The settings file: every key optional.
@@ -207,6 +216,80 @@ async fn stop_requested() {
     }
 }
 
+/// `parta-server max …`: the school's MAX bot.
+async fn max_command(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    let bad = |message: &str| {
+        eprintln!("parta-server: {message}\n\n{USAGE}");
+        ExitCode::from(2)
+    };
+    if args.first().map(String::as_str) != Some("check") {
+        return bad("max needs a command: check");
+    }
+    let mut token_file = env("PARTA_MAX_TOKEN_FILE").map(PathBuf::from);
+    let mut url = env("PARTA_MAX_URL").unwrap_or_else(|| parta_model::max::MAX_API_URL.to_owned());
+    let mut root_cert = env("PARTA_MAX_ROOT_CERT").map(PathBuf::from);
+    let mut json = false;
+    let mut rest = args[1..].iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--token-file" | "--max-url" | "--root-cert" => {
+                let Some(value) = rest.next() else {
+                    return bad(&format!("{arg} needs a value"));
+                };
+                match arg.as_str() {
+                    "--token-file" => token_file = Some(PathBuf::from(value)),
+                    "--max-url" => url = value.clone(),
+                    _ => root_cert = Some(PathBuf::from(value)),
+                }
+            }
+            other => return bad(&format!("unknown argument '{other}'")),
+        }
+    }
+    let token = match parta_server::max::BotToken::load(token_file.as_deref(), env) {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("parta-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let root = match root_cert.map(std::fs::read_to_string).transpose() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("parta-server: cannot read the root certificate: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = match parta_server::max::MaxApi::new(&url, token, root.as_deref()) {
+        Ok(api) => parta_server::max::check(&api).await,
+        Err(e) => Err(e),
+    };
+    match report {
+        Ok(report) => {
+            if json {
+                match serde_json::to_string_pretty(&report) {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => {
+                        eprintln!("parta-server: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            } else {
+                print!("{}", report.to_text());
+            }
+            if report.chats.iter().all(|c| c.can_bridge) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("parta-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     // Logs go to stderr: stdout carries only the one "listening on" line scripts wait for.
@@ -222,6 +305,9 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let env = |key: &str| std::env::var(key).ok();
+    if args.first().map(String::as_str) == Some("max") {
+        return max_command(&args[1..], &env).await;
+    }
     let config = match parse(&args, &env, &|path| std::fs::read_to_string(path)) {
         Ok(config) => config,
         Err(message) => {

@@ -9,6 +9,7 @@ mod common;
 mod conformance;
 mod files;
 mod lessons;
+mod max_check;
 mod process;
 mod properties;
 mod school;
