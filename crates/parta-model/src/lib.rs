@@ -7,6 +7,7 @@
 //! must never grow dependencies that do not.
 
 pub mod civil;
+pub mod clock;
 pub mod commands;
 pub mod lessons;
 pub mod markup;

@@ -1,22 +1,4 @@
-//! Time is passed in, so expiry, scheduling and retries are testable without sleeping.
+//! Time is passed in, so expiry, scheduling and retries are testable without sleeping: the
+//! one `Clock` of parta-model.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// A source of the current time.
-pub trait Clock: Send + Sync + 'static {
-    /// Unix time in milliseconds.
-    fn now_ms(&self) -> i64;
-}
-
-/// The system's wall clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0)
-    }
-}
+pub use parta_model::clock::{Clock, SystemClock};

@@ -113,6 +113,7 @@ mod tests {
 
     use super::*;
 
+    #[derive(Debug)]
     struct Manual(AtomicI64);
 
     impl Clock for Manual {
