@@ -55,19 +55,15 @@ async fn post_announcement(
     IdempotencyKey(key): IdempotencyKey,
     Body(new): Body<NewMessageBody>,
 ) -> Result<Json<SendMessageResult>> {
-    let chat_id = q
-        .chat_id
-        .ok_or_else(|| Error::bad_request("chat_id is required"))?;
-    let message = messages::send(
-        &state.school,
+    super::send_to(
+        &state,
         caller,
-        chat_id,
+        q.chat_id,
+        key,
         new,
-        key.as_deref(),
         messages::Kind::Announcement,
     )
-    .await?;
-    Ok(Json(SendMessageResult { message }))
+    .await
 }
 
 async fn acknowledge(

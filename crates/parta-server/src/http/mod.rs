@@ -211,18 +211,29 @@ async fn send_message(
             "Direct messages to users are not supported yet",
         ));
     }
-    let chat_id = q
-        .chat_id
-        .ok_or_else(|| Error::bad_request("chat_id is required"))?;
-    let message = messages::send(
-        &state.school,
+    send_to(
+        &state,
         caller,
-        chat_id,
+        q.chat_id,
+        key,
         body,
-        key.as_deref(),
         messages::Kind::Message,
     )
-    .await?;
+    .await
+}
+
+/// A send to `chat_id` (required) as `kind`: `POST /messages` and `POST /school/announcements`.
+pub(super) async fn send_to(
+    state: &AppState,
+    caller: Caller,
+    chat_id: Option<i64>,
+    key: Option<String>,
+    body: NewMessageBody,
+    kind: messages::Kind,
+) -> Result<Json<SendMessageResult>> {
+    let chat_id = chat_id.ok_or_else(|| Error::bad_request("chat_id is required"))?;
+    let message =
+        messages::send(&state.school, caller, chat_id, body, key.as_deref(), kind).await?;
     Ok(Json(SendMessageResult { message }))
 }
 
