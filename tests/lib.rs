@@ -26,7 +26,14 @@ impl std::error::Error for DriverError {}
 
 impl From<fantoccini::error::CmdError> for DriverError {
     fn from(e: fantoccini::error::CmdError) -> Self {
-        DriverError(e.to_string())
+        // WebKitWebDriver words a stale element as "Node with identifier … was not found":
+        // keep the W3C error code in the text, which `is_stale` reads.
+        match e {
+            fantoccini::error::CmdError::Standard(w) => {
+                DriverError(format!("{}: {}", w.error(), w.message))
+            }
+            other => DriverError(other.to_string()),
+        }
     }
 }
 
@@ -552,6 +559,14 @@ mod tests {
 
     #[test]
     fn a_stale_element_is_told_apart_from_other_failures() {
+        let webkit = fantoccini::error::CmdError::Standard(fantoccini::error::WebDriver::new(
+            fantoccini::error::ErrorStatus::StaleElementReference,
+            "Node with identifier 'node-1' was not found",
+        ));
+        assert!(
+            is_stale(&DriverError::from(webkit)),
+            "WebKit's wording of a stale element"
+        );
         assert!(is_stale(&DriverError(
             "stale element reference: the element is not attached".into()
         )));
