@@ -396,8 +396,7 @@ impl SimpleQueryResult {
 }
 
 /// `ChatAdminPermission`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChatAdminPermission {
     ReadAllMessages,
     AddRemoveMembers,
@@ -410,10 +409,13 @@ pub enum ChatAdminPermission {
     Delete,
     CanCall,
     ViewStats,
+    /// A permission MAX added after schema 0.0.33: kept under its own name, so a member list
+    /// with it still reads.
+    Other(String),
 }
 
 impl ChatAdminPermission {
-    /// Every permission (what a chat's owner holds).
+    /// Every permission this code knows (what a chat's owner holds).
     pub const ALL: [ChatAdminPermission; 11] = [
         ChatAdminPermission::ReadAllMessages,
         ChatAdminPermission::AddRemoveMembers,
@@ -427,6 +429,46 @@ impl ChatAdminPermission {
         ChatAdminPermission::CanCall,
         ChatAdminPermission::ViewStats,
     ];
+
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChatAdminPermission::ReadAllMessages => "read_all_messages",
+            ChatAdminPermission::AddRemoveMembers => "add_remove_members",
+            ChatAdminPermission::AddAdmins => "add_admins",
+            ChatAdminPermission::ChangeChatInfo => "change_chat_info",
+            ChatAdminPermission::PinMessage => "pin_message",
+            ChatAdminPermission::EditLink => "edit_link",
+            ChatAdminPermission::Write => "write",
+            ChatAdminPermission::Edit => "edit",
+            ChatAdminPermission::Delete => "delete",
+            ChatAdminPermission::CanCall => "can_call",
+            ChatAdminPermission::ViewStats => "view_stats",
+            ChatAdminPermission::Other(name) => name,
+        }
+    }
+
+    /// The permission with this wire name; an unknown name is kept as `Other`.
+    pub fn from_name(name: &str) -> ChatAdminPermission {
+        Self::ALL
+            .iter()
+            .find(|p| p.as_str() == name)
+            .cloned()
+            .unwrap_or_else(|| ChatAdminPermission::Other(name.to_owned()))
+    }
+}
+
+impl Serialize for ChatAdminPermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatAdminPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(ChatAdminPermission::from_name(&name))
+    }
 }
 
 /// `ChatMember`: a member with membership details.
@@ -578,5 +620,23 @@ mod tests {
     fn display_name_joins_first_and_last_name() {
         let user = sample_message().sender.unwrap();
         assert_eq!(user.display_name(), "Анна Соколова");
+    }
+
+    #[test]
+    fn a_permission_max_added_later_keeps_a_member_list_readable() {
+        let json = r#"["read_all_messages","post_stories"]"#;
+        let permissions: Vec<ChatAdminPermission> =
+            serde_json::from_str(json).expect("a list with a new permission reads");
+        assert_eq!(
+            permissions,
+            vec![
+                ChatAdminPermission::ReadAllMessages,
+                ChatAdminPermission::Other("post_stories".into())
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&permissions).ok().as_deref(),
+            Some(json)
+        );
     }
 }
