@@ -69,6 +69,14 @@ pub async fn session(
     Session::start("profile".into(), user_id, api, store, fast_config())
 }
 
+/// A session of the person holding `token` on `server`, with its cache in `cache`, once it is
+/// online.
+pub async fn online(server: &RunningServer, token: &Sensitive<String>, cache: &Path) -> Session {
+    let session = session(&server.url(), token, None, sqlite(cache).await).await;
+    wait_connection(&session, ConnectionState::Online).await;
+    session
+}
+
 /// Waits for the session's connection state to become `want`.
 pub async fn wait_connection(session: &Session, want: ConnectionState) {
     let mut rx = session.connection();

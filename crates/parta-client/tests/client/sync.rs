@@ -123,14 +123,7 @@ async fn the_session_goes_offline_when_the_server_stops_and_reconnects_by_itself
     let server = start_server(&db, loopback()).await;
     let addr = server.addr();
     let teacher_token = token(&server, "a.sokolova").await;
-    let session = session(
-        &server.url(),
-        &teacher_token,
-        None,
-        sqlite(&dir.path().join("c.sqlite")).await,
-    )
-    .await;
-    wait_connection(&session, ConnectionState::Online).await;
+    let session = online(&server, &teacher_token, &dir.path().join("c.sqlite")).await;
 
     server.stop().await.unwrap();
     wait_connection(&session, ConnectionState::Offline).await;
@@ -174,14 +167,7 @@ async fn sending_an_empty_or_overlong_message_is_refused_before_the_network() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let token = token(&server, "a.sokolova").await;
-    let session = session(
-        &server.url(),
-        &token,
-        None,
-        sqlite(&dir.path().join("c.sqlite")).await,
-    )
-    .await;
-    wait_connection(&session, ConnectionState::Online).await;
+    let session = online(&server, &token, &dir.path().join("c.sqlite")).await;
     let chat = session.chats().await.unwrap()[0].chat_id;
     let before = session.open_chat(chat).await.unwrap().messages.len();
     for text in ["   ".to_owned(), "я".repeat(4001)] {
@@ -236,14 +222,7 @@ async fn a_message_written_offline_survives_a_restart_and_is_delivered_exactly_o
     .await;
 
     // Exactly once on the server, as another member sees it.
-    let parent = session(
-        &server.url(),
-        &parent_token,
-        None,
-        sqlite(&dir.path().join("p.sqlite")).await,
-    )
-    .await;
-    wait_connection(&parent, ConnectionState::Online).await;
+    let parent = online(&server, &parent_token, &dir.path().join("p.sqlite")).await;
     let seen = parent.open_chat(chat).await.unwrap();
     assert_eq!(seen.messages.iter().filter(|m| m.text == text).count(), 1);
     let mine = teacher.open_chat(chat).await.unwrap();
@@ -274,14 +253,7 @@ async fn a_refused_message_is_kept_as_failed_with_a_reason_until_retried_or_disc
         .find(|c| c.title.as_deref() == Some("7Б — родители"))
         .unwrap()
         .chat_id;
-    let teacher = session(
-        &server.url(),
-        &teacher_token,
-        None,
-        sqlite(&dir.path().join("c.sqlite")).await,
-    )
-    .await;
-    wait_connection(&teacher, ConnectionState::Online).await;
+    let teacher = online(&server, &teacher_token, &dir.path().join("c.sqlite")).await;
     let mut events = teacher.subscribe();
     let pending = teacher.send_text(foreign, "Не туда").await.unwrap();
     wait_event(&mut events, "refusal", |e| {
@@ -331,14 +303,7 @@ async fn a_send_whose_answer_is_lost_is_retried_and_still_stored_exactly_once() 
     wait_connection(&teacher, ConnectionState::Online).await;
     let chat = chat_id(&teacher, "5А — родители").await;
     // The parent talks to the server directly and watches what really arrives.
-    let parent = session(
-        &server.url(),
-        &parent_token,
-        None,
-        sqlite(&dir.path().join("p.sqlite")).await,
-    )
-    .await;
-    wait_connection(&parent, ConnectionState::Online).await;
+    let parent = online(&server, &parent_token, &dir.path().join("p.sqlite")).await;
     let mut at_parent = parent.subscribe();
     let mut at_teacher = teacher.subscribe();
 
@@ -396,14 +361,7 @@ async fn a_busy_server_is_waited_for_as_it_asks_and_the_message_still_goes_once(
     let server =
         start_server_with_limits(&dir.path().join("server.sqlite"), loopback(), limits).await;
     let teacher_token = token(&server, "a.sokolova").await;
-    let teacher = session(
-        &server.url(),
-        &teacher_token,
-        None,
-        sqlite(&dir.path().join("t.sqlite")).await,
-    )
-    .await;
-    wait_connection(&teacher, ConnectionState::Online).await;
+    let teacher = online(&server, &teacher_token, &dir.path().join("t.sqlite")).await;
     let chat = chat_id(&teacher, "5А — родители").await;
     let mut events = teacher.subscribe();
     let text = "Сообщение через занятый сервер";
