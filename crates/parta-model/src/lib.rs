@@ -12,5 +12,6 @@ pub mod commands;
 pub mod lessons;
 pub mod markup;
 pub mod max;
+mod named;
 pub mod school;
 pub mod view;

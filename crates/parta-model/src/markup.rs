@@ -14,69 +14,20 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a range of text is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MarkupKind {
-    Strong,
-    Emphasized,
-    Monospaced,
-    Link,
-    Strikethrough,
-    Underline,
-    UserMention,
-    Heading,
-    Highlighted,
-    Quote,
-    /// A kind MAX added after schema 0.0.33 (e.g. `spoiler`): kept under its own name and
-    /// passed along as it came; shown as plain text.
-    Other(String),
-}
-
-impl MarkupKind {
-    /// Every kind this code knows, with its wire name.
-    const KNOWN: [(MarkupKind, &'static str); 10] = [
-        (MarkupKind::Strong, "strong"),
-        (MarkupKind::Emphasized, "emphasized"),
-        (MarkupKind::Monospaced, "monospaced"),
-        (MarkupKind::Link, "link"),
-        (MarkupKind::Strikethrough, "strikethrough"),
-        (MarkupKind::Underline, "underline"),
-        (MarkupKind::UserMention, "user_mention"),
-        (MarkupKind::Heading, "heading"),
-        (MarkupKind::Highlighted, "highlighted"),
-        (MarkupKind::Quote, "quote"),
-    ];
-
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            MarkupKind::Other(name) => name,
-            known => Self::KNOWN
-                .iter()
-                .find(|(k, _)| k == known)
-                .map_or("", |(_, name)| name),
-        }
-    }
-
-    /// The kind with this wire name; an unknown name is kept as [`MarkupKind::Other`].
-    pub fn from_name(name: &str) -> MarkupKind {
-        Self::KNOWN
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map_or_else(|| MarkupKind::Other(name.to_owned()), |(k, _)| k.clone())
-    }
-}
-
-impl Serialize for MarkupKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkupKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(MarkupKind::from_name(&name))
+crate::named::named_enum! {
+    /// What a range of text is (`MarkupElement.type`); a kind MAX added later (e.g. `spoiler`)
+    /// is shown as plain text.
+    MarkupKind {
+        Strong => "strong",
+        Emphasized => "emphasized",
+        Monospaced => "monospaced",
+        Link => "link",
+        Strikethrough => "strikethrough",
+        Underline => "underline",
+        UserMention => "user_mention",
+        Heading => "heading",
+        Highlighted => "highlighted",
+        Quote => "quote",
     }
 }
 

@@ -395,23 +395,21 @@ impl SimpleQueryResult {
     }
 }
 
-/// `ChatAdminPermission`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChatAdminPermission {
-    ReadAllMessages,
-    AddRemoveMembers,
-    AddAdmins,
-    ChangeChatInfo,
-    PinMessage,
-    EditLink,
-    Write,
-    Edit,
-    Delete,
-    CanCall,
-    ViewStats,
-    /// A permission MAX added after schema 0.0.33: kept under its own name, so a member list
-    /// with it still reads.
-    Other(String),
+crate::named::named_enum! {
+    /// `ChatAdminPermission`; one MAX added later keeps a member list readable.
+    ChatAdminPermission {
+        ReadAllMessages => "read_all_messages",
+        AddRemoveMembers => "add_remove_members",
+        AddAdmins => "add_admins",
+        ChangeChatInfo => "change_chat_info",
+        PinMessage => "pin_message",
+        EditLink => "edit_link",
+        Write => "write",
+        Edit => "edit",
+        Delete => "delete",
+        CanCall => "can_call",
+        ViewStats => "view_stats",
+    }
 }
 
 impl ChatAdminPermission {
@@ -429,46 +427,6 @@ impl ChatAdminPermission {
         ChatAdminPermission::CanCall,
         ChatAdminPermission::ViewStats,
     ];
-
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ChatAdminPermission::ReadAllMessages => "read_all_messages",
-            ChatAdminPermission::AddRemoveMembers => "add_remove_members",
-            ChatAdminPermission::AddAdmins => "add_admins",
-            ChatAdminPermission::ChangeChatInfo => "change_chat_info",
-            ChatAdminPermission::PinMessage => "pin_message",
-            ChatAdminPermission::EditLink => "edit_link",
-            ChatAdminPermission::Write => "write",
-            ChatAdminPermission::Edit => "edit",
-            ChatAdminPermission::Delete => "delete",
-            ChatAdminPermission::CanCall => "can_call",
-            ChatAdminPermission::ViewStats => "view_stats",
-            ChatAdminPermission::Other(name) => name,
-        }
-    }
-
-    /// The permission with this wire name; an unknown name is kept as `Other`.
-    pub fn from_name(name: &str) -> ChatAdminPermission {
-        Self::ALL
-            .iter()
-            .find(|p| p.as_str() == name)
-            .cloned()
-            .unwrap_or_else(|| ChatAdminPermission::Other(name.to_owned()))
-    }
-}
-
-impl Serialize for ChatAdminPermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ChatAdminPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(ChatAdminPermission::from_name(&name))
-    }
 }
 
 /// `ChatMember`: a member with membership details.
