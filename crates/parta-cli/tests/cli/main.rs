@@ -47,15 +47,20 @@ fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
+/// The demo school on loopback, its database in `dir`.
+async fn demo_server(dir: &Path) -> parta_server::RunningServer {
+    parta_server::start(parta_server::ServerConfig::demo(
+        dir.join("school.sqlite"),
         ([127, 0, 0, 1], 0).into(),
     ))
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = demo_server(dir.path()).await;
     let url = server.url();
     let data = dir.path().join("cli");
     let service = format!("parta-cli-test-{}", std::process::id());
@@ -249,12 +254,7 @@ async fn sqlx_count(server: &parta_server::RunningServer, text: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_sees_the_profile_the_app_signed_in() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
-        ([127, 0, 0, 1], 0).into(),
-    ))
-    .await
-    .unwrap();
+    let server = demo_server(dir.path()).await;
     let xdg = dir.path().join("xdg");
     let service = format!("parta-cli-shared-{}", std::process::id());
     // As the desktop app does it, in its own folder of the system's data folder.
