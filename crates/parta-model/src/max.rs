@@ -24,6 +24,10 @@ pub struct User {
     pub is_bot: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_activity_time: Option<i64>,
+    /// Parta extension: someone who writes from MAX through the school's bot, with no Parta
+    /// account (the app marks them "MAX"). Absent (false) for everyone else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parta_max: bool,
 }
 
 impl User {
@@ -523,6 +527,7 @@ mod tests {
                 username: None,
                 is_bot: false,
                 last_activity_time: None,
+                parta_max: false,
             }),
             recipient: Recipient {
                 chat_id: Some(3),

@@ -3,7 +3,9 @@
 //! The server speaks them, the client core and the app read them.
 
 mod bodies;
+mod bridge;
 mod things;
 
 pub use bodies::*;
+pub use bridge::*;
 pub use things::*;

@@ -5,7 +5,7 @@
 //! for reads and single writes, [`Store::begin`] for a transaction — and call the statements of
 //! [`Tx`] on it. `Tx` is the sum of one trait per area ([`PeopleRows`], [`ChatRows`],
 //! [`MessageRows`], [`SchoolRows`], [`UploadRows`], [`UpdateRows`], [`ScheduleRows`],
-//! [`LessonRows`]), each a
+//! [`LessonRows`], [`BridgeRows`]), each a
 //! list of plain statements over records defined beside it.
 //!
 //! What every implementation must honour (the suite in `tests/server/store.rs` checks it):
@@ -21,6 +21,7 @@
 //!
 //! [`sqlite::SqliteStore`] is the implementation: one file, WAL, zero set-up.
 
+pub mod bridge;
 pub mod chats;
 mod error;
 pub mod lessons;
@@ -34,6 +35,7 @@ pub mod uploads;
 
 use async_trait::async_trait;
 
+pub use bridge::BridgeRows;
 pub use chats::ChatRows;
 pub use error::{Result, StoreError};
 pub use lessons::LessonRows;
@@ -66,6 +68,7 @@ pub trait Tx:
     + UpdateRows
     + ScheduleRows
     + LessonRows
+    + BridgeRows
     + Send
 {
     /// Makes a transaction's statements durable (nothing for [`Store::read`]'s units), and
@@ -84,7 +87,7 @@ pub struct Committed {
 /// Everything a domain module needs to talk to the store.
 pub mod prelude {
     pub use super::{
-        ChatRows, Committed, LessonRows, MessageRows, PeopleRows, ScheduleRows, SchoolRows, Store,
-        Tx, UpdateRows, UploadRows,
+        BridgeRows, ChatRows, Committed, LessonRows, MessageRows, PeopleRows, ScheduleRows,
+        SchoolRows, Store, Tx, UpdateRows, UploadRows,
     };
 }

@@ -27,7 +27,8 @@ fn chat_from_row(row: &SqliteRow) -> Result<ChatRecord> {
     })
 }
 
-const MEMBER_SELECT: &str = "SELECT u.id, u.first_name, u.last_name, u.username, cm.is_admin,
+const MEMBER_SELECT: &str =
+    "SELECT u.id, u.first_name, u.last_name, u.username, u.max_user_id, cm.is_admin,
     cm.joined_at, (c.owner_id IS u.id) AS is_owner,
     COALESCE((SELECT seen_at FROM chat_reads r WHERE r.chat_id = cm.chat_id AND r.user_id = u.id),
              cm.joined_at) AS last_access
@@ -42,6 +43,7 @@ fn member_from_row(row: &SqliteRow) -> Result<MemberRecord> {
             username: row.try_get("username")?,
             is_bot: false,
             last_activity_time: None,
+            parta_max: row.try_get::<Option<i64>, _>("max_user_id")?.is_some(),
         },
         is_admin: row.try_get("is_admin")?,
         is_owner: row.try_get("is_owner")?,

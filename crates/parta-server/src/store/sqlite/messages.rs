@@ -12,7 +12,7 @@ use crate::store::messages::{
 
 // `has_attachments` spares a page of plain messages one query each (most have none).
 const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.markup, m.created_at, m.link_type,
-    m.link_mid, u.id AS sender_id, u.first_name, u.last_name, u.username,
+    m.link_mid, u.id AS sender_id, u.first_name, u.last_name, u.username, u.max_user_id,
     EXISTS (SELECT 1 FROM message_attachments a WHERE a.mid = m.mid) AS has_attachments
     FROM messages m JOIN users u ON u.id = m.sender_id";
 
@@ -79,6 +79,7 @@ async fn record(
             username: row.try_get("username")?,
             is_bot: false,
             last_activity_time: None,
+            parta_max: row.try_get::<Option<i64>, _>("max_user_id")?.is_some(),
         },
         text: row.try_get("text")?,
         markup: row.try_get("markup")?,

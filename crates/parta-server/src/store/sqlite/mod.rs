@@ -2,6 +2,7 @@
 //! `synchronous=FULL` because an accepted message must survive a power cut (the client has
 //! forgotten it once we answered 200). Migrations are in `migrations/`.
 
+mod bridge;
 mod chats;
 mod lessons;
 mod messages;

@@ -26,7 +26,8 @@ fn restriction_from_row(row: &SqliteRow) -> Result<Restriction> {
 impl PeopleRows for SqliteTx {
     async fn person(&mut self, user_id: i64) -> Result<Option<PersonRecord>> {
         let row = sqlx::query(
-            "SELECT id, first_name, last_name, username, role, removed_at FROM users WHERE id = ?",
+            "SELECT id, first_name, last_name, username, max_user_id, role, removed_at FROM users
+             WHERE id = ?",
         )
         .bind(user_id)
         .fetch_optional(self.conn())
@@ -40,6 +41,7 @@ impl PeopleRows for SqliteTx {
                     username: row.try_get("username")?,
                     is_bot: false,
                     last_activity_time: None,
+                    parta_max: row.try_get::<Option<i64>, _>("max_user_id")?.is_some(),
                 },
                 role: super::role_named(&row.try_get::<String, _>("role")?)?,
                 removed: row.try_get::<Option<i64>, _>("removed_at")?.is_some(),
