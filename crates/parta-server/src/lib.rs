@@ -67,6 +67,8 @@ pub struct ServerConfig {
     /// The school's policy: what the server refuses (`block`) in messages, and the file rules
     /// (allowed formats and size limits, procedure 3.1).
     pub policy: parta_policy::Policy,
+    /// The school's MAX bot, to carry linked MAX chats both ways (docs/max-bridge.md).
+    pub max: Option<max::BridgeConfig>,
 }
 
 impl ServerConfig {
@@ -79,6 +81,7 @@ impl ServerConfig {
             demo: true,
             limits: ratelimit::RateLimits::default(),
             policy: parta_policy::Policy::default(),
+            max: None,
         }
     }
 }
@@ -165,12 +168,22 @@ pub async fn start_with_clock(
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
+    let bridge = match config.max.clone() {
+        Some(max) => {
+            let bridge = max::Bridge::new(school.clone(), max)
+                .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+            bridge.start(shutdown_rx.clone());
+            Some(bridge)
+        }
+        None => None,
+    };
     let state = http::AppState {
         school: school.clone(),
         shutdown: shutdown_rx.clone(),
         limiter: ratelimit::RateLimiter::new(config.limits, clock),
         uploads,
         auth_cache: auth::AuthCache::default(),
+        bridge,
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also

@@ -18,7 +18,8 @@ Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device
   --policy FILE    the school's policy (TOML, as `parta-policy check` reads): file formats and limits
 
 Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_BIND,
-PARTA_DEVICE_RATE, PARTA_POLICY.
+PARTA_DEVICE_RATE, PARTA_POLICY. The MAX bridge runs with a [max] section in the file or a
+token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md).
 
        parta-server max check [--token-file FILE] [--max-url URL] [--root-cert PEM] [--json]
 
@@ -36,6 +37,8 @@ PARTA_DEVICE_RATE, PARTA_POLICY.
 struct FileConfig {
     server: ServerSection,
     limits: LimitsSection,
+    /// The MAX bridge (docs/max-bridge.md).
+    max: Option<parta_server::max::settings::MaxSection>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -64,6 +67,7 @@ struct Settings {
     bind: Option<String>,
     policy: Option<PathBuf>,
     limits: parta_server::ratelimit::RateLimits,
+    max: Option<parta_server::max::settings::MaxSection>,
 }
 
 fn positive(what: &str, value: f64) -> Result<f64, String> {
@@ -84,6 +88,7 @@ fn rate(what: &str, value: &str) -> Result<f64, String> {
 impl Settings {
     fn apply_file(&mut self, text: &str, name: &str) -> Result<(), String> {
         let file: FileConfig = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        self.max = file.max;
         if let Some(demo) = file.server.demo {
             self.demo = demo;
         }
@@ -178,6 +183,7 @@ fn parse(
         }
         None => parta_policy::Policy::default(),
     };
+    let max = parta_server::max::settings::bridge_config(settings.max.as_ref(), env, read)?;
     let demo = settings.demo;
     let db_path = settings.db.unwrap_or_else(|| {
         PathBuf::from(if demo {
@@ -192,6 +198,7 @@ fn parse(
         demo,
         limits: settings.limits,
         policy,
+        max,
     })
 }
 

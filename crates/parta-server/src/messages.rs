@@ -160,6 +160,51 @@ fn chat_kind(kind: &str) -> parta_policy::ChatKind {
     }
 }
 
+/// Which of the school's rules a text breaks where the policy blocks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocked {
+    /// Obscene, insulting or discriminatory words (procedure 6.1, 6.2).
+    Ethics,
+    /// Personal data: document, phone or card numbers (procedure 5.1, 8).
+    PersonalData,
+}
+
+impl Blocked {
+    /// The rule's name in flags and answers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blocked::Ethics => "ethics",
+            Blocked::PersonalData => "personal_data",
+        }
+    }
+}
+
+/// The rule the school's policy would refuse `text` for in this chat, if any.
+pub async fn blocked_by_policy(
+    tx: &mut dyn Tx,
+    policy: &parta_policy::Policy,
+    chat_id: i64,
+    text: Option<&str>,
+) -> Result<Option<Blocked>> {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let kind = tx.chat_kind(chat_id).await?.unwrap_or_default();
+    let verdict = parta_policy::check_text(policy, chat_kind(&kind), text);
+    if verdict.action != parta_policy::Action::Block {
+        return Ok(None);
+    }
+    let ethics = verdict
+        .findings
+        .iter()
+        .any(|f| f.rule == parta_policy::Rule::Ethics && f.action == parta_policy::Action::Block);
+    Ok(Some(if ethics {
+        Blocked::Ethics
+    } else {
+        Blocked::PersonalData
+    }))
+}
+
 /// Refuses a text that the school's policy blocks in this chat (procedure 5.1, 6.1, 6.2). The
 /// answer names the rule, not the words: the sender has them, and logs must not.
 async fn enforce_policy(
@@ -168,26 +213,16 @@ async fn enforce_policy(
     chat_id: i64,
     text: Option<&str>,
 ) -> Result<()> {
-    let Some(text) = text.filter(|t| !t.is_empty()) else {
-        return Ok(());
-    };
-    let kind = tx.chat_kind(chat_id).await?.unwrap_or_default();
-    let verdict = parta_policy::check_text(policy, chat_kind(&kind), text);
-    if verdict.action != parta_policy::Action::Block {
-        return Ok(());
-    }
-    let blocked = |rule| {
-        verdict
-            .findings
-            .iter()
-            .any(|f| f.rule == rule && f.action == parta_policy::Action::Block)
-    };
-    let message = if blocked(parta_policy::Rule::Ethics) {
-        "The message was not sent: the school's rules do not allow obscene, insulting or \
-         discriminatory words (procedure 6.1, 6.2). Please rephrase it."
-    } else {
-        "The message was not sent: the school's rules do not allow personal data such as \
-         document numbers, phone numbers or card numbers in this chat (procedure 5.1, 8)."
+    let message = match blocked_by_policy(tx, policy, chat_id, text).await? {
+        None => return Ok(()),
+        Some(Blocked::Ethics) => {
+            "The message was not sent: the school's rules do not allow obscene, insulting or \
+             discriminatory words (procedure 6.1, 6.2). Please rephrase it."
+        }
+        Some(Blocked::PersonalData) => {
+            "The message was not sent: the school's rules do not allow personal data such as \
+             document numbers, phone numbers or card numbers in this chat (procedure 5.1, 8)."
+        }
     };
     Err(Error::api(crate::error::ErrorCode::PolicyBlocked, message))
 }
@@ -241,9 +276,7 @@ pub async fn send(
     drop(conn);
 
     let now = school.now_ms();
-    let mut random = [0u8; 8];
-    getrandom::fill(&mut random).map_err(|_| Error::Random)?;
-    let mid = format!("mid.{}", hex::encode(random));
+    let mid = new_mid()?;
     let (link_type, link_mid) = match &body.link {
         Some(link) => (
             Some(match link.link_type {
@@ -315,32 +348,47 @@ pub async fn post_notice(
     text: &str,
     now: i64,
 ) -> Result<()> {
+    let mid = new_mid()?;
+    store_on(
+        tx,
+        NewMessageRecord {
+            mid: &mid,
+            chat_id,
+            sender_id,
+            text: Some(text),
+            markup: None,
+            created_at: now,
+            link: None,
+            is_announcement: false,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A new message id.
+pub fn new_mid() -> Result<String> {
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|_| Error::Random)?;
-    let mid = format!("mid.{}", hex::encode(random));
-    tx.insert_message(NewMessageRecord {
-        mid: &mid,
-        chat_id,
-        sender_id,
-        text: Some(text),
-        markup: None,
-        created_at: now,
-        link: None,
-        is_announcement: false,
-    })
-    .await?;
-    tx.touch_chat(chat_id, now).await?;
-    let message = by_mid_on(tx, &mid)
+    Ok(format!("mid.{}", hex::encode(random)))
+}
+
+/// Stores a message with nothing attached, in the caller's transaction, and appends its
+/// `message_created`: notices and what the MAX bridge carries in.
+pub async fn store_on(tx: &mut dyn Tx, record: NewMessageRecord<'_>) -> Result<Message> {
+    tx.insert_message(record).await?;
+    tx.touch_chat(record.chat_id, record.created_at).await?;
+    let message = by_mid_on(tx, record.mid)
         .await?
-        .ok_or_else(|| Error::not_found("The notice vanished right after it was stored"))?;
+        .ok_or_else(|| Error::not_found("The message vanished right after it was stored"))?;
     let update = Update::MessageCreated {
-        timestamp: now,
-        message,
+        timestamp: record.created_at,
+        message: message.clone(),
         user_locale: None,
         parta_silent_until: None,
     };
-    updates::append(tx, chat_id, &update, now).await?;
-    Ok(())
+    updates::append(tx, record.chat_id, &update, record.created_at).await?;
+    Ok(message)
 }
 
 /// The text to store and its markup as JSON: a `format: markdown` text becomes plain text with

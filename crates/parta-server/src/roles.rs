@@ -48,11 +48,13 @@ pub enum Action {
     /// Plan, move and cancel online lessons (3.1, 6.3): teachers those of the classes they
     /// teach.
     ManageLessons,
+    /// Carry the school's MAX chats into Parta chats through the school's bot, or stop it.
+    LinkMaxChats,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -69,6 +71,7 @@ impl Action {
         Action::ManageMembers,
         Action::AppointAdmins,
         Action::ManageLessons,
+        Action::LinkMaxChats,
     ];
 
     /// The name used in docs/permissions.md.
@@ -90,6 +93,7 @@ impl Action {
             Action::ManageMembers => "manage_members",
             Action::AppointAdmins => "appoint_admins",
             Action::ManageLessons => "manage_lessons",
+            Action::LinkMaxChats => "link_max_chats",
         }
     }
 }

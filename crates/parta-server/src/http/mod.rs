@@ -5,6 +5,7 @@
 
 mod accounts;
 mod admin;
+mod bridge;
 mod extract;
 mod files;
 mod lessons;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub uploads: crate::uploads::Uploads,
     pub auth_cache: auth::AuthCache,
+    /// The MAX bridge, when the school has a bot configured.
+    pub bridge: Option<crate::max::Bridge>,
 }
 
 /// The router of the MAX Bot API surface.
@@ -85,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(messaging::routes())
         .merge(lessons::routes())
         .merge(files::routes())
+        .merge(bridge::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(log_request))

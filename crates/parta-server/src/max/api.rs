@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use parta_model::max::{ApiError, BotInfo, Chat, ChatList};
+use parta_model::max::{
+    ApiError, BotInfo, Chat, ChatList, Message, MessageList, NewMessageBody, SendMessageResult,
+    SimpleQueryResult,
+};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -102,11 +105,27 @@ impl MaxApi {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, MaxError> {
-        let response = self
+        self.call(Method::GET, path, query, None).await
+    }
+
+    /// One request to MAX: the token in the header, a JSON body if given, MAX's `{code,
+    /// message}` and 429's `Retry-After` read from a refusal.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, MaxError> {
+        let mut request = self
             .http
-            .request(Method::GET, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .header(reqwest::header::AUTHORIZATION, self.token.header())
-            .query(query)
+            .query(query);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| MaxError::Unreachable(e.to_string()))?;
@@ -170,4 +189,150 @@ impl MaxApi {
     pub async fn membership(&self, chat_id: i64) -> Result<Membership, MaxError> {
         self.get(&format!("/chats/{chat_id}/members/me"), &[]).await
     }
+
+    /// `GET /chats/{id}`: one chat.
+    pub async fn chat(&self, chat_id: i64) -> Result<Chat, MaxError> {
+        self.get(&format!("/chats/{chat_id}"), &[]).await
+    }
+
+    /// `POST /messages?chat_id=`: sends a message to a chat; MAX's copy of it.
+    pub async fn send(&self, chat_id: i64, body: &NewMessageBody) -> Result<Message, MaxError> {
+        let body = serde_json::to_value(body).map_err(|e| MaxError::Config(e.to_string()))?;
+        let sent: SendMessageResult = self
+            .call(
+                Method::POST,
+                "/messages",
+                &[("chat_id", chat_id.to_string())],
+                Some(&body),
+            )
+            .await?;
+        Ok(sent.message)
+    }
+
+    /// `PUT /messages?message_id=`: replaces a message's text (attachments kept when absent).
+    pub async fn edit(&self, max_mid: &str, body: &NewMessageBody) -> Result<(), MaxError> {
+        let body = serde_json::to_value(body).map_err(|e| MaxError::Config(e.to_string()))?;
+        let _: SimpleQueryResult = self
+            .call(
+                Method::PUT,
+                "/messages",
+                &[("message_id", max_mid.to_owned())],
+                Some(&body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `DELETE /messages?message_id=`.
+    pub async fn delete(&self, max_mid: &str) -> Result<(), MaxError> {
+        let _: SimpleQueryResult = self
+            .call(
+                Method::DELETE,
+                "/messages",
+                &[("message_id", max_mid.to_owned())],
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `GET /messages?chat_id=&count=`: a chat's newest messages, newest first.
+    pub async fn recent(&self, chat_id: i64, count: u32) -> Result<Vec<Message>, MaxError> {
+        let list: MessageList = self
+            .get(
+                "/messages",
+                &[
+                    ("chat_id", chat_id.to_string()),
+                    ("count", count.clamp(1, 100).to_string()),
+                ],
+            )
+            .await?;
+        Ok(list.messages)
+    }
+
+    /// `GET /updates`: waits up to `timeout_s` for updates after `marker`. Each update is
+    /// returned as MAX sent it, so one this server cannot read does not lose the page.
+    pub async fn updates(
+        &self,
+        marker: Option<i64>,
+        timeout_s: u32,
+        types: &[&str],
+    ) -> Result<RawUpdates, MaxError> {
+        let mut query = vec![
+            ("limit", "100".to_owned()),
+            ("timeout", timeout_s.min(90).to_string()),
+            ("types", types.join(",")),
+        ];
+        if let Some(marker) = marker {
+            query.push(("marker", marker.to_string()));
+        }
+        self.get("/updates", &query).await
+    }
+
+    /// `GET /subscriptions`: the webhook URLs MAX delivers to.
+    pub async fn subscriptions(&self) -> Result<Vec<String>, MaxError> {
+        #[derive(Deserialize)]
+        struct Subscription {
+            url: String,
+        }
+        #[derive(Deserialize)]
+        struct Subscriptions {
+            subscriptions: Vec<Subscription>,
+        }
+        let list: Subscriptions = self.get("/subscriptions", &[]).await?;
+        Ok(list.subscriptions.into_iter().map(|s| s.url).collect())
+    }
+
+    /// `POST /subscriptions`: asks MAX to deliver `types` to `url` with `secret` in the
+    /// `X-Max-Bot-Api-Secret` header.
+    pub async fn subscribe(&self, url: &str, secret: &str, types: &[&str]) -> Result<(), MaxError> {
+        let body = serde_json::json!({"url": url, "secret": secret, "update_types": types});
+        let answer: SimpleQueryResult = self
+            .call(Method::POST, "/subscriptions", &[], Some(&body))
+            .await?;
+        if answer.success {
+            Ok(())
+        } else {
+            Err(MaxError::Refused {
+                status: 200,
+                code: "subscribe".into(),
+                message: answer.message.unwrap_or_default(),
+            })
+        }
+    }
+
+    /// `DELETE /subscriptions?url=`.
+    pub async fn unsubscribe(&self, url: &str) -> Result<(), MaxError> {
+        let _: SimpleQueryResult = self
+            .call(
+                Method::DELETE,
+                "/subscriptions",
+                &[("url", url.to_owned())],
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `POST /answers?callback_id=`: a one-time notification to whoever pressed a button.
+    pub async fn answer(&self, callback_id: &str, notification: &str) -> Result<(), MaxError> {
+        let body = serde_json::json!({"notification": notification});
+        let _: SimpleQueryResult = self
+            .call(
+                Method::POST,
+                "/answers",
+                &[("callback_id", callback_id.to_owned())],
+                Some(&body),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// A page of `GET /updates`, each update as MAX sent it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawUpdates {
+    pub updates: Vec<serde_json::Value>,
+    #[serde(default)]
+    pub marker: Option<i64>,
 }

@@ -87,7 +87,8 @@ impl BotToken {
         }
     }
 
-    /// The token, for the `Authorization` header only.
+    /// The token, for the `Authorization` header only (or the webhook secret, for its
+    /// header).
     pub(super) fn header(&self) -> &str {
         &self.0
     }

@@ -327,6 +327,11 @@ impl UpdateHub {
     pub(super) fn subscribe(&self) -> watch::Receiver<i64> {
         self.latest.subscribe()
     }
+
+    /// The newest published update id, to wait on (the MAX bridge's outgoing relay).
+    pub fn watch(&self) -> watch::Receiver<i64> {
+        self.latest.subscribe()
+    }
 }
 
 /// Whether a poll gets an update of `kind`: Parta's own types go only to those who name them,

@@ -734,6 +734,7 @@ async fn attempt(
             Value::Null,
         ),
         Action::ReadAuditLog => (Method::GET, "/school/audit".to_owned(), Value::Null),
+        Action::LinkMaxChats => (Method::GET, "/school/max/links".to_owned(), Value::Null),
         Action::ViewClasses => (Method::GET, "/school/classes".to_owned(), Value::Null),
         Action::ManageSettings => (
             Method::PUT,
