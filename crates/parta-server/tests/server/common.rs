@@ -66,17 +66,25 @@ impl Fixture {
         limits: RateLimits,
         policy: parta_policy::Policy,
     ) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let server = parta_server::start_with_clock(
-            ServerConfig {
-                limits,
-                policy,
-                ..ServerConfig::demo(dir.path().join("school.sqlite"), ([127, 0, 0, 1], 0).into())
-            },
-            clock,
-        )
+        Self::edited(clock, |config| ServerConfig {
+            limits,
+            policy,
+            ..config
+        })
         .await
-        .unwrap();
+    }
+
+    /// The demo school on a port of its own, with the settings `edit` makes of the usual ones.
+    pub async fn edited(
+        clock: Arc<dyn Clock>,
+        edit: impl FnOnce(ServerConfig) -> ServerConfig,
+    ) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            ServerConfig::demo(dir.path().join("school.sqlite"), ([127, 0, 0, 1], 0).into());
+        let server = parta_server::start_with_clock(edit(config), clock)
+            .await
+            .unwrap();
         Self {
             _dir: dir,
             server,

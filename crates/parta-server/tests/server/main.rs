@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod bridge;
 mod chats;
 mod common;
 mod conformance;
