@@ -5,6 +5,7 @@
 
 mod api;
 mod bridge;
+mod bridge_crash;
 mod chats;
 mod common;
 mod conformance;
