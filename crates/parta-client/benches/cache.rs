@@ -292,6 +292,7 @@ async fn sync() {
                     demo: false,
                     limits,
                     policy: Default::default(),
+                    max: None,
                 })
                 .await
                 .unwrap();
