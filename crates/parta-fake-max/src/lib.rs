@@ -94,6 +94,7 @@ impl FakeMax {
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
+        inner.state().base = url.clone();
         let app = serve::router(inner.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -151,6 +152,66 @@ impl FakeMax {
     pub fn push_raw_update(&self, update: Value) {
         self.state().updates.push(update);
         self.inner.appended.notify_waiters();
+    }
+
+    /// `user` sends a file (`kind`: `image`, `file`, `video`, `audio`) with a caption; the
+    /// message's MAX id.
+    pub fn user_sends_file(
+        &self,
+        chat_id: i64,
+        user: &MaxUser,
+        caption: &str,
+        kind: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> String {
+        let mid = {
+            let mut state = self.state();
+            let number = state.files.len();
+            state.files.push(state::FakeFile {
+                name: name.to_owned(),
+                bytes: bytes.to_vec(),
+                kind: kind.to_owned(),
+                token: Some(format!("tok.{number}")),
+                ready_at: 0,
+            });
+            let attachment = state.attachment_json(number);
+            state.write(
+                chat_id,
+                user.json(),
+                caption,
+                None,
+                None,
+                Some(Value::Array(vec![attachment])),
+            )
+        };
+        self.inner.appended.notify_waiters();
+        mid
+    }
+
+    /// The files attached to a message: `(name, bytes)`.
+    pub fn files_of(&self, mid: &str) -> Vec<(String, Vec<u8>)> {
+        let state = self.state();
+        let Some(message) = state.message(mid) else {
+            return Vec::new();
+        };
+        message
+            .attachments
+            .iter()
+            .flat_map(|a| a.as_array().cloned().unwrap_or_default())
+            .filter_map(|a| {
+                let url = a["payload"]["url"].as_str()?;
+                let number: usize = url.rsplit('/').next()?.parse().ok()?;
+                let file = state.files.get(number)?;
+                Some((file.name.clone(), file.bytes.clone()))
+            })
+            .collect()
+    }
+
+    /// How long an uploaded file stays "not processed yet" (a message attaching it earlier is
+    /// refused with 400, as MAX does).
+    pub fn set_processing(&self, delay: Duration) {
+        self.state().processing_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
     }
 
     /// `user` edits their message.

@@ -15,7 +15,67 @@ use crate::state::{bot_json, now_ms};
 use crate::{BOT_ID, Fault, Inner, TOKEN};
 
 pub(crate) fn router(inner: Arc<Inner>) -> Router {
-    Router::new().fallback(handle).with_state(inner)
+    Router::new()
+        .route("/upload/{number}", axum::routing::post(receive_upload))
+        .route("/cdn/{number}", axum::routing::get(serve_file))
+        .fallback(handle)
+        .with_state(inner)
+}
+
+/// The file service's upload URL: one multipart request with the file as `data`. Not part of
+/// the Bot API's schema (MAX's file service answers it).
+async fn receive_upload(
+    State(inner): State<Arc<Inner>>,
+    axum::extract::Path(number): axum::extract::Path<usize>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut data: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("data") {
+            let name = field.file_name().unwrap_or("file").to_owned();
+            match field.bytes().await {
+                Ok(bytes) => data = Some((name, bytes.to_vec())),
+                Err(_) => return (StatusCode::BAD_REQUEST, "broken upload").into_response(),
+            }
+        }
+    }
+    let Some((name, bytes)) = data else {
+        inner
+            .state()
+            .violations
+            .push(format!("POST /upload/{number}: no multipart field 'data'"));
+        return (StatusCode::BAD_REQUEST, "no data field").into_response();
+    };
+    let mut state = inner.state();
+    let ready_at = now_ms() + state.processing_ms;
+    let Some(file) = state.files.get_mut(number) else {
+        return (StatusCode::NOT_FOUND, "no such upload").into_response();
+    };
+    let token = file
+        .token
+        .clone()
+        .unwrap_or_else(|| format!("tok.{number}"));
+    file.name = name;
+    file.bytes = bytes;
+    file.token = Some(token.clone());
+    file.ready_at = ready_at;
+    let answer = if file.kind == "image" {
+        json!({"photos": {format!("p{number}"): {"token": token}}})
+    } else {
+        json!({"token": token})
+    };
+    (StatusCode::OK, axum::Json(answer)).into_response()
+}
+
+/// A file at the fake's file service (a URL in an attachment).
+async fn serve_file(
+    State(inner): State<Arc<Inner>>,
+    axum::extract::Path(number): axum::extract::Path<usize>,
+) -> Response {
+    match inner.state().files.get(number) {
+        Some(file) => (StatusCode::OK, file.bytes.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such file").into_response(),
+    }
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> (StatusCode, Value) {
@@ -240,7 +300,29 @@ async fn dispatch(
                 );
             }
             let reply_to = body["link"]["mid"].as_str().map(str::to_owned);
-            let attachments = body.get("attachments").filter(|a| !a.is_null()).cloned();
+            let mut attachments = Vec::new();
+            for request in body["attachments"].as_array().into_iter().flatten() {
+                if request["type"] == "inline_keyboard" {
+                    attachments.push(request.clone());
+                    continue;
+                }
+                let Some(number) = state.file_by_request(request) else {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "proto.payload",
+                        "Unknown attachment token",
+                    );
+                };
+                if state.files[number].ready_at > now_ms() {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "attachment.not.ready",
+                        "Key: errors.process.attachment.file.not.processed",
+                    );
+                }
+                attachments.push(state.attachment_json(number));
+            }
+            let attachments = (!attachments.is_empty()).then_some(Value::Array(attachments));
             let mid = state.write(
                 chat_id,
                 bot_json(),
@@ -296,6 +378,21 @@ async fn dispatch(
                 .map(|m| state.message_json(m))
                 .collect();
             (StatusCode::OK, json!({"messages": list}))
+        }
+        ("POST", ["uploads"]) => {
+            let kind = param(query, "type").unwrap_or("file").to_owned();
+            let number = state.files.len();
+            // Video and audio tokens come with the URL, as MAX does it.
+            let token = matches!(kind.as_str(), "video" | "audio").then(|| format!("tok.{number}"));
+            state.files.push(crate::state::FakeFile {
+                name: String::new(),
+                bytes: Vec::new(),
+                kind,
+                token: token.clone(),
+                ready_at: i64::MAX,
+            });
+            let url = format!("{}/upload/{number}", state.base);
+            (StatusCode::OK, json!({"url": url, "token": token}))
         }
         ("GET", ["subscriptions"]) => {
             let list: Vec<Value> = state

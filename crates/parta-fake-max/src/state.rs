@@ -77,8 +77,27 @@ pub struct Subscription {
     pub(crate) delivered: usize,
 }
 
+/// A file at the fake's file service.
+#[derive(Debug, Clone)]
+pub(crate) struct FakeFile {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
+    /// `image` or `file` (and `video`, `audio`).
+    pub(crate) kind: String,
+    /// The upload's token, once the bytes came.
+    pub(crate) token: Option<String>,
+    /// Before this (Unix ms) a message cannot attach it yet ("not processed").
+    pub(crate) ready_at: i64,
+}
+
 #[derive(Default)]
 pub(crate) struct State {
+    /// The fake's address, for the URLs it hands out.
+    pub(crate) base: String,
+    /// Files by number: uploads to the fake and files its users send.
+    pub(crate) files: Vec<FakeFile>,
+    /// How long an uploaded file takes to be processed.
+    pub(crate) processing_ms: i64,
     pub(crate) chats: BTreeMap<i64, FakeChat>,
     pub(crate) messages: Vec<FakeMessage>,
     /// The bot's updates, in order; a long-poll marker is an index into it.
@@ -242,6 +261,39 @@ impl State {
                                 "message": message, "user_locale": "ru"}),
         );
         id
+    }
+
+    /// A file's attachment as MAX shows it in a message.
+    pub(crate) fn attachment_json(&self, number: usize) -> Value {
+        let file = &self.files[number];
+        let url = format!("{}/cdn/{number}", self.base);
+        let token = file
+            .token
+            .clone()
+            .unwrap_or_else(|| format!("tok.{number}"));
+        if file.kind == "image" {
+            json!({"type": "image", "payload": {"photo_id": number, "url": url, "token": token}})
+        } else {
+            json!({"type": file.kind, "payload": {"url": url, "token": token},
+                   "filename": file.name, "size": file.bytes.len()})
+        }
+    }
+
+    /// The file an attachment request names by token (`payload.token` or `payload.photos`).
+    pub(crate) fn file_by_request(&self, request: &Value) -> Option<usize> {
+        let payload = &request["payload"];
+        let token = payload["token"].as_str().map(str::to_owned).or_else(|| {
+            payload["photos"]
+                .as_object()?
+                .values()
+                .next()?
+                .get("token")?
+                .as_str()
+                .map(str::to_owned)
+        })?;
+        self.files
+            .iter()
+            .position(|f| f.token.as_deref() == Some(token.as_str()))
     }
 
     /// The chat as MAX's `Chat`.

@@ -170,7 +170,7 @@ pub async fn start_with_clock(
     let (shutdown, shutdown_rx) = watch::channel(false);
     let bridge = match config.max.clone() {
         Some(max) => {
-            let bridge = max::Bridge::new(school.clone(), max)
+            let bridge = max::Bridge::new(school.clone(), uploads.clone(), max)
                 .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
             bridge.start(shutdown_rx.clone());
             Some(bridge)

@@ -436,6 +436,64 @@ impl Uploads {
     pub async fn read(&self, id: &str, offset: u64, max: usize) -> Result<Vec<u8>> {
         Ok(self.store.read(id, offset, max).await?)
     }
+
+    /// The largest file of `kind` (`image`, `video`, `audio`, `file`) the school accepts.
+    pub fn limit_for(&self, kind: &str) -> u64 {
+        self.limit(UploadType::parse(kind).unwrap_or(UploadType::File))
+    }
+
+    /// A whole file that arrives from elsewhere (the MAX bridge), owned by `owner_id`: stored
+    /// and checked by the same rules as an upload. Its upload id; on a refusal nothing is kept.
+    pub async fn import(
+        &self,
+        school: &School,
+        owner_id: i64,
+        kind: &str,
+        filename: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<String> {
+        let kind = UploadType::parse(kind).unwrap_or(UploadType::File);
+        let id = auth::random_secret("", 16)?;
+        school
+            .read()
+            .await?
+            .insert_upload(&id, owner_id, kind.as_str(), None, school.now_ms())
+            .await?;
+        let stored = async {
+            let mut receiving = self.begin(school, &id, None, filename).await?;
+            self.write(&mut receiving, bytes).await?;
+            self.finish(school, receiving).await
+        }
+        .await;
+        match stored {
+            Ok(_) => Ok(id),
+            Err(e) => {
+                // A refusal has removed it already; anything else is removed here. The
+                // refusal is what the caller needs to hear, not a failed clean-up.
+                let _ = self.store.remove(&id).await;
+                if let Ok(mut tx) = school.read().await {
+                    let _ = tx.delete_upload(&id).await;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A finished upload by its attachment token: its id, name, format and size, whoever
+    /// owns it (the bridge, carrying a message's files to MAX).
+    pub async fn by_token(&self, school: &School, token: &str) -> Result<Option<Download>> {
+        Ok(school
+            .read()
+            .await?
+            .finished_upload(token)
+            .await?
+            .map(|upload| Download {
+                id: upload.id,
+                filename: upload.filename,
+                format: upload.format,
+                size: upload.size.max(0) as u64,
+            }))
+    }
 }
 
 /// A chunk being received.

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use parta_model::max::{
-    ApiError, BotInfo, Chat, ChatList, Message, MessageList, NewMessageBody, SendMessageResult,
-    SimpleQueryResult,
+    ApiError, Attachment, BotInfo, Chat, ChatList, Message, MessageList, NewMessageBody,
+    SendMessageResult, SimpleQueryResult,
 };
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
@@ -312,6 +312,92 @@ impl MaxApi {
             )
             .await?;
         Ok(())
+    }
+
+    /// `POST /uploads?type=` and the upload itself (one multipart request): what a message
+    /// attaches. Images come back as `photos`, everything else as a `token`.
+    pub async fn upload(
+        &self,
+        kind: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment, MaxError> {
+        let endpoint: parta_model::max::UploadEndpoint = self
+            .call(Method::POST, "/uploads", &[("type", kind.to_owned())], None)
+            .await?;
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned());
+        let form = reqwest::multipart::Form::new().part("data", part);
+        // The upload URL is MAX's file service: it takes no token in a header.
+        let response = self
+            .http
+            .post(&endpoint.url)
+            .multipart(form)
+            .send()
+            .await
+            .map_err(|e| MaxError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| MaxError::Unreachable(e.to_string()))?;
+        if !status.is_success() {
+            return Err(MaxError::Refused {
+                status: status.as_u16(),
+                code: "upload".into(),
+                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+            });
+        }
+        let uploaded: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| MaxError::Unreadable(e.to_string()))?;
+        let payload = if kind == "image" && uploaded.get("photos").is_some() {
+            serde_json::json!({"photos": uploaded["photos"]})
+        } else {
+            // Video and audio tokens come with the upload URL; files and the rest after it.
+            let token = endpoint
+                .token
+                .or_else(|| uploaded["token"].as_str().map(str::to_owned))
+                .ok_or_else(|| MaxError::Unreadable("the upload gave no token".into()))?;
+            serde_json::json!({"token": token})
+        };
+        Ok(Attachment {
+            kind: kind.to_owned(),
+            payload: Some(payload),
+            filename: None,
+            size: None,
+        })
+    }
+
+    /// Downloads a file MAX links to (a URL of MAX's file service, which takes no token), at
+    /// most `limit` bytes; `None` if it is larger.
+    pub async fn download(&self, url: &str, limit: u64) -> Result<Option<Vec<u8>>, MaxError> {
+        let mut response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| MaxError::Unreachable(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(MaxError::Refused {
+                status: response.status().as_u16(),
+                code: "download".into(),
+                message: "MAX's file service refused the file".into(),
+            });
+        }
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| MaxError::Unreachable(e.to_string()))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > limit {
+                return Ok(None);
+            }
+        }
+        Ok(Some(bytes))
     }
 
     /// `POST /answers?callback_id=`: a one-time notification to whoever pressed a button.

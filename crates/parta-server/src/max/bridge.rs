@@ -10,9 +10,11 @@ use tokio::time::Instant;
 
 use crate::context::School;
 use crate::error::{Error, Result};
+use crate::uploads::Uploads;
 
 use super::api::{MaxApi, MaxError};
 use super::check::{self, CheckReport};
+use super::files::{self, Fetched};
 use super::inbound::{self, AfterCommit};
 use super::outbound::{Relay, RelayError};
 use super::pace::{self, Pace};
@@ -81,6 +83,7 @@ pub struct Bridge(Arc<Inner>);
 
 struct Inner {
     school: School,
+    uploads: Uploads,
     api: MaxApi,
     pace: Pace,
     config: BridgeConfig,
@@ -102,8 +105,13 @@ pub enum WebhookError {
 }
 
 impl Bridge {
-    /// A bridge for `school`; nothing runs until [`Bridge::start`].
-    pub fn new(school: School, config: BridgeConfig) -> std::result::Result<Self, MaxError> {
+    /// A bridge for `school`, keeping files in `uploads`; nothing runs until
+    /// [`Bridge::start`].
+    pub fn new(
+        school: School,
+        uploads: Uploads,
+        config: BridgeConfig,
+    ) -> std::result::Result<Self, MaxError> {
         let api = MaxApi::new(
             &config.url,
             config.token.clone(),
@@ -112,6 +120,7 @@ impl Bridge {
         Ok(Self(Arc::new(Inner {
             pace: Pace::new(config.requests_per_second),
             school,
+            uploads,
             api,
             config,
             bot_id: OnceLock::new(),
@@ -308,17 +317,23 @@ impl Bridge {
             .api
             .updates(marker, self.0.config.poll_timeout_s, &UPDATE_TYPES)
             .await?;
-        let mut tx = school.begin().await?;
-        let mut after = Vec::new();
+        let mut updates = Vec::new();
         for raw in &page.updates {
             match MaxUpdate::read(raw) {
                 Ok(update) => {
-                    if let Some(then) = inbound::apply(&mut *tx, school, bot_id, &update).await? {
-                        after.push(then);
-                    }
+                    // Files first: no download while the transaction holds the database.
+                    let fetched = self.fetch(bot_id, &update).await?;
+                    updates.push((update, fetched));
                 }
                 // Kept out of the way with a note, never a lost page.
                 Err(e) => tracing::warn!(error = %e, "a MAX update was skipped"),
+            }
+        }
+        let mut tx = school.begin().await?;
+        let mut after = Vec::new();
+        for (update, fetched) in &updates {
+            if let Some(then) = inbound::apply(&mut *tx, school, bot_id, update, fetched).await? {
+                after.push(then);
             }
         }
         if let Some(next) = page.marker {
@@ -327,6 +342,24 @@ impl Bridge {
         school.commit(tx).await?;
         self.after_commit(after).await;
         Ok(())
+    }
+
+    /// The files of an update from MAX, fetched into the school's file store.
+    async fn fetch(
+        &self,
+        bot_id: i64,
+        update: &MaxUpdate,
+    ) -> std::result::Result<Fetched, RelayError> {
+        let inner = &self.0;
+        files::fetch(
+            &inner.school,
+            &inner.uploads,
+            &inner.api,
+            &inner.pace,
+            bot_id,
+            update,
+        )
+        .await
     }
 
     /// Answers pressed buttons once what they did is stored.
@@ -383,9 +416,13 @@ impl Bridge {
             }
         };
         let school = &self.0.school;
+        let fetched = self
+            .fetch(bot_id, &update)
+            .await
+            .map_err(|e| WebhookError::Unavailable(e.to_string()))?;
         let stored = async {
             let mut tx = school.begin().await?;
-            let then = inbound::apply(&mut *tx, school, bot_id, &update).await?;
+            let then = inbound::apply(&mut *tx, school, bot_id, &update, &fetched).await?;
             school.commit(tx).await?;
             Ok::<_, Error>(then)
         }
@@ -408,6 +445,7 @@ impl Bridge {
             }
             let relay = Relay {
                 school: &self.0.school,
+                uploads: &self.0.uploads,
                 api: &self.0.api,
                 pace: &self.0.pace,
                 bot_id,

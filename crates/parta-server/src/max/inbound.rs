@@ -18,6 +18,7 @@ use crate::store::messages::NewMessageRecord;
 use crate::store::prelude::*;
 use crate::updates;
 
+use super::files::Fetched;
 use super::wire::{Callback, MaxUpdate};
 
 /// The payload of the «Ознакомлен» button under an announcement sent to MAX.
@@ -33,12 +34,14 @@ pub enum AfterCommit {
     },
 }
 
-/// Applies one update from MAX in `tx`. `bot_id` is the school's bot at MAX.
+/// Applies one update from MAX in `tx`. `bot_id` is the school's bot at MAX; `fetched` holds
+/// what became of its files (fetched before the transaction).
 pub async fn apply(
     tx: &mut dyn Tx,
     school: &School,
     bot_id: i64,
     update: &MaxUpdate,
+    fetched: &Fetched,
 ) -> Result<Option<AfterCommit>> {
     let Some(max_chat) = update.max_chat_id() else {
         return Ok(None);
@@ -63,7 +66,7 @@ pub async fn apply(
                 }
                 _ => None,
             };
-            let text = text_with_attachments(message);
+            let text = text_with_attachments(message, fetched);
             let markup = message
                 .body
                 .markup
@@ -71,6 +74,13 @@ pub async fn apply(
                 .filter(|m| !m.is_empty())
                 .map(serde_json::to_string)
                 .transpose()?;
+            let attached: Vec<String> = message
+                .body
+                .attachments
+                .iter()
+                .flatten()
+                .filter_map(|a| fetched.outcome(a)?.as_ref().ok().cloned())
+                .collect();
             let mid = messages::new_mid()?;
             messages::store_on(
                 tx,
@@ -86,6 +96,9 @@ pub async fn apply(
                 },
             )
             .await?;
+            if !attached.is_empty() {
+                tx.set_attachments(&mid, &attached).await?;
+            }
             tx.insert_max_copy(
                 &MaxCopyRecord {
                     max_mid: message.body.mid.clone(),
@@ -108,7 +121,7 @@ pub async fn apply(
             if copy.direction != Direction::In || tx.message_owner(&copy.mid).await?.is_none() {
                 return Ok(None);
             }
-            let text = text_with_attachments(message);
+            let text = text_with_attachments(message, fetched);
             let markup = message
                 .body
                 .markup
@@ -204,12 +217,26 @@ pub async fn apply(
 }
 
 /// The text to keep for a MAX message: its text, then a line for each attachment Parta does
-/// not carry as a file, so that nothing arrives silently empty.
-fn text_with_attachments(message: &parta_model::max::Message) -> Option<String> {
+/// not carry as a file (or the school's rules refused), so that nothing arrives silently empty.
+fn text_with_attachments(message: &parta_model::max::Message, fetched: &Fetched) -> Option<String> {
     let mut text = message.body.text.clone().unwrap_or_default();
     for attachment in message.body.attachments.iter().flatten() {
         if attachment.kind == "inline_keyboard" {
             continue;
+        }
+        match fetched.outcome(attachment) {
+            Some(Ok(_)) => continue,
+            Some(Err(reason)) => {
+                let name = attachment.filename.as_deref().unwrap_or("без имени");
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&format!(
+                    "[файл «{name}» не принят: {reason} — открыть в MAX]"
+                ));
+                continue;
+            }
+            None => {}
         }
         let what = match attachment.kind.as_str() {
             "image" => "фото".to_owned(),
@@ -233,11 +260,10 @@ fn text_with_attachments(message: &parta_model::max::Message) -> Option<String> 
     (!text.is_empty()).then_some(text)
 }
 
-/// The Parta user standing for a MAX user, made a member of the linked chat (with the
-/// `user_added` members see) if they were not one; their names follow MAX's.
-async fn participant(tx: &mut dyn Tx, link: &MaxLinkRecord, user: &User, now: i64) -> Result<i64> {
+/// The Parta user standing for a MAX user, made if they are new; their names follow MAX's.
+pub async fn person(tx: &mut dyn Tx, user: &User, now: i64) -> Result<i64> {
     let last = user.last_name.as_deref().filter(|l| !l.is_empty());
-    let person = match tx.max_person(user.user_id).await? {
+    Ok(match tx.max_person(user.user_id).await? {
         Some(person) => {
             tx.set_names(person, &user.first_name, last).await?;
             person
@@ -246,7 +272,13 @@ async fn participant(tx: &mut dyn Tx, link: &MaxLinkRecord, user: &User, now: i6
             tx.insert_max_person(user.user_id, &user.first_name, last, now)
                 .await?
         }
-    };
+    })
+}
+
+/// [`person`], made a member of the linked chat (with the `user_added` members see) if they
+/// were not one.
+async fn participant(tx: &mut dyn Tx, link: &MaxLinkRecord, user: &User, now: i64) -> Result<i64> {
+    let person = person(tx, user, now).await?;
     if tx.add_member(link.chat_id, person, false, now).await? {
         let update = Update::UserAdded {
             timestamp: now,

@@ -13,6 +13,7 @@
 mod api;
 mod bridge;
 mod check;
+pub mod files;
 pub mod inbound;
 pub mod links;
 pub mod outbound;

@@ -15,6 +15,7 @@ use parta_model::max::{
 use crate::context::School;
 use crate::error::Error;
 use crate::store::bridge::{Direction, MaxCopyRecord, OutgoingRecord};
+use crate::uploads::Uploads;
 
 use super::api::{MaxApi, MaxError};
 use super::inbound::ACK_PREFIX;
@@ -58,9 +59,26 @@ fn permanent(error: &MaxError) -> bool {
     }
 }
 
+/// Part numbers of a message's files start here (text parts count from 0), so an edit touches
+/// only the text.
+const FIRST_FILE_PART: usize = 1000;
+/// How often a message whose file MAX is still processing is tried again before the relay
+/// backs off as from any other error.
+const NOT_READY_TRIES: u32 = 20;
+
+/// One message sent to MAX for a Parta message.
+#[derive(Debug, Clone)]
+enum Part {
+    /// Text (the first with the author in front), with the reply link and the keyboard.
+    Text(NewMessageBody),
+    /// One of its files, uploaded when it is sent.
+    File { token: String, kind: String },
+}
+
 /// The outgoing side, for one pass.
 pub struct Relay<'a> {
     pub school: &'a School,
+    pub uploads: &'a Uploads,
     pub api: &'a MaxApi,
     pub pace: &'a Pace,
     /// The school's bot at MAX.
@@ -145,12 +163,13 @@ impl Relay<'_> {
         Ok(self.school.read().await?.is_max_person(user_id).await?)
     }
 
-    /// The texts (and the link and keyboard) a Parta message is sent to MAX as.
-    async fn bodies(
+    /// The messages a Parta message is sent to MAX as, by part number: its text (the author
+    /// in front, the reply link, an announcement's button on the last) and its files.
+    async fn parts(
         &self,
         chat_id: i64,
         message: &Message,
-    ) -> Result<Vec<NewMessageBody>, RelayError> {
+    ) -> Result<Vec<(usize, Part)>, RelayError> {
         let mut tx = self.school.read().await?;
         let sender = message.sender.as_ref().map(|s| s.user_id).unwrap_or(0);
         let person = tx.person(sender).await?;
@@ -164,17 +183,7 @@ impl Relay<'_> {
             }
             None => ("Парта".to_owned(), "школа".to_owned()),
         };
-        let mut text = message.body.text.clone().unwrap_or_default();
-        for attachment in message.body.attachments.iter().flatten() {
-            let name = attachment
-                .filename
-                .clone()
-                .unwrap_or_else(|| attachment.kind.clone());
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&format!("[вложение «{name}» — в Парте]"));
-        }
+        let text = message.body.text.clone().unwrap_or_default();
         let markup = message.body.markup.clone().unwrap_or_default();
         let reply = match &message.link {
             Some(link) if link.link_type == MessageLinkType::Reply => tx
@@ -189,20 +198,42 @@ impl Relay<'_> {
             _ => None,
         };
         let announcement = tx.announcement(&message.body.mid).await?.is_some();
-        let parts = render::parts(&author, &role, &text, &markup);
-        let last = parts.len().saturating_sub(1);
-        Ok(parts
+        let texts = render::parts(&author, &role, &text, &markup);
+        let last = texts.len().saturating_sub(1);
+        let mut parts: Vec<(usize, Part)> = texts
             .into_iter()
             .enumerate()
-            .map(|(i, text)| NewMessageBody {
-                text: Some(text),
-                attachments: (announcement && i == last)
-                    .then(|| vec![ack_keyboard(&message.body.mid)]),
-                link: if i == 0 { reply.clone() } else { None },
-                notify: None,
-                format: Some(TextFormat::Markdown),
+            .map(|(i, text)| {
+                (
+                    i,
+                    Part::Text(NewMessageBody {
+                        text: Some(text),
+                        attachments: (announcement && i == last)
+                            .then(|| vec![ack_keyboard(&message.body.mid)]),
+                        link: if i == 0 { reply.clone() } else { None },
+                        notify: None,
+                        format: Some(TextFormat::Markdown),
+                    }),
+                )
             })
-            .collect())
+            .collect();
+        for (i, attachment) in message.body.attachments.iter().flatten().enumerate() {
+            let token = attachment
+                .payload
+                .as_ref()
+                .and_then(|p| p.get("token"))
+                .and_then(serde_json::Value::as_str);
+            if let Some(token) = token {
+                parts.push((
+                    FIRST_FILE_PART + i,
+                    Part::File {
+                        token: token.to_owned(),
+                        kind: attachment.kind.clone(),
+                    },
+                ));
+            }
+        }
+        Ok(parts)
     }
 
     async fn created(
@@ -215,10 +246,20 @@ impl Relay<'_> {
             return Ok(None);
         }
         let mid = &message.body.mid;
-        let bodies = self.bodies(out.update.chat_id, message).await?;
-        let done = self.school.read().await?.max_copies_of(mid).await?.len();
-        for (part, body) in bodies.iter().enumerate().skip(done) {
-            self.send_part(out, mid, part, body).await?;
+        let parts = self.parts(out.update.chat_id, message).await?;
+        let done: Vec<i64> = self
+            .school
+            .read()
+            .await?
+            .max_copies_of(mid)
+            .await?
+            .iter()
+            .map(|c| c.part)
+            .collect();
+        for (number, part) in &parts {
+            if !done.contains(&part_number(*number)) {
+                self.send_part(out, mid, *number, part).await?;
+            }
         }
         Ok(Some(mid.clone()))
     }
@@ -238,18 +279,32 @@ impl Relay<'_> {
             // Never carried (sent before the link), or a MAX message: nothing to follow.
             return Ok(None);
         }
-        let bodies = self.bodies(out.update.chat_id, message).await?;
-        for (part, body) in bodies.iter().enumerate() {
-            match copies.get(part) {
-                Some(copy) => {
+        let text_copies: Vec<_> = copies
+            .iter()
+            .filter(|c| c.part < part_number(FIRST_FILE_PART))
+            .collect();
+        let parts = self.parts(out.update.chat_id, message).await?;
+        let texts: Vec<&(usize, Part)> = parts
+            .iter()
+            .filter(|(_, p)| matches!(p, Part::Text(_)))
+            .collect();
+        for (number, part) in &texts {
+            match (
+                text_copies.iter().find(|c| c.part == part_number(*number)),
+                part,
+            ) {
+                (Some(copy), Part::Text(body)) => {
                     self.pace.admit().await;
                     self.api.edit(&copy.max_mid, body).await?;
                 }
-                None => self.send_part(out, mid, part, body).await?,
+                _ => self.send_part(out, mid, *number, part).await?,
             }
         }
         // A shorter text: the parts it no longer needs go.
-        for copy in copies.iter().skip(bodies.len()) {
+        for copy in text_copies
+            .iter()
+            .filter(|c| c.part >= part_number(texts.len()))
+        {
             self.pace.admit().await;
             ignore_gone(self.api.delete(&copy.max_mid).await)?;
         }
@@ -274,15 +329,23 @@ impl Relay<'_> {
         out: &OutgoingRecord,
         mid: &str,
         part: usize,
-        body: &NewMessageBody,
+        content: &Part,
     ) -> Result<(), RelayError> {
+        let body = match content {
+            Part::Text(body) => body.clone(),
+            Part::File { token, kind } => match self.file_body(token, kind).await? {
+                Some(body) => body,
+                // The file is gone from Parta (its message was edited or deleted since).
+                None => return Ok(()),
+            },
+        };
         let tag = format!("{}:{part}", out.update.id);
         let pending = self.school.read().await?.max_state(PENDING).await?;
         if let Some((pending_tag, started)) = pending.as_deref().and_then(|p| p.split_once('@'))
             && pending_tag == tag
         {
             let started = started.parse::<i64>().unwrap_or(0);
-            if let Some(max_mid) = self.find_own(out.max_chat_id, body, started).await? {
+            if let Some(max_mid) = self.find_own(out.max_chat_id, &body, started).await? {
                 tracing::info!(
                     update = out.update.id,
                     part,
@@ -297,9 +360,58 @@ impl Relay<'_> {
             .await?
             .set_max_state(PENDING, &format!("{tag}@{now}"))
             .await?;
-        self.pace.admit().await;
-        let sent = self.api.send(out.max_chat_id, body).await?;
+        let mut tries = 0;
+        let sent = loop {
+            self.pace.admit().await;
+            match self.api.send(out.max_chat_id, &body).await {
+                Ok(sent) => break sent,
+                // MAX is still processing the file: it says so with a 400; ask again shortly.
+                Err(e) if not_ready(&e) && tries < NOT_READY_TRIES => {
+                    tries += 1;
+                    let pause = std::time::Duration::from_millis(200 * u64::from(tries.min(10)));
+                    tokio::time::sleep(pause).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         self.record(mid, part, &sent.body.mid).await
+    }
+
+    /// A file of a Parta message uploaded to MAX, as the body of a message of its own.
+    async fn file_body(
+        &self,
+        token: &str,
+        kind: &str,
+    ) -> Result<Option<NewMessageBody>, RelayError> {
+        let Some(file) = self.uploads.by_token(self.school, token).await? else {
+            return Ok(None);
+        };
+        let bytes = self
+            .uploads
+            .read(
+                &file.id,
+                0,
+                usize::try_from(file.size).unwrap_or(usize::MAX),
+            )
+            .await?;
+        let name = file
+            .filename
+            .clone()
+            .unwrap_or_else(|| match file.format.as_deref() {
+                Some(format) => format!("файл.{format}"),
+                None => "файл".to_owned(),
+            });
+        // Images show as pictures in MAX; everything else travels as a file.
+        let upload_kind = if kind == "image" { "image" } else { "file" };
+        self.pace.admit().await;
+        let attachment = self.api.upload(upload_kind, &name, bytes).await?;
+        Ok(Some(NewMessageBody {
+            text: None,
+            attachments: Some(vec![attachment]),
+            link: None,
+            notify: None,
+            format: None,
+        }))
     }
 
     /// Notes MAX's copy of a part and that nothing is in flight, together.
@@ -309,7 +421,7 @@ impl Relay<'_> {
             &MaxCopyRecord {
                 max_mid: max_mid.to_owned(),
                 mid: mid.to_owned(),
-                part: i64::try_from(part).unwrap_or(i64::MAX),
+                part: part_number(part),
                 direction: Direction::Out,
             },
             self.school.now_ms(),
@@ -348,6 +460,17 @@ impl Relay<'_> {
         }
         Ok(None)
     }
+}
+
+/// A part's number as stored.
+fn part_number(part: usize) -> i64 {
+    i64::try_from(part).unwrap_or(i64::MAX)
+}
+
+/// MAX's "the attachment is not processed yet" (a 400 that is worth retrying).
+fn not_ready(error: &MaxError) -> bool {
+    matches!(error, MaxError::Refused { status: 400, code, message }
+        if code.contains("not.ready") || message.contains("not.processed"))
 }
 
 /// The «Ознакомлен» button under an announcement.

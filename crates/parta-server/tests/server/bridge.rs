@@ -554,3 +554,93 @@ async fn linking_is_for_the_administration_and_is_audited() {
     assert!(b.bot_texts().is_empty());
     b.no_violations();
 }
+
+#[tokio::test]
+async fn a_file_goes_each_way_and_one_the_school_refuses_is_named() {
+    use crate::files::{download, multipart, pdf, upload_url};
+    let b = bridged(false).await;
+    let before = b.messages().await.len();
+    let dad = MaxUser::new(506, "Максим", None);
+
+    // MAX → Parta: the file is fetched once into Parta's store and downloads the same.
+    let document = pdf(50_000);
+    b.fake
+        .user_sends_file(MAX_CHAT, &dad, "Справка", "file", "справка.pdf", &document);
+    until("the file in Parta", || async {
+        b.messages().await.len() == before + 1
+    })
+    .await;
+    let carried = b.messages().await.remove(0);
+    assert_eq!(carried.body.text.as_deref(), Some("Справка"));
+    let attachment = &carried.body.attachments.as_ref().unwrap()[0];
+    assert_eq!(attachment.filename.as_deref(), Some("справка.pdf"));
+    let path = attachment.payload.as_ref().unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let got = download(&b.f, &b.parent, &path, None).await;
+    assert_eq!(got.status(), reqwest::StatusCode::OK);
+    assert_eq!(got.bytes().await.unwrap().to_vec(), document);
+
+    // A format the school does not accept stays in MAX, named in Parta.
+    b.fake.user_sends_file(
+        MAX_CHAT,
+        &dad,
+        "",
+        "file",
+        "setup.exe",
+        b"MZ\x90\0\x03\0\0\0\x04\0",
+    );
+    until("the refused file named", || async {
+        b.messages().await.len() == before + 2
+    })
+    .await;
+    let named = b.messages().await.remove(0);
+    assert_eq!(
+        named.body.text.as_deref(),
+        Some("[файл «setup.exe» не принят: формат не разрешён школой — открыть в MAX]")
+    );
+    assert!(named.body.attachments.is_none());
+
+    // Parta → MAX: uploaded through MAX's /uploads; MAX takes 600 ms to process it, and the
+    // bridge asks again until it may attach it.
+    b.fake.set_processing(Duration::from_millis(600));
+    let url = upload_url(&b.f, &b.teacher, "file").await;
+    let plan = pdf(40_000);
+    let (status, uploaded) = multipart(&b.f, &url, "план.pdf", &plan).await;
+    assert!(status.is_success(), "{uploaded}");
+    let token = uploaded["token"].as_str().unwrap();
+    b.send(
+        &b.teacher,
+        json!({"text": "План экскурсии", "attachments": [{"type": "file", "payload": {"token": token}}]}),
+    )
+    .await;
+    until("the text and the file in MAX", || async {
+        b.bot_texts().len() == 2
+    })
+    .await;
+    let ours: Vec<_> = b
+        .fake
+        .messages(MAX_CHAT)
+        .into_iter()
+        .filter(|m| m.sender_id() == BOT_ID)
+        .collect();
+    assert_eq!(
+        ours[0].text,
+        "Анна Сергеевна Соколова, классный руководитель 5А: План экскурсии"
+    );
+    assert_eq!(
+        b.fake.files_of(&ours[1].mid),
+        vec![("план.pdf".to_owned(), plan)]
+    );
+    assert!(
+        b.fake
+            .requests()
+            .iter()
+            .filter(|r| *r == "POST /messages")
+            .count()
+            >= 3,
+        "the file's message was refused as not processed at least once"
+    );
+    b.no_violations();
+}

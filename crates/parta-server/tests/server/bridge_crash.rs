@@ -68,7 +68,11 @@ async fn kill_9_while_relaying_loses_and_doubles_nothing() {
     let mut random = Lcg(seed);
 
     let fake = FakeMax::start().await.unwrap();
-    fake.add_chat(MAX_CHAT, "5А — родители (MAX)", &["read_all_messages", "write"]);
+    fake.add_chat(
+        MAX_CHAT,
+        "5А — родители (MAX)",
+        &["read_all_messages", "write"],
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("school.sqlite");
     let token_file = dir.path().join("max.token");
@@ -133,7 +137,11 @@ async fn kill_9_while_relaying_loses_and_doubles_nothing() {
         .send()
         .await
         .unwrap();
-    assert!(linked.status().is_success(), "{}", linked.text().await.unwrap());
+    assert!(
+        linked.status().is_success(),
+        "{}",
+        linked.text().await.unwrap()
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -209,8 +217,15 @@ async fn kill_9_while_relaying_loses_and_doubles_nothing() {
 
     // Parta → MAX: every message in the database is in MAX exactly once, nothing else is.
     let mut in_max: BTreeMap<String, usize> = BTreeMap::new();
-    for m in fake.all_messages(MAX_CHAT).iter().filter(|m| m.sender_id() == BOT_ID) {
-        let text = m.text.strip_prefix("Елена Морозова, родитель: ").unwrap_or(&m.text);
+    for m in fake
+        .all_messages(MAX_CHAT)
+        .iter()
+        .filter(|m| m.sender_id() == BOT_ID)
+    {
+        let text = m
+            .text
+            .strip_prefix("Елена Морозова, родитель: ")
+            .unwrap_or(&m.text);
         *in_max.entry(text.to_owned()).or_default() += 1;
     }
     let mut in_db: BTreeMap<String, usize> = BTreeMap::new();
@@ -220,7 +235,11 @@ async fn kill_9_while_relaying_loses_and_doubles_nothing() {
     assert_eq!(in_max, in_db, "Parta → MAX: lost or doubled");
     // MAX → Parta: the same the other way.
     let mut from_max: BTreeMap<String, usize> = BTreeMap::new();
-    for m in fake.all_messages(MAX_CHAT).iter().filter(|m| m.sender_id() != BOT_ID) {
+    for m in fake
+        .all_messages(MAX_CHAT)
+        .iter()
+        .filter(|m| m.sender_id() != BOT_ID)
+    {
         *from_max.entry(m.text.clone()).or_default() += 1;
     }
     let carried: Vec<String> = sqlx::query_scalar(
