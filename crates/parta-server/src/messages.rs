@@ -361,6 +361,7 @@ pub async fn post_notice(
             link: None,
             is_announcement: false,
         },
+        &[],
     )
     .await?;
     Ok(())
@@ -373,10 +374,18 @@ pub fn new_mid() -> Result<String> {
     Ok(format!("mid.{}", hex::encode(random)))
 }
 
-/// Stores a message with nothing attached, in the caller's transaction, and appends its
-/// `message_created`: notices and what the MAX bridge carries in.
-pub async fn store_on(tx: &mut dyn Tx, record: NewMessageRecord<'_>) -> Result<Message> {
+/// Stores a message with these finished uploads attached, in the caller's transaction, and
+/// appends its `message_created` (which carries them): notices and what the MAX bridge
+/// carries in.
+pub async fn store_on(
+    tx: &mut dyn Tx,
+    record: NewMessageRecord<'_>,
+    attachments: &[String],
+) -> Result<Message> {
     tx.insert_message(record).await?;
+    if !attachments.is_empty() {
+        tx.set_attachments(record.mid, attachments).await?;
+    }
     tx.touch_chat(record.chat_id, record.created_at).await?;
     let message = by_mid_on(tx, record.mid)
         .await?

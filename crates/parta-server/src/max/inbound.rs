@@ -94,11 +94,9 @@ pub async fn apply(
                     link: reply_to.as_deref().map(|to| ("reply", to)),
                     is_announcement: false,
                 },
+                &attached,
             )
             .await?;
-            if !attached.is_empty() {
-                tx.set_attachments(&mid, &attached).await?;
-            }
             tx.insert_max_copy(
                 &MaxCopyRecord {
                     max_mid: message.body.mid.clone(),

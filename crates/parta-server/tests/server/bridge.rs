@@ -572,6 +572,20 @@ async fn a_file_goes_each_way_and_one_the_school_refuses_is_named() {
     .await;
     let carried = b.messages().await.remove(0);
     assert_eq!(carried.body.text.as_deref(), Some("Справка"));
+    // The update the app syncs from carries the file too, not only the history.
+    let updates: serde_json::Value =
+        b.f.get_json(&b.parent, "/updates?timeout=0&types=message_created")
+            .await;
+    let announced = updates["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["message"]["body"]["mid"] == carried.body.mid.as_str())
+        .unwrap_or_else(|| panic!("{updates}"));
+    assert_eq!(
+        announced["message"]["body"]["attachments"][0]["filename"],
+        "справка.pdf"
+    );
     let attachment = &carried.body.attachments.as_ref().unwrap()[0];
     assert_eq!(attachment.filename.as_deref(), Some("справка.pdf"));
     let path = attachment.payload.as_ref().unwrap()["url"]
