@@ -126,6 +126,7 @@ mod tests {
             seq: 1,
             sender_id: Some(7),
             sender_name: "Елена Морозова".into(),
+            sender_via_max: false,
             text: "Анна Сергеевна, вопрос".into(),
             timestamp: at,
             is_own: false,

@@ -327,6 +327,7 @@ mod tests {
             seq: timestamp,
             sender_id: Some(1),
             sender_name: "Анна".into(),
+            sender_via_max: false,
             text: mid.into(),
             timestamp,
             is_own: false,

@@ -28,6 +28,7 @@ pub fn message(i: usize, chat_id: i64, rng: &mut StdRng) -> CachedMessage {
         seq: i as i64,
         sender_id: Some(1 + (i as i64 % 40)),
         sender_name: format!("Родитель {}", i % 40),
+        sender_via_max: false,
         text: message_text(rng),
         timestamp: 1_700_000_000_000 + i as i64 * 1_000,
         attachments: Vec::new(),

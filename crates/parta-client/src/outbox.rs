@@ -43,6 +43,7 @@ impl Inner {
             seq: 0,
             sender_id: self.user_id,
             sender_name: String::new(),
+            sender_via_max: false,
             text,
             timestamp: item.created_at,
             is_own: true,

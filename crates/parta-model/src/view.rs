@@ -40,6 +40,9 @@ pub struct MessageView {
     pub seq: i64,
     pub sender_id: Option<i64>,
     pub sender_name: String,
+    /// The sender writes from MAX through the school's bridge (marked "MAX").
+    #[serde(default)]
+    pub sender_via_max: bool,
     pub text: String,
     /// Unix time in milliseconds.
     pub timestamp: i64,

@@ -56,6 +56,7 @@ impl Inner {
             seq: m.seq,
             sender_id: m.sender_id,
             sender_name: m.sender_name,
+            sender_via_max: m.sender_via_max,
             text: m.text,
             timestamp: m.timestamp,
             delivery: Delivery::Sent,

@@ -87,6 +87,8 @@ pub struct CachedMessage {
     pub seq: i64,
     pub sender_id: Option<i64>,
     pub sender_name: String,
+    /// The sender writes from MAX through the school's bridge.
+    pub sender_via_max: bool,
     pub text: String,
     pub timestamp: i64,
     pub attachments: Vec<AttachmentView>,
@@ -140,6 +142,7 @@ impl CachedMessage {
                 .as_ref()
                 .map(max::User::display_name)
                 .unwrap_or_default(),
+            sender_via_max: message.sender.as_ref().is_some_and(|s| s.parta_max),
             text: message.body.text.clone().unwrap_or_default(),
             timestamp: message.timestamp,
             attachments: message

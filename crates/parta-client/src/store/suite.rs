@@ -23,6 +23,7 @@ macro_rules! store_suite {
                 seq,
                 sender_id: Some(1),
                 sender_name: "Анна Соколова".into(),
+                sender_via_max: false,
                 text: format!("Сообщение {seq}"),
                 timestamp,
                 attachments: Vec::new(),

@@ -58,7 +58,13 @@ pub(super) fn message(
     html! {
         <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}>
             if !m.is_own {
-                <div class="sender">{ &m.sender_name }</div>
+                <div class="sender">
+                    { &m.sender_name }
+                    if m.sender_via_max {
+                        <span class="badge max" data-testid="max-badge"
+                            title={t(props.lang, Key::FromMax)}>{ "MAX" }</span>
+                    }
+                </div>
             }
             if let Some(quoted) = &m.reply_to {
                 <div class="quote" data-testid="quote">

@@ -340,6 +340,7 @@ mod tests {
             seq: 0,
             sender_id: Some(2),
             sender_name: String::new(),
+            sender_via_max: false,
             text: "Не туда".into(),
             timestamp: 1_763_900_000_000,
             is_own: true,

@@ -58,6 +58,7 @@ pub(super) fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
         seq: row.try_get("seq")?,
         sender_id: row.try_get("sender_id")?,
         sender_name: row.try_get("sender_name")?,
+        sender_via_max: row.try_get::<i64, _>("sender_max")? != 0,
         text: row.try_get("text")?,
         timestamp: row.try_get("timestamp")?,
         attachments: from_json(row.try_get("attachments")?)?,

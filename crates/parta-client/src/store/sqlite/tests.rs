@@ -67,6 +67,7 @@ async fn messages_cached_before_search_existed_are_indexed_on_open() {
         seq: 1,
         sender_id: None,
         sender_name: String::new(),
+        sender_via_max: false,
         text: "Собрание перенесли".into(),
         timestamp: 1,
         attachments: Vec::new(),

@@ -159,8 +159,8 @@ pub(super) async fn upsert_on(
 
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO messages
-                (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, text, timestamp,
-                 attachments, reply, markup) ",
+                (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, sender_max, text,
+                 timestamp, attachments, reply, markup) ",
         );
         let mut keyed_json = Vec::with_capacity(keyed.len());
         for (rowid, m) in keyed {
@@ -180,6 +180,7 @@ pub(super) async fn upsert_on(
                     .push_bind(m.seq)
                     .push_bind(m.sender_id)
                     .push_bind(m.sender_name.clone())
+                    .push_bind(i64::from(m.sender_via_max))
                     .push_bind(m.text.clone())
                     .push_bind(m.timestamp)
                     .push_bind(attachments)
@@ -192,7 +193,8 @@ pub(super) async fn upsert_on(
         upsert.push(
             " ON CONFLICT (profile_id, mid) DO UPDATE SET
                 chat_id = excluded.chat_id, seq = excluded.seq, sender_id = excluded.sender_id,
-                sender_name = excluded.sender_name, text = excluded.text,
+                sender_name = excluded.sender_name, sender_max = excluded.sender_max,
+                text = excluded.text,
                 timestamp = excluded.timestamp, attachments = excluded.attachments,
                 reply = excluded.reply, markup = excluded.markup
              RETURNING rowid, mid",
