@@ -114,6 +114,21 @@ impl ApiClient {
                     self.send(self.request(Method::GET, &path, t)).await?;
                 AdminReply::Participants(list.participants)
             }
+            AdminRequest::MaxLinks => AdminReply::MaxLinks(
+                self.send(self.request(Method::GET, "/school/max/links", t))
+                    .await?,
+            ),
+            AdminRequest::LinkMaxChat { link } => {
+                let request = self
+                    .request(Method::POST, "/school/max/links", t)
+                    .json(link);
+                AdminReply::MaxLink(self.send(request).await?)
+            }
+            AdminRequest::UnlinkMaxChat { chat_id } => {
+                let path = format!("/school/max/links/{chat_id}");
+                let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;
+                AdminReply::Done
+            }
             AdminRequest::ImportTimetable { import } => {
                 let request = self
                     .request(Method::POST, "/school/timetable/import", t)

@@ -79,6 +79,16 @@ pub enum A {
     Profiles,
     PickPerson,
     PickClass,
+    Max,
+    MaxHint,
+    MaxNotConfigured,
+    MaxUnreachable,
+    MaxBot,
+    MaxCannotRead,
+    MaxLinkTo,
+    MaxLink,
+    MaxUnlink,
+    MaxNoChats,
 }
 
 /// The text of `key` in `lang`.
@@ -94,6 +104,26 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Classes => "Классы",
             Structure => "Структура",
             Journal => "Журнал",
+            Max => "MAX",
+            MaxHint => {
+                "Чаты школы в MAX, где бот школы — администратор. Свяжите чат MAX с чатом Парты: \
+                 сообщения, правки, удаления, файлы и объявления пойдут в обе стороны. \
+                 Связывается то, что написано после связи."
+            }
+            MaxNotConfigured => {
+                "Бот MAX на сервере школы не настроен: см. docs/max-bridge.md (раздел [max] \
+                 настроек сервера)."
+            }
+            MaxUnreachable => "MAX сейчас не отвечает; связи работают и дождутся его",
+            MaxBot => "Бот",
+            MaxCannotRead => {
+                "Бот не видит сообщений этого чата: сделайте его в MAX администратором с правом \
+                 «Читать все сообщения»"
+            }
+            MaxLinkTo => "Связать с чатом",
+            MaxLink => "Связать",
+            MaxUnlink => "Отвязать",
+            MaxNoChats => "Бот пока не состоит ни в одном чате MAX",
             NewInvite => "Новое приглашение",
             Role => "Роль",
             Class => "Класс",
@@ -178,6 +208,26 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Classes => "Classes",
             Structure => "Structure",
             Journal => "Audit log",
+            Max => "MAX",
+            MaxHint => {
+                "The school's MAX chats where the school's bot is an administrator. Link a MAX \
+                 chat to a Parta chat: messages, edits, deletions, files and announcements go \
+                 both ways. What is written after linking is carried."
+            }
+            MaxNotConfigured => {
+                "No MAX bot is configured on the school's server: see docs/max-bridge.md (the \
+                 [max] section of the server's settings)."
+            }
+            MaxUnreachable => "MAX is not answering now; the links keep working and will wait",
+            MaxBot => "Bot",
+            MaxCannotRead => {
+                "The bot cannot see this chat's messages: make it an administrator with «Read all \
+                 messages» in MAX"
+            }
+            MaxLinkTo => "Link to chat",
+            MaxLink => "Link",
+            MaxUnlink => "Unlink",
+            MaxNoChats => "The bot is not in any MAX chat yet",
             NewInvite => "New invitation",
             Role => "Role",
             Class => "Class",
@@ -323,6 +373,8 @@ pub fn action(lang: Lang, action: &str) -> String {
         "chat.admins_appointed" => "Назначены администраторы чата",
         "chat.admin_revoked" => "Снят администратор чата",
         "settings.changed" => "Изменены настройки",
+        "max.linked" => "Чат MAX связан с чатом Парты",
+        "max.unlinked" => "Чат MAX отвязан",
         other => return other.to_owned(),
     };
     match lang {

@@ -45,6 +45,16 @@ pub struct MaxLinks {
     /// Why the chats are missing, in a sentence, when MAX did not answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// The school's group chats a MAX chat may be linked to.
+    #[serde(default)]
+    pub parta_chats: Vec<ChatChoice>,
+}
+
+/// A Parta chat to choose.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ChatChoice {
+    pub chat_id: i64,
+    pub title: String,
 }
 
 /// `POST /school/max/links`: carry a MAX chat into a Parta chat.

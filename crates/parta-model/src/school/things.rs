@@ -405,6 +405,17 @@ pub enum AdminRequest {
     ClassParents {
         class_id: i64,
     },
+    /// The MAX chats the school's bot is in and which Parta chats they are linked to
+    /// (`link_max_chats`).
+    MaxLinks,
+    /// Carries a MAX chat into a Parta chat.
+    LinkMaxChat {
+        link: super::LinkMaxChat,
+    },
+    /// Stops carrying a Parta chat to and from MAX.
+    UnlinkMaxChat {
+        chat_id: i64,
+    },
 }
 
 /// What an [`AdminRequest`] answers.
@@ -425,6 +436,8 @@ pub enum AdminReply {
     Lesson(crate::lessons::Lesson),
     Timetable(crate::lessons::TimetableReport),
     Participants(Vec<crate::lessons::Participant>),
+    MaxLinks(super::MaxLinks),
+    MaxLink(super::MaxLink),
     Done,
 }
 

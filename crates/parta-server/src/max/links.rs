@@ -2,7 +2,9 @@
 //! administration (`link_max_chats`), each an audit entry. One MAX chat to one Parta chat; a
 //! link carries what is written after it, not the history before.
 
-use parta_model::school::{MaxChatOffer, MaxDelivery, MaxFlag, MaxFlagList, MaxLink, MaxLinks};
+use parta_model::school::{
+    ChatChoice, MaxChatOffer, MaxDelivery, MaxFlag, MaxFlagList, MaxLink, MaxLinks,
+};
 
 use crate::access;
 use crate::audit;
@@ -32,14 +34,15 @@ pub async fn list(
     report: Option<std::result::Result<CheckReport, String>>,
 ) -> Result<MaxLinks> {
     roles::require(caller.role, Action::LinkMaxChats)?;
-    let links: Vec<MaxLink> = school
-        .read()
-        .await?
-        .max_links()
+    let mut tx = school.read().await?;
+    let links: Vec<MaxLink> = tx.max_links().await?.into_iter().map(link_of).collect();
+    let parta_chats = tx
+        .group_chats()
         .await?
         .into_iter()
-        .map(link_of)
+        .map(|(chat_id, title)| ChatChoice { chat_id, title })
         .collect();
+    drop(tx);
     let configured = report.is_some();
     let (bot_name, chats, problem) = match report {
         None => (None, Vec::new(), None),
@@ -68,6 +71,7 @@ pub async fn list(
         links,
         chats,
         problem,
+        parta_chats,
     })
 }
 

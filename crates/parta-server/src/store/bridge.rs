@@ -108,6 +108,8 @@ pub trait BridgeRows {
     ) -> Result<()>;
     /// Whether `user_id` writes from MAX.
     async fn is_max_person(&mut self, user_id: i64) -> Result<bool>;
+    /// The school's group chats (not private conversations), by title: what may be linked.
+    async fn group_chats(&mut self) -> Result<Vec<(i64, String)>>;
     /// The name of the class whose chat this is ("5А"), if it is a class's chat.
     async fn chat_class_name(&mut self, chat_id: i64) -> Result<Option<String>>;
 

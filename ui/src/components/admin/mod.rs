@@ -10,6 +10,7 @@ mod classes;
 pub mod common;
 mod invites;
 mod journal;
+mod max;
 mod people;
 mod requests;
 mod structure;
@@ -19,6 +20,7 @@ use crate::i18n::admin::{A, ta};
 use classes::AdminClasses;
 use invites::AdminInvites;
 use journal::AdminJournal;
+use max::AdminMax;
 use people::AdminPeople;
 use requests::AdminRequests;
 use structure::AdminStructure;
@@ -32,6 +34,7 @@ pub enum Tab {
     Classes,
     Structure,
     Journal,
+    Max,
 }
 
 impl Tab {
@@ -43,6 +46,7 @@ impl Tab {
             Tab::Classes => A::Classes,
             Tab::Structure => A::Structure,
             Tab::Journal => A::Journal,
+            Tab::Max => A::Max,
         }
     }
 
@@ -54,6 +58,7 @@ impl Tab {
             Tab::Classes => "classes",
             Tab::Structure => "structure",
             Tab::Journal => "journal",
+            Tab::Max => "max",
         }
     }
 }
@@ -68,6 +73,7 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
             Tab::Classes,
             Tab::Structure,
             Tab::Journal,
+            Tab::Max,
         ],
         Role::Administration => vec![
             Tab::Invites,
@@ -75,6 +81,7 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
             Tab::People,
             Tab::Classes,
             Tab::Journal,
+            Tab::Max,
         ],
         Role::ClassTeacher => vec![Tab::Invites, Tab::Requests],
         Role::Teacher | Role::Parent => Vec::new(),
@@ -99,6 +106,7 @@ pub fn admin_view(props: &AdminViewProps) -> Html {
         Tab::Classes => html! { <AdminClasses lang={lang} /> },
         Tab::Structure => html! { <AdminStructure lang={lang} /> },
         Tab::Journal => html! { <AdminJournal lang={lang} /> },
+        Tab::Max => html! { <AdminMax lang={lang} /> },
     };
     html! {
         <section class="admin" aria-label={ta(lang, A::Title)} data-testid="admin">

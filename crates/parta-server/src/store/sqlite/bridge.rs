@@ -157,6 +157,14 @@ impl BridgeRows for SqliteTx {
         .await?)
     }
 
+    async fn group_chats(&mut self) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, title FROM chats WHERE kind NOT LIKE 'direct%' ORDER BY title, id",
+        )
+        .fetch_all(self.conn())
+        .await?)
+    }
+
     async fn chat_class_name(&mut self, chat_id: i64) -> Result<Option<String>> {
         Ok(sqlx::query_scalar(
             "SELECT cl.name FROM chats c JOIN classes cl ON cl.id = c.class_id WHERE c.id = ?",
