@@ -8,6 +8,7 @@
 mod common;
 
 mod admin;
+mod bridge;
 mod demo;
 mod files;
 mod invite_link;
