@@ -15,9 +15,13 @@ use serde::de::DeserializeOwned;
 
 use super::token::BotToken;
 
-/// How long to wait for MAX to accept a connection and to answer.
+/// How long to wait for MAX to accept a connection, and by default to answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a file may take to go to or come from MAX's file service.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(600);
+/// What a long poll may take beyond the wait it asked MAX for.
+const POLL_GRACE: Duration = Duration::from_secs(15);
 
 /// What went wrong with a call to MAX.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +57,7 @@ pub struct MaxApi {
     http: reqwest::Client,
     base: String,
     token: BotToken,
+    timeout: Duration,
 }
 
 /// The bot's membership of a chat, with permissions read as names (MAX adds permissions over
@@ -83,7 +88,6 @@ impl MaxApi {
         }
         let mut builder = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("parta-server/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = extra_root_pem {
             let roots = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
@@ -97,7 +101,18 @@ impl MaxApi {
         let http = builder
             .build()
             .map_err(|e| MaxError::Config(format!("the HTTP client: {e}")))?;
-        Ok(Self { http, base, token })
+        Ok(Self {
+            http,
+            base,
+            token,
+            timeout: REQUEST_TIMEOUT,
+        })
+    }
+
+    /// The same bot with another time limit for an answer (a long poll gets its wait on top).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     async fn get<T: DeserializeOwned>(
@@ -105,7 +120,8 @@ impl MaxApi {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, MaxError> {
-        self.call(Method::GET, path, query, None).await
+        self.call(Method::GET, path, query, None, self.timeout)
+            .await
     }
 
     /// One request to MAX: the token in the header, a JSON body if given, MAX's `{code,
@@ -116,11 +132,13 @@ impl MaxApi {
         path: &str,
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
+        timeout: Duration,
     ) -> Result<T, MaxError> {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
             .header(reqwest::header::AUTHORIZATION, self.token.header())
+            .timeout(timeout)
             .query(query);
         if let Some(body) = body {
             request = request.json(body);
@@ -204,6 +222,7 @@ impl MaxApi {
                 "/messages",
                 &[("chat_id", chat_id.to_string())],
                 Some(&body),
+                self.timeout,
             )
             .await?;
         Ok(sent.message)
@@ -218,6 +237,7 @@ impl MaxApi {
                 "/messages",
                 &[("message_id", max_mid.to_owned())],
                 Some(&body),
+                self.timeout,
             )
             .await?;
         Ok(())
@@ -231,6 +251,7 @@ impl MaxApi {
                 "/messages",
                 &[("message_id", max_mid.to_owned())],
                 None,
+                self.timeout,
             )
             .await?;
         Ok(())
@@ -266,7 +287,9 @@ impl MaxApi {
         if let Some(marker) = marker {
             query.push(("marker", marker.to_string()));
         }
-        self.get("/updates", &query).await
+        let wait = Duration::from_secs(u64::from(timeout_s.min(90)));
+        self.call(Method::GET, "/updates", &query, None, wait + POLL_GRACE)
+            .await
     }
 
     /// `GET /subscriptions`: the webhook URLs MAX delivers to.
@@ -288,7 +311,13 @@ impl MaxApi {
     pub async fn subscribe(&self, url: &str, secret: &str, types: &[&str]) -> Result<(), MaxError> {
         let body = serde_json::json!({"url": url, "secret": secret, "update_types": types});
         let answer: SimpleQueryResult = self
-            .call(Method::POST, "/subscriptions", &[], Some(&body))
+            .call(
+                Method::POST,
+                "/subscriptions",
+                &[],
+                Some(&body),
+                self.timeout,
+            )
             .await?;
         if answer.success {
             Ok(())
@@ -309,6 +338,7 @@ impl MaxApi {
                 "/subscriptions",
                 &[("url", url.to_owned())],
                 None,
+                self.timeout,
             )
             .await?;
         Ok(())
@@ -323,7 +353,13 @@ impl MaxApi {
         bytes: Vec<u8>,
     ) -> Result<Attachment, MaxError> {
         let endpoint: parta_model::max::UploadEndpoint = self
-            .call(Method::POST, "/uploads", &[("type", kind.to_owned())], None)
+            .call(
+                Method::POST,
+                "/uploads",
+                &[("type", kind.to_owned())],
+                None,
+                self.timeout,
+            )
             .await?;
         let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned());
         let form = reqwest::multipart::Form::new().part("data", part);
@@ -331,6 +367,7 @@ impl MaxApi {
         let response = self
             .http
             .post(&endpoint.url)
+            .timeout(TRANSFER_TIMEOUT)
             .multipart(form)
             .send()
             .await
@@ -373,6 +410,7 @@ impl MaxApi {
         let mut response = self
             .http
             .get(url)
+            .timeout(TRANSFER_TIMEOUT)
             .send()
             .await
             .map_err(|e| MaxError::Unreachable(e.to_string()))?;
@@ -409,6 +447,7 @@ impl MaxApi {
                 "/answers",
                 &[("callback_id", callback_id.to_owned())],
                 Some(&body),
+                self.timeout,
             )
             .await?;
         Ok(())

@@ -55,6 +55,8 @@ pub struct BridgeConfig {
     pub poll_pause: Duration,
     /// How long one long poll waits at MAX, in seconds (at most 90).
     pub poll_timeout_s: u32,
+    /// How long MAX has to answer a request (a long poll gets its wait on top).
+    pub request_timeout: Duration,
     /// Backoff after an error: the first wait's ceiling, and the longest.
     pub retry_base: Duration,
     pub retry_cap: Duration,
@@ -71,6 +73,7 @@ impl BridgeConfig {
             requests_per_second: pace::MAX_REQUESTS_PER_SECOND,
             poll_pause: MIN_POLL_PAUSE,
             poll_timeout_s: 30,
+            request_timeout: super::api::REQUEST_TIMEOUT,
             retry_base: Duration::from_millis(500),
             retry_cap: Duration::from_secs(60),
         }
@@ -116,7 +119,8 @@ impl Bridge {
             &config.url,
             config.token.clone(),
             config.root_pem.as_deref(),
-        )?;
+        )?
+        .with_timeout(config.request_timeout);
         Ok(Self(Arc::new(Inner {
             pace: Pace::new(config.requests_per_second),
             school,

@@ -34,6 +34,7 @@ fn config(fake: &FakeMax, mode: Mode) -> BridgeConfig {
     config.poll_timeout_s = 5;
     config.retry_base = Duration::from_millis(50);
     config.retry_cap = Duration::from_millis(400);
+    config.request_timeout = Duration::from_millis(700);
     config
 }
 
@@ -417,6 +418,33 @@ async fn a_429_and_a_lost_answer_neither_lose_nor_double_a_message() {
         b.fake.requests().iter().any(|r| r == "GET /messages"),
         "after a lost answer the bridge looked for its own message"
     );
+    b.no_violations();
+}
+
+#[tokio::test]
+async fn a_send_that_times_out_is_sent_again_once() {
+    let b = bridged(false).await;
+    // MAX answers the first two sends after 2 s, the bridge gives up after 0.7 s.
+    b.fake.fail_next(
+        &[
+            Fault::Slow(Duration::from_secs(2)),
+            Fault::Slow(Duration::from_secs(2)),
+        ],
+        true,
+    );
+    for i in 0..3 {
+        b.send(&b.parent, json!({"text": format!("Медленно {i}")}))
+            .await;
+    }
+    until("three messages in MAX", || async {
+        b.bot_texts().len() >= 3
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let expected: Vec<String> = (0..3)
+        .map(|i| format!("Елена Морозова, родитель: Медленно {i}"))
+        .collect();
+    assert_eq!(b.bot_texts(), expected, "each once, in order");
     b.no_violations();
 }
 
