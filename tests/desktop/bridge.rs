@@ -190,6 +190,12 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
         .find(|m| m.sender_id() == BOT_ID)
         .unwrap();
     assert_eq!(reply.reply_to.as_deref(), Some(question.as_str()));
+    // And she sees that MAX has it.
+    app.wait_for("[data-testid=message][data-max-state='sent']", SOON, |t| {
+        t.contains("Да, спортивная форма.") && t.contains("в MAX ✓")
+    })
+    .await
+    .unwrap();
     app.screenshot(&shots.join("max-bridge-ru.png"))
         .await
         .unwrap();

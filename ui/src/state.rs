@@ -335,6 +335,7 @@ mod tests {
             attachments: Vec::new(),
             reply_to: None,
             markup: Vec::new(),
+            max_state: None,
         }
     }
 

@@ -34,6 +34,7 @@ pub fn message(i: usize, chat_id: i64, rng: &mut StdRng) -> CachedMessage {
         attachments: Vec::new(),
         reply_to: None,
         markup: Vec::new(),
+        max_state: None,
     }
 }
 

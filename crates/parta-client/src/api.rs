@@ -524,10 +524,14 @@ impl ApiClient {
         marker: Option<i64>,
         timeout: Duration,
         limit: u16,
+        types: Option<&[String]>,
     ) -> Result<UpdateList> {
         let mut request = self
             .request(Method::GET, "/updates", self.timeout + timeout)
             .query(&[("timeout", timeout.as_secs()), ("limit", u64::from(limit))]);
+        if let Some(types) = types {
+            request = request.query(&[("types", types.join(","))]);
+        }
         if let Some(marker) = marker {
             request = request.query(&[("marker", marker)]);
         }

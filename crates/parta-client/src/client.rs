@@ -366,6 +366,14 @@ impl Client {
         if config.files_dir.is_none() {
             config.files_dir = Some(self.files_dir(&profile.id));
         }
+        if config.update_types.is_none() && profile.kind != ProfileKind::MaxBot {
+            config.update_types = Some(
+                crate::session::config::SCHOOL_UPDATE_TYPES
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect(),
+            );
+        }
         let token = self
             .keychain
             .load(&profile.id)

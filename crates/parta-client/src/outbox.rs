@@ -70,6 +70,7 @@ impl Inner {
                 text: String::new(),
             }),
             markup,
+            max_state: None,
         }
     }
 

@@ -130,7 +130,12 @@ impl Inner {
         let mut stop = self.stop.subscribe();
         loop {
             let marker = self.store.marker(&self.profile_id).await?;
-            let poll = self.api.updates(marker, self.config.poll_timeout, 100);
+            let poll = self.api.updates(
+                marker,
+                self.config.poll_timeout,
+                100,
+                self.config.update_types.as_deref(),
+            );
             let page = tokio::select! {
                 page = poll => page?,
                 _ = stop.wait_for(|s| *s) => return Err(Error::Stopped),
@@ -174,6 +179,11 @@ impl Inner {
                 Update::UserAdded { .. }
                 | Update::UserRemoved { .. }
                 | Update::ChatTitleChanged { .. } => chats_changed = true,
+                Update::PartaMaxState {
+                    message_id, state, ..
+                } => {
+                    batch.max_states.push((message_id.clone(), state.clone()));
+                }
                 // Parta's own updates reach the client only when it asks for them by type.
                 Update::PartaJoinRequest { .. }
                 | Update::PartaAnnouncementAcknowledged { .. }
@@ -185,6 +195,14 @@ impl Inner {
         // The marker is saved in the same transaction as the changes: a crash between the two
         // can neither skip updates nor apply them twice.
         self.store.apply(&self.profile_id, &batch).await?;
+        // The app redraws a message whose state toward MAX changed, as it is now cached.
+        for (mid, _) in &batch.max_states {
+            if let Some(cached) = self.store.message(&self.profile_id, mid).await? {
+                events.push(AppEvent::MessageUpdated {
+                    message: self.view(cached),
+                });
+            }
+        }
         if chats_changed {
             self.resync().await?;
         }

@@ -201,6 +201,10 @@ pub struct Message {
     pub body: MessageBody,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Parta extension, in a chat carried to MAX: where this Parta message stands toward MAX
+    /// (`queued`, `sent`, `failed`). Absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parta_max_state: Option<String>,
 }
 
 /// `MessageList`: newest first, as MAX returns it.
@@ -335,6 +339,17 @@ pub enum Update {
         /// `created`, `changed`, `cancelled` or `timetable`.
         change: String,
     },
+    /// Parta extension, to a chat's members: a message of the chat reached MAX (`sent`), or
+    /// MAX refused it (`failed`, with MAX's reason). Sent only to pollers that ask for it in
+    /// `types`.
+    PartaMaxState {
+        timestamp: i64,
+        chat_id: ChatId,
+        message_id: String,
+        state: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
     /// An update type this build does not know; skipped, never an error.
     #[serde(other)]
     Unknown,
@@ -351,7 +366,8 @@ impl Update {
             | Update::UserAdded { chat_id, .. }
             | Update::UserRemoved { chat_id, .. }
             | Update::ChatTitleChanged { chat_id, .. }
-            | Update::PartaAnnouncementAcknowledged { chat_id, .. } => Some(*chat_id),
+            | Update::PartaAnnouncementAcknowledged { chat_id, .. }
+            | Update::PartaMaxState { chat_id, .. } => Some(*chat_id),
             Update::PartaJoinRequest { .. }
             | Update::PartaRestricted { .. }
             | Update::PartaLesson { .. }
@@ -536,6 +552,7 @@ mod tests {
             },
             timestamp: 1_700_000_000_000,
             link: None,
+            parta_max_state: None,
             body: MessageBody {
                 mid: "mid.00000000000000a1".into(),
                 seq: 161,

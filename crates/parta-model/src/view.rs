@@ -60,6 +60,10 @@ pub struct MessageView {
     /// Formatting over `text` (bold, links, quotes…), as MAX sends it.
     #[serde(default)]
     pub markup: Vec<crate::markup::Markup>,
+    /// In a chat the school carries to MAX: where this message stands toward MAX (`queued`,
+    /// `sent`, `failed`).
+    #[serde(default)]
+    pub max_state: Option<String>,
 }
 
 /// The message a reply quotes.

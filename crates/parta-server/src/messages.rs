@@ -70,6 +70,7 @@ fn message_of(record: MessageRecord) -> Message {
         timestamp: record.created_at,
         link,
         url: None,
+        parta_max_state: record.max_state,
     }
 }
 
@@ -322,6 +323,7 @@ pub async fn send(
         tx.set_attachments(&mid, &attached).await?;
     }
     tx.touch_chat(chat_id, now).await?;
+    note_bridged(&mut *tx, chat_id, &mid, caller.user_id, now).await?;
     let message = by_mid_on(&mut *tx, &mid)
         .await?
         .ok_or_else(|| Error::not_found("The message vanished right after it was stored"))?;
@@ -367,6 +369,21 @@ pub async fn post_notice(
     Ok(())
 }
 
+/// In a chat carried to MAX, a Parta user's new message waits for the bridge (`queued`), so
+/// its author sees that MAX does not have it yet; what came from MAX is not marked.
+async fn note_bridged(
+    tx: &mut dyn Tx,
+    chat_id: i64,
+    mid: &str,
+    sender_id: i64,
+    now: i64,
+) -> Result<()> {
+    if tx.max_link_of_chat(chat_id).await?.is_some() && !tx.is_max_person(sender_id).await? {
+        tx.set_delivery(mid, "queued", None, now).await?;
+    }
+    Ok(())
+}
+
 /// A new message id.
 pub fn new_mid() -> Result<String> {
     let mut random = [0u8; 8];
@@ -386,6 +403,14 @@ pub async fn store_on(
     if !attachments.is_empty() {
         tx.set_attachments(record.mid, attachments).await?;
     }
+    note_bridged(
+        tx,
+        record.chat_id,
+        record.mid,
+        record.sender_id,
+        record.created_at,
+    )
+    .await?;
     tx.touch_chat(record.chat_id, record.created_at).await?;
     let message = by_mid_on(tx, record.mid)
         .await?

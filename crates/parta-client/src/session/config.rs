@@ -31,7 +31,22 @@ pub struct SessionConfig {
     pub file_rules: FileRules,
     /// Where the session reads the time.
     pub clock: Arc<dyn Clock>,
+    /// The update types a long poll asks for: `None` for MAX's own set (a MAX bot profile);
+    /// a school's server is asked for [`SCHOOL_UPDATE_TYPES`] (MAX's and Parta's own).
+    pub update_types: Option<Vec<String>>,
 }
+
+/// What the app follows on a school's server: MAX's update types it shows, and Parta's own
+/// that concern a chat's messages.
+pub const SCHOOL_UPDATE_TYPES: [&str; 7] = [
+    "message_created",
+    "message_edited",
+    "message_removed",
+    "user_added",
+    "user_removed",
+    "chat_title_changed",
+    "parta_max_state",
+];
 
 impl Default for SessionConfig {
     fn default() -> Self {
@@ -45,6 +60,7 @@ impl Default for SessionConfig {
             file_cache_limit: 1024 * 1024 * 1024,
             file_rules: FileRules::default(),
             clock: Arc::new(SystemClock),
+            update_types: None,
         }
     }
 }

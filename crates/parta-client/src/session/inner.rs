@@ -63,6 +63,7 @@ impl Inner {
             attachments: m.attachments,
             reply_to: m.reply_to,
             markup: m.markup,
+            max_state: m.max_state,
         }
     }
 

@@ -160,6 +160,11 @@ impl Store for MemoryStore {
             for (_, mid) in &batch.removals {
                 p.messages.remove(mid);
             }
+            for (mid, state) in &batch.max_states {
+                if let Some(m) = p.messages.get_mut(mid) {
+                    m.max_state = Some(state.clone());
+                }
+            }
             if batch.marker.is_some() {
                 p.marker = batch.marker;
             }

@@ -96,6 +96,8 @@ pub struct CachedMessage {
     pub reply_to: Option<ReplyView>,
     /// Formatting over `text`, as the server sent it.
     pub markup: Vec<parta_model::markup::Markup>,
+    /// In a chat carried to MAX: where it stands toward MAX (`queued`, `sent`, `failed`).
+    pub max_state: Option<String>,
 }
 
 /// A file attached to a message, from MAX's `Attachment` (`payload.token`, `filename`, `size`).
@@ -166,6 +168,7 @@ impl CachedMessage {
                     text: l.message.text.clone().unwrap_or_default(),
                 }),
             markup: message.body.markup.clone().unwrap_or_default(),
+            max_state: message.parta_max_state.clone(),
         })
     }
 }
@@ -222,6 +225,8 @@ pub struct Batch {
     pub upserts: Vec<CachedMessage>,
     /// (chat id, message id) of deleted messages.
     pub removals: Vec<(i64, String)>,
+    /// (message id, state) of messages that reached MAX, or that MAX refused.
+    pub max_states: Vec<(String, String)>,
     pub marker: Option<i64>,
 }
 

@@ -37,6 +37,7 @@ macro_rules! store_suite {
                     user_id: None,
                     user_link: None,
                 }],
+                max_state: None,
             }
         }
 
@@ -127,6 +128,7 @@ macro_rules! store_suite {
                 upserts: vec![message(1, 2, 200)],
                 removals: vec![(1, "mid.1.1".into())],
                 marker: Some(42),
+                max_states: Vec::new(),
             };
             store.apply("p", &batch).await.unwrap();
             let seqs: Vec<_> = store

@@ -150,8 +150,17 @@ impl Relay<'_> {
     ) -> Result<(), RelayError> {
         let mut tx = self.school.begin().await?;
         if let Some((mid, state, detail)) = delivery {
-            tx.set_delivery(&mid, state, detail.as_deref(), self.school.now_ms())
-                .await?;
+            let now = self.school.now_ms();
+            tx.set_delivery(&mid, state, detail.as_deref(), now).await?;
+            // The chat's members (the author first of all) learn that MAX has it.
+            let update = Update::PartaMaxState {
+                timestamp: now,
+                chat_id: out.update.chat_id,
+                message_id: mid.clone(),
+                state: state.to_owned(),
+                detail,
+            };
+            crate::updates::append(&mut *tx, out.update.chat_id, &update, now).await?;
         }
         tx.set_max_state(CURSOR, &out.update.id.to_string()).await?;
         self.school.commit(tx).await?;

@@ -20,6 +20,8 @@ pub struct MessageRecord {
     /// followed).
     pub link: Option<(String, Option<Box<MessageRecord>>)>,
     pub attachments: Vec<AttachmentRecord>,
+    /// Where it stands toward MAX, in a chat carried there (`queued`, `sent`, `failed`).
+    pub max_state: Option<String>,
 }
 
 /// A finished upload attached to a message.

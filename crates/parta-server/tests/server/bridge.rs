@@ -371,7 +371,13 @@ async fn webhook_deliveries_need_the_secret_and_a_repeat_changes_nothing() {
 async fn max_away_then_back_gets_every_message_once_in_order() {
     let b = bridged(false).await;
     b.fake.set_away(true);
-    for i in 0..20 {
+    // The author sees her message wait for MAX, then reach it; members are told.
+    let first = b
+        .send(&b.parent, json!({"text": "Пока MAX недоступен 00"}))
+        .await;
+    assert_eq!(first["message"]["parta_max_state"], "queued", "{first}");
+    let first_mid = first["message"]["body"]["mid"].as_str().unwrap().to_owned();
+    for i in 1..20 {
         b.send(
             &b.parent,
             json!({"text": format!("Пока MAX недоступен {i:02}")}),
@@ -386,6 +392,37 @@ async fn max_away_then_back_gets_every_message_once_in_order() {
         .map(|i| format!("Елена Морозова, родитель: Пока MAX недоступен {i:02}"))
         .collect();
     assert_eq!(b.bot_texts(), expected);
+    let state =
+        b.f.ok(
+            Method::GET,
+            &b.parent,
+            &format!("/school/max/delivery?message_id={first_mid}"),
+            None,
+        )
+        .await;
+    assert_eq!(state["state"], "sent");
+    let updates: serde_json::Value =
+        b.f.get_json(&b.teacher, "/updates?timeout=0&types=parta_max_state")
+            .await;
+    let told = updates["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["state"] == "sent")
+        .count();
+    assert_eq!(
+        told, 20,
+        "each member is told each message reached MAX: {updates}"
+    );
+    let plain: serde_json::Value = b.f.get_json(&b.teacher, "/updates?timeout=0").await;
+    assert!(
+        plain["updates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["update_type"] != "parta_max_state"),
+        "a poll that does not name Parta's types never sees them"
+    );
     b.no_violations();
 }
 

@@ -47,6 +47,16 @@ pub(super) fn message(
             format!("{}: {reason}", t(props.lang, Key::NotSent)),
         ),
     };
+    // In a chat carried to MAX, one's own message says whether MAX has it yet.
+    let max_state = m
+        .is_own
+        .then_some(m.max_state.as_deref())
+        .flatten()
+        .map(|state| match state {
+            "sent" => ("sent", t(props.lang, Key::MaxSent)),
+            "failed" => ("failed", t(props.lang, Key::MaxFailed)),
+            _ => ("queued", t(props.lang, Key::MaxQueued)),
+        });
     let focused = props.focus.as_deref() == Some(m.mid.as_str());
     let confirming = confirming.clone();
     let class = classes!(
@@ -56,7 +66,8 @@ pub(super) fn message(
         focused.then_some("focused")
     );
     html! {
-        <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}>
+        <div class={class} key={m.mid.clone()} data-testid="message" data-mid={m.mid.clone()} data-delivery={state}
+            data-max-state={max_state.map(|(s, _)| s)}>
             if !m.is_own {
                 <div class="sender">
                     { &m.sender_name }
@@ -118,7 +129,12 @@ pub(super) fn message(
                     </>
                 }
             }) }
-            <div class="time">{ status }</div>
+            <div class="time">
+                { status }
+                if let Some((state, label)) = max_state {
+                    <span class={classes!("max-state", state)} data-testid="max-state">{ " · " }{ label }</span>
+                }
+            </div>
             if m.delivery == Delivery::Sent {
                 <div class="actions reply-actions">
                     <button class="link" data-testid="reply" onclick={{

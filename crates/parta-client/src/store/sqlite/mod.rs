@@ -243,6 +243,14 @@ impl Store for SqliteStore {
                 unindex_on(&mut tx, rowid).await?;
             }
         }
+        for (mid, state) in &batch.max_states {
+            sqlx::query("UPDATE messages SET max_state = ? WHERE profile_id = ? AND mid = ?")
+                .bind(state)
+                .bind(profile_id)
+                .bind(mid)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some(marker) = batch.marker {
             sqlx::query(
                 "INSERT INTO sync_state (profile_id, marker) VALUES (?, ?)

@@ -71,5 +71,6 @@ pub(super) fn message_from_row(row: &SqliteRow) -> Result<CachedMessage> {
             .map(from_json)
             .transpose()?
             .unwrap_or_default(),
+        max_state: row.try_get("max_state")?,
     })
 }

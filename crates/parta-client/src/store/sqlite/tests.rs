@@ -73,6 +73,7 @@ async fn messages_cached_before_search_existed_are_indexed_on_open() {
         attachments: Vec::new(),
         reply_to: None,
         markup: Vec::new(),
+        max_state: None,
     };
     store.upsert_messages("p", &[message]).await.unwrap();
     // As a cache written by a version without search: no index, not marked indexed.

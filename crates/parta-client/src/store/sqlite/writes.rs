@@ -160,7 +160,7 @@ pub(super) async fn upsert_on(
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO messages
                 (rowid, profile_id, mid, chat_id, seq, sender_id, sender_name, sender_max, text,
-                 timestamp, attachments, reply, markup) ",
+                 timestamp, attachments, reply, markup, max_state) ",
         );
         let mut keyed_json = Vec::with_capacity(keyed.len());
         for (rowid, m) in keyed {
@@ -185,7 +185,8 @@ pub(super) async fn upsert_on(
                     .push_bind(m.timestamp)
                     .push_bind(attachments)
                     .push_bind(reply)
-                    .push_bind(markup);
+                    .push_bind(markup)
+                    .push_bind(m.max_state.clone());
             },
         );
         // A cached message is sent without a rowid: the only conflict is on its
@@ -196,7 +197,7 @@ pub(super) async fn upsert_on(
                 sender_name = excluded.sender_name, sender_max = excluded.sender_max,
                 text = excluded.text,
                 timestamp = excluded.timestamp, attachments = excluded.attachments,
-                reply = excluded.reply, markup = excluded.markup
+                reply = excluded.reply, markup = excluded.markup, max_state = excluded.max_state
              RETURNING rowid, mid",
         );
         let rows: Vec<(i64, String)> = upsert.build_query_as().fetch_all(&mut *conn).await?;

@@ -13,7 +13,8 @@ use crate::store::messages::{
 // `has_attachments` spares a page of plain messages one query each (most have none).
 const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.markup, m.created_at, m.link_type,
     m.link_mid, u.id AS sender_id, u.first_name, u.last_name, u.username, u.max_user_id,
-    EXISTS (SELECT 1 FROM message_attachments a WHERE a.mid = m.mid) AS has_attachments
+    EXISTS (SELECT 1 FROM message_attachments a WHERE a.mid = m.mid) AS has_attachments,
+    (SELECT d.state FROM max_delivery d WHERE d.mid = m.mid) AS max_state
     FROM messages m JOIN users u ON u.id = m.sender_id";
 
 async fn attachments(conn: &mut SqliteConnection, mid: &str) -> Result<Vec<AttachmentRecord>> {
@@ -86,6 +87,7 @@ async fn record(
         created_at: row.try_get("created_at")?,
         link,
         attachments,
+        max_state: row.try_get("max_state")?,
     })
 }
 
