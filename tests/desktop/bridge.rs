@@ -246,6 +246,21 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
     })
     .await;
 
+    // What the school's rules would have refused from a Parta user is kept, flagged for her.
+    fake.user_writes(
+        MAX_CHAT,
+        &dad,
+        "Ну вы и идииииоты все, честное слово.",
+        None,
+    );
+    app.wait_for(
+        "[data-testid=message] [data-testid=policy-flag]",
+        SOON,
+        |t| t.contains("правила школы не пропустили бы"),
+    )
+    .await
+    .unwrap();
+
     // A file each way.
     let note = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\nsick note\n%%EOF\n".to_vec();
     fake.user_sends_file(

@@ -129,6 +129,13 @@ impl ApiClient {
                 let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;
                 AdminReply::Done
             }
+            AdminRequest::MaxFlags { chat_id } => {
+                let request = self
+                    .request(Method::GET, "/school/max/flags", t)
+                    .query(&[("chat_id", chat_id)]);
+                let list: parta_model::school::MaxFlagList = self.send(request).await?;
+                AdminReply::MaxFlags(list.flags)
+            }
             AdminRequest::ImportTimetable { import } => {
                 let request = self
                     .request(Method::POST, "/school/timetable/import", t)

@@ -131,6 +131,9 @@ pub enum Key {
     MaxSent,
     MaxQueued,
     MaxFailed,
+    /// A message from MAX the school's policy would have refused, as its chat's admins see it.
+    FlaggedEthics,
+    FlaggedPersonalData,
     UnreadMessages,
     DarkTheme,
     LightTheme,
@@ -256,6 +259,12 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MaxSent => "в MAX ✓",
             MaxQueued => "ждёт отправки в MAX",
             MaxFailed => "MAX не принял сообщение",
+            FlaggedEthics => {
+                "Из MAX: такое сообщение правила школы не пропустили бы (этика, п. 6.1, 6.2)"
+            }
+            FlaggedPersonalData => {
+                "Из MAX: такое сообщение правила школы не пропустили бы (персональные данные, п. 5.1, 8)"
+            }
             UnreadMessages => "непрочитанных сообщений",
             DarkTheme => "Тёмная тема",
             LightTheme => "Светлая тема",
@@ -376,6 +385,12 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MaxSent => "in MAX ✓",
             MaxQueued => "waiting to go to MAX",
             MaxFailed => "MAX refused the message",
+            FlaggedEthics => {
+                "From MAX: the school's rules would not have let this through (ethics, 6.1, 6.2)"
+            }
+            FlaggedPersonalData => {
+                "From MAX: the school's rules would not have let this through (personal data, 5.1, 8)"
+            }
             UnreadMessages => "unread messages",
             DarkTheme => "Dark theme",
             LightTheme => "Light theme",

@@ -416,6 +416,11 @@ pub enum AdminRequest {
     UnlinkMaxChat {
         chat_id: i64,
     },
+    /// Messages from MAX in a chat the school's policy would have refused (the chat's
+    /// administrators).
+    MaxFlags {
+        chat_id: i64,
+    },
 }
 
 /// What an [`AdminRequest`] answers.
@@ -438,6 +443,7 @@ pub enum AdminReply {
     Participants(Vec<crate::lessons::Participant>),
     MaxLinks(super::MaxLinks),
     MaxLink(super::MaxLink),
+    MaxFlags(Vec<super::MaxFlag>),
     Done,
 }
 

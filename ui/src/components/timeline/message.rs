@@ -38,6 +38,7 @@ pub(super) fn message(
     latest: &[MessageView],
     m: &MessageView,
     confirming: &UseStateHandle<Option<String>>,
+    flag: Option<&str>,
 ) -> Html {
     let (state, status) = match &m.delivery {
         Delivery::Sent => ("sent", time::clock(m.timestamp)),
@@ -88,6 +89,12 @@ pub(super) fn message(
                             _ => html! { <><b>{ &quoted.sender_name }</b>{ " " }{ &quoted.text }</> },
                         }
                     }
+                </div>
+            }
+            if let Some(rule) = flag {
+                <div class="policy-flag" role="note" data-testid="policy-flag">
+                    { "⚠ " }
+                    { t(props.lang, if rule == "ethics" { Key::FlaggedEthics } else { Key::FlaggedPersonalData }) }
                 </div>
             }
             if !m.text.is_empty() {

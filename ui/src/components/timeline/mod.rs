@@ -2,6 +2,7 @@
 //! history as one scrolls back, and renders only the rows near the view once the history is
 //! long (a chat of 100,000 messages scrolls as one of fifty: see docs/benchmarks.md).
 
+mod flags;
 mod image_preview;
 mod message;
 mod props;
@@ -40,6 +41,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let build_started = time::now_ms() as f64;
     let latest: &[MessageView] = &props.latest.0.messages;
     let chat_id = props.latest.0.chat.chat_id;
+    let flags = flags::use_max_flags(chat_id, latest.len());
     {
         let mut r = rows.borrow_mut();
         if r.chat_id != chat_id {
@@ -287,7 +289,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 if separator {
                     <div class="day-separator"><span>{ time::day_label(props.lang, m.timestamp, now) }</span></div>
                 }
-                { message(props, latest, m, &confirming) }
+                { message(props, latest, m, &confirming, flags.get(&m.mid).map(String::as_str)) }
             </div>
         });
     }
