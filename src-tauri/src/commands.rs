@@ -461,14 +461,30 @@ pub async fn check_text(
         .await
 }
 
-/// Switches the notifications for new messages and mentions on or off (Settings).
+/// The person's choices on this computer (Settings), as kept in the data folder.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_notifications(
-    args: cmd::SetNotifications,
-) -> Reply<ReplyOf<cmd::SetNotifications>> {
-    let cmd::SetNotifications { on } = args;
-    crate::notify::ENABLED.store(on, std::sync::atomic::Ordering::Relaxed);
-    Ok(())
+pub async fn preferences(
+    shell: State<'_, Shell>,
+    _args: cmd::GetPreferences,
+) -> Reply<ReplyOf<cmd::GetPreferences>> {
+    Ok(shell.preferences())
+}
+
+/// Keeps new choices (Settings) and uses them at once: notifications, lesson reminders and the
+/// tray's language follow. Returns what was kept (out-of-range values put back).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_preferences(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    args: cmd::SavePreferences,
+) -> Reply<ReplyOf<cmd::SavePreferences>> {
+    let cmd::SavePreferences { preferences } = args;
+    let kept = shell
+        .save_preferences(&preferences)
+        .map_err(|e| internal(format!("preferences not kept: {e}")))?;
+    // The tray's menu and tooltip speak the UI's language too.
+    crate::tray::changed(&app);
+    Ok(kept)
 }
 
 /// Lets WebKit draw with the GPU, or not, from the next start (see `graphics`).
@@ -480,24 +496,6 @@ pub async fn set_accelerated(
     let cmd::SetAccelerated { on } = args;
     crate::graphics::set_accelerated(shell.data_dir(), on)
         .map_err(|e| internal(format!("graphics choice not kept: {e}")))
-}
-
-/// How many minutes before a lesson to remind of it (0: never), and in which language (the
-/// reminders' and the tray's).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn set_lesson_reminders(
-    app: tauri::AppHandle,
-    args: cmd::SetLessonReminders,
-) -> Reply<ReplyOf<cmd::SetLessonReminders>> {
-    let cmd::SetLessonReminders { minutes, english } = args;
-    crate::notify::LESSON_LEAD_MIN.store(
-        i64::from(minutes.min(24 * 60)),
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    crate::notify::ENGLISH.store(english, std::sync::atomic::Ordering::Relaxed);
-    // The tray's menu and tooltip speak the UI's language too.
-    crate::tray::changed(&app);
-    Ok(())
 }
 
 /// Opens an attached file with the system's application: downloaded into the offline file

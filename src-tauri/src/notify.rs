@@ -3,19 +3,16 @@
 //! started (history being synced) never notify. Shown through tauri-plugin-notification (the
 //! desktop's notification service); the switch is in Settings.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use parta_model::markup::MarkupKind;
-use parta_model::view::MessageView;
+use parta_model::view::{MessageView, Preferences};
 use tauri::{AppHandle, Manager, Runtime};
 
-/// Whether notifications are on (Settings; on unless switched off).
-pub static ENABLED: AtomicBool = AtomicBool::new(true);
-
-/// Minutes before a lesson to remind of it (Settings; 0: never).
-pub static LESSON_LEAD_MIN: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(10);
-/// Whether reminders speak English (the UI's language; Russian otherwise).
-pub static ENGLISH: AtomicBool = AtomicBool::new(false);
+/// The person's choices (Settings), as the shell keeps them; the defaults before it is up.
+pub fn preferences<R: Runtime>(app: &AppHandle<R>) -> Preferences {
+    app.try_state::<crate::shell::Shell>()
+        .map(|shell| shell.preferences())
+        .unwrap_or_default()
+}
 
 /// A lesson reminder's title and body, `minutes_left` before it starts.
 pub fn reminder_text(
@@ -46,11 +43,12 @@ pub fn reminder_text(
 /// Reminds of a lesson (when notifications are on), whether the window is shown or not.
 pub fn lesson<R: Runtime>(app: &AppHandle<R>, lesson: &parta_model::lessons::Lesson, now_ms: i64) {
     use tauri_plugin_notification::NotificationExt;
-    if !ENABLED.load(Ordering::Relaxed) {
+    let prefs = preferences(app);
+    if !prefs.notifications {
         return;
     }
     let minutes_left = (lesson.starts_at - now_ms + 59_999) / 60_000;
-    let (title, body) = reminder_text(lesson, minutes_left, ENGLISH.load(Ordering::Relaxed));
+    let (title, body) = reminder_text(lesson, minutes_left, prefs.english());
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::warn!(error = %e, "a lesson reminder could not be shown");
     }
@@ -82,7 +80,7 @@ pub fn message<R: Runtime>(
     since_ms: i64,
 ) {
     use tauri_plugin_notification::NotificationExt;
-    if !ENABLED.load(Ordering::Relaxed) {
+    if !preferences(app).notifications {
         return;
     }
     let focused = app

@@ -396,10 +396,17 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     .unwrap();
     see(&app, "[data-testid=theme-switch]", "Светлая тема").await;
     let theme = app
-        .execute("return document.documentElement.dataset.theme + ' ' + localStorage.getItem('parta.theme')")
+        .execute("return document.documentElement.dataset.theme")
         .await
         .unwrap();
-    assert_eq!(theme.as_str(), Some("dark dark"));
+    assert_eq!(theme.as_str(), Some("dark"));
+    // Kept by the app in its own data folder, not in the webview's storage another Parta on
+    // this computer would share.
+    crate::common::eventually("the theme kept in the data folder", || async {
+        std::fs::read_to_string(data.path().join("preferences.json"))
+            .is_ok_and(|text| text.contains("\"dark\": true"))
+    })
+    .await;
     app.screenshot(&screenshot_dir().join("demo-dark-ru.png"))
         .await
         .unwrap();

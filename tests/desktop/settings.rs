@@ -99,22 +99,17 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     app.wait_for(class_chat, SOON, |_| true).await.unwrap();
 
     // Idle for the chosen time: it locks by itself (the shell counts, so a covered window
-    // locks all the same). The key press stands for the user who has just chosen the time.
-    app.execute(
-        "localStorage.setItem('parta.autolock_ms', '1500');\
-         window.dispatchEvent(new KeyboardEvent('keydown')); return null",
-    )
-    .await
-    .unwrap();
+    // locks all the same). The window reports the person's activity with the idle limit as the
+    // UI does; 1.5 s stands for the minutes one would choose.
+    app.execute("window.__TAURI__.core.invoke('activity', {args: {idle_ms: 1500}}); return null")
+        .await
+        .unwrap();
     app.wait_for("[data-testid=lock-screen]", SOON, |_| true)
         .await
         .unwrap();
-    app.execute(
-        "localStorage.setItem('parta.autolock_ms', '0');\
-         window.dispatchEvent(new KeyboardEvent('keydown')); return null",
-    )
-    .await
-    .unwrap();
+    app.execute("window.__TAURI__.core.invoke('activity', {args: {idle_ms: null}}); return null")
+        .await
+        .unwrap();
     unlock(&app, "2468").await;
     app.wait_for(class_chat, SOON, |_| true).await.unwrap();
 

@@ -11,7 +11,7 @@ use crate::components::{
 };
 use crate::dom;
 use crate::i18n::{self, Key};
-use crate::prefs::{remember_lang, remember_theme, stored_dark, stored_lang};
+use crate::prefs::stored_lang;
 use crate::services::api;
 use crate::state::{Action, AppContext, AppState, Phase};
 
@@ -21,20 +21,9 @@ pub fn app() -> Html {
     // What the page keeps beyond the state goes when another person's things come in front.
     use_effect_with(state.shown, |_| crate::previews::forget());
 
-    {
-        // The window's scale chosen on this computer (usable up to 200 %).
-        use_effect_with((), move |_| {
-            let percent = crate::prefs::scale_percent();
-            if percent != 100 {
-                spawn_local(async move {
-                    let _ = api::set_scale(percent).await;
-                });
-            }
-        });
-    }
     // Ctrl + "+" and Ctrl + "−" step through the scales, Ctrl + 0 goes back to 100 %.
     dom::use_window_keydown(|e| {
-        use crate::prefs::{SCALE_KEY, SCALES, scale_percent};
+        use crate::prefs::{SCALES, scale_percent};
         if !(e.ctrl_key() || e.meta_key()) {
             return;
         }
@@ -47,35 +36,25 @@ pub fn app() -> Html {
             _ => return,
         };
         e.prevent_default();
-        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = storage.set_item(SCALE_KEY, &next.to_string());
-        }
+        crate::prefs::update(|p| p.scale_percent = next);
         spawn_local(async move {
             let _ = api::set_scale(next).await;
         });
     });
     {
-        // The shell reminds of lessons in the UI's language, as long before as chosen.
-        use_effect_with(state.lang, move |lang| {
-            let english = *lang == crate::i18n::Lang::En;
-            spawn_local(async move {
-                let minutes = crate::prefs::lesson_reminder_min();
-                let _ = api::set_lesson_reminders(minutes, english).await;
-            });
-        });
-    }
-
-    {
         let ctx = state.clone();
         use_effect_with((), move |_| {
-            remember_lang(ctx.lang);
-            remember_theme(stored_dark());
-            ctx.dispatch(Action::SetDark(stored_dark()));
-            spawn_local(async {
-                let _ = api::set_notifications(crate::prefs::notifications_on()).await;
-            });
             let events = ctx.clone();
             spawn_local(async move {
+                // The choices kept in the data folder come first: language, theme, scale.
+                let prefs = crate::prefs::load().await;
+                ctx.dispatch(Action::SetLang(crate::i18n::Lang::from_code(
+                    &prefs.language,
+                )));
+                ctx.dispatch(Action::SetDark(prefs.dark));
+                if prefs.scale_percent != 100 {
+                    let _ = api::set_scale(prefs.scale_percent).await;
+                }
                 api::on_event(move |event: AppEvent| {
                     // A removed message may have been a chat's latest: its preview changes.
                     if matches!(
@@ -129,18 +108,11 @@ pub fn app() -> Html {
     {
         // The shell locks after the chosen idle time (only when a PIN is set) and says so
         // with AppEvent::Locked; the window tells it when someone is using it.
-        dom::use_activity(
-            || {
-                dom::stored(crate::prefs::AUTOLOCK_KEY)
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .filter(|ms| *ms > 0)
-            },
-            |idle_ms| {
-                spawn_local(async move {
-                    let _ = api::activity(idle_ms).await;
-                });
-            },
-        );
+        dom::use_activity(crate::prefs::autolock_ms, |idle_ms| {
+            spawn_local(async move {
+                let _ = api::activity(idle_ms).await;
+            });
+        });
     }
 
     let body = match &state.phase {

@@ -1,29 +1,9 @@
-//! The few things the UI asks of the page itself: settings kept in `localStorage` and shown as
-//! attributes of `<html>`, and keys pressed anywhere in the window.
+//! The few things the UI asks of the page itself: keys pressed anywhere in the window, focus,
+//! the person's activity and what a form field holds.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
-
-/// A setting kept on this computer.
-pub fn stored(key: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(key).ok().flatten())
-}
-
-/// Keeps a setting on this computer and sets it as `attribute` of `<html>` (the stylesheet and
-/// screen readers follow those).
-pub fn remember(key: &str, value: &str, attribute: &str) {
-    if let Some(window) = web_sys::window() {
-        if let Some(storage) = window.local_storage().ok().flatten() {
-            let _ = storage.set_item(key, value);
-        }
-        if let Some(root) = window.document().and_then(|d| d.document_element()) {
-            let _ = root.set_attribute(attribute, value);
-        }
-    }
-}
 
 /// Calls `on_key` for every key pressed in the window while the component is shown.
 #[hook]

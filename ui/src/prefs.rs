@@ -1,62 +1,140 @@
-//! What this computer keeps of the person's choices (language, theme, scale, notifications,
-//! lesson reminders, the idle time before locking), and their defaults.
+//! The person's choices on this computer (language, theme, scale, notifications, lesson
+//! reminders, the idle time before locking), as the shell keeps them in the data folder
+//! (`parta_client::settings`). The UI holds a copy, loaded once at start ([`load`]); every change
+//! goes through [`update`], which keeps the copy, sets what `<html>` shows, and asks the shell
+//! to keep it. Nothing is kept in the webview's storage, which app instances on one machine
+//! would share.
 
-use crate::dom;
+use std::cell::RefCell;
+
+use parta_model::view::Preferences;
+use yew::platform::spawn_local;
+
 use crate::i18n::Lang;
+use crate::services::api;
 
-pub const LANG_KEY: &str = "parta.lang";
-pub const THEME_KEY: &str = "parta.theme";
+thread_local! {
+    static CURRENT: RefCell<Preferences> = RefCell::new(Preferences::default());
+}
+
+/// The scales offered, in percent.
+pub const SCALES: [u32; 5] = Preferences::SCALES;
+
+/// The choices now.
+pub fn current() -> Preferences {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Where `localStorage` kept the choices before the shell did (read once, to carry them over).
+const OLD_KEYS: [&str; 6] = [
+    "parta.lang",
+    "parta.theme",
+    "parta.scale_percent",
+    "parta.notifications",
+    "parta.lesson_reminder_min",
+    "parta.autolock_ms",
+];
+
+/// Asks the shell for the kept choices and shows them (`<html lang>` and `data-theme`).
+/// Choices an older Parta kept in this webview's storage are carried over once.
+pub async fn load() -> Preferences {
+    let mut prefs = api::preferences().await.unwrap_or_default();
+    if let Some(old) = carry_over(&prefs) {
+        prefs = api::save_preferences(&old).await.unwrap_or(old);
+    }
+    CURRENT.with(|c| *c.borrow_mut() = prefs.clone());
+    show(&prefs);
+    prefs
+}
+
+/// What an older Parta kept in the webview's storage, on top of `prefs`, once; `None` when
+/// there is nothing to carry over.
+fn carry_over(prefs: &Preferences) -> Option<Preferences> {
+    let storage = web_sys::window()?.local_storage().ok().flatten()?;
+    let get = |key: &str| storage.get_item(key).ok().flatten();
+    if OLD_KEYS.iter().all(|k| get(k).is_none()) {
+        return None;
+    }
+    let mut old = prefs.clone();
+    if let Some(lang) = get("parta.lang") {
+        old.language = Lang::from_code(&lang).code().to_owned();
+    }
+    if let Some(theme) = get("parta.theme") {
+        old.dark = theme == "dark";
+    }
+    if let Some(scale) = get("parta.scale_percent").and_then(|v| v.parse().ok()) {
+        old.scale_percent = scale;
+    }
+    if let Some(on) = get("parta.notifications") {
+        old.notifications = on != "off";
+    }
+    if let Some(min) = get("parta.lesson_reminder_min").and_then(|v| v.parse().ok()) {
+        old.lesson_reminder_min = min;
+    }
+    if let Some(ms) = get("parta.autolock_ms").and_then(|v| v.parse().ok()) {
+        old.autolock_ms = ms;
+    }
+    for key in OLD_KEYS {
+        let _ = storage.remove_item(key);
+    }
+    Some(old.normalised())
+}
+
+/// Changes the choices: kept here at once, shown, and handed to the shell to keep.
+pub fn update(change: impl FnOnce(&mut Preferences)) {
+    let prefs = CURRENT.with(|c| {
+        let mut current = c.borrow_mut();
+        change(&mut current);
+        *current = current.clone().normalised();
+        current.clone()
+    });
+    show(&prefs);
+    spawn_local(async move {
+        let _ = api::save_preferences(&prefs).await;
+    });
+}
+
+/// Sets `<html lang>` and `<html data-theme>`, which screen readers and the stylesheet follow.
+fn show(prefs: &Preferences) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", &prefs.language);
+        let _ = root.set_attribute("data-theme", if prefs.dark { "dark" } else { "light" });
+    }
+}
 
 pub fn stored_lang() -> Lang {
-    dom::stored(LANG_KEY)
-        .map(|code| Lang::from_code(&code))
-        .unwrap_or_default()
+    Lang::from_code(&current().language)
 }
 
-/// Saves the language and sets `<html lang>`.
+/// Keeps the language.
 pub fn remember_lang(lang: Lang) {
-    dom::remember(LANG_KEY, lang.code(), "lang");
+    update(|p| p.language = lang.code().to_owned());
 }
 
-/// Whether the dark theme was chosen on this computer (light is the default).
-pub fn stored_dark() -> bool {
-    dom::stored(THEME_KEY).is_some_and(|t| t == "dark")
-}
-
-/// Saves the theme and sets `<html data-theme>`, which the stylesheet follows.
+/// Keeps the theme.
 pub fn remember_theme(dark: bool) {
-    dom::remember(THEME_KEY, if dark { "dark" } else { "light" }, "data-theme");
+    update(|p| p.dark = dark);
 }
 
-/// Where the idle time before locking is kept (milliseconds; missing or 0: never).
-pub const AUTOLOCK_KEY: &str = "parta.autolock_ms";
-/// Where the notifications switch is kept (`off`, or on).
-pub const NOTIFICATIONS_KEY: &str = "parta.notifications";
-
-/// Where the minutes before a lesson's reminder are kept (`0`: never; 10 when missing).
-pub const LESSON_REMINDER_KEY: &str = "parta.lesson_reminder_min";
-
-/// Where the window's scale is kept, in percent (100 when missing).
-pub const SCALE_KEY: &str = "parta.scale_percent";
-/// The scales offered, in percent.
-pub const SCALES: [u32; 5] = [100, 125, 150, 175, 200];
-
-/// The window's scale on this computer, in percent.
+/// The window's scale, in percent.
 pub fn scale_percent() -> u32 {
-    dom::stored(SCALE_KEY)
-        .and_then(|v| v.parse().ok())
-        .filter(|p| SCALES.contains(p))
-        .unwrap_or(100)
+    current().scale_percent
 }
 
-/// How many minutes before a lesson to remind of it on this computer.
+/// How many minutes before a lesson to remind of it.
 pub fn lesson_reminder_min() -> u32 {
-    dom::stored(LESSON_REMINDER_KEY)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
+    current().lesson_reminder_min
 }
 
-/// Whether notifications are on on this computer (on unless switched off).
+/// Whether notifications are on (on unless switched off).
 pub fn notifications_on() -> bool {
-    dom::stored(NOTIFICATIONS_KEY).is_none_or(|v| v != "off")
+    current().notifications
+}
+
+/// The idle time before locking, in milliseconds (`None`: never).
+pub fn autolock_ms() -> Option<u64> {
+    Some(current().autolock_ms).filter(|ms| *ms > 0)
 }

@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod search;
 pub mod secrets;
 pub mod session;
+pub mod settings;
 pub mod store;
 pub mod sync;
 

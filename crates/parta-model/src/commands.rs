@@ -13,8 +13,8 @@ use crate::lessons::{Lesson, RecordingStatus};
 use crate::school::{AdminReply, AdminRequest, Role, Scheduled};
 use crate::view::{
     self, AnnouncementView, BootInfo, ChatSummary, ChatView, FileView, JoinForm, JoinView,
-    LessonsView, MemberView, MessageView, PickedFile, PolicyNote, ProfileView, ReceiptsView,
-    SearchHit, SettingsInfo, UnlockView,
+    LessonsView, MemberView, MessageView, PickedFile, PolicyNote, Preferences, ProfileView,
+    ReceiptsView, SearchHit, SettingsInfo, UnlockView,
 };
 
 /// A shell command: its arguments are the value, its name and reply are associated.
@@ -142,11 +142,11 @@ commands! {
     /// What the school's rules say of a text before it is sent.
     "check_text" => CheckText { text: String } -> Vec<PolicyNote>;
     /// Desktop notifications on or off.
-    "set_notifications" => SetNotifications { on: bool } -> ();
+    "preferences" => GetPreferences {} -> Preferences;
+    "save_preferences" => SavePreferences { preferences: Preferences } -> Preferences;
     /// Hardware acceleration from the next start.
     "set_accelerated" => SetAccelerated { on: bool } -> ();
     /// How long before a lesson it is reminded of.
-    "set_lesson_reminders" => SetLessonReminders { minutes: u32, english: bool } -> ();
     /// Opens a file through the offline file cache.
     "open_attachment" => OpenAttachment { token: String, name: String } -> ();
     /// An image as a `data:` URL for the timeline.

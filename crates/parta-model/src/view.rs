@@ -212,6 +212,64 @@ pub struct SettingsInfo {
     pub accelerated_now: bool,
 }
 
+/// The person's choices on this computer: kept by the client core in the data folder
+/// (`parta_client::settings`), read by the shell before the window opens, changed by the UI
+/// through the `save_preferences` command. Missing keys take their defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    /// The UI's language: `ru` or `en`.
+    pub language: String,
+    pub dark: bool,
+    /// The window's scale, in percent (one of [`Preferences::SCALES`]).
+    pub scale_percent: u32,
+    /// Notifications for new messages, mentions and lessons.
+    pub notifications: bool,
+    /// Minutes before a lesson to remind of it (0: never).
+    pub lesson_reminder_min: u32,
+    /// Idle time before the app locks, in milliseconds (0: never; needs a PIN).
+    pub autolock_ms: u64,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            language: "ru".into(),
+            dark: false,
+            scale_percent: 100,
+            notifications: true,
+            lesson_reminder_min: 10,
+            autolock_ms: 0,
+        }
+    }
+}
+
+impl Preferences {
+    /// The scales offered, in percent.
+    pub const SCALES: [u32; 5] = [100, 125, 150, 175, 200];
+    /// Longest lead of a lesson reminder: a day.
+    pub const MAX_REMINDER_MIN: u32 = 24 * 60;
+
+    /// The same choices with anything out of range put back to its default (a hand-edited
+    /// file, a value an older or newer build wrote).
+    pub fn normalised(mut self) -> Self {
+        let defaults = Self::default();
+        if self.language != "ru" && self.language != "en" {
+            self.language = defaults.language;
+        }
+        if !Self::SCALES.contains(&self.scale_percent) {
+            self.scale_percent = defaults.scale_percent;
+        }
+        self.lesson_reminder_min = self.lesson_reminder_min.min(Self::MAX_REMINDER_MIN);
+        self
+    }
+
+    /// Whether the UI speaks English.
+    pub fn english(&self) -> bool {
+        self.language == "en"
+    }
+}
+
 /// What entering the PIN answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]

@@ -7,13 +7,11 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::actions::reload_chats;
-use crate::dom;
 use crate::dom::value_of;
 use crate::i18n::settings::{S, size, ts};
 use crate::i18n::{Lang, error_key, t};
 use crate::prefs::{
-    AUTOLOCK_KEY, LESSON_REMINDER_KEY, NOTIFICATIONS_KEY, SCALE_KEY, SCALES, lesson_reminder_min,
-    notifications_on, remember_lang, remember_theme, scale_percent,
+    SCALES, lesson_reminder_min, notifications_on, remember_lang, remember_theme, scale_percent,
 };
 use crate::services::api;
 use crate::state::{Action, AppContext, Phase};
@@ -25,7 +23,11 @@ pub fn settings_view() -> Html {
     let pin = use_state(String::new);
     let repeat = use_state(String::new);
     let note = use_state(|| None::<(bool, String)>);
-    let autolock = use_state(|| dom::stored(AUTOLOCK_KEY).unwrap_or_default());
+    let autolock = use_state(|| {
+        crate::prefs::autolock_ms()
+            .map(|ms| ms.to_string())
+            .unwrap_or_default()
+    });
     let notify = use_state(notifications_on);
     let reminder = use_state(lesson_reminder_min);
     let reload = {
@@ -159,11 +161,8 @@ pub fn settings_view() -> Html {
         let autolock = autolock.clone();
         Callback::from(move |e: Event| {
             let value = value_of(&e);
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
-                let _ = storage.set_item(AUTOLOCK_KEY, &value);
-            }
             let idle_ms = value.parse::<u64>().ok();
+            crate::prefs::update(|p| p.autolock_ms = idle_ms.unwrap_or(0));
             spawn_local(async move {
                 let _ = api::activity(idle_ms).await;
             });
@@ -174,14 +173,8 @@ pub fn settings_view() -> Html {
         let reminder = reminder.clone();
         Callback::from(move |e: Event| {
             let minutes: u32 = value_of(&e).parse().unwrap_or(0);
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
-                let _ = storage.set_item(LESSON_REMINDER_KEY, &minutes.to_string());
-            }
+            crate::prefs::update(|p| p.lesson_reminder_min = minutes);
             reminder.set(minutes);
-            spawn_local(async move {
-                let _ = api::set_lesson_reminders(minutes, lang == Lang::En).await;
-            });
         })
     };
     let scale = use_state(scale_percent);
@@ -189,10 +182,7 @@ pub fn settings_view() -> Html {
         let scale = scale.clone();
         Callback::from(move |e: Event| {
             let percent: u32 = value_of(&e).parse().unwrap_or(100);
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
-                let _ = storage.set_item(SCALE_KEY, &percent.to_string());
-            }
+            crate::prefs::update(|p| p.scale_percent = percent);
             scale.set(percent);
             spawn_local(async move {
                 let _ = api::set_scale(percent).await;
@@ -203,14 +193,8 @@ pub fn settings_view() -> Html {
         let notify = notify.clone();
         Callback::from(move |_: Event| {
             let on = !*notify;
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
-                let _ = storage.set_item(NOTIFICATIONS_KEY, if on { "on" } else { "off" });
-            }
+            crate::prefs::update(|p| p.notifications = on);
             notify.set(on);
-            spawn_local(async move {
-                let _ = api::set_notifications(on).await;
-            });
         })
     };
     let on_accelerated = {

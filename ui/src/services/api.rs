@@ -379,9 +379,19 @@ pub async fn set_accelerated(on: bool) -> Result<(), UiError> {
     run(&cmd::SetAccelerated { on }).await
 }
 
-/// Switches the notifications of new messages and mentions on or off.
-pub async fn set_notifications(on: bool) -> Result<(), UiError> {
-    run(&cmd::SetNotifications { on }).await
+/// The person's choices on this computer, as the shell keeps them.
+pub async fn preferences() -> Result<parta_model::view::Preferences, UiError> {
+    run(&cmd::GetPreferences {}).await
+}
+
+/// Keeps new choices; the answer is what was kept.
+pub async fn save_preferences(
+    preferences: &parta_model::view::Preferences,
+) -> Result<parta_model::view::Preferences, UiError> {
+    run(&cmd::SavePreferences {
+        preferences: preferences.clone(),
+    })
+    .await
 }
 
 /// Replaces the text of one's own message.
@@ -461,9 +471,4 @@ pub async fn join_lesson(url: &str) -> Result<(), UiError> {
         url: url.to_owned(),
     })
     .await
-}
-
-/// How many minutes before a lesson the shell reminds of it (0: never), in which language.
-pub async fn set_lesson_reminders(minutes: u32, english: bool) -> Result<(), UiError> {
-    run(&cmd::SetLessonReminders { minutes, english }).await
 }
