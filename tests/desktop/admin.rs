@@ -74,29 +74,7 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     std::fs::create_dir_all(&data).unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=connect-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=server-url]", SOON, &server.url())
-        .await
-        .unwrap();
-    app.type_into(
-        "[data-testid=login]",
-        SOON,
-        parta_server::demo::PLATFORM_ADMIN,
-    )
-    .await
-    .unwrap();
-    app.type_into(
-        "[data-testid=password]",
-        SOON,
-        parta_server::demo::DEMO_PASSWORD,
-    )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    crate::common::sign_in_app(&app, &server.url(), parta_server::demo::PLATFORM_ADMIN).await;
     app.click_when("[data-testid=tab-admin]", SOON, |t| {
         t.contains("Управление")
     })

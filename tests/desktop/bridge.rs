@@ -14,31 +14,9 @@ use parta_fake_max::{BOT_ID, FakeMax, MaxUser, TOKEN};
 use parta_server::max::{BotToken, BridgeConfig};
 use serde_json::json;
 
-use crate::common::{APP, SOON, eventually, get_json, open_chat, post_json, sign_in};
+use crate::common::{APP, SOON, eventually, get_json, open_chat, post_json, sign_in, sign_in_app};
 
 const MAX_CHAT: i64 = -701;
-
-async fn sign_in_app(app: &Session, server: &str, login: &str) {
-    app.click_when("[data-testid=connect-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=server-url]", SOON, server)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=login]", SOON, login)
-        .await
-        .unwrap();
-    app.type_into(
-        "[data-testid=password]",
-        SOON,
-        parta_server::demo::DEMO_PASSWORD,
-    )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
-        .await
-        .unwrap();
-}
 
 /// Clicks the button `testid` of the (newest) message whose text contains `text`: the demo
 /// chat has older messages with the same buttons.

@@ -76,6 +76,30 @@ pub async fn sign_in(server: &str, login: &str) -> String {
     answer["access_token"].as_str().unwrap().to_owned()
 }
 
+/// Signs the app in to the school's server at `server` as demo person `login` (welcome
+/// screen → «Подключиться к серверу школы»).
+pub async fn sign_in_app(app: &Session, server: &str, login: &str) {
+    app.click_when("[data-testid=connect-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.type_into("[data-testid=server-url]", SOON, server)
+        .await
+        .unwrap();
+    app.type_into("[data-testid=login]", SOON, login)
+        .await
+        .unwrap();
+    app.type_into(
+        "[data-testid=password]",
+        SOON,
+        parta_server::demo::DEMO_PASSWORD,
+    )
+    .await
+    .unwrap();
+    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
+        .await
+        .unwrap();
+}
+
 /// Switches the app to another profile through the profile menu (`testid`: the menu item).
 pub async fn switch_profile(app: &Session, testid: &str) {
     app.click_when("[data-testid=profile-switcher]", SOON, |_| true)

@@ -61,33 +61,13 @@ async fn setup(listeners: usize, rate: f64) -> Setup {
     config.limits.device_burst = 1_000_000.0;
     let server = parta_server::start(config).await.unwrap();
     let school = server.school().clone();
-    let admin = parta_server::demo::issue_token(&school, "i.kuznetsova", "b")
+    let chat = parta_server::demo::link_to_max(&school, "5А — родители", MAX_CHAT, "5А (MAX)")
+        .await
+        .unwrap();
+    let parent = parta_server::demo::issue_token(&school, parta_server::demo::PARENT, "b")
         .await
         .unwrap()
         .into_inner();
-    let parent = parta_server::demo::issue_token(&school, "e.morozova", "b")
-        .await
-        .unwrap()
-        .into_inner();
-    let http = reqwest::Client::new();
-    let chats: serde_json::Value = http
-        .get(format!("{}/chats", server.url()))
-        .header("Authorization", &parent)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let chat = chats["chats"][0]["chat_id"].as_i64().unwrap();
-    let linked = http
-        .post(format!("{}/school/max/links", server.url()))
-        .header("Authorization", &admin)
-        .json(&json!({"chat_id": chat, "max_chat_id": MAX_CHAT}))
-        .send()
-        .await
-        .unwrap();
-    assert!(linked.status().is_success());
     let mut tokens = vec![parent];
     let mut tx = school.begin().await.unwrap();
     for p in 0..listeners {

@@ -520,6 +520,37 @@ pub async fn user_id(school: &School, username: &str) -> Result<i64> {
     user_id_on(&mut *school.read().await?, username).await
 }
 
+/// The demo school's group chat titled `title` (e.g. "5А — родители").
+pub async fn chat_titled(school: &School, title: &str) -> Result<i64> {
+    school
+        .read()
+        .await?
+        .group_chats()
+        .await?
+        .into_iter()
+        .find(|(_, t)| t == title)
+        .map(|(id, _)| id)
+        .ok_or_else(|| crate::error::Error::not_found(format!("No chat titled «{title}»")))
+}
+
+/// Links the demo chat titled `title` to MAX chat `max_chat_id`, as the platform
+/// administrator would in Управление → MAX (tests and benchmarks of the bridge).
+pub async fn link_to_max(
+    school: &School,
+    title: &str,
+    max_chat_id: i64,
+    max_title: &str,
+) -> Result<i64> {
+    let chat = chat_titled(school, title).await?;
+    let admin = crate::context::Caller {
+        user_id: user_id(school, PLATFORM_ADMIN).await?,
+        device_id: 0,
+        role: crate::roles::Role::PlatformAdmin,
+    };
+    crate::max::links::link(school, admin, chat, max_chat_id, Some(max_title)).await?;
+    Ok(chat)
+}
+
 /// A device token for a demo person (the desktop app's embedded demo and tests).
 pub async fn issue_token(
     school: &School,

@@ -197,6 +197,16 @@ impl Bridge {
         self.0.bot_id.get().copied()
     }
 
+    /// The wait after a failed poll or relay pass.
+    fn pause_after(&self, error: &RelayError, attempt: u32) -> Duration {
+        match error {
+            RelayError::Max(e) => self.backoff(e, attempt),
+            RelayError::Store(_) => {
+                pace::backoff(attempt, self.0.config.retry_base, self.0.config.retry_cap)
+            }
+        }
+    }
+
     fn backoff(&self, error: &MaxError, attempt: u32) -> Duration {
         if let MaxError::RateLimited { retry_after } = error {
             self.0.pace.pause(*retry_after);
@@ -259,14 +269,7 @@ impl Bridge {
                 Ok(()) => attempt = 0,
                 Err(e) => {
                     tracing::warn!(error = %e, "MAX updates could not be read; will retry");
-                    let pause = match &e {
-                        RelayError::Max(e) => self.backoff(e, attempt),
-                        RelayError::Store(_) => pace::backoff(
-                            attempt,
-                            self.0.config.retry_base,
-                            self.0.config.retry_cap,
-                        ),
-                    };
+                    let pause = self.pause_after(&e, attempt);
                     if !self.wait(&shutdown, pause).await {
                         return;
                     }
@@ -467,14 +470,7 @@ impl Bridge {
                 Ok(_) => attempt = 0,
                 Err(e) => {
                     tracing::warn!(error = %e, "relaying to MAX paused; will retry");
-                    let pause = match &e {
-                        RelayError::Max(e) => self.backoff(e, attempt),
-                        RelayError::Store(_) => pace::backoff(
-                            attempt,
-                            self.0.config.retry_base,
-                            self.0.config.retry_cap,
-                        ),
-                    };
+                    let pause = self.pause_after(&e, attempt);
                     if !self.wait(&shutdown, pause).await {
                         return;
                     }

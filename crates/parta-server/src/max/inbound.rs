@@ -67,13 +67,7 @@ pub async fn apply(
                 _ => None,
             };
             let text = text_with_attachments(message, fetched);
-            let markup = message
-                .body
-                .markup
-                .as_ref()
-                .filter(|m| !m.is_empty())
-                .map(serde_json::to_string)
-                .transpose()?;
+            let markup = markup_json(message)?;
             let attached: Vec<String> = message
                 .body
                 .attachments
@@ -120,13 +114,7 @@ pub async fn apply(
                 return Ok(None);
             }
             let text = text_with_attachments(message, fetched);
-            let markup = message
-                .body
-                .markup
-                .as_ref()
-                .filter(|m| !m.is_empty())
-                .map(serde_json::to_string)
-                .transpose()?;
+            let markup = markup_json(message)?;
             let current = tx.message(&copy.mid).await?;
             if current
                 .as_ref()
@@ -212,6 +200,17 @@ pub async fn apply(
         MaxUpdate::Unknown => {}
     }
     Ok(None)
+}
+
+/// A MAX message's formatting as stored (JSON), kept whatever kinds it names.
+fn markup_json(message: &parta_model::max::Message) -> Result<Option<String>> {
+    Ok(message
+        .body
+        .markup
+        .as_ref()
+        .filter(|m| !m.is_empty())
+        .map(serde_json::to_string)
+        .transpose()?)
 }
 
 /// The text to keep for a MAX message: its text, then a line for each attachment Parta does

@@ -310,13 +310,13 @@ impl Relay<'_> {
             }
         }
         // A shorter text: the parts it no longer needs go.
-        for copy in text_copies
-            .iter()
-            .filter(|c| c.part >= part_number(texts.len()))
-        {
-            self.pace.admit().await;
-            ignore_gone(self.api.delete(&copy.max_mid).await)?;
-        }
+        self.delete_copies(
+            text_copies
+                .iter()
+                .copied()
+                .filter(|c| c.part >= part_number(texts.len())),
+        )
+        .await?;
         Ok(Some(mid.clone()))
     }
 
@@ -325,11 +325,20 @@ impl Relay<'_> {
             return Ok(None);
         }
         let copies = self.school.read().await?.max_copies_of(mid).await?;
-        for copy in &copies {
+        self.delete_copies(copies.iter()).await?;
+        Ok(None)
+    }
+
+    /// Deletes these copies at MAX; one MAX no longer has is gone as far as we are concerned.
+    async fn delete_copies(
+        &self,
+        copies: impl Iterator<Item = &MaxCopyRecord>,
+    ) -> Result<(), RelayError> {
+        for copy in copies {
             self.pace.admit().await;
             ignore_gone(self.api.delete(&copy.max_mid).await)?;
         }
-        Ok(None)
+        Ok(())
     }
 
     /// Sends one part, unless an attempt before a crash already reached MAX.

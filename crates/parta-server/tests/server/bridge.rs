@@ -145,6 +145,24 @@ impl Bridged {
             .collect()
     }
 
+    /// The parent sends «`word` 0» … «`word` n-1»; MAX gets each once, in order, with her name
+    /// in front, and nothing more arrives within `settle` after the last.
+    async fn each_once_in_order(&self, word: &str, n: usize, settle: Duration) {
+        for i in 0..n {
+            self.send(&self.parent, json!({"text": format!("{word} {i}")}))
+                .await;
+        }
+        until("every message in MAX", || async {
+            self.bot_texts().len() >= n
+        })
+        .await;
+        tokio::time::sleep(settle).await;
+        let expected: Vec<String> = (0..n)
+            .map(|i| format!("Елена Морозова, родитель: {word} {i}"))
+            .collect();
+        assert_eq!(self.bot_texts(), expected, "each once, in order");
+    }
+
     fn no_violations(&self) {
         assert_eq!(self.fake.violations(), Vec::<String>::new());
     }
@@ -438,19 +456,8 @@ async fn a_429_and_a_lost_answer_neither_lose_nor_double_a_message() {
         ],
         true,
     );
-    for i in 0..5 {
-        b.send(&b.parent, json!({"text": format!("Попытка {i}")}))
-            .await;
-    }
-    until("five messages in MAX", || async {
-        b.bot_texts().len() >= 5
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let expected: Vec<String> = (0..5)
-        .map(|i| format!("Елена Морозова, родитель: Попытка {i}"))
-        .collect();
-    assert_eq!(b.bot_texts(), expected, "each once, in order");
+    b.each_once_in_order("Попытка", 5, Duration::from_millis(500))
+        .await;
     assert!(
         b.fake.requests().iter().any(|r| r == "GET /messages"),
         "after a lost answer the bridge looked for its own message"
@@ -469,19 +476,8 @@ async fn a_send_that_times_out_is_sent_again_once() {
         ],
         true,
     );
-    for i in 0..3 {
-        b.send(&b.parent, json!({"text": format!("Медленно {i}")}))
-            .await;
-    }
-    until("three messages in MAX", || async {
-        b.bot_texts().len() >= 3
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
-    let expected: Vec<String> = (0..3)
-        .map(|i| format!("Елена Морозова, родитель: Медленно {i}"))
-        .collect();
-    assert_eq!(b.bot_texts(), expected, "each once, in order");
+    b.each_once_in_order("Медленно", 3, Duration::from_millis(2_500))
+        .await;
     b.no_violations();
 }
 

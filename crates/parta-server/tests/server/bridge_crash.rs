@@ -96,8 +96,9 @@ async fn kill_9_while_relaying_loses_and_doubles_nothing() {
     let log = dir.path().join("server.log");
     let http = reqwest::Client::new();
 
-    // The first start: link the 5А parents' chat, as the administration would.
-    let (mut child, url) = spawn(&settings, &log);
+    // The first start makes the demo school; the 5А parents' chat is linked beside it, as the
+    // administration would (the relay reads the links from the database).
+    let (mut child, _url) = spawn(&settings, &log);
     let store = std::sync::Arc::new(parta_server::SqliteStore::open(&db).await.unwrap());
     let school = parta_server::School::standalone(
         store.clone(),
@@ -105,43 +106,13 @@ async fn kill_9_while_relaying_loses_and_doubles_nothing() {
     )
     .await
     .unwrap();
-    let admin = parta_server::demo::issue_token(&school, "i.kuznetsova", "t")
+    let chat = parta_server::demo::link_to_max(&school, "5А — родители", MAX_CHAT, "5А (MAX)")
+        .await
+        .unwrap();
+    let parent = parta_server::demo::issue_token(&school, parta_server::demo::PARENT, "t")
         .await
         .unwrap()
         .into_inner();
-    let parent = parta_server::demo::issue_token(&school, "e.morozova", "t")
-        .await
-        .unwrap()
-        .into_inner();
-    let chats: serde_json::Value = http
-        .get(format!("{url}/chats"))
-        .header("Authorization", &parent)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let chat = chats["chats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["title"] == "5А — родители")
-        .unwrap()["chat_id"]
-        .as_i64()
-        .unwrap();
-    let linked = http
-        .post(format!("{url}/school/max/links"))
-        .header("Authorization", &admin)
-        .json(&json!({"chat_id": chat, "max_chat_id": MAX_CHAT}))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        linked.status().is_success(),
-        "{}",
-        linked.text().await.unwrap()
-    );
     child.kill().unwrap();
     child.wait().unwrap();
 

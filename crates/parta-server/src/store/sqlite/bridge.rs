@@ -209,24 +209,11 @@ impl BridgeRows for SqliteTx {
     }
 
     async fn max_state(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM max_state WHERE key = ?")
-                .bind(key)
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        super::kv_get(self.conn(), "max_state", key).await
     }
 
     async fn set_max_state(&mut self, key: &str, value: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO max_state (key, value) VALUES (?, ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        super::kv_put(self.conn(), "max_state", key, value).await
     }
 
     async fn delete_max_state(&mut self, key: &str) -> Result<()> {

@@ -75,6 +75,38 @@ impl Store for SqliteStore {
     }
 }
 
+/// A key-value table (`settings`, `max_state`): the value under `key`.
+async fn kv_get(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    key: &str,
+) -> Result<Option<String>> {
+    let sql = format!("SELECT value FROM {table} WHERE key = ?");
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Puts `value` under `key` in a key-value table, replacing what was there.
+async fn kv_put(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    key: &str,
+    value: &str,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table} (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The role stored under `name`; an unknown name is a row this code cannot read.
 fn role_named(name: &str) -> Result<parta_model::school::Role> {
     parta_model::school::Role::from_name(name)

@@ -474,24 +474,11 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn setting(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-                .bind(key)
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        super::kv_get(self.conn(), "settings", key).await
     }
 
     async fn put_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?, ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        super::kv_put(self.conn(), "settings", key, value).await
     }
 
     async fn meta(&mut self, key: &str) -> Result<Option<String>> {
