@@ -2,7 +2,8 @@
 //! school has a public https address: one setting switches), and the outgoing relay, all at one
 //! pace toward MAX.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -90,7 +91,8 @@ struct Inner {
     api: MaxApi,
     pace: Pace,
     config: BridgeConfig,
-    bot_id: OnceLock<i64>,
+    /// The bot's MAX user id (0 until known).
+    bot_id: AtomicI64,
 }
 
 /// Why a webhook delivery was not taken.
@@ -127,7 +129,7 @@ impl Bridge {
             uploads,
             api,
             config,
-            bot_id: OnceLock::new(),
+            bot_id: AtomicI64::new(0),
         })))
     }
 
@@ -159,13 +161,20 @@ impl Bridge {
 
     /// Learns the bot's MAX id: from the database at once if known, then from `GET /me`,
     /// retrying while MAX is away. False if the server stopped first.
+    /// A known id is used at once, and checked with MAX once (a school may have changed its
+    /// bot's token); an unknown one is waited for.
     async fn identify(&self, shutdown: &watch::Receiver<bool>) -> bool {
-        if let Ok(mut tx) = self.0.school.read().await
-            && let Ok(Some(id)) = tx.max_state(BOT_ID).await
-            && let Ok(id) = id.parse::<i64>()
-        {
-            let _ = self.0.bot_id.set(id);
-            return true;
+        let known = match self.0.school.read().await {
+            Ok(mut tx) => tx
+                .max_state(BOT_ID)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|id| id.parse::<i64>().ok()),
+            Err(_) => None,
+        };
+        if let Some(id) = known {
+            self.0.bot_id.store(id, Ordering::SeqCst);
         }
         let mut attempt = 0;
         loop {
@@ -173,8 +182,9 @@ impl Bridge {
             match self.0.api.me().await {
                 Ok(me) => {
                     let id = me.user.user_id;
-                    let _ = self.0.bot_id.set(id);
-                    if let Ok(mut tx) = self.0.school.read().await
+                    self.0.bot_id.store(id, Ordering::SeqCst);
+                    if known != Some(id)
+                        && let Ok(mut tx) = self.0.school.read().await
                         && let Err(e) = tx.set_max_state(BOT_ID, &id.to_string()).await
                     {
                         tracing::warn!(error = %e, "could not save the bot's MAX id");
@@ -182,6 +192,8 @@ impl Bridge {
                     tracing::info!(bot = id, "the MAX bridge knows its bot");
                     return true;
                 }
+                // MAX is away; the id kept from before serves meanwhile.
+                Err(_) if known.is_some() => return true,
                 Err(e) => {
                     tracing::warn!(error = %e, "the MAX bridge cannot learn who its bot is; will retry");
                     if !self.wait(shutdown, self.backoff(&e, attempt)).await {
@@ -194,7 +206,7 @@ impl Bridge {
     }
 
     fn bot_id(&self) -> Option<i64> {
-        self.0.bot_id.get().copied()
+        Some(self.0.bot_id.load(Ordering::SeqCst)).filter(|id| *id != 0)
     }
 
     /// The wait after a failed poll or relay pass.
