@@ -84,7 +84,7 @@ impl Inner {
     }
 
     pub(crate) async fn drain_locked(&self) -> Result<()> {
-        for mut item in self.store.outbox(&self.profile_id).await? {
+        for mut item in self.cache.outbox().await? {
             if item.failed.is_some() {
                 continue;
             }
@@ -95,14 +95,14 @@ impl Inner {
                 Ok(sent) => {
                     let message = CachedMessage::from_max(&sent.message)
                         .ok_or_else(|| Error::Protocol("the sent message names no chat".into()))?;
-                    self.store
-                        .outbox_delivered(&self.profile_id, &item.local_id, &message)
+                    self.cache
+                        .outbox_delivered(&item.local_id, &message)
                         .await?;
                     // The sender keeps the files for reading offline, without downloading them.
                     if let Ok(dir) = self.files_dir() {
                         for file in &item.attachments {
                             if let Err(e) = files::adopt(
-                                self.store.as_ref(),
+                                self.cache.shared(),
                                 dir,
                                 file,
                                 self.config.file_cache_limit,
@@ -124,7 +124,7 @@ impl Inner {
                 }) if (400..500).contains(&status) && status != 429 => {
                     // Refused for good (e.g. no longer a member): keep it, say why.
                     item.failed = Some(message);
-                    self.store.outbox_update(&self.profile_id, &item).await?;
+                    self.cache.outbox_update(&item).await?;
                     let _ = self.events.send(AppEvent::MessageUpdated {
                         message: self.outbox_view(&item),
                     });
@@ -137,7 +137,7 @@ impl Inner {
                     }
                     item.next_attempt_at =
                         self.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
-                    self.store.outbox_update(&self.profile_id, &item).await?;
+                    self.cache.outbox_update(&item).await?;
                     return Err(e);
                 }
             }
@@ -158,7 +158,7 @@ impl Inner {
             if prepared.created {
                 // The URL is saved before any byte goes: a restart resumes there.
                 item.attachments[index] = file.clone();
-                self.store.outbox_update(&self.profile_id, item).await?;
+                self.cache.outbox_update(item).await?;
             }
             let events = self.events.clone();
             let (id, name) = (local_mid.clone(), file.name.clone());
@@ -173,7 +173,7 @@ impl Inner {
             })
             .await?;
             item.attachments[index] = file;
-            self.store.outbox_update(&self.profile_id, item).await?;
+            self.cache.outbox_update(item).await?;
         }
         let attachments: Vec<max::Attachment> = item
             .attachments
@@ -212,7 +212,7 @@ pub(crate) async fn run_outbox(inner: Arc<Inner>) {
         if let Err(e) = inner.drain_outbox().await {
             tracing::info!(error = %e, "outbox: will retry");
         }
-        let next_due = match inner.store.outbox(&inner.profile_id).await {
+        let next_due = match inner.cache.outbox().await {
             Ok(items) => items
                 .iter()
                 .filter(|i| i.failed.is_none())

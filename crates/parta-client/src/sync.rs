@@ -38,10 +38,8 @@ impl Inner {
             );
             cached.push(CachedChat::from_max(&full));
         }
-        self.store.replace_chats(&self.profile_id, &cached).await?;
-        self.store
-            .upsert_messages(&self.profile_id, &pinned)
-            .await?;
+        self.cache.replace_chats(&cached).await?;
+        self.cache.upsert_messages(&pinned).await?;
         let _ = self.events.send(AppEvent::ChatsChanged);
         let mut fetched = 0u32;
         // Several chats' history goes into one transaction (each costs a WAL commit that
@@ -53,8 +51,8 @@ impl Inner {
             fetched = fetched.saturating_add(u32::try_from(history.len()).unwrap_or(u32::MAX));
             pending.extend(history);
             if pending.len() >= STORE_BATCH {
-                self.store
-                    .upsert_messages(&self.profile_id, &std::mem::take(&mut pending))
+                self.cache
+                    .upsert_messages(&std::mem::take(&mut pending))
                     .await?;
             }
             let done = u32::try_from(done + 1).unwrap_or(u32::MAX);
@@ -63,9 +61,7 @@ impl Inner {
                 self.progress(done, total, fetched);
             }
         }
-        self.store
-            .upsert_messages(&self.profile_id, &pending)
-            .await?;
+        self.cache.upsert_messages(&pending).await?;
         if total > 0 {
             self.progress(total, total, fetched);
         }
@@ -79,8 +75,8 @@ impl Inner {
     /// the cache or the history limit, and returns them (the caller stores them).
     pub(crate) async fn backfill(&self, chat_id: i64) -> Result<Vec<CachedMessage>> {
         let newest_cached = self
-            .store
-            .latest_messages(&self.profile_id, chat_id, 1)
+            .cache
+            .latest_messages(chat_id, 1)
             .await?
             .pop()
             .map(|m| (m.timestamp, m.seq));
@@ -129,7 +125,7 @@ impl Inner {
     pub(crate) async fn follow(&self) -> Result<()> {
         let mut stop = self.stop.subscribe();
         loop {
-            let marker = self.store.marker(&self.profile_id).await?;
+            let marker = self.cache.marker().await?;
             let poll = self.api.updates(
                 marker,
                 self.config.poll_timeout,
@@ -194,10 +190,10 @@ impl Inner {
         }
         // The marker is saved in the same transaction as the changes: a crash between the two
         // can neither skip updates nor apply them twice.
-        self.store.apply(&self.profile_id, &batch).await?;
+        self.cache.apply(&batch).await?;
         // The app redraws a message whose state toward MAX changed, as it is now cached.
         for (mid, _) in &batch.max_states {
-            if let Some(cached) = self.store.message(&self.profile_id, mid).await? {
+            if let Some(cached) = self.cache.message(mid).await? {
                 events.push(AppEvent::MessageUpdated {
                     message: self.view(cached),
                 });

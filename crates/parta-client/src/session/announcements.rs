@@ -15,10 +15,7 @@ impl Session {
         let inner = &self.inner;
         match inner.api.announcements().await {
             Ok(list) => {
-                inner
-                    .store
-                    .set_announcements(&inner.profile_id, &list)
-                    .await?;
+                inner.cache.set_announcements(&list).await?;
                 let found = list.iter().find(|(m, _)| m == mid);
                 Ok(AnnouncementStatus {
                     is_announcement: found.is_some(),
@@ -26,7 +23,7 @@ impl Session {
                 })
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {
-                let cached = inner.store.announcement(&inner.profile_id, mid).await?;
+                let cached = inner.cache.announcement(mid).await?;
                 Ok(AnnouncementStatus {
                     is_announcement: cached.is_some(),
                     acknowledged: cached == Some(true),
@@ -40,31 +37,30 @@ impl Session {
     /// and acknowledgements kept in the cache), or from the cache when offline.
     pub async fn announcements(&self) -> Result<Vec<AnnouncementView>> {
         let inner = &self.inner;
-        let store = &inner.store;
-        let profile = &inner.profile_id;
+        let store = &inner.cache;
         match inner.api.announcement_list().await {
             Ok(list) => {
                 let messages: Vec<CachedMessage> = list
                     .iter()
                     .filter_map(|(m, _, _)| CachedMessage::from_max(m))
                     .collect();
-                store.upsert_messages(profile, &messages).await?;
+                store.upsert_messages(&messages).await?;
                 let flags: Vec<(String, bool)> = list
                     .iter()
                     .map(|(message, _, acknowledged)| (message.body.mid.clone(), *acknowledged))
                     .collect();
-                store.set_announcements(profile, &flags).await?;
+                store.set_announcements(&flags).await?;
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
             Err(e) => return Err(e),
         }
         let mut out = Vec::new();
-        for (mid, acknowledged) in store.announcements(profile).await? {
-            let Some(message) = store.message(profile, &mid).await? else {
+        for (mid, acknowledged) in store.announcements().await? {
+            let Some(message) = store.message(&mid).await? else {
                 continue;
             };
             let chat_title = store
-                .chat(profile, message.chat_id)
+                .chat(message.chat_id)
                 .await?
                 .map(|c| c.title)
                 .unwrap_or_default();
@@ -81,8 +77,8 @@ impl Session {
     pub async fn acknowledge(&self, mid: &str) -> Result<()> {
         self.inner.api.acknowledge(mid).await?;
         self.inner
-            .store
-            .set_announcements(&self.inner.profile_id, &[(mid.to_owned(), true)])
+            .cache
+            .set_announcements(&[(mid.to_owned(), true)])
             .await?;
         Ok(())
     }

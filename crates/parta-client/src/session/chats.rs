@@ -12,7 +12,7 @@ use super::Session;
 impl Session {
     /// The chat list from the cache, most recent first.
     pub async fn chats(&self) -> Result<Vec<ChatSummary>> {
-        let chats = self.inner.store.chats(&self.inner.profile_id).await?;
+        let chats = self.inner.cache.chats().await?;
         let mut out = Vec::with_capacity(chats.len());
         for chat in chats {
             out.push(self.inner.summary(chat).await?);
@@ -22,35 +22,27 @@ impl Session {
 
     /// Every cached message of a chat, oldest first (for export).
     pub async fn all_messages(&self, chat_id: i64) -> Result<Vec<MessageView>> {
-        let messages = self
-            .inner
-            .store
-            .latest_messages(&self.inner.profile_id, chat_id, u32::MAX)
-            .await?;
+        let messages = self.inner.cache.latest_messages(chat_id, u32::MAX).await?;
         Ok(messages.into_iter().map(|m| self.inner.view(m)).collect())
     }
 
     /// An opened chat from the cache: header, pinned announcement and newest messages.
     pub async fn open_chat(&self, chat_id: i64) -> Result<ChatView> {
-        let store = &self.inner.store;
-        let profile = &self.inner.profile_id;
+        let store = &self.inner.cache;
         let chat = store
-            .chat(profile, chat_id)
+            .chat(chat_id)
             .await?
             .ok_or_else(|| Error::InvalidInput(format!("chat {chat_id} is not in the cache")))?;
         let pinned = match &chat.pinned_mid {
-            Some(mid) => store
-                .message(profile, mid)
-                .await?
-                .map(|m| self.inner.view(m)),
+            Some(mid) => store.message(mid).await?.map(|m| self.inner.view(m)),
             None => None,
         };
-        let messages = store.latest_messages(profile, chat_id, CHAT_PAGE).await?;
+        let messages = store.latest_messages(chat_id, CHAT_PAGE).await?;
         let description = chat.description.clone();
         let mut views: Vec<MessageView> =
             messages.into_iter().map(|m| self.inner.view(m)).collect();
         // Messages still in the outbox come last, as pending (or failed).
-        for item in store.outbox(profile).await? {
+        for item in store.outbox().await? {
             if item.chat_id == chat_id {
                 views.push(self.inner.outbox_view(&item));
             }
@@ -66,22 +58,21 @@ impl Session {
     /// A chat opened at one message (a search result): the message with up to [`CHAT_PAGE`]
     /// / 2 cached messages on each side, oldest first.
     pub async fn open_chat_at(&self, chat_id: i64, mid: &str) -> Result<ChatView> {
-        let store = &self.inner.store;
-        let profile = &self.inner.profile_id;
+        let store = &self.inner.cache;
         let target = store
-            .message(profile, mid)
+            .message(mid)
             .await?
             .filter(|m| m.chat_id == chat_id)
             .ok_or_else(|| Error::InvalidInput("this message is no longer in the chat".into()))?;
         let mut view = self.open_chat(chat_id).await?;
         let anchor = (target.timestamp, target.seq);
         let mut messages = store
-            .messages_beside(profile, chat_id, anchor, Side::Before, CHAT_PAGE / 2)
+            .messages_beside(chat_id, anchor, Side::Before, CHAT_PAGE / 2)
             .await?;
         messages.push(target);
         messages.extend(
             store
-                .messages_beside(profile, chat_id, anchor, Side::After, CHAT_PAGE / 2)
+                .messages_beside(chat_id, anchor, Side::After, CHAT_PAGE / 2)
                 .await?,
         );
         view.messages = messages.into_iter().map(|m| self.inner.view(m)).collect();
@@ -105,14 +96,13 @@ impl Session {
     ) -> Result<Vec<MessageView>> {
         let limit = limit.clamp(1, OLDER_PAGE_MAX);
         let inner = &self.inner;
-        let store = &inner.store;
-        let profile = &inner.profile_id;
-        let Some(anchor) = store.message(profile, mid).await? else {
+        let store = &inner.cache;
+        let Some(anchor) = store.message(mid).await? else {
             return Ok(Vec::new());
         };
         let key = (anchor.timestamp, anchor.seq);
         let mut older = store
-            .messages_beside(profile, chat_id, key, Side::Before, limit)
+            .messages_beside(chat_id, key, Side::Before, limit)
             .await?;
         if older.len() < limit as usize {
             // The page right before the anchor (`from` includes the anchor itself: one more),
@@ -130,9 +120,9 @@ impl Session {
                         .filter_map(CachedMessage::from_max)
                         .filter(|m| m.chat_id == chat_id)
                         .collect();
-                    store.upsert_messages(profile, &fetched).await?;
+                    store.upsert_messages(&fetched).await?;
                     older = store
-                        .messages_beside(profile, chat_id, key, Side::Before, limit)
+                        .messages_beside(chat_id, key, Side::Before, limit)
                         .await?;
                 }
                 Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
@@ -146,16 +136,9 @@ impl Session {
     /// when it can be reached; offline, the mark is kept here all the same.
     pub async fn mark_read(&self, chat_id: i64) -> Result<()> {
         let inner = &self.inner;
-        let newest = inner
-            .store
-            .latest_messages(&inner.profile_id, chat_id, 1)
-            .await?
-            .pop();
+        let newest = inner.cache.latest_messages(chat_id, 1).await?.pop();
         if let Some(m) = newest {
-            inner
-                .store
-                .mark_read(&inner.profile_id, chat_id, (m.timestamp, m.seq))
-                .await?;
+            inner.cache.mark_read(chat_id, (m.timestamp, m.seq)).await?;
         }
         if let Err(e) = inner.api.mark_seen(chat_id).await {
             tracing::info!(error = %e, "mark_seen did not reach the server");
@@ -176,14 +159,11 @@ impl Session {
                         is_admin: m.is_admin || m.is_owner,
                     })
                     .collect();
-                inner
-                    .store
-                    .replace_members(&inner.profile_id, chat_id, &members)
-                    .await?;
-                Ok(inner.store.members(&inner.profile_id, chat_id).await?)
+                inner.cache.replace_members(chat_id, &members).await?;
+                Ok(inner.cache.members(chat_id).await?)
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {
-                Ok(inner.store.members(&inner.profile_id, chat_id).await?)
+                Ok(inner.cache.members(chat_id).await?)
             }
             Err(e) => Err(e),
         }
@@ -192,19 +172,15 @@ impl Session {
     /// Keeps what is being written in a chat (an empty text removes the draft).
     pub async fn save_draft(&self, chat_id: i64, text: &str) -> Result<()> {
         self.inner
-            .store
-            .save_draft(&self.inner.profile_id, chat_id, text, self.inner.now_ms())
+            .cache
+            .save_draft(chat_id, text, self.inner.now_ms())
             .await?;
         Ok(())
     }
 
     /// What was being written in a chat, if anything.
     pub async fn draft(&self, chat_id: i64) -> Result<Option<String>> {
-        Ok(self
-            .inner
-            .store
-            .draft(&self.inner.profile_id, chat_id)
-            .await?)
+        Ok(self.inner.cache.draft(chat_id).await?)
     }
 
     /// Carries out an administrative request for the signed-in person (the server decides

@@ -33,13 +33,10 @@ impl Session {
     /// each is kept on this computer; works offline.
     pub async fn files(&self, chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>> {
         let inner = &self.inner;
-        let messages = inner
-            .store
-            .messages_with_files(&inner.profile_id, chat_id, 500)
-            .await?;
+        let messages = inner.cache.messages_with_files(chat_id, 500).await?;
         let titles: std::collections::HashMap<i64, String> = inner
-            .store
-            .chats(&inner.profile_id)
+            .cache
+            .chats()
             .await?
             .into_iter()
             .map(|c| (c.chat_id, c.title))
@@ -48,7 +45,7 @@ impl Session {
         for m in messages {
             for attachment in m.attachments {
                 let kept = match &attachment.token {
-                    Some(token) => inner.store.file(token).await?.is_some(),
+                    Some(token) => inner.cache.shared().file(token).await?.is_some(),
                     None => false,
                 };
                 out.push(parta_model::view::FileView {
@@ -74,7 +71,7 @@ impl Session {
         let (id, shown) = (token.to_owned(), name.to_owned());
         files::fetch(
             &inner.api,
-            inner.store.as_ref(),
+            inner.cache.shared(),
             dir,
             token,
             name,

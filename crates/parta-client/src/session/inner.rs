@@ -2,7 +2,6 @@
 //! connection state, and the helpers every part uses (views of cached rows, backoff).
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use parta_model::view::{AppEvent, ChatSummary, ConnectionState, Delivery, MessageView};
@@ -13,13 +12,13 @@ use tokio::task::JoinHandle;
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::session::config::SessionConfig;
-use crate::store::{CachedChat, CachedMessage, Store};
+use crate::store::{CachedChat, CachedMessage, ProfileStore};
 
 pub(crate) struct Inner {
-    pub(crate) profile_id: String,
     pub(crate) user_id: Option<i64>,
     pub(crate) api: ApiClient,
-    pub(crate) store: Arc<dyn Store>,
+    /// The cache, opened for this profile.
+    pub(crate) cache: ProfileStore,
     pub(crate) config: SessionConfig,
     pub(crate) events: broadcast::Sender<AppEvent>,
     pub(crate) connection: watch::Sender<ConnectionState>,
@@ -68,21 +67,14 @@ impl Inner {
     }
 
     pub(crate) async fn summary(&self, chat: CachedChat) -> Result<ChatSummary> {
-        let last = self
-            .store
-            .latest_messages(&self.profile_id, chat.chat_id, 1)
-            .await?
-            .pop();
+        let last = self.cache.latest_messages(chat.chat_id, 1).await?.pop();
         Ok(ChatSummary {
             chat_id: chat.chat_id,
             title: chat.title,
             participants_count: chat.participants_count,
             last_event_time: chat.last_event_time,
             last_message: last.map(|m| self.view(m)),
-            unread: self
-                .store
-                .unread(&self.profile_id, chat.chat_id, self.user_id)
-                .await?,
+            unread: self.cache.unread(chat.chat_id, self.user_id).await?,
         })
     }
 

@@ -30,14 +30,11 @@ impl Session {
                             .map_err(|e| Error::Internal(format!("a lesson to cache: {e}")))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                inner
-                    .store
-                    .replace_lessons(&inner.profile_id, from, to, &rows)
-                    .await?;
+                inner.cache.replace_lessons(from, to, &rows).await?;
                 Ok((lessons, false))
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {
-                let cached = inner.store.lessons(&inner.profile_id, from, to).await?;
+                let cached = inner.cache.lessons(from, to).await?;
                 // A row this build cannot read is skipped, not fatal: it is only a cache.
                 let lessons = cached
                     .iter()
@@ -65,8 +62,8 @@ impl Session {
             }
             if self
                 .inner
-                .store
-                .mark_reminded(&self.inner.profile_id, lesson.id, lesson.starts_at)
+                .cache
+                .mark_reminded(lesson.id, lesson.starts_at)
                 .await?
             {
                 due.push(lesson);

@@ -41,10 +41,9 @@ impl Session {
     ) -> Self {
         let (events, _) = broadcast::channel(1024);
         let inner = Arc::new(Inner {
-            profile_id,
+            cache: crate::store::ProfileStore::new(store, profile_id),
             user_id,
             api,
-            store,
             config,
             events,
             connection: watch::Sender::new(ConnectionState::Connecting),
@@ -76,7 +75,7 @@ impl Session {
 
     /// The profile this session belongs to.
     pub fn profile_id(&self) -> &str {
-        &self.inner.profile_id
+        self.inner.cache.profile_id()
     }
 
     /// Events from now on.

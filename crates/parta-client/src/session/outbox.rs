@@ -141,12 +141,7 @@ impl Session {
                 // A reply is the first message of what was written.
                 reply_to: if n == 0 { reply_to.clone() } else { None },
             };
-            if let Err(e) = self
-                .inner
-                .store
-                .outbox_push(&self.inner.profile_id, &item)
-                .await
-            {
+            if let Err(e) = self.inner.cache.outbox_push(&item).await {
                 if let Ok(dir) = self.inner.files_dir() {
                     files::unstage(dir, &item.local_id).await;
                 }
@@ -164,7 +159,7 @@ impl Session {
 
     /// Everything still in the outbox (pending or failed), oldest first.
     pub async fn outbox(&self) -> Result<Vec<MessageView>> {
-        let items = self.inner.store.outbox(&self.inner.profile_id).await?;
+        let items = self.inner.cache.outbox().await?;
         Ok(items.iter().map(|i| self.inner.outbox_view(i)).collect())
     }
 
@@ -173,8 +168,8 @@ impl Session {
             .strip_prefix(LOCAL_MID_PREFIX)
             .unwrap_or(local_mid);
         self.inner
-            .store
-            .outbox(&self.inner.profile_id)
+            .cache
+            .outbox()
             .await?
             .into_iter()
             .find(|i| i.local_id == local_id)
@@ -189,10 +184,7 @@ impl Session {
         item.failed = None;
         item.attempts = 0;
         item.next_attempt_at = 0;
-        self.inner
-            .store
-            .outbox_update(&self.inner.profile_id, &item)
-            .await?;
+        self.inner.cache.outbox_update(&item).await?;
         let view = self.inner.outbox_view(&item);
         let _ = self.inner.events.send(AppEvent::MessageUpdated {
             message: view.clone(),
@@ -204,10 +196,7 @@ impl Session {
     /// Gives up on a message that has not reached the server.
     pub async fn discard(&self, local_mid: &str) -> Result<()> {
         let item = self.outbox_item(local_mid).await?;
-        self.inner
-            .store
-            .outbox_remove(&self.inner.profile_id, &item.local_id)
-            .await?;
+        self.inner.cache.outbox_remove(&item.local_id).await?;
         if let Ok(dir) = self.inner.files_dir() {
             files::unstage(dir, &item.local_id).await;
         }
@@ -229,10 +218,10 @@ impl Session {
     pub async fn send_now(&self) -> Result<()> {
         let inner = &self.inner;
         let _one = inner.outbox_lock.lock().await;
-        for mut item in inner.store.outbox(&inner.profile_id).await? {
+        for mut item in inner.cache.outbox().await? {
             if item.failed.is_none() && item.next_attempt_at != 0 {
                 item.next_attempt_at = 0;
-                inner.store.outbox_update(&inner.profile_id, &item).await?;
+                inner.cache.outbox_update(&item).await?;
             }
         }
         inner.drain_locked().await

@@ -15,9 +15,8 @@ impl Session {
         let Some(query) = Query::parse(query) else {
             return Ok(Vec::new());
         };
-        let store = &self.inner.store;
-        let profile = &self.inner.profile_id;
-        let found = store.search(profile, &query, chat_id, SEARCH_LIMIT).await?;
+        let store = &self.inner.cache;
+        let found = store.search(&query, chat_id, SEARCH_LIMIT).await?;
         let mut titles: Vec<(i64, String)> = Vec::new();
         let mut hits = Vec::with_capacity(found.len());
         for message in found {
@@ -25,7 +24,7 @@ impl Session {
                 Some((_, title)) => title.clone(),
                 None => {
                     let title = store
-                        .chat(profile, message.chat_id)
+                        .chat(message.chat_id)
                         .await?
                         .map(|c| c.title)
                         .unwrap_or_default();

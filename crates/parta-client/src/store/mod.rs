@@ -20,10 +20,12 @@ mod suite;
 mod error;
 
 mod memory;
+mod profile;
 mod sqlite;
 
 pub use error::{Result, StoreError};
 pub use memory::MemoryStore;
+pub use profile::ProfileStore;
 pub use sqlite::SqliteStore;
 
 /// Which side of a message [`Store::messages_beside`] reads.
