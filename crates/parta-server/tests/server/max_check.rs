@@ -2,143 +2,18 @@
 //! is checked against the official schema (../shared/max-bot-api/schema.yaml), and so is every
 //! answer the fake gives, so the fake cannot drift from MAX.
 
-use std::sync::{Arc, Mutex};
+use parta_fake_max::{FakeMax, TOKEN};
 
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use parta_conformance::MaxSchema;
-use serde_json::{Value, json};
-
-const TOKEN: &str = "max-bot-token-0123456789abcdef";
-
-struct FakeMax {
-    schema: MaxSchema,
-    violations: Mutex<Vec<String>>,
-    requests: Mutex<Vec<String>>,
-}
-
-fn chat(id: i64, title: &str) -> Value {
-    json!({"chat_id": id, "type": "chat", "status": "active", "title": title, "icon": null,
-           "last_event_time": 1_795_000_000_000i64, "participants_count": 27,
-           "is_public": false})
-}
-
-fn membership(admin: bool, permissions: Option<&[&str]>) -> Value {
-    json!({"user_id": 9000, "first_name": "Бот школы №1", "last_name": null,
-           "username": "school1_bot", "is_bot": true,
-           "last_activity_time": 1_795_000_000_000i64, "last_access_time": 1_795_000_000_000i64,
-           "is_owner": false, "is_admin": admin, "join_time": 1_794_000_000_000i64,
-           "permissions": permissions})
-}
-
-fn answer(method: &Method, path: &str) -> (StatusCode, Value) {
-    match (method.as_str(), path) {
-        ("GET", "/me") => (
-            StatusCode::OK,
-            json!({"user_id": 9000, "first_name": "Бот школы №1", "last_name": null,
-                   "username": "school1_bot", "is_bot": true,
-                   "last_activity_time": 1_795_000_000_000i64}),
-        ),
-        ("GET", "/chats") => (
-            StatusCode::OK,
-            json!({"chats": [chat(-701, "5А — родители"), chat(-702, "Учителя")], "marker": null}),
-        ),
-        ("GET", "/chats/-701/members/me") => (
-            StatusCode::OK,
-            membership(true, Some(&["read_all_messages", "write", "pin_message"])),
-        ),
-        // An administrator that may not read the members' messages: the bridge cannot carry it.
-        ("GET", "/chats/-702/members/me") => (StatusCode::OK, membership(true, Some(&["write"]))),
-        _ => (
-            StatusCode::NOT_FOUND,
-            json!({"code": "not.found", "message": format!("{method} {path} is not faked")}),
-        ),
-    }
-}
-
-async fn handle(
-    State(fake): State<Arc<FakeMax>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let path = uri.path().to_owned();
-    fake.requests
-        .lock()
-        .unwrap()
-        .push(format!("{method} {path}"));
-    let query: Vec<String> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|pair| pair.split_once('=').map(|(k, _)| k.to_owned()))
-        .collect();
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(TOKEN) {
-        let body = json!({"code": "verify.token", "message": "Invalid access_token"});
-        return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
-    }
-    // GET /chats is what MAX serves and its official SDK calls, but the 0.0.33 schema lacks it:
-    // checked by hand (count and marker only).
-    if path == "/chats" {
-        for name in &query {
-            if name != "count" && name != "marker" {
-                fake.violations
-                    .lock()
-                    .unwrap()
-                    .push(format!("GET /chats: unknown parameter {name}"));
-            }
-        }
-    } else {
-        match fake.schema.query_parameters(method.as_str(), &path) {
-            None => fake
-                .violations
-                .lock()
-                .unwrap()
-                .push(format!("{method} {path}: not an operation of MAX")),
-            Some((required, known)) => {
-                for name in required.iter().filter(|r| !query.contains(r)) {
-                    fake.violations
-                        .lock()
-                        .unwrap()
-                        .push(format!("{method} {path}: missing {name}"));
-                }
-                for name in query.iter().filter(|q| !known.contains(q)) {
-                    fake.violations
-                        .lock()
-                        .unwrap()
-                        .push(format!("{method} {path}: unknown {name}"));
-                }
-            }
-        }
-    }
-    let (status, body) = answer(&method, &path);
-    if path != "/chats"
-        && let Err(v) =
-            fake.schema
-                .validate_response(method.as_str(), &path, status.as_u16(), &body)
-    {
-        fake.violations
-            .lock()
-            .unwrap()
-            .push(format!("the fake's own answer to {method} {path}: {v:?}"));
-    }
-    (status, axum::Json(body)).into_response()
-}
-
-async fn fake_max() -> (String, Arc<FakeMax>) {
-    let fake = Arc::new(FakeMax {
-        schema: MaxSchema::official().expect("the official MAX schema"),
-        violations: Mutex::default(),
-        requests: Mutex::default(),
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new()
-        .fallback(handle)
-        .with_state(fake.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, fake)
+/// MAX with the school's bot in two chats: one it can carry, one where it may only write.
+async fn fake_max() -> (String, FakeMax) {
+    let fake = FakeMax::start().await.unwrap();
+    fake.add_chat(
+        -701,
+        "5А — родители",
+        &["read_all_messages", "write", "pin_message"],
+    );
+    fake.add_chat(-702, "Учителя", &["write"]);
+    (fake.url().to_owned(), fake)
 }
 
 fn token_file(dir: &std::path::Path, token: &str) -> std::path::PathBuf {
@@ -205,7 +80,7 @@ async fn max_check_names_the_bot_and_warns_where_it_cannot_read_a_chat() {
         !stdout.contains(TOKEN) && !stderr.contains(TOKEN),
         "the token is never printed"
     );
-    let requests = fake.requests.lock().unwrap().clone();
+    let requests = fake.requests();
     for needed in [
         "GET /me",
         "GET /chats",
@@ -217,7 +92,7 @@ async fn max_check_names_the_bot_and_warns_where_it_cannot_read_a_chat() {
             "{needed} in {requests:?}"
         );
     }
-    let violations = fake.violations.lock().unwrap().clone();
+    let violations = fake.violations();
     assert!(
         violations.is_empty(),
         "every request as MAX specifies: {violations:#?}"
