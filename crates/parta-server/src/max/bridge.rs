@@ -15,9 +15,10 @@ use crate::uploads::Uploads;
 
 use super::api::{MaxApi, MaxError};
 use super::check::{self, CheckReport};
+use super::failure::RelayError;
 use super::files::{self, Fetched};
 use super::inbound::{self, AfterCommit};
-use super::outbound::{Relay, RelayError};
+use super::outbound::Relay;
 use super::pace::{self, Pace};
 use super::token::BotToken;
 use super::wire::{MaxUpdate, UPDATE_TYPES};

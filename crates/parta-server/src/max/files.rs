@@ -12,9 +12,9 @@ use crate::context::School;
 use crate::uploads::Uploads;
 
 use super::api::{MaxApi, MaxError};
-use super::inbound;
-use super::outbound::RelayError;
+use super::failure::RelayError;
 use super::pace::Pace;
+use super::participants;
 use super::wire::MaxUpdate;
 
 /// The kinds of MAX attachment that are files Parta can keep.
@@ -82,7 +82,7 @@ pub async fn fetch(
     // The file is the MAX participant's: they exist before their message does.
     let owner = {
         let mut tx = school.begin().await?;
-        let person = inbound::person(&mut *tx, sender, school.now_ms()).await?;
+        let person = participants::person(&mut *tx, sender, school.now_ms()).await?;
         school.commit(tx).await?;
         person
     };

@@ -8,7 +8,7 @@
 //! Nothing is dropped for the school's policy: what a Parta user could not have sent is kept
 //! and flagged for the chat's administrators.
 
-use parta_model::max::{MessageLinkType, Update, User};
+use parta_model::max::{MessageLinkType, Update};
 
 use crate::context::School;
 use crate::error::Result;
@@ -19,10 +19,8 @@ use crate::store::prelude::*;
 use crate::updates;
 
 use super::files::Fetched;
-use super::wire::{Callback, MaxUpdate};
-
-/// The payload of the «Ознакомлен» button under an announcement sent to MAX.
-pub const ACK_PREFIX: &str = "ack:";
+use super::participants::participant;
+use super::wire::{ACK_PREFIX, Callback, MaxUpdate};
 
 /// What to do once the transaction committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,38 +253,6 @@ fn text_with_attachments(message: &parta_model::max::Message, fetched: &Fetched)
         text.push_str(&format!("[{what} — открыть в MAX]"));
     }
     (!text.is_empty()).then_some(text)
-}
-
-/// The Parta user standing for a MAX user, made if they are new; their names follow MAX's.
-pub async fn person(tx: &mut dyn Tx, user: &User, now: i64) -> Result<i64> {
-    let last = user.last_name.as_deref().filter(|l| !l.is_empty());
-    Ok(match tx.max_person(user.user_id).await? {
-        Some(person) => {
-            tx.set_names(person, &user.first_name, last).await?;
-            person
-        }
-        None => {
-            tx.insert_max_person(user.user_id, &user.first_name, last, now)
-                .await?
-        }
-    })
-}
-
-/// [`person`], made a member of the linked chat (with the `user_added` members see) if they
-/// were not one.
-async fn participant(tx: &mut dyn Tx, link: &MaxLinkRecord, user: &User, now: i64) -> Result<i64> {
-    let person = person(tx, user, now).await?;
-    if tx.add_member(link.chat_id, person, false, now).await? {
-        let update = Update::UserAdded {
-            timestamp: now,
-            chat_id: link.chat_id,
-            user: crate::users::user_on(tx, person).await?,
-            inviter_id: None,
-            is_channel: false,
-        };
-        updates::append(tx, link.chat_id, &update, now).await?;
-    }
-    Ok(person)
 }
 
 /// Flags a carried message the school's policy would have refused from a Parta user.

@@ -2,8 +2,10 @@
 //! into Parta and back (docs/max-bridge.md). Its parts: the bot's token, read only from a file
 //! the server's user alone may read or from the environment and never written anywhere
 //! ([`token`]); a client for MAX's Bot API ([`api`]) at one pace ([`pace`]); which chats are
-//! linked ([`links`]); MAX → Parta ([`inbound`], from [`wire`]'s updates); Parta → MAX
-//! ([`outbound`], as [`render`] writes it); the tasks that run them ([`bridge`]); and
+//! linked ([`links`]); MAX → Parta ([`inbound`], from [`wire`]'s updates, its senders as
+//! [`participants`] and its files through [`files`]); Parta → MAX ([`outbound`], as [`render`]
+//! writes it); why either stops for a while ([`failure`]); the tasks that run them ([`bridge`]);
+//! and
 //! `parta-server max check`, which says which bot the token belongs to and which chats it
 //! administers with which permissions.
 //!
@@ -13,11 +15,13 @@
 mod api;
 mod bridge;
 mod check;
+pub mod failure;
 pub mod files;
 pub mod inbound;
 pub mod links;
 pub mod outbound;
 pub mod pace;
+pub mod participants;
 pub mod render;
 pub mod settings;
 mod token;

@@ -13,14 +13,14 @@ use parta_model::max::{
 };
 
 use crate::context::School;
-use crate::error::Error;
 use crate::store::bridge::{Direction, MaxCopyRecord, OutgoingRecord};
 use crate::uploads::Uploads;
 
 use super::api::{MaxApi, MaxError};
-use super::inbound::ACK_PREFIX;
+use super::failure::RelayError;
 use super::pace::Pace;
 use super::render;
+use super::wire::ACK_PREFIX;
 
 /// Where the cursor is kept.
 const CURSOR: &str = "out.cursor";
@@ -30,23 +30,6 @@ const PENDING: &str = "out.pending";
 const BATCH: i64 = 100;
 /// How many of the MAX chat's newest messages are searched for our own after a crash.
 const RECOGNISE_WINDOW: u32 = 100;
-
-/// Why relaying stopped for now.
-#[derive(Debug, thiserror::Error)]
-pub enum RelayError {
-    /// MAX is away, slow, or asks to wait: try again later, nothing is lost.
-    #[error("{0}")]
-    Max(#[from] MaxError),
-    /// The database.
-    #[error("{0}")]
-    Store(#[from] Error),
-}
-
-impl From<crate::store::StoreError> for RelayError {
-    fn from(e: crate::store::StoreError) -> Self {
-        RelayError::Store(e.into())
-    }
-}
 
 /// What a refusal means for the message.
 fn permanent(error: &MaxError) -> bool {

@@ -5,6 +5,10 @@
 use parta_model::max::{ChatId, Message, User, UserId};
 use serde::Deserialize;
 
+/// The payload of the «Ознакомлен» button under an announcement sent to MAX, before the
+/// announcement's id.
+pub const ACK_PREFIX: &str = "ack:";
+
 /// The update types the bridge asks MAX for.
 pub const UPDATE_TYPES: [&str; 7] = [
     "message_created",
