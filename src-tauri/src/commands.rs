@@ -464,10 +464,10 @@ pub async fn check_text(
 /// The person's choices on this computer (Settings), as kept in the data folder.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn preferences(
-    shell: State<'_, Shell>,
+    kept: State<'_, crate::prefs::Kept>,
     _args: cmd::GetPreferences,
 ) -> Reply<ReplyOf<cmd::GetPreferences>> {
-    Ok(shell.preferences())
+    Ok(kept.get())
 }
 
 /// Keeps new choices (Settings) and uses them at once: notifications, lesson reminders and the
@@ -475,12 +475,12 @@ pub async fn preferences(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_preferences(
     app: tauri::AppHandle,
-    shell: State<'_, Shell>,
+    kept: State<'_, crate::prefs::Kept>,
     args: cmd::SavePreferences,
 ) -> Reply<ReplyOf<cmd::SavePreferences>> {
     let cmd::SavePreferences { preferences } = args;
-    let kept = shell
-        .save_preferences(&preferences)
+    let kept = kept
+        .save(&preferences)
         .map_err(|e| internal(format!("preferences not kept: {e}")))?;
     // The tray's menu and tooltip speak the UI's language too.
     crate::tray::changed(&app);

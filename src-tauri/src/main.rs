@@ -10,6 +10,7 @@ mod demo;
 mod graphics;
 mod links;
 mod notify;
+mod prefs;
 #[cfg(test)]
 mod registry_tests;
 mod shell;

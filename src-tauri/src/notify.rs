@@ -4,15 +4,10 @@
 //! desktop's notification service); the switch is in Settings.
 
 use parta_model::markup::MarkupKind;
-use parta_model::view::{MessageView, Preferences};
+use parta_model::view::MessageView;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// The person's choices (Settings), as the shell keeps them; the defaults before it is up.
-pub fn preferences<R: Runtime>(app: &AppHandle<R>) -> Preferences {
-    app.try_state::<crate::shell::Shell>()
-        .map(|shell| shell.preferences())
-        .unwrap_or_default()
-}
+use crate::prefs;
 
 /// A lesson reminder's title and body, `minutes_left` before it starts.
 pub fn reminder_text(
@@ -43,12 +38,12 @@ pub fn reminder_text(
 /// Reminds of a lesson (when notifications are on), whether the window is shown or not.
 pub fn lesson<R: Runtime>(app: &AppHandle<R>, lesson: &parta_model::lessons::Lesson, now_ms: i64) {
     use tauri_plugin_notification::NotificationExt;
-    let prefs = preferences(app);
-    if !prefs.notifications {
+    let chosen = prefs::current(app);
+    if !chosen.notifications {
         return;
     }
     let minutes_left = (lesson.starts_at - now_ms + 59_999) / 60_000;
-    let (title, body) = reminder_text(lesson, minutes_left, prefs.english());
+    let (title, body) = reminder_text(lesson, minutes_left, chosen.english());
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::warn!(error = %e, "a lesson reminder could not be shown");
     }
@@ -80,7 +75,7 @@ pub fn message<R: Runtime>(
     since_ms: i64,
 ) {
     use tauri_plugin_notification::NotificationExt;
-    if !preferences(app).notifications {
+    if !prefs::current(app).notifications {
         return;
     }
     let focused = app

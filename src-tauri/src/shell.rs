@@ -55,8 +55,6 @@ pub struct Shell {
     locked: AtomicBool,
     /// When it locks by itself (see `watch_idle`).
     idle: Idle,
-    /// The person's choices, as kept in the data folder (`parta_client::settings`).
-    preferences: std::sync::RwLock<parta_client::settings::Preferences>,
 }
 
 impl Shell {
@@ -73,7 +71,8 @@ impl Shell {
         };
         let client = Client::open(&data_dir, Keychain::new(KEYCHAIN_SERVICE)).await?;
         let lock = AppLock::new(Keychain::new(KEYCHAIN_SERVICE), &data_dir);
-        let preferences = std::sync::RwLock::new(parta_client::settings::load(&data_dir));
+        // The person's choices, before the window asks for anything.
+        app.manage(crate::prefs::Kept::load(&data_dir));
         Ok(Self {
             app,
             client,
@@ -85,34 +84,12 @@ impl Shell {
             lock,
             locked: AtomicBool::new(false),
             idle: Idle::default(),
-            preferences,
         })
     }
 
     /// Where this Parta keeps its data.
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
-    }
-
-    /// The person's choices now.
-    pub fn preferences(&self) -> parta_client::settings::Preferences {
-        match self.preferences.read() {
-            Ok(prefs) => prefs.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Keeps new choices in the data folder, then uses them; returns what was kept.
-    pub fn save_preferences(
-        &self,
-        prefs: &parta_client::settings::Preferences,
-    ) -> std::io::Result<parta_client::settings::Preferences> {
-        let kept = parta_client::settings::save(&self.data_dir, prefs)?;
-        match self.preferences.write() {
-            Ok(mut current) => *current = kept.clone(),
-            Err(poisoned) => *poisoned.into_inner() = kept.clone(),
-        }
-        Ok(kept)
     }
 
     fn view(profile: &Profile) -> ProfileView {
@@ -611,7 +588,7 @@ pub fn watch_lessons(app: AppHandle) {
             let Some(shell) = app.try_state::<Shell>() else {
                 continue;
             };
-            let lead_min = i64::from(shell.preferences().lesson_reminder_min);
+            let lead_min = i64::from(crate::prefs::current(&app).lesson_reminder_min);
             if lead_min <= 0 || shell.is_locked() {
                 continue;
             }

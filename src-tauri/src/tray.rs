@@ -103,7 +103,7 @@ where
             let Some(unread) = unread(app.clone()).await else {
                 continue;
             };
-            let english = crate::notify::preferences(&app).english();
+            let english = crate::prefs::current(&app).english();
             if shown == Some((unread, english)) {
                 continue;
             }
@@ -132,7 +132,7 @@ fn build<R: Runtime>(
     let plain = tauri::include_image!("icons/128x128.png");
     let base = badge::fit(plain.rgba(), plain.width())
         .ok_or_else(|| tauri::Error::InvalidIcon(std::io::Error::other("not a square icon")))?;
-    let english = crate::notify::preferences(app).english();
+    let english = crate::prefs::current(app).english();
     let words = texts(english);
     let show = MenuItem::with_id(app, "tray-show", words.show, true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "tray-quit", words.quit, true, None::<&str>)?;
