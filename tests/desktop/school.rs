@@ -25,10 +25,27 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     })
     .await
     .unwrap();
-    app.type_into("[data-testid=server-url]", SOON, &server.url())
+    // A plain-http address on another computer is refused before anything is sent.
+    app.type_into("[data-testid=server-url]", SOON, "http://school.example")
         .await
         .unwrap();
     app.type_into("[data-testid=login]", SOON, "e.morozova")
+        .await
+        .unwrap();
+    app.type_into("[data-testid=password]", SOON, "пароль")
+        .await
+        .unwrap();
+    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=sign-in-error]", SOON, |t| {
+        t.contains("только по") && t.contains("https")
+    })
+    .await
+    .unwrap();
+    app.clear("[data-testid=server-url]", SOON).await.unwrap();
+    app.clear("[data-testid=password]", SOON).await.unwrap();
+    app.type_into("[data-testid=server-url]", SOON, &server.url())
         .await
         .unwrap();
     app.type_into("[data-testid=password]", SOON, "не-тот-пароль")

@@ -567,6 +567,27 @@ fn percent_path(segment: &str) -> String {
     out
 }
 
+/// Whether the host of `authority_and_path` (what follows `http://`) is this computer: a
+/// password or token sent there never crosses a network.
+fn is_loopback(authority_and_path: &str) -> bool {
+    let authority = authority_and_path
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    // No user info: `http://127.0.0.1@evil.example` is not loopback.
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 pub(crate) fn http_client(base_url: &str) -> Result<(reqwest::Client, String)> {
     http_client_with_root(base_url, None)
 }
@@ -580,6 +601,11 @@ fn http_client_with_root(
         return Err(Error::InvalidInput(format!(
             "'{base_url}' is not an http(s) address"
         )));
+    }
+    if let Some(rest) = base.strip_prefix("http://")
+        && !is_loopback(rest)
+    {
+        return Err(Error::Insecure(base));
     }
     let mut builder = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
@@ -636,5 +662,38 @@ pub(crate) async fn send_request<T: DeserializeOwned>(
             code: "http".into(),
             message: status.canonical_reason().unwrap_or("error").into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_goes_only_to_this_computer() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:3000/",
+            "http://[::1]:80",
+            "http://127.0.0.2",
+        ] {
+            assert!(http_client(local).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://school.example",
+            "http://10.0.0.5:8080",
+            "http://127.0.0.1@evil.example",
+            "http://localhost.evil.example",
+        ] {
+            assert!(
+                matches!(http_client(remote), Err(Error::Insecure(_))),
+                "{remote}"
+            );
+        }
+        assert!(http_client("https://school.example").is_ok());
+        assert_eq!(
+            Error::Insecure("http://school.example".into()).to_ui().code,
+            parta_model::view::UiErrorCode::InsecureAddress
+        );
     }
 }

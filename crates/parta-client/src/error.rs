@@ -37,6 +37,12 @@ pub enum Error {
     /// Input the user gave was refused before sending.
     #[error("{0}")]
     InvalidInput(String),
+    /// A server's address is plain http on another computer: nothing is sent there.
+    #[error(
+        "'{0}' is plain http: Parta reaches a school's server only over https (plain http only \
+         on this computer)"
+    )]
+    Insecure(String),
     /// The profile is unknown or has no token in the keychain.
     #[error("no such profile, or it is signed out")]
     NoProfile,
@@ -63,6 +69,7 @@ impl Error {
             Error::Unauthorized => UiErrorCode::Unauthorized,
             Error::Secrets(SecretsError::Unavailable(_)) => UiErrorCode::KeychainUnavailable,
             Error::InvalidInput(_) => UiErrorCode::InvalidInput,
+            Error::Insecure(_) => UiErrorCode::InsecureAddress,
             // Refused for what was asked: malformed (400), taken (409), expired or used (410).
             Error::Server {
                 status: 400 | 409 | 410,

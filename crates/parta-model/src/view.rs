@@ -421,6 +421,9 @@ pub enum UiErrorCode {
     Forbidden,
     /// The app is locked: enter the PIN first.
     Locked,
+    /// A server's address is plain `http://` on another computer: Parta goes there only over
+    /// `https` (procedure 8.1), plain `http` only to this computer.
+    InsecureAddress,
     /// Anything else; the message says what happened.
     Internal,
 }

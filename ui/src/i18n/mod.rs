@@ -115,6 +115,7 @@ pub enum Key {
     ErrKeychain,
     ErrUnauthorized,
     ErrInvalid,
+    ErrInsecure,
     ErrNoProfile,
     ErrForbidden,
     ErrInternal,
@@ -243,6 +244,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             }
             ErrUnauthorized => "Сервер школы не принял вход. Войдите заново.",
             ErrInvalid => "Сообщение не подходит: оно пустое или длиннее 4000 символов.",
+            ErrInsecure => {
+                "Адрес начинается с http://: к серверу школы Парта подключается только по \
+                 защищённому https (http — только к этому компьютеру). Уточните адрес у \
+                 администратора школы."
+            }
             ErrForbidden => "У вас нет прав на это действие в этой школе.",
             ErrNoProfile => "Вход не выполнен. Выберите школу.",
             ErrInternal => {
@@ -369,6 +375,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "The school server did not accept the sign-in. Please sign in again."
             }
             ErrInvalid => "The message cannot be sent: it is empty or longer than 4000 characters.",
+            ErrInsecure => {
+                "The address starts with http://: Parta reaches a school's server only over \
+                 encrypted https (plain http only to this computer). Ask the school's \
+                 administrator for the right address."
+            }
             ErrForbidden => "You are not allowed to do this at this school.",
             ErrNoProfile => "You are not signed in. Choose a school.",
             ErrInternal => {
@@ -429,6 +440,7 @@ pub fn error_key(code: UiErrorCode) -> Key {
         UiErrorCode::KeychainUnavailable => Key::ErrKeychain,
         UiErrorCode::Unauthorized => Key::ErrUnauthorized,
         UiErrorCode::InvalidInput => Key::ErrInvalid,
+        UiErrorCode::InsecureAddress => Key::ErrInsecure,
         UiErrorCode::NoProfile => Key::ErrNoProfile,
         UiErrorCode::Forbidden => Key::ErrForbidden,
         _ => Key::ErrInternal,
