@@ -567,27 +567,6 @@ fn percent_path(segment: &str) -> String {
     out
 }
 
-/// Whether the host of `authority_and_path` (what follows `http://`) is this computer: a
-/// password or token sent there never crosses a network.
-fn is_loopback(authority_and_path: &str) -> bool {
-    let authority = authority_and_path
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
-    // No user info: `http://127.0.0.1@evil.example` is not loopback.
-    if authority.contains('@') {
-        return false;
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 pub(crate) fn http_client(base_url: &str) -> Result<(reqwest::Client, String)> {
     http_client_with_root(base_url, None)
 }
@@ -602,9 +581,7 @@ fn http_client_with_root(
             "'{base_url}' is not an http(s) address"
         )));
     }
-    if let Some(rest) = base.strip_prefix("http://")
-        && !is_loopback(rest)
-    {
+    if parta_model::address::is_plain_http_elsewhere(&base) {
         return Err(Error::Insecure(base));
     }
     let mut builder = reqwest::Client::builder()

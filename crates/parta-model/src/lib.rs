@@ -6,6 +6,7 @@
 //! calls. This crate has no I/O and builds for wasm; it
 //! must never grow dependencies that do not.
 
+pub mod address;
 pub mod civil;
 pub mod clock;
 pub mod commands;

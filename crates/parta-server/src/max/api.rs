@@ -86,6 +86,12 @@ impl MaxApi {
                 "'{base}' is not an http(s) address"
             )));
         }
+        if parta_model::address::is_plain_http_elsewhere(&base) {
+            return Err(MaxError::Config(format!(
+                "'{base}' is plain http: the bot's token goes to MAX only over https (plain \
+                 http only to this computer, for a test)"
+            )));
+        }
         let mut builder = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("parta-server/", env!("CARGO_PKG_VERSION")));
