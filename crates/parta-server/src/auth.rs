@@ -245,6 +245,19 @@ pub async fn login(school: &School, request: LoginRequest) -> Result<LoginResult
     .await
     .map_err(|e| Error::Internal(format!("password check: {e}")))?;
     if !matches {
+        // The person's and the administration's to see (an unknown login is not written
+        // down: what was typed there may be someone's password).
+        let mut tx = school.begin().await?;
+        audit::record(
+            &mut *tx,
+            school.clock(),
+            Some(user_id),
+            "user.login_failed",
+            &format!("user:{user_id}"),
+            serde_json::json!({"device": device_name}),
+        )
+        .await?;
+        school.commit(tx).await?;
         return Err(wrong());
     }
     let mut tx = school.begin().await?;

@@ -57,6 +57,8 @@ struct LimitsSection {
     device_burst: Option<f64>,
     anonymous_per_minute: Option<f64>,
     anonymous_burst: Option<f64>,
+    login_per_hour: Option<f64>,
+    login_burst: Option<f64>,
 }
 
 /// Settings gathered from the file, the environment and the flags, in rising precedence.
@@ -107,6 +109,12 @@ impl Settings {
         }
         if let Some(v) = file.limits.anonymous_burst {
             l.anonymous_burst = positive("limits.anonymous_burst", v)?;
+        }
+        if let Some(v) = file.limits.login_per_hour {
+            l.login_per_hour = positive("limits.login_per_hour", v)?;
+        }
+        if let Some(v) = file.limits.login_burst {
+            l.login_burst = positive("limits.login_burst", v)?;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Request rates: a token bucket per device (MAX allows a bot about 30 requests a second), and
 //! a slower one per address for the calls that need no token (password sign-in, redeeming an
-//! invite, asking about a join request), so guessing passwords or invite codes is slow.
+//! invite, asking about a join request), so guessing passwords or invite codes is slow; and one
+//! per login for wrong passwords, so a password is not guessed from many addresses either.
 //! Refusals are `429 {code: "too.many.requests"}` with a `Retry-After` header.
 
 use std::collections::HashMap;
@@ -21,6 +22,10 @@ pub struct RateLimits {
     pub anonymous_per_minute: f64,
     /// How many of those at once.
     pub anonymous_burst: f64,
+    /// Sign-in attempts per hour for one login, from anywhere (a success clears the count).
+    pub login_per_hour: f64,
+    /// How many of those at once.
+    pub login_burst: f64,
 }
 
 impl Default for RateLimits {
@@ -30,14 +35,17 @@ impl Default for RateLimits {
             device_burst: 60.0,
             anonymous_per_minute: 20.0,
             anonymous_burst: 10.0,
+            login_per_hour: 10.0,
+            login_burst: 5.0,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Device(i64),
     Address(IpAddr),
+    Login(String),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +85,25 @@ impl RateLimiter {
     pub fn anonymous(&self, address: IpAddr) -> Result<()> {
         let per_ms = self.limits.anonymous_per_minute / 60_000.0;
         self.take(Key::Address(address), per_ms, self.limits.anonymous_burst)
+    }
+
+    /// Takes one sign-in attempt from the login's bucket (logins compared without case), or
+    /// says how long to wait.
+    pub fn login(&self, login: &str) -> Result<()> {
+        let per_ms = self.limits.login_per_hour / 3_600_000.0;
+        self.take(
+            Key::Login(login.trim().to_lowercase()),
+            per_ms,
+            self.limits.login_burst,
+        )
+    }
+
+    /// A sign-in succeeded: the login's attempts start afresh.
+    pub fn signed_in(&self, login: &str) {
+        self.buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&Key::Login(login.trim().to_lowercase()));
     }
 
     fn take(&self, key: Key, per_ms: f64, burst: f64) -> Result<()> {

@@ -369,6 +369,7 @@ pub fn action(lang: Lang, action: &str) -> String {
         "user.devices_revoked" => "Отключены все устройства",
         "user.password_changed" => "Изменён пароль",
         "device.login" => "Вход с нового устройства",
+        "user.login_failed" => "Неудачная попытка входа",
         "device.revoked" => "Устройство отключено",
         "chat.admins_appointed" => "Назначены администраторы чата",
         "chat.admin_revoked" => "Снят администратор чата",

@@ -38,7 +38,11 @@ async fn login(
     Body(request): Body<LoginRequest>,
 ) -> Result<Json<LoginResult>> {
     state.limiter.anonymous(peer.ip())?;
-    Ok(Json(auth::login(&state.school, request).await?))
+    state.limiter.login(&request.login)?;
+    let login = request.login.clone();
+    let result = auth::login(&state.school, request).await?;
+    state.limiter.signed_in(&login);
+    Ok(Json(result))
 }
 
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {

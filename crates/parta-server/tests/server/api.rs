@@ -342,6 +342,7 @@ async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_go_on() {
         device_burst: 2.0,
         anonymous_per_minute: 1.0,
         anonymous_burst: 1.0,
+        ..Default::default()
     };
     let f = Fixture::start(crate::common::TestClock::new(), limits).await;
     let busy = f.token("e.morozova").await;
@@ -464,4 +465,62 @@ async fn a_committed_marker_survives_a_restart_so_nothing_is_delivered_twice() {
         after.updates
     );
     server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_password_is_not_guessed_from_many_addresses_and_each_failure_is_audited() {
+    let clock = crate::common::TestClock::new();
+    // The per-address limit lifted: this stands for attempts from many addresses.
+    let limits = parta_server::ratelimit::RateLimits {
+        anonymous_per_minute: 1e6,
+        anonymous_burst: 1e6,
+        ..Default::default()
+    };
+    let f = Fixture::start(clock.clone(), limits).await;
+    let login = |name: &str, password: &str| json!({"login": name, "password": password, "device_name": "Ноутбук"});
+    let attempt = |body: serde_json::Value| {
+        let f = &f;
+        async move {
+            f.call(reqwest::Method::POST, None, "/school/login", Some(body))
+                .await
+        }
+    };
+    let wrong = login("e.morozova", "не-тот-пароль");
+    let right = login("e.morozova", parta_server::demo::DEMO_PASSWORD);
+    // Four wrong passwords, and one more with the login written otherwise: the same login to
+    // the limit, an unknown one to the accounts (so not audited).
+    for body in [
+        wrong.clone(),
+        wrong.clone(),
+        wrong.clone(),
+        wrong.clone(),
+        login(" E.MOROZOVA ", "ещё-не-тот"),
+    ] {
+        let (status, answer) = attempt(body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+    }
+    // The sixth try waits, even with the right password: guessing stays slow.
+    let (status, answer) = attempt(right.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    // Each failure is in the audit log, under the person, without what was typed.
+    let admin = f.token("i.kuznetsova").await;
+    let audit = f
+        .ok(reqwest::Method::GET, &admin, "/school/audit?count=50", None)
+        .await;
+    let failures = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "user.login_failed")
+        .count();
+    assert_eq!(failures, 4, "{audit}");
+    assert!(!audit.to_string().contains("не-тот-пароль"));
+    // An hour on, the right password gets in, and the count starts afresh.
+    clock.advance_hours(1);
+    let (status, answer) = attempt(right).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    for _ in 0..5 {
+        let (status, _) = attempt(wrong.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
 }
