@@ -104,16 +104,13 @@ async fn create_invite(
     Body(new): Body<NewInvite>,
 ) -> Result<(StatusCode, Json<CreatedInvite>)> {
     let mut created = invites::create(&state.school, caller, new).await?;
-    // The link carries the address it was made on, so the app knows where to join.
-    if let Some(host) = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic() && b != b'/'))
-    {
+    // The link carries the address it was made on, so the app knows where to join: https
+    // unless that is this computer.
+    if let Some(origin) = super::extract::origin_of(&headers) {
         created.link = format!(
             "{}?server={}",
             created.link,
-            invites::percent_encode(&format!("http://{host}"))
+            invites::percent_encode(&origin)
         );
     }
     Ok((StatusCode::CREATED, Json(created)))

@@ -10,6 +10,23 @@ use super::AppState;
 use crate::context::Caller;
 use crate::error::{Error, Result};
 
+/// The address the client reached this server on, for the links and upload URLs it is given
+/// back: `http` only where the host is this computer (the demo, tests), `https` elsewhere (a
+/// school's server is reached through TLS, its own or a proxy's; the app refuses plain http
+/// off this computer). `None` without a usable `Host` header.
+pub fn origin_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic() && b != b'/'))?;
+    let plain = format!("http://{host}");
+    if parta_model::address::is_plain_http_elsewhere(&plain) {
+        Some(format!("https://{host}"))
+    } else {
+        Some(plain)
+    }
+}
+
 /// Parta's extension header for safe retries of writes.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 

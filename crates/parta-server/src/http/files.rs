@@ -52,13 +52,10 @@ async fn create_upload(
     let kind = q
         .kind
         .ok_or_else(|| Error::bad_request("type is required: image, video, audio or file"))?;
-    // The upload URL points back at whichever address the client reached us on.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && !h.contains(['/', ' ']))
+    // The upload URL points back at whichever address the client reached us on (https
+    // unless that is this computer, as the file must not cross a network in clear).
+    let base = super::extract::origin_of(&headers)
         .ok_or_else(|| Error::bad_request("A Host header is required"))?;
-    let base = format!("http://{host}");
     Ok(Json(
         state
             .uploads

@@ -1164,3 +1164,50 @@ async fn the_people_list_shows_roles_classes_children_and_restrictions_but_no_co
     );
     assert_eq!(restricted[0]["restriction"]["mode"], "read_only");
 }
+
+#[tokio::test]
+async fn links_and_upload_urls_carry_https_unless_the_server_is_this_computer() {
+    let f = Fixture::new().await;
+    let admin = f.token(ADMIN).await;
+    let class = class_id(&f, &admin, "5А").await;
+    let invite = |host: Option<&'static str>| {
+        let mut request = f
+            .post(&admin, "/school/invites")
+            .json(&json!({"role": "parent", "class_id": class}));
+        if let Some(host) = host {
+            request = request.header("Host", host);
+        }
+        async move {
+            let created: Value = request.send().await.unwrap().json().await.unwrap();
+            created["link"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    // Reached through a school's address (its TLS proxy in front): https.
+    let public = invite(Some("school.example:8443")).await;
+    assert!(
+        public.ends_with("?server=https%3A%2F%2Fschool.example%3A8443"),
+        "{public}"
+    );
+    // Reached on this computer (the demo, tests): plain http stays.
+    let local = invite(None).await;
+    assert!(local.contains("?server=http%3A%2F%2F127.0.0.1"), "{local}");
+
+    let upload = |host: &'static str| {
+        let request = f.post(&admin, "/uploads?type=file").header("Host", host);
+        async move {
+            let endpoint: Value = request.send().await.unwrap().json().await.unwrap();
+            endpoint["url"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    assert!(
+        upload("school.example")
+            .await
+            .starts_with("https://school.example/upload/"),
+        "a file never goes back over plain http to another computer"
+    );
+    assert!(
+        upload("localhost:9")
+            .await
+            .starts_with("http://localhost:9/upload/")
+    );
+}
