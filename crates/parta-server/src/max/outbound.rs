@@ -98,14 +98,23 @@ impl Relay<'_> {
                 return self.finish(out, None).await;
             }
         };
+        // Who made the change: what came from MAX never goes back.
+        let actor = match &update {
+            Update::MessageCreated { message, .. } | Update::MessageEdited { message, .. } => {
+                message.sender.as_ref().map(|s| s.user_id)
+            }
+            Update::MessageRemoved { user_id, .. } => Some(*user_id),
+            _ => None,
+        };
+        if let Some(actor) = actor
+            && self.came_from_max(actor).await?
+        {
+            return self.finish(out, None).await;
+        }
         let outcome = match &update {
             Update::MessageCreated { message, .. } => self.created(out, message).await,
             Update::MessageEdited { message, .. } => self.edited(out, message).await,
-            Update::MessageRemoved {
-                message_id,
-                user_id,
-                ..
-            } => self.removed(message_id, *user_id).await,
+            Update::MessageRemoved { message_id, .. } => self.removed(message_id).await,
             _ => Ok(None),
         };
         match outcome {
@@ -233,10 +242,6 @@ impl Relay<'_> {
         out: &OutgoingRecord,
         message: &Message,
     ) -> Result<Option<String>, RelayError> {
-        let sender = message.sender.as_ref().map(|s| s.user_id).unwrap_or(0);
-        if self.came_from_max(sender).await? {
-            return Ok(None);
-        }
         let mid = &message.body.mid;
         let parts = self.parts(out.update.chat_id, message).await?;
         let done: Vec<i64> = self
@@ -261,10 +266,6 @@ impl Relay<'_> {
         out: &OutgoingRecord,
         message: &Message,
     ) -> Result<Option<String>, RelayError> {
-        let sender = message.sender.as_ref().map(|s| s.user_id).unwrap_or(0);
-        if self.came_from_max(sender).await? {
-            return Ok(None);
-        }
         let mid = &message.body.mid;
         let copies = self.school.read().await?.max_copies_of(mid).await?;
         if copies.is_empty() || copies.iter().any(|c| c.direction != Direction::Out) {
@@ -303,10 +304,7 @@ impl Relay<'_> {
         Ok(Some(mid.clone()))
     }
 
-    async fn removed(&self, mid: &str, by: i64) -> Result<Option<String>, RelayError> {
-        if self.came_from_max(by).await? {
-            return Ok(None);
-        }
+    async fn removed(&self, mid: &str) -> Result<Option<String>, RelayError> {
         let copies = self.school.read().await?.max_copies_of(mid).await?;
         self.delete_copies(copies.iter()).await?;
         Ok(None)
