@@ -297,17 +297,7 @@ pub async fn send(
         _ => Vec::new(),
     };
     let (text, markup) = formatted(&body)?;
-    tx.insert_message(NewMessageRecord {
-        mid: &mid,
-        chat_id,
-        sender_id: caller.user_id,
-        text: text.as_deref(),
-        markup: markup.as_deref(),
-        created_at: now,
-        link: link_type.zip(link_mid.as_deref()),
-        is_announcement: kind == Kind::Announcement,
-    })
-    .await?;
+    // The key is claimed first: a concurrent retry that won the race leaves nothing of ours.
     if let Some(key) = idempotency_key
         && !tx
             .claim_idempotency_key(caller.user_id, key, &mid, now)
@@ -319,23 +309,23 @@ pub async fn send(
             .await?
             .ok_or_else(|| Error::not_found("The first request's message is gone"));
     }
-    if !attached.is_empty() {
-        tx.set_attachments(&mid, &attached).await?;
-    }
-    tx.touch_chat(chat_id, now).await?;
-    note_bridged(&mut *tx, chat_id, &mid, caller.user_id, now).await?;
-    let message = by_mid_on(&mut *tx, &mid)
-        .await?
-        .ok_or_else(|| Error::not_found("The message vanished right after it was stored"))?;
     // The update goes into the log in the same transaction as the message: a crash can lose
     // neither one without the other.
-    let update = Update::MessageCreated {
-        timestamp: now,
-        message: message.clone(),
-        user_locale: None,
-        parta_silent_until: None,
-    };
-    updates::append(&mut *tx, chat_id, &update, now).await?;
+    let message = store_on(
+        &mut *tx,
+        NewMessageRecord {
+            mid: &mid,
+            chat_id,
+            sender_id: caller.user_id,
+            text: text.as_deref(),
+            markup: markup.as_deref(),
+            created_at: now,
+            link: link_type.zip(link_mid.as_deref()),
+            is_announcement: kind == Kind::Announcement,
+        },
+        &attached,
+    )
+    .await?;
     school.commit(tx).await?;
     Ok(message)
 }
@@ -392,7 +382,7 @@ pub fn new_mid() -> Result<String> {
 }
 
 /// Stores a message with these finished uploads attached, in the caller's transaction, and
-/// appends its `message_created` (which carries them): notices and what the MAX bridge
+/// appends its `message_created` (which carries them): sends, notices and what the MAX bridge
 /// carries in.
 pub async fn store_on(
     tx: &mut dyn Tx,
