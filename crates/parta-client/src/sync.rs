@@ -181,7 +181,8 @@ impl Inner {
                     batch.max_states.push((message_id.clone(), state.clone()));
                 }
                 // Parta's own updates reach the client only when it asks for them by type.
-                Update::PartaJoinRequest { .. }
+                Update::MessageCallback { .. }
+                | Update::PartaJoinRequest { .. }
                 | Update::PartaAnnouncementAcknowledged { .. }
                 | Update::PartaRestricted { .. }
                 | Update::PartaLesson { .. }

@@ -299,6 +299,16 @@ pub enum Update {
         user: User,
         title: String,
     },
+    /// A button under a message was pressed (what the school's bot hears from MAX).
+    MessageCallback {
+        timestamp: i64,
+        callback: Callback,
+        /// The message with the button; absent when it was deleted meanwhile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<Box<Message>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user_locale: Option<String>,
+    },
     /// Parta extension, to the school's reviewers: someone redeemed an invite and waits for
     /// approval. Sent only to pollers that ask for it in `types`.
     PartaJoinRequest {
@@ -368,12 +378,25 @@ impl Update {
             | Update::ChatTitleChanged { chat_id, .. }
             | Update::PartaAnnouncementAcknowledged { chat_id, .. }
             | Update::PartaMaxState { chat_id, .. } => Some(*chat_id),
+            Update::MessageCallback { message, .. } => {
+                message.as_ref().and_then(|m| m.recipient.chat_id)
+            }
             Update::PartaJoinRequest { .. }
             | Update::PartaRestricted { .. }
             | Update::PartaLesson { .. }
             | Update::Unknown => None,
         }
     }
+}
+
+/// `Callback`: a button pressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Callback {
+    pub timestamp: i64,
+    pub callback_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    pub user: User,
 }
 
 /// `UpdateList`: a page of updates and the marker of the next one.

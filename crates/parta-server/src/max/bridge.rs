@@ -21,7 +21,7 @@ use super::inbound::{self, AfterCommit};
 use super::outbound::Relay;
 use super::pace::{self, Pace};
 use super::token::BotToken;
-use super::wire::{MaxUpdate, UPDATE_TYPES};
+use super::wire::{self, UPDATE_TYPES};
 
 /// Where the long-poll marker is kept (saved with the updates it covered).
 const MARKER: &str = "in.marker";
@@ -339,7 +339,7 @@ impl Bridge {
             .await?;
         let mut updates = Vec::new();
         for raw in &page.updates {
-            match MaxUpdate::read(raw) {
+            match wire::read(raw) {
                 Ok(update) => {
                     // Files first: no download while the transaction holds the database.
                     let fetched = self.fetch(bot_id, &update).await?;
@@ -368,7 +368,7 @@ impl Bridge {
     async fn fetch(
         &self,
         bot_id: i64,
-        update: &MaxUpdate,
+        update: &parta_model::max::Update,
     ) -> std::result::Result<Fetched, RelayError> {
         let inner = &self.0;
         files::fetch(
@@ -428,7 +428,7 @@ impl Bridge {
                 return Ok(());
             }
         };
-        let update = match MaxUpdate::read(&value) {
+        let update = match wire::read(&value) {
             Ok(update) => update,
             Err(e) => {
                 tracing::warn!(error = %e, "a MAX update was skipped");

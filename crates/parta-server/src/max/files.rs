@@ -15,7 +15,7 @@ use super::api::{MaxApi, MaxError};
 use super::failure::RelayError;
 use super::pace::Pace;
 use super::participants;
-use super::wire::MaxUpdate;
+use parta_model::max::Update;
 
 /// The kinds of MAX attachment that are files Parta can keep.
 pub const FETCHED_KINDS: [&str; 4] = ["image", "video", "audio", "file"];
@@ -50,10 +50,10 @@ pub async fn fetch(
     api: &MaxApi,
     pace: &Pace,
     bot_id: i64,
-    update: &MaxUpdate,
+    update: &Update,
 ) -> Result<Fetched, RelayError> {
     let mut fetched = Fetched::default();
-    let MaxUpdate::MessageCreated { message, .. } = update else {
+    let Update::MessageCreated { message, .. } = update else {
         return Ok(fetched);
     };
     let Some(sender) = message.sender.as_ref().filter(|s| s.user_id != bot_id) else {

@@ -8,7 +8,7 @@
 //! Nothing is dropped for the school's policy: what a Parta user could not have sent is kept
 //! and flagged for the chat's administrators.
 
-use parta_model::max::{MessageLinkType, Update};
+use parta_model::max::{Callback, MessageLinkType, Update};
 
 use crate::context::School;
 use crate::error::Result;
@@ -20,7 +20,7 @@ use crate::updates;
 
 use super::files::Fetched;
 use super::participants::participant;
-use super::wire::{ACK_PREFIX, Callback, MaxUpdate};
+use super::wire::ACK_PREFIX;
 
 /// What to do once the transaction committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,10 +38,10 @@ pub async fn apply(
     tx: &mut dyn Tx,
     school: &School,
     bot_id: i64,
-    update: &MaxUpdate,
+    update: &Update,
     fetched: &Fetched,
 ) -> Result<Option<AfterCommit>> {
-    let Some(max_chat) = update.max_chat_id() else {
+    let Some(max_chat) = update.chat_id() else {
         return Ok(None);
     };
     let Some(link) = tx.max_link_of_max_chat(max_chat).await? else {
@@ -50,7 +50,7 @@ pub async fn apply(
     };
     let now = school.now_ms();
     match update {
-        MaxUpdate::MessageCreated { message, .. } => {
+        Update::MessageCreated { message, .. } => {
             let Some(sender) = message.sender.as_ref().filter(|s| s.user_id != bot_id) else {
                 return Ok(None);
             };
@@ -101,7 +101,7 @@ pub async fn apply(
             .await?;
             flag(tx, school, &link, &mid, text.as_deref(), now).await?;
         }
-        MaxUpdate::MessageEdited { message, .. } => {
+        Update::MessageEdited { message, .. } => {
             if message.sender.as_ref().is_some_and(|s| s.user_id == bot_id) {
                 return Ok(None);
             }
@@ -132,7 +132,7 @@ pub async fn apply(
             }
             flag(tx, school, &link, &copy.mid, text.as_deref(), now).await?;
         }
-        MaxUpdate::MessageRemoved {
+        Update::MessageRemoved {
             message_id,
             user_id,
             ..
@@ -162,12 +162,10 @@ pub async fn apply(
             };
             updates::append(tx, chat_id, &update, now).await?;
         }
-        MaxUpdate::UserAdded { user, .. } => {
-            if user.user_id != bot_id {
-                participant(tx, &link, user, now).await?;
-            }
+        Update::UserAdded { user, .. } if user.user_id != bot_id => {
+            participant(tx, &link, user, now).await?;
         }
-        MaxUpdate::UserRemoved { user, .. } => {
+        Update::UserRemoved { user, .. } => {
             if let Some(person) = tx.max_person(user.user_id).await?
                 && tx.remove_member(link.chat_id, person).await?
             {
@@ -181,7 +179,7 @@ pub async fn apply(
                 updates::append(tx, link.chat_id, &update, now).await?;
             }
         }
-        MaxUpdate::ChatTitleChanged { user, title, .. } => {
+        Update::ChatTitleChanged { user, title, .. } => {
             if link.max_title.as_deref() == Some(title.as_str()) {
                 return Ok(None);
             }
@@ -192,10 +190,11 @@ pub async fn apply(
                 messages::post_notice(tx, link.chat_id, person, &notice, now).await?;
             }
         }
-        MaxUpdate::MessageCallback { callback, .. } => {
+        Update::MessageCallback { callback, .. } => {
             return acknowledge(tx, &link, callback, now).await;
         }
-        MaxUpdate::Unknown => {}
+        // Parta's own types and what MAX may add: nothing to carry.
+        _ => {}
     }
     Ok(None)
 }
