@@ -82,19 +82,20 @@ pub async fn sign_in_app(app: &Session, server: &str, login: &str) {
     app.click_when("[data-testid=connect-button]", SOON, |_| true)
         .await
         .unwrap();
-    app.type_into("[data-testid=server-url]", SOON, server)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=login]", SOON, login)
-        .await
-        .unwrap();
-    app.type_into(
-        "[data-testid=password]",
-        SOON,
-        parta_server::demo::DEMO_PASSWORD,
-    )
-    .await
-    .unwrap();
+    submit_sign_in(app, server, login, parta_server::demo::DEMO_PASSWORD).await;
+}
+
+/// Fills the open sign-in form afresh (address, login, password) and presses «Войти».
+pub async fn submit_sign_in(app: &Session, server: &str, login: &str, password: &str) {
+    for (field, value) in [
+        ("server-url", server),
+        ("login", login),
+        ("password", password),
+    ] {
+        let css = format!("[data-testid={field}]");
+        app.clear(&css, SOON).await.unwrap();
+        app.type_into(&css, SOON, value).await.unwrap();
+    }
     app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, SOON, post_json};
+use crate::common::{APP, SOON, post_json, submit_sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
@@ -26,34 +26,13 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .await
     .unwrap();
     // A plain-http address on another computer is refused before anything is sent.
-    app.type_into("[data-testid=server-url]", SOON, "http://school.example")
-        .await
-        .unwrap();
-    app.type_into("[data-testid=login]", SOON, "e.morozova")
-        .await
-        .unwrap();
-    app.type_into("[data-testid=password]", SOON, "пароль")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    submit_sign_in(&app, "http://school.example", "e.morozova", "пароль").await;
     app.wait_for("[data-testid=sign-in-error]", SOON, |t| {
         t.contains("только по") && t.contains("https")
     })
     .await
     .unwrap();
-    app.clear("[data-testid=server-url]", SOON).await.unwrap();
-    app.clear("[data-testid=password]", SOON).await.unwrap();
-    app.type_into("[data-testid=server-url]", SOON, &server.url())
-        .await
-        .unwrap();
-    app.type_into("[data-testid=password]", SOON, "не-тот-пароль")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    submit_sign_in(&app, &server.url(), "e.morozova", "не-тот-пароль").await;
     app.wait_for("[data-testid=sign-in-error]", SOON, |t| {
         t.contains("Неверный логин или пароль")
     })
@@ -63,17 +42,13 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("sign-in-ru.png")).await.unwrap();
 
-    app.clear("[data-testid=password]", SOON).await.unwrap();
-    app.type_into(
-        "[data-testid=password]",
-        SOON,
+    submit_sign_in(
+        &app,
+        &server.url(),
+        "e.morozova",
         parta_server::demo::DEMO_PASSWORD,
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
 
     // The parent of 5А sees her class chat, and no staff chat.
     app.wait_for(
