@@ -46,71 +46,62 @@ fn copy_from_row(row: &SqliteRow) -> Result<MaxCopyRecord> {
 impl BridgeRows for SqliteTx {
     async fn max_links(&mut self) -> Result<Vec<MaxLinkRecord>> {
         let sql = format!("{LINK_SELECT} ORDER BY l.chat_id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(self.conn())
-            .await?;
+        let rows = self.row_all(sqlx::AssertSqlSafe(sql), ()).await?;
         rows.iter().map(link_from_row).collect()
     }
 
     async fn max_link_of_chat(&mut self, chat_id: i64) -> Result<Option<MaxLinkRecord>> {
         let sql = format!("{LINK_SELECT} WHERE l.chat_id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id)
-            .fetch_optional(self.conn())
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (chat_id,)).await?;
         row.as_ref().map(link_from_row).transpose()
     }
 
     async fn max_link_of_max_chat(&mut self, max_chat_id: i64) -> Result<Option<MaxLinkRecord>> {
         let sql = format!("{LINK_SELECT} WHERE l.max_chat_id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(max_chat_id)
-            .fetch_optional(self.conn())
+        let row = self
+            .row_opt(sqlx::AssertSqlSafe(sql), (max_chat_id,))
             .await?;
         row.as_ref().map(link_from_row).transpose()
     }
 
     async fn insert_max_link(&mut self, link: NewMaxLink<'_>) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO max_links (chat_id, max_chat_id, max_title, linked_by, linked_at,
+        let done = self
+            .execute(
+                "INSERT INTO max_links (chat_id, max_chat_id, max_title, linked_by, linked_at,
                                     from_update)
              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(link.chat_id)
-        .bind(link.max_chat_id)
-        .bind(link.max_title)
-        .bind(link.linked_by)
-        .bind(link.linked_at)
-        .bind(link.from_update)
-        .execute(self.conn())
-        .await?;
+                (
+                    link.chat_id,
+                    link.max_chat_id,
+                    link.max_title,
+                    link.linked_by,
+                    link.linked_at,
+                    link.from_update,
+                ),
+            )
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn delete_max_link(&mut self, chat_id: i64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM max_links WHERE chat_id = ?")
-            .bind(chat_id)
-            .execute(self.conn())
+        let done = self
+            .execute("DELETE FROM max_links WHERE chat_id = ?", (chat_id,))
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn set_max_title(&mut self, chat_id: i64, title: &str) -> Result<()> {
-        sqlx::query("UPDATE max_links SET max_title = ? WHERE chat_id = ?")
-            .bind(title)
-            .bind(chat_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE max_links SET max_title = ? WHERE chat_id = ?",
+            (title, chat_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn max_person(&mut self, max_user_id: i64) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM users WHERE max_user_id = ?")
-                .bind(max_user_id)
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        self.scalar_opt("SELECT id FROM users WHERE max_user_id = ?", (max_user_id,))
+            .await
     }
 
     async fn insert_max_person(
@@ -120,16 +111,13 @@ impl BridgeRows for SqliteTx {
         last_name: Option<&str>,
         at: i64,
     ) -> Result<i64> {
-        let done = sqlx::query(
-            "INSERT INTO users (first_name, last_name, username, role, created_at, max_user_id)
+        let done = self
+            .execute(
+                "INSERT INTO users (first_name, last_name, username, role, created_at, max_user_id)
              VALUES (?, ?, NULL, 'parent', ?, ?)",
-        )
-        .bind(first_name)
-        .bind(last_name)
-        .bind(at)
-        .bind(max_user_id)
-        .execute(self.conn())
-        .await?;
+                (first_name, last_name, at, max_user_id),
+            )
+            .await?;
         Ok(done.last_insert_rowid())
     }
 
@@ -139,72 +127,67 @@ impl BridgeRows for SqliteTx {
         first_name: &str,
         last_name: Option<&str>,
     ) -> Result<()> {
-        sqlx::query("UPDATE users SET first_name = ?, last_name = ? WHERE id = ?")
-            .bind(first_name)
-            .bind(last_name)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE users SET first_name = ?, last_name = ? WHERE id = ?",
+            (first_name, last_name, user_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn is_max_person(&mut self, user_id: i64) -> Result<bool> {
-        Ok(sqlx::query_scalar(
+        self.scalar_one(
             "SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND max_user_id IS NOT NULL)",
+            (user_id,),
         )
-        .bind(user_id)
-        .fetch_one(self.conn())
-        .await?)
+        .await
     }
 
     async fn group_chats(&mut self) -> Result<Vec<(i64, String)>> {
-        Ok(sqlx::query_as(
+        self.as_all(
             "SELECT id, title FROM chats WHERE kind NOT LIKE 'direct%' ORDER BY title, id",
+            (),
         )
-        .fetch_all(self.conn())
-        .await?)
+        .await
     }
 
     async fn chat_class_name(&mut self, chat_id: i64) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
+        self.scalar_opt(
             "SELECT cl.name FROM chats c JOIN classes cl ON cl.id = c.class_id WHERE c.id = ?",
+            (chat_id,),
         )
-        .bind(chat_id)
-        .fetch_optional(self.conn())
-        .await?)
+        .await
     }
 
     async fn max_copy(&mut self, max_mid: &str) -> Result<Option<MaxCopyRecord>> {
-        let row =
-            sqlx::query("SELECT max_mid, mid, part, direction FROM max_messages WHERE max_mid = ?")
-                .bind(max_mid)
-                .fetch_optional(self.conn())
-                .await?;
+        let row = self
+            .row_opt(
+                "SELECT max_mid, mid, part, direction FROM max_messages WHERE max_mid = ?",
+                (max_mid,),
+            )
+            .await?;
         row.as_ref().map(copy_from_row).transpose()
     }
 
     async fn max_copies_of(&mut self, mid: &str) -> Result<Vec<MaxCopyRecord>> {
-        let rows = sqlx::query(
-            "SELECT max_mid, mid, part, direction FROM max_messages WHERE mid = ? ORDER BY part",
-        )
-        .bind(mid)
-        .fetch_all(self.conn())
-        .await?;
+        let rows = self.row_all("SELECT max_mid, mid, part, direction FROM max_messages WHERE mid = ? ORDER BY part", (mid,)).await?;
         rows.iter().map(copy_from_row).collect()
     }
 
     async fn insert_max_copy(&mut self, copy: &MaxCopyRecord, at: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO max_messages (max_mid, mid, part, direction, created_at)
+        let done = self
+            .execute(
+                "INSERT INTO max_messages (max_mid, mid, part, direction, created_at)
              VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(&copy.max_mid)
-        .bind(&copy.mid)
-        .bind(copy.part)
-        .bind(copy.direction.as_str())
-        .bind(at)
-        .execute(self.conn())
-        .await?;
+                (
+                    &copy.max_mid,
+                    &copy.mid,
+                    copy.part,
+                    copy.direction.as_str(),
+                    at,
+                ),
+            )
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -217,23 +200,20 @@ impl BridgeRows for SqliteTx {
     }
 
     async fn delete_max_state(&mut self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM max_state WHERE key = ?")
-            .bind(key)
-            .execute(self.conn())
+        self.execute("DELETE FROM max_state WHERE key = ?", (key,))
             .await?;
         Ok(())
     }
 
     async fn outgoing_after(&mut self, after: i64, limit: i64) -> Result<Vec<OutgoingRecord>> {
-        let rows = sqlx::query(
-            "SELECT u.id, u.chat_id, u.user_id, u.update_type, u.payload, l.max_chat_id
+        let rows = self
+            .row_all(
+                "SELECT u.id, u.chat_id, u.user_id, u.update_type, u.payload, l.max_chat_id
              FROM updates u JOIN max_links l ON l.chat_id = u.chat_id
              WHERE u.id > ? AND u.id > l.from_update ORDER BY u.id LIMIT ?",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+                (after, limit),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(OutgoingRecord {
@@ -257,52 +237,45 @@ impl BridgeRows for SqliteTx {
         detail: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO max_delivery (mid, state, detail, at) VALUES (?, ?, ?, ?)
              ON CONFLICT (mid) DO UPDATE SET state = excluded.state, detail = excluded.detail,
                                              at = excluded.at",
+            (mid, state, detail, at),
         )
-        .bind(mid)
-        .bind(state)
-        .bind(detail)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn delivery(&mut self, mid: &str) -> Result<Option<(String, Option<String>)>> {
-        let row = sqlx::query("SELECT state, detail FROM max_delivery WHERE mid = ?")
-            .bind(mid)
-            .fetch_optional(self.conn())
+        let row = self
+            .row_opt(
+                "SELECT state, detail FROM max_delivery WHERE mid = ?",
+                (mid,),
+            )
             .await?;
         row.map(|row| Ok((row.try_get("state")?, row.try_get("detail")?)))
             .transpose()
     }
 
     async fn insert_max_flag(&mut self, flag: &MaxFlagRecord) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO max_flags (mid, chat_id, rule, at) VALUES (?, ?, ?, ?)
              ON CONFLICT DO NOTHING",
+            (&flag.mid, flag.chat_id, &flag.rule, flag.at),
         )
-        .bind(&flag.mid)
-        .bind(flag.chat_id)
-        .bind(&flag.rule)
-        .bind(flag.at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn max_flags(&mut self, chat_id: i64, limit: i64) -> Result<Vec<MaxFlagRecord>> {
-        let rows = sqlx::query(
-            "SELECT mid, chat_id, rule, at FROM max_flags WHERE chat_id = ?
+        let rows = self
+            .row_all(
+                "SELECT mid, chat_id, rule, at FROM max_flags WHERE chat_id = ?
              ORDER BY at DESC LIMIT ?",
-        )
-        .bind(chat_id)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+                (chat_id, limit),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(MaxFlagRecord {

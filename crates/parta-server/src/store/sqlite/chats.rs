@@ -60,11 +60,8 @@ impl ChatRows for SqliteTx {
              JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?
              WHERE c.id >= ? ORDER BY c.id LIMIT ?"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(from)
-            .bind(limit)
-            .fetch_all(self.conn())
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (user_id, from, limit))
             .await?;
         rows.iter().map(chat_from_row).collect()
     }
@@ -75,36 +72,27 @@ impl ChatRows for SqliteTx {
              JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?
              WHERE c.id = ?"
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(chat_id)
-            .fetch_optional(self.conn())
+        let row = self
+            .row_opt(sqlx::AssertSqlSafe(sql), (user_id, chat_id))
             .await?;
         row.as_ref().map(chat_from_row).transpose()
     }
 
     async fn chat_exists(&mut self, chat_id: i64) -> Result<bool> {
-        Ok(sqlx::query("SELECT 1 FROM chats WHERE id = ?")
-            .bind(chat_id)
-            .fetch_optional(self.conn())
+        Ok(self
+            .row_opt("SELECT 1 FROM chats WHERE id = ?", (chat_id,))
             .await?
             .is_some())
     }
 
     async fn chat_kind(&mut self, chat_id: i64) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT kind FROM chats WHERE id = ?")
-            .bind(chat_id)
-            .fetch_optional(self.conn())
-            .await?)
+        self.scalar_opt("SELECT kind FROM chats WHERE id = ?", (chat_id,))
+            .await
     }
 
     async fn chat_owner(&mut self, chat_id: i64) -> Result<Option<Option<i64>>> {
-        Ok(
-            sqlx::query_scalar("SELECT owner_id FROM chats WHERE id = ?")
-                .bind(chat_id)
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        self.scalar_opt("SELECT owner_id FROM chats WHERE id = ?", (chat_id,))
+            .await
     }
 
     async fn chat_by_kind(
@@ -112,52 +100,50 @@ impl ChatRows for SqliteTx {
         kind: &str,
         class_id: Option<i64>,
     ) -> Result<Option<(i64, String)>> {
-        Ok(
-            sqlx::query_as("SELECT id, title FROM chats WHERE kind = ? AND class_id IS ?")
-                .bind(kind)
-                .bind(class_id)
-                .fetch_optional(self.conn())
-                .await?,
+        self.as_opt(
+            "SELECT id, title FROM chats WHERE kind = ? AND class_id IS ?",
+            (kind, class_id),
         )
+        .await
     }
 
     async fn class_chats_of(&mut self, user_id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        self.scalar_all(
             "SELECT c.id FROM chats c WHERE c.kind = 'class_parents' AND c.class_id IN (
                  SELECT id FROM classes WHERE class_teacher_id = ?1
                  UNION SELECT class_id FROM class_teachers WHERE user_id = ?1
                  UNION SELECT class_id FROM class_parents WHERE user_id = ?1)",
+            (user_id,),
         )
-        .bind(user_id)
-        .fetch_all(self.conn())
-        .await?)
+        .await
     }
 
     async fn insert_chat(&mut self, chat: NewChat<'_>) -> Result<i64> {
-        Ok(sqlx::query(
-            "INSERT INTO chats (kind, title, description, owner_id, class_id, created_at,
+        Ok(self
+            .execute(
+                "INSERT INTO chats (kind, title, description, owner_id, class_id, created_at,
                                 last_event_time)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(chat.kind)
-        .bind(chat.title)
-        .bind(chat.description)
-        .bind(chat.owner_id)
-        .bind(chat.class_id)
-        .bind(chat.created_at)
-        .bind(chat.created_at)
-        .execute(self.conn())
-        .await?
-        .last_insert_rowid())
+                (
+                    chat.kind,
+                    chat.title,
+                    chat.description,
+                    chat.owner_id,
+                    chat.class_id,
+                    chat.created_at,
+                    chat.created_at,
+                ),
+            )
+            .await?
+            .last_insert_rowid())
     }
 
     async fn set_chat_title(&mut self, chat_id: i64, title: &str, at: i64) -> Result<()> {
-        sqlx::query("UPDATE chats SET title = ?, last_event_time = ? WHERE id = ?")
-            .bind(title)
-            .bind(at)
-            .bind(chat_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE chats SET title = ?, last_event_time = ? WHERE id = ?",
+            (title, at, chat_id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -167,88 +153,80 @@ impl ChatRows for SqliteTx {
         description: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        sqlx::query("UPDATE chats SET description = ?, last_event_time = ? WHERE id = ?")
-            .bind(description)
-            .bind(at)
-            .bind(chat_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE chats SET description = ?, last_event_time = ? WHERE id = ?",
+            (description, at, chat_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn touch_chat(&mut self, chat_id: i64, at: i64) -> Result<()> {
-        sqlx::query("UPDATE chats SET last_event_time = ? WHERE id = ?")
-            .bind(at)
-            .bind(chat_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE chats SET last_event_time = ? WHERE id = ?",
+            (at, chat_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn pinned_mid(&mut self, chat_id: i64) -> Result<Option<String>> {
-        let mid: Option<Option<String>> =
-            sqlx::query_scalar("SELECT pinned_mid FROM chats WHERE id = ?")
-                .bind(chat_id)
-                .fetch_optional(self.conn())
-                .await?;
+        let mid: Option<Option<String>> = self
+            .scalar_opt("SELECT pinned_mid FROM chats WHERE id = ?", (chat_id,))
+            .await?;
         Ok(mid.flatten())
     }
 
     async fn set_pinned(&mut self, chat_id: i64, mid: Option<&str>) -> Result<()> {
-        sqlx::query("UPDATE chats SET pinned_mid = ? WHERE id = ?")
-            .bind(mid)
-            .bind(chat_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE chats SET pinned_mid = ? WHERE id = ?",
+            (mid, chat_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn unpin_if(&mut self, chat_id: i64, mid: &str) -> Result<()> {
-        sqlx::query("UPDATE chats SET pinned_mid = NULL WHERE id = ? AND pinned_mid = ?")
-            .bind(chat_id)
-            .bind(mid)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE chats SET pinned_mid = NULL WHERE id = ? AND pinned_mid = ?",
+            (chat_id, mid),
+        )
+        .await?;
         Ok(())
     }
 
     async fn link_class_chat(&mut self, title: &str, class_id: i64) -> Result<()> {
-        sqlx::query("UPDATE chats SET class_id = ? WHERE kind = 'class_parents' AND title = ?")
-            .bind(class_id)
-            .bind(title)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE chats SET class_id = ? WHERE kind = 'class_parents' AND title = ?",
+            (class_id, title),
+        )
+        .await?;
         Ok(())
     }
 
     async fn is_member(&mut self, chat_id: i64, user_id: i64) -> Result<bool> {
-        Ok(
-            sqlx::query("SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?")
-                .bind(chat_id)
-                .bind(user_id)
-                .fetch_optional(self.conn())
-                .await?
-                .is_some(),
-        )
+        Ok(self
+            .row_opt(
+                "SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?",
+                (chat_id, user_id),
+            )
+            .await?
+            .is_some())
     }
 
     async fn admin_flags(&mut self, chat_id: i64, user_id: i64) -> Result<Option<(bool, bool)>> {
-        Ok(sqlx::query_as(
+        self.as_opt(
             "SELECT cm.is_admin, (c.owner_id IS cm.user_id) AS is_owner FROM chat_members cm
              JOIN chats c ON c.id = cm.chat_id WHERE cm.chat_id = ? AND cm.user_id = ?",
+            (chat_id, user_id),
         )
-        .bind(chat_id)
-        .bind(user_id)
-        .fetch_optional(self.conn())
-        .await?)
+        .await
     }
 
     async fn member(&mut self, chat_id: i64, user_id: i64) -> Result<Option<MemberRecord>> {
         let sql = format!("{MEMBER_SELECT} WHERE cm.chat_id = ? AND cm.user_id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id)
-            .bind(user_id)
-            .fetch_optional(self.conn())
+        let row = self
+            .row_opt(sqlx::AssertSqlSafe(sql), (chat_id, user_id))
             .await?;
         row.as_ref().map(member_from_row).transpose()
     }
@@ -257,11 +235,8 @@ impl ChatRows for SqliteTx {
         let sql = format!(
             "{MEMBER_SELECT} WHERE cm.chat_id = ? AND cm.user_id >= ? ORDER BY cm.user_id LIMIT ?"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id)
-            .bind(from)
-            .bind(limit)
-            .fetch_all(self.conn())
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (chat_id, from, limit))
             .await?;
         rows.iter().map(member_from_row).collect()
     }
@@ -271,10 +246,7 @@ impl ChatRows for SqliteTx {
             "{MEMBER_SELECT} WHERE cm.chat_id = ? AND (cm.is_admin = 1 OR c.owner_id IS cm.user_id)
              ORDER BY cm.user_id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id)
-            .fetch_all(self.conn())
-            .await?;
+        let rows = self.row_all(sqlx::AssertSqlSafe(sql), (chat_id,)).await?;
         rows.iter().map(member_from_row).collect()
     }
 
@@ -285,72 +257,56 @@ impl ChatRows for SqliteTx {
         is_admin: bool,
         at: i64,
     ) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (chat_id, user_id) DO NOTHING",
-        )
-        .bind(chat_id)
-        .bind(user_id)
-        .bind(is_admin)
-        .bind(at)
-        .execute(self.conn())
-        .await?;
+        let done = self.execute("INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (chat_id, user_id) DO NOTHING", (chat_id, user_id, is_admin, at)).await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn add_admin_member(&mut self, chat_id: i64, user_id: i64, at: i64) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, 1, ?)
              ON CONFLICT (chat_id, user_id) DO UPDATE SET is_admin = 1",
+            (chat_id, user_id, at),
         )
-        .bind(chat_id)
-        .bind(user_id)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn remove_member(&mut self, chat_id: i64, user_id: i64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?")
-            .bind(chat_id)
-            .bind(user_id)
-            .execute(self.conn())
+        let done = self
+            .execute(
+                "DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?",
+                (chat_id, user_id),
+            )
             .await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn set_admin(&mut self, chat_id: i64, user_id: i64, admin: bool) -> Result<bool> {
-        let done =
-            sqlx::query("UPDATE chat_members SET is_admin = ? WHERE chat_id = ? AND user_id = ?")
-                .bind(admin)
-                .bind(chat_id)
-                .bind(user_id)
-                .execute(self.conn())
-                .await?;
+        let done = self
+            .execute(
+                "UPDATE chat_members SET is_admin = ? WHERE chat_id = ? AND user_id = ?",
+                (admin, chat_id, user_id),
+            )
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn member_chat_ids(&mut self, user_id: i64) -> Result<Vec<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT chat_id FROM chat_members WHERE user_id = ?")
-                .bind(user_id)
-                .fetch_all(self.conn())
-                .await?,
+        self.scalar_all(
+            "SELECT chat_id FROM chat_members WHERE user_id = ?",
+            (user_id,),
         )
+        .await
     }
 
     async fn mark_read(&mut self, chat_id: i64, user_id: i64, seq: i64, at: i64) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO chat_reads (chat_id, user_id, seen_seq, seen_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (chat_id, user_id) DO UPDATE SET
                  seen_seq = MAX(seen_seq, excluded.seen_seq), seen_at = excluded.seen_at",
+            (chat_id, user_id, seq, at),
         )
-        .bind(chat_id)
-        .bind(user_id)
-        .bind(seq)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }

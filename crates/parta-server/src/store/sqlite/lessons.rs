@@ -112,67 +112,66 @@ impl SqliteTx {
 #[async_trait]
 impl LessonRows for SqliteTx {
     async fn insert_lesson(&mut self, f: &LessonFields, by: i64, at: i64) -> Result<i64> {
-        Ok(sqlx::query(
-            "INSERT INTO lessons (class_id, subject, teacher_id, kind, starts_at, duration_min,
+        Ok(self
+            .execute(
+                "INSERT INTO lessons (class_id, subject, teacher_id, kind, starts_at, duration_min,
                                   link, notes, origin_at, created_by, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(f.class_id)
-        .bind(&f.subject)
-        .bind(f.teacher_id)
-        .bind(&f.kind)
-        .bind(f.starts_at)
-        .bind(f.duration_min)
-        .bind(&f.link)
-        .bind(&f.notes)
-        .bind(f.origin_at)
-        .bind(by)
-        .bind(at)
-        .bind(at)
-        .execute(self.conn())
-        .await?
-        .last_insert_rowid())
+                (
+                    f.class_id,
+                    &f.subject,
+                    f.teacher_id,
+                    &f.kind,
+                    f.starts_at,
+                    f.duration_min,
+                    &f.link,
+                    &f.notes,
+                    f.origin_at,
+                    by,
+                    at,
+                    at,
+                ),
+            )
+            .await?
+            .last_insert_rowid())
     }
 
     async fn lesson(&mut self, id: i64) -> Result<Option<LessonRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE l.id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(self.conn())
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (id,)).await?;
         Ok(self.lessons_from_rows(row.as_slice()).await?.pop())
     }
 
     async fn update_lesson(&mut self, id: i64, f: &LessonFields, at: i64) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "UPDATE lessons SET subject = ?, teacher_id = ?, kind = ?, starts_at = ?,
                                 duration_min = ?, link = ?, notes = ?, updated_at = ?,
                                 touched = 1
              WHERE id = ?",
+            (
+                &f.subject,
+                f.teacher_id,
+                &f.kind,
+                f.starts_at,
+                f.duration_min,
+                &f.link,
+                &f.notes,
+                at,
+                id,
+            ),
         )
-        .bind(&f.subject)
-        .bind(f.teacher_id)
-        .bind(&f.kind)
-        .bind(f.starts_at)
-        .bind(f.duration_min)
-        .bind(&f.link)
-        .bind(&f.notes)
-        .bind(at)
-        .bind(id)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE lessons SET cancelled = 1, touched = 1, updated_at = ?
+        let done = self
+            .execute(
+                "UPDATE lessons SET cancelled = 1, touched = 1, updated_at = ?
              WHERE id = ? AND cancelled = 0",
-        )
-        .bind(at)
-        .bind(id)
-        .execute(self.conn())
-        .await?;
+                (at, id),
+            )
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -188,11 +187,7 @@ impl LessonRows for SqliteTx {
                     "SELECT {COLUMNS} FROM {FROM} WHERE l.starts_at >= ? AND l.starts_at < ?
                      ORDER BY l.starts_at, l.id"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(self.conn())
-                    .await?
+                self.row_all(sqlx::AssertSqlSafe(sql), (from, to)).await?
             }
             Some(user_id) => {
                 let sql = format!(
@@ -206,38 +201,32 @@ impl LessonRows for SqliteTx {
                                                 WHERE p.lesson_id = l.id AND p.user_id = ?))))
                      ORDER BY l.starts_at, l.id"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(from)
-                    .bind(to)
-                    .bind(user_id)
-                    .bind(user_id)
-                    .bind(user_id)
-                    .bind(user_id)
-                    .fetch_all(self.conn())
-                    .await?
+                self.row_all(
+                    sqlx::AssertSqlSafe(sql),
+                    (from, to, user_id, user_id, user_id, user_id),
+                )
+                .await?
             }
         };
         self.lessons_from_rows(&rows).await
     }
 
     async fn teaches_class(&mut self, user_id: i64, class_id: i64) -> Result<bool> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM class_teachers WHERE user_id = ? AND class_id = ?",
-        )
-        .bind(user_id)
-        .bind(class_id)
-        .fetch_one(self.conn())
-        .await?
+        Ok(self
+            .scalar_one::<i64>(
+                "SELECT COUNT(*) FROM class_teachers WHERE user_id = ? AND class_id = ?",
+                (user_id, class_id),
+            )
+            .await?
             > 0)
     }
 
     async fn class_parent_ids(&mut self, class_id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        self.scalar_all(
             "SELECT DISTINCT user_id FROM class_parents WHERE class_id = ? ORDER BY user_id",
+            (class_id,),
         )
-        .bind(class_id)
-        .fetch_all(self.conn())
-        .await?)
+        .await
     }
 
     async fn insert_consent(
@@ -247,27 +236,23 @@ impl LessonRows for SqliteTx {
         consent: bool,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO lesson_consents (lesson_id, user_id, consent, at) VALUES (?, ?, ?, ?)",
+            (lesson_id, user_id, consent, at),
         )
-        .bind(lesson_id)
-        .bind(user_id)
-        .bind(consent)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>> {
-        let rows = sqlx::query(
-            "SELECT k.user_id, u.first_name, u.last_name, k.consent, k.at
+        let rows = self
+            .row_all(
+                "SELECT k.user_id, u.first_name, u.last_name, k.consent, k.at
              FROM lesson_consents k JOIN users u ON u.id = k.user_id
              WHERE k.lesson_id = ? ORDER BY k.id",
-        )
-        .bind(lesson_id)
-        .fetch_all(self.conn())
-        .await?;
+                (lesson_id,),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(ConsentRecord {
@@ -282,48 +267,48 @@ impl LessonRows for SqliteTx {
     }
 
     async fn set_lesson_participants(&mut self, lesson_id: i64, user_ids: &[i64]) -> Result<()> {
-        sqlx::query("DELETE FROM lesson_participants WHERE lesson_id = ?")
-            .bind(lesson_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "DELETE FROM lesson_participants WHERE lesson_id = ?",
+            (lesson_id,),
+        )
+        .await?;
         for user_id in user_ids {
-            sqlx::query(
+            self.execute(
                 "INSERT OR IGNORE INTO lesson_participants (lesson_id, user_id) VALUES (?, ?)",
+                (lesson_id, user_id),
             )
-            .bind(lesson_id)
-            .bind(user_id)
-            .execute(self.conn())
             .await?;
         }
         Ok(())
     }
 
     async fn set_lesson_materials(&mut self, lesson_id: i64, upload_ids: &[String]) -> Result<()> {
-        sqlx::query("DELETE FROM lesson_materials WHERE lesson_id = ?")
-            .bind(lesson_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "DELETE FROM lesson_materials WHERE lesson_id = ?",
+            (lesson_id,),
+        )
+        .await?;
         for (position, upload_id) in upload_ids.iter().enumerate() {
-            sqlx::query(
+            self.execute(
                 "INSERT OR IGNORE INTO lesson_materials (lesson_id, upload_id, position)
                  VALUES (?, ?, ?)",
+                (
+                    lesson_id,
+                    upload_id,
+                    i64::try_from(position).unwrap_or(i64::MAX),
+                ),
             )
-            .bind(lesson_id)
-            .bind(upload_id)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .execute(self.conn())
             .await?;
         }
         Ok(())
     }
 
     async fn lessons_with_material(&mut self, upload_id: &str) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        self.scalar_all(
             "SELECT lesson_id FROM lesson_materials WHERE upload_id = ? ORDER BY lesson_id",
+            (upload_id,),
         )
-        .bind(upload_id)
-        .fetch_all(self.conn())
-        .await?)
+        .await
     }
 
     async fn insert_lesson_event(
@@ -333,27 +318,23 @@ impl LessonRows for SqliteTx {
         event: &str,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO lesson_events (lesson_id, user_id, event, at) VALUES (?, ?, ?, ?)",
+            (lesson_id, user_id, event, at),
         )
-        .bind(lesson_id)
-        .bind(user_id)
-        .bind(event)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn lesson_events(&mut self, lesson_id: i64) -> Result<Vec<LessonEventRecord>> {
-        let rows = sqlx::query(
-            "SELECT e.user_id, u.first_name, u.last_name, e.event, e.at
+        let rows = self
+            .row_all(
+                "SELECT e.user_id, u.first_name, u.last_name, e.event, e.at
              FROM lesson_events e JOIN users u ON u.id = e.user_id
              WHERE e.lesson_id = ? ORDER BY e.id",
-        )
-        .bind(lesson_id)
-        .fetch_all(self.conn())
-        .await?;
+                (lesson_id,),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(LessonEventRecord {
@@ -373,19 +354,17 @@ impl LessonRows for SqliteTx {
         from: i64,
         to: i64,
     ) -> Result<u64> {
-        let done = sqlx::query(
-            "DELETE FROM lessons WHERE class_id = ? AND origin_at >= ? AND origin_at < ?
+        let done = self
+            .execute(
+                "DELETE FROM lessons WHERE class_id = ? AND origin_at >= ? AND origin_at < ?
                AND touched = 0
                AND id NOT IN (SELECT lesson_id FROM lesson_consents)
                AND id NOT IN (SELECT lesson_id FROM lesson_events)
                AND id NOT IN (SELECT lesson_id FROM lesson_materials)
                AND id NOT IN (SELECT lesson_id FROM lesson_participants)",
-        )
-        .bind(class_id)
-        .bind(from)
-        .bind(to)
-        .execute(self.conn())
-        .await?;
+                (class_id, from, to),
+            )
+            .await?;
         Ok(done.rows_affected())
     }
 
@@ -395,45 +374,37 @@ impl LessonRows for SqliteTx {
         from: i64,
         to: i64,
     ) -> Result<Vec<(i64, String)>> {
-        Ok(sqlx::query_as(
+        self.as_all(
             "SELECT origin_at, subject FROM lessons
              WHERE class_id = ? AND origin_at >= ? AND origin_at < ?",
+            (class_id, from, to),
         )
-        .bind(class_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(self.conn())
-        .await?)
+        .await
     }
 
     async fn set_feed(&mut self, user_id: i64, token_hash: &[u8], at: i64) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)
              ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash,
                                                 created_at = excluded.created_at",
+            (user_id, token_hash, at),
         )
-        .bind(user_id)
-        .bind(token_hash)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn clear_feed(&mut self, user_id: i64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM calendar_feeds WHERE user_id = ?")
-            .bind(user_id)
-            .execute(self.conn())
+        let done = self
+            .execute("DELETE FROM calendar_feeds WHERE user_id = ?", (user_id,))
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn feed_owner(&mut self, token_hash: &[u8]) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token_hash = ?")
-                .bind(token_hash)
-                .fetch_optional(self.conn())
-                .await?,
+        self.scalar_opt(
+            "SELECT user_id FROM calendar_feeds WHERE token_hash = ?",
+            (token_hash,),
         )
+        .await
     }
 }

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 use super::SqliteTx;
 use crate::store::Result;
@@ -17,15 +17,15 @@ const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.markup, m.create
     (SELECT d.state FROM max_delivery d WHERE d.mid = m.mid) AS max_state
     FROM messages m JOIN users u ON u.id = m.sender_id";
 
-async fn attachments(conn: &mut SqliteConnection, mid: &str) -> Result<Vec<AttachmentRecord>> {
-    let rows = sqlx::query(
-        "SELECT u.rowid AS number, u.type, u.token, u.filename, u.total
-         FROM message_attachments a JOIN uploads u ON u.id = a.upload_id
-         WHERE a.mid = ? ORDER BY a.position",
-    )
-    .bind(mid)
-    .fetch_all(&mut *conn)
-    .await?;
+async fn attachments(tx: &mut SqliteTx, mid: &str) -> Result<Vec<AttachmentRecord>> {
+    let rows = tx
+        .row_all(
+            "SELECT u.rowid AS number, u.type, u.token, u.filename, u.total
+             FROM message_attachments a JOIN uploads u ON u.id = a.upload_id
+             WHERE a.mid = ? ORDER BY a.position",
+            (mid,),
+        )
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(AttachmentRecord {
@@ -40,14 +40,10 @@ async fn attachments(conn: &mut SqliteConnection, mid: &str) -> Result<Vec<Attac
 }
 
 /// The message in `row`; its link is followed one step when `follow_link`.
-async fn record(
-    conn: &mut SqliteConnection,
-    row: &SqliteRow,
-    follow_link: bool,
-) -> Result<MessageRecord> {
+async fn record(tx: &mut SqliteTx, row: &SqliteRow, follow_link: bool) -> Result<MessageRecord> {
     let mid: String = row.try_get("mid")?;
     let attachments = if row.try_get::<bool, _>("has_attachments")? {
-        attachments(conn, &mid).await?
+        attachments(tx, &mid).await?
     } else {
         Vec::new()
     };
@@ -57,12 +53,9 @@ async fn record(
     ) {
         (Some(kind), Some(linked)) if follow_link => {
             let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
-            let linked_row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(&linked)
-                .fetch_optional(&mut *conn)
-                .await?;
+            let linked_row = tx.row_opt(sqlx::AssertSqlSafe(sql), (&linked,)).await?;
             let linked = match linked_row {
-                Some(r) => Some(Box::new(Box::pin(record(conn, &r, false)).await?)),
+                Some(r) => Some(Box::new(Box::pin(record(tx, &r, false)).await?)),
                 None => None,
             };
             Some((kind, linked))
@@ -95,13 +88,9 @@ async fn record(
 impl MessageRows for SqliteTx {
     async fn message(&mut self, mid: &str) -> Result<Option<MessageRecord>> {
         let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
-        let conn = self.conn();
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(mid)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (mid,)).await?;
         match row {
-            Some(row) => Ok(Some(record(conn, &row, true).await?)),
+            Some(row) => Ok(Some(record(self, &row, true).await?)),
             None => Ok(None),
         }
     }
@@ -118,48 +107,43 @@ impl MessageRows for SqliteTx {
              AND m.created_at <= ? AND m.created_at >= ?
              ORDER BY m.created_at DESC, m.seq DESC LIMIT ?"
         );
-        let conn = self.conn();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id)
-            .bind(from)
-            .bind(to)
-            .bind(limit)
-            .fetch_all(&mut *conn)
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (chat_id, from, to, limit))
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            out.push(record(conn, row, true).await?);
+            out.push(record(self, row, true).await?);
         }
         Ok(out)
     }
 
     async fn insert_message(&mut self, m: NewMessageRecord<'_>) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO messages (mid, chat_id, sender_id, text, markup, created_at, link_type,
                                    link_mid, is_announcement)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                m.mid,
+                m.chat_id,
+                m.sender_id,
+                m.text,
+                m.markup,
+                m.created_at,
+                m.link.map(|(kind, _)| kind),
+                m.link.map(|(_, mid)| mid),
+                m.is_announcement,
+            ),
         )
-        .bind(m.mid)
-        .bind(m.chat_id)
-        .bind(m.sender_id)
-        .bind(m.text)
-        .bind(m.markup)
-        .bind(m.created_at)
-        .bind(m.link.map(|(kind, _)| kind))
-        .bind(m.link.map(|(_, mid)| mid))
-        .bind(m.is_announcement)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn message_owner(&mut self, mid: &str) -> Result<Option<(i64, i64)>> {
-        Ok(sqlx::query_as(
+        self.as_opt(
             "SELECT chat_id, sender_id FROM messages WHERE mid = ? AND deleted_at IS NULL",
+            (mid,),
         )
-        .bind(mid)
-        .fetch_optional(self.conn())
-        .await?)
+        .await
     }
 
     async fn set_message_text(
@@ -169,61 +153,51 @@ impl MessageRows for SqliteTx {
         markup: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        sqlx::query("UPDATE messages SET text = ?, markup = ?, edited_at = ? WHERE mid = ?")
-            .bind(text)
-            .bind(markup)
-            .bind(at)
-            .bind(mid)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE messages SET text = ?, markup = ?, edited_at = ? WHERE mid = ?",
+            (text, markup, at, mid),
+        )
+        .await?;
         Ok(())
     }
 
     async fn set_attachments(&mut self, mid: &str, upload_ids: &[String]) -> Result<()> {
-        let conn = self.conn();
-        sqlx::query("DELETE FROM message_attachments WHERE mid = ?")
-            .bind(mid)
-            .execute(&mut *conn)
+        self.execute("DELETE FROM message_attachments WHERE mid = ?", (mid,))
             .await?;
         for (position, upload_id) in upload_ids.iter().enumerate() {
-            sqlx::query(
+            let position = i64::try_from(position).unwrap_or(i64::MAX);
+            self.execute(
                 "INSERT INTO message_attachments (mid, position, upload_id) VALUES (?, ?, ?)",
+                (mid, position, upload_id),
             )
-            .bind(mid)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(upload_id)
-            .execute(&mut *conn)
             .await?;
         }
         Ok(())
     }
 
     async fn mark_deleted(&mut self, mid: &str, at: i64) -> Result<()> {
-        sqlx::query("UPDATE messages SET deleted_at = ? WHERE mid = ?")
-            .bind(at)
-            .bind(mid)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE messages SET deleted_at = ? WHERE mid = ?",
+            (at, mid),
+        )
+        .await?;
         Ok(())
     }
 
     async fn newest_seq(&mut self, chat_id: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = ?")
-                .bind(chat_id)
-                .fetch_one(self.conn())
-                .await?,
+        self.scalar_one(
+            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = ?",
+            (chat_id,),
         )
+        .await
     }
 
     async fn idempotent_mid(&mut self, user_id: i64, key: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT mid FROM idempotency_keys WHERE user_id = ? AND key = ?")
-                .bind(user_id)
-                .bind(key)
-                .fetch_optional(self.conn())
-                .await?,
+        self.scalar_opt(
+            "SELECT mid FROM idempotency_keys WHERE user_id = ? AND key = ?",
+            (user_id, key),
         )
+        .await
     }
 
     async fn claim_idempotency_key(
@@ -233,25 +207,22 @@ impl MessageRows for SqliteTx {
         mid: &str,
         at: i64,
     ) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, key, mid, created_at) VALUES (?, ?, ?, ?)
+        let done = self
+            .execute(
+                "INSERT INTO idempotency_keys (user_id, key, mid, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, key) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(key)
-        .bind(mid)
-        .bind(at)
-        .execute(self.conn())
-        .await?;
+                (user_id, key, mid, at),
+            )
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn flag_pinned_as_announcements(&mut self) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "UPDATE messages SET is_announcement = 1
              WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
+            (),
         )
-        .execute(self.conn())
         .await?;
         Ok(())
     }
@@ -261,8 +232,9 @@ impl MessageRows for SqliteTx {
         user_id: i64,
         limit: i64,
     ) -> Result<Vec<AnnouncementRecord>> {
-        let rows = sqlx::query(
-            "SELECT m.mid, m.chat_id, c.title,
+        let rows = self
+            .row_all(
+                "SELECT m.mid, m.chat_id, c.title,
                     EXISTS (SELECT 1 FROM acknowledgements a
                             WHERE a.mid = m.mid AND a.user_id = ?1) AS acknowledged
              FROM messages m
@@ -270,11 +242,9 @@ impl MessageRows for SqliteTx {
              JOIN chats c ON c.id = m.chat_id
              WHERE m.is_announcement = 1 AND m.deleted_at IS NULL
              ORDER BY m.seq DESC LIMIT ?2",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+                (user_id, limit),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(AnnouncementRecord {
@@ -288,25 +258,22 @@ impl MessageRows for SqliteTx {
     }
 
     async fn announcement(&mut self, mid: &str) -> Result<Option<(i64, i64, i64)>> {
-        Ok(sqlx::query_as(
+        self.as_opt(
             "SELECT chat_id, seq, sender_id FROM messages
              WHERE mid = ? AND is_announcement = 1 AND deleted_at IS NULL",
+            (mid,),
         )
-        .bind(mid)
-        .fetch_optional(self.conn())
-        .await?)
+        .await
     }
 
     async fn acknowledge(&mut self, mid: &str, user_id: i64, at: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO acknowledgements (mid, user_id, at) VALUES (?, ?, ?)
+        let done = self
+            .execute(
+                "INSERT INTO acknowledgements (mid, user_id, at) VALUES (?, ?, ?)
              ON CONFLICT (mid, user_id) DO NOTHING",
-        )
-        .bind(mid)
-        .bind(user_id)
-        .bind(at)
-        .execute(self.conn())
-        .await?;
+                (mid, user_id, at),
+            )
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -317,8 +284,9 @@ impl MessageRows for SqliteTx {
         seq: i64,
         author: i64,
     ) -> Result<Vec<ReceiptRecord>> {
-        let rows = sqlx::query(
-            "SELECT u.id, u.first_name, u.last_name,
+        let rows = self
+            .row_all(
+                "SELECT u.id, u.first_name, u.last_name,
                     EXISTS (SELECT 1 FROM acknowledgements a WHERE a.mid = ?1 AND a.user_id = u.id)
                         AS acknowledged,
                     COALESCE((SELECT r.seen_seq FROM chat_reads r
@@ -326,13 +294,9 @@ impl MessageRows for SqliteTx {
              FROM chat_members cm JOIN users u ON u.id = cm.user_id
              WHERE cm.chat_id = ?2 AND u.id != ?4
              ORDER BY u.last_name, u.first_name",
-        )
-        .bind(mid)
-        .bind(chat_id)
-        .bind(seq)
-        .bind(author)
-        .fetch_all(self.conn())
-        .await?;
+                (mid, chat_id, seq, author),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(ReceiptRecord {

@@ -9,6 +9,7 @@ mod messages;
 mod people;
 mod schedule;
 mod school;
+mod statement;
 mod updates;
 mod uploads;
 

@@ -25,13 +25,8 @@ fn restriction_from_row(row: &SqliteRow) -> Result<Restriction> {
 #[async_trait]
 impl PeopleRows for SqliteTx {
     async fn person(&mut self, user_id: i64) -> Result<Option<PersonRecord>> {
-        let row = sqlx::query(
-            "SELECT id, first_name, last_name, username, max_user_id, role, removed_at FROM users
-             WHERE id = ?",
-        )
-        .bind(user_id)
-        .fetch_optional(self.conn())
-        .await?;
+        let row = self.row_opt("SELECT id, first_name, last_name, username, max_user_id, role, removed_at FROM users
+             WHERE id = ?", (user_id,)).await?;
         row.map(|row| {
             Ok(PersonRecord {
                 user: User {
@@ -51,9 +46,11 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn names(&mut self, user_id: i64) -> Result<Option<NameRecord>> {
-        let row = sqlx::query("SELECT id, first_name, last_name FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(self.conn())
+        let row = self
+            .row_opt(
+                "SELECT id, first_name, last_name FROM users WHERE id = ?",
+                (user_id,),
+            )
             .await?;
         row.map(|row| {
             Ok(NameRecord {
@@ -66,55 +63,50 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn user_id_by_login(&mut self, login: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-                .bind(login)
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        self.scalar_opt("SELECT id FROM users WHERE username = ?", (login,))
+            .await
     }
 
     async fn credentials(&mut self, login: &str) -> Result<Option<(i64, Option<String>)>> {
-        Ok(
-            sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
-                .bind(login)
-                .fetch_optional(self.conn())
-                .await?,
+        self.as_opt(
+            "SELECT id, password_hash FROM users WHERE username = ?",
+            (login,),
         )
+        .await
     }
 
     async fn password_hash(&mut self, user_id: i64) -> Result<Option<String>> {
-        let hash: Option<Option<String>> =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-                .bind(user_id)
-                .fetch_optional(self.conn())
-                .await?;
+        let hash: Option<Option<String>> = self
+            .scalar_opt("SELECT password_hash FROM users WHERE id = ?", (user_id,))
+            .await?;
         Ok(hash.flatten())
     }
 
     async fn set_password_hash(&mut self, user_id: i64, hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(hash)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ?",
+            (hash, user_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn fill_missing_password_hashes(&mut self, hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = ? WHERE password_hash IS NULL")
-            .bind(hash)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE users SET password_hash = ? WHERE password_hash IS NULL",
+            (hash,),
+        )
+        .await?;
         Ok(())
     }
 
     async fn profile(&mut self, user_id: i64) -> Result<Option<ProfileRecord>> {
-        let row =
-            sqlx::query("SELECT first_name, last_name, role, phone, email FROM users WHERE id = ?")
-                .bind(user_id)
-                .fetch_optional(self.conn())
-                .await?;
+        let row = self
+            .row_opt(
+                "SELECT first_name, last_name, role, phone, email FROM users WHERE id = ?",
+                (user_id,),
+            )
+            .await?;
         row.map(|row| {
             Ok(ProfileRecord {
                 first_name: row.try_get("first_name")?,
@@ -133,60 +125,59 @@ impl PeopleRows for SqliteTx {
         phone: Option<&str>,
         email: Option<&str>,
     ) -> Result<()> {
-        sqlx::query("UPDATE users SET phone = ?, email = ? WHERE id = ?")
-            .bind(phone)
-            .bind(email)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE users SET phone = ?, email = ? WHERE id = ?",
+            (phone, email, user_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn share_a_chat(&mut self, a: i64, b: i64) -> Result<bool> {
-        Ok(sqlx::query(
-            "SELECT 1 FROM chat_members a JOIN chat_members b ON a.chat_id = b.chat_id
+        Ok(self
+            .row_opt(
+                "SELECT 1 FROM chat_members a JOIN chat_members b ON a.chat_id = b.chat_id
              WHERE a.user_id = ? AND b.user_id = ?",
-        )
-        .bind(a)
-        .bind(b)
-        .fetch_optional(self.conn())
-        .await?
-        .is_some())
+                (a, b),
+            )
+            .await?
+            .is_some())
     }
 
     async fn set_role(&mut self, user_id: i64, role: Role) -> Result<()> {
-        sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-            .bind(role.as_str())
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE users SET role = ? WHERE id = ?",
+            (role.as_str(), user_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn mark_removed(&mut self, user_id: i64, at: i64) -> Result<()> {
-        sqlx::query("UPDATE users SET removed_at = ?, password_hash = NULL WHERE id = ?")
-            .bind(at)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE users SET removed_at = ?, password_hash = NULL WHERE id = ?",
+            (at, user_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn active_user_ids(&mut self) -> Result<Vec<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM users WHERE removed_at IS NULL ORDER BY id")
-                .fetch_all(self.conn())
-                .await?,
+        self.scalar_all(
+            "SELECT id FROM users WHERE removed_at IS NULL ORDER BY id",
+            (),
         )
+        .await
     }
 
     async fn active_people(&mut self) -> Result<Vec<(NameRecord, Role)>> {
-        let rows = sqlx::query(
-            "SELECT id, first_name, last_name, role FROM users WHERE removed_at IS NULL
+        let rows = self
+            .row_all(
+                "SELECT id, first_name, last_name, role FROM users WHERE removed_at IS NULL
              ORDER BY last_name, first_name, id",
-        )
-        .fetch_all(self.conn())
-        .await?;
+                (),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok((
@@ -202,53 +193,37 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn restrictions(&mut self, now: i64) -> Result<Vec<Restriction>> {
-        let rows = sqlx::query(
-            "SELECT user_id, mode, reason, until, created_by, created_at FROM restrictions
+        let rows = self
+            .row_all(
+                "SELECT user_id, mode, reason, until, created_by, created_at FROM restrictions
              WHERE until > ?",
-        )
-        .bind(now)
-        .fetch_all(self.conn())
-        .await?;
+                (now,),
+            )
+            .await?;
         rows.iter().map(restriction_from_row).collect()
     }
 
     async fn insert_user(&mut self, user: NewUser<'_>) -> Result<i64> {
-        Ok(sqlx::query(
-            "INSERT INTO users (first_name, last_name, username, role, created_at, password_hash)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(user.first_name)
-        .bind(user.last_name)
-        .bind(user.username)
-        .bind(user.role.as_str())
-        .bind(user.created_at)
-        .bind(user.password_hash)
-        .execute(self.conn())
-        .await?
+        Ok(self.execute("INSERT INTO users (first_name, last_name, username, role, created_at, password_hash)
+             VALUES (?, ?, ?, ?, ?, ?)", (user.first_name, user.last_name, user.username, user.role.as_str(), user.created_at, user.password_hash)).await?
         .last_insert_rowid())
     }
 
     async fn login_taken(&mut self, login: &str) -> Result<bool> {
-        Ok(sqlx::query(
-            "SELECT 1 FROM users WHERE username = ?1
+        Ok(self
+            .row_opt(
+                "SELECT 1 FROM users WHERE username = ?1
              UNION ALL SELECT 1 FROM join_requests WHERE login = ?1 AND status = 'pending'",
-        )
-        .bind(login)
-        .fetch_optional(self.conn())
-        .await?
-        .is_some())
+                (login,),
+            )
+            .await?
+            .is_some())
     }
 
     async fn join_reviewers(&mut self, role: Role, class_id: Option<i64>) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM users WHERE removed_at IS NULL
+        self.scalar_all("SELECT id FROM users WHERE removed_at IS NULL
                AND (role IN ('platform_admin', 'administration')
-                    OR (?1 = 'parent' AND id IN (SELECT class_teacher_id FROM classes WHERE id = ?2)))",
-        )
-        .bind(role.as_str())
-        .bind(class_id)
-        .fetch_all(self.conn())
-        .await?)
+                    OR (?1 = 'parent' AND id IN (SELECT class_teacher_id FROM classes WHERE id = ?2)))", (role.as_str(), class_id)).await
     }
 
     async fn insert_device(
@@ -259,32 +234,21 @@ impl PeopleRows for SqliteTx {
         created_at: i64,
         marker: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO devices (user_id, token_hash, name, created_at, update_marker)
              VALUES (?, ?, ?, ?, ?)",
+            (user_id, token_hash, name, created_at, marker),
         )
-        .bind(user_id)
-        .bind(token_hash)
-        .bind(name)
-        .bind(created_at)
-        .bind(marker)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn token_owner(&mut self, token_hash: &[u8], now: i64) -> Result<Option<TokenOwner>> {
         // One query for the device and a block in force: every request pays for one lookup.
-        let row = sqlx::query(
-            "SELECT d.id, d.user_id, u.role, r.mode, r.reason, r.until, r.created_by, r.created_at
+        let row = self.row_opt("SELECT d.id, d.user_id, u.role, r.mode, r.reason, r.until, r.created_by, r.created_at
              FROM devices d JOIN users u ON u.id = d.user_id
              LEFT JOIN restrictions r ON r.user_id = d.user_id AND r.mode = 'blocked' AND r.until > ?
-             WHERE d.token_hash = ? AND d.revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .fetch_optional(self.conn())
-        .await?;
+             WHERE d.token_hash = ? AND d.revoked_at IS NULL", (now, token_hash)).await?;
         let Some(row) = row else { return Ok(None) };
         let blocked = match row.try_get::<Option<i64>, _>("until")? {
             Some(_) => Some(restriction_from_row(&row)?),
@@ -299,98 +263,88 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn devices(&mut self, user_id: i64) -> Result<Vec<DeviceRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, created_at FROM devices
+        Ok(self
+            .as_all(
+                "SELECT id, name, created_at FROM devices
              WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
-        )
-        .bind(user_id)
-        .fetch_all(self.conn())
-        .await?
-        .into_iter()
-        .map(|(id, name, created_at)| DeviceRecord {
-            id,
-            name,
-            created_at,
-        })
-        .collect())
+                (user_id,),
+            )
+            .await?
+            .into_iter()
+            .map(|(id, name, created_at)| DeviceRecord {
+                id,
+                name,
+                created_at,
+            })
+            .collect())
     }
 
     async fn revoke_device(&mut self, user_id: i64, device_id: i64, at: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-        )
-        .bind(at)
-        .bind(device_id)
-        .bind(user_id)
-        .execute(self.conn())
-        .await?;
+        let done = self.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", (at, device_id, user_id)).await?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn revoke_devices(&mut self, user_id: i64, at: i64) -> Result<u64> {
-        let done = sqlx::query(
-            "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-        )
-        .bind(at)
-        .bind(user_id)
-        .execute(self.conn())
-        .await?;
+        let done = self
+            .execute(
+                "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                (at, user_id),
+            )
+            .await?;
         Ok(done.rows_affected())
     }
 
     async fn device_marker(&mut self, device_id: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT update_marker FROM devices WHERE id = ?")
-                .bind(device_id)
-                .fetch_one(self.conn())
-                .await?,
+        self.scalar_one(
+            "SELECT update_marker FROM devices WHERE id = ?",
+            (device_id,),
         )
+        .await
     }
 
     async fn set_device_marker(&mut self, device_id: i64, marker: i64) -> Result<()> {
-        sqlx::query("UPDATE devices SET update_marker = ? WHERE id = ?")
-            .bind(marker)
-            .bind(device_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE devices SET update_marker = ? WHERE id = ?",
+            (marker, device_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn restriction(&mut self, user_id: i64, now: i64) -> Result<Option<Restriction>> {
-        let row = sqlx::query(
-            "SELECT user_id, mode, reason, until, created_by, created_at FROM restrictions
+        let row = self
+            .row_opt(
+                "SELECT user_id, mode, reason, until, created_by, created_at FROM restrictions
              WHERE user_id = ? AND until > ?",
-        )
-        .bind(user_id)
-        .bind(now)
-        .fetch_optional(self.conn())
-        .await?;
+                (user_id, now),
+            )
+            .await?;
         row.as_ref().map(restriction_from_row).transpose()
     }
 
     async fn put_restriction(&mut self, r: &Restriction) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO restrictions (user_id, mode, reason, until, created_by, created_at)
              VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, reason = excluded.reason,
                  until = excluded.until, created_by = excluded.created_by,
                  created_at = excluded.created_at",
+            (
+                r.user_id,
+                r.mode.as_str(),
+                &r.reason,
+                r.until,
+                r.created_by,
+                r.created_at,
+            ),
         )
-        .bind(r.user_id)
-        .bind(r.mode.as_str())
-        .bind(&r.reason)
-        .bind(r.until)
-        .bind(r.created_by)
-        .bind(r.created_at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn delete_restriction(&mut self, user_id: i64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM restrictions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(self.conn())
+        let done = self
+            .execute("DELETE FROM restrictions WHERE user_id = ?", (user_id,))
             .await?;
         Ok(done.rows_affected() > 0)
     }

@@ -36,29 +36,22 @@ impl ScheduleRows for SqliteTx {
         send_at: i64,
         at: i64,
     ) -> Result<i64> {
-        Ok(sqlx::query(
-            "INSERT INTO scheduled_messages (user_id, chat_id, body, announcement, send_at,
+        Ok(self
+            .execute(
+                "INSERT INTO scheduled_messages (user_id, chat_id, body, announcement, send_at,
                                              created_at)
              VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(user_id)
-        .bind(chat_id)
-        .bind(body)
-        .bind(announcement)
-        .bind(send_at)
-        .bind(at)
-        .execute(self.conn())
-        .await?
-        .last_insert_rowid())
+                (user_id, chat_id, body, announcement, send_at, at),
+            )
+            .await?
+            .last_insert_rowid())
     }
 
     async fn scheduled(&mut self, user_id: i64, id: i64) -> Result<Option<ScheduledRecord>> {
         let sql =
             format!("SELECT {COLUMNS} FROM scheduled_messages s WHERE s.id = ? AND s.user_id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .bind(user_id)
-            .fetch_optional(self.conn())
+        let row = self
+            .row_opt(sqlx::AssertSqlSafe(sql), (id, user_id))
             .await?;
         row.as_ref().map(scheduled_from_row).transpose()
     }
@@ -68,22 +61,18 @@ impl ScheduleRows for SqliteTx {
             "SELECT {COLUMNS} FROM scheduled_messages s WHERE s.user_id = ?
              ORDER BY s.status != 'pending', s.send_at"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user_id)
-            .fetch_all(self.conn())
-            .await?;
+        let rows = self.row_all(sqlx::AssertSqlSafe(sql), (user_id,)).await?;
         rows.iter().map(scheduled_from_row).collect()
     }
 
     async fn cancel_scheduled(&mut self, user_id: i64, id: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE scheduled_messages SET status = 'cancelled'
+        let done = self
+            .execute(
+                "UPDATE scheduled_messages SET status = 'cancelled'
              WHERE id = ? AND user_id = ? AND status = 'pending'",
-        )
-        .bind(id)
-        .bind(user_id)
-        .execute(self.conn())
-        .await?;
+                (id, user_id),
+            )
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -97,11 +86,7 @@ impl ScheduleRows for SqliteTx {
              JOIN users u ON u.id = s.user_id
              WHERE s.status = 'pending' AND s.send_at <= ? ORDER BY s.send_at LIMIT ?"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(now)
-            .bind(limit)
-            .fetch_all(self.conn())
-            .await?;
+        let rows = self.row_all(sqlx::AssertSqlSafe(sql), (now, limit)).await?;
         rows.iter()
             .map(|row| {
                 Ok((
@@ -113,34 +98,31 @@ impl ScheduleRows for SqliteTx {
     }
 
     async fn mark_scheduled_sent(&mut self, id: i64, mid: &str, at: i64) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "UPDATE scheduled_messages SET status = 'sent', mid = ?, sent_at = ? WHERE id = ?",
+            (mid, at, id),
         )
-        .bind(mid)
-        .bind(at)
-        .bind(id)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn mark_scheduled_failed(&mut self, id: i64, reason: &str) -> Result<()> {
-        sqlx::query("UPDATE scheduled_messages SET status = 'failed', reason = ? WHERE id = ?")
-            .bind(reason)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE scheduled_messages SET status = 'failed', reason = ? WHERE id = ?",
+            (reason, id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn quiet_hours(&mut self, user_id: i64) -> Result<Option<QuietHours>> {
-        let row = sqlx::query(
-            "SELECT start_minute, end_minute, utc_offset_minutes FROM quiet_hours
+        let row = self
+            .row_opt(
+                "SELECT start_minute, end_minute, utc_offset_minutes FROM quiet_hours
              WHERE user_id = ?",
-        )
-        .bind(user_id)
-        .fetch_optional(self.conn())
-        .await?;
+                (user_id,),
+            )
+            .await?;
         row.map(|row| {
             Ok(QuietHours {
                 start_minute: row.try_get("start_minute")?,
@@ -154,25 +136,24 @@ impl ScheduleRows for SqliteTx {
     async fn set_quiet_hours(&mut self, user_id: i64, hours: Option<QuietHours>) -> Result<()> {
         match hours {
             Some(hours) => {
-                sqlx::query(
+                self.execute(
                     "INSERT INTO quiet_hours (user_id, start_minute, end_minute,
                                               utc_offset_minutes)
                      VALUES (?, ?, ?, ?)
                      ON CONFLICT (user_id) DO UPDATE SET start_minute = excluded.start_minute,
                          end_minute = excluded.end_minute,
                          utc_offset_minutes = excluded.utc_offset_minutes",
+                    (
+                        user_id,
+                        hours.start_minute,
+                        hours.end_minute,
+                        hours.utc_offset_minutes,
+                    ),
                 )
-                .bind(user_id)
-                .bind(hours.start_minute)
-                .bind(hours.end_minute)
-                .bind(hours.utc_offset_minutes)
-                .execute(self.conn())
                 .await?;
             }
             None => {
-                sqlx::query("DELETE FROM quiet_hours WHERE user_id = ?")
-                    .bind(user_id)
-                    .execute(self.conn())
+                self.execute("DELETE FROM quiet_hours WHERE user_id = ?", (user_id,))
                     .await?;
             }
         }

@@ -92,36 +92,31 @@ fn scope_id(scope: Scope) -> i64 {
 impl SchoolRows for SqliteTx {
     async fn class(&mut self, class_id: i64) -> Result<Option<ClassRecord>> {
         let sql = format!("{CLASS_SELECT} WHERE id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(class_id)
-            .fetch_optional(self.conn())
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (class_id,)).await?;
         row.as_ref().map(class_from_row).transpose()
     }
 
     async fn class_teachers(&mut self, class_id: i64) -> Result<Vec<NameRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT u.id, u.first_name, u.last_name FROM class_teachers t
+        Ok(self
+            .as_all(
+                "SELECT u.id, u.first_name, u.last_name FROM class_teachers t
              JOIN users u ON u.id = t.user_id
              WHERE t.class_id = ? ORDER BY u.last_name, u.first_name",
-        )
-        .bind(class_id)
-        .fetch_all(self.conn())
-        .await?
-        .into_iter()
-        .map(|(user_id, first_name, last_name)| NameRecord {
-            user_id,
-            first_name,
-            last_name,
-        })
-        .collect())
+                (class_id,),
+            )
+            .await?
+            .into_iter()
+            .map(|(user_id, first_name, last_name)| NameRecord {
+                user_id,
+                first_name,
+                last_name,
+            })
+            .collect())
     }
 
     async fn classes(&mut self) -> Result<Vec<ClassRecord>> {
         let sql = format!("{CLASS_SELECT} ORDER BY name");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(self.conn())
-            .await?;
+        let rows = self.row_all(sqlx::AssertSqlSafe(sql), ()).await?;
         rows.iter().map(class_from_row).collect()
     }
 
@@ -130,17 +125,13 @@ impl SchoolRows for SqliteTx {
             "{CLASS_SELECT} WHERE id IN (SELECT class_id FROM class_parents WHERE user_id = ?)
              ORDER BY name"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user_id)
-            .fetch_all(self.conn())
-            .await?;
+        let rows = self.row_all(sqlx::AssertSqlSafe(sql), (user_id,)).await?;
         rows.iter().map(class_from_row).collect()
     }
 
     async fn class_name_taken(&mut self, name: &str) -> Result<bool> {
-        Ok(sqlx::query("SELECT 1 FROM classes WHERE name = ?")
-            .bind(name)
-            .fetch_optional(self.conn())
+        Ok(self
+            .row_opt("SELECT 1 FROM classes WHERE name = ?", (name,))
             .await?
             .is_some())
     }
@@ -151,174 +142,154 @@ impl SchoolRows for SqliteTx {
         class_teacher_id: Option<i64>,
         at: i64,
     ) -> Result<i64> {
-        Ok(
-            sqlx::query(
+        Ok(self
+            .execute(
                 "INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?)",
+                (name, class_teacher_id, at),
             )
-            .bind(name)
-            .bind(class_teacher_id)
-            .bind(at)
-            .execute(self.conn())
             .await?
-            .last_insert_rowid(),
-        )
+            .last_insert_rowid())
     }
 
     async fn add_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
-        sqlx::query("INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)")
-            .bind(class_id)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)",
+            (class_id, user_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn set_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
-        sqlx::query("UPDATE classes SET class_teacher_id = ? WHERE id = ?")
-            .bind(user_id)
-            .bind(class_id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE classes SET class_teacher_id = ? WHERE id = ?",
+            (user_id, class_id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn remove_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<bool> {
-        let conn = self.conn();
-        let removed = sqlx::query("DELETE FROM class_teachers WHERE class_id = ? AND user_id = ?")
-            .bind(class_id)
-            .bind(user_id)
-            .execute(&mut *conn)
+        let removed = self
+            .execute(
+                "DELETE FROM class_teachers WHERE class_id = ? AND user_id = ?",
+                (class_id, user_id),
+            )
             .await?;
         if removed.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query(
+        self.execute(
             "UPDATE classes SET class_teacher_id = NULL WHERE id = ? AND class_teacher_id = ?",
+            (class_id, user_id),
         )
-        .bind(class_id)
-        .bind(user_id)
-        .execute(&mut *conn)
         .await?;
         Ok(true)
     }
 
     async fn is_class_teacher(&mut self, user_id: i64, class_id: i64) -> Result<bool> {
-        Ok(
-            sqlx::query("SELECT 1 FROM classes WHERE id = ? AND class_teacher_id = ?")
-                .bind(class_id)
-                .bind(user_id)
-                .fetch_optional(self.conn())
-                .await?
-                .is_some(),
-        )
+        Ok(self
+            .row_opt(
+                "SELECT 1 FROM classes WHERE id = ? AND class_teacher_id = ?",
+                (class_id, user_id),
+            )
+            .await?
+            .is_some())
     }
 
     async fn add_class_parent(&mut self, class_id: i64, user_id: i64, child: &str) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT OR IGNORE INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
+            (class_id, user_id, child),
         )
-        .bind(class_id)
-        .bind(user_id)
-        .bind(child)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn children_in(&mut self, class_id: i64, user_id: i64) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
+        self.scalar_all(
             "SELECT child_name FROM class_parents WHERE class_id = ? AND user_id = ?",
+            (class_id, user_id),
         )
-        .bind(class_id)
-        .bind(user_id)
-        .fetch_all(self.conn())
-        .await?)
+        .await
     }
 
     async fn move_child(&mut self, from: i64, to: i64, user_id: i64, child: &str) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "UPDATE class_parents SET class_id = ?
              WHERE class_id = ? AND user_id = ? AND child_name = ?",
+            (to, from, user_id, child),
         )
-        .bind(to)
-        .bind(from)
-        .bind(user_id)
-        .bind(child)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn class_links(&mut self) -> Result<Vec<ClassLinkRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT p.user_id, c.id, c.name, p.child_name FROM class_parents p
+        Ok(self
+            .as_all(
+                "SELECT p.user_id, c.id, c.name, p.child_name FROM class_parents p
              JOIN classes c ON c.id = p.class_id
              UNION ALL
              SELECT t.user_id, c.id, c.name, NULL FROM class_teachers t
              JOIN classes c ON c.id = t.class_id
              ORDER BY 3, 4",
-        )
-        .fetch_all(self.conn())
-        .await?
-        .into_iter()
-        .map(
-            |(user_id, class_id, class_name, child_name)| ClassLinkRecord {
-                user_id,
-                class_id,
-                class_name,
-                child_name,
-            },
-        )
-        .collect())
+                (),
+            )
+            .await?
+            .into_iter()
+            .map(
+                |(user_id, class_id, class_name, child_name)| ClassLinkRecord {
+                    user_id,
+                    class_id,
+                    class_name,
+                    child_name,
+                },
+            )
+            .collect())
     }
 
     async fn unlink_from_classes(&mut self, user_id: i64) -> Result<()> {
-        let conn = self.conn();
         for sql in [
             "DELETE FROM class_parents WHERE user_id = ?",
             "DELETE FROM class_teachers WHERE user_id = ?",
             "UPDATE classes SET class_teacher_id = NULL WHERE class_teacher_id = ?",
         ] {
-            sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
+            self.execute(sql, (user_id,)).await?;
         }
         Ok(())
     }
 
     async fn insert_invite(&mut self, i: NewInviteRecord<'_>) -> Result<i64> {
-        Ok(sqlx::query(
-            "INSERT INTO invites (code_hash, role, class_id, child_name, note, created_by,
+        Ok(self
+            .execute(
+                "INSERT INTO invites (code_hash, role, class_id, child_name, note, created_by,
                                   created_at, expires_at, max_uses)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(i.code_hash)
-        .bind(i.role.as_str())
-        .bind(i.class_id)
-        .bind(i.child_name)
-        .bind(i.note)
-        .bind(i.created_by)
-        .bind(i.created_at)
-        .bind(i.expires_at)
-        .bind(i.max_uses)
-        .execute(self.conn())
-        .await?
-        .last_insert_rowid())
+                (
+                    i.code_hash,
+                    i.role.as_str(),
+                    i.class_id,
+                    i.child_name,
+                    i.note,
+                    i.created_by,
+                    i.created_at,
+                    i.expires_at,
+                    i.max_uses,
+                ),
+            )
+            .await?
+            .last_insert_rowid())
     }
 
     async fn invite(&mut self, id: i64) -> Result<Option<InviteRecord>> {
         let sql = format!("{INVITE_SELECT} WHERE i.id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(self.conn())
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (id,)).await?;
         row.as_ref().map(invite_from_row).transpose()
     }
 
     async fn invite_by_code(&mut self, code_hash: &[u8]) -> Result<Option<InviteRecord>> {
         let sql = format!("{INVITE_SELECT} WHERE i.code_hash = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(code_hash)
-            .fetch_optional(self.conn())
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (code_hash,)).await?;
         row.as_ref().map(invite_from_row).transpose()
     }
 
@@ -327,68 +298,60 @@ impl SchoolRows for SqliteTx {
             "{INVITE_SELECT} WHERE {} ORDER BY i.id DESC",
             scope_sql(scope, "i")
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(scope_id(scope))
-            .fetch_all(self.conn())
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (scope_id(scope),))
             .await?;
         rows.iter().map(invite_from_row).collect()
     }
 
     async fn revoke_invite(&mut self, id: i64, at: i64) -> Result<()> {
-        sqlx::query("UPDATE invites SET revoked_at = ? WHERE id = ?")
-            .bind(at)
-            .bind(id)
-            .execute(self.conn())
+        self.execute("UPDATE invites SET revoked_at = ? WHERE id = ?", (at, id))
             .await?;
         Ok(())
     }
 
     async fn count_invite_use(&mut self, id: i64) -> Result<()> {
-        sqlx::query("UPDATE invites SET uses = uses + 1 WHERE id = ?")
-            .bind(id)
-            .execute(self.conn())
+        self.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (id,))
             .await?;
         Ok(())
     }
 
     async fn insert_join_request(&mut self, r: NewJoinRequest<'_>) -> Result<i64> {
-        Ok(sqlx::query(
-            "INSERT INTO join_requests (invite_id, role, class_id, child_name, first_name,
+        Ok(self
+            .execute(
+                "INSERT INTO join_requests (invite_id, role, class_id, child_name, first_name,
                  last_name, login, password_hash, device_name, poll_token_hash, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(r.invite_id)
-        .bind(r.role.as_str())
-        .bind(r.class_id)
-        .bind(r.child_name)
-        .bind(r.first_name)
-        .bind(r.last_name)
-        .bind(r.login)
-        .bind(r.password_hash)
-        .bind(r.device_name)
-        .bind(r.poll_token_hash)
-        .bind(r.created_at)
-        .execute(self.conn())
-        .await?
-        .last_insert_rowid())
+                (
+                    r.invite_id,
+                    r.role.as_str(),
+                    r.class_id,
+                    r.child_name,
+                    r.first_name,
+                    r.last_name,
+                    r.login,
+                    r.password_hash,
+                    r.device_name,
+                    r.poll_token_hash,
+                    r.created_at,
+                ),
+            )
+            .await?
+            .last_insert_rowid())
     }
 
     async fn join_request(&mut self, id: i64) -> Result<Option<JoinRequestRecord>> {
         let sql = format!("{REQUEST_SELECT} WHERE r.id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(self.conn())
-            .await?;
+        let row = self.row_opt(sqlx::AssertSqlSafe(sql), (id,)).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
     async fn join_request_password(&mut self, id: i64) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT password_hash FROM join_requests WHERE id = ?")
-                .bind(id)
-                .fetch_optional(self.conn())
-                .await?,
+        self.scalar_opt(
+            "SELECT password_hash FROM join_requests WHERE id = ?",
+            (id,),
         )
+        .await
     }
 
     async fn join_requests(
@@ -405,9 +368,8 @@ impl SchoolRows for SqliteTx {
             "{REQUEST_SELECT} WHERE {} {status} ORDER BY r.id",
             scope_sql(scope, "r")
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(scope_id(scope))
-            .fetch_all(self.conn())
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (scope_id(scope),))
             .await?;
         rows.iter().map(request_from_row).collect()
     }
@@ -420,37 +382,32 @@ impl SchoolRows for SqliteTx {
         by: i64,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?
              WHERE id = ?",
+            (status, reason, at, by, id),
         )
-        .bind(status)
-        .bind(reason)
-        .bind(at)
-        .bind(by)
-        .bind(id)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn set_join_request_user(&mut self, id: i64, user_id: i64) -> Result<()> {
-        sqlx::query("UPDATE join_requests SET user_id = ? WHERE id = ?")
-            .bind(user_id)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE join_requests SET user_id = ? WHERE id = ?",
+            (user_id, id),
+        )
+        .await?;
         Ok(())
     }
 
     async fn join_poll(&mut self, poll_token_hash: &[u8]) -> Result<Option<JoinPoll>> {
-        let row = sqlx::query(
-            "SELECT id, status, reason, user_id, claimed_at, device_name FROM join_requests
+        let row = self
+            .row_opt(
+                "SELECT id, status, reason, user_id, claimed_at, device_name FROM join_requests
              WHERE poll_token_hash = ?",
-        )
-        .bind(poll_token_hash)
-        .fetch_optional(self.conn())
-        .await?;
+                (poll_token_hash,),
+            )
+            .await?;
         row.map(|row| {
             Ok(JoinPoll {
                 id: row.try_get("id")?,
@@ -465,11 +422,11 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn mark_join_claimed(&mut self, id: i64, at: i64) -> Result<()> {
-        sqlx::query("UPDATE join_requests SET claimed_at = ? WHERE id = ?")
-            .bind(at)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE join_requests SET claimed_at = ? WHERE id = ?",
+            (at, id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -482,20 +439,16 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn meta(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.conn())
-            .await?)
+        self.scalar_opt("SELECT value FROM meta WHERE key = ?", (key,))
+            .await
     }
 
     async fn put_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
         )
-        .bind(key)
-        .bind(value)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
@@ -508,31 +461,25 @@ impl SchoolRows for SqliteTx {
         details: &str,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO audit_log (actor_id, action, target, details, created_at)
              VALUES (?, ?, ?, ?, ?)",
+            (actor_id, action, target, details, at),
         )
-        .bind(actor_id)
-        .bind(action)
-        .bind(target)
-        .bind(details)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
+        let rows = self
+            .row_all(
+                "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
                     u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
              WHERE a.id < ? ORDER BY a.id DESC LIMIT ?",
-        )
-        .bind(before)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+                (before, limit),
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(AuditRecord {

@@ -19,11 +19,8 @@ fn update_from_row(row: &SqliteRow) -> Result<UpdateRecord> {
 #[async_trait]
 impl UpdateRows for SqliteTx {
     async fn newest_update(&mut self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates")
-                .fetch_one(self.conn())
-                .await?,
-        )
+        self.scalar_one("SELECT COALESCE(MAX(id), 0) FROM updates", ())
+            .await
     }
 
     async fn insert_update(
@@ -34,31 +31,26 @@ impl UpdateRows for SqliteTx {
         payload: &str,
         at: i64,
     ) -> Result<i64> {
-        let id = sqlx::query(
-            "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
+        let id = self
+            .execute(
+                "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
              VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(chat_id)
-        .bind(user_id)
-        .bind(kind)
-        .bind(payload)
-        .bind(at)
-        .execute(self.conn())
-        .await?
-        .last_insert_rowid();
+                (chat_id, user_id, kind, payload, at),
+            )
+            .await?
+            .last_insert_rowid();
         self.appended(id);
         Ok(id)
     }
 
     async fn updates_after(&mut self, after: i64, limit: i64) -> Result<Vec<UpdateRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, chat_id, user_id, update_type, payload FROM updates
+        let rows = self
+            .row_all(
+                "SELECT id, chat_id, user_id, update_type, payload FROM updates
              WHERE id > ? ORDER BY id LIMIT ?",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+                (after, limit),
+            )
+            .await?;
         rows.iter().map(update_from_row).collect()
     }
 
@@ -68,9 +60,10 @@ impl UpdateRows for SqliteTx {
         from: i64,
         limit: i64,
     ) -> Result<Vec<UpdateRecord>> {
-        let rows = sqlx::query(
-            // Two plain branches rather than one OR: each walks its own index from `from`.
-            "SELECT id, chat_id, user_id, update_type, payload FROM (
+        let rows = self
+            .row_all(
+                // Two plain branches rather than one OR: each walks its own index from `from`.
+                "SELECT id, chat_id, user_id, update_type, payload FROM (
                  SELECT u.id, u.chat_id, u.user_id, u.update_type, u.payload FROM updates u
                  JOIN chat_members cm ON cm.chat_id = u.chat_id AND cm.user_id = ?1
                  WHERE u.id >= ?2
@@ -78,12 +71,9 @@ impl UpdateRows for SqliteTx {
                  SELECT u.id, u.chat_id, u.user_id, u.update_type, u.payload FROM updates u
                  WHERE u.user_id = ?1 AND u.id >= ?2)
              ORDER BY id LIMIT ?3",
-        )
-        .bind(user_id)
-        .bind(from)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+                (user_id, from, limit),
+            )
+            .await?;
         rows.iter().map(update_from_row).collect()
     }
 }

@@ -15,27 +15,22 @@ impl UploadRows for SqliteTx {
         token: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "INSERT INTO uploads (id, user_id, type, token, created_at) VALUES (?, ?, ?, ?, ?)",
+            (id, user_id, kind, token, at),
         )
-        .bind(id)
-        .bind(user_id)
-        .bind(kind)
-        .bind(token)
-        .bind(at)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn upload(&mut self, id: &str) -> Result<Option<UploadRecord>> {
-        let row = sqlx::query(
-            "SELECT type, filename, total, received, token, completed_at FROM uploads
+        let row = self
+            .row_opt(
+                "SELECT type, filename, total, received, token, completed_at FROM uploads
              WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(self.conn())
-        .await?;
+                (id,),
+            )
+            .await?;
         row.map(|row| {
             Ok(UploadRecord {
                 kind: row.try_get("type")?,
@@ -56,24 +51,16 @@ impl UploadRows for SqliteTx {
         filename: Option<&str>,
         received: i64,
     ) -> Result<()> {
-        sqlx::query(
-            "UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?",
-        )
-        .bind(total)
-        .bind(filename)
-        .bind(received)
-        .bind(id)
-        .execute(self.conn())
-        .await?;
+        self.execute("UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?", (total, filename, received, id)).await?;
         Ok(())
     }
 
     async fn set_received(&mut self, id: &str, received: i64) -> Result<()> {
-        sqlx::query("UPDATE uploads SET received = ? WHERE id = ?")
-            .bind(received)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        self.execute(
+            "UPDATE uploads SET received = ? WHERE id = ?",
+            (received, id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -85,37 +72,30 @@ impl UploadRows for SqliteTx {
         token: &str,
         at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.execute(
             "UPDATE uploads SET received = ?1, total = ?1, format = ?2,
                 token = COALESCE(token, ?3), completed_at = ?4
              WHERE id = ?5",
+            (received, format, token, at, id),
         )
-        .bind(received)
-        .bind(format)
-        .bind(token)
-        .bind(at)
-        .bind(id)
-        .execute(self.conn())
         .await?;
         Ok(())
     }
 
     async fn delete_upload(&mut self, id: &str) -> Result<()> {
-        sqlx::query("DELETE FROM uploads WHERE id = ?")
-            .bind(id)
-            .execute(self.conn())
+        self.execute("DELETE FROM uploads WHERE id = ?", (id,))
             .await?;
         Ok(())
     }
 
     async fn finished_upload(&mut self, token: &str) -> Result<Option<FinishedUpload>> {
-        let row = sqlx::query(
-            "SELECT id, user_id, type, filename, format, total FROM uploads
+        let row = self
+            .row_opt(
+                "SELECT id, user_id, type, filename, format, total FROM uploads
              WHERE token = ? AND completed_at IS NOT NULL",
-        )
-        .bind(token)
-        .fetch_optional(self.conn())
-        .await?;
+                (token,),
+            )
+            .await?;
         row.map(|row| {
             Ok(FinishedUpload {
                 id: row.try_get("id")?,
@@ -130,15 +110,14 @@ impl UploadRows for SqliteTx {
     }
 
     async fn upload_visible_to(&mut self, upload_id: &str, user_id: i64) -> Result<bool> {
-        Ok(sqlx::query(
-            "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
+        Ok(self
+            .row_opt(
+                "SELECT 1 FROM message_attachments a JOIN messages m ON m.mid = a.mid
              JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?
              WHERE a.upload_id = ? AND m.deleted_at IS NULL LIMIT 1",
-        )
-        .bind(user_id)
-        .bind(upload_id)
-        .fetch_optional(self.conn())
-        .await?
-        .is_some())
+                (user_id, upload_id),
+            )
+            .await?
+            .is_some())
     }
 }
