@@ -8,7 +8,7 @@ use std::time::Duration;
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, SOON, post_json};
+use crate::common::{APP, SOON, Steps, post_json};
 
 async fn scalar_i64(server: &parta_server::RunningServer, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -75,22 +75,13 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     crate::common::sign_in_app(&app, &server.url(), parta_server::demo::PLATFORM_ADMIN).await;
-    app.click_when("[data-testid=tab-admin]", SOON, |t| {
-        t.contains("Управление")
-    })
-    .await
-    .unwrap();
+    app.tap_if("[data-testid=tab-admin]", |t| t.contains("Управление"))
+        .await;
 
     // Invitations: a parent's for 5А with the child named; its link and QR code, then revoked.
-    app.type_into("[data-testid=invite-child]", SOON, "Кузьмин Олег")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=invite-create]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=invite-qr]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.fill("[data-testid=invite-child]", "Кузьмин Олег").await;
+    app.tap("[data-testid=invite-create]").await;
+    app.shows("[data-testid=invite-qr]").await;
     let link = app.find_all("[data-testid=invite-link]").await.unwrap();
     let link = app
         .attribute(&link[0], "value")
@@ -109,16 +100,9 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     )
     .await;
     // The newest invitation is first in the list.
-    app.click_when("[data-testid=invite-revoke]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(
-        "[data-testid=invite-row][data-status=revoked]",
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    app.tap("[data-testid=invite-revoke]").await;
+    app.shows_if("[data-testid=invite-row][data-status=revoked]", |_| true)
+        .await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM invites WHERE child_name = 'Кузьмин Олег' AND revoked_at IS NOT NULL",
@@ -127,31 +111,18 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     .await;
 
     // Join requests: the first approved, the second rejected with a reason.
-    app.click_when("[data-testid=admin-tab-requests]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=request-approve]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=admin-tab-requests]").await;
+    app.tap("[data-testid=request-approve]").await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM join_requests WHERE login = 'o.novikova' AND status = 'approved'",
         1,
     )
     .await;
-    app.click_when("[data-testid=request-reject]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into(
-        "[data-testid=reject-reason]",
-        SOON,
-        "Такого ребёнка нет в классе",
-    )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=reject-confirm]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=request-reject]").await;
+    app.fill("[data-testid=reject-reason]", "Такого ребёнка нет в классе")
+        .await;
+    app.tap("[data-testid=reject-confirm]").await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM join_requests WHERE login = 'p.sidorov' AND status = 'rejected'
@@ -159,37 +130,25 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         1,
     )
     .await;
-    app.wait_for("[data-testid=no-requests]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=no-requests]").await;
 
     // People: restrict and lift, move a child, appoint an administrator, remove.
-    app.click_when("[data-testid=admin-tab-people]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=admin-tab-people]").await;
     let row = |name: &str, what: &str| {
         format!("[data-testid=person-row][data-name='{name}'] [data-testid={what}]")
     };
-    app.click_when(&row("Елена Морозова", "person-restrict"), SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into(
+    app.tap(&row("Елена Морозова", "person-restrict")).await;
+    app.fill(
         "[data-testid=restrict-reason]",
-        SOON,
         "Грубость в чате класса (п. 9.2)",
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=person-apply]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(
+    .await;
+    app.tap("[data-testid=person-apply]").await;
+    app.shows_if(
         &row("Елена Морозова", "person-restricted"),
-        SOON,
         |t| t.contains("Грубость"),
     )
-    .await
-    .unwrap();
+    .await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM restrictions r JOIN users u ON u.id = r.user_id
@@ -197,25 +156,17 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         1,
     )
     .await;
-    app.click_when(&row("Елена Морозова", "person-lift"), SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap(&row("Елена Морозова", "person-lift")).await;
     until_count(&server, "SELECT COUNT(*) FROM restrictions", 0).await;
 
     let class_7b = scalar_i64(&server, "SELECT id FROM classes WHERE name = '7Б'").await;
-    app.click_when(&row("Ольга Тестова", "person-move"), SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when(
+    app.tap(&row("Ольга Тестова", "person-move")).await;
+    app.tap_if(
         &format!("[data-testid=move-class] option[value='{class_7b}']"),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=person-apply]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=person-apply]").await;
     until_count(
         &server,
         &format!(
@@ -226,23 +177,14 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     )
     .await;
 
-    app.click_when(
-        &row("Михаил Петрович Волков", "person-role"),
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
-    app.click_when(
+    app.tap_if(&row("Михаил Петрович Волков", "person-role"), |_| true)
+        .await;
+    app.tap_if(
         "[data-testid=role-select] option[value=administration]",
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=person-apply]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=person-apply]").await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM users WHERE username = 'm.volkov' AND role = 'administration'",
@@ -250,63 +192,38 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     )
     .await;
 
-    app.click_when(&row("Ольга Тестова", "person-remove"), SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=person-apply]", SOON, |t| {
-        t.contains("Применить")
-    })
-    .await
-    .unwrap();
+    app.tap(&row("Ольга Тестова", "person-remove")).await;
+    app.tap_if("[data-testid=person-apply]", |t| t.contains("Применить"))
+        .await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM users WHERE username = 'o.novikova' AND removed_at IS NOT NULL",
         1,
     )
     .await;
-    app.wait_gone("[data-testid=person-row][data-name='Ольга Тестова']", SOON)
-        .await
-        .unwrap();
+    app.gone("[data-testid=person-row][data-name='Ольга Тестова']")
+        .await;
 
     // Classes: a new one, with a class teacher.
-    app.click_when("[data-testid=admin-tab-classes]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=class-name]", SOON, "8 г")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=class-create]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=admin-tab-classes]").await;
+    app.fill("[data-testid=class-name]", "8 г").await;
+    app.tap("[data-testid=class-create]").await;
     let class_row = "[data-testid=class-row][data-name='8Г']";
-    app.click_when(
-        &format!("{class_row} [data-testid=class-assign]"),
-        SOON,
-        |_| true,
-    )
-    .await
-    .unwrap();
+    app.tap_if(&format!("{class_row} [data-testid=class-assign]"), |_| true)
+        .await;
     let sokolova = scalar_i64(
         &server,
         "SELECT id FROM users WHERE username = 'a.sokolova'",
     )
     .await;
-    app.click_when(
+    app.tap_if(
         &format!("[data-testid=assign-person] option[value='{sokolova}']"),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=assign-class-teacher]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=assign-apply]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(class_row, SOON, |t| t.contains("Соколова"))
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=assign-class-teacher]").await;
+    app.tap("[data-testid=assign-apply]").await;
+    app.shows_if(class_row, |t| t.contains("Соколова")).await;
     until_count(
         &server,
         &format!(
@@ -317,17 +234,12 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     .await;
 
     // The structure: 8Г gets its parents' chat; running it is one click.
-    app.click_when("[data-testid=admin-tab-structure]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=structure-run]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=structure-report]", SOON, |t| {
+    app.tap("[data-testid=admin-tab-structure]").await;
+    app.tap("[data-testid=structure-run]").await;
+    app.shows_if("[data-testid=structure-report]", |t| {
         t.contains("8Г — родители")
     })
-    .await
-    .unwrap();
+    .await;
     until_count(
         &server,
         "SELECT COUNT(*) FROM chats WHERE title = '8Г — родители'",
@@ -336,9 +248,7 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     .await;
 
     // The audit log shows all of it, in words.
-    app.click_when("[data-testid=admin-tab-journal]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=admin-tab-journal]").await;
     for action in [
         "invite.created",
         "invite.revoked",
@@ -353,19 +263,16 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         "class.teacher_assigned",
         "structure.bootstrapped",
     ] {
-        app.wait_for(
+        app.shows_if(
             &format!("[data-testid=journal-row][data-action='{action}']"),
-            SOON,
             |_| true,
         )
-        .await
-        .unwrap();
+        .await;
     }
-    app.wait_for("[data-testid=journal]", SOON, |t| {
+    app.shows_if("[data-testid=journal]", |t| {
         t.contains("Создана структура школы")
     })
-    .await
-    .unwrap();
+    .await;
     app.screenshot(&shots.join("admin-journal-ru.png"))
         .await
         .unwrap();

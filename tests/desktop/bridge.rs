@@ -14,7 +14,9 @@ use parta_fake_max::{BOT_ID, FakeMax, MaxUser, TOKEN};
 use parta_server::max::{BotToken, BridgeConfig};
 use serde_json::json;
 
-use crate::common::{APP, SOON, eventually, get_json, open_chat, post_json, sign_in, sign_in_app};
+use crate::common::{
+    APP, SOON, Steps, eventually, get_json, open_chat, post_json, sign_in, sign_in_app,
+};
 
 const MAX_CHAT: i64 = -701;
 
@@ -73,21 +75,14 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
         let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
         let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
         sign_in_app(&app, &url, parta_server::demo::PLATFORM_ADMIN).await;
-        app.click_when("[data-testid=tab-admin]", SOON, |_| true)
-            .await
-            .unwrap();
-        app.click_when("[data-testid=admin-tab-max]", SOON, |_| true)
-            .await
-            .unwrap();
-        app.wait_for("[data-testid=max-chat][data-max-chat='-702']", SOON, |t| {
+        app.tap("[data-testid=tab-admin]").await;
+        app.tap("[data-testid=admin-tab-max]").await;
+        app.shows_if("[data-testid=max-chat][data-max-chat='-702']", |t| {
             t.contains("Читать все сообщения")
         })
-        .await
-        .unwrap();
+        .await;
         let select = "[data-testid=max-chat][data-max-chat='-701'] [data-testid=max-link-chat]";
-        app.wait_for(select, SOON, |t| t.contains("5А — родители"))
-            .await
-            .unwrap();
+        app.shows_if(select, |t| t.contains("5А — родители")).await;
         let chosen = app
             .execute(&format!(
                 "const s = document.querySelector(\"{select}\"); \
@@ -98,18 +93,15 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
             .await
             .unwrap();
         assert!(chosen.as_str().is_some_and(|v| !v.is_empty()), "{chosen}");
-        app.click_when(
+        app.tap_if(
             "[data-testid=max-chat][data-max-chat='-701'] [data-testid=max-link]",
-            SOON,
             |_| true,
         )
-        .await
-        .unwrap();
-        app.wait_for("[data-testid=max-linked-to]", SOON, |t| {
+        .await;
+        app.shows_if("[data-testid=max-linked-to]", |t| {
             t.contains("5А — родители")
         })
-        .await
-        .unwrap();
+        .await;
         app.screenshot(&shots.join("admin-max-ru.png"))
             .await
             .unwrap();
@@ -136,27 +128,17 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
     // A parent writes in MAX: the teacher reads it marked «MAX».
     let dad = MaxUser::new(501, "Олег", Some("Смирнов"));
     let question = fake.user_writes(MAX_CHAT, &dad, "Здравствуйте! Завтра нужна форма?", None);
-    app.wait_for("[data-testid=message]", SOON, |t| {
+    app.shows_if("[data-testid=message]", |t| {
         t.contains("Олег Смирнов") && t.contains("MAX") && t.contains("Завтра нужна форма?")
     })
-    .await
-    .unwrap();
+    .await;
 
     // She replies: MAX shows it as a reply, with her name and role in front.
     click_in_message(&app, "Завтра нужна форма?", "reply").await;
-    app.wait_for("[data-testid=reply-bar]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into(
-        "[data-testid=composer-input]",
-        SOON,
-        "Да, спортивная форма.",
-    )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=reply-bar]").await;
+    app.fill("[data-testid=composer-input]", "Да, спортивная форма.")
+        .await;
+    app.tap("[data-testid=send-button]").await;
     let in_max = "Анна Сергеевна Соколова, классный руководитель 5А: Да, спортивная форма.";
     eventually("the reply in MAX", || async {
         bot_texts(&fake) == vec![in_max.to_owned()]
@@ -169,22 +151,20 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
         .unwrap();
     assert_eq!(reply.reply_to.as_deref(), Some(question.as_str()));
     // And she sees that MAX has it.
-    app.wait_for("[data-testid=message][data-max-state='sent']", SOON, |t| {
+    app.shows_if("[data-testid=message][data-max-state='sent']", |t| {
         t.contains("Да, спортивная форма.") && t.contains("в MAX ✓")
     })
-    .await
-    .unwrap();
+    .await;
     app.screenshot(&shots.join("max-bridge-ru.png"))
         .await
         .unwrap();
 
     // His edit and deletion in MAX reach the app.
     fake.user_edits(&question, "Здравствуйте! Завтра нужна спортивная форма?");
-    app.wait_for("[data-testid=message]", SOON, |t| {
+    app.shows_if("[data-testid=message]", |t| {
         t.contains("нужна спортивная форма?")
     })
-    .await
-    .unwrap();
+    .await;
     fake.user_deletes(&question, &dad);
     eventually("his deletion in the app", || async {
         app.count_containing("[data-testid=message]", "нужна спортивная форма?")
@@ -199,16 +179,12 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
     app.clear("[data-testid=composer-input]", SOON)
         .await
         .unwrap();
-    app.type_into(
+    app.fill(
         "[data-testid=composer-input]",
-        SOON,
         "Да, спортивная форма и кеды.",
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=send-button]").await;
     eventually("her edit in MAX", || async {
         bot_texts(&fake)
             == vec![
@@ -231,13 +207,10 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
         "Ну вы и идииииоты все, честное слово.",
         None,
     );
-    app.wait_for(
-        "[data-testid=message] [data-testid=policy-flag]",
-        SOON,
-        |t| t.contains("правила школы не пропустили бы"),
-    )
-    .await
-    .unwrap();
+    app.shows_if("[data-testid=message] [data-testid=policy-flag]", |t| {
+        t.contains("правила школы не пропустили бы")
+    })
+    .await;
 
     // A file each way.
     let note = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\nsick note\n%%EOF\n".to_vec();
@@ -249,27 +222,16 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
         "справка.pdf",
         &note,
     );
-    app.wait_for(
-        "[data-testid=message] [data-testid=attachment]",
-        SOON,
-        |t| t.contains("справка.pdf"),
-    )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=attach]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=picked-files]", SOON, |t| {
-        t.contains("Памятка.pdf")
+    app.shows_if("[data-testid=message] [data-testid=attachment]", |t| {
+        t.contains("справка.pdf")
     })
-    .await
-    .unwrap();
-    app.type_into("[data-testid=composer-input]", SOON, "Памятка к экскурсии")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=attach]").await;
+    app.shows_if("[data-testid=picked-files]", |t| t.contains("Памятка.pdf"))
+        .await;
+    app.fill("[data-testid=composer-input]", "Памятка к экскурсии")
+        .await;
+    app.tap("[data-testid=send-button]").await;
     eventually("her file in MAX", || async {
         fake.messages(MAX_CHAT)
             .iter()
@@ -316,14 +278,9 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
         fake.answers().len() == 1
     })
     .await;
-    app.click_when("[data-testid=receipts-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=receipts]", SOON, |t| {
-        t.contains("Олег Смирнов")
-    })
-    .await
-    .unwrap();
+    app.tap("[data-testid=receipts-button]").await;
+    app.shows_if("[data-testid=receipts]", |t| t.contains("Олег Смирнов"))
+        .await;
     app.screenshot(&shots.join("max-receipts-ru.png"))
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use parta_e2e::Session;
+use parta_e2e::{Element, Session};
 use serde_json::{Value, json};
 
 /// The app under test, built by cargo for this test target.
@@ -79,9 +79,7 @@ pub async fn sign_in(server: &str, login: &str) -> String {
 /// Signs the app in to the school's server at `server` as demo person `login` (welcome
 /// screen → «Подключиться к серверу школы»).
 pub async fn sign_in_app(app: &Session, server: &str, login: &str) {
-    app.click_when("[data-testid=connect-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=connect-button]").await;
     submit_sign_in(app, server, login, parta_server::demo::DEMO_PASSWORD).await;
 }
 
@@ -94,21 +92,15 @@ pub async fn submit_sign_in(app: &Session, server: &str, login: &str, password: 
     ] {
         let css = format!("[data-testid={field}]");
         app.clear(&css, SOON).await.unwrap();
-        app.type_into(&css, SOON, value).await.unwrap();
+        app.fill(&css, value).await;
     }
-    app.click_when("[data-testid=sign-in-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=sign-in-button]").await;
 }
 
 /// Switches the app to another profile through the profile menu (`testid`: the menu item).
 pub async fn switch_profile(app: &Session, testid: &str) {
-    app.click_when("[data-testid=profile-switcher]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when(&format!("[data-testid='{testid}']"), SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=profile-switcher]").await;
+    app.tap(&format!("[data-testid='{testid}']")).await;
 }
 
 /// Waits until `check` holds, asking again every 100 ms; fails the test naming `what` after
@@ -130,24 +122,66 @@ where
 
 /// Opens the chat titled `title` from the chat list and waits until its header shows.
 pub async fn open_chat(app: &Session, title: &str) {
-    app.click_when(
+    app.tap_if(
         &format!("[data-testid=chat-item][data-title='{title}']"),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
-    app.wait_for("[data-testid=chat-title]", SOON, |t| t.contains(title))
-        .await
-        .unwrap();
+    .await;
+    app.shows_if("[data-testid=chat-title]", |t| t.contains(title))
+        .await;
 }
 
 /// Opens the demo school in a fresh app and waits for its chat list.
 pub async fn open_demo(app: &Session) {
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-button]").await;
+    app.shows("[data-testid=chat-item]").await;
+}
+
+/// A test's steps in the window. Each waits up to [`SOON`] and, failing, fails the test with
+/// what the page showed instead.
+#[allow(async_fn_in_trait)]
+pub trait Steps {
+    /// Clicks the first element matching `css`.
+    async fn tap(&self, css: &str);
+    /// Clicks the first element matching `css` whose text satisfies `pred`.
+    async fn tap_if(&self, css: &str, pred: impl Fn(&str) -> bool);
+    /// Types `text` into the element matching `css`.
+    async fn fill(&self, css: &str, text: &str);
+    /// The first element matching `css`, once there is one.
+    async fn shows(&self, css: &str) -> Element;
+    /// The first element matching `css` whose text satisfies `pred`, once there is one.
+    async fn shows_if(&self, css: &str, pred: impl Fn(&str) -> bool) -> Element;
+    /// Returns once nothing matches `css`.
+    async fn gone(&self, css: &str);
+}
+
+impl Steps for Session {
+    async fn tap(&self, css: &str) {
+        self.tap_if(css, |_| true).await;
+    }
+
+    async fn tap_if(&self, css: &str, pred: impl Fn(&str) -> bool) {
+        passed(self.click_when(css, SOON, pred).await);
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        passed(self.type_into(css, SOON, text).await);
+    }
+
+    async fn shows(&self, css: &str) -> Element {
+        self.shows_if(css, |_| true).await
+    }
+
+    async fn shows_if(&self, css: &str, pred: impl Fn(&str) -> bool) -> Element {
+        passed(self.wait_for(css, SOON, pred).await)
+    }
+
+    async fn gone(&self, css: &str) {
+        passed(self.wait_gone(css, SOON).await);
+    }
+}
+
+/// The step's value; its error (which names the page it saw) fails the test.
+fn passed<T>(result: parta_e2e::Result<T>) -> T {
+    result.unwrap_or_else(|error| panic!("{error}"))
 }

@@ -4,28 +4,22 @@ use std::time::Duration;
 
 use parta_e2e::{Element, Session, TauriDriver, screenshot_dir};
 
-use crate::common::{APP, SOON, open_chat, switch_profile};
+use crate::common::{APP, SOON, Steps, open_chat, switch_profile};
 
 /// The first element matching `css`, once it shows.
 async fn element(app: &Session, css: &str) -> Element {
-    app.wait_for(css, SOON, |_| true).await.unwrap()
+    app.shows(css).await
 }
 
 /// Waits until an element matching `css` contains `needle`.
 async fn see(app: &Session, css: &str, needle: &str) -> Element {
-    app.wait_for(css, SOON, |t| t.contains(needle))
-        .await
-        .unwrap()
+    app.shows_if(css, |t| t.contains(needle)).await
 }
 
 /// Types `text` into the composer and presses "Отправить".
 async fn compose_and_send(app: &Session, text: &str) {
-    app.type_into("[data-testid=composer-input]", SOON, text)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.fill("[data-testid=composer-input]", text).await;
+    app.tap("[data-testid=send-button]").await;
 }
 
 /// How many timeline messages contain `text`.
@@ -57,9 +51,7 @@ async fn click_in_own_message(app: &Session, text: &str, testid: &str) {
 }
 
 async fn toggle_demo_connection(app: &Session) {
-    app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-offline-toggle]").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,11 +61,8 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
 
     // First launch: no profile, so the welcome screen offers the demo school.
-    app.click_when("[data-testid=demo-button]", SOON, |t| {
-        t.contains("Демо-школа")
-    })
-    .await
-    .unwrap();
+    app.tap_if("[data-testid=demo-button]", |t| t.contains("Демо-школа"))
+        .await;
 
     // The demo signs in as the class teacher of 5А and lists her chats.
     element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
@@ -83,11 +72,10 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     open_chat(&app, "5А — родители").await;
     see(&app, "[data-testid=pinned]", "Родительское собрание").await;
     // Her own announcement: she can see who has acknowledged it (nobody yet).
-    app.click_when("[data-testid=receipts-button]", SOON, |t| {
+    app.tap_if("[data-testid=receipts-button]", |t| {
         t.contains("Кто ознакомился")
     })
-    .await
-    .unwrap();
+    .await;
     see(&app, "[data-testid=receipts]", "Ознакомились (0 / 2)").await;
     see(&app, "[data-testid=receipts]", "Елена Морозова").await;
     see(&app, "[data-testid=message]", "№ 245").await;
@@ -110,22 +98,15 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
 
     // The toolbar wraps the selection in markdown; "send later" hands it to the school's
     // server for a time, listed above the composer until it goes, and can be cancelled.
-    app.type_into("[data-testid=composer-input]", SOON, "Сбор в 8:45 у входа")
-        .await
-        .unwrap();
+    app.fill("[data-testid=composer-input]", "Сбор в 8:45 у входа")
+        .await;
     app.execute("document.querySelector('[data-testid=composer-input]').setSelectionRange(0, 4); return null")
         .await
         .unwrap();
-    app.click_when("[data-testid=format-bold]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=format-bold]").await;
     assert_eq!(composer_text(&app).await, "**Сбор** в 8:45 у входа");
-    app.click_when("[data-testid=send-later]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=schedule-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=send-later]").await;
+    app.tap("[data-testid=schedule-button]").await;
     see(&app, "[data-testid=scheduled-item]", "Будет отправлено").await;
     see(&app, "[data-testid=scheduled-item]", "Сбор").await;
     assert_eq!(
@@ -133,33 +114,21 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         "",
         "handed to the server: the box is free again"
     );
-    app.click_when("[data-testid=scheduled-cancel]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=scheduled-item]", SOON)
-        .await
-        .unwrap();
+    app.tap("[data-testid=scheduled-cancel]").await;
+    app.gone("[data-testid=scheduled-item]").await;
 
     // The school's rules speak before sending: a phone number in the class chat is a
     // warning, and nothing goes until the person decides.
-    app.type_into(
+    app.fill(
         "[data-testid=composer-input]",
-        SOON,
         "Звоните мне: +7 912 345-67-89",
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=send-button]").await;
     see(&app, "[data-testid=policy-warning]", "персональные данные").await;
     assert_eq!(count_messages(&app, "345-67-89").await, 0, "not sent");
-    app.click_when("[data-testid=policy-fix]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=policy-warning]", SOON)
-        .await
-        .unwrap();
+    app.tap("[data-testid=policy-fix]").await;
+    app.gone("[data-testid=policy-warning]").await;
     app.clear("[data-testid=composer-input]", SOON)
         .await
         .unwrap();
@@ -180,16 +149,14 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         0,
         "changed in place, not sent again"
     );
-    app.wait_gone("[data-testid=edit-bar]", SOON).await.unwrap();
+    app.gone("[data-testid=edit-bar]").await;
     assert_eq!(
         composer_text(&app).await,
         "",
         "the edited text does not stay behind as the chat's draft"
     );
     click_in_own_message(&app, "кабинет 305", "delete").await;
-    app.click_when("[data-testid=delete-confirm]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=delete-confirm]").await;
     let deadline = std::time::Instant::now() + SOON;
     while count_messages(&app, "кабинет 305").await > 0
         || app
@@ -222,11 +189,10 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         .unwrap();
 
     // The Объявления section lists her announcement; a card opens the chat at it.
-    app.click_when("[data-testid=tab-announcements]", SOON, |t| {
+    app.tap_if("[data-testid=tab-announcements]", |t| {
         t.contains("Объявления")
     })
-    .await
-    .unwrap();
+    .await;
     let card = see(&app, "[data-testid=announcement]", "Родительское собрание").await;
     assert_eq!(
         app.count_containing("[data-testid=announcement-ack]", "Ознакомлен")
@@ -245,40 +211,26 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         "Родительское собрание",
     )
     .await;
-    app.click_when("[data-testid=tab-chats]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=tab-chats]").await;
     element(&app, "[data-testid=chat-item][data-title='Учителя']").await;
 
     // The members panel lists the chat's people; Esc closes it.
-    app.click_when("[data-testid=members-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=members-button]").await;
     see(&app, "[data-testid=members-panel]", "Елена Морозова").await;
     see(&app, "[data-testid=members-panel]", "Олег Смирнов").await;
     app.screenshot(&screenshot_dir().join("members-ru.png"))
         .await
         .unwrap();
-    app.type_into("[data-testid=composer-input]", SOON, "\u{E00C}")
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=members-panel]", SOON)
-        .await
-        .unwrap();
+    app.fill("[data-testid=composer-input]", "\u{E00C}").await;
+    app.gone("[data-testid=members-panel]").await;
 
     // English, and back to Russian.
-    app.click_when("[data-testid=language-switch]", SOON, |t| {
-        t.contains("English")
-    })
-    .await
-    .unwrap();
+    app.tap_if("[data-testid=language-switch]", |t| t.contains("English"))
+        .await;
     see(&app, "[data-testid=members-button]", "Members").await;
     see(&app, "[data-testid=theme-switch]", "Dark theme").await;
-    app.click_when("[data-testid=language-switch]", SOON, |t| {
-        t.contains("Русский")
-    })
-    .await
-    .unwrap();
+    app.tap_if("[data-testid=language-switch]", |t| t.contains("Русский"))
+        .await;
     see(&app, "[data-testid=members-button]", "Участники").await;
 
     // A reply quotes the message it answers.
@@ -298,17 +250,13 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         })
         .await;
     assert!(replied.is_ok(), "the reply shows the quoted message");
-    app.wait_gone("[data-testid=reply-bar]", SOON)
-        .await
-        .unwrap();
+    app.gone("[data-testid=reply-bar]").await;
 
     // A draft stays with its chat: written here, kept while another chat is open.
     let draft = "Черновик: про экскурсию напишу позже";
-    app.type_into("[data-testid=composer-input]", SOON, draft)
-        .await
-        .unwrap();
+    app.fill("[data-testid=composer-input]", draft).await;
     open_chat(&app, "Учителя").await;
-    app.wait_gone(unread_teachers, SOON).await.unwrap();
+    app.gone(unread_teachers).await;
     open_chat(&app, "5А — родители").await;
     let deadline = std::time::Instant::now() + SOON;
     loop {
@@ -334,9 +282,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     see(&app, "[data-testid=message]", "Педсовет переносится").await;
 
     // Search works offline, in any word form, and opens the chat at the message found.
-    app.type_into("[data-testid=search]", SOON, "контрольной")
-        .await
-        .unwrap();
+    app.fill("[data-testid=search]", "контрольной").await;
     let hit = see(
         &app,
         "[data-testid=search-hit]",
@@ -355,9 +301,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         .await
         .unwrap();
     // Esc empties the box and brings the chat list back.
-    app.type_into("[data-testid=search]", SOON, "\u{E00C}")
-        .await
-        .unwrap();
+    app.fill("[data-testid=search]", "\u{E00C}").await;
     open_chat(&app, "Учителя").await;
 
     // Writing now is not refused: the message is saved and shown as waiting.
@@ -389,11 +333,8 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     );
 
     // The dark theme, chosen once, applies at once and is remembered.
-    app.click_when("[data-testid=theme-switch]", SOON, |t| {
-        t.contains("Тёмная тема")
-    })
-    .await
-    .unwrap();
+    app.tap_if("[data-testid=theme-switch]", |t| t.contains("Тёмная тема"))
+        .await;
     see(&app, "[data-testid=theme-switch]", "Светлая тема").await;
     let theme = app
         .execute("return document.documentElement.dataset.theme")
@@ -415,9 +356,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     // whole administration section, a parent none; switching back keeps the class teacher's.
     switch_profile(&app, "demo-as-i.kuznetsova").await;
     see(&app, "[data-testid=profile-name]", "Кузнецова").await;
-    app.click_when("[data-testid=tab-admin]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=tab-admin]").await;
     for tab in [
         "invites",
         "requests",
@@ -426,15 +365,11 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         "structure",
         "journal",
     ] {
-        app.wait_for(&format!("[data-testid=admin-tab-{tab}]"), SOON, |_| true)
-            .await
-            .unwrap();
+        app.shows(&format!("[data-testid=admin-tab-{tab}]")).await;
     }
     switch_profile(&app, "demo-as-e.morozova").await;
     see(&app, "[data-testid=profile-name]", "Морозова").await;
-    app.wait_for("nav[data-role=parent]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("nav[data-role=parent]").await;
     assert_eq!(
         app.find_all("[data-testid=tab-admin]").await.unwrap().len(),
         0,
@@ -442,15 +377,9 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
     );
     switch_profile(&app, "demo-as-a.sokolova").await;
     see(&app, "[data-testid=profile-name]", "Соколова").await;
-    app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=tab-admin]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=admin-tab-requests]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("nav[data-role=class_teacher]").await;
+    app.tap("[data-testid=tab-admin]").await;
+    app.shows("[data-testid=admin-tab-requests]").await;
     assert_eq!(
         app.find_all("[data-testid=admin-tab-people]")
             .await
@@ -460,16 +389,12 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
         "a class teacher manages her class's invitations and requests, not the school's people"
     );
     // The class teacher's own draft and outbox history are hers again.
-    app.click_when("[data-testid=tab-chats]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(
+    app.tap("[data-testid=tab-chats]").await;
+    app.shows_if(
         "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     app.close().await.unwrap();
 }
 
@@ -519,9 +444,7 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
     school.close().await;
 
     open_chat(&app, "Учителя").await;
-    app.wait_for("[data-testid=timeline] .tl-row", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=timeline] .tl-row").await;
     // Scroll to the top again and again, as a person does, until the oldest is on screen.
     let deadline = tokio::time::Instant::now() + SOON;
     let mut most_rows = 0;
@@ -636,10 +559,9 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
         )
         .await;
     newest.unwrap();
-    app.wait_for("[data-testid=timeline] .tl-row", SOON, |t| {
+    app.shows_if("[data-testid=timeline] .tl-row", |t| {
         t.contains("Напоминаю всем")
     })
-    .await
-    .unwrap();
+    .await;
     app.close().await.unwrap();
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON};
+use crate::common::{APP, SOON, Steps};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
@@ -26,62 +26,44 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     ])
     .unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-button]").await;
     crate::common::open_chat(&app, "5А — родители").await;
 
     // Chosen twice, one removed again: what is listed is what will be sent.
     for _ in 0..2 {
-        app.click_when("[data-testid=attach]", SOON, |_| true)
-            .await
-            .unwrap();
+        app.tap("[data-testid=attach]").await;
     }
-    app.wait_for("[data-testid=picked-files]", SOON, |t| {
+    app.shows_if("[data-testid=picked-files]", |t| {
         t.matches("Домашнее задание.pdf").count() == 2 && t.contains("1,5 МБ")
     })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=picked-remove]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=picked-files]", SOON, |t| {
+    .await;
+    app.tap("[data-testid=picked-remove]").await;
+    app.shows_if("[data-testid=picked-files]", |t| {
         t.matches("Домашнее задание.pdf").count() == 1
     })
-    .await
-    .unwrap();
-    app.type_into("[data-testid=composer-input]", SOON, "Задание на неделю")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=picked-files]", SOON)
-        .await
-        .unwrap();
+    .await;
+    app.fill("[data-testid=composer-input]", "Задание на неделю")
+        .await;
+    app.tap("[data-testid=send-button]").await;
+    app.gone("[data-testid=picked-files]").await;
 
     // A document goes alone on its message (MAX's rule): the caption, then the file, sent.
-    app.wait_for("[data-testid=message][data-delivery='sent']", SOON, |t| {
+    app.shows_if("[data-testid=message][data-delivery='sent']", |t| {
         t.contains("Задание на неделю")
     })
-    .await
-    .unwrap();
-    app.wait_for(
+    .await;
+    app.shows_if(
         "[data-testid=message][data-delivery='sent'] [data-testid=attachment]",
-        SOON,
         |t| t.contains("Домашнее задание.pdf"),
     )
-    .await
-    .unwrap();
+    .await;
 
     // Opening it keeps the whole file on this computer (for offline use).
-    app.click_when(
+    app.tap_if(
         "[data-testid=message][data-delivery='sent'] [data-testid=open-attachment]",
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     let deadline = tokio::time::Instant::now() + SOON;
     loop {
         // In the profile's file cache (not the outbox copy), named after its token.
@@ -104,54 +86,33 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     }
 
     // The chat's side panel lists its files beside the members, this one kept here.
-    app.click_when("[data-testid=members-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=panel-tab-files]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=panel-file][data-kept='true']", SOON, |t| {
+    app.tap("[data-testid=members-button]").await;
+    app.tap("[data-testid=panel-tab-files]").await;
+    app.shows_if("[data-testid=panel-file][data-kept='true']", |t| {
         t.contains("Домашнее задание.pdf")
     })
-    .await
-    .unwrap();
+    .await;
     app.screenshot(&parta_e2e::screenshot_dir().join("chat-files-ru.png"))
         .await
         .unwrap();
-    app.click_when("[data-testid=close-members]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=close-members]").await;
 
     // The Файлы section lists it as kept on this computer; the type filter narrows the list;
     // all of it works with the server gone.
-    app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=connection-offline]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=tab-files]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=file-row][data-kept='true']", SOON, |t| {
+    app.tap("[data-testid=demo-offline-toggle]").await;
+    app.shows("[data-testid=connection-offline]").await;
+    app.tap("[data-testid=tab-files]").await;
+    app.shows_if("[data-testid=file-row][data-kept='true']", |t| {
         t.contains("Домашнее задание.pdf") && t.contains("5А — родители")
     })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=files-kind-image]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=no-files]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=files-kind-file]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=file-row]", SOON, |t| {
+    .await;
+    app.tap("[data-testid=files-kind-image]").await;
+    app.shows("[data-testid=no-files]").await;
+    app.tap("[data-testid=files-kind-file]").await;
+    app.shows_if("[data-testid=file-row]", |t| {
         t.contains("Домашнее задание.pdf")
     })
-    .await
-    .unwrap();
+    .await;
     let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("files-ru.png")).await.unwrap();
     app.close().await.unwrap();
@@ -174,17 +135,10 @@ async fn a_sent_image_shows_as_a_preview_in_the_message() {
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     crate::common::open_demo(&app).await;
     crate::common::open_chat(&app, "5А — родители").await;
-    app.click_when("[data-testid=attach]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=picked-files]", SOON, |t| {
-        t.contains("Доска.png")
-    })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=send-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=attach]").await;
+    app.shows_if("[data-testid=picked-files]", |t| t.contains("Доска.png"))
+        .await;
+    app.tap("[data-testid=send-button]").await;
     // Drawn: the image decoded at its own size (64 × 48), inside a sent message.
     crate::common::eventually("the image drawn in its message", || async {
         let size = app

@@ -6,12 +6,10 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON};
+use crate::common::{APP, SOON, Steps};
 
 async fn link_in_form(app: &Session) -> String {
-    app.wait_for("[data-testid=invite-link]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=invite-link]").await;
     let input = app.find_all("[data-testid=invite-link]").await.unwrap();
     app.attribute(&input[0], "value")
         .await
@@ -27,9 +25,7 @@ async fn an_invitation_link_opened_elsewhere_reaches_the_running_app_once() {
     let link = "parta://join/0123456789abcdef0123456789abcdef?server=http%3A%2F%2F127.0.0.1%3A9";
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=demo-button]").await;
 
     // The desktop starts Parta again with the link; that launch hands it over and ends.
     let mut second = std::process::Command::new(APP)
@@ -55,12 +51,8 @@ async fn an_invitation_link_opened_elsewhere_reaches_the_running_app_once() {
         "the running app shows the invitation"
     );
     // Put away, the app is where it was.
-    app.click_when("[data-testid=join-back]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=join-back]").await;
+    app.shows("[data-testid=demo-button]").await;
     app.close().await.unwrap();
 
     // Started with the link: the join form first.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON, eventually};
+use crate::common::{APP, SOON, Steps, eventually};
 
 /// Presses `key` (with Shift when `back`) until the element with `testid` has the focus.
 async fn tab_to(app: &Session, testid: &str, back: bool) {
@@ -37,43 +37,35 @@ async fn every_step_of_finding_a_chat_and_writing_is_done_with_the_keyboard() {
     let data = tempfile::tempdir().unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=demo-button]").await;
     tab_to(&app, "demo-button", false).await;
     app.press(&[], "Enter").await.unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=chat-item]").await;
 
     // Ctrl+K from anywhere puts the cursor in the search box; the chat's name and Enter open
     // it with the cursor in its composer, so Enter again sends.
     app.press(&["Control"], "k").await.unwrap();
     focus_becomes(&app, "search").await;
     app.type_keys("учит").await.unwrap();
-    app.wait_for("[data-testid=chat-hit]", SOON, |t| t.contains("Учителя"))
-        .await
-        .unwrap();
+    app.shows_if("[data-testid=chat-hit]", |t| t.contains("Учителя"))
+        .await;
     app.press(&[], "Enter").await.unwrap();
-    app.wait_for("[data-testid=chat-title]", SOON, |t| t == "Учителя")
-        .await
-        .unwrap();
+    app.shows_if("[data-testid=chat-title]", |t| t == "Учителя")
+        .await;
     focus_becomes(&app, "composer-input").await;
     app.type_keys("Коллеги, проверяю клавиатуру").await.unwrap();
     app.press(&[], "Enter").await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| {
+    app.shows_if("[data-testid=message]", |t| {
         t.contains("Коллеги, проверяю клавиатуру")
     })
-    .await
-    .unwrap();
+    .await;
 
     // The arrow keys walk the results; the focused one is outlined.
     app.press(&["Control"], "k").await.unwrap();
     focus_becomes(&app, "search").await;
     app.type_keys("5").await.unwrap();
-    app.wait_for("[data-testid=chat-hit]", SOON, |t| t.contains("5А"))
-        .await
-        .unwrap();
+    app.shows_if("[data-testid=chat-hit]", |t| t.contains("5А"))
+        .await;
     app.press(&[], "ArrowDown").await.unwrap();
     focus_becomes(&app, "chat-hit").await;
     // Focus styles show in the window that has the desktop's focus; other tests' windows on
@@ -101,17 +93,13 @@ async fn every_step_of_finding_a_chat_and_writing_is_done_with_the_keyboard() {
     focus_becomes(&app, "search").await;
     // Esc empties the search: the chat list is back.
     app.press(&[], "Escape").await.unwrap();
-    app.wait_gone("[data-testid=chat-hit]", SOON).await.unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.gone("[data-testid=chat-hit]").await;
+    app.shows("[data-testid=chat-item]").await;
 
     // The chat's side panel: reached with Tab, opened with Enter, closed with Esc.
     tab_to(&app, "members-button", false).await;
     app.press(&[], "Enter").await.unwrap();
-    app.wait_for("[data-testid=members-panel]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=members-panel]").await;
     // Every button on screen has a name to be read out (text, or aria-label on icons).
     let nameless = app
         .execute(
@@ -124,21 +112,15 @@ async fn every_step_of_finding_a_chat_and_writing_is_done_with_the_keyboard() {
         .unwrap();
     assert_eq!(nameless, serde_json::json!([]), "buttons without a name");
     app.press(&[], "Escape").await.unwrap();
-    app.wait_gone("[data-testid=members-panel]", SOON)
-        .await
-        .unwrap();
+    app.gone("[data-testid=members-panel]").await;
 
     // The profile menu: Enter opens it, Esc closes it and the focus returns to its button.
     tab_to(&app, "profile-switcher", true).await;
     app.press(&[], "Enter").await.unwrap();
-    app.wait_for("[data-testid=profile-menu]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=profile-menu]").await;
     app.press(&[], "Tab").await.unwrap();
     app.press(&[], "Escape").await.unwrap();
-    app.wait_gone("[data-testid=profile-menu]", SOON)
-        .await
-        .unwrap();
+    app.gone("[data-testid=profile-menu]").await;
     focus_becomes(&app, "profile-switcher").await;
     app.close().await.unwrap();
 }

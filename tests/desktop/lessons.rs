@@ -6,7 +6,9 @@
 use parta_e2e::{Session, TauriDriver, screenshot_dir};
 use serde_json::json;
 
-use crate::common::{APP, SOON, cache_value, eventually, open_demo, sign_in, switch_profile};
+use crate::common::{
+    APP, SOON, Steps, cache_value, eventually, open_demo, sign_in, switch_profile,
+};
 
 /// How many lessons the section lists, once it has listed `want`.
 async fn lessons_listed(app: &Session, want: usize) -> usize {
@@ -73,7 +75,7 @@ async fn term_lessons(data: &tempfile::TempDir) -> i64 {
 
 /// Sets a date or time input the way a person's picker does (an `input` event).
 async fn set_input(app: &Session, css: &str, value: &str) {
-    app.wait_for(css, SOON, |_| true).await.unwrap();
+    app.shows(css).await;
     app.execute(&format!(
         "const i = document.querySelector({css:?}); i.value = {value:?};\
          i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return null"
@@ -84,25 +86,16 @@ async fn set_input(app: &Session, css: &str, value: &str) {
 
 /// Opens the Занятия section and the lesson `id` in it; returns its recording status line.
 async fn open_lesson(app: &Session, id: &str, status_has: &str) -> String {
-    app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=lessons-week]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when(
+    app.tap("[data-testid=tab-lessons]").await;
+    app.tap("[data-testid=lessons-week]").await;
+    app.tap_if(
         &format!("[data-testid=lesson][data-lesson-id='{id}'] .lesson-head"),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     let status = app
-        .wait_for("[data-testid=recording-status]", SOON, |t| {
-            t.contains(status_has)
-        })
-        .await
-        .unwrap();
+        .shows_if("[data-testid=recording-status]", |t| t.contains(status_has))
+        .await;
     app.text(&status).await.unwrap()
 }
 
@@ -111,37 +104,24 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     let data = tempfile::tempdir().unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-button]").await;
+    app.shows("[data-testid=chat-item]").await;
 
     // The next lesson, prominent, with a countdown and a way in; the week by day.
-    app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=tab-lessons]").await;
     let next = app
-        .wait_for("[data-testid=next-lesson]", SOON, |t| {
+        .shows_if("[data-testid=next-lesson]", |t| {
             t.contains("Следующее занятие")
         })
-        .await
-        .unwrap();
-    let countdown = app
-        .wait_for("[data-testid=next-countdown]", SOON, |_| true)
-        .await
-        .unwrap();
+        .await;
+    let countdown = app.shows("[data-testid=next-countdown]").await;
     let countdown = app.text(&countdown).await.unwrap();
     assert!(
         countdown.starts_with("через") || countdown == "Идёт сейчас",
         "{countdown}"
     );
-    app.wait_for("[data-testid=join-next]", SOON, |t| {
-        t.contains("Подключиться")
-    })
-    .await
-    .unwrap();
+    app.shows_if("[data-testid=join-next]", |t| t.contains("Подключиться"))
+        .await;
     assert_eq!(
         lessons_listed(&app, 8).await,
         8,
@@ -159,18 +139,13 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
 
     // A parent, in the same app, agrees for her child.
     switch_profile(&app, "demo-as-e.morozova").await;
-    app.wait_for("nav[data-role=parent]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("nav[data-role=parent]").await;
     open_lesson(&app, &id, "Запись запрещена").await;
-    app.click_when("[data-testid=consent-yes]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=my-consent]", SOON, |t| {
+    app.tap("[data-testid=consent-yes]").await;
+    app.shows_if("[data-testid=my-consent]", |t| {
         t.contains("Вы дали согласие")
     })
-    .await
-    .unwrap();
+    .await;
 
     // The class's other parents agree from their own phones.
     let server: String = cache_value(data.path(), "SELECT server_url FROM profiles LIMIT 1").await;
@@ -203,9 +178,7 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
 
     // The teacher reads that recording is allowed, with everyone counted.
     switch_profile(&app, "demo-as-a.sokolova").await;
-    app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("nav[data-role=class_teacher]").await;
     let everyone = others.len() + 1;
     let status = open_lesson(&app, &id, "Запись разрешена").await;
     assert!(
@@ -219,41 +192,28 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
 
     // The teacher plans a lesson in the app, moves it by 45 minutes, then cancels it; each
     // step is checked in the school server's own database.
-    app.click_when("[data-testid=new-lesson]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=lesson-subject]", SOON, "Дроби: контрольная")
-        .await
-        .unwrap();
-    app.type_into(
+    app.tap("[data-testid=new-lesson]").await;
+    app.fill("[data-testid=lesson-subject]", "Дроби: контрольная")
+        .await;
+    app.fill(
         "[data-testid=lesson-link]",
-        SOON,
         "https://vk.com/call/join/e2e-test",
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=lesson-create]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=lesson-form]", SOON)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=lesson-create]").await;
+    app.gone("[data-testid=lesson-form]").await;
     let planned = school_row(&data, "Дроби: контрольная").await;
     assert_eq!(planned.2, "https://vk.com/call/join/e2e-test");
-    app.click_when(
+    app.tap_if(
         &format!(
             "[data-testid=lesson][data-lesson-id='{}'] .lesson-head",
             planned.0
         ),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     set_input(&app, "[data-testid=move-time]", "09:15").await;
-    app.click_when("[data-testid=move-lesson]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=move-lesson]").await;
     let deadline = tokio::time::Instant::now() + SOON;
     while school_row(&data, "Дроби: контрольная").await.1 != planned.1 + 45 * 60_000
     {
@@ -261,19 +221,13 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     // Still open after the move: cancelled from there.
-    app.click_when("[data-testid=cancel-lesson]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=cancel-confirm]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(
+    app.tap("[data-testid=cancel-lesson]").await;
+    app.tap("[data-testid=cancel-confirm]").await;
+    app.shows_if(
         &format!("[data-testid=lesson][data-lesson-id='{}']", planned.0),
-        SOON,
         |t| t.contains("Отменено"),
     )
-    .await
-    .unwrap();
+    .await;
     assert!(
         school_row(&data, "Дроби: контрольная").await.3,
         "cancelled on the server"
@@ -281,21 +235,14 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
 
     // The class teacher imports the class's timetable for a term from CSV: the preview shows
     // what it will make and stores nothing; the import makes it.
-    app.click_when("[data-testid=import-timetable]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=import-timetable]").await;
     set_input(&app, "[data-testid=term-start]", "2027-01-11").await;
     set_input(&app, "[data-testid=term-end]", "2027-01-31").await;
     set_input(&app, "[data-testid=holidays]", "2027-01-18..2027-01-24").await;
     set_input(&app, "[data-testid=timetable-csv]", SAMPLE_TIMETABLE).await;
     let before = term_lessons(&data).await;
-    app.click_when("[data-testid=timetable-preview-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    let preview = app
-        .wait_for("[data-testid=timetable-preview]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=timetable-preview-button]").await;
+    let preview = app.shows("[data-testid=timetable-preview]").await;
     assert_eq!(
         app.attribute(&preview, "data-count")
             .await
@@ -309,12 +256,8 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
         before,
         "a preview stores nothing"
     );
-    app.click_when("[data-testid=timetable-import]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=timetable-form]", SOON)
-        .await
-        .unwrap();
+    app.tap("[data-testid=timetable-import]").await;
+    app.gone("[data-testid=timetable-form]").await;
     assert_eq!(
         term_lessons(&data).await,
         8,
@@ -322,12 +265,8 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
     );
 
     // Offline, the week is still there, from this computer.
-    app.click_when("[data-testid=demo-offline-toggle]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=lessons-offline]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-offline-toggle]").await;
+    app.shows("[data-testid=lessons-offline]").await;
     assert_eq!(
         lessons_listed(&app, 9).await,
         9,
@@ -339,13 +278,11 @@ async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_pa
 /// The lesson's recording panel, once its `data-recording` is `want`.
 async fn recording_is(app: &Session, want: &str) -> String {
     let panel = app
-        .wait_for(
+        .shows_if(
             &format!("[data-testid=recording-status][data-recording='{want}']"),
-            SOON,
             |_| true,
         )
-        .await
-        .unwrap();
+        .await;
     app.text(&panel).await.unwrap()
 }
 
@@ -404,13 +341,9 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     let id = lesson["id"].as_i64().unwrap().to_string();
 
     // The month's calendar: the lesson's day holds it; picking the day lists it.
-    app.click_when("[data-testid=tab-lessons]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=lessons-month]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=month-title]", SOON, |t| {
+    app.tap("[data-testid=tab-lessons]").await;
+    app.tap("[data-testid=lessons-month]").await;
+    app.shows_if("[data-testid=month-title]", |t| {
         [
             "Январь",
             "Февраль",
@@ -428,35 +361,27 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
         .iter()
         .any(|m| t.starts_with(m))
     })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=month-day]", SOON, |t| {
+    .await;
+    app.tap_if("[data-testid=month-day]", |t| {
         t.contains("Экскурсия в музей")
     })
-    .await
-    .unwrap();
-    app.wait_for(
+    .await;
+    app.shows_if(
         &format!("[data-testid=lesson][data-lesson-id='{id}']"),
-        SOON,
         |t| t.contains("Экскурсия в музей"),
     )
-    .await
-    .unwrap();
+    .await;
     app.screenshot(&screenshot_dir().join("lessons-month-ru.png"))
         .await
         .unwrap();
 
     // The teacher adds materials from the file chooser: both files are uploaded.
-    app.click_when(
+    app.tap_if(
         &format!("[data-testid=lesson][data-lesson-id='{id}'] .lesson-head"),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=add-materials]", SOON, |_| true)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=add-materials]").await;
     let school = format!(
         "sqlite://{}?mode=ro",
         data.path().join("demo-school.sqlite").display()
@@ -475,12 +400,8 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     .await;
 
     // The timetable CSV comes from the file chooser too (only .csv files are offered).
-    app.click_when("[data-testid=import-timetable]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=timetable-choose-file]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=import-timetable]").await;
+    app.tap("[data-testid=timetable-choose-file]").await;
     eventually("the CSV file read into the form", || async {
         let text = app
             .execute("return document.querySelector('[data-testid=timetable-csv]').value")
@@ -491,34 +412,23 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     .await;
 
     // A consultation for one parent only: the form offers the class's parents.
-    app.click_when("[data-testid=new-lesson]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=lesson-subject]", SOON, "Консультация: оценки")
-        .await
-        .unwrap();
+    app.tap("[data-testid=new-lesson]").await;
+    app.fill("[data-testid=lesson-subject]", "Консультация: оценки")
+        .await;
     app.execute(
         "const s = document.querySelector('[data-testid=lesson-kind]'); s.value = 'consultation';\
          s.dispatchEvent(new Event('change', {bubbles: true})); return null",
     )
     .await
     .unwrap();
-    app.click_when("[data-testid=invite-some]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when(
+    app.tap("[data-testid=invite-some]").await;
+    app.tap_if(
         "[data-testid=invite-parent][data-name='Елена Морозова']",
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
-    app.click_when("[data-testid=lesson-create]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_gone("[data-testid=lesson-form]", SOON)
-        .await
-        .unwrap();
+    .await;
+    app.tap("[data-testid=lesson-create]").await;
+    app.gone("[data-testid=lesson-form]").await;
     let pool = sqlx::SqlitePool::connect(&school).await.unwrap();
     let invited: Vec<String> = sqlx::query_scalar(
         "SELECT u.username FROM lesson_participants p JOIN lessons l ON l.id = p.lesson_id
@@ -532,31 +442,18 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
 
     // A parent agrees, opens a material and joins with "Подключиться".
     switch_profile(&app, "demo-as-e.morozova").await;
-    app.wait_for("nav[data-role=parent]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("nav[data-role=parent]").await;
     open_lesson(&app, &id, "Запись").await;
-    app.wait_for("[data-testid=lesson-materials]", SOON, |t| {
+    app.shows_if("[data-testid=lesson-materials]", |t| {
         t.contains("Памятка.pdf") && t.contains("timetable-5a.csv")
     })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=lesson-material]", SOON, |t| {
-        t == "Памятка.pdf"
-    })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=consent-yes]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=join-lesson]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=you-are-in]", SOON, |t| {
-        t.contains("Вы на занятии")
-    })
-    .await
-    .unwrap();
+    .await;
+    app.tap_if("[data-testid=lesson-material]", |t| t == "Памятка.pdf")
+        .await;
+    app.tap("[data-testid=consent-yes]").await;
+    app.tap("[data-testid=join-lesson]").await;
+    app.shows_if("[data-testid=you-are-in]", |t| t.contains("Вы на занятии"))
+        .await;
     eventually("the material downloaded into the file cache", || async {
         cache_value::<i64>(
             data.path(),
@@ -599,13 +496,9 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
 
     // The teacher starts the recording; a withdrawal stops it, and the log says why.
     switch_profile(&app, "demo-as-a.sokolova").await;
-    app.wait_for("nav[data-role=class_teacher]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("nav[data-role=class_teacher]").await;
     open_lesson(&app, &id, "Запись разрешена: 2 из 2").await;
-    app.click_when("[data-testid=start-recording]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=start-recording]").await;
     let on = recording_is(&app, "true").await;
     assert!(on.contains("Идёт запись"), "{on}");
     put_json(
@@ -616,14 +509,11 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     .await;
     let off = recording_is(&app, "false").await;
     assert!(off.contains("Запись запрещена"), "{off}");
-    app.click_when("[data-testid=lesson-log] summary", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=lesson-log]", SOON, |t| {
+    app.tap("[data-testid=lesson-log] summary").await;
+    app.shows_if("[data-testid=lesson-log]", |t| {
         t.contains("запись начата") && t.contains("отзыв согласия — запись остановлена")
     })
-    .await
-    .unwrap();
+    .await;
     app.execute(
         "const b = document.querySelector('.lessons-body');\
          const r = document.querySelector('[data-testid=recording-status]').getBoundingClientRect();\

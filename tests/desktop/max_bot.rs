@@ -8,7 +8,7 @@
 
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON, cache_value, sign_in};
+use crate::common::{APP, SOON, Steps, cache_value, sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_administrator_connects_the_school_bot_by_its_token() {
@@ -25,23 +25,15 @@ async fn the_platform_administrator_connects_the_school_bot_by_its_token() {
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
 
-    app.click_when("[data-testid=bot-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=bot-url]", SOON, &server.url())
-        .await
-        .unwrap();
-    app.type_into("[data-testid=bot-token]", SOON, "not-the-bots-token")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=bot-connect]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=bot-error]", SOON, |t| {
+    app.tap("[data-testid=bot-button]").await;
+    app.fill("[data-testid=bot-url]", &server.url()).await;
+    app.fill("[data-testid=bot-token]", "not-the-bots-token")
+        .await;
+    app.tap("[data-testid=bot-connect]").await;
+    app.shows_if("[data-testid=bot-error]", |t| {
         t.contains("не принял этот токен")
     })
-    .await
-    .unwrap();
+    .await;
     app.screenshot(&parta_e2e::screenshot_dir().join("max-bot-ru.png"))
         .await
         .unwrap();
@@ -49,15 +41,9 @@ async fn the_platform_administrator_connects_the_school_bot_by_its_token() {
     assert_eq!(profiles, 0, "a refused token leaves no profile");
 
     app.clear("[data-testid=bot-token]", SOON).await.unwrap();
-    app.type_into("[data-testid=bot-token]", SOON, &token)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=bot-connect]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.fill("[data-testid=bot-token]", &token).await;
+    app.tap("[data-testid=bot-connect]").await;
+    app.shows("[data-testid=chat-item]").await;
     let kind: String = cache_value(&data, "SELECT kind FROM profiles").await;
     assert_eq!(kind, "max_bot");
     let url: String = cache_value(&data, "SELECT server_url FROM profiles").await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use parta_e2e::{Session, TauriDriver};
 use serde_json::{Value, json};
 
-use crate::common::{APP, SOON, cache_value, get_json, id_where, post_json, sign_in};
+use crate::common::{APP, SOON, Steps, cache_value, get_json, id_where, post_json, sign_in};
 
 /// dunst's history of shown notifications, as `summary: body` lines.
 fn shown() -> Vec<String> {
@@ -40,14 +40,10 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
     let data = tempfile::tempdir().unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-button]").await;
     let class_chat = "[data-testid=chat-item][data-title='5А — родители']";
-    app.wait_for(class_chat, SOON, |_| true).await.unwrap();
-    app.click_when("[data-testid=tab-chats]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows(class_chat).await;
+    app.tap("[data-testid=tab-chats]").await;
 
     // A parent of 5А, on her own device, writes to the class chat mentioning the teacher.
     let server: String = cache_value(data.path(), "SELECT server_url FROM profiles").await;
@@ -123,22 +119,17 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
     assert_eq!(reminders(), 1, "reminded once: {:?}", shown());
 
     // Switched off: the next mention arrives in the chat, and no notification is shown.
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=notifications]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when(class_chat, SOON, |_| true).await.unwrap();
+    app.tap("[data-testid=settings-button]").await;
+    app.tap("[data-testid=notifications]").await;
+    app.tap(class_chat).await;
     send(format!(
         "[Анна Сергеевна](max://user/{teacher}), завтра Даша придёт"
     ))
     .await;
-    app.wait_for("[data-testid=message]", SOON, |t| {
+    app.shows_if("[data-testid=message]", |t| {
         t.contains("завтра Даша придёт")
     })
-    .await
-    .unwrap();
+    .await;
     // The app has the message; give a notification, if one were coming, time to show.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(

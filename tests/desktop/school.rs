@@ -4,7 +4,7 @@
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, SOON, post_json, submit_sign_in};
+use crate::common::{APP, Steps, post_json, submit_sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
@@ -20,24 +20,21 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
 
-    app.click_when("[data-testid=connect-button]", SOON, |t| {
+    app.tap_if("[data-testid=connect-button]", |t| {
         t.contains("Подключиться к серверу школы")
     })
-    .await
-    .unwrap();
+    .await;
     // A plain-http address on another computer is refused before anything is sent.
     submit_sign_in(&app, "http://school.example", "e.morozova", "пароль").await;
-    app.wait_for("[data-testid=sign-in-error]", SOON, |t| {
+    app.shows_if("[data-testid=sign-in-error]", |t| {
         t.contains("только по") && t.contains("https")
     })
-    .await
-    .unwrap();
+    .await;
     submit_sign_in(&app, &server.url(), "e.morozova", "не-тот-пароль").await;
-    app.wait_for("[data-testid=sign-in-error]", SOON, |t| {
+    app.shows_if("[data-testid=sign-in-error]", |t| {
         t.contains("Неверный логин или пароль")
     })
-    .await
-    .unwrap();
+    .await;
 
     let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("sign-in-ru.png")).await.unwrap();
@@ -51,37 +48,26 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .await;
 
     // The parent of 5А sees her class chat, and no staff chat.
-    app.wait_for(
+    app.shows_if(
         "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         app.count_containing("[data-testid=chat-item]", "Учителя")
             .await
             .unwrap(),
         0
     );
-    app.wait_for("[data-testid=connection-online]", SOON, |t| {
-        t.contains("В сети")
-    })
-    .await
-    .unwrap();
+    app.shows_if("[data-testid=connection-online]", |t| t.contains("В сети"))
+        .await;
 
     // The class teacher's pinned announcement: she acknowledges it ("Ознакомлен").
     crate::common::open_chat(&app, "5А — родители").await;
-    app.click_when("[data-testid=ack-button]", SOON, |t| {
-        t.contains("Ознакомлен")
-    })
-    .await
-    .unwrap();
-    app.wait_for("[data-testid=acked]", SOON, |t| {
-        t.contains("Вы ознакомились")
-    })
-    .await
-    .unwrap();
+    app.tap_if("[data-testid=ack-button]", |t| t.contains("Ознакомлен"))
+        .await;
+    app.shows_if("[data-testid=acked]", |t| t.contains("Вы ознакомились"))
+        .await;
     let acknowledged: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM acknowledgements a JOIN users u ON u.id = a.user_id
          WHERE u.username = 'e.morozova'",
@@ -147,11 +133,10 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
     std::fs::create_dir_all(&data).unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=join-invite-button]", SOON, |t| {
+    app.tap_if("[data-testid=join-invite-button]", |t| {
         t.contains("Присоединиться по приглашению")
     })
-    .await
-    .unwrap();
+    .await;
     for (field, value) in [
         ("invite-link", link.as_str()),
         ("first-name", "Павел"),
@@ -160,30 +145,20 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
         ("new-login", "p.lebedev"),
         ("new-password", "весна-2026-школа"),
     ] {
-        app.type_into(&format!("[data-testid={field}]"), SOON, value)
-            .await
-            .unwrap();
+        app.fill(&format!("[data-testid={field}]"), value).await;
     }
     // Without consent the form says why and sends nothing.
-    app.click_when("[data-testid=join-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=join-error]", SOON, |t| {
+    app.tap("[data-testid=join-button]").await;
+    app.shows_if("[data-testid=join-error]", |t| {
         t.contains("согласия на обработку персональных данных")
     })
-    .await
-    .unwrap();
-    app.click_when("[data-testid=consent]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=join-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=join-waiting]", SOON, |t| {
+    .await;
+    app.tap("[data-testid=consent]").await;
+    app.tap("[data-testid=join-button]").await;
+    app.shows_if("[data-testid=join-waiting]", |t| {
         t.contains("Заявка отправлена")
     })
-    .await
-    .unwrap();
+    .await;
     let shots = parta_e2e::screenshot_dir();
     app.screenshot(&shots.join("join-waiting-ru.png"))
         .await
@@ -200,13 +175,11 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
         json!({}),
     )
     .await;
-    app.wait_for(
+    app.shows_if(
         "[data-testid=chat-item][data-title='5А — родители']",
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     app.close().await.unwrap();
     assert!(
         !data.join("pending-join").exists(),

@@ -5,15 +5,11 @@
 use parta_client::secrets::Keychain;
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON, cache_value};
+use crate::common::{APP, SOON, Steps, cache_value};
 
 async fn unlock(app: &Session, pin: &str) {
-    app.type_into("[data-testid=unlock-pin]", SOON, pin)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=unlock-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.fill("[data-testid=unlock-pin]", pin).await;
+    app.tap("[data-testid=unlock-button]").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -23,43 +19,25 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     let lock_account = parta_client::applock::account_for(data.path());
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.click_when("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=demo-button]").await;
     let class_chat = "[data-testid=chat-item][data-title='5А — родители']";
-    app.click_when(class_chat, SOON, |_| true).await.unwrap();
-    app.type_into("[data-testid=composer-input]", SOON, "Черновик до очистки")
-        .await
-        .unwrap();
+    app.tap(class_chat).await;
+    app.fill("[data-testid=composer-input]", "Черновик до очистки")
+        .await;
 
     // A PIN: only its argon2 hash, only in the keychain.
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.type_into("[data-testid=new-pin]", SOON, "2468")
-        .await
-        .unwrap();
-    app.type_into("[data-testid=repeat-pin]", SOON, "2467")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=set-pin]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=settings-note]", SOON, |t| {
+    app.tap("[data-testid=settings-button]").await;
+    app.fill("[data-testid=new-pin]", "2468").await;
+    app.fill("[data-testid=repeat-pin]", "2467").await;
+    app.tap("[data-testid=set-pin]").await;
+    app.shows_if("[data-testid=settings-note]", |t| {
         t.contains("не совпадают")
     })
-    .await
-    .unwrap();
+    .await;
     app.clear("[data-testid=repeat-pin]", SOON).await.unwrap();
-    app.type_into("[data-testid=repeat-pin]", SOON, "2468")
-        .await
-        .unwrap();
-    app.click_when("[data-testid=set-pin]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=pin-set]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.fill("[data-testid=repeat-pin]", "2468").await;
+    app.tap("[data-testid=set-pin]").await;
+    app.shows("[data-testid=pin-set]").await;
     let shots = parta_e2e::screenshot_dir();
     app.execute("document.querySelector('.settings-body').scrollTop = 0; return null")
         .await
@@ -75,14 +53,11 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     assert!(!kept.expose().contains("2468"));
 
     // Locked: the lock screen and nothing of the profile in the page; a wrong PIN is refused.
-    app.click_when("[data-testid=lock-now]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=lock-screen]", SOON, |t| {
+    app.tap("[data-testid=lock-now]").await;
+    app.shows_if("[data-testid=lock-screen]", |t| {
         t.contains("Парта заблокирована")
     })
-    .await
-    .unwrap();
+    .await;
     let page = app.execute("return document.body.innerText").await.unwrap();
     let page = page.as_str().unwrap_or_default();
     assert!(
@@ -90,13 +65,12 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
         "nothing of the profile shows while locked: {page}"
     );
     unlock(&app, "1111").await;
-    app.wait_for("[data-testid=unlock-error]", SOON, |t| {
+    app.shows_if("[data-testid=unlock-error]", |t| {
         t.contains("Неверный PIN-код")
     })
-    .await
-    .unwrap();
+    .await;
     unlock(&app, "2468").await;
-    app.wait_for(class_chat, SOON, |_| true).await.unwrap();
+    app.shows(class_chat).await;
 
     // Idle for the chosen time: it locks by itself (the shell counts, so a covered window
     // locks all the same). The window reports the person's activity with the idle limit as the
@@ -104,43 +78,29 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     app.execute("window.__TAURI__.core.invoke('activity', {args: {idle_ms: 1500}}); return null")
         .await
         .unwrap();
-    app.wait_for("[data-testid=lock-screen]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=lock-screen]").await;
     app.execute("window.__TAURI__.core.invoke('activity', {args: {idle_ms: null}}); return null")
         .await
         .unwrap();
     unlock(&app, "2468").await;
-    app.wait_for(class_chat, SOON, |_| true).await.unwrap();
+    app.shows(class_chat).await;
 
     // Started again with a PIN set, Parta opens on the lock screen.
     app.close().await.unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.wait_for("[data-testid=lock-screen]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=lock-screen]").await;
     unlock(&app, "2468").await;
-    app.wait_for(class_chat, SOON, |_| true).await.unwrap();
+    app.shows(class_chat).await;
 
     // Clearing the cache empties it and loads it again; the draft stays.
     let profile: String = cache_value(data.path(), "SELECT id FROM profiles").await;
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=clear-cache]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=settings-note]", SOON, |t| {
-        t.contains("Кэш очищен")
-    })
-    .await
-    .unwrap();
-    app.click_when(class_chat, SOON, |_| true).await.unwrap();
-    app.wait_for("[data-testid=message]", SOON, |t| {
-        t.contains("фотографирование")
-    })
-    .await
-    .unwrap();
+    app.tap("[data-testid=settings-button]").await;
+    app.tap("[data-testid=clear-cache]").await;
+    app.shows_if("[data-testid=settings-note]", |t| t.contains("Кэш очищен"))
+        .await;
+    app.tap(class_chat).await;
+    app.shows_if("[data-testid=message]", |t| t.contains("фотографирование"))
+        .await;
     let draft = app.find_all("[data-testid=composer-input]").await.unwrap();
     assert_eq!(
         app.attribute(&draft[0], "value").await.unwrap().as_deref(),
@@ -149,18 +109,10 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     );
 
     // Signing out with the data deleted: the welcome screen, no token, no cached messages.
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=sign-out-wipe]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.click_when("[data-testid=sign-out]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=settings-button]").await;
+    app.tap("[data-testid=sign-out-wipe]").await;
+    app.tap("[data-testid=sign-out]").await;
+    app.shows("[data-testid=demo-button]").await;
     app.close().await.unwrap();
     assert!(
         keychain.load(&profile).await.unwrap().is_none(),
@@ -213,17 +165,11 @@ async fn the_window_scales_to_200_percent_and_stays_usable() {
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
     crate::common::open_demo(&app).await;
     crate::common::open_chat(&app, "5А — родители").await;
-    app.wait_for("[data-testid=composer-input]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=composer-input]").await;
     let (full, _, _) = layout(&app).await;
 
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=scale]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=settings-button]").await;
+    app.shows("[data-testid=scale]").await;
     app.execute(
         "const s = document.querySelector('[data-testid=scale]'); s.value = '200';\
          s.dispatchEvent(new Event('change', {bubbles: true})); return null",
@@ -241,9 +187,7 @@ async fn the_window_scales_to_200_percent_and_stays_usable() {
     )
     .await
     .unwrap();
-    app.wait_for("[data-testid=composer-input]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=composer-input]").await;
     let (width, overflow, visible) = layout(&app).await;
     assert!(!overflow, "nothing sticks out sideways at {width} CSS px");
     assert!(
@@ -254,17 +198,13 @@ async fn the_window_scales_to_200_percent_and_stays_usable() {
 
     // Kept for the next start.
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.wait_for("[data-testid=chat-item]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=chat-item]").await;
     crate::common::eventually("200 % again after a restart", || async {
         layout(&app).await.0 <= full / 2.0 + 1.0
     })
     .await;
     // Ctrl + 0, wherever the focus is.
-    app.type_into("[data-testid=search]", SOON, "\u{E009}0\u{E000}")
-        .await
-        .unwrap();
+    app.fill("[data-testid=search]", "\u{E009}0\u{E000}").await;
     crate::common::eventually("100 % after Ctrl + 0", || async {
         (layout(&app).await.0 - full).abs() < 2.0
     })
@@ -303,16 +243,12 @@ const SOFTWARE_SWITCHES: [&str; 2] = [
 /// Opens Settings and waits until it says who draws the window now; returns whether the
 /// "after a restart" notice is shown, and the running app's WebKit switches.
 async fn drawing(app: &Session, data: &std::path::Path, accelerated: bool) -> (bool, Vec<String>) {
-    app.click_when("[data-testid=settings-button]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for(
+    app.tap("[data-testid=settings-button]").await;
+    app.shows_if(
         &format!("[data-testid=drawing][data-accelerated={accelerated}]"),
-        SOON,
         |_| true,
     )
-    .await
-    .unwrap();
+    .await;
     let notice = !app
         .find_all("[data-testid=restart-needed]")
         .await
@@ -332,12 +268,8 @@ async fn drawing(app: &Session, data: &std::path::Path, accelerated: bool) -> (b
 
 /// Ticks or unticks hardware acceleration and waits for the restart notice.
 async fn toggle_acceleration(app: &Session) {
-    app.click_when("[data-testid=accelerated]", SOON, |_| true)
-        .await
-        .unwrap();
-    app.wait_for("[data-testid=restart-needed]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=accelerated]").await;
+    app.shows("[data-testid=restart-needed]").await;
 }
 
 /// By default the window is drawn in software (the app starts itself again with WebKit's

@@ -11,7 +11,7 @@ use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
 use crate::common::{
-    APP, SOON, cache_value, eventually, get_json, id_where, open_demo, post_json, sign_in,
+    APP, SOON, Steps, cache_value, eventually, get_json, id_where, open_demo, post_json, sign_in,
 };
 
 const ITEM: &str = "org.kde.StatusNotifierItem";
@@ -164,9 +164,7 @@ async fn the_tray_counts_unread_messages_speaks_the_ui_language_and_quits() {
     );
 
     // The count is what the chat list shows once the history is in (nothing is open yet).
-    app.wait_for("[data-testid=unread]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=unread]").await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let listed = unread_in_list(&app).await;
     assert!(listed > 0, "the demo school starts with unread messages");
@@ -198,11 +196,10 @@ async fn the_tray_counts_unread_messages_speaks_the_ui_language_and_quits() {
 
     // Reading the chat takes its messages off the count.
     crate::common::open_chat(&app, "5А — родители").await;
-    app.wait_for("[data-testid=message]", SOON, |t| {
+    app.shows_if("[data-testid=message]", |t| {
         t.contains("Спасибо за фотографии с экскурсии!")
     })
-    .await
-    .unwrap();
+    .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let left = unread_in_list(&app).await;
     assert!(left < listed + 1);
@@ -219,9 +216,7 @@ async fn the_tray_counts_unread_messages_speaks_the_ui_language_and_quits() {
         item_id(&layout, "Открыть Парту").is_some(),
         "no «Открыть Парту» in {layout}"
     );
-    app.click_when("[data-testid=language-switch]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.tap("[data-testid=language-switch]").await;
     let deadline = tokio::time::Instant::now() + SOON;
     let layout = loop {
         let layout = menu_layout(&owner, &path);

@@ -4,7 +4,7 @@
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, SOON};
+use crate::common::{APP, SOON, Steps};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_opens_again_at_the_size_it_was_left() {
@@ -13,9 +13,7 @@ async fn the_window_opens_again_at_the_size_it_was_left() {
     std::fs::create_dir_all(&data).unwrap();
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=demo-button]").await;
     let rect = app
         .set_window_rect(json!({"width": 1000, "height": 700}))
         .await
@@ -39,9 +37,7 @@ async fn the_window_opens_again_at_the_size_it_was_left() {
     app.close().await.unwrap();
 
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.wait_for("[data-testid=demo-button]", SOON, |_| true)
-        .await
-        .unwrap();
+    app.shows("[data-testid=demo-button]").await;
     let rect = app.window_rect().await.unwrap();
     assert_eq!(
         (rect["width"].as_i64(), rect["height"].as_i64()),
