@@ -75,7 +75,7 @@ async fn bridged(webhook: bool) -> Bridged {
     let parent = f.token(PARENT_5A).await;
     let teacher = f.token(TEACHER_5A).await;
     let chat = f.chat_id(&parent, "5А — родители").await;
-    let links = f.ok(Method::GET, &admin, "/school/max/links", None).await;
+    let links = f.ok_get(&admin, "/school/max/links").await;
     assert_eq!(links["configured"], true, "{links}");
     let offers = links["chats"].as_array().unwrap();
     let unreadable = offers.iter().find(|c| c["max_chat_id"] == -702).unwrap();
@@ -84,11 +84,11 @@ async fn bridged(webhook: bool) -> Bridged {
         "the bot cannot read -702: {links}"
     );
     let linked = f
-        .ok(
+        .ok_send(
             Method::POST,
             &admin,
             "/school/max/links",
-            Some(json!({"chat_id": chat, "max_chat_id": MAX_CHAT})),
+            json!({"chat_id": chat, "max_chat_id": MAX_CHAT}),
         )
         .await;
     assert_eq!(linked["max_title"], "5А — родители (MAX)");
@@ -127,11 +127,11 @@ impl Bridged {
 
     async fn send(&self, token: &str, body: Value) -> Value {
         self.f
-            .ok(
+            .ok_send(
                 Method::POST,
                 token,
                 &format!("/messages?chat_id={}", self.chat),
-                Some(body),
+                body,
             )
             .await
     }
@@ -213,11 +213,9 @@ async fn a_max_parent_and_parta_talk_in_one_chat_both_ways() {
     assert_eq!(in_max.reply_to.as_deref(), Some(max_mid.as_str()));
     let reply_mid = reply["message"]["body"]["mid"].as_str().unwrap().to_owned();
     let delivery =
-        b.f.ok(
-            Method::GET,
+        b.f.ok_get(
             &b.teacher,
             &format!("/school/max/delivery?message_id={reply_mid}"),
-            None,
         )
         .await;
     assert_eq!(delivery["state"], "sent", "{delivery}");
@@ -240,11 +238,11 @@ async fn a_max_parent_and_parta_talk_in_one_chat_both_ways() {
             .any(|m| m.body.text.as_deref() == Some("Добрый вечер! Завтра физкультура в зале?"))
     })
     .await;
-    b.f.ok(
+    b.f.ok_send(
         Method::PUT,
         &b.teacher,
         &format!("/messages?message_id={reply_mid}"),
-        Some(json!({"text": "Да, в зале."})),
+        json!({"text": "Да, в зале."}),
     )
     .await;
     until("the Parta edit in MAX", || async {
@@ -260,13 +258,8 @@ async fn a_max_parent_and_parta_talk_in_one_chat_both_ways() {
             .any(|m| m.body.mid == carried.body.mid)
     })
     .await;
-    b.f.ok(
-        Method::DELETE,
-        &b.teacher,
-        &format!("/messages?message_id={reply_mid}"),
-        None,
-    )
-    .await;
+    b.f.ok_delete(&b.teacher, &format!("/messages?message_id={reply_mid}"))
+        .await;
     until("the Parta deletion in MAX", || async {
         b.bot_texts().is_empty()
     })
@@ -280,11 +273,11 @@ async fn an_announcement_is_acknowledged_by_a_max_parents_button() {
     let mum = MaxUser::new(502, "Ирина", Some("Павлова"));
     b.fake.user_joins(MAX_CHAT, &mum);
     let posted =
-        b.f.ok(
+        b.f.ok_send(
             Method::POST,
             &b.teacher,
             &format!("/school/announcements?chat_id={}", b.chat),
-            Some(json!({"text": "Родительское собрание в четверг в 18:00"})),
+            json!({"text": "Родительское собрание в четверг в 18:00"}),
         )
         .await;
     let mid = posted["message"]["body"]["mid"]
@@ -311,13 +304,8 @@ async fn an_announcement_is_acknowledged_by_a_max_parents_button() {
     })
     .await;
     let receipts =
-        b.f.ok(
-            Method::GET,
-            &b.teacher,
-            &format!("/school/announcements/{mid}/receipts"),
-            None,
-        )
-        .await;
+        b.f.ok_get(&b.teacher, &format!("/school/announcements/{mid}/receipts"))
+            .await;
     let acknowledged = receipts["acknowledged"].to_string();
     assert!(acknowledged.contains("Ирина"), "{receipts}");
     // Pressing again is answered, and changes nothing.
@@ -411,11 +399,9 @@ async fn max_away_then_back_gets_every_message_once_in_order() {
         .collect();
     assert_eq!(b.bot_texts(), expected);
     let state =
-        b.f.ok(
-            Method::GET,
+        b.f.ok_get(
             &b.parent,
             &format!("/school/max/delivery?message_id={first_mid}"),
-            None,
         )
         .await;
     assert_eq!(state["state"], "sent");
@@ -549,22 +535,12 @@ async fn what_the_policy_would_refuse_from_max_is_kept_and_flagged() {
     })
     .await;
     let flags =
-        b.f.ok(
-            Method::GET,
-            &b.teacher,
-            &format!("/school/max/flags?chat_id={}", b.chat),
-            None,
-        )
-        .await;
+        b.f.ok_get(&b.teacher, &format!("/school/max/flags?chat_id={}", b.chat))
+            .await;
     assert_eq!(flags["flags"][0]["rule"], "ethics", "{flags}");
     let (status, _) =
-        b.f.call(
-            Method::GET,
-            Some(&b.parent),
-            &format!("/school/max/flags?chat_id={}", b.chat),
-            None,
-        )
-        .await;
+        b.f.get_as(&b.parent, &format!("/school/max/flags?chat_id={}", b.chat))
+            .await;
     assert_eq!(
         status,
         reqwest::StatusCode::FORBIDDEN,
@@ -577,20 +553,20 @@ async fn what_the_policy_would_refuse_from_max_is_kept_and_flagged() {
 async fn linking_is_for_the_administration_and_is_audited() {
     let b = bridged(false).await;
     let (status, error) =
-        b.f.call(
+        b.f.send_as(
             Method::POST,
-            Some(&b.teacher),
+            &b.teacher,
             "/school/max/links",
-            Some(json!({"chat_id": b.chat, "max_chat_id": -702})),
+            json!({"chat_id": b.chat, "max_chat_id": -702}),
         )
         .await;
     assert_eq!(status, reqwest::StatusCode::FORBIDDEN, "{error}");
     let (status, error) =
-        b.f.call(
+        b.f.send_as(
             Method::POST,
-            Some(&b.admin),
+            &b.admin,
             "/school/max/links",
-            Some(json!({"chat_id": b.chat, "max_chat_id": -702})),
+            json!({"chat_id": b.chat, "max_chat_id": -702}),
         )
         .await;
     assert_eq!(
@@ -598,16 +574,11 @@ async fn linking_is_for_the_administration_and_is_audited() {
         reqwest::StatusCode::CONFLICT,
         "one MAX chat per Parta chat: {error}"
     );
-    let audit = b.f.ok(Method::GET, &b.admin, "/school/audit", None).await;
+    let audit = b.f.ok_get(&b.admin, "/school/audit").await;
     assert!(audit.to_string().contains("max.linked"), "{audit}");
-    b.f.ok(
-        Method::DELETE,
-        &b.admin,
-        &format!("/school/max/links/{}", b.chat),
-        None,
-    )
-    .await;
-    let audit = b.f.ok(Method::GET, &b.admin, "/school/audit", None).await;
+    b.f.ok_delete(&b.admin, &format!("/school/max/links/{}", b.chat))
+        .await;
+    let audit = b.f.ok_get(&b.admin, "/school/audit").await;
     assert!(audit.to_string().contains("max.unlinked"));
     // Unlinked: a message stays in Parta.
     b.send(&b.parent, json!({"text": "Только в Парте"})).await;

@@ -16,11 +16,11 @@ const CHAT_5A: &str = "5А — родители";
 
 async fn send(f: &Fixture, token: &str, chat_id: i64, text: &str) -> String {
     let sent: SendMessageResult = serde_json::from_value(
-        f.ok(
+        f.ok_send(
             Method::POST,
             token,
             &format!("/messages?chat_id={chat_id}"),
-            Some(json!({"text": text})),
+            json!({"text": text}),
         )
         .await,
     )
@@ -44,9 +44,7 @@ async fn updates_since(f: &Fixture, token: &str, marker: i64) -> Vec<Value> {
 }
 
 async fn user_id(f: &Fixture, token: &str) -> i64 {
-    f.ok(Method::GET, token, "/me", None).await["user_id"]
-        .as_i64()
-        .unwrap()
+    f.ok_get(token, "/me").await["user_id"].as_i64().unwrap()
 }
 
 #[tokio::test]
@@ -60,30 +58,25 @@ async fn an_author_edits_and_deletes_their_message_and_members_receive_both() {
 
     let edit = format!("/messages?message_id={mid}");
     let (status, _) = f
-        .call(
-            Method::PUT,
-            Some(&parent),
-            &edit,
-            Some(json!({"text": "чужое"})),
-        )
+        .send_as(Method::PUT, &parent, &edit, json!({"text": "чужое"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only the author edits");
     let edited = f
-        .ok(
+        .ok_send(
             Method::PUT,
             &teacher,
             &edit,
-            Some(json!({"text": "Собрание в четверг в 18:00"})),
+            json!({"text": "Собрание в четверг в 18:00"}),
         )
         .await;
     assert_eq!(edited["success"], true);
-    let (status, _) = f.call(Method::DELETE, Some(&parent), &edit, None).await;
+    let (status, _) = f.delete_as(&parent, &edit).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "a parent is no admin of the chat"
     );
-    f.ok(Method::DELETE, &teacher, &edit, None).await;
+    f.ok_delete(&teacher, &edit).await;
 
     let updates = updates_since(&f, &parent, from).await;
     let kinds: Vec<&str> = updates
@@ -97,22 +90,10 @@ async fn an_author_edits_and_deletes_their_message_and_members_receive_both() {
     );
     assert_eq!(updates[1]["message_id"], mid);
 
-    let (status, _) = f
-        .call(
-            Method::GET,
-            Some(&parent),
-            &format!("/messages/{mid}"),
-            None,
-        )
-        .await;
+    let (status, _) = f.get_as(&parent, &format!("/messages/{mid}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a deleted message is gone");
     let (status, _) = f
-        .call(
-            Method::PUT,
-            Some(&teacher),
-            &edit,
-            Some(json!({"text": "снова"})),
-        )
+        .send_as(Method::PUT, &teacher, &edit, json!({"text": "снова"}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "and cannot be edited back");
 }
@@ -130,22 +111,22 @@ async fn chat_admins_add_remove_and_appoint_members_and_members_may_not() {
     let members = format!("/chats/{chat}/members");
 
     let (status, _) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&parent),
+            &parent,
             &members,
-            Some(json!({"user_ids": [newcomer_id]})),
+            json!({"user_ids": [newcomer_id]}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    f.ok(
+    f.ok_send(
         Method::POST,
         &teacher,
         &members,
-        Some(json!({"user_ids": [newcomer_id]})),
+        json!({"user_ids": [newcomer_id]}),
     )
     .await;
-    let listed = f.ok(Method::GET, &parent, &members, None).await;
+    let listed = f.ok_get(&parent, &members).await;
     let ids: Vec<i64> = listed["members"]
         .as_array()
         .unwrap()
@@ -165,28 +146,13 @@ async fn chat_admins_add_remove_and_appoint_members_and_members_may_not() {
 
     // The owner cannot be removed; a member can; a member can also leave.
     let (status, _) = f
-        .call(
-            Method::DELETE,
-            Some(&teacher),
-            &format!("{members}?user_id={teacher_id}"),
-            None,
-        )
+        .delete_as(&teacher, &format!("{members}?user_id={teacher_id}"))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    f.ok(
-        Method::DELETE,
-        &teacher,
-        &format!("{members}?user_id={newcomer_id}"),
-        None,
-    )
-    .await;
+    f.ok_delete(&teacher, &format!("{members}?user_id={newcomer_id}"))
+        .await;
     let (status, _) = f
-        .call(
-            Method::GET,
-            Some(&newcomer),
-            &format!("/messages?chat_id={chat}"),
-            None,
-        )
+        .get_as(&newcomer, &format!("/messages?chat_id={chat}"))
         .await;
     assert_eq!(
         status,
@@ -198,47 +164,32 @@ async fn chat_admins_add_remove_and_appoint_members_and_members_may_not() {
     let mid = send(&f, &teacher, chat, "Важное объявление").await;
     let pin = format!("/chats/{chat}/pin");
     let (status, _) = f
-        .call(
-            Method::PUT,
-            Some(&parent),
-            &pin,
-            Some(json!({"message_id": mid})),
-        )
+        .send_as(Method::PUT, &parent, &pin, json!({"message_id": mid}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    f.ok(
+    f.ok_send(
         Method::POST,
         &teacher,
         &format!("{members}/admins"),
-        Some(json!({"admins": [{"user_id": parent_id, "permissions": ["pin_message"]}]})),
+        json!({"admins": [{"user_id": parent_id, "permissions": ["pin_message"]}]}),
     )
     .await;
-    f.ok(Method::PUT, &parent, &pin, Some(json!({"message_id": mid})))
+    f.ok_send(Method::PUT, &parent, &pin, json!({"message_id": mid}))
         .await;
-    let pinned = f.ok(Method::GET, &teacher, &pin, None).await;
+    let pinned = f.ok_get(&teacher, &pin).await;
     assert_eq!(pinned["message"]["body"]["mid"], mid);
-    f.ok(
-        Method::DELETE,
-        &teacher,
-        &format!("{members}/admins/{parent_id}"),
-        None,
-    )
-    .await;
-    let (status, _) = f.call(Method::DELETE, Some(&parent), &pin, None).await;
+    f.ok_delete(&teacher, &format!("{members}/admins/{parent_id}"))
+        .await;
+    let (status, _) = f.delete_as(&parent, &pin).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    f.ok(Method::DELETE, &teacher, &pin, None).await;
-    let pinned = f.ok(Method::GET, &teacher, &pin, None).await;
+    f.ok_delete(&teacher, &pin).await;
+    let pinned = f.ok_get(&teacher, &pin).await;
     assert!(pinned["message"].is_null(), "{pinned}");
 
-    let me = f
-        .ok(Method::GET, &parent, &format!("{members}/me"), None)
-        .await;
+    let me = f.ok_get(&parent, &format!("{members}/me")).await;
     assert_eq!(me["is_admin"], false);
-    f.ok(Method::DELETE, &parent, &format!("{members}/me"), None)
-        .await;
-    let (status, _) = f
-        .call(Method::GET, Some(&parent), &format!("{members}/me"), None)
-        .await;
+    f.ok_delete(&parent, &format!("{members}/me")).await;
+    let (status, _) = f.get_as(&parent, &format!("{members}/me")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "left the chat");
 }
 
@@ -251,59 +202,47 @@ async fn an_announcement_shows_who_has_read_and_who_has_acknowledged_it() {
     let chat = f.chat_id(&teacher, CHAT_5A).await;
 
     let (status, _) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&parent),
+            &parent,
             &format!("/school/announcements?chat_id={chat}"),
-            Some(json!({"text": "Родительское собрание"})),
+            json!({"text": "Родительское собрание"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "parents do not announce");
     let sent = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             &format!("/school/announcements?chat_id={chat}"),
-            Some(json!({"text": "В пятницу экскурсия в музей, сбор в 9:00"})),
+            json!({"text": "В пятницу экскурсия в музей, сбор в 9:00"}),
         )
         .await;
     let mid = sent["message"]["body"]["mid"].as_str().unwrap().to_owned();
 
-    let listed = f
-        .ok(Method::GET, &parent, "/school/announcements", None)
-        .await;
+    let listed = f.ok_get(&parent, "/school/announcements").await;
     let first = &listed["announcements"][0];
     assert_eq!(first["message"]["body"]["mid"], mid);
     assert_eq!(first["chat_title"], CHAT_5A);
     assert_eq!(first["acknowledged"], false);
 
     let receipts = format!("/school/announcements/{mid}/receipts");
-    let before = f.ok(Method::GET, &teacher, &receipts, None).await;
+    let before = f.ok_get(&teacher, &receipts).await;
     assert_eq!(before["pending"].as_array().unwrap().len(), 2, "{before}");
 
     // One parent only reads (marks the chat seen), the other acknowledges.
-    f.ok(
+    f.ok_send(
         Method::POST,
         &other,
         &format!("/chats/{chat}/actions"),
-        Some(json!({"action": "mark_seen"})),
+        json!({"action": "mark_seen"}),
     )
     .await;
-    f.ok(
-        Method::POST,
-        &parent,
-        &format!("/school/announcements/{mid}/ack"),
-        None,
-    )
-    .await;
-    f.ok(
-        Method::POST,
-        &parent,
-        &format!("/school/announcements/{mid}/ack"),
-        None,
-    )
-    .await;
-    let after = f.ok(Method::GET, &teacher, &receipts, None).await;
+    f.ok_post(&parent, &format!("/school/announcements/{mid}/ack"))
+        .await;
+    f.ok_post(&parent, &format!("/school/announcements/{mid}/ack"))
+        .await;
+    let after = f.ok_get(&teacher, &receipts).await;
     let names = |key: &str| -> Vec<String> {
         after[key]
             .as_array()
@@ -315,12 +254,10 @@ async fn an_announcement_shows_who_has_read_and_who_has_acknowledged_it() {
     assert_eq!(names("acknowledged"), vec!["Елена Морозова"]);
     assert_eq!(names("read"), vec!["Олег Смирнов"]);
     assert!(names("pending").is_empty());
-    let listed = f
-        .ok(Method::GET, &parent, "/school/announcements", None)
-        .await;
+    let listed = f.ok_get(&parent, "/school/announcements").await;
     assert_eq!(listed["announcements"][0]["acknowledged"], true);
 
-    let (status, _) = f.call(Method::GET, Some(&parent), &receipts, None).await;
+    let (status, _) = f.get_as(&parent, &receipts).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -355,11 +292,11 @@ async fn clause_9_2_a_restricted_parent_reads_but_cannot_write_and_a_blocked_one
     let reason = "Оскорбительные сообщения в чате класса";
 
     let (status, _) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&teacher),
+            &teacher,
             &restriction,
-            Some(json!({"mode": "read_only", "reason": reason, "days": 3})),
+            json!({"mode": "read_only", "reason": reason, "days": 3}),
         )
         .await;
     assert_eq!(
@@ -368,11 +305,11 @@ async fn clause_9_2_a_restricted_parent_reads_but_cannot_write_and_a_blocked_one
         "per the matrix, teachers do not restrict"
     );
     let (status, _) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&admin),
+            &admin,
             &restriction,
-            Some(json!({"mode": "read_only", "reason": " ", "days": 3})),
+            json!({"mode": "read_only", "reason": " ", "days": 3}),
         )
         .await;
     assert_eq!(
@@ -380,21 +317,21 @@ async fn clause_9_2_a_restricted_parent_reads_but_cannot_write_and_a_blocked_one
         StatusCode::BAD_REQUEST,
         "a restriction needs a reason"
     );
-    f.ok(
+    f.ok_send(
         Method::POST,
         &admin,
         &restriction,
-        Some(json!({"mode": "read_only", "reason": reason, "days": 3})),
+        json!({"mode": "read_only", "reason": reason, "days": 3}),
     )
     .await;
 
     let before = f.message_count(&parent, chat).await;
     let (status, error) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&parent),
+            &parent,
             &format!("/messages?chat_id={chat}"),
-            Some(json!({"text": "Всё равно напишу"})),
+            json!({"text": "Всё равно напишу"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -408,31 +345,31 @@ async fn clause_9_2_a_restricted_parent_reads_but_cannot_write_and_a_blocked_one
         "nothing stored"
     );
 
-    f.ok(
+    f.ok_send(
         Method::POST,
         &admin,
         &restriction,
-        Some(json!({"mode": "blocked", "reason": reason, "days": 1})),
+        json!({"mode": "blocked", "reason": reason, "days": 1}),
     )
     .await;
-    let (status, _) = f.call(Method::GET, Some(&parent), "/chats", None).await;
+    let (status, _) = f.get_as(&parent, "/chats").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "blocked: not even reading");
 
     // The end date ends it by itself.
     clock.advance_hours(25);
-    f.ok(Method::GET, &parent, "/chats", None).await;
+    f.ok_get(&parent, "/chats").await;
     send(&f, &parent, chat, "Спасибо, учту").await;
 
-    f.ok(
+    f.ok_send(
         Method::POST,
         &admin,
         &restriction,
-        Some(json!({"mode": "blocked", "reason": reason, "days": 1})),
+        json!({"mode": "blocked", "reason": reason, "days": 1}),
     )
     .await;
-    f.ok(Method::DELETE, &admin, &restriction, None).await;
-    f.ok(Method::GET, &parent, "/chats", None).await;
-    let audit = f.ok(Method::GET, &admin, "/school/audit", None).await;
+    f.ok_delete(&admin, &restriction).await;
+    f.ok_get(&parent, "/chats").await;
+    let audit = f.ok_get(&admin, "/school/audit").await;
     let actions: Vec<&str> = audit["entries"]
         .as_array()
         .unwrap()
@@ -458,20 +395,13 @@ async fn a_scheduled_message_goes_out_once_at_its_time_and_a_cancelled_one_never
         )
     };
     let (path, body) = schedule("Доброе утро! Сегодня контрольная.", now + 3_600_000);
-    let kept = f.ok(Method::POST, &teacher, &path, Some(body)).await;
+    let kept = f.ok_send(Method::POST, &teacher, &path, body).await;
     let (path, body) = schedule("Это отменю", now + 3_600_000);
-    let dropped = f.ok(Method::POST, &teacher, &path, Some(body)).await;
-    f.ok(
-        Method::DELETE,
-        &teacher,
-        &format!("/school/scheduled/{}", dropped["id"]),
-        None,
-    )
-    .await;
-    let (path, body) = schedule("В прошлое", now - 1000);
-    let (status, _) = f
-        .call(Method::POST, Some(&teacher), &path, Some(body))
+    let dropped = f.ok_send(Method::POST, &teacher, &path, body).await;
+    f.ok_delete(&teacher, &format!("/school/scheduled/{}", dropped["id"]))
         .await;
+    let (path, body) = schedule("В прошлое", now - 1000);
+    let (status, _) = f.send_as(Method::POST, &teacher, &path, body).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // Before its time nothing is sent.
@@ -499,7 +429,7 @@ async fn a_scheduled_message_goes_out_once_at_its_time_and_a_cancelled_one_never
         )
         .await;
     assert!(again.updates.is_empty(), "sent once: {:?}", again.updates);
-    let mine = f.ok(Method::GET, &teacher, "/school/scheduled", None).await;
+    let mine = f.ok_get(&teacher, "/school/scheduled").await;
     let by_id = |id: &Value| {
         mine["scheduled"]
             .as_array()
@@ -513,12 +443,7 @@ async fn a_scheduled_message_goes_out_once_at_its_time_and_a_cancelled_one_never
     assert!(by_id(&kept["id"])["mid"].is_string());
     assert_eq!(by_id(&dropped["id"])["status"], "cancelled");
     let (status, _) = f
-        .call(
-            Method::DELETE,
-            Some(&teacher),
-            &format!("/school/scheduled/{}", kept["id"]),
-            None,
-        )
+        .delete_as(&teacher, &format!("/school/scheduled/{}", kept["id"]))
         .await;
     assert_eq!(
         status,
@@ -545,15 +470,15 @@ async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colle
         "utc_offset_minutes": 0,
     });
     let (status, _) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(&parent),
+            &parent,
             "/school/me/quiet-hours",
-            Some(hours.clone()),
+            hours.clone(),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "quiet hours are for staff");
-    f.ok(Method::PUT, &teacher, "/school/me/quiet-hours", Some(hours))
+    f.ok_send(Method::PUT, &teacher, "/school/me/quiet-hours", hours)
         .await;
 
     let from = marker(&f, &teacher).await;
@@ -586,8 +511,7 @@ async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colle
             .iter()
             .all(|u| u.get("parta_silent_until").is_none())
     );
-    f.ok(Method::DELETE, &teacher, "/school/me/quiet-hours", None)
-        .await;
+    f.ok_delete(&teacher, "/school/me/quiet-hours").await;
 }
 
 #[tokio::test]
@@ -598,11 +522,11 @@ async fn clause_6_1_the_server_refuses_insults_and_keeps_nothing_of_them() {
     let before = f.message_count(&parent, chat).await;
     // Disguised, as people do: the policy sees through repeated letters.
     let (status, error) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&parent),
+            &parent,
             &format!("/messages?chat_id={chat}"),
-            Some(json!({"text": "Ну ты и идииииот, честное слово."})),
+            json!({"text": "Ну ты и идииииот, честное слово."}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
@@ -618,11 +542,11 @@ async fn clause_6_1_the_server_refuses_insults_and_keeps_nothing_of_them() {
     // by default, so a СНИЛС goes through.
     let mid = send(&f, &parent, chat, "Спасибо за информацию").await;
     let (status, _) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(&parent),
+            &parent,
             &format!("/messages?message_id={mid}"),
-            Some(json!({"text": "Да идите вы все, idiot."})),
+            json!({"text": "Да идите вы все, idiot."}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -642,11 +566,11 @@ async fn a_school_policy_that_blocks_personal_data_in_class_chats_is_enforced_th
     let teachers_chat = f.chat_id(&teacher, "Учителя").await;
     let text = "СНИЛС ученика: 112-233-445 95";
     let (status, error) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&teacher),
+            &teacher,
             &format!("/messages?chat_id={class_chat}"),
-            Some(json!({"text": text})),
+            json!({"text": text}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
@@ -654,9 +578,7 @@ async fn a_school_policy_that_blocks_personal_data_in_class_chats_is_enforced_th
     send(&f, &teacher, teachers_chat, text).await;
 
     // The policy's file list reaches uploads: only PDF is allowed at this school.
-    let endpoint = f
-        .ok(Method::POST, &teacher, "/uploads?type=image", None)
-        .await;
+    let endpoint = f.ok_post(&teacher, "/uploads?type=image").await;
     let url = endpoint["url"].as_str().unwrap();
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
     let response = f
@@ -698,7 +620,7 @@ async fn partas_own_updates_reach_only_those_who_ask_for_them_by_type() {
     );
 
     // A join request for 5А, an acknowledged announcement, a restriction.
-    let class_5a = f.ok(Method::GET, &admin, "/school/classes", None).await["classes"]
+    let class_5a = f.ok_get(&admin, "/school/classes").await["classes"]
         .as_array()
         .unwrap()
         .iter()
@@ -707,45 +629,38 @@ async fn partas_own_updates_reach_only_those_who_ask_for_them_by_type() {
         .as_i64()
         .unwrap();
     let invite = f
-        .ok(
+        .ok_send(
             Method::POST,
             &admin,
             "/school/invites",
-            Some(json!({"role": "parent", "class_id": class_5a})),
+            json!({"role": "parent", "class_id": class_5a}),
         )
         .await;
-    f.ok(
+    f.ok_send(
         Method::POST,
         "",
         "/school/invites/redeem",
-        Some(
-            json!({"code": invite["code"], "first_name": "Павел", "child_name": "Лебедева Маша",
+        json!({"code": invite["code"], "first_name": "Павел", "child_name": "Лебедева Маша",
                     "login": "p.lebedev", "password": "весна-2026-школа",
                     "device_name": "Ноутбук", "consent_personal_data": true}),
-        ),
     )
     .await;
     let sent = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             &format!("/school/announcements?chat_id={chat}"),
-            Some(json!({"text": "Завтра линейка в 8:15"})),
+            json!({"text": "Завтра линейка в 8:15"}),
         )
         .await;
     let mid = sent["message"]["body"]["mid"].as_str().unwrap().to_owned();
-    f.ok(
-        Method::POST,
-        &parent,
-        &format!("/school/announcements/{mid}/ack"),
-        None,
-    )
-    .await;
-    f.ok(
+    f.ok_post(&parent, &format!("/school/announcements/{mid}/ack"))
+        .await;
+    f.ok_send(
         Method::POST,
         &admin,
         &format!("/school/users/{parent_id}/restriction"),
-        Some(json!({"mode": "read_only", "reason": "Реклама в чате класса", "days": 2})),
+        json!({"mode": "read_only", "reason": "Реклама в чате класса", "days": 2}),
     )
     .await;
 
@@ -806,9 +721,7 @@ async fn clause_4_1_a_broadcast_reaches_every_chat_it_may_and_says_which_it_may_
         .unwrap();
     let path = format!("/school/broadcasts?chat_ids={class_5a},{teachers},{class_7b}");
     let body = json!({"text": "Завтра все уроки сокращены до 30 минут"});
-    let (status, result) = f
-        .call(Method::POST, Some(&teacher), &path, Some(body.clone()))
-        .await;
+    let (status, result) = f.send_as(Method::POST, &teacher, &path, body.clone()).await;
     assert_eq!(status, StatusCode::OK, "{result}");
     assert_eq!(result["messages"].as_array().unwrap().len(), 2);
     assert_eq!(
@@ -818,9 +731,7 @@ async fn clause_4_1_a_broadcast_reaches_every_chat_it_may_and_says_which_it_may_
     assert_eq!(result["failed"][0]["code"], "access.denied");
 
     // Announcements in both chats, each with its receipts.
-    let listed = f
-        .ok(Method::GET, &teacher, "/school/announcements", None)
-        .await;
+    let listed = f.ok_get(&teacher, "/school/announcements").await;
     let texts = listed["announcements"]
         .as_array()
         .unwrap()
@@ -855,6 +766,6 @@ async fn clause_4_1_a_broadcast_reaches_every_chat_it_may_and_says_which_it_may_
         "the same messages, not new ones"
     );
     let parent = f.token(PARENT_5A).await;
-    let (status, _) = f.call(Method::POST, Some(&parent), &path, Some(body)).await;
+    let (status, _) = f.send_as(Method::POST, &parent, &path, body).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "parents do not broadcast");
 }

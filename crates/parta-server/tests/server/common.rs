@@ -128,6 +128,47 @@ impl Fixture {
         value
     }
 
+    /// `GET path` as the device with `token`: the status and the JSON answer.
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, Some(token), path, None).await
+    }
+
+    /// `DELETE path` as the device with `token`: the status and the JSON answer.
+    pub async fn delete_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, Some(token), path, None).await
+    }
+
+    /// `method path` with a JSON `body` as the device with `token`.
+    pub async fn send_as(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        self.call(method, Some(token), path, Some(body)).await
+    }
+
+    /// `GET path` that must succeed; the JSON answer.
+    pub async fn ok_get(&self, token: &str, path: &str) -> Value {
+        self.ok(Method::GET, token, path, None).await
+    }
+
+    /// `DELETE path` that must succeed; the JSON answer.
+    pub async fn ok_delete(&self, token: &str, path: &str) -> Value {
+        self.ok(Method::DELETE, token, path, None).await
+    }
+
+    /// `POST path` with no body that must succeed; the JSON answer.
+    pub async fn ok_post(&self, token: &str, path: &str) -> Value {
+        self.ok(Method::POST, token, path, None).await
+    }
+
+    /// `method path` with a JSON `body` that must succeed; the JSON answer.
+    pub async fn ok_send(&self, method: Method, token: &str, path: &str, body: Value) -> Value {
+        self.ok(method, token, path, Some(body)).await
+    }
+
     /// Creates a person with `role` directly in the database and returns a device token.
     pub async fn person(&self, username: &str, first_name: &str, role: &str) -> String {
         sqlx::query(

@@ -27,9 +27,7 @@ const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 pub(crate) async fn upload_url(f: &Fixture, token: &str, kind: &str) -> String {
-    let endpoint = f
-        .ok(Method::POST, token, &format!("/uploads?type={kind}"), None)
-        .await;
+    let endpoint = f.ok_post(token, &format!("/uploads?type={kind}")).await;
     MaxSchema::official()
         .unwrap()
         .validate_response("POST", "/uploads", 200, &endpoint)
@@ -138,12 +136,12 @@ async fn a_document_uploaded_in_chunks_resumes_after_a_break_attaches_and_downlo
     let token = done["token"].as_str().unwrap().to_owned();
 
     let sent = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             &format!("/messages?chat_id={chat}"),
-            Some(json!({"text": "Задание на каникулы",
-                        "attachments": [{"type": "file", "payload": {"token": token}}]})),
+            json!({"text": "Задание на каникулы",
+                        "attachments": [{"type": "file", "payload": {"token": token}}]}),
         )
         .await;
     MaxSchema::official()
@@ -199,11 +197,11 @@ async fn an_image_goes_up_in_one_multipart_request_and_attaches_as_an_image() {
     assert_eq!(status, StatusCode::OK, "{done}");
     let token = done["token"].as_str().unwrap();
     let sent = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             &format!("/messages?chat_id={chat}"),
-            Some(json!({"attachments": [{"type": "image", "payload": {"token": token}}]})),
+            json!({"attachments": [{"type": "image", "payload": {"token": token}}]}),
         )
         .await;
     let attachment = &sent["message"]["body"]["attachments"][0];
@@ -275,11 +273,11 @@ async fn clause_3_1_files_are_judged_by_content_and_refused_files_are_not_kept()
         private["token"].as_str().unwrap(),
     ] {
         let (status, error) = f
-            .call(
+            .send_as(
                 Method::POST,
-                Some(&teacher),
+                &teacher,
                 &format!("/messages?chat_id={chat}"),
-                Some(json!({"attachments": [{"type": "file", "payload": {"token": token}}]})),
+                json!({"attachments": [{"type": "file", "payload": {"token": token}}]}),
             )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");

@@ -35,15 +35,13 @@ async fn count(f: &Fixture, sql: &str) -> i64 {
 /// The ids of the lessons `token` reads between yesterday and a month ahead.
 async fn listed(f: &Fixture, token: &str) -> Vec<i64> {
     let list = f
-        .ok(
-            Method::GET,
+        .ok_get(
             token,
             &format!(
                 "/school/lessons?from={}&to={}",
                 now() - DAY,
                 now() + 30 * DAY
             ),
-            None,
         )
         .await;
     list["lessons"]
@@ -56,15 +54,15 @@ async fn listed(f: &Fixture, token: &str) -> Vec<i64> {
 
 async fn plan(f: &Fixture, token: &str, class_id: i64, starts_at: i64) -> Value {
     let (status, lesson) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(token),
+            token,
             "/school/lessons",
-            Some(json!({
+            json!({
                 "class_id": class_id, "subject": "Математика", "starts_at": starts_at,
                 "duration_min": 45, "link": "https://vk.com/call/join/abc-123",
                 "notes": "Учебник, с. 42"
-            })),
+            }),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{lesson}");
@@ -84,13 +82,8 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
     let marker = |token: String| {
         let f = &f;
         async move {
-            f.ok(
-                Method::GET,
-                &token,
-                "/updates?timeout=0&types=parta_lesson",
-                None,
-            )
-            .await["marker"]
+            f.ok_get(&token, "/updates?timeout=0&types=parta_lesson")
+                .await["marker"]
                 .as_i64()
                 .unwrap()
         }
@@ -102,11 +95,9 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
     let id = lesson["id"].as_i64().unwrap();
     // The class's parents hear of it at once (Parta's own update type); others do not.
     let heard = f
-        .ok(
-            Method::GET,
+        .ok_get(
             &parent,
             &format!("/updates?timeout=5&types=parta_lesson&marker={parent_from}"),
-            None,
         )
         .await;
     assert_eq!(
@@ -116,11 +107,9 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
     assert_eq!(heard["updates"][0]["lesson_id"], id);
     assert_eq!(heard["updates"][0]["change"], "created");
     let not_heard = f
-        .ok(
-            Method::GET,
+        .ok_get(
             &outsider,
             &format!("/updates?timeout=0&types=parta_lesson&marker={outsider_from}"),
-            None,
         )
         .await;
     assert_eq!(not_heard["updates"], json!([]), "{not_heard}");
@@ -134,35 +123,28 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
     assert_eq!(listed(&f, &parent).await, vec![id]);
     assert_eq!(listed(&f, &director).await, vec![id]);
     assert!(listed(&f, &outsider).await.is_empty());
-    let (status, body) = f
-        .call(
-            Method::GET,
-            Some(&outsider),
-            &format!("/school/lessons/{id}"),
-            None,
-        )
-        .await;
+    let (status, body) = f.get_as(&outsider, &format!("/school/lessons/{id}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["code"], "access.denied");
 
     // Nobody outside the class plans or changes its lessons; parents never do.
     for token in [&outsider, &parent] {
         let (status, _) = f
-            .call(
+            .send_as(
                 Method::POST,
-                Some(token),
+                token,
                 "/school/lessons",
-                Some(json!({"class_id": class_5a, "subject": "Чужой урок",
-                            "starts_at": tomorrow, "duration_min": 45})),
+                json!({"class_id": class_5a, "subject": "Чужой урок",
+                            "starts_at": tomorrow, "duration_min": 45}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, _) = f
-            .call(
+            .send_as(
                 Method::PATCH,
-                Some(token),
+                token,
                 &format!("/school/lessons/{id}"),
-                Some(json!({"starts_at": tomorrow + 3_600_000})),
+                json!({"starts_at": tomorrow + 3_600_000}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -171,11 +153,11 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
 
     // Moved by an hour and made 40 minutes; the link removed with an empty string.
     let moved = f
-        .ok(
+        .ok_send(
             Method::PATCH,
             &teacher,
             &format!("/school/lessons/{id}"),
-            Some(json!({"starts_at": tomorrow + 3_600_000, "duration_min": 40, "link": ""})),
+            json!({"starts_at": tomorrow + 3_600_000, "duration_min": 40, "link": ""}),
         )
         .await;
     assert_eq!(moved["starts_at"], tomorrow + 3_600_000);
@@ -185,37 +167,25 @@ async fn a_class_teacher_plans_moves_and_cancels_a_lesson_that_only_the_class_re
         "{moved}"
     );
     assert_eq!(moved["notes"], "Учебник, с. 42", "what was not named stays");
-    let seen = f
-        .ok(Method::GET, &parent, &format!("/school/lessons/{id}"), None)
-        .await;
+    let seen = f.ok_get(&parent, &format!("/school/lessons/{id}")).await;
     assert_eq!(seen, moved, "the parent reads the moved lesson");
 
     // Cancelled: still listed, marked; once only; no more changes.
     let cancelled = f
-        .ok(
-            Method::DELETE,
-            &teacher,
-            &format!("/school/lessons/{id}"),
-            None,
-        )
+        .ok_delete(&teacher, &format!("/school/lessons/{id}"))
         .await;
     assert_eq!(cancelled["cancelled"], true);
     assert_eq!(listed(&f, &parent).await, vec![id]);
     let (status, body) = f
-        .call(
-            Method::DELETE,
-            Some(&teacher),
-            &format!("/school/lessons/{id}"),
-            None,
-        )
+        .delete_as(&teacher, &format!("/school/lessons/{id}"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let (status, _) = f
-        .call(
+        .send_as(
             Method::PATCH,
-            Some(&teacher),
+            &teacher,
             &format!("/school/lessons/{id}"),
-            Some(json!({"subject": "Геометрия"})),
+            json!({"subject": "Геометрия"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -271,12 +241,7 @@ async fn bad_lessons_are_refused_with_a_reason_and_nothing_is_stored() {
     ];
     for (body, expected) in cases {
         let (status, answer) = f
-            .call(
-                Method::POST,
-                Some(&admin),
-                "/school/lessons",
-                Some(body.clone()),
-            )
+            .send_as(Method::POST, &admin, "/school/lessons", body.clone())
             .await;
         assert_eq!(status, expected, "{body}: {answer}");
         assert!(
@@ -298,20 +263,11 @@ async fn bad_lessons_are_refused_with_a_reason_and_nothing_is_stored() {
         "?from=10&to=5",
         &format!("?from=0&to={}", 400 * DAY),
     ] {
-        let (status, _) = f
-            .call(
-                Method::GET,
-                Some(&teacher),
-                &format!("/school/lessons{query}"),
-                None,
-            )
-            .await;
+        let (status, _) = f.get_as(&teacher, &format!("/school/lessons{query}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
     }
     assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
-    let (status, _) = f
-        .call(Method::GET, Some(&teacher), "/school/lessons/424242", None)
-        .await;
+    let (status, _) = f.get_as(&teacher, "/school/lessons/424242").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -340,12 +296,7 @@ async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
         parents.push(f.token(name).await);
     }
     let status = f
-        .ok(
-            Method::GET,
-            &parents[0],
-            &format!("/school/lessons/{id}/recording"),
-            None,
-        )
+        .ok_get(&parents[0], &format!("/school/lessons/{id}/recording"))
         .await;
     assert_eq!(status["allowed"], false, "nobody has answered");
     assert_eq!(
@@ -359,11 +310,11 @@ async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
     let answer = |token: String, consent: bool| {
         let f = &f;
         async move {
-            f.ok(
+            f.ok_send(
                 Method::PUT,
                 &token,
                 &format!("/school/lessons/{id}/consent"),
-                Some(json!({"consent": consent})),
+                json!({"consent": consent}),
             )
             .await
         }
@@ -387,12 +338,7 @@ async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
 
     // The teacher reads every change, in order, with names.
     let status = f
-        .ok(
-            Method::GET,
-            &teacher,
-            &format!("/school/lessons/{id}/recording"),
-            None,
-        )
+        .ok_get(&teacher, &format!("/school/lessons/{id}/recording"))
         .await;
     let changes = status["changes"].as_array().unwrap();
     assert_eq!(changes.len() as u64, n + 1);
@@ -412,11 +358,11 @@ async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
     let stranger = f.person("p.outsider", "Пётр", "parent").await;
     for token in [&teacher, &stranger] {
         let (status, _) = f
-            .call(
+            .send_as(
                 Method::PUT,
-                Some(token),
+                token,
                 &format!("/school/lessons/{id}/consent"),
-                Some(json!({"consent": true})),
+                json!({"consent": true}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -471,24 +417,17 @@ async fn lessons_export_as_icalendar_and_a_private_feed_works_until_revoked() {
     let start = (now() / 1000 + 86_400) * 1000;
     let first = plan(&f, &teacher, class_5a, start).await;
     let second = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             "/school/lessons",
-            Some(
-                json!({"class_id": class_5a, "subject": "Собрание; итоги четверти, планы",
+            json!({"class_id": class_5a, "subject": "Собрание; итоги четверти, планы",
                         "kind": "parents_meeting", "starts_at": start + 2 * DAY,
                         "duration_min": 90, "notes": "Повестка:\n1. Оценки\n2. Экскурсия"}),
-            ),
         )
         .await;
-    f.ok(
-        Method::DELETE,
-        &teacher,
-        &format!("/school/lessons/{}", second["id"]),
-        None,
-    )
-    .await;
+    f.ok_delete(&teacher, &format!("/school/lessons/{}", second["id"]))
+        .await;
 
     let response = f
         .get(
@@ -541,18 +480,14 @@ async fn lessons_export_as_icalendar_and_a_private_feed_works_until_revoked() {
     assert_ne!(uids[0], uids[1]);
 
     // The private feed: no login, the token is the key; a new one replaces the old one.
-    let old = f
-        .ok(Method::POST, &parent, "/school/me/calendar", None)
-        .await["path"]
+    let old = f.ok_post(&parent, "/school/me/calendar").await["path"]
         .as_str()
         .unwrap()
         .to_owned();
     let (status, body) = fetch_feed(&f, &old).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(events(&body).len(), 2);
-    let new = f
-        .ok(Method::POST, &parent, "/school/me/calendar", None)
-        .await["path"]
+    let new = f.ok_post(&parent, "/school/me/calendar").await["path"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -576,31 +511,21 @@ async fn lessons_export_as_icalendar_and_a_private_feed_works_until_revoked() {
     );
 
     // Blocked, the feed stops; revoked, it is gone.
-    let parent_id = f.ok(Method::GET, &parent, "/me", None).await["user_id"]
-        .as_i64()
-        .unwrap();
-    f.ok(
+    let parent_id = f.ok_get(&parent, "/me").await["user_id"].as_i64().unwrap();
+    f.ok_send(
         Method::POST,
         &admin,
         &format!("/school/users/{parent_id}/restriction"),
-        Some(json!({"mode": "blocked", "reason": "Проверка", "days": 1})),
+        json!({"mode": "blocked", "reason": "Проверка", "days": 1}),
     )
     .await;
     let (status, body) = fetch_feed(&f, &new).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    f.ok(
-        Method::DELETE,
-        &admin,
-        &format!("/school/users/{parent_id}/restriction"),
-        None,
-    )
-    .await;
-    f.ok(Method::DELETE, &parent, "/school/me/calendar", None)
+    f.ok_delete(&admin, &format!("/school/users/{parent_id}/restriction"))
         .await;
+    f.ok_delete(&parent, "/school/me/calendar").await;
     assert_eq!(fetch_feed(&f, &new).await.0, StatusCode::NOT_FOUND);
-    let (status, _) = f
-        .call(Method::DELETE, Some(&parent), "/school/me/calendar", None)
-        .await;
+    let (status, _) = f.delete_as(&parent, "/school/me/calendar").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -621,15 +546,13 @@ fn term(class_id: i64, csv: &str, dry_run: bool) -> Value {
 
 async fn lessons_in_term(f: &Fixture, token: &str) -> Vec<Value> {
     let list = f
-        .ok(
-            Method::GET,
+        .ok_get(
             token,
             &format!(
                 "/school/lessons?from={}&to={}",
                 FIRST_MONDAY_0830 - DAY,
                 FIRST_MONDAY_0830 + 30 * DAY
             ),
-            None,
         )
         .await;
     list["lessons"].as_array().unwrap().clone()
@@ -644,22 +567,22 @@ async fn a_term_timetable_becomes_lessons_on_school_days_and_a_new_import_keeps_
 
     // The preview makes exactly what the import will, and stores nothing.
     let preview = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             "/school/timetable/import",
-            Some(term(class_5a, SAMPLE, true)),
+            term(class_5a, SAMPLE, true),
         )
         .await;
     assert_eq!(preview["dry_run"], true);
     assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
 
     let (status, report) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&teacher),
+            &teacher,
             "/school/timetable/import",
-            Some(term(class_5a, SAMPLE, false)),
+            term(class_5a, SAMPLE, false),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{report}");
@@ -704,26 +627,21 @@ async fn a_term_timetable_becomes_lessons_on_school_days_and_a_new_import_keeps_
     // One lesson moved and one cancelled by hand; then the timetable is imported again.
     let moved = made[0]["id"].as_i64().unwrap();
     let cancelled = made[3]["id"].as_i64().unwrap();
-    f.ok(
+    f.ok_send(
         Method::PATCH,
         &teacher,
         &format!("/school/lessons/{moved}"),
-        Some(json!({"starts_at": first_week + 90 * 60_000})),
+        json!({"starts_at": first_week + 90 * 60_000}),
     )
     .await;
-    f.ok(
-        Method::DELETE,
-        &teacher,
-        &format!("/school/lessons/{cancelled}"),
-        None,
-    )
-    .await;
+    f.ok_delete(&teacher, &format!("/school/lessons/{cancelled}"))
+        .await;
     let again = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             "/school/timetable/import",
-            Some(term(class_5a, SAMPLE, false)),
+            term(class_5a, SAMPLE, false),
         )
         .await;
     assert_eq!(again["replaced"], 6, "the untouched ones: {again}");
@@ -754,13 +672,8 @@ async fn a_bad_timetable_names_every_bad_line_and_imports_nothing() {
     let import = |body: Value| {
         let (f, teacher) = (&f, teacher.clone());
         async move {
-            f.call(
-                Method::POST,
-                Some(&teacher),
-                "/school/timetable/import",
-                Some(body),
-            )
-            .await
+            f.send_as(Method::POST, &teacher, "/school/timetable/import", body)
+                .await
         }
     };
     let csv = "weekday,start,duration_min,subject,teacher,link\n\
@@ -825,11 +738,11 @@ async fn a_bad_timetable_names_every_bad_line_and_imports_nothing() {
     let parent = f.token(PARENT_5A).await;
     for token in [&other_class_teacher, &plain_teacher, &parent] {
         let (status, _) = f
-            .call(
+            .send_as(
                 Method::POST,
-                Some(token),
+                token,
                 "/school/timetable/import",
-                Some(term(class_5a, SAMPLE, false)),
+                term(class_5a, SAMPLE, false),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -850,15 +763,13 @@ async fn the_demo_school_keeps_a_timetable_for_5a_renewed_only_when_it_runs_shor
     );
     let parent = f.token(PARENT_5A).await;
     let week = f
-        .ok(
-            Method::GET,
+        .ok_get(
             &parent,
             &format!(
                 "/school/lessons?from={}&to={}",
                 now() + DAY,
                 now() + 8 * DAY
             ),
-            None,
         )
         .await;
     let week = week["lessons"].as_array().unwrap();
@@ -927,7 +838,7 @@ async fn clause_6_4_recording_runs_only_while_everyone_present_consents() {
         .unwrap();
     let put = |token: &str, path: &str, body: Value| {
         let (f, token, path) = (&f, token.to_owned(), format!("/school/lessons/{id}/{path}"));
-        async move { f.call(Method::PUT, Some(&token), &path, Some(body)).await }
+        async move { f.send_as(Method::PUT, &token, &path, body).await }
     };
     for token in [a, b] {
         put(token, "consent", json!({"consent": true})).await;
@@ -1003,12 +914,7 @@ async fn clause_6_4_recording_runs_only_while_everyone_present_consents() {
 
     // The teacher reads it all in order; a parent reads only the state.
     let status = f
-        .ok(
-            Method::GET,
-            &teacher,
-            &format!("/school/lessons/{id}/recording"),
-            None,
-        )
+        .ok_get(&teacher, &format!("/school/lessons/{id}/recording"))
         .await;
     assert_eq!(
         kinds(&status),
@@ -1024,12 +930,7 @@ async fn clause_6_4_recording_runs_only_while_everyone_present_consents() {
         ]
     );
     let seen = f
-        .ok(
-            Method::GET,
-            c,
-            &format!("/school/lessons/{id}/recording"),
-            None,
-        )
+        .ok_get(c, &format!("/school/lessons/{id}/recording"))
         .await;
     assert!(seen.get("events").is_none(), "{seen}");
     assert_eq!(seen["recording"], false);
@@ -1040,11 +941,11 @@ async fn clause_6_4_recording_runs_only_while_everyone_present_consents() {
         .as_i64()
         .unwrap();
     let (code, body) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(a),
+            a,
             &format!("/school/lessons/{later}/presence"),
-            Some(json!({"present": true})),
+            json!({"present": true}),
         )
         .await;
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
@@ -1063,12 +964,7 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
 
     // Whom a meeting may invite: the class's parents, for those who plan its lessons.
     let invitable = f
-        .ok(
-            Method::GET,
-            &teacher,
-            &format!("/school/classes/{class_5a}/parents"),
-            None,
-        )
+        .ok_get(&teacher, &format!("/school/classes/{class_5a}/parents"))
         .await;
     let mut ids: Vec<i64> = invitable["participants"]
         .as_array()
@@ -1081,12 +977,7 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
     want.sort_unstable();
     assert_eq!(ids, want, "{invitable}");
     let (status, _) = f
-        .call(
-            Method::GET,
-            Some(other),
-            &format!("/school/classes/{class_5a}/parents"),
-            None,
-        )
+        .get_as(other, &format!("/school/classes/{class_5a}/parents"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
@@ -1114,18 +1005,18 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
         new(json!([invited_id]), json!(["f.unknown"])),
     ] {
         let (status, error) = f
-            .call(Method::POST, Some(&teacher), "/school/lessons", Some(body))
+            .send_as(Method::POST, &teacher, "/school/lessons", body)
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
     }
     assert_eq!(count(&f, "SELECT COUNT(*) FROM lessons").await, 0);
 
     let (status, lesson) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&teacher),
+            &teacher,
             "/school/lessons",
-            Some(new(json!([invited_id]), json!([material]))),
+            new(json!([invited_id]), json!([material])),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{lesson}");
@@ -1140,33 +1031,21 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
     assert_eq!(listed(&f, invited).await, vec![id]);
     assert!(listed(&f, other).await.is_empty(), "not invited");
     assert!(listed(&f, &stranger).await.is_empty());
-    let (status, _) = f
-        .call(
-            Method::GET,
-            Some(other),
-            &format!("/school/lessons/{id}"),
-            None,
-        )
-        .await;
+    let (status, _) = f.get_as(other, &format!("/school/lessons/{id}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let recording = f
-        .ok(
-            Method::GET,
-            &teacher,
-            &format!("/school/lessons/{id}/recording"),
-            None,
-        )
+        .ok_get(&teacher, &format!("/school/lessons/{id}/recording"))
         .await;
     assert_eq!(
         recording["participants"], 1,
         "only the invited answer: {recording}"
     );
     let (status, _) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(other),
+            other,
             &format!("/school/lessons/{id}/consent"),
-            Some(json!({"consent": true})),
+            json!({"consent": true}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -1185,11 +1064,11 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
     // not told to the class chat.
     assert_eq!(f.message_count(&teacher, chat).await, said);
     let patched = f
-        .ok(
+        .ok_send(
             Method::PATCH,
             &teacher,
             &format!("/school/lessons/{id}"),
-            Some(json!({"participants": [], "materials": []})),
+            json!({"participants": [], "materials": []}),
         )
         .await;
     assert!(patched.get("participants").is_none(), "{patched}");
@@ -1202,12 +1081,7 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
 /// The texts of the last `n` messages of a chat, oldest first.
 async fn last_texts(f: &Fixture, token: &str, chat: i64, n: usize) -> Vec<String> {
     let list = f
-        .ok(
-            Method::GET,
-            token,
-            &format!("/messages?chat_id={chat}&count={n}"),
-            None,
-        )
+        .ok_get(token, &format!("/messages?chat_id={chat}&count={n}"))
         .await;
     let mut texts: Vec<String> = list["messages"]
         .as_array()
@@ -1238,28 +1112,23 @@ async fn the_class_chat_hears_when_a_lesson_is_planned_moved_or_cancelled() {
     );
     assert!(told[0].ends_with(", 45 мин."), "{told:?}");
     // Notes alone are not worth a message; a move is.
-    f.ok(
+    f.ok_send(
         Method::PATCH,
         &teacher,
         &format!("/school/lessons/{id}"),
-        Some(json!({"notes": "Тетрадь"})),
+        json!({"notes": "Тетрадь"}),
     )
     .await;
     assert_eq!(f.message_count(&parent, chat).await, said + 1);
-    f.ok(
+    f.ok_send(
         Method::PATCH,
         &teacher,
         &format!("/school/lessons/{id}"),
-        Some(json!({"starts_at": now() + 2 * DAY})),
+        json!({"starts_at": now() + 2 * DAY}),
     )
     .await;
-    f.ok(
-        Method::DELETE,
-        &teacher,
-        &format!("/school/lessons/{id}"),
-        None,
-    )
-    .await;
+    f.ok_delete(&teacher, &format!("/school/lessons/{id}"))
+        .await;
     let told = last_texts(&f, &parent, chat, 2).await;
     assert!(
         told[0].starts_with("Урок «Математика» перенесён: "),
@@ -1271,20 +1140,20 @@ async fn the_class_chat_hears_when_a_lesson_is_planned_moved_or_cancelled() {
 
     // A timetable import says so once; its dry run says nothing.
     let csv = "weekday,start,duration_min,subject\nПн,09:00,45,Математика\nСр,10:00,45,Чтение\n";
-    f.ok(
+    f.ok_send(
         Method::POST,
         &teacher,
         "/school/timetable/import",
-        Some(term(class_5a, csv, true)),
+        term(class_5a, csv, true),
     )
     .await;
     assert_eq!(f.message_count(&parent, chat).await, said + 3);
     let report = f
-        .ok(
+        .ok_send(
             Method::POST,
             &teacher,
             "/school/timetable/import",
-            Some(term(class_5a, csv, false)),
+            term(class_5a, csv, false),
         )
         .await;
     let made = report["lessons"].as_array().unwrap().len();

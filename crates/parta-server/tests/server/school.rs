@@ -18,7 +18,7 @@ const TEACHER_7B: &str = "m.volkov";
 const PARENT_5A: &str = "e.morozova";
 
 async fn class_id(f: &Fixture, token: &str, name: &str) -> i64 {
-    let classes = f.ok(Method::GET, token, "/school/classes", None).await;
+    let classes = f.ok_get(token, "/school/classes").await;
     classes["classes"]
         .as_array()
         .unwrap()
@@ -47,7 +47,7 @@ async fn parent_invite(f: &Fixture, token: &str, class: i64, extra: Value) -> Va
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
-    f.ok(Method::POST, token, "/school/invites", Some(body))
+    f.ok_send(Method::POST, token, "/school/invites", body)
         .await
 }
 
@@ -64,9 +64,7 @@ async fn chat_titles(f: &Fixture, token: &str) -> Vec<String> {
 }
 
 async fn audit_actions(f: &Fixture, token: &str) -> Vec<String> {
-    let page = f
-        .ok(Method::GET, token, "/school/audit?count=200", None)
-        .await;
+    let page = f.ok_get(token, "/school/audit?count=200").await;
     page["entries"]
         .as_array()
         .unwrap()
@@ -90,7 +88,7 @@ async fn clause_8_2_each_device_signs_in_with_its_own_token_and_can_be_signed_ou
     let phone = phone["access_token"].as_str().unwrap().to_owned();
     assert_ne!(laptop, phone, "every device gets a token of its own");
 
-    let devices = f.ok(Method::GET, &laptop, "/school/devices", None).await;
+    let devices = f.ok_get(&laptop, "/school/devices").await;
     let devices = devices["devices"].as_array().unwrap().clone();
     assert_eq!(devices.len(), 2);
     let current: Vec<_> = devices.iter().filter(|d| d["current"] == true).collect();
@@ -99,21 +97,16 @@ async fn clause_8_2_each_device_signs_in_with_its_own_token_and_can_be_signed_ou
 
     // The phone signs the laptop out: the laptop's token stops working, the phone's does not.
     let laptop_id = current[0]["id"].as_i64().unwrap();
-    f.ok(
-        Method::DELETE,
-        &phone,
-        &format!("/school/devices/{laptop_id}"),
-        None,
-    )
-    .await;
-    let (status, error) = f.call(Method::GET, Some(&laptop), "/me", None).await;
+    f.ok_delete(&phone, &format!("/school/devices/{laptop_id}"))
+        .await;
+    let (status, error) = f.get_as(&laptop, "/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(error["code"], "verify.token");
-    f.ok(Method::GET, &phone, "/me", None).await;
+    f.ok_get(&phone, "/me").await;
 
     // Signing out ends the phone's token too.
-    f.ok(Method::POST, &phone, "/school/logout", None).await;
-    let (status, _) = f.call(Method::GET, Some(&phone), "/me", None).await;
+    f.ok_post(&phone, "/school/logout").await;
+    let (status, _) = f.get_as(&phone, "/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -150,29 +143,29 @@ async fn a_changed_password_replaces_the_old_one() {
     let f = Fixture::new().await;
     let token = f.token(PARENT_5A).await;
     let (status, error) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(&token),
+            &token,
             "/school/me/password",
-            Some(json!({"old_password": "wrong-password", "new_password": "новый-пароль-1"})),
+            json!({"old_password": "wrong-password", "new_password": "новый-пароль-1"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{error}");
     let (status, error) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(&token),
+            &token,
             "/school/me/password",
-            Some(json!({"old_password": DEMO_PASSWORD, "new_password": "short"})),
+            json!({"old_password": DEMO_PASSWORD, "new_password": "short"}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(error["message"].as_str().unwrap().contains("too short"));
-    f.ok(
+    f.ok_send(
         Method::PUT,
         &token,
         "/school/me/password",
-        Some(json!({"old_password": DEMO_PASSWORD, "new_password": "новый-пароль-1"})),
+        json!({"old_password": DEMO_PASSWORD, "new_password": "новый-пароль-1"}),
     )
     .await;
     let login =
@@ -202,17 +195,17 @@ async fn an_administrator_signs_out_every_device_of_a_person_and_a_teacher_may_n
     let admin = f.token(ADMIN).await;
     let teacher = f.token(TEACHER_5A).await;
     let parent = f.token(PARENT_5A).await;
-    let me = f.ok(Method::GET, &parent, "/me", None).await;
+    let me = f.ok_get(&parent, "/me").await;
     let parent_id = me["user_id"].as_i64().unwrap();
     let path = format!("/school/users/{parent_id}/devices");
 
-    let (status, _) = f.call(Method::DELETE, Some(&teacher), &path, None).await;
+    let (status, _) = f.delete_as(&teacher, &path).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    f.ok(Method::GET, &parent, "/me", None).await;
+    f.ok_get(&parent, "/me").await;
 
-    let revoked = f.ok(Method::DELETE, &admin, &path, None).await;
+    let revoked = f.ok_delete(&admin, &path).await;
     assert_eq!(revoked["revoked"], 1);
-    let (status, _) = f.call(Method::GET, Some(&parent), "/me", None).await;
+    let (status, _) = f.get_as(&parent, "/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(
         audit_actions(&f, &admin)
@@ -245,11 +238,11 @@ async fn clause_4_1_a_parent_joins_by_invite_waits_for_the_class_teacher_and_the
     // Redeeming it files a request: no account yet.
     let users_before = user_count(&f).await;
     let pending = f
-        .ok(
+        .ok_send(
             Method::POST,
             "",
             "/school/invites/redeem",
-            Some(redemption(code, "p.lebedev")),
+            redemption(code, "p.lebedev"),
         )
         .await;
     assert_eq!(pending["status"], "pending");
@@ -259,53 +252,44 @@ async fn clause_4_1_a_parent_joins_by_invite_waits_for_the_class_teacher_and_the
     let request_id = pending["request_id"].as_i64().unwrap();
     let status = json!({"request_token": request_token});
     let asked = f
-        .ok(
+        .ok_send(
             Method::POST,
             "",
             "/school/join-requests/status",
-            Some(status.clone()),
+            status.clone(),
         )
         .await;
     assert_eq!(asked["status"], "pending");
 
     // The class teacher of 7Б neither sees nor decides it; the class teacher of 5А does.
-    let seen_by_7b = f
-        .ok(Method::GET, &teacher_7b, "/school/join-requests", None)
-        .await;
+    let seen_by_7b = f.ok_get(&teacher_7b, "/school/join-requests").await;
     assert_eq!(seen_by_7b["requests"].as_array().unwrap().len(), 0);
     let approve = format!("/school/join-requests/{request_id}/approve");
     let (denied, _) = f
         .call(Method::POST, Some(&teacher_7b), &approve, None)
         .await;
     assert_eq!(denied, StatusCode::FORBIDDEN);
-    let seen_by_5a = f
-        .ok(Method::GET, &teacher_5a, "/school/join-requests", None)
-        .await;
+    let seen_by_5a = f.ok_get(&teacher_5a, "/school/join-requests").await;
     let listed = &seen_by_5a["requests"][0];
     assert_eq!(listed["name"], "Павел Лебедев");
     assert_eq!(listed["child_name"], "Лебедева Маша");
     assert_eq!(listed["class_name"], "5А");
-    let approved = f.ok(Method::POST, &teacher_5a, &approve, None).await;
+    let approved = f.ok_post(&teacher_5a, &approve).await;
     assert_eq!(approved["status"], "approved");
 
     // The requester's next question brings its device token, once.
     let first = f
-        .ok(
+        .ok_send(
             Method::POST,
             "",
             "/school/join-requests/status",
-            Some(status.clone()),
+            status.clone(),
         )
         .await;
     assert_eq!(first["status"], "approved");
     let token = first["access_token"].as_str().unwrap().to_owned();
     let again = f
-        .ok(
-            Method::POST,
-            "",
-            "/school/join-requests/status",
-            Some(status),
-        )
+        .ok_send(Method::POST, "", "/school/join-requests/status", status)
         .await;
     assert!(
         again.get("access_token").is_none(),
@@ -314,7 +298,7 @@ async fn clause_4_1_a_parent_joins_by_invite_waits_for_the_class_teacher_and_the
 
     // The new parent is in the 5А parents' chat and nowhere else, and can sign in by password.
     assert_eq!(chat_titles(&f, &token).await, vec!["5А — родители"]);
-    let me = f.ok(Method::GET, &token, "/me", None).await;
+    let me = f.ok_get(&token, "/me").await;
     assert_eq!(me["first_name"], "Павел");
     let (status, _) = f
         .call(
@@ -327,7 +311,7 @@ async fn clause_4_1_a_parent_joins_by_invite_waits_for_the_class_teacher_and_the
     assert_eq!(status, StatusCode::OK);
 
     // The single-use invite now reads as used, and the audit log has the whole story.
-    let invites = f.ok(Method::GET, &admin, "/school/invites", None).await;
+    let invites = f.ok_get(&admin, "/school/invites").await;
     assert_eq!(invites["invites"][0]["status"], "used");
     let actions = audit_actions(&f, &admin).await;
     for action in [
@@ -349,21 +333,21 @@ async fn the_members_of_a_class_chat_see_the_newcomer_arrive_through_long_pollin
     let class_5a = class_id(&f, &teacher, "5А").await;
     let created = parent_invite(&f, &teacher, class_5a, json!({})).await;
     let admin = f.token(ADMIN).await;
-    f.ok(
+    f.ok_send(
         Method::PUT,
         &admin,
         "/school/settings",
-        Some(json!({"join_requires_approval": false})),
+        json!({"join_requires_approval": false}),
     )
     .await;
     let first: UpdateList = f.get_json(&teacher, "/updates?timeout=0").await;
     let marker = first.marker.unwrap();
     let joined = f
-        .ok(
+        .ok_send(
             Method::POST,
             "",
             "/school/invites/redeem",
-            Some(redemption(created["code"].as_str().unwrap(), "p.lebedev")),
+            redemption(created["code"].as_str().unwrap(), "p.lebedev"),
         )
         .await;
     assert_eq!(joined["status"], "approved", "the school does not review");
@@ -388,19 +372,14 @@ async fn expired_revoked_and_used_up_invites_are_refused_and_store_nothing() {
 
     let revoked_id = revoked["invite"]["id"].as_i64().unwrap();
     let after_revoke = f
-        .ok(
-            Method::DELETE,
-            &admin,
-            &format!("/school/invites/{revoked_id}"),
-            None,
-        )
+        .ok_delete(&admin, &format!("/school/invites/{revoked_id}"))
         .await;
     assert_eq!(after_revoke["status"], "revoked");
-    f.ok(
+    f.ok_send(
         Method::POST,
         "",
         "/school/invites/redeem",
-        Some(redemption(single["code"].as_str().unwrap(), "first.user")),
+        redemption(single["code"].as_str().unwrap(), "first.user"),
     )
     .await;
     clock.advance_hours(25);
@@ -454,7 +433,7 @@ async fn expired_revoked_and_used_up_invites_are_refused_and_store_nothing() {
     assert_eq!(requests_after, requests, "no join request either");
 
     // The list says which is which: expiry happened by itself, with no one acting.
-    let listed = f.ok(Method::GET, &admin, "/school/invites", None).await;
+    let listed = f.ok_get(&admin, "/school/invites").await;
     let statuses: BTreeMap<i64, String> = listed["invites"]
         .as_array()
         .unwrap()
@@ -481,22 +460,17 @@ async fn a_rejected_requester_reads_the_reason() {
     let class_7b = class_id(&f, &admin, "7Б").await;
     let invite = parent_invite(&f, &admin, class_7b, json!({})).await;
     let pending = f
-        .ok(
+        .ok_send(
             Method::POST,
             "",
             "/school/invites/redeem",
-            Some(redemption(invite["code"].as_str().unwrap(), "p.lebedev")),
+            redemption(invite["code"].as_str().unwrap(), "p.lebedev"),
         )
         .await;
     let id = pending["request_id"].as_i64().unwrap();
     let reject = format!("/school/join-requests/{id}/reject");
     let (status, _) = f
-        .call(
-            Method::POST,
-            Some(&admin),
-            &reject,
-            Some(json!({"reason": "  "})),
-        )
+        .send_as(Method::POST, &admin, &reject, json!({"reason": "  "}))
         .await;
     assert_eq!(
         status,
@@ -504,19 +478,14 @@ async fn a_rejected_requester_reads_the_reason() {
         "a rejection needs a reason"
     );
     let reason = "В 7Б нет ученицы с таким именем, уточните класс";
-    f.ok(
-        Method::POST,
-        &admin,
-        &reject,
-        Some(json!({"reason": reason})),
-    )
-    .await;
+    f.ok_send(Method::POST, &admin, &reject, json!({"reason": reason}))
+        .await;
     let outcome = f
-        .ok(
+        .ok_send(
             Method::POST,
             "",
             "/school/join-requests/status",
-            Some(json!({"request_token": pending["request_token"]})),
+            json!({"request_token": pending["request_token"]}),
         )
         .await;
     assert_eq!(outcome["status"], "rejected");
@@ -590,7 +559,7 @@ async fn redeeming_checks_consent_password_login_and_child_before_storing_anythi
     assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
     assert_eq!(error["code"], "proto.payload");
     assert_eq!(user_count(&f).await, users);
-    let listed = f.ok(Method::GET, &admin, "/school/invites", None).await;
+    let listed = f.ok_get(&admin, "/school/invites").await;
     assert_eq!(
         listed["invites"][0]["uses"], 0,
         "a refused redemption uses nothing up"
@@ -602,39 +571,39 @@ async fn clause_4_1_the_structure_bootstrap_builds_the_school_chats_once() {
     let f = Fixture::new().await;
     let admin = f.token(ADMIN).await;
     let teacher = f.person("p.belova", "Полина Андреевна", "teacher").await;
-    let me = f.ok(Method::GET, &teacher, "/me", None).await;
+    let me = f.ok_get(&teacher, "/me").await;
     let teacher_id = me["user_id"].as_i64().unwrap();
 
     let class = f
-        .ok(
+        .ok_send(
             Method::POST,
             &admin,
             "/school/classes",
-            Some(json!({"name": "8 в"})),
+            json!({"name": "8 в"}),
         )
         .await;
     assert_eq!(class["name"], "8В", "names are normalized");
     let (status, _) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&admin),
+            &admin,
             "/school/classes",
-            Some(json!({"name": "8В"})),
+            json!({"name": "8В"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     let class_id = class["id"].as_i64().unwrap();
     let assigned = f
-        .ok(
+        .ok_send(
             Method::POST,
             &admin,
             &format!("/school/classes/{class_id}/teachers"),
-            Some(json!({"user_id": teacher_id, "class_teacher": true})),
+            json!({"user_id": teacher_id, "class_teacher": true}),
         )
         .await;
     assert_eq!(assigned["class_teacher"]["name"], "Полина Андреевна");
 
-    let first = f.ok(Method::POST, &admin, "/school/structure", None).await;
+    let first = f.ok_post(&admin, "/school/structure").await;
     let created: Vec<&str> = first["chats"]
         .as_array()
         .unwrap()
@@ -651,7 +620,7 @@ async fn clause_4_1_the_structure_bootstrap_builds_the_school_chats_once() {
         ],
         "the teachers' chat and the demo's class chats exist already"
     );
-    let second = f.ok(Method::POST, &admin, "/school/structure", None).await;
+    let second = f.ok_post(&admin, "/school/structure").await;
     assert!(
         second["chats"]
             .as_array()
@@ -679,14 +648,14 @@ async fn clause_4_1_the_structure_bootstrap_builds_the_school_chats_once() {
 async fn a_parent_sees_only_names_in_class_lists_and_only_their_childrens_classes() {
     let f = Fixture::new().await;
     let parent = f.token(PARENT_5A).await;
-    let classes = f.ok(Method::GET, &parent, "/school/classes", None).await;
+    let classes = f.ok_get(&parent, "/school/classes").await;
     let classes = classes["classes"].as_array().unwrap();
     assert_eq!(classes.len(), 1);
     assert_eq!(classes[0]["name"], "5А");
     let text = classes[0].to_string();
     assert!(!text.contains("phone") && !text.contains("email"), "{text}");
     let teacher = f.token(TEACHER_7B).await;
-    let all = f.ok(Method::GET, &teacher, "/school/classes", None).await;
+    let all = f.ok_get(&teacher, "/school/classes").await;
     assert_eq!(all["classes"].as_array().unwrap().len(), 2);
 }
 
@@ -754,11 +723,11 @@ async fn attempt(
         Action::ManageMembers => {
             // Moving the victim's (nonexistent) child answers 404 when allowed, 403 when not.
             let (status, _) = f
-                .call(
+                .send_as(
                     Method::POST,
-                    Some(token),
+                    token,
                     &format!("/school/users/{user}/move"),
-                    Some(json!({"from_class_id": class_5a, "to_class_id": class_5a})),
+                    json!({"from_class_id": class_5a, "to_class_id": class_5a}),
                 )
                 .await;
             let moved = if status == StatusCode::NOT_FOUND {
@@ -767,20 +736,18 @@ async fn attempt(
                 status
             };
             // The people list belongs to the same cell.
-            let (listed, _) = f
-                .call(Method::GET, Some(token), "/school/people", None)
-                .await;
+            let (listed, _) = f.get_as(token, "/school/people").await;
             assert_eq!(listed, moved, "GET /school/people follows manage_members");
             return moved;
         }
         Action::AppointAdmins => {
             // Changing a parent's role answers 400 when allowed (parents join staff by invite).
             let (status, _) = f
-                .call(
+                .send_as(
                     Method::PUT,
-                    Some(token),
+                    token,
                     &format!("/school/users/{user}/role"),
-                    Some(json!({"role": "administration"})),
+                    json!({"role": "administration"}),
                 )
                 .await;
             return if status == StatusCode::BAD_REQUEST {
@@ -791,14 +758,7 @@ async fn attempt(
         }
         // Contact details are not refused with a 403: the profile is served without them.
         Action::SeeContactDetails => {
-            let (status, profile) = f
-                .call(
-                    Method::GET,
-                    Some(token),
-                    &format!("/school/people/{user}"),
-                    None,
-                )
-                .await;
+            let (status, profile) = f.get_as(token, &format!("/school/people/{user}")).await;
             assert!(status.is_success(), "{profile}");
             return if profile.get("phone").is_some() {
                 StatusCode::OK
@@ -830,14 +790,14 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
     let admin = &tokens[0].1;
     let class_5a = class_id(&f, admin, "5А").await;
     // The teacher teaches in 5А, the class of the `own class` cells.
-    let teacher_id = f.ok(Method::GET, &tokens[3].1, "/me", None).await["user_id"]
+    let teacher_id = f.ok_get(&tokens[3].1, "/me").await["user_id"]
         .as_i64()
         .unwrap();
-    f.ok(
+    f.ok_send(
         Method::POST,
         admin,
         &format!("/school/classes/{class_5a}/teachers"),
-        Some(json!({"user_id": teacher_id})),
+        json!({"user_id": teacher_id}),
     )
     .await;
     // A parent of 5А (so the other parent of 5А shares a chat with them) whose phone is known,
@@ -860,11 +820,11 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
     .execute(f.server.pool())
     .await
     .unwrap();
-    f.ok(
+    f.ok_send(
         Method::PUT,
         &victim_token,
         "/school/me/contacts",
-        Some(json!({"phone": "+7 912 345-67-89"})),
+        json!({"phone": "+7 912 345-67-89"}),
     )
     .await;
     let mut cells = 0;
@@ -885,11 +845,11 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
     // "own class" means exactly that: the class teacher of 5А may not invite to 7Б.
     let class_7b = class_id(&f, admin, "7Б").await;
     let (status, _) = f
-        .call(
+        .send_as(
             Method::POST,
-            Some(&tokens[2].1),
+            &tokens[2].1,
             "/school/invites",
-            Some(json!({"role": "parent", "class_id": class_7b})),
+            json!({"role": "parent", "class_id": class_7b}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -951,9 +911,7 @@ async fn clause_4_1_a_child_moves_class_and_the_parent_follows_to_the_new_class_
     let f = Fixture::new().await;
     let admin = f.token(ADMIN).await;
     let parent = f.token(PARENT_5A).await;
-    let parent_id = f.ok(Method::GET, &parent, "/me", None).await["user_id"]
-        .as_i64()
-        .unwrap();
+    let parent_id = f.ok_get(&parent, "/me").await["user_id"].as_i64().unwrap();
     let class_5a = class_id(&f, &admin, "5А").await;
     let class_7b = class_id(&f, &admin, "7Б").await;
     let teacher_5a = f.token(TEACHER_5A).await;
@@ -962,11 +920,11 @@ async fn clause_4_1_a_child_moves_class_and_the_parent_follows_to_the_new_class_
         let list: UpdateList = f.get_json(&teacher_5a, "/updates?timeout=0").await;
         list.marker.unwrap()
     };
-    f.ok(
+    f.ok_send(
         Method::POST,
         &admin,
         &format!("/school/users/{parent_id}/move"),
-        Some(json!({"from_class_id": class_5a, "to_class_id": class_7b})),
+        json!({"from_class_id": class_5a, "to_class_id": class_7b}),
     )
     .await;
     assert_eq!(chat_titles(&f, &parent).await, vec!["7Б — родители"]);
@@ -976,7 +934,7 @@ async fn clause_4_1_a_child_moves_class_and_the_parent_follows_to_the_new_class_
     let left = serde_json::to_value(&left.updates).unwrap();
     assert_eq!(left[0]["update_type"], "user_removed", "{left}");
     assert_eq!(left[0]["chat_id"], chat_5a);
-    let classes = f.ok(Method::GET, &parent, "/school/classes", None).await;
+    let classes = f.ok_get(&parent, "/school/classes").await;
     assert_eq!(classes["classes"][0]["name"], "7Б");
 }
 
@@ -985,27 +943,15 @@ async fn clause_4_1_a_removed_person_is_signed_out_everywhere_and_cannot_sign_in
     let f = Fixture::new().await;
     let admin = f.token(ADMIN).await;
     let parent = f.token(PARENT_5A).await;
-    let parent_id = f.ok(Method::GET, &parent, "/me", None).await["user_id"]
-        .as_i64()
-        .unwrap();
+    let parent_id = f.ok_get(&parent, "/me").await["user_id"].as_i64().unwrap();
     let teacher = f.token(TEACHER_5A).await;
     let (status, _) = f
-        .call(
-            Method::DELETE,
-            Some(&teacher),
-            &format!("/school/users/{parent_id}"),
-            None,
-        )
+        .delete_as(&teacher, &format!("/school/users/{parent_id}"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    f.ok(
-        Method::DELETE,
-        &admin,
-        &format!("/school/users/{parent_id}"),
-        None,
-    )
-    .await;
-    let (status, _) = f.call(Method::GET, Some(&parent), "/me", None).await;
+    f.ok_delete(&admin, &format!("/school/users/{parent_id}"))
+        .await;
+    let (status, _) = f.get_as(&parent, "/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = f
         .call(
@@ -1017,14 +963,12 @@ async fn clause_4_1_a_removed_person_is_signed_out_everywhere_and_cannot_sign_in
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let members = f
-        .ok(
-            Method::GET,
+        .ok_get(
             &teacher,
             &format!(
                 "/chats/{}/members",
                 f.chat_id(&teacher, "5А — родители").await
             ),
-            None,
         )
         .await;
     assert!(
@@ -1036,16 +980,14 @@ async fn clause_4_1_a_removed_person_is_signed_out_everywhere_and_cannot_sign_in
         "{members}"
     );
     // A structure bootstrap does not bring them back.
-    f.ok(Method::POST, &admin, "/school/structure", None).await;
+    f.ok_post(&admin, "/school/structure").await;
     let members = f
-        .ok(
-            Method::GET,
+        .ok_get(
             &teacher,
             &format!(
                 "/chats/{}/members",
                 f.chat_id(&teacher, "5А — родители").await
             ),
-            None,
         )
         .await;
     assert!(
@@ -1062,26 +1004,22 @@ async fn clause_4_1_the_platform_admin_appoints_a_teacher_to_the_administration(
     let f = Fixture::new().await;
     let admin = f.token(ADMIN).await;
     let teacher = f.token(TEACHER_7B).await;
-    let teacher_id = f.ok(Method::GET, &teacher, "/me", None).await["user_id"]
-        .as_i64()
-        .unwrap();
-    f.ok(Method::POST, &admin, "/school/structure", None).await;
-    let (status, _) = f
-        .call(Method::GET, Some(&teacher), "/school/audit", None)
-        .await;
+    let teacher_id = f.ok_get(&teacher, "/me").await["user_id"].as_i64().unwrap();
+    f.ok_post(&admin, "/school/structure").await;
+    let (status, _) = f.get_as(&teacher, "/school/audit").await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "a teacher reads no audit log"
     );
-    f.ok(
+    f.ok_send(
         Method::PUT,
         &admin,
         &format!("/school/users/{teacher_id}/role"),
-        Some(json!({"role": "administration"})),
+        json!({"role": "administration"}),
     )
     .await;
-    f.ok(Method::GET, &teacher, "/school/audit", None).await;
+    f.ok_get(&teacher, "/school/audit").await;
     assert!(
         chat_titles(&f, &teacher)
             .await
@@ -1089,14 +1027,14 @@ async fn clause_4_1_the_platform_admin_appoints_a_teacher_to_the_administration(
         "the administration joins the director's chats"
     );
     let (status, _) = f
-        .call(
+        .send_as(
             Method::PUT,
-            Some(&admin),
+            &admin,
             &format!(
                 "/school/users/{}/role",
                 f.ok(Method::GET, &admin, "/me", None).await["user_id"]
             ),
-            Some(json!({"role": "teacher"})),
+            json!({"role": "teacher"}),
         )
         .await;
     assert_eq!(
@@ -1112,14 +1050,14 @@ async fn the_people_list_shows_roles_classes_children_and_restrictions_but_no_co
     let admin = f.token(ADMIN).await;
     let parent = f.token(PARENT_5A).await;
     // A phone number of the parent's own, which the list must not carry.
-    f.ok(
+    f.ok_send(
         Method::PUT,
         &parent,
         "/school/me/contacts",
-        Some(json!({"phone": "+7 900 000-00-00"})),
+        json!({"phone": "+7 900 000-00-00"}),
     )
     .await;
-    let people = f.ok(Method::GET, &admin, "/school/people", None).await;
+    let people = f.ok_get(&admin, "/school/people").await;
     let people = people["people"].as_array().unwrap();
     let morozova = people
         .iter()
@@ -1143,14 +1081,14 @@ async fn the_people_list_shows_roles_classes_children_and_restrictions_but_no_co
     );
 
     let user = morozova["user_id"].as_i64().unwrap();
-    f.ok(
+    f.ok_send(
         Method::POST,
         &admin,
         &format!("/school/users/{user}/restriction"),
-        Some(json!({"mode": "read_only", "reason": "п. 9.2", "days": 3})),
+        json!({"mode": "read_only", "reason": "п. 9.2", "days": 3}),
     )
     .await;
-    let people = f.ok(Method::GET, &admin, "/school/people", None).await;
+    let people = f.ok_get(&admin, "/school/people").await;
     let restricted: Vec<&Value> = people["people"]
         .as_array()
         .unwrap()
