@@ -1,10 +1,10 @@
 //! Classes and their teachers (procedure 4.1: the platform administrator distributes teachers
 //! across classes): create a class, assign a teacher (or the class teacher).
 
-use parta_model::school::{AdminReply, AdminRequest, Assignment, Class, NewClass, SchoolPerson};
+use parta_model::school::{AdminRequest, Assignment, Class, NewClass, SchoolPerson};
 use yew::prelude::*;
 
-use super::common::{error_line, run};
+use super::common::{classes_in, error_line, reloader, run, staff_in};
 use crate::dom::value_of;
 use crate::hooks::use_failure;
 use crate::i18n::Lang;
@@ -23,36 +23,19 @@ pub fn admin_classes(props: &AdminClassesProps) -> Html {
     let name = use_state(String::new);
     let assigning = use_state(|| None::<(i64, Option<i64>, bool)>);
     let (error, failed) = use_failure();
-    let reload = {
-        let (classes, failed) = (classes.clone(), failed.clone());
-        Callback::from(move |()| {
-            let classes = classes.clone();
-            run(
-                lang,
-                AdminRequest::Classes,
-                move |reply| {
-                    if let AdminReply::Classes(list) = reply {
-                        classes.set(Some(list));
-                    }
-                },
-                failed.clone(),
-            );
-        })
-    };
+    let reload = reloader(
+        lang,
+        || AdminRequest::Classes,
+        classes_in,
+        &classes,
+        &failed,
+    );
+    let load_staff = reloader(lang, || AdminRequest::People, staff_in, &staff, &failed);
     {
-        let (reload, staff, failed) = (reload.clone(), staff.clone(), failed.clone());
+        let reload = reload.clone();
         use_effect_with((), move |_| {
             reload.emit(());
-            run(
-                lang,
-                AdminRequest::People,
-                move |reply| {
-                    if let AdminReply::People(list) = reply {
-                        staff.set(list.into_iter().filter(|p| p.role.is_staff()).collect());
-                    }
-                },
-                failed,
-            );
+            load_staff.emit(());
         });
     }
     let on_name = crate::dom::typed_into(&name);

@@ -2,7 +2,7 @@
 //! Управление section and the sentence for its refusal, and the pieces of their forms (a class
 //! picker, role options, an error line).
 
-use parta_model::school::{AdminReply, AdminRequest, Class, Role};
+use parta_model::school::{AdminReply, AdminRequest, Class, Role, SchoolPerson};
 use parta_model::view::{UiError, UiErrorCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -40,6 +40,52 @@ pub fn run(
             Err(e) => failed.emit(Some(admin_error(lang, &e))),
         }
     });
+}
+
+/// A callback that runs `request()` each time it is called and keeps what `pick` takes from
+/// the reply in `into` (an `Option` state gets `Some`): how a tab loads what it shows.
+pub fn reloader<S, V>(
+    lang: Lang,
+    request: impl Fn() -> AdminRequest + 'static,
+    pick: fn(AdminReply) -> Option<V>,
+    into: &UseStateHandle<S>,
+    failed: &Callback<Option<String>>,
+) -> Callback<()>
+where
+    S: From<V> + 'static,
+    V: 'static,
+{
+    let (into, failed) = (into.clone(), failed.clone());
+    Callback::from(move |()| {
+        let into = into.clone();
+        let keep = move |reply| {
+            if let Some(value) = pick(reply) {
+                into.set(S::from(value));
+            }
+        };
+        run(lang, request(), keep, failed.clone());
+    })
+}
+
+/// The classes in a reply.
+pub fn classes_in(reply: AdminReply) -> Option<Vec<Class>> {
+    match reply {
+        AdminReply::Classes(list) => Some(list),
+        _ => None,
+    }
+}
+
+/// The people in a reply.
+pub fn people_in(reply: AdminReply) -> Option<Vec<SchoolPerson>> {
+    match reply {
+        AdminReply::People(list) => Some(list),
+        _ => None,
+    }
+}
+
+/// The staff among the people in a reply.
+pub fn staff_in(reply: AdminReply) -> Option<Vec<SchoolPerson>> {
+    people_in(reply).map(|people| people.into_iter().filter(|p| p.role.is_staff()).collect())
 }
 
 /// A `<select>` of the school's classes that keeps the chosen one in `class_id`.

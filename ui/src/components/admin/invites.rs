@@ -7,7 +7,7 @@ use parta_model::school::{
 };
 use yew::prelude::*;
 
-use super::common::{class_select, error_line, role_options, run};
+use super::common::{class_select, error_line, reloader, role_options, run};
 use crate::components::qr::QrCode;
 use crate::dom::{typed_into, value_of};
 use crate::hooks::{use_classes, use_failure};
@@ -34,22 +34,11 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
     let uses = use_state(|| "1".to_owned());
     let copied = use_state(|| false);
 
-    let reload = {
-        let (invites, failed) = (invites.clone(), failed.clone());
-        Callback::from(move |()| {
-            let invites = invites.clone();
-            run(
-                lang,
-                AdminRequest::Invites,
-                move |reply| {
-                    if let AdminReply::Invites(list) = reply {
-                        invites.set(Some(list));
-                    }
-                },
-                failed.clone(),
-            );
-        })
+    let pick = |reply| match reply {
+        AdminReply::Invites(list) => Some(list),
+        _ => None,
     };
+    let reload = reloader(lang, || AdminRequest::Invites, pick, &invites, &failed);
     {
         let reload = reload.clone();
         use_effect_with((), move |_| reload.emit(()));

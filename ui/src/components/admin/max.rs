@@ -5,7 +5,7 @@
 use parta_model::school::{AdminReply, AdminRequest, LinkMaxChat, MaxLinks};
 use yew::prelude::*;
 
-use super::common::{error_line, run};
+use super::common::{error_line, reloader, run};
 use crate::hooks::use_failure;
 use crate::i18n::Lang;
 use crate::i18n::admin::{A, ta};
@@ -22,22 +22,11 @@ pub fn admin_max(props: &AdminMaxProps) -> Html {
     // The Parta chat chosen for each MAX chat, by MAX chat id.
     let chosen = use_state(std::collections::HashMap::<i64, i64>::new);
     let (error, failed) = use_failure();
-    let reload = {
-        let (links, failed) = (links.clone(), failed.clone());
-        Callback::from(move |()| {
-            let links = links.clone();
-            run(
-                lang,
-                AdminRequest::MaxLinks,
-                move |reply| {
-                    if let AdminReply::MaxLinks(l) = reply {
-                        links.set(Some(l));
-                    }
-                },
-                failed.clone(),
-            );
-        })
+    let pick = |reply| match reply {
+        AdminReply::MaxLinks(links) => Some(links),
+        _ => None,
     };
+    let reload = reloader(lang, || AdminRequest::MaxLinks, pick, &links, &failed);
     {
         let reload = reload.clone();
         use_effect_with((), move |_| reload.emit(()));

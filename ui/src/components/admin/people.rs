@@ -4,11 +4,11 @@
 //! (8.3).
 
 use parta_model::school::{
-    AdminReply, AdminRequest, Class, Move, NewRestriction, RestrictionMode, Role, SchoolPerson,
+    AdminRequest, Class, Move, NewRestriction, RestrictionMode, Role, SchoolPerson,
 };
 use yew::prelude::*;
 
-use super::common::{error_line, role_options, run};
+use super::common::{classes_in, error_line, people_in, reloader, role_options, run};
 use crate::dom::value_of;
 use crate::hooks::use_failure;
 use crate::i18n::Lang;
@@ -51,36 +51,19 @@ pub fn admin_people(props: &AdminPeopleProps) -> Html {
     let classes = use_state(Vec::<Class>::new);
     let editing = use_state(|| None::<Editing>);
     let (error, failed) = use_failure();
-    let reload = {
-        let (people, failed) = (people.clone(), failed.clone());
-        Callback::from(move |()| {
-            let people = people.clone();
-            run(
-                lang,
-                AdminRequest::People,
-                move |reply| {
-                    if let AdminReply::People(list) = reply {
-                        people.set(Some(list));
-                    }
-                },
-                failed.clone(),
-            );
-        })
-    };
+    let reload = reloader(lang, || AdminRequest::People, people_in, &people, &failed);
+    let load_classes = reloader(
+        lang,
+        || AdminRequest::Classes,
+        classes_in,
+        &classes,
+        &failed,
+    );
     {
-        let (reload, classes, failed) = (reload.clone(), classes.clone(), failed.clone());
+        let reload = reload.clone();
         use_effect_with((), move |_| {
             reload.emit(());
-            run(
-                lang,
-                AdminRequest::Classes,
-                move |reply| {
-                    if let AdminReply::Classes(list) = reply {
-                        classes.set(list);
-                    }
-                },
-                failed,
-            );
+            load_classes.emit(());
         });
     }
     let submit = {

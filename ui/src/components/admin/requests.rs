@@ -4,7 +4,7 @@
 use parta_model::school::{AdminReply, AdminRequest, JoinRequest, JoinStatus};
 use yew::prelude::*;
 
-use super::common::{error_line, run};
+use super::common::{error_line, reloader, run};
 use crate::hooks::use_failure;
 use crate::i18n::Lang;
 use crate::i18n::admin::{self, A, ta};
@@ -24,23 +24,15 @@ pub fn admin_requests(props: &AdminRequestsProps) -> Html {
     let reason = use_state(String::new);
     let (error, failed) = use_failure();
     let reload = {
-        let (requests, pending_only, failed) =
-            (requests.clone(), pending_only.clone(), failed.clone());
-        Callback::from(move |()| {
-            let requests = requests.clone();
-            run(
-                lang,
-                AdminRequest::JoinRequests {
-                    pending_only: *pending_only,
-                },
-                move |reply| {
-                    if let AdminReply::JoinRequests(list) = reply {
-                        requests.set(Some(list));
-                    }
-                },
-                failed.clone(),
-            );
-        })
+        let pending_only = pending_only.clone();
+        let request = move || AdminRequest::JoinRequests {
+            pending_only: *pending_only,
+        };
+        let pick = |reply| match reply {
+            AdminReply::JoinRequests(list) => Some(list),
+            _ => None,
+        };
+        reloader(lang, request, pick, &requests, &failed)
     };
     {
         let reload = reload.clone();

@@ -4,7 +4,7 @@
 use parta_model::school::{AdminReply, AdminRequest, StructureReport};
 use yew::prelude::*;
 
-use super::common::{error_line, run};
+use super::common::{error_line, reloader};
 use crate::hooks::use_failure;
 use crate::i18n::Lang;
 use crate::i18n::admin::{A, ta};
@@ -20,20 +20,12 @@ pub fn admin_structure(props: &AdminStructureProps) -> Html {
     let report = use_state(|| None::<StructureReport>);
     let (error, failed) = use_failure();
     let on_run = {
-        let (report, failed) = (report.clone(), failed.clone());
-        Callback::from(move |_: MouseEvent| {
-            let report = report.clone();
-            run(
-                lang,
-                AdminRequest::Bootstrap,
-                move |reply| {
-                    if let AdminReply::Structure(r) = reply {
-                        report.set(Some(r));
-                    }
-                },
-                failed.clone(),
-            );
-        })
+        let pick = |reply| match reply {
+            AdminReply::Structure(report) => Some(report),
+            _ => None,
+        };
+        let bootstrap = reloader(lang, || AdminRequest::Bootstrap, pick, &report, &failed);
+        Callback::from(move |_: MouseEvent| bootstrap.emit(()))
     };
     html! {
         <div class="admin-pane">
