@@ -91,12 +91,11 @@ impl BridgeRows for SqliteTx {
     }
 
     async fn set_max_title(&mut self, chat_id: i64, title: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE max_links SET max_title = ? WHERE chat_id = ?",
             (title, chat_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn max_person(&mut self, max_user_id: i64) -> Result<Option<i64>> {
@@ -127,12 +126,11 @@ impl BridgeRows for SqliteTx {
         first_name: &str,
         last_name: Option<&str>,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE users SET first_name = ?, last_name = ? WHERE id = ?",
             (first_name, last_name, user_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn is_max_person(&mut self, user_id: i64) -> Result<bool> {
@@ -200,9 +198,8 @@ impl BridgeRows for SqliteTx {
     }
 
     async fn delete_max_state(&mut self, key: &str) -> Result<()> {
-        self.execute("DELETE FROM max_state WHERE key = ?", (key,))
-            .await?;
-        Ok(())
+        self.run("DELETE FROM max_state WHERE key = ?", (key,))
+            .await
     }
 
     async fn outgoing_after(&mut self, after: i64, limit: i64) -> Result<Vec<OutgoingRecord>> {
@@ -237,14 +234,13 @@ impl BridgeRows for SqliteTx {
         detail: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO max_delivery (mid, state, detail, at) VALUES (?, ?, ?, ?)
              ON CONFLICT (mid) DO UPDATE SET state = excluded.state, detail = excluded.detail,
                                              at = excluded.at",
             (mid, state, detail, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn delivery(&mut self, mid: &str) -> Result<Option<(String, Option<String>)>> {
@@ -259,13 +255,12 @@ impl BridgeRows for SqliteTx {
     }
 
     async fn insert_max_flag(&mut self, flag: &MaxFlagRecord) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO max_flags (mid, chat_id, rule, at) VALUES (?, ?, ?, ?)
              ON CONFLICT DO NOTHING",
             (&flag.mid, flag.chat_id, &flag.rule, flag.at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn max_flags(&mut self, chat_id: i64, limit: i64) -> Result<Vec<MaxFlagRecord>> {

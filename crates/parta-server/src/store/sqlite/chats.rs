@@ -139,12 +139,11 @@ impl ChatRows for SqliteTx {
     }
 
     async fn set_chat_title(&mut self, chat_id: i64, title: &str, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE chats SET title = ?, last_event_time = ? WHERE id = ?",
             (title, at, chat_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn set_chat_description(
@@ -153,21 +152,19 @@ impl ChatRows for SqliteTx {
         description: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE chats SET description = ?, last_event_time = ? WHERE id = ?",
             (description, at, chat_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn touch_chat(&mut self, chat_id: i64, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE chats SET last_event_time = ? WHERE id = ?",
             (at, chat_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn pinned_mid(&mut self, chat_id: i64) -> Result<Option<String>> {
@@ -178,30 +175,27 @@ impl ChatRows for SqliteTx {
     }
 
     async fn set_pinned(&mut self, chat_id: i64, mid: Option<&str>) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE chats SET pinned_mid = ? WHERE id = ?",
             (mid, chat_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn unpin_if(&mut self, chat_id: i64, mid: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE chats SET pinned_mid = NULL WHERE id = ? AND pinned_mid = ?",
             (chat_id, mid),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn link_class_chat(&mut self, title: &str, class_id: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE chats SET class_id = ? WHERE kind = 'class_parents' AND title = ?",
             (class_id, title),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn is_member(&mut self, chat_id: i64, user_id: i64) -> Result<bool> {
@@ -263,13 +257,12 @@ impl ChatRows for SqliteTx {
     }
 
     async fn add_admin_member(&mut self, chat_id: i64, user_id: i64, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, 1, ?)
              ON CONFLICT (chat_id, user_id) DO UPDATE SET is_admin = 1",
             (chat_id, user_id, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn remove_member(&mut self, chat_id: i64, user_id: i64) -> Result<bool> {
@@ -301,13 +294,12 @@ impl ChatRows for SqliteTx {
     }
 
     async fn mark_read(&mut self, chat_id: i64, user_id: i64, seq: i64, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO chat_reads (chat_id, user_id, seen_seq, seen_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (chat_id, user_id) DO UPDATE SET
                  seen_seq = MAX(seen_seq, excluded.seen_seq), seen_at = excluded.seen_at",
             (chat_id, user_id, seq, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 }

@@ -143,7 +143,7 @@ impl LessonRows for SqliteTx {
     }
 
     async fn update_lesson(&mut self, id: i64, f: &LessonFields, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE lessons SET subject = ?, teacher_id = ?, kind = ?, starts_at = ?,
                                 duration_min = ?, link = ?, notes = ?, updated_at = ?,
                                 touched = 1
@@ -160,8 +160,7 @@ impl LessonRows for SqliteTx {
                 id,
             ),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool> {
@@ -236,12 +235,11 @@ impl LessonRows for SqliteTx {
         consent: bool,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO lesson_consents (lesson_id, user_id, consent, at) VALUES (?, ?, ?, ?)",
             (lesson_id, user_id, consent, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn consents(&mut self, lesson_id: i64) -> Result<Vec<ConsentRecord>> {
@@ -318,12 +316,11 @@ impl LessonRows for SqliteTx {
         event: &str,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO lesson_events (lesson_id, user_id, event, at) VALUES (?, ?, ?, ?)",
             (lesson_id, user_id, event, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn lesson_events(&mut self, lesson_id: i64) -> Result<Vec<LessonEventRecord>> {
@@ -383,14 +380,13 @@ impl LessonRows for SqliteTx {
     }
 
     async fn set_feed(&mut self, user_id: i64, token_hash: &[u8], at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)
              ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash,
                                                 created_at = excluded.created_at",
             (user_id, token_hash, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn clear_feed(&mut self, user_id: i64) -> Result<bool> {

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use parta_model::max::User;
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
 use crate::store::Result;
@@ -153,12 +153,11 @@ impl MessageRows for SqliteTx {
         markup: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE messages SET text = ?, markup = ?, edited_at = ? WHERE mid = ?",
             (text, markup, at, mid),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn set_attachments(&mut self, mid: &str, upload_ids: &[String]) -> Result<()> {
@@ -176,12 +175,11 @@ impl MessageRows for SqliteTx {
     }
 
     async fn mark_deleted(&mut self, mid: &str, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE messages SET deleted_at = ? WHERE mid = ?",
             (at, mid),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn newest_seq(&mut self, chat_id: i64) -> Result<i64> {
@@ -218,13 +216,12 @@ impl MessageRows for SqliteTx {
     }
 
     async fn flag_pinned_as_announcements(&mut self) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE messages SET is_announcement = 1
              WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
             (),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn announcements_for(

@@ -83,21 +83,19 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn set_password_hash(&mut self, user_id: i64, hash: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE users SET password_hash = ? WHERE id = ?",
             (hash, user_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn fill_missing_password_hashes(&mut self, hash: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE users SET password_hash = ? WHERE password_hash IS NULL",
             (hash,),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn profile(&mut self, user_id: i64) -> Result<Option<ProfileRecord>> {
@@ -125,12 +123,11 @@ impl PeopleRows for SqliteTx {
         phone: Option<&str>,
         email: Option<&str>,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE users SET phone = ?, email = ? WHERE id = ?",
             (phone, email, user_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn share_a_chat(&mut self, a: i64, b: i64) -> Result<bool> {
@@ -145,21 +142,19 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn set_role(&mut self, user_id: i64, role: Role) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE users SET role = ? WHERE id = ?",
             (role.as_str(), user_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn mark_removed(&mut self, user_id: i64, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE users SET removed_at = ?, password_hash = NULL WHERE id = ?",
             (at, user_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn active_user_ids(&mut self) -> Result<Vec<i64>> {
@@ -234,13 +229,12 @@ impl PeopleRows for SqliteTx {
         created_at: i64,
         marker: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO devices (user_id, token_hash, name, created_at, update_marker)
              VALUES (?, ?, ?, ?, ?)",
             (user_id, token_hash, name, created_at, marker),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn token_owner(&mut self, token_hash: &[u8], now: i64) -> Result<Option<TokenOwner>> {
@@ -303,12 +297,11 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn set_device_marker(&mut self, device_id: i64, marker: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE devices SET update_marker = ? WHERE id = ?",
             (marker, device_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn restriction(&mut self, user_id: i64, now: i64) -> Result<Option<Restriction>> {
@@ -323,7 +316,7 @@ impl PeopleRows for SqliteTx {
     }
 
     async fn put_restriction(&mut self, r: &Restriction) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO restrictions (user_id, mode, reason, until, created_by, created_at)
              VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, reason = excluded.reason,
@@ -338,8 +331,7 @@ impl PeopleRows for SqliteTx {
                 r.created_at,
             ),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn delete_restriction(&mut self, user_id: i64) -> Result<bool> {

@@ -98,21 +98,19 @@ impl ScheduleRows for SqliteTx {
     }
 
     async fn mark_scheduled_sent(&mut self, id: i64, mid: &str, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE scheduled_messages SET status = 'sent', mid = ?, sent_at = ? WHERE id = ?",
             (mid, at, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn mark_scheduled_failed(&mut self, id: i64, reason: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE scheduled_messages SET status = 'failed', reason = ? WHERE id = ?",
             (reason, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn quiet_hours(&mut self, user_id: i64) -> Result<Option<QuietHours>> {

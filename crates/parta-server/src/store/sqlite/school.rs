@@ -152,21 +152,19 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn add_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)",
             (class_id, user_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn set_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE classes SET class_teacher_id = ? WHERE id = ?",
             (user_id, class_id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn remove_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<bool> {
@@ -198,12 +196,11 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn add_class_parent(&mut self, class_id: i64, user_id: i64, child: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT OR IGNORE INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
             (class_id, user_id, child),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn children_in(&mut self, class_id: i64, user_id: i64) -> Result<Vec<String>> {
@@ -215,13 +212,12 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn move_child(&mut self, from: i64, to: i64, user_id: i64, child: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE class_parents SET class_id = ?
              WHERE class_id = ? AND user_id = ? AND child_name = ?",
             (to, from, user_id, child),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn class_links(&mut self) -> Result<Vec<ClassLinkRecord>> {
@@ -305,15 +301,13 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn revoke_invite(&mut self, id: i64, at: i64) -> Result<()> {
-        self.execute("UPDATE invites SET revoked_at = ? WHERE id = ?", (at, id))
-            .await?;
-        Ok(())
+        self.run("UPDATE invites SET revoked_at = ? WHERE id = ?", (at, id))
+            .await
     }
 
     async fn count_invite_use(&mut self, id: i64) -> Result<()> {
-        self.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (id,))
-            .await?;
-        Ok(())
+        self.run("UPDATE invites SET uses = uses + 1 WHERE id = ?", (id,))
+            .await
     }
 
     async fn insert_join_request(&mut self, r: NewJoinRequest<'_>) -> Result<i64> {
@@ -382,22 +376,20 @@ impl SchoolRows for SqliteTx {
         by: i64,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?
              WHERE id = ?",
             (status, reason, at, by, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn set_join_request_user(&mut self, id: i64, user_id: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE join_requests SET user_id = ? WHERE id = ?",
             (user_id, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn join_poll(&mut self, poll_token_hash: &[u8]) -> Result<Option<JoinPoll>> {
@@ -422,12 +414,11 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn mark_join_claimed(&mut self, id: i64, at: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE join_requests SET claimed_at = ? WHERE id = ?",
             (at, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn setting(&mut self, key: &str) -> Result<Option<String>> {
@@ -444,13 +435,12 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn put_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO meta (key, value) VALUES (?, ?)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn insert_audit(
@@ -461,13 +451,12 @@ impl SchoolRows for SqliteTx {
         details: &str,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO audit_log (actor_id, action, target, details, created_at)
              VALUES (?, ?, ?, ?, ?)",
             (actor_id, action, target, details, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>> {

@@ -75,6 +75,15 @@ macro_rules! fetcher {
 }
 
 impl SqliteTx {
+    /// Runs a statement that returns no rows, when nothing about its effect matters.
+    pub(super) async fn run<'q>(
+        &mut self,
+        sql: impl SqlSafeStr,
+        params: impl Params<'q>,
+    ) -> Result<()> {
+        self.execute(sql, params).await.map(|_| ())
+    }
+
     fetcher!(
         /// Runs a statement that returns no rows.
         execute, rows, execute -> SqliteQueryResult

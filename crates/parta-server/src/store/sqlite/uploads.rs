@@ -15,12 +15,11 @@ impl UploadRows for SqliteTx {
         token: Option<&str>,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "INSERT INTO uploads (id, user_id, type, token, created_at) VALUES (?, ?, ?, ?, ?)",
             (id, user_id, kind, token, at),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn upload(&mut self, id: &str) -> Result<Option<UploadRecord>> {
@@ -51,17 +50,15 @@ impl UploadRows for SqliteTx {
         filename: Option<&str>,
         received: i64,
     ) -> Result<()> {
-        self.execute("UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?", (total, filename, received, id)).await?;
-        Ok(())
+        self.run("UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?", (total, filename, received, id)).await
     }
 
     async fn set_received(&mut self, id: &str, received: i64) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE uploads SET received = ? WHERE id = ?",
             (received, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn complete_upload(
@@ -72,20 +69,17 @@ impl UploadRows for SqliteTx {
         token: &str,
         at: i64,
     ) -> Result<()> {
-        self.execute(
+        self.run(
             "UPDATE uploads SET received = ?1, total = ?1, format = ?2,
                 token = COALESCE(token, ?3), completed_at = ?4
              WHERE id = ?5",
             (received, format, token, at, id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn delete_upload(&mut self, id: &str) -> Result<()> {
-        self.execute("DELETE FROM uploads WHERE id = ?", (id,))
-            .await?;
-        Ok(())
+        self.run("DELETE FROM uploads WHERE id = ?", (id,)).await
     }
 
     async fn finished_upload(&mut self, token: &str) -> Result<Option<FinishedUpload>> {
