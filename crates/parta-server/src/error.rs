@@ -90,6 +90,9 @@ pub enum Error {
     /// Binding or serving the socket failed.
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// HTTPS could not be set up, or the address is not one plain HTTP may use.
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsError),
     /// The OS gave no randomness.
     #[error("no randomness available")]
     Random,

@@ -36,6 +36,7 @@ pub mod scheduled;
 pub mod store;
 pub mod structure;
 pub mod timetable;
+pub mod tls;
 pub mod updates;
 pub mod uploads;
 pub mod users;
@@ -69,6 +70,9 @@ pub struct ServerConfig {
     pub policy: parta_policy::Policy,
     /// The school's MAX bot, to carry linked MAX chats both ways (docs/max-bridge.md).
     pub max: Option<max::BridgeConfig>,
+    /// HTTPS: the certificate and key files. Without them the server listens on loopback
+    /// only (behind a reverse proxy that serves HTTPS, or for this computer alone).
+    pub tls: Option<tls::TlsFiles>,
 }
 
 impl ServerConfig {
@@ -82,6 +86,7 @@ impl ServerConfig {
             limits: ratelimit::RateLimits::default(),
             policy: parta_policy::Policy::default(),
             max: None,
+            tls: None,
         }
     }
 }
@@ -92,6 +97,7 @@ pub struct RunningServer {
     /// The same database as `school`'s, by its type, for tests that read the file directly.
     sqlite: Arc<SqliteStore>,
     school: School,
+    tls: Option<tls::Tls>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -102,9 +108,21 @@ impl RunningServer {
         self.addr
     }
 
-    /// The base URL clients use, e.g. `http://127.0.0.1:41234`.
+    /// The base URL clients use, e.g. `http://127.0.0.1:41234` (`https://` when it serves
+    /// HTTPS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// Reads the certificate and key files again (what SIGHUP does): connections opened from
+    /// now on get the new certificate, open ones keep going. Without HTTPS there is nothing to
+    /// read.
+    pub async fn reload_tls(&self) -> std::result::Result<(), tls::TlsError> {
+        match &self.tls {
+            Some(tls) => tls.reload().await,
+            None => Ok(()),
+        }
     }
 
     /// The school's context, for in-process callers such as the demo and tests.
@@ -155,6 +173,11 @@ pub async fn start_with_clock(
     config: ServerConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<RunningServer> {
+    tls::check_bind(config.bind, config.tls.is_some(), config.demo)?;
+    let tls = match config.tls.clone() {
+        Some(files) => Some(tls::Tls::load(files).await?),
+        None => None,
+    };
     let sqlite = Arc::new(SqliteStore::open(&config.db_path).await?);
     let store: Arc<dyn Store> = sqlite.clone();
     let hub = updates::UpdateHub::load(store.as_ref()).await?;
@@ -200,18 +223,33 @@ pub async fn start_with_clock(
         }
     });
     let mut signal = shutdown_rx;
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
+    let task = match &tls {
+        None => tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = signal.wait_for(|stop| *stop).await;
+                })
+                .await
+        }),
+        Some(tls) => {
+            let handle = axum_server::Handle::new();
+            let server = axum_server::from_tcp_rustls(listener.into_std()?, tls.rustls())?
+                .handle(handle.clone());
+            tokio::spawn(async move {
                 let _ = signal.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
-    tracing::info!(%addr, "parta-server listening");
+                // Long polls end at the shutdown signal themselves; a request still running
+                // after this long is cut off.
+                handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            tokio::spawn(server.serve(app))
+        }
+    };
+    tracing::info!(%addr, https = tls.is_some(), "parta-server listening");
     Ok(RunningServer {
         addr,
         sqlite,
         school,
+        tls,
         shutdown,
         task,
     })

@@ -4,11 +4,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use parta_server::{ServerConfig, start};
+use parta_server::tls::TlsFiles;
+use parta_server::{RunningServer, ServerConfig, start};
 
 const USAGE: &str = "\
 Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device-rate N]
-                    [--policy FILE]
+                    [--policy FILE] [--tls-cert PEM --tls-key PEM]
 
   --config FILE    settings file (TOML; see docs/server-config.md)
   --demo           create the demo school in the database (once) and serve it
@@ -16,9 +17,12 @@ Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device
   --bind ADDR      address to listen on (default: 127.0.0.1:8080)
   --device-rate N  requests per second one device may make (default: 30, as MAX)
   --policy FILE    the school's policy (TOML, as `parta-policy check` reads): file formats and limits
+  --tls-cert PEM   serve HTTPS with this certificate chain ...
+  --tls-key PEM    ... and this private key; both are read again on SIGHUP. Without them the
+                   server listens on loopback only (behind a reverse proxy that serves HTTPS)
 
 Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_BIND,
-PARTA_DEVICE_RATE, PARTA_POLICY. The MAX bridge runs with a [max] section in the file or a
+PARTA_DEVICE_RATE, PARTA_POLICY, PARTA_TLS_CERT, PARTA_TLS_KEY. The MAX bridge runs with a [max] section in the file or a
 token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md).
 
        parta-server max check [--token-file FILE] [--max-url URL] [--root-cert PEM] [--json]
@@ -37,6 +41,7 @@ token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md).
 struct FileConfig {
     server: ServerSection,
     limits: LimitsSection,
+    tls: TlsSection,
     /// The MAX bridge (docs/max-bridge.md).
     max: Option<parta_server::max::settings::MaxSection>,
 }
@@ -48,6 +53,14 @@ struct ServerSection {
     database: Option<PathBuf>,
     demo: Option<bool>,
     policy: Option<PathBuf>,
+}
+
+/// `[tls]`: the certificate chain and key for HTTPS.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct TlsSection {
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -68,6 +81,8 @@ struct Settings {
     db: Option<PathBuf>,
     bind: Option<String>,
     policy: Option<PathBuf>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
     limits: parta_server::ratelimit::RateLimits,
     max: Option<parta_server::max::settings::MaxSection>,
 }
@@ -97,6 +112,8 @@ impl Settings {
         self.db = file.server.database.or(self.db.take());
         self.bind = file.server.bind.or(self.bind.take());
         self.policy = file.server.policy.or(self.policy.take());
+        self.tls_cert = file.tls.cert.or(self.tls_cert.take());
+        self.tls_key = file.tls.key.or(self.tls_key.take());
         let l = &mut self.limits;
         if let Some(v) = file.limits.device_per_second {
             l.device_per_second = positive("limits.device_per_second", v)?;
@@ -128,6 +145,12 @@ impl Settings {
         }
         if let Some(policy) = env("PARTA_POLICY") {
             self.policy = Some(PathBuf::from(policy));
+        }
+        if let Some(cert) = env("PARTA_TLS_CERT") {
+            self.tls_cert = Some(PathBuf::from(cert));
+        }
+        if let Some(key) = env("PARTA_TLS_KEY") {
+            self.tls_key = Some(PathBuf::from(key));
         }
         if let Some(value) = env("PARTA_DEVICE_RATE") {
             self.set_device_rate(rate("PARTA_DEVICE_RATE", &value)?);
@@ -166,6 +189,13 @@ fn parse(
                 settings.db = Some(PathBuf::from(it.next().ok_or("--db needs a file name")?));
             }
             "--bind" => settings.bind = Some(it.next().ok_or("--bind needs an address")?.clone()),
+            "--tls-cert" => {
+                settings.tls_cert =
+                    Some(PathBuf::from(it.next().ok_or("--tls-cert needs a file")?));
+            }
+            "--tls-key" => {
+                settings.tls_key = Some(PathBuf::from(it.next().ok_or("--tls-key needs a file")?));
+            }
             "--policy" => {
                 settings.policy = Some(PathBuf::from(it.next().ok_or("--policy needs a file")?));
             }
@@ -192,6 +222,12 @@ fn parse(
         None => parta_policy::Policy::default(),
     };
     let max = parta_server::max::settings::bridge_config(settings.max.as_ref(), env, read)?;
+    let tls = match (settings.tls_cert, settings.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => return Err("tls: name both the certificate (cert) and its key (key)".to_owned()),
+    };
+    parta_server::tls::check_bind(bind, tls.is_some(), settings.demo).map_err(|e| e.to_string())?;
     let demo = settings.demo;
     let db_path = settings.db.unwrap_or_else(|| {
         PathBuf::from(if demo {
@@ -207,7 +243,33 @@ fn parse(
         limits: settings.limits,
         policy,
         max,
+        tls,
     })
+}
+
+/// Runs until Ctrl+C or SIGTERM; on SIGHUP reads the TLS certificate and key again.
+async fn serve_until_stopped(server: &RunningServer) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hangup) => {
+                let stop = stop_requested();
+                tokio::pin!(stop);
+                loop {
+                    tokio::select! {
+                        _ = &mut stop => return,
+                        _ = hangup.recv() => match server.reload_tls().await {
+                            Ok(()) => tracing::info!("SIGHUP: TLS certificate read again"),
+                            Err(e) => tracing::error!(error = %e, "SIGHUP: kept the certificate in use"),
+                        },
+                    }
+                }
+            }
+            Err(e) => eprintln!("parta-server: cannot listen for SIGHUP: {e}"),
+        }
+    }
+    stop_requested().await;
 }
 
 /// Waits for Ctrl+C, or for SIGTERM (how service managers stop a server) where there is one.
@@ -342,7 +404,7 @@ async fn main() -> ExitCode {
         eprintln!("parta-server: the demo's timetable: {e}");
     }
     println!("parta-server listening on {}", server.url());
-    stop_requested().await;
+    serve_until_stopped(&server).await;
     match server.stop().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -406,7 +468,8 @@ mod tests {
     #[test]
     fn flags_override_the_environment_which_overrides_the_file() {
         let file = "[server]\nbind = \"0.0.0.0:9000\"\ndatabase = \"/srv/file.sqlite\"\n\
-                    [limits]\ndevice_per_second = 5\n";
+                    [limits]\ndevice_per_second = 5\n\
+                    [tls]\ncert = \"/etc/parta/server.crt\"\nkey = \"/etc/parta/server.key\"\n";
         let read = |_: &std::path::Path| Ok(file.to_owned());
         let env = |key: &str| (key == "PARTA_DB").then(|| "/srv/env.sqlite".to_owned());
         let from_file_and_env = parse(&args("--config school.toml"), &env, &read).unwrap();
@@ -421,6 +484,23 @@ mod tests {
         .unwrap();
         assert_eq!(with_flags.db_path, PathBuf::from("/srv/flag.sqlite"));
         assert_eq!(with_flags.bind, "127.0.0.1:1".parse().unwrap());
+        let tls = with_flags.tls.unwrap();
+        assert_eq!(tls.cert, PathBuf::from("/etc/parta/server.crt"));
+        let env_tls = |key: &str| (key == "PARTA_TLS_KEY").then(|| "/run/k.pem".to_owned());
+        let from_env = parse(&args("--config school.toml"), &env_tls, &read).unwrap();
+        assert_eq!(from_env.tls.unwrap().key, PathBuf::from("/run/k.pem"));
+    }
+
+    #[test]
+    fn plain_http_off_this_computer_and_half_a_tls_pair_are_refused() {
+        let err = plain("--bind 0.0.0.0:8080").unwrap_err();
+        assert!(err.contains("reverse proxy"), "{err}");
+        let err = plain("--demo --bind 0.0.0.0:8443 --tls-cert c.pem --tls-key k.pem").unwrap_err();
+        assert!(err.contains("127.0.0.1 only"), "{err}");
+        let err = plain("--tls-cert c.pem").unwrap_err();
+        assert!(err.contains("both"), "{err}");
+        let https = plain("--bind 0.0.0.0:8443 --tls-cert c.pem --tls-key k.pem").unwrap();
+        assert_eq!(https.tls.map(|t| t.key), Some(PathBuf::from("k.pem")));
     }
 
     #[test]

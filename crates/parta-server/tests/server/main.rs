@@ -17,3 +17,4 @@ mod properties;
 mod school;
 mod sdk;
 mod store;
+mod tls;

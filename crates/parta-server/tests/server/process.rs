@@ -2,28 +2,19 @@
 //! with SIGTERM, nothing it accepted lost.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
+use parta_test_ca::Authority;
 use serde_json::json;
 
-#[tokio::test]
-async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("school.sqlite");
-    let settings = dir.path().join("school.toml");
-    std::fs::write(
-        &settings,
-        format!(
-            "[server]\nbind = \"127.0.0.1:0\"\ndatabase = \"{}\"\ndemo = true\n",
-            db.display()
-        ),
-    )
-    .unwrap();
-    let log_path = dir.path().join("server.log");
-    let log = std::fs::File::create(&log_path).unwrap();
+/// Starts the binary with `args`, its log in `dir/server.log`; returns it and the address it
+/// says it listens on.
+async fn spawn(args: &[&str], dir: &Path) -> (Child, String) {
+    let log = std::fs::File::create(dir.join("server.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_parta-server"))
-        .args(["--config", settings.to_str().unwrap()])
+        .args(args)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -43,6 +34,51 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
     .await
     .unwrap()
     .expect("the server says where it listens");
+    (child, url)
+}
+
+/// Sends `signal` (`-TERM`, `-HUP`) to the server.
+fn signal(child: &Child, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Sends `signal` and waits up to 10 s for the server to exit.
+async fn signal_and_wait(mut child: Child, name: &str) -> ExitStatus {
+    signal(&child, name);
+    tokio::task::spawn_blocking(move || {
+        for _ in 0..100 {
+            if let Some(exit) = child.try_wait().unwrap() {
+                return Some(exit);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        None
+    })
+    .await
+    .unwrap()
+    .expect("the server stops within 10 s of the signal")
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.sqlite");
+    let settings = dir.path().join("school.toml");
+    std::fs::write(
+        &settings,
+        format!(
+            "[server]\nbind = \"127.0.0.1:0\"\ndatabase = \"{}\"\ndemo = true\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    let (child, url) = spawn(&["--config", settings.to_str().unwrap()], dir.path()).await;
+    let log_path = dir.path().join("server.log");
 
     // A token made in the database the server uses (as an administrator's tool would).
     let store = std::sync::Arc::new(parta_server::SqliteStore::open(&db).await.unwrap());
@@ -76,24 +112,7 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
         .unwrap();
     assert!(sent.status().is_success());
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = tokio::task::spawn_blocking(move || {
-        for _ in 0..100 {
-            if let Some(exit) = child.try_wait().unwrap() {
-                return Some(exit);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = child.kill();
-        None
-    })
-    .await
-    .unwrap()
-    .expect("the server stops within 10 s of SIGTERM");
+    let exit = signal_and_wait(child, "-TERM").await;
     assert!(exit.success(), "a clean stop exits 0: {exit:?}");
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = ?")
         .bind("Отправлено перед остановкой")
@@ -116,4 +135,67 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
         !log.contains("Отправлено перед остановкой"),
         "nor a message's text"
     );
+}
+
+/// Whether a client trusting `root` alone gets an answer from `url` over HTTPS.
+async fn reached_with(root: &Authority, url: &str) -> bool {
+    let root = reqwest::Certificate::from_pem(root.root_pem().as_bytes()).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([root])
+        .build()
+        .unwrap();
+    client.get(format!("{url}/me")).send().await.is_ok()
+}
+
+#[tokio::test]
+async fn sighup_reads_the_certificate_again_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
+    let write = |authority: &Authority| {
+        let issued = authority.server_cert().unwrap();
+        std::fs::write(&cert, issued.chain_pem).unwrap();
+        std::fs::write(&key, issued.key_pem).unwrap();
+    };
+    let (first, second) = (
+        Authority::new("first").unwrap(),
+        Authority::new("second").unwrap(),
+    );
+    write(&first);
+    let db = dir.path().join("school.sqlite");
+    let args = [
+        "--bind",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ];
+    let (child, url) = spawn(&args, dir.path()).await;
+    assert!(url.starts_with("https://"), "{url}");
+    assert!(reached_with(&first, &url).await);
+    assert!(!reached_with(&second, &url).await);
+
+    write(&second);
+    signal(&child, "-HUP");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !reached_with(&second, &url).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the new certificate is served within 10 s of SIGHUP"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !reached_with(&first, &url).await,
+        "and the old one no longer"
+    );
+    let exit = signal_and_wait(child, "-TERM").await;
+    assert!(
+        exit.success(),
+        "SIGHUP did not stop it; SIGTERM stops it cleanly: {exit:?}"
+    );
+    let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap();
+    assert!(log.contains("TLS certificate read again"), "{log}");
 }

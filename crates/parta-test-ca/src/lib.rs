@@ -1,0 +1,58 @@
+//! A school's own certificate authority, as some regions run one, for tests of HTTPS: a root
+//! certificate the client is told to trust, and server certificates it signs for `localhost`
+//! and 127.0.0.1.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    SanType,
+};
+
+/// A root certificate and its key.
+pub struct Authority {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+/// A server certificate chain and key, in PEM.
+pub struct ServerCert {
+    /// The server's certificate followed by the root's.
+    pub chain_pem: String,
+    /// The server's private key (PKCS#8).
+    pub key_pem: String,
+}
+
+/// What can go wrong making certificates: a key or signature rcgen could not make.
+pub type Error = rcgen::Error;
+
+impl Authority {
+    /// A new root named `name`.
+    pub fn new(name: &str) -> Result<Self, Error> {
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate()?)?;
+        Ok(Self { issuer })
+    }
+
+    /// The root certificate in PEM: what a client adds to the roots it trusts.
+    pub fn root_pem(&self) -> String {
+        self.issuer.pem()
+    }
+
+    /// A certificate for `localhost` and 127.0.0.1 signed by this root.
+    pub fn server_cert(&self) -> Result<ServerCert, Error> {
+        let key = KeyPair::generate()?;
+        let mut params = CertificateParams::new(vec!["localhost".to_owned()])?;
+        params
+            .subject_alt_names
+            .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        params.distinguished_name.push(DnType::CommonName, "localhost");
+        let cert = params.signed_by(&key, &self.issuer)?;
+        Ok(ServerCert {
+            chain_pem: format!("{}{}", cert.pem(), self.root_pem()),
+            key_pem: key.serialize_pem(),
+        })
+    }
+}
