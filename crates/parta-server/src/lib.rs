@@ -207,6 +207,7 @@ pub async fn start_with_clock(
         uploads,
         auth_cache: auth::AuthCache::default(),
         bridge,
+        https: tls.is_some(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also

@@ -3,7 +3,7 @@
 //! removal, restrictions). Who may do what is `roles`' matrix.
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use parta_model::school::{
@@ -12,7 +12,7 @@ use parta_model::school::{
 };
 
 use super::AppState;
-use super::extract::{Body, Path, Query};
+use super::extract::{Body, Origin, Path, Query};
 use super::{SUCCESS, Success};
 use crate::audit::{self, AuditPage};
 use crate::classes::{self, Assignment, Class, NewClass};
@@ -100,13 +100,13 @@ async fn list_invites(State(state): State<AppState>, caller: Caller) -> Result<J
 async fn create_invite(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Origin(origin): Origin,
     Body(new): Body<NewInvite>,
 ) -> Result<(StatusCode, Json<CreatedInvite>)> {
     let mut created = invites::create(&state.school, caller, new).await?;
     // The link carries the address it was made on, so the app knows where to join: https
     // unless that is this computer.
-    if let Some(origin) = super::extract::origin_of(&headers) {
+    if let Some(origin) = origin {
         created.link = format!(
             "{}?server={}",
             created.link,

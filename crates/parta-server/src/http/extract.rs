@@ -11,19 +11,42 @@ use crate::context::Caller;
 use crate::error::{Error, Result};
 
 /// The address the client reached this server on, for the links and upload URLs it is given
-/// back: `http` only where the host is this computer (the demo, tests), `https` elsewhere (a
-/// school's server is reached through TLS, its own or a proxy's; the app refuses plain http
-/// off this computer). `None` without a usable `Host` header.
-pub fn origin_of(headers: &axum::http::HeaderMap) -> Option<String> {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic() && b != b'/'))?;
-    let plain = format!("http://{host}");
-    if parta_model::address::is_plain_http_elsewhere(&plain) {
-        Some(format!("https://{host}"))
-    } else {
-        Some(plain)
+/// back (`None` when the request names no host). The host is the `Host` header, or the
+/// request's authority under HTTP/2. The scheme is `https` when this server serves it, when a
+/// reverse proxy in front says so (`X-Forwarded-Proto: https`; the header can only turn http
+/// into https, never back), and whenever the host is not this computer (the app refuses plain
+/// http off it); `http` only for this computer otherwise (the demo, tests).
+#[derive(Debug)]
+pub struct Origin(pub Option<String>);
+
+impl FromRequestParts<AppState> for Origin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let header = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let host = header
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic() && b != b'/'));
+        let Some(host) = host else {
+            return Ok(Origin(None));
+        };
+        let proxied_https = parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+        let plain = format!("http://{host}");
+        let https = state.https
+            || proxied_https
+            || parta_model::address::is_plain_http_elsewhere(&plain);
+        Ok(Origin(Some(if https {
+            format!("https://{host}")
+        } else {
+            plain
+        })))
     }
 }
 

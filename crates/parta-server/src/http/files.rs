@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Path, Query};
+use super::extract::{Origin, Path, Query};
 use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::uploads::{UploadEndpoint, UploadStatus, parse_content_range};
@@ -46,7 +46,7 @@ struct UploadQuery {
 async fn create_upload(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    Origin(origin): Origin,
     Query(q): Query<UploadQuery>,
 ) -> Result<Json<UploadEndpoint>> {
     let kind = q
@@ -54,8 +54,7 @@ async fn create_upload(
         .ok_or_else(|| Error::bad_request("type is required: image, video, audio or file"))?;
     // The upload URL points back at whichever address the client reached us on (https
     // unless that is this computer, as the file must not cross a network in clear).
-    let base = super::extract::origin_of(&headers)
-        .ok_or_else(|| Error::bad_request("A Host header is required"))?;
+    let base = origin.ok_or_else(|| Error::bad_request("A Host header is required"))?;
     Ok(Json(
         state
             .uploads

@@ -45,6 +45,8 @@ pub struct AppState {
     pub auth_cache: auth::AuthCache,
     /// The MAX bridge, when the school has a bot configured.
     pub bridge: Option<crate::max::Bridge>,
+    /// Whether this server serves HTTPS itself (links it hands out then say `https`).
+    pub https: bool,
 }
 
 /// The router of the MAX Bot API surface.

@@ -1148,4 +1148,23 @@ async fn links_and_upload_urls_carry_https_unless_the_server_is_this_computer() 
             .await
             .starts_with("http://localhost:9/upload/")
     );
+    // A reverse proxy on this computer that serves HTTPS says so; the header can only raise
+    // http to https, never lower a school's address to http.
+    let forwarded = |proto: &'static str, host: &'static str| {
+        let request = f
+            .post(&admin, "/uploads?type=file")
+            .header("Host", host)
+            .header("X-Forwarded-Proto", proto);
+        async move {
+            let endpoint: Value = request.send().await.unwrap().json().await.unwrap();
+            endpoint["url"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    let proxied = forwarded("https", "127.0.0.1:8443").await;
+    assert!(
+        proxied.starts_with("https://127.0.0.1:8443/upload/"),
+        "{proxied}"
+    );
+    let lowered = forwarded("http", "school.example").await;
+    assert!(lowered.starts_with("https://school.example/"), "{lowered}");
 }

@@ -64,6 +64,18 @@ async fn the_server_serves_https_and_takes_a_new_certificate_without_dropping_co
         stranger.is_err(),
         "a certificate from an unknown root is refused"
     );
+    // What the server hands out to come back to it says https, although it is this computer.
+    let endpoint: serde_json::Value = old_client
+        .post(format!("{url}/uploads?type=file"))
+        .header("Authorization", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let upload = endpoint["url"].as_str().unwrap_or_default();
+    assert!(upload.starts_with("https://127.0.0.1:"), "{upload}");
     // Plain HTTP on the HTTPS port gets no answer a client could read as success.
     let plain = reqwest::get(format!("{}/me", url.replacen("https", "http", 1))).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
