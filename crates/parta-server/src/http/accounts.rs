@@ -1,13 +1,13 @@
 //! `/school/*` for one's own account: signing in and out, the password, devices, contact
 //! details, and the school's directory of people.
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use parta_model::school::{DeviceList, PasswordChange, Revoked};
 
 use super::AppState;
-use super::extract::{Body, Path};
+use super::extract::{Body, ClientIp, Path};
 use super::{SUCCESS, Success};
 use crate::auth::{self, LoginRequest, LoginResult};
 use crate::context::Caller;
@@ -34,10 +34,10 @@ pub(super) fn routes() -> Router<AppState> {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(peer): ClientIp,
     Body(request): Body<LoginRequest>,
 ) -> Result<Json<LoginResult>> {
-    state.limiter.anonymous(peer.ip())?;
+    state.limiter.anonymous(peer)?;
     state.limiter.login(&request.login)?;
     let login = request.login.clone();
     let result = auth::login(&state.school, request).await?;

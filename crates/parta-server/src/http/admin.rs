@@ -2,7 +2,7 @@
 //! invites and join requests, settings, the audit log, and managing people (roles, moves,
 //! removal, restrictions). Who may do what is `roles`' matrix.
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -12,7 +12,7 @@ use parta_model::school::{
 };
 
 use super::AppState;
-use super::extract::{Body, Origin, Path, Query};
+use super::extract::{Body, ClientIp, Origin, Path, Query};
 use super::{SUCCESS, Success};
 use crate::audit::{self, AuditPage};
 use crate::classes::{self, Assignment, Class, NewClass};
@@ -128,10 +128,10 @@ async fn revoke_invite(
 
 async fn redeem(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(peer): ClientIp,
     Body(request): Body<Redeem>,
 ) -> Result<Json<JoinOutcome>> {
-    state.limiter.anonymous(peer.ip())?;
+    state.limiter.anonymous(peer)?;
     let outcome = invites::redeem(&state.school, request).await?;
     // Either the newcomer joined chats, or the reviewers were told of the request.
     Ok(Json(outcome))
@@ -158,10 +158,10 @@ async fn list_requests(
 
 async fn request_status(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(peer): ClientIp,
     Body(request): Body<StatusRequest>,
 ) -> Result<Json<JoinOutcome>> {
-    state.limiter.anonymous(peer.ip())?;
+    state.limiter.anonymous(peer)?;
     Ok(Json(
         invites::outcome(&state.school, &request.request_token).await?,
     ))

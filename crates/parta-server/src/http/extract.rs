@@ -39,14 +39,45 @@ impl FromRequestParts<AppState> for Origin {
             .and_then(|h| h.to_str().ok())
             .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
         let plain = format!("http://{host}");
-        let https = state.https
-            || proxied_https
-            || parta_model::address::is_plain_http_elsewhere(&plain);
+        let https =
+            state.https || proxied_https || parta_model::address::is_plain_http_elsewhere(&plain);
         Ok(Origin(Some(if https {
             format!("https://{host}")
         } else {
             plain
         })))
+    }
+}
+
+/// The address a request came from, for the limits per address: the peer's, or, when the
+/// peer is a reverse proxy on this computer, the address that proxy added last to
+/// `X-Forwarded-For` (the one it saw; earlier entries are the client's own word).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| Error::Internal("no peer address on the connection".into()))?;
+        if !peer.is_loopback() {
+            return Ok(ClientIp(peer));
+        }
+        // Only the last entry: an unreadable one falls back to the peer, never to an earlier
+        // entry the client could have written itself.
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|h| h.to_str().ok())
+            .flat_map(|h| h.split(','))
+            .next_back()
+            .and_then(|a| a.trim().parse().ok());
+        Ok(ClientIp(forwarded.unwrap_or(peer)))
     }
 }
 

@@ -1,14 +1,14 @@
 //! `/school/*` for online lessons: planning, consent, presence and recording, the timetable
 //! import, and the calendar (an iCalendar export and private feeds).
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use parta_model::school::{FeedAddress, LessonRange};
 
 use super::AppState;
-use super::extract::{Body, Path, Query};
+use super::extract::{Body, ClientIp, Path, Query};
 use super::{SUCCESS, Success};
 use crate::context::Caller;
 use crate::error::{Error, Result};
@@ -198,11 +198,11 @@ async fn revoke_feed(State(state): State<AppState>, caller: Caller) -> Result<Js
 /// A phone's calendar app asks without a Parta login: the token in the address is the key.
 async fn calendar_feed(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(peer): ClientIp,
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<impl axum::response::IntoResponse> {
-    state.limiter.anonymous(peer.ip())?;
+    state.limiter.anonymous(peer)?;
     let token = token.strip_suffix(".ics").unwrap_or(&token);
     let ics = lessons::feeds::feed(&state.school, token, &host_of(&headers)).await?;
     Ok(calendar_response(ics))

@@ -388,6 +388,31 @@ async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_go_on() {
         error_of(second, StatusCode::TOO_MANY_REQUESTS).await.code,
         "too.many.requests"
     );
+
+    // Behind a reverse proxy on this computer every request comes from 127.0.0.1: the address
+    // the proxy adds last to X-Forwarded-For is the one counted, so one busy address does not
+    // lock a whole school out, and what a client writes before it does not count.
+    let behind_proxy = |forwarded: &'static str| {
+        f.http
+            .post(format!("{}/school/login", f.server.url()))
+            .header("X-Forwarded-For", forwarded)
+            .json(&login)
+            .send()
+    };
+    let from_a = behind_proxy("10.0.0.1").await.unwrap();
+    assert_eq!(from_a.status(), StatusCode::UNAUTHORIZED);
+    let again_a = behind_proxy("192.0.2.9, 10.0.0.1").await.unwrap();
+    assert_eq!(
+        again_a.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a made-up first entry does not make a new address"
+    );
+    let from_b = behind_proxy("10.0.0.2").await.unwrap();
+    assert_eq!(
+        from_b.status(),
+        StatusCode::UNAUTHORIZED,
+        "another address goes on"
+    );
 }
 
 #[tokio::test]
