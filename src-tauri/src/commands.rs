@@ -60,9 +60,10 @@ pub async fn sign_in_with_password(
         server_url,
         login,
         password,
+        root_pem,
     } = args;
     shell
-        .sign_in_with_password(&server_url, &login, password)
+        .sign_in_with_password(&server_url, &login, password, root_pem)
         .await
 }
 

@@ -326,11 +326,13 @@ impl Shell {
         server_url: &str,
         login: &str,
         password: String,
+        root_pem: Option<String>,
     ) -> Result<ProfileView, UiError> {
         let password = Sensitive::new(password);
+        let (server_url, login) = (server_url.trim(), login.trim());
         let profile = self
             .client
-            .sign_in_with_password(server_url.trim(), login.trim(), &password, &device_name())
+            .sign_in_with_password(server_url, login, &password, &device_name(), root_pem)
             .await
             .map_err(|e| e.to_ui())?;
         self.activate(profile).await

@@ -4,7 +4,7 @@
 use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, Steps, post_json, submit_sign_in};
+use crate::common::{APP, Steps, cache_value, post_json, submit_sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
@@ -48,11 +48,8 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .await;
 
     // The parent of 5А sees her class chat, and no staff chat.
-    app.shows_if(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        |_| true,
-    )
-    .await;
+    app.shows("[data-testid=chat-item][data-title='5А — родители']")
+        .await;
     assert_eq!(
         app.count_containing("[data-testid=chat-item]", "Учителя")
             .await
@@ -175,15 +172,63 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
         json!({}),
     )
     .await;
-    app.shows_if(
-        "[data-testid=chat-item][data-title='5А — родители']",
-        |_| true,
-    )
-    .await;
+    app.shows("[data-testid=chat-item][data-title='5А — родители']")
+        .await;
     app.close().await.unwrap();
     assert!(
         !data.join("pending-join").exists(),
         "the waiting request is forgotten once joined"
     );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_school_with_its_own_certificate_authority_is_reached_once_its_root_is_pasted() {
+    let dir = tempfile::tempdir().unwrap();
+    let authority = parta_test_ca::Authority::new("Школа №1: удостоверяющий центр").unwrap();
+    let issued = authority.server_cert().unwrap();
+    let tls = parta_server::tls::TlsFiles {
+        cert: dir.path().join("server.crt"),
+        key: dir.path().join("server.key"),
+    };
+    std::fs::write(&tls.cert, issued.chain_pem).unwrap();
+    std::fs::write(&tls.key, issued.key_pem).unwrap();
+    let server = parta_server::start(parta_server::ServerConfig {
+        tls: Some(tls),
+        ..parta_server::ServerConfig::demo(
+            dir.path().join("school.sqlite"),
+            ([127, 0, 0, 1], 0).into(),
+        )
+    })
+    .await
+    .unwrap();
+    let data = dir.path().join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let password = parta_server::demo::DEMO_PASSWORD;
+
+    // The system does not know the school's authority: the form says what to do.
+    app.tap("[data-testid=connect-button]").await;
+    submit_sign_in(&app, &server.url(), "e.morozova", password).await;
+    app.shows_if("[data-testid=sign-in-error]", |t| {
+        t.contains("не подтверждён") && t.contains("Сертификат школы")
+    })
+    .await;
+
+    // The root the school's administrator handed out goes in «Сертификат школы».
+    app.tap("[data-testid=sign-in-form] details summary").await;
+    app.fill("[data-testid=server-root]", &authority.root_pem())
+        .await;
+    app.tap("[data-testid=sign-in-button]").await;
+    app.shows("[data-testid=chat-item][data-title='5А — родители']")
+        .await;
+    let kept: String = cache_value(&data, "SELECT extra_root_pem FROM profiles").await;
+    assert_eq!(
+        kept,
+        authority.root_pem(),
+        "the profile keeps the school's root"
+    );
+    app.close().await.unwrap();
     server.stop().await.unwrap();
 }

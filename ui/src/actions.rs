@@ -91,17 +91,21 @@ fn activate_or(
     });
 }
 
+/// What the sign-in form sends: the school's address, the login and password, and the
+/// school's own root certificate where it has one.
+pub struct SignIn {
+    pub server_url: String,
+    pub login: String,
+    pub password: String,
+    pub root_pem: Option<String>,
+}
+
 /// Signs in to a school's server and switches to it. A wrong login or password is answered in
 /// the form (`on_refused`), not in the banner.
-pub fn sign_in(
-    ctx: AppContext,
-    server_url: String,
-    login: String,
-    password: String,
-    on_refused: Callback<parta_model::view::UiError>,
-) {
+pub fn sign_in(ctx: AppContext, form: SignIn, on_refused: Callback<parta_model::view::UiError>) {
     activate_or(ctx, Some(on_refused), async move {
-        api::sign_in_with_password(&server_url, &login, &password).await
+        let root = form.root_pem.as_deref();
+        api::sign_in_with_password(&form.server_url, &form.login, &form.password, root).await
     });
 }
 

@@ -14,7 +14,9 @@ use parta_model::view::{AppEvent, ChatSummary, ConnectionState, Delivery, Messag
 const USAGE: &str = "\
 Usage: parta [--json] COMMAND
 
-  login --server URL --login LOGIN    sign in on this computer (password read from stdin)
+  login --server URL --login LOGIN [--root-cert PEM]
+                                      sign in on this computer (password read from stdin;
+                                      --root-cert trusts the school's own root certificate)
   connect-max [--base URL] [--root-cert PEM]
                                       connect the school's MAX bot (platform administrator;
                                       the bot token is read from stdin; --root-cert trusts an
@@ -65,6 +67,16 @@ fn option(words: &[String], name: &str) -> Option<String> {
         .iter()
         .position(|w| w == name)
         .and_then(|i| words.get(i + 1).cloned())
+}
+
+/// The PEM file named by `--root-cert`: a root certificate to trust for the server.
+fn root_cert(words: &[String]) -> Result<Option<String>, String> {
+    option(words, "--root-cert")
+        .map(|path| {
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read the certificate {path}: {e}"))
+        })
+        .transpose()
 }
 
 async fn first_profile(client: &Client) -> Result<Profile, String> {
@@ -151,6 +163,10 @@ fn explain(e: Error) -> String {
                                 or this device was signed out)"
             .to_owned(),
         Error::Offline(_) => "the server cannot be reached".to_owned(),
+        Error::UntrustedCertificate => "the server's certificate is not trusted: if the school \
+                                        runs its own certificate authority, give its root \
+                                        certificate with --root-cert FILE"
+            .to_owned(),
         other => other.to_string(),
     }
 }
@@ -262,20 +278,16 @@ async fn run(args: Args) -> Result<(), String> {
                 .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
             let password = Sensitive::new(password.trim_end_matches(['\r', '\n']).to_owned());
             let device = "parta (командная строка)";
+            let root = root_cert(&args.words)?;
             let profile = client
-                .sign_in_with_password(&server, &login, &password, device)
+                .sign_in_with_password(&server, &login, &password, device, root)
                 .await
                 .map_err(explain)?;
             signed_in(args.json, "Signed in as", &profile);
         }
         "connect-max" => {
             let base = option(&args.words, "--base");
-            let root = option(&args.words, "--root-cert")
-                .map(|path| {
-                    std::fs::read_to_string(&path)
-                        .map_err(|e| format!("cannot read the certificate {path}: {e}"))
-                })
-                .transpose()?;
+            let root = root_cert(&args.words)?;
             let mut token = String::new();
             std::io::stdin()
                 .lock()

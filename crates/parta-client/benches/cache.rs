@@ -293,6 +293,7 @@ async fn sync() {
                     limits,
                     policy: Default::default(),
                     max: None,
+                    tls: None,
                 })
                 .await
                 .unwrap();

@@ -6,7 +6,7 @@ use parta_model::school::{
     JoinOutcome, JoinStatus, LoginRequest, LoginResult, Redeem, StatusRequest,
 };
 
-use crate::api::{http_client, send_request};
+use crate::api::{http_client_with_root, send_request};
 use crate::error::Result;
 use crate::secrets::Sensitive;
 
@@ -77,7 +77,13 @@ pub struct SchoolServer {
 impl SchoolServer {
     /// The server at `base_url`.
     pub fn new(base_url: &str) -> Result<Self> {
-        let (http, base) = http_client(base_url)?;
+        Self::with_root(base_url, None)
+    }
+
+    /// The server at `base_url`, also trusting `extra_root_pem` (PEM certificates): a school
+    /// whose certificate comes from its own or its region's authority.
+    pub fn with_root(base_url: &str, extra_root_pem: Option<&str>) -> Result<Self> {
+        let (http, base) = http_client_with_root(base_url, extra_root_pem)?;
         Ok(Self { http, base })
     }
 

@@ -45,7 +45,9 @@ impl std::fmt::Debug for ApiClient {
 }
 
 fn transport(e: reqwest::Error) -> Error {
-    if e.is_connect() || e.is_timeout() || e.is_request() {
+    if is_untrusted_certificate(&e) {
+        Error::UntrustedCertificate
+    } else if e.is_connect() || e.is_timeout() || e.is_request() {
         // Strip the URL: it is harmless, but errors should read the same on every machine.
         Error::Offline(e.without_url().to_string())
     } else if e.is_decode() {
@@ -53,6 +55,25 @@ fn transport(e: reqwest::Error) -> Error {
     } else {
         Error::Offline(e.without_url().to_string())
     }
+}
+
+/// Whether `e` is rustls refusing the server's certificate. rustls's error sits inside
+/// `io::Error`s (two, today), whose `source()` skips what they wrap, so each is opened by hand.
+fn is_untrusted_certificate(e: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return matches!(tls, rustls::Error::InvalidCertificate(_));
+        }
+        next = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    false
 }
 
 impl ApiClient {
@@ -567,11 +588,7 @@ fn percent_path(segment: &str) -> String {
     out
 }
 
-pub(crate) fn http_client(base_url: &str) -> Result<(reqwest::Client, String)> {
-    http_client_with_root(base_url, None)
-}
-
-fn http_client_with_root(
+pub(crate) fn http_client_with_root(
     base_url: &str,
     extra_root_pem: Option<&str>,
 ) -> Result<(reqwest::Client, String)> {
@@ -592,9 +609,7 @@ fn http_client_with_root(
         let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
             .ok()
             .filter(|c| !c.is_empty())
-            .ok_or_else(|| {
-                Error::InvalidInput("the root certificate is not a PEM certificate".into())
-            })?;
+            .ok_or(Error::BadCertificate)?;
         builder = builder.tls_certs_merge(certificates);
     }
     let http = builder
@@ -654,7 +669,7 @@ mod tests {
             "http://[::1]:80",
             "http://127.0.0.2",
         ] {
-            assert!(http_client(local).is_ok(), "{local}");
+            assert!(http_client_with_root(local, None).is_ok(), "{local}");
         }
         for remote in [
             "http://school.example",
@@ -663,11 +678,11 @@ mod tests {
             "http://localhost.evil.example",
         ] {
             assert!(
-                matches!(http_client(remote), Err(Error::Insecure(_))),
+                matches!(http_client_with_root(remote, None), Err(Error::Insecure(_))),
                 "{remote}"
             );
         }
-        assert!(http_client("https://school.example").is_ok());
+        assert!(http_client_with_root("https://school.example", None).is_ok());
         assert_eq!(
             Error::Insecure("http://school.example".into()).to_ui().code,
             parta_model::view::UiErrorCode::InsecureAddress

@@ -173,7 +173,7 @@ impl Client {
         }
         let token = Sensitive::new(token.to_owned());
         let base_url = base_url.map(str::trim).filter(|u| !u.is_empty());
-        let extra_root_pem = extra_root_pem.filter(|p| !p.trim().is_empty());
+        let extra_root_pem = pasted_root(extra_root_pem)?;
         self.sign_in_trusting(
             ProfileKind::MaxBot,
             base_url.unwrap_or(MAX_API_URL),
@@ -220,17 +220,22 @@ impl Client {
     }
 
     /// Signs in on this device with a login and password: the server issues this device its
-    /// own token, which goes straight into the keychain (procedure 8.2).
+    /// own token, which goes straight into the keychain (procedure 8.2). `extra_root_pem` is
+    /// the school's own root certificate where its server's comes from one; the profile keeps
+    /// it for every later connection.
     pub async fn sign_in_with_password(
         &self,
         server_url: &str,
         login: &str,
         password: &Sensitive<String>,
         device_name: &str,
+        extra_root_pem: Option<String>,
     ) -> Result<Profile> {
-        let server = SchoolServer::new(server_url)?;
+        let extra_root_pem = pasted_root(extra_root_pem)?;
+        let server = SchoolServer::with_root(server_url, extra_root_pem.as_deref())?;
         let (_, token) = server.login(login, password, device_name).await?;
-        self.sign_in(ProfileKind::School, server.base_url(), token)
+        let base = server.base_url();
+        self.sign_in_trusting(ProfileKind::School, base, token, extra_root_pem)
             .await
     }
 
@@ -472,4 +477,14 @@ async fn dir_size(dir: &Path) -> u64 {
         }
     }
     total
+}
+
+/// A root certificate as pasted, in standard PEM; nothing pasted is none.
+fn pasted_root(pasted: Option<String>) -> Result<Option<String>> {
+    match pasted.filter(|p| !p.trim().is_empty()) {
+        None => Ok(None),
+        Some(text) => crate::certificates::normalize_pem(&text)
+            .map(Some)
+            .ok_or(Error::BadCertificate),
+    }
 }

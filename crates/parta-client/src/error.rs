@@ -43,6 +43,18 @@ pub enum Error {
          on this computer)"
     )]
     Insecure(String),
+    /// The server's certificate is not signed by a root this profile trusts.
+    #[error(
+        "the server's certificate is not trusted: if the school runs its own certificate \
+         authority, add its root certificate"
+    )]
+    UntrustedCertificate,
+    /// A root certificate given to trust is not a PEM certificate.
+    #[error(
+        "the root certificate is not a PEM certificate (-----BEGIN CERTIFICATE----- ... \
+         -----END CERTIFICATE-----)"
+    )]
+    BadCertificate,
     /// The profile is unknown or has no token in the keychain.
     #[error("no such profile, or it is signed out")]
     NoProfile,
@@ -70,6 +82,8 @@ impl Error {
             Error::Secrets(SecretsError::Unavailable(_)) => UiErrorCode::KeychainUnavailable,
             Error::InvalidInput(_) => UiErrorCode::InvalidInput,
             Error::Insecure(_) => UiErrorCode::InsecureAddress,
+            Error::UntrustedCertificate => UiErrorCode::UntrustedCertificate,
+            Error::BadCertificate => UiErrorCode::BadCertificate,
             // Refused for what was asked: malformed (400), taken (409), expired or used (410).
             Error::Server {
                 status: 400 | 409 | 410,

@@ -14,6 +14,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod applock;
+pub mod certificates;
 mod client;
 pub mod clock;
 pub mod error;

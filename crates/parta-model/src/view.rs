@@ -424,6 +424,11 @@ pub enum UiErrorCode {
     /// A server's address is plain `http://` on another computer: Parta goes there only over
     /// `https` (procedure 8.1), plain `http` only to this computer.
     InsecureAddress,
+    /// The server's certificate does not lead to a root this profile trusts (the school may
+    /// run its own authority, whose root the person then adds).
+    UntrustedCertificate,
+    /// A root certificate given to trust is not a PEM certificate.
+    BadCertificate,
     /// Anything else; the message says what happened.
     Internal,
 }

@@ -14,12 +14,16 @@ pub struct Authority {
     issuer: CertifiedIssuer<'static, KeyPair>,
 }
 
-/// A server certificate chain and key, in PEM.
+/// A server certificate chain and key, in PEM and in DER.
 pub struct ServerCert {
     /// The server's certificate followed by the root's.
     pub chain_pem: String,
     /// The server's private key (PKCS#8).
     pub key_pem: String,
+    /// The server's certificate alone, DER.
+    pub cert_der: Vec<u8>,
+    /// The private key, PKCS#8 DER.
+    pub key_der: Vec<u8>,
 }
 
 /// What can go wrong making certificates: a key or signature rcgen could not make.
@@ -48,11 +52,15 @@ impl Authority {
         params
             .subject_alt_names
             .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
-        params.distinguished_name.push(DnType::CommonName, "localhost");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "localhost");
         let cert = params.signed_by(&key, &self.issuer)?;
         Ok(ServerCert {
             chain_pem: format!("{}{}", cert.pem(), self.root_pem()),
             key_pem: key.serialize_pem(),
+            cert_der: cert.der().to_vec(),
+            key_der: key.serialize_der(),
         })
     }
 }

@@ -6,7 +6,7 @@ use parta_model::view::{UiError, UiErrorCode};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::actions::{connect_bot, sign_in, start_demo};
+use crate::actions::{SignIn, connect_bot, sign_in, start_demo};
 use crate::components::join_form::JoinForm;
 use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
@@ -22,6 +22,7 @@ pub fn welcome() -> Html {
     let server_url = use_state(String::new);
     let login = use_state(String::new);
     let password = use_state(String::new);
+    let server_root = use_state(String::new);
     let problem = use_state(|| None::<Key>);
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
@@ -62,6 +63,7 @@ pub fn welcome() -> Html {
     let on_submit = {
         let ctx = ctx.clone();
         let (server_url, login, password) = (server_url.clone(), login.clone(), password.clone());
+        let root = server_root.clone();
         let problem = problem.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -83,7 +85,13 @@ pub fn welcome() -> Html {
                     error_key(err.code)
                 }));
             });
-            sign_in(ctx.clone(), url, user, secret, on_refused);
+            let form = SignIn {
+                server_url: url,
+                login: user,
+                password: secret,
+                root_pem: Some(root.trim().to_owned()).filter(|r| !r.is_empty()),
+            };
+            sign_in(ctx.clone(), form, on_refused);
         })
     };
     let on_bot = {
@@ -142,15 +150,7 @@ pub fn welcome() -> Html {
                     value={(*bot_url).clone()} oninput={bind(&bot_url)} />
                 <span class="hint">{ t(lang, Key::MaxAddressHint) }</span>
             </label>
-            <label>
-                { t(lang, Key::RootCertificate) }
-                <textarea data-testid="bot-root" rows="3" placeholder="-----BEGIN CERTIFICATE-----"
-                    value={(*bot_root).clone()}
-                    oninput={{
-                        let root = bot_root.clone();
-                        Callback::from(move |e: InputEvent| root.set(crate::dom::value_of(&e)))
-                    }} />
-            </label>
+            { root_field(lang, &bot_root, "bot-root") }
             if let Some(key) = *problem {
                 <p class="form-error" role="alert" data-testid="bot-error">{ t(lang, key) }</p>
             }
@@ -183,6 +183,11 @@ pub fn welcome() -> Html {
                 <input type="password" data-testid="password" autocomplete="current-password"
                     required=true value={(*password).clone()} oninput={bind(&password)} />
             </label>
+            <details class="advanced">
+                <summary>{ t(lang, Key::SchoolRootSummary) }</summary>
+                { root_field(lang, &server_root, "server-root") }
+                <span class="hint">{ t(lang, Key::SchoolRootHint) }</span>
+            </details>
             if let Some(key) = *problem {
                 <p class="form-error" role="alert" data-testid="sign-in-error">{ t(lang, key) }</p>
             }
@@ -229,5 +234,21 @@ pub fn welcome() -> Html {
                 }
             </div>
         </main>
+    }
+}
+
+/// A PEM root certificate to trust besides the system's, kept in `state`.
+fn root_field(lang: crate::i18n::Lang, state: &UseStateHandle<String>, testid: &str) -> Html {
+    let on_input = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(crate::dom::value_of(&e)))
+    };
+    html! {
+        <label>
+            { t(lang, Key::RootCertificate) }
+            <textarea data-testid={testid.to_owned()} rows="3"
+                placeholder="-----BEGIN CERTIFICATE-----" value={(**state).clone()}
+                oninput={on_input} />
+        </label>
     }
 }

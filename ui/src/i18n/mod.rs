@@ -69,6 +69,8 @@ pub enum Key {
     MaxAddress,
     MaxAddressHint,
     RootCertificate,
+    SchoolRootSummary,
+    SchoolRootHint,
     Connect,
     WrongBotToken,
     InviteLink,
@@ -116,6 +118,8 @@ pub enum Key {
     ErrUnauthorized,
     ErrInvalid,
     ErrInsecure,
+    ErrUntrustedCertificate,
+    ErrBadCertificate,
     ErrNoProfile,
     ErrForbidden,
     ErrInternal,
@@ -189,6 +193,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Пусто — сервер MAX. Укажите адрес, если школа работает через свой шлюз."
             }
             RootCertificate => "Корневой сертификат PEM (необязательно)",
+            SchoolRootSummary => "Сертификат школы",
+            SchoolRootHint => {
+                "Нужен, только если сертификат сервера школы выдал её собственный удостоверяющий центр: администратор школы даст файл. Приложение запомнит его для этой школы."
+            }
             Connect => "Подключить",
             WrongBotToken => {
                 "MAX не принял этот токен. Проверьте его на платформе MAX для бизнеса."
@@ -248,6 +256,15 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Адрес начинается с http://: к серверу школы Парта подключается только по \
                  защищённому https (http — только к этому компьютеру). Уточните адрес у \
                  администратора школы."
+            }
+            ErrUntrustedCertificate => {
+                "Сертификат сервера школы не подтверждён. Если школа использует свой \
+                 удостоверяющий центр, вставьте его корневой сертификат в поле «Сертификат \
+                 школы» (файл даст администратор школы)."
+            }
+            ErrBadCertificate => {
+                "Это не сертификат: вставьте текст файла целиком, от строки «-----BEGIN \
+                 CERTIFICATE-----» до «-----END CERTIFICATE-----»."
             }
             ErrForbidden => "У вас нет прав на это действие в этой школе.",
             ErrNoProfile => "Вход не выполнен. Выберите школу.",
@@ -320,6 +337,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Empty: MAX's server. Give an address if the school runs its own gateway."
             }
             RootCertificate => "Root certificate, PEM (optional)",
+            SchoolRootSummary => "School certificate",
+            SchoolRootHint => {
+                "Needed only if the school's server certificate comes from the school's own certificate authority: the school's administrator will give you the file. The app keeps it for this school."
+            }
             Connect => "Connect",
             WrongBotToken => "MAX did not accept this token. Check it on MAX's business platform.",
             InviteLink => "Invitation link or code",
@@ -379,6 +400,15 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "The address starts with http://: Parta reaches a school's server only over \
                  encrypted https (plain http only to this computer). Ask the school's \
                  administrator for the right address."
+            }
+            ErrUntrustedCertificate => {
+                "The school server's certificate could not be verified. If the school runs its \
+                 own certificate authority, paste its root certificate into «School \
+                 certificate» (the school's administrator has the file)."
+            }
+            ErrBadCertificate => {
+                "This is not a certificate: paste the whole file, from the line «-----BEGIN \
+                 CERTIFICATE-----» to «-----END CERTIFICATE-----»."
             }
             ErrForbidden => "You are not allowed to do this at this school.",
             ErrNoProfile => "You are not signed in. Choose a school.",
@@ -441,6 +471,8 @@ pub fn error_key(code: UiErrorCode) -> Key {
         UiErrorCode::Unauthorized => Key::ErrUnauthorized,
         UiErrorCode::InvalidInput => Key::ErrInvalid,
         UiErrorCode::InsecureAddress => Key::ErrInsecure,
+        UiErrorCode::UntrustedCertificate => Key::ErrUntrustedCertificate,
+        UiErrorCode::BadCertificate => Key::ErrBadCertificate,
         UiErrorCode::NoProfile => Key::ErrNoProfile,
         UiErrorCode::Forbidden => Key::ErrForbidden,
         _ => Key::ErrInternal,

@@ -129,11 +129,13 @@ pub async fn sign_in_with_password(
     server_url: &str,
     login: &str,
     password: &str,
+    root_pem: Option<&str>,
 ) -> Result<ProfileView, UiError> {
     run(&cmd::SignInWithPassword {
         server_url: server_url.to_owned(),
         login: login.to_owned(),
         password: password.to_owned(),
+        root_pem: root_pem.map(str::to_owned),
     })
     .await
 }

@@ -270,6 +270,7 @@ async fn the_command_sees_the_profile_the_app_signed_in() {
             "a.sokolova",
             &parta_client::secrets::Sensitive::new(parta_server::demo::DEMO_PASSWORD.to_owned()),
             "Parta desktop",
+            None,
         )
         .await
         .unwrap();

@@ -2,22 +2,18 @@
 //! on a new device, and joining by an invitation that waits for the class teacher.
 
 use parta_client::account::{InviteForm, invite_code};
-use parta_client::secrets::{Keychain, Sensitive};
+use parta_client::secrets::Sensitive;
 use parta_client::{Client, Error, JoinState};
 use serde_json::{Value, json};
 
 use crate::common::*;
 use crate::keychain::assert_no_file_contains;
 
-fn keychain() -> Keychain {
-    Keychain::new(format!("parta-test-{}", uuid::Uuid::new_v4()))
-}
-
 #[tokio::test]
 async fn a_password_sign_in_gives_this_device_its_own_token_kept_only_in_the_keychain() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
-    let keychain = keychain();
+    let keychain = test_keychain();
     let client = Client::open(&dir.path().join("app"), keychain.clone())
         .await
         .unwrap();
@@ -29,13 +25,14 @@ async fn a_password_sign_in_gives_this_device_its_own_token_kept_only_in_the_key
             "e.morozova",
             &Sensitive::new("nope-nope".into()),
             "Ноутбук",
+            None,
         )
         .await;
     assert!(matches!(wrong, Err(Error::Unauthorized)), "{wrong:?}");
     assert!(client.profiles().await.unwrap().is_empty());
 
     let profile = client
-        .sign_in_with_password(&server.url(), "e.morozova", &password, "Ноутбук")
+        .sign_in_with_password(&server.url(), "e.morozova", &password, "Ноутбук", None)
         .await
         .unwrap();
     assert_eq!(profile.display_name, "Елена Морозова");
@@ -91,7 +88,7 @@ async fn joining_by_invite_waits_for_approval_then_signs_in_once() {
         .unwrap();
     let code = invite_code(invite["link"].as_str().unwrap()).expect("the link carries a code");
 
-    let keychain = keychain();
+    let keychain = test_keychain();
     let client = Client::open(&dir.path().join("app"), keychain.clone())
         .await
         .unwrap();

@@ -35,6 +35,11 @@ pub async fn start_server_with_limits(
     .expect("server starts")
 }
 
+/// A keychain service of this test's own in the real Secret Service.
+pub fn test_keychain() -> parta_client::secrets::Keychain {
+    parta_client::secrets::Keychain::new(format!("parta-test-{}", uuid::Uuid::new_v4()))
+}
+
 pub fn loopback() -> SocketAddr {
     ([127, 0, 0, 1], 0).into()
 }

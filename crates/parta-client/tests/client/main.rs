@@ -15,3 +15,4 @@ mod keychain;
 mod max;
 mod proxy;
 mod sync;
+mod tls;

@@ -267,28 +267,19 @@ impl axum::serve::Listener for TlsListener {
 
 /// A test root certificate (PEM) and a TLS acceptor for 127.0.0.1 signed by it.
 fn test_pki() -> (String, TlsAcceptor) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(rcgen::DnType::CommonName, "Parta Test Root CA");
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca_cert, &ca_key)
-        .unwrap();
+    let root = parta_test_ca::Authority::new("Parta Test Root CA").unwrap();
+    let leaf = root.server_cert().unwrap();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+            vec![leaf.cert_der.into()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf.key_der.into()),
         )
         .unwrap();
-    (ca_cert.pem(), TlsAcceptor::from(Arc::new(config)))
+    (root.root_pem(), TlsAcceptor::from(Arc::new(config)))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -327,15 +318,15 @@ async fn a_max_bot_profile_syncs_sends_and_receives_with_every_request_as_max_sp
 
     // Without the extra root the certificate is not trusted: nothing is saved.
     let untrusted = client.connect_max_bot(Some(&url), token(), None).await;
-    assert!(matches!(untrusted, Err(Error::Offline(_))), "{untrusted:?}");
+    assert!(
+        matches!(untrusted, Err(Error::UntrustedCertificate)),
+        "an untrusted certificate is told apart from an unreachable server: {untrusted:?}"
+    );
     assert!(client.profiles().await.unwrap().is_empty());
     let garbage = client
         .connect_max_bot(Some(&url), token(), Some("not a certificate".into()))
         .await;
-    assert!(
-        matches!(garbage, Err(Error::InvalidInput(_))),
-        "{garbage:?}"
-    );
+    assert!(matches!(garbage, Err(Error::BadCertificate)), "{garbage:?}");
 
     let profile = client
         .connect_max_bot(Some(&url), token(), Some(root_pem))
