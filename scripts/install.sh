@@ -21,6 +21,9 @@ apt_packages=(
   libayatana-appindicator3-dev libssl-dev libdbus-1-dev libsecret-1-dev
   xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring imagemagick dunst libglib2.0-bin
 )
+# nginx only for the tests (the reverse-proxy test runs its own, on a port of its own): the app
+# itself never needs a web server on a parent's laptop.
+[ "$for_tests" = 1 ] && apt_packages+=(nginx)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

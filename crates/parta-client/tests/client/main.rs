@@ -13,6 +13,7 @@ mod common;
 mod files;
 mod keychain;
 mod max;
+mod nginx;
 mod proxy;
 mod sync;
 mod tls;
