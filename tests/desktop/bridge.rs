@@ -93,11 +93,8 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
             .await
             .unwrap();
         assert!(chosen.as_str().is_some_and(|v| !v.is_empty()), "{chosen}");
-        app.tap_if(
-            "[data-testid=max-chat][data-max-chat='-701'] [data-testid=max-link]",
-            |_| true,
-        )
-        .await;
+        app.tap("[data-testid=max-chat][data-max-chat='-701'] [data-testid=max-link]")
+            .await;
         app.shows_if("[data-testid=max-linked-to]", |t| {
             t.contains("5А — родители")
         })

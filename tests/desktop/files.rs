@@ -59,11 +59,8 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     .await;
 
     // Opening it keeps the whole file on this computer (for offline use).
-    app.tap_if(
-        "[data-testid=message][data-delivery='sent'] [data-testid=open-attachment]",
-        |_| true,
-    )
-    .await;
+    app.tap("[data-testid=message][data-delivery='sent'] [data-testid=open-attachment]")
+        .await;
     let deadline = tokio::time::Instant::now() + SOON;
     loop {
         // In the profile's file cache (not the outbox copy), named after its token.
