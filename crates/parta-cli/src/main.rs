@@ -163,6 +163,11 @@ fn explain(e: Error) -> String {
                                 or this device was signed out)"
             .to_owned(),
         Error::Offline(_) => "the server cannot be reached".to_owned(),
+        Error::Secrets(parta_client::secrets::SecretsError::Unavailable(_)) => format!(
+            "there is no system keychain (Secret Service) to keep the sign-in in, and parta \
+             keeps it nowhere else: nothing was saved. {}",
+            parta_client::secrets::HOW_TO_GET_A_KEYCHAIN
+        ),
         Error::UntrustedCertificate => "the server's certificate is not trusted: if the school \
                                         runs its own certificate authority, give its root \
                                         certificate with --root-cert FILE"

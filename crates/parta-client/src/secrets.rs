@@ -39,6 +39,14 @@ impl<T> Serialize for Sensitive<T> {
     }
 }
 
+/// How to get a keychain on a Linux desktop, for a person who has none: what the CLI prints
+/// (the app says the same in Russian and English).
+pub const HOW_TO_GET_A_KEYCHAIN: &str = "\
+To get one: on GNOME, Astra Linux, RED OS or ALT, install gnome-keyring (the package of that \
+name) and log in again, the keyring opens with your login password; on KDE, turn on KWallet \
+and its Secret Service in the system settings; or with KeePassXC, turn on Settings -> Secret \
+Service Integration and unlock a database. On Windows the Credential Manager is always there.";
+
 /// Keychain failures.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]

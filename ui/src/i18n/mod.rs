@@ -248,7 +248,13 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Нет связи с сервером школы. Сообщение не отправлено — текст остался в поле ввода, попробуйте ещё раз, когда связь появится."
             }
             ErrKeychain => {
-                "Не удалось сохранить вход: системное хранилище паролей недоступно. Parta хранит вход только там. Разблокируйте связку ключей (или установите gnome-keyring) и попробуйте снова."
+                "Не удалось сохранить вход: на этом компьютере нет системного хранилища паролей \
+                 (Secret Service), а Парта хранит вход только там, поэтому ничего не сохранено. \
+                 Как его получить: в GNOME, Astra Linux, РЕД ОС или Альт установите пакет \
+                 gnome-keyring и войдите в систему заново — связка ключей откроется паролем \
+                 входа; в KDE включите KWallet и службу Secret Service в параметрах системы; \
+                 или в KeePassXC включите «Настройки → Интеграция с Secret Service» и \
+                 разблокируйте базу. Затем попробуйте снова."
             }
             ErrUnauthorized => "Сервер школы не принял вход. Войдите заново.",
             ErrInvalid => "Сообщение не подходит: оно пустое или длиннее 4000 символов.",
@@ -390,7 +396,13 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "The school server cannot be reached. The message was not sent — its text is still in the input box; try again once the connection is back."
             }
             ErrKeychain => {
-                "Could not save the sign-in: the system password store is not available. Parta keeps sign-ins only there. Unlock your keyring (or install gnome-keyring) and try again."
+                "Could not save the sign-in: this computer has no system password store (Secret \
+                 Service), and Parta keeps sign-ins nowhere else, so nothing was saved. To get \
+                 one: on GNOME, Astra Linux, RED OS or ALT, install the gnome-keyring package \
+                 and log in again, the keyring opens with your login password; on KDE, turn on \
+                 KWallet and its Secret Service in the system settings; or in KeePassXC, turn \
+                 on Settings → Secret Service Integration and unlock a database. Then try \
+                 again."
             }
             ErrUnauthorized => {
                 "The school server did not accept the sign-in. Please sign in again."

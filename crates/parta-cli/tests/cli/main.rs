@@ -291,3 +291,41 @@ async fn the_command_sees_the_profile_the_app_signed_in() {
     assert_eq!(listed[0]["name"], "Анна Сергеевна Соколова");
     app.sign_out(&profile.id, true).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_login_says_how_to_get_one_and_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = demo_server(dir.path()).await;
+    let (url, data) = (server.url(), dir.path().join("cli"));
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command(&data, "parta-cli-no-keychain", &[])
+            .args(["login", "--server", &url, "--login", "a.sokolova"])
+            // A session bus address where nothing listens: no Secret Service.
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/parta-no-bus",
+            )
+            .spawn()
+            .unwrap();
+        let password = format!("{}\n", parta_server::demo::DEMO_PASSWORD);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(password.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    for how in ["gnome-keyring", "KWallet", "KeePassXC", "nothing was saved"] {
+        assert!(said.contains(how), "the CLI names {how}: {said}");
+    }
+    let listed = parta(
+        &dir.path().join("cli"),
+        "parta-cli-no-keychain",
+        &["--json", "profiles"],
+        "",
+    );
+    assert_eq!(json(&listed), serde_json::json!([]), "no half-made profile");
+    server.stop().await.unwrap();
+}
