@@ -44,6 +44,13 @@ pub async fn my_role(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyRole>> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn failed_sign_ins(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::FailedSignIns>> {
+    shell
+        .with_session(|s| async move { s.failed_sign_ins().await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn admin(shell: State<'_, Shell>, args: cmd::Admin) -> Reply<ReplyOf<cmd::Admin>> {
     let cmd::Admin { request } = args;
     shell

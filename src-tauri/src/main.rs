@@ -104,6 +104,7 @@ fn main() {
             commands::profiles,
             commands::switch_profile,
             commands::my_role,
+            commands::failed_sign_ins,
             commands::admin,
             commands::settings,
             commands::clear_cache,

@@ -76,6 +76,17 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     app.screenshot(&shots.join("acknowledged-ru.png"))
         .await
         .unwrap();
+    // Her settings show the wrong password given for her login a moment ago.
+    app.tap("[data-testid=settings-button]").await;
+    app.shows("[data-testid=failed-sign-ins] [data-testid=failed-sign-in]")
+        .await;
+    assert_eq!(
+        app.count_containing("[data-testid=failed-sign-in]", "")
+            .await
+            .unwrap(),
+        1,
+        "one wrong password, one line"
+    );
     app.close().await.unwrap();
 
     // The server knows this computer as a device of hers; no file of the app holds the password.

@@ -52,6 +52,14 @@ impl ApiClient {
         Ok(profile.role)
     }
 
+    /// `GET /school/me/failed-sign-ins`: wrong passwords given for this person's login in the
+    /// last 30 days, newest first.
+    pub async fn failed_sign_ins(&self) -> Result<Vec<parta_model::school::FailedSignIn>> {
+        let request = self.request(Method::GET, "/school/me/failed-sign-ins", self.timeout);
+        let list: parta_model::school::FailedSignIns = self.send(request).await?;
+        Ok(list.failures)
+    }
+
     /// Carries out one administrative request.
     pub async fn admin(&self, request: &AdminRequest) -> Result<AdminReply> {
         let t = self.timeout;

@@ -59,6 +59,8 @@ commands! {
     "switch_profile" => SwitchProfile { profile_id: String } -> ProfileView;
     /// The active profile's role at its school.
     "my_role" => MyRole {  } -> Option<Role>;
+    /// Wrong passwords given for one's own login in the last 30 days, newest first.
+    "failed_sign_ins" => FailedSignIns {  } -> Option<Vec<crate::school::FailedSignIn>>;
     /// One request of the Управление section.
     "admin" => Admin { request: AdminRequest } -> AdminReply;
     /// Signs in to a school's server; this computer gets a token of its own.

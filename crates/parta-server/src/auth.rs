@@ -4,7 +4,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-pub use parta_model::school::{Device, LoginRequest, LoginResult};
+pub use parta_model::school::{Device, FailedSignIn, LoginRequest, LoginResult};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
@@ -338,6 +338,35 @@ pub async fn devices(school: &School, caller: Caller) -> Result<Vec<Device>> {
             name: d.name,
             created_at: d.created_at,
             current: d.id == caller.device_id,
+        })
+        .collect())
+}
+
+/// How far back a person is shown the wrong passwords given for their login.
+pub const FAILED_SIGN_INS_SHOWN_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The most failed sign-ins a person is shown at once.
+const FAILED_SIGN_INS_LISTED: i64 = 100;
+
+/// The wrong passwords given for the caller's own login in the last 30 days, newest first,
+/// from the audit log (the administration sees the same entries there): someone may be
+/// guessing, and the person should know.
+pub async fn failed_sign_ins(school: &School, caller: Caller) -> Result<Vec<FailedSignIn>> {
+    let since = school.now_ms() - FAILED_SIGN_INS_SHOWN_MS;
+    let target = format!("user:{}", caller.user_id);
+    let records = school
+        .read()
+        .await?
+        .audit_on(&target, "user.login_failed", since, FAILED_SIGN_INS_LISTED)
+        .await?;
+    Ok(records
+        .into_iter()
+        .map(|r| FailedSignIn {
+            at: r.created_at,
+            device: serde_json::from_str::<serde_json::Value>(&r.details)
+                .ok()
+                .and_then(|d| d["device"].as_str().map(str::to_owned))
+                .filter(|d| !d.is_empty()),
         })
         .collect())
 }

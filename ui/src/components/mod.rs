@@ -20,5 +20,6 @@ pub mod qr;
 pub mod rich_text;
 pub mod search;
 pub mod settings;
+pub mod sign_in_failures;
 pub mod timeline;
 pub mod welcome;

@@ -7,6 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::actions::reload_chats;
+use crate::components::sign_in_failures::SignInFailures;
 use crate::dom::value_of;
 use crate::i18n::settings::{S, size, ts};
 use crate::i18n::{Lang, error_key, t};
@@ -240,6 +241,9 @@ pub fn settings_view() -> Html {
                     <p class="hint">{ ts(lang, S::SignOutHint) }</p>
                     <button class="secondary" onclick={on_sign_out} data-testid="sign-out">{ ts(lang, S::SignOut) }</button>
                 </section>
+                if !i.profile.is_demo {
+                    <SignInFailures lang={lang} />
+                }
                 <section class="settings-group">
                     <h3>{ ts(lang, S::Language) }</h3>
                     <div class="tabs inline">

@@ -55,6 +55,10 @@ pub enum S {
     DrawingCpu,
     DrawingGpu,
     AfterRestart,
+    FailedSignIns,
+    NoFailedSignIns,
+    FailedSignInsHint,
+    UnknownDevice,
 }
 
 /// The text of `key` in `lang`.
@@ -130,6 +134,13 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
                  остаётся пустым или прокрутка медленная."
             }
             AfterRestart => "Изменение вступит в силу после перезапуска Парты.",
+            FailedSignIns => "Неудачные попытки входа за 30 дней",
+            NoFailedSignIns => "Не было: никто не вводил неверный пароль к вашему логину.",
+            FailedSignInsHint => {
+                "Если это были не вы, смените пароль и сообщите администратору школы. Никому \
+                 не сообщайте свой логин и пароль."
+            }
+            UnknownDevice => "устройство не назвалось",
         },
         Lang::En => match key {
             Settings => "Settings",
@@ -202,6 +213,13 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
                  flickers, stays blank or scrolls slowly."
             }
             AfterRestart => "The change takes effect when Parta starts again.",
+            FailedSignIns => "Failed sign-ins in the last 30 days",
+            NoFailedSignIns => "None: nobody has given a wrong password for your login.",
+            FailedSignInsHint => {
+                "If it was not you, change your password and tell the school's administrator. \
+                 Never share your login or password."
+            }
+            UnknownDevice => "the device gave no name",
         },
     }
 }

@@ -233,6 +233,12 @@ pub async fn switch_profile(profile_id: &str) -> Result<ProfileView, UiError> {
 }
 
 /// The signed-in person's role at the school (what the Администрирование section shows).
+/// Wrong passwords given for one's own login in the last 30 days, newest first (`None` for a
+/// profile without a password: a MAX bot).
+pub async fn failed_sign_ins() -> Result<Option<Vec<parta_model::school::FailedSignIn>>, UiError> {
+    run(&cmd::FailedSignIns {}).await
+}
+
 pub async fn my_role() -> Result<Option<Role>, UiError> {
     run(&cmd::MyRole {}).await
 }

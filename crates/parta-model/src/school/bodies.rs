@@ -91,6 +91,22 @@ pub struct DeviceList {
     pub devices: Vec<Device>,
 }
 
+/// A wrong password given for one's own login (`GET /school/me/failed-sign-ins`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedSignIn {
+    /// When, in ms since the epoch.
+    pub at: i64,
+    /// The device name the attempt gave, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+/// The failed sign-ins to the caller's login in the last 30 days, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedSignIns {
+    pub failures: Vec<FailedSignIn>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Revoked {
     pub revoked: u64,

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use parta_model::school::{DeviceList, PasswordChange, Revoked};
+use parta_model::school::{DeviceList, FailedSignIns, PasswordChange, Revoked};
 
 use super::AppState;
 use super::extract::{Body, ClientIp, Path};
@@ -25,6 +25,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/school/people", get(list_people))
         .route("/school/people/{user_id}", get(profile))
         .route("/school/devices", get(list_devices))
+        .route("/school/me/failed-sign-ins", get(failed_sign_ins))
         .route("/school/devices/{device_id}", delete(revoke_device))
         .route(
             "/school/users/{user_id}/devices",
@@ -69,6 +70,15 @@ async fn change_password(
 async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<Json<DeviceList>> {
     Ok(Json(DeviceList {
         devices: auth::devices(&state.school, caller).await?,
+    }))
+}
+
+async fn failed_sign_ins(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<FailedSignIns>> {
+    Ok(Json(FailedSignIns {
+        failures: auth::failed_sign_ins(&state.school, caller).await?,
     }))
 }
 

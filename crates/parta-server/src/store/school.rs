@@ -212,4 +212,12 @@ pub trait SchoolRows {
     ) -> Result<()>;
     /// Entries with ids below `before`, newest first, at most `limit`.
     async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// `action` entries on `target` since `since`, newest first, at most `limit`.
+    async fn audit_on(
+        &mut self,
+        target: &str,
+        action: &str,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>>;
 }

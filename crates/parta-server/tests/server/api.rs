@@ -548,4 +548,28 @@ async fn a_password_is_not_guessed_from_many_addresses_and_each_failure_is_audit
         let (status, _) = attempt(wrong.clone()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
+
+    // The person sees the failures on her own login, newest first, with the device named;
+    // nobody else's, and nothing older than 30 days.
+    let own = answer["access_token"].as_str().unwrap().to_owned();
+    let failed = f.ok_get(&own, "/school/me/failed-sign-ins").await;
+    let failures = failed["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 9, "{failed}");
+    assert_eq!(failures[0]["device"], "Ноутбук");
+    let times: Vec<i64> = failures.iter().map(|f| f["at"].as_i64().unwrap()).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {times:?}"
+    );
+    assert!(!failed.to_string().contains("не-тот-пароль"));
+    let someone_else = f.token("a.sokolova").await;
+    let theirs = f.ok_get(&someone_else, "/school/me/failed-sign-ins").await;
+    assert_eq!(theirs["failures"], json!([]));
+    clock.advance_hours(31 * 24);
+    let later = f.ok_get(&own, "/school/me/failed-sign-ins").await;
+    assert_eq!(
+        later["failures"],
+        json!([]),
+        "older than 30 days: not shown"
+    );
 }

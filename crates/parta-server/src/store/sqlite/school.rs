@@ -460,27 +460,43 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>> {
+        let sql = format!("{AUDIT_SELECT} WHERE a.id < ? ORDER BY a.id DESC LIMIT ?");
         let rows = self
-            .row_all(
-                "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
-                    u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-             WHERE a.id < ? ORDER BY a.id DESC LIMIT ?",
-                (before, limit),
-            )
+            .row_all(sqlx::AssertSqlSafe(sql), (before, limit))
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditRecord {
-                    id: row.try_get("id")?,
-                    actor_id: row.try_get("actor_id")?,
-                    actor_name: row.try_get("actor_name")?,
-                    action: row.try_get("action")?,
-                    target: row.try_get("target")?,
-                    details: row.try_get("details")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_from_row).collect()
     }
+
+    async fn audit_on(
+        &mut self,
+        target: &str,
+        action: &str,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        let sql = format!(
+            "{AUDIT_SELECT} WHERE a.target = ? AND a.action = ? AND a.created_at >= ?
+             ORDER BY a.created_at DESC, a.id DESC LIMIT ?"
+        );
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (target, action, since, limit))
+            .await?;
+        rows.iter().map(audit_from_row).collect()
+    }
+}
+
+const AUDIT_SELECT: &str = "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
+    u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name
+    FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
+
+fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
+    Ok(AuditRecord {
+        id: row.try_get("id")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_name: row.try_get("actor_name")?,
+        action: row.try_get("action")?,
+        target: row.try_get("target")?,
+        details: row.try_get("details")?,
+        created_at: row.try_get("created_at")?,
+    })
 }
