@@ -5,10 +5,9 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, SOON, Steps, post_json};
+use crate::common::{SOON, Steps, app_dir, launch, post_json};
 
 async fn scalar_i64(server: &parta_server::RunningServer, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -70,10 +69,8 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         .await;
     }
 
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let data = app_dir(dir.path());
+    let (_driver, app) = launch(&data).await;
     crate::common::sign_in_app(&app, &server.url(), parta_server::demo::PLATFORM_ADMIN).await;
     app.tap_if("[data-testid=tab-admin]", |t| t.contains("Управление"))
         .await;

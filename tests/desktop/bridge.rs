@@ -15,7 +15,7 @@ use parta_server::max::{BotToken, BridgeConfig};
 use serde_json::json;
 
 use crate::common::{
-    APP, SOON, Steps, eventually, get_json, open_chat, post_json, sign_in, sign_in_app,
+    APP, SOON, Steps, eventually, get_json, launch, open_chat, post_json, sign_in, sign_in_app,
 };
 
 const MAX_CHAT: i64 = -701;
@@ -72,8 +72,7 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
     {
         let data = dir.path().join("admin-app");
         std::fs::create_dir_all(&data).unwrap();
-        let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-        let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+        let (_driver, app) = launch(&data).await;
         sign_in_app(&app, &url, parta_server::demo::PLATFORM_ADMIN).await;
         app.tap("[data-testid=tab-admin]").await;
         app.tap("[data-testid=admin-tab-max]").await;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use parta_e2e::{Element, Session};
+use parta_e2e::{Element, Session, TauriDriver};
 use serde_json::{Value, json};
 
 /// The app under test, built by cargo for this test target.
@@ -62,6 +62,20 @@ where
         .unwrap();
     pool.close().await;
     value
+}
+
+/// Starts tauri-driver and the app with its data in `data`; keep the driver as long as the app.
+pub async fn launch(data: &Path) -> (TauriDriver, Session) {
+    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data)]).unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    (driver, app)
+}
+
+/// A fresh data folder for the app under `dir`.
+pub fn app_dir(dir: &Path) -> std::path::PathBuf {
+    let data = dir.join("app");
+    std::fs::create_dir_all(&data).unwrap();
+    data
 }
 
 /// Signs a demo person in from another device (a phone) and returns its token.

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Element, Session, TauriDriver, screenshot_dir};
+use parta_e2e::{Element, Session, screenshot_dir};
 
-use crate::common::{APP, SOON, Steps, open_chat, switch_profile};
+use crate::common::{SOON, Steps, launch, open_chat, switch_profile};
 
 /// The first element matching `css`, once it shows.
 async fn element(app: &Session, css: &str) -> Element {
@@ -57,8 +57,7 @@ async fn toggle_demo_connection(app: &Session) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_writing_once() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = launch(data.path()).await;
 
     // First launch: no profile, so the welcome screen offers the demo school.
     app.tap_if("[data-testid=demo-button]", |t| t.contains("Демо-школа"))
@@ -401,8 +400,7 @@ async fn demo_school_open_a_class_chat_send_read_offline_and_deliver_offline_wri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = launch(data.path()).await;
     crate::common::open_demo(&app).await;
 
     // 400 older messages in the teachers' chat, written on the server.

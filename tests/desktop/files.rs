@@ -7,13 +7,12 @@ use std::time::Duration;
 
 use parta_e2e::{Session, TauriDriver};
 
-use crate::common::{APP, SOON, Steps};
+use crate::common::{APP, SOON, Steps, app_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
+    let data = app_dir(dir.path());
     // A 1.5 MB PDF (checked by content: it must start like one).
     let pdf = dir.path().join("Домашнее задание.pdf");
     let mut bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
@@ -120,8 +119,7 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sent_image_shows_as_a_preview_in_the_message() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
+    let data = app_dir(dir.path());
     let image = dir.path().join("Доска.png");
     std::fs::write(&image, include_bytes!("fixtures/board.png")).unwrap();
     let driver = TauriDriver::start(&[

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
+use parta_e2e::Session;
 
-use crate::common::{APP, SOON, Steps};
+use crate::common::{APP, SOON, Steps, app_dir, launch};
 
 async fn link_in_form(app: &Session) -> String {
     app.shows("[data-testid=invite-link]").await;
@@ -20,11 +20,9 @@ async fn link_in_form(app: &Session) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invitation_link_opened_elsewhere_reaches_the_running_app_once() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
+    let data = app_dir(dir.path());
     let link = "parta://join/0123456789abcdef0123456789abcdef?server=http%3A%2F%2F127.0.0.1%3A9";
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (driver, app) = launch(&data).await;
     app.shows("[data-testid=demo-button]").await;
 
     // The desktop starts Parta again with the link; that launch hands it over and ends.

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
+use parta_e2e::Session;
 
-use crate::common::{APP, SOON, Steps, eventually};
+use crate::common::{SOON, Steps, eventually, launch};
 
 /// Presses `key` (with Shift when `back`) until the element with `testid` has the focus.
 async fn tab_to(app: &Session, testid: &str, back: bool) {
@@ -35,8 +35,7 @@ async fn focus_becomes(app: &Session, testid: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_step_of_finding_a_chat_and_writing_is_done_with_the_keyboard() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = launch(data.path()).await;
     app.shows("[data-testid=demo-button]").await;
     tab_to(&app, "demo-button", false).await;
     app.press(&[], "Enter").await.unwrap();

@@ -7,7 +7,7 @@ use parta_e2e::{Session, TauriDriver, screenshot_dir};
 use serde_json::json;
 
 use crate::common::{
-    APP, SOON, Steps, cache_value, eventually, open_demo, sign_in, switch_profile,
+    APP, SOON, Steps, cache_value, eventually, launch, open_demo, sign_in, switch_profile,
 };
 
 /// How many lessons the section lists, once it has listed `want`.
@@ -102,8 +102,7 @@ async fn open_lesson(app: &Session, id: &str, status_has: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_teacher_sees_the_next_lesson_and_recording_is_allowed_once_every_parent_agrees() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = launch(data.path()).await;
     app.tap("[data-testid=demo-button]").await;
     app.shows("[data-testid=chat-item]").await;
 

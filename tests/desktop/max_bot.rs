@@ -6,9 +6,7 @@
 //! requests the client core makes to MAX itself are checked against the official schema in
 //! parta-client's tests); the token is one it issued.
 
-use parta_e2e::{Session, TauriDriver};
-
-use crate::common::{APP, SOON, Steps, cache_value, sign_in};
+use crate::common::{SOON, Steps, app_dir, cache_value, launch, sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_administrator_connects_the_school_bot_by_its_token() {
@@ -20,10 +18,8 @@ async fn the_platform_administrator_connects_the_school_bot_by_its_token() {
     .await
     .unwrap();
     let token = sign_in(&server.url(), "i.kuznetsova").await;
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let data = app_dir(dir.path());
+    let (_driver, app) = launch(&data).await;
 
     app.tap("[data-testid=bot-button]").await;
     app.fill("[data-testid=bot-url]", &server.url()).await;

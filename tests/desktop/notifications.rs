@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
 use serde_json::{Value, json};
 
-use crate::common::{APP, SOON, Steps, cache_value, get_json, id_where, post_json, sign_in};
+use crate::common::{SOON, Steps, cache_value, get_json, id_where, launch, post_json, sign_in};
 
 /// dunst's history of shown notifications, as `summary: body` lines.
 fn shown() -> Vec<String> {
@@ -38,8 +37,7 @@ async fn a_mention_of_the_teacher_is_a_desktop_notification_until_switched_off()
         .spawn()
         .expect("dunst is installed (scripts/install.sh)");
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = launch(data.path()).await;
     app.tap("[data-testid=demo-button]").await;
     let class_chat = "[data-testid=chat-item][data-title='5А — родители']";
     app.shows(class_chat).await;

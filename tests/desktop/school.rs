@@ -1,10 +1,9 @@
 //! Signing in to a school's own server from the welcome screen: a wrong password is answered
 //! in the form, the right one opens the parent's chats, and the token lands in the keychain.
 
-use parta_e2e::{Session, TauriDriver};
 use serde_json::json;
 
-use crate::common::{APP, Steps, cache_value, post_json, submit_sign_in};
+use crate::common::{Steps, app_dir, cache_value, launch, post_json, submit_sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
@@ -15,10 +14,8 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     ))
     .await
     .unwrap();
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let data = app_dir(dir.path());
+    let (_driver, app) = launch(&data).await;
 
     app.tap_if("[data-testid=connect-button]", |t| {
         t.contains("Подключиться к серверу школы")
@@ -137,10 +134,8 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
     .await;
     let link = invite["link"].as_str().unwrap().to_owned();
 
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let data = app_dir(dir.path());
+    let (_driver, app) = launch(&data).await;
     app.tap_if("[data-testid=join-invite-button]", |t| {
         t.contains("Присоединиться по приглашению")
     })
@@ -213,10 +208,8 @@ async fn a_school_with_its_own_certificate_authority_is_reached_once_its_root_is
     })
     .await
     .unwrap();
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let data = app_dir(dir.path());
+    let (_driver, app) = launch(&data).await;
     let password = parta_server::demo::DEMO_PASSWORD;
 
     // The system does not know the school's authority: the form says what to do.

@@ -3,9 +3,9 @@
 //! losing a draft, and signing out with the data deleted from this computer.
 
 use parta_client::secrets::Keychain;
-use parta_e2e::{Session, TauriDriver};
+use parta_e2e::Session;
 
-use crate::common::{APP, SOON, Steps, cache_value};
+use crate::common::{APP, SOON, Steps, cache_value, launch};
 
 async fn unlock(app: &Session, pin: &str) {
     app.fill("[data-testid=unlock-pin]", pin).await;
@@ -17,8 +17,7 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     let data = tempfile::tempdir().unwrap();
     let keychain = Keychain::new("parta");
     let lock_account = parta_client::applock::account_for(data.path());
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (driver, app) = launch(data.path()).await;
     app.tap("[data-testid=demo-button]").await;
     let class_chat = "[data-testid=chat-item][data-title='5А — родители']";
     app.tap(class_chat).await;
@@ -161,8 +160,7 @@ async fn layout(app: &Session) -> (f64, bool, bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_scales_to_200_percent_and_stays_usable() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (driver, app) = launch(data.path()).await;
     crate::common::open_demo(&app).await;
     crate::common::open_chat(&app, "5А — родители").await;
     app.shows("[data-testid=composer-input]").await;
@@ -278,8 +276,7 @@ async fn toggle_acceleration(app: &Session) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_is_drawn_in_software_until_hardware_acceleration_is_chosen() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (driver, app) = launch(data.path()).await;
     crate::common::open_demo(&app).await;
     let (notice, mut switches) = drawing(&app, data.path(), false).await;
     switches.sort();

@@ -7,11 +7,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
+use parta_e2e::Session;
 use serde_json::json;
 
 use crate::common::{
-    APP, SOON, Steps, cache_value, eventually, get_json, id_where, open_demo, post_json, sign_in,
+    SOON, Steps, cache_value, eventually, get_json, id_where, launch, open_demo, post_json, sign_in,
 };
 
 const ITEM: &str = "org.kde.StatusNotifierItem";
@@ -141,8 +141,7 @@ async fn eventually_label(owner: &str, path: &str, want: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tray_counts_unread_messages_speaks_the_ui_language_and_quits() {
     let data = tempfile::tempdir().unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = launch(data.path()).await;
     open_demo(&app).await;
     let path = item_path(data.path());
     let deadline = tokio::time::Instant::now() + SOON;

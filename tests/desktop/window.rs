@@ -1,18 +1,16 @@
 //! The window comes back where it was left: size and position are kept between launches, in
 //! the data folder, whatever ends the app.
 
-use parta_e2e::{Session, TauriDriver};
+use parta_e2e::Session;
 use serde_json::json;
 
-use crate::common::{APP, SOON, Steps};
+use crate::common::{APP, SOON, Steps, app_dir, launch};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_opens_again_at_the_size_it_was_left() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("app");
-    std::fs::create_dir_all(&data).unwrap();
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data.as_path())]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let data = app_dir(dir.path());
+    let (driver, app) = launch(&data).await;
     app.shows("[data-testid=demo-button]").await;
     let rect = app
         .set_window_rect(json!({"width": 1000, "height": 700}))
