@@ -4,7 +4,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-pub use parta_model::school::{Device, FailedSignIn, LoginRequest, LoginResult};
+pub use parta_model::school::{Device, FailedSignIn, LoginRequest, LoginResult, PasswordChange};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
@@ -173,6 +173,8 @@ pub async fn authenticate(school: &School, header: Option<&str>) -> Result<Calle
 #[derive(Debug, Clone, Default)]
 pub struct AuthCache {
     entries: std::sync::Arc<std::sync::Mutex<CheckedTokens>>,
+    /// Device id -> when it last made a request, not yet saved (see [`AuthCache::save_last_use`]).
+    last_use: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
 }
 
 /// Token hash -> who it is, and when that was looked up.
@@ -193,8 +195,38 @@ impl AuthCache {
         self.entries().clear();
     }
 
+    /// Saves when each device that made requests since the last call last did, in one
+    /// transaction (the server calls it every minute and at shutdown, and before listing
+    /// devices): a timestamp is never written on every request.
+    pub async fn save_last_use(&self, school: &School) -> Result<()> {
+        let seen = std::mem::take(
+            &mut *self
+                .last_use
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let mut tx = school.begin().await?;
+        for (device_id, at) in &seen {
+            tx.note_device_use(*device_id, *at).await?;
+        }
+        school.commit(tx).await?;
+        Ok(())
+    }
+
     /// [`authenticate`], answered from the cache while an entry is fresh.
     pub async fn authenticate(&self, school: &School, header: Option<&str>) -> Result<Caller> {
+        let caller = self.check(school, header).await?;
+        self.last_use
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(caller.device_id, school.now_ms());
+        Ok(caller)
+    }
+
+    async fn check(&self, school: &School, header: Option<&str>) -> Result<Caller> {
         let key = header
             .map(str::trim)
             .map(|t| t.strip_prefix("Bearer ").unwrap_or(t))
@@ -291,12 +323,19 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Sets the caller's password (the old one is required if there is one).
+/// Changes the caller's password (the current one must be given, where there is one); with
+/// `sign_out_others`, every other device of theirs is signed out in the same step. Returns how
+/// many were.
 pub async fn change_password(
     school: &School,
     caller: Caller,
-    old: Option<String>,
-    new: String,
-) -> Result<()> {
+    change: PasswordChange,
+) -> Result<u64> {
+    let PasswordChange {
+        old_password: old,
+        new_password: new,
+        sign_out_others,
+    } = change;
     check_new_password(&new)?;
     let stored = school.read().await?.password_hash(caller.user_id).await?;
     let hashed = tokio::task::spawn_blocking(move || {
@@ -315,17 +354,24 @@ pub async fn change_password(
     .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
     let mut tx = school.begin().await?;
     tx.set_password_hash(caller.user_id, &hashed).await?;
+    let signed_out = if sign_out_others {
+        let now = school.now_ms();
+        tx.revoke_other_devices(caller.user_id, caller.device_id, now)
+            .await?
+    } else {
+        0
+    };
     audit::record(
         &mut *tx,
         school.clock(),
         Some(caller.user_id),
         "user.password_changed",
         &format!("user:{}", caller.user_id),
-        serde_json::json!({}),
+        serde_json::json!({"other_devices_signed_out": signed_out}),
     )
     .await?;
     school.commit(tx).await?;
-    Ok(())
+    Ok(signed_out)
 }
 
 /// The caller's devices that are still signed in, oldest first.
@@ -337,6 +383,7 @@ pub async fn devices(school: &School, caller: Caller) -> Result<Vec<Device>> {
             id: d.id,
             name: d.name,
             created_at: d.created_at,
+            last_used_at: d.last_used_at,
             current: d.id == caller.device_id,
         })
         .collect())

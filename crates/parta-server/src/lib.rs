@@ -97,6 +97,7 @@ pub struct RunningServer {
     /// The same database as `school`'s, by its type, for tests that read the file directly.
     sqlite: Arc<SqliteStore>,
     school: School,
+    auth_cache: auth::AuthCache,
     tls: Option<tls::Tls>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
@@ -150,8 +151,12 @@ impl RunningServer {
     pub async fn stop(self) -> Result<()> {
         let _ = self.shutdown.send(true);
         let served = self.task.await;
-        // The markers committed since the last flush go in before the database closes.
+        // The markers committed since the last flush, and the devices' last uses, go in before
+        // the database closes.
         let school = &self.school;
+        if let Err(e) = self.auth_cache.save_last_use(school).await {
+            tracing::error!(error = %e, "could not save the devices' last use at shutdown");
+        }
         if let Err(e) = school.hub().flush_markers(school.store()).await {
             tracing::error!(error = %e, "could not save update markers at shutdown");
         }
@@ -200,27 +205,38 @@ pub async fn start_with_clock(
         }
         None => None,
     };
+    let auth_cache = auth::AuthCache::default();
     let state = http::AppState {
         school: school.clone(),
         shutdown: shutdown_rx.clone(),
         limiter: ratelimit::RateLimiter::new(config.limits, clock),
         uploads,
-        auth_cache: auth::AuthCache::default(),
+        auth_cache: auth_cache.clone(),
         bridge,
         https: tls.is_some(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also
     // in the desktop app's embedded demo server, so no faster).
-    every_second(&shutdown_rx, school.clone(), |school| async move {
+    every(SECOND, &shutdown_rx, school.clone(), |school| async move {
         if let Err(e) = scheduled::send_due(&school).await {
             tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
         }
     });
     // Committed update markers reach the database once a second (see `updates`).
-    every_second(&shutdown_rx, school.clone(), |school| async move {
+    every(SECOND, &shutdown_rx, school.clone(), |school| async move {
         if let Err(e) = school.hub().flush_markers(school.store()).await {
             tracing::warn!(error = %e, "could not save update markers; will retry");
+        }
+    });
+    // When each device was last used («Мои устройства») reaches the database once a minute.
+    let last_use = auth_cache.clone();
+    every(MINUTE, &shutdown_rx, school.clone(), move |school| {
+        let last_use = last_use.clone();
+        async move {
+            if let Err(e) = last_use.save_last_use(&school).await {
+                tracing::warn!(error = %e, "could not save the devices' last use; will retry");
+            }
         }
     });
     let mut signal = shutdown_rx;
@@ -250,21 +266,29 @@ pub async fn start_with_clock(
         addr,
         sqlite,
         school,
+        auth_cache,
         tls,
         shutdown,
         task,
     })
 }
 
-/// Runs `work` once a second until shutdown.
-fn every_second<F, Fut>(shutdown: &watch::Receiver<bool>, school: School, work: F)
-where
+const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
+const MINUTE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `work` once every `period` until shutdown.
+fn every<F, Fut>(
+    period: std::time::Duration,
+    shutdown: &watch::Receiver<bool>,
+    school: School,
+    work: F,
+) where
     F: Fn(School) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let mut stop = shutdown.clone();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        let mut every = tokio::time::interval(period);
         loop {
             tokio::select! {
                 _ = every.tick() => work(school.clone()).await,

@@ -84,6 +84,10 @@ pub struct PasswordChange {
     #[serde(default)]
     pub old_password: Option<String>,
     pub new_password: String,
+    /// Also sign out every other device of this person (8.2: when a password may have been
+    /// seen by someone).
+    #[serde(default)]
+    pub sign_out_others: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -180,6 +184,10 @@ pub struct Device {
     pub id: i64,
     pub name: String,
     pub created_at: i64,
+    /// When it last reached the server (up to a minute behind); none before its first use
+    /// was saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<i64>,
     /// Whether this is the device asking.
     pub current: bool,
 }

@@ -57,17 +57,15 @@ async fn change_password(
     caller: Caller,
     Body(request): Body<PasswordChange>,
 ) -> Result<Json<Success>> {
-    auth::change_password(
-        &state.school,
-        caller,
-        request.old_password,
-        request.new_password,
-    )
-    .await?;
+    if auth::change_password(&state.school, caller, request).await? > 0 {
+        state.auth_cache.invalidate();
+    }
     Ok(SUCCESS)
 }
 
 async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<Json<DeviceList>> {
+    // The last uses still in memory first, so the list is current.
+    state.auth_cache.save_last_use(&state.school).await?;
     Ok(Json(DeviceList {
         devices: auth::devices(&state.school, caller).await?,
     }))

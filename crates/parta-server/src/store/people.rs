@@ -59,6 +59,8 @@ pub struct DeviceRecord {
     pub id: i64,
     pub name: String,
     pub created_at: i64,
+    /// When it last reached the server (as last saved; see `AuthCache::save_last_use`).
+    pub last_used_at: Option<i64>,
 }
 
 /// Statements about people.
@@ -120,6 +122,11 @@ pub trait PeopleRows {
     async fn revoke_device(&mut self, user_id: i64, device_id: i64, at: i64) -> Result<bool>;
     /// Revokes all of a person's devices; returns how many.
     async fn revoke_devices(&mut self, user_id: i64, at: i64) -> Result<u64>;
+    /// Signs out every device of `user_id` but `keep`; how many.
+    async fn revoke_other_devices(&mut self, user_id: i64, keep: i64, at: i64) -> Result<u64>;
+    /// Notes when devices last reached the server (a later time only ever replaces an
+    /// earlier one).
+    async fn note_device_use(&mut self, device_id: i64, at: i64) -> Result<()>;
     /// The update marker stored for a device.
     async fn device_marker(&mut self, device_id: i64) -> Result<i64>;
     async fn set_device_marker(&mut self, device_id: i64, marker: i64) -> Result<()>;

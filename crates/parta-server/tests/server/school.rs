@@ -190,6 +190,56 @@ async fn a_changed_password_replaces_the_old_one() {
 }
 
 #[tokio::test]
+async fn a_person_lists_their_devices_with_last_use_and_a_new_password_can_sign_out_the_rest() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let laptop = f.token(PARENT_5A).await;
+    let phone = f.token(PARENT_5A).await;
+    // The phone is used, then an hour passes and only the laptop is.
+    f.ok_get(&phone, "/me").await;
+    clock.advance_hours(1);
+    f.ok_get(&laptop, "/me").await;
+    let listed = f.ok_get(&laptop, "/school/devices").await;
+    let devices = listed["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2, "{listed}");
+    let used = |i: usize| devices[i]["last_used_at"].as_i64().unwrap();
+    let (laptop_entry, phone_entry) = if devices[0]["current"] == true {
+        (0, 1)
+    } else {
+        (1, 0)
+    };
+    assert_eq!(
+        used(laptop_entry) - used(phone_entry),
+        3_600_000,
+        "each device's own last use, saved before the list is made: {listed}"
+    );
+
+    // A new password that also signs out every other device: the phone is out, the laptop in.
+    f.ok_send(
+        Method::PUT,
+        &laptop,
+        "/school/me/password",
+        json!({"old_password": DEMO_PASSWORD, "new_password": "новый-пароль-2",
+               "sign_out_others": true}),
+    )
+    .await;
+    let (status, _) = f.get_as(&phone, "/me").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the other device is signed out at once"
+    );
+    let (status, _) = f.get_as(&laptop, "/me").await;
+    assert_eq!(status, StatusCode::OK, "this one stays");
+    let listed = f.ok_get(&laptop, "/school/devices").await;
+    assert_eq!(
+        listed["devices"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
 async fn an_administrator_signs_out_every_device_of_a_person_and_a_teacher_may_not() {
     let f = Fixture::new().await;
     let admin = f.token(ADMIN).await;

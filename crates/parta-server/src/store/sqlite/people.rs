@@ -259,18 +259,38 @@ impl PeopleRows for SqliteTx {
     async fn devices(&mut self, user_id: i64) -> Result<Vec<DeviceRecord>> {
         Ok(self
             .as_all(
-                "SELECT id, name, created_at FROM devices
+                "SELECT id, name, created_at, last_used_at FROM devices
              WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
                 (user_id,),
             )
             .await?
             .into_iter()
-            .map(|(id, name, created_at)| DeviceRecord {
+            .map(|(id, name, created_at, last_used_at)| DeviceRecord {
                 id,
                 name,
                 created_at,
+                last_used_at,
             })
             .collect())
+    }
+
+    async fn revoke_other_devices(&mut self, user_id: i64, keep: i64, at: i64) -> Result<u64> {
+        let done = self
+            .execute(
+                "UPDATE devices SET revoked_at = ?
+                 WHERE user_id = ? AND id != ? AND revoked_at IS NULL",
+                (at, user_id, keep),
+            )
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn note_device_use(&mut self, device_id: i64, at: i64) -> Result<()> {
+        self.run(
+            "UPDATE devices SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?",
+            (at, device_id),
+        )
+        .await
     }
 
     async fn revoke_device(&mut self, user_id: i64, device_id: i64, at: i64) -> Result<bool> {
