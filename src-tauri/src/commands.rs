@@ -1,5 +1,6 @@
 //! Tauri commands: each one is a few lines over [`Shell`] and parta-client.
 
+use parta_client::secrets::Sensitive;
 use parta_model::commands::{self as cmd, ReplyOf};
 use parta_model::view::UiError;
 use tauri::State;
@@ -47,6 +48,43 @@ pub async fn my_role(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyRole>> {
 pub async fn failed_sign_ins(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::FailedSignIns>> {
     shell
         .with_session(|s| async move { s.failed_sign_ins().await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn my_devices(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyDevices>> {
+    shell
+        .with_session(|s| async move { s.devices().await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn revoke_device(
+    shell: State<'_, Shell>,
+    args: cmd::RevokeDevice,
+) -> Reply<ReplyOf<cmd::RevokeDevice>> {
+    let cmd::RevokeDevice { device_id } = args;
+    shell
+        .with_session(|s| async move { s.revoke_device(device_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn change_password(
+    shell: State<'_, Shell>,
+    args: cmd::ChangePassword,
+) -> Reply<ReplyOf<cmd::ChangePassword>> {
+    let cmd::ChangePassword {
+        current,
+        new_password,
+        sign_out_others,
+    } = args;
+    let (current, new_password) = (Sensitive::new(current), Sensitive::new(new_password));
+    shell
+        .with_session(|s| async move {
+            s.change_password(&current, &new_password, sign_out_others)
+                .await
+        })
         .await
 }
 

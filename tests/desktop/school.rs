@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::common::{Steps, app_dir, cache_value, launch, post_json, submit_sign_in};
+use crate::common::{Steps, app_dir, cache_value, launch, post_json, sign_in, submit_sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
@@ -73,7 +73,9 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     app.screenshot(&shots.join("acknowledged-ru.png"))
         .await
         .unwrap();
-    // Her settings show the wrong password given for her login a moment ago.
+    // Her phone signs in too; then her settings show both devices and the wrong password
+    // given for her login a moment ago.
+    let phone = sign_in(&server.url(), "e.morozova").await;
     app.tap("[data-testid=settings-button]").await;
     app.shows("[data-testid=failed-sign-ins] [data-testid=failed-sign-in]")
         .await;
@@ -84,9 +86,60 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
         1,
         "one wrong password, one line"
     );
+
+    // «Мои устройства»: she signs the phone out from here; the server no longer knows it.
+    app.shows("[data-testid=device-row][data-current=false]")
+        .await;
+    app.tap("[data-testid=device-revoke]").await;
+    app.gone("[data-testid=device-row][data-current=false]")
+        .await;
+    let me = reqwest::Client::new()
+        .get(format!("{}/me", server.url()))
+        .header("Authorization", &phone)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 401, "the phone is signed out");
+
+    // A new password: the wrong current one is named, the right one changes it.
+    app.fill("[data-testid=current-password]", "не-тот-пароль")
+        .await;
+    app.fill("[data-testid=new-password]", "новый-пароль-42")
+        .await;
+    app.fill("[data-testid=repeat-password]", "новый-пароль-42")
+        .await;
+    app.tap("[data-testid=change-password]").await;
+    app.shows_if("[data-testid=password-note]", |t| {
+        t.contains("Текущий пароль введён неверно")
+    })
+    .await;
+    app.clear("[data-testid=current-password]", crate::common::SOON)
+        .await
+        .unwrap();
+    app.fill(
+        "[data-testid=current-password]",
+        parta_server::demo::DEMO_PASSWORD,
+    )
+    .await;
+    app.tap("[data-testid=change-password]").await;
+    app.shows_if("[data-testid=password-note]", |t| {
+        t.contains("Пароль изменён")
+    })
+    .await;
+    let with_new = post_json(
+        format!("{}/school/login", server.url()),
+        None,
+        json!({"login": "e.morozova", "password": "новый-пароль-42", "device_name": "phone"}),
+    )
+    .await;
+    assert!(
+        with_new["access_token"].is_string(),
+        "the new password signs in"
+    );
     app.close().await.unwrap();
 
-    // The server knows this computer as a device of hers; no file of the app holds the password.
+    // The server knows this computer as a device of hers (and the sign-in with the new
+    // password as another; the phone is gone); no file of the app holds the password.
     let devices: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM devices d JOIN users u ON u.id = d.user_id
          WHERE u.username = 'e.morozova' AND d.revoked_at IS NULL",
@@ -94,7 +147,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     .fetch_one(server.pool())
     .await
     .unwrap();
-    assert_eq!(devices, 1);
+    assert_eq!(devices, 2);
     for entry in parta_e2e::files_under(&data) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         let needle = parta_server::demo::DEMO_PASSWORD.as_bytes();

@@ -60,6 +60,34 @@ impl ApiClient {
         Ok(list.failures)
     }
 
+    /// `GET /school/devices`: this person's signed-in devices, with their last use.
+    pub async fn devices(&self) -> Result<Vec<parta_model::school::Device>> {
+        let request = self.request(Method::GET, "/school/devices", self.timeout);
+        let list: parta_model::school::DeviceList = self.send(request).await?;
+        Ok(list.devices)
+    }
+
+    /// `DELETE /school/devices/{id}`: signs one of this person's devices out.
+    pub async fn revoke_device(&self, device_id: i64) -> Result<()> {
+        let path = format!("/school/devices/{device_id}");
+        let _: Success = self
+            .send(self.request(Method::DELETE, &path, self.timeout))
+            .await?;
+        Ok(())
+    }
+
+    /// `PUT /school/me/password`.
+    pub async fn change_password(
+        &self,
+        change: &parta_model::school::PasswordChange,
+    ) -> Result<()> {
+        let request = self
+            .request(Method::PUT, "/school/me/password", self.timeout)
+            .json(change);
+        let _: Success = self.send(request).await?;
+        Ok(())
+    }
+
     /// Carries out one administrative request.
     pub async fn admin(&self, request: &AdminRequest) -> Result<AdminReply> {
         let t = self.timeout;

@@ -61,6 +61,12 @@ commands! {
     "my_role" => MyRole {  } -> Option<Role>;
     /// Wrong passwords given for one's own login in the last 30 days, newest first.
     "failed_sign_ins" => FailedSignIns {  } -> Option<Vec<crate::school::FailedSignIn>>;
+    /// The devices signed in as oneself, with their last use.
+    "my_devices" => MyDevices {  } -> Vec<crate::school::Device>;
+    /// Signs one of one's own devices out.
+    "revoke_device" => RevokeDevice { device_id: i64 } -> ();
+    /// Changes one's password; optionally signs every other device out.
+    "change_password" => ChangePassword { current: String, new_password: String, sign_out_others: bool } -> ();
     /// One request of the Управление section.
     "admin" => Admin { request: AdminRequest } -> AdminReply;
     /// Signs in to a school's server; this computer gets a token of its own.

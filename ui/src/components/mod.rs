@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod account;
 pub mod admin;
 pub mod announcements;
 pub mod chat_list;

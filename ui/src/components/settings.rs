@@ -7,6 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::actions::reload_chats;
+use crate::components::account::Account;
 use crate::components::sign_in_failures::SignInFailures;
 use crate::dom::value_of;
 use crate::i18n::settings::{S, size, ts};
@@ -242,6 +243,7 @@ pub fn settings_view() -> Html {
                     <button class="secondary" onclick={on_sign_out} data-testid="sign-out">{ ts(lang, S::SignOut) }</button>
                 </section>
                 if !i.profile.is_demo {
+                    <Account lang={lang} />
                     <SignInFailures lang={lang} />
                 }
                 <section class="settings-group">

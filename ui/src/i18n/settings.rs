@@ -59,6 +59,22 @@ pub enum S {
     NoFailedSignIns,
     FailedSignInsHint,
     UnknownDevice,
+    MyDevices,
+    ThisDevice,
+    LastUsed,
+    NotUsedYet,
+    SignedInSince,
+    SignOutDevice,
+    ChangePassword,
+    CurrentPassword,
+    NewPassword,
+    RepeatPassword,
+    SignOutOthers,
+    PasswordChanged,
+    PasswordTooShort,
+    PasswordsDiffer,
+    CurrentPasswordWrong,
+    PasswordRefused,
 }
 
 /// The text of `key` in `lang`.
@@ -141,6 +157,22 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
                  не сообщайте свой логин и пароль."
             }
             UnknownDevice => "устройство не назвалось",
+            MyDevices => "Мои устройства",
+            ThisDevice => "это устройство",
+            LastUsed => "последний раз",
+            NotUsedYet => "ещё не заходило",
+            SignedInSince => "вход с",
+            SignOutDevice => "Выйти на нём",
+            ChangePassword => "Сменить пароль",
+            CurrentPassword => "Текущий пароль",
+            NewPassword => "Новый пароль",
+            RepeatPassword => "Новый пароль ещё раз",
+            SignOutOthers => "Выйти на всех других устройствах",
+            PasswordChanged => "Пароль изменён.",
+            PasswordTooShort => "Новый пароль слишком короткий: нужно не меньше 8 символов.",
+            PasswordsDiffer => "Новые пароли не совпадают.",
+            CurrentPasswordWrong => "Текущий пароль введён неверно.",
+            PasswordRefused => "Сервер школы не принял новый пароль.",
         },
         Lang::En => match key {
             Settings => "Settings",
@@ -220,6 +252,22 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
                  Never share your login or password."
             }
             UnknownDevice => "the device gave no name",
+            MyDevices => "My devices",
+            ThisDevice => "this device",
+            LastUsed => "last used",
+            NotUsedYet => "not used yet",
+            SignedInSince => "signed in since",
+            SignOutDevice => "Sign it out",
+            ChangePassword => "Change password",
+            CurrentPassword => "Current password",
+            NewPassword => "New password",
+            RepeatPassword => "New password again",
+            SignOutOthers => "Sign out on every other device",
+            PasswordChanged => "The password is changed.",
+            PasswordTooShort => "The new password is too short: use at least 8 characters.",
+            PasswordsDiffer => "The new passwords do not match.",
+            CurrentPasswordWrong => "The current password is wrong.",
+            PasswordRefused => "The school server did not accept the new password.",
         },
     }
 }

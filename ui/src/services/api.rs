@@ -239,6 +239,30 @@ pub async fn failed_sign_ins() -> Result<Option<Vec<parta_model::school::FailedS
     run(&cmd::FailedSignIns {}).await
 }
 
+/// The devices signed in as oneself, with their last use.
+pub async fn my_devices() -> Result<Vec<parta_model::school::Device>, UiError> {
+    run(&cmd::MyDevices {}).await
+}
+
+/// Signs one of one's own devices out.
+pub async fn revoke_device(device_id: i64) -> Result<(), UiError> {
+    run(&cmd::RevokeDevice { device_id }).await
+}
+
+/// Changes one's password, and signs the other devices out when asked.
+pub async fn change_password(
+    current: &str,
+    new_password: &str,
+    sign_out_others: bool,
+) -> Result<(), UiError> {
+    run(&cmd::ChangePassword {
+        current: current.to_owned(),
+        new_password: new_password.to_owned(),
+        sign_out_others,
+    })
+    .await
+}
+
 pub async fn my_role() -> Result<Option<Role>, UiError> {
     run(&cmd::MyRole {}).await
 }

@@ -192,16 +192,6 @@ impl Session {
         self.inner.api.admin(request).await
     }
 
-    /// Wrong passwords given for this person's login in the last 30 days, newest first (the
-    /// settings show them: someone may be guessing). `None` for a profile without a person
-    /// (a MAX bot), which has no password.
-    pub async fn failed_sign_ins(&self) -> Result<Option<Vec<parta_model::school::FailedSignIn>>> {
-        match self.inner.user_id {
-            Some(_) => Ok(Some(self.inner.api.failed_sign_ins().await?)),
-            None => Ok(None),
-        }
-    }
-
     /// The signed-in person's role at the school (what the app's sections depend on); `None`
     /// for a profile without a person (a MAX bot).
     pub async fn role(&self) -> Result<Option<parta_model::school::Role>> {

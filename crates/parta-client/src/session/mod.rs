@@ -2,6 +2,7 @@
 //! outbox ([`crate::outbox`]), with one module per feature (chats, search, announcements,
 //! lessons, files, sending). Reads work at once from the cache, whatever the connection.
 
+mod account;
 mod announcements;
 mod chats;
 pub mod config;
