@@ -28,6 +28,7 @@ pub mod max;
 pub mod members;
 pub mod membership;
 pub mod messages;
+pub mod password_reset;
 pub mod people;
 pub mod ratelimit;
 pub mod restrictions;

@@ -50,11 +50,13 @@ pub enum Action {
     ManageLessons,
     /// Carry the school's MAX chats into Parta chats through the school's bot, or stop it.
     LinkMaxChats,
+    /// Issue a one-time code to a person who forgot their password (8.2).
+    ResetPasswords,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -72,6 +74,7 @@ impl Action {
         Action::AppointAdmins,
         Action::ManageLessons,
         Action::LinkMaxChats,
+        Action::ResetPasswords,
     ];
 
     /// The name used in docs/permissions.md.
@@ -94,6 +97,7 @@ impl Action {
             Action::AppointAdmins => "appoint_admins",
             Action::ManageLessons => "manage_lessons",
             Action::LinkMaxChats => "link_max_chats",
+            Action::ResetPasswords => "reset_passwords",
         }
     }
 }

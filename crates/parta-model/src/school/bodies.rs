@@ -170,6 +170,45 @@ pub struct LoginRequest {
     pub device_name: String,
 }
 
+/// `POST /school/password-reset`: a forgotten password replaced with the one-time code the
+/// administration handed over; signs this device in. Its `Debug` leaves out the code and the
+/// password.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasswordResetRedeem {
+    pub code: String,
+    pub new_password: String,
+    pub device_name: String,
+}
+
+impl std::fmt::Debug for PasswordResetRedeem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordResetRedeem")
+            .field("device_name", &self.device_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /school/users/{id}/password-reset`: the one-time code for a person who forgot their
+/// password, shown this once to hand over in person.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetIssued {
+    pub user_id: i64,
+    /// Whose it is, to write on the slip.
+    pub name: String,
+    /// `XXXX-XXXX-XXXX`.
+    pub code: String,
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for PasswordResetIssued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordResetIssued")
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The answer to a successful sign-in: the new device's token, shown this once.
 /// Its `Debug` leaves out the password or token it carries, which must never reach a log.
 #[derive(Clone, Serialize, Deserialize)]

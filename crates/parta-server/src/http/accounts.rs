@@ -2,9 +2,12 @@
 //! details, and the school's directory of people.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use parta_model::school::{DeviceList, FailedSignIns, PasswordChange, Revoked};
+use parta_model::school::{
+    DeviceList, FailedSignIns, PasswordChange, PasswordResetIssued, PasswordResetRedeem, Revoked,
+};
 
 use super::AppState;
 use super::extract::{Body, ClientIp, Path};
@@ -12,6 +15,7 @@ use super::{SUCCESS, Success};
 use crate::auth::{self, LoginRequest, LoginResult};
 use crate::context::Caller;
 use crate::error::Result;
+use crate::password_reset;
 use crate::people::{self};
 use crate::users::{self, Contacts, Profile};
 
@@ -26,6 +30,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/school/people/{user_id}", get(profile))
         .route("/school/devices", get(list_devices))
         .route("/school/me/failed-sign-ins", get(failed_sign_ins))
+        .route("/school/password-reset", post(redeem_password_reset))
+        .route(
+            "/school/users/{user_id}/password-reset",
+            post(issue_password_reset),
+        )
         .route("/school/devices/{device_id}", delete(revoke_device))
         .route(
             "/school/users/{user_id}/devices",
@@ -69,6 +78,27 @@ async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<J
     Ok(Json(DeviceList {
         devices: auth::devices(&state.school, caller).await?,
     }))
+}
+
+async fn issue_password_reset(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<i64>,
+) -> Result<(StatusCode, Json<PasswordResetIssued>)> {
+    let issued = password_reset::issue(&state.school, caller, user_id).await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+async fn redeem_password_reset(
+    State(state): State<AppState>,
+    ClientIp(peer): ClientIp,
+    Body(request): Body<PasswordResetRedeem>,
+) -> Result<Json<LoginResult>> {
+    state.limiter.anonymous(peer)?;
+    let result = password_reset::redeem(&state.school, request).await?;
+    // Every other device of the person was signed out.
+    state.auth_cache.invalidate();
+    Ok(Json(result))
 }
 
 async fn failed_sign_ins(

@@ -124,6 +124,23 @@ pub trait PeopleRows {
     async fn revoke_devices(&mut self, user_id: i64, at: i64) -> Result<u64>;
     /// Signs out every device of `user_id` but `keep`; how many.
     async fn revoke_other_devices(&mut self, user_id: i64, keep: i64, at: i64) -> Result<u64>;
+    /// A new one-time password reset for `user_id`; earlier unused ones stop working.
+    async fn insert_password_reset(
+        &mut self,
+        user_id: i64,
+        code_hash: &[u8],
+        created_by: i64,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<()>;
+    /// The reset with this code that is unused and unexpired at `at`: (id, user_id).
+    async fn usable_password_reset(
+        &mut self,
+        code_hash: &[u8],
+        at: i64,
+    ) -> Result<Option<(i64, i64)>>;
+    /// Marks a reset used.
+    async fn use_password_reset(&mut self, id: i64, at: i64) -> Result<()>;
     /// Notes when devices last reached the server (a later time only ever replaces an
     /// earlier one).
     async fn note_device_use(&mut self, device_id: i64, at: i64) -> Result<()>;

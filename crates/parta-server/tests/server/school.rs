@@ -754,6 +754,11 @@ async fn attempt(
         ),
         Action::ReadAuditLog => (Method::GET, "/school/audit".to_owned(), Value::Null),
         Action::LinkMaxChats => (Method::GET, "/school/max/links".to_owned(), Value::Null),
+        Action::ResetPasswords => (
+            Method::POST,
+            format!("/school/users/{user}/password-reset"),
+            Value::Null,
+        ),
         Action::ViewClasses => (Method::GET, "/school/classes".to_owned(), Value::Null),
         Action::ManageSettings => (
             Method::PUT,
@@ -1217,4 +1222,89 @@ async fn links_and_upload_urls_carry_https_unless_the_server_is_this_computer() 
     );
     let lowered = forwarded("http", "school.example").await;
     assert!(lowered.starts_with("https://school.example/"), "{lowered}");
+}
+
+#[tokio::test]
+async fn clause_8_2_a_forgotten_password_is_replaced_with_a_one_time_code_given_in_person() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let admin = f.token(ADMIN).await;
+    let phone = f.token(PARENT_5A).await;
+    let parent_id = f.ok_get(&phone, "/me").await["user_id"].as_i64().unwrap();
+    let issue = format!("/school/users/{parent_id}/password-reset");
+    let issued = f.ok_post(&admin, &issue).await;
+    let code = issued["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 14, "XXXX-XXXX-XXXX: {issued}");
+    assert_eq!(issued["name"], "Елена Морозова");
+    let audit = f.ok_get(&admin, "/school/audit?count=5").await;
+    assert!(
+        !audit.to_string().contains(&code),
+        "the code is never written down"
+    );
+
+    let redeem = |code: &str, password: &str| json!({"code": code, "new_password": password, "device_name": "Ноутбук"});
+    let post = |body: Value| f.call(Method::POST, None, "/school/password-reset", Some(body));
+    // Typed back in lower case with spaces, it works once; a wrong code is one sentence.
+    let (status, wrong) = post(redeem("AAAA-BBBB-CCCC", "новый-пароль-7")).await;
+    assert_eq!(status, StatusCode::GONE, "{wrong}");
+    assert!(
+        wrong["message"]
+            .as_str()
+            .unwrap()
+            .contains("Ask the school")
+    );
+    let typed = code.to_lowercase().replace('-', " ");
+    let (status, signed_in) = post(redeem(&typed, "новый-пароль-7")).await;
+    assert_eq!(status, StatusCode::OK, "{signed_in}");
+    let laptop = signed_in["access_token"].as_str().unwrap().to_owned();
+    let (status, _) = post(redeem(&code, "ещё-один-пароль")).await;
+    assert_eq!(status, StatusCode::GONE, "used once");
+
+    // The other devices are signed out; the new password is the one that works.
+    assert_eq!(f.get_as(&phone, "/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(f.get_as(&laptop, "/me").await.0, StatusCode::OK);
+    let login =
+        |password: &str| json!({"login": PARENT_5A, "password": password, "device_name": "x"});
+    let (old, _) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(login(DEMO_PASSWORD)),
+        )
+        .await;
+    let (new, _) = f
+        .call(
+            Method::POST,
+            None,
+            "/school/login",
+            Some(login("новый-пароль-7")),
+        )
+        .await;
+    assert_eq!((old, new), (StatusCode::UNAUTHORIZED, StatusCode::OK));
+
+    // A newer code replaces an unused one, and none outlives 72 hours.
+    let first = f.ok_post(&admin, &issue).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = f.ok_post(&admin, &issue).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        post(redeem(&first, "пароль-номер-8")).await.0,
+        StatusCode::GONE
+    );
+    clock.advance_hours(73);
+    assert_eq!(
+        post(redeem(&second, "пароль-номер-8")).await.0,
+        StatusCode::GONE
+    );
+    // A class teacher may not issue one (the matrix test covers every role).
+    let teacher = f.token(TEACHER_5A).await;
+    assert_eq!(
+        f.call(Method::POST, Some(&teacher), &issue, None).await.0,
+        StatusCode::FORBIDDEN
+    );
 }

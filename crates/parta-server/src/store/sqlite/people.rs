@@ -285,6 +285,49 @@ impl PeopleRows for SqliteTx {
         Ok(done.rows_affected())
     }
 
+    async fn insert_password_reset(
+        &mut self,
+        user_id: i64,
+        code_hash: &[u8],
+        created_by: i64,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        self.run(
+            "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+            (at, user_id),
+        )
+        .await?;
+        self.run(
+            "INSERT INTO password_resets (user_id, code_hash, created_by, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+            (user_id, code_hash, created_by, at, expires_at),
+        )
+        .await
+    }
+
+    async fn usable_password_reset(
+        &mut self,
+        code_hash: &[u8],
+        at: i64,
+    ) -> Result<Option<(i64, i64)>> {
+        self.as_opt(
+            "SELECT r.id, r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id
+             WHERE r.code_hash = ? AND r.used_at IS NULL AND r.expires_at > ?
+               AND u.removed_at IS NULL",
+            (code_hash, at),
+        )
+        .await
+    }
+
+    async fn use_password_reset(&mut self, id: i64, at: i64) -> Result<()> {
+        self.run(
+            "UPDATE password_resets SET used_at = ? WHERE id = ?",
+            (at, id),
+        )
+        .await
+    }
+
     async fn note_device_use(&mut self, device_id: i64, at: i64) -> Result<()> {
         self.run(
             "UPDATE devices SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?",
