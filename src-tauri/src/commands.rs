@@ -112,6 +112,14 @@ pub async fn sign_in_with_password(
         .await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reset_password(
+    shell: State<'_, Shell>,
+    args: cmd::ResetPassword,
+) -> Reply<ReplyOf<cmd::ResetPassword>> {
+    shell.reset_password(args).await
+}
+
 /// Connects the school's MAX bot with its token (the platform administrator's profile).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn connect_max_bot(

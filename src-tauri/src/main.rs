@@ -144,6 +144,7 @@ fn main() {
             commands::scheduled_messages,
             commands::cancel_scheduled,
             commands::sign_in_with_password,
+            commands::reset_password,
             commands::join_by_invite,
             commands::join_outcome,
             commands::list_chats,

@@ -338,6 +338,34 @@ impl Shell {
         self.activate(profile).await
     }
 
+    /// Replaces a forgotten password with the school's one-time code: this device is signed in
+    /// with the new password (the others are signed out by the server); then the session
+    /// starts.
+    pub async fn reset_password(
+        &self,
+        args: parta_model::commands::ResetPassword,
+    ) -> Result<ProfileView, UiError> {
+        let parta_model::commands::ResetPassword {
+            server_url,
+            code,
+            new_password,
+            root_pem,
+        } = args;
+        let new_password = Sensitive::new(new_password);
+        let profile = self
+            .client
+            .reset_password(
+                server_url.trim(),
+                &code,
+                &new_password,
+                &device_name(),
+                root_pem,
+            )
+            .await
+            .map_err(|e| e.to_ui())?;
+        self.activate(profile).await
+    }
+
     /// Connects the school's MAX bot (the platform administrator): the token from MAX's
     /// business platform goes to the keychain after `GET /me` accepts it; MAX's own address
     /// unless another is given (a school's bridge), with an extra root certificate if needed.

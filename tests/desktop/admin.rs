@@ -156,6 +156,19 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     app.tap(&row("Елена Морозова", "person-lift")).await;
     until_count(&server, "SELECT COUNT(*) FROM restrictions", 0).await;
 
+    // She forgot her password: a one-time code to hand over, shown once, only its hash kept.
+    app.tap(&row("Елена Морозова", "person-reset")).await;
+    let shown = app.shows("[data-testid=reset-code-shown]").await;
+    let code = app.text(&shown).await.unwrap();
+    assert_eq!(code.trim().len(), 14, "XXXX-XXXX-XXXX: {code}");
+    until_count(
+        &server,
+        "SELECT COUNT(*) FROM password_resets r JOIN users u ON u.id = r.user_id
+         WHERE u.username = 'e.morozova' AND r.used_at IS NULL",
+        1,
+    )
+    .await;
+
     let class_7b = scalar_i64(&server, "SELECT id FROM classes WHERE name = '7Б'").await;
     app.tap(&row("Ольга Тестова", "person-move")).await;
     app.tap_if(

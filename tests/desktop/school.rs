@@ -289,3 +289,65 @@ async fn a_school_with_its_own_certificate_authority_is_reached_once_its_root_is
     app.close().await.unwrap();
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_who_forgot_the_password_signs_in_with_the_schools_one_time_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = parta_server::start(parta_server::ServerConfig::demo(
+        dir.path().join("school.sqlite"),
+        ([127, 0, 0, 1], 0).into(),
+    ))
+    .await
+    .unwrap();
+    let url = server.url();
+    // The administration issues her a code (as «Сбросить пароль» in Управление does).
+    let admin = sign_in(&url, "i.kuznetsova").await;
+    let me = crate::common::get_json(format!("{url}/school/people"), &admin).await;
+    let her = crate::common::id_where(&me["people"], "name", "Елена Морозова", "user_id");
+    let issued = post_json(
+        format!("{url}/school/users/{her}/password-reset"),
+        Some(&admin),
+        json!({}),
+    )
+    .await;
+    let code = issued["code"].as_str().unwrap().to_owned();
+
+    let data = app_dir(dir.path());
+    let (_driver, app) = launch(&data).await;
+    app.tap("[data-testid=connect-button]").await;
+    app.tap("[data-testid=forgot-password]").await;
+    app.fill("[data-testid=reset-server]", &url).await;
+    app.fill("[data-testid=reset-code]", "AAAA-BBBB-CCCC").await;
+    app.fill("[data-testid=reset-new]", "новый-пароль-99").await;
+    app.fill("[data-testid=reset-repeat]", "новый-пароль-99")
+        .await;
+    app.tap("[data-testid=reset-submit]").await;
+    app.shows_if("[data-testid=reset-error]", |t| {
+        t.contains("Код не подошёл")
+    })
+    .await;
+    // Typed as read off the slip: lower case, spaces for dashes.
+    app.clear("[data-testid=reset-code]", crate::common::SOON)
+        .await
+        .unwrap();
+    app.fill(
+        "[data-testid=reset-code]",
+        &code.to_lowercase().replace('-', " "),
+    )
+    .await;
+    app.tap("[data-testid=reset-submit]").await;
+    app.shows("[data-testid=chat-item][data-title='5А — родители']")
+        .await;
+    let with_new = post_json(
+        format!("{url}/school/login"),
+        None,
+        json!({"login": "e.morozova", "password": "новый-пароль-99", "device_name": "phone"}),
+    )
+    .await;
+    assert!(
+        with_new["access_token"].is_string(),
+        "the new password is hers now"
+    );
+    app.close().await.unwrap();
+    server.stop().await.unwrap();
+}

@@ -109,6 +109,20 @@ pub fn sign_in(ctx: AppContext, form: SignIn, on_refused: Callback<parta_model::
     });
 }
 
+/// Replaces a forgotten password with the school's one-time code (`form.password` is the new
+/// one) and switches to the school; a refusal goes to `on_refused`.
+pub fn reset_password(
+    ctx: AppContext,
+    form: SignIn,
+    code: String,
+    on_refused: Callback<parta_model::view::UiError>,
+) {
+    activate_or(ctx, Some(on_refused), async move {
+        let root = form.root_pem.as_deref();
+        api::reset_password(&form.server_url, &code, &form.password, root).await
+    });
+}
+
 /// Connects the school's MAX bot; a refusal goes to `on_refused` and the welcome screen stays.
 pub fn connect_bot(
     ctx: AppContext,

@@ -17,6 +17,9 @@ Usage: parta [--json] COMMAND
   login --server URL --login LOGIN [--root-cert PEM]
                                       sign in on this computer (password read from stdin;
                                       --root-cert trusts the school's own root certificate)
+  reset-password --server URL --code CODE [--root-cert PEM]
+                                      a forgotten password: the school's one-time code, the
+                                      new password read from stdin; signs in on this computer
   connect-max [--base URL] [--root-cert PEM]
                                       connect the school's MAX bot (platform administrator;
                                       the bot token is read from stdin; --root-cert trusts an
@@ -289,6 +292,23 @@ async fn run(args: Args) -> Result<(), String> {
                 .await
                 .map_err(explain)?;
             signed_in(args.json, "Signed in as", &profile);
+        }
+        "reset-password" => {
+            let server =
+                option(&args.words, "--server").ok_or("reset-password needs --server URL")?;
+            let code = option(&args.words, "--code").ok_or("reset-password needs --code CODE")?;
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the new password from stdin: {e}"))?;
+            let password = Sensitive::new(password.trim_end_matches(['\r', '\n']).to_owned());
+            let root = root_cert(&args.words)?;
+            let profile = client
+                .reset_password(&server, &code, &password, "parta (командная строка)", root)
+                .await
+                .map_err(explain)?;
+            signed_in(args.json, "New password set; signed in as", &profile);
         }
         "connect-max" => {
             let base = option(&args.words, "--base");

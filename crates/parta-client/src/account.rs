@@ -111,6 +111,26 @@ impl SchoolServer {
         Ok((answer.user_id, Sensitive::new(answer.access_token)))
     }
 
+    /// `POST /school/password-reset`: a new password with the one-time code the school handed
+    /// over; this device's token.
+    pub async fn reset_password(
+        &self,
+        code: &str,
+        new_password: &Sensitive<String>,
+        device_name: &str,
+    ) -> Result<(i64, Sensitive<String>)> {
+        let request = self
+            .http
+            .post(format!("{}/school/password-reset", self.base))
+            .json(&parta_model::school::PasswordResetRedeem {
+                code: code.trim().to_owned(),
+                new_password: new_password.expose().clone(),
+                device_name: device_name.to_owned(),
+            });
+        let answer: LoginResult = send_request(request).await?;
+        Ok((answer.user_id, Sensitive::new(answer.access_token)))
+    }
+
     /// `POST /school/invites/redeem`.
     pub async fn redeem(&self, form: &InviteForm) -> Result<JoinAnswer> {
         let request = self

@@ -209,6 +209,10 @@ impl ApiClient {
                     .await?;
                 AdminReply::Done
             }
+            AdminRequest::IssuePasswordReset { user_id } => {
+                let path = format!("/school/users/{user_id}/password-reset");
+                AdminReply::PasswordReset(self.send(self.request(Method::POST, &path, t)).await?)
+            }
             AdminRequest::RemovePerson { user_id } => {
                 let path = format!("/school/users/{user_id}");
                 let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;

@@ -239,6 +239,26 @@ impl Client {
             .await
     }
 
+    /// Replaces a forgotten password with the one-time code the school handed over in person,
+    /// and signs this device in (every other device of the person is signed out).
+    pub async fn reset_password(
+        &self,
+        server_url: &str,
+        code: &str,
+        new_password: &Sensitive<String>,
+        device_name: &str,
+        extra_root_pem: Option<String>,
+    ) -> Result<Profile> {
+        let extra_root_pem = pasted_root(extra_root_pem)?;
+        let server = SchoolServer::with_root(server_url, extra_root_pem.as_deref())?;
+        let (_, token) = server
+            .reset_password(code, new_password, device_name)
+            .await?;
+        let base = server.base_url();
+        self.sign_in_trusting(ProfileKind::School, base, token, extra_root_pem)
+            .await
+    }
+
     /// Joins a school by an invitation: signed in at once, or waiting for approval (the
     /// request's secret then waits in the keychain).
     pub async fn join_by_invite(&self, server_url: &str, form: &InviteForm) -> Result<JoinState> {

@@ -71,6 +71,8 @@ commands! {
     "admin" => Admin { request: AdminRequest } -> AdminReply;
     /// Signs in to a school's server; this computer gets a token of its own.
     "sign_in_with_password" => SignInWithPassword { server_url: String, login: String, password: String, root_pem: Option<String> } -> ProfileView;
+    /// Replaces a forgotten password with the school's one-time code and signs in.
+    "reset_password" => ResetPassword { server_url: String, code: String, new_password: String, root_pem: Option<String> } -> ProfileView;
     /// Connects the school's MAX bot by its token (the platform administrator's).
     "connect_max_bot" => ConnectMaxBot { server_url: Option<String>, token: String, root_pem: Option<String> } -> ProfileView;
     /// Joins a school with an invitation.

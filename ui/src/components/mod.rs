@@ -15,6 +15,7 @@ pub mod lessons;
 pub mod lock_screen;
 pub mod main_view;
 pub mod members_panel;
+pub mod password_reset_form;
 pub mod pinned_banner;
 pub mod profile_switcher;
 pub mod qr;

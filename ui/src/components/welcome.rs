@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::actions::{SignIn, connect_bot, sign_in, start_demo};
 use crate::components::join_form::JoinForm;
+use crate::components::password_reset_form::PasswordResetForm;
 use crate::i18n::{Key, error_key, t};
 use crate::state::{AppContext, Phase};
 
@@ -16,6 +17,7 @@ pub fn welcome() -> Html {
     let form_open = use_state(|| false);
     let join_open = use_state(|| false);
     let bot_open = use_state(|| false);
+    let reset_open = use_state(|| false);
     let bot_token = use_state(String::new);
     let bot_url = use_state(String::new);
     let bot_root = use_state(String::new);
@@ -192,6 +194,10 @@ pub fn welcome() -> Html {
                 <p class="form-error" role="alert" data-testid="sign-in-error">{ t(lang, key) }</p>
             }
             <p class="hint">{ t(lang, Key::ConnectSchoolHint) }</p>
+            <button type="button" class="link" data-testid="forgot-password" onclick={{
+                let reset_open = reset_open.clone();
+                Callback::from(move |_: MouseEvent| reset_open.set(true))
+            }}>{ t(lang, Key::ForgotPassword) }</button>
             <div class="form-actions">
                 <button type="button" class="secondary" onclick={on_back} disabled={starting}>
                     { t(lang, Key::Back) }
@@ -210,6 +216,13 @@ pub fn welcome() -> Html {
                 <p class="tagline">{ t(lang, Key::Tagline) }</p>
                 if *join_open {
                     <JoinForm on_back={on_join_back} />
+                } else if *reset_open {
+                    <PasswordResetForm server_url={(*server_url).clone()}
+                        root_pem={Some(server_root.trim().to_owned()).filter(|r| !r.is_empty())}
+                        on_back={{
+                            let reset_open = reset_open.clone();
+                            Callback::from(move |()| reset_open.set(false))
+                        }} />
                 } else if *form_open {
                     { form }
                 } else if *bot_open {

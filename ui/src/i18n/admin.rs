@@ -41,6 +41,9 @@ pub enum A {
     Move,
     ToClass,
     Remove,
+    ResetPassword,
+    ResetCodeFor,
+    ResetCodeHint,
     ConfirmRemove,
     ChangeRole,
     Restrict,
@@ -153,6 +156,12 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Move => "Перевести в другой класс",
             ToClass => "В класс",
             Remove => "Удалить из школы",
+            ResetPassword => "Сбросить пароль",
+            ResetCodeFor => "Код для нового пароля",
+            ResetCodeHint => {
+                "Передайте код лично (как приглашение): с ним человек задаст новый пароль в \
+                 «Забыли пароль?». Код действует до"
+            }
             ConfirmRemove => {
                 "Удалить человека из школы? Он выйдет из всех чатов, все его устройства будут \
                  отключены. Его сообщения останутся."
@@ -257,6 +266,12 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Move => "Move to another class",
             ToClass => "To class",
             Remove => "Remove from the school",
+            ResetPassword => "Reset password",
+            ResetCodeFor => "Code for a new password",
+            ResetCodeHint => {
+                "Hand the code over in person (as an invitation): with it they set a new password \
+                 under «Forgot your password?». It is good until"
+            }
             ConfirmRemove => {
                 "Remove this person from the school? They leave every chat and all their \
                  devices are signed out. Their messages stay."

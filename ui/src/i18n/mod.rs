@@ -69,6 +69,16 @@ pub enum Key {
     MaxAddress,
     MaxAddressHint,
     RootCertificate,
+    ForgotPassword,
+    ResetTitle,
+    ResetCode,
+    ResetHint,
+    ResetNew,
+    ResetRepeat,
+    ResetSubmit,
+    ResetCodeInvalid,
+    ResetTooShort,
+    ResetDiffer,
     SchoolRootSummary,
     SchoolRootHint,
     Connect,
@@ -193,6 +203,22 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Пусто — сервер MAX. Укажите адрес, если школа работает через свой шлюз."
             }
             RootCertificate => "Корневой сертификат PEM (необязательно)",
+            ForgotPassword => "Забыли пароль?",
+            ResetTitle => "Новый пароль по коду школы",
+            ResetCode => "Код от школы",
+            ResetHint => {
+                "Код выдаёт администрация школы лично, как приглашение: он действует 72 часа и \
+                 один раз. На других ваших устройствах вход закончится."
+            }
+            ResetNew => "Новый пароль",
+            ResetRepeat => "Новый пароль ещё раз",
+            ResetSubmit => "Сменить пароль и войти",
+            ResetCodeInvalid => {
+                "Код не подошёл: он набран с ошибкой, уже использован или истёк. Попросите в \
+                 школе новый."
+            }
+            ResetTooShort => "Новый пароль слишком короткий: нужно не меньше 8 символов.",
+            ResetDiffer => "Новые пароли не совпадают.",
             SchoolRootSummary => "Сертификат школы",
             SchoolRootHint => {
                 "Нужен, только если сертификат сервера школы выдал её собственный удостоверяющий центр: администратор школы даст файл. Приложение запомнит его для этой школы."
@@ -343,6 +369,22 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
                 "Empty: MAX's server. Give an address if the school runs its own gateway."
             }
             RootCertificate => "Root certificate, PEM (optional)",
+            ForgotPassword => "Forgot your password?",
+            ResetTitle => "A new password with the school's code",
+            ResetCode => "Code from the school",
+            ResetHint => {
+                "The school's administration hands the code over in person, like an invitation: \
+                 it is good for 72 hours and once. Your other devices will be signed out."
+            }
+            ResetNew => "New password",
+            ResetRepeat => "New password again",
+            ResetSubmit => "Change the password and sign in",
+            ResetCodeInvalid => {
+                "The code did not work: it is mistyped, used or expired. Ask the school for a \
+                 new one."
+            }
+            ResetTooShort => "The new password is too short: use at least 8 characters.",
+            ResetDiffer => "The new passwords do not match.",
             SchoolRootSummary => "School certificate",
             SchoolRootHint => {
                 "Needed only if the school's server certificate comes from the school's own certificate authority: the school's administrator will give you the file. The app keeps it for this school."

@@ -109,6 +109,22 @@ pub async fn older_messages(
     .await
 }
 
+/// Replaces a forgotten password with the school's one-time code and signs in.
+pub async fn reset_password(
+    server_url: &str,
+    code: &str,
+    new_password: &str,
+    root_pem: Option<&str>,
+) -> Result<ProfileView, UiError> {
+    run(&cmd::ResetPassword {
+        server_url: server_url.to_owned(),
+        code: code.to_owned(),
+        new_password: new_password.to_owned(),
+        root_pem: root_pem.map(str::to_owned),
+    })
+    .await
+}
+
 /// Connects the school's MAX bot with its token (kept in the OS keychain by the shell).
 pub async fn connect_max_bot(
     server_url: Option<&str>,

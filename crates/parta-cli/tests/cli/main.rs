@@ -329,3 +329,45 @@ async fn without_a_keychain_login_says_how_to_get_one_and_keeps_nothing() {
     assert_eq!(json(&listed), serde_json::json!([]), "no half-made profile");
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_password_is_replaced_with_the_schools_code_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = demo_server(dir.path()).await;
+    let url = server.url();
+    let admin = parta_server::demo::issue_token(server.school(), "i.kuznetsova", "t")
+        .await
+        .unwrap()
+        .into_inner();
+    let her = parta_server::demo::user_id(server.school(), "e.morozova")
+        .await
+        .unwrap();
+    let api = parta_client::api::ApiClient::new(&url, parta_client::secrets::Sensitive::new(admin))
+        .unwrap();
+    let request = parta_model::school::AdminRequest::IssuePasswordReset { user_id: her };
+    let parta_model::school::AdminReply::PasswordReset(issued) = api.admin(&request).await.unwrap()
+    else {
+        panic!("not a password reset");
+    };
+    let code = issued.code;
+    let data = dir.path().join("cli");
+    let service = format!("parta-cli-reset-{}", std::process::id());
+    let (d, s) = (data.clone(), service.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--json",
+            "reset-password",
+            "--server",
+            &url,
+            "--code",
+            &code,
+        ];
+        parta(&d, &s, &args, "новый-пароль-из-cli\n")
+    })
+    .await
+    .unwrap();
+    assert_eq!(json(&output)["name"], "Елена Морозова");
+    let listed = parta(&data, &service, &["--json", "profiles"], "");
+    assert_eq!(json(&listed).as_array().map(Vec::len), Some(1));
+    server.stop().await.unwrap();
+}

@@ -370,6 +370,10 @@ pub enum AdminRequest {
     RemovePerson {
         user_id: i64,
     },
+    /// A one-time code for a person who forgot their password.
+    IssuePasswordReset {
+        user_id: i64,
+    },
     ChangeRole {
         user_id: i64,
         role: Role,
@@ -444,6 +448,7 @@ pub enum AdminReply {
     MaxLinks(super::MaxLinks),
     MaxLink(super::MaxLink),
     MaxFlags(Vec<super::MaxFlag>),
+    PasswordReset(super::PasswordResetIssued),
     Done,
 }
 

@@ -4,7 +4,8 @@
 //! (8.3).
 
 use parta_model::school::{
-    AdminRequest, Class, Move, NewRestriction, RestrictionMode, Role, SchoolPerson,
+    AdminReply, AdminRequest, Class, Move, NewRestriction, PasswordResetIssued, RestrictionMode,
+    Role, SchoolPerson,
 };
 use yew::prelude::*;
 
@@ -50,6 +51,8 @@ pub fn admin_people(props: &AdminPeopleProps) -> Html {
     let people = use_state(|| None::<Vec<SchoolPerson>>);
     let classes = use_state(Vec::<Class>::new);
     let editing = use_state(|| None::<Editing>);
+    // The one-time code just issued, shown until another is.
+    let reset = use_state(|| None::<PasswordResetIssued>);
     let (error, failed) = use_failure();
     let reload = reloader(lang, || AdminRequest::People, people_in, &people, &failed);
     let load_classes = reloader(
@@ -259,6 +262,18 @@ pub fn admin_people(props: &AdminPeopleProps) -> Html {
                     if props.role == Role::PlatformAdmin && p.role.is_staff() {
                         <button class="link" data-testid="person-role" onclick={start(Editing::Role { user_id, role: p.role })}>{ ta(lang, A::ChangeRole) }</button>
                     }
+                    <button class="link" data-testid="person-reset" onclick={{
+                        let (reset, failed) = (reset.clone(), failed.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            let reset = reset.clone();
+                            let keep = move |reply| {
+                                if let AdminReply::PasswordReset(issued) = reply {
+                                    reset.set(Some(issued));
+                                }
+                            };
+                            run(lang, AdminRequest::IssuePasswordReset { user_id }, keep, failed.clone());
+                        })
+                    }}>{ ta(lang, A::ResetPassword) }</button>
                     <button class="link danger" data-testid="person-remove" onclick={start(Editing::Remove { user_id })}>{ ta(lang, A::Remove) }</button>
                 </div>
             </li>
@@ -267,6 +282,14 @@ pub fn admin_people(props: &AdminPeopleProps) -> Html {
     html! {
         <div class="admin-pane">
             { error_line(&error) }
+            if let Some(issued) = &*reset {
+                <div class="notice ok" role="status" data-testid="reset-issued">
+                    <div>{ format!("{} — {}", ta(lang, A::ResetCodeFor), issued.name) }</div>
+                    <div class="code" data-testid="reset-code-shown">{ &issued.code }</div>
+                    <div class="sub">{ format!("{} {}, {}.", ta(lang, A::ResetCodeHint),
+                        time::day_label(lang, issued.expires_at, now), time::clock(issued.expires_at)) }</div>
+                </div>
+            }
             { match &*people {
                 None => html! { <p class="muted">{ ta(lang, A::Loading) }</p> },
                 Some(list) => html! { <ul class="admin-list" data-testid="people-list">{ for list.iter().map(row) }</ul> },
