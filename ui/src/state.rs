@@ -296,6 +296,11 @@ impl Reducible for AppState {
                 }
                 // The chat list is re-read by the listener; nothing to change here.
                 AppEvent::ChatsChanged => return self,
+                AppEvent::ChatPinned { chat_id, pinned } => {
+                    if let Some(open) = state.open.as_mut().filter(|o| o.chat.chat_id == chat_id) {
+                        Rc::make_mut(open).pinned = pinned;
+                    }
+                }
                 AppEvent::Locked => lock(&mut state),
                 // Shown by the connection badge from the session state; nothing cached here yet.
                 AppEvent::SyncProgress { .. } => return self,

@@ -148,6 +148,7 @@ impl Inner {
         };
         let mut events = Vec::new();
         let mut chats_changed = false;
+        let mut pins = Vec::new();
         for update in &page.updates {
             match update {
                 Update::MessageCreated { message, .. } | Update::MessageEdited { message, .. } => {
@@ -180,6 +181,7 @@ impl Inner {
                 } => {
                     batch.max_states.push((message_id.clone(), state.clone()));
                 }
+                Update::PartaChatPinned { chat_id, .. } => pins.push(*chat_id),
                 // Parta's own updates reach the client only when it asks for them by type.
                 Update::MessageCallback { .. }
                 | Update::PartaJoinRequest { .. }
@@ -200,6 +202,9 @@ impl Inner {
                 });
             }
         }
+        for chat_id in pins {
+            events.push(self.refresh_pin(chat_id).await?);
+        }
         if chats_changed {
             self.resync().await?;
         }
@@ -207,6 +212,34 @@ impl Inner {
             let _ = self.events.send(event);
         }
         Ok(())
+    }
+}
+
+impl Inner {
+    /// Reads a chat again after its pin changed: the chat with its pinned message goes into
+    /// the cache, and the app hears what is pinned now.
+    async fn refresh_pin(&self, chat_id: i64) -> Result<AppEvent> {
+        let full = self.api.chat(chat_id).await?;
+        let pinned = full
+            .pinned_message
+            .as_deref()
+            .and_then(CachedMessage::from_max);
+        if let Some(message) = &pinned {
+            self.cache
+                .upsert_messages(std::slice::from_ref(message))
+                .await?;
+        }
+        let mut chats = self.cache.chats().await?;
+        let fresh = CachedChat::from_max(&full);
+        match chats.iter_mut().find(|c| c.chat_id == chat_id) {
+            Some(cached) => *cached = fresh,
+            None => chats.push(fresh),
+        }
+        self.cache.replace_chats(&chats).await?;
+        Ok(AppEvent::ChatPinned {
+            chat_id,
+            pinned: pinned.map(|m| self.view(m)),
+        })
     }
 }
 

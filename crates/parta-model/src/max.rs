@@ -360,6 +360,14 @@ pub enum Update {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
     },
+    /// Parta extension, to a chat's members: a message was pinned (`message_id`) or the pin
+    /// removed (none). Sent only to pollers that ask for it in `types`.
+    PartaChatPinned {
+        timestamp: i64,
+        chat_id: ChatId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
     /// An update type this build does not know; skipped, never an error.
     #[serde(other)]
     Unknown,
@@ -377,7 +385,8 @@ impl Update {
             | Update::UserRemoved { chat_id, .. }
             | Update::ChatTitleChanged { chat_id, .. }
             | Update::PartaAnnouncementAcknowledged { chat_id, .. }
-            | Update::PartaMaxState { chat_id, .. } => Some(*chat_id),
+            | Update::PartaMaxState { chat_id, .. }
+            | Update::PartaChatPinned { chat_id, .. } => Some(*chat_id),
             Update::MessageCallback { message, .. } => {
                 message.as_ref().and_then(|m| m.recipient.chat_id)
             }

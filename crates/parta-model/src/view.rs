@@ -348,6 +348,11 @@ pub enum AppEvent {
     ChatsChanged,
     /// A message arrived or was sent.
     MessageAdded { message: MessageView },
+    /// A chat's pinned message changed (none: unpinned).
+    ChatPinned {
+        chat_id: ChatId,
+        pinned: Option<MessageView>,
+    },
     /// A message was edited, or its delivery state changed.
     MessageUpdated { message: MessageView },
     /// A message from the outbox reached the server: replace `local_mid` with `message`.

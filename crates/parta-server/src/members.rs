@@ -260,7 +260,15 @@ pub async fn pin(school: &School, caller: Caller, chat_id: i64, mid: Option<&str
         }
     }
     tx.set_pinned(chat_id, mid).await?;
-    tx.touch_chat(chat_id, school.now_ms()).await?;
+    let now = school.now_ms();
+    tx.touch_chat(chat_id, now).await?;
+    // The members' apps show the pin (or take it away) as it happens.
+    let update = Update::PartaChatPinned {
+        timestamp: now,
+        chat_id,
+        message_id: mid.map(str::to_owned),
+    };
+    crate::updates::append(&mut *tx, chat_id, &update, now).await?;
     school.commit(tx).await?;
     Ok(())
 }

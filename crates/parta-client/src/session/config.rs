@@ -38,7 +38,7 @@ pub struct SessionConfig {
 
 /// What the app follows on a school's server: MAX's update types it shows, and Parta's own
 /// that concern a chat's messages.
-pub const SCHOOL_UPDATE_TYPES: [&str; 7] = [
+pub const SCHOOL_UPDATE_TYPES: [&str; 8] = [
     "message_created",
     "message_edited",
     "message_removed",
@@ -46,6 +46,7 @@ pub const SCHOOL_UPDATE_TYPES: [&str; 7] = [
     "user_removed",
     "chat_title_changed",
     "parta_max_state",
+    "parta_chat_pinned",
 ];
 
 impl Default for SessionConfig {

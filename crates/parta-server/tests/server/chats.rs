@@ -185,6 +185,18 @@ async fn chat_admins_add_remove_and_appoint_members_and_members_may_not() {
     f.ok_delete(&teacher, &pin).await;
     let pinned = f.ok_get(&teacher, &pin).await;
     assert!(pinned["message"].is_null(), "{pinned}");
+    // The members' apps hear each pin and unpin as it happens, when they ask for it.
+    let heard = f
+        .ok_get(&teacher, "/updates?timeout=0&types=parta_chat_pinned")
+        .await;
+    let pins: Vec<&Value> = heard["updates"].as_array().unwrap().iter().collect();
+    assert_eq!(pins.len(), 2, "{heard}");
+    assert_eq!(pins[0]["message_id"], mid);
+    assert_eq!(pins[0]["chat_id"], chat);
+    assert!(
+        pins[1].get("message_id").is_none(),
+        "the unpin names no message"
+    );
 
     let me = f.ok_get(&parent, &format!("{members}/me")).await;
     assert_eq!(me["is_admin"], false);
