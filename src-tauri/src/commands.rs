@@ -89,6 +89,28 @@ pub async fn change_password(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn chat_admin(
+    shell: State<'_, Shell>,
+    args: cmd::ChatAdmin,
+) -> Reply<ReplyOf<cmd::ChatAdmin>> {
+    let cmd::ChatAdmin { chat_id } = args;
+    shell
+        .with_session(|s| async move { Ok(s.is_chat_admin(chat_id).await) })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pin_message(
+    shell: State<'_, Shell>,
+    args: cmd::PinMessage,
+) -> Reply<ReplyOf<cmd::PinMessage>> {
+    let cmd::PinMessage { chat_id, mid } = args;
+    shell
+        .with_session(|s| async move { s.pin(chat_id, mid.as_deref()).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn admin(shell: State<'_, Shell>, args: cmd::Admin) -> Reply<ReplyOf<cmd::Admin>> {
     let cmd::Admin { request } = args;
     shell

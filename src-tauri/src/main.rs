@@ -106,6 +106,8 @@ fn main() {
             commands::my_role,
             commands::failed_sign_ins,
             commands::my_devices,
+            commands::chat_admin,
+            commands::pin_message,
             commands::revoke_device,
             commands::change_password,
             commands::admin,

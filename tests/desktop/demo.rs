@@ -560,3 +560,38 @@ async fn scrolling_back_brings_older_history_and_keeps_the_page_small() {
     .await;
     app.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_administrator_pins_and_unpins_a_message_from_its_row() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, app) = launch(data.path()).await;
+    crate::common::open_demo(&app).await;
+    // The class teacher administers her class's chat: its rows offer «Закрепить».
+    open_chat(&app, "5А — родители").await;
+    app.shows("[data-testid=message] [data-testid=pin]").await;
+    // The first message with text that is not pinned yet.
+    let found = app
+        .execute(
+            "const m = Array.from(document.querySelectorAll('[data-testid=message]')).find(m => \
+               m.querySelector('[data-testid=pin]') && m.querySelector('.text') && \
+               m.querySelector('.text').textContent.trim()); \
+             return m ? [m.dataset.mid, m.querySelector('.text').textContent] : null;",
+        )
+        .await
+        .unwrap();
+    let mid = found[0].as_str().unwrap().to_owned();
+    let text = found[1].as_str().unwrap().trim().to_owned();
+    app.tap(&format!(
+        "[data-testid=message][data-mid='{mid}'] [data-testid=pin]"
+    ))
+    .await;
+    // The server's update brings the pin back to this window: the banner shows that message.
+    app.shows_if("[data-testid=pinned]", |t| t.contains(&text))
+        .await;
+    app.tap(&format!(
+        "[data-testid=message][data-mid='{mid}'] [data-testid=unpin]"
+    ))
+    .await;
+    app.gone("[data-testid=pinned]").await;
+    app.close().await.unwrap();
+}

@@ -267,6 +267,31 @@ impl ApiClient {
             .await
     }
 
+    /// `GET /chats/{id}/members/me`: whether this person administers the chat.
+    pub async fn is_chat_admin(&self, chat_id: i64) -> Result<bool> {
+        let path = format!("/chats/{chat_id}/members/me");
+        let me: ChatMember = self
+            .send(self.request(Method::GET, &path, self.timeout))
+            .await?;
+        Ok(me.is_admin)
+    }
+
+    /// `PUT /chats/{id}/pin` with a message, `DELETE` without: pins or unpins.
+    pub async fn pin(&self, chat_id: i64, mid: Option<&str>) -> Result<()> {
+        let path = format!("/chats/{chat_id}/pin");
+        let request = match mid {
+            Some(mid) => self.request(Method::PUT, &path, self.timeout).json(
+                &parta_model::max::PinMessageBody {
+                    message_id: mid.to_owned(),
+                    notify: None,
+                },
+            ),
+            None => self.request(Method::DELETE, &path, self.timeout),
+        };
+        let _: SimpleQueryResult = self.send(request).await?;
+        Ok(())
+    }
+
     /// `GET /messages`: up to `count` messages of a chat, newest first, not newer than `from`.
     pub async fn messages(
         &self,

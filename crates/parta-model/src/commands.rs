@@ -67,6 +67,10 @@ commands! {
     "revoke_device" => RevokeDevice { device_id: i64 } -> ();
     /// Changes one's password; optionally signs every other device out.
     "change_password" => ChangePassword { current: String, new_password: String, sign_out_others: bool } -> ();
+    /// Whether one is an administrator of the chat (asked of the server; offline, no).
+    "chat_admin" => ChatAdmin { chat_id: i64 } -> bool;
+    /// Pins a message of the chat, or unpins with none (chat administrators).
+    "pin_message" => PinMessage { chat_id: i64, mid: Option<String> } -> ();
     /// One request of the Управление section.
     "admin" => Admin { request: AdminRequest } -> AdminReply;
     /// Signs in to a school's server; this computer gets a token of its own.

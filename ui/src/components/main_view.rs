@@ -186,6 +186,34 @@ pub fn main_view(props: &MainViewProps) -> Html {
             });
         })
     };
+    // Whether one administers the open chat (may pin): asked of the server when it opens.
+    let open_chat_id = ctx.open.as_ref().map(|o| o.chat.chat_id);
+    let chat_admin = use_state(|| false);
+    {
+        let chat_admin = chat_admin.clone();
+        use_effect_with(open_chat_id, move |chat_id| {
+            chat_admin.set(false);
+            if let Some(chat_id) = *chat_id {
+                spawn_local(async move {
+                    chat_admin.set(api::chat_admin(chat_id).await.unwrap_or(false));
+                });
+            }
+        });
+    }
+    let on_pin = {
+        let ctx = ctx.clone();
+        Callback::from(move |mid: Option<String>| {
+            let Some(chat_id) = ctx.open.as_ref().map(|o| o.chat.chat_id) else {
+                return;
+            };
+            let ctx = ctx.clone();
+            spawn_local(async move {
+                if let Err(e) = api::pin_message(chat_id, mid.as_deref()).await {
+                    ctx.dispatch(Action::Error(e));
+                }
+            });
+        })
+    };
     let on_reply = {
         let ctx = ctx.clone();
         Callback::from(move |m: parta_model::view::MessageView| {
@@ -228,7 +256,9 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         lang={lang} focus={ctx.focus.clone()}
                         transfers={ctx.transfers.clone()} on_reply={on_reply.clone()}
                         on_retry={on_retry.clone()} on_discard={on_discard.clone()}
-                        on_edit={on_edit.clone()} on_delete={on_delete.clone()} />
+                        on_edit={on_edit.clone()} on_delete={on_delete.clone()}
+                        can_pin={*chat_admin} pinned_mid={view.pinned.as_ref().map(|p| p.mid.clone())}
+                        on_pin={on_pin.clone()} />
                     <Composer chat_id={view.chat.chat_id} />
                 </section>
             },

@@ -70,6 +70,8 @@ pub enum Key {
     MaxAddressHint,
     RootCertificate,
     ForgotPassword,
+    Pin,
+    Unpin,
     ResetTitle,
     ResetCode,
     ResetHint,
@@ -204,6 +206,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             }
             RootCertificate => "Корневой сертификат PEM (необязательно)",
             ForgotPassword => "Забыли пароль?",
+            Pin => "Закрепить",
+            Unpin => "Открепить",
             ResetTitle => "Новый пароль по коду школы",
             ResetCode => "Код от школы",
             ResetHint => {
@@ -370,6 +374,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             }
             RootCertificate => "Root certificate, PEM (optional)",
             ForgotPassword => "Forgot your password?",
+            Pin => "Pin",
+            Unpin => "Unpin",
             ResetTitle => "A new password with the school's code",
             ResetCode => "Code from the school",
             ResetHint => {

@@ -255,6 +255,20 @@ pub async fn failed_sign_ins() -> Result<Option<Vec<parta_model::school::FailedS
     run(&cmd::FailedSignIns {}).await
 }
 
+/// Whether one administers the chat (asked of the server; offline, no).
+pub async fn chat_admin(chat_id: i64) -> Result<bool, UiError> {
+    run(&cmd::ChatAdmin { chat_id }).await
+}
+
+/// Pins a message of the chat, or unpins with none.
+pub async fn pin_message(chat_id: i64, mid: Option<&str>) -> Result<(), UiError> {
+    run(&cmd::PinMessage {
+        chat_id,
+        mid: mid.map(str::to_owned),
+    })
+    .await
+}
+
 /// The devices signed in as oneself, with their last use.
 pub async fn my_devices() -> Result<Vec<parta_model::school::Device>, UiError> {
     run(&cmd::MyDevices {}).await

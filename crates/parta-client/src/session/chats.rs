@@ -192,6 +192,18 @@ impl Session {
         self.inner.api.admin(request).await
     }
 
+    /// Whether this person administers the chat (may pin, add and remove members), asked of
+    /// the server; offline, or for a chat that is gone, `false`.
+    pub async fn is_chat_admin(&self, chat_id: i64) -> bool {
+        self.inner.api.is_chat_admin(chat_id).await.unwrap_or(false)
+    }
+
+    /// Pins a message of the chat, or unpins with `None` (chat administrators). Everyone's
+    /// app, this one's too, shows it when the server's update arrives.
+    pub async fn pin(&self, chat_id: i64, mid: Option<&str>) -> Result<()> {
+        self.inner.api.pin(chat_id, mid).await
+    }
+
     /// The signed-in person's role at the school (what the app's sections depend on); `None`
     /// for a profile without a person (a MAX bot).
     pub async fn role(&self) -> Result<Option<parta_model::school::Role>> {

@@ -148,6 +148,19 @@ pub(super) fn message(
                         let (cb, message) = (props.on_reply.clone(), m.clone());
                         Callback::from(move |_: MouseEvent| cb.emit(message.clone()))
                     }}>{ t(props.lang, Key::Reply) }</button>
+                    if props.can_pin {
+                        if props.pinned_mid.as_deref() == Some(m.mid.as_str()) {
+                            <button class="link" data-testid="unpin" onclick={{
+                                let cb = props.on_pin.clone();
+                                Callback::from(move |_: MouseEvent| cb.emit(None))
+                            }}>{ t(props.lang, Key::Unpin) }</button>
+                        } else {
+                            <button class="link" data-testid="pin" onclick={{
+                                let (cb, mid) = (props.on_pin.clone(), m.mid.clone());
+                                Callback::from(move |_: MouseEvent| cb.emit(Some(mid.clone())))
+                            }}>{ t(props.lang, Key::Pin) }</button>
+                        }
+                    }
                     if m.is_own {
                         <button class="link" data-testid="edit" onclick={{
                             let (cb, message) = (props.on_edit.clone(), m.clone());

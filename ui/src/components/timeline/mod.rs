@@ -379,6 +379,9 @@ mod tests {
             focus: None,
             transfers: Vec::new(),
             on_reply: Callback::noop(),
+            can_pin: false,
+            pinned_mid: None,
+            on_pin: Callback::noop(),
         };
         yew::LocalServerRenderer::<Timeline>::with_props(props)
             .render()

@@ -36,6 +36,15 @@ pub struct TimelineProps {
     /// Delete one's own message (asked twice).
     #[prop_or_default]
     pub on_delete: Callback<String>,
+    /// One administers the chat, so may pin a message.
+    #[prop_or_default]
+    pub can_pin: bool,
+    /// The chat's pinned message.
+    #[prop_or_default]
+    pub pinned_mid: Option<String>,
+    /// Pin a message (`Some`) or take the pin away (`None`).
+    #[prop_or_default]
+    pub on_pin: Callback<Option<String>>,
 }
 
 /// The open chat's latest messages as the app state holds them, compared by identity: a
