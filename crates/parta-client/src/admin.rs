@@ -246,12 +246,22 @@ impl ApiClient {
                     .await?;
                 AdminReply::Structure(report)
             }
-            AdminRequest::Audit { before } => {
+            AdminRequest::Audit { before, filter } => {
                 let mut request = self
                     .request(Method::GET, "/school/audit", t)
                     .query(&[("count", 100)]);
-                if let Some(before) = before {
-                    request = request.query(&[("marker", before)]);
+                for (name, value) in [
+                    ("marker", *before),
+                    ("actor", filter.actor),
+                    ("from", filter.from),
+                    ("to", filter.to),
+                ] {
+                    if let Some(value) = value {
+                        request = request.query(&[(name, value)]);
+                    }
+                }
+                if let Some(kind) = &filter.kind {
+                    request = request.query(&[("kind", kind)]);
                 }
                 let page: AuditPage = self.send(request).await?;
                 AdminReply::Audit(page)

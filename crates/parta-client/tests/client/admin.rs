@@ -282,7 +282,15 @@ async fn the_platform_administrator_runs_the_school_through_the_client_core() {
             .iter()
             .any(|c| c.created && c.title == "6В — родители")
     );
-    let AdminReply::Audit(page) = admin(&api, AdminRequest::Audit { before: None }).await else {
+    let AdminReply::Audit(page) = admin(
+        &api,
+        AdminRequest::Audit {
+            before: None,
+            filter: Default::default(),
+        },
+    )
+    .await
+    else {
         panic!("audit")
     };
     let actions: Vec<&str> = page.entries.iter().map(|e| e.action.as_str()).collect();
@@ -313,7 +321,10 @@ async fn a_class_teacher_is_refused_what_is_not_hers_with_the_servers_sentence()
     for request in [
         AdminRequest::People,
         AdminRequest::Bootstrap,
-        AdminRequest::Audit { before: None },
+        AdminRequest::Audit {
+            before: None,
+            filter: Default::default(),
+        },
     ] {
         match api.admin(&request).await {
             Err(Error::Server { status, .. }) => assert_eq!(status, 403, "{request:?}"),

@@ -159,6 +159,18 @@ pub struct AuditQuery {
     pub marker: Option<i64>,
     #[serde(default)]
     pub count: Option<i64>,
+    /// Only what this person did.
+    #[serde(default)]
+    pub actor: Option<i64>,
+    /// Only this kind of action: the part before the dot (`user`, `invite`, `class`, …).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Only entries at or after this time (ms).
+    #[serde(default)]
+    pub from: Option<i64>,
+    /// Only entries before this time (ms).
+    #[serde(default)]
+    pub to: Option<i64>,
 }
 
 /// `POST /school/login`: a password sign-in on a new device.

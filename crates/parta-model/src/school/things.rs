@@ -228,8 +228,25 @@ pub struct AuditEntry {
     pub action: String,
     /// What it was done to, as `kind:id`.
     pub target: String,
+    /// What it was done to, in words: the person's, class's or chat's name, the invitation's
+    /// child, the lesson's subject; none where the server has nothing to say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     pub details: serde_json::Value,
     pub created_at: i64,
+}
+
+/// What the journal is narrowed to (all optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub actor: Option<i64>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub from: Option<i64>,
+    #[serde(default)]
+    pub to: Option<i64>,
 }
 
 /// A page of entries, newest first; `marker` is the id to pass for the next page.
@@ -388,6 +405,9 @@ pub enum AdminRequest {
     Bootstrap,
     Audit {
         before: Option<i64>,
+        /// Filters: who, which kind of action, from and to (ms).
+        #[serde(default)]
+        filter: super::AuditFilter,
     },
     /// Plans a lesson (`manage_lessons`).
     CreateLesson {

@@ -49,6 +49,7 @@ pub(super) fn routes() -> Router<AppState> {
             post(restrict).delete(lift_restriction),
         )
         .route("/school/audit", get(audit_log))
+        .route("/school/audit.csv", get(audit_csv))
 }
 
 async fn list_classes(State(state): State<AppState>, caller: Caller) -> Result<Json<ClassList>> {
@@ -201,9 +202,38 @@ async fn audit_log(
     caller: Caller,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>> {
+    let filter = audit_filter(&q);
     Ok(Json(
-        audit::page(&state.school, caller, q.marker, q.count).await?,
+        audit::page(&state.school, caller, q.marker, q.count, &filter).await?,
     ))
+}
+
+/// `GET /school/audit.csv`: the journal, narrowed as `GET /school/audit` is, for the records.
+async fn audit_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> Result<impl axum::response::IntoResponse> {
+    let text = audit::csv(&state.school, caller, &audit_filter(&q)).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"parta-journal.csv\"",
+            ),
+        ],
+        text,
+    ))
+}
+
+fn audit_filter(q: &AuditQuery) -> audit::AuditFilter {
+    audit::AuditFilter {
+        actor: q.actor,
+        kind: q.kind.clone().filter(|k| !k.trim().is_empty()),
+        from: q.from,
+        to: q.to,
+    }
 }
 
 async fn restrict(

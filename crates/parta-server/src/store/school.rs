@@ -127,6 +127,8 @@ pub struct AuditRecord {
     /// JSON text.
     pub details: String,
     pub created_at: i64,
+    /// The target in words (a name, a title, a subject), where there is one.
+    pub object: Option<String>,
 }
 
 /// Statements about the school's own records.
@@ -210,8 +212,14 @@ pub trait SchoolRows {
         details: &str,
         at: i64,
     ) -> Result<()>;
-    /// Entries with ids below `before`, newest first, at most `limit`.
-    async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// Entries with ids below `before` that pass `filter`, newest first, at most `limit`, each
+    /// with its target named in words where it can be.
+    async fn audit(
+        &mut self,
+        before: i64,
+        filter: &parta_model::school::AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>>;
     /// `action` entries on `target` since `since`, newest first, at most `limit`.
     async fn audit_on(
         &mut self,

@@ -1308,3 +1308,106 @@ async fn clause_8_2_a_forgotten_password_is_replaced_with_a_one_time_code_given_
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_journal_names_whom_and_what_narrows_by_person_kind_and_date_and_exports_csv() {
+    let clock = TestClock::new();
+    let f = Fixture::with_clock(clock.clone()).await;
+    let admin = f.token(ADMIN).await;
+    let parent = f.token(PARENT_5A).await;
+    let parent_id = f.ok_get(&parent, "/me").await["user_id"].as_i64().unwrap();
+    let class_5a = class_id(&f, &admin, "5А").await;
+    let started = clock.now_ms();
+    f.ok_send(
+        Method::POST,
+        &admin,
+        &format!("/school/users/{parent_id}/restriction"),
+        json!({"mode": "read_only", "reason": "Грубость в чате", "days": 1}),
+    )
+    .await;
+    clock.advance_hours(48);
+    let invite = f
+        .ok_send(
+            Method::POST,
+            &admin,
+            "/school/invites",
+            json!({"role": "parent", "class_id": class_5a, "child_name": "Кузьмин Олег"}),
+        )
+        .await;
+    assert!(
+        invite["code"].is_string() || invite["link"].is_string(),
+        "{invite}"
+    );
+
+    // Each entry says to whom or what, in words.
+    let page = f.ok_get(&admin, "/school/audit?count=10").await;
+    let entries = page["entries"].as_array().unwrap();
+    let find = |action: &str| entries.iter().find(|e| e["action"] == action).unwrap();
+    assert_eq!(find("user.restricted")["object"], "Елена Морозова");
+    assert_eq!(find("invite.created")["object"], "Кузьмин Олег");
+
+    // Narrowed by kind, by person and by date.
+    let users = f.ok_get(&admin, "/school/audit?kind=user").await;
+    assert!(
+        users["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["action"].as_str().unwrap().starts_with("user.")),
+        "{users}"
+    );
+    let by_parent = f
+        .ok_get(&admin, &format!("/school/audit?actor={parent_id}"))
+        .await;
+    assert!(
+        by_parent["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor_id"] == parent_id),
+        "{by_parent}"
+    );
+    let first_day = f
+        .ok_get(
+            &admin,
+            &format!("/school/audit?from={started}&to={}", started + 86_400_000),
+        )
+        .await;
+    let actions: Vec<&str> = first_day["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"user.restricted"), "{actions:?}");
+    assert!(
+        !actions.contains(&"invite.created"),
+        "two days later: {actions:?}"
+    );
+
+    // The same as CSV for the school's records, which a spreadsheet reads as UTF-8.
+    let csv = f
+        .get(&admin, "/school/audit.csv?kind=user")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with("\u{feff}time_utc,who,action,object,target,details"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user.restricted") && text.contains("Елена Морозова"),
+        "{text}"
+    );
+    assert!(!text.contains("invite.created"), "narrowed as asked");
+    let (status, _) = f.get_as(&parent, "/school/audit.csv").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

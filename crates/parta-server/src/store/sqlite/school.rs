@@ -459,10 +459,26 @@ impl SchoolRows for SqliteTx {
         .await
     }
 
-    async fn audit(&mut self, before: i64, limit: i64) -> Result<Vec<AuditRecord>> {
-        let sql = format!("{AUDIT_SELECT} WHERE a.id < ? ORDER BY a.id DESC LIMIT ?");
+    async fn audit(
+        &mut self,
+        before: i64,
+        filter: &parta_model::school::AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        let sql = format!(
+            "{AUDIT_SELECT} WHERE a.id < ?1
+               AND (?2 IS NULL OR a.actor_id = ?2)
+               AND (?3 IS NULL OR a.action LIKE ?3 || '.%')
+               AND (?4 IS NULL OR a.created_at >= ?4)
+               AND (?5 IS NULL OR a.created_at < ?5)
+             ORDER BY a.id DESC LIMIT ?6"
+        );
+        let kind = filter.kind.as_deref();
         let rows = self
-            .row_all(sqlx::AssertSqlSafe(sql), (before, limit))
+            .row_all(
+                sqlx::AssertSqlSafe(sql),
+                (before, filter.actor, kind, filter.from, filter.to, limit),
+            )
             .await?;
         rows.iter().map(audit_from_row).collect()
     }
@@ -485,8 +501,27 @@ impl SchoolRows for SqliteTx {
     }
 }
 
+/// An audit entry with who acted and what the target is called: the part of `target` after
+/// its `kind:` is the row's id in the table the kind names.
 const AUDIT_SELECT: &str = "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
-    u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name
+    u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name,
+    CASE substr(a.target, 1, instr(a.target, ':') - 1)
+      WHEN 'user' THEN (SELECT t.first_name || COALESCE(' ' || t.last_name, '') FROM users t
+                        WHERE t.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+      WHEN 'class' THEN (SELECT c.name FROM classes c
+                        WHERE c.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+      WHEN 'chat' THEN (SELECT c.title FROM chats c
+                        WHERE c.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+      WHEN 'invite' THEN (SELECT COALESCE(i.child_name, i.role) FROM invites i
+                        WHERE i.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+      WHEN 'join_request' THEN (SELECT r.first_name || COALESCE(' ' || r.last_name, '')
+                        FROM join_requests r
+                        WHERE r.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+      WHEN 'lesson' THEN (SELECT l.subject FROM lessons l
+                        WHERE l.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+      WHEN 'device' THEN (SELECT d.name FROM devices d
+                        WHERE d.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
+    END AS object
     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
 
 fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
@@ -498,5 +533,6 @@ fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
         target: row.try_get("target")?,
         details: row.try_get("details")?,
         created_at: row.try_get("created_at")?,
+        object: row.try_get("object")?,
     })
 }
