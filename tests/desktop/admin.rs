@@ -280,9 +280,22 @@ async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
         t.contains("Создана структура школы")
     })
     .await;
+    // Whom it was done to, in words, and what changed.
+    app.shows_if(
+        "[data-testid=journal-row][data-action='user.restricted']",
+        |t| t.contains("Введено ограничение — Елена Морозова") && t.contains("Грубость"),
+    )
+    .await;
     app.screenshot(&shots.join("admin-journal-ru.png"))
         .await
         .unwrap();
+    // Narrowed to invitations: nothing else is listed.
+    app.tap("[data-testid=journal-kind] option[value=invite]")
+        .await;
+    app.gone("[data-testid=journal-row][data-action='class.created']")
+        .await;
+    app.shows("[data-testid=journal-row][data-action='invite.created']")
+        .await;
     app.close().await.unwrap();
     server.stop().await.unwrap();
 }

@@ -71,6 +71,18 @@ pub enum A {
     Who,
     What,
     LoadMore,
+    AnyPerson,
+    AnyKind,
+    KindPeople,
+    KindInvites,
+    KindRequests,
+    KindClasses,
+    KindChats,
+    KindDevices,
+    KindMax,
+    KindSettings,
+    Since,
+    UpTo,
     Server,
     Failed,
     Forbidden,
@@ -196,6 +208,18 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Who => "Кто",
             What => "Что",
             LoadMore => "Показать ещё",
+            AnyPerson => "Все люди",
+            AnyKind => "Все действия",
+            KindPeople => "Люди",
+            KindInvites => "Приглашения",
+            KindRequests => "Заявки",
+            KindClasses => "Классы",
+            KindChats => "Чаты",
+            KindDevices => "Устройства",
+            KindMax => "MAX",
+            KindSettings => "Настройки",
+            Since => "С",
+            UpTo => "по",
             Server => "Сервер",
             Failed => "Сервер школы не принял запрос. Проверьте поля и попробуйте ещё раз.",
             Forbidden => "У вас нет прав на это действие.",
@@ -306,6 +330,18 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Who => "Who",
             What => "What",
             LoadMore => "Show more",
+            AnyPerson => "Everyone",
+            AnyKind => "Every action",
+            KindPeople => "People",
+            KindInvites => "Invitations",
+            KindRequests => "Join requests",
+            KindClasses => "Classes",
+            KindChats => "Chats",
+            KindDevices => "Devices",
+            KindMax => "MAX",
+            KindSettings => "Settings",
+            Since => "From",
+            UpTo => "to",
             Server => "Server",
             Failed => "The school's server did not accept this. Check the fields and try again.",
             Forbidden => "You are not allowed to do this.",
@@ -383,6 +419,8 @@ pub fn action(lang: Lang, action: &str) -> String {
         "user.restriction_lifted" => "Ограничение снято",
         "user.devices_revoked" => "Отключены все устройства",
         "user.password_changed" => "Изменён пароль",
+        "user.password_reset_issued" => "Выдан код для нового пароля",
+        "user.password_reset" => "Пароль задан по коду школы",
         "device.login" => "Вход с нового устройства",
         "user.login_failed" => "Неудачная попытка входа",
         "device.revoked" => "Устройство отключено",
@@ -396,5 +434,68 @@ pub fn action(lang: Lang, action: &str) -> String {
     match lang {
         Lang::Ru => ru.to_owned(),
         Lang::En => action.replace(['.', '_'], " "),
+    }
+}
+
+/// What changed, in words, from an audit entry's details where they say (old → new, a role, a
+/// restriction's kind and reason); empty where they do not. What `object` already names is
+/// not said twice.
+pub fn change(lang: Lang, details: &serde_json::Value, object: Option<&str>) -> String {
+    let text = |key: &str| details.get(key).and_then(|v| v.as_str());
+    // A role or a restriction's kind in words; anything else as it is.
+    let word = |value: &str| -> String {
+        if let Some(role) = parta_model::school::Role::from_name(value) {
+            return self::role(lang, role).to_owned();
+        }
+        match (value, lang) {
+            ("read_only", Lang::Ru) => "только чтение".to_owned(),
+            ("blocked", Lang::Ru) => "доступ закрыт".to_owned(),
+            ("read_only", Lang::En) => "read only".to_owned(),
+            ("blocked", Lang::En) => "blocked".to_owned(),
+            _ => value.to_owned(),
+        }
+    };
+    let mut parts = Vec::new();
+    if let (Some(from), Some(to)) = (text("from"), text("to")) {
+        parts.push(format!("{} → {}", word(from), word(to)));
+    }
+    for key in [
+        "role",
+        "mode",
+        "reason",
+        "device",
+        "child_name",
+        "name",
+        "title",
+    ] {
+        if let Some(value) = text(key).filter(|v| !v.is_empty() && Some(*v) != object) {
+            parts.push(word(value));
+        }
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_entry_says_what_changed_in_words_and_not_twice() {
+        let role = serde_json::json!({"from": "class_teacher", "to": "administration"});
+        assert_eq!(
+            change(Lang::Ru, &role, Some("Михаил Волков")),
+            "Классный руководитель → Администрация"
+        );
+        let restriction = serde_json::json!({"mode": "read_only", "reason": "Грубость"});
+        assert_eq!(
+            change(Lang::Ru, &restriction, None),
+            "только чтение · Грубость"
+        );
+        let class = serde_json::json!({"name": "8Г"});
+        assert_eq!(
+            change(Lang::Ru, &class, Some("8Г")),
+            "",
+            "the object is named already"
+        );
     }
 }
