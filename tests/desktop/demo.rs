@@ -595,3 +595,39 @@ async fn a_chat_administrator_pins_and_unpins_a_message_from_its_row() {
     app.gone("[data-testid=pinned]").await;
     app.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_at_offers_the_chats_members_and_the_message_carries_the_mention() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, app) = launch(data.path()).await;
+    crate::common::open_demo(&app).await;
+    open_chat(&app, "5А — родители").await;
+    app.fill("[data-testid=composer-input]", "Спасибо, @мор")
+        .await;
+    app.shows_if("[data-testid=mention-option]", |t| {
+        t.contains("Елена Морозова")
+    })
+    .await;
+    // Escape closes the list and leaves the text; typing on brings it back.
+    app.press(&[], "Escape").await.unwrap();
+    app.gone("[data-testid=mention-picker]").await;
+    app.type_keys("о").await.unwrap();
+    app.shows("[data-testid=mention-picker]").await;
+    app.press(&[], "Enter").await.unwrap();
+    app.gone("[data-testid=mention-picker]").await;
+    let typed = app
+        .execute("return document.querySelector('[data-testid=composer-input]').value")
+        .await
+        .unwrap();
+    let typed = typed.as_str().unwrap_or_default().to_owned();
+    assert!(
+        typed.starts_with("Спасибо, [Елена Морозова](max://user/") && typed.ends_with(") "),
+        "Enter took the member, not the message: {typed}"
+    );
+    app.type_keys("за помощь").await.unwrap();
+    app.tap("[data-testid=send-button]").await;
+    // Sent, the message shows the mention as a mention, and MAX markup carries who it is.
+    app.shows_if("[data-testid=message] .mention", |t| t == "Елена Морозова")
+        .await;
+    app.close().await.unwrap();
+}

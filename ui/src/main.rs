@@ -7,6 +7,7 @@ mod components;
 mod dom;
 mod hooks;
 mod i18n;
+mod mention;
 mod prefs;
 mod previews;
 mod services;

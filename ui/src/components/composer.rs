@@ -27,6 +27,23 @@ pub fn composer(props: &ComposerProps) -> Html {
     let accepted = use_state(|| None::<String>);
     // Files to send with the message: picked in the system's chooser or dropped on the window.
     let files = use_state(Vec::<parta_model::view::PickedFile>::new);
+    // `@` mentions: the chat's members (from the cache), the `@…` being typed (where it starts
+    // and what follows), and which offered member is chosen.
+    let members = use_state(Vec::<parta_model::view::MemberView>::new);
+    let mention = use_state(|| None::<(usize, String)>);
+    let picked = use_state(|| 0usize);
+    {
+        let (members, mention) = (members.clone(), mention.clone());
+        use_effect_with(props.chat_id, move |chat_id| {
+            let chat_id = *chat_id;
+            mention.set(None);
+            spawn_local(async move {
+                if let Ok(list) = api::chat_members(chat_id).await {
+                    members.set(list);
+                }
+            });
+        });
+    }
     let lang = ctx.lang;
     {
         // What was being written in this chat comes back (drafts survive restarts).
@@ -212,10 +229,14 @@ pub fn composer(props: &ComposerProps) -> Html {
         })
     };
     let on_input = {
-        let keep = keep.clone();
+        let (keep, mention, picked) = (keep.clone(), mention.clone(), picked.clone());
         Callback::from(move |e: InputEvent| {
             let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            keep.emit(area.value());
+            let value = area.value();
+            let (_, caret) = selection(&area, &value);
+            mention.set(crate::mention::query_at(&value, caret));
+            picked.set(0);
+            keep.emit(value);
         })
     };
     // The toolbar wraps the selection (or the cursor) in MAX markdown markers.
@@ -239,6 +260,34 @@ pub fn composer(props: &ComposerProps) -> Html {
                 let _ = el.focus();
                 keep.emit(wrapped);
             }
+        })
+    };
+    // The members the `@…` being typed may mean, and putting one in its place.
+    let offered: Vec<parta_model::view::MemberView> = mention
+        .as_ref()
+        .map(|(_, query)| crate::mention::offered(&members, query, None))
+        .unwrap_or_default()
+        .into_iter()
+        .cloned()
+        .collect();
+    let pick = {
+        let (area, keep, mention) = (area.clone(), keep.clone(), mention.clone());
+        Callback::from(move |member: parta_model::view::MemberView| {
+            let (Some(el), Some((at, _))) = (
+                area.cast::<web_sys::HtmlTextAreaElement>(),
+                (*mention).clone(),
+            ) else {
+                return;
+            };
+            let value = el.value();
+            let (_, caret) = selection(&el, &value);
+            let (out, after) = crate::mention::insert(&value, at, caret, &member);
+            el.set_value(&out);
+            let caret = utf16(&out[..after]);
+            let _ = el.set_selection_range(caret, caret);
+            let _ = el.focus();
+            mention.set(None);
+            keep.emit(out);
         })
     };
     let tool = |marker: (&'static str, &'static str),
@@ -366,7 +415,41 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let on_keydown = {
         let (send, wrap) = (send.clone(), wrap.clone());
+        let (offered, picked, pick, mention) = (
+            offered.clone(),
+            picked.clone(),
+            pick.clone(),
+            mention.clone(),
+        );
         Callback::from(move |e: KeyboardEvent| {
+            // While members are offered for an `@`, the arrows choose, Enter or Tab takes the
+            // chosen one and Escape closes the list.
+            if !offered.is_empty() && !e.is_composing() {
+                let last = offered.len() - 1;
+                let handled = match e.key().as_str() {
+                    "ArrowDown" => {
+                        picked.set((*picked + 1).min(last));
+                        true
+                    }
+                    "ArrowUp" => {
+                        picked.set(picked.saturating_sub(1));
+                        true
+                    }
+                    "Enter" | "Tab" => {
+                        pick.emit(offered[(*picked).min(last)].clone());
+                        true
+                    }
+                    "Escape" => {
+                        mention.set(None);
+                        true
+                    }
+                    _ => false,
+                };
+                if handled {
+                    e.prevent_default();
+                    return;
+                }
+            }
             if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
                 e.prevent_default();
                 send.emit(());
@@ -493,6 +576,27 @@ pub fn composer(props: &ComposerProps) -> Html {
                     <span class="form-error" role="alert" data-testid="schedule-error">{ message }</span>
                 }
             </form>
+        }
+        if !offered.is_empty() {
+            <ul class="mention-picker" role="listbox" data-testid="mention-picker">
+                { for offered.iter().enumerate().map(|(i, m)| {
+                    let chosen = i == *picked;
+                    let onmousedown = {
+                        let (pick, member) = (pick.clone(), m.clone());
+                        // Before the textarea loses focus, so the caret is still where it was.
+                        Callback::from(move |e: MouseEvent| {
+                            e.prevent_default();
+                            pick.emit(member.clone());
+                        })
+                    };
+                    html! {
+                        <li role="option" aria-selected={chosen.to_string()} class={classes!(chosen.then_some("chosen"))}
+                            data-testid="mention-option" data-name={m.name.clone()} {onmousedown}>
+                            { &m.name }
+                        </li>
+                    }
+                }) }
+            </ul>
         }
         <div class="composer">
             <textarea
