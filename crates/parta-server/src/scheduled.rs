@@ -172,6 +172,14 @@ pub async fn set_quiet_hours(
     Ok(())
 }
 
+/// The caller's own quiet hours (staff).
+pub async fn my_quiet_hours(school: &School, caller: Caller) -> Result<Option<QuietHours>> {
+    if !caller.role.is_staff() {
+        return Err(Error::denied("Quiet hours are for the school's staff"));
+    }
+    quiet_hours(&mut *school.read().await?, caller.user_id).await
+}
+
 /// The quiet hours of `user_id`, if set.
 pub async fn quiet_hours(tx: &mut dyn Tx, user_id: i64) -> Result<Option<QuietHours>> {
     Ok(tx.quiet_hours(user_id).await?)

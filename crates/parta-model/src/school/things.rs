@@ -524,6 +524,12 @@ pub struct BroadcastFailure {
     pub message: String,
 }
 
+/// `GET /school/me/quiet-hours`: one's quiet hours, if set.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct QuietHoursSetting {
+    pub quiet_hours: Option<QuietHours>,
+}
+
 /// A teacher's quiet hours: minutes after local midnight, and the local offset from UTC.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct QuietHours {

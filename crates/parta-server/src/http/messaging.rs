@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use parta_model::school::{AnnouncementsQuery, BroadcastQuery, ScheduleQuery, ScheduledList};
 
@@ -33,7 +33,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/school/scheduled/{id}", delete(cancel_scheduled))
         .route(
             "/school/me/quiet-hours",
-            put(set_quiet_hours).delete(clear_quiet_hours),
+            get(get_quiet_hours)
+                .put(set_quiet_hours)
+                .delete(clear_quiet_hours),
         )
         .route("/school/announcements/{mid}/receipts", get(receipts))
 }
@@ -117,6 +119,15 @@ async fn cancel_scheduled(
     Path(id): Path<i64>,
 ) -> Result<Json<Scheduled>> {
     Ok(Json(scheduled::cancel(&state.school, caller, id).await?))
+}
+
+async fn get_quiet_hours(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<parta_model::school::QuietHoursSetting>> {
+    Ok(Json(parta_model::school::QuietHoursSetting {
+        quiet_hours: scheduled::my_quiet_hours(&state.school, caller).await?,
+    }))
 }
 
 async fn set_quiet_hours(

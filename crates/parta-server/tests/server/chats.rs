@@ -490,8 +490,15 @@ async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colle
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "quiet hours are for staff");
-    f.ok_send(Method::PUT, &teacher, "/school/me/quiet-hours", hours)
-        .await;
+    f.ok_send(
+        Method::PUT,
+        &teacher,
+        "/school/me/quiet-hours",
+        hours.clone(),
+    )
+    .await;
+    let kept = f.ok_get(&teacher, "/school/me/quiet-hours").await;
+    assert_eq!(kept["quiet_hours"], hours, "she reads back what she set");
 
     let from = marker(&f, &teacher).await;
     send(
@@ -524,6 +531,8 @@ async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colle
             .all(|u| u.get("parta_silent_until").is_none())
     );
     f.ok_delete(&teacher, "/school/me/quiet-hours").await;
+    let cleared = f.ok_get(&teacher, "/school/me/quiet-hours").await;
+    assert!(cleared["quiet_hours"].is_null(), "{cleared}");
 }
 
 #[tokio::test]
