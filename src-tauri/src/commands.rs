@@ -52,6 +52,24 @@ pub async fn failed_sign_ins(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::Fail
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn quiet_hours(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::GetQuietHours>> {
+    shell
+        .with_session(|s| async move { s.quiet_hours().await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_quiet_hours(
+    shell: State<'_, Shell>,
+    args: cmd::SetQuietHours,
+) -> Reply<ReplyOf<cmd::SetQuietHours>> {
+    let cmd::SetQuietHours { hours } = args;
+    shell
+        .with_session(|s| async move { s.set_quiet_hours(hours).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn my_devices(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyDevices>> {
     shell
         .with_session(|s| async move { s.devices().await })

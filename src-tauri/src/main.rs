@@ -106,6 +106,8 @@ fn main() {
             commands::my_role,
             commands::failed_sign_ins,
             commands::my_devices,
+            commands::quiet_hours,
+            commands::set_quiet_hours,
             commands::chat_admin,
             commands::pin_message,
             commands::revoke_device,

@@ -58,6 +58,13 @@ pub fn wanted(message: &MessageView, me: Option<i64>, focused: bool, since_ms: i
     if message.is_own || message.timestamp < since_ms {
         return false;
     }
+    // A parent's message in a teacher's quiet hours is shown, but does not call her.
+    if message
+        .silent_until
+        .is_some_and(|until| until > parta_client::now_ms())
+    {
+        return false;
+    }
     let mentioned = me.is_some_and(|me| {
         message
             .markup
@@ -128,7 +135,21 @@ mod tests {
             reply_to: None,
             markup: Vec::new(),
             max_state: None,
+            silent_until: None,
         }
+    }
+
+    #[test]
+    fn a_message_in_ones_quiet_hours_does_not_notify_until_they_end() {
+        let now = parta_client::now_ms();
+        let mut quiet = from_other(now);
+        quiet.silent_until = Some(now + 3_600_000);
+        assert!(
+            !wanted(&quiet, Some(1), false, 0),
+            "in quiet hours: no call"
+        );
+        quiet.silent_until = Some(now - 1);
+        assert!(wanted(&quiet, Some(1), false, 0), "after them: as usual");
     }
 
     #[test]

@@ -64,6 +64,18 @@ where
     value
 }
 
+/// Sets a date or time input the way a person's picker does (an `input` event): WebKitGTK's
+/// date and time fields do not take typed keys the same way on every machine.
+pub async fn set_input(app: &Session, css: &str, value: &str) {
+    app.shows(css).await;
+    app.execute(&format!(
+        "const i = document.querySelector({css:?}); i.value = {value:?};\
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return null"
+    ))
+    .await
+    .unwrap();
+}
+
 /// Starts tauri-driver and the app with its data in `data`; keep the driver as long as the app.
 pub async fn launch(data: &Path) -> (TauriDriver, Session) {
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data)]).unwrap();

@@ -7,7 +7,8 @@ use parta_e2e::{Session, TauriDriver, screenshot_dir};
 use serde_json::json;
 
 use crate::common::{
-    APP, SOON, Steps, cache_value, eventually, launch, open_demo, sign_in, switch_profile,
+    APP, SOON, Steps, cache_value, eventually, launch, open_demo, set_input, sign_in,
+    switch_profile,
 };
 
 /// How many lessons the section lists, once it has listed `want`.
@@ -71,17 +72,6 @@ async fn term_lessons(data: &tempfile::TempDir) -> i64 {
     .unwrap();
     school.close().await;
     count
-}
-
-/// Sets a date or time input the way a person's picker does (an `input` event).
-async fn set_input(app: &Session, css: &str, value: &str) {
-    app.shows(css).await;
-    app.execute(&format!(
-        "const i = document.querySelector({css:?}); i.value = {value:?};\
-         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return null"
-    ))
-    .await
-    .unwrap();
 }
 
 /// Opens the Занятия section and the lesson `id` in it; returns its recording status line.

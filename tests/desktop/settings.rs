@@ -5,7 +5,7 @@
 use parta_client::secrets::Keychain;
 use parta_e2e::Session;
 
-use crate::common::{APP, SOON, Steps, cache_value, launch};
+use crate::common::{APP, SOON, Steps, cache_value, launch, set_input};
 
 async fn unlock(app: &Session, pin: &str) {
     app.fill("[data-testid=unlock-pin]", pin).await;
@@ -301,5 +301,32 @@ async fn the_window_is_drawn_in_software_until_hardware_acceleration_is_chosen()
     // Unticked: software again from the next start.
     toggle_acceleration(&app).await;
     assert!(!data.path().join("graphics").exists());
+    app.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teacher_sets_her_quiet_hours_in_the_settings() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, app) = launch(data.path()).await;
+    crate::common::open_demo(&app).await;
+    app.tap("[data-testid=settings-button]").await;
+    app.tap("[data-testid=quiet-on]").await;
+    set_input(&app, "[data-testid=quiet-from]", "21:00").await;
+    set_input(&app, "[data-testid=quiet-to]", "07:30").await;
+    app.tap("[data-testid=quiet-save]").await;
+    app.shows_if("[data-testid=quiet-note]", |t| t.contains("сохранены"))
+        .await;
+    // The demo school's server (in the app, its database in the data folder) keeps them.
+    let db = data.path().join("demo-school.sqlite");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+        .await
+        .unwrap();
+    let (start, end): (i64, i64) =
+        sqlx::query_as("SELECT start_minute, end_minute FROM quiet_hours")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert_eq!((start, end), (21 * 60, 7 * 60 + 30));
     app.close().await.unwrap();
 }

@@ -60,6 +60,27 @@ impl ApiClient {
         Ok(list.failures)
     }
 
+    /// `GET /school/me/quiet-hours` (staff).
+    pub async fn quiet_hours(&self) -> Result<Option<parta_model::school::QuietHours>> {
+        let request = self.request(Method::GET, "/school/me/quiet-hours", self.timeout);
+        let setting: parta_model::school::QuietHoursSetting = self.send(request).await?;
+        Ok(setting.quiet_hours)
+    }
+
+    /// `PUT` or `DELETE /school/me/quiet-hours` (staff).
+    pub async fn set_quiet_hours(
+        &self,
+        hours: Option<&parta_model::school::QuietHours>,
+    ) -> Result<()> {
+        let path = "/school/me/quiet-hours";
+        let request = match hours {
+            Some(hours) => self.request(Method::PUT, path, self.timeout).json(hours),
+            None => self.request(Method::DELETE, path, self.timeout),
+        };
+        let _: Success = self.send(request).await?;
+        Ok(())
+    }
+
     /// `GET /school/devices`: this person's signed-in devices, with their last use.
     pub async fn devices(&self) -> Result<Vec<parta_model::school::Device>> {
         let request = self.request(Method::GET, "/school/devices", self.timeout);

@@ -71,6 +71,7 @@ impl Inner {
             }),
             markup,
             max_state: None,
+            silent_until: None,
         }
     }
 

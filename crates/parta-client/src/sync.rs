@@ -153,7 +153,13 @@ impl Inner {
             match update {
                 Update::MessageCreated { message, .. } | Update::MessageEdited { message, .. } => {
                     if let Some(cached) = CachedMessage::from_max(message) {
-                        let view = self.view(cached.clone());
+                        let mut view = self.view(cached.clone());
+                        if let Update::MessageCreated {
+                            parta_silent_until, ..
+                        } = update
+                        {
+                            view.silent_until = *parta_silent_until;
+                        }
                         events.push(if matches!(update, Update::MessageCreated { .. }) {
                             AppEvent::MessageAdded { message: view }
                         } else {

@@ -61,6 +61,10 @@ commands! {
     "my_role" => MyRole {  } -> Option<Role>;
     /// Wrong passwords given for one's own login in the last 30 days, newest first.
     "failed_sign_ins" => FailedSignIns {  } -> Option<Vec<crate::school::FailedSignIn>>;
+    /// One's quiet hours (staff).
+    "quiet_hours" => GetQuietHours {  } -> Option<crate::school::QuietHours>;
+    /// Sets one's quiet hours, or takes them away.
+    "set_quiet_hours" => SetQuietHours { hours: Option<crate::school::QuietHours> } -> ();
     /// The devices signed in as oneself, with their last use.
     "my_devices" => MyDevices {  } -> Vec<crate::school::Device>;
     /// Signs one of one's own devices out.

@@ -64,6 +64,9 @@ pub struct MessageView {
     /// `sent`, `failed`).
     #[serde(default)]
     pub max_state: Option<String>,
+    /// Arrived in one's quiet hours: show it, but do not notify before this time (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silent_until: Option<i64>,
 }
 
 /// The message a reply quotes.

@@ -19,6 +19,7 @@ pub mod password_reset_form;
 pub mod pinned_banner;
 pub mod profile_switcher;
 pub mod qr;
+pub mod quiet_hours;
 pub mod rich_text;
 pub mod search;
 pub mod settings;

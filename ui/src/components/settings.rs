@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::actions::reload_chats;
 use crate::components::account::Account;
+use crate::components::quiet_hours::QuietHoursSection;
 use crate::components::sign_in_failures::SignInFailures;
 use crate::dom::value_of;
 use crate::i18n::settings::{S, size, ts};
@@ -242,6 +243,7 @@ pub fn settings_view() -> Html {
                     <p class="hint">{ ts(lang, S::SignOutHint) }</p>
                     <button class="secondary" onclick={on_sign_out} data-testid="sign-out">{ ts(lang, S::SignOut) }</button>
                 </section>
+                <QuietHoursSection lang={lang} />
                 if !i.profile.is_demo {
                     <Account lang={lang} />
                     <SignInFailures lang={lang} />

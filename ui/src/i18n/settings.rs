@@ -55,6 +55,14 @@ pub enum S {
     DrawingCpu,
     DrawingGpu,
     AfterRestart,
+    QuietHours,
+    QuietHoursOn,
+    QuietFrom,
+    QuietTo,
+    QuietHint,
+    QuietSaved,
+    QuietRefused,
+    Save,
     FailedSignIns,
     NoFailedSignIns,
     FailedSignInsHint,
@@ -150,6 +158,17 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
                  остаётся пустым или прокрутка медленная."
             }
             AfterRestart => "Изменение вступит в силу после перезапуска Парты.",
+            QuietHours => "Тихие часы",
+            QuietHoursOn => "Не беспокоить в эти часы",
+            QuietFrom => "с",
+            QuietTo => "до",
+            QuietHint => {
+                "Сообщения родителей в эти часы приходят как обычно, но без уведомлений, пока \
+                 тихие часы не кончатся. Сообщения коллег уведомляют всегда."
+            }
+            QuietSaved => "Тихие часы сохранены.",
+            QuietRefused => "Сервер школы не принял эти часы: начало и конец должны различаться.",
+            Save => "Сохранить",
             FailedSignIns => "Неудачные попытки входа за 30 дней",
             NoFailedSignIns => "Не было: никто не вводил неверный пароль к вашему логину.",
             FailedSignInsHint => {
@@ -245,6 +264,19 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
                  flickers, stays blank or scrolls slowly."
             }
             AfterRestart => "The change takes effect when Parta starts again.",
+            QuietHours => "Quiet hours",
+            QuietHoursOn => "Do not disturb in these hours",
+            QuietFrom => "from",
+            QuietTo => "to",
+            QuietHint => {
+                "Parents' messages in these hours arrive as usual, but without notifications until \
+                 the quiet hours end. Colleagues' messages always notify."
+            }
+            QuietSaved => "Quiet hours saved.",
+            QuietRefused => {
+                "The school server did not accept these hours: start and end must differ."
+            }
+            Save => "Save",
             FailedSignIns => "Failed sign-ins in the last 30 days",
             NoFailedSignIns => "None: nobody has given a wrong password for your login.",
             FailedSignInsHint => {

@@ -269,6 +269,18 @@ pub async fn pin_message(chat_id: i64, mid: Option<&str>) -> Result<(), UiError>
     .await
 }
 
+/// One's quiet hours (staff; a parent is refused).
+pub async fn quiet_hours() -> Result<Option<parta_model::school::QuietHours>, UiError> {
+    run(&cmd::GetQuietHours {}).await
+}
+
+/// Sets one's quiet hours, or takes them away with `None`.
+pub async fn set_quiet_hours(
+    hours: Option<parta_model::school::QuietHours>,
+) -> Result<(), UiError> {
+    run(&cmd::SetQuietHours { hours }).await
+}
+
 /// The devices signed in as oneself, with their last use.
 pub async fn my_devices() -> Result<Vec<parta_model::school::Device>, UiError> {
     run(&cmd::MyDevices {}).await

@@ -1,7 +1,7 @@
 //! The person's own account (procedure 8.2): the devices signed in as them, the password, and
 //! the wrong passwords given for their login. A MAX bot profile has none of these.
 
-use parta_model::school::{Device, FailedSignIn, PasswordChange};
+use parta_model::school::{Device, FailedSignIn, PasswordChange, QuietHours};
 
 use super::Session;
 use crate::error::{Error, Result};
@@ -45,6 +45,18 @@ impl Session {
             sign_out_others,
         };
         self.inner.api.change_password(&change).await
+    }
+
+    /// One's quiet hours (staff): parents' messages then arrive without calling.
+    pub async fn quiet_hours(&self) -> Result<Option<QuietHours>> {
+        self.person()?;
+        self.inner.api.quiet_hours().await
+    }
+
+    /// Sets one's quiet hours, or takes them away with `None`.
+    pub async fn set_quiet_hours(&self, hours: Option<QuietHours>) -> Result<()> {
+        self.person()?;
+        self.inner.api.set_quiet_hours(hours.as_ref()).await
     }
 
     /// Fails for a profile without a person (a MAX bot: no password, no devices).

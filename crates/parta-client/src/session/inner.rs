@@ -63,6 +63,7 @@ impl Inner {
             reply_to: m.reply_to,
             markup: m.markup,
             max_state: m.max_state,
+            silent_until: None,
         }
     }
 

@@ -608,3 +608,42 @@ async fn a_session_that_cannot_sync_keeps_what_the_server_answered() {
     );
     session.stop().await;
 }
+
+#[tokio::test]
+async fn a_parents_message_in_the_teachers_quiet_hours_arrives_marked_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let teacher_token = token(&server, "a.sokolova").await;
+    let parent_token = token(&server, "e.morozova").await;
+    // Quiet from an hour ago to an hour from now, whatever the time of day.
+    let minute = (parta_client::now_ms() / 60_000) % 1440;
+    let hours = parta_model::school::QuietHours {
+        start_minute: (minute + 1440 - 60) % 1440,
+        end_minute: (minute + 60) % 1440,
+        utc_offset_minutes: 0,
+    };
+    let api = parta_client::api::ApiClient::new(&server.url(), teacher_token.clone()).unwrap();
+    api.set_quiet_hours(Some(&hours)).await.unwrap();
+    assert_eq!(api.quiet_hours().await.unwrap(), Some(hours));
+
+    let teacher = online(&server, &teacher_token, &dir.path().join("t.sqlite")).await;
+    let parent = online(&server, &parent_token, &dir.path().join("p.sqlite")).await;
+    let chat = chat_id(&parent, "5А — родители").await;
+    let mut heard = teacher.subscribe();
+    parent
+        .send_text(chat, "Добрый вечер, вопрос")
+        .await
+        .unwrap();
+    let event = wait_event(&mut heard, "the parent's message at the teacher", |e| {
+        matches!(e, AppEvent::MessageAdded { message } if message.text == "Добрый вечер, вопрос")
+    })
+    .await;
+    let AppEvent::MessageAdded { message } = event else {
+        unreachable!()
+    };
+    let until = message.silent_until.expect("marked silent");
+    assert!(until > parta_client::now_ms(), "until the quiet hours end");
+    teacher.stop().await;
+    parent.stop().await;
+    server.stop().await.unwrap();
+}

@@ -351,6 +351,7 @@ mod tests {
             reply_to: None,
             markup: Vec::new(),
             max_state: None,
+            silent_until: None,
         }
     }
 
