@@ -172,6 +172,33 @@ pub async fn set_quiet_hours(
     Ok(())
 }
 
+/// The members of `chat_id` in their quiet hours now (the caller must be a member): a parent
+/// sees before sending that the teacher will not be called until morning.
+pub async fn quiet_in_chat(
+    school: &School,
+    caller: Caller,
+    chat_id: i64,
+) -> Result<Vec<parta_model::school::QuietMember>> {
+    let mut tx = school.read().await?;
+    access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    let now = school.now_ms();
+    Ok(tx
+        .quiet_members(chat_id)
+        .await?
+        .into_iter()
+        .filter(|(user_id, _, _)| *user_id != caller.user_id)
+        .filter_map(|(user_id, name, hours)| {
+            hours
+                .silent_until(now)
+                .map(|until| parta_model::school::QuietMember {
+                    user_id,
+                    name,
+                    until,
+                })
+        })
+        .collect())
+}
+
 /// The caller's own quiet hours (staff).
 pub async fn my_quiet_hours(school: &School, caller: Caller) -> Result<Option<QuietHours>> {
     if !caller.role.is_staff() {

@@ -524,6 +524,21 @@ pub struct BroadcastFailure {
     pub message: String,
 }
 
+/// A chat member in their quiet hours now, and until when (`GET /school/chats/{id}/quiet`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct QuietMember {
+    pub user_id: i64,
+    pub name: String,
+    /// When their quiet hours end (ms).
+    pub until: i64,
+}
+
+/// The members of a chat in their quiet hours now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct QuietMembers {
+    pub quiet: Vec<QuietMember>,
+}
+
 /// `GET /school/me/quiet-hours`: one's quiet hours, if set.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct QuietHoursSetting {

@@ -38,6 +38,7 @@ pub(super) fn routes() -> Router<AppState> {
                 .delete(clear_quiet_hours),
         )
         .route("/school/announcements/{mid}/receipts", get(receipts))
+        .route("/school/chats/{chat_id}/quiet", get(quiet_in_chat))
 }
 
 async fn list_announcements(
@@ -119,6 +120,16 @@ async fn cancel_scheduled(
     Path(id): Path<i64>,
 ) -> Result<Json<Scheduled>> {
     Ok(Json(scheduled::cancel(&state.school, caller, id).await?))
+}
+
+async fn quiet_in_chat(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(chat_id): Path<i64>,
+) -> Result<Json<parta_model::school::QuietMembers>> {
+    Ok(Json(parta_model::school::QuietMembers {
+        quiet: scheduled::quiet_in_chat(&state.school, caller, chat_id).await?,
+    }))
 }
 
 async fn get_quiet_hours(

@@ -48,4 +48,6 @@ pub trait ScheduleRows {
 
     async fn quiet_hours(&mut self, user_id: i64) -> Result<Option<QuietHours>>;
     async fn set_quiet_hours(&mut self, user_id: i64, hours: Option<QuietHours>) -> Result<()>;
+    /// The members of `chat_id` who have quiet hours: (user id, name, their hours).
+    async fn quiet_members(&mut self, chat_id: i64) -> Result<Vec<(i64, String, QuietHours)>>;
 }

@@ -499,6 +499,19 @@ async fn in_quiet_hours_parents_messages_arrive_without_a_notification_and_colle
     .await;
     let kept = f.ok_get(&teacher, "/school/me/quiet-hours").await;
     assert_eq!(kept["quiet_hours"], hours, "she reads back what she set");
+    // A parent of her class sees before writing that she is in her quiet hours, and until
+    // when; the teacher herself is not listed to herself.
+    let quiet = f
+        .ok_get(&parent, &format!("/school/chats/{class_chat}/quiet"))
+        .await;
+    let listed = quiet["quiet"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{quiet}");
+    assert_eq!(listed[0]["name"], "Анна Сергеевна Соколова");
+    assert!(listed[0]["until"].as_i64().unwrap() > now);
+    let own = f
+        .ok_get(&teacher, &format!("/school/chats/{class_chat}/quiet"))
+        .await;
+    assert_eq!(own["quiet"], json!([]));
 
     let from = marker(&f, &teacher).await;
     send(

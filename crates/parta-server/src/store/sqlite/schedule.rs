@@ -131,6 +131,30 @@ impl ScheduleRows for SqliteTx {
         .transpose()
     }
 
+    async fn quiet_members(&mut self, chat_id: i64) -> Result<Vec<(i64, String, QuietHours)>> {
+        let rows = self
+            .row_all(
+                "SELECT q.user_id, u.first_name || COALESCE(' ' || u.last_name, '') AS name,
+                    q.start_minute, q.end_minute, q.utc_offset_minutes
+                 FROM quiet_hours q
+                 JOIN chat_members cm ON cm.user_id = q.user_id AND cm.chat_id = ?
+                 JOIN users u ON u.id = q.user_id
+                 WHERE u.removed_at IS NULL ORDER BY name",
+                (chat_id,),
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let hours = QuietHours {
+                    start_minute: row.try_get("start_minute")?,
+                    end_minute: row.try_get("end_minute")?,
+                    utc_offset_minutes: row.try_get("utc_offset_minutes")?,
+                };
+                Ok((row.try_get("user_id")?, row.try_get("name")?, hours))
+            })
+            .collect()
+    }
+
     async fn set_quiet_hours(&mut self, user_id: i64, hours: Option<QuietHours>) -> Result<()> {
         match hours {
             Some(hours) => {
