@@ -52,6 +52,17 @@ pub async fn failed_sign_ins(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::Fail
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn chat_quiet(
+    shell: State<'_, Shell>,
+    args: cmd::ChatQuiet,
+) -> Reply<ReplyOf<cmd::ChatQuiet>> {
+    let cmd::ChatQuiet { chat_id } = args;
+    shell
+        .with_session(|s| async move { Ok(s.quiet_in_chat(chat_id).await) })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn quiet_hours(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::GetQuietHours>> {
     shell
         .with_session(|s| async move { s.quiet_hours().await })

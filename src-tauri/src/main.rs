@@ -107,6 +107,7 @@ fn main() {
             commands::failed_sign_ins,
             commands::my_devices,
             commands::quiet_hours,
+            commands::chat_quiet,
             commands::set_quiet_hours,
             commands::chat_admin,
             commands::pin_message,

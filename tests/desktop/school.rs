@@ -56,8 +56,26 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     app.shows_if("[data-testid=connection-online]", |t| t.contains("В сети"))
         .await;
 
+    // The class teacher is in her quiet hours: the parent is told before writing.
+    let teacher = sign_in(&server.url(), "a.sokolova").await;
+    let minute = (parta_client::now_ms() / 60_000) % 1440;
+    let hours = json!({"start_minute": (minute + 1440 - 60) % 1440,
+                       "end_minute": (minute + 60) % 1440, "utc_offset_minutes": 0});
+    let set = reqwest::Client::new()
+        .put(format!("{}/school/me/quiet-hours", server.url()))
+        .header("Authorization", &teacher)
+        .json(&hours)
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+
     // The class teacher's pinned announcement: she acknowledges it ("Ознакомлен").
     crate::common::open_chat(&app, "5А — родители").await;
+    app.shows_if("[data-testid=chat-quiet]", |t| {
+        t.contains("Анна Сергеевна Соколова") && t.contains("тихие часы")
+    })
+    .await;
     app.tap_if("[data-testid=ack-button]", |t| t.contains("Ознакомлен"))
         .await;
     app.shows_if("[data-testid=acked]", |t| t.contains("Вы ознакомились"))

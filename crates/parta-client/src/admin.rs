@@ -60,6 +60,18 @@ impl ApiClient {
         Ok(list.failures)
     }
 
+    /// `GET /school/chats/{id}/quiet`: the chat's members in their quiet hours now.
+    pub async fn quiet_in_chat(
+        &self,
+        chat_id: i64,
+    ) -> Result<Vec<parta_model::school::QuietMember>> {
+        let path = format!("/school/chats/{chat_id}/quiet");
+        let list: parta_model::school::QuietMembers = self
+            .send(self.request(Method::GET, &path, self.timeout))
+            .await?;
+        Ok(list.quiet)
+    }
+
     /// `GET /school/me/quiet-hours` (staff).
     pub async fn quiet_hours(&self) -> Result<Option<parta_model::school::QuietHours>> {
         let request = self.request(Method::GET, "/school/me/quiet-hours", self.timeout);

@@ -61,6 +61,8 @@ commands! {
     "my_role" => MyRole {  } -> Option<Role>;
     /// Wrong passwords given for one's own login in the last 30 days, newest first.
     "failed_sign_ins" => FailedSignIns {  } -> Option<Vec<crate::school::FailedSignIn>>;
+    /// The chat's members in their quiet hours now.
+    "chat_quiet" => ChatQuiet { chat_id: i64 } -> Vec<crate::school::QuietMember>;
     /// One's quiet hours (staff).
     "quiet_hours" => GetQuietHours {  } -> Option<crate::school::QuietHours>;
     /// Sets one's quiet hours, or takes them away.

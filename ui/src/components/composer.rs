@@ -32,6 +32,20 @@ pub fn composer(props: &ComposerProps) -> Html {
     let members = use_state(Vec::<parta_model::view::MemberView>::new);
     let mention = use_state(|| None::<(usize, String)>);
     let picked = use_state(|| 0usize);
+    // Who in this chat is in their quiet hours now (asked when the chat opens).
+    let quiet = use_state(Vec::<parta_model::school::QuietMember>::new);
+    {
+        let quiet = quiet.clone();
+        use_effect_with(props.chat_id, move |chat_id| {
+            let chat_id = *chat_id;
+            quiet.set(Vec::new());
+            spawn_local(async move {
+                if let Ok(list) = api::chat_quiet(chat_id).await {
+                    quiet.set(list);
+                }
+            });
+        });
+    }
     {
         let (members, mention) = (members.clone(), mention.clone());
         use_effect_with(props.chat_id, move |chat_id| {
@@ -576,6 +590,13 @@ pub fn composer(props: &ComposerProps) -> Html {
                     <span class="form-error" role="alert" data-testid="schedule-error">{ message }</span>
                 }
             </form>
+        }
+        if !quiet.is_empty() {
+            <p class="quiet-note" data-testid="chat-quiet">
+                { for quiet.iter().map(|q| html! {
+                    <span>{ tc(lang, C::QuietNow).replace("{name}", &q.name).replace("{until}", &crate::time::clock(q.until)) }</span>
+                }) }
+            </p>
         }
         if !offered.is_empty() {
             <ul class="mention-picker" role="listbox" data-testid="mention-picker">

@@ -16,6 +16,7 @@ pub enum C {
     SendAt,
     Schedule,
     WillSend,
+    QuietNow,
     CancelScheduled,
     PickTime,
     NeedsNetwork,
@@ -60,6 +61,7 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             SendAt => "Когда отправить",
             Schedule => "Запланировать",
             WillSend => "Будет отправлено",
+            QuietNow => "{name}: тихие часы до {until}. Сообщение придёт, но без уведомления.",
             CancelScheduled => "Отменить",
             PickTime => "Выберите время в будущем.",
             NeedsNetwork => "Запланировать можно только при связи с сервером школы.",
@@ -105,6 +107,9 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             SendAt => "When to send",
             Schedule => "Schedule",
             WillSend => "Will be sent",
+            QuietNow => {
+                "{name} is in quiet hours until {until}: the message arrives without a notification."
+            }
             CancelScheduled => "Cancel",
             PickTime => "Choose a time in the future.",
             NeedsNetwork => "Scheduling needs a connection to the school's server.",

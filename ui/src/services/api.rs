@@ -269,6 +269,11 @@ pub async fn pin_message(chat_id: i64, mid: Option<&str>) -> Result<(), UiError>
     .await
 }
 
+/// The chat's members in their quiet hours now.
+pub async fn chat_quiet(chat_id: i64) -> Result<Vec<parta_model::school::QuietMember>, UiError> {
+    run(&cmd::ChatQuiet { chat_id }).await
+}
+
 /// One's quiet hours (staff; a parent is refused).
 pub async fn quiet_hours() -> Result<Option<parta_model::school::QuietHours>, UiError> {
     run(&cmd::GetQuietHours {}).await

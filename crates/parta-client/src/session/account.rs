@@ -59,6 +59,19 @@ impl Session {
         self.inner.api.set_quiet_hours(hours.as_ref()).await
     }
 
+    /// The chat's members in their quiet hours now (asked of the server; offline, or for a MAX
+    /// bot, none): what a parent is told before writing in the evening.
+    pub async fn quiet_in_chat(&self, chat_id: i64) -> Vec<parta_model::school::QuietMember> {
+        if self.inner.user_id.is_none() {
+            return Vec::new();
+        }
+        self.inner
+            .api
+            .quiet_in_chat(chat_id)
+            .await
+            .unwrap_or_default()
+    }
+
     /// Fails for a profile without a person (a MAX bot: no password, no devices).
     fn person(&self) -> Result<i64> {
         self.inner.user_id.ok_or(Error::NoProfile)
