@@ -74,7 +74,97 @@ pub fn wanted(message: &MessageView, me: Option<i64>, focused: bool, since_ms: i
     mentioned || !focused
 }
 
-/// Shows the notification for `message`, if wanted and switched on.
+/// Parents' messages that arrived in a teacher's quiet hours, held for one notification when
+/// the hours end (not one per message at eight in the morning).
+#[derive(Debug, Default)]
+pub struct Held {
+    until: Option<i64>,
+    count: u32,
+}
+
+impl Held {
+    /// Holds one more message until `until`; `true` for the first one held, which starts the
+    /// wait.
+    pub fn hold(&mut self, until: i64) -> bool {
+        self.count += 1;
+        let first = self.until.is_none();
+        self.until = Some(self.until.map_or(until, |held| held.max(until)));
+        first
+    }
+
+    /// When the held messages may be told.
+    pub fn until(&self) -> Option<i64> {
+        self.until
+    }
+
+    /// How many were held, emptying it.
+    pub fn release(&mut self) -> u32 {
+        self.until = None;
+        std::mem::take(&mut self.count)
+    }
+}
+
+static HELD: std::sync::Mutex<Held> = std::sync::Mutex::new(Held {
+    until: None,
+    count: 0,
+});
+
+fn held() -> std::sync::MutexGuard<'static, Held> {
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The notification for `count` messages held through quiet hours.
+pub fn held_text(count: u32, english: bool) -> (String, String) {
+    if english {
+        (
+            "Parta: your quiet hours are over".to_owned(),
+            format!("Parents' messages while they lasted: {count}"),
+        )
+    } else {
+        (
+            "Парта: тихие часы закончились".to_owned(),
+            format!("Сообщений от родителей за это время: {count}"),
+        )
+    }
+}
+
+/// Holds a message that arrived in quiet hours; when the hours end, one notification tells
+/// how many came (if notifications are still on then).
+fn hold<R: Runtime>(app: &AppHandle<R>, until: i64) {
+    if !held().hold(until) {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        use tauri_plugin_notification::NotificationExt;
+        // A later message may move the end further; wait until the last one's.
+        loop {
+            let next = held().until();
+            let Some(until) = next else {
+                break;
+            };
+            let left = until - parta_client::now_ms();
+            if left <= 0 {
+                break;
+            }
+            let wait = std::time::Duration::from_millis(u64::try_from(left).unwrap_or(0));
+            tokio::time::sleep(wait).await;
+        }
+        let count = held().release();
+        let chosen = prefs::current(&app);
+        if count == 0 || !chosen.notifications {
+            return;
+        }
+        let (title, body) = held_text(count, chosen.english());
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
+            tracing::warn!(error = %e, "the quiet hours' notification could not be shown");
+        }
+    });
+}
+
+/// Shows the notification for `message`, if wanted and switched on; one that arrived in
+/// quiet hours is held for a notification when they end.
 pub fn message<R: Runtime>(
     app: &AppHandle<R>,
     message: &MessageView,
@@ -83,6 +173,14 @@ pub fn message<R: Runtime>(
 ) {
     use tauri_plugin_notification::NotificationExt;
     if !prefs::current(app).notifications {
+        return;
+    }
+    if let Some(until) = message.silent_until
+        && !message.is_own
+        && message.timestamp >= since_ms
+        && until > parta_client::now_ms()
+    {
+        hold(app, until);
         return;
     }
     let focused = app
@@ -137,6 +235,23 @@ mod tests {
             max_state: None,
             silent_until: None,
         }
+    }
+
+    #[test]
+    fn messages_held_through_quiet_hours_are_told_once_when_the_last_hours_end() {
+        let mut held = Held::default();
+        assert!(held.hold(1_000), "the first one starts the wait");
+        assert!(!held.hold(900), "later ones join it");
+        assert!(!held.hold(2_000));
+        assert_eq!(held.until(), Some(2_000), "until the latest end");
+        assert_eq!(held.release(), 3);
+        assert_eq!((held.until(), held.release()), (None, 0));
+        assert!(held.hold(5_000), "a new evening starts a new wait");
+        let (title, body) = held_text(3, false);
+        assert!(
+            title.contains("тихие часы") && body.ends_with('3'),
+            "{title}: {body}"
+        );
     }
 
     #[test]
