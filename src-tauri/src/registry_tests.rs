@@ -6,9 +6,26 @@ use std::collections::BTreeSet;
 
 use parta_model::commands::ALL;
 
-/// `fn NAME(…, args: cmd::TYPE)` of every command in commands.rs.
+/// The files of `commands/`, one per area.
+const COMMAND_FILES: [&str; 6] = [
+    include_str!("commands/profiles.rs"),
+    include_str!("commands/settings.rs"),
+    include_str!("commands/account.rs"),
+    include_str!("commands/chats.rs"),
+    include_str!("commands/files.rs"),
+    include_str!("commands/lessons.rs"),
+];
+
+/// `fn NAME(…, args: cmd::TYPE)` of every command in `commands/`.
 fn defined() -> Vec<(String, Option<String>)> {
-    let source = include_str!("commands.rs");
+    let mut out = Vec::new();
+    for source in COMMAND_FILES {
+        out.extend(defined_in(source));
+    }
+    out
+}
+
+fn defined_in(source: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for (i, _) in source.match_indices("#[tauri::command") {
         let rest = &source[i..];
@@ -31,16 +48,18 @@ fn defined() -> Vec<(String, Option<String>)> {
     out
 }
 
-/// The functions named in main.rs's `generate_handler!`.
+/// The functions named in main.rs's `generate_handler!` (`commands::<area>::<name>`).
 fn registered() -> BTreeSet<String> {
     let source = include_str!("main.rs");
-    let start = source.find("generate_handler![").unwrap_or(0);
+    let open = "generate_handler![";
+    let start = source.find(open).map_or(0, |at| at + open.len());
     let end = start + source[start..].find(']').unwrap_or(0);
     source[start..end]
-        .split("commands::")
-        .skip(1)
-        .map(|s| {
-            s.chars()
+        .split(',')
+        .filter_map(|entry| entry.trim().strip_prefix("commands::"))
+        .filter_map(|path| path.rsplit("::").next())
+        .map(|name| {
+            name.chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect()
         })
@@ -59,7 +78,7 @@ fn every_declared_command_is_registered_under_its_name_with_its_argument_type() 
     let names: BTreeSet<String> = defined.iter().map(|(name, _)| name.clone()).collect();
     assert_eq!(
         names, declared,
-        "commands.rs and parta_model::commands differ"
+        "commands/ and parta_model::commands differ"
     );
     for (name, ty) in defined {
         let Some(ty) = ty else {
