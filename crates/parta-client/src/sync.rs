@@ -235,13 +235,9 @@ impl Inner {
                 .upsert_messages(std::slice::from_ref(message))
                 .await?;
         }
-        let mut chats = self.cache.chats().await?;
-        let fresh = CachedChat::from_max(&full);
-        match chats.iter_mut().find(|c| c.chat_id == chat_id) {
-            Some(cached) => *cached = fresh,
-            None => chats.push(fresh),
-        }
-        self.cache.replace_chats(&chats).await?;
+        // Only this chat's pin changes: the rest of the cached chat list is not rewritten.
+        let mid = pinned.as_ref().map(|m| m.mid.as_str());
+        self.cache.set_pinned(chat_id, mid).await?;
         Ok(AppEvent::ChatPinned {
             chat_id,
             pinned: pinned.map(|m| self.view(m)),

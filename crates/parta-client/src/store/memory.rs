@@ -149,6 +149,15 @@ impl Store for MemoryStore {
         Ok(self.with(profile_id, |p| p.chats.get(&chat_id).cloned()))
     }
 
+    async fn set_pinned(&self, profile_id: &str, chat_id: i64, mid: Option<&str>) -> Result<()> {
+        self.with(profile_id, |p| {
+            if let Some(chat) = p.chats.get_mut(&chat_id) {
+                chat.pinned_mid = mid.map(str::to_owned);
+            }
+        });
+        Ok(())
+    }
+
     async fn upsert_messages(&self, profile_id: &str, messages: &[CachedMessage]) -> Result<()> {
         self.with(profile_id, |p| upsert(p, messages));
         Ok(())

@@ -261,6 +261,8 @@ pub trait Store: Send + Sync + 'static {
     async fn chats(&self, profile_id: &str) -> Result<Vec<CachedChat>>;
     /// One chat.
     async fn chat(&self, profile_id: &str, chat_id: i64) -> Result<Option<CachedChat>>;
+    /// Sets a cached chat's pinned message (none: unpinned); a chat not cached is left alone.
+    async fn set_pinned(&self, profile_id: &str, chat_id: i64, mid: Option<&str>) -> Result<()>;
 
     /// Inserts or replaces messages and moves their chats' `last_event_time` forward.
     async fn upsert_messages(&self, profile_id: &str, messages: &[CachedMessage]) -> Result<()>;

@@ -78,6 +78,11 @@ impl ProfileStore {
         self.store.chat(&self.profile_id, chat_id).await
     }
 
+    /// Sets a cached chat's pinned message (none: unpinned).
+    pub async fn set_pinned(&self, chat_id: i64, mid: Option<&str>) -> Result<()> {
+        self.store.set_pinned(&self.profile_id, chat_id, mid).await
+    }
+
     /// Inserts or replaces messages and moves their chats' `last_event_time` forward.
     pub async fn upsert_messages(&self, messages: &[CachedMessage]) -> Result<()> {
         self.store.upsert_messages(&self.profile_id, messages).await

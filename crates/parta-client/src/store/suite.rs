@@ -88,6 +88,35 @@ macro_rules! store_suite {
         }
 
         #[tokio::test]
+        async fn a_pin_changes_that_chat_alone() {
+            let store = $make.await;
+            store
+                .replace_chats("p", &[chat(1, 10), chat(2, 30)])
+                .await
+                .unwrap();
+            store.set_pinned("p", 1, Some("mid.7")).await.unwrap();
+            store.set_pinned("p", 9, Some("mid.8")).await.unwrap();
+            let pinned = |id| {
+                let store = &store;
+                async move {
+                    store
+                        .chat("p", id)
+                        .await
+                        .unwrap()
+                        .and_then(|c| c.pinned_mid)
+                }
+            };
+            assert_eq!(pinned(1).await.as_deref(), Some("mid.7"));
+            assert_eq!(pinned(2).await, None, "the other chat keeps its own");
+            assert!(
+                store.chat("p", 9).await.unwrap().is_none(),
+                "no chat is made up"
+            );
+            store.set_pinned("p", 1, None).await.unwrap();
+            assert_eq!(pinned(1).await, None);
+        }
+
+        #[tokio::test]
         async fn latest_messages_are_the_newest_page_in_time_order() {
             let store = $make.await;
             store.replace_chats("p", &[chat(1, 0)]).await.unwrap();

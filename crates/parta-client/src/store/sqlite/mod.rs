@@ -176,6 +176,18 @@ impl Store for SqliteStore {
         )
     }
 
+    async fn set_pinned(&self, profile_id: &str, chat_id: i64, mid: Option<&str>) -> Result<()> {
+        let mut tx = write(&self.pool).await?;
+        sqlx::query("UPDATE chats SET pinned_mid = ? WHERE profile_id = ? AND chat_id = ?")
+            .bind(mid)
+            .bind(profile_id)
+            .bind(chat_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn replace_chats(&self, profile_id: &str, chats: &[CachedChat]) -> Result<()> {
         let mut tx = write(&self.pool).await?;
         sqlx::query("DELETE FROM chats WHERE profile_id = ?")
