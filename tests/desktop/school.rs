@@ -263,13 +263,11 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
 async fn a_school_with_its_own_certificate_authority_is_reached_once_its_root_is_pasted() {
     let dir = tempfile::tempdir().unwrap();
     let authority = parta_test_ca::Authority::new("Школа №1: удостоверяющий центр").unwrap();
-    let issued = authority.server_cert().unwrap();
     let tls = parta_server::tls::TlsFiles {
         cert: dir.path().join("server.crt"),
         key: dir.path().join("server.key"),
     };
-    std::fs::write(&tls.cert, issued.chain_pem).unwrap();
-    std::fs::write(&tls.key, issued.key_pem).unwrap();
+    authority.issue_into(&tls.cert, &tls.key).unwrap();
     let server = parta_server::start(parta_server::ServerConfig {
         tls: Some(tls),
         ..parta_server::ServerConfig::demo(

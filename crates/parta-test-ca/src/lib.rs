@@ -3,6 +3,7 @@
 //! and 127.0.0.1.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
@@ -29,6 +30,15 @@ pub struct ServerCert {
 /// What can go wrong making certificates: a key or signature rcgen could not make.
 pub type Error = rcgen::Error;
 
+/// What can go wrong putting a certificate where a server reads it.
+#[derive(Debug)]
+pub enum IssueError {
+    /// rcgen could not make the key or the signature.
+    Make(Error),
+    /// A file could not be written.
+    Write(std::io::Error),
+}
+
 impl Authority {
     /// A new root named `name`.
     pub fn new(name: &str) -> Result<Self, Error> {
@@ -43,6 +53,23 @@ impl Authority {
     /// The root certificate in PEM: what a client adds to the roots it trusts.
     pub fn root_pem(&self) -> String {
         self.issuer.pem()
+    }
+
+    /// A fresh server certificate written where a server reads it: the chain to `cert`, the key
+    /// to `key` (replacing what was there, as a renewal does).
+    pub fn issue_into(&self, cert: &Path, key: &Path) -> Result<(), IssueError> {
+        let issued = self.server_cert().map_err(IssueError::Make)?;
+        std::fs::write(cert, issued.chain_pem).map_err(IssueError::Write)?;
+        std::fs::write(key, issued.key_pem).map_err(IssueError::Write)
+    }
+
+    /// An HTTP client that trusts this root and no other (not the system's roots).
+    pub fn client(&self) -> reqwest::Result<reqwest::Client> {
+        let root = reqwest::Certificate::from_pem(self.root_pem().as_bytes())?;
+        reqwest::Client::builder()
+            .tls_certs_only([root])
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
     }
 
     /// A certificate for `localhost` and 127.0.0.1 signed by this root.

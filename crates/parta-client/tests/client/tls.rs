@@ -15,13 +15,11 @@ use crate::common::*;
 
 /// Writes a certificate for this computer from `authority` into `dir`.
 pub fn certificate_in(dir: &Path, authority: &Authority) -> TlsFiles {
-    let issued = authority.server_cert().unwrap();
     let files = TlsFiles {
         cert: dir.join("server.crt"),
         key: dir.join("server.key"),
     };
-    std::fs::write(&files.cert, issued.chain_pem).unwrap();
-    std::fs::write(&files.key, issued.key_pem).unwrap();
+    authority.issue_into(&files.cert, &files.key).unwrap();
     files
 }
 

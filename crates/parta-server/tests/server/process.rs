@@ -139,11 +139,7 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_accepted_message() {
 
 /// Whether a client trusting `root` alone gets an answer from `url` over HTTPS.
 async fn reached_with(root: &Authority, url: &str) -> bool {
-    let root = reqwest::Certificate::from_pem(root.root_pem().as_bytes()).unwrap();
-    let client = reqwest::Client::builder()
-        .tls_certs_only([root])
-        .build()
-        .unwrap();
+    let client = root.client().unwrap();
     client.get(format!("{url}/me")).send().await.is_ok()
 }
 
@@ -151,11 +147,7 @@ async fn reached_with(root: &Authority, url: &str) -> bool {
 async fn sighup_reads_the_certificate_again_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
-    let write = |authority: &Authority| {
-        let issued = authority.server_cert().unwrap();
-        std::fs::write(&cert, issued.chain_pem).unwrap();
-        std::fs::write(&key, issued.key_pem).unwrap();
-    };
+    let write = |authority: &Authority| authority.issue_into(&cert, &key).unwrap();
     let (first, second) = (
         Authority::new("first").unwrap(),
         Authority::new("second").unwrap(),

@@ -11,19 +11,12 @@ use parta_test_ca::Authority;
 
 /// A client that trusts `root` alone (not the system's roots).
 fn trusting(root: &Authority) -> reqwest::Client {
-    let root = reqwest::Certificate::from_pem(root.root_pem().as_bytes()).unwrap();
-    reqwest::Client::builder()
-        .tls_certs_only([root])
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    root.client().unwrap()
 }
 
 /// Writes a fresh certificate from `authority` into the server's files.
 fn issue(authority: &Authority, files: &TlsFiles) {
-    let cert = authority.server_cert().unwrap();
-    std::fs::write(&files.cert, cert.chain_pem).unwrap();
-    std::fs::write(&files.key, cert.key_pem).unwrap();
+    authority.issue_into(&files.cert, &files.key).unwrap();
 }
 
 fn files_in(dir: &Path) -> TlsFiles {
