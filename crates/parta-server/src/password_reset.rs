@@ -74,10 +74,7 @@ pub async fn issue(school: &School, caller: Caller, user_id: i64) -> Result<Pass
     school.commit(tx).await?;
     Ok(PasswordResetIssued {
         user_id,
-        name: match &person.last_name {
-            Some(last) => format!("{} {last}", person.first_name),
-            None => person.first_name.clone(),
-        },
+        name: crate::users::person_name(&person.first_name, person.last_name.as_deref()),
         code,
         expires_at,
     })
