@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::common::{SOON, Steps, app_dir, launch, post_json};
+use crate::common::{SOON, Steps, app_dir, demo_school, launch, post_json};
 
 async fn scalar_i64(server: &parta_server::RunningServer, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -35,12 +35,7 @@ async fn until_count(server: &parta_server::RunningServer, sql: &str, want: i64)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_administrator_runs_every_admin_action_from_the_app() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
-        ([127, 0, 0, 1], 0).into(),
-    ))
-    .await
-    .unwrap();
+    let server = demo_school(dir.path()).await;
     // Two newcomers wait for approval (they joined by a class teacher's invitation).
     let teacher =
         parta_server::demo::issue_token(server.school(), parta_server::demo::CLASS_TEACHER, "test")

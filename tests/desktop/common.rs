@@ -76,6 +76,13 @@ pub async fn set_input(app: &Session, css: &str, value: &str) {
     .unwrap();
 }
 
+/// The demo school's server on a port of its own, its database in `dir`.
+pub async fn demo_school(dir: &Path) -> parta_server::RunningServer {
+    let config =
+        parta_server::ServerConfig::demo(dir.join("school.sqlite"), ([127, 0, 0, 1], 0).into());
+    parta_server::start(config).await.unwrap()
+}
+
 /// Starts tauri-driver and the app with its data in `data`; keep the driver as long as the app.
 pub async fn launch(data: &Path) -> (TauriDriver, Session) {
     let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data)]).unwrap();

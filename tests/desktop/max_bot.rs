@@ -6,17 +6,12 @@
 //! requests the client core makes to MAX itself are checked against the official schema in
 //! parta-client's tests); the token is one it issued.
 
-use crate::common::{SOON, Steps, app_dir, cache_value, launch, sign_in};
+use crate::common::{SOON, Steps, app_dir, cache_value, demo_school, launch, sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_administrator_connects_the_school_bot_by_its_token() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
-        "127.0.0.1:0".parse().unwrap(),
-    ))
-    .await
-    .unwrap();
+    let server = demo_school(dir.path()).await;
     let token = sign_in(&server.url(), "i.kuznetsova").await;
     let data = app_dir(dir.path());
     let (_driver, app) = launch(&data).await;

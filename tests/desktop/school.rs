@@ -3,17 +3,14 @@
 
 use serde_json::json;
 
-use crate::common::{Steps, app_dir, cache_value, launch, post_json, sign_in, submit_sign_in};
+use crate::common::{
+    Steps, app_dir, cache_value, demo_school, launch, post_json, sign_in, submit_sign_in,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
-        ([127, 0, 0, 1], 0).into(),
-    ))
-    .await
-    .unwrap();
+    let server = demo_school(dir.path()).await;
     let data = app_dir(dir.path());
     let (_driver, app) = launch(&data).await;
 
@@ -181,12 +178,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approves() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
-        ([127, 0, 0, 1], 0).into(),
-    ))
-    .await
-    .unwrap();
+    let server = demo_school(dir.path()).await;
     // The class teacher of 5А makes an invitation (as her own app would).
     let teacher =
         parta_server::demo::issue_token(server.school(), parta_server::demo::CLASS_TEACHER, "test")
@@ -309,12 +301,7 @@ async fn a_school_with_its_own_certificate_authority_is_reached_once_its_root_is
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_who_forgot_the_password_signs_in_with_the_schools_one_time_code() {
     let dir = tempfile::tempdir().unwrap();
-    let server = parta_server::start(parta_server::ServerConfig::demo(
-        dir.path().join("school.sqlite"),
-        ([127, 0, 0, 1], 0).into(),
-    ))
-    .await
-    .unwrap();
+    let server = demo_school(dir.path()).await;
     let url = server.url();
     // The administration issues her a code (as «Сбросить пароль» in Управление does).
     let admin = sign_in(&url, "i.kuznetsova").await;
