@@ -12,6 +12,7 @@ use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::roles::{self, Action};
+use crate::store::messages::AnnouncementRef;
 use crate::store::prelude::*;
 use crate::users::person_name;
 
@@ -33,24 +34,36 @@ pub async fn list(school: &School, caller: Caller, count: Option<i64>) -> Result
             chat_title: record.chat_title,
             message,
             acknowledged: record.acknowledged,
+            ack_required: record.ack_required,
         });
     }
     Ok(AnnouncementList { announcements })
 }
 
-/// The announcement's chat, sequence number and author; 404 if it is not an announcement.
-async fn announcement(tx: &mut dyn Tx, mid: &str) -> Result<(i64, i64, i64)> {
+/// The announcement; 404 if it is not one.
+async fn announcement(tx: &mut dyn Tx, mid: &str) -> Result<AnnouncementRef> {
     tx.announcement(mid)
         .await?
         .ok_or_else(|| Error::not_found(format!("Announcement {mid} not found")))
 }
 
-/// Acknowledges an announcement ("Ознакомлен"); doing it twice changes nothing.
+/// Acknowledges an announcement ("Ознакомлен"); doing it twice changes nothing. One that only
+/// informs asks for no acknowledgement and refuses one.
 pub async fn acknowledge(school: &School, caller: Caller, mid: &str) -> Result<()> {
     let now = school.now_ms();
     let mut tx = school.begin().await?;
-    let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
+    let AnnouncementRef {
+        chat_id,
+        seq,
+        author,
+        ack_required,
+    } = announcement(&mut *tx, mid).await?;
     access::require_member_on(&mut *tx, caller.user_id, chat_id).await?;
+    if !ack_required {
+        return Err(Error::bad_request(format!(
+            "Announcement {mid} only informs and asks for no acknowledgement"
+        )));
+    }
     if tx.acknowledge(mid, caller.user_id, now).await? {
         let update = parta_model::max::Update::PartaAnnouncementAcknowledged {
             timestamp: now,
@@ -69,7 +82,12 @@ pub async fn acknowledge(school: &School, caller: Caller, mid: &str) -> Result<(
 /// Receipts for the announcement's author and the chat's admins.
 pub async fn receipts(school: &School, caller: Caller, mid: &str) -> Result<Receipts> {
     let mut tx = school.read().await?;
-    let (chat_id, seq, author) = announcement(&mut *tx, mid).await?;
+    let AnnouncementRef {
+        chat_id,
+        seq,
+        author,
+        ..
+    } = announcement(&mut *tx, mid).await?;
     if caller.user_id != author {
         access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
@@ -102,12 +120,14 @@ pub const MAX_BROADCAST_CHATS: usize = 200;
 /// One announcement to many chats (procedure 4.1, broadcasts). Each chat is sent to on its own:
 /// a chat the sender may not write to is reported in `failed` and does not stop the others.
 /// With an idempotency key, a retry sends to no chat twice (each chat's key is `key:chat_id`).
+/// `ack_required`: whether readers are asked to acknowledge it, or only informed.
 pub async fn broadcast(
     school: &School,
     caller: Caller,
     chat_ids: &[i64],
     body: NewMessageBody,
     idempotency_key: Option<&str>,
+    ack_required: bool,
 ) -> Result<BroadcastResult> {
     if chat_ids.is_empty() || chat_ids.len() > MAX_BROADCAST_CHATS {
         return Err(Error::bad_request(format!(
@@ -128,7 +148,7 @@ pub async fn broadcast(
             chat_id,
             body.clone(),
             chat_key.as_deref(),
-            messages::Kind::Announcement,
+            messages::Kind::announcement(ack_required),
         )
         .await;
         match sent {

@@ -406,6 +406,7 @@ async fn ensure_people_and_chats(school: &School) -> Result<bool> {
                 created_at: at,
                 link: None,
                 is_announcement: false,
+                ack_required: false,
             })
             .await?;
             if *pinned {

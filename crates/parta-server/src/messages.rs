@@ -235,6 +235,19 @@ pub enum Kind {
     Message,
     /// An announcement, which parents acknowledge (Parta extension; staff only).
     Announcement,
+    /// An announcement that only informs: nobody is asked to acknowledge it (staff only).
+    Notice,
+}
+
+impl Kind {
+    /// An announcement asking for acknowledgement, or one that only informs.
+    pub fn announcement(ack_required: bool) -> Self {
+        if ack_required {
+            Self::Announcement
+        } else {
+            Self::Notice
+        }
+    }
 }
 
 /// Sends a message to a chat the caller belongs to, appends `message_created` to the update
@@ -248,7 +261,7 @@ pub async fn send(
     kind: Kind,
 ) -> Result<Message> {
     validate(&body)?;
-    if kind == Kind::Announcement {
+    if kind != Kind::Message {
         roles::require(caller.role, Action::PostAnnouncements)?;
     }
     // The checks before the write share one connection: under load every acquire queues.
@@ -321,7 +334,8 @@ pub async fn send(
             markup: markup.as_deref(),
             created_at: now,
             link: link_type.zip(link_mid.as_deref()),
-            is_announcement: kind == Kind::Announcement,
+            is_announcement: kind != Kind::Message,
+            ack_required: kind == Kind::Announcement,
         },
         &attached,
     )
@@ -352,6 +366,7 @@ pub async fn post_notice(
             created_at: now,
             link: None,
             is_announcement: false,
+            ack_required: false,
         },
         &[],
     )

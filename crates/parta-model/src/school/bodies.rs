@@ -20,6 +20,13 @@ pub struct Announcement {
     pub message: crate::max::Message,
     /// Whether the caller has acknowledged it.
     pub acknowledged: bool,
+    /// Whether it asks its readers to acknowledge it; one that does not only informs.
+    #[serde(default = "yes")]
+    pub ack_required: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A page of announcements, newest first.
@@ -58,6 +65,9 @@ pub struct AnnouncementsQuery {
     pub chat_id: Option<i64>,
     #[serde(default)]
     pub count: Option<i64>,
+    /// When posting: whether readers are asked to acknowledge it (the default) or only informed.
+    #[serde(default)]
+    pub ack: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,6 +86,9 @@ pub struct ScheduledList {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BroadcastQuery {
     pub chat_ids: Option<String>,
+    /// Whether readers are asked to acknowledge it (the default) or only informed.
+    #[serde(default)]
+    pub ack: Option<bool>,
 }
 
 /// Its `Debug` leaves out the password or token it carries, which must never reach a log.

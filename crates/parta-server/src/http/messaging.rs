@@ -64,7 +64,7 @@ async fn post_announcement(
         q.chat_id,
         key,
         new,
-        messages::Kind::Announcement,
+        messages::Kind::announcement(q.ack.unwrap_or(true)),
     )
     .await
 }
@@ -175,6 +175,14 @@ async fn broadcast(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Json(
-        announcements::broadcast(&state.school, caller, &ids, new, key.as_deref()).await?,
+        announcements::broadcast(
+            &state.school,
+            caller,
+            &ids,
+            new,
+            key.as_deref(),
+            q.ack.unwrap_or(true),
+        )
+        .await?,
     ))
 }

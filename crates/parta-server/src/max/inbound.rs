@@ -14,7 +14,7 @@ use crate::context::School;
 use crate::error::Result;
 use crate::messages::{self, Blocked};
 use crate::store::bridge::{Direction, MaxCopyRecord, MaxFlagRecord, MaxLinkRecord};
-use crate::store::messages::NewMessageRecord;
+use crate::store::messages::{AnnouncementRef, NewMessageRecord};
 use crate::store::prelude::*;
 use crate::updates;
 
@@ -85,6 +85,7 @@ pub async fn apply(
                     created_at: now,
                     link: reply_to.as_deref().map(|to| ("reply", to)),
                     is_announcement: false,
+                    ack_required: false,
                 },
                 &attached,
             )
@@ -300,7 +301,13 @@ async fn acknowledge(
             notification: text.to_owned(),
         })
     };
-    let Some((chat_id, seq, author)) = tx.announcement(mid).await? else {
+    let Some(AnnouncementRef {
+        chat_id,
+        seq,
+        author,
+        ack_required: true,
+    }) = tx.announcement(mid).await?
+    else {
         return Ok(answer("Объявление удалено"));
     };
     if chat_id != link.chat_id {

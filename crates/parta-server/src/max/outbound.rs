@@ -198,7 +198,11 @@ impl Relay<'_> {
                 }),
             _ => None,
         };
-        let announcement = tx.announcement(&message.body.mid).await?.is_some();
+        // Only an announcement that asks for acknowledgement gets the button.
+        let announcement = tx
+            .announcement(&message.body.mid)
+            .await?
+            .is_some_and(|a| a.ack_required);
         let texts = render::parts(&author, &role, &text, &markup);
         let last = texts.len().saturating_sub(1);
         let mut parts: Vec<(usize, Part)> = texts

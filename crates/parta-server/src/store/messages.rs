@@ -49,6 +49,17 @@ pub struct NewMessageRecord<'a> {
     /// `reply` or `forward`, and the message linked.
     pub link: Option<(&'a str, &'a str)>,
     pub is_announcement: bool,
+    /// For an announcement: whether readers are asked to acknowledge it.
+    pub ack_required: bool,
+}
+
+/// An announcement as its acknowledgements and receipts need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnouncementRef {
+    pub chat_id: i64,
+    pub seq: i64,
+    pub author: i64,
+    pub ack_required: bool,
 }
 
 /// An announcement in one of a person's chats.
@@ -58,6 +69,7 @@ pub struct AnnouncementRecord {
     pub chat_id: i64,
     pub chat_title: String,
     pub acknowledged: bool,
+    pub ack_required: bool,
 }
 
 /// Where a member of an announcement's chat stands with it.
@@ -117,8 +129,8 @@ pub trait MessageRows {
         user_id: i64,
         limit: i64,
     ) -> Result<Vec<AnnouncementRecord>>;
-    /// An announcement's chat, sequence number and author.
-    async fn announcement(&mut self, mid: &str) -> Result<Option<(i64, i64, i64)>>;
+    /// An announcement's chat, sequence number, author and whether it asks for acknowledgement.
+    async fn announcement(&mut self, mid: &str) -> Result<Option<AnnouncementRef>>;
     /// Records an acknowledgement; false if it was there already.
     async fn acknowledge(&mut self, mid: &str, user_id: i64, at: i64) -> Result<bool>;
     /// Every member of the chat but the author, with read and acknowledged flags, by name.

@@ -315,6 +315,30 @@ async fn an_announcement_is_acknowledged_by_a_max_parents_button() {
     })
     .await;
     assert_eq!(b.fake.answers()[1].1, "Вы уже отметили это объявление");
+
+    // An announcement that only informs reaches MAX without the button.
+    b.f.ok_send(
+        Method::POST,
+        &b.teacher,
+        &format!("/school/announcements?chat_id={}&ack=false", b.chat),
+        json!({"text": "Каникулы начинаются 28 декабря"}),
+    )
+    .await;
+    until("the notice in MAX", || async { b.bot_texts().len() == 2 }).await;
+    let notice = b
+        .fake
+        .messages(MAX_CHAT)
+        .into_iter()
+        .find(|m| m.sender_id() == BOT_ID && m.mid != in_max.mid)
+        .unwrap();
+    assert!(
+        notice
+            .attachments
+            .as_ref()
+            .is_none_or(|a| a.as_array().is_none_or(Vec::is_empty)),
+        "no «Ознакомлен» under a notice: {:?}",
+        notice.attachments
+    );
     b.no_violations();
 }
 

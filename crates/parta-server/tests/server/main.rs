@@ -3,6 +3,7 @@
 // A failing helper in a test should panic with its error: that is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod announcements;
 mod api;
 mod bridge;
 mod bridge_crash;

@@ -6,8 +6,8 @@ use sqlx::sqlite::SqliteRow;
 use super::SqliteTx;
 use crate::store::Result;
 use crate::store::messages::{
-    AnnouncementRecord, AttachmentRecord, MessageRecord, MessageRows, NewMessageRecord,
-    ReceiptRecord,
+    AnnouncementRecord, AnnouncementRef, AttachmentRecord, MessageRecord, MessageRows,
+    NewMessageRecord, ReceiptRecord,
 };
 
 // `has_attachments` spares a page of plain messages one query each (most have none).
@@ -120,8 +120,8 @@ impl MessageRows for SqliteTx {
     async fn insert_message(&mut self, m: NewMessageRecord<'_>) -> Result<()> {
         self.execute(
             "INSERT INTO messages (mid, chat_id, sender_id, text, markup, created_at, link_type,
-                                   link_mid, is_announcement)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   link_mid, is_announcement, ack_required)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.mid,
                 m.chat_id,
@@ -132,6 +132,7 @@ impl MessageRows for SqliteTx {
                 m.link.map(|(kind, _)| kind),
                 m.link.map(|(_, mid)| mid),
                 m.is_announcement,
+                m.ack_required,
             ),
         )
         .await?;
@@ -217,7 +218,7 @@ impl MessageRows for SqliteTx {
 
     async fn flag_pinned_as_announcements(&mut self) -> Result<()> {
         self.run(
-            "UPDATE messages SET is_announcement = 1
+            "UPDATE messages SET is_announcement = 1, ack_required = 1
              WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
             (),
         )
@@ -231,7 +232,7 @@ impl MessageRows for SqliteTx {
     ) -> Result<Vec<AnnouncementRecord>> {
         let rows = self
             .row_all(
-                "SELECT m.mid, m.chat_id, c.title,
+                "SELECT m.mid, m.chat_id, c.title, m.ack_required,
                     EXISTS (SELECT 1 FROM acknowledgements a
                             WHERE a.mid = m.mid AND a.user_id = ?1) AS acknowledged
              FROM messages m
@@ -249,18 +250,28 @@ impl MessageRows for SqliteTx {
                     chat_id: row.try_get("chat_id")?,
                     chat_title: row.try_get("title")?,
                     acknowledged: row.try_get("acknowledged")?,
+                    ack_required: row.try_get("ack_required")?,
                 })
             })
             .collect()
     }
 
-    async fn announcement(&mut self, mid: &str) -> Result<Option<(i64, i64, i64)>> {
-        self.as_opt(
-            "SELECT chat_id, seq, sender_id FROM messages
+    async fn announcement(&mut self, mid: &str) -> Result<Option<AnnouncementRef>> {
+        let found: Option<(i64, i64, i64, bool)> = self
+            .as_opt(
+                "SELECT chat_id, seq, sender_id, ack_required FROM messages
              WHERE mid = ? AND is_announcement = 1 AND deleted_at IS NULL",
-            (mid,),
+                (mid,),
+            )
+            .await?;
+        Ok(
+            found.map(|(chat_id, seq, author, ack_required)| AnnouncementRef {
+                chat_id,
+                seq,
+                author,
+                ack_required,
+            }),
         )
-        .await
     }
 
     async fn acknowledge(&mut self, mid: &str, user_id: i64, at: i64) -> Result<bool> {
