@@ -221,6 +221,7 @@ async fn prepare_server(db: &Path) -> String {
                 created_at: 1_700_000_000_000i64 + i * 1000,
                 link: None,
                 is_announcement: false,
+                ack_required: false,
             })
             .await
             .unwrap();

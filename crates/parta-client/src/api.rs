@@ -323,6 +323,27 @@ impl ApiClient {
         self.send(request).await
     }
 
+    /// `POST /school/announcements?chat_id=&ack=`: sends an announcement (staff), asking its
+    /// readers to acknowledge it or only informing them. The key makes a retry return the
+    /// first announcement.
+    pub async fn post_announcement(
+        &self,
+        chat_id: i64,
+        body: &NewMessageBody,
+        ack_required: bool,
+        idempotency_key: &str,
+    ) -> Result<SendMessageResult> {
+        let request = self
+            .request(Method::POST, "/school/announcements", self.timeout)
+            .query(&[
+                ("chat_id", chat_id.to_string()),
+                ("ack", ack_required.to_string()),
+            ])
+            .header("Idempotency-Key", idempotency_key)
+            .json(body);
+        self.send(request).await
+    }
+
     /// `PUT /messages?message_id=`: replaces the text of one's own message.
     pub async fn edit_message(&self, mid: &str, body: &NewMessageBody) -> Result<()> {
         let request = self
@@ -383,34 +404,14 @@ impl ApiClient {
         Ok(())
     }
 
-    /// `GET /school/announcements` whole: each announcement's message, its chat's title and
-    /// whether the caller acknowledged it, newest first.
-    pub async fn announcement_list(
-        &self,
-    ) -> Result<Vec<(parta_model::max::Message, String, bool)>> {
+    /// `GET /school/announcements`: the announcements of one's chats, newest first, each with
+    /// whether it asks for acknowledgement and whether one gave it.
+    pub async fn announcement_list(&self) -> Result<Vec<parta_model::school::Announcement>> {
         let request = self
             .request(Method::GET, "/school/announcements", self.timeout)
             .query(&[("count", 100)]);
         let list: AnnouncementList = self.send(request).await?;
-        Ok(list
-            .announcements
-            .into_iter()
-            .map(|a| (a.message, a.chat_title, a.acknowledged))
-            .collect())
-    }
-
-    /// `GET /school/announcements`: the announcements of one's chats, newest first, as
-    /// `(message id, acknowledged by me)`.
-    pub async fn announcements(&self) -> Result<Vec<(String, bool)>> {
-        let request = self
-            .request(Method::GET, "/school/announcements", self.timeout)
-            .query(&[("count", 100)]);
-        let list: AnnouncementList = self.send(request).await?;
-        Ok(list
-            .announcements
-            .into_iter()
-            .map(|a| (a.message.body.mid, a.acknowledged))
-            .collect())
+        Ok(list.announcements)
     }
 
     /// `GET /school/lessons?from=&to=`: the lessons one reads that start in `[from, to)`.

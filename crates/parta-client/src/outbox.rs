@@ -24,7 +24,7 @@ use parta_model::view::{AppEvent, AttachmentView, Delivery, MessageView, ReplyVi
 
 use crate::error::{Error, Result};
 use crate::files;
-use crate::store::{CachedMessage, OutboxItem};
+use crate::store::{CachedMessage, OutboxItem, OutboxKind};
 
 use crate::session::inner::Inner;
 
@@ -200,9 +200,18 @@ impl Inner {
             format: Some(max::TextFormat::Markdown),
             ..Default::default()
         };
-        self.api
-            .send_message(item.chat_id, &body, &item.local_id)
-            .await
+        match item.kind {
+            OutboxKind::Message => {
+                self.api
+                    .send_message(item.chat_id, &body, &item.local_id)
+                    .await
+            }
+            OutboxKind::Announcement { ack_required } => {
+                self.api
+                    .post_announcement(item.chat_id, &body, ack_required, &item.local_id)
+                    .await
+            }
+        }
     }
 }
 

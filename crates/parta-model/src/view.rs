@@ -292,6 +292,8 @@ pub struct AnnouncementStatus {
     pub is_announcement: bool,
     /// Whether this person has acknowledged it.
     pub acknowledged: bool,
+    /// Whether it asks its readers to acknowledge it; one that does not only informs.
+    pub ack_required: bool,
 }
 
 /// An announcement in the Объявления section.
@@ -301,6 +303,8 @@ pub struct AnnouncementView {
     pub chat_title: String,
     /// Whether this person has acknowledged it.
     pub acknowledged: bool,
+    /// Whether it asks its readers to acknowledge it; one that does not only informs.
+    pub ack_required: bool,
 }
 
 /// Who has acknowledged an announcement, for its author (names only).

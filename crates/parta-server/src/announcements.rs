@@ -4,7 +4,7 @@
 
 use parta_model::max::NewMessageBody;
 pub use parta_model::school::{Announcement, AnnouncementList, Receipts};
-pub use parta_model::school::{BroadcastFailure, BroadcastResult};
+pub use parta_model::school::{BroadcastFailure, BroadcastResult, MAX_BROADCAST_CHATS};
 
 use crate::access;
 use crate::classes::Person;
@@ -113,9 +113,6 @@ pub async fn receipts(school: &School, caller: Caller, mid: &str) -> Result<Rece
     }
     Ok(receipts)
 }
-
-/// Most chats one broadcast reaches.
-pub const MAX_BROADCAST_CHATS: usize = 200;
 
 /// One announcement to many chats (procedure 4.1, broadcasts). Each chat is sent to on its own:
 /// a chat the sender may not write to is reported in `failed` and does not stop the others.

@@ -4,33 +4,32 @@ use parta_model::max::{self, NewMessageBody};
 use parta_model::view::{AnnouncementStatus, AnnouncementView, ReceiptsView};
 
 use crate::error::{Error, Result};
-use crate::store::CachedMessage;
+use crate::store::{AnnouncementFlags, CachedMessage};
 
 use super::Session;
 
 impl Session {
-    /// Whether `mid` is an announcement and whether this person acknowledged it: from the
-    /// server, remembered in the cache, and from the cache when the server cannot be reached.
+    /// Whether `mid` is an announcement, what it asks and whether this person acknowledged it:
+    /// from the server, remembered in the cache, and from the cache when the server cannot be
+    /// reached.
     pub async fn announcement_status(&self, mid: &str) -> Result<AnnouncementStatus> {
         let inner = &self.inner;
-        match inner.api.announcements().await {
+        let found = match inner.api.announcement_list().await {
             Ok(list) => {
-                inner.cache.set_announcements(&list).await?;
-                let found = list.iter().find(|(m, _)| m == mid);
-                Ok(AnnouncementStatus {
-                    is_announcement: found.is_some(),
-                    acknowledged: found.is_some_and(|(_, acknowledged)| *acknowledged),
-                })
+                let flags: Vec<AnnouncementFlags> = list.iter().map(flags_of).collect();
+                inner.cache.set_announcements(&flags).await?;
+                flags.into_iter().find(|f| f.mid == mid)
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {
-                let cached = inner.cache.announcement(mid).await?;
-                Ok(AnnouncementStatus {
-                    is_announcement: cached.is_some(),
-                    acknowledged: cached == Some(true),
-                })
+                inner.cache.announcement(mid).await?
             }
-            Err(e) => Err(e),
-        }
+            Err(e) => return Err(e),
+        };
+        Ok(AnnouncementStatus {
+            is_announcement: found.is_some(),
+            acknowledged: found.as_ref().is_some_and(|f| f.acknowledged),
+            ack_required: found.as_ref().is_some_and(|f| f.ack_required),
+        })
     }
 
     /// The announcements of this person's chats, newest first: from the server (their messages
@@ -42,21 +41,18 @@ impl Session {
             Ok(list) => {
                 let messages: Vec<CachedMessage> = list
                     .iter()
-                    .filter_map(|(m, _, _)| CachedMessage::from_max(m))
+                    .filter_map(|a| CachedMessage::from_max(&a.message))
                     .collect();
                 store.upsert_messages(&messages).await?;
-                let flags: Vec<(String, bool)> = list
-                    .iter()
-                    .map(|(message, _, acknowledged)| (message.body.mid.clone(), *acknowledged))
-                    .collect();
+                let flags: Vec<AnnouncementFlags> = list.iter().map(flags_of).collect();
                 store.set_announcements(&flags).await?;
             }
             Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
             Err(e) => return Err(e),
         }
         let mut out = Vec::new();
-        for (mid, acknowledged) in store.announcements().await? {
-            let Some(message) = store.message(&mid).await? else {
+        for flags in store.announcements().await? {
+            let Some(message) = store.message(&flags.mid).await? else {
                 continue;
             };
             let chat_title = store
@@ -67,7 +63,8 @@ impl Session {
             out.push(AnnouncementView {
                 message: inner.view(message),
                 chat_title,
-                acknowledged,
+                acknowledged: flags.acknowledged,
+                ack_required: flags.ack_required,
             });
         }
         Ok(out)
@@ -76,9 +73,14 @@ impl Session {
     /// Acknowledges an announcement ("Ознакомлен").
     pub async fn acknowledge(&self, mid: &str) -> Result<()> {
         self.inner.api.acknowledge(mid).await?;
+        // Only one that asks can be acknowledged.
         self.inner
             .cache
-            .set_announcements(&[(mid.to_owned(), true)])
+            .set_announcements(&[AnnouncementFlags {
+                mid: mid.to_owned(),
+                acknowledged: true,
+                ack_required: true,
+            }])
             .await?;
         Ok(())
     }
@@ -138,5 +140,14 @@ impl Session {
     /// Cancels a pending scheduled message.
     pub async fn cancel_scheduled(&self, id: i64) -> Result<()> {
         self.inner.api.cancel_scheduled(id).await.map(|_| ())
+    }
+}
+
+/// What the cache keeps of an announcement the server listed.
+fn flags_of(a: &parta_model::school::Announcement) -> AnnouncementFlags {
+    AnnouncementFlags {
+        mid: a.message.body.mid.clone(),
+        acknowledged: a.acknowledged,
+        ack_required: a.ack_required,
     }
 }

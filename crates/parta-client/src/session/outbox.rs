@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use parta_model::max::{self, MAX_TEXT_CHARS, NewMessageBody};
+use parta_model::school::MAX_BROADCAST_CHATS;
 use parta_model::view::{AppEvent, MessageView};
 
 use crate::error::{Error, Result};
 use crate::files;
 use crate::outbox::LOCAL_MID_PREFIX;
-use crate::store::OutboxItem;
+use crate::store::{OutboxItem, OutboxKind};
 
 use super::Session;
 
@@ -62,7 +63,41 @@ impl Session {
         text: &str,
         paths: &[PathBuf],
     ) -> Result<Vec<MessageView>> {
-        self.compose(chat_id, text, paths, None).await
+        self.compose(chat_id, text, paths, None, OutboxKind::Message)
+            .await
+    }
+
+    /// Writes an announcement to each of `chat_ids`: one chat, or a broadcast to several
+    /// (procedure 4.1). Each chat gets an item of its own in the outbox, written before
+    /// anything is sent, so each is delivered exactly once and a chat that refuses it shows why
+    /// without holding up the others. `ack_required`: whether readers are asked to acknowledge
+    /// it («Ознакомлен») or only informed.
+    pub async fn announce(
+        &self,
+        chat_ids: &[i64],
+        text: &str,
+        ack_required: bool,
+    ) -> Result<Vec<MessageView>> {
+        let mut chats: Vec<i64> = Vec::with_capacity(chat_ids.len());
+        for &id in chat_ids {
+            if !chats.contains(&id) {
+                chats.push(id);
+            }
+        }
+        if chats.is_empty() || chats.len() > MAX_BROADCAST_CHATS {
+            return Err(Error::InvalidInput(format!(
+                "an announcement goes to 1 to {MAX_BROADCAST_CHATS} chats"
+            )));
+        }
+        if text.trim().is_empty() {
+            return Err(Error::InvalidInput("the announcement is empty".into()));
+        }
+        let kind = OutboxKind::Announcement { ack_required };
+        let mut views = Vec::with_capacity(chats.len());
+        for chat_id in chats {
+            views.extend(self.compose(chat_id, text, &[], None, kind).await?);
+        }
+        Ok(views)
     }
 
     /// Writes a reply to `reply_to` (a message id), through the outbox like any message.
@@ -72,10 +107,16 @@ impl Session {
         text: &str,
         reply_to: &str,
     ) -> Result<MessageView> {
-        self.compose(chat_id, text, &[], Some(reply_to.to_owned()))
-            .await?
-            .pop()
-            .ok_or_else(|| Error::InvalidInput("the message is empty".into()))
+        self.compose(
+            chat_id,
+            text,
+            &[],
+            Some(reply_to.to_owned()),
+            OutboxKind::Message,
+        )
+        .await?
+        .pop()
+        .ok_or_else(|| Error::InvalidInput("the message is empty".into()))
     }
 
     async fn compose(
@@ -84,6 +125,7 @@ impl Session {
         text: &str,
         paths: &[PathBuf],
         reply_to: Option<String>,
+        kind: OutboxKind,
     ) -> Result<Vec<MessageView>> {
         let text = text.trim();
         if text.is_empty() && paths.is_empty() {
@@ -140,6 +182,8 @@ impl Session {
                 attachments,
                 // A reply is the first message of what was written.
                 reply_to: if n == 0 { reply_to.clone() } else { None },
+                // So is an announcement; files that must go alone follow as messages.
+                kind: if n == 0 { kind } else { OutboxKind::Message },
             };
             if let Err(e) = self.inner.cache.outbox_push(&item).await {
                 if let Ok(dir) = self.inner.files_dir() {

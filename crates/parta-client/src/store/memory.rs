@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::Result;
-use super::{Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store, StoredProfile};
+use super::{
+    AnnouncementFlags, Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store,
+    StoredProfile,
+};
 use crate::search::Query;
 use parta_model::view::MemberView;
 
@@ -19,7 +22,7 @@ struct Profile {
     drafts: HashMap<i64, String>,
     read: HashMap<i64, (i64, i64)>,
     members: HashMap<i64, Vec<MemberView>>,
-    announcements: HashMap<String, bool>,
+    announcements: HashMap<String, AnnouncementFlags>,
     /// id -> (start, JSON).
     lessons: BTreeMap<i64, (i64, String)>,
     reminded: std::collections::HashSet<(i64, i64)>,
@@ -412,29 +415,28 @@ impl Store for MemoryStore {
         Ok(self.with(profile_id, |p| p.reminded.insert((lesson_id, starts_at))))
     }
 
-    async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {
+    async fn set_announcements(&self, profile_id: &str, flags: &[AnnouncementFlags]) -> Result<()> {
         self.with(profile_id, |p| {
-            p.announcements.extend(flags.iter().cloned())
+            p.announcements
+                .extend(flags.iter().map(|f| (f.mid.clone(), f.clone())))
         });
         Ok(())
     }
 
-    async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>> {
+    async fn announcements(&self, profile_id: &str) -> Result<Vec<AnnouncementFlags>> {
         Ok(self.with(profile_id, |p| {
-            let mut list: Vec<(&CachedMessage, bool)> = p
+            let mut list: Vec<(&CachedMessage, &AnnouncementFlags)> = p
                 .announcements
                 .iter()
-                .filter_map(|(mid, ack)| Some((p.messages.get(mid)?, *ack)))
+                .filter_map(|(mid, flags)| Some((p.messages.get(mid)?, flags)))
                 .collect();
             list.sort_by_key(|(m, _)| std::cmp::Reverse((m.timestamp, m.seq)));
-            list.into_iter()
-                .map(|(m, ack)| (m.mid.clone(), ack))
-                .collect()
+            list.into_iter().map(|(_, flags)| flags.clone()).collect()
         }))
     }
 
-    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>> {
-        Ok(self.with(profile_id, |p| p.announcements.get(mid).copied()))
+    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<AnnouncementFlags>> {
+        Ok(self.with(profile_id, |p| p.announcements.get(mid).cloned()))
     }
 
     async fn outbox_delivered(

@@ -219,6 +219,52 @@ pub struct OutboxItem {
     pub attachments: Vec<OutboxFile>,
     /// The message it answers.
     pub reply_to: Option<String>,
+    /// What it is sent as.
+    pub kind: OutboxKind,
+}
+
+/// What an outbox item is sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutboxKind {
+    /// An ordinary message.
+    #[default]
+    Message,
+    /// An announcement (staff), asking its readers to acknowledge it or only informing them.
+    Announcement { ack_required: bool },
+}
+
+impl OutboxKind {
+    /// As stored in the cache.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Message => "message",
+            Self::Announcement { ack_required: true } => "announcement",
+            Self::Announcement {
+                ack_required: false,
+            } => "notice",
+        }
+    }
+
+    /// From the cache; `None` for a word this version does not know.
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "message" => Some(Self::Message),
+            "announcement" => Some(Self::Announcement { ack_required: true }),
+            "notice" => Some(Self::Announcement {
+                ack_required: false,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// An announcement known here: whether it asks for acknowledgement, and whether this person
+/// gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnouncementFlags {
+    pub mid: String,
+    pub acknowledged: bool,
+    pub ack_required: bool,
 }
 
 /// Changes from one page of updates, applied together with the new marker.
@@ -337,13 +383,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// A chat's cached members, by name.
     async fn members(&self, profile_id: &str, chat_id: i64) -> Result<Vec<MemberView>>;
-    /// Records announcements (message id, whether this person acknowledged it), in one step.
-    async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()>;
+    /// Records announcements (what they ask, whether this person acknowledged), in one step.
+    async fn set_announcements(&self, profile_id: &str, flags: &[AnnouncementFlags]) -> Result<()>;
     /// The announcements known here with whether they were acknowledged, newest first (only
     /// those whose message is cached).
-    async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>>;
-    /// Whether `mid` is a known announcement (`None`: not known as one) and acknowledged.
-    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>>;
+    async fn announcements(&self, profile_id: &str) -> Result<Vec<AnnouncementFlags>>;
+    /// `mid` as a known announcement (`None`: not known as one).
+    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<AnnouncementFlags>>;
     /// Replaces the cached lessons starting in `[from, to)` with `lessons` (id, start, the
     /// lesson as JSON), in one step.
     async fn replace_lessons(

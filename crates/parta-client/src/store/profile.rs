@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parta_model::view::MemberView;
 
-use super::{Batch, CachedChat, CachedMessage, OutboxItem, Result, Side, Store};
+use super::{AnnouncementFlags, Batch, CachedChat, CachedMessage, OutboxItem, Result, Side, Store};
 use crate::search::Query;
 
 /// One profile's part of the cache: every statement of [`Store`] that concerns a profile.
@@ -197,19 +197,19 @@ impl ProfileStore {
         self.store.members(&self.profile_id, chat_id).await
     }
 
-    /// Records announcements (message id, whether this person acknowledged it), in one step.
-    pub async fn set_announcements(&self, flags: &[(String, bool)]) -> Result<()> {
+    /// Records announcements (what they ask, whether this person acknowledged), in one step.
+    pub async fn set_announcements(&self, flags: &[AnnouncementFlags]) -> Result<()> {
         self.store.set_announcements(&self.profile_id, flags).await
     }
 
     /// The announcements known here with whether they were acknowledged, newest first (only
     /// those whose message is cached).
-    pub async fn announcements(&self) -> Result<Vec<(String, bool)>> {
+    pub async fn announcements(&self) -> Result<Vec<AnnouncementFlags>> {
         self.store.announcements(&self.profile_id).await
     }
 
     /// Whether `mid` is a known announcement (`None`: not known as one) and acknowledged.
-    pub async fn announcement(&self, mid: &str) -> Result<Option<bool>> {
+    pub async fn announcement(&self, mid: &str) -> Result<Option<AnnouncementFlags>> {
         self.store.announcement(&self.profile_id, mid).await
     }
 

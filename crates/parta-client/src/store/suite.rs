@@ -3,7 +3,10 @@
 /// Expands to the shared store tests; `$make` is an async block returning a fresh store.
 macro_rules! store_suite {
     ($make:expr) => {
-        use crate::store::{Batch, CachedChat, CachedMessage, OutboxItem, Store, StoredProfile};
+        use crate::store::{
+            AnnouncementFlags, Batch, CachedChat, CachedMessage, OutboxItem, OutboxKind, Store,
+            StoredProfile,
+        };
 
         fn chat(chat_id: i64, last_event_time: i64) -> CachedChat {
             CachedChat {
@@ -190,6 +193,14 @@ macro_rules! store_suite {
                 failed: None,
                 attachments: Vec::new(),
                 reply_to: None,
+                // One announcement among them: what an item is sent as comes back.
+                kind: if id == "b" {
+                    OutboxKind::Announcement {
+                        ack_required: false,
+                    }
+                } else {
+                    OutboxKind::Message
+                },
             };
             store.outbox_push("p", &item("b", 20)).await.unwrap();
             store.outbox_push("p", &item("a", 10)).await.unwrap();
@@ -201,6 +212,7 @@ macro_rules! store_suite {
                 .map(|i| i.local_id)
                 .collect();
             assert_eq!(ids, vec!["a", "b"], "oldest first");
+            assert_eq!(store.outbox("p").await.unwrap()[1], item("b", 20));
             let mut retried = item("a", 10);
             retried.attempts = 3;
             retried.next_attempt_at = 999;
@@ -251,6 +263,7 @@ macro_rules! store_suite {
                 failed: None,
                 attachments: Vec::new(),
                 reply_to: None,
+                kind: OutboxKind::Message,
             };
             store.outbox_push("p", &waiting).await.unwrap();
             assert_eq!(store.cached_messages("p").await.unwrap(), 2);
@@ -534,6 +547,7 @@ macro_rules! store_suite {
                     token: None,
                 }],
                 reply_to: Some("mid.1.1".into()),
+                kind: OutboxKind::Message,
             };
             store.outbox_push("p", &item).await.unwrap();
             let mut uploaded = item.clone();
@@ -690,7 +704,11 @@ macro_rules! store_suite {
             );
 
             assert_eq!(store.announcement("p", "mid.1.1").await.unwrap(), None);
-            let flag = |mid: &str, ack: bool| (mid.to_owned(), ack);
+            let flag = |mid: &str, ack: bool| AnnouncementFlags {
+                mid: mid.to_owned(),
+                acknowledged: ack,
+                ack_required: mid != "mid.1.3",
+            };
             store
                 .set_announcements("p", &[flag("mid.1.1", false)])
                 .await
@@ -708,12 +726,12 @@ macro_rules! store_suite {
                 .unwrap();
             assert_eq!(
                 store.announcement("p", "mid.1.1").await.unwrap(),
-                Some(true)
+                Some(flag("mid.1.1", true))
             );
             assert_eq!(
                 store.announcements("p").await.unwrap(),
-                vec![("mid.1.3".to_owned(), false), ("mid.1.1".to_owned(), true)],
-                "newest first, only what can be shown"
+                vec![flag("mid.1.3", false), flag("mid.1.1", true)],
+                "newest first, only what can be shown, each with what it asks"
             );
             store.remove_profile("p", true).await.unwrap();
             assert_eq!(

@@ -191,6 +191,7 @@ async fn an_interrupted_upload_resumes_where_the_server_stands_after_a_restart()
             token: None,
         }],
         reply_to: None,
+        kind: Default::default(),
     };
     store.outbox_push("p", &item).await.unwrap();
 

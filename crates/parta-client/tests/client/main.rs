@@ -7,6 +7,7 @@
 
 mod account;
 mod admin;
+mod announcements;
 mod backfill;
 mod clock;
 mod common;

@@ -83,6 +83,9 @@ pub struct ScheduledList {
     pub scheduled: Vec<Scheduled>,
 }
 
+/// Most chats one broadcast (one announcement to several chats) reaches.
+pub const MAX_BROADCAST_CHATS: usize = 200;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BroadcastQuery {
     pub chat_ids: Option<String>,

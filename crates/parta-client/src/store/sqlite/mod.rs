@@ -16,7 +16,8 @@ use sqlx::{Row, SqlitePool};
 
 use crate::search::Query;
 use crate::store::{
-    Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store, StoredProfile,
+    AnnouncementFlags, Batch, CachedChat, CachedFile, CachedMessage, OutboxItem, Side, Store,
+    StoredProfile,
 };
 use crate::store::{Result, StoreError};
 use parta_model::view::MemberView;
@@ -382,8 +383,8 @@ impl Store for SqliteStore {
     async fn outbox_push(&self, profile_id: &str, item: &OutboxItem) -> Result<()> {
         sqlx::query(
             "INSERT INTO outbox (profile_id, local_id, chat_id, text, created_at, attempts,
-                next_attempt_at, failed, attachments, reply_to)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                next_attempt_at, failed, attachments, reply_to, kind)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(profile_id)
         .bind(&item.local_id)
@@ -395,6 +396,7 @@ impl Store for SqliteStore {
         .bind(&item.failed)
         .bind(to_json(&item.attachments)?)
         .bind(&item.reply_to)
+        .bind(item.kind.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -666,16 +668,19 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn set_announcements(&self, profile_id: &str, flags: &[(String, bool)]) -> Result<()> {
+    async fn set_announcements(&self, profile_id: &str, flags: &[AnnouncementFlags]) -> Result<()> {
         let mut tx = write(&self.pool).await?;
-        for (mid, acknowledged) in flags {
+        for flag in flags {
             sqlx::query(
-                "INSERT INTO announcements (profile_id, mid, acknowledged) VALUES (?, ?, ?)
-                 ON CONFLICT (profile_id, mid) DO UPDATE SET acknowledged = excluded.acknowledged",
+                "INSERT INTO announcements (profile_id, mid, acknowledged, ack_required)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (profile_id, mid) DO UPDATE SET acknowledged = excluded.acknowledged,
+                    ack_required = excluded.ack_required",
             )
             .bind(profile_id)
-            .bind(mid)
-            .bind(acknowledged)
+            .bind(&flag.mid)
+            .bind(flag.acknowledged)
+            .bind(flag.ack_required)
             .execute(&mut *tx)
             .await?;
         }
@@ -683,25 +688,28 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn announcements(&self, profile_id: &str) -> Result<Vec<(String, bool)>> {
-        Ok(sqlx::query_as(
-            "SELECT a.mid, a.acknowledged FROM announcements a
+    async fn announcements(&self, profile_id: &str) -> Result<Vec<AnnouncementFlags>> {
+        let rows: Vec<(String, bool, bool)> = sqlx::query_as(
+            "SELECT a.mid, a.acknowledged, a.ack_required FROM announcements a
              JOIN messages m ON m.profile_id = a.profile_id AND m.mid = a.mid
              WHERE a.profile_id = ? ORDER BY m.timestamp DESC, m.seq DESC",
         )
         .bind(profile_id)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(announcement_flags).collect())
     }
 
-    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<bool>> {
-        Ok(sqlx::query_scalar(
-            "SELECT acknowledged FROM announcements WHERE profile_id = ? AND mid = ?",
+    async fn announcement(&self, profile_id: &str, mid: &str) -> Result<Option<AnnouncementFlags>> {
+        let row: Option<(String, bool, bool)> = sqlx::query_as(
+            "SELECT mid, acknowledged, ack_required FROM announcements
+             WHERE profile_id = ? AND mid = ?",
         )
         .bind(profile_id)
         .bind(mid)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        Ok(row.map(announcement_flags))
     }
 
     async fn outbox_delivered(

@@ -3,7 +3,9 @@
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use crate::store::{CachedChat, CachedFile, CachedMessage, OutboxItem};
+use crate::store::{
+    AnnouncementFlags, CachedChat, CachedFile, CachedMessage, OutboxItem, OutboxKind,
+};
 use crate::store::{Result, StoreError};
 
 pub(super) fn chat_from_row(row: &SqliteRow) -> Result<CachedChat> {
@@ -28,7 +30,20 @@ pub(super) fn outbox_from_row(row: &SqliteRow) -> Result<OutboxItem> {
         failed: row.try_get("failed")?,
         attachments: from_json(row.try_get("attachments")?)?,
         reply_to: row.try_get("reply_to")?,
+        // A kind this version does not know is sent as what it surely is: a message.
+        kind: OutboxKind::parse(row.try_get("kind")?).unwrap_or_default(),
     })
+}
+
+/// An `announcements` row as `(mid, acknowledged, ack_required)`.
+pub(super) fn announcement_flags(
+    (mid, acknowledged, ack_required): (String, bool, bool),
+) -> AnnouncementFlags {
+    AnnouncementFlags {
+        mid,
+        acknowledged,
+        ack_required,
+    }
 }
 
 /// A JSON column (attachments) as written by [`to_json`].
