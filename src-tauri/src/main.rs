@@ -158,6 +158,7 @@ fn main() {
             commands::chats::search_messages,
             commands::chats::send_message,
             commands::chats::send_reply,
+            commands::chats::send_announcement,
             commands::chats::mark_read,
             commands::chats::save_draft,
             commands::chats::load_draft,

@@ -8,6 +8,7 @@
 mod common;
 
 mod admin;
+mod announcements;
 mod bridge;
 mod demo;
 mod files;

@@ -103,6 +103,8 @@ commands! {
     "open_chat_at" => OpenChatAt { chat_id: i64, mid: String } -> ChatView;
     /// Sends a message through the outbox.
     "send_message" => SendMessage { chat_id: i64, text: String } -> MessageView;
+    /// Sends an announcement to one chat or several (a broadcast) through the outbox.
+    "send_announcement" => SendAnnouncement { chat_ids: Vec<i64>, text: String, ack_required: bool } -> Vec<MessageView>;
     /// Sends a reply through the outbox.
     "send_reply" => SendReply { chat_id: i64, text: String, reply_to: String } -> MessageView;
     /// Marks a chat read.

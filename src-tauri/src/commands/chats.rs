@@ -106,6 +106,21 @@ pub async fn send_reply(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn send_announcement(
+    shell: State<'_, Shell>,
+    args: cmd::SendAnnouncement,
+) -> Reply<ReplyOf<cmd::SendAnnouncement>> {
+    let cmd::SendAnnouncement {
+        chat_ids,
+        text,
+        ack_required,
+    } = args;
+    shell
+        .with_session(|s| async move { s.announce(&chat_ids, &text, ack_required).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn mark_read(
     app: tauri::AppHandle,
     shell: State<'_, Shell>,

@@ -6,7 +6,9 @@ use parta_model::view::AnnouncementView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::receipts::Receipts;
 use crate::actions::open_chat_at;
+use crate::i18n::composer::{C, tc};
 use crate::i18n::{Key, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -62,7 +64,7 @@ pub fn announcements_list() -> Html {
                 };
                 html! {
                     <li key={mid.clone()}>
-                        <div class="announcement" data-testid="announcement">
+                        <div class="announcement" data-testid="announcement" data-mid={mid.clone()} data-chat-title={a.chat_title.clone()}>
                             <button class="open" onclick={on_open}>
                                 <span class="row">
                                     <span class="title">{ &a.chat_title }</span>
@@ -71,6 +73,9 @@ pub fn announcements_list() -> Html {
                                 <span class="preview">{ &a.message.text }</span>
                             </button>
                             if a.message.is_own {
+                                <Receipts mid={mid.clone()} ack_required={a.ack_required} {lang} />
+                            } else if !a.ack_required {
+                                <span class="kind" data-testid="announcement-notice">{ tc(lang, C::ForInformation) }</span>
                             } else if a.acknowledged {
                                 <span class="acked">{ "✓ " }{ t(lang, Key::AcknowledgedByMe) }</span>
                             } else {

@@ -4,6 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::announce_panel::{AnnounceOptions, AnnouncePanel};
 use crate::i18n::composer::{C, tc};
 use crate::i18n::{Key, t};
 use crate::services::api;
@@ -12,6 +13,9 @@ use crate::state::{Action, AppContext};
 #[derive(Properties, PartialEq)]
 pub struct ComposerProps {
     pub chat_id: i64,
+    /// The person's role at the school (staff may announce); `None` while unknown.
+    #[prop_or_default]
+    pub role: Option<parta_model::school::Role>,
 }
 
 #[function_component(Composer)]
@@ -32,6 +36,12 @@ pub fn composer(props: &ComposerProps) -> Html {
     let members = use_state(Vec::<parta_model::view::MemberView>::new);
     let mention = use_state(|| None::<(usize, String)>);
     let picked = use_state(|| 0usize);
+    // Written as an announcement (staff): what it asks and where else it goes.
+    let announce = use_state(|| None::<AnnounceOptions>);
+    {
+        let announce = announce.clone();
+        use_effect_with(props.chat_id, move |_| announce.set(None));
+    }
     // Who in this chat is in their quiet hours now (asked when the chat opens).
     let quiet = use_state(Vec::<parta_model::school::QuietMember>::new);
     {
@@ -104,6 +114,7 @@ pub fn composer(props: &ComposerProps) -> Html {
         let files = files.clone();
         let restore_draft = restore_draft.clone();
         let warnings = warnings.clone();
+        let announce = announce.clone();
         let chat_id = props.chat_id;
         Callback::from(move |body: String| {
             if *sending {
@@ -119,7 +130,23 @@ pub fn composer(props: &ComposerProps) -> Html {
             let restore_draft = restore_draft.clone();
             let attached: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
             let files = files.clone();
+            let announcing = (*announce).clone();
+            let announce = announce.clone();
             spawn_local(async move {
+                if let Some(options) = announcing.filter(|_| editing.is_none()) {
+                    let mut chats = vec![chat_id];
+                    chats.extend(options.also);
+                    match api::send_announcement(chats, &body, options.ack_required).await {
+                        Ok(_) => {
+                            text.set(String::new());
+                            let _ = api::save_draft(chat_id, "").await;
+                            announce.set(None);
+                        }
+                        Err(e) => ctx.dispatch(Action::Error(e)),
+                    }
+                    sending.set(false);
+                    return;
+                }
                 if let Some(mid) = editing {
                     match api::edit_message(&mid, &body).await {
                         Ok(()) => {
@@ -481,6 +508,19 @@ pub fn composer(props: &ComposerProps) -> Html {
         })
     };
     let on_click = Callback::from(move |_: MouseEvent| send.emit(()));
+    let staff = props
+        .role
+        .is_some_and(|r| r != parta_model::school::Role::Parent);
+    let announcing = announce.is_some() && editing.is_none();
+    let on_announce = {
+        let announce = announce.clone();
+        Callback::from(move |_: MouseEvent| {
+            announce.set(match *announce {
+                Some(_) => None,
+                None => Some(AnnounceOptions::default()),
+            });
+        })
+    };
     html! {
         <>
         if !warnings.is_empty() {
@@ -568,17 +608,31 @@ pub fn composer(props: &ComposerProps) -> Html {
         }
         <div class="toolbar" role="toolbar" aria-label={tc(lang, C::Formatting)}>
             <button type="button" class="tool" data-testid="attach" aria-label={tc(lang, C::Attach)}
-                title={tc(lang, C::Attach)} onclick={on_attach}>{ super::icons::clip() }</button>
+                disabled={announcing} title={tc(lang, C::Attach)} onclick={on_attach}>{ super::icons::clip() }</button>
             { tool(("**", "**"), tc(lang, C::Bold), html! { <b>{ "Ж" }</b> }, "format-bold") }
             { tool(("_", "_"), tc(lang, C::Italic), html! { <i>{ "К" }</i> }, "format-italic") }
             { tool(("~~", "~~"), tc(lang, C::Strike), html! { <s>{ "З" }</s> }, "format-strike") }
             { tool(("++", "++"), tc(lang, C::Underline), html! { <u>{ "П" }</u> }, "format-underline") }
             { tool(("`", "`"), tc(lang, C::Code), html! { <code>{ "</>" }</code> }, "format-code") }
             { tool(("[", "](https://)"), tc(lang, C::Link), super::icons::link(), "format-link") }
+            if staff && editing.is_none() {
+                <button type="button" class={if announcing { "tool later active" } else { "tool later" }}
+                    data-testid="announce-toggle" aria-pressed={announcing.to_string()}
+                    disabled={!files.is_empty()} title={tc(lang, C::Announce)} onclick={on_announce}>
+                    { super::icons::megaphone() }{ " " }{ tc(lang, C::Announce) }
+                </button>
+            }
             <button type="button" class={if *later { "tool later active" } else { "tool later" }} data-testid="send-later"
                 aria-pressed={if *later { "true" } else { "false" }} aria-label={tc(lang, C::SendLater)}
                 title={tc(lang, C::SendLater)} onclick={on_later}>{ super::icons::clock() }{ " " }{ tc(lang, C::SendLater) }</button>
         </div>
+        if let Some(options) = (*announce).clone().filter(|_| editing.is_none()) {
+            <AnnouncePanel {lang} chat_id={props.chat_id} chats={ctx.chats.clone()} {options}
+                on_change={{
+                    let announce = announce.clone();
+                    Callback::from(move |next| announce.set(Some(next)))
+                }} />
+        }
         if *later {
             <form class="later-panel" onsubmit={on_schedule} data-testid="later-panel">
                 <label>{ tc(lang, C::SendAt) }
@@ -633,7 +687,13 @@ pub fn composer(props: &ComposerProps) -> Html {
             />
             <button class="primary" data-testid="send-button" onclick={on_click}
                 disabled={*sending || (text.trim().is_empty() && files.is_empty())}>
-                { if editing.is_some() { tc(lang, C::Save) } else { t(lang, Key::Send) } }
+                { if editing.is_some() {
+                    tc(lang, C::Save)
+                } else if announcing {
+                    tc(lang, C::Post)
+                } else {
+                    t(lang, Key::Send)
+                } }
             </button>
         </div>
         </>

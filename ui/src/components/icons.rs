@@ -20,6 +20,15 @@ pub fn file() -> Html {
     ])
 }
 
+/// A megaphone (an announcement).
+pub fn megaphone() -> Html {
+    icon(&[
+        "M3 10v4a1 1 0 0 0 1 1h3l6 4V5L7 9H4a1 1 0 0 0-1 1z",
+        "M17 9a4 4 0 0 1 0 6",
+        "M9 15l1 5",
+    ])
+}
+
 /// A picture.
 pub fn image() -> Html {
     icon(&[

@@ -259,7 +259,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         on_edit={on_edit.clone()} on_delete={on_delete.clone()}
                         can_pin={*chat_admin} pinned_mid={view.pinned.as_ref().map(|p| p.mid.clone())}
                         on_pin={on_pin.clone()} />
-                    <Composer chat_id={view.chat.chat_id} />
+                    <Composer chat_id={view.chat.chat_id} role={*role} />
                 </section>
             },
             None => {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod announce_panel;
 pub mod announcements;
 pub mod chat_list;
 pub mod composer;
@@ -20,6 +21,7 @@ pub mod pinned_banner;
 pub mod profile_switcher;
 pub mod qr;
 pub mod quiet_hours;
+pub mod receipts;
 pub mod rich_text;
 pub mod search;
 pub mod settings;

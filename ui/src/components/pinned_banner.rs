@@ -1,10 +1,11 @@
 //! The pinned announcement above a chat. A parent acknowledges it ("Ознакомлен"); its author
 //! sees who has acknowledged, who has only read it, and who has not yet (procedure 2.3).
 
-use parta_model::view::{MessageView, ReceiptsView};
+use parta_model::view::MessageView;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::receipts::Receipts;
 use crate::i18n::{Key, Lang, t};
 use crate::services::api;
 use crate::state::{Action, AppContext};
@@ -24,21 +25,19 @@ enum Known {
     Plain,
     Announcement {
         acknowledged: bool,
+        ack_required: bool,
     },
 }
 
 #[function_component(PinnedBanner)]
 pub fn pinned_banner(props: &PinnedBannerProps) -> Html {
     let known = use_state(|| Known::Unknown);
-    let receipts = use_state(|| None::<ReceiptsView>);
     let ctx = use_context::<AppContext>();
     let mid = props.pinned.mid.clone();
     {
         let known = known.clone();
-        let receipts = receipts.clone();
         use_effect_with(mid.clone(), move |mid| {
             known.set(Known::Unknown);
-            receipts.set(None);
             let mid = mid.clone();
             spawn_local(async move {
                 // Offline, the banner simply offers nothing: the text is still shown.
@@ -46,6 +45,7 @@ pub fn pinned_banner(props: &PinnedBannerProps) -> Html {
                     known.set(if status.is_announcement {
                         Known::Announcement {
                             acknowledged: status.acknowledged,
+                            ack_required: status.ack_required,
                         }
                     } else {
                         Known::Plain
@@ -65,7 +65,10 @@ pub fn pinned_banner(props: &PinnedBannerProps) -> Html {
             let ctx = ctx.clone();
             spawn_local(async move {
                 match api::acknowledge(&mid).await {
-                    Ok(()) => known.set(Known::Announcement { acknowledged: true }),
+                    Ok(()) => known.set(Known::Announcement {
+                        acknowledged: true,
+                        ack_required: true,
+                    }),
                     Err(e) => {
                         if let Some(ctx) = ctx {
                             ctx.dispatch(Action::Error(e));
@@ -74,42 +77,15 @@ pub fn pinned_banner(props: &PinnedBannerProps) -> Html {
                 }
             });
         })
-    };
-    let on_receipts = {
-        let receipts = receipts.clone();
-        let mid = mid.clone();
-        Callback::from(move |_: MouseEvent| {
-            let receipts = receipts.clone();
-            let mid = mid.clone();
-            let ctx = ctx.clone();
-            spawn_local(async move {
-                match api::receipts(&mid).await {
-                    Ok(found) => receipts.set(Some(found)),
-                    Err(e) => {
-                        if let Some(ctx) = ctx {
-                            ctx.dispatch(Action::Error(e));
-                        }
-                    }
-                }
-            });
-        })
-    };
-    let names = |list: &[String]| -> String {
-        if list.is_empty() {
-            t(lang, Key::Nobody).to_owned()
-        } else {
-            list.join(", ")
-        }
     };
     let action = match (&*known, props.pinned.is_own) {
-        (Known::Announcement { .. }, true) => html! {
-            <button class="link" data-testid="receipts-button" onclick={on_receipts}>
-                { t(lang, Key::WhoAcknowledged) }
-            </button>
+        (Known::Announcement { ack_required, .. }, true) => html! {
+            <Receipts mid={mid.clone()} ack_required={*ack_required} {lang} />
         },
         (
             Known::Announcement {
                 acknowledged: false,
+                ack_required: true,
             },
             false,
         ) => html! {
@@ -117,7 +93,12 @@ pub fn pinned_banner(props: &PinnedBannerProps) -> Html {
                 { t(lang, Key::Acknowledge) }
             </button>
         },
-        (Known::Announcement { acknowledged: true }, false) => html! {
+        (
+            Known::Announcement {
+                acknowledged: true, ..
+            },
+            false,
+        ) => html! {
             <span class="acked" data-testid="acked">{ "✓ " }{ t(lang, Key::AcknowledgedByMe) }</span>
         },
         _ => html! {},
@@ -129,18 +110,6 @@ pub fn pinned_banner(props: &PinnedBannerProps) -> Html {
                 <span class="pin-text">{ &props.pinned.text }</span>
                 { action }
             </div>
-            if let Some(found) = &*receipts {
-                <div class="receipts" data-testid="receipts">
-                    <div>
-                        <strong>{ format!("{} ({} / {}): ", t(lang, Key::AcknowledgedBy),
-                            found.acknowledged.len(),
-                            found.acknowledged.len() + found.read.len() + found.pending.len()) }</strong>
-                        { names(&found.acknowledged) }
-                    </div>
-                    <div><strong>{ t(lang, Key::OnlyRead) }{ ": " }</strong>{ names(&found.read) }</div>
-                    <div><strong>{ t(lang, Key::NotYet) }{ ": " }</strong>{ names(&found.pending) }</div>
-                </div>
-            }
         </div>
     }
 }

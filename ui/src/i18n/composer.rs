@@ -43,6 +43,13 @@ pub enum C {
     WarnPersonal,
     SendAnyway,
     FixIt,
+    Announce,
+    AskAck,
+    AlsoTo,
+    Post,
+    AnnounceNoFiles,
+    WhoRead,
+    ForInformation,
 }
 
 /// The text of `key` in `lang`.
@@ -94,6 +101,13 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             }
             SendAnyway => "Всё равно отправить",
             FixIt => "Исправить",
+            Announce => "Объявление",
+            AskAck => "Попросить отметить «Ознакомлен»",
+            AlsoTo => "Также в чаты",
+            Post => "Объявить",
+            AnnounceNoFiles => "Файлы к объявлению отправьте следующим сообщением.",
+            WhoRead => "Кто прочитал",
+            ForInformation => "Для сведения",
         },
         Lang::En => match key {
             Formatting => "Formatting",
@@ -142,6 +156,13 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             }
             SendAnyway => "Send anyway",
             FixIt => "Fix it",
+            Announce => "Announcement",
+            AskAck => "Ask readers to mark it «Acknowledged»",
+            AlsoTo => "Also to the chats",
+            Post => "Announce",
+            AnnounceNoFiles => "Send files for the announcement in the next message.",
+            WhoRead => "Who has read it",
+            ForInformation => "For information",
         },
     }
 }

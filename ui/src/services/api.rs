@@ -39,6 +39,21 @@ pub async fn send_reply(chat_id: i64, text: &str, reply_to: &str) -> Result<Mess
     .await
 }
 
+/// Sends an announcement to one chat or several through the outbox; one pending message per
+/// chat comes back.
+pub async fn send_announcement(
+    chat_ids: Vec<i64>,
+    text: &str,
+    ack_required: bool,
+) -> Result<Vec<MessageView>, UiError> {
+    run(&cmd::SendAnnouncement {
+        chat_ids,
+        text: text.to_owned(),
+        ack_required,
+    })
+    .await
+}
+
 /// Marks a chat read up to its newest message.
 pub async fn mark_read(chat_id: i64) -> Result<(), UiError> {
     run(&cmd::MarkRead { chat_id }).await
