@@ -31,6 +31,7 @@ pub mod messages;
 pub mod password_reset;
 pub mod people;
 pub mod ratelimit;
+pub mod reports;
 pub mod restrictions;
 pub mod roles;
 pub mod scheduled;

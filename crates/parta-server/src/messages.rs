@@ -45,7 +45,7 @@ fn body_of(record: &MessageRecord) -> MessageBody {
 }
 
 /// A stored message as MAX's `Message`.
-fn message_of(record: MessageRecord) -> Message {
+pub(crate) fn message_of(record: MessageRecord) -> Message {
     let link = record.link.as_ref().and_then(|(kind, linked)| {
         let linked = linked.as_deref()?;
         Some(LinkedMessage {
@@ -498,17 +498,23 @@ pub async fn delete(school: &School, caller: Caller, mid: &str) -> Result<()> {
     } else {
         access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
     }
-    let now = school.now_ms();
+    remove_on(&mut *tx, school.now_ms(), mid, chat_id, caller.user_id).await?;
+    school.commit(tx).await?;
+    Ok(())
+}
+
+/// Deletes a message of `chat_id` in `tx` (the caller has checked who may), unpins it and
+/// tells the chat's members; `by` is who deleted it.
+pub async fn remove_on(tx: &mut dyn Tx, now: i64, mid: &str, chat_id: i64, by: i64) -> Result<()> {
     tx.mark_deleted(mid, now).await?;
     tx.unpin_if(chat_id, mid).await?;
     let update = Update::MessageRemoved {
         timestamp: now,
         message_id: mid.to_owned(),
         chat_id,
-        user_id: caller.user_id,
+        user_id: by,
     };
-    updates::append(&mut *tx, chat_id, &update, now).await?;
-    school.commit(tx).await?;
+    updates::append(tx, chat_id, &update, now).await?;
     Ok(())
 }
 

@@ -42,6 +42,22 @@ pub async fn restrict(
     user_id: i64,
     new: NewRestriction,
 ) -> Result<Restriction> {
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    let restriction = restrict_on(&mut *tx, school.clock(), now, caller, user_id, new).await?;
+    school.commit(tx).await?;
+    Ok(restriction)
+}
+
+/// [`restrict`] in `tx`, so another action can restrict in its own transaction.
+pub async fn restrict_on(
+    tx: &mut dyn Tx,
+    clock: &dyn Clock,
+    now: i64,
+    caller: Caller,
+    user_id: i64,
+    new: NewRestriction,
+) -> Result<Restriction> {
     roles::require(caller.role, Action::RestrictUsers)?;
     let reason = new.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
@@ -57,8 +73,6 @@ pub async fn restrict(
     if user_id == caller.user_id {
         return Err(Error::bad_request("You cannot restrict yourself"));
     }
-    let now = school.now_ms();
-    let mut tx = school.begin().await?;
     if tx.person(user_id).await?.is_none() {
         return Err(Error::not_found(format!("User {user_id} not found")));
     }
@@ -73,8 +87,8 @@ pub async fn restrict(
     };
     tx.put_restriction(&restriction).await?;
     audit::record(
-        &mut *tx,
-        school.clock(),
+        tx,
+        clock,
         Some(caller.user_id),
         "user.restricted",
         &format!("user:{user_id}"),
@@ -87,8 +101,7 @@ pub async fn restrict(
         reason: reason.to_owned(),
         until,
     };
-    crate::updates::append_personal(&mut *tx, user_id, &update, now).await?;
-    school.commit(tx).await?;
+    crate::updates::append_personal(tx, user_id, &update, now).await?;
     Ok(restriction)
 }
 

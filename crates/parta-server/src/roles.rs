@@ -52,11 +52,12 @@ pub enum Action {
     LinkMaxChats,
     /// Issue a one-time code to a person who forgot their password (8.2).
     ResetPasswords,
+    HandleReports,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -75,6 +76,7 @@ impl Action {
         Action::ManageLessons,
         Action::LinkMaxChats,
         Action::ResetPasswords,
+        Action::HandleReports,
     ];
 
     /// The name used in docs/permissions.md.
@@ -98,6 +100,7 @@ impl Action {
             Action::ManageLessons => "manage_lessons",
             Action::LinkMaxChats => "link_max_chats",
             Action::ResetPasswords => "reset_passwords",
+            Action::HandleReports => "handle_reports",
         }
     }
 }
@@ -138,6 +141,8 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (Administration, _) => School,
         (ClassTeacher, InviteParents | ManageInvites | ReviewJoinRequests) => OwnClass,
         (ClassTeacher | Teacher, ManageLessons) => OwnClass,
+        // In the chats they administer (their class's chats, chats they created).
+        (ClassTeacher | Teacher, HandleReports) => OwnClass,
         (ClassTeacher | Teacher, ViewClasses | SeeContactDetails | PostAnnouncements) => School,
         (ClassTeacher | Teacher, _) => Denied,
         (Parent, ViewClasses) => OwnClass,

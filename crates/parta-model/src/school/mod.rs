@@ -4,8 +4,10 @@
 
 mod bodies;
 mod bridge;
+mod reports;
 mod things;
 
 pub use bodies::*;
 pub use bridge::*;
+pub use reports::*;
 pub use things::*;

@@ -10,6 +10,7 @@ mod extract;
 mod files;
 mod lessons;
 mod messaging;
+mod moderation;
 
 pub use extract::IDEMPOTENCY_KEY;
 use extract::{Body, IdempotencyKey, Path, Query};
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(messaging::routes())
+        .merge(moderation::routes())
         .merge(lessons::routes())
         .merge(files::routes())
         .merge(bridge::routes())

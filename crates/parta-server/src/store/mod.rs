@@ -5,7 +5,7 @@
 //! for reads and single writes, [`Store::begin`] for a transaction — and call the statements of
 //! [`Tx`] on it. `Tx` is the sum of one trait per area ([`PeopleRows`], [`ChatRows`],
 //! [`MessageRows`], [`SchoolRows`], [`UploadRows`], [`UpdateRows`], [`ScheduleRows`],
-//! [`LessonRows`], [`BridgeRows`]), each a
+//! [`LessonRows`], [`BridgeRows`], [`ReportRows`]), each a
 //! list of plain statements over records defined beside it.
 //!
 //! What every implementation must honour (the suite in `tests/server/store.rs` checks it):
@@ -27,6 +27,7 @@ mod error;
 pub mod lessons;
 pub mod messages;
 pub mod people;
+pub mod reports;
 pub mod schedule;
 pub mod school;
 pub mod sqlite;
@@ -41,6 +42,7 @@ pub use error::{Result, StoreError};
 pub use lessons::LessonRows;
 pub use messages::MessageRows;
 pub use people::PeopleRows;
+pub use reports::ReportRows;
 pub use schedule::ScheduleRows;
 pub use school::SchoolRows;
 pub use updates::UpdateRows;
@@ -69,6 +71,7 @@ pub trait Tx:
     + ScheduleRows
     + LessonRows
     + BridgeRows
+    + ReportRows
     + Send
 {
     /// Makes a transaction's statements durable (nothing for [`Store::read`]'s units), and
@@ -87,7 +90,7 @@ pub struct Committed {
 /// Everything a domain module needs to talk to the store.
 pub mod prelude {
     pub use super::{
-        BridgeRows, ChatRows, Committed, LessonRows, MessageRows, PeopleRows, ScheduleRows,
-        SchoolRows, Store, Tx, UpdateRows, UploadRows,
+        BridgeRows, ChatRows, Committed, LessonRows, MessageRows, PeopleRows, ReportRows,
+        ScheduleRows, SchoolRows, Store, Tx, UpdateRows, UploadRows,
     };
 }

@@ -15,6 +15,7 @@ mod lessons;
 mod max_check;
 mod process;
 mod properties;
+mod reports;
 mod school;
 mod sdk;
 mod store;

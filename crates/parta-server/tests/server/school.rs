@@ -759,6 +759,8 @@ async fn attempt(
             format!("/school/users/{user}/password-reset"),
             Value::Null,
         ),
+        // "own class" lists the chats the person administers (none, for the new teacher).
+        Action::HandleReports => (Method::GET, "/school/reports".to_owned(), Value::Null),
         Action::ViewClasses => (Method::GET, "/school/classes".to_owned(), Value::Null),
         Action::ManageSettings => (
             Method::PUT,

@@ -7,6 +7,7 @@ mod chats;
 mod lessons;
 mod messages;
 mod people;
+mod reports;
 mod schedule;
 mod school;
 mod statement;
