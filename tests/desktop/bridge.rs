@@ -15,25 +15,11 @@ use parta_server::max::{BotToken, BridgeConfig};
 use serde_json::json;
 
 use crate::common::{
-    APP, SOON, Steps, eventually, get_json, launch, open_chat, post_json, sign_in, sign_in_app,
+    APP, SOON, Steps, click_in_message, eventually, get_json, launch, open_chat, post_json,
+    sign_in, sign_in_app,
 };
 
 const MAX_CHAT: i64 = -701;
-
-/// Clicks the button `testid` of the (newest) message whose text contains `text`: the demo
-/// chat has older messages with the same buttons.
-async fn click_in_message(app: &Session, text: &str, testid: &str) {
-    let script = format!(
-        "const m = [...document.querySelectorAll('[data-testid=message]')] \
-           .filter(e => e.textContent.includes({text:?})).pop(); \
-         const b = m && m.querySelector('[data-testid={testid}]'); \
-         if (b) {{ b.click(); return true }} return false"
-    );
-    eventually(&format!("{testid} on «{text}»"), || async {
-        app.execute(&script).await.unwrap() == serde_json::Value::Bool(true)
-    })
-    .await;
-}
 
 fn bot_texts(fake: &FakeMax) -> Vec<String> {
     fake.messages(MAX_CHAT)

@@ -153,6 +153,21 @@ where
     }
 }
 
+/// Clicks the button `testid` of the (newest) message whose text contains `text`: the demo
+/// chat has older messages with the same buttons.
+pub async fn click_in_message(app: &Session, text: &str, testid: &str) {
+    let script = format!(
+        "const m = [...document.querySelectorAll('[data-testid=message]')] \
+           .filter(e => e.textContent.includes({text:?})).pop(); \
+         const b = m && m.querySelector('[data-testid={testid}]'); \
+         if (b) {{ b.click(); return true }} return false"
+    );
+    eventually(&format!("{testid} on «{text}»"), || async {
+        app.execute(&script).await.unwrap() == serde_json::Value::Bool(true)
+    })
+    .await;
+}
+
 /// Opens the chat titled `title` from the chat list and waits until its header shows.
 pub async fn open_chat(app: &Session, title: &str) {
     app.tap_if(
