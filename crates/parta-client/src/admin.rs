@@ -4,8 +4,9 @@
 //! mapping onto the server's routes; the server enforces who may do what.
 
 use parta_model::school::{
-    AdminReply, AdminRequest, AuditPage, ClassList, CreatedInvite, InviteList, PeopleList, Profile,
-    Rejection, RequestList, Restriction, Role, RoleChange, ScheduledList, StructureReport, Success,
+    AdminReply, AdminRequest, AuditPage, ClassList, CreatedInvite, InviteList, NewReport,
+    PeopleList, Profile, Rejection, Report, ReportList, RequestList, Restriction, Role, RoleChange,
+    ScheduledList, StructureReport, Success,
 };
 use reqwest::Method;
 
@@ -109,6 +110,22 @@ impl ApiClient {
         Ok(())
     }
 
+    /// `POST /school/reports`: reports a message of one's chat.
+    pub async fn report_message(&self, report: &NewReport) -> Result<Report> {
+        let request = self
+            .request(Method::POST, "/school/reports", self.timeout)
+            .json(report);
+        self.send(request).await
+    }
+
+    /// `GET /school/me/reports`: one's own reports, newest first.
+    pub async fn my_reports(&self) -> Result<Vec<Report>> {
+        let list: ReportList = self
+            .send(self.request(Method::GET, "/school/me/reports", self.timeout))
+            .await?;
+        Ok(list.reports)
+    }
+
     /// `PUT /school/me/password`.
     pub async fn change_password(
         &self,
@@ -197,6 +214,21 @@ impl ApiClient {
                 let path = format!("/school/max/links/{chat_id}");
                 let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;
                 AdminReply::Done
+            }
+            AdminRequest::Reports { open_only } => {
+                let request = self
+                    .request(Method::GET, "/school/reports", t)
+                    .query(&[("status", if *open_only { "open" } else { "all" })]);
+                let list: ReportList = self.send(request).await?;
+                AdminReply::Reports(list.reports)
+            }
+            AdminRequest::ResolveReport {
+                report_id,
+                decision,
+            } => {
+                let path = format!("/school/reports/{report_id}/resolve");
+                let request = self.request(Method::POST, &path, t).json(decision);
+                AdminReply::Report(self.send(request).await?)
             }
             AdminRequest::MaxFlags { chat_id } => {
                 let request = self

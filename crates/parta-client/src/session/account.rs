@@ -1,7 +1,10 @@
 //! The person's own account (procedure 8.2): the devices signed in as them, the password, and
 //! the wrong passwords given for their login. A MAX bot profile has none of these.
 
-use parta_model::school::{Device, FailedSignIn, PasswordChange, QuietHours};
+use parta_model::school::{
+    Device, FailedSignIn, MAX_REPORT_NOTE, NewReport, PasswordChange, QuietHours, Report,
+    ReportReason,
+};
 
 use super::Session;
 use crate::error::{Error, Result};
@@ -22,6 +25,42 @@ impl Session {
     pub async fn devices(&self) -> Result<Vec<Device>> {
         self.person()?;
         self.inner.api.devices().await
+    }
+
+    /// Reports a message of one's chat to its administrators and the school's administration
+    /// (procedure 6.2, 9.1), with a reason from 6.2's list or one's own words. Needs the
+    /// network: a report is answered by people, and is not worth queueing unseen.
+    pub async fn report_message(
+        &self,
+        mid: &str,
+        reason: ReportReason,
+        note: Option<String>,
+    ) -> Result<Report> {
+        let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        if reason == ReportReason::Other && note.is_none() {
+            return Err(Error::InvalidInput(
+                "say in your own words what is wrong with the message".into(),
+            ));
+        }
+        if note
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > MAX_REPORT_NOTE)
+        {
+            return Err(Error::InvalidInput(format!(
+                "a report's note has up to {MAX_REPORT_NOTE} characters"
+            )));
+        }
+        let report = NewReport {
+            message_id: mid.to_owned(),
+            reason,
+            note,
+        };
+        self.inner.api.report_message(&report).await
+    }
+
+    /// This person's reports, newest first, with what became of each.
+    pub async fn my_reports(&self) -> Result<Vec<Report>> {
+        self.inner.api.my_reports().await
     }
 
     /// Signs one of this person's other devices out (a lost phone, a school computer).

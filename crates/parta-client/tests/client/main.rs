@@ -16,5 +16,6 @@ mod keychain;
 mod max;
 mod nginx;
 mod proxy;
+mod reports;
 mod sync;
 mod tls;

@@ -445,6 +445,15 @@ pub enum AdminRequest {
     MaxFlags {
         chat_id: i64,
     },
+    /// Reports of messages to handle (`handle_reports`): the open ones, or all.
+    Reports {
+        open_only: bool,
+    },
+    /// Deletes the reported message, restricts its author or dismisses the report.
+    ResolveReport {
+        report_id: i64,
+        decision: super::ReportDecision,
+    },
 }
 
 /// What an [`AdminRequest`] answers.
@@ -469,6 +478,8 @@ pub enum AdminReply {
     MaxLink(super::MaxLink),
     MaxFlags(Vec<super::MaxFlag>),
     PasswordReset(super::PasswordResetIssued),
+    Reports(Vec<super::Report>),
+    Report(super::Report),
     Done,
 }
 
