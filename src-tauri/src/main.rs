@@ -112,6 +112,8 @@ fn main() {
             commands::chats::chat_admin,
             commands::chats::pin_message,
             commands::account::revoke_device,
+            commands::account::report_message,
+            commands::account::my_reports,
             commands::account::change_password,
             commands::account::admin,
             commands::settings::settings,

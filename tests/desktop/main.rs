@@ -17,6 +17,7 @@ mod keyboard;
 mod lessons;
 mod max_bot;
 mod notifications;
+mod reports;
 mod school;
 mod settings;
 mod tray;

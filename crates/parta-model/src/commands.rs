@@ -69,6 +69,10 @@ commands! {
     "set_quiet_hours" => SetQuietHours { hours: Option<crate::school::QuietHours> } -> ();
     /// The devices signed in as oneself, with their last use.
     "my_devices" => MyDevices {  } -> Vec<crate::school::Device>;
+    /// Reports a message to the chat's administrators and the school's administration.
+    "report_message" => ReportMessage { mid: String, reason: crate::school::ReportReason, note: Option<String> } -> crate::school::Report;
+    /// One's own reports with what became of each.
+    "my_reports" => MyReports {  } -> Vec<crate::school::Report>;
     /// Signs one of one's own devices out.
     "revoke_device" => RevokeDevice { device_id: i64 } -> ();
     /// Changes one's password; optionally signs every other device out.

@@ -51,6 +51,24 @@ pub async fn my_devices(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyDevices
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn report_message(
+    shell: State<'_, Shell>,
+    args: cmd::ReportMessage,
+) -> Reply<ReplyOf<cmd::ReportMessage>> {
+    let cmd::ReportMessage { mid, reason, note } = args;
+    shell
+        .with_session(|s| async move { s.report_message(&mid, reason, note).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn my_reports(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::MyReports>> {
+    shell
+        .with_session(|s| async move { s.my_reports().await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn revoke_device(
     shell: State<'_, Shell>,
     args: cmd::RevokeDevice,

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::actions::reload_chats;
 use crate::components::account::Account;
+use crate::components::my_reports::MyReports;
 use crate::components::quiet_hours::QuietHoursSection;
 use crate::components::sign_in_failures::SignInFailures;
 use crate::dom::value_of;
@@ -248,6 +249,7 @@ pub fn settings_view() -> Html {
                     <Account lang={lang} />
                     <SignInFailures lang={lang} />
                 }
+                <MyReports lang={lang} />
                 <section class="settings-group">
                     <h3>{ ts(lang, S::Language) }</h3>
                     <div class="tabs inline">

@@ -15,6 +15,7 @@ pub enum A {
     Classes,
     Structure,
     Journal,
+    Reports,
     NewInvite,
     Role,
     Class,
@@ -119,6 +120,7 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Classes => "Классы",
             Structure => "Структура",
             Journal => "Журнал",
+            Reports => "Жалобы",
             Max => "MAX",
             MaxHint => {
                 "Чаты школы в MAX, где бот школы — администратор. Свяжите чат MAX с чатом Парты: \
@@ -241,6 +243,7 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Classes => "Classes",
             Structure => "Structure",
             Journal => "Audit log",
+            Reports => "Reports",
             Max => "MAX",
             MaxHint => {
                 "The school's MAX chats where the school's bot is an administrator. Link a MAX \
@@ -429,6 +432,7 @@ pub fn action(lang: Lang, action: &str) -> String {
         "settings.changed" => "Изменены настройки",
         "max.linked" => "Чат MAX связан с чатом Парты",
         "max.unlinked" => "Чат MAX отвязан",
+        "report.resolved" => "Рассмотрена жалоба",
         other => return other.to_owned(),
     };
     match lang {
@@ -447,6 +451,9 @@ pub fn change(lang: Lang, details: &serde_json::Value, object: Option<&str>) -> 
         if let Some(role) = parta_model::school::Role::from_name(value) {
             return self::role(lang, role).to_owned();
         }
+        if let Some(reason) = parta_model::school::ReportReason::from_name(value) {
+            return super::reports::reason(lang, reason).to_owned();
+        }
         match (value, lang) {
             ("read_only", Lang::Ru) => "только чтение".to_owned(),
             ("blocked", Lang::Ru) => "доступ закрыт".to_owned(),
@@ -458,6 +465,10 @@ pub fn change(lang: Lang, details: &serde_json::Value, object: Option<&str>) -> 
     let mut parts = Vec::new();
     if let (Some(from), Some(to)) = (text("from"), text("to")) {
         parts.push(format!("{} → {}", word(from), word(to)));
+    }
+    // A report's outcome.
+    if let Some(outcome) = text("outcome").and_then(parta_model::school::ReportStatus::from_name) {
+        parts.push(super::reports::status(lang, outcome).to_owned());
     }
     for key in [
         "role",
@@ -490,6 +501,11 @@ mod tests {
         assert_eq!(
             change(Lang::Ru, &restriction, None),
             "только чтение · Грубость"
+        );
+        let report = serde_json::json!({"outcome": "deleted", "reason": "off_topic", "report": 3});
+        assert_eq!(
+            change(Lang::Ru, &report, None),
+            "Сообщение удалено · Не относится к учёбе"
         );
         let class = serde_json::json!({"name": "8Г"});
         assert_eq!(

@@ -579,6 +579,7 @@ pub fn month(lang: Lang, index: u32) -> &'static str {
 pub mod admin;
 pub mod composer;
 pub mod lessons;
+pub mod reports;
 pub mod settings;
 
 #[cfg(test)]

@@ -306,6 +306,25 @@ pub async fn my_devices() -> Result<Vec<parta_model::school::Device>, UiError> {
     run(&cmd::MyDevices {}).await
 }
 
+/// Reports a message (procedure 6.2, 9.1).
+pub async fn report_message(
+    mid: &str,
+    reason: parta_model::school::ReportReason,
+    note: Option<String>,
+) -> Result<parta_model::school::Report, UiError> {
+    run(&cmd::ReportMessage {
+        mid: mid.to_owned(),
+        reason,
+        note,
+    })
+    .await
+}
+
+/// One's own reports with what became of each.
+pub async fn my_reports() -> Result<Vec<parta_model::school::Report>, UiError> {
+    run(&cmd::MyReports {}).await
+}
+
 /// Signs one of one's own devices out.
 pub async fn revoke_device(device_id: i64) -> Result<(), UiError> {
     run(&cmd::RevokeDevice { device_id }).await

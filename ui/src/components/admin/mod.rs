@@ -12,6 +12,7 @@ mod invites;
 mod journal;
 mod max;
 mod people;
+mod reports;
 mod requests;
 mod structure;
 
@@ -22,6 +23,7 @@ use invites::AdminInvites;
 use journal::AdminJournal;
 use max::AdminMax;
 use people::AdminPeople;
+use reports::AdminReports;
 use requests::AdminRequests;
 use structure::AdminStructure;
 
@@ -35,6 +37,7 @@ pub enum Tab {
     Structure,
     Journal,
     Max,
+    Reports,
 }
 
 impl Tab {
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Structure => A::Structure,
             Tab::Journal => A::Journal,
             Tab::Max => A::Max,
+            Tab::Reports => A::Reports,
         }
     }
 
@@ -59,6 +63,7 @@ impl Tab {
             Tab::Structure => "structure",
             Tab::Journal => "journal",
             Tab::Max => "max",
+            Tab::Reports => "reports",
         }
     }
 }
@@ -69,6 +74,7 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
         Role::PlatformAdmin => vec![
             Tab::Invites,
             Tab::Requests,
+            Tab::Reports,
             Tab::People,
             Tab::Classes,
             Tab::Structure,
@@ -78,13 +84,16 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
         Role::Administration => vec![
             Tab::Invites,
             Tab::Requests,
+            Tab::Reports,
             Tab::People,
             Tab::Classes,
             Tab::Journal,
             Tab::Max,
         ],
-        Role::ClassTeacher => vec![Tab::Invites, Tab::Requests],
-        Role::Teacher | Role::Parent => Vec::new(),
+        Role::ClassTeacher => vec![Tab::Invites, Tab::Requests, Tab::Reports],
+        // Reports of the chats a teacher administers.
+        Role::Teacher => vec![Tab::Reports],
+        Role::Parent => Vec::new(),
     }
 }
 
@@ -107,6 +116,7 @@ pub fn admin_view(props: &AdminViewProps) -> Html {
         Tab::Structure => html! { <AdminStructure lang={lang} /> },
         Tab::Journal => html! { <AdminJournal lang={lang} /> },
         Tab::Max => html! { <AdminMax lang={lang} /> },
+        Tab::Reports => html! { <AdminReports lang={lang} role={props.role} /> },
     };
     html! {
         <section class="admin" aria-label={ta(lang, A::Title)} data-testid="admin">

@@ -4,7 +4,9 @@
 use parta_model::view::{Delivery, MessageView};
 use yew::prelude::*;
 
+use crate::components::report_form::ReportForm;
 use crate::i18n::composer::{C, tc};
+use crate::i18n::reports::{R, tr};
 use crate::i18n::{Key, Lang, t};
 use crate::time;
 
@@ -38,6 +40,7 @@ pub(super) fn message(
     latest: &[MessageView],
     m: &MessageView,
     confirming: &UseStateHandle<Option<String>>,
+    reporting: &UseStateHandle<Option<String>>,
     flag: Option<&str>,
 ) -> Html {
     let (state, status) = match &m.delivery {
@@ -60,6 +63,7 @@ pub(super) fn message(
         });
     let focused = props.focus.as_deref() == Some(m.mid.as_str());
     let confirming = confirming.clone();
+    let reporting = reporting.clone();
     let class = classes!(
         "message",
         m.is_own.then_some("own"),
@@ -161,6 +165,12 @@ pub(super) fn message(
                             }}>{ t(props.lang, Key::Pin) }</button>
                         }
                     }
+                    if !m.is_own && m.sender_id.is_some() {
+                        <button class="link" data-testid="report" onclick={{
+                            let (mid, reporting) = (m.mid.clone(), reporting.clone());
+                            Callback::from(move |_: MouseEvent| reporting.set(Some(mid.clone())))
+                        }}>{ tr(props.lang, R::Report) }</button>
+                    }
                     if m.is_own {
                         <button class="link" data-testid="edit" onclick={{
                             let (cb, message) = (props.on_edit.clone(), m.clone());
@@ -182,6 +192,12 @@ pub(super) fn message(
                         }
                     }
                 </div>
+            }
+            if reporting.as_deref() == Some(m.mid.as_str()) {
+                <ReportForm mid={m.mid.clone()} lang={props.lang} on_close={{
+                    let reporting = reporting.clone();
+                    Callback::from(move |()| reporting.set(None))
+                }} />
             }
             if matches!(m.delivery, Delivery::Failed { .. }) {
                 <div class="actions">

@@ -29,6 +29,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let (above_ref, below_ref) = (use_node_ref(), use_node_ref());
     // The message whose "delete" was pressed once: a second press deletes it.
     let confirming = use_state(|| None::<String>);
+    // The message being reported (its form open under it).
+    let reporting = use_state(|| None::<String>);
     let rows = use_mut_ref(|| Rows {
         view: (0.0, 800.0),
         ..Rows::default()
@@ -289,7 +291,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 if separator {
                     <div class="day-separator"><span>{ time::day_label(props.lang, m.timestamp, now) }</span></div>
                 }
-                { message(props, latest, m, &confirming, flags.get(&m.mid).map(String::as_str)) }
+                { message(props, latest, m, &confirming, &reporting, flags.get(&m.mid).map(String::as_str)) }
             </div>
         });
     }
