@@ -8,6 +8,7 @@ use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::store::chats::ChatRecord;
+use crate::store::prelude::*;
 
 /// Page size limits for `GET /chats` (those of the official SDK's `getAllChats`).
 pub const DEFAULT_PAGE: i64 = 50;
@@ -39,6 +40,20 @@ fn chat_from_record(record: ChatRecord) -> Chat {
     }
 }
 
+/// A chat as `caller` sees it: a private conversation is titled with the other person's name.
+pub(crate) async fn seen_by(tx: &mut dyn Tx, caller: Caller, record: ChatRecord) -> Result<Chat> {
+    let dialog = record.chat_type == "dialog";
+    let id = record.id;
+    let mut chat = chat_from_record(record);
+    if dialog && let Some(partner) = tx.dialog_partner(id, caller.user_id).await? {
+        chat.title = Some(crate::users::person_name(
+            &partner.first_name,
+            partner.last_name.as_deref(),
+        ));
+    }
+    Ok(chat)
+}
+
 /// One page of the caller's chats, ordered by id; `marker` is the first id of the next page.
 pub async fn list(
     school: &School,
@@ -52,12 +67,14 @@ pub async fn list(
             "count must be between 1 and {MAX_PAGE}"
         )));
     }
-    let records = school
-        .read()
-        .await?
+    let mut tx = school.read().await?;
+    let records = tx
         .chats_of(caller.user_id, marker.unwrap_or(i64::MIN), count + 1)
         .await?;
-    let mut chats: Vec<Chat> = records.into_iter().map(chat_from_record).collect();
+    let mut chats = Vec::with_capacity(records.len());
+    for record in records {
+        chats.push(seen_by(&mut *tx, caller, record).await?);
+    }
     let marker = if chats.len() > usize::try_from(count).unwrap_or(usize::MAX) {
         chats.pop().map(|next| next.chat_id)
     } else {
@@ -73,7 +90,7 @@ pub async fn get(school: &School, caller: Caller, chat_id: i64) -> Result<Chat> 
         return Err(access::not_visible_on(&mut *tx, chat_id).await);
     };
     let pinned = record.pinned_mid.clone();
-    let mut chat = chat_from_record(record);
+    let mut chat = seen_by(&mut *tx, caller, record).await?;
     if let Some(mid) = pinned {
         chat.pinned_message = messages::by_mid_on(&mut *tx, &mid).await?.map(Box::new);
     }

@@ -18,6 +18,7 @@ pub mod classes;
 pub mod clock;
 pub mod context;
 pub mod demo;
+pub mod dialogs;
 pub mod error;
 pub mod filestore;
 pub mod http;

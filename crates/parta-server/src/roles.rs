@@ -53,11 +53,12 @@ pub enum Action {
     /// Issue a one-time code to a person who forgot their password (8.2).
     ResetPasswords,
     HandleReports,
+    StartDialogs,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -77,6 +78,7 @@ impl Action {
         Action::LinkMaxChats,
         Action::ResetPasswords,
         Action::HandleReports,
+        Action::StartDialogs,
     ];
 
     /// The name used in docs/permissions.md.
@@ -101,6 +103,7 @@ impl Action {
             Action::LinkMaxChats => "link_max_chats",
             Action::ResetPasswords => "reset_passwords",
             Action::HandleReports => "handle_reports",
+            Action::StartDialogs => "start_dialogs",
         }
     }
 }
@@ -143,9 +146,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ClassTeacher | Teacher, ManageLessons) => OwnClass,
         // In the chats they administer (their class's chats, chats they created).
         (ClassTeacher | Teacher, HandleReports) => OwnClass,
+        // Staff among themselves, and the parents of the classes they teach.
+        (ClassTeacher | Teacher, StartDialogs) => OwnClass,
         (ClassTeacher | Teacher, ViewClasses | SeeContactDetails | PostAnnouncements) => School,
         (ClassTeacher | Teacher, _) => Denied,
-        (Parent, ViewClasses) => OwnClass,
+        (Parent, ViewClasses | StartDialogs) => OwnClass,
         (Parent, _) => Denied,
     }
 }
@@ -180,7 +185,9 @@ mod tests {
     #[test]
     fn clause_4_5_parents_administer_nothing() {
         for action in Action::ALL {
-            let expected = if action == Action::ViewClasses {
+            // Seeing their children's classes and writing to their teachers is not running
+            // anything.
+            let expected = if matches!(action, Action::ViewClasses | Action::StartDialogs) {
                 Grant::OwnClass
             } else {
                 Grant::Denied

@@ -83,6 +83,12 @@ pub struct ScheduledList {
     pub scheduled: Vec<Scheduled>,
 }
 
+/// `POST /school/dialogs`: the private conversation with one person (procedure 2.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDialog {
+    pub user_id: i64,
+}
+
 /// Most chats one broadcast (one announcement to several chats) reaches.
 pub const MAX_BROADCAST_CHATS: usize = 200;
 

@@ -1,5 +1,5 @@
 //! `/school/*` around messages: announcements with acknowledgements and receipts, broadcasts,
-//! scheduled messages and quiet hours.
+//! private conversations, scheduled messages and quiet hours.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,6 +26,7 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/school/announcements/{mid}/ack", post(acknowledge))
         .route("/school/broadcasts", post(broadcast))
+        .route("/school/dialogs", post(open_dialog))
         .route(
             "/school/scheduled",
             get(list_scheduled).post(schedule_message),
@@ -153,6 +154,18 @@ async fn set_quiet_hours(
 async fn clear_quiet_hours(State(state): State<AppState>, caller: Caller) -> Result<Json<Success>> {
     scheduled::set_quiet_hours(&state.school, caller, None).await?;
     Ok(SUCCESS)
+}
+
+/// `POST /school/dialogs {user_id}`: the private conversation with one person, made if the
+/// caller may start it (procedure 2.5).
+async fn open_dialog(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(new): Body<parta_model::school::NewDialog>,
+) -> Result<Json<parta_model::max::Chat>> {
+    Ok(Json(
+        crate::dialogs::open(&state.school, caller, new.user_id).await?,
+    ))
 }
 
 /// `POST /school/broadcasts?chat_ids=1,2,3`: one announcement to many chats (procedure 4.1).

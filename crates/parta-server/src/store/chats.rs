@@ -66,6 +66,17 @@ pub trait ChatRows {
     /// The parents' chats of the classes `user_id` teaches, leads or has a child in.
     async fn class_chats_of(&mut self, user_id: i64) -> Result<Vec<i64>>;
     async fn insert_chat(&mut self, chat: NewChat<'_>) -> Result<i64>;
+    /// The private conversation of two people, if they have one.
+    async fn dialog_between(&mut self, a: i64, b: i64) -> Result<Option<i64>>;
+    /// Makes `chat_id` (just inserted) the private conversation of `a` and `b`, as a MAX
+    /// `dialog`.
+    async fn insert_dialog(&mut self, a: i64, b: i64, chat_id: i64) -> Result<()>;
+    /// The other person in a private conversation, by name.
+    async fn dialog_partner(
+        &mut self,
+        chat_id: i64,
+        user_id: i64,
+    ) -> Result<Option<crate::store::people::NameRecord>>;
     async fn set_chat_title(&mut self, chat_id: i64, title: &str, at: i64) -> Result<()>;
     async fn set_chat_description(
         &mut self,

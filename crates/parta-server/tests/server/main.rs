@@ -10,6 +10,7 @@ mod bridge_crash;
 mod chats;
 mod common;
 mod conformance;
+mod dialogs;
 mod files;
 mod lessons;
 mod max_check;

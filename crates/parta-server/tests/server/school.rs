@@ -759,6 +759,28 @@ async fn attempt(
             format!("/school/users/{user}/password-reset"),
             Value::Null,
         ),
+        // Everyone may write privately to the class teacher of 5А (she to the administrator).
+        Action::StartDialogs => {
+            let me = f.ok_get(token, "/me").await["user_id"].as_i64().unwrap();
+            let id_of = |login: &'static str| async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = ?")
+                    .bind(login)
+                    .fetch_one(f.server.pool())
+                    .await
+                    .unwrap()
+            };
+            let class_teacher = id_of(TEACHER_5A).await;
+            let other = if me == class_teacher {
+                id_of(ADMIN).await
+            } else {
+                class_teacher
+            };
+            (
+                Method::POST,
+                "/school/dialogs".to_owned(),
+                json!({ "user_id": other }),
+            )
+        }
         // "own class" lists the chats the person administers (none, for the new teacher).
         Action::HandleReports => (Method::GET, "/school/reports".to_owned(), Value::Null),
         Action::ViewClasses => (Method::GET, "/school/classes".to_owned(), Value::Null),

@@ -6,6 +6,7 @@ use sqlx::sqlite::SqliteRow;
 use super::SqliteTx;
 use crate::store::Result;
 use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat};
+use crate::store::people::NameRecord;
 
 const CHAT_COLUMNS: &str = "c.id, c.type, c.title, c.description, c.owner_id, c.pinned_mid,
     c.last_event_time, cm.is_admin,
@@ -136,6 +137,40 @@ impl ChatRows for SqliteTx {
             )
             .await?
             .last_insert_rowid())
+    }
+
+    async fn dialog_between(&mut self, a: i64, b: i64) -> Result<Option<i64>> {
+        self.scalar_opt(
+            "SELECT chat_id FROM dialogs WHERE user_a = ? AND user_b = ?",
+            (a.min(b), a.max(b)),
+        )
+        .await
+    }
+
+    async fn insert_dialog(&mut self, a: i64, b: i64, chat_id: i64) -> Result<()> {
+        self.run(
+            "INSERT INTO dialogs (user_a, user_b, chat_id) VALUES (?, ?, ?)",
+            (a.min(b), a.max(b), chat_id),
+        )
+        .await?;
+        self.run("UPDATE chats SET type = 'dialog' WHERE id = ?", (chat_id,))
+            .await
+    }
+
+    async fn dialog_partner(&mut self, chat_id: i64, user_id: i64) -> Result<Option<NameRecord>> {
+        let row: Option<(i64, String, Option<String>)> = self
+            .as_opt(
+                "SELECT u.id, u.first_name, u.last_name FROM dialogs d
+                 JOIN users u ON u.id = CASE WHEN d.user_a = ?2 THEN d.user_b ELSE d.user_a END
+                 WHERE d.chat_id = ?1 AND (d.user_a = ?2 OR d.user_b = ?2)",
+                (chat_id, user_id),
+            )
+            .await?;
+        Ok(row.map(|(user_id, first_name, last_name)| NameRecord {
+            user_id,
+            first_name,
+            last_name,
+        }))
     }
 
     async fn set_chat_title(&mut self, chat_id: i64, title: &str, at: i64) -> Result<()> {

@@ -1,0 +1,138 @@
+//! Private conversations (procedure 2.5: feedback between a teacher and a parent): MAX's
+//! `dialog` chats of two people, one per pair.
+//!
+//! Who may start one (`start_dialogs` in docs/permissions.md): the administration anyone;
+//! a teacher any member of staff and the parents of the classes they teach; a parent the
+//! teachers of their children's classes. A conversation that exists is open to both of its
+//! people whoever started it. The school's policy applies in it as in groups (as `direct`, or
+//! `direct_class_teacher` between a parent and their child's class teacher), and so do
+//! restrictions (9.2).
+
+use parta_model::max::{Chat, Update};
+
+use crate::context::{Caller, School};
+use crate::error::{Error, Result};
+use crate::restrictions;
+use crate::roles::{self, Action, Grant, Role};
+use crate::store::chats::NewChat;
+use crate::store::prelude::*;
+use crate::updates;
+use crate::users::person_name;
+
+/// The private conversation of the caller and `user_id`: the one they have, or a new one if the
+/// caller may start it.
+pub async fn open(school: &School, caller: Caller, user_id: i64) -> Result<Chat> {
+    if user_id == caller.user_id {
+        return Err(Error::bad_request(
+            "A private conversation needs someone else",
+        ));
+    }
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
+    let target = tx
+        .person(user_id)
+        .await?
+        .filter(|p| !p.removed)
+        .ok_or_else(|| Error::not_found(format!("User {user_id} not found")))?;
+    let chat_id = match tx.dialog_between(caller.user_id, user_id).await? {
+        Some(chat_id) => chat_id,
+        None => {
+            let kind = kind_for(&mut *tx, caller, user_id, target.role).await?;
+            let me = tx
+                .names(caller.user_id)
+                .await?
+                .ok_or_else(|| Error::not_found("You are not in the school's list"))?;
+            let title = format!(
+                "{} · {}",
+                person_name(&me.first_name, me.last_name.as_deref()),
+                person_name(&target.user.first_name, target.user.last_name.as_deref())
+            );
+            let chat_id = tx
+                .insert_chat(NewChat {
+                    kind,
+                    title: &title,
+                    description: "",
+                    owner_id: None,
+                    class_id: None,
+                    created_at: now,
+                })
+                .await?;
+            tx.insert_dialog(caller.user_id, user_id, chat_id).await?;
+            for (member, inviter) in [(caller.user_id, None), (user_id, Some(caller.user_id))] {
+                tx.add_member(chat_id, member, false, now).await?;
+                let update = Update::UserAdded {
+                    timestamp: now,
+                    chat_id,
+                    user: crate::users::user_on(&mut *tx, member).await?,
+                    inviter_id: inviter,
+                    is_channel: false,
+                };
+                updates::append(&mut *tx, chat_id, &update, now).await?;
+            }
+            chat_id
+        }
+    };
+    let record = tx
+        .chat_for(caller.user_id, chat_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Chat {chat_id} not found")))?;
+    let chat = crate::chats::seen_by(&mut *tx, caller, record).await?;
+    school.commit(tx).await?;
+    Ok(chat)
+}
+
+/// Whether the caller may start a conversation with `user_id` (of `role`), and its kind for
+/// the school's policy.
+async fn kind_for(
+    tx: &mut dyn Tx,
+    caller: Caller,
+    user_id: i64,
+    role: Role,
+) -> Result<&'static str> {
+    let grant = roles::require(caller.role, Action::StartDialogs)?;
+    let staff = |r: Role| r != Role::Parent;
+    let refuse = || {
+        Err(Error::denied(
+            "You may write privately to the teachers of your child's class, and teachers to the \
+             parents of the classes they teach",
+        ))
+    };
+    match (caller.role, role) {
+        // Between a parent and a teacher: the teacher must teach one of the parent's classes.
+        (Role::Parent, r) | (r, Role::Parent) if staff(r) => {
+            let (parent, teacher) = if caller.role == Role::Parent {
+                (caller.user_id, user_id)
+            } else {
+                (user_id, caller.user_id)
+            };
+            let mut class_teacher = false;
+            let mut teaches = false;
+            for class in tx.classes_of_parent(parent).await? {
+                if class.class_teacher_id == Some(teacher) {
+                    class_teacher = true;
+                }
+                if class.class_teacher_id == Some(teacher)
+                    || tx
+                        .class_teachers(class.id)
+                        .await?
+                        .iter()
+                        .any(|t| t.user_id == teacher)
+                {
+                    teaches = true;
+                }
+            }
+            if class_teacher {
+                Ok("direct_class_teacher")
+            } else if teaches || (grant == Grant::School && caller.role != Role::Parent) {
+                Ok("direct")
+            } else {
+                refuse()
+            }
+        }
+        // Parents do not write to each other (8.3: they never see other parents' contacts).
+        (Role::Parent, Role::Parent) => refuse(),
+        // Staff among themselves.
+        _ => Ok("direct"),
+    }
+}
