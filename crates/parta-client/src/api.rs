@@ -267,6 +267,15 @@ impl ApiClient {
             .await
     }
 
+    /// `POST /school/dialogs`: the private conversation with one person, made if one may
+    /// start it.
+    pub async fn open_dialog(&self, user_id: i64) -> Result<Chat> {
+        let request = self
+            .request(Method::POST, "/school/dialogs", self.timeout)
+            .json(&parta_model::school::NewDialog { user_id });
+        self.send(request).await
+    }
+
     /// `GET /chats/{id}/members/me`: whether this person administers the chat.
     pub async fn is_chat_admin(&self, chat_id: i64) -> Result<bool> {
         let path = format!("/chats/{chat_id}/members/me");

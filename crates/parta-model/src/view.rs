@@ -83,6 +83,9 @@ pub struct MemberView {
     pub user_id: i64,
     pub name: String,
     pub is_admin: bool,
+    /// The person looking (set when the list is read, never kept).
+    #[serde(default)]
+    pub is_me: bool,
 }
 
 /// A file attached to a message.

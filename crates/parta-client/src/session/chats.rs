@@ -5,7 +5,7 @@ use parta_model::view::{ChatSummary, ChatView, MemberView, MessageView};
 
 use crate::error::{Error, Result};
 use crate::session::config::{CHAT_PAGE, OLDER_PAGE_MAX};
-use crate::store::{CachedMessage, Side};
+use crate::store::{CachedChat, CachedMessage, Side};
 
 use super::Session;
 
@@ -157,16 +157,19 @@ impl Session {
                         user_id: m.user.user_id,
                         name: m.user.display_name(),
                         is_admin: m.is_admin || m.is_owner,
+                        is_me: false,
                     })
                     .collect();
                 inner.cache.replace_members(chat_id, &members).await?;
-                Ok(inner.cache.members(chat_id).await?)
             }
-            Err(Error::Offline(_) | Error::RateLimited { .. }) => {
-                Ok(inner.cache.members(chat_id).await?)
-            }
-            Err(e) => Err(e),
+            Err(Error::Offline(_) | Error::RateLimited { .. }) => {}
+            Err(e) => return Err(e),
         }
+        let mut members = inner.cache.members(chat_id).await?;
+        for m in &mut members {
+            m.is_me = Some(m.user_id) == inner.user_id;
+        }
+        Ok(members)
     }
 
     /// Keeps what is being written in a chat (an empty text removes the draft).
@@ -190,6 +193,23 @@ impl Session {
         request: &parta_model::school::AdminRequest,
     ) -> Result<parta_model::school::AdminReply> {
         self.inner.api.admin(request).await
+    }
+
+    /// The private conversation with `user_id` (procedure 2.5), made if this person may start
+    /// it; in the cached chat list at once, so the app opens it. Needs the network.
+    pub async fn open_dialog(&self, user_id: i64) -> Result<ChatSummary> {
+        let inner = &self.inner;
+        let chat = inner.api.open_dialog(user_id).await?;
+        let mut chats = inner.cache.chats().await?;
+        let cached = CachedChat::from_max(&chat);
+        if !chats.iter().any(|c| c.chat_id == chat.chat_id) {
+            // A new conversation: the chat list is rewritten once (the update that follows
+            // would bring it anyway, a moment later).
+            chats.push(cached.clone());
+            inner.cache.replace_chats(&chats).await?;
+            let _ = inner.events.send(parta_model::view::AppEvent::ChatsChanged);
+        }
+        inner.summary(cached).await
     }
 
     /// Whether this person administers the chat (may pin, add and remove members), asked of

@@ -680,11 +680,13 @@ macro_rules! store_suite {
                     user_id: 3,
                     name: "Олег Смирнов".into(),
                     is_admin: false,
+                    is_me: false,
                 },
                 MemberView {
                     user_id: 2,
                     name: "Анна Соколова".into(),
                     is_admin: true,
+                    is_me: false,
                 },
             ];
             store.replace_members("p", 1, &members).await.unwrap();

@@ -11,6 +11,7 @@ mod announcements;
 mod backfill;
 mod clock;
 mod common;
+mod dialogs;
 mod files;
 mod keychain;
 mod max;

@@ -601,6 +601,7 @@ impl Store for SqliteStore {
                 user_id,
                 name,
                 is_admin,
+                is_me: false,
             })
             .collect())
     }
