@@ -161,6 +161,7 @@ fn main() {
             commands::chats::send_message,
             commands::chats::send_reply,
             commands::chats::send_announcement,
+            commands::chats::open_dialog,
             commands::chats::mark_read,
             commands::chats::save_draft,
             commands::chats::load_draft,

@@ -11,6 +11,7 @@ mod admin;
 mod announcements;
 mod bridge;
 mod demo;
+mod dialogs;
 mod files;
 mod invite_link;
 mod keyboard;

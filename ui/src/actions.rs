@@ -20,6 +20,25 @@ pub fn reload_chats(ctx: AppContext) {
     });
 }
 
+/// Opens the private conversation with `user_id` (made if one may start it) and puts the
+/// cursor in its composer; a refusal goes to `refused` as a sentence, other errors to the
+/// banner.
+pub fn write_privately(ctx: AppContext, user_id: i64, refused: Callback<&'static str>) {
+    spawn_local(async move {
+        match api::open_dialog(user_id).await {
+            Ok(chat) => {
+                reload_chats(ctx.clone());
+                open_chat(ctx, chat.chat_id, true);
+            }
+            Err(e) if e.code == UiErrorCode::Forbidden => refused.emit(crate::i18n::composer::tc(
+                ctx.lang,
+                crate::i18n::composer::C::PrivateRefused,
+            )),
+            Err(e) => ctx.dispatch(Action::Error(e)),
+        }
+    });
+}
+
 /// Opens a chat from the cache; with `then_type`, the cursor goes to its composer (opened from
 /// the keyboard: Ctrl+K, a name, Enter, and one can write at once).
 pub fn open_chat(ctx: AppContext, chat_id: i64, then_type: bool) {

@@ -61,6 +61,7 @@ mod tests {
             user_id,
             name: name.to_owned(),
             is_admin: false,
+            is_me: false,
         }
     }
 

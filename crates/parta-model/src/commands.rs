@@ -77,6 +77,8 @@ commands! {
     "revoke_device" => RevokeDevice { device_id: i64 } -> ();
     /// Changes one's password; optionally signs every other device out.
     "change_password" => ChangePassword { current: String, new_password: String, sign_out_others: bool } -> ();
+    /// The private conversation with one person, made if one may start it.
+    "open_dialog" => OpenDialog { user_id: i64 } -> ChatSummary;
     /// Whether one is an administrator of the chat (asked of the server; offline, no).
     "chat_admin" => ChatAdmin { chat_id: i64 } -> bool;
     /// Pins a message of the chat, or unpins with none (chat administrators).

@@ -106,6 +106,17 @@ pub async fn send_reply(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn open_dialog(
+    shell: State<'_, Shell>,
+    args: cmd::OpenDialog,
+) -> Reply<ReplyOf<cmd::OpenDialog>> {
+    let cmd::OpenDialog { user_id } = args;
+    shell
+        .with_session(|s| async move { s.open_dialog(user_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn send_announcement(
     shell: State<'_, Shell>,
     args: cmd::SendAnnouncement,

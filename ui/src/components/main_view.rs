@@ -103,6 +103,13 @@ pub fn main_view(props: &MainViewProps) -> Html {
         let show_members = show_members.clone();
         Callback::from(move |()| show_members.set(false))
     };
+    {
+        // Another chat opened (from the panel's «Написать лично», say): the panel closes, as it
+        // belonged to the chat before.
+        let show_members = show_members.clone();
+        let open_id = ctx.open.as_ref().map(|o| o.chat.chat_id);
+        use_effect_with(open_id, move |_| show_members.set(false));
+    }
     let dark = ctx.dark;
     let on_theme = {
         let ctx = ctx.clone();
@@ -214,6 +221,25 @@ pub fn main_view(props: &MainViewProps) -> Html {
             });
         })
     };
+    // A refusal is the banner's "not allowed": the message row has no room for the sentence
+    // the members panel shows.
+    let on_write_privately = {
+        let ctx = ctx.clone();
+        Callback::from(move |user_id: i64| {
+            let banner = ctx.clone();
+            crate::actions::write_privately(
+                ctx.clone(),
+                user_id,
+                Callback::from(move |sentence: &'static str| {
+                    banner.dispatch(Action::Error(parta_model::view::UiError {
+                        code: parta_model::view::UiErrorCode::Forbidden,
+                        message: sentence.to_owned(),
+                        detail: None,
+                    }))
+                }),
+            );
+        })
+    };
     let on_reply = {
         let ctx = ctx.clone();
         Callback::from(move |m: parta_model::view::MessageView| {
@@ -236,7 +262,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                             <h2 data-testid="chat-title">{ &view.chat.title }</h2>
                             <div class="sub">
                                 { crate::i18n::members(lang, i64::from(view.chat.participants_count)) }
-                                if let Some(description) = &view.description {
+                                if let Some(description) = view.description.as_ref().filter(|d| !d.trim().is_empty()) {
                                     { " · " }{ description }
                                 }
                             </div>
@@ -258,7 +284,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         on_retry={on_retry.clone()} on_discard={on_discard.clone()}
                         on_edit={on_edit.clone()} on_delete={on_delete.clone()}
                         can_pin={*chat_admin} pinned_mid={view.pinned.as_ref().map(|p| p.mid.clone())}
-                        on_pin={on_pin.clone()} />
+                        on_pin={on_pin.clone()} on_write_privately={on_write_privately.clone()} />
                     <Composer chat_id={view.chat.chat_id} role={*role} />
                 </section>
             },

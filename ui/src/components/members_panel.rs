@@ -23,6 +23,9 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
     let members = use_state(|| None::<Vec<MemberView>>);
     let files = use_state(|| None::<Vec<FileView>>);
     let showing_files = use_state(|| false);
+    // Why «Написать лично» was refused, if it was.
+    let refused = use_state(|| None::<&'static str>);
+    let ctx = use_context::<crate::state::AppContext>();
     let reload_files = {
         let (files, chat_id) = (files.clone(), props.chat_id);
         Callback::from(move |()| {
@@ -107,15 +110,35 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
                     }) }
                 </ul>
             } else {
+                if let Some(sentence) = *refused {
+                    <p class="form-error" role="alert" data-testid="private-refused">{ sentence }</p>
+                }
                 <ul role="list">
-                    { for members.iter().flatten().map(|m| html! {
-                        <li key={m.user_id} data-testid="member">
-                            <span class="avatar small" aria-hidden="true">{ m.name.chars().take(1).collect::<String>() }</span>
-                            <span class="name">{ &m.name }</span>
-                            if m.is_admin {
-                                <span class="role">{ t(lang, Key::ChatAdmin) }</span>
-                            }
-                        </li>
+                    { for members.iter().flatten().map(|m| {
+                        let write = ctx.clone().filter(|_| !m.is_me).map(|ctx| {
+                            let (user_id, refused) = (m.user_id, refused.clone());
+                            Callback::from(move |_: MouseEvent| {
+                                let refused = refused.clone();
+                                crate::actions::write_privately(
+                                    ctx.clone(),
+                                    user_id,
+                                    Callback::from(move |s| refused.set(Some(s))),
+                                );
+                            })
+                        });
+                        html! {
+                            <li key={m.user_id} data-testid="member" data-name={m.name.clone()}>
+                                <span class="avatar small" aria-hidden="true">{ m.name.chars().take(1).collect::<String>() }</span>
+                                <span class="name">{ &m.name }</span>
+                                if m.is_admin {
+                                    <span class="role">{ t(lang, Key::ChatAdmin) }</span>
+                                }
+                                if let Some(onclick) = write {
+                                    <button class="link small" data-testid="write-privately" {onclick}
+                                        title={tc(lang, C::WritePrivately)}>{ tc(lang, C::WritePrivately) }</button>
+                                }
+                            </li>
+                        }
                     }) }
                 </ul>
             }

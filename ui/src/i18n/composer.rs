@@ -50,6 +50,8 @@ pub enum C {
     AnnounceNoFiles,
     WhoRead,
     ForInformation,
+    WritePrivately,
+    PrivateRefused,
 }
 
 /// The text of `key` in `lang`.
@@ -108,6 +110,11 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             AnnounceNoFiles => "Файлы к объявлению отправьте следующим сообщением.",
             WhoRead => "Кто прочитал",
             ForInformation => "Для сведения",
+            WritePrivately => "Написать лично",
+            PrivateRefused => {
+                "Лично можно написать учителям класса вашего ребёнка, а учителю — родителям \
+                 классов, где он ведёт уроки. Родители друг другу лично не пишут."
+            }
         },
         Lang::En => match key {
             Formatting => "Formatting",
@@ -163,6 +170,11 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             AnnounceNoFiles => "Send files for the announcement in the next message.",
             WhoRead => "Who has read it",
             ForInformation => "For information",
+            WritePrivately => "Write privately",
+            PrivateRefused => {
+                "You can write privately to the teachers of your child's class, and a teacher to \
+                 the parents of the classes they teach. Parents do not write to each other."
+            }
         },
     }
 }

@@ -54,6 +54,11 @@ pub async fn send_announcement(
     .await
 }
 
+/// The private conversation with one person, made if one may start it (procedure 2.5).
+pub async fn open_dialog(user_id: i64) -> Result<ChatSummary, UiError> {
+    run(&cmd::OpenDialog { user_id }).await
+}
+
 /// Marks a chat read up to its newest message.
 pub async fn mark_read(chat_id: i64) -> Result<(), UiError> {
     run(&cmd::MarkRead { chat_id }).await

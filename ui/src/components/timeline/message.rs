@@ -165,6 +165,12 @@ pub(super) fn message(
                             }}>{ t(props.lang, Key::Pin) }</button>
                         }
                     }
+                    if let Some(author) = m.sender_id.filter(|_| !m.is_own) {
+                        <button class="link" data-testid="write-author" onclick={{
+                            let cb = props.on_write_privately.clone();
+                            Callback::from(move |_: MouseEvent| cb.emit(author))
+                        }}>{ tc(props.lang, C::WritePrivately) }</button>
+                    }
                     if !m.is_own && m.sender_id.is_some() {
                         <button class="link" data-testid="report" onclick={{
                             let (mid, reporting) = (m.mid.clone(), reporting.clone());

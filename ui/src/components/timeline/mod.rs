@@ -385,6 +385,7 @@ mod tests {
             can_pin: false,
             pinned_mid: None,
             on_pin: Callback::noop(),
+            on_write_privately: Callback::noop(),
         };
         yew::LocalServerRenderer::<Timeline>::with_props(props)
             .render()

@@ -45,6 +45,9 @@ pub struct TimelineProps {
     /// Pin a message (`Some`) or take the pin away (`None`).
     #[prop_or_default]
     pub on_pin: Callback<Option<String>>,
+    /// Write privately to a message's author (by user id).
+    #[prop_or_default]
+    pub on_write_privately: Callback<i64>,
 }
 
 /// The open chat's latest messages as the app state holds them, compared by identity: a
