@@ -106,22 +106,10 @@ async fn kind_for(
             } else {
                 (user_id, caller.user_id)
             };
-            let mut class_teacher = false;
-            let mut teaches = false;
-            for class in tx.classes_of_parent(parent).await? {
-                if class.class_teacher_id == Some(teacher) {
-                    class_teacher = true;
-                }
-                if class.class_teacher_id == Some(teacher)
-                    || tx
-                        .class_teachers(class.id)
-                        .await?
-                        .iter()
-                        .any(|t| t.user_id == teacher)
-                {
-                    teaches = true;
-                }
-            }
+            let Teaching {
+                class_teacher,
+                teaches,
+            } = teaching(tx, teacher, parent).await?;
             if class_teacher {
                 Ok("direct_class_teacher")
             } else if teaches || (grant == Grant::School && caller.role != Role::Parent) {
@@ -135,4 +123,34 @@ async fn kind_for(
         // Staff among themselves.
         _ => Ok("direct"),
     }
+}
+
+/// How a teacher stands to a parent's classes.
+pub(crate) struct Teaching {
+    /// The class teacher of one of them.
+    pub class_teacher: bool,
+    /// Teaches one of them (class teachers included).
+    pub teaches: bool,
+}
+
+/// Whether `teacher` teaches (or is class teacher of) a class `parent` has a child in.
+pub(crate) async fn teaching(tx: &mut dyn Tx, teacher: i64, parent: i64) -> Result<Teaching> {
+    let mut found = Teaching {
+        class_teacher: false,
+        teaches: false,
+    };
+    for class in tx.classes_of_parent(parent).await? {
+        if class.class_teacher_id == Some(teacher) {
+            found.class_teacher = true;
+            found.teaches = true;
+        } else if tx
+            .class_teachers(class.id)
+            .await?
+            .iter()
+            .any(|t| t.user_id == teacher)
+        {
+            found.teaches = true;
+        }
+    }
+    Ok(found)
 }

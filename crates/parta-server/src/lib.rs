@@ -21,6 +21,7 @@ pub mod demo;
 pub mod dialogs;
 pub mod error;
 pub mod filestore;
+pub mod groups;
 pub mod http;
 pub mod invites;
 pub mod lesson_notices;

@@ -54,11 +54,12 @@ pub enum Action {
     ResetPasswords,
     HandleReports,
     StartDialogs,
+    CreateChats,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -79,6 +80,7 @@ impl Action {
         Action::ResetPasswords,
         Action::HandleReports,
         Action::StartDialogs,
+        Action::CreateChats,
     ];
 
     /// The name used in docs/permissions.md.
@@ -104,6 +106,7 @@ impl Action {
             Action::ResetPasswords => "reset_passwords",
             Action::HandleReports => "handle_reports",
             Action::StartDialogs => "start_dialogs",
+            Action::CreateChats => "create_chats",
         }
     }
 }
@@ -148,6 +151,8 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ClassTeacher | Teacher, HandleReports) => OwnClass,
         // Staff among themselves, and the parents of the classes they teach.
         (ClassTeacher | Teacher, StartDialogs) => OwnClass,
+        // Other chats of her class's parents and staff, e.g. the parents' committee (4.3).
+        (ClassTeacher, CreateChats) => OwnClass,
         (ClassTeacher | Teacher, ViewClasses | SeeContactDetails | PostAnnouncements) => School,
         (ClassTeacher | Teacher, _) => Denied,
         (Parent, ViewClasses | StartDialogs) => OwnClass,

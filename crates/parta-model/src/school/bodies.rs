@@ -89,6 +89,16 @@ pub struct NewDialog {
     pub user_id: i64,
 }
 
+/// `POST /school/chats`: another chat (procedure 4.3), its creator its owner and admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGroup {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Who else is in it.
+    pub user_ids: Vec<i64>,
+}
+
 /// Most chats one broadcast (one announcement to several chats) reaches.
 pub const MAX_BROADCAST_CHATS: usize = 200;
 

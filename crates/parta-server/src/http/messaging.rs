@@ -27,6 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/school/announcements/{mid}/ack", post(acknowledge))
         .route("/school/broadcasts", post(broadcast))
         .route("/school/dialogs", post(open_dialog))
+        .route("/school/chats", post(create_chat))
         .route(
             "/school/scheduled",
             get(list_scheduled).post(schedule_message),
@@ -165,6 +166,18 @@ async fn open_dialog(
 ) -> Result<Json<parta_model::max::Chat>> {
     Ok(Json(
         crate::dialogs::open(&state.school, caller, new.user_id).await?,
+    ))
+}
+
+/// `POST /school/chats {title, description?, user_ids}`: another chat (procedure 4.3).
+async fn create_chat(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(new): Body<parta_model::school::NewGroup>,
+) -> Result<(StatusCode, Json<parta_model::max::Chat>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::groups::create(&state.school, caller, new).await?),
     ))
 }
 

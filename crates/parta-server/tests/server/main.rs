@@ -12,6 +12,7 @@ mod common;
 mod conformance;
 mod dialogs;
 mod files;
+mod groups;
 mod lessons;
 mod max_check;
 mod process;

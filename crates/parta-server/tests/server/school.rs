@@ -711,6 +711,24 @@ async fn a_parent_sees_only_names_in_class_lists_and_only_their_childrens_classe
 
 /// One call per action: what a role gets when it tries. `class_5a` is the class of the
 /// `own class` cell's class teacher.
+/// The class teacher of 5А, or for her the platform administrator: staff anyone may reach.
+async fn staff_but_me(f: &Fixture, token: &str) -> i64 {
+    let me = f.ok_get(token, "/me").await["user_id"].as_i64().unwrap();
+    let id_of = |login: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = ?")
+            .bind(login)
+            .fetch_one(f.server.pool())
+            .await
+            .unwrap()
+    };
+    let class_teacher = id_of(TEACHER_5A).await;
+    if me == class_teacher {
+        id_of(ADMIN).await
+    } else {
+        class_teacher
+    }
+}
+
 async fn attempt(
     f: &Fixture,
     token: &str,
@@ -760,27 +778,16 @@ async fn attempt(
             Value::Null,
         ),
         // Everyone may write privately to the class teacher of 5А (she to the administrator).
-        Action::StartDialogs => {
-            let me = f.ok_get(token, "/me").await["user_id"].as_i64().unwrap();
-            let id_of = |login: &'static str| async move {
-                sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = ?")
-                    .bind(login)
-                    .fetch_one(f.server.pool())
-                    .await
-                    .unwrap()
-            };
-            let class_teacher = id_of(TEACHER_5A).await;
-            let other = if me == class_teacher {
-                id_of(ADMIN).await
-            } else {
-                class_teacher
-            };
-            (
-                Method::POST,
-                "/school/dialogs".to_owned(),
-                json!({ "user_id": other }),
-            )
-        }
+        Action::StartDialogs => (
+            Method::POST,
+            "/school/dialogs".to_owned(),
+            json!({ "user_id": staff_but_me(f, token).await }),
+        ),
+        Action::CreateChats => (
+            Method::POST,
+            "/school/chats".to_owned(),
+            json!({"title": format!("Чат {n}"), "user_ids": [staff_but_me(f, token).await]}),
+        ),
         // "own class" lists the chats the person administers (none, for the new teacher).
         Action::HandleReports => (Method::GET, "/school/reports".to_owned(), Value::Null),
         Action::ViewClasses => (Method::GET, "/school/classes".to_owned(), Value::Null),

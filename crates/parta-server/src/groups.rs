@@ -1,0 +1,106 @@
+//! Other chats (procedure 4.3): a class teacher makes a chat beyond the structure's (the
+//! parents' committee, a project group) with the people she picks: staff, and the parents of
+//! the classes she teaches; the administration with anyone. She owns and administers it, so she
+//! renames it and adds and removes members with the MAX chat endpoints like any chat admin.
+
+use parta_model::max::{Chat, Update};
+pub use parta_model::school::NewGroup;
+
+use crate::audit;
+use crate::chats::MAX_TITLE_CHARS;
+use crate::context::{Caller, School};
+use crate::error::{Error, Result};
+use crate::members::MAX_ADD;
+use crate::restrictions;
+use crate::roles::{self, Action, Grant, Role};
+use crate::store::chats::NewChat;
+use crate::updates;
+
+/// Makes the chat; every member, the creator too, gets `user_added`.
+pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Chat> {
+    let grant = roles::require(caller.role, Action::CreateChats)?;
+    let title = new.title.trim();
+    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+        return Err(Error::bad_request(format!(
+            "A chat title has 1 to {MAX_TITLE_CHARS} characters"
+        )));
+    }
+    let mut members: Vec<i64> = Vec::new();
+    for &id in &new.user_ids {
+        if id != caller.user_id && !members.contains(&id) {
+            members.push(id);
+        }
+    }
+    if members.is_empty() || members.len() > MAX_ADD {
+        return Err(Error::bad_request(format!(
+            "user_ids must list 1 to {MAX_ADD} other people"
+        )));
+    }
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
+    for &id in &members {
+        let person = tx
+            .person(id)
+            .await?
+            .filter(|p| !p.removed)
+            .ok_or_else(|| Error::not_found(format!("User {id} not found")))?;
+        if grant != Grant::School
+            && person.role == Role::Parent
+            && !crate::dialogs::teaching(&mut *tx, caller.user_id, id)
+                .await?
+                .teaches
+        {
+            return Err(Error::denied(format!(
+                "{} is not a parent of a class you teach",
+                crate::users::person_name(
+                    &person.user.first_name,
+                    person.user.last_name.as_deref()
+                )
+            )));
+        }
+    }
+    let description = new.description.as_deref().map(str::trim).unwrap_or("");
+    let chat_id = tx
+        .insert_chat(NewChat {
+            kind: "group",
+            title,
+            description,
+            owner_id: Some(caller.user_id),
+            class_id: None,
+            created_at: now,
+        })
+        .await?;
+    tx.add_admin_member(chat_id, caller.user_id, now).await?;
+    let everyone = std::iter::once((caller.user_id, None))
+        .chain(members.iter().map(|&id| (id, Some(caller.user_id))));
+    for (member, inviter) in everyone {
+        if inviter.is_some() {
+            tx.add_member(chat_id, member, false, now).await?;
+        }
+        let update = Update::UserAdded {
+            timestamp: now,
+            chat_id,
+            user: crate::users::user_on(&mut *tx, member).await?,
+            inviter_id: inviter,
+            is_channel: false,
+        };
+        updates::append(&mut *tx, chat_id, &update, now).await?;
+    }
+    audit::record(
+        &mut *tx,
+        school.clock(),
+        Some(caller.user_id),
+        "chat.created",
+        &format!("chat:{chat_id}"),
+        serde_json::json!({"title": title, "members": members.len() + 1}),
+    )
+    .await?;
+    let record = tx
+        .chat_for(caller.user_id, chat_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Chat {chat_id} not found")))?;
+    let chat = crate::chats::seen_by(&mut *tx, caller, record).await?;
+    school.commit(tx).await?;
+    Ok(chat)
+}
