@@ -19,6 +19,7 @@ mod client;
 pub mod clock;
 pub mod error;
 pub mod files;
+pub mod groups;
 pub mod home;
 pub mod outbox;
 pub mod search;

@@ -166,10 +166,19 @@ impl Session {
             Err(e) => return Err(e),
         }
         let mut members = inner.cache.members(chat_id).await?;
+        let me = self.my_id().await;
         for m in &mut members {
-            m.is_me = Some(m.user_id) == inner.user_id;
+            m.is_me = Some(m.user_id) == me;
         }
         Ok(members)
+    }
+
+    /// This person's user id: the profile's, or else the server's answer to `GET /me`.
+    async fn my_id(&self) -> Option<i64> {
+        match self.inner.user_id {
+            Some(id) => Some(id),
+            None => self.inner.api.me().await.ok().map(|me| me.user.user_id),
+        }
     }
 
     /// Keeps what is being written in a chat (an empty text removes the draft).
@@ -196,20 +205,11 @@ impl Session {
     }
 
     /// The private conversation with `user_id` (procedure 2.5), made if this person may start
-    /// it; in the cached chat list at once, so the app opens it. Needs the network.
+    /// it; in the cached chat list at once (the `user_added` update brings the rest a moment
+    /// later), so the app opens it. Needs the network.
     pub async fn open_dialog(&self, user_id: i64) -> Result<ChatSummary> {
-        let inner = &self.inner;
-        let chat = inner.api.open_dialog(user_id).await?;
-        let mut chats = inner.cache.chats().await?;
-        let cached = CachedChat::from_max(&chat);
-        if !chats.iter().any(|c| c.chat_id == chat.chat_id) {
-            // A new conversation: the chat list is rewritten once (the update that follows
-            // would bring it anyway, a moment later).
-            chats.push(cached.clone());
-            inner.cache.replace_chats(&chats).await?;
-            let _ = inner.events.send(parta_model::view::AppEvent::ChatsChanged);
-        }
-        inner.summary(cached).await
+        let chat = self.inner.api.open_dialog(user_id).await?;
+        self.keep_chat(CachedChat::from_max(&chat)).await
     }
 
     /// Whether this person administers the chat (may pin, add and remove members), asked of

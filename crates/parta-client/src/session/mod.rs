@@ -7,6 +7,7 @@ mod announcements;
 mod chats;
 pub mod config;
 mod files;
+mod groups;
 pub(crate) mod inner;
 mod lessons;
 mod outbox;

@@ -13,6 +13,7 @@ mod clock;
 mod common;
 mod dialogs;
 mod files;
+mod groups;
 mod keychain;
 mod max;
 mod nginx;
