@@ -13,6 +13,7 @@ mod bridge;
 mod demo;
 mod dialogs;
 mod files;
+mod groups;
 mod invite_link;
 mod keyboard;
 mod lessons;

@@ -77,6 +77,16 @@ commands! {
     "revoke_device" => RevokeDevice { device_id: i64 } -> ();
     /// Changes one's password; optionally signs every other device out.
     "change_password" => ChangePassword { current: String, new_password: String, sign_out_others: bool } -> ();
+    /// Whom one shares a chat with: a new chat's members are picked from them.
+    "people_to_pick" => PeopleToPick {  } -> Vec<MemberView>;
+    /// Makes another chat (procedure 4.3) that one owns and administers.
+    "create_group" => CreateGroup { title: String, user_ids: Vec<i64> } -> ChatSummary;
+    /// Renames a chat one administers.
+    "rename_chat" => RenameChat { chat_id: i64, title: String } -> ChatSummary;
+    /// Adds people to a chat one administers.
+    "add_members" => AddMembers { chat_id: i64, user_ids: Vec<i64> } -> Vec<MemberView>;
+    /// Removes someone from a chat one administers.
+    "remove_member" => RemoveMember { chat_id: i64, user_id: i64 } -> Vec<MemberView>;
     /// The private conversation with one person, made if one may start it.
     "open_dialog" => OpenDialog { user_id: i64 } -> ChatSummary;
     /// Whether one is an administrator of the chat (asked of the server; offline, no).

@@ -106,6 +106,57 @@ pub async fn send_reply(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn people_to_pick(shell: State<'_, Shell>) -> Reply<ReplyOf<cmd::PeopleToPick>> {
+    shell
+        .with_session(|s| async move { s.people_to_pick().await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_group(
+    shell: State<'_, Shell>,
+    args: cmd::CreateGroup,
+) -> Reply<ReplyOf<cmd::CreateGroup>> {
+    let cmd::CreateGroup { title, user_ids } = args;
+    shell
+        .with_session(|s| async move { s.create_group(&title, &user_ids).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn rename_chat(
+    shell: State<'_, Shell>,
+    args: cmd::RenameChat,
+) -> Reply<ReplyOf<cmd::RenameChat>> {
+    let cmd::RenameChat { chat_id, title } = args;
+    shell
+        .with_session(|s| async move { s.rename_chat(chat_id, &title).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_members(
+    shell: State<'_, Shell>,
+    args: cmd::AddMembers,
+) -> Reply<ReplyOf<cmd::AddMembers>> {
+    let cmd::AddMembers { chat_id, user_ids } = args;
+    shell
+        .with_session(|s| async move { s.add_members(chat_id, &user_ids).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn remove_member(
+    shell: State<'_, Shell>,
+    args: cmd::RemoveMember,
+) -> Reply<ReplyOf<cmd::RemoveMember>> {
+    let cmd::RemoveMember { chat_id, user_id } = args;
+    shell
+        .with_session(|s| async move { s.remove_member(chat_id, user_id).await })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn open_dialog(
     shell: State<'_, Shell>,
     args: cmd::OpenDialog,

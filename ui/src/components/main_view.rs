@@ -34,6 +34,7 @@ enum Section {
     Settings,
     Files,
     Lessons,
+    NewChat,
 }
 
 #[derive(Properties, PartialEq)]
@@ -94,6 +95,15 @@ pub fn main_view(props: &MainViewProps) -> Html {
         });
     }
     let admin_role = (*role).filter(|r| !tabs_for(*r).is_empty());
+    // `create_chats` in docs/permissions.md.
+    let may_make_chats = matches!(
+        *role,
+        Some(
+            parta_model::school::Role::ClassTeacher
+                | parta_model::school::Role::Administration
+                | parta_model::school::Role::PlatformAdmin
+        )
+    );
     let show_members = use_state(|| false);
     let on_members = {
         let show_members = show_members.clone();
@@ -252,6 +262,12 @@ pub fn main_view(props: &MainViewProps) -> Html {
             html! { <AdminView role={role} lang={lang} /> }
         }
         _ if *section == Section::Settings => html! { <SettingsView /> },
+        _ if *section == Section::NewChat => html! {
+            <super::new_chat::NewChatForm {lang} on_made={{
+                let section = section.clone();
+                Callback::from(move |_| section.set(Section::Chats))
+            }} />
+        },
         _ if *section == Section::Files => html! { <FilesView lang={lang} /> },
         _ if *section == Section::Lessons => html! { <LessonsView lang={lang} role={*role} /> },
         (open, _) => match open {
@@ -273,7 +289,8 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         </button>
                     </header>
                     if *show_members {
-                        <MembersPanel chat_id={view.chat.chat_id} lang={lang} on_close={on_close_members.clone()} />
+                        <MembersPanel chat_id={view.chat.chat_id} lang={lang} on_close={on_close_members.clone()}
+                            manage={*chat_admin} title={view.chat.title.clone()} />
                     }
                     if let Some(pinned) = &view.pinned {
                         <PinnedBanner pinned={pinned.clone()} lang={lang} />
@@ -331,6 +348,11 @@ pub fn main_view(props: &MainViewProps) -> Html {
                     <AnnouncementsList />
                 } else {
                     <SearchPanel />
+                }
+                if may_make_chats {
+                    <button class="secondary new-chat-button" data-testid="new-chat" onclick={tab(Section::NewChat)}>
+                        { "+ " }{ tc(lang, C::NewChat) }
+                    </button>
                 }
                 <footer class="sidebar-footer">
                     if props.profile.is_demo {

@@ -16,6 +16,12 @@ pub struct MembersPanelProps {
     pub chat_id: i64,
     pub lang: Lang,
     pub on_close: Callback<()>,
+    /// One administers the chat: renames it, adds and removes members here.
+    #[prop_or_default]
+    pub manage: bool,
+    /// The chat's title, for renaming.
+    #[prop_or_default]
+    pub title: String,
 }
 
 #[function_component(MembersPanel)]
@@ -26,6 +32,11 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
     // Why «Написать лично» was refused, if it was.
     let refused = use_state(|| None::<&'static str>);
     let ctx = use_context::<crate::state::AppContext>();
+    // Managing (chat administrators): the new title, and the people offered to add.
+    let new_title = use_state(|| props.title.clone());
+    let offered = use_state(|| None::<Vec<MemberView>>);
+    let adding = use_state(std::collections::BTreeSet::<i64>::new);
+    let manage_error = use_state(|| None::<String>);
     let reload_files = {
         let (files, chat_id) = (files.clone(), props.chat_id);
         Callback::from(move |()| {
@@ -110,6 +121,16 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
                     }) }
                 </ul>
             } else {
+                if props.manage {
+                    { manage_controls(props, &ManageState {
+                        members: members.clone(),
+                        new_title: new_title.clone(),
+                        offered: offered.clone(),
+                        adding: adding.clone(),
+                        error: manage_error.clone(),
+                        ctx: ctx.clone(),
+                    }) }
+                }
                 if let Some(sentence) = *refused {
                     <p class="form-error" role="alert" data-testid="private-refused">{ sentence }</p>
                 }
@@ -137,11 +158,155 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
                                     <button class="link small" data-testid="write-privately" {onclick}
                                         title={tc(lang, C::WritePrivately)}>{ tc(lang, C::WritePrivately) }</button>
                                 }
+                                if props.manage && !m.is_me {
+                                    <button class="icon" data-testid="member-remove" aria-label={tc(lang, C::Remove)}
+                                        title={tc(lang, C::Remove)} onclick={{
+                                            let (members, error, chat_id, user_id) =
+                                                (members.clone(), manage_error.clone(), props.chat_id, m.user_id);
+                                            Callback::from(move |_: MouseEvent| {
+                                                let (members, error) = (members.clone(), error.clone());
+                                                spawn_local(async move {
+                                                    match api::remove_member(chat_id, user_id).await {
+                                                        Ok(list) => members.set(Some(list)),
+                                                        Err(e) => error.set(Some(crate::components::admin::common::admin_error(lang, &e))),
+                                                    }
+                                                });
+                                            })
+                                        }}>{ "✕" }</button>
+                                }
                             </li>
                         }
                     }) }
                 </ul>
             }
         </aside>
+    }
+}
+
+/// What the chat administrator's controls change.
+struct ManageState {
+    members: UseStateHandle<Option<Vec<MemberView>>>,
+    new_title: UseStateHandle<String>,
+    offered: UseStateHandle<Option<Vec<MemberView>>>,
+    adding: UseStateHandle<std::collections::BTreeSet<i64>>,
+    error: UseStateHandle<Option<String>>,
+    ctx: Option<crate::state::AppContext>,
+}
+
+/// Renaming the chat and adding people to it (chat administrators; procedure 4.3).
+fn manage_controls(props: &MembersPanelProps, s: &ManageState) -> Html {
+    let (lang, chat_id) = (props.lang, props.chat_id);
+    let fail = move |error: &UseStateHandle<Option<String>>, e: &parta_model::view::UiError| {
+        error.set(Some(crate::components::admin::common::admin_error(lang, e)));
+    };
+    let on_rename = {
+        let (title, error, ctx) = (s.new_title.clone(), s.error.clone(), s.ctx.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (title, error, ctx) = ((*title).clone(), error.clone(), ctx.clone());
+            spawn_local(async move {
+                match api::rename_chat(chat_id, &title).await {
+                    Ok(_) => {
+                        error.set(None);
+                        if let Some(ctx) = ctx {
+                            crate::actions::reload_chats(ctx.clone());
+                            crate::actions::open_chat(ctx, chat_id, false);
+                        }
+                    }
+                    Err(e) => fail(&error, &e),
+                }
+            });
+        })
+    };
+    let on_offer = {
+        let (offered, members, error) = (s.offered.clone(), s.members.clone(), s.error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (offered, members, error) = (offered.clone(), members.clone(), error.clone());
+            spawn_local(async move {
+                match api::people_to_pick().await {
+                    Ok(people) => {
+                        let inside: Vec<i64> =
+                            members.iter().flatten().map(|m| m.user_id).collect();
+                        offered.set(Some(
+                            people
+                                .into_iter()
+                                .filter(|p| !inside.contains(&p.user_id))
+                                .collect(),
+                        ));
+                    }
+                    Err(e) => fail(&error, &e),
+                }
+            });
+        })
+    };
+    let on_add = {
+        let (adding, offered, members, error) = (
+            s.adding.clone(),
+            s.offered.clone(),
+            s.members.clone(),
+            s.error.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let ids: Vec<i64> = adding.iter().copied().collect();
+            if ids.is_empty() {
+                return;
+            }
+            let (adding, offered, members, error) = (
+                adding.clone(),
+                offered.clone(),
+                members.clone(),
+                error.clone(),
+            );
+            spawn_local(async move {
+                match api::add_members(chat_id, ids).await {
+                    Ok(list) => {
+                        members.set(Some(list));
+                        offered.set(None);
+                        adding.set(Default::default());
+                    }
+                    Err(e) => fail(&error, &e),
+                }
+            });
+        })
+    };
+    html! {
+        <div class="manage-chat" data-testid="manage-chat">
+            <form class="inline-form" onsubmit={on_rename}>
+                <input data-testid="panel-rename-input" aria-label={tc(lang, C::ChatTitle)} maxlength="200"
+                    value={(*s.new_title).clone()} oninput={crate::dom::typed_into(&s.new_title)} />
+                <button class="secondary small" type="submit" data-testid="panel-rename">{ tc(lang, C::Rename) }</button>
+            </form>
+            if let Some(people) = &*s.offered {
+                <div class="offered" data-testid="members-offered">
+                    { for people.iter().map(|p| {
+                        let id = p.user_id;
+                        let checked = s.adding.contains(&id);
+                        let onchange = {
+                            let adding = s.adding.clone();
+                            Callback::from(move |_: Event| {
+                                let mut next = (*adding).clone();
+                                if !next.remove(&id) {
+                                    next.insert(id);
+                                }
+                                adding.set(next);
+                            })
+                        };
+                        html! {
+                            <label class="check" key={id}>
+                                <input type="checkbox" data-testid="members-add-person" data-name={p.name.clone()}
+                                    {checked} {onchange} />
+                                { &p.name }
+                            </label>
+                        }
+                    }) }
+                    <button class="primary small" data-testid="members-add" onclick={on_add}>{ tc(lang, C::Add) }</button>
+                </div>
+            } else {
+                <button class="link" data-testid="members-add-open" onclick={on_offer}>{ "+ " }{ tc(lang, C::Add) }</button>
+            }
+            if let Some(message) = &*s.error {
+                <p class="form-error" role="alert" data-testid="manage-error">{ message }</p>
+            }
+        </div>
     }
 }

@@ -17,6 +17,7 @@ pub mod lock_screen;
 pub mod main_view;
 pub mod members_panel;
 pub mod my_reports;
+pub mod new_chat;
 pub mod password_reset_form;
 pub mod pinned_banner;
 pub mod profile_switcher;

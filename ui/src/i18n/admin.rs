@@ -433,6 +433,7 @@ pub fn action(lang: Lang, action: &str) -> String {
         "max.linked" => "Чат MAX связан с чатом Парты",
         "max.unlinked" => "Чат MAX отвязан",
         "report.resolved" => "Рассмотрена жалоба",
+        "chat.created" => "Создан чат",
         other => return other.to_owned(),
     };
     match lang {

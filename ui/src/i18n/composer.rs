@@ -52,6 +52,14 @@ pub enum C {
     ForInformation,
     WritePrivately,
     PrivateRefused,
+    NewChat,
+    ChatTitle,
+    Members,
+    Create,
+    Rename,
+    Add,
+    Remove,
+    PickMembers,
 }
 
 /// The text of `key` in `lang`.
@@ -111,6 +119,14 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             WhoRead => "Кто прочитал",
             ForInformation => "Для сведения",
             WritePrivately => "Написать лично",
+            NewChat => "Новый чат",
+            ChatTitle => "Название чата",
+            Members => "Участники",
+            Create => "Создать",
+            Rename => "Переименовать",
+            Add => "Добавить",
+            Remove => "Удалить из чата",
+            PickMembers => "Отметьте, кого добавить: родителей ваших классов и коллег.",
             PrivateRefused => {
                 "Лично можно написать учителям класса вашего ребёнка, а учителю — родителям \
                  классов, где он ведёт уроки. Родители друг другу лично не пишут."
@@ -171,6 +187,14 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             WhoRead => "Who has read it",
             ForInformation => "For information",
             WritePrivately => "Write privately",
+            NewChat => "New chat",
+            ChatTitle => "Chat title",
+            Members => "Members",
+            Create => "Create",
+            Rename => "Rename",
+            Add => "Add",
+            Remove => "Remove from the chat",
+            PickMembers => "Tick whom to add: parents of your classes and colleagues.",
             PrivateRefused => {
                 "You can write privately to the teachers of your child's class, and a teacher to \
                  the parents of the classes they teach. Parents do not write to each other."

@@ -59,6 +59,39 @@ pub async fn open_dialog(user_id: i64) -> Result<ChatSummary, UiError> {
     run(&cmd::OpenDialog { user_id }).await
 }
 
+/// Whom one shares a chat with (a new chat's members are picked from them).
+pub async fn people_to_pick() -> Result<Vec<MemberView>, UiError> {
+    run(&cmd::PeopleToPick {}).await
+}
+
+/// Makes another chat (procedure 4.3) that one owns and administers.
+pub async fn create_group(title: &str, user_ids: Vec<i64>) -> Result<ChatSummary, UiError> {
+    run(&cmd::CreateGroup {
+        title: title.to_owned(),
+        user_ids,
+    })
+    .await
+}
+
+/// Renames a chat one administers.
+pub async fn rename_chat(chat_id: i64, title: &str) -> Result<ChatSummary, UiError> {
+    run(&cmd::RenameChat {
+        chat_id,
+        title: title.to_owned(),
+    })
+    .await
+}
+
+/// Adds people to a chat one administers; its members as they are now.
+pub async fn add_members(chat_id: i64, user_ids: Vec<i64>) -> Result<Vec<MemberView>, UiError> {
+    run(&cmd::AddMembers { chat_id, user_ids }).await
+}
+
+/// Removes someone from a chat one administers; its members as they are now.
+pub async fn remove_member(chat_id: i64, user_id: i64) -> Result<Vec<MemberView>, UiError> {
+    run(&cmd::RemoveMember { chat_id, user_id }).await
+}
+
 /// Marks a chat read up to its newest message.
 pub async fn mark_read(chat_id: i64) -> Result<(), UiError> {
     run(&cmd::MarkRead { chat_id }).await
