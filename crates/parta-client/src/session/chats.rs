@@ -166,19 +166,11 @@ impl Session {
             Err(e) => return Err(e),
         }
         let mut members = inner.cache.members(chat_id).await?;
-        let me = self.my_id().await;
+        // The profile's person (a MAX bot profile has none: nobody is marked).
         for m in &mut members {
-            m.is_me = Some(m.user_id) == me;
+            m.is_me = Some(m.user_id) == inner.user_id;
         }
         Ok(members)
-    }
-
-    /// This person's user id: the profile's, or else the server's answer to `GET /me`.
-    async fn my_id(&self) -> Option<i64> {
-        match self.inner.user_id {
-            Some(id) => Some(id),
-            None => self.inner.api.me().await.ok().map(|me| me.user.user_id),
-        }
     }
 
     /// Keeps what is being written in a chat (an empty text removes the draft).

@@ -12,7 +12,7 @@ use super::Session;
 
 impl Session {
     /// The people this person shares a chat with (asked of the server chat by chat), by name,
-    /// oneself left out: whom a new chat's members are picked from.
+    /// oneself left out (known from the profile): whom a new chat's members are picked from.
     pub async fn people_to_pick(&self) -> Result<Vec<MemberView>> {
         let mut people: Vec<MemberView> = Vec::new();
         for chat in self.inner.cache.chats().await? {

@@ -82,6 +82,21 @@ pub async fn online(server: &RunningServer, token: &Sensitive<String>, cache: &P
     session
 }
 
+/// Demo person `login` signed in on `server` as a profile of theirs (the session knows who it
+/// is), online, with a cache of their own in `dir`.
+pub async fn signed_in(server: &RunningServer, login: &str, dir: &Path) -> Session {
+    let token = token(server, login).await;
+    let me = ApiClient::new(&server.url(), token.clone())
+        .unwrap()
+        .me()
+        .await
+        .unwrap();
+    let cache = sqlite(&dir.join(format!("{login}.sqlite"))).await;
+    let session = session(&server.url(), &token, Some(me.user.user_id), cache).await;
+    wait_connection(&session, ConnectionState::Online).await;
+    session
+}
+
 /// Waits for the session's connection state to become `want`.
 pub async fn wait_connection(session: &Session, want: ConnectionState) {
     let mut rx = session.connection();

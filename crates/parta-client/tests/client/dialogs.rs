@@ -8,18 +8,8 @@ use crate::common::*;
 async fn a_parent_opens_a_private_conversation_and_the_class_teacher_gets_it() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
-    let teacher = online(
-        &server,
-        &token(&server, "a.sokolova").await,
-        &dir.path().join("t.sqlite"),
-    )
-    .await;
-    let parent = online(
-        &server,
-        &token(&server, "e.morozova").await,
-        &dir.path().join("p.sqlite"),
-    )
-    .await;
+    let teacher = signed_in(&server, "a.sokolova", dir.path()).await;
+    let parent = signed_in(&server, "e.morozova", dir.path()).await;
     let class_chat = chat_id(&parent, "5А — родители").await;
     let teacher_id = parent
         .members(class_chat)

@@ -6,18 +6,8 @@ use crate::common::*;
 async fn the_class_teacher_makes_a_committee_from_people_she_shares_chats_with() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
-    let teacher = online(
-        &server,
-        &token(&server, "a.sokolova").await,
-        &dir.path().join("t.sqlite"),
-    )
-    .await;
-    let parent = online(
-        &server,
-        &token(&server, "e.morozova").await,
-        &dir.path().join("p.sqlite"),
-    )
-    .await;
+    let teacher = signed_in(&server, "a.sokolova", dir.path()).await;
+    let parent = signed_in(&server, "e.morozova", dir.path()).await;
 
     let people = teacher.people_to_pick().await.unwrap();
     let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();

@@ -10,24 +10,9 @@ use crate::common::*;
 async fn a_parent_reports_a_message_the_class_teacher_deletes_it_and_the_parent_sees_so() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
-    let teacher = online(
-        &server,
-        &token(&server, "a.sokolova").await,
-        &dir.path().join("t.sqlite"),
-    )
-    .await;
-    let parent = online(
-        &server,
-        &token(&server, "e.morozova").await,
-        &dir.path().join("p.sqlite"),
-    )
-    .await;
-    let other = online(
-        &server,
-        &token(&server, "o.smirnov").await,
-        &dir.path().join("o.sqlite"),
-    )
-    .await;
+    let teacher = signed_in(&server, "a.sokolova", dir.path()).await;
+    let parent = signed_in(&server, "e.morozova", dir.path()).await;
+    let other = signed_in(&server, "o.smirnov", dir.path()).await;
     let chat = chat_id(&other, "5А — родители").await;
     let rude = other.send_text(chat, "Это всё бессмысленно").await.unwrap();
     let mut events = other.subscribe();
