@@ -8,7 +8,7 @@
 //! `direct_class_teacher` between a parent and their child's class teacher), and so do
 //! restrictions (9.2).
 
-use parta_model::max::{Chat, Update};
+use parta_model::max::Chat;
 
 use crate::context::{Caller, School};
 use crate::error::{Error, Result};
@@ -16,7 +16,6 @@ use crate::restrictions;
 use crate::roles::{self, Action, Grant, Role};
 use crate::store::chats::NewChat;
 use crate::store::prelude::*;
-use crate::updates;
 use crate::users::person_name;
 
 /// The private conversation of the caller and `user_id`: the one they have, or a new one if the
@@ -61,14 +60,7 @@ pub async fn open(school: &School, caller: Caller, user_id: i64) -> Result<Chat>
             tx.insert_dialog(caller.user_id, user_id, chat_id).await?;
             for (member, inviter) in [(caller.user_id, None), (user_id, Some(caller.user_id))] {
                 tx.add_member(chat_id, member, false, now).await?;
-                let update = Update::UserAdded {
-                    timestamp: now,
-                    chat_id,
-                    user: crate::users::user_on(&mut *tx, member).await?,
-                    inviter_id: inviter,
-                    is_channel: false,
-                };
-                updates::append(&mut *tx, chat_id, &update, now).await?;
+                crate::members::announce_added(&mut *tx, chat_id, member, inviter, now).await?;
             }
             chat_id
         }

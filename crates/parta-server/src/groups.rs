@@ -3,7 +3,7 @@
 //! the classes she teaches; the administration with anyone. She owns and administers it, so she
 //! renames it and adds and removes members with the MAX chat endpoints like any chat admin.
 
-use parta_model::max::{Chat, Update};
+use parta_model::max::Chat;
 pub use parta_model::school::NewGroup;
 
 use crate::audit;
@@ -14,7 +14,6 @@ use crate::members::MAX_ADD;
 use crate::restrictions;
 use crate::roles::{self, Action, Grant, Role};
 use crate::store::chats::NewChat;
-use crate::updates;
 
 /// Makes the chat; every member, the creator too, gets `user_added`.
 pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Chat> {
@@ -78,14 +77,7 @@ pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Ch
         if inviter.is_some() {
             tx.add_member(chat_id, member, false, now).await?;
         }
-        let update = Update::UserAdded {
-            timestamp: now,
-            chat_id,
-            user: crate::users::user_on(&mut *tx, member).await?,
-            inviter_id: inviter,
-            is_channel: false,
-        };
-        updates::append(&mut *tx, chat_id, &update, now).await?;
+        crate::members::announce_added(&mut *tx, chat_id, member, inviter, now).await?;
     }
     audit::record(
         &mut *tx,

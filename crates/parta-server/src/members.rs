@@ -14,6 +14,7 @@ use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::restrictions;
+use crate::store::Tx;
 use crate::store::chats::MemberRecord;
 use crate::updates::{self};
 
@@ -109,23 +110,37 @@ pub async fn add(school: &School, caller: Caller, chat_id: i64, user_ids: &[i64]
     let now = school.now_ms();
     let mut added = 0;
     for &user_id in user_ids {
-        let user = crate::users::user_on(&mut *tx, user_id).await?;
+        // Fails for someone who does not exist, before anything is written for them.
+        crate::users::user_on(&mut *tx, user_id).await?;
         if !tx.add_member(chat_id, user_id, false, now).await? {
             continue;
         }
-        let update = Update::UserAdded {
-            timestamp: now,
-            chat_id,
-            user,
-            inviter_id: Some(caller.user_id),
-            is_channel: false,
-        };
-        updates::append(&mut *tx, chat_id, &update, now).await?;
+        announce_added(&mut *tx, chat_id, user_id, Some(caller.user_id), now).await?;
         added += 1;
     }
     tx.touch_chat(chat_id, now).await?;
     school.commit(tx).await?;
     Ok(added)
+}
+
+/// Tells a chat's members, the newcomer too, that `user_id` is in it now (`user_added`; their
+/// apps then list the chat). `inviter`: who added them, `None` for the one who made the chat.
+pub(crate) async fn announce_added(
+    tx: &mut dyn Tx,
+    chat_id: i64,
+    user_id: i64,
+    inviter: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let update = Update::UserAdded {
+        timestamp: now,
+        chat_id,
+        user: crate::users::user_on(tx, user_id).await?,
+        inviter_id: inviter,
+        is_channel: false,
+    };
+    updates::append(tx, chat_id, &update, now).await?;
+    Ok(())
 }
 
 /// Removes someone from a chat: an admin removing a member, or a member leaving

@@ -5,10 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::common::Fixture;
+use crate::common::logins::{OTHER_PARENT_5A, PARENT_5A, TEACHER_5A};
 
-const TEACHER_5A: &str = "a.sokolova";
-const PARENT_5A: &str = "e.morozova";
-const OTHER_PARENT_5A: &str = "o.smirnov";
 const CHAT_5A: &str = "5А — родители";
 
 #[tokio::test]

@@ -190,6 +190,11 @@ impl Fixture {
             .into_inner()
     }
 
+    /// The user id behind `token` (`GET /me`).
+    pub async fn user_id(&self, token: &str) -> i64 {
+        self.ok_get(token, "/me").await["user_id"].as_i64().unwrap()
+    }
+
     pub fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
         self.http
             .get(format!("{}{path}", self.server.url()))
@@ -247,4 +252,13 @@ pub async fn error_of(response: reqwest::Response, status: StatusCode) -> ApiErr
         .json::<ApiError>()
         .await
         .expect("a MAX-shaped {code, message} body")
+}
+
+/// The demo school's people the tests act as, by login.
+pub mod logins {
+    pub const ADMIN: &str = "i.kuznetsova";
+    pub const TEACHER_5A: &str = "a.sokolova";
+    pub const PARENT_5A: &str = "e.morozova";
+    pub const OTHER_PARENT_5A: &str = "o.smirnov";
+    pub const PARENT_7B: &str = "n.orlova";
 }

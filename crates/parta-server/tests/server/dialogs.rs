@@ -5,24 +5,15 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::common::Fixture;
-
-const ADMIN: &str = "i.kuznetsova";
-const TEACHER_5A: &str = "a.sokolova";
-const PARENT_5A: &str = "e.morozova";
-const OTHER_PARENT_5A: &str = "o.smirnov";
-const PARENT_7B: &str = "n.orlova";
-
-async fn id_of(f: &Fixture, token: &str) -> i64 {
-    f.ok_get(token, "/me").await["user_id"].as_i64().unwrap()
-}
+use crate::common::logins::{ADMIN, OTHER_PARENT_5A, PARENT_5A, PARENT_7B, TEACHER_5A};
 
 #[tokio::test]
 async fn a_parent_writes_privately_to_the_class_teacher_and_both_see_one_conversation() {
     let f = Fixture::new().await;
     let teacher = f.token(TEACHER_5A).await;
     let parent = f.token(PARENT_5A).await;
-    let teacher_id = id_of(&f, &teacher).await;
-    let parent_id = id_of(&f, &parent).await;
+    let teacher_id = f.user_id(&teacher).await;
+    let parent_id = f.user_id(&parent).await;
 
     let opened = f
         .ok_send(
@@ -99,10 +90,10 @@ async fn who_may_start_a_private_conversation_follows_the_classes() {
     let parent = f.token(PARENT_5A).await;
     let other = f.token(OTHER_PARENT_5A).await;
     let parent_7b = f.token(PARENT_7B).await;
-    let teacher_id = id_of(&f, &teacher).await;
-    let other_id = id_of(&f, &other).await;
-    let parent_7b_id = id_of(&f, &parent_7b).await;
-    let admin_id = id_of(&f, &admin).await;
+    let teacher_id = f.user_id(&teacher).await;
+    let other_id = f.user_id(&other).await;
+    let parent_7b_id = f.user_id(&parent_7b).await;
+    let admin_id = f.user_id(&admin).await;
 
     let open = |token: String, user_id: i64| {
         let f = &f;
@@ -143,7 +134,7 @@ async fn who_may_start_a_private_conversation_follows_the_classes() {
     f.ok_send(
         Method::POST,
         &admin,
-        &format!("/school/users/{}/restriction", id_of(&f, &parent).await),
+        &format!("/school/users/{}/restriction", f.user_id(&parent).await),
         json!({"mode": "read_only", "reason": "Нарушение правил", "days": 1}),
     )
     .await;

@@ -5,16 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::common::Fixture;
-
-const ADMIN: &str = "i.kuznetsova";
-const TEACHER_5A: &str = "a.sokolova";
-const PARENT_5A: &str = "e.morozova";
-const OTHER_PARENT_5A: &str = "o.smirnov";
-const PARENT_7B: &str = "n.orlova";
-
-async fn id_of(f: &Fixture, token: &str) -> i64 {
-    f.ok_get(token, "/me").await["user_id"].as_i64().unwrap()
-}
+use crate::common::logins::{ADMIN, OTHER_PARENT_5A, PARENT_5A, PARENT_7B, TEACHER_5A};
 
 #[tokio::test]
 async fn a_class_teacher_makes_the_parents_committee_renames_it_and_changes_its_members() {
@@ -25,9 +16,9 @@ async fn a_class_teacher_makes_the_parents_committee_renames_it_and_changes_its_
     let other = f.token(OTHER_PARENT_5A).await;
     let parent_7b = f.token(PARENT_7B).await;
     let (parent_id, other_id, parent_7b_id) = (
-        id_of(&f, &parent).await,
-        id_of(&f, &other).await,
-        id_of(&f, &parent_7b).await,
+        f.user_id(&parent).await,
+        f.user_id(&other).await,
+        f.user_id(&parent_7b).await,
     );
 
     // A parent of 7Б is not hers to add; bad titles and empty lists are refused.

@@ -5,12 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::Fixture;
+use crate::common::logins::{ADMIN, OTHER_PARENT_5A, PARENT_5A, PARENT_7B, TEACHER_5A};
 
-const ADMIN: &str = "i.kuznetsova";
-const TEACHER_5A: &str = "a.sokolova";
-const PARENT_5A: &str = "e.morozova";
-const OTHER_PARENT_5A: &str = "o.smirnov";
-const PARENT_7B: &str = "n.orlova";
 const CHAT_5A: &str = "5А — родители";
 
 async fn send(f: &Fixture, token: &str, chat_id: i64, text: &str) -> String {
