@@ -228,6 +228,40 @@ async fn enforce_policy(
     Err(Error::api(crate::error::ErrorCode::PolicyBlocked, message))
 }
 
+/// Refuses files holding personal data (found when each upload completed) in a chat whose
+/// rules block personal data, as a text would be (procedure 5.1, 8). Names the file, not what
+/// was found in it.
+async fn enforce_file_policy(
+    tx: &mut dyn Tx,
+    policy: &parta_policy::Policy,
+    chat_id: i64,
+    upload_ids: &[String],
+) -> Result<()> {
+    if upload_ids.is_empty() {
+        return Ok(());
+    }
+    let kind = tx.chat_kind(chat_id).await?.unwrap_or_default();
+    if policy.action(parta_policy::Rule::PersonalData, chat_kind(&kind))
+        != parta_policy::Action::Block
+    {
+        return Ok(());
+    }
+    for id in upload_ids {
+        if let Some((true, name)) = tx.upload_personal_data(id).await? {
+            return Err(Error::api(
+                crate::error::ErrorCode::PolicyBlocked,
+                format!(
+                    "The message was not sent: the file {} holds personal data such as phone, \
+                     document or card numbers, which the school's rules do not allow in this \
+                     chat (procedure 5.1, 8).",
+                    name.as_deref().unwrap_or("attached")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What kind of message a send makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -309,6 +343,7 @@ pub async fn send(
         }
         _ => Vec::new(),
     };
+    enforce_file_policy(&mut *tx, school.policy(), chat_id, &attached).await?;
     let (text, markup) = formatted(&body)?;
     // The key is claimed first: a concurrent retry that won the race leaves nothing of ours.
     if let Some(key) = idempotency_key
@@ -473,6 +508,7 @@ pub async fn edit(school: &School, caller: Caller, mid: &str, body: NewMessageBo
     // Attachments given replace the old ones; none given keeps them.
     if let Some(list) = body.attachments.as_deref() {
         let attached = uploads::resolve_attachments(&mut *tx, caller, list).await?;
+        enforce_file_policy(&mut *tx, school.policy(), chat_id, &attached).await?;
         tx.set_attachments(mid, &attached).await?;
     }
     let message = by_mid_on(&mut *tx, mid)

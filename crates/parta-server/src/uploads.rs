@@ -72,6 +72,9 @@ impl UploadType {
 
 pub use parta_model::max::{UploadEndpoint, UploadStatus};
 
+/// Largest file whose text is read for personal data when its upload completes.
+pub const MAX_SCANNED_BYTES: u64 = 20 * 1024 * 1024;
+
 /// The uploads service: the file store, the school's rules, and which uploads are busy.
 #[derive(Clone)]
 pub struct Uploads {
@@ -379,6 +382,9 @@ impl Uploads {
             }
         };
         let token = auth::random_secret("f", 16)?;
+        let personal_data = self
+            .holds_personal_data(&receiving.id, accepted.format, total)
+            .await?;
         school
             .read()
             .await?
@@ -388,9 +394,31 @@ impl Uploads {
                 accepted.format.name(),
                 &token,
                 school.now_ms(),
+                personal_data,
             )
             .await?;
         self.status(school, &receiving.id).await
+    }
+
+    /// Whether a finished upload's text holds personal data (procedure 5.1, 8): read for plain
+    /// text, .docx and .odt of up to [`MAX_SCANNED_BYTES`]; other formats (PDF included: no
+    /// text extraction is kept here) and larger files are not read.
+    async fn holds_personal_data(
+        &self,
+        id: &str,
+        format: parta_policy::files::Format,
+        size: u64,
+    ) -> Result<bool> {
+        use parta_policy::files::Format;
+        if !matches!(format, Format::Text | Format::Docx | Format::Odt) || size > MAX_SCANNED_BYTES
+        {
+            return Ok(false);
+        }
+        let bytes = self
+            .store
+            .read(id, 0, usize::try_from(size).unwrap_or(usize::MAX))
+            .await?;
+        Ok(parta_policy::personal_data::scan_attachment(&bytes).is_some_and(|s| !s.is_empty()))
     }
 
     /// Forgets the bytes of a chunk that failed half-way (the next try resends it).

@@ -58,7 +58,10 @@ pub trait UploadRows {
         format: &str,
         token: &str,
         at: i64,
+        personal_data: bool,
     ) -> Result<()>;
+    /// Whether a finished upload holds personal data, and its file name.
+    async fn upload_personal_data(&mut self, id: &str) -> Result<Option<(bool, Option<String>)>>;
     async fn delete_upload(&mut self, id: &str) -> Result<()>;
     async fn finished_upload(&mut self, token: &str) -> Result<Option<FinishedUpload>>;
     /// Whether the upload is attached to a message in one of `user_id`'s chats.

@@ -288,3 +288,59 @@ async fn clause_3_1_files_are_judged_by_content_and_refused_files_are_not_kept()
         "nothing was sent"
     );
 }
+
+#[tokio::test]
+async fn a_file_holding_personal_data_is_refused_where_the_school_blocks_personal_data() {
+    let policy = parta_policy::Policy::from_toml(
+        "[personal_data]\naction = \"warn\"\nchats = { class_parents = \"block\" }\n",
+    )
+    .unwrap();
+    let f = Fixture::with_policy(policy).await;
+    let teacher = f.token("a.sokolova").await;
+    let class_chat = f.chat_id(&teacher, "5А — родители").await;
+    let teachers_chat = f.chat_id(&teacher, "Учителя").await;
+    let upload = |name: &'static str, text: &'static str| {
+        let (f, teacher) = (&f, &teacher);
+        async move {
+            let url = upload_url(f, teacher, "file").await;
+            let (status, done) = multipart(f, &url, name, text.as_bytes()).await;
+            assert_eq!(status, StatusCode::OK, "{done}");
+            done["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let send_file = |chat: i64, token: String| {
+        let (f, teacher) = (&f, &teacher);
+        async move {
+            f.send_as(
+                Method::POST,
+                teacher,
+                &format!("/messages?chat_id={chat}"),
+                json!({"attachments": [{"type": "file", "payload": {"token": token}}]}),
+            )
+            .await
+        }
+    };
+    let list = upload(
+        "Список.txt",
+        "Иванов Пётр, СНИЛС 112-233-445 95, тел. +7 912 345-67-89",
+    )
+    .await;
+    let (status, error) = send_file(class_chat, list.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(error["code"], "policy.blocked");
+    let said = error["message"].as_str().unwrap();
+    assert!(
+        said.contains("Список.txt") && said.contains("personal data"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("112-233"),
+        "the answer does not repeat what was found"
+    );
+    // The same file where the school allows it, and a harmless file where it blocks.
+    let (status, _) = send_file(teachers_chat, list).await;
+    assert_eq!(status, StatusCode::OK);
+    let plan = upload("План.txt", "Экскурсия в музей в пятницу, сбор в 9:00.").await;
+    let (status, body) = send_file(class_chat, plan).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

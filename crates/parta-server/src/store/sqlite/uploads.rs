@@ -68,12 +68,22 @@ impl UploadRows for SqliteTx {
         format: &str,
         token: &str,
         at: i64,
+        personal_data: bool,
     ) -> Result<()> {
         self.run(
             "UPDATE uploads SET received = ?1, total = ?1, format = ?2,
-                token = COALESCE(token, ?3), completed_at = ?4
+                token = COALESCE(token, ?3), completed_at = ?4, personal_data = ?6
              WHERE id = ?5",
-            (received, format, token, at, id),
+            (received, format, token, at, id, personal_data),
+        )
+        .await
+    }
+
+    async fn upload_personal_data(&mut self, id: &str) -> Result<Option<(bool, Option<String>)>> {
+        self.as_opt(
+            "SELECT personal_data, filename FROM uploads
+             WHERE id = ? AND completed_at IS NOT NULL",
+            (id,),
         )
         .await
     }
