@@ -162,6 +162,7 @@ fn main() {
             commands::chats::send_reply,
             commands::chats::send_announcement,
             commands::chats::open_dialog,
+            commands::files::check_files,
             commands::chats::people_to_pick,
             commands::chats::create_group,
             commands::chats::rename_chat,

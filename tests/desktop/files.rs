@@ -177,3 +177,41 @@ async fn a_sent_image_shows_as_a_preview_in_the_message() {
         .unwrap();
     app.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_with_personal_data_is_warned_about_before_it_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = app_dir(dir.path());
+    let list = dir.path().join("Список класса.txt");
+    std::fs::write(
+        &list,
+        "Иванов Пётр — СНИЛС 112-233-445 95, телефон мамы +7 912 345-67-89\n",
+    )
+    .unwrap();
+    let driver = TauriDriver::start(&[
+        ("PARTA_DATA_DIR", data.as_path()),
+        ("PARTA_E2E_PICK_FILES", list.as_path()),
+    ])
+    .unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.tap("[data-testid=demo-button]").await;
+    crate::common::open_chat(&app, "5А — родители").await;
+    app.tap("[data-testid=attach]").await;
+    app.shows("[data-testid=picked-file]").await;
+    app.tap("[data-testid=send-button]").await;
+    // The school's rules read the file before it goes: a warning naming it, nothing sent yet.
+    app.shows_if("[data-testid=policy-warning-file]", |t| {
+        t.contains("Список класса.txt") && t.contains("персональные данные")
+    })
+    .await;
+    app.shows("[data-testid=picked-file]").await;
+    // The teacher decides it may go (the demo school warns, it does not block).
+    app.tap("[data-testid=policy-send-anyway]").await;
+    app.gone("[data-testid=picked-files]").await;
+    app.shows_if(
+        "[data-testid=message][data-delivery='sent'] [data-testid=attachment]",
+        |t| t.contains("Список класса.txt"),
+    )
+    .await;
+    app.close().await.unwrap();
+}

@@ -35,6 +35,14 @@ pub async fn send_files(
         .await
 }
 
+/// Personal data in files about to be sent (warnings; works offline).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_files(args: cmd::CheckFiles) -> Reply<ReplyOf<cmd::CheckFiles>> {
+    let cmd::CheckFiles { paths } = args;
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    Ok(parta_client::session::check_files(&paths).await)
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn files(shell: State<'_, Shell>, args: cmd::Files) -> Reply<ReplyOf<cmd::Files>> {
     let cmd::Files { chat_id } = args;

@@ -196,7 +196,9 @@ pub fn composer(props: &ComposerProps) -> Html {
             if (body.is_empty() && files.is_empty()) || *sending {
                 return;
             }
-            if body.is_empty() || accepted.as_deref() == Some(body.as_str()) {
+            let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            let key = checked_key(&body, &paths);
+            if accepted.as_deref() == Some(key.as_str()) {
                 accepted.set(None);
                 deliver.emit(body);
                 return;
@@ -204,20 +206,29 @@ pub fn composer(props: &ComposerProps) -> Html {
             let (warnings, accepted, deliver) =
                 (warnings.clone(), accepted.clone(), deliver.clone());
             spawn_local(async move {
-                let found = api::check_text(&body).await.unwrap_or_default();
+                let mut found = if body.is_empty() {
+                    Vec::new()
+                } else {
+                    api::check_text(&body).await.unwrap_or_default()
+                };
+                if !paths.is_empty() {
+                    found.extend(api::check_files(paths).await.unwrap_or_default());
+                }
                 if found.is_empty() {
                     deliver.emit(body);
                 } else {
-                    accepted.set(Some(body));
+                    accepted.set(Some(key));
                     warnings.set(found);
                 }
             });
         })
     };
     let on_send_anyway = {
-        let (send, text, accepted) = (send.clone(), text.clone(), accepted.clone());
+        let (send, text, accepted, files) =
+            (send.clone(), text.clone(), accepted.clone(), files.clone());
         Callback::from(move |_: MouseEvent| {
-            accepted.set(Some((*text).trim().to_owned()));
+            let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            accepted.set(Some(checked_key((*text).trim(), &paths)));
             send.emit(());
         })
     };
@@ -531,6 +542,9 @@ pub fn composer(props: &ComposerProps) -> Html {
                 if warnings.iter().any(|w| w.rule == "personal_data") {
                     <p>{ tc(lang, C::WarnPersonal) }</p>
                 }
+                { for warnings.iter().filter(|w| w.rule == "personal_data_file").map(|w| html! {
+                    <p data-testid="policy-warning-file">{ tc(lang, C::WarnPersonalFile).replace("{name}", &w.kind) }</p>
+                }) }
                 <div class="button-row">
                     <button class="secondary small" data-testid="policy-fix" onclick={on_fix}>{ tc(lang, C::FixIt) }</button>
                     <button class="link" data-testid="policy-send-anyway" onclick={on_send_anyway}>{ tc(lang, C::SendAnyway) }</button>
@@ -698,6 +712,16 @@ pub fn composer(props: &ComposerProps) -> Html {
         </div>
         </>
     }
+}
+
+/// What "send anyway" accepted: the text and the files it was checked with.
+fn checked_key(body: &str, paths: &[String]) -> String {
+    let mut key = body.to_owned();
+    for path in paths {
+        key.push('\u{0}');
+        key.push_str(path);
+    }
+    key
 }
 
 /// The selection of `el` as byte offsets into `value` (JavaScript counts UTF-16 units).

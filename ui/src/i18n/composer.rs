@@ -41,6 +41,7 @@ pub enum C {
     Save,
     WarnEthics,
     WarnPersonal,
+    WarnPersonalFile,
     SendAnyway,
     FixIt,
     Announce,
@@ -109,6 +110,10 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
                 "В сообщении, похоже, есть персональные данные (телефон, номер документа или \
                  карты): в общих чатах их публиковать нельзя (п. 5.1, 8)."
             }
+            WarnPersonalFile => {
+                "В файле «{name}», похоже, есть персональные данные (телефон, номер документа \
+                 или карты): в общих чатах их публиковать нельзя (п. 5.1, 8)."
+            }
             SendAnyway => "Всё равно отправить",
             FixIt => "Исправить",
             Announce => "Объявление",
@@ -176,6 +181,10 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             WarnPersonal => {
                 "The message seems to hold personal data (a phone, document or card number): \
                  it must not be posted in shared chats (5.1, 8)."
+            }
+            WarnPersonalFile => {
+                "The file «{name}» seems to hold personal data (a phone, document or card \
+                 number): it must not be posted in shared chats (5.1, 8)."
             }
             SendAnyway => "Send anyway",
             FixIt => "Fix it",

@@ -562,6 +562,13 @@ pub async fn delete_message(mid: &str) -> Result<(), UiError> {
     .await
 }
 
+/// Personal data the school's rules find in files before they are sent.
+pub async fn check_files(
+    paths: Vec<String>,
+) -> Result<Vec<parta_model::view::PolicyNote>, UiError> {
+    run(&cmd::CheckFiles { paths }).await
+}
+
 /// What the school's rules find in a text before it is sent.
 pub async fn check_text(text: &str) -> Result<Vec<parta_model::view::PolicyNote>, UiError> {
     run(&cmd::CheckText {

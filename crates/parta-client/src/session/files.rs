@@ -28,6 +28,39 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The largest file whose text is read for personal data before it is sent (the school's
+/// server reads the same, `parta_server::uploads::MAX_SCANNED_BYTES`).
+pub const SCANNED_MAX_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Personal data in files about to be sent (procedure 5.1, 8): the text of plain-text, .docx
+/// and .odt files, as the school's server reads it. One note per file that holds some (rule
+/// `personal_data_file`, `kind` the file's name); unreadable files and other formats are left to
+/// the server. Works offline.
+pub async fn check_files(paths: &[PathBuf]) -> Vec<parta_model::view::PolicyNote> {
+    let mut notes = Vec::new();
+    for path in paths {
+        let small = tokio::fs::metadata(path)
+            .await
+            .is_ok_and(|m| m.is_file() && m.len() <= SCANNED_MAX_BYTES);
+        if !small {
+            continue;
+        }
+        let Ok(bytes) = tokio::fs::read(path).await else {
+            continue;
+        };
+        if parta_policy::personal_data::scan_attachment(&bytes).is_some_and(|s| !s.is_empty()) {
+            notes.push(parta_model::view::PolicyNote {
+                rule: "personal_data_file".into(),
+                kind: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    notes
+}
+
 impl Session {
     /// The files of the cached messages (of one chat, or all), newest first, with whether
     /// each is kept on this computer; works offline.
