@@ -54,6 +54,16 @@ pub(crate) async fn seen_by(tx: &mut dyn Tx, caller: Caller, record: ChatRecord)
     Ok(chat)
 }
 
+/// Chat `chat_id` as `caller`, a member, sees it, read in `tx` (a transaction that has just
+/// made it, say).
+pub(crate) async fn seen_on(tx: &mut dyn Tx, caller: Caller, chat_id: i64) -> Result<Chat> {
+    let record = tx
+        .chat_for(caller.user_id, chat_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Chat {chat_id} not found")))?;
+    seen_by(tx, caller, record).await
+}
+
 /// One page of the caller's chats, ordered by id; `marker` is the first id of the next page.
 pub async fn list(
     school: &School,

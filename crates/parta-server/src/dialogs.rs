@@ -65,11 +65,7 @@ pub async fn open(school: &School, caller: Caller, user_id: i64) -> Result<Chat>
             chat_id
         }
     };
-    let record = tx
-        .chat_for(caller.user_id, chat_id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Chat {chat_id} not found")))?;
-    let chat = crate::chats::seen_by(&mut *tx, caller, record).await?;
+    let chat = crate::chats::seen_on(&mut *tx, caller, chat_id).await?;
     school.commit(tx).await?;
     Ok(chat)
 }

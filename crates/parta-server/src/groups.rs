@@ -88,11 +88,7 @@ pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Ch
         serde_json::json!({"title": title, "members": members.len() + 1}),
     )
     .await?;
-    let record = tx
-        .chat_for(caller.user_id, chat_id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Chat {chat_id} not found")))?;
-    let chat = crate::chats::seen_by(&mut *tx, caller, record).await?;
+    let chat = crate::chats::seen_on(&mut *tx, caller, chat_id).await?;
     school.commit(tx).await?;
     Ok(chat)
 }
