@@ -4,7 +4,8 @@
 //! renames it and adds and removes members with the MAX chat endpoints like any chat admin.
 
 use parta_model::max::Chat;
-pub use parta_model::school::NewGroup;
+use parta_model::school::Person;
+pub use parta_model::school::{NewGroup, SchoolChat};
 
 use crate::audit;
 use crate::chats::MAX_TITLE_CHARS;
@@ -91,4 +92,26 @@ pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Ch
     let chat = crate::chats::seen_on(&mut *tx, caller, chat_id).await?;
     school.commit(tx).await?;
     Ok(chat)
+}
+
+/// Every chat of the school but private conversations, by title (`oversee_chats`: the
+/// administration sees every chat, 4.2 and 4.3). Titles, kinds, sizes and owners only: reading
+/// a chat's messages still takes being in it.
+pub async fn overview(school: &School, caller: Caller) -> Result<Vec<SchoolChat>> {
+    roles::require(caller.role, Action::OverseeChats)?;
+    let records = school.read().await?.school_chats().await?;
+    Ok(records
+        .into_iter()
+        .map(|r| SchoolChat {
+            chat_id: r.id,
+            title: r.title,
+            kind: r.kind,
+            members: r.members,
+            owner: r.owner.map(|o| Person {
+                user_id: o.user_id,
+                name: crate::users::person_name(&o.first_name, o.last_name.as_deref()),
+            }),
+            last_event_time: r.last_event_time,
+        })
+        .collect())
 }

@@ -55,11 +55,12 @@ pub enum Action {
     HandleReports,
     StartDialogs,
     CreateChats,
+    OverseeChats,
 }
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
@@ -81,6 +82,7 @@ impl Action {
         Action::HandleReports,
         Action::StartDialogs,
         Action::CreateChats,
+        Action::OverseeChats,
     ];
 
     /// The name used in docs/permissions.md.
@@ -107,6 +109,7 @@ impl Action {
             Action::HandleReports => "handle_reports",
             Action::StartDialogs => "start_dialogs",
             Action::CreateChats => "create_chats",
+            Action::OverseeChats => "oversee_chats",
         }
     }
 }

@@ -99,6 +99,28 @@ pub struct NewGroup {
     pub user_ids: Vec<i64>,
 }
 
+/// A chat of the school as its administration oversees it (`GET /school/chats`): every group
+/// chat, private conversations left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolChat {
+    pub chat_id: i64,
+    pub title: String,
+    /// The procedure's kind: `teachers`, `class_parents`, `director_teachers`,
+    /// `director_activists`, `group`.
+    pub kind: String,
+    pub members: i64,
+    /// Who made it (other chats, 4.3); none for the structure's.
+    pub owner: Option<super::Person>,
+    /// Unix ms of its last event.
+    pub last_event_time: i64,
+}
+
+/// `GET /school/chats`, by title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolChatList {
+    pub chats: Vec<SchoolChat>,
+}
+
 /// Most chats one broadcast (one announcement to several chats) reaches.
 pub const MAX_BROADCAST_CHATS: usize = 200;
 

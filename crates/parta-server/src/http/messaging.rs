@@ -27,7 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/school/announcements/{mid}/ack", post(acknowledge))
         .route("/school/broadcasts", post(broadcast))
         .route("/school/dialogs", post(open_dialog))
-        .route("/school/chats", post(create_chat))
+        .route("/school/chats", get(school_chats).post(create_chat))
         .route(
             "/school/scheduled",
             get(list_scheduled).post(schedule_message),
@@ -167,6 +167,16 @@ async fn open_dialog(
     Ok(Json(
         crate::dialogs::open(&state.school, caller, new.user_id).await?,
     ))
+}
+
+/// `GET /school/chats`: every chat but private conversations, for the administration.
+async fn school_chats(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<parta_model::school::SchoolChatList>> {
+    Ok(Json(parta_model::school::SchoolChatList {
+        chats: crate::groups::overview(&state.school, caller).await?,
+    }))
 }
 
 /// `POST /school/chats {title, description?, user_ids}`: another chat (procedure 4.3).

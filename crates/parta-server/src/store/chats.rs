@@ -34,6 +34,17 @@ pub struct NewChat<'a> {
     pub created_at: i64,
 }
 
+/// A chat as the administration oversees it.
+#[derive(Debug, Clone)]
+pub struct SchoolChatRecord {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub members: i64,
+    pub owner: Option<crate::store::people::NameRecord>,
+    pub last_event_time: i64,
+}
+
 /// A member of a chat.
 #[derive(Debug, Clone)]
 pub struct MemberRecord {
@@ -66,6 +77,9 @@ pub trait ChatRows {
     /// The parents' chats of the classes `user_id` teaches, leads or has a child in.
     async fn class_chats_of(&mut self, user_id: i64) -> Result<Vec<i64>>;
     async fn insert_chat(&mut self, chat: NewChat<'_>) -> Result<i64>;
+    /// Every chat but private conversations, by title, for the administration: (id, title,
+    /// kind, members, owner with names, last event).
+    async fn school_chats(&mut self) -> Result<Vec<SchoolChatRecord>>;
     /// The private conversation of two people, if they have one.
     async fn dialog_between(&mut self, a: i64, b: i64) -> Result<Option<i64>>;
     /// Makes `chat_id` (just inserted) the private conversation of `a` and `b`, as a MAX

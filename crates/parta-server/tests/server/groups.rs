@@ -98,6 +98,35 @@ async fn a_class_teacher_makes_the_parents_committee_renames_it_and_changes_its_
     assert_eq!(seen["title"], "Родительский комитет");
     assert_eq!(seen["participants_count"], 2);
 
+    // The administration sees every chat but private conversations; a teacher does not.
+    f.ok_send(
+        Method::POST,
+        &parent,
+        "/school/dialogs",
+        json!({"user_id": f.user_id(&teacher).await}),
+    )
+    .await;
+    let overview = f.ok_get(&admin, "/school/chats").await;
+    let committee = overview["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chat_id"] == chat_id)
+        .unwrap_or_else(|| panic!("{overview}"));
+    assert_eq!(committee["kind"], "group");
+    assert_eq!(committee["members"], 2);
+    assert_eq!(committee["owner"]["name"], "Анна Сергеевна Соколова");
+    assert!(
+        overview["chats"].as_array().unwrap().len() >= 4,
+        "the structure's chats too: {overview}"
+    );
+    assert!(
+        !overview.to_string().contains("Елена Морозова"),
+        "no private conversation is listed: {overview}"
+    );
+    let (status, _) = f.get_as(&teacher, "/school/chats").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     // The journal has it.
     let journal = f.ok_get(&admin, "/school/audit?count=50").await;
     assert!(

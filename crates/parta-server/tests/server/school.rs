@@ -783,6 +783,7 @@ async fn attempt(
             "/school/dialogs".to_owned(),
             json!({ "user_id": staff_but_me(f, token).await }),
         ),
+        Action::OverseeChats => (Method::GET, "/school/chats".to_owned(), Value::Null),
         Action::CreateChats => (
             Method::POST,
             "/school/chats".to_owned(),

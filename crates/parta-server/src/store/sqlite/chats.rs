@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteRow;
 
 use super::SqliteTx;
 use crate::store::Result;
-use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat};
+use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat, SchoolChatRecord};
 use crate::store::people::NameRecord;
 
 const CHAT_COLUMNS: &str = "c.id, c.type, c.title, c.description, c.owner_id, c.pinned_mid,
@@ -137,6 +137,39 @@ impl ChatRows for SqliteTx {
             )
             .await?
             .last_insert_rowid())
+    }
+
+    async fn school_chats(&mut self) -> Result<Vec<SchoolChatRecord>> {
+        let rows = self
+            .row_all(
+                "SELECT c.id, c.title, c.kind, c.last_event_time, c.owner_id,
+                        u.first_name, u.last_name,
+                        (SELECT COUNT(*) FROM chat_members m WHERE m.chat_id = c.id) AS members
+                 FROM chats c LEFT JOIN users u ON u.id = c.owner_id
+                 WHERE c.type != 'dialog'
+                 ORDER BY c.title, c.id",
+                (),
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let owner_id: Option<i64> = row.try_get("owner_id")?;
+                let first: Option<String> = row.try_get("first_name")?;
+                let last_name: Option<String> = row.try_get("last_name")?;
+                Ok(SchoolChatRecord {
+                    id: row.try_get("id")?,
+                    title: row.try_get("title")?,
+                    kind: row.try_get("kind")?,
+                    members: row.try_get("members")?,
+                    owner: owner_id.zip(first).map(|(user_id, first_name)| NameRecord {
+                        user_id,
+                        first_name,
+                        last_name,
+                    }),
+                    last_event_time: row.try_get("last_event_time")?,
+                })
+            })
+            .collect()
     }
 
     async fn dialog_between(&mut self, a: i64, b: i64) -> Result<Option<i64>> {
