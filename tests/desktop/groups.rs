@@ -1,6 +1,6 @@
 //! Other chats (procedure 4.3) in the real window: the class teacher makes the parents'
 //! committee from people she shares chats with, renames it, removes and adds a member; a
-//! parent finds it in their list.
+//! parent finds it in their list, and the administration among every chat of the school.
 
 use crate::common::{Steps, launch, open_chat, open_demo, switch_profile};
 
@@ -55,5 +55,17 @@ async fn the_class_teacher_makes_renames_and_changes_the_parents_committee() {
     // A parent finds it, renamed, in the list.
     switch_profile(&app, "demo-as-e.morozova").await;
     open_chat(&app, "Родительский комитет").await;
+
+    // The administration sees it among every chat of the school (4.3).
+    switch_profile(&app, "demo-as-i.kuznetsova").await;
+    app.tap("[data-testid=tab-admin]").await;
+    app.tap("[data-testid=admin-tab-chats]").await;
+    app.shows_if(
+        "[data-testid=school-chat][data-title='Родительский комитет']",
+        |t| t.contains("Другой чат") && t.contains("3 участника") && t.contains("Соколова"),
+    )
+    .await;
+    app.shows("[data-testid=school-chat][data-title='Учителя']")
+        .await;
     app.close().await.unwrap();
 }

@@ -215,6 +215,12 @@ impl ApiClient {
                 let _: Success = self.send(self.request(Method::DELETE, &path, t)).await?;
                 AdminReply::Done
             }
+            AdminRequest::Chats => {
+                let list: parta_model::school::SchoolChatList = self
+                    .send(self.request(Method::GET, "/school/chats", t))
+                    .await?;
+                AdminReply::Chats(list.chats)
+            }
             AdminRequest::Reports { open_only } => {
                 let request = self
                     .request(Method::GET, "/school/reports", t)

@@ -16,6 +16,7 @@ pub enum A {
     Structure,
     Journal,
     Reports,
+    Chats,
     NewInvite,
     Role,
     Class,
@@ -121,6 +122,7 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Structure => "Структура",
             Journal => "Журнал",
             Reports => "Жалобы",
+            Chats => "Чаты",
             Max => "MAX",
             MaxHint => {
                 "Чаты школы в MAX, где бот школы — администратор. Свяжите чат MAX с чатом Парты: \
@@ -244,6 +246,7 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Structure => "Structure",
             Journal => "Audit log",
             Reports => "Reports",
+            Chats => "Chats",
             Max => "MAX",
             MaxHint => {
                 "The school's MAX chats where the school's bot is an administrator. Link a MAX \

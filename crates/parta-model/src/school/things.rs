@@ -445,6 +445,8 @@ pub enum AdminRequest {
     MaxFlags {
         chat_id: i64,
     },
+    /// Every chat of the school but private conversations (`oversee_chats`).
+    Chats,
     /// Reports of messages to handle (`handle_reports`): the open ones, or all.
     Reports {
         open_only: bool,
@@ -479,6 +481,7 @@ pub enum AdminReply {
     MaxFlags(Vec<super::MaxFlag>),
     PasswordReset(super::PasswordResetIssued),
     Reports(Vec<super::Report>),
+    Chats(Vec<super::SchoolChat>),
     Report(super::Report),
     Done,
 }

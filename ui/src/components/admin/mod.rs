@@ -6,6 +6,7 @@
 use parta_model::school::Role;
 use yew::prelude::*;
 
+mod chats;
 mod classes;
 pub mod common;
 mod invites;
@@ -18,6 +19,7 @@ mod structure;
 
 use crate::i18n::Lang;
 use crate::i18n::admin::{A, ta};
+use chats::AdminChats;
 use classes::AdminClasses;
 use invites::AdminInvites;
 use journal::AdminJournal;
@@ -38,6 +40,7 @@ pub enum Tab {
     Journal,
     Max,
     Reports,
+    Chats,
 }
 
 impl Tab {
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Journal => A::Journal,
             Tab::Max => A::Max,
             Tab::Reports => A::Reports,
+            Tab::Chats => A::Chats,
         }
     }
 
@@ -64,6 +68,7 @@ impl Tab {
             Tab::Journal => "journal",
             Tab::Max => "max",
             Tab::Reports => "reports",
+            Tab::Chats => "chats",
         }
     }
 }
@@ -77,6 +82,7 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
             Tab::Reports,
             Tab::People,
             Tab::Classes,
+            Tab::Chats,
             Tab::Structure,
             Tab::Journal,
             Tab::Max,
@@ -87,6 +93,7 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
             Tab::Reports,
             Tab::People,
             Tab::Classes,
+            Tab::Chats,
             Tab::Journal,
             Tab::Max,
         ],
@@ -117,6 +124,7 @@ pub fn admin_view(props: &AdminViewProps) -> Html {
         Tab::Journal => html! { <AdminJournal lang={lang} /> },
         Tab::Max => html! { <AdminMax lang={lang} /> },
         Tab::Reports => html! { <AdminReports lang={lang} role={props.role} /> },
+        Tab::Chats => html! { <AdminChats lang={lang} /> },
     };
     html! {
         <section class="admin" aria-label={ta(lang, A::Title)} data-testid="admin">
