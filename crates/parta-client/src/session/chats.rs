@@ -29,10 +29,25 @@ impl Session {
     /// An opened chat from the cache: header, pinned announcement and newest messages.
     pub async fn open_chat(&self, chat_id: i64) -> Result<ChatView> {
         let store = &self.inner.cache;
-        let chat = store
-            .chat(chat_id)
-            .await?
-            .ok_or_else(|| Error::InvalidInput(format!("chat {chat_id} is not in the cache")))?;
+        let chat = match store.chat(chat_id).await? {
+            Some(chat) => chat,
+            // Just made (a private conversation, another chat) and overwritten by a sync that
+            // listed the chats a moment before: asked of the server and kept again.
+            None => match self.inner.api.chat(chat_id).await {
+                Ok(full) => {
+                    self.keep_chat(crate::store::CachedChat::from_max(&full))
+                        .await?;
+                    store.chat(chat_id).await?.ok_or_else(|| {
+                        Error::InvalidInput(format!("chat {chat_id} is not in the cache"))
+                    })?
+                }
+                Err(_) => {
+                    return Err(Error::InvalidInput(format!(
+                        "chat {chat_id} is not in the cache"
+                    )));
+                }
+            },
+        };
         let pinned = match &chat.pinned_mid {
             Some(mid) => store.message(mid).await?.map(|m| self.inner.view(m)),
             None => None,

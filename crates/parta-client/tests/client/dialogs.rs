@@ -60,6 +60,22 @@ async fn a_parent_opens_a_private_conversation_and_the_class_teacher_gets_it() {
     }
     assert_eq!(named.as_deref(), Some("Елена Морозова"));
 
+    // The teacher opens one with another parent, who opens it at once, before (or while) their
+    // sync lists it: the chat comes from the server.
+    let other = signed_in(&server, "o.smirnov", dir.path()).await;
+    let other_id = teacher
+        .members(class_chat)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Олег Смирнов")
+        .unwrap()
+        .user_id;
+    let made = teacher.open_dialog(other_id).await.unwrap();
+    let opened = other.open_chat(made.chat_id).await.unwrap();
+    assert_eq!(opened.chat.title, "Анна Сергеевна Соколова");
+    other.stop().await;
+
     // Parents do not write to each other: a refusal, not a chat.
     let other_id = parent
         .members(class_chat)
