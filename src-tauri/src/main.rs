@@ -9,6 +9,7 @@ mod commands;
 mod demo;
 mod graphics;
 mod links;
+mod media;
 mod notify;
 mod prefs;
 #[cfg(test)]
@@ -70,6 +71,7 @@ fn main() {
             ))?;
             if let Some(window) = app.get_webview_window("main") {
                 window_place::restore(&window, shell.data_dir());
+                media::allow_capture(&window);
             }
             let icon_dir = shell.data_dir().join("tray");
             app.manage(shell);

@@ -18,6 +18,7 @@ mod invite_link;
 mod keyboard;
 mod lessons;
 mod max_bot;
+mod media;
 mod notifications;
 mod reports;
 mod school;

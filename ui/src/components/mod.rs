@@ -15,6 +15,8 @@ pub mod join_waiting;
 pub mod lessons;
 pub mod lock_screen;
 pub mod main_view;
+pub mod media_check;
+pub mod media_section;
 pub mod members_panel;
 pub mod my_reports;
 pub mod new_chat;

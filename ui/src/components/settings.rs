@@ -245,6 +245,7 @@ pub fn settings_view() -> Html {
                     <button class="secondary" onclick={on_sign_out} data-testid="sign-out">{ ts(lang, S::SignOut) }</button>
                 </section>
                 <QuietHoursSection lang={lang} />
+                <crate::components::media_section::MediaSection lang={lang} />
                 if !i.profile.is_demo {
                     <Account lang={lang} />
                     <SignInFailures lang={lang} />

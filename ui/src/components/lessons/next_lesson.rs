@@ -22,7 +22,14 @@ pub(super) struct NextLessonProps {
 #[function_component(NextLesson)]
 pub(super) fn next_lesson(props: &NextLessonProps) -> Html {
     let ctx = use_context::<AppContext>();
+    let checking = use_state(|| false);
     let (lesson, lang) = (&props.lesson, props.lang);
+    // The ten minutes before the start, and while it is on (procedure 7.1).
+    let soon = lesson.starts_at - props.now <= 10 * 60_000 && props.now < ends_at(lesson);
+    let on_check = {
+        let checking = checking.clone();
+        Callback::from(move |_: MouseEvent| checking.set(!*checking))
+    };
     let when = if lesson.starts_at <= props.now {
         tl(lang, L::NowOn).to_owned()
     } else {
@@ -47,7 +54,14 @@ pub(super) fn next_lesson(props: &NextLessonProps) -> Html {
                 } else {
                     <span class="muted">{ tl(lang, L::NoLink) }</span>
                 }
+                if soon {
+                    <button class="secondary" data-testid="check-media" aria-pressed={checking.to_string()}
+                        onclick={on_check}>{ tl(lang, L::CheckMedia) }</button>
+                }
             </div>
+            if soon && *checking {
+                <crate::components::media_check::MediaCheck {lang} />
+            }
         </article>
     }
 }
