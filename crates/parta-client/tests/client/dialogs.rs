@@ -4,6 +4,16 @@ use parta_model::view::{AppEvent, Delivery};
 
 use crate::common::*;
 
+/// The user id of the member of `chat` called `name`, as `session` lists them.
+async fn member_id(session: &parta_client::Session, chat: i64, name: &str) -> i64 {
+    let members = session.members(chat).await.unwrap();
+    members
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {members:?}"))
+        .user_id
+}
+
 #[tokio::test]
 async fn a_parent_opens_a_private_conversation_and_the_class_teacher_gets_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -11,14 +21,7 @@ async fn a_parent_opens_a_private_conversation_and_the_class_teacher_gets_it() {
     let teacher = signed_in(&server, "a.sokolova", dir.path()).await;
     let parent = signed_in(&server, "e.morozova", dir.path()).await;
     let class_chat = chat_id(&parent, "5А — родители").await;
-    let teacher_id = parent
-        .members(class_chat)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == "Анна Сергеевна Соколова")
-        .unwrap()
-        .user_id;
+    let teacher_id = member_id(&parent, class_chat, "Анна Сергеевна Соколова").await;
 
     let mut teacher_events = teacher.subscribe();
     let dialog = parent.open_dialog(teacher_id).await.unwrap();
@@ -63,28 +66,13 @@ async fn a_parent_opens_a_private_conversation_and_the_class_teacher_gets_it() {
     // The teacher opens one with another parent, who opens it at once, before (or while) their
     // sync lists it: the chat comes from the server.
     let other = signed_in(&server, "o.smirnov", dir.path()).await;
-    let other_id = teacher
-        .members(class_chat)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == "Олег Смирнов")
-        .unwrap()
-        .user_id;
+    let other_id = member_id(&teacher, class_chat, "Олег Смирнов").await;
     let made = teacher.open_dialog(other_id).await.unwrap();
     let opened = other.open_chat(made.chat_id).await.unwrap();
     assert_eq!(opened.chat.title, "Анна Сергеевна Соколова");
     other.stop().await;
 
     // Parents do not write to each other: a refusal, not a chat.
-    let other_id = parent
-        .members(class_chat)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == "Олег Смирнов")
-        .unwrap()
-        .user_id;
     let refused = parent.open_dialog(other_id).await.expect_err("refused");
     assert!(
         matches!(refused, parta_client::Error::Server { status: 403, .. }),
