@@ -150,14 +150,22 @@ pub fn members_panel(props: &MembersPanelProps) -> Html {
                         html! {
                             <li key={m.user_id} data-testid="member" data-name={m.name.clone()}>
                                 <span class="avatar small" aria-hidden="true">{ m.name.chars().take(1).collect::<String>() }</span>
-                                <span class="name">{ &m.name }</span>
-                                if m.is_admin {
-                                    <span class="role">{ t(lang, Key::ChatAdmin) }</span>
-                                }
-                                if let Some(onclick) = write {
-                                    <button class="link small" data-testid="write-privately" {onclick}
-                                        title={tc(lang, C::WritePrivately)}>{ tc(lang, C::WritePrivately) }</button>
-                                }
+                                // The name on its own line, what one may do under it: a long name
+                                // is never squeezed to a column of syllables.
+                                <span class="name">
+                                    { &m.name }
+                                    if m.is_admin || write.is_some() {
+                                        <span class="member-actions">
+                                            if m.is_admin {
+                                                <span class="role">{ t(lang, Key::ChatAdmin) }</span>
+                                            }
+                                            if let Some(onclick) = write {
+                                                <button class="link small" data-testid="write-privately" {onclick}
+                                                    title={tc(lang, C::WritePrivately)}>{ tc(lang, C::WritePrivately) }</button>
+                                            }
+                                        </span>
+                                    }
+                                </span>
                                 if props.manage && !m.is_me {
                                     <button class="icon" data-testid="member-remove" aria-label={tc(lang, C::Remove)}
                                         title={tc(lang, C::Remove)} onclick={{
