@@ -170,8 +170,6 @@ pub(super) fn message(
                             let cb = props.on_write_privately.clone();
                             Callback::from(move |_: MouseEvent| cb.emit(author))
                         }}>{ tc(props.lang, C::WritePrivately) }</button>
-                    }
-                    if !m.is_own && m.sender_id.is_some() {
                         <button class="link" data-testid="report" onclick={{
                             let (mid, reporting) = (m.mid.clone(), reporting.clone());
                             Callback::from(move |_: MouseEvent| reporting.set(Some(mid.clone())))
