@@ -375,60 +375,72 @@ async fn ensure_people_and_chats(school: &School) -> Result<bool> {
         .await?;
     }
     for chat in CHATS {
-        let owner = user_id_on(&mut *tx, chat.owner).await?;
-        let chat_id = tx
-            .insert_chat(NewChat {
-                kind: chat.kind,
-                title: chat.title,
-                description: chat.description,
-                owner_id: Some(owner),
-                class_id: None,
-                created_at: now,
-            })
-            .await?;
-        for member in chat.members {
-            let user_id = user_id_on(&mut *tx, member).await?;
-            tx.add_member(chat_id, user_id, user_id == owner, now)
-                .await?;
-        }
-        let mut last = now;
-        for (index, (minutes_ago, sender, text, pinned)) in chat.messages.iter().enumerate() {
-            let at = now - minutes_ago * 60_000;
-            last = at;
-            let sender = user_id_on(&mut *tx, sender).await?;
-            let mid = format!("mid.demo{chat_id:02}{index:03}");
-            tx.insert_message(NewMessageRecord {
-                mid: &mid,
-                chat_id,
-                sender_id: sender,
-                text: Some(text),
-                markup: None,
-                created_at: at,
-                link: None,
-                is_announcement: false,
-                ack_required: false,
-            })
-            .await?;
-            if *pinned {
-                tx.set_pinned(chat_id, Some(&mid)).await?;
-            }
-            // History goes into the update log too, so a device that polls from the start
-            // of the log sees the same messages as one that reads GET /messages.
-            if let Some(message) = messages::by_mid_on(&mut *tx, &mid).await? {
-                let update = Update::MessageCreated {
-                    timestamp: at,
-                    message,
-                    user_locale: None,
-                    parta_silent_until: None,
-                };
-                updates::append(&mut *tx, chat_id, &update, at).await?;
-            }
-        }
-        tx.touch_chat(chat_id, last).await?;
+        seed_chat(&mut *tx, chat, None, now).await?;
     }
     tx.put_meta("demo", "seeded").await?;
     school.commit(tx).await?;
     Ok(true)
+}
+
+/// Creates a demo chat with its members and messages (each in the update log too); returns
+/// its id.
+async fn seed_chat(
+    tx: &mut dyn Tx,
+    chat: &DemoChat,
+    class_id: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    let owner = user_id_on(tx, chat.owner).await?;
+    let chat_id = tx
+        .insert_chat(NewChat {
+            kind: chat.kind,
+            title: chat.title,
+            description: chat.description,
+            owner_id: Some(owner),
+            class_id,
+            created_at: now,
+        })
+        .await?;
+    for member in chat.members {
+        let user_id = user_id_on(tx, member).await?;
+        tx.add_member(chat_id, user_id, user_id == owner, now)
+            .await?;
+    }
+    let mut last = now;
+    for (index, (minutes_ago, sender, text, pinned)) in chat.messages.iter().enumerate() {
+        let at = now - minutes_ago * 60_000;
+        last = at;
+        let sender = user_id_on(tx, sender).await?;
+        let mid = format!("mid.demo{chat_id:02}{index:03}");
+        tx.insert_message(NewMessageRecord {
+            mid: &mid,
+            chat_id,
+            sender_id: sender,
+            text: Some(text),
+            markup: None,
+            created_at: at,
+            link: None,
+            is_announcement: false,
+            ack_required: false,
+        })
+        .await?;
+        if *pinned {
+            tx.set_pinned(chat_id, Some(&mid)).await?;
+        }
+        // History goes into the update log too, so a device that polls from the start
+        // of the log sees the same messages as one that reads GET /messages.
+        if let Some(message) = messages::by_mid_on(tx, &mid).await? {
+            let update = Update::MessageCreated {
+                timestamp: at,
+                message,
+                user_locale: None,
+                parta_silent_until: None,
+            };
+            updates::append(tx, chat_id, &update, at).await?;
+        }
+    }
+    tx.touch_chat(chat_id, last).await?;
+    Ok(chat_id)
 }
 
 /// 5А's weekly timetable in the demo (docs/timetable-csv.md).
