@@ -566,6 +566,8 @@ impl ApiClient {
                 role,
                 class_id,
                 child_name: child_name.map(str::to_owned),
+                // A pupil's invite names their parent: made in the app's Управление.
+                parent_id: None,
                 note: note.map(str::to_owned),
                 expires_in_hours: None,
                 max_uses: None,

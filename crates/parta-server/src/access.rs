@@ -50,8 +50,28 @@ pub async fn lesson_participants(tx: &mut dyn Tx, lesson: &LessonRecord) -> Resu
     }
 }
 
+/// The pupils who take a class lesson, with the parent who answers for each about recording
+/// (6.4): the class's pupils; none for a group's meeting, which is for parents.
+pub async fn lesson_pupils(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Vec<(i64, i64)>> {
+    if lesson.participants.is_empty() {
+        Ok(tx.class_pupils(lesson.class_id).await?)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// Everyone a lesson is for: its participants and its pupils, by id.
+pub async fn lesson_audience(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Vec<i64>> {
+    let mut everyone = lesson_participants(tx, lesson).await?;
+    everyone.extend(lesson_pupils(tx, lesson).await?.into_iter().map(|(p, _)| p));
+    everyone.sort_unstable();
+    everyone.dedup();
+    Ok(everyone)
+}
+
 /// Whether the caller may read the lesson: the administration, its teacher, those who teach
-/// in its class and its participants (the class's parents, or those invited to a group's).
+/// in its class, its participants (the class's parents, or those invited to a group's) and,
+/// for a class lesson, the class's pupils.
 pub async fn may_read_lesson(
     tx: &mut dyn Tx,
     caller: Caller,
@@ -61,9 +81,7 @@ pub async fn may_read_lesson(
         roles::grant(caller.role, Action::ManageLessons) == Grant::School
             || lesson.teacher_id == caller.user_id
             || tx.teaches_class(caller.user_id, lesson.class_id).await?
-            || lesson_participants(tx, lesson)
-                .await?
-                .contains(&caller.user_id),
+            || lesson_audience(tx, lesson).await?.contains(&caller.user_id),
     )
 }
 

@@ -71,7 +71,7 @@ async fn class_on(tx: &mut dyn Tx, class_id: i64) -> Result<Class> {
 pub async fn list(school: &School, caller: Caller) -> Result<Vec<Class>> {
     let mut tx = school.read().await?;
     let records = if roles::require(caller.role, Action::ViewClasses)? != Grant::School {
-        tx.classes_of_parent(caller.user_id).await?
+        tx.classes_of_member(caller.user_id).await?
     } else {
         tx.classes().await?
     };

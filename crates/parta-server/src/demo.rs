@@ -22,9 +22,13 @@ pub const PLATFORM_ADMIN: &str = "i.kuznetsova";
 /// Username of a demo parent of 5А.
 pub const PARENT: &str = "e.morozova";
 
+/// Username of a demo pupil of 5А (Елена Морозова's son).
+pub const PUPIL: &str = "a.morozov";
+
 /// Whether `username` is one of the demo school's invented people.
 pub fn is_person(username: &str) -> bool {
     PEOPLE.iter().any(|p| p.username == username)
+        || PUPILS.iter().any(|p| p.person.username == username)
 }
 
 struct Person {
@@ -316,11 +320,118 @@ const CLASSES: &[DemoClass] = &[
 ];
 
 /// Fills the store with the demo school unless it already holds it, then brings an older demo
-/// database up to date (classes, passwords). Returns whether it seeded anything.
+/// database up to date (classes, passwords, pupils). Returns whether it seeded anything.
 pub async fn ensure(school: &School) -> Result<bool> {
     let people = ensure_people_and_chats(school).await?;
     let classes = ensure_classes(school).await?;
-    Ok(people || classes)
+    let pupils = ensure_pupils(school).await?;
+    Ok(people || classes || pupils)
+}
+
+/// A demo pupil: who, in which class, and the parent who answers for them (6.4).
+struct DemoPupil {
+    person: Person,
+    class: &'static str,
+    parent: &'static str,
+}
+
+const PUPILS: &[DemoPupil] = &[
+    DemoPupil {
+        person: Person {
+            username: PUPIL,
+            first: "Артём",
+            last: "Морозов",
+            role: Role::Pupil,
+        },
+        class: "5А",
+        parent: PARENT,
+    },
+    DemoPupil {
+        person: Person {
+            username: "v.smirnova",
+            first: "Вера",
+            last: "Смирнова",
+            role: Role::Pupil,
+        },
+        class: "5А",
+        parent: "o.smirnov",
+    },
+];
+
+const PUPILS_CHAT_5A: DemoChat = DemoChat {
+    kind: "class_pupils",
+    title: "5А — ученики",
+    description: "Чат классного руководителя с учениками 5А класса",
+    owner: CLASS_TEACHER,
+    members: &[CLASS_TEACHER, PUPIL, "v.smirnova"],
+    messages: &[
+        (
+            DAY + 240,
+            CLASS_TEACHER,
+            "Ребята, завтра берём с собой рабочие тетради по математике и цветные карандаши.",
+            false,
+        ),
+        (
+            DAY + 200,
+            "v.smirnova",
+            "Анна Сергеевна, а тетрадь в клетку или в линейку?",
+            false,
+        ),
+        (DAY + 190, CLASS_TEACHER, "В клетку.", false),
+        (
+            90,
+            CLASS_TEACHER,
+            "Напоминаю: в пятницу консультация по дробям в 15:00, ссылка будет в расписании.",
+            true,
+        ),
+        (60, PUPIL, "Спасибо! Я подключусь.", false),
+    ],
+};
+
+/// Adds the demo's pupils and 5А's pupils' chat to a demo database that has none yet.
+async fn ensure_pupils(school: &School) -> Result<bool> {
+    if school.read().await?.meta("demo_pupils").await?.is_some() {
+        return Ok(false);
+    }
+    let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD))
+        .await
+        .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
+    let now = school.now_ms();
+    let mut tx = school.begin().await?;
+    let classes = tx.classes().await?;
+    let class_5a = classes
+        .iter()
+        .find(|c| c.name == "5А")
+        .map(|c| c.id)
+        .ok_or_else(|| Error::not_found("demo class 5А missing"))?;
+    for DemoPupil {
+        person,
+        class,
+        parent,
+    } in PUPILS
+    {
+        let user_id = tx
+            .insert_user(NewUser {
+                first_name: person.first,
+                last_name: Some(person.last),
+                username: person.username,
+                role: person.role,
+                created_at: now,
+                password_hash: Some(&hash),
+            })
+            .await?;
+        let class_id = classes
+            .iter()
+            .find(|c| c.name == *class)
+            .map(|c| c.id)
+            .ok_or_else(|| Error::not_found(format!("demo class {class} missing")))?;
+        let parent = user_id_on(&mut *tx, parent).await?;
+        tx.add_class_pupil(class_id, user_id, parent).await?;
+    }
+    seed_chat(&mut *tx, &PUPILS_CHAT_5A, Some(class_5a), now).await?;
+    tx.put_meta("demo_pupils", "seeded").await?;
+    school.commit(tx).await?;
+    Ok(true)
 }
 
 async fn ensure_classes(school: &School) -> Result<bool> {

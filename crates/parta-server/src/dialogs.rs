@@ -79,17 +79,18 @@ async fn kind_for(
     role: Role,
 ) -> Result<&'static str> {
     let grant = roles::require(caller.role, Action::StartDialogs)?;
-    let staff = |r: Role| r != Role::Parent;
+    // Parents and pupils: the families the school serves.
+    let family = |r: Role| matches!(r, Role::Parent | Role::Pupil);
     let refuse = || {
         Err(Error::denied(
-            "You may write privately to the teachers of your child's class, and teachers to the \
-             parents of the classes they teach",
+            "You may write privately to the teachers of your child's class (a pupil: of your \
+             class), and teachers to the parents and pupils of the classes they teach",
         ))
     };
     match (caller.role, role) {
-        // Between a parent and a teacher: the teacher must teach one of the parent's classes.
-        (Role::Parent, r) | (r, Role::Parent) if staff(r) => {
-            let (parent, teacher) = if caller.role == Role::Parent {
+        // Between a family member and a teacher: the teacher must teach one of their classes.
+        (f, r) | (r, f) if family(f) && !family(r) => {
+            let (member, teacher) = if family(caller.role) {
                 (caller.user_id, user_id)
             } else {
                 (user_id, caller.user_id)
@@ -97,23 +98,24 @@ async fn kind_for(
             let Teaching {
                 class_teacher,
                 teaches,
-            } = teaching(tx, teacher, parent).await?;
+            } = teaching(tx, teacher, member).await?;
             if class_teacher {
                 Ok("direct_class_teacher")
-            } else if teaches || (grant == Grant::School && caller.role != Role::Parent) {
+            } else if teaches || (grant == Grant::School && !family(caller.role)) {
                 Ok("direct")
             } else {
                 refuse()
             }
         }
-        // Parents do not write to each other (8.3: they never see other parents' contacts).
-        (Role::Parent, Role::Parent) => refuse(),
+        // Families do not write to each other (8.3: parents never see other parents'
+        // contacts; a pupil never reaches a parent or another pupil privately).
+        _ if family(caller.role) && family(role) => refuse(),
         // Staff among themselves.
         _ => Ok("direct"),
     }
 }
 
-/// How a teacher stands to a parent's classes.
+/// How a teacher stands to the classes of a parent (their children's) or a pupil (their own).
 pub(crate) struct Teaching {
     /// The class teacher of one of them.
     pub class_teacher: bool,
@@ -121,13 +123,14 @@ pub(crate) struct Teaching {
     pub teaches: bool,
 }
 
-/// Whether `teacher` teaches (or is class teacher of) a class `parent` has a child in.
-pub(crate) async fn teaching(tx: &mut dyn Tx, teacher: i64, parent: i64) -> Result<Teaching> {
+/// Whether `teacher` teaches (or is class teacher of) a class `member` has a child in or is a
+/// pupil of.
+pub(crate) async fn teaching(tx: &mut dyn Tx, teacher: i64, member: i64) -> Result<Teaching> {
     let mut found = Teaching {
         class_teacher: false,
         teaches: false,
     };
-    for class in tx.classes_of_parent(parent).await? {
+    for class in tx.classes_of_member(member).await? {
         if class.class_teacher_id == Some(teacher) {
             found.class_teacher = true;
             found.teaches = true;

@@ -1,6 +1,7 @@
 //! Other chats (procedure 4.3): a class teacher makes a chat beyond the structure's (the
-//! parents' committee, a project group) with the people she picks: staff, and the parents of
-//! the classes she teaches; the administration with anyone. She owns and administers it, so she
+//! parents' committee, a project group) with the people she picks: staff, and the parents or
+//! the pupils of the classes she teaches (never both in one chat); the administration with
+//! anyone. She owns and administers it, so she
 //! renames it and adds and removes members with the MAX chat endpoints like any chat admin.
 
 use parta_model::max::Chat;
@@ -13,7 +14,7 @@ use crate::context::{Caller, School};
 use crate::error::{Error, Result};
 use crate::members::MAX_ADD;
 use crate::restrictions;
-use crate::roles::{self, Action, Grant, Role};
+use crate::roles::{self, Action, Grant};
 use crate::store::chats::NewChat;
 
 /// Makes the chat; every member, the creator too, gets `user_added`.
@@ -39,20 +40,22 @@ pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Ch
     let now = school.now_ms();
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
+    let mut roles = Vec::with_capacity(members.len());
     for &id in &members {
         let person = tx
             .person(id)
             .await?
             .filter(|p| !p.removed)
             .ok_or_else(|| Error::not_found(format!("User {id} not found")))?;
+        roles.push(person.role);
         if grant != Grant::School
-            && person.role == Role::Parent
+            && !person.role.is_staff()
             && !crate::dialogs::teaching(&mut *tx, caller.user_id, id)
                 .await?
                 .teaches
         {
             return Err(Error::denied(format!(
-                "{} is not a parent of a class you teach",
+                "{} is not a parent or pupil of a class you teach",
                 crate::users::person_name(
                     &person.user.first_name,
                     person.user.last_name.as_deref()
@@ -60,6 +63,7 @@ pub async fn create(school: &School, caller: Caller, new: NewGroup) -> Result<Ch
             )));
         }
     }
+    crate::membership::keep_families_apart(&mut *tx, None, &roles).await?;
     let description = new.description.as_deref().map(str::trim).unwrap_or("");
     let chat_id = tx
         .insert_chat(NewChat {

@@ -1,9 +1,10 @@
 //! Invitation links and join requests (procedure 4.1).
 //!
-//! An invite carries a role, for a parent a class (and maybe the child's name), an expiry and a
-//! number of uses. Its code is shown once, at creation, and stored only as a hash. Redeeming it
-//! either creates the account at once or, when the school reviews newcomers (the default),
-//! files a join request; the requester asks for the outcome with a token of its own and, once
+//! An invite carries a role, for a parent a class (and maybe the child's name), for a pupil a
+//! class and the parent who answers for them, an expiry and a number of uses. Its code is
+//! shown once, at creation, and stored only as a hash. Redeeming it either creates the account
+//! at once or, when the school reviews newcomers (the default) and always for a pupil, files a
+//! join request; the requester asks for the outcome with a token of its own and, once
 //! approved, receives its device token exactly once. Unclaimed invites expire by themselves:
 //! the status is computed against the clock, so no sweeper is needed.
 
@@ -97,6 +98,8 @@ fn invite_of(record: InviteRecord, now: i64) -> Invite {
         class_id: record.class_id,
         class_name: record.class_name,
         child_name: record.child_name,
+        parent_id: record.parent_id,
+        parent_name: record.parent_name,
         note: record.note,
         created_by: record.created_by,
         created_at: record.created_at,
@@ -118,13 +121,14 @@ async fn require_scope(
     let needed = match action {
         Action::ManageInvites | Action::ReviewJoinRequests => action,
         _ if role == Role::Parent => Action::InviteParents,
+        _ if role == Role::Pupil => Action::InvitePupils,
         _ => Action::InviteStaff,
     };
     match roles::require(caller.role, needed)? {
         Grant::School => Ok(()),
         Grant::OwnClass => {
             let own = match class_id {
-                Some(class_id) if role == Role::Parent => {
+                Some(class_id) if matches!(role, Role::Parent | Role::Pupil) => {
                     tx.is_class_teacher(caller.user_id, class_id).await?
                 }
                 _ => false,
@@ -133,7 +137,7 @@ async fn require_scope(
                 Ok(())
             } else {
                 Err(Error::denied(
-                    "A class teacher acts only for the parents of their own class",
+                    "A class teacher acts only for the parents and pupils of their own class",
                 ))
             }
         }
@@ -160,6 +164,7 @@ pub async fn create(school: &School, caller: Caller, new: NewInvite) -> Result<C
     {
         return Err(Error::not_found(format!("Class {class_id} not found")));
     }
+    let parent_id = pupil_parent(&mut *tx, &new).await?;
     let hours = new.expires_in_hours.unwrap_or(DEFAULT_EXPIRY_HOURS);
     if !(1..=MAX_EXPIRY_HOURS).contains(&hours) {
         return Err(Error::bad_request(format!(
@@ -182,6 +187,7 @@ pub async fn create(school: &School, caller: Caller, new: NewInvite) -> Result<C
             role: new.role,
             class_id: new.class_id,
             child_name: child_name.as_deref(),
+            parent_id,
             note: note.as_deref(),
             created_by: caller.user_id,
             created_at: now,
@@ -195,8 +201,8 @@ pub async fn create(school: &School, caller: Caller, new: NewInvite) -> Result<C
         Some(caller.user_id),
         "invite.created",
         &format!("invite:{id}"),
-        serde_json::json!({"role": new.role, "class_id": new.class_id, "max_uses": max_uses,
-                           "expires_in_hours": hours}),
+        serde_json::json!({"role": new.role, "class_id": new.class_id, "parent_id": parent_id,
+                           "max_uses": max_uses, "expires_in_hours": hours}),
     )
     .await?;
     let invite = invite_on(&mut *tx, id, now).await?;
@@ -206,6 +212,31 @@ pub async fn create(school: &School, caller: Caller, new: NewInvite) -> Result<C
         code,
         invite,
     })
+}
+
+/// For a pupil's invite, the parent who answers for the pupil: required, and a parent of the
+/// invite's class (6.4). Other invites name no parent.
+async fn pupil_parent(tx: &mut dyn Tx, new: &NewInvite) -> Result<Option<i64>> {
+    match (new.role, new.class_id, new.parent_id) {
+        (Role::Pupil, Some(class_id), Some(parent_id)) => {
+            if tx.class_parent_ids(class_id).await?.contains(&parent_id) {
+                Ok(Some(parent_id))
+            } else {
+                Err(Error::bad_request(format!(
+                    "User {parent_id} is not a parent in this class: a pupil's invite names \
+                     the parent who answers for the pupil"
+                )))
+            }
+        }
+        (Role::Pupil, None, _) => Err(Error::bad_request("An invite for a pupil needs the class")),
+        (Role::Pupil, Some(_), None) => Err(Error::bad_request(
+            "An invite for a pupil names the parent who answers for them (parent_id)",
+        )),
+        (_, _, Some(_)) => Err(Error::bad_request(
+            "Only an invite for a pupil names a parent",
+        )),
+        (_, _, None) => Ok(None),
+    }
 }
 
 async fn invite_on(tx: &mut dyn Tx, id: i64, now: i64) -> Result<Invite> {
@@ -288,6 +319,8 @@ pub async fn set_requires_approval(school: &School, caller: Caller, on: bool) ->
 struct NewAccount {
     role: Role,
     class_id: Option<i64>,
+    /// For a pupil: the parent who answers for them.
+    parent_id: Option<i64>,
     child_name: Option<String>,
     first_name: String,
     last_name: Option<String>,
@@ -323,6 +356,12 @@ async fn create_account(
             Role::Parent => {
                 let child = account.child_name.as_deref().unwrap_or("");
                 tx.add_class_parent(class_id, user_id, child).await?;
+            }
+            Role::Pupil => {
+                let parent = account.parent_id.ok_or_else(|| {
+                    Error::Internal(format!("the pupil {} has no parent", account.login))
+                })?;
+                tx.add_class_pupil(class_id, user_id, parent).await?;
             }
             role => {
                 tx.add_class_teacher(class_id, user_id).await?;
@@ -373,7 +412,9 @@ pub async fn redeem(school: &School, redeem: Redeem) -> Result<JoinOutcome> {
     let child_name = invite
         .child_name
         .clone()
-        .or(clean_text(redeem.child_name.as_deref(), "child's name")?);
+        .or(clean_text(redeem.child_name.as_deref(), "child's name")?)
+        // A pupil is the child: their parent is linked through the invite.
+        .filter(|_| invite.role != Role::Pupil);
     if invite.role == Role::Parent && child_name.is_none() {
         return Err(Error::bad_request("Please give your child's name"));
     }
@@ -386,13 +427,15 @@ pub async fn redeem(school: &School, redeem: Redeem) -> Result<JoinOutcome> {
     let account = NewAccount {
         role: invite.role,
         class_id: invite.class_id,
+        parent_id: invite.parent_id,
         child_name,
         first_name,
         last_name,
         login,
         password_hash,
     };
-    let outcome = if requires_approval(&mut *tx).await? {
+    // A pupil always waits for the class teacher's approval (4.1).
+    let outcome = if invite.role == Role::Pupil || requires_approval(&mut *tx).await? {
         let request_token = auth::random_secret("join_", 32)?;
         let id = tx
             .insert_join_request(NewJoinRequest {
@@ -558,9 +601,14 @@ pub async fn approve(school: &School, caller: Caller, id: i64) -> Result<JoinReq
     // The pending request itself holds the login: release it for the account.
     tx.decide_join_request(id, "approved", None, caller.user_id, school.now_ms())
         .await?;
+    let parent_id = match tx.invite(request.invite_id).await? {
+        Some(invite) => invite.parent_id,
+        None => None,
+    };
     let account = NewAccount {
         role: request.role,
         class_id: request.class_id,
+        parent_id,
         child_name: request.child_name,
         first_name: request.first_name,
         last_name: request.last_name,

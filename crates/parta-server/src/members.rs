@@ -107,11 +107,16 @@ pub async fn add(school: &School, caller: Caller, chat_id: i64, user_ids: &[i64]
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     access::require_admin(&mut *tx, caller.user_id, chat_id).await?;
+    let mut roles = Vec::with_capacity(user_ids.len());
+    for &user_id in user_ids {
+        // Fails for someone who does not exist, before anything is written for anyone.
+        let (_, role, _) = crate::users::person_on(&mut *tx, user_id).await?;
+        roles.push(role);
+    }
+    crate::membership::keep_families_apart(&mut *tx, Some(chat_id), &roles).await?;
     let now = school.now_ms();
     let mut added = 0;
     for &user_id in user_ids {
-        // Fails for someone who does not exist, before anything is written for them.
-        crate::users::user_on(&mut *tx, user_id).await?;
         if !tx.add_member(chat_id, user_id, false, now).await? {
             continue;
         }

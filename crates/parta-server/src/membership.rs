@@ -2,14 +2,15 @@
 //!
 //! The school's own chats follow the people: staff are in the teachers' chat and the
 //! director–teachers chat; the administration is in both director chats; a class's parents'
-//! chat holds its class teacher, the teachers assigned to it and its parents. [`sync_user`]
+//! chat holds its class teacher, the teachers assigned to it and its parents; its pupils' chat
+//! the same teachers and its pupils (never a parent). [`sync_user`]
 //! adds whatever is missing (it never removes: leaving a chat is an explicit admin action) and
 //! tells the chat through a `user_added` update in the same transaction.
 
 use parta_model::max::Update;
 
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::roles::Role;
 use crate::store::prelude::*;
 use crate::updates;
@@ -72,4 +73,24 @@ pub async fn sync_everyone(
         added += sync_user(tx, clock, user_id, actor).await?.len();
     }
     Ok(added)
+}
+
+/// Refuses to put parents and pupils in one chat (4.1: a pupil is never in a parents' chat;
+/// 8.3: nor sees a parent's contact): `chat_id`'s members (none for a new chat) with
+/// `newcomers` must not hold both.
+pub async fn keep_families_apart(
+    tx: &mut dyn Tx,
+    chat_id: Option<i64>,
+    newcomers: &[Role],
+) -> Result<()> {
+    let mut roles = newcomers.to_vec();
+    if let Some(chat_id) = chat_id {
+        roles.extend(tx.member_roles(chat_id).await?);
+    }
+    if roles.contains(&Role::Parent) && roles.contains(&Role::Pupil) {
+        return Err(Error::bad_request(
+            "Pupils and parents are never in one chat: pupils have their class's pupils' chat",
+        ));
+    }
+    Ok(())
 }

@@ -79,8 +79,9 @@ pub async fn change_role(
     Ok(())
 }
 
-/// Moves a parent's child from one class to another: the parent leaves the old class's chat
-/// (unless another child keeps them there) and joins the new one.
+/// Moves a parent's child, or a pupil, from one class to another: the parent leaves the old
+/// class's parents' chat (unless another child keeps them there), the pupil its pupils' chat,
+/// and joins the new one.
 pub async fn move_child(
     school: &School,
     caller: Caller,
@@ -90,9 +91,9 @@ pub async fn move_child(
     roles::require(caller.role, Action::ManageMembers)?;
     let mut tx = school.begin().await?;
     let (user, role) = person(&mut *tx, user_id).await?;
-    if role != Role::Parent {
+    if !matches!(role, Role::Parent | Role::Pupil) {
         return Err(Error::bad_request(
-            "Only parents move with their children; assign teachers to classes instead",
+            "Only pupils and parents with their children move; assign teachers to classes instead",
         ));
     }
     if tx.class(movement.to_class_id).await?.is_none() {
@@ -100,6 +101,21 @@ pub async fn move_child(
             "Class {} not found",
             movement.to_class_id
         )));
+    }
+    if role == Role::Pupil {
+        if !tx
+            .move_pupil(movement.from_class_id, movement.to_class_id, user_id)
+            .await?
+        {
+            return Err(Error::not_found("This pupil is not in that class"));
+        }
+        if let Some((chat_id, _)) = tx
+            .chat_by_kind("class_pupils", Some(movement.from_class_id))
+            .await?
+        {
+            leave(&mut *tx, school.clock(), &user, chat_id, caller.user_id).await?;
+        }
+        return moved(school, tx, caller, user_id, movement).await;
     }
     let children = tx.children_in(movement.from_class_id, user_id).await?;
     let child = match (&movement.child_name, children.as_slice()) {
@@ -137,6 +153,17 @@ pub async fn move_child(
     {
         leave(&mut *tx, school.clock(), &user, chat_id, caller.user_id).await?;
     }
+    moved(school, tx, caller, user_id, movement).await
+}
+
+/// After a move: the person joins the new class's chats, and the audit log says so.
+async fn moved(
+    school: &School,
+    mut tx: Box<dyn Tx>,
+    caller: Caller,
+    user_id: i64,
+    movement: Move,
+) -> Result<()> {
     membership::sync_user(&mut *tx, school.clock(), user_id, Some(caller.user_id)).await?;
     audit::record(
         &mut *tx,

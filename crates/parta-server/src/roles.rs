@@ -23,6 +23,8 @@ pub enum Action {
     InviteStaff,
     /// Invite parents of a class (4.1; a class teacher for the own class, 4.3).
     InviteParents,
+    /// Invite pupils of a class, each with the parent who answers for them (4.1).
+    InvitePupils,
     /// See invites and revoke them (4.1: revoke unclaimed links).
     ManageInvites,
     /// Approve or reject join requests (4.1).
@@ -60,11 +62,12 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order of docs/permissions.md.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ManageClasses,
         Action::BootstrapStructure,
         Action::InviteStaff,
         Action::InviteParents,
+        Action::InvitePupils,
         Action::ManageInvites,
         Action::ReviewJoinRequests,
         Action::RevokeOthersDevices,
@@ -92,6 +95,7 @@ impl Action {
             Action::BootstrapStructure => "bootstrap_structure",
             Action::InviteStaff => "invite_staff",
             Action::InviteParents => "invite_parents",
+            Action::InvitePupils => "invite_pupils",
             Action::ManageInvites => "manage_invites",
             Action::ReviewJoinRequests => "review_join_requests",
             Action::RevokeOthersDevices => "revoke_others_devices",
@@ -148,7 +152,9 @@ pub fn grant(role: Role, action: Action) -> Grant {
         // and inviting are the platform administrator's job (4.1).
         (Administration, BootstrapStructure | InviteStaff | AppointAdmins) => Denied,
         (Administration, _) => School,
-        (ClassTeacher, InviteParents | ManageInvites | ReviewJoinRequests) => OwnClass,
+        (ClassTeacher, InviteParents | InvitePupils | ManageInvites | ReviewJoinRequests) => {
+            OwnClass
+        }
         (ClassTeacher | Teacher, ManageLessons) => OwnClass,
         // In the chats they administer (their class's chats, chats they created).
         (ClassTeacher | Teacher, HandleReports) => OwnClass,
@@ -160,6 +166,9 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ClassTeacher | Teacher, _) => Denied,
         (Parent, ViewClasses | StartDialogs) => OwnClass,
         (Parent, _) => Denied,
+        // A pupil sees their class and writes to its teachers; nothing else (4.1).
+        (Pupil, ViewClasses | StartDialogs) => OwnClass,
+        (Pupil, _) => Denied,
     }
 }
 
@@ -201,6 +210,18 @@ mod tests {
                 Grant::Denied
             };
             assert_eq!(grant(Role::Parent, action), expected, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn clause_4_1_pupils_administer_nothing_and_see_no_contacts() {
+        for action in Action::ALL {
+            let expected = if matches!(action, Action::ViewClasses | Action::StartDialogs) {
+                Grant::OwnClass
+            } else {
+                Grant::Denied
+            };
+            assert_eq!(grant(Role::Pupil, action), expected, "{action:?}");
         }
     }
 

@@ -1,6 +1,6 @@
 //! The school's structure in one call (procedure 4.1, 4.2): the teachers' chat, a parents' chat
-//! per class, the director–teachers chat and the director–parent-activists chat, with everyone
-//! who belongs in them. Running it again creates only what is missing.
+//! and a pupils' chat per class, the director–teachers chat and the director–parent-activists
+//! chat, with everyone who belongs in them. Running it again creates only what is missing.
 
 pub use parta_model::school::{StructureChat, StructureReport};
 
@@ -96,6 +96,20 @@ pub async fn bootstrap(school: &School, caller: Caller) -> Result<StructureRepor
                 school.clock(),
                 caller.user_id,
                 "class_parents",
+                Some(class_id),
+                &title,
+                &description,
+            )
+            .await?,
+        );
+        let title = format!("{name} — ученики");
+        let description = format!("Чат классного руководителя с учениками {name} класса");
+        chats.push(
+            ensure_chat(
+                &mut *tx,
+                school.clock(),
+                caller.user_id,
+                "class_pupils",
                 Some(class_id),
                 &title,
                 &description,

@@ -24,6 +24,7 @@ fn parent_invite(class_id: i64) -> NewInvite {
         role: Role::Parent,
         class_id: Some(class_id),
         child_name: None,
+        parent_id: None,
         note: Some("Родители 5А".into()),
         expires_in_hours: Some(48),
         max_uses: Some(2),

@@ -81,8 +81,8 @@ async fn after_a_restart_with_the_server_stopped_cached_messages_are_still_read(
     let chats_online = first.chats().await.unwrap();
     assert_eq!(
         chats_online.len(),
-        2,
-        "the class teacher is in the teachers' and 5А chats"
+        3,
+        "the class teacher is in the teachers' chat and 5А's parents' and pupils' chats"
     );
     let class_chat = chats_online
         .iter()

@@ -18,16 +18,20 @@ pub enum Role {
     Teacher,
     /// A parent or other legal representative of a pupil (4.5).
     Parent,
+    /// A pupil, invited by the class teacher and admitted after approval (4.1): in the class's
+    /// pupils' chat, never in a parents' chat; a parent answers for them about recording (6.4).
+    Pupil,
 }
 
 impl Role {
     /// Every role, in the order of the procedure.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::PlatformAdmin,
         Role::Administration,
         Role::ClassTeacher,
         Role::Teacher,
         Role::Parent,
+        Role::Pupil,
     ];
 
     /// The stored and wire name.
@@ -38,6 +42,7 @@ impl Role {
             Role::ClassTeacher => "class_teacher",
             Role::Teacher => "teacher",
             Role::Parent => "parent",
+            Role::Pupil => "pupil",
         }
     }
 
@@ -46,9 +51,9 @@ impl Role {
         Role::ALL.into_iter().find(|role| role.as_str() == name)
     }
 
-    /// Whether the role belongs to the school's staff (everyone but parents).
+    /// Whether the role belongs to the school's staff (everyone but parents and pupils).
     pub fn is_staff(self) -> bool {
-        self != Role::Parent
+        !matches!(self, Role::Parent | Role::Pupil)
     }
 }
 
@@ -74,6 +79,11 @@ pub struct Invite {
     pub class_id: Option<i64>,
     pub class_name: Option<String>,
     pub child_name: Option<String>,
+    /// For a pupil: the parent who answers for them, and that parent's name.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    #[serde(default)]
+    pub parent_name: Option<String>,
     pub note: Option<String>,
     pub created_by: i64,
     pub created_at: i64,
@@ -91,6 +101,9 @@ pub struct NewInvite {
     pub class_id: Option<i64>,
     #[serde(default)]
     pub child_name: Option<String>,
+    /// For a pupil: the parent (of the same class) who answers for them (6.4).
+    #[serde(default)]
+    pub parent_id: Option<i64>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]

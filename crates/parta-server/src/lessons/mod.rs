@@ -203,8 +203,9 @@ pub(super) async fn lesson_record(tx: &mut dyn Tx, id: i64) -> Result<LessonReco
         .ok_or_else(|| Error::not_found(format!("Lesson {id} not found")))
 }
 
-/// Tells everyone who reads the lesson (its participants, the class's teachers and the
-/// lesson's teacher; for a whole timetable, the class's parents and teachers) what changed, in the same transaction as the change (`parta_lesson`).
+/// Tells everyone who reads the lesson (its participants and pupils, the class's teachers and
+/// the lesson's teacher; for a whole timetable, the class's parents, pupils and teachers) what
+/// changed, in the same transaction as the change (`parta_lesson`).
 pub(crate) async fn notify(
     tx: &mut dyn Tx,
     class_id: i64,
@@ -213,8 +214,12 @@ pub(crate) async fn notify(
     now: i64,
 ) -> Result<()> {
     let mut readers: std::collections::BTreeSet<i64> = match lesson {
-        Some(lesson) => access::lesson_participants(tx, lesson).await?,
-        None => tx.class_parent_ids(class_id).await?,
+        Some(lesson) => access::lesson_audience(tx, lesson).await?,
+        None => {
+            let mut everyone = tx.class_parent_ids(class_id).await?;
+            everyone.extend(tx.class_pupils(class_id).await?.into_iter().map(|(p, _)| p));
+            everyone
+        }
     }
     .into_iter()
     .collect();

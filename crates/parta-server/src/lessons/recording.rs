@@ -30,6 +30,11 @@ pub async fn answer(
     let mut tx = school.begin().await?;
     restrictions::enforce_write(&mut *tx, school.clock(), caller.user_id).await?;
     let lesson = lesson_record(&mut *tx, id).await?;
+    if caller.role == crate::roles::Role::Pupil {
+        return Err(Error::denied(
+            "A pupil's parent answers about recording the lesson for them (procedure 6.4)",
+        ));
+    }
     if !access::lesson_participants(&mut *tx, &lesson)
         .await?
         .contains(&caller.user_id)
@@ -100,12 +105,12 @@ pub async fn presence(
     if who != caller.user_id {
         require_manage(&mut *tx, caller, lesson.class_id).await?;
     }
-    if !access::lesson_participants(&mut *tx, &lesson)
+    if !access::lesson_audience(&mut *tx, &lesson)
         .await?
         .contains(&who)
     {
         return Err(Error::denied(if who == caller.user_id {
-            "Only the lesson's participants (the parents of the class, or those invited) \
+            "Only the lesson's participants (the class's parents and pupils, or those invited) \
              report joining it"
         } else {
             "This person is not a participant of the lesson"
@@ -189,17 +194,20 @@ struct Replayed {
     answers: Vec<crate::store::lessons::ConsentRecord>,
 }
 
-/// A kept consent answer as the state machine's event.
-fn answer_event(a: &crate::store::lessons::ConsentRecord) -> consent::Event {
-    if a.consent {
-        consent::Event::Consent { who: a.user_id }
+/// A consent answer for `who` as the state machine's event.
+fn answer_event(who: i64, consent: bool) -> consent::Event {
+    if consent {
+        consent::Event::Consent { who }
     } else {
-        consent::Event::Decline { who: a.user_id }
+        consent::Event::Decline { who }
     }
 }
 
 async fn replay(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Replayed> {
     let answers = tx.consents(lesson.id).await?;
+    // A pupil's consent is their parent's answer (6.4): each answer counts for the parent and
+    // for every pupil the parent answers for.
+    let pupils = access::lesson_pupils(tx, lesson).await?;
     let log = tx.lesson_events(lesson.id).await?;
     let mut state = consent::Lesson::new();
     let mut events = Vec::new();
@@ -214,8 +222,13 @@ async fn replay(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Replayed> {
         };
         if answer_first {
             let Some(x) = a.next() else { break };
-            let event = answer_event(x);
-            if let consent::Outcome::Stopped { .. } = state.apply(&event) {
+            let mut stopped = false;
+            let children = pupils.iter().filter(|(_, parent)| *parent == x.user_id);
+            for who in std::iter::once(x.user_id).chain(children.map(|(pupil, _)| *pupil)) {
+                let event = answer_event(who, x.consent);
+                stopped |= matches!(state.apply(&event), consent::Outcome::Stopped { .. });
+            }
+            if stopped {
                 events.push(LessonEvent {
                     kind: LessonEventKind::StoppedConsentWithdrawn,
                     user_id: x.user_id,
@@ -296,7 +309,7 @@ async fn status_of(
             everyone.apply(&consent::Event::Join { who: *who });
         }
         for a in &answers {
-            everyone.apply(&answer_event(a));
+            everyone.apply(&answer_event(a.user_id, a.consent));
         }
         let (c, n) = everyone.tally();
         (c, n, everyone.recording_allowed())
@@ -304,10 +317,16 @@ async fn status_of(
     let reads_changes = lesson.teacher_id == caller.user_id
         || roles::grant(caller.role, Action::ManageLessons) == Grant::School
         || tx.is_class_teacher(caller.user_id, lesson.class_id).await?;
+    // A pupil's answer is their parent's.
+    let answerer = access::lesson_pupils(tx, lesson)
+        .await?
+        .into_iter()
+        .find(|(pupil, _)| *pupil == caller.user_id)
+        .map_or(caller.user_id, |(_, parent)| parent);
     let mine = answers
         .iter()
         .rev()
-        .find(|a| a.user_id == caller.user_id)
+        .find(|a| a.user_id == answerer)
         .map(|a| a.consent);
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(RecordingStatus {

@@ -16,6 +16,7 @@ pub fn role_label(role: Role, class: Option<&str>) -> String {
         (Role::Administration, _) => "администрация школы".into(),
         (Role::Teacher, _) => "учитель".into(),
         (Role::Parent, _) => "родитель".into(),
+        (Role::Pupil, _) => "ученик".into(),
     }
 }
 

@@ -74,7 +74,9 @@ pub trait ChatRows {
         kind: &str,
         class_id: Option<i64>,
     ) -> Result<Option<(i64, String)>>;
-    /// The parents' chats of the classes `user_id` teaches, leads or has a child in.
+    /// The class chats `user_id` belongs in: the parents' and pupils' chats of the classes they
+    /// teach or lead, the parents' chats of the classes they have a child in, the pupils' chats
+    /// of the classes they are a pupil of.
     async fn class_chats_of(&mut self, user_id: i64) -> Result<Vec<i64>>;
     async fn insert_chat(&mut self, chat: NewChat<'_>) -> Result<i64>;
     /// Every chat but private conversations, by title, for the administration: (id, title,
@@ -131,6 +133,8 @@ pub trait ChatRows {
     async fn set_admin(&mut self, chat_id: i64, user_id: i64, admin: bool) -> Result<bool>;
     /// The chats a person is a member of.
     async fn member_chat_ids(&mut self, user_id: i64) -> Result<Vec<i64>>;
+    /// The roles among a chat's members (each once).
+    async fn member_roles(&mut self, chat_id: i64) -> Result<Vec<parta_model::school::Role>>;
     /// Records that `user_id` has read the chat up to `seq` (never moving backwards).
     async fn mark_read(&mut self, chat_id: i64, user_id: i64, seq: i64, at: i64) -> Result<()>;
 }

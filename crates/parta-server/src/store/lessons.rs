@@ -77,7 +77,8 @@ pub trait LessonRows {
     async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool>;
     /// Lessons starting in `[from, to)`, by start. `visible_to`: only those of the classes the
     /// person teaches, those they teach, and those of the classes they have a child in (of a
-    /// group's meeting, only if they are invited); `None`: every lesson.
+    /// group's meeting, only if they are invited), and the class lessons of a pupil's class
+    /// (never a group's meeting); `None`: every lesson.
     async fn lessons_between(
         &mut self,
         visible_to: Option<i64>,
@@ -88,6 +89,8 @@ pub trait LessonRows {
     async fn teaches_class(&mut self, user_id: i64, class_id: i64) -> Result<bool>;
     /// The parents of a class (each answers for their child), by id.
     async fn class_parent_ids(&mut self, class_id: i64) -> Result<Vec<i64>>;
+    /// The pupils of a class with the parent who answers for each: (pupil, parent), by pupil.
+    async fn class_pupils(&mut self, class_id: i64) -> Result<Vec<(i64, i64)>>;
     async fn insert_consent(
         &mut self,
         lesson_id: i64,

@@ -46,6 +46,8 @@ pub struct InviteRecord {
     pub class_id: Option<i64>,
     pub class_name: Option<String>,
     pub child_name: Option<String>,
+    pub parent_id: Option<i64>,
+    pub parent_name: Option<String>,
     pub note: Option<String>,
     pub created_by: i64,
     pub created_at: i64,
@@ -62,6 +64,7 @@ pub struct NewInviteRecord<'a> {
     pub role: Role,
     pub class_id: Option<i64>,
     pub child_name: Option<&'a str>,
+    pub parent_id: Option<i64>,
     pub note: Option<&'a str>,
     pub created_by: i64,
     pub created_at: i64,
@@ -139,8 +142,8 @@ pub trait SchoolRows {
     async fn class_teachers(&mut self, class_id: i64) -> Result<Vec<NameRecord>>;
     /// Every class, by name.
     async fn classes(&mut self) -> Result<Vec<ClassRecord>>;
-    /// The classes a parent has a child in, by name.
-    async fn classes_of_parent(&mut self, user_id: i64) -> Result<Vec<ClassRecord>>;
+    /// The classes a parent has a child in, or a pupil is in, by name.
+    async fn classes_of_member(&mut self, user_id: i64) -> Result<Vec<ClassRecord>>;
     async fn class_name_taken(&mut self, name: &str) -> Result<bool>;
     async fn insert_class(
         &mut self,
@@ -156,6 +159,10 @@ pub trait SchoolRows {
     async fn is_class_teacher(&mut self, user_id: i64, class_id: i64) -> Result<bool>;
     /// Links a parent to a class through a child (nothing if linked already).
     async fn add_class_parent(&mut self, class_id: i64, user_id: i64, child: &str) -> Result<()>;
+    /// Puts a pupil in a class with the parent who answers for them (nothing if there already).
+    async fn add_class_pupil(&mut self, class_id: i64, user_id: i64, parent_id: i64) -> Result<()>;
+    /// Moves a pupil from one class to another; false if they were not in `from`.
+    async fn move_pupil(&mut self, from: i64, to: i64, user_id: i64) -> Result<bool>;
     /// The children a parent has in a class.
     async fn children_in(&mut self, class_id: i64, user_id: i64) -> Result<Vec<String>>;
     /// Moves one child of a parent from one class to another.

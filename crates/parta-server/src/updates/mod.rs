@@ -202,8 +202,8 @@ async fn fetch(
     Ok((scanned, out))
 }
 
-/// Marks parents' messages that arrived in the caller's quiet hours (staff only; one lookup
-/// per poll, and none for parents, whose polls are most of them).
+/// Marks parents' and pupils' messages that arrived in the caller's quiet hours (staff only;
+/// one lookup per poll, and none for families, whose polls are most of them).
 async fn annotate_quiet_hours(
     school: &School,
     caller: Caller,
@@ -229,7 +229,7 @@ async fn annotate_quiet_hours(
         } = update
             && let Some(sender) = &message.sender
             && sender.user_id != caller.user_id
-            && is_parent(&mut *tx, sender.user_id).await?
+            && is_family(&mut *tx, sender.user_id).await?
         {
             *parta_silent_until = hours.silent_until(*timestamp);
         }
@@ -237,7 +237,8 @@ async fn annotate_quiet_hours(
     Ok(())
 }
 
-async fn is_parent(tx: &mut dyn Tx, user_id: i64) -> Result<bool> {
+/// Whether the sender is a parent or a pupil (whose messages wait out a teacher's quiet hours).
+async fn is_family(tx: &mut dyn Tx, user_id: i64) -> Result<bool> {
     let person = tx.person(user_id).await?;
-    Ok(person.is_some_and(|p| p.role == parta_model::school::Role::Parent))
+    Ok(person.is_some_and(|p| !p.role.is_staff()))
 }

@@ -261,4 +261,6 @@ pub mod logins {
     pub const PARENT_5A: &str = "e.morozova";
     pub const OTHER_PARENT_5A: &str = "o.smirnov";
     pub const PARENT_7B: &str = "n.orlova";
+    /// A pupil of 5А, whose parent is [`PARENT_5A`].
+    pub const PUPIL_5A: &str = "a.morozov";
 }

@@ -35,7 +35,7 @@ async fn a_class_teacher_makes_the_parents_committee_renames_it_and_changes_its_
         body["message"]
             .as_str()
             .unwrap()
-            .contains("not a parent of a class you teach"),
+            .contains("not a parent or pupil of a class you teach"),
         "{body}"
     );
     for bad in [

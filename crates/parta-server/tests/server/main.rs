@@ -17,6 +17,7 @@ mod lessons;
 mod max_check;
 mod process;
 mod properties;
+mod pupils;
 mod reports;
 mod school;
 mod sdk;

@@ -16,6 +16,7 @@ const ADMIN: &str = "i.kuznetsova";
 const TEACHER_5A: &str = "a.sokolova";
 const TEACHER_7B: &str = "m.volkov";
 const PARENT_5A: &str = "e.morozova";
+const PUPIL_5A: &str = crate::common::logins::PUPIL_5A;
 
 async fn class_id(f: &Fixture, token: &str, name: &str) -> i64 {
     let classes = f.ok_get(token, "/school/classes").await;
@@ -666,9 +667,11 @@ async fn clause_4_1_the_structure_bootstrap_builds_the_school_chats_once() {
         vec![
             "Директор и педагоги",
             "Директор и родительский актив",
-            "8В — родители"
+            "7Б — ученики",
+            "8В — родители",
+            "8В — ученики"
         ],
-        "the teachers' chat and the demo's class chats exist already"
+        "the teachers' chat and the demo's class chats (and 5А's pupils' chat) exist already"
     );
     let second = f.ok_post(&admin, "/school/structure").await;
     assert!(
@@ -682,8 +685,12 @@ async fn clause_4_1_the_structure_bootstrap_builds_the_school_chats_once() {
     assert_eq!(second["members_added"], 0);
 
     let titles = chat_titles(&f, &teacher).await;
-    for title in ["Учителя", "Директор и педагоги", "8В — родители"]
-    {
+    for title in [
+        "Учителя",
+        "Директор и педагоги",
+        "8В — родители",
+        "8В — ученики",
+    ] {
         assert!(titles.contains(&title.to_owned()), "{title} in {titles:?}");
     }
     let parent_titles = chat_titles(&f, &f.token(PARENT_5A).await).await;
@@ -761,6 +768,18 @@ async fn attempt(
             "/school/invites".to_owned(),
             json!({"role": "parent", "class_id": class_5a}),
         ),
+        Action::InvitePupils => {
+            let parent: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+                .bind(PARENT_5A)
+                .fetch_one(f.server.pool())
+                .await
+                .unwrap();
+            (
+                Method::POST,
+                "/school/invites".to_owned(),
+                json!({"role": "pupil", "class_id": class_5a, "parent_id": parent}),
+            )
+        }
         Action::ManageInvites => (Method::GET, "/school/invites".to_owned(), Value::Null),
         Action::ReviewJoinRequests => {
             (Method::GET, "/school/join-requests".to_owned(), Value::Null)
@@ -873,6 +892,7 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
             f.person("teacher", "Учитель", "teacher").await,
         ),
         (Role::Parent, f.token(PARENT_5A).await),
+        (Role::Pupil, f.token(PUPIL_5A).await),
     ];
     let admin = &tokens[0].1;
     let class_5a = class_id(&f, admin, "5А").await;
@@ -894,11 +914,12 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
         .fetch_one(f.server.pool())
         .await
         .unwrap();
-    let chat_5a: i64 = sqlx::query_scalar("SELECT id FROM chats WHERE class_id = ?")
-        .bind(class_5a)
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let chat_5a: i64 =
+        sqlx::query_scalar("SELECT id FROM chats WHERE class_id = ? AND kind = 'class_parents'")
+            .bind(class_5a)
+            .fetch_one(f.server.pool())
+            .await
+            .unwrap();
     // Everyone is a member of the 5А chat, so that only the matrix decides who may announce.
     sqlx::query(
         "INSERT OR IGNORE INTO chat_members (chat_id, user_id, joined_at) SELECT ?, id, 0 FROM users",
@@ -959,10 +980,11 @@ fn docs_permissions_md_says_exactly_what_the_code_enforces() {
             .split('|')
             .map(|c| c.trim().to_owned())
             .collect();
-        if header.is_empty() && cells.len() == 6 && cells[0] == "action" {
+        let width = Role::ALL.len() + 1;
+        if header.is_empty() && cells.len() == width && cells[0] == "action" {
             header = cells[1..].to_vec();
             in_table = true;
-        } else if in_table && cells.len() == 6 {
+        } else if in_table && cells.len() == width {
             if !cells[0].starts_with("---") {
                 rows.insert(cells[0].clone(), cells[1..].to_vec());
             }

@@ -110,10 +110,14 @@ impl ChatRows for SqliteTx {
 
     async fn class_chats_of(&mut self, user_id: i64) -> Result<Vec<i64>> {
         self.scalar_all(
-            "SELECT c.id FROM chats c WHERE c.kind = 'class_parents' AND c.class_id IN (
-                 SELECT id FROM classes WHERE class_teacher_id = ?1
-                 UNION SELECT class_id FROM class_teachers WHERE user_id = ?1
-                 UNION SELECT class_id FROM class_parents WHERE user_id = ?1)",
+            "SELECT c.id FROM chats c WHERE
+                 (c.kind IN ('class_parents', 'class_pupils') AND c.class_id IN (
+                     SELECT id FROM classes WHERE class_teacher_id = ?1
+                     UNION SELECT class_id FROM class_teachers WHERE user_id = ?1))
+                 OR (c.kind = 'class_parents' AND c.class_id IN (
+                     SELECT class_id FROM class_parents WHERE user_id = ?1))
+                 OR (c.kind = 'class_pupils' AND c.class_id IN (
+                     SELECT class_id FROM class_pupils WHERE user_id = ?1))",
             (user_id,),
         )
         .await
@@ -359,6 +363,17 @@ impl ChatRows for SqliteTx {
             (user_id,),
         )
         .await
+    }
+
+    async fn member_roles(&mut self, chat_id: i64) -> Result<Vec<parta_model::school::Role>> {
+        let names: Vec<String> = self
+            .scalar_all(
+                "SELECT DISTINCT u.role FROM chat_members m JOIN users u ON u.id = m.user_id
+                 WHERE m.chat_id = ?",
+                (chat_id,),
+            )
+            .await?;
+        names.iter().map(|n| super::role_named(n)).collect()
     }
 
     async fn mark_read(&mut self, chat_id: i64, user_id: i64, seq: i64, at: i64) -> Result<()> {

@@ -197,12 +197,15 @@ impl LessonRows for SqliteTx {
                                 AND (NOT EXISTS (SELECT 1 FROM lesson_participants p
                                                  WHERE p.lesson_id = l.id)
                                      OR EXISTS (SELECT 1 FROM lesson_participants p
-                                                WHERE p.lesson_id = l.id AND p.user_id = ?))))
+                                                WHERE p.lesson_id = l.id AND p.user_id = ?)))
+                            OR (l.class_id IN (SELECT class_id FROM class_pupils WHERE user_id = ?)
+                                AND NOT EXISTS (SELECT 1 FROM lesson_participants p
+                                                WHERE p.lesson_id = l.id)))
                      ORDER BY l.starts_at, l.id"
                 );
                 self.row_all(
                     sqlx::AssertSqlSafe(sql),
-                    (from, to, user_id, user_id, user_id, user_id),
+                    (from, to, user_id, user_id, user_id, user_id, user_id),
                 )
                 .await?
             }
@@ -223,6 +226,14 @@ impl LessonRows for SqliteTx {
     async fn class_parent_ids(&mut self, class_id: i64) -> Result<Vec<i64>> {
         self.scalar_all(
             "SELECT DISTINCT user_id FROM class_parents WHERE class_id = ? ORDER BY user_id",
+            (class_id,),
+        )
+        .await
+    }
+
+    async fn class_pupils(&mut self, class_id: i64) -> Result<Vec<(i64, i64)>> {
+        self.as_all(
+            "SELECT user_id, parent_id FROM class_pupils WHERE class_id = ? ORDER BY user_id",
             (class_id,),
         )
         .await

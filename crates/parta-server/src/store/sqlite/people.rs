@@ -218,7 +218,7 @@ impl PeopleRows for SqliteTx {
     async fn join_reviewers(&mut self, role: Role, class_id: Option<i64>) -> Result<Vec<i64>> {
         self.scalar_all("SELECT id FROM users WHERE removed_at IS NULL
                AND (role IN ('platform_admin', 'administration')
-                    OR (?1 = 'parent' AND id IN (SELECT class_teacher_id FROM classes WHERE id = ?2)))", (role.as_str(), class_id)).await
+                    OR (?1 IN ('parent', 'pupil') AND id IN (SELECT class_teacher_id FROM classes WHERE id = ?2)))", (role.as_str(), class_id)).await
     }
 
     async fn insert_device(

@@ -26,8 +26,9 @@ fn class_from_row(row: &SqliteRow) -> Result<ClassRecord> {
 }
 
 const INVITE_SELECT: &str = "SELECT i.id, i.role, i.class_id, c.name AS class_name, i.child_name,
+    i.parent_id, p.first_name AS parent_first, p.last_name AS parent_last,
     i.note, i.created_by, i.created_at, i.expires_at, i.max_uses, i.uses, i.revoked_at
-    FROM invites i LEFT JOIN classes c ON c.id = i.class_id";
+    FROM invites i LEFT JOIN classes c ON c.id = i.class_id LEFT JOIN users p ON p.id = i.parent_id";
 
 fn invite_from_row(row: &SqliteRow) -> Result<InviteRecord> {
     Ok(InviteRecord {
@@ -36,6 +37,16 @@ fn invite_from_row(row: &SqliteRow) -> Result<InviteRecord> {
         class_id: row.try_get("class_id")?,
         class_name: row.try_get("class_name")?,
         child_name: row.try_get("child_name")?,
+        parent_id: row.try_get("parent_id")?,
+        parent_name: row
+            .try_get::<Option<String>, _>("parent_first")?
+            .map(|first| {
+                let last = row
+                    .try_get::<Option<String>, _>("parent_last")
+                    .ok()
+                    .flatten();
+                crate::users::person_name(&first, last.as_deref())
+            }),
         note: row.try_get("note")?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
@@ -75,7 +86,7 @@ fn scope_sql(scope: Scope, alias: &str) -> String {
     match scope {
         Scope::School => "?1 = ?1".to_owned(),
         Scope::ClassTeacher(_) => format!(
-            "{alias}.role = 'parent'
+            "{alias}.role IN ('parent', 'pupil')
              AND {alias}.class_id IN (SELECT id FROM classes WHERE class_teacher_id = ?1)"
         ),
     }
@@ -120,9 +131,10 @@ impl SchoolRows for SqliteTx {
         rows.iter().map(class_from_row).collect()
     }
 
-    async fn classes_of_parent(&mut self, user_id: i64) -> Result<Vec<ClassRecord>> {
+    async fn classes_of_member(&mut self, user_id: i64) -> Result<Vec<ClassRecord>> {
         let sql = format!(
-            "{CLASS_SELECT} WHERE id IN (SELECT class_id FROM class_parents WHERE user_id = ?)
+            "{CLASS_SELECT} WHERE id IN (SELECT class_id FROM class_parents WHERE user_id = ?1
+                                         UNION SELECT class_id FROM class_pupils WHERE user_id = ?1)
              ORDER BY name"
         );
         let rows = self.row_all(sqlx::AssertSqlSafe(sql), (user_id,)).await?;
@@ -203,6 +215,25 @@ impl SchoolRows for SqliteTx {
         .await
     }
 
+    async fn add_class_pupil(&mut self, class_id: i64, user_id: i64, parent_id: i64) -> Result<()> {
+        self.run(
+            "INSERT OR IGNORE INTO class_pupils (class_id, user_id, parent_id) VALUES (?, ?, ?)",
+            (class_id, user_id, parent_id),
+        )
+        .await
+    }
+
+    async fn move_pupil(&mut self, from: i64, to: i64, user_id: i64) -> Result<bool> {
+        let moved = self
+            .execute(
+                "UPDATE class_pupils SET class_id = ? WHERE class_id = ? AND user_id = ?",
+                (to, from, user_id),
+            )
+            .await?
+            .rows_affected();
+        Ok(moved > 0)
+    }
+
     async fn children_in(&mut self, class_id: i64, user_id: i64) -> Result<Vec<String>> {
         self.scalar_all(
             "SELECT child_name FROM class_parents WHERE class_id = ? AND user_id = ?",
@@ -226,6 +257,9 @@ impl SchoolRows for SqliteTx {
                 "SELECT p.user_id, c.id, c.name, p.child_name FROM class_parents p
              JOIN classes c ON c.id = p.class_id
              UNION ALL
+             SELECT s.user_id, c.id, c.name, NULL FROM class_pupils s
+             JOIN classes c ON c.id = s.class_id
+             UNION ALL
              SELECT t.user_id, c.id, c.name, NULL FROM class_teachers t
              JOIN classes c ON c.id = t.class_id
              ORDER BY 3, 4",
@@ -247,6 +281,7 @@ impl SchoolRows for SqliteTx {
     async fn unlink_from_classes(&mut self, user_id: i64) -> Result<()> {
         for sql in [
             "DELETE FROM class_parents WHERE user_id = ?",
+            "DELETE FROM class_pupils WHERE user_id = ?",
             "DELETE FROM class_teachers WHERE user_id = ?",
             "UPDATE classes SET class_teacher_id = NULL WHERE class_teacher_id = ?",
         ] {
@@ -258,14 +293,15 @@ impl SchoolRows for SqliteTx {
     async fn insert_invite(&mut self, i: NewInviteRecord<'_>) -> Result<i64> {
         Ok(self
             .execute(
-                "INSERT INTO invites (code_hash, role, class_id, child_name, note, created_by,
-                                  created_at, expires_at, max_uses)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO invites (code_hash, role, class_id, child_name, parent_id, note,
+                                  created_by, created_at, expires_at, max_uses)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     i.code_hash,
                     i.role.as_str(),
                     i.class_id,
                     i.child_name,
+                    i.parent_id,
                     i.note,
                     i.created_by,
                     i.created_at,
