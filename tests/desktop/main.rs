@@ -20,6 +20,7 @@ mod lessons;
 mod max_bot;
 mod media;
 mod notifications;
+mod pupils;
 mod reports;
 mod school;
 mod settings;

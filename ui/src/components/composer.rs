@@ -519,9 +519,7 @@ pub fn composer(props: &ComposerProps) -> Html {
         })
     };
     let on_click = Callback::from(move |_: MouseEvent| send.emit(()));
-    let staff = props
-        .role
-        .is_some_and(|r| r != parta_model::school::Role::Parent);
+    let staff = props.role.is_some_and(parta_model::school::Role::is_staff);
     let announcing = announce.is_some() && editing.is_none();
     let on_announce = {
         let announce = announce.clone();

@@ -109,6 +109,7 @@ pub fn profile_switcher(props: &ProfileSwitcherProps) -> Html {
                         { demo("i.kuznetsova", A::DemoAsAdmin) }
                         { demo("a.sokolova", A::DemoAsTeacher) }
                         { demo("e.morozova", A::DemoAsParent) }
+                        { demo("a.morozov", A::DemoAsPupil) }
                     }
                 </ul>
             }

@@ -21,6 +21,9 @@ pub enum A {
     Role,
     Class,
     ChildOptional,
+    PupilParent,
+    PupilNeedsParent,
+    ParentIs,
     Note,
     ExpiresHours,
     MaxUses,
@@ -93,6 +96,7 @@ pub enum A {
     DemoAsAdmin,
     DemoAsTeacher,
     DemoAsParent,
+    DemoAsPupil,
     Profiles,
     PickPerson,
     PickClass,
@@ -147,6 +151,11 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Role => "Роль",
             Class => "Класс",
             ChildOptional => "Имя ребёнка (если знаете)",
+            PupilParent => "Родитель, который отвечает за ученика",
+            PupilNeedsParent => {
+                "Сначала пригласите в Парту родителя ученика: он даёт согласие за ребёнка (п. 6.4)."
+            }
+            ParentIs => "родитель:",
             Note => "Заметка для себя",
             ExpiresHours => "Действует, часов",
             MaxUses => "Сколько раз можно использовать",
@@ -232,6 +241,7 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             DemoAsAdmin => "Демо: администратор платформы",
             DemoAsTeacher => "Демо: классный руководитель",
             DemoAsParent => "Демо: родитель",
+            DemoAsPupil => "Демо: ученик",
             Profiles => "Профили",
             PickPerson => "Выберите человека",
             PickClass => "Выберите класс",
@@ -271,6 +281,11 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             Role => "Role",
             Class => "Class",
             ChildOptional => "Child's name (if known)",
+            PupilParent => "The parent who answers for the pupil",
+            PupilNeedsParent => {
+                "First invite the pupil's parent to Parta: the parent consents for the child (clause 6.4)."
+            }
+            ParentIs => "parent:",
             Note => "Note for yourself",
             ExpiresHours => "Valid for, hours",
             MaxUses => "How many times it may be used",
@@ -356,6 +371,7 @@ pub fn ta(lang: Lang, key: A) -> &'static str {
             DemoAsAdmin => "Demo: platform administrator",
             DemoAsTeacher => "Demo: class teacher",
             DemoAsParent => "Demo: parent",
+            DemoAsPupil => "Demo: pupil",
             Profiles => "Profiles",
             PickPerson => "Choose a person",
             PickClass => "Choose a class",
@@ -371,11 +387,13 @@ pub fn role(lang: Lang, role: Role) -> &'static str {
         (Lang::Ru, Role::ClassTeacher) => "Классный руководитель",
         (Lang::Ru, Role::Teacher) => "Учитель",
         (Lang::Ru, Role::Parent) => "Родитель",
+        (Lang::Ru, Role::Pupil) => "Ученик",
         (Lang::En, Role::PlatformAdmin) => "Platform administrator",
         (Lang::En, Role::Administration) => "Administration",
         (Lang::En, Role::ClassTeacher) => "Class teacher",
         (Lang::En, Role::Teacher) => "Teacher",
         (Lang::En, Role::Parent) => "Parent",
+        (Lang::En, Role::Pupil) => "Pupil",
     }
 }
 

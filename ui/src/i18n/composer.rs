@@ -131,10 +131,13 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             Rename => "Переименовать",
             Add => "Добавить",
             Remove => "Удалить из чата",
-            PickMembers => "Отметьте, кого добавить: родителей ваших классов и коллег.",
+            PickMembers => {
+                "Отметьте, кого добавить: родителей или учеников ваших классов и коллег."
+            }
             PrivateRefused => {
-                "Лично можно написать учителям класса вашего ребёнка, а учителю — родителям \
-                 классов, где он ведёт уроки. Родители друг другу лично не пишут."
+                "Лично можно написать учителям класса вашего ребёнка (ученику — учителям своего \
+                 класса), а учителю — родителям и ученикам классов, где он ведёт уроки. Родители \
+                 друг другу лично не пишут, ученики — родителям и другим ученикам."
             }
         },
         Lang::En => match key {
@@ -203,10 +206,11 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             Rename => "Rename",
             Add => "Add",
             Remove => "Remove from the chat",
-            PickMembers => "Tick whom to add: parents of your classes and colleagues.",
+            PickMembers => "Tick whom to add: parents or pupils of your classes, and colleagues.",
             PrivateRefused => {
-                "You can write privately to the teachers of your child's class, and a teacher to \
-                 the parents of the classes they teach. Parents do not write to each other."
+                "You can write privately to the teachers of your child's class (a pupil: of their \
+                 own class), and a teacher to the parents and pupils of the classes they teach. \
+                 Parents do not write to each other, nor pupils to parents or other pupils."
             }
         },
     }

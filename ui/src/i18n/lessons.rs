@@ -40,6 +40,10 @@ pub enum L {
     YouConsented,
     YouDeclined,
     ConsentHint,
+    PupilConsentHint,
+    ParentConsented,
+    ParentDeclined,
+    ParentNotAnswered,
     Tomorrow,
     Loading,
     NewLesson,
@@ -126,6 +130,12 @@ pub fn tl(lang: Lang, key: L) -> &'static str {
             ConsentNo => "Не согласен",
             YouConsented => "Вы дали согласие на запись",
             YouDeclined => "Вы не дали согласия на запись",
+            PupilConsentHint => {
+                "Записывать занятие можно, только если согласны все участники. За тебя отвечает твой родитель (п. 6.4 положения)."
+            }
+            ParentConsented => "Твой родитель согласен на запись",
+            ParentDeclined => "Твой родитель не согласен на запись",
+            ParentNotAnswered => "Твой родитель ещё не ответил про запись",
             ConsentHint => {
                 "Записывать занятие можно, только если согласны все участники (п. 6.4 положения). Ответ можно изменить в любой момент."
             }
@@ -212,6 +222,12 @@ pub fn tl(lang: Lang, key: L) -> &'static str {
             ConsentNo => "I do not agree",
             YouConsented => "You agreed to recording",
             YouDeclined => "You did not agree to recording",
+            PupilConsentHint => {
+                "A lesson may be recorded only if every participant agrees. Your parent answers for you (clause 6.4)."
+            }
+            ParentConsented => "Your parent agreed to recording",
+            ParentDeclined => "Your parent did not agree to recording",
+            ParentNotAnswered => "Your parent has not answered about recording yet",
             ConsentHint => {
                 "A lesson may be recorded only if every participant agrees (clause 6.4). You can change your answer at any time."
             }

@@ -1,5 +1,6 @@
 //! Invitations (procedure 4.1): create one for a role (a parent's with the class and maybe
-//! the child), see its link and QR code once, copy it, revoke unused ones; every invitation
+//! the child, a pupil's with the class and the parent who answers for them), see its link and
+//! QR code once, copy it, revoke unused ones; every invitation
 //! with its status.
 
 use parta_model::school::{
@@ -29,6 +30,29 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
     let (classes, class_id) = use_classes(lang, failed.clone());
     let role = use_state(|| Role::Parent);
     let child = use_state(String::new);
+    // A pupil's invite names a parent of the class (6.4: the parent answers for the pupil).
+    let parents = use_state(Vec::<parta_model::lessons::Participant>::new);
+    let parent_id = use_state(|| None::<i64>);
+    {
+        let (parents, parent_id, failed) = (parents.clone(), parent_id.clone(), failed.clone());
+        use_effect_with((*role, *class_id), move |(role, class_id)| {
+            parent_id.set(None);
+            parents.set(Vec::new());
+            if let (Role::Pupil, Some(class_id)) = (*role, *class_id) {
+                run(
+                    lang,
+                    AdminRequest::ClassParents { class_id },
+                    move |reply| {
+                        if let AdminReply::Participants(list) = reply {
+                            parent_id.set(list.first().map(|p| p.user_id));
+                            parents.set(list);
+                        }
+                    },
+                    failed,
+                );
+            }
+        });
+    }
     let note = use_state(String::new);
     let hours = use_state(|| "168".to_owned());
     let uses = use_state(|| "1".to_owned());
@@ -45,9 +69,10 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
     }
 
     let on_create = {
-        let (role, class_id, child, note, hours, uses) = (
+        let (role, class_id, parent_id, child, note, hours, uses) = (
             role.clone(),
             class_id.clone(),
+            parent_id.clone(),
             child.clone(),
             note.clone(),
             hours.clone(),
@@ -64,12 +89,21 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
             let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
             let invite = NewInvite {
                 role: *role,
-                class_id: if *role == Role::Parent {
+                class_id: if matches!(*role, Role::Parent | Role::Pupil) {
                     *class_id
                 } else {
                     None
                 },
-                child_name: text(&child),
+                child_name: if *role == Role::Parent {
+                    text(&child)
+                } else {
+                    None
+                },
+                parent_id: if *role == Role::Pupil {
+                    *parent_id
+                } else {
+                    None
+                },
                 note: text(&note),
                 expires_in_hours: hours.trim().parse().ok(),
                 max_uses: uses.trim().parse().ok(),
@@ -120,6 +154,26 @@ pub fn admin_invites(props: &AdminInvitesProps) -> Html {
                     <label>{ ta(lang, A::ChildOptional) }
                         <input data-testid="invite-child" value={(*child).clone()} oninput={set(&child)} />
                     </label>
+                }
+                if *role == Role::Pupil {
+                    <label>{ ta(lang, A::Class) }
+                        { class_select(&classes, &class_id, "invite-class") }
+                    </label>
+                    <label>{ ta(lang, A::PupilParent) }
+                        <select data-testid="invite-parent" onchange={{
+                            let parent_id = parent_id.clone();
+                            Callback::from(move |e: Event| parent_id.set(value_of(&e).parse().ok()))
+                        }}>
+                            { for parents.iter().map(|p| html! {
+                                <option value={p.user_id.to_string()} selected={*parent_id == Some(p.user_id)}>
+                                    { &p.name }
+                                </option>
+                            }) }
+                        </select>
+                    </label>
+                    if parents.is_empty() {
+                        <p class="hint" data-testid="invite-no-parents">{ ta(lang, A::PupilNeedsParent) }</p>
+                    }
                 }
                 <label>{ ta(lang, A::Note) }
                     <input data-testid="invite-note" value={(*note).clone()} oninput={set(&note)} />
@@ -186,6 +240,9 @@ fn invite_row(
     }
     if let Some(child) = &invite.child_name {
         what.push_str(&format!(" · {child}"));
+    }
+    if let Some(parent) = &invite.parent_name {
+        what.push_str(&format!(" · {} {parent}", ta(lang, A::ParentIs)));
     }
     html! {
         <li key={invite.id} data-testid="invite-row" data-status={format!("{:?}", invite.status).to_lowercase()}>

@@ -100,7 +100,7 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
         Role::ClassTeacher => vec![Tab::Invites, Tab::Requests, Tab::Reports],
         // Reports of the chats a teacher administers.
         Role::Teacher => vec![Tab::Reports],
-        Role::Parent => Vec::new(),
+        Role::Parent | Role::Pupil => Vec::new(),
     }
 }
 

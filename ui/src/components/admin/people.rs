@@ -244,7 +244,7 @@ pub fn admin_people(props: &AdminPeopleProps) -> Html {
                     { form(p) }
                 </div>
                 <div class="actions">
-                    if p.role == Role::Parent {
+                    if matches!(p.role, Role::Parent | Role::Pupil) {
                         <button class="link" data-testid="person-move" onclick={start(Editing::Move { user_id, to: None })}>{ ta(lang, A::Move) }</button>
                     }
                     if p.restriction.is_some() {

@@ -19,7 +19,10 @@ pub(super) struct LessonRowProps {
     pub(super) lang: Lang,
     pub(super) expanded: bool,
     pub(super) on_toggle: Callback<MouseEvent>,
+    /// A parent or pupil: reports joining.
     pub(super) parent: bool,
+    /// A pupil, whose parent answers about recording.
+    pub(super) pupil: bool,
     /// Over already.
     pub(super) past: bool,
     /// Staff may move and cancel (the server decides whose).
@@ -70,7 +73,7 @@ pub(super) fn lesson_row(props: &LessonRowProps) -> Html {
                                 { tl(lang, L::Join) }
                             </button>
                         }
-                        <RecordingPanel lesson={lesson.clone()} lang={lang} parent={props.parent} staff={props.staff} />
+                        <RecordingPanel lesson={lesson.clone()} lang={lang} parent={props.parent} pupil={props.pupil} staff={props.staff} />
                     }
                     if !lesson.cancelled && props.staff {
                         <LessonChanges lesson={lesson.clone()} lang={lang} on_changed={props.on_changed.clone()} />

@@ -57,7 +57,10 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
     let version = use_state(|| 0u32);
     let creating = use_state(|| false);
     let importing = use_state(|| false);
-    let staff = props.role.is_some_and(|r| r != Role::Parent);
+    let staff = props.role.is_some_and(Role::is_staff);
+    // Families report joining; a pupil's parent answers about recording for them.
+    let attends = matches!(props.role, Some(Role::Parent | Role::Pupil));
+    let pupil = props.role == Some(Role::Pupil);
     let changed = {
         let (version, creating, importing) = (version.clone(), creating.clone(), importing.clone());
         Callback::from(move |()| {
@@ -141,7 +144,7 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
                     }
                     if let Some(next) = next {
                         <NextLesson lesson={next.clone()} now={*now} lang={lang}
-                            parent={props.role == Some(Role::Parent)} />
+                            parent={attends} />
                     }
                     if let Range::Month(shift) = *range {
                         <MonthGrid lang={lang} shift={shift} lessons={view.lessons.clone()} today={today}
@@ -179,7 +182,7 @@ pub fn lessons_view(props: &LessonsViewProps) -> Html {
                                     html! {
                                         <li key={id}>
                                             <LessonRow lesson={lesson.clone()} lang={lang} expanded={expanded}
-                                                on_toggle={toggle} parent={props.role == Some(Role::Parent)}
+                                                on_toggle={toggle} parent={attends} pupil={pupil}
                                                 past={ends_at(lesson) <= *now} staff={staff}
                                                 on_changed={changed.clone()} />
                                         </li>

@@ -25,7 +25,10 @@ enum Act {
 pub(super) struct RecordingPanelProps {
     pub(super) lesson: Lesson,
     pub(super) lang: Lang,
+    /// A parent or pupil: says when they leave.
     pub(super) parent: bool,
+    /// A pupil: their parent answers about recording, so they read the answer.
+    pub(super) pupil: bool,
     pub(super) staff: bool,
 }
 
@@ -102,16 +105,27 @@ pub(super) fn recording_panel(props: &RecordingPanelProps) -> Html {
                     { format!(" · {}: {}", tl(lang, L::Present), st.present) }
                 </div>
             }
-            if props.parent {
+            if props.pupil {
+                <p class="muted">{ tl(lang, L::PupilConsentHint) }</p>
+                <p data-testid="my-consent">{ tl(lang, match st.mine {
+                    Some(true) => L::ParentConsented,
+                    Some(false) => L::ParentDeclined,
+                    None => L::ParentNotAnswered,
+                }) }</p>
+            } else if props.parent {
                 <p class="muted">{ tl(lang, L::ConsentHint) }</p>
                 if let Some(mine) = st.mine {
                     <p data-testid="my-consent">{ tl(lang, if mine { L::YouConsented } else { L::YouDeclined }) }</p>
                 }
+            }
+            if props.parent {
                 <div class="actions">
-                    <button class="primary" data-testid="consent-yes" onclick={act(consent, true)}
-                        disabled={st.mine == Some(true)}>{ tl(lang, L::ConsentYes) }</button>
-                    <button class="secondary" data-testid="consent-no" onclick={act(consent, false)}
-                        disabled={st.mine == Some(false)}>{ tl(lang, L::ConsentNo) }</button>
+                    if !props.pupil {
+                        <button class="primary" data-testid="consent-yes" onclick={act(consent, true)}
+                            disabled={st.mine == Some(true)}>{ tl(lang, L::ConsentYes) }</button>
+                        <button class="secondary" data-testid="consent-no" onclick={act(consent, false)}
+                            disabled={st.mine == Some(false)}>{ tl(lang, L::ConsentNo) }</button>
+                    }
                     if st.here {
                         <span data-testid="you-are-in">{ tl(lang, L::YouAreIn) }</span>
                         <button class="secondary" data-testid="leave-lesson" onclick={act(presence, false)}>
