@@ -286,6 +286,7 @@ fn manage_controls(props: &MembersPanelProps, s: &ManageState) -> Html {
             </form>
             if let Some(people) = &*s.offered {
                 <div class="offered" data-testid="members-offered">
+                    <div class="offered-list">
                     { for people.iter().map(|p| {
                         let id = p.user_id;
                         let checked = s.adding.contains(&id);
@@ -307,6 +308,8 @@ fn manage_controls(props: &MembersPanelProps, s: &ManageState) -> Html {
                             </label>
                         }
                     }) }
+                    </div>
+                    // Outside the scrolling list: always in sight, however many are offered.
                     <button class="primary small" data-testid="members-add" onclick={on_add}>{ tc(lang, C::Add) }</button>
                 </div>
             } else {
