@@ -2,6 +2,7 @@
 //! school server as another device, and a look into the app's own cache.
 
 use std::path::Path;
+use std::str::FromStr;
 use std::time::Duration;
 
 use parta_e2e::{Element, Session, TauriDriver};
@@ -45,17 +46,24 @@ pub fn id_where(list: &Value, field: &str, value: &str, id_field: &str) -> i64 {
         .unwrap_or_else(|| panic!("no {field} = {value} in {list}"))
 }
 
-/// One value from the app's cache in `data`, read-only, while the app may still be running.
+/// One value from the app's cache in `data`, read-only, while the app may still be running:
+/// opened, as the app does, with the cache's key from the keychain.
 pub async fn cache_value<T>(data: &Path, sql: &str) -> T
 where
     T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
-    let pool = sqlx::SqlitePool::connect(&format!(
+    let key = parta_client::secrets::Keychain::new(parta_client::home::KEYCHAIN_SERVICE)
+        .load("cache-key")
+        .await
+        .unwrap()
+        .expect("the app keeps the cache's key in the keychain");
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&format!(
         "sqlite://{}?mode=ro",
         data.join("cache.sqlite").display()
     ))
-    .await
-    .unwrap();
+    .unwrap()
+    .pragma("key", format!("\"x'{}'\"", key.expose()));
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
     let value = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(&pool)
         .await

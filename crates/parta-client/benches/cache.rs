@@ -1,6 +1,7 @@
 //! Client-core figures of issue 4, for docs/benchmarks.md. Not a test: it measures.
 //!
-//! `cargo bench -p parta-client --bench cache [-- open | search N | sync | all]`
+//! `cargo bench -p parta-client --bench cache [-- open | search N | sync | all]`, with the
+//! cache encrypted as the app's (SQLCipher); `PARTA_BENCH_PLAIN=1` measures it plain.
 //!
 //! - open: a chat of 100,000 cached messages (real SQLite file), opened through
 //!   `Session::open_chat` as the app does: the first page, p50/p95/max over 200 opens, and the
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use parta_client::api::ApiClient;
 use parta_client::secrets::Sensitive;
-use parta_client::store::{CachedMessage, SqliteStore, Store};
+use parta_client::store::{CacheKey, CachedMessage, SqliteStore, Store};
 use parta_client::{Session, SessionConfig};
 use parta_model::view::AppEvent;
 use rand::SeedableRng;
@@ -75,6 +76,23 @@ async fn fill(store: &SqliteStore, count: usize, chats: i64, in_first: usize) {
     );
 }
 
+/// Whether this run measures the plain cache (`PARTA_BENCH_PLAIN=1`), to show what the
+/// encryption costs; by default the cache is encrypted, as the app's is.
+fn plain() -> bool {
+    std::env::var_os("PARTA_BENCH_PLAIN").is_some()
+}
+
+/// Opens the cache as this run measures it: encrypted under one random key, or plain.
+async fn open_store(path: &Path) -> parta_client::store::Result<SqliteStore> {
+    static KEY: std::sync::OnceLock<CacheKey> = std::sync::OnceLock::new();
+    if plain() {
+        SqliteStore::open_unencrypted(path).await
+    } else {
+        let key = KEY.get_or_init(|| CacheKey::generate().unwrap());
+        SqliteStore::open_encrypted(path, key).await
+    }
+}
+
 fn offline_session(store: Arc<dyn Store>) -> Session {
     // Nothing listens on port 9 of loopback: the session stays offline, as on a train.
     let api = ApiClient::new("http://127.0.0.1:9", Sensitive::new("t".into())).unwrap();
@@ -97,7 +115,7 @@ fn file_size(path: &Path) -> u64 {
 async fn open() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.sqlite");
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = open_store(&path).await.unwrap();
     fill(&store, 100_000, 1, 100_000).await;
     store.close().await;
     println!(
@@ -106,7 +124,7 @@ async fn open() {
         file_size(&path) / 100_000
     );
 
-    let store = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let store = Arc::new(open_store(&path).await.unwrap());
     let session = offline_session(store.clone());
     let started = Instant::now();
     let view = session.open_chat(1).await.unwrap();
@@ -132,14 +150,14 @@ async fn open() {
 async fn search(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.sqlite");
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = open_store(&path).await.unwrap();
     fill(&store, n, 50, 0).await;
     store.close().await;
     println!(
         "cache size with {n} messages: {:.1} MiB",
         file_size(&path) as f64 / 1048576.0
     );
-    let store = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let store = Arc::new(open_store(&path).await.unwrap());
     let session = offline_session(store);
     let mut times = Vec::new();
     let mut hits_total = 0usize;
@@ -241,7 +259,7 @@ async fn prepare_server(db: &Path) -> String {
 }
 
 async fn one_sync(url: &str, token: &str, cache: &Path) -> (f64, u32) {
-    let store = Arc::new(SqliteStore::open(cache).await.unwrap());
+    let store = Arc::new(open_store(cache).await.unwrap());
     let api = ApiClient::new(url, Sensitive::new(token.to_owned())).unwrap();
     let started = Instant::now();
     let session = Session::start("p".into(), None, api, store, SessionConfig::default());
@@ -326,7 +344,7 @@ async fn sync() {
                 started.elapsed().as_secs_f64()
             );
             // The storing part alone, with the same messages.
-            let store = SqliteStore::open(&dir.path().join(format!("probe-{}.sqlite", name.len())))
+            let store = open_store(&dir.path().join(format!("probe-{}.sqlite", name.len())))
                 .await
                 .unwrap();
             let mut pages = Vec::new();
@@ -382,6 +400,14 @@ fn main() {
         .build()
         .unwrap();
     let what = args.first().map(String::as_str).unwrap_or("all");
+    println!(
+        "cache: {}",
+        if plain() {
+            "plain SQLite"
+        } else {
+            "SQLCipher, encrypted"
+        }
+    );
     rt.block_on(async {
         if what == "open" || what == "all" {
             open().await;

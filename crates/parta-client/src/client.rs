@@ -6,9 +6,9 @@ use std::sync::Arc;
 use crate::account::{InviteForm, JoinAnswer, SchoolServer};
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
-use crate::secrets::{Keychain, Sensitive};
+use crate::secrets::{Keychain, SecretsError, Sensitive};
 use crate::session::{Session, SessionConfig};
-use crate::store::{SqliteStore, Store, StoredProfile};
+use crate::store::{CacheKey, MemoryStore, SqliteStore, Store, StoreError, StoredProfile};
 
 /// What a profile connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,51 @@ fn pending_account(pending_id: &str) -> String {
     format!("join:{pending_id}")
 }
 
+/// The keychain account of the cache's key.
+const CACHE_KEY_ACCOUNT: &str = "cache-key";
+
+/// The cache's key from the keychain, made and kept there at the first start.
+async fn cache_key(keychain: &Keychain) -> std::result::Result<CacheKey, SecretsError> {
+    if let Some(kept) = keychain.load(CACHE_KEY_ACCOUNT).await?
+        && let Some(key) = CacheKey::parse(kept.expose())
+    {
+        return Ok(key);
+    }
+    let key = CacheKey::generate().map_err(SecretsError::Failed)?;
+    keychain.store(CACHE_KEY_ACCOUNT, key.as_secret()).await?;
+    Ok(key)
+}
+
+/// Moves the cache file with its WAL to `cache.unreadable.sqlite` (replacing an older one) and
+/// removes its shared memory.
+fn set_cache_aside(path: &Path) -> Result<()> {
+    let aside = path.with_file_name("cache.unreadable.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        // An older one's WAL must not pair with the newer file.
+        let _ = std::fs::remove_file(format!("{}{suffix}", aside.display()));
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        let moved = PathBuf::from(format!("{}{suffix}", aside.display()));
+        let done = if suffix == "-shm" {
+            std::fs::remove_file(&file)
+        } else {
+            std::fs::rename(&file, &moved)
+        };
+        match done {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::InvalidInput(format!(
+                    "cannot set {} aside: {e}",
+                    file.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The client core's entry point: one per app (or CLI run).
 pub struct Client {
     data_dir: PathBuf,
@@ -92,15 +137,36 @@ pub struct Client {
 }
 
 impl Client {
-    /// Opens the cache in `data_dir` (created if missing).
+    /// Opens the cache in `data_dir` (created if missing), encrypted under the key kept in
+    /// `keychain` (made at the first start). Without a keychain nothing is kept on disk: the
+    /// cache lives in memory for this run, and the plain text of a chat is never written.
     pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             Error::InvalidInput(format!("cannot create {}: {e}", data_dir.display()))
         })?;
-        let store = SqliteStore::open(&data_dir.join("cache.sqlite")).await?;
+        let path = data_dir.join("cache.sqlite");
+        let store: Arc<dyn Store> = match cache_key(&keychain).await {
+            Ok(key) => match SqliteStore::open_encrypted(&path, &key).await {
+                Err(StoreError::WrongKey) => {
+                    // Unreadable without its key, which is gone from the keychain: set aside
+                    // (should the key come back from a backup) and start anew.
+                    tracing::warn!(
+                        "the cache does not open with the keychain's key: set aside, starting anew"
+                    );
+                    set_cache_aside(&path)?;
+                    Arc::new(SqliteStore::open_encrypted(&path, &key).await?)
+                }
+                opened => Arc::new(opened?),
+            },
+            Err(SecretsError::Unavailable(why)) => {
+                tracing::warn!("no keychain ({why}): the cache is kept in memory for this run");
+                Arc::new(MemoryStore::new())
+            }
+            Err(e) => return Err(e.into()),
+        };
         Ok(Self {
             data_dir: data_dir.to_owned(),
-            store: Arc::new(store),
+            store,
             keychain,
         })
     }

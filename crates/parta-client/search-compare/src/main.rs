@@ -56,7 +56,7 @@ fn messages(n: usize) -> Vec<CachedMessage> {
 
 async fn fts5(dir: &Path, all: &[CachedMessage]) {
     let path = dir.join("cache.sqlite");
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = SqliteStore::open_unencrypted(&path).await.unwrap();
     store.replace_chats("p", &corpus::chats(50)).await.unwrap();
     let started = Instant::now();
     for batch in all.chunks(10_000) {
@@ -74,7 +74,7 @@ async fn fts5(dir: &Path, all: &[CachedMessage]) {
         all.len(),
         size as f64 / 1048576.0
     );
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = SqliteStore::open_unencrypted(&path).await.unwrap();
     let mut times = Vec::new();
     let mut found = 0;
     for round in 0..5 {

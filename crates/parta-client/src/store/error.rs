@@ -14,6 +14,10 @@ pub enum StoreError {
     /// A stored value this code cannot read back.
     #[error("{0}")]
     Corrupt(String),
+    /// The cache file does not open with the key in the keychain (the keychain was reset, or
+    /// the file was copied from another account or computer).
+    #[error("the cache cannot be read with this keychain's key")]
+    WrongKey,
 }
 
 /// `Result` with a [`StoreError`].

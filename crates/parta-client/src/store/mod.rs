@@ -26,7 +26,7 @@ mod sqlite;
 pub use error::{Result, StoreError};
 pub use memory::MemoryStore;
 pub use profile::ProfileStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{CacheKey, SqliteStore};
 
 /// Which side of a message [`Store::messages_beside`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

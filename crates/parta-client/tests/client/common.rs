@@ -60,8 +60,19 @@ pub fn fast_config() -> SessionConfig {
     }
 }
 
+/// The cache in an SQLite file, encrypted as the app's is (one random key per test process).
 pub async fn sqlite(path: &Path) -> Arc<dyn Store> {
-    Arc::new(SqliteStore::open(path).await.expect("cache opens"))
+    Arc::new(
+        SqliteStore::open_encrypted(path, test_key())
+            .await
+            .expect("cache opens"),
+    )
+}
+
+/// This test process's cache key.
+pub fn test_key() -> &'static parta_client::store::CacheKey {
+    static KEY: std::sync::OnceLock<parta_client::store::CacheKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| parta_client::store::CacheKey::generate().expect("random key"))
 }
 
 pub async fn session(

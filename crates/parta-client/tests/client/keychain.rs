@@ -169,3 +169,56 @@ pub fn assert_no_file_contains(dir: &std::path::Path, needle: &str) {
         }
     }
 }
+
+#[tokio::test]
+async fn the_cache_is_encrypted_under_a_key_kept_only_in_the_keychain() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let token = token(&server, "a.sokolova").await;
+    let keychain = Keychain::new(unique_service());
+    let app_dir = dir.path().join("app");
+    let client = Client::open(&app_dir, keychain.clone()).await.unwrap();
+    let profile = client
+        .sign_in(ProfileKind::School, &server.url(), token.clone())
+        .await
+        .unwrap();
+    let session = client.start_session(&profile, fast_config()).await.unwrap();
+    wait_connection(&session, parta_model::view::ConnectionState::Online).await;
+    let chat = chat_id(&session, "5А — родители").await;
+    let opened = session.open_chat(chat).await.unwrap();
+    let cached = opened
+        .messages
+        .iter()
+        .map(|m| m.text.clone())
+        .find(|t| t.chars().count() > 20)
+        .expect("the demo chat's messages are cached");
+    session.stop().await;
+
+    // The key: 64 hex digits in the keychain, and the file opens with nothing else.
+    let key = keychain
+        .load("cache-key")
+        .await
+        .unwrap()
+        .expect("a key kept");
+    assert_eq!(key.expose().len(), 64);
+    let bytes = std::fs::read(app_dir.join("cache.sqlite")).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    let fragment: String = cached.chars().take(20).collect();
+    assert_no_file_contains(&app_dir, &fragment);
+    assert_no_file_contains(&app_dir, "Соколова");
+    assert_no_file_contains(&app_dir, key.expose());
+    drop(client);
+
+    // Reopened with the same keychain: the profile and its messages are there.
+    let client = Client::open(&app_dir, keychain.clone()).await.unwrap();
+    assert_eq!(client.profiles().await.unwrap().len(), 1);
+    // With the key gone, the unreadable cache is set aside and a new one begins.
+    keychain.delete("cache-key").await.unwrap();
+    drop(client);
+    let client = Client::open(&app_dir, keychain.clone()).await.unwrap();
+    assert!(client.profiles().await.unwrap().is_empty());
+    assert!(app_dir.join("cache.unreadable.sqlite").exists());
+    keychain.delete("cache-key").await.unwrap();
+    keychain.delete(&profile.id).await.unwrap();
+    server.stop().await.unwrap();
+}

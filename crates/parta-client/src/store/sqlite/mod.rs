@@ -1,10 +1,15 @@
-//! The SQLite [`Store`]: one file in the app's data directory, WAL mode.
+//! The SQLite [`Store`]: one file in the app's data directory, WAL mode, encrypted with
+//! SQLCipher under a key from the OS keychain.
 //!
-//! `mod.rs` opens the file and implements the `Store` trait; `rows.rs` reads rows back into
-//! records, `writes.rs` writes messages (time-ordered keys, batched upserts, the search index).
+//! `mod.rs` opens the file and implements the `Store` trait; `cipher.rs` holds the key and
+//! encrypts a plain cache left by an older Parta; `rows.rs` reads rows back into records,
+//! `writes.rs` writes messages (time-ordered keys, batched upserts, the search index).
 
+mod cipher;
 mod rows;
 mod writes;
+
+pub use cipher::CacheKey;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -32,8 +37,39 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the cache file and applies pending migrations.
-    pub async fn open(path: &Path) -> Result<Self> {
+    /// Opens (creating if needed) the cache file encrypted under `key` and applies pending
+    /// migrations. A plain cache written by an older Parta is encrypted first, nothing lost.
+    /// A file that `key` does not open is [`StoreError::WrongKey`].
+    pub async fn open_encrypted(path: &Path, key: &CacheKey) -> Result<Self> {
+        let plain = match cipher::is_plain(path) {
+            Ok(plain) => plain,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => {
+                return Err(StoreError::Backend(
+                    format!("cannot read {}: {e}", path.display()).into(),
+                ));
+            }
+        };
+        if plain {
+            tracing::info!("encrypting the plain cache left by an older Parta");
+            cipher::encrypt_plain(path, key).await?;
+        }
+        match Self::open_with(path, Some(key)).await {
+            // SQLITE_NOTADB: the pages do not decrypt under this key.
+            Err(StoreError::Backend(e)) if e.to_string().contains("file is not a database") => {
+                Err(StoreError::WrongKey)
+            }
+            other => other,
+        }
+    }
+
+    /// Opens the cache file with no encryption. Only for measuring what encryption costs
+    /// (benchmarks); the app and the command always use [`SqliteStore::open_encrypted`].
+    pub async fn open_unencrypted(path: &Path) -> Result<Self> {
+        Self::open_with(path, None).await
+    }
+
+    async fn open_with(path: &Path, key: Option<&CacheKey>) -> Result<Self> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
             .create_if_missing(true)
@@ -42,6 +78,10 @@ impl SqliteStore {
             // power cut once we said it was saved.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5));
+        let options = match key {
+            Some(key) => cipher::keyed(options, key),
+            None => options,
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

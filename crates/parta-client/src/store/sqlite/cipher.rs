@@ -1,0 +1,162 @@
+//! The cache at rest: SQLCipher (AES-256 per page, the WAL too) under a random 256-bit key
+//! that lives only in the OS keychain. A cache written by an older Parta in plain SQLite is
+//! copied into an encrypted one at the first start with a key, and the plain files removed.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::secrets::Sensitive;
+use crate::store::{Result, StoreError};
+
+/// The first 16 bytes of every plain SQLite file; an encrypted one starts with random salt.
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// A cache's key: 32 random bytes, written as 64 hex digits (never printed).
+#[derive(Clone)]
+pub struct CacheKey(Sensitive<String>);
+
+impl std::fmt::Debug for CacheKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CacheKey(<redacted>)")
+    }
+}
+
+impl CacheKey {
+    /// A new random key from the operating system's generator.
+    pub fn generate() -> std::result::Result<Self, String> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers: {e}"))?;
+        Ok(Self(Sensitive::new(hex::encode(bytes))))
+    }
+
+    /// A key kept earlier (64 hex digits), or `None` if `text` is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| Self(Sensitive::new(text.to_ascii_lowercase())))
+    }
+
+    /// The 64 hex digits, for the keychain.
+    pub fn as_secret(&self) -> &Sensitive<String> {
+        &self.0
+    }
+
+    /// SQLCipher's raw-key form, `"x'…'"`: used as the key itself, with no key derivation.
+    fn pragma(&self) -> String {
+        format!("\"x'{}'\"", self.0.expose())
+    }
+}
+
+/// Whether `path` holds a plain (unencrypted) SQLite database.
+pub fn is_plain(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path)?;
+    match file.read_exact(&mut header) {
+        Ok(()) => Ok(&header == PLAIN_HEADER),
+        // Shorter than a header: an empty file SQLite has not written yet.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Options that open `path` with `key` (sqlx sends `key` before any other pragma).
+pub fn keyed(options: SqliteConnectOptions, key: &CacheKey) -> SqliteConnectOptions {
+    options.pragma("key", key.pragma())
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
+}
+
+fn io(what: &str, path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::Backend(format!("{what} {}: {e}", path.display()).into())
+}
+
+/// Copies the plain database at `path` into an encrypted one under `key` (`sqlcipher_export`:
+/// schema, rows, the search index and the migrations' record alike), puts it in its place and
+/// removes the plain file with its WAL. Nothing is lost if it stops half-way: the plain file
+/// stays until the encrypted copy is complete and synced, and a left-over copy is replaced.
+pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
+    let staged = sibling(path, ".encrypting");
+    for leftover in [
+        staged.clone(),
+        sibling(&staged, "-wal"),
+        sibling(&staged, "-shm"),
+    ] {
+        match std::fs::remove_file(&leftover) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io("cannot remove", &leftover, e)),
+        }
+    }
+    let mut plain = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        // ATTACH creates the encrypted file with the main connection's flags.
+        .create_if_missing(true)
+        .connect()
+        .await?;
+    // The WAL's pages into the main file first, so that the copy reads one consistent state.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut plain)
+        .await?;
+    let staged_name = staged.to_string_lossy().into_owned();
+    let attach = format!("ATTACH DATABASE ? AS encrypted KEY {}", key.pragma());
+    sqlx::query(sqlx::AssertSqlSafe(attach))
+        .bind(&staged_name)
+        .execute(&mut plain)
+        .await?;
+    sqlx::query("SELECT sqlcipher_export('encrypted')")
+        .execute(&mut plain)
+        .await?;
+    // The copy keeps the schema version sqlx's migrations do not track themselves.
+    let version: i64 = sqlx::query_scalar("PRAGMA main.user_version")
+        .fetch_one(&mut plain)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA encrypted.user_version = {version}"
+    )))
+    .execute(&mut plain)
+    .await?;
+    sqlx::query("DETACH DATABASE encrypted")
+        .execute(&mut plain)
+        .await?;
+    plain.close().await?;
+    std::fs::File::open(&staged)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io("cannot sync", &staged, e))?;
+    std::fs::rename(&staged, path).map_err(|e| io("cannot replace", path, e))?;
+    for plain_left in [sibling(path, "-wal"), sibling(path, "-shm")] {
+        match std::fs::remove_file(&plain_left) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io("cannot remove", &plain_left, e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_64_hex_digits_and_never_printed() {
+        let key = CacheKey::generate().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(key.as_secret().expose().len(), 64);
+        assert!(CacheKey::parse(key.as_secret().expose()).is_some());
+        assert_ne!(
+            key.as_secret().expose(),
+            CacheKey::generate()
+                .unwrap_or_else(|e| panic!("{e}"))
+                .as_secret()
+                .expose()
+        );
+        assert!(!format!("{key:?}").contains(key.as_secret().expose()));
+        assert!(CacheKey::parse("abc").is_none());
+        assert!(CacheKey::parse(&"z".repeat(64)).is_none());
+    }
+}
