@@ -53,7 +53,7 @@ where
     T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     let key = parta_client::secrets::Keychain::new(parta_client::home::KEYCHAIN_SERVICE)
-        .load("cache-key")
+        .load(&parta_client::cache_key_account(data).expect("the app's cache id"))
         .await
         .unwrap()
         .expect("the app keeps the cache's key in the keychain");

@@ -84,19 +84,67 @@ fn pending_account(pending_id: &str) -> String {
     format!("join:{pending_id}")
 }
 
-/// The keychain account of the cache's key.
-const CACHE_KEY_ACCOUNT: &str = "cache-key";
-
-/// The cache's key from the keychain, made and kept there at the first start.
-async fn cache_key(keychain: &Keychain) -> std::result::Result<CacheKey, SecretsError> {
-    if let Some(kept) = keychain.load(CACHE_KEY_ACCOUNT).await?
-        && let Some(key) = CacheKey::parse(kept.expose())
-    {
-        return Ok(key);
-    }
-    let key = CacheKey::generate().map_err(SecretsError::Failed)?;
-    keychain.store(CACHE_KEY_ACCOUNT, key.as_secret()).await?;
+/// The cache's key from the keychain, made and kept there at the first start. Each data
+/// folder has its own, under the account `cache-key:<id>` where the id (not a secret) is in the
+/// folder's `cache.id`, so that a moved folder keeps its key and two folders never share one.
+/// An exclusive lock on `cache.lock` makes the first start of the app and the command at once
+/// agree on one key instead of each writing its own.
+async fn cache_key(keychain: &Keychain, data_dir: &Path) -> Result<CacheKey> {
+    let lock_path = data_dir.join("cache.lock");
+    let lock = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| Error::InvalidInput(format!("cache lock: {e}")))?
+    .map_err(|e| Error::InvalidInput(format!("cannot lock the cache: {e}")))?;
+    let id_path = data_dir.join("cache.id");
+    let id = match std::fs::read_to_string(&id_path) {
+        Ok(id) if !id.trim().is_empty() => id.trim().to_owned(),
+        Ok(_) => new_cache_id(&id_path)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => new_cache_id(&id_path)?,
+        Err(e) => {
+            return Err(Error::InvalidInput(format!(
+                "cannot read {}: {e}",
+                id_path.display()
+            )));
+        }
+    };
+    let account = format!("cache-key:{id}");
+    let kept = keychain
+        .load(&account)
+        .await?
+        .and_then(|kept| CacheKey::parse(kept.expose()));
+    let key = match kept {
+        Some(key) => key,
+        None => {
+            let key = CacheKey::generate().map_err(SecretsError::Failed)?;
+            keychain.store(&account, key.as_secret()).await?;
+            key
+        }
+    };
+    drop(lock);
     Ok(key)
+}
+
+/// The keychain account of the cache key of `data_dir`, once the app or the command has made
+/// one there (for tests and for support: which keychain entry belongs to which folder).
+pub fn cache_key_account(data_dir: &Path) -> Option<String> {
+    let id = std::fs::read_to_string(data_dir.join("cache.id")).ok()?;
+    Some(format!("cache-key:{}", id.trim()))
+}
+
+/// Writes a new random id for the data folder's cache key.
+fn new_cache_id(path: &Path) -> Result<String> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    std::fs::write(path, &id)
+        .map_err(|e| Error::InvalidInput(format!("cannot write {}: {e}", path.display())))?;
+    Ok(id)
 }
 
 /// Moves the cache file with its WAL to `cache.unreadable.sqlite` (replacing an older one) and
@@ -145,7 +193,7 @@ impl Client {
             Error::InvalidInput(format!("cannot create {}: {e}", data_dir.display()))
         })?;
         let path = data_dir.join("cache.sqlite");
-        let store: Arc<dyn Store> = match cache_key(&keychain).await {
+        let store: Arc<dyn Store> = match cache_key(&keychain, data_dir).await {
             Ok(key) => match SqliteStore::open_encrypted(&path, &key).await {
                 Err(StoreError::WrongKey) => {
                     // Unreadable without its key, which is gone from the keychain: set aside
@@ -158,11 +206,11 @@ impl Client {
                 }
                 opened => Arc::new(opened?),
             },
-            Err(SecretsError::Unavailable(why)) => {
+            Err(Error::Secrets(SecretsError::Unavailable(why))) => {
                 tracing::warn!("no keychain ({why}): the cache is kept in memory for this run");
                 Arc::new(MemoryStore::new())
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
         Ok(Self {
             data_dir: data_dir.to_owned(),

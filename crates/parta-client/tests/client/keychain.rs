@@ -195,11 +195,8 @@ async fn the_cache_is_encrypted_under_a_key_kept_only_in_the_keychain() {
     session.stop().await;
 
     // The key: 64 hex digits in the keychain, and the file opens with nothing else.
-    let key = keychain
-        .load("cache-key")
-        .await
-        .unwrap()
-        .expect("a key kept");
+    let account = parta_client::cache_key_account(&app_dir).expect("a cache id");
+    let key = keychain.load(&account).await.unwrap().expect("a key kept");
     assert_eq!(key.expose().len(), 64);
     let bytes = std::fs::read(app_dir.join("cache.sqlite")).unwrap();
     assert!(!bytes.starts_with(b"SQLite format 3"));
@@ -213,12 +210,50 @@ async fn the_cache_is_encrypted_under_a_key_kept_only_in_the_keychain() {
     let client = Client::open(&app_dir, keychain.clone()).await.unwrap();
     assert_eq!(client.profiles().await.unwrap().len(), 1);
     // With the key gone, the unreadable cache is set aside and a new one begins.
-    keychain.delete("cache-key").await.unwrap();
+    keychain.delete(&account).await.unwrap();
     drop(client);
     let client = Client::open(&app_dir, keychain.clone()).await.unwrap();
     assert!(client.profiles().await.unwrap().is_empty());
     assert!(app_dir.join("cache.unreadable.sqlite").exists());
-    keychain.delete("cache-key").await.unwrap();
+    keychain.delete(&account).await.unwrap();
     keychain.delete(&profile.id).await.unwrap();
     server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_app_and_the_command_starting_at_once_agree_on_one_cache_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::new(unique_service());
+    let app_dir = dir.path().join("app");
+    // Eight first starts at once in one folder: one key, one readable cache.
+    let opens: Vec<_> = (0..8)
+        .map(|_| {
+            let (app_dir, keychain) = (app_dir.clone(), keychain.clone());
+            tokio::spawn(async move { Client::open(&app_dir, keychain).await.map(drop) })
+        })
+        .collect();
+    for open in opens {
+        open.await.unwrap().unwrap();
+    }
+    let client = Client::open(&app_dir, keychain.clone()).await.unwrap();
+    assert!(client.profiles().await.unwrap().is_empty());
+    assert!(
+        !app_dir.join("cache.unreadable.sqlite").exists(),
+        "no start found the cache under another key"
+    );
+    // Another folder has a key of its own.
+    let other_dir = dir.path().join("other");
+    Client::open(&other_dir, keychain.clone()).await.unwrap();
+    let (a, b) = (
+        parta_client::cache_key_account(&app_dir).unwrap(),
+        parta_client::cache_key_account(&other_dir).unwrap(),
+    );
+    assert_ne!(a, b);
+    let (ka, kb) = (
+        keychain.load(&a).await.unwrap().unwrap(),
+        keychain.load(&b).await.unwrap().unwrap(),
+    );
+    assert_ne!(ka.expose(), kb.expose());
+    keychain.delete(&a).await.unwrap();
+    keychain.delete(&b).await.unwrap();
 }
