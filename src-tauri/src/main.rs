@@ -182,10 +182,19 @@ fn main() {
             commands::chats::acknowledge,
             commands::chats::receipts,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("Parta could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event
+                && let Some(shell) = app.try_state::<shell::Shell>()
+            {
+                tauri::async_runtime::block_on(shell.close());
+            }
+        }),
+        Err(e) => {
+            eprintln!("Parta could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }
 

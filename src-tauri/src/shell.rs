@@ -87,6 +87,15 @@ impl Shell {
         })
     }
 
+    /// Before the process exits: the session stopped and every cache connection closed (a
+    /// connection SQLCipher closes during the exit handlers can crash the process).
+    pub async fn close(&self) {
+        if let Some(active) = self.active.lock().await.take() {
+            active.session.stop().await;
+        }
+        self.client.close().await;
+    }
+
     /// Where this Parta keeps its data.
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir

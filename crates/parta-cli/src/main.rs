@@ -271,10 +271,17 @@ fn parse_invite_rows(text: &str, classes: &[(i64, String)]) -> Result<Vec<Invite
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let command = args.words.first().map(String::as_str).unwrap_or("");
     let client = Client::open(&data_dir()?, keychain())
         .await
         .map_err(explain)?;
+    let result = command(&client, args).await;
+    // Every cache connection closed before the process exits, on success and on error alike.
+    client.close().await;
+    result
+}
+
+async fn command(client: &Client, args: Args) -> Result<(), String> {
+    let command = args.words.first().map(String::as_str).unwrap_or("");
     match command {
         "login" => {
             let server = option(&args.words, "--server").ok_or("login needs --server URL")?;
@@ -340,8 +347,8 @@ async fn run(args: Args) -> Result<(), String> {
             }
         }
         "chats" => {
-            let profile = first_profile(&client).await?;
-            let (session, _) = synced(&client, &profile).await?;
+            let profile = first_profile(client).await?;
+            let (session, _) = synced(client, &profile).await?;
             let chats = session.chats().await.map_err(explain)?;
             session.stop().await;
             if args.json {
@@ -360,8 +367,8 @@ async fn run(args: Args) -> Result<(), String> {
             }
         }
         "sync" => {
-            let profile = first_profile(&client).await?;
-            let (session, online) = synced(&client, &profile).await?;
+            let profile = first_profile(client).await?;
+            let (session, online) = synced(client, &profile).await?;
             // Whatever is waiting in the outbox goes now, not at its next retry time.
             if online && let Err(e) = session.send_now().await {
                 eprintln!("parta: some messages are still waiting: {}", explain(e));
@@ -406,7 +413,7 @@ async fn run(args: Args) -> Result<(), String> {
         }
         "search" => {
             let query = args.words.get(1).ok_or("search needs a QUERY")?;
-            let profile = first_profile(&client).await?;
+            let profile = first_profile(client).await?;
             let session = client
                 .start_session(&profile, SessionConfig::default())
                 .await
@@ -464,8 +471,8 @@ async fn run(args: Args) -> Result<(), String> {
                 })
                 .transpose()?
                 .unwrap_or(20);
-            let profile = first_profile(&client).await?;
-            let (session, _) = synced(&client, &profile).await?;
+            let profile = first_profile(client).await?;
+            let (session, _) = synced(client, &profile).await?;
             let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
             let view = session.open_chat(chat).await.map_err(explain)?;
             session.stop().await;
@@ -488,8 +495,8 @@ async fn run(args: Args) -> Result<(), String> {
                 .filter(|w| w[0] == "--file")
                 .map(|w| PathBuf::from(&w[1]))
                 .collect();
-            let profile = first_profile(&client).await?;
-            let (session, online) = synced(&client, &profile).await?;
+            let profile = first_profile(client).await?;
+            let (session, online) = synced(client, &profile).await?;
             let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
             let mut events = session.subscribe();
             let pending = session.send(chat, text, &files).await.map_err(explain)?;
@@ -561,8 +568,8 @@ async fn run(args: Args) -> Result<(), String> {
             if format != "json" && format != "txt" {
                 return Err(format!("--format must be json or txt, not '{format}'"));
             }
-            let profile = first_profile(&client).await?;
-            let (session, _) = synced(&client, &profile).await?;
+            let profile = first_profile(client).await?;
+            let (session, _) = synced(client, &profile).await?;
             let chat = find_chat(&session.chats().await.map_err(explain)?, wanted)?;
             let messages = session.all_messages(chat).await.map_err(explain)?;
             session.stop().await;
@@ -579,7 +586,7 @@ async fn run(args: Args) -> Result<(), String> {
             let path = option(&args.words, "--csv").ok_or("invites create needs --csv FILE")?;
             let text =
                 std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
-            let profile = first_profile(&client).await?;
+            let profile = first_profile(client).await?;
             let api = client.api(&profile).await.map_err(explain)?;
             let classes = api.classes().await.map_err(explain)?;
             let rows = parse_invite_rows(&text, &classes)?;
@@ -617,7 +624,7 @@ async fn run(args: Args) -> Result<(), String> {
             }
         }
         "logout" => {
-            let profile = first_profile(&client).await?;
+            let profile = first_profile(client).await?;
             let wipe = args.words.iter().any(|w| w == "--wipe");
             client.sign_out(&profile.id, wipe).await.map_err(explain)?;
             println!("Signed out: {}", profile.display_name);

@@ -219,6 +219,12 @@ impl Client {
         })
     }
 
+    /// Closes the cache and waits for its connections: call it before the process exits
+    /// (see [`Store::close`]). Nothing the client does afterwards reaches the cache.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
     /// Uses a given store (tests use [`crate::store::MemoryStore`]).
     pub fn with_store(data_dir: &Path, store: Arc<dyn Store>, keychain: Keychain) -> Self {
         Self {

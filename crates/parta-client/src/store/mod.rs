@@ -281,6 +281,10 @@ pub struct Batch {
 /// The cache, per profile.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Closes the store and waits until every connection is closed. A process calls it before
+    /// it exits: a connection SQLCipher closes while the process runs its exit handlers can
+    /// crash it (a connection's own thread closes it after the pool is dropped).
+    async fn close(&self) {}
     /// Adds or replaces a profile.
     async fn save_profile(&self, profile: &StoredProfile) -> Result<()>;
     /// All profiles, oldest first.

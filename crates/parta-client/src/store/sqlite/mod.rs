@@ -99,6 +99,10 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn save_profile(&self, p: &StoredProfile) -> Result<()> {
         sqlx::query(
             "INSERT INTO profiles (id, kind, server_url, display_name, user_id, created_at,
