@@ -87,13 +87,17 @@ impl Shell {
         })
     }
 
-    /// Before the process exits: the session stopped and every cache connection closed (a
-    /// connection SQLCipher closes during the exit handlers can crash the process).
+    /// Before the process exits: every cache connection closed (a connection SQLCipher closes
+    /// during the exit handlers can crash the process). Bounded, so that quitting never waits
+    /// on the network: the session's tasks are not awaited (a long poll may take 30 s), they
+    /// only find the cache closed; and after 3 s the process exits anyway. A Parta that took
+    /// long to exit would also swallow the next start (the single instance hands it over).
     pub async fn close(&self) {
-        if let Some(active) = self.active.lock().await.take() {
-            active.session.stop().await;
+        let closed =
+            tokio::time::timeout(std::time::Duration::from_secs(3), self.client.close()).await;
+        if closed.is_err() {
+            tracing::warn!("the cache did not close within 3 s: exiting anyway");
         }
-        self.client.close().await;
     }
 
     /// Where this Parta keeps its data.
