@@ -79,7 +79,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5));
         let options = match key {
-            Some(key) => cipher::keyed(options, key),
+            // Decrypted pages stay in SQLite's page cache: 16 MiB a connection instead of the
+            // default 2 MiB, so repeated searches decrypt the same index pages less often.
+            Some(key) => cipher::keyed(options, key).pragma("cache_size", "-16384"),
             None => options,
         };
         let pool = SqlitePoolOptions::new()
