@@ -192,6 +192,8 @@ struct Replayed {
     state: consent::Lesson,
     events: Vec<LessonEvent>,
     answers: Vec<crate::store::lessons::ConsentRecord>,
+    /// The lesson's pupils with the parent who answers for each.
+    pupils: Vec<(i64, i64)>,
 }
 
 /// A consent answer for `who` as the state machine's event.
@@ -283,6 +285,7 @@ async fn replay(tx: &mut dyn Tx, lesson: &LessonRecord) -> Result<Replayed> {
         state,
         events,
         answers,
+        pupils,
     })
 }
 
@@ -296,6 +299,7 @@ async fn status_of(
         state,
         events,
         answers,
+        pupils,
     } = replay(tx, lesson).await?;
     let over = now >= ends_at(lesson) || lesson.cancelled;
     let present = if over { 0 } else { state.present_count() };
@@ -318,8 +322,7 @@ async fn status_of(
         || roles::grant(caller.role, Action::ManageLessons) == Grant::School
         || tx.is_class_teacher(caller.user_id, lesson.class_id).await?;
     // A pupil's answer is their parent's.
-    let answerer = access::lesson_pupils(tx, lesson)
-        .await?
+    let answerer = pupils
         .into_iter()
         .find(|(pupil, _)| *pupil == caller.user_id)
         .map_or(caller.user_id, |(_, parent)| parent);
