@@ -393,11 +393,15 @@ async fn ensure_pupils(school: &School) -> Result<bool> {
     if school.read().await?.meta("demo_pupils").await?.is_some() {
         return Ok(false);
     }
-    let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD))
-        .await
-        .map_err(|e| Error::Internal(format!("password hash: {e}")))??;
     let now = school.now_ms();
     let mut tx = school.begin().await?;
+    // The demo's accounts share one password: the class teacher's stored hash serves, with no
+    // second argon2 run at the demo's first start.
+    let teacher = user_id_on(&mut *tx, CLASS_TEACHER).await?;
+    let hash = tx
+        .password_hash(teacher)
+        .await?
+        .ok_or_else(|| Error::Internal("the demo class teacher has no password".into()))?;
     let classes = tx.classes().await?;
     let class_5a = classes
         .iter()
