@@ -54,13 +54,7 @@ impl SqliteStore {
             tracing::info!("encrypting the plain cache left by an older Parta");
             cipher::encrypt_plain(path, key).await?;
         }
-        match Self::open_with(path, Some(key)).await {
-            // SQLITE_NOTADB: the pages do not decrypt under this key.
-            Err(StoreError::Backend(e)) if e.to_string().contains("file is not a database") => {
-                Err(StoreError::WrongKey)
-            }
-            other => other,
-        }
+        Self::open_with(path, Some(key)).await
     }
 
     /// Opens the cache file with no encryption. Only for measuring what encryption costs
@@ -87,7 +81,16 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|e| match &e {
+                // SQLITE_NOTADB on a keyed file: its pages do not decrypt under this key.
+                sqlx::Error::Database(db)
+                    if key.is_some() && db.code().as_deref() == Some("26") =>
+                {
+                    StoreError::WrongKey
+                }
+                _ => StoreError::from(e),
+            })?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         index_existing(&pool).await?;
         Ok(Self { pool })
