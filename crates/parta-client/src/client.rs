@@ -115,19 +115,7 @@ async fn cache_key(keychain: &Keychain, data_dir: &Path) -> Result<CacheKey> {
             )));
         }
     };
-    let account = format!("cache-key:{id}");
-    let kept = keychain
-        .load(&account)
-        .await?
-        .and_then(|kept| CacheKey::parse(kept.expose()));
-    let key = match kept {
-        Some(key) => key,
-        None => {
-            let key = CacheKey::generate().map_err(SecretsError::Failed)?;
-            keychain.store(&account, key.as_secret()).await?;
-            key
-        }
-    };
+    let key = CacheKey::kept_in(keychain, &format!("cache-key:{id}")).await?;
     drop(lock);
     Ok(key)
 }

@@ -39,6 +39,65 @@ impl<T> Serialize for Sensitive<T> {
     }
 }
 
+/// A random 256-bit key kept in the keychain as 64 hex digits: the cache's (SQLCipher) and
+/// each profile's for its files. Debug never prints it.
+#[derive(Clone)]
+pub struct SecretKey(Sensitive<String>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+impl SecretKey {
+    /// A new random key from the operating system's generator.
+    pub fn generate() -> Result<Self, String> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers: {e}"))?;
+        Ok(Self(Sensitive::new(hex::encode(bytes))))
+    }
+
+    /// A key kept earlier (64 hex digits), or `None` if `text` is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| Self(Sensitive::new(text.to_ascii_lowercase())))
+    }
+
+    /// The 64 hex digits, for the keychain.
+    pub fn as_secret(&self) -> &Sensitive<String> {
+        &self.0
+    }
+
+    /// The 32 bytes themselves, for a cipher.
+    pub(crate) fn bytes(&self) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        // `parse` and `generate` only ever hold 64 hex digits.
+        if hex::decode_to_slice(self.0.expose(), &mut bytes).is_err() {
+            bytes = [0u8; 32];
+        }
+        bytes
+    }
+
+    /// The key kept under `account`, made and stored there first if there is none (or what
+    /// is there is not a key).
+    pub async fn kept_in(keychain: &Keychain, account: &str) -> Result<Self, SecretsError> {
+        let kept = keychain
+            .load(account)
+            .await?
+            .and_then(|kept| Self::parse(kept.expose()));
+        match kept {
+            Some(key) => Ok(key),
+            None => {
+                let key = Self::generate().map_err(SecretsError::Failed)?;
+                keychain.store(account, key.as_secret()).await?;
+                Ok(key)
+            }
+        }
+    }
+}
+
 /// How to get a keychain on a Linux desktop, for a person who has none: what the CLI prints
 /// (the app says the same in Russian and English).
 pub const HOW_TO_GET_A_KEYCHAIN: &str = "\
@@ -146,6 +205,25 @@ mod tests {
     fn sensitive_never_prints_its_value() {
         let token = Sensitive::new("parta_0123456789abcdef".to_owned());
         assert_eq!(format!("{token:?}"), "<redacted>");
+    }
+
+    #[test]
+    fn keys_are_64_hex_digits_and_never_printed() {
+        let key = SecretKey::generate().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(key.as_secret().expose().len(), 64);
+        let again = SecretKey::parse(key.as_secret().expose()).unwrap_or_else(|| panic!("parse"));
+        assert_eq!(again.bytes(), key.bytes());
+        assert_ne!(key.bytes(), [0u8; 32]);
+        assert_ne!(
+            key.as_secret().expose(),
+            SecretKey::generate()
+                .unwrap_or_else(|e| panic!("{e}"))
+                .as_secret()
+                .expose()
+        );
+        assert!(!format!("{key:?}").contains(key.as_secret().expose()));
+        assert!(SecretKey::parse("abc").is_none());
+        assert!(SecretKey::parse(&"z".repeat(64)).is_none());
     }
 
     #[test]

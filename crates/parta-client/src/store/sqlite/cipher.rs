@@ -8,46 +8,18 @@ use std::str::FromStr;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-use crate::secrets::Sensitive;
+use crate::secrets::SecretKey;
 use crate::store::{Result, StoreError};
 
 /// The first 16 bytes of every plain SQLite file; an encrypted one starts with random salt.
 const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-/// A cache's key: 32 random bytes, written as 64 hex digits (never printed).
-#[derive(Clone)]
-pub struct CacheKey(Sensitive<String>);
+/// A cache's key: 32 random bytes kept in the keychain as 64 hex digits.
+pub type CacheKey = SecretKey;
 
-impl std::fmt::Debug for CacheKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CacheKey(<redacted>)")
-    }
-}
-
-impl CacheKey {
-    /// A new random key from the operating system's generator.
-    pub fn generate() -> std::result::Result<Self, String> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers: {e}"))?;
-        Ok(Self(Sensitive::new(hex::encode(bytes))))
-    }
-
-    /// A key kept earlier (64 hex digits), or `None` if `text` is not one.
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| Self(Sensitive::new(text.to_ascii_lowercase())))
-    }
-
-    /// The 64 hex digits, for the keychain.
-    pub fn as_secret(&self) -> &Sensitive<String> {
-        &self.0
-    }
-
-    /// SQLCipher's raw-key form, `"x'…'"`: used as the key itself, with no key derivation.
-    fn pragma(&self) -> String {
-        format!("\"x'{}'\"", self.0.expose())
-    }
+/// SQLCipher's raw-key form, `"x'…'"`: used as the key itself, with no key derivation.
+fn pragma(key: &CacheKey) -> String {
+    format!("\"x'{}'\"", key.as_secret().expose())
 }
 
 /// Whether `path` holds a plain (unencrypted) SQLite database.
@@ -65,7 +37,7 @@ pub fn is_plain(path: &Path) -> std::io::Result<bool> {
 
 /// Options that open `path` with `key` (sqlx sends `key` before any other pragma).
 pub fn keyed(options: SqliteConnectOptions, key: &CacheKey) -> SqliteConnectOptions {
-    options.pragma("key", key.pragma())
+    options.pragma("key", pragma(key))
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
@@ -104,7 +76,7 @@ pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
         .execute(&mut plain)
         .await?;
     let staged_name = staged.to_string_lossy().into_owned();
-    let attach = format!("ATTACH DATABASE ? AS encrypted KEY {}", key.pragma());
+    let attach = format!("ATTACH DATABASE ? AS encrypted KEY {}", pragma(key));
     sqlx::query(sqlx::AssertSqlSafe(attach))
         .bind(&staged_name)
         .execute(&mut plain)
@@ -137,26 +109,4 @@ pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_64_hex_digits_and_never_printed() {
-        let key = CacheKey::generate().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(key.as_secret().expose().len(), 64);
-        assert!(CacheKey::parse(key.as_secret().expose()).is_some());
-        assert_ne!(
-            key.as_secret().expose(),
-            CacheKey::generate()
-                .unwrap_or_else(|e| panic!("{e}"))
-                .as_secret()
-                .expose()
-        );
-        assert!(!format!("{key:?}").contains(key.as_secret().expose()));
-        assert!(CacheKey::parse("abc").is_none());
-        assert!(CacheKey::parse(&"z".repeat(64)).is_none());
-    }
 }
