@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::account::{InviteForm, JoinAnswer, SchoolServer};
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
+use crate::files::{FileKey, FileVault};
 use crate::secrets::{Keychain, SecretsError, Sensitive};
 use crate::session::{Session, SessionConfig};
 use crate::store::{CacheKey, MemoryStore, SqliteStore, Store, StoreError, StoredProfile};
@@ -77,6 +78,11 @@ pub enum JoinState {
     Waiting { pending_id: String },
     /// The school refused, with its reason.
     Rejected { reason: String },
+}
+
+/// The keychain account of the key a profile's files are sealed under.
+pub fn files_key_account(profile_id: &str) -> String {
+    format!("files-key:{profile_id}")
 }
 
 /// Keychain accounts of pending joins are `join:<id>`, next to the profiles' `<id>`.
@@ -496,9 +502,6 @@ impl Client {
         profile: &Profile,
         mut config: SessionConfig,
     ) -> Result<Session> {
-        if config.files_dir.is_none() {
-            config.files_dir = Some(self.files_dir(&profile.id));
-        }
         if config.update_types.is_none() && profile.kind != ProfileKind::MaxBot {
             config.update_types = Some(
                 crate::session::config::SCHOOL_UPDATE_TYPES
@@ -512,6 +515,10 @@ impl Client {
             .load(&profile.id)
             .await?
             .ok_or(Error::NoProfile)?;
+        if config.files.is_none() {
+            let key = FileKey::kept_in(&self.keychain, &files_key_account(&profile.id)).await?;
+            config.files = Some(FileVault::new(self.files_dir(&profile.id), key));
+        }
         let api = ApiClient::with_root(
             &profile.server_url,
             token,
@@ -567,7 +574,7 @@ impl Client {
     async fn forget_kept_files(&self, profile_id: &str) -> Result<()> {
         let dir = self.files_dir(profile_id);
         for file in self.store.files().await? {
-            let path = crate::files::cache_path(&dir, &file.token, &file.name);
+            let path = crate::files::cache_path(&dir, &file.token);
             if tokio::fs::try_exists(&path).await.unwrap_or(false) {
                 let _ = tokio::fs::remove_file(&path).await;
                 self.store.file_remove(&file.token).await?;

@@ -100,11 +100,11 @@ impl Inner {
                         .outbox_delivered(&item.local_id, &message)
                         .await?;
                     // The sender keeps the files for reading offline, without downloading them.
-                    if let Ok(dir) = self.files_dir() {
+                    if let Ok(vault) = self.vault() {
                         for file in &item.attachments {
                             if let Err(e) = files::adopt(
                                 self.cache.shared(),
-                                dir,
+                                vault.dir(),
                                 file,
                                 self.config.file_cache_limit,
                             )
@@ -113,7 +113,7 @@ impl Inner {
                                 tracing::info!(error = %e, "a sent file was not kept offline");
                             }
                         }
-                        files::unstage(dir, &item.local_id).await;
+                        files::unstage(vault, &item.local_id).await;
                     }
                     let _ = self.events.send(AppEvent::MessageSent {
                         local_mid: format!("{LOCAL_MID_PREFIX}{}", item.local_id),
@@ -163,7 +163,8 @@ impl Inner {
             }
             let events = self.events.clone();
             let (id, name) = (local_mid.clone(), file.name.clone());
-            files::transfer(&self.api, &mut file, prepared, move |done, total| {
+            let key = self.vault().ok().map(files::FileVault::key);
+            files::transfer(&self.api, key, &mut file, prepared, move |done, total| {
                 let _ = events.send(AppEvent::TransferProgress {
                     id: id.clone(),
                     name: name.clone(),
@@ -218,6 +219,17 @@ impl Inner {
 /// The outbox worker: drains on start, on every new message, when the connection returns, and
 /// when the next retry is due.
 pub(crate) async fn run_outbox(inner: Arc<Inner>) {
+    if let Ok(vault) = inner.vault() {
+        // Copies opened by an earlier run, then what an older Parta kept plain, before any
+        // file is sent.
+        vault.clear_viewing().await;
+        let _one = inner.outbox_lock.lock().await;
+        match files::seal_legacy(&inner.cache, vault).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("{n} plain files kept earlier are sealed now"),
+            Err(e) => tracing::warn!(error = %e, "plain files kept earlier could not be sealed"),
+        }
+    }
     while !inner.stopped() {
         if let Err(e) = inner.drain_outbox().await {
             tracing::info!(error = %e, "outbox: will retry");

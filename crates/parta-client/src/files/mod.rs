@@ -3,22 +3,130 @@
 //! it has), downloading with resume, and the offline file cache (least recently used evicted
 //! past a size limit).
 //!
-//! Layout under the session's files directory:
-//! - `outbox/<local id>/<n>-<name>`: the app's copy of a file waiting to be sent (the original
-//!   may be moved or deleted as soon as the message is written);
-//! - `cache/<token>-<name>`: files kept for reading offline; `<…>.part` while downloading.
+//! Every file kept under the profile's files directory is sealed under the profile's key
+//! ([`sealed`]), and no name on disk says what a file is:
+//! - `outbox/<local id>/<n>`: the app's copy of a file waiting to be sent (the original may be
+//!   moved or deleted as soon as the message is written);
+//! - `cache/<hash of the token>`: files kept for reading offline; `<…>.part` while downloading.
+//!
+//! A file opened in another application is written out, opened, into a folder only its person
+//! can read under the session's runtime directory (memory on Linux), removed when the session
+//! stops and at its next start ([`FileVault::viewing`]).
+
+pub mod sealed;
 
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 
 use parta_model::max::UploadStatus;
 use parta_policy::files::{FileRules, Kind};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use sha2::Digest;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::now_ms;
 use crate::store::{CachedFile, OutboxFile, Store};
+
+pub use sealed::FileKey;
+use sealed::{SealedReader, SealedWriter};
+
+/// Where a profile keeps its files and the key they are sealed under.
+#[derive(Debug, Clone)]
+pub struct FileVault {
+    dir: PathBuf,
+    key: FileKey,
+    viewing: PathBuf,
+}
+
+impl FileVault {
+    /// Files under `dir`, sealed under `key`; opened copies go to a folder of their own under
+    /// the runtime directory (`$XDG_RUNTIME_DIR`, else the temporary directory).
+    pub fn new(dir: impl Into<PathBuf>, key: FileKey) -> Self {
+        let dir = dir.into();
+        let viewing = viewing_for(&dir);
+        Self { dir, key, viewing }
+    }
+
+    /// The files directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The key files are sealed under.
+    pub fn key(&self) -> &FileKey {
+        &self.key
+    }
+
+    /// Where files opened in another application are written out (see the module's doc).
+    pub fn viewing(&self) -> &Path {
+        &self.viewing
+    }
+
+    /// Removes every opened copy (when the session stops, and left-overs at its start).
+    pub async fn clear_viewing(&self) {
+        let _ = tokio::fs::remove_dir_all(&self.viewing).await;
+    }
+
+    /// Writes the kept file at `sealed_path` out, opened, for another application: a fresh
+    /// folder per opening (a copy still open elsewhere is never overwritten), named as sent.
+    pub async fn open_copy(&self, sealed_path: &Path, name: &str) -> Result<PathBuf> {
+        let folder = self.viewing.join(uuid::Uuid::new_v4().simple().to_string());
+        private_dir(&folder)
+            .await
+            .map_err(|e| io("cannot create", &folder, e))?;
+        let copy = folder.join(safe(name));
+        let mut reader = SealedReader::open(sealed_path, &self.key)
+            .await
+            .map_err(|e| io("cannot open", sealed_path, e))?;
+        reader
+            .copy_to(&copy)
+            .await
+            .map_err(|e| io("cannot open", sealed_path, e))?;
+        Ok(copy)
+    }
+
+    /// The bytes of the kept file at `sealed_path` when it holds at most `max` (else `None`).
+    pub async fn read_small(&self, sealed_path: &Path, max: u64) -> Result<Option<Vec<u8>>> {
+        let mut reader = SealedReader::open(sealed_path, &self.key)
+            .await
+            .map_err(|e| io("cannot open", sealed_path, e))?;
+        if reader.len() > max {
+            return Ok(None);
+        }
+        reader
+            .read_all()
+            .await
+            .map(Some)
+            .map_err(|e| io("cannot open", sealed_path, e))
+    }
+}
+
+/// Where files of the files directory `dir` are written out opened (see the module's doc).
+pub fn viewing_for(dir: &Path) -> PathBuf {
+    let digest = sha2::Sha256::digest(dir.to_string_lossy().as_bytes());
+    let folder = format!("parta-open-{}", hex::encode(&digest[..8]));
+    dirs::runtime_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join(folder)
+}
+
+/// A folder (and its parents) that only this user can open.
+async fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = tokio::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    builder.mode(0o700);
+    builder.create(path).await?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Some(parent) = path.parent() {
+            tokio::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700)).await?;
+        }
+    }
+    Ok(())
+}
 
 /// Files up to this size go in one multipart request; larger ones in chunks of this size.
 pub const CHUNK: u64 = 1024 * 1024;
@@ -101,9 +209,9 @@ pub async fn check(path: &Path, rules: &FileRules) -> Result<(u64, &'static str)
     Ok((meta.len(), kind))
 }
 
-/// Copies checked files into the outbox directory of one message.
+/// Seals copies of checked files into the outbox directory of one message.
 pub async fn stage(
-    files_dir: &Path,
+    vault: &FileVault,
     local_id: &str,
     sources: &[PathBuf],
     rules: &FileRules,
@@ -117,33 +225,36 @@ pub async fn stage(
     for source in sources {
         checked.push((source, check(source, rules).await?));
     }
-    let dir = files_dir.join("outbox").join(safe(local_id));
+    let dir = vault.dir.join("outbox").join(safe(local_id));
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| io("cannot create", &dir, e))?;
     let mut staged = Vec::with_capacity(checked.len());
-    for (n, (source, (size, kind))) in checked.into_iter().enumerate() {
-        let name = display_name(source);
-        let copy = dir.join(format!("{n}-{}", safe(&name)));
-        if let Err(e) = tokio::fs::copy(source, &copy).await {
-            let _ = tokio::fs::remove_dir_all(&dir).await;
-            return Err(io("cannot copy", source, e));
-        }
+    for (n, (source, (_, kind))) in checked.into_iter().enumerate() {
+        let copy = dir.join(n.to_string());
+        let size = match sealed::seal_file(source, &copy, &vault.key).await {
+            Ok(size) => size,
+            Err(e) => {
+                let _ = tokio::fs::remove_dir_all(&dir).await;
+                return Err(io("cannot copy", source, e));
+            }
+        };
         staged.push(OutboxFile {
-            name,
+            name: display_name(source),
             path: copy,
             size,
             kind: kind.to_owned(),
             upload_url: None,
             token: None,
+            sealed: true,
         });
     }
     Ok(staged)
 }
 
 /// Removes a message's outbox copies (after delivery or when the user gives up on it).
-pub async fn unstage(files_dir: &Path, local_id: &str) {
-    let dir = files_dir.join("outbox").join(safe(local_id));
+pub async fn unstage(vault: &FileVault, local_id: &str) {
+    let dir = vault.dir.join("outbox").join(safe(local_id));
     let _ = tokio::fs::remove_dir_all(dir).await;
 }
 
@@ -195,11 +306,58 @@ pub async fn prepare(api: &ApiClient, file: &mut OutboxFile) -> Result<Prepared>
     })
 }
 
+/// The bytes of a file being uploaded: the app's sealed copy, or the person's own file.
+enum Source {
+    Plain(tokio::fs::File),
+    Sealed(SealedReader),
+}
+
+impl Source {
+    async fn open(file: &OutboxFile, key: Option<&FileKey>) -> Result<Self> {
+        let path = &file.path;
+        if file.sealed {
+            let key = key.ok_or_else(|| {
+                Error::InvalidInput("files cannot be sent in this session".into())
+            })?;
+            SealedReader::open(path, key)
+                .await
+                .map(Self::Sealed)
+                .map_err(|e| io("cannot read", path, e))
+        } else {
+            tokio::fs::File::open(path)
+                .await
+                .map(Self::Plain)
+                .map_err(|e| io("cannot read", path, e))
+        }
+    }
+
+    /// Exactly `len` bytes from `offset`.
+    async fn read_at(&mut self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+        match self {
+            Self::Plain(file) => {
+                file.seek(SeekFrom::Start(offset)).await?;
+                let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
+                file.read_exact(&mut bytes).await?;
+                Ok(bytes)
+            }
+            Self::Sealed(reader) => {
+                let bytes = reader.read_at(offset, len).await?;
+                if bytes.len() as u64 == len {
+                    Ok(bytes)
+                } else {
+                    Err(std::io::ErrorKind::UnexpectedEof.into())
+                }
+            }
+        }
+    }
+}
+
 /// Step two: sends what the server does not have yet (one multipart request for a small file,
 /// chunks with `Content-Range` otherwise), calling `progress` with bytes sent and the total.
-/// Returns the attachment token (also set on `file`).
+/// `key` opens the app's sealed copies. Returns the attachment token (also set on `file`).
 pub async fn transfer(
     api: &ApiClient,
+    key: Option<&FileKey>,
     file: &mut OutboxFile,
     prepared: Prepared,
     mut progress: impl FnMut(u64, u64),
@@ -216,13 +374,10 @@ pub async fn transfer(
     let total = file.size;
     progress(status.received.min(total), total);
     if !status.complete {
-        let mut source = tokio::fs::File::open(&file.path)
-            .await
-            .map_err(|e| io("cannot read", &file.path, e))?;
+        let mut source = Source::open(file, key).await?;
         if total <= CHUNK && status.received == 0 {
-            let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
-            source
-                .read_to_end(&mut bytes)
+            let bytes = source
+                .read_at(0, total)
                 .await
                 .map_err(|e| io("cannot read", &file.path, e))?;
             status = api.upload_whole(&url, &file.name, bytes).await?;
@@ -236,13 +391,8 @@ pub async fn transfer(
                 ));
             }
             let length = CHUNK.min(total - start);
-            source
-                .seek(SeekFrom::Start(start))
-                .await
-                .map_err(|e| io("cannot read", &file.path, e))?;
-            let mut bytes = vec![0u8; usize::try_from(length).unwrap_or(0)];
-            source
-                .read_exact(&mut bytes)
+            let bytes = source
+                .read_at(start, length)
                 .await
                 .map_err(|e| io("cannot read", &file.path, e))?;
             let next = api
@@ -265,8 +415,15 @@ pub async fn transfer(
     Ok(token)
 }
 
-/// Where a kept file lives in the cache directory.
-pub fn cache_path(files_dir: &Path, token: &str, name: &str) -> PathBuf {
+/// Where a kept file lives in the cache directory: named by a hash of its token, so that
+/// neither the file's name nor its token is written on disk.
+pub fn cache_path(files_dir: &Path, token: &str) -> PathBuf {
+    let digest = sha2::Sha256::digest(token.as_bytes());
+    files_dir.join("cache").join(hex::encode(&digest[..16]))
+}
+
+/// Where an older Parta kept a file, plain and named: `cache/<token>-<name>`.
+fn legacy_cache_path(files_dir: &Path, token: &str, name: &str) -> PathBuf {
     let token: String = safe(token).chars().take(64).collect();
     files_dir
         .join("cache")
@@ -300,25 +457,26 @@ pub async fn keep(
         if old.token == token {
             continue;
         }
-        let _ = tokio::fs::remove_file(cache_path(files_dir, &old.token, &old.name)).await;
+        let _ = tokio::fs::remove_file(cache_path(files_dir, &old.token)).await;
         store.file_remove(&old.token).await?;
         total = total.saturating_sub(old.size);
     }
     Ok(())
 }
 
-/// A file from the cache, or downloaded into it (resuming a `.part` left by an interrupted
-/// download). `progress` gets bytes so far and the total.
+/// The sealed path of a file from the cache, or downloaded into it (resuming a `.part` left by
+/// an interrupted download after its whole chunks). `progress` gets bytes so far and the total.
 pub async fn fetch(
     api: &ApiClient,
     store: &dyn Store,
-    files_dir: &Path,
+    vault: &FileVault,
     token: &str,
     name: &str,
     limit: u64,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<PathBuf> {
-    let path = cache_path(files_dir, token, name);
+    let files_dir = vault.dir();
+    let path = cache_path(files_dir, token);
     if let Some(mut kept) = store.file(token).await?
         && tokio::fs::try_exists(&path).await.unwrap_or(false)
     {
@@ -332,22 +490,19 @@ pub async fn fetch(
         .await
         .map_err(|e| io("cannot create", &dir, e))?;
     let part = PathBuf::from(format!("{}.part", path.display()));
-    let have = tokio::fs::metadata(&part)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let mut response = api.download(token, have).await?;
-    let resumed = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
-    let start = if resumed { have } else { 0 };
-    let total = start + response.content_length().unwrap_or(0);
-    let mut out = tokio::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .append(resumed)
-        .truncate(!resumed)
-        .open(&part)
+    let (mut out, have) = SealedWriter::resume(&part, vault.key())
         .await
         .map_err(|e| io("cannot write", &part, e))?;
+    let mut response = api.download(token, have).await?;
+    let resumed = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
+    if !resumed && have > 0 {
+        // The server sends the whole file: start the kept copy over.
+        out = SealedWriter::create(&part, vault.key())
+            .await
+            .map_err(|e| io("cannot write", &part, e))?;
+    }
+    let start = if resumed { have } else { 0 };
+    let total = start + response.content_length().unwrap_or(0);
     let mut done = start;
     progress(done, total);
     while let Some(chunk) = response
@@ -355,21 +510,20 @@ pub async fn fetch(
         .await
         .map_err(|e| Error::Offline(e.without_url().to_string()))?
     {
-        out.write_all(&chunk)
+        out.write(&chunk)
             .await
             .map_err(|e| io("cannot write", &part, e))?;
         done += chunk.len() as u64;
         progress(done, total.max(done));
     }
-    out.sync_all()
-        .await
-        .map_err(|e| io("cannot write", &part, e))?;
-    drop(out);
     if total > 0 && done != total {
         return Err(Error::Offline(format!(
             "the download broke off at {done} of {total} bytes; it will resume"
         )));
     }
+    out.finish()
+        .await
+        .map_err(|e| io("cannot write", &part, e))?;
     tokio::fs::rename(&part, &path)
         .await
         .map_err(|e| io("cannot write", &path, e))?;
@@ -377,8 +531,8 @@ pub async fn fetch(
     Ok(path)
 }
 
-/// Moves a sent file's outbox copy into the cache under its token (so the sender can open it
-/// offline without downloading it again).
+/// Moves a sent file's sealed outbox copy into the cache under its token (so the sender can
+/// open it offline without downloading it again).
 pub async fn adopt(
     store: &dyn Store,
     files_dir: &Path,
@@ -388,7 +542,10 @@ pub async fn adopt(
     let Some(token) = &file.token else {
         return Ok(());
     };
-    let path = cache_path(files_dir, token, &file.name);
+    if !file.sealed {
+        return Ok(());
+    }
+    let path = cache_path(files_dir, token);
     let dir = files_dir.join("cache");
     tokio::fs::create_dir_all(&dir)
         .await
@@ -397,6 +554,58 @@ pub async fn adopt(
         .await
         .map_err(|e| io("cannot move", &file.path, e))?;
     keep(store, files_dir, token, &file.name, file.size, limit).await
+}
+
+/// Seals what an older Parta left plain under the files directory: kept files (moved to their
+/// new names), and outbox copies (sealed in place, their items updated). Plain partial
+/// downloads are removed. Nothing is lost: a plain file goes only once its sealed copy is
+/// complete. Returns how many files were sealed.
+pub async fn seal_legacy(store: &crate::store::ProfileStore, vault: &FileVault) -> Result<usize> {
+    let files_dir = vault.dir();
+    let mut sealed_count = 0;
+    for kept in store.shared().files().await? {
+        let legacy = legacy_cache_path(files_dir, &kept.token, &kept.name);
+        if !tokio::fs::try_exists(&legacy).await.unwrap_or(false) {
+            continue;
+        }
+        let target = cache_path(files_dir, &kept.token);
+        sealed::seal_file(&legacy, &target, vault.key())
+            .await
+            .map_err(|e| io("cannot seal", &legacy, e))?;
+        let _ = tokio::fs::remove_file(&legacy).await;
+        sealed_count += 1;
+    }
+    if let Ok(mut entries) = tokio::fs::read_dir(files_dir.join("cache")).await {
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let path = entry.path();
+            let plain_part = path.extension().is_some_and(|e| e == "part")
+                && !sealed::is_sealed(&path).await.unwrap_or(true);
+            if plain_part {
+                let _ = tokio::fs::remove_file(&path).await;
+            }
+        }
+    }
+    let outbox_dir = files_dir.join("outbox");
+    for mut item in store.outbox().await? {
+        let mut changed = false;
+        for file in &mut item.attachments {
+            if file.sealed || !file.path.starts_with(&outbox_dir) {
+                continue;
+            }
+            if tokio::fs::try_exists(&file.path).await.unwrap_or(false) {
+                sealed::seal_file(&file.path, &file.path, vault.key())
+                    .await
+                    .map_err(|e| io("cannot seal", &file.path, e))?;
+                sealed_count += 1;
+            }
+            file.sealed = true;
+            changed = true;
+        }
+        if changed {
+            store.outbox_update(&item).await?;
+        }
+    }
+    Ok(sealed_count)
 }
 
 #[cfg(test)]
@@ -414,9 +623,15 @@ mod tests {
             assert!(!s.is_empty());
         }
         assert_eq!(safe("Расписание 5А.pdf"), "Расписание_5А.pdf");
-        let p = cache_path(Path::new("/data/files"), "../x", "../../evil");
+        let p = cache_path(Path::new("/data/files"), "../x");
         assert!(p.starts_with("/data/files/cache"), "{}", p.display());
         assert_eq!(p.components().count(), 5);
+        let named = cache_path(Path::new("/data/files"), "f_9c1d3e_Справка");
+        assert!(
+            !named.to_string_lossy().contains("9c1d3e"),
+            "{}",
+            named.display()
+        );
     }
 
     #[tokio::test]

@@ -1,12 +1,12 @@
 //! How a session is tuned, and the page sizes its parts share.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use parta_policy::files::FileRules;
 
 use crate::clock::{Clock, SystemClock};
+use crate::files::FileVault;
 
 /// Tuning of a session; the defaults suit a desktop.
 #[derive(Debug, Clone)]
@@ -22,9 +22,9 @@ pub struct SessionConfig {
     /// How far back a first sync fetches each chat's history; a later sync fetches only what
     /// is new since the newest cached message (the gap left while offline), up to this many.
     pub history_per_chat: u32,
-    /// Where files waiting to be sent and files kept for reading offline live; without it,
-    /// sending and opening files is refused.
-    pub files_dir: Option<PathBuf>,
+    /// Where files waiting to be sent and files kept for reading offline live, sealed under
+    /// the profile's key; without it, sending and opening files is refused.
+    pub files: Option<FileVault>,
     /// Size of the offline file cache, in bytes (least recently opened files go first).
     pub file_cache_limit: u64,
     /// What files may be sent (checked before sending; the server checks again).
@@ -57,7 +57,7 @@ impl Default for SessionConfig {
             backoff_max: Duration::from_secs(5),
             page_size: 100,
             history_per_chat: 1000,
-            files_dir: None,
+            files: None,
             file_cache_limit: 1024 * 1024 * 1024,
             file_rules: FileRules::default(),
             clock: Arc::new(SystemClock),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use parta_model::view::AppEvent;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::files;
 
 use super::Session;
@@ -96,16 +96,25 @@ impl Session {
     }
 
     /// A file attached to a message, from the offline cache or downloaded into it (resuming an
-    /// interrupted download). Publishes [`AppEvent::TransferProgress`] while downloading.
+    /// interrupted download), written out opened for the system's application (see
+    /// [`files::FileVault::viewing`]). Publishes [`AppEvent::TransferProgress`] while
+    /// downloading.
     pub async fn open_file(&self, token: &str, name: &str) -> Result<PathBuf> {
+        let vault = self.inner.vault()?;
+        let kept = self.kept_file(token, name).await?;
+        vault.open_copy(&kept, name).await
+    }
+
+    /// The sealed kept copy of a file, downloaded first if it is not kept.
+    async fn kept_file(&self, token: &str, name: &str) -> Result<PathBuf> {
         let inner = &self.inner;
-        let dir = inner.files_dir()?;
+        let vault = inner.vault()?;
         let events = inner.events.clone();
         let (id, shown) = (token.to_owned(), name.to_owned());
         files::fetch(
             &inner.api,
             inner.cache.shared(),
-            dir,
+            vault,
             token,
             name,
             inner.config.file_cache_limit,
@@ -125,23 +134,18 @@ impl Session {
     /// An image attachment for showing in the timeline: downloaded into the offline file cache
     /// (once; offline from there), then its bytes and their media type, when it is a JPEG,
     /// PNG, GIF or WebP of at most [`PREVIEW_MAX_BYTES`]. `None` for anything else: that is
-    /// opened with the system's application instead.
+    /// opened with the system's application instead. Nothing is written out opened.
     pub async fn image_preview(
         &self,
         token: &str,
         name: &str,
     ) -> Result<Option<(&'static str, Vec<u8>)>> {
-        let path = self.open_file(token, name).await?;
-        let size = tokio::fs::metadata(&path)
-            .await
-            .map_err(|e| Error::Internal(format!("a kept file: {e}")))?
-            .len();
-        if size > PREVIEW_MAX_BYTES {
-            return Ok(None);
-        }
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|e| Error::Internal(format!("a kept file: {e}")))?;
-        Ok(image_type(&bytes).map(|mime| (mime, bytes)))
+        let kept = self.kept_file(token, name).await?;
+        let bytes = self
+            .inner
+            .vault()?
+            .read_small(&kept, PREVIEW_MAX_BYTES)
+            .await?;
+        Ok(bytes.and_then(|bytes| image_type(&bytes).map(|mime| (mime, bytes))))
     }
 }

@@ -1,7 +1,6 @@
 //! What a session's parts share: the profile, the API client, the cache, the events and the
 //! connection state, and the helpers every part uses (views of cached rows, backoff).
 
-use std::path::Path;
 use std::time::Duration;
 
 use parta_model::view::{AppEvent, ChatSummary, ConnectionState, Delivery, MessageView};
@@ -11,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result};
+use crate::files::FileVault;
 use crate::session::config::SessionConfig;
 use crate::store::{CachedChat, CachedMessage, ProfileStore};
 
@@ -79,8 +79,8 @@ impl Inner {
         })
     }
 
-    pub(crate) fn files_dir(&self) -> Result<&Path> {
-        self.config.files_dir.as_deref().ok_or_else(|| {
+    pub(crate) fn vault(&self) -> Result<&FileVault> {
+        self.config.files.as_ref().ok_or_else(|| {
             Error::InvalidInput("files cannot be sent or opened in this session".into())
         })
     }

@@ -123,6 +123,7 @@ impl Session {
                 kind: kind.to_owned(),
                 upload_url: None,
                 token: None,
+                sealed: false,
             });
         }
         let lesson = self.inner.api.lesson(id).await?;
@@ -144,8 +145,12 @@ impl Session {
                 format!("material:{}", file.name),
                 file.name.clone(),
             );
-            let token =
-                files::transfer(&self.inner.api, &mut file, prepared, move |done, total| {
+            let token = files::transfer(
+                &self.inner.api,
+                None,
+                &mut file,
+                prepared,
+                move |done, total| {
                     let _ = events.send(AppEvent::TransferProgress {
                         id: id.clone(),
                         name: name.clone(),
@@ -153,8 +158,9 @@ impl Session {
                         total,
                         upload: true,
                     });
-                })
-                .await?;
+                },
+            )
+            .await?;
             tokens.push(token);
         }
         let patch = parta_model::lessons::LessonPatch {

@@ -103,5 +103,8 @@ impl Session {
         for task in tasks {
             let _ = task.await;
         }
+        if let Ok(vault) = self.inner.vault() {
+            vault.clear_viewing().await;
+        }
     }
 }

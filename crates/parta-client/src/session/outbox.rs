@@ -168,7 +168,7 @@ impl Session {
             let attachments = if group.is_empty() {
                 Vec::new()
             } else {
-                files::stage(self.inner.files_dir()?, &local_id, &group, rules).await?
+                files::stage(self.inner.vault()?, &local_id, &group, rules).await?
             };
             let item = OutboxItem {
                 local_id,
@@ -186,8 +186,8 @@ impl Session {
                 kind: if n == 0 { kind } else { OutboxKind::Message },
             };
             if let Err(e) = self.inner.cache.outbox_push(&item).await {
-                if let Ok(dir) = self.inner.files_dir() {
-                    files::unstage(dir, &item.local_id).await;
+                if let Ok(vault) = self.inner.vault() {
+                    files::unstage(vault, &item.local_id).await;
                 }
                 return Err(e.into());
             }
@@ -241,8 +241,8 @@ impl Session {
     pub async fn discard(&self, local_mid: &str) -> Result<()> {
         let item = self.outbox_item(local_mid).await?;
         self.inner.cache.outbox_remove(&item.local_id).await?;
-        if let Ok(dir) = self.inner.files_dir() {
-            files::unstage(dir, &item.local_id).await;
+        if let Ok(vault) = self.inner.vault() {
+            files::unstage(vault, &item.local_id).await;
         }
         let mid = format!("{LOCAL_MID_PREFIX}{}", item.local_id);
         let _ = self.inner.events.send(AppEvent::MessageRemoved {

@@ -189,6 +189,10 @@ pub struct OutboxFile {
     pub upload_url: Option<String>,
     /// The attachment token, once uploaded.
     pub token: Option<String>,
+    /// Whether `path` is the app's sealed copy ([`crate::files::sealed`]) rather than the
+    /// person's own file (a lesson's materials are read from where they are).
+    #[serde(default)]
+    pub sealed: bool,
 }
 
 /// A file kept for reading offline.

@@ -545,6 +545,7 @@ macro_rules! store_suite {
                     kind: "image".into(),
                     upload_url: None,
                     token: None,
+                    sealed: true,
                 }],
                 reply_to: Some("mid.1.1".into()),
                 kind: OutboxKind::Message,

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use parta_client::api::ApiClient;
+use parta_client::files::sealed::{SealedReader, SealedWriter};
+use parta_client::files::{FileKey, FileVault};
 use parta_client::store::{OutboxFile, OutboxItem};
 use parta_client::{Error, Session, SessionConfig};
 use parta_model::view::{AppEvent, ConnectionState, Delivery};
@@ -20,8 +22,12 @@ fn pdf(dir: &Path, name: &str, size: usize, seed: u8) -> PathBuf {
 }
 
 fn config(files: &Path, cache_limit: u64) -> SessionConfig {
+    keyed_config(files, FileKey::generate().unwrap(), cache_limit)
+}
+
+fn keyed_config(files: &Path, key: FileKey, cache_limit: u64) -> SessionConfig {
     SessionConfig {
-        files_dir: Some(files.to_owned()),
+        files: Some(FileVault::new(files, key)),
         file_cache_limit: cache_limit,
         ..fast_config()
     }
@@ -138,8 +144,13 @@ async fn files_go_through_the_outbox_to_another_member_and_open_offline() {
     teacher.stop().await;
     parent.stop().await;
     server.stop().await.unwrap();
+    assert!(!opened.exists(), "opened copies go when the session stops");
     let offline = parent.open_file(&token, "Расписание.pdf").await.unwrap();
-    assert_eq!(offline, opened, "from the cache, with the server gone");
+    assert_eq!(
+        std::fs::read(&offline).unwrap(),
+        expected,
+        "from the cache, with the server gone"
+    );
 }
 
 #[tokio::test]
@@ -189,6 +200,7 @@ async fn an_interrupted_upload_resumes_where_the_server_stands_after_a_restart()
             kind: "file".into(),
             upload_url: Some(endpoint.url.clone()),
             token: None,
+            sealed: false,
         }],
         reply_to: None,
         kind: Default::default(),
@@ -275,22 +287,28 @@ async fn downloads_resume_and_the_cache_keeps_only_the_newest_within_its_limit()
 
     // A parent whose cache holds 5 MB: two of the three 2 MB files.
     let files_dir = dir.path().join("p-files");
+    let key = FileKey::generate().unwrap();
     let store = sqlite(&dir.path().join("p.sqlite")).await;
     let parent = Session::start(
         "p".into(),
         None,
         ApiClient::new(&server.url(), token(&server, "e.morozova").await).unwrap(),
         store.clone(),
-        config(&files_dir, 5_000_000),
+        keyed_config(&files_dir, key.clone(), 5_000_000),
     );
-    // The first download broke off after 700,000 bytes: it resumes from there.
-    let cache = parta_client::files::cache_path(&files_dir, &tokens[0], "Файл 0.pdf");
-    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    // The first download broke off after 700,000 bytes: it resumes after the whole 64 KiB
+    // chunks sealed by then (10 of them, 655,360 bytes).
+    let cache = |n: usize| parta_client::files::cache_path(&files_dir, &tokens[n]);
+    std::fs::create_dir_all(cache(0).parent().unwrap()).unwrap();
     let original = std::fs::read(&paths[0]).unwrap();
-    std::fs::write(format!("{}.part", cache.display()), &original[..700_000]).unwrap();
+    let part = PathBuf::from(format!("{}.part", cache(0).display()));
+    let mut broken = SealedWriter::create(&part, &key).await.unwrap();
+    broken.write(&original[..700_000]).await.unwrap();
+    drop(broken);
     let mut events = parent.subscribe();
     let first = parent.open_file(&tokens[0], "Файл 0.pdf").await.unwrap();
     assert_eq!(std::fs::read(&first).unwrap(), original);
+    assert_eq!(first.file_name().unwrap(), "Файл_0.pdf", "named as sent");
     let mut resumed_at = None;
     while let Ok(e) = events.try_recv() {
         if let AppEvent::TransferProgress {
@@ -302,12 +320,17 @@ async fn downloads_resume_and_the_cache_keeps_only_the_newest_within_its_limit()
             resumed_at.get_or_insert(done);
         }
     }
-    assert_eq!(resumed_at, Some(700_000));
+    assert_eq!(resumed_at, Some(655_360));
+    // Kept sealed: none of the file's bytes are in the cache's copy.
+    let kept_bytes = std::fs::read(cache(0)).unwrap();
+    assert!(!kept_bytes.windows(64).any(|w| w == &original[1000..1064]));
+    let mut reader = SealedReader::open(&cache(0), &key).await.unwrap();
+    assert_eq!(reader.read_all().await.unwrap(), original);
 
-    let second = parent.open_file(&tokens[1], "Файл 1.pdf").await.unwrap();
-    let third = parent.open_file(&tokens[2], "Файл 2.pdf").await.unwrap();
-    assert!(!first.exists(), "the least recently used file made room");
-    assert!(second.exists() && third.exists());
+    parent.open_file(&tokens[1], "Файл 1.pdf").await.unwrap();
+    parent.open_file(&tokens[2], "Файл 2.pdf").await.unwrap();
+    assert!(!cache(0).exists(), "the least recently used file made room");
+    assert!(cache(1).exists() && cache(2).exists());
     let kept: Vec<String> = store
         .files()
         .await
@@ -318,4 +341,138 @@ async fn downloads_resume_and_the_cache_keeps_only_the_newest_within_its_limit()
     assert_eq!(kept, vec![tokens[1].clone(), tokens[2].clone()]);
     parent.stop().await;
     server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let api = ApiClient::new(&server.url(), token(&server, "a.sokolova").await).unwrap();
+    let chat = api
+        .all_chats()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.title.as_deref() == Some("5А — родители"))
+        .unwrap()
+        .chat_id;
+    let files_dir = dir.path().join("files");
+    let store = sqlite(&dir.path().join("cache.sqlite")).await;
+
+    // As an older Parta left them: a kept file named `<token>-<name>`, a plain partial
+    // download, and a message waiting with its plain copy `outbox/<id>/0-<name>`.
+    let kept_plain = b"%PDF-1.7\nKept: Morozova Elena, 5A".to_vec();
+    let kept_token = "f_legacy_kept_token";
+    std::fs::create_dir_all(files_dir.join("cache")).unwrap();
+    let legacy_kept = files_dir.join(format!("cache/{kept_token}-Справка.pdf"));
+    std::fs::write(&legacy_kept, &kept_plain).unwrap();
+    let legacy_part = files_dir.join("cache/f_other-Фото.jpg.part");
+    std::fs::write(&legacy_part, b"\xFF\xD8\xFF plain partial").unwrap();
+    store
+        .file_put(&parta_client::store::CachedFile {
+            token: kept_token.into(),
+            name: "Справка.pdf".into(),
+            size: kept_plain.len() as u64,
+            last_used: 1,
+        })
+        .await
+        .unwrap();
+    let local_id = uuid::Uuid::new_v4().to_string();
+    let staged = files_dir.join(format!("outbox/{local_id}/0-План.pdf"));
+    std::fs::create_dir_all(staged.parent().unwrap()).unwrap();
+    let waiting = {
+        let mut bytes = b"%PDF-1.7\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 150_000));
+        bytes.extend_from_slice(b"Plan of the open lesson");
+        bytes
+    };
+    std::fs::write(&staged, &waiting).unwrap();
+    store
+        .outbox_push(
+            "p",
+            &OutboxItem {
+                local_id: local_id.clone(),
+                chat_id: chat,
+                text: "План урока".into(),
+                created_at: 1,
+                attempts: 0,
+                next_attempt_at: 0,
+                failed: None,
+                attachments: vec![OutboxFile {
+                    name: "План.pdf".into(),
+                    path: staged.clone(),
+                    size: waiting.len() as u64,
+                    kind: "file".into(),
+                    upload_url: None,
+                    token: None,
+                    sealed: false,
+                }],
+                reply_to: None,
+                kind: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+
+    let key = FileKey::generate().unwrap();
+    let session = Session::start(
+        "p".into(),
+        None,
+        api,
+        store.clone(),
+        keyed_config(&files_dir, key.clone(), 1 << 30),
+    );
+    let mut events = session.subscribe();
+    let sent = wait_event(&mut events, "the waiting message is sent", |e| {
+        matches!(e, AppEvent::MessageSent { .. })
+    })
+    .await;
+    let AppEvent::MessageSent { message, .. } = sent else {
+        unreachable!()
+    };
+
+    // Nothing plain is left, and nothing was lost.
+    assert!(!legacy_kept.exists() && !legacy_part.exists());
+    let kept = parta_client::files::cache_path(&files_dir, kept_token);
+    let mut reader = SealedReader::open(&kept, &key).await.unwrap();
+    assert_eq!(reader.read_all().await.unwrap(), kept_plain);
+    let opened = session.open_file(kept_token, "Справка.pdf").await.unwrap();
+    assert_eq!(std::fs::read(&opened).unwrap(), kept_plain);
+    let sent_token = message.attachments[0].token.clone().unwrap();
+    let downloaded = session.open_file(&sent_token, "План.pdf").await.unwrap();
+    assert_eq!(std::fs::read(&downloaded).unwrap(), waiting);
+    for entry in walk(&files_dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        for plain in [
+            &b"Morozova Elena"[..],
+            b"Plan of the open lesson",
+            b"plain partial",
+        ] {
+            assert!(
+                !bytes.windows(plain.len()).any(|w| w == plain),
+                "{} holds plain text",
+                entry.display()
+            );
+        }
+    }
+    session.stop().await;
+    assert!(!opened.exists() && !downloaded.exists());
+    server.stop().await.unwrap();
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
