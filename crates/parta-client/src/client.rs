@@ -533,14 +533,29 @@ impl Client {
         ))
     }
 
-    /// Signs out: removes the keychain entry and the profile; with `wipe_cache`, also its
-    /// cached chats and messages.
+    /// Signs out: removes the profile's token and its files with the key they are sealed under
+    /// (copies opened in other applications too), and the profile; with `wipe_cache`, also its
+    /// cached chats, messages, drafts and outbox, and the cache is compacted so that nothing of
+    /// them stays in its free pages or its log.
     pub async fn sign_out(&self, profile_id: &str, wipe_cache: bool) -> Result<()> {
         self.keychain.delete(profile_id).await?;
         self.store.remove_profile(profile_id, wipe_cache).await?;
+        self.forget_kept_files(profile_id).await?;
+        let dir = self.files_dir(profile_id);
+        let _ = tokio::fs::remove_dir_all(crate::files::viewing_for(&dir)).await;
+        match tokio::fs::remove_dir_all(&dir).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::File(format!(
+                    "the profile's files could not be removed from {}: {e}",
+                    dir.display()
+                )));
+            }
+        }
+        self.keychain.delete(&files_key_account(profile_id)).await?;
         if wipe_cache {
-            self.forget_kept_files(profile_id).await?;
-            let _ = tokio::fs::remove_dir_all(self.files_dir(profile_id)).await;
+            self.store.compact().await?;
         }
         Ok(())
     }

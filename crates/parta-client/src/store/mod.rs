@@ -289,6 +289,11 @@ pub trait Store: Send + Sync + 'static {
     /// it exits: a connection SQLCipher closes while the process runs its exit handlers can
     /// crash it (a connection's own thread closes it after the pool is dropped).
     async fn close(&self) {}
+    /// Rewrites the cache without the space deleted rows left (and empties its log), so that
+    /// nothing of a wiped profile can be read back from free pages.
+    async fn compact(&self) -> Result<()> {
+        Ok(())
+    }
     /// Adds or replaces a profile.
     async fn save_profile(&self, profile: &StoredProfile) -> Result<()>;
     /// All profiles, oldest first.

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod announcements;
+mod at_rest;
 mod backfill;
 mod clock;
 mod common;

@@ -110,3 +110,18 @@ pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
     }
     Ok(())
 }
+
+/// Merges the search index (an FTS5 delete only marks its words deleted until segments
+/// merge), rewrites the database without free pages (`VACUUM`) and empties the WAL, so that
+/// rows deleted for a wiped profile are left nowhere: not in the index, free pages or log.
+pub async fn compact(pool: &sqlx::SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("VACUUM").execute(&mut *conn).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -108,6 +108,10 @@ impl Store for SqliteStore {
         self.pool.close().await;
     }
 
+    async fn compact(&self) -> Result<()> {
+        cipher::compact(&self.pool).await
+    }
+
     async fn save_profile(&self, p: &StoredProfile) -> Result<()> {
         sqlx::query(
             "INSERT INTO profiles (id, kind, server_url, display_name, user_id, created_at,
