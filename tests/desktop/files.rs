@@ -57,19 +57,32 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     )
     .await;
 
-    // Opening it keeps the whole file on this computer (for offline use).
+    // Opening it keeps the whole file on this computer (for offline use), sealed under the
+    // profile's key from the keychain: it opens to the file, and no file holds its bytes.
     app.tap("[data-testid=message][data-delivery='sent'] [data-testid=open-attachment]")
         .await;
+    let profile: String = crate::common::cache_value(&data, "SELECT id FROM profiles").await;
+    let key = parta_client::secrets::Keychain::new(parta_client::home::KEYCHAIN_SERVICE)
+        .load(&parta_client::files_key_account(&profile))
+        .await
+        .unwrap()
+        .and_then(|key| parta_client::files::FileKey::parse(key.expose()))
+        .expect("the profile's files key is in the keychain");
     let deadline = tokio::time::Instant::now() + SOON;
     loop {
-        // In the profile's file cache (not the outbox copy), named after its token.
-        let kept = parta_e2e::files_under(&data.join("files"))
-            .into_iter()
-            .any(|p| {
-                p.components().any(|c| c.as_os_str() == "cache")
-                    && p.to_string_lossy().ends_with("задание.pdf")
-                    && std::fs::read(&p).is_ok_and(|b| b == bytes)
-            });
+        // In the profile's file cache (not the outbox copy).
+        let mut kept = false;
+        for path in parta_e2e::files_under(&data.join("files")) {
+            if !path.components().any(|c| c.as_os_str() == "cache") {
+                continue;
+            }
+            if let Ok(mut sealed) =
+                parta_client::files::sealed::SealedReader::open(&path, &key).await
+                && sealed.read_all().await.is_ok_and(|b| b == bytes)
+            {
+                kept = true;
+            }
+        }
         if kept {
             break;
         }
@@ -79,6 +92,22 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
             parta_e2e::files_under(&data.join("files"))
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The app's own files; the demo school's server keeps its database and files beside them
+    // (`demo-school.*`), plain, as any school's server does on its own disk.
+    for path in parta_e2e::files_under(&data) {
+        if path
+            .strip_prefix(&data)
+            .is_ok_and(|p| p.to_string_lossy().starts_with("demo-school"))
+        {
+            continue;
+        }
+        let on_disk = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            !on_disk.windows(8).any(|w| w == b"%PDF-1.4"),
+            "{} holds the file in the clear",
+            path.display()
+        );
     }
 
     // The chat's side panel lists its files beside the members, this one kept here.
