@@ -30,6 +30,9 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = parta_client::secrets::keep_out_of_core_dumps() {
+        tracing::warn!("core dumps could not be turned off: {e}");
+    }
     let demo_requested = std::env::args().any(|a| a == "--demo");
     let started_with = invite_link(std::env::args());
     // One instance per data folder (a test run's own folder gets its own D-Bus name).

@@ -637,6 +637,9 @@ async fn command(client: &Client, args: Args) -> Result<(), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    if let Err(e) = parta_client::secrets::keep_out_of_core_dumps() {
+        eprintln!("warning: core dumps could not be turned off: {e}");
+    }
     let mut words: Vec<String> = std::env::args().skip(1).collect();
     if words.iter().any(|w| w == "--help" || w == "-h") {
         print!("{USAGE}");

@@ -98,6 +98,34 @@ impl SecretKey {
     }
 }
 
+/// Keeps this process's memory (tokens, keys, messages) out of core files: `RLIMIT_CORE` 0,
+/// soft and hard, so neither a crash nor a signal writes one, whatever the system's
+/// `core_pattern` (systemd-coredump included). The app and the command call it first thing;
+/// `PARTA_ALLOW_CORE_DUMPS=1` leaves them for a developer's debugging. Elsewhere than Linux it
+/// does nothing (Windows writes no dumps unless told to). The process stays dumpable
+/// (`PR_SET_DUMPABLE` 0 also broke the app's idle lock in the window tests, for a reason not
+/// found yet).
+pub fn keep_out_of_core_dumps() -> std::io::Result<()> {
+    if std::env::var_os("PARTA_ALLOW_CORE_DUMPS").is_some_and(|v| v == "1") {
+        return Ok(());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{
+            DumpableBehavior, Resource, Rlimit, set_dumpable_behavior, setrlimit,
+        };
+        setrlimit(
+            Resource::Core,
+            Rlimit {
+                current: Some(0),
+                maximum: Some(0),
+            },
+        )?;
+        set_dumpable_behavior(DumpableBehavior::NotDumpable)?;
+    }
+    Ok(())
+}
+
 /// How to get a keychain on a Linux desktop, for a person who has none: what the CLI prints
 /// (the app says the same in Russian and English).
 pub const HOW_TO_GET_A_KEYCHAIN: &str = "\
@@ -224,6 +252,45 @@ mod tests {
         assert!(!format!("{key:?}").contains(key.as_secret().expose()));
         assert!(SecretKey::parse("abc").is_none());
         assert!(SecretKey::parse(&"z".repeat(64)).is_none());
+    }
+
+    /// Runs in a child process of its own (it changes the process for good).
+    #[test]
+    #[ignore = "run by a_process_holding_secrets_leaves_no_core_dump"]
+    fn child_keeps_out_of_core_dumps() {
+        keep_out_of_core_dumps().unwrap_or_else(|e| panic!("{e}"));
+        #[cfg(target_os = "linux")]
+        {
+            let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+            let core = limits
+                .lines()
+                .find(|l| l.starts_with("Max core file size"))
+                .unwrap_or_default()
+                .split_whitespace()
+                .skip(4)
+                .take(2)
+                .collect::<Vec<_>>();
+            assert_eq!(core, ["0", "0"], "{limits}");
+        }
+        println!("child checked");
+    }
+
+    #[test]
+    fn a_process_holding_secrets_leaves_no_core_dump() {
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+        let out = std::process::Command::new(exe)
+            .args(["--exact", "secrets::tests::child_keeps_out_of_core_dumps"])
+            .args(["--ignored", "--nocapture"])
+            .env_remove("PARTA_ALLOW_CORE_DUMPS")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("child checked"), "{stdout}");
     }
 
     #[test]
