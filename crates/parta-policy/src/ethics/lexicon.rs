@@ -24,6 +24,8 @@ pub(super) enum Place {
     Start,
     /// The whole word must be this form ("лох", "дура").
     Whole,
+    /// At the start or after a prefix, and ending the word ("еб", "за|еб", "на|еб").
+    Ending,
 }
 
 pub(super) struct Entry {
@@ -43,7 +45,7 @@ pub(super) const fn e(root: &'static str, place: Place, category: Category, seve
 }
 
 use Category::{Discrimination as D, Insult as I, Obscene as O};
-use Place::{Anywhere as Any, Prefixed as Pre, Start, Whole};
+use Place::{Anywhere as Any, Ending, Prefixed as Pre, Start, Whole};
 
 /// Roots and forms, written as the normaliser produces them: lower case, `ё` as `е`, every
 /// run of a repeated letter collapsed to one ("ссора" -> "сора", "asshole" -> "ashole").
@@ -68,6 +70,12 @@ pub(super) const LEXICON: &[Entry] = &[
     e("ебат", Pre, O, 3),
     e("ебал", Pre, O, 3),
     e("ебан", Pre, O, 3),
+    e("ебк", Pre, O, 3),
+    e("епт", Whole, O, 2),
+    e("епта", Whole, O, 2),
+    e("епть", Whole, O, 2),
+    e("ептыть", Whole, O, 2),
+    e("ептить", Whole, O, 2),
     e("бля", Pre, O, 3),
     e("блят", Pre, O, 3),
     e("долбоеб", Any, O, 3),
@@ -76,6 +84,7 @@ pub(super) const LEXICON: &[Entry] = &[
     e("мудач", Start, O, 3),
     e("мудил", Start, O, 3),
     e("мудозвон", Start, O, 3),
+    e("мудян", Start, O, 2),
     e("залуп", Any, O, 3),
     e("пидор", Any, O, 3),
     e("пидар", Any, O, 3),
@@ -91,6 +100,8 @@ pub(super) const LEXICON: &[Entry] = &[
     e("дроч", Pre, O, 2),
     e("херн", Pre, O, 2),
     e("хер", Whole, O, 2),
+    e("хера", Whole, O, 2),
+    e("херов", Start, O, 2),
     e("нахер", Whole, O, 2),
     e("похер", Whole, O, 2),
     e("говн", Pre, O, 2),
@@ -106,6 +117,7 @@ pub(super) const LEXICON: &[Entry] = &[
     e("сукой", Whole, O, 3),
     e("сучк", Start, O, 3),
     e("сучар", Start, O, 3),
+    e("сцук", Start, O, 3),
     // Russian insults.
     e("идиот", Start, I, 2),
     e("дебил", Start, I, 2),
@@ -126,12 +138,31 @@ pub(super) const LEXICON: &[Entry] = &[
     e("дуру", Whole, I, 2),
     e("дурой", Whole, I, 2),
     e("дурак", Start, I, 2),
-    e("дурач", Start, I, 2),
+    // Diminutive, often fond ("Иванушка-дурачок"): a warning.
+    e("дурач", Start, I, 1),
     e("дурочк", Start, I, 2),
     e("козел", Whole, I, 1),
     e("козла", Whole, I, 1),
     e("козлы", Whole, I, 1),
-    e("скотин", Start, I, 2),
+    // Words whose first sense is an animal or a thing insult more mildly: a warning.
+    e("скотин", Start, I, 1),
+    e("гадин", Start, I, 1),
+    e("дрянь", Whole, I, 1),
+    e("дряни", Whole, I, 1),
+    e("сволоч", Start, I, 2),
+    e("бестолоч", Start, I, 2),
+    e("истеричк", Start, I, 2),
+    e("психопат", Start, I, 2),
+    e("неадекват", Start, I, 1),
+    e("конченый", Start, I, 2),
+    e("конченая", Start, I, 2),
+    e("конченые", Start, I, 2),
+    e("конченым", Start, I, 2),
+    e("конченого", Start, I, 2),
+    e("конченой", Start, I, 2),
+    e("мымр", Start, I, 2),
+    e("грымз", Start, I, 2),
+    e("маразматик", Start, I, 2),
     e("чмо", Whole, I, 2),
     e("чмошн", Start, I, 2),
     e("лох", Whole, I, 1),
@@ -156,17 +187,45 @@ pub(super) const LEXICON: &[Entry] = &[
     e("хач", Whole, D, 3),
     e("хачи", Whole, D, 3),
     e("хачей", Whole, D, 3),
+    e("хачам", Whole, D, 3),
+    e("хачами", Whole, D, 3),
+    e("хачах", Whole, D, 3),
+    e("хачье", Whole, D, 3),
+    e("хачья", Whole, D, 3),
+    e("хачик", Start, D, 3),
+    e("хачовск", Start, D, 3),
+    e("хачевск", Start, D, 3),
     e("чурк", Start, D, 3),
+    e("чурок", Whole, D, 3),
+    e("чурочк", Start, D, 2),
+    e("чурбан", Whole, D, 2),
+    e("чурбаны", Whole, D, 2),
+    e("чурбанов", Whole, D, 2),
+    e("чурбанам", Whole, D, 2),
+    e("чурбанск", Start, D, 3),
+    e("чурбанищ", Start, D, 3),
     e("жид", Whole, D, 3),
     e("жиды", Whole, D, 3),
     e("жида", Whole, D, 3),
     e("жидов", Whole, D, 3),
     e("жидовк", Start, D, 3),
+    e("жидовск", Start, D, 3),
+    e("жидовн", Start, D, 3),
+    e("жиденок", Start, D, 3),
+    e("жиденк", Start, D, 3),
+    e("жиденыш", Start, D, 3),
+    e("жидяр", Start, D, 3),
+    e("жидам", Whole, D, 3),
+    e("жидами", Whole, D, 3),
+    e("жидах", Whole, D, 3),
     e("нерусь", Start, D, 3),
     e("черножоп", Start, D, 3),
+    e("черномаз", Start, D, 3),
+    e("неруск", Start, D, 2),
+    e("колченог", Start, D, 2),
     e("узкоглаз", Start, D, 3),
     e("чучмек", Start, D, 3),
-    e("понаехав", Start, D, 2),
+    e("понаех", Start, D, 2),
     e("хохол", Whole, D, 3),
     e("хохлы", Whole, D, 3),
     e("хохлов", Whole, D, 3),
@@ -175,7 +234,7 @@ pub(super) const LEXICON: &[Entry] = &[
     e("дауны", Whole, D, 3),
     e("дауна", Whole, D, 3),
     e("гомик", Start, D, 3),
-    e("ниггер", Start, D, 3),
+    e("нигер", Start, D, 3),
     // English obscene.
     e("fuck", Any, O, 3),
     e("motherfuck", Any, O, 3),
@@ -212,6 +271,9 @@ pub(super) const LEXICON: &[Entry] = &[
     e("trany", Whole, D, 3),
     e("retard", Start, D, 3),
 ];
+
+/// The one two-letter root, "еб", only ending a word after a prefix or alone ("за|еб").
+pub(super) const EB: Entry = e("еб", Ending, O, 3);
 
 /// Prefixes after which a `Prefixed` root still counts ("на|хуй", "за|ебал", "вы|бля|док").
 pub(super) const PREFIXES: &[&str] = &[
@@ -250,6 +312,12 @@ pub(super) const PREFIXES: &[&str] = &[
     "хуе",
     "мозго",
     "обо",
+    // Spoken "а-" for "о-" ("ахуеть", "атъебись", "аблядь").
+    "а",
+    "ат",
+    "атъ",
+    "аб",
+    "абъ",
 ];
 
 /// Clean words that begin like a root (after normalisation): never flagged for that root.
@@ -267,12 +335,14 @@ pub(super) const CLEAN: &[&str] = &[
     "shiitak",
     "себаст",
     "чуркин",
+    "психопати",
+    "мымрин",
 ];
 
 /// Short roots that English words produce when read as transliteration ("ebay", "ebook",
 /// "hue", "hui"): from Latin words these count only as part of a longer root ("ебал").
 pub(super) const LATIN_RISKY: &[&str] = &[
-    "еба", "ебо", "ебу", "еби", "ебы", "ебл", "ебн", "хуе", "хуи", "хер",
+    "еб", "еба", "ебо", "ебу", "еби", "ебы", "ебл", "ебн", "ебк", "хуе", "хуи", "хер", "хера",
 ];
 
 /// Full obscene forms that `*`-masked words are compared with ("п***ц", "f**k").
@@ -301,6 +371,8 @@ pub(super) const MASKED_FORMS: &[(&str, Category)] = &[
     ("залупа", O),
     ("херня", O),
     ("хуево", O),
+    ("хера", O),
+    ("нахер", O),
     ("долбоеб", O),
     ("отъебись", O),
     ("ебало", O),

@@ -23,6 +23,7 @@ pub struct EthicsSpan {
 
 mod lexicon;
 mod normalise;
+mod phrases;
 
 pub use lexicon::Category;
 use lexicon::*;
@@ -37,13 +38,17 @@ fn at_place(word: &[char], at: usize, root_len: usize, place: Place) -> bool {
         Place::Anywhere => true,
         Place::Start => at == 0,
         Place::Whole => at == 0 && root_len == word.len(),
-        Place::Prefixed => {
-            at == 0
-                || PREFIXES
-                    .iter()
-                    .any(|p| p.chars().count() == at && p.chars().zip(word).all(|(a, b)| a == *b))
-        }
+        Place::Prefixed => prefixed(word, at),
+        Place::Ending => at + root_len == word.len() && prefixed(word, at),
     }
+}
+
+/// Whether `at` is the start of `word` or the end of one of the obscene prefixes.
+fn prefixed(word: &[char], at: usize) -> bool {
+    at == 0
+        || PREFIXES
+            .iter()
+            .any(|p| p.chars().count() == at && p.chars().zip(word).all(|(a, b)| a == *b))
 }
 
 fn starts_with(word: &[char], at: usize, s: &str) -> bool {
@@ -82,12 +87,16 @@ fn index() -> &'static [Vec<Indexed>; 58] {
 
 /// The worst entry matching a normalised word (no wildcards).
 fn match_word(word: &[char]) -> Option<&'static Entry> {
-    // Every lexicon form has at least three letters (after collapsing).
+    // The one two-letter root ends a word ("еб", "за|еб"): looked at only there; a longer
+    // root found below ("долбоеб") wins.
+    let mut best: Option<(&'static Entry, usize)> =
+        (word.len() >= 2 && word[word.len() - 2..] == ['е', 'б'] && prefixed(word, word.len() - 2))
+            .then_some((&EB, 2));
+    // Every other lexicon form has at least three letters (after collapsing).
     if word.len() < 3 {
-        return None;
+        return best.map(|(entry, _)| entry);
     }
     let index = index();
-    let mut best: Option<(&'static Entry, usize)> = None;
     for at in 0..word.len() - 2 {
         let Some(i) = slot(word[at]) else { continue };
         let rest = &word[at..];
@@ -200,6 +209,25 @@ fn classify(raw: &[char], s: &mut Scratch) -> Option<(Category, u8)> {
     if has_cyrillic || !has_latin {
         finish(s.lower.iter().map(|c| lookalike(*c)), &mut s.word);
         judge(&s.word, false, &mut verdicts);
+        let inner = s.lower.len().saturating_sub(1);
+        let digit_inside = s.lower.len() > 2
+            && s.lower[1..inner].iter().any(|c| c.is_ascii_digit())
+            && !s.lower[0].is_ascii_digit();
+        if has_cyrillic && digit_inside {
+            // A digit may stand for a vowel as well as for a look-alike consonant ("п1здец",
+            // "х3р", "бл4дь"): also read every digit as a hidden letter.
+            finish(
+                s.lower.iter().map(|c| {
+                    if c.is_ascii_digit() {
+                        '*'
+                    } else {
+                        lookalike(*c)
+                    }
+                }),
+                &mut s.word,
+            );
+            judge(&s.word, false, &mut verdicts);
+        }
         if s.lower.contains(&'@') {
             // "@" stands for "а" or for "я" ("бл@ть"): also read it as a hidden letter.
             finish(
@@ -355,6 +383,26 @@ pub fn scan(text: &str) -> Vec<EthicsSpan> {
         scratch.raw = raw;
         i += 1;
     }
+    phrases::scan(text, &tokens, &mut out);
+    if !out.is_empty() {
+        phrases::soften(text, &tokens, &mut out);
+        // One finding per stretch of text: a phrase over a word already found keeps the worse.
+        out.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        let mut kept: Vec<EthicsSpan> = Vec::with_capacity(out.len());
+        for span in out {
+            match kept.last_mut() {
+                Some(last) if span.start < last.end => {
+                    if span.severity > last.severity {
+                        last.severity = span.severity;
+                        last.category = span.category;
+                    }
+                    last.end = last.end.max(span.end);
+                }
+                _ => kept.push(span),
+            }
+        }
+        out = kept;
+    }
     out
 }
 
@@ -422,6 +470,22 @@ mod tests {
                     ребята, небо, себе, колебаться, употреблять, бляха, Scunthorpe, cocktail, \
                     assistant, Dickens, тупой угол, мандарин, сукно, жидкость, хохлома, Глеб, вебинар, застрахую.";
         assert_eq!(flagged(text), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn lexicon_roots_are_written_as_the_normaliser_leaves_words() {
+        // Runs of a letter are collapsed before matching: a root with a doubled letter
+        // ("ниггер") could never match.
+        for entry in LEXICON {
+            let root: Vec<char> = entry.root.chars().collect();
+            assert!(
+                root.windows(2).all(|w| w[0] != w[1]),
+                "{} has a doubled letter",
+                entry.root
+            );
+            assert!(!entry.root.contains('ё'), "{}", entry.root);
+        }
+        assert_eq!(flagged("Ниггер из параллели"), vec!["Ниггер"]);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub(super) fn lookalike(c: char) -> char {
         'u' => 'и',
         'x' => 'х',
         'y' => 'у',
+        // Ukrainian and Belarusian "і" and Latin "i" inside a Cyrillic word.
+        'i' | 'і' => 'и',
         '3' => 'з',
         '6' => 'б',
         '9' => 'я',

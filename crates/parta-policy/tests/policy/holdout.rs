@@ -1,6 +1,7 @@
-//! The second held-out ethics corpus (corpus/ethics-holdout-2.tsv, issue 21): written before
-//! the detector was changed for it and never used to tune it. Its figures, per category, are
-//! printed for docs/benchmarks.md and held to the floor they reached.
+//! Per-category figures on the corpora of issue 21: the second held-out set
+//! (corpus/ethics-holdout-2.tsv, written before the detector was changed for it and never used
+//! to tune it; its figures are printed for docs/benchmarks.md and held to the floor they
+//! reached), and the tuning sentences the rules were grown on (corpus/ethics-tuning-2.tsv).
 
 use parta_policy::ethics::{self, Category};
 
@@ -25,9 +26,9 @@ struct Figures {
     misses: Vec<String>,
 }
 
-fn figures() -> Figures {
+fn figures(corpus: &str) -> Figures {
     let mut f = Figures::default();
-    for line in include_str!("../../corpus/ethics-holdout-2.tsv")
+    for line in corpus
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
     {
@@ -79,23 +80,20 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
-#[test]
-fn ethics_on_the_second_held_out_corpus_per_category() {
-    let f = figures();
-    assert_eq!(f.labelled, [50, 50, 50], "the corpus as committed");
-    assert_eq!(f.clean + f.quoted, 150);
+/// Prints the figures of `corpus`; returns recall and precision per category.
+fn report(name: &str, f: &Figures) -> ([f64; 3], [f64; 3]) {
     let mut recalls = [0.0; 3];
     let mut precisions = [0.0; 3];
-    for (i, (name, _)) in CATEGORIES.iter().enumerate() {
+    for (i, (category, _)) in CATEGORIES.iter().enumerate() {
         recalls[i] = ratio(f.caught[i], f.labelled[i]);
         precisions[i] = ratio(f.found_right[i], f.found[i]);
         println!(
-            "{name}: recall {:.2} ({}/{}), precision {:.2} ({}/{})",
+            "{name}, {category}: recall {:.2} ({}/{}), precision {:.2} ({}/{})",
             recalls[i], f.caught[i], f.labelled[i], precisions[i], f.found_right[i], f.found[i]
         );
     }
     println!(
-        "clean: {} false alarms of {} (quoted mild words: {} warned, of {})",
+        "{name}, clean: {} false alarms of {} (quoted mild words: {} warned, of {})",
         f.false_alarms.len(),
         f.clean + f.quoted,
         f.quoted_warned,
@@ -105,12 +103,37 @@ fn ethics_on_the_second_held_out_corpus_per_category() {
         "missed: {:#?}\nfalse alarms: {:#?}",
         f.misses, f.false_alarms
     );
-    // The floor reached, measured without tuning on this corpus (docs/benchmarks.md).
-    let floor_recall = [0.70, 0.40, 0.24];
-    let floor_precision = [0.94, 0.70, 0.91];
+    (recalls, precisions)
+}
+
+#[test]
+fn ethics_on_the_second_held_out_corpus_per_category() {
+    let f = figures(include_str!("../../corpus/ethics-holdout-2.tsv"));
+    assert_eq!(f.labelled, [50, 50, 50], "the corpus as committed");
+    assert_eq!(f.clean + f.quoted, 150);
+    let (recalls, precisions) = report("held-out 2", &f);
+    // The floor reached after growing the rules on the tuning sentences only (before: recall
+    // 0.70, 0.40, 0.24; precision 0.95, 0.70, 0.92). docs/benchmarks.md has the figures.
+    let floor_recall = [1.0, 1.0, 0.94];
+    let floor_precision = [0.96, 0.94, 0.97];
     for i in 0..3 {
         assert!(
             recalls[i] >= floor_recall[i] && precisions[i] >= floor_precision[i],
+            "{}: recall {:.2}, precision {:.2}",
+            CATEGORIES[i].0,
+            recalls[i],
+            precisions[i]
+        );
+    }
+}
+
+#[test]
+fn ethics_on_the_tuning_sentences_of_issue_21() {
+    let f = figures(include_str!("../../corpus/ethics-tuning-2.tsv"));
+    let (recalls, precisions) = report("tuning 2", &f);
+    for i in 0..3 {
+        assert!(
+            recalls[i] >= 0.95 && precisions[i] >= 0.98,
             "{}: recall {:.2}, precision {:.2}",
             CATEGORIES[i].0,
             recalls[i],
