@@ -111,21 +111,47 @@ pub fn viewing_for(dir: &Path) -> PathBuf {
         .join(folder)
 }
 
-/// A folder (and its parents) that only this user can open.
+/// A folder (and its parent, the viewing folder) that only this user can open. Where the
+/// viewing folder is in a shared temporary directory (no runtime directory), one that someone
+/// else made there first, or a link, is refused rather than written into.
 async fn private_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(parent) = path.parent()
+        && tokio::fs::symlink_metadata(parent).await.is_ok()
+    {
+        own_folder(parent).await?;
+    }
     let mut builder = tokio::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     builder.mode(0o700);
     builder.create(path).await?;
     #[cfg(unix)]
-    {
+    if let Some(parent) = path.parent() {
         use std::os::unix::fs::PermissionsExt;
-        if let Some(parent) = path.parent() {
-            tokio::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700)).await?;
-        }
+        own_folder(parent).await?;
+        tokio::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700)).await?;
     }
     Ok(())
+}
+
+/// Refuses a folder that is a link or belongs to another user.
+#[cfg(unix)]
+async fn own_folder(folder: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = tokio::fs::symlink_metadata(folder).await?;
+    #[cfg(target_os = "linux")]
+    let mine = meta.uid() == rustix::process::geteuid().as_raw();
+    #[cfg(not(target_os = "linux"))]
+    let mine = true;
+    if meta.is_dir() && mine {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("{} is not this user's own folder", folder.display()),
+        ))
+    }
 }
 
 /// Files up to this size go in one multipart request; larger ones in chunks of this size.
@@ -496,7 +522,9 @@ pub async fn fetch(
     let mut response = api.download(token, have).await?;
     let resumed = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
     if !resumed && have > 0 {
-        // The server sends the whole file: start the kept copy over.
+        // The server sends the whole file: start the kept copy over (the resumed writer is
+        // closed first; it wrote nothing).
+        drop(out);
         out = SealedWriter::create(&part, vault.key())
             .await
             .map_err(|e| io("cannot write", &part, e))?;
@@ -631,6 +659,28 @@ mod tests {
             !named.to_string_lossy().contains("9c1d3e"),
             "{}",
             named.display()
+        );
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn opened_copies_go_only_into_a_folder_of_this_users_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let viewing = dir.path().join("parta-open-x");
+        private_dir(&viewing.join("one")).await.unwrap();
+        let mode = std::fs::metadata(&viewing).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        // A link planted where the viewing folder would be is not followed.
+        let elsewhere = dir.path().join("someone-elses");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let planted = dir.path().join("parta-open-y");
+        std::os::unix::fs::symlink(&elsewhere, &planted).unwrap();
+        let refused = private_dir(&planted.join("two")).await.unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(
+            !elsewhere.join("two").exists(),
+            "nothing made through the link"
         );
     }
 
