@@ -55,14 +55,7 @@ async fn the_first_sync_pages_back_through_history_up_to_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let teacher = ApiClient::new(&server.url(), token(&server, "a.sokolova").await).unwrap();
-    let chat = teacher
-        .all_chats()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.title.as_deref() == Some("5А — родители"))
-        .unwrap()
-        .chat_id;
+    let chat = api_chat_id(&teacher, "5А — родители").await;
     post_many(&teacher, chat, "История", 250).await;
 
     // A parent's new device: nothing cached, 250 + the demo messages on the server.

@@ -145,3 +145,31 @@ pub async fn chat_id(session: &Session, title: &str) -> i64 {
         .map(|c| c.chat_id)
         .unwrap_or_else(|| panic!("no chat {title}"))
 }
+
+/// The id of the chat titled `title`, asked of the server directly.
+pub async fn api_chat_id(api: &parta_client::api::ApiClient, title: &str) -> i64 {
+    api.all_chats()
+        .await
+        .expect("the chat list")
+        .into_iter()
+        .find(|c| c.title.as_deref() == Some(title))
+        .unwrap_or_else(|| panic!("no chat {title}"))
+        .chat_id
+}
+
+/// Every file under `dir`.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}

@@ -159,14 +159,7 @@ async fn an_interrupted_upload_resumes_where_the_server_stands_after_a_restart()
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let token = token(&server, "a.sokolova").await;
     let api = ApiClient::new(&server.url(), token.clone()).unwrap();
-    let chat = api
-        .all_chats()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.title.as_deref() == Some("5А — родители"))
-        .unwrap()
-        .chat_id;
+    let chat = api_chat_id(&api, "5А — родители").await;
     let file = pdf(dir.path(), "Проект.pdf", 2_600_000, 3);
     let bytes = std::fs::read(&file).unwrap();
 
@@ -348,14 +341,7 @@ async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
     let api = ApiClient::new(&server.url(), token(&server, "a.sokolova").await).unwrap();
-    let chat = api
-        .all_chats()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.title.as_deref() == Some("5А — родители"))
-        .unwrap()
-        .chat_id;
+    let chat = api_chat_id(&api, "5А — родители").await;
     let files_dir = dir.path().join("files");
     let store = sqlite(&dir.path().join("cache.sqlite")).await;
 
@@ -441,7 +427,7 @@ async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
     let sent_token = message.attachments[0].token.clone().unwrap();
     let downloaded = session.open_file(&sent_token, "План.pdf").await.unwrap();
     assert_eq!(std::fs::read(&downloaded).unwrap(), waiting);
-    for entry in walk(&files_dir) {
+    for entry in files_under(&files_dir) {
         let bytes = std::fs::read(&entry).unwrap();
         for plain in [
             &b"Morozova Elena"[..],
@@ -458,21 +444,4 @@ async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
     session.stop().await;
     assert!(!opened.exists() && !downloaded.exists());
     server.stop().await.unwrap();
-}
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }
