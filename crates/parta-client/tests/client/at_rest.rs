@@ -2,7 +2,7 @@
 //! teacher fills it leaves none of its words, files, names or tokens readable under the data
 //! folder, and signing out leaves nothing of it at all.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use parta_client::secrets::Keychain;
 use parta_client::{Client, ProfileKind};
@@ -10,32 +10,11 @@ use parta_model::view::{AppEvent, ConnectionState, Delivery};
 
 use crate::common::*;
 
-/// Every file under `dir` with its path relative to `dir`.
-fn every_file(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.push((path, relative));
-            }
-        }
-    }
-    out
-}
-
 /// Fails naming the file if any file under `dir` holds, or is named with, one of `needles`.
 fn assert_nothing_readable(dir: &Path, needles: &[&str]) -> usize {
-    let files = every_file(dir);
-    for (path, relative) in &files {
+    let files = files_under(dir);
+    for path in &files {
+        let relative = path.strip_prefix(dir).unwrap().to_string_lossy();
         let bytes = std::fs::read(path).unwrap();
         for needle in needles {
             assert!(
@@ -116,6 +95,8 @@ async fn a_filled_profile_leaves_nothing_readable_and_signing_out_leaves_nothing
     )
     .unwrap();
     let mut events = t.subscribe();
+    // Subscribed before sending: the parent may have it before the teacher hears it is sent.
+    let mut parent_events = p.subscribe();
     let sent = t
         .send(
             chat,
@@ -134,7 +115,6 @@ async fn a_filled_profile_leaves_nothing_readable_and_signing_out_leaves_nothing
         unreachable!()
     };
     let file_token = message.attachments[0].token.clone().unwrap();
-    let mut parent_events = p.subscribe();
     wait_event(
         &mut parent_events,
         "the parent receives it",
