@@ -107,7 +107,13 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
         "what was being written survives clearing the cache"
     );
 
-    // Signing out with the data deleted: the welcome screen, no token, no cached messages.
+    // Signing out with the data deleted: the welcome screen, no token, no files key, no
+    // files, no cached messages, and no free pages left holding them.
+    let files_key = parta_client::files_key_account(&profile);
+    assert!(
+        keychain.load(&files_key).await.unwrap().is_some(),
+        "the session made the profile's files key"
+    );
     app.tap("[data-testid=settings-button]").await;
     app.tap("[data-testid=sign-out-wipe]").await;
     app.tap("[data-testid=sign-out]").await;
@@ -116,6 +122,26 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
     assert!(
         keychain.load(&profile).await.unwrap().is_none(),
         "the token left the keychain"
+    );
+    assert!(
+        keychain.load(&files_key).await.unwrap().is_none(),
+        "the files key left the keychain"
+    );
+    let folder: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    assert!(!data.path().join("files").join(folder).exists());
+    assert_eq!(
+        cache_value::<i64>(data.path(), "PRAGMA freelist_count").await,
+        0,
+        "the cache was compacted"
     );
     assert_eq!(
         cache_value::<i64>(
