@@ -690,8 +690,12 @@ pub(super) fn soften(text: &str, tokens: &[Token], spans: &mut Vec<EthicsSpan>) 
         };
         let (words, i) = around(i);
         let near = |from: usize, to: usize| words[from..to.min(words.len())].iter();
-        let word_named = near(i.saturating_sub(2), i + 4)
-            .any(|w| matches!(w.text.as_str(), "слово" | "слова" | "словом" | "словечко"));
+        // "слово «X»", "словом X"; "X — слово…", "X — устаревшее слово" (not "честное слово"
+        // after an insult, which only swears to it).
+        let is_word =
+            |w: &Word| matches!(w.text.as_str(), "слово" | "слова" | "словом" | "словечко");
+        let word_named = (i > 0 && is_word(&words[i - 1]))
+            || (words.get(i + 1).is_some_and(|w| w.dash_before) && near(i + 1, i + 4).any(is_word));
         let reported = near(i.saturating_sub(4), i).any(|w| {
             ["называ", "назвал", "обзыва", "обозвал", "дразн"]
                 .iter()
@@ -757,6 +761,12 @@ mod tests {
             vec![("дебилом", Category::Insult, 1)]
         );
         assert_eq!(found("Ты дебил."), vec![("дебил", Category::Insult, 2)]);
+        assert_eq!(
+            found("Ну ты и идиот, честное слово."),
+            vec![("идиот", Category::Insult, 2)],
+            "an oath is not a word named"
+        );
+        assert_eq!(found("Сволочь — слово из романа.")[0].2, 1);
         assert!(found("Синдром Дауна — тема классного часа.").is_empty());
         // Obscene words keep their severity in quotes.
         assert_eq!(found("Слово «блядь»")[0].2, 3);
