@@ -127,6 +127,26 @@ mod tests {
     use crate::check_text;
 
     #[test]
+    fn a_word_talked_about_is_warned_about_not_refused() {
+        let policy = Policy::default();
+        let lesson = check_text(
+            &policy,
+            ChatKind::ClassParents,
+            "Слово «идиот» в романе Достоевского — тема урока.",
+        );
+        assert_eq!(lesson.action, Action::Warn);
+        assert_eq!(lesson.findings.len(), 1);
+        let used = check_text(&policy, ChatKind::ClassParents, "Вы идиот.");
+        assert_eq!(used.action, Action::Block);
+        // Where the school switched the rule off, nothing is said at all.
+        let off = Policy::from_toml("[ethics]\naction = \"off\"\n").unwrap_or_default();
+        assert_eq!(
+            check_text(&off, ChatKind::Teachers, "Слово «идиот»").action,
+            Action::Allow
+        );
+    }
+
+    #[test]
     fn per_chat_overrides_win_over_the_rule_default() {
         let policy = Policy::from_toml(
             "[personal_data]\naction = \"warn\"\nchats = { direct_class_teacher = \"off\", teachers = \"block\" }\n",

@@ -56,7 +56,13 @@ pub fn check_text(policy: &Policy, chat_kind: ChatKind, text: &str) -> Verdict {
                 rule: Rule::Ethics,
                 kind: kind_name(&span.category),
                 severity: span.severity,
-                action: ethics_action,
+                // A word talked about (a lesson on a word, a report of what was said) is
+                // warned about, never refused.
+                action: if span.talked_about {
+                    ethics_action.min(Action::Warn)
+                } else {
+                    ethics_action
+                },
             });
         }
     }

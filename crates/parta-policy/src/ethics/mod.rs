@@ -19,6 +19,10 @@ pub struct EthicsSpan {
     pub category: Category,
     /// 1 (mild) to 3 (severe).
     pub severity: u8,
+    /// The word is talked about rather than used (quoted, named as a word, reported): the
+    /// school's policy only warns about it, whatever it does with the word itself.
+    #[serde(default)]
+    pub talked_about: bool,
 }
 
 mod lexicon;
@@ -337,6 +341,7 @@ pub fn scan(text: &str) -> Vec<EthicsSpan> {
                     end: tokens[j].1,
                     category,
                     severity,
+                    talked_about: false,
                 });
                 scratch.raw = raw;
                 i = j + 1;
@@ -367,6 +372,7 @@ pub fn scan(text: &str) -> Vec<EthicsSpan> {
                             end: offset + part.len(),
                             category,
                             severity,
+                            talked_about: false,
                         });
                     }
                 }
@@ -378,6 +384,7 @@ pub fn scan(text: &str) -> Vec<EthicsSpan> {
                 end,
                 category,
                 severity,
+                talked_about: false,
             });
         }
         scratch.raw = raw;
@@ -395,6 +402,7 @@ pub fn scan(text: &str) -> Vec<EthicsSpan> {
                     if span.severity > last.severity {
                         last.severity = span.severity;
                         last.category = span.category;
+                        last.talked_about = span.talked_about;
                     }
                     last.end = last.end.max(span.end);
                 }

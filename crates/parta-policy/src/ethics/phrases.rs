@@ -10,8 +10,9 @@
 //! мигрантов брать нельзя", "девчонки тупее мальчиков").
 //!
 //! Talking about a word is not using it: an insult or slur in quotation marks, named as a word
-//! ("слово «дурак»", "сволочь — слово…") or reported ("Иванушку называют дураком") is only a
-//! warning (severity 1); "синдром Дауна" is a diagnosis. Obscene words keep their severity.
+//! ("слово «дурак»", "сволочь — слово…") or reported ("Иванушку называют дураком") is marked
+//! `talked_about` with severity 1, which the policy only warns about; "синдром Дауна" is a
+//! diagnosis. Obscene words keep their severity.
 //!
 //! Cost: one lower-casing and one set lookup per word; a sentence is looked at closely only
 //! when it holds one of the words a rule starts from.
@@ -474,6 +475,7 @@ fn span(words: &[Word], from: usize, to: usize, category: Category, severity: u8
         end: words[to].end,
         category,
         severity,
+        talked_about: false,
     }
 }
 
@@ -703,6 +705,7 @@ pub(super) fn soften(text: &str, tokens: &[Token], spans: &mut Vec<EthicsSpan>) 
         });
         if words[i].quoted || word_named || reported {
             span.severity = 1;
+            span.talked_about = true;
         }
     }
 }
