@@ -11,7 +11,8 @@
 //!   with `PARTA_BENCH_RAW=1` the listeners use raw kept-alive sockets instead of reqwest
 //!   (less of the shared cores goes to the generator);
 //! - throughput: 8 senders posting as fast as they can for 10 s into one chat, then across
-//!   100 chats; accepted messages per second (each one fsynced: `synchronous=FULL`).
+//!   100 chats; accepted messages per second (each one fsynced: `synchronous=FULL`), and each
+//!   POST's time as the senders saw it, p50/p90/p99/max.
 //!
 //! Every loop is bounded in count and time, and only loopback is addressed.
 
@@ -459,6 +460,7 @@ async fn throughput() {
         let http = client(SENDERS * 2);
         let accepted = Arc::new(AtomicUsize::new(0));
         let refused = Arc::new(AtomicUsize::new(0));
+        let latencies = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
         let end = Instant::now() + WINDOW;
         let mut tasks = Vec::new();
         for s in 0..SENDERS {
@@ -473,11 +475,14 @@ async fn throughput() {
             let base = server.url.clone();
             let accepted = accepted.clone();
             let refused = refused.clone();
+            let latencies = latencies.clone();
             tasks.push(tokio::spawn(async move {
                 let mut i = 0usize;
+                let mut mine_ms = Vec::new();
                 while Instant::now() < end {
                     let (token, chat) = &mine[i % mine.len()];
                     i += 1;
+                    let sent = Instant::now();
                     let response = http
                         .post(format!("{base}/messages?chat_id={chat}"))
                         .header("Authorization", token)
@@ -485,10 +490,14 @@ async fn throughput() {
                         .send()
                         .await;
                     match response {
-                        Ok(r) if r.status().is_success() => accepted.fetch_add(1, Ordering::SeqCst),
+                        Ok(r) if r.status().is_success() => {
+                            mine_ms.push(sent.elapsed().as_secs_f64() * 1000.0);
+                            accepted.fetch_add(1, Ordering::SeqCst)
+                        }
                         _ => refused.fetch_add(1, Ordering::SeqCst),
                     };
                 }
+                latencies.lock().unwrap().extend(mine_ms);
             }));
         }
         for task in tasks {
@@ -500,6 +509,16 @@ async fn throughput() {
             n as f64 / WINDOW.as_secs_f64(),
             WINDOW.as_secs(),
             refused.load(Ordering::SeqCst)
+        );
+        let mut ms = std::mem::take(&mut *latencies.lock().unwrap());
+        ms.sort_by(f64::total_cmp);
+        let at = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+        println!(
+            "  POST /messages as the senders saw it: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            ms[ms.len() - 1]
         );
         drop(server);
     }
