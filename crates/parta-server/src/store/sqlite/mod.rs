@@ -16,6 +16,7 @@ mod uploads;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
@@ -28,7 +29,15 @@ use crate::store::{Committed, Result, Store, StoreError, Tx};
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Writers queue here, first come first served, before taking SQLite's write lock: left to
+    /// SQLite, a writer that finds the lock taken sleeps in its busy handler in steps of up to
+    /// 100 ms, which made the tail of a busy chat's sends (docs/benchmarks.md).
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a writer waits for its turn before the request fails (SQLite's busy timeout, which
+/// still covers another process writing the same file).
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
@@ -45,7 +54,10 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     /// The connection pool, for tests that look at the file directly.
@@ -67,9 +79,17 @@ impl Store for SqliteStore {
     /// connection had written in between (SQLite cannot move a read snapshot forward), which
     /// the busy timeout does not cover. Writers now wait for each other, up to that timeout.
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::new(Conn::Open(
-            self.pool.begin_with("BEGIN IMMEDIATE").await?,
-        ))))
+        let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned())
+            .await
+            .map_err(|_| {
+                StoreError::backend(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the database stayed busy: no turn to write within 5 s",
+                ))
+            })?;
+        let mut tx = SqliteTx::new(Conn::Open(self.pool.begin_with("BEGIN IMMEDIATE").await?));
+        tx.turn = Some(turn);
+        Ok(Box::new(tx))
     }
 
     async fn close(&self) {
@@ -128,10 +148,11 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 }
 
 /// A connection from the pool, or a transaction on one (rolled back if dropped), with the
-/// highest update id appended through it.
+/// highest update id appended through it, and a writer's turn (given back when it ends).
 pub(crate) struct SqliteTx {
     conn: Conn,
     newest_update: Option<i64>,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 enum Conn {
@@ -144,6 +165,7 @@ impl SqliteTx {
         Self {
             conn,
             newest_update: None,
+            turn: None,
         }
     }
 
