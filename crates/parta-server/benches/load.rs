@@ -457,6 +457,7 @@ async fn throughput() {
         // Each sender is a member of every chat it posts to: one person per chat per sender.
         let (tokens, chat_ids) = prepare(&db, SENDERS * chats, chats).await;
         let server = start_server(&db).await;
+        let rss_at_start = server.rss_kib();
         let http = client(SENDERS * 2);
         let accepted = Arc::new(AtomicUsize::new(0));
         let refused = Arc::new(AtomicUsize::new(0));
@@ -519,6 +520,11 @@ async fn throughput() {
             at(0.9),
             at(0.99),
             ms[ms.len() - 1]
+        );
+        println!(
+            "  server RSS: {:.1} MiB at start, {:.1} MiB after the {n} messages",
+            rss_at_start as f64 / 1024.0,
+            server.rss_kib() as f64 / 1024.0
         );
         drop(server);
     }
