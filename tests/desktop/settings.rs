@@ -127,17 +127,7 @@ async fn the_app_locks_with_a_pin_clears_its_cache_and_signs_out_leaving_nothing
         keychain.load(&files_key).await.unwrap().is_none(),
         "the files key left the keychain"
     );
-    let folder: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    assert!(!data.path().join("files").join(folder).exists());
+    assert!(!parta_client::profile_files_dir(data.path(), &profile).exists());
     assert_eq!(
         cache_value::<i64>(data.path(), "PRAGMA freelist_count").await,
         0,

@@ -80,6 +80,22 @@ pub enum JoinState {
     Rejected { reason: String },
 }
 
+/// Where a profile's files live under `data_dir`: `files/<profile id>`, the id made safe as a
+/// folder name (tests and support look there too).
+pub fn profile_files_dir(data_dir: &Path, profile_id: &str) -> PathBuf {
+    let folder: String = profile_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    data_dir.join("files").join(folder)
+}
+
 /// The keychain account of the key a profile's files are sealed under.
 pub fn files_key_account(profile_id: &str) -> String {
     format!("files-key:{profile_id}")
@@ -233,19 +249,9 @@ impl Client {
         &self.data_dir
     }
 
-    /// Where a profile's files live: `files/<profile id>` (the id made safe as a folder name).
+    /// Where a profile's files live ([`profile_files_dir`]).
     fn files_dir(&self, profile_id: &str) -> PathBuf {
-        let folder: String = profile_id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.data_dir.join("files").join(folder)
+        profile_files_dir(&self.data_dir, profile_id)
     }
 
     /// Signed-in profiles, oldest first.

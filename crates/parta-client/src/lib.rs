@@ -46,7 +46,7 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 
 pub use client::{
     CacheUsage, Client, JoinState, MAX_API_URL, Profile, ProfileKind, cache_key_account,
-    files_key_account,
+    files_key_account, profile_files_dir,
 };
 pub use clock::{Clock, SystemClock};
 pub use error::{Error, Result};
