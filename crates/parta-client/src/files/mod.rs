@@ -591,26 +591,38 @@ pub async fn adopt(
 pub async fn seal_legacy(store: &crate::store::ProfileStore, vault: &FileVault) -> Result<usize> {
     let files_dir = vault.dir();
     let mut sealed_count = 0;
-    for kept in store.shared().files().await? {
-        let legacy = legacy_cache_path(files_dir, &kept.token, &kept.name);
-        if !tokio::fs::try_exists(&legacy).await.unwrap_or(false) {
-            continue;
-        }
-        let target = cache_path(files_dir, &kept.token);
-        sealed::seal_file(&legacy, &target, vault.key())
-            .await
-            .map_err(|e| io("cannot seal", &legacy, e))?;
-        let _ = tokio::fs::remove_file(&legacy).await;
-        sealed_count += 1;
-    }
+    // Kept files are named by a hash now (32 hex digits, `.part` while downloading): anything
+    // else in `cache/` is an older Parta's. One listing at each start; the kept files' records
+    // are read only when there is something to seal.
+    let mut legacy = Vec::new();
     if let Ok(mut entries) = tokio::fs::read_dir(files_dir.join("cache")).await {
         while let Ok(Some(entry)) = entries.next_entry().await {
-            let path = entry.path();
-            let plain_part = path.extension().is_some_and(|e| e == "part")
-                && !sealed::is_sealed(&path).await.unwrap_or(true);
-            if plain_part {
-                let _ = tokio::fs::remove_file(&path).await;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".part").unwrap_or(&name);
+            let ours = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+            if ours {
+                continue;
             }
+            if name.ends_with(".part") {
+                // A plain partial download: downloaded again when opened.
+                let _ = tokio::fs::remove_file(entry.path()).await;
+            } else {
+                legacy.push(entry.path());
+            }
+        }
+    }
+    if !legacy.is_empty() {
+        for kept in store.shared().files().await? {
+            let old = legacy_cache_path(files_dir, &kept.token, &kept.name);
+            if !legacy.contains(&old) {
+                continue;
+            }
+            let target = cache_path(files_dir, &kept.token);
+            sealed::seal_file(&old, &target, vault.key())
+                .await
+                .map_err(|e| io("cannot seal", &old, e))?;
+            let _ = tokio::fs::remove_file(&old).await;
+            sealed_count += 1;
         }
     }
     let outbox_dir = files_dir.join("outbox");
