@@ -348,15 +348,15 @@ async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
     // As an older Parta left them: a kept file named `<token>-<name>`, a plain partial
     // download, and a message waiting with its plain copy `outbox/<id>/0-<name>`.
     let kept_plain = b"%PDF-1.7\nKept: Morozova Elena, 5A".to_vec();
-    let kept_token = "f_legacy_kept_token";
+    let kept_file_id = "f_legacy_kept";
     std::fs::create_dir_all(files_dir.join("cache")).unwrap();
-    let legacy_kept = files_dir.join(format!("cache/{kept_token}-Справка.pdf"));
+    let legacy_kept = files_dir.join(format!("cache/{kept_file_id}-Справка.pdf"));
     std::fs::write(&legacy_kept, &kept_plain).unwrap();
     let legacy_part = files_dir.join("cache/f_other-Фото.jpg.part");
     std::fs::write(&legacy_part, b"\xFF\xD8\xFF plain partial").unwrap();
     store
         .file_put(&parta_client::store::CachedFile {
-            token: kept_token.into(),
+            token: kept_file_id.into(),
             name: "Справка.pdf".into(),
             size: kept_plain.len() as u64,
             last_used: 1,
@@ -419,10 +419,13 @@ async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
 
     // Nothing plain is left, and nothing was lost.
     assert!(!legacy_kept.exists() && !legacy_part.exists());
-    let kept = parta_client::files::cache_path(&files_dir, kept_token);
+    let kept = parta_client::files::cache_path(&files_dir, kept_file_id);
     let mut reader = SealedReader::open(&kept, &key).await.unwrap();
     assert_eq!(reader.read_all().await.unwrap(), kept_plain);
-    let opened = session.open_file(kept_token, "Справка.pdf").await.unwrap();
+    let opened = session
+        .open_file(kept_file_id, "Справка.pdf")
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(&opened).unwrap(), kept_plain);
     let sent_token = message.attachments[0].token.clone().unwrap();
     let downloaded = session.open_file(&sent_token, "План.pdf").await.unwrap();
