@@ -173,16 +173,9 @@ fn set_cache_aside(path: &Path) -> Result<()> {
         } else {
             std::fs::rename(&file, &moved)
         };
-        match done {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(Error::InvalidInput(format!(
-                    "cannot set {} aside: {e}",
-                    file.display()
-                )));
-            }
-        }
+        crate::gone(done).map_err(|e| {
+            Error::InvalidInput(format!("cannot set {} aside: {e}", file.display()))
+        })?;
     }
     Ok(())
 }
@@ -549,16 +542,12 @@ impl Client {
         self.forget_kept_files(profile_id).await?;
         let dir = self.files_dir(profile_id);
         let _ = tokio::fs::remove_dir_all(crate::files::viewing_for(&dir)).await;
-        match tokio::fs::remove_dir_all(&dir).await {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(Error::File(format!(
-                    "the profile's files could not be removed from {}: {e}",
-                    dir.display()
-                )));
-            }
-        }
+        crate::gone(tokio::fs::remove_dir_all(&dir).await).map_err(|e| {
+            Error::File(format!(
+                "the profile's files could not be removed from {}: {e}",
+                dir.display()
+            ))
+        })?;
         self.keychain.delete(&files_key_account(profile_id)).await?;
         if wipe_cache {
             self.store.compact().await?;

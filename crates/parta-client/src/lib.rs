@@ -29,6 +29,14 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 
+/// A removal whose target was already gone counts as done.
+pub(crate) fn gone(done: std::io::Result<()>) -> std::io::Result<()> {
+    match done {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
 /// Unix time in milliseconds by the system's clock (0 before 1970, saturating far ahead); a
 /// session reads its own [`Clock`] instead.
 pub fn now_ms() -> i64 {

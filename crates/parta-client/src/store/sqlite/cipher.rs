@@ -59,11 +59,8 @@ pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
         sibling(&staged, "-wal"),
         sibling(&staged, "-shm"),
     ] {
-        match std::fs::remove_file(&leftover) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io("cannot remove", &leftover, e)),
-        }
+        crate::gone(std::fs::remove_file(&leftover))
+            .map_err(|e| io("cannot remove", &leftover, e))?;
     }
     let mut plain = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
@@ -102,11 +99,8 @@ pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
         .map_err(|e| io("cannot sync", &staged, e))?;
     std::fs::rename(&staged, path).map_err(|e| io("cannot replace", path, e))?;
     for plain_left in [sibling(path, "-wal"), sibling(path, "-shm")] {
-        match std::fs::remove_file(&plain_left) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io("cannot remove", &plain_left, e)),
-        }
+        crate::gone(std::fs::remove_file(&plain_left))
+            .map_err(|e| io("cannot remove", &plain_left, e))?;
     }
     Ok(())
 }
