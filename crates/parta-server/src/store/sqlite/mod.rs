@@ -2,16 +2,27 @@
 //! `synchronous=FULL` because an accepted message must survive a power cut (the client has
 //! forgotten it once we answered 200). Migrations are in `migrations/`.
 
+#[path = "../sql/bridge.rs"]
 mod bridge;
+#[path = "../sql/chats.rs"]
 mod chats;
+#[path = "../sql/lessons.rs"]
 mod lessons;
+#[path = "../sql/messages.rs"]
 mod messages;
+#[path = "../sql/people.rs"]
 mod people;
+#[path = "../sql/reports.rs"]
 mod reports;
+#[path = "../sql/schedule.rs"]
 mod schedule;
+#[path = "../sql/school.rs"]
 mod school;
+#[path = "../sql/statement.rs"]
 mod statement;
+#[path = "../sql/updates.rs"]
 mod updates;
+#[path = "../sql/uploads.rs"]
 mod uploads;
 
 use std::path::Path;
