@@ -1,8 +1,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::bridge::{
     BridgeRows, Direction, MaxCopyRecord, MaxFlagRecord, MaxLinkRecord, NewMaxLink, OutgoingRecord,
 };
@@ -12,7 +11,7 @@ use crate::store::{Result, StoreError};
 const LINK_SELECT: &str = "SELECT l.chat_id, c.title AS chat_title, l.max_chat_id, l.max_title,
     l.linked_by, l.linked_at, l.from_update FROM max_links l JOIN chats c ON c.id = l.chat_id";
 
-fn link_from_row(row: &SqliteRow) -> Result<MaxLinkRecord> {
+fn link_from_row(row: &DbRow) -> Result<MaxLinkRecord> {
     Ok(MaxLinkRecord {
         chat_id: row.try_get("chat_id")?,
         chat_title: row.try_get("chat_title")?,
@@ -24,7 +23,7 @@ fn link_from_row(row: &SqliteRow) -> Result<MaxLinkRecord> {
     })
 }
 
-fn copy_from_row(row: &SqliteRow) -> Result<MaxCopyRecord> {
+fn copy_from_row(row: &DbRow) -> Result<MaxCopyRecord> {
     let direction = match row.try_get::<String, _>("direction")?.as_str() {
         "in" => Direction::In,
         "out" => Direction::Out,
@@ -43,7 +42,7 @@ fn copy_from_row(row: &SqliteRow) -> Result<MaxCopyRecord> {
 }
 
 #[async_trait]
-impl BridgeRows for SqliteTx {
+impl BridgeRows for SqlTx {
     async fn max_links(&mut self) -> Result<Vec<MaxLinkRecord>> {
         let sql = format!("{LINK_SELECT} ORDER BY l.chat_id");
         let rows = self.row_all(sqlx::AssertSqlSafe(sql), ()).await?;
@@ -190,11 +189,11 @@ impl BridgeRows for SqliteTx {
     }
 
     async fn max_state(&mut self, key: &str) -> Result<Option<String>> {
-        super::kv_get(self.conn(), "max_state", key).await
+        super::kv_get(self, "max_state", key).await
     }
 
     async fn set_max_state(&mut self, key: &str, value: &str) -> Result<()> {
-        super::kv_put(self.conn(), "max_state", key, value).await
+        super::kv_put(self, "max_state", key, value).await
     }
 
     async fn delete_max_state(&mut self, key: &str) -> Result<()> {

@@ -1,9 +1,8 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat, SchoolChatRecord};
 use crate::store::people::NameRecord;
@@ -13,7 +12,7 @@ const CHAT_COLUMNS: &str = "c.id, c.type, c.title, c.description, c.owner_id, c.
     (SELECT COUNT(*) FROM chat_members x WHERE x.chat_id = c.id) AS participants,
     (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.deleted_at IS NULL) AS messages";
 
-fn chat_from_row(row: &SqliteRow) -> Result<ChatRecord> {
+fn chat_from_row(row: &DbRow) -> Result<ChatRecord> {
     Ok(ChatRecord {
         id: row.try_get("id")?,
         chat_type: row.try_get("type")?,
@@ -35,7 +34,7 @@ const MEMBER_SELECT: &str =
              cm.joined_at) AS last_access
     FROM chat_members cm JOIN users u ON u.id = cm.user_id JOIN chats c ON c.id = cm.chat_id";
 
-fn member_from_row(row: &SqliteRow) -> Result<MemberRecord> {
+fn member_from_row(row: &DbRow) -> Result<MemberRecord> {
     Ok(MemberRecord {
         user: User {
             user_id: row.try_get("id")?,
@@ -54,7 +53,7 @@ fn member_from_row(row: &SqliteRow) -> Result<MemberRecord> {
 }
 
 #[async_trait]
-impl ChatRows for SqliteTx {
+impl ChatRows for SqlTx {
     async fn chats_of(&mut self, user_id: i64, from: i64, limit: i64) -> Result<Vec<ChatRecord>> {
         let sql = format!(
             "SELECT {CHAT_COLUMNS} FROM chats c

@@ -1,12 +1,13 @@
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
-use super::SqliteTx;
+use super::Db;
+
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::lessons::{
     ConsentRecord, LessonEventRecord, LessonFields, LessonRecord, LessonRows,
@@ -23,7 +24,7 @@ const COLUMNS: &str = "l.id, l.class_id, c.name AS class_name, l.subject, l.teac
 const FROM: &str =
     "lessons l JOIN classes c ON c.id = l.class_id JOIN users u ON u.id = l.teacher_id";
 
-fn lesson_from_row(row: &SqliteRow) -> Result<LessonRecord> {
+fn lesson_from_row(row: &DbRow) -> Result<LessonRecord> {
     Ok(LessonRecord {
         id: row.try_get("id")?,
         class_id: row.try_get("class_id")?,
@@ -44,16 +45,16 @@ fn lesson_from_row(row: &SqliteRow) -> Result<LessonRecord> {
 }
 
 /// `?, ?, …` for `ids`, bound.
-fn bind_ids(q: &mut QueryBuilder<Sqlite>, ids: impl Iterator<Item = i64>) {
+fn bind_ids(q: &mut QueryBuilder<Db>, ids: impl Iterator<Item = i64>) {
     let mut list = q.separated(", ");
     for id in ids {
         list.push_bind(id);
     }
 }
 
-impl SqliteTx {
+impl SqlTx {
     /// The lessons in `rows`, each with its invited parents and materials.
-    async fn lessons_from_rows(&mut self, rows: &[SqliteRow]) -> Result<Vec<LessonRecord>> {
+    async fn lessons_from_rows(&mut self, rows: &[DbRow]) -> Result<Vec<LessonRecord>> {
         let mut lessons = rows
             .iter()
             .map(lesson_from_row)
@@ -64,7 +65,7 @@ impl SqliteTx {
         let mut materials: HashMap<i64, Vec<AttachmentRecord>> = HashMap::new();
         for chunk in lessons.chunks(IDS_PER_QUERY) {
             let ids = chunk.iter().map(|l| l.id);
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<Db>::new(
                 "SELECT p.lesson_id, u.id, u.first_name, u.last_name
                  FROM lesson_participants p JOIN users u ON u.id = p.user_id
                  WHERE p.lesson_id IN (",
@@ -81,7 +82,7 @@ impl SqliteTx {
                         last_name: r.try_get("last_name")?,
                     });
             }
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<Db>::new(
                 "SELECT m.lesson_id, u.rowid AS number, u.type, u.token, u.filename, u.total
                  FROM lesson_materials m JOIN uploads u ON u.id = m.upload_id
                  WHERE m.lesson_id IN (",
@@ -110,7 +111,7 @@ impl SqliteTx {
 }
 
 #[async_trait]
-impl LessonRows for SqliteTx {
+impl LessonRows for SqlTx {
     async fn insert_lesson(&mut self, f: &LessonFields, by: i64, at: i64) -> Result<i64> {
         Ok(self
             .execute(

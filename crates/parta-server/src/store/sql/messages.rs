@@ -1,9 +1,8 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::messages::{
     AnnouncementRecord, AnnouncementRef, AttachmentRecord, MessageRecord, MessageRows,
@@ -17,7 +16,7 @@ const SELECT: &str = "SELECT m.seq, m.mid, m.chat_id, m.text, m.markup, m.create
     (SELECT d.state FROM max_delivery d WHERE d.mid = m.mid) AS max_state
     FROM messages m JOIN users u ON u.id = m.sender_id";
 
-async fn attachments(tx: &mut SqliteTx, mid: &str) -> Result<Vec<AttachmentRecord>> {
+async fn attachments(tx: &mut SqlTx, mid: &str) -> Result<Vec<AttachmentRecord>> {
     let rows = tx
         .row_all(
             "SELECT u.rowid AS number, u.type, u.token, u.filename, u.total
@@ -40,7 +39,7 @@ async fn attachments(tx: &mut SqliteTx, mid: &str) -> Result<Vec<AttachmentRecor
 }
 
 /// The message in `row`; its link is followed one step when `follow_link`.
-async fn record(tx: &mut SqliteTx, row: &SqliteRow, follow_link: bool) -> Result<MessageRecord> {
+async fn record(tx: &mut SqlTx, row: &DbRow, follow_link: bool) -> Result<MessageRecord> {
     let mid: String = row.try_get("mid")?;
     let attachments = if row.try_get::<bool, _>("has_attachments")? {
         attachments(tx, &mid).await?
@@ -85,7 +84,7 @@ async fn record(tx: &mut SqliteTx, row: &SqliteRow, follow_link: bool) -> Result
 }
 
 #[async_trait]
-impl MessageRows for SqliteTx {
+impl MessageRows for SqlTx {
     async fn message(&mut self, mid: &str) -> Result<Option<MessageRecord>> {
         let sql = format!("{SELECT} WHERE m.mid = ? AND m.deleted_at IS NULL");
         let row = self.row_opt(sqlx::AssertSqlSafe(sql), (mid,)).await?;

@@ -1,9 +1,8 @@
 use async_trait::async_trait;
 use parta_model::max::User;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::people::{
     DeviceRecord, NameRecord, NewUser, PeopleRows, PersonRecord, ProfileRecord, TokenOwner,
@@ -11,7 +10,7 @@ use crate::store::people::{
 use parta_model::school::Role;
 use parta_model::school::{Restriction, RestrictionMode as Mode};
 
-fn restriction_from_row(row: &SqliteRow) -> Result<Restriction> {
+fn restriction_from_row(row: &DbRow) -> Result<Restriction> {
     Ok(Restriction {
         user_id: row.try_get("user_id")?,
         mode: Mode::parse(&row.try_get::<String, _>("mode")?),
@@ -23,7 +22,7 @@ fn restriction_from_row(row: &SqliteRow) -> Result<Restriction> {
 }
 
 #[async_trait]
-impl PeopleRows for SqliteTx {
+impl PeopleRows for SqlTx {
     async fn person(&mut self, user_id: i64) -> Result<Option<PersonRecord>> {
         let row = self.row_opt("SELECT id, first_name, last_name, username, max_user_id, role, removed_at FROM users
              WHERE id = ?", (user_id,)).await?;

@@ -1,8 +1,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::reports::{NewReportRecord, ReportRecord, ReportRows};
 
@@ -16,7 +15,7 @@ const SELECT: &str = "SELECT r.id, r.mid, r.chat_id, c.title, r.author_id, a.fir
   JOIN users p ON p.id = r.reporter_id
   LEFT JOIN users h ON h.id = r.handled_by";
 
-fn report_from_row(row: &SqliteRow) -> Result<ReportRecord> {
+fn report_from_row(row: &DbRow) -> Result<ReportRecord> {
     Ok(ReportRecord {
         id: row.try_get("id")?,
         mid: row.try_get("mid")?,
@@ -41,7 +40,7 @@ fn report_from_row(row: &SqliteRow) -> Result<ReportRecord> {
 }
 
 #[async_trait]
-impl ReportRows for SqliteTx {
+impl ReportRows for SqlTx {
     async fn insert_report(&mut self, r: NewReportRecord<'_>) -> Result<i64> {
         self.run(
             "INSERT INTO reports (mid, chat_id, author_id, text, reporter_id, reason, note,

@@ -1,8 +1,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::schedule::{ScheduleRows, ScheduledRecord};
 use parta_model::school::QuietHours;
@@ -11,7 +10,7 @@ use parta_model::school::Role;
 const COLUMNS: &str = "s.id, s.user_id, s.chat_id, s.body, s.announcement, s.send_at, s.status,
     s.mid, s.reason";
 
-fn scheduled_from_row(row: &SqliteRow) -> Result<ScheduledRecord> {
+fn scheduled_from_row(row: &DbRow) -> Result<ScheduledRecord> {
     Ok(ScheduledRecord {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
@@ -26,7 +25,7 @@ fn scheduled_from_row(row: &SqliteRow) -> Result<ScheduledRecord> {
 }
 
 #[async_trait]
-impl ScheduleRows for SqliteTx {
+impl ScheduleRows for SqlTx {
     async fn insert_scheduled(
         &mut self,
         user_id: i64,

@@ -1,8 +1,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::people::NameRecord;
 use crate::store::school::{
@@ -15,7 +14,7 @@ const CLASS_SELECT: &str = "SELECT id, name, class_teacher_id,
     (SELECT COUNT(DISTINCT user_id) FROM class_parents WHERE class_id = classes.id) AS parents
     FROM classes";
 
-fn class_from_row(row: &SqliteRow) -> Result<ClassRecord> {
+fn class_from_row(row: &DbRow) -> Result<ClassRecord> {
     Ok(ClassRecord {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -30,7 +29,7 @@ const INVITE_SELECT: &str = "SELECT i.id, i.role, i.class_id, c.name AS class_na
     i.note, i.created_by, i.created_at, i.expires_at, i.max_uses, i.uses, i.revoked_at
     FROM invites i LEFT JOIN classes c ON c.id = i.class_id LEFT JOIN users p ON p.id = i.parent_id";
 
-fn invite_from_row(row: &SqliteRow) -> Result<InviteRecord> {
+fn invite_from_row(row: &DbRow) -> Result<InviteRecord> {
     Ok(InviteRecord {
         id: row.try_get("id")?,
         role: super::role_named(&row.try_get::<String, _>("role")?)?,
@@ -61,7 +60,7 @@ const REQUEST_SELECT: &str = "SELECT r.id, r.invite_id, r.role, r.class_id, c.na
     r.child_name, r.first_name, r.last_name, r.login, r.status, r.reason, r.created_at,
     r.decided_at, r.user_id FROM join_requests r LEFT JOIN classes c ON c.id = r.class_id";
 
-fn request_from_row(row: &SqliteRow) -> Result<JoinRequestRecord> {
+fn request_from_row(row: &DbRow) -> Result<JoinRequestRecord> {
     Ok(JoinRequestRecord {
         id: row.try_get("id")?,
         invite_id: row.try_get("invite_id")?,
@@ -100,7 +99,7 @@ fn scope_id(scope: Scope) -> i64 {
 }
 
 #[async_trait]
-impl SchoolRows for SqliteTx {
+impl SchoolRows for SqlTx {
     async fn class(&mut self, class_id: i64) -> Result<Option<ClassRecord>> {
         let sql = format!("{CLASS_SELECT} WHERE id = ?");
         let row = self.row_opt(sqlx::AssertSqlSafe(sql), (class_id,)).await?;
@@ -458,11 +457,11 @@ impl SchoolRows for SqliteTx {
     }
 
     async fn setting(&mut self, key: &str) -> Result<Option<String>> {
-        super::kv_get(self.conn(), "settings", key).await
+        super::kv_get(self, "settings", key).await
     }
 
     async fn put_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        super::kv_put(self.conn(), "settings", key, value).await
+        super::kv_put(self, "settings", key, value).await
     }
 
     async fn meta(&mut self, key: &str) -> Result<Option<String>> {
@@ -560,7 +559,7 @@ const AUDIT_SELECT: &str = "SELECT a.id, a.actor_id, a.action, a.target, a.detai
     END AS object
     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
 
-fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
+fn audit_from_row(row: &DbRow) -> Result<AuditRecord> {
     Ok(AuditRecord {
         id: row.try_get("id")?,
         actor_id: row.try_get("actor_id")?,

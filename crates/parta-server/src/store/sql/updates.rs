@@ -1,12 +1,11 @@
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::SqliteTx;
+use super::{DbRow, SqlTx};
 use crate::store::Result;
 use crate::store::updates::{UpdateRecord, UpdateRows};
 
-fn update_from_row(row: &SqliteRow) -> Result<UpdateRecord> {
+fn update_from_row(row: &DbRow) -> Result<UpdateRecord> {
     Ok(UpdateRecord {
         id: row.try_get("id")?,
         chat_id: row.try_get("chat_id")?,
@@ -17,7 +16,7 @@ fn update_from_row(row: &SqliteRow) -> Result<UpdateRecord> {
 }
 
 #[async_trait]
-impl UpdateRows for SqliteTx {
+impl UpdateRows for SqlTx {
     async fn newest_update(&mut self) -> Result<i64> {
         self.scalar_one("SELECT COALESCE(MAX(id), 0) FROM updates", ())
             .await

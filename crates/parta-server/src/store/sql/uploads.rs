@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::store::Result;
 use crate::store::uploads::{FinishedUpload, UploadRecord, UploadRows};
 
 #[async_trait]
-impl UploadRows for SqliteTx {
+impl UploadRows for SqlTx {
     async fn insert_upload(
         &mut self,
         id: &str,

@@ -20,6 +20,8 @@ mod schedule;
 mod school;
 #[path = "../sql/statement.rs"]
 mod statement;
+#[path = "../sql/unit.rs"]
+mod unit;
 #[path = "../sql/updates.rs"]
 mod updates;
 #[path = "../sql/uploads.rs"]
@@ -30,11 +32,27 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sqlx::pool::PoolConnection;
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::store::{Committed, Result, Store, StoreError, Tx};
+use crate::store::{Result, Store, StoreError, Tx};
+pub(crate) use unit::SqlTx;
+use unit::{Conn, kv_get, kv_put, role_named};
+
+/// What the statements of `store/sql/` are compiled against here.
+type Db = sqlx::Sqlite;
+type DbRow = sqlx::sqlite::SqliteRow;
+type DbArguments = sqlx::sqlite::SqliteArguments;
+type DbQueryResult = sqlx::sqlite::SqliteQueryResult;
+type DbConnection = sqlx::SqliteConnection;
+
+/// How SQLite's SQL differs from the statements as written: it does not.
+mod dialect {
+    /// SQLite reads the `?` and `?N` the statements are written with.
+    pub(super) fn placeholders(sql: impl sqlx::SqlSafeStr) -> impl sqlx::SqlSafeStr {
+        sql
+    }
+}
 
 /// The school's database in one SQLite file.
 #[derive(Debug, Clone)]
@@ -80,7 +98,7 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::new(Conn::Pooled(
+        Ok(Box::new(SqlTx::new(Conn::Pooled(
             self.pool.acquire().await?,
         ))))
     }
@@ -98,7 +116,7 @@ impl Store for SqliteStore {
                     "the database stayed busy: no turn to write within 5 s",
                 ))
             })?;
-        let mut tx = SqliteTx::new(Conn::Open(self.pool.begin_with("BEGIN IMMEDIATE").await?));
+        let mut tx = SqlTx::new(Conn::Open(self.pool.begin_with("BEGIN IMMEDIATE").await?));
         tx.turn = Some(turn);
         Ok(Box::new(tx))
     }
@@ -106,44 +124,6 @@ impl Store for SqliteStore {
     async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// A key-value table (`settings`, `max_state`): the value under `key`.
-async fn kv_get(
-    conn: &mut SqliteConnection,
-    table: &'static str,
-    key: &str,
-) -> Result<Option<String>> {
-    let sql = format!("SELECT value FROM {table} WHERE key = ?");
-    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .fetch_optional(conn)
-        .await?)
-}
-
-/// Puts `value` under `key` in a key-value table, replacing what was there.
-async fn kv_put(
-    conn: &mut SqliteConnection,
-    table: &'static str,
-    key: &str,
-    value: &str,
-) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO {table} (key, value) VALUES (?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .bind(value)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// The role stored under `name`; an unknown name is a row this code cannot read.
-fn role_named(name: &str) -> Result<parta_model::school::Role> {
-    parta_model::school::Role::from_name(name)
-        .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{name}'")))
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -155,54 +135,5 @@ impl From<sqlx::Error> for StoreError {
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(error: sqlx::migrate::MigrateError) -> Self {
         StoreError::Migration(Box::new(error))
-    }
-}
-
-/// A connection from the pool, or a transaction on one (rolled back if dropped), with the
-/// highest update id appended through it, and a writer's turn (given back when it ends).
-pub(crate) struct SqliteTx {
-    conn: Conn,
-    newest_update: Option<i64>,
-    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-enum Conn {
-    Pooled(PoolConnection<Sqlite>),
-    Open(Transaction<'static, Sqlite>),
-}
-
-impl SqliteTx {
-    fn new(conn: Conn) -> Self {
-        Self {
-            conn,
-            newest_update: None,
-            turn: None,
-        }
-    }
-
-    fn conn(&mut self) -> &mut SqliteConnection {
-        match &mut self.conn {
-            Conn::Pooled(conn) => conn,
-            Conn::Open(tx) => tx,
-        }
-    }
-
-    /// Notes an update appended through this unit.
-    fn appended(&mut self, id: i64) {
-        self.newest_update = Some(self.newest_update.map_or(id, |n| n.max(id)));
-    }
-}
-
-#[async_trait]
-impl Tx for SqliteTx {
-    async fn commit(self: Box<Self>) -> Result<Committed> {
-        let committed = Committed {
-            newest_update: self.newest_update,
-        };
-        match self.conn {
-            Conn::Pooled(_) => {}
-            Conn::Open(tx) => tx.commit().await?,
-        }
-        Ok(committed)
     }
 }
