@@ -110,13 +110,13 @@ impl BridgeRows for SqlTx {
         at: i64,
     ) -> Result<i64> {
         let done = self
-            .execute(
+            .scalar_one(
                 "INSERT INTO users (first_name, last_name, username, role, created_at, max_user_id)
-             VALUES (?, ?, NULL, 'parent', ?, ?)",
+             VALUES (?, ?, NULL, 'parent', ?, ?) RETURNING id",
                 (first_name, last_name, at, max_user_id),
             )
             .await?;
-        Ok(done.last_insert_rowid())
+        Ok(done)
     }
 
     async fn set_names(

@@ -124,10 +124,10 @@ impl ChatRows for SqlTx {
 
     async fn insert_chat(&mut self, chat: NewChat<'_>) -> Result<i64> {
         Ok(self
-            .execute(
+            .scalar_one(
                 "INSERT INTO chats (kind, title, description, owner_id, class_id, created_at,
                                 last_event_time)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     chat.kind,
                     chat.title,
@@ -138,8 +138,7 @@ impl ChatRows for SqlTx {
                     chat.created_at,
                 ),
             )
-            .await?
-            .last_insert_rowid())
+            .await?)
     }
 
     async fn school_chats(&mut self) -> Result<Vec<SchoolChatRecord>> {

@@ -114,10 +114,10 @@ impl SqlTx {
 impl LessonRows for SqlTx {
     async fn insert_lesson(&mut self, f: &LessonFields, by: i64, at: i64) -> Result<i64> {
         Ok(self
-            .execute(
+            .scalar_one(
                 "INSERT INTO lessons (class_id, subject, teacher_id, kind, starts_at, duration_min,
                                   link, notes, origin_at, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     f.class_id,
                     &f.subject,
@@ -133,8 +133,7 @@ impl LessonRows for SqlTx {
                     at,
                 ),
             )
-            .await?
-            .last_insert_rowid())
+            .await?)
     }
 
     async fn lesson(&mut self, id: i64) -> Result<Option<LessonRecord>> {
@@ -284,7 +283,8 @@ impl LessonRows for SqlTx {
         .await?;
         for user_id in user_ids {
             self.execute(
-                "INSERT OR IGNORE INTO lesson_participants (lesson_id, user_id) VALUES (?, ?)",
+                "INSERT INTO lesson_participants (lesson_id, user_id) VALUES (?, ?)
+                 ON CONFLICT DO NOTHING",
                 (lesson_id, user_id),
             )
             .await?;
@@ -300,8 +300,8 @@ impl LessonRows for SqlTx {
         .await?;
         for (position, upload_id) in upload_ids.iter().enumerate() {
             self.execute(
-                "INSERT OR IGNORE INTO lesson_materials (lesson_id, upload_id, position)
-                 VALUES (?, ?, ?)",
+                "INSERT INTO lesson_materials (lesson_id, upload_id, position)
+                 VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     lesson_id,
                     upload_id,

@@ -198,9 +198,9 @@ impl PeopleRows for SqlTx {
     }
 
     async fn insert_user(&mut self, user: NewUser<'_>) -> Result<i64> {
-        Ok(self.execute("INSERT INTO users (first_name, last_name, username, role, created_at, password_hash)
-             VALUES (?, ?, ?, ?, ?, ?)", (user.first_name, user.last_name, user.username, user.role.as_str(), user.created_at, user.password_hash)).await?
-        .last_insert_rowid())
+        Ok(self.scalar_one("INSERT INTO users (first_name, last_name, username, role, created_at, password_hash)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id", (user.first_name, user.last_name, user.username, user.role.as_str(), user.created_at, user.password_hash)).await?
+        )
     }
 
     async fn login_taken(&mut self, login: &str) -> Result<bool> {

@@ -81,7 +81,7 @@ impl ReportRows for SqlTx {
         // The chats as a JSON list: one statement however many there are.
         let chats = chat_ids.map(|ids| serde_json::json!(ids).to_string());
         let sql = format!(
-            "{SELECT} WHERE (?1 = 0 OR r.status = 'open')
+            "{SELECT} WHERE (NOT ?1 OR r.status = 'open')
                AND (?2 IS NULL OR r.chat_id IN (SELECT value FROM json_each(?2)))
              ORDER BY r.id DESC LIMIT ?3"
         );

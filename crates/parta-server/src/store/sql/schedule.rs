@@ -36,14 +36,13 @@ impl ScheduleRows for SqlTx {
         at: i64,
     ) -> Result<i64> {
         Ok(self
-            .execute(
+            .scalar_one(
                 "INSERT INTO scheduled_messages (user_id, chat_id, body, announcement, send_at,
                                              created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (user_id, chat_id, body, announcement, send_at, at),
             )
-            .await?
-            .last_insert_rowid())
+            .await?)
     }
 
     async fn scheduled(&mut self, user_id: i64, id: i64) -> Result<Option<ScheduledRecord>> {

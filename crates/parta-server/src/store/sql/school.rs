@@ -154,17 +154,18 @@ impl SchoolRows for SqlTx {
         at: i64,
     ) -> Result<i64> {
         Ok(self
-            .execute(
-                "INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?)",
+            .scalar_one(
+                "INSERT INTO classes (name, class_teacher_id, created_at) VALUES (?, ?, ?) RETURNING id",
                 (name, class_teacher_id, at),
             )
             .await?
-            .last_insert_rowid())
+            )
     }
 
     async fn add_class_teacher(&mut self, class_id: i64, user_id: i64) -> Result<()> {
         self.run(
-            "INSERT OR IGNORE INTO class_teachers (class_id, user_id) VALUES (?, ?)",
+            "INSERT INTO class_teachers (class_id, user_id) VALUES (?, ?)
+             ON CONFLICT DO NOTHING",
             (class_id, user_id),
         )
         .await
@@ -208,7 +209,8 @@ impl SchoolRows for SqlTx {
 
     async fn add_class_parent(&mut self, class_id: i64, user_id: i64, child: &str) -> Result<()> {
         self.run(
-            "INSERT OR IGNORE INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)",
+            "INSERT INTO class_parents (class_id, user_id, child_name) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
             (class_id, user_id, child),
         )
         .await
@@ -216,7 +218,8 @@ impl SchoolRows for SqlTx {
 
     async fn add_class_pupil(&mut self, class_id: i64, user_id: i64, parent_id: i64) -> Result<()> {
         self.run(
-            "INSERT OR IGNORE INTO class_pupils (class_id, user_id, parent_id) VALUES (?, ?, ?)",
+            "INSERT INTO class_pupils (class_id, user_id, parent_id) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
             (class_id, user_id, parent_id),
         )
         .await
@@ -291,10 +294,10 @@ impl SchoolRows for SqlTx {
 
     async fn insert_invite(&mut self, i: NewInviteRecord<'_>) -> Result<i64> {
         Ok(self
-            .execute(
+            .scalar_one(
                 "INSERT INTO invites (code_hash, role, class_id, child_name, parent_id, note,
                                   created_by, created_at, expires_at, max_uses)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     i.code_hash,
                     i.role.as_str(),
@@ -308,8 +311,7 @@ impl SchoolRows for SqlTx {
                     i.max_uses,
                 ),
             )
-            .await?
-            .last_insert_rowid())
+            .await?)
     }
 
     async fn invite(&mut self, id: i64) -> Result<Option<InviteRecord>> {
@@ -347,10 +349,10 @@ impl SchoolRows for SqlTx {
 
     async fn insert_join_request(&mut self, r: NewJoinRequest<'_>) -> Result<i64> {
         Ok(self
-            .execute(
+            .scalar_one(
                 "INSERT INTO join_requests (invite_id, role, class_id, child_name, first_name,
                  last_name, login, password_hash, device_name, poll_token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     r.invite_id,
                     r.role.as_str(),
@@ -365,8 +367,7 @@ impl SchoolRows for SqlTx {
                     r.created_at,
                 ),
             )
-            .await?
-            .last_insert_rowid())
+            .await?)
     }
 
     async fn join_request(&mut self, id: i64) -> Result<Option<JoinRequestRecord>> {

@@ -31,13 +31,12 @@ impl UpdateRows for SqlTx {
         at: i64,
     ) -> Result<i64> {
         let id = self
-            .execute(
+            .scalar_one(
                 "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (chat_id, user_id, kind, payload, at),
             )
-            .await?
-            .last_insert_rowid();
+            .await?;
         self.appended(id);
         Ok(id)
     }
