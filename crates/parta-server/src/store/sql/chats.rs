@@ -280,7 +280,7 @@ impl ChatRows for SqlTx {
 
     async fn admin_flags(&mut self, chat_id: i64, user_id: i64) -> Result<Option<(bool, bool)>> {
         self.as_opt(
-            "SELECT cm.is_admin, (c.owner_id IS cm.user_id) AS is_owner FROM chat_members cm
+            "SELECT cm.is_admin, (c.owner_id IS NOT DISTINCT FROM cm.user_id) AS is_owner FROM chat_members cm
              JOIN chats c ON c.id = cm.chat_id WHERE cm.chat_id = ? AND cm.user_id = ?",
             (chat_id, user_id),
         )
@@ -307,7 +307,7 @@ impl ChatRows for SqlTx {
 
     async fn admins(&mut self, chat_id: i64) -> Result<Vec<MemberRecord>> {
         let sql = format!(
-            "{MEMBER_SELECT} WHERE cm.chat_id = ? AND (cm.is_admin = 1 OR c.owner_id IS cm.user_id)
+            "{MEMBER_SELECT} WHERE cm.chat_id = ? AND (cm.is_admin OR c.owner_id IS NOT DISTINCT FROM cm.user_id)
              ORDER BY cm.user_id"
         );
         let rows = self.row_all(sqlx::AssertSqlSafe(sql), (chat_id,)).await?;
@@ -328,8 +328,8 @@ impl ChatRows for SqlTx {
 
     async fn add_admin_member(&mut self, chat_id: i64, user_id: i64, at: i64) -> Result<()> {
         self.run(
-            "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, 1, ?)
-             ON CONFLICT (chat_id, user_id) DO UPDATE SET is_admin = 1",
+            "INSERT INTO chat_members (chat_id, user_id, is_admin, joined_at) VALUES (?, ?, TRUE, ?)
+             ON CONFLICT (chat_id, user_id) DO UPDATE SET is_admin = TRUE",
             (chat_id, user_id, at),
         )
         .await

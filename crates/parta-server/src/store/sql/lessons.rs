@@ -146,7 +146,7 @@ impl LessonRows for SqlTx {
         self.run(
             "UPDATE lessons SET subject = ?, teacher_id = ?, kind = ?, starts_at = ?,
                                 duration_min = ?, link = ?, notes = ?, updated_at = ?,
-                                touched = 1
+                                touched = TRUE
              WHERE id = ?",
             (
                 &f.subject,
@@ -166,8 +166,8 @@ impl LessonRows for SqlTx {
     async fn cancel_lesson(&mut self, id: i64, at: i64) -> Result<bool> {
         let done = self
             .execute(
-                "UPDATE lessons SET cancelled = 1, touched = 1, updated_at = ?
-             WHERE id = ? AND cancelled = 0",
+                "UPDATE lessons SET cancelled = TRUE, touched = TRUE, updated_at = ?
+             WHERE id = ? AND NOT cancelled",
                 (at, id),
             )
             .await?;
@@ -366,7 +366,7 @@ impl LessonRows for SqlTx {
         let done = self
             .execute(
                 "DELETE FROM lessons WHERE class_id = ? AND origin_at >= ? AND origin_at < ?
-               AND touched = 0
+               AND NOT touched
                AND id NOT IN (SELECT lesson_id FROM lesson_consents)
                AND id NOT IN (SELECT lesson_id FROM lesson_events)
                AND id NOT IN (SELECT lesson_id FROM lesson_materials)

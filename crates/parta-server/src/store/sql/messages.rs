@@ -217,7 +217,7 @@ impl MessageRows for SqlTx {
 
     async fn flag_pinned_as_announcements(&mut self) -> Result<()> {
         self.run(
-            "UPDATE messages SET is_announcement = 1, ack_required = 1
+            "UPDATE messages SET is_announcement = TRUE, ack_required = TRUE
              WHERE mid IN (SELECT pinned_mid FROM chats WHERE pinned_mid IS NOT NULL)",
             (),
         )
@@ -229,18 +229,20 @@ impl MessageRows for SqlTx {
         user_id: i64,
         limit: i64,
     ) -> Result<Vec<AnnouncementRecord>> {
-        let rows = self
-            .row_all(
-                "SELECT m.mid, m.chat_id, c.title, m.ack_required,
+        // `= 1` on SQLite, so that its partial index on announcements serves the query.
+        let sql = format!(
+            "SELECT m.mid, m.chat_id, c.title, m.ack_required,
                     EXISTS (SELECT 1 FROM acknowledgements a
                             WHERE a.mid = m.mid AND a.user_id = ?1) AS acknowledged
              FROM messages m
              JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ?1
              JOIN chats c ON c.id = m.chat_id
-             WHERE m.is_announcement = 1 AND m.deleted_at IS NULL
+             WHERE m.is_announcement = {TRUE} AND m.deleted_at IS NULL
              ORDER BY m.seq DESC LIMIT ?2",
-                (user_id, limit),
-            )
+            TRUE = super::dialect::TRUE
+        );
+        let rows = self
+            .row_all(sqlx::AssertSqlSafe(sql), (user_id, limit))
             .await?;
         rows.iter()
             .map(|row| {
@@ -256,13 +258,13 @@ impl MessageRows for SqlTx {
     }
 
     async fn announcement(&mut self, mid: &str) -> Result<Option<AnnouncementRef>> {
-        let found: Option<(i64, i64, i64, bool)> = self
-            .as_opt(
-                "SELECT chat_id, seq, sender_id, ack_required FROM messages
-             WHERE mid = ? AND is_announcement = 1 AND deleted_at IS NULL",
-                (mid,),
-            )
-            .await?;
+        let sql = format!(
+            "SELECT chat_id, seq, sender_id, ack_required FROM messages
+             WHERE mid = ? AND is_announcement = {TRUE} AND deleted_at IS NULL",
+            TRUE = super::dialect::TRUE
+        );
+        let found: Option<(i64, i64, i64, bool)> =
+            self.as_opt(sqlx::AssertSqlSafe(sql), (mid,)).await?;
         Ok(
             found.map(|(chat_id, seq, author, ack_required)| AnnouncementRef {
                 chat_id,

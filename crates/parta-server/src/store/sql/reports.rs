@@ -82,8 +82,9 @@ impl ReportRows for SqlTx {
         let chats = chat_ids.map(|ids| serde_json::json!(ids).to_string());
         let sql = format!(
             "{SELECT} WHERE (NOT ?1 OR r.status = 'open')
-               AND (?2 IS NULL OR r.chat_id IN (SELECT value FROM json_each(?2)))
-             ORDER BY r.id DESC LIMIT ?3"
+               AND (?2 IS NULL OR r.chat_id IN ({chats_in}))
+             ORDER BY r.id DESC LIMIT ?3",
+            chats_in = super::dialect::json_ids("?2")
         );
         let rows = self
             .row_all(sqlx::AssertSqlSafe(sql), (open_only, chats, limit))

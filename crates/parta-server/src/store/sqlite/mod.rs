@@ -46,8 +46,17 @@ type DbArguments = sqlx::sqlite::SqliteArguments;
 type DbQueryResult = sqlx::sqlite::SqliteQueryResult;
 type DbConnection = sqlx::SqliteConnection;
 
-/// How SQLite's SQL differs from the statements as written: it does not.
+/// How SQLite's SQL differs from the statements as written.
 mod dialect {
+    /// A true flag in a comparison: `1`, the literal SQLite's partial indexes are written
+    /// with (`x = TRUE` does not match an index on `x = 1`).
+    pub(super) const TRUE: &str = "1";
+
+    /// The numbers of a JSON list given as parameter `param`, as a subquery.
+    pub(super) fn json_ids(param: &str) -> String {
+        format!("SELECT value FROM json_each({param})")
+    }
+
     /// SQLite reads the `?` and `?N` the statements are written with.
     pub(super) fn placeholders(sql: impl sqlx::SqlSafeStr) -> impl sqlx::SqlSafeStr {
         sql
