@@ -29,7 +29,7 @@ fn chat_from_row(row: &DbRow) -> Result<ChatRecord> {
 
 const MEMBER_SELECT: &str =
     "SELECT u.id, u.first_name, u.last_name, u.username, u.max_user_id, cm.is_admin,
-    cm.joined_at, (c.owner_id IS u.id) AS is_owner,
+    cm.joined_at, (c.owner_id IS NOT DISTINCT FROM u.id) AS is_owner,
     COALESCE((SELECT seen_at FROM chat_reads r WHERE r.chat_id = cm.chat_id AND r.user_id = u.id),
              cm.joined_at) AS last_access
     FROM chat_members cm JOIN users u ON u.id = cm.user_id JOIN chats c ON c.id = cm.chat_id";
@@ -101,7 +101,7 @@ impl ChatRows for SqlTx {
         class_id: Option<i64>,
     ) -> Result<Option<(i64, String)>> {
         self.as_opt(
-            "SELECT id, title FROM chats WHERE kind = ? AND class_id IS ?",
+            "SELECT id, title FROM chats WHERE kind = ? AND class_id IS NOT DISTINCT FROM ?",
             (kind, class_id),
         )
         .await
@@ -378,7 +378,9 @@ impl ChatRows for SqlTx {
         self.run(
             "INSERT INTO chat_reads (chat_id, user_id, seen_seq, seen_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (chat_id, user_id) DO UPDATE SET
-                 seen_seq = MAX(seen_seq, excluded.seen_seq), seen_at = excluded.seen_at",
+                 seen_seq = CASE WHEN excluded.seen_seq > chat_reads.seen_seq
+                                 THEN excluded.seen_seq ELSE chat_reads.seen_seq END,
+                 seen_at = excluded.seen_at",
             (chat_id, user_id, seq, at),
         )
         .await

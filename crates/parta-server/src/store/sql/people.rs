@@ -329,7 +329,8 @@ impl PeopleRows for SqlTx {
 
     async fn note_device_use(&mut self, device_id: i64, at: i64) -> Result<()> {
         self.run(
-            "UPDATE devices SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?",
+            "UPDATE devices SET last_used_at = CASE WHEN last_used_at > ?1 THEN last_used_at ELSE ?1 END
+             WHERE id = ?2",
             (at, device_id),
         )
         .await

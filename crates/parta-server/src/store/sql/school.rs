@@ -541,21 +541,21 @@ impl SchoolRows for SqlTx {
 /// its `kind:` is the row's id in the table the kind names.
 const AUDIT_SELECT: &str = "SELECT a.id, a.actor_id, a.action, a.target, a.details, a.created_at,
     u.first_name || COALESCE(' ' || u.last_name, '') AS actor_name,
-    CASE substr(a.target, 1, instr(a.target, ':') - 1)
-      WHEN 'user' THEN (SELECT t.first_name || COALESCE(' ' || t.last_name, '') FROM users t
+    CASE
+      WHEN a.target LIKE 'user:%' THEN (SELECT t.first_name || COALESCE(' ' || t.last_name, '') FROM users t
                         WHERE t.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
-      WHEN 'class' THEN (SELECT c.name FROM classes c
+      WHEN a.target LIKE 'class:%' THEN (SELECT c.name FROM classes c
                         WHERE c.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
-      WHEN 'chat' THEN (SELECT c.title FROM chats c
+      WHEN a.target LIKE 'chat:%' THEN (SELECT c.title FROM chats c
                         WHERE c.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
-      WHEN 'invite' THEN (SELECT COALESCE(i.child_name, i.role) FROM invites i
+      WHEN a.target LIKE 'invite:%' THEN (SELECT COALESCE(i.child_name, i.role) FROM invites i
                         WHERE i.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
-      WHEN 'join_request' THEN (SELECT r.first_name || COALESCE(' ' || r.last_name, '')
+      WHEN a.target LIKE 'join_request:%' THEN (SELECT r.first_name || COALESCE(' ' || r.last_name, '')
                         FROM join_requests r
                         WHERE r.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
-      WHEN 'lesson' THEN (SELECT l.subject FROM lessons l
+      WHEN a.target LIKE 'lesson:%' THEN (SELECT l.subject FROM lessons l
                         WHERE l.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
-      WHEN 'device' THEN (SELECT d.name FROM devices d
+      WHEN a.target LIKE 'device:%' THEN (SELECT d.name FROM devices d
                         WHERE d.id = CAST(substr(a.target, instr(a.target, ':') + 1) AS INTEGER))
     END AS object
     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
