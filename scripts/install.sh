@@ -24,6 +24,9 @@ apt_packages=(
 # nginx only for the tests (the reverse-proxy test runs its own, on a port of its own): the app
 # itself never needs a web server on a parent's laptop.
 [ "$for_tests" = 1 ] && apt_packages+=(nginx)
+# PostgreSQL's server programs, for the tests alone: scripts/with-postgres.sh starts a throwaway
+# cluster of its own (the store's suite and the server suite run on it as well as on SQLite).
+[ "$for_tests" = 1 ] && apt_packages+=(postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

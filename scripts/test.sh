@@ -41,7 +41,11 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-scripts/with-keychain.sh "${headless[@]}" cargo test --workspace --locked 2>&1 | tee "$log"
+scripts/with-keychain.sh scripts/with-postgres.sh bash -c '
+  "$@" cargo test --workspace --locked || exit
+  printf "\033[1m== %s\033[0m\n" "the server suite again, every school on PostgreSQL"
+  PARTA_TEST_STORE=postgres cargo test -p parta-server --test server --locked
+' run-tests "${headless[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line for the whole suite: cargo prints a result per test binary (the last one is

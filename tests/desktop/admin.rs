@@ -11,7 +11,7 @@ use crate::common::{SOON, Steps, app_dir, demo_school, launch, post_json};
 
 async fn scalar_i64(server: &parta_server::RunningServer, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap()
 }

@@ -81,7 +81,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
         "SELECT COUNT(*) FROM acknowledgements a JOIN users u ON u.id = a.user_id
          WHERE u.username = 'e.morozova'",
     )
-    .fetch_one(server.pool())
+    .fetch_one(server.sqlite_pool().unwrap())
     .await
     .unwrap();
     assert_eq!(acknowledged, 1, "the server recorded it");
@@ -159,7 +159,7 @@ async fn a_parent_signs_in_to_the_school_server_with_login_and_password() {
         "SELECT COUNT(*) FROM devices d JOIN users u ON u.id = d.user_id
          WHERE u.username = 'e.morozova' AND d.revoked_at IS NULL",
     )
-    .fetch_one(server.pool())
+    .fetch_one(server.sqlite_pool().unwrap())
     .await
     .unwrap();
     assert_eq!(devices, 2);
@@ -186,7 +186,7 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
             .unwrap()
             .into_inner();
     let class_5a: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE name = '5А'")
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap();
     let invite = post_json(
@@ -232,7 +232,7 @@ async fn a_parent_joins_by_invitation_and_gets_in_once_the_class_teacher_approve
 
     // The class teacher approves; the waiting screen turns into the parent's chats by itself.
     let request: i64 = sqlx::query_scalar("SELECT id FROM join_requests WHERE login = 'p.lebedev'")
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap();
     post_json(

@@ -307,6 +307,7 @@ async fn sync() {
             rt.block_on(async move {
                 let server = parta_server::start(parta_server::ServerConfig {
                     db_path: server_db,
+                    postgres: None,
                     bind: ([127, 0, 0, 1], 0).into(),
                     demo: false,
                     limits,

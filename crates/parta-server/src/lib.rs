@@ -55,14 +55,19 @@ use tokio::task::JoinHandle;
 pub use crate::clock::{Clock, SystemClock};
 pub use crate::context::{Caller, School};
 pub use crate::error::{Error, Result};
+pub use crate::store::postgres::PostgresStore;
 pub use crate::store::sqlite::SqliteStore;
 pub use crate::store::{Store, Tx};
 
 /// How to run a server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// The SQLite database file (created if missing).
+    /// The SQLite database file (created if missing); with `postgres`, only the place uploaded
+    /// files are kept beside (`<db_path without extension>.files/`).
     pub db_path: PathBuf,
+    /// A PostgreSQL database to keep the school in instead of the SQLite file
+    /// (`postgres://user@host:port/db`; docs/scale.md).
+    pub postgres: Option<String>,
     /// Where to listen; port 0 picks a free port.
     pub bind: SocketAddr,
     /// Seed the demo school into the database if it is not there yet.
@@ -85,6 +90,7 @@ impl ServerConfig {
     pub fn demo(db_path: PathBuf, bind: SocketAddr) -> Self {
         Self {
             db_path,
+            postgres: None,
             bind,
             demo: true,
             limits: ratelimit::RateLimits::default(),
@@ -95,11 +101,18 @@ impl ServerConfig {
     }
 }
 
+/// Which database a running server keeps the school in, with its connection pool.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
 /// A server accepting connections until [`RunningServer::stop`].
 pub struct RunningServer {
     addr: SocketAddr,
-    /// The same database as `school`'s, by its type, for tests that read the file directly.
-    sqlite: Arc<SqliteStore>,
+    /// The same database as `school`'s, by its type, for tests that read it directly.
+    database: Database,
     school: School,
     auth_cache: auth::AuthCache,
     tls: Option<tls::Tls>,
@@ -140,9 +153,18 @@ impl RunningServer {
         self.school.store()
     }
 
-    /// The SQLite database underneath, for tests that look at the file directly.
-    pub fn pool(&self) -> &sqlx::SqlitePool {
-        self.sqlite.pool()
+    /// The database underneath, for tests that look at it directly.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The SQLite database underneath, if the school is kept in one (tests that look at the
+    /// file directly).
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.database {
+            Database::Sqlite(pool) => Some(pool),
+            Database::Postgres(_) => None,
+        }
     }
 
     /// The server's clock.
@@ -187,8 +209,16 @@ pub async fn start_with_clock(
         Some(files) => Some(tls::Tls::load(files).await?),
         None => None,
     };
-    let sqlite = Arc::new(SqliteStore::open(&config.db_path).await?);
-    let store: Arc<dyn Store> = sqlite.clone();
+    let (database, store): (Database, Arc<dyn Store>) = match &config.postgres {
+        Some(url) => {
+            let store = Arc::new(PostgresStore::open(url).await?);
+            (Database::Postgres(store.pool().clone()), store)
+        }
+        None => {
+            let store = Arc::new(SqliteStore::open(&config.db_path).await?);
+            (Database::Sqlite(store.pool().clone()), store)
+        }
+    };
     let hub = updates::UpdateHub::load(store.as_ref()).await?;
     let school = School::new(store, clock.clone(), hub, Arc::new(config.policy.clone()));
     if config.demo {
@@ -268,7 +298,7 @@ pub async fn start_with_clock(
     tracing::info!(%addr, https = tls.is_some(), "parta-server listening");
     Ok(RunningServer {
         addr,
-        sqlite,
+        database,
         school,
         auth_cache,
         tls,

@@ -8,12 +8,14 @@ use parta_server::tls::TlsFiles;
 use parta_server::{RunningServer, ServerConfig, start};
 
 const USAGE: &str = "\
-Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device-rate N]
-                    [--policy FILE] [--tls-cert PEM --tls-key PEM]
+Usage: parta-server [--config FILE] [--demo] [--db FILE] [--postgres URL] [--bind ADDR]
+                    [--device-rate N] [--policy FILE] [--tls-cert PEM --tls-key PEM]
 
   --config FILE    settings file (TOML; see docs/server-config.md)
   --demo           create the demo school in the database (once) and serve it
   --db FILE        SQLite database (default: parta-server.sqlite, or parta-demo.sqlite with --demo)
+  --postgres URL   keep the school in this PostgreSQL database instead (postgres://user@host/db;
+                   a password belongs in ~/.pgpass, not the URL); uploads stay beside --db
   --bind ADDR      address to listen on (default: 127.0.0.1:8080)
   --device-rate N  requests per second one device may make (default: 30, as MAX)
   --policy FILE    the school's policy (TOML, as `parta-policy check` reads): file formats and limits
@@ -21,7 +23,7 @@ Usage: parta-server [--config FILE] [--demo] [--db FILE] [--bind ADDR] [--device
   --tls-key PEM    ... and this private key; both are read again on SIGHUP. Without them the
                    server listens on loopback only (behind a reverse proxy that serves HTTPS)
 
-Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_BIND,
+Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_POSTGRES, PARTA_BIND,
 PARTA_DEVICE_RATE, PARTA_POLICY, PARTA_TLS_CERT, PARTA_TLS_KEY. The MAX bridge runs with a [max] section in the file or a
 token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md).
 
@@ -51,6 +53,7 @@ struct FileConfig {
 struct ServerSection {
     bind: Option<String>,
     database: Option<PathBuf>,
+    postgres: Option<String>,
     demo: Option<bool>,
     policy: Option<PathBuf>,
 }
@@ -79,6 +82,7 @@ struct LimitsSection {
 struct Settings {
     demo: bool,
     db: Option<PathBuf>,
+    postgres: Option<String>,
     bind: Option<String>,
     policy: Option<PathBuf>,
     tls_cert: Option<PathBuf>,
@@ -110,6 +114,7 @@ impl Settings {
             self.demo = demo;
         }
         self.db = file.server.database.or(self.db.take());
+        self.postgres = file.server.postgres.or(self.postgres.take());
         self.bind = file.server.bind.or(self.bind.take());
         self.policy = file.server.policy.or(self.policy.take());
         self.tls_cert = file.tls.cert.or(self.tls_cert.take());
@@ -139,6 +144,9 @@ impl Settings {
     fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
         if let Some(db) = env("PARTA_DB") {
             self.db = Some(PathBuf::from(db));
+        }
+        if let Some(url) = env("PARTA_POSTGRES") {
+            self.postgres = Some(url);
         }
         if let Some(bind) = env("PARTA_BIND") {
             self.bind = Some(bind);
@@ -187,6 +195,9 @@ fn parse(
             "--demo" => settings.demo = true,
             "--db" => {
                 settings.db = Some(PathBuf::from(it.next().ok_or("--db needs a file name")?));
+            }
+            "--postgres" => {
+                settings.postgres = Some(it.next().ok_or("--postgres needs a URL")?.clone());
             }
             "--bind" => settings.bind = Some(it.next().ok_or("--bind needs an address")?.clone()),
             "--tls-cert" => {
@@ -238,6 +249,7 @@ fn parse(
     });
     Ok(ServerConfig {
         db_path,
+        postgres: settings.postgres,
         bind,
         demo,
         limits: settings.limits,

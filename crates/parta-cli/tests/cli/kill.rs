@@ -184,7 +184,7 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
     let on_server: Vec<String> = sqlx::query_scalar(
         "SELECT text FROM messages WHERE text LIKE 'Проверка kill -9 №%' AND deleted_at IS NULL",
     )
-    .fetch_all(server.pool())
+    .fetch_all(server.sqlite_pool().unwrap())
     .await
     .unwrap();
     let mut delivered = BTreeSet::new();
@@ -200,7 +200,7 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
          JOIN message_attachments a ON a.mid = m.mid JOIN uploads u ON u.id = a.upload_id
          WHERE m.text LIKE 'Проверка kill -9 №%'",
     )
-    .fetch_all(server.pool())
+    .fetch_all(server.sqlite_pool().unwrap())
     .await
     .unwrap();
     let mut filed = BTreeSet::new();
@@ -244,7 +244,7 @@ async fn killed_at_random_points_nothing_is_lost_or_sent_twice() {
          WHERE c.title = ? AND m.deleted_at IS NULL",
     )
     .bind(CHAT)
-    .fetch_all(server.pool())
+    .fetch_all(server.sqlite_pool().unwrap())
     .await
     .unwrap()
     .into_iter()

@@ -154,7 +154,7 @@ async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() 
         "SELECT COUNT(*) FROM message_attachments a JOIN messages m ON m.mid = a.mid
          WHERE m.text = 'Задание на дом во вложении'",
     )
-    .fetch_one(server.pool())
+    .fetch_one(server.sqlite_pool().unwrap())
     .await
     .unwrap();
     assert_eq!(attached, 1);
@@ -207,7 +207,7 @@ async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() 
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("line 3: no class '9Я'"));
     let invites_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invites")
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap();
     assert_eq!(invites_before, 0, "nothing half-made");
@@ -243,7 +243,7 @@ async fn a_script_signs_in_sends_reads_exports_and_invites_a_class_from_a_csv() 
 async fn sqlx_count(server: &parta_server::RunningServer, text: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = ?")
         .bind(text)
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap()
 }

@@ -20,7 +20,7 @@ async fn a_broadcast_written_offline_reaches_each_chat_once_and_a_refusing_chat_
     let teachers = chat_id(&teacher, "Учителя").await;
     // A chat she is not in: the server refuses her announcement there.
     let class_7b: i64 = sqlx::query_scalar("SELECT id FROM chats WHERE title = '7Б — родители'")
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap();
     server.stop().await.unwrap();

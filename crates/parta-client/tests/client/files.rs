@@ -226,7 +226,7 @@ async fn an_interrupted_upload_resumes_where_the_server_stands_after_a_restart()
     );
     assert!(store.outbox("p").await.unwrap().is_empty());
     let on_server: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = 'Проект'")
-        .fetch_one(server.pool())
+        .fetch_one(server.sqlite_pool().unwrap())
         .await
         .unwrap();
     assert_eq!(on_server, 1);

@@ -451,7 +451,7 @@ async fn the_outbox_drains_exactly_once_through_drops_delays_resets_and_half_ope
     for text in &written {
         let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text = ?")
             .bind(text)
-            .fetch_one(server.pool())
+            .fetch_one(server.sqlite_pool().unwrap())
             .await
             .unwrap();
         assert_eq!(copies, 1, "{text}: exactly once on the server");

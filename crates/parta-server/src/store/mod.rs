@@ -27,6 +27,7 @@ mod error;
 pub mod lessons;
 pub mod messages;
 pub mod people;
+pub mod postgres;
 pub mod reports;
 pub mod schedule;
 pub mod school;

@@ -314,7 +314,9 @@ async fn the_demo_school_is_created_once_and_reused() {
     let db = dir.path().join("demo.sqlite");
     let config = ServerConfig::demo(db.clone(), ([127, 0, 0, 1], 0).into());
     let count = |server: &RunningServer| {
-        let pool = server.pool().clone();
+        let parta_server::Database::Sqlite(pool) = server.database().clone() else {
+            panic!("a server on a SQLite file");
+        };
         async move {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages")
                 .fetch_one(&pool)

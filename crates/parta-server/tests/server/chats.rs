@@ -749,10 +749,10 @@ async fn clause_4_1_a_broadcast_reaches_every_chat_it_may_and_says_which_it_may_
     let teacher = f.token(TEACHER_5A).await;
     let class_5a = f.chat_id(&teacher, CHAT_5A).await;
     let teachers = f.chat_id(&teacher, "Учителя").await;
-    let class_7b: i64 = sqlx::query_scalar("SELECT id FROM chats WHERE title = '7Б — родители'")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let class_7b = f
+        .sql()
+        .int("SELECT id FROM chats WHERE title = '7Б — родители'", &[])
+        .await;
     let path = format!("/school/broadcasts?chat_ids={class_5a},{teachers},{class_7b}");
     let body = json!({"text": "Завтра все уроки сокращены до 30 минут"});
     let (status, result) = f.send_as(Method::POST, &teacher, &path, body.clone()).await;

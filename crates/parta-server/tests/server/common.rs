@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use parta_model::max::{ApiError, ChatList, MessageList};
 use parta_server::ratelimit::RateLimits;
-use parta_server::{Clock, RunningServer, ServerConfig};
+use parta_server::{Clock, Database, RunningServer, ServerConfig};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -27,6 +27,143 @@ impl TestClock {
 impl Clock for TestClock {
     fn now_ms(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A new, empty database on the test's PostgreSQL server (`scripts/with-postgres.sh` starts
+/// one and names it in `PARTA_TEST_POSTGRES`), by URL.
+pub async fn postgres_database() -> String {
+    use sqlx::Connection;
+    static NEXT: AtomicI64 = AtomicI64::new(0);
+    let Ok(admin) = std::env::var("PARTA_TEST_POSTGRES") else {
+        panic!(
+            "PARTA_TEST_POSTGRES is not set: run the tests under scripts/with-postgres.sh, \
+             which starts a throwaway PostgreSQL server (scripts/test.sh does)"
+        );
+    };
+    let name = format!(
+        "school_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (server, _) = admin.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// A value for a `?` of a statement run through [`Sql`].
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// Statements written with SQLite's `?`, run on the server's SQLite or PostgreSQL database.
+pub struct Sql<'a>(&'a Database);
+
+/// Builds `$query` on the SQL as each backend reads it, binds `$args`, and runs `$fetch`.
+macro_rules! on_either {
+    ($db:expr, $sql:expr, $args:expr, |$s:ident| $query:expr, $fetch:ident) => {
+        on_either!($db, $sql, $args, |$s| $query, $fetch, |out| out)
+    };
+    ($db:expr, $sql:expr, $args:expr, |$s:ident| $query:expr, $fetch:ident, |$out:ident| $then:expr) => {
+        match $db {
+            Database::Sqlite(pool) => {
+                let $s = sqlx::AssertSqlSafe($sql.to_owned());
+                let mut q = $query;
+                for arg in $args {
+                    q = match *arg {
+                        Arg::Int(v) => q.bind(v),
+                        Arg::Text(t) => q.bind(t.to_owned()),
+                    };
+                }
+                let $out = q.$fetch(pool).await.unwrap();
+                $then
+            }
+            Database::Postgres(pool) => {
+                let $s = sqlx::AssertSqlSafe(dollar_placeholders($sql));
+                let mut q = $query;
+                for arg in $args {
+                    q = match *arg {
+                        Arg::Int(v) => q.bind(v),
+                        Arg::Text(t) => q.bind(t.to_owned()),
+                    };
+                }
+                let $out = q.$fetch(pool).await.unwrap();
+                $then
+            }
+        }
+    };
+}
+
+/// `?` as PostgreSQL's `$1`, `$2`, … (the tests' statements have no `?` inside quotes).
+fn dollar_placeholders(sql: &str) -> String {
+    let mut n = 0;
+    sql.chars()
+        .map(|c| match c {
+            '?' => {
+                n += 1;
+                format!("${n}")
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+impl Sql<'_> {
+    /// Runs a statement that returns no rows.
+    pub async fn run(&self, sql: &str, args: &[Arg<'_>]) {
+        on_either!(self.0, sql, args, |s| sqlx::query(s), execute, |done| {
+            let _ = done.rows_affected();
+        });
+    }
+
+    /// The first column of the one row, a number.
+    pub async fn int(&self, sql: &str, args: &[Arg<'_>]) -> i64 {
+        on_either!(
+            self.0,
+            sql,
+            args,
+            |s| sqlx::query_scalar::<_, i64>(s),
+            fetch_one
+        )
+    }
+
+    /// The first column of every row, as text.
+    pub async fn texts(&self, sql: &str, args: &[Arg<'_>]) -> Vec<String> {
+        on_either!(
+            self.0,
+            sql,
+            args,
+            |s| sqlx::query_scalar::<_, String>(s),
+            fetch_all
+        )
+    }
+
+    /// The first column of the one row, as bytes.
+    pub async fn bytes(&self, sql: &str, args: &[Arg<'_>]) -> Vec<u8> {
+        on_either!(
+            self.0,
+            sql,
+            args,
+            |s| sqlx::query_scalar::<_, Vec<u8>>(s),
+            fetch_one
+        )
+    }
+
+    /// Every row as a number and a text.
+    pub async fn int_texts(&self, sql: &str, args: &[Arg<'_>]) -> Vec<(i64, String)> {
+        on_either!(
+            self.0,
+            sql,
+            args,
+            |s| sqlx::query_as::<_, (i64, String)>(s),
+            fetch_all
+        )
     }
 }
 
@@ -80,8 +217,12 @@ impl Fixture {
         edit: impl FnOnce(ServerConfig) -> ServerConfig,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config =
+        let mut config =
             ServerConfig::demo(dir.path().join("school.sqlite"), ([127, 0, 0, 1], 0).into());
+        // The whole suite runs a second time with every school on PostgreSQL (scripts/test.sh).
+        if std::env::var("PARTA_TEST_STORE").as_deref() == Ok("postgres") {
+            config.postgres = Some(postgres_database().await);
+        }
         let server = parta_server::start_with_clock(edit(config), clock)
             .await
             .unwrap();
@@ -171,16 +312,18 @@ impl Fixture {
 
     /// Creates a person with `role` directly in the database and returns a device token.
     pub async fn person(&self, username: &str, first_name: &str, role: &str) -> String {
-        sqlx::query(
-            "INSERT INTO users (first_name, username, role, created_at) VALUES (?, ?, ?, 0)",
-        )
-        .bind(first_name)
-        .bind(username)
-        .bind(role)
-        .execute(self.server.pool())
-        .await
-        .unwrap();
+        self.sql()
+            .run(
+                "INSERT INTO users (first_name, username, role, created_at) VALUES (?, ?, ?, 0)",
+                &[Arg::Text(first_name), Arg::Text(username), Arg::Text(role)],
+            )
+            .await;
         self.token(username).await
+    }
+
+    /// The server's database, whichever it is, for tests that look at it directly.
+    pub fn sql(&self) -> Sql<'_> {
+        Sql(self.server.database())
     }
 
     pub async fn token(&self, username: &str) -> String {

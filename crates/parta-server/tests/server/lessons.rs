@@ -6,7 +6,7 @@ use parta_server::Clock;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::Fixture;
+use crate::common::{Arg, Fixture};
 
 const ADMIN: &str = parta_server::demo::PLATFORM_ADMIN;
 const TEACHER_5A: &str = parta_server::demo::CLASS_TEACHER;
@@ -18,18 +18,13 @@ fn now() -> i64 {
 }
 
 async fn class_id(f: &Fixture, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM classes WHERE name = ?")
-        .bind(name)
-        .fetch_one(f.server.pool())
+    f.sql()
+        .int("SELECT id FROM classes WHERE name = ?", &[Arg::Text(name)])
         .await
-        .unwrap()
 }
 
 async fn count(f: &Fixture, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap()
+    f.sql().int(sql, &[]).await
 }
 
 /// The ids of the lessons `token` reads between yesterday and a month ahead.
@@ -278,14 +273,14 @@ async fn clause_6_4_recording_is_allowed_only_while_every_parent_consents() {
     let class_5a = class_id(&f, "5А").await;
     let lesson = plan(&f, &teacher, class_5a, now() + DAY).await;
     let id = lesson["id"].as_i64().unwrap();
-    let usernames: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT u.username FROM class_parents p JOIN users u ON u.id = p.user_id
-         WHERE p.class_id = ? ORDER BY u.id",
-    )
-    .bind(class_5a)
-    .fetch_all(f.server.pool())
-    .await
-    .unwrap();
+    let usernames = f
+        .sql()
+        .texts(
+            "SELECT DISTINCT u.username, u.id FROM class_parents p JOIN users u ON u.id = p.user_id
+             WHERE p.class_id = ? ORDER BY u.id",
+            &[Arg::Int(class_5a)],
+        )
+        .await;
     assert!(
         usernames.len() >= 2,
         "the demo's 5А has parents: {usernames:?}"
@@ -497,10 +492,10 @@ async fn lessons_export_as_icalendar_and_a_private_feed_works_until_revoked() {
     let token = new
         .trim_start_matches("/calendar/")
         .trim_end_matches(".ics");
-    let kept: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM calendar_feeds")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let kept = f
+        .sql()
+        .bytes("SELECT token_hash FROM calendar_feeds", &[])
+        .await;
     assert!(
         !String::from_utf8_lossy(&kept).contains(token) && kept.len() == 32,
         "only a hash is kept"
@@ -786,22 +781,21 @@ async fn the_demo_school_keeps_a_timetable_for_5a_renewed_only_when_it_runs_shor
 /// The 5А parents' usernames and tokens, with a third parent added if the demo has two.
 async fn parents_5a(f: &Fixture, class_5a: i64) -> Vec<(i64, String)> {
     let third = f.person("p.third", "Ольга Третьякова", "parent").await;
-    sqlx::query(
-        "INSERT INTO class_parents (class_id, user_id, child_name)
-         SELECT ?, id, 'Петя' FROM users WHERE username = 'p.third'",
-    )
-    .bind(class_5a)
-    .execute(f.server.pool())
-    .await
-    .unwrap();
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT DISTINCT u.id, u.username FROM class_parents p JOIN users u ON u.id = p.user_id
-         WHERE p.class_id = ? ORDER BY u.id",
-    )
-    .bind(class_5a)
-    .fetch_all(f.server.pool())
-    .await
-    .unwrap();
+    f.sql()
+        .run(
+            "INSERT INTO class_parents (class_id, user_id, child_name)
+             SELECT ?, id, 'Петя' FROM users WHERE username = 'p.third'",
+            &[Arg::Int(class_5a)],
+        )
+        .await;
+    let rows = f
+        .sql()
+        .int_texts(
+            "SELECT DISTINCT u.id, u.username FROM class_parents p JOIN users u ON u.id = p.user_id
+             WHERE p.class_id = ? ORDER BY u.id",
+            &[Arg::Int(class_5a)],
+        )
+        .await;
     let mut out = Vec::new();
     for (id, name) in rows {
         let token = if name == "p.third" {
@@ -996,10 +990,10 @@ async fn a_group_meeting_is_for_those_invited_and_its_materials_download_only_fo
     };
     // Only the class's parents are invited, and only finished uploads attach: nothing stored.
     let stranger = f.person("p.stranger", "Пётр", "parent").await;
-    let stranger_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'p.stranger'")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let stranger_id = f
+        .sql()
+        .int("SELECT id FROM users WHERE username = 'p.stranger'", &[])
+        .await;
     for body in [
         new(json!([stranger_id]), json!([])),
         new(json!([invited_id]), json!(["f.unknown"])),

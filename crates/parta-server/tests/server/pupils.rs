@@ -7,15 +7,11 @@ use parta_server::Clock;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::Fixture;
 use crate::common::logins::{ADMIN, OTHER_PARENT_5A, PARENT_5A, PARENT_7B, PUPIL_5A, TEACHER_5A};
+use crate::common::{Arg, Fixture};
 
 async fn id_of(f: &Fixture, sql: &str, bind: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .bind(bind)
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap()
+    f.sql().int(sql, &[Arg::Text(bind)]).await
 }
 
 async fn class_id(f: &Fixture, name: &str) -> i64 {
@@ -96,10 +92,7 @@ async fn clause_4_1_a_pupil_is_invited_with_a_parent_waits_for_approval_and_join
         assert_eq!(status, expected, "{answer}");
         assert!(answer["message"].as_str().is_some(), "{answer}");
     }
-    let invites_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invites")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let invites_before = f.sql().int("SELECT COUNT(*) FROM invites", &[]).await;
     assert_eq!(invites_before, 0, "nothing refused was stored");
     let created = f
         .ok_send(
@@ -218,10 +211,10 @@ async fn clause_4_1_pupils_and_parents_never_share_a_chat_nor_write_privately() 
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let chats: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM chats WHERE title = 'Все вместе'")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let chats = f
+        .sql()
+        .int("SELECT COUNT(*) FROM chats WHERE title = 'Все вместе'", &[])
+        .await;
     assert_eq!(chats, 0);
     // A chat of the class teacher with pupils of her class is fine (a project group).
     let group = f

@@ -10,7 +10,7 @@ use parta_server::roles::{Action, Grant, Role, grant};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{Fixture, TestClock};
+use crate::common::{Arg, Fixture, TestClock};
 
 const ADMIN: &str = "i.kuznetsova";
 const TEACHER_5A: &str = "a.sokolova";
@@ -53,10 +53,7 @@ async fn parent_invite(f: &Fixture, token: &str, class: i64, extra: Value) -> Va
 }
 
 async fn user_count(f: &Fixture) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap()
+    f.sql().int("SELECT COUNT(*) FROM users", &[]).await
 }
 
 async fn chat_titles(f: &Fixture, token: &str) -> Vec<String> {
@@ -436,10 +433,7 @@ async fn expired_revoked_and_used_up_invites_are_refused_and_store_nothing() {
     clock.advance_hours(25);
 
     let users = user_count(&f).await;
-    let requests: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM join_requests")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let requests = f.sql().int("SELECT COUNT(*) FROM join_requests", &[]).await;
     for (invite, words) in [
         (&expiring, "expired"),
         (&revoked, "revoked"),
@@ -477,10 +471,7 @@ async fn expired_revoked_and_used_up_invites_are_refused_and_store_nothing() {
         users,
         "no account from a refused invite"
     );
-    let requests_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM join_requests")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
+    let requests_after = f.sql().int("SELECT COUNT(*) FROM join_requests", &[]).await;
     assert_eq!(requests_after, requests, "no join request either");
 
     // The list says which is which: expiry happened by itself, with no one acting.
@@ -722,11 +713,12 @@ async fn a_parent_sees_only_names_in_class_lists_and_only_their_childrens_classe
 async fn staff_but_me(f: &Fixture, token: &str) -> i64 {
     let me = f.ok_get(token, "/me").await["user_id"].as_i64().unwrap();
     let id_of = |login: &'static str| async move {
-        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = ?")
-            .bind(login)
-            .fetch_one(f.server.pool())
+        f.sql()
+            .int(
+                "SELECT id FROM users WHERE username = ?",
+                &[Arg::Text(login)],
+            )
             .await
-            .unwrap()
     };
     let class_teacher = id_of(TEACHER_5A).await;
     if me == class_teacher {
@@ -769,11 +761,13 @@ async fn attempt(
             json!({"role": "parent", "class_id": class_5a}),
         ),
         Action::InvitePupils => {
-            let parent: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-                .bind(PARENT_5A)
-                .fetch_one(f.server.pool())
-                .await
-                .unwrap();
+            let parent = f
+                .sql()
+                .int(
+                    "SELECT id FROM users WHERE username = ?",
+                    &[Arg::Text(PARENT_5A)],
+                )
+                .await;
             (
                 Method::POST,
                 "/school/invites".to_owned(),
@@ -910,24 +904,25 @@ async fn every_role_is_allowed_and_denied_exactly_as_the_matrix_says() {
     // A parent of 5А (so the other parent of 5А shares a chat with them) whose phone is known,
     // and whose devices may be revoked without breaking any other cell.
     let victim_token = f.person("victim", "Тестовый", "parent").await;
-    let victim: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'victim'")
-        .fetch_one(f.server.pool())
-        .await
-        .unwrap();
-    let chat_5a: i64 =
-        sqlx::query_scalar("SELECT id FROM chats WHERE class_id = ? AND kind = 'class_parents'")
-            .bind(class_5a)
-            .fetch_one(f.server.pool())
-            .await
-            .unwrap();
+    let victim = f
+        .sql()
+        .int("SELECT id FROM users WHERE username = 'victim'", &[])
+        .await;
+    let chat_5a = f
+        .sql()
+        .int(
+            "SELECT id FROM chats WHERE class_id = ? AND kind = 'class_parents'",
+            &[Arg::Int(class_5a)],
+        )
+        .await;
     // Everyone is a member of the 5А chat, so that only the matrix decides who may announce.
-    sqlx::query(
-        "INSERT OR IGNORE INTO chat_members (chat_id, user_id, joined_at) SELECT ?, id, 0 FROM users",
-    )
-    .bind(chat_5a)
-    .execute(f.server.pool())
-    .await
-    .unwrap();
+    f.sql()
+        .run(
+            "INSERT INTO chat_members (chat_id, user_id, joined_at) SELECT ?, id, 0 FROM users
+             WHERE TRUE ON CONFLICT DO NOTHING",
+            &[Arg::Int(chat_5a)],
+        )
+        .await;
     f.ok_send(
         Method::PUT,
         &victim_token,

@@ -264,3 +264,11 @@ async fn sqlite(dir: &std::path::Path) -> parta_server::SqliteStore {
 }
 
 store_suite!(on_sqlite, sqlite);
+
+async fn postgres(_dir: &std::path::Path) -> parta_server::PostgresStore {
+    parta_server::PostgresStore::open(&crate::common::postgres_database().await)
+        .await
+        .unwrap()
+}
+
+store_suite!(on_postgres, postgres);

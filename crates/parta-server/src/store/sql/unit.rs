@@ -13,6 +13,8 @@ use crate::store::{Committed, Result, StoreError, Tx};
 pub(crate) struct SqlTx {
     conn: Conn,
     newest_update: Option<i64>,
+    // Held, never read: its end gives the writer's turn back (SQLite's queue; none on PostgreSQL).
+    #[allow(dead_code)]
     pub(super) turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 

@@ -32,8 +32,7 @@ impl UpdateRows for SqlTx {
     ) -> Result<i64> {
         let id = self
             .scalar_one(
-                "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+                super::dialect::INSERT_UPDATE,
                 (chat_id, user_id, kind, payload, at),
             )
             .await?;

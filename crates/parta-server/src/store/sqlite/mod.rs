@@ -52,6 +52,11 @@ mod dialect {
     /// with (`x = TRUE` does not match an index on `x = 1`).
     pub(super) const TRUE: &str = "1";
 
+    /// Appends to the update log: SQLite has one writer at a time, so ids grow in commit order.
+    pub(super) const INSERT_UPDATE: &str =
+        "INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id";
+
     /// The numbers of a JSON list given as parameter `param`, as a subquery.
     pub(super) fn json_ids(param: &str) -> String {
         format!("SELECT value FROM json_each({param})")
@@ -132,17 +137,5 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         self.pool.close().await;
-    }
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        StoreError::backend(error)
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for StoreError {
-    fn from(error: sqlx::migrate::MigrateError) -> Self {
-        StoreError::Migration(Box::new(error))
     }
 }
