@@ -175,6 +175,9 @@ pub struct AuthCache {
     entries: std::sync::Arc<std::sync::Mutex<CheckedTokens>>,
     /// Device id -> when it last made a request, not yet saved (see [`AuthCache::save_last_use`]).
     last_use: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
+    /// Where to say that access was taken away, for the other nodes on the same database
+    /// (`cluster`); none for a server alone.
+    peers: Option<tokio::sync::mpsc::UnboundedSender<()>>,
 }
 
 /// Token hash -> who it is, and when that was looked up.
@@ -190,9 +193,24 @@ impl AuthCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Forgets every checked token: call after anything that may take access away.
+    /// Forgets every checked token, here and on every other node: call after anything that
+    /// may take access away.
     pub fn invalidate(&self) {
+        self.forget_checked();
+        if let Some(peers) = &self.peers {
+            let _ = peers.send(());
+        }
+    }
+
+    /// Forgets every token checked on this node (another node took access away).
+    pub fn forget_checked(&self) {
         self.entries().clear();
+    }
+
+    /// Sends word of every [`AuthCache::invalidate`] to `peers` from now on; call before the
+    /// cache is cloned.
+    pub fn tell_peers(&mut self, peers: tokio::sync::mpsc::UnboundedSender<()>) {
+        self.peers = Some(peers);
     }
 
     /// Saves when each device that made requests since the last call last did, in one

@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod chats;
 pub mod classes;
 pub mod clock;
+pub mod cluster;
 pub mod context;
 pub mod demo;
 pub mod dialogs;
@@ -113,6 +114,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     /// The same database as `school`'s, by its type, for tests that read it directly.
     database: Database,
+    cluster: cluster::Cluster,
     school: School,
     auth_cache: auth::AuthCache,
     tls: Option<tls::Tls>,
@@ -167,6 +169,12 @@ impl RunningServer {
         }
     }
 
+    /// Whether this node runs the school's background work (always, alone on SQLite; on
+    /// PostgreSQL, one node of those sharing the database: see `cluster`).
+    pub fn leads(&self) -> bool {
+        self.cluster.leads()
+    }
+
     /// The server's clock.
     pub fn clock(&self) -> &dyn Clock {
         self.school.clock()
@@ -209,6 +217,7 @@ pub async fn start_with_clock(
         Some(files) => Some(tls::Tls::load(files).await?),
         None => None,
     };
+    let (shutdown, shutdown_rx) = watch::channel(false);
     let (database, store): (Database, Arc<dyn Store>) = match &config.postgres {
         Some(url) => {
             let store = Arc::new(PostgresStore::open(url).await?);
@@ -220,7 +229,12 @@ pub async fn start_with_clock(
         }
     };
     let hub = updates::UpdateHub::load(store.as_ref()).await?;
-    let school = School::new(store, clock.clone(), hub, Arc::new(config.policy.clone()));
+    let school = School::new(
+        store.clone(),
+        clock.clone(),
+        hub,
+        Arc::new(config.policy.clone()),
+    );
     if config.demo {
         demo::ensure(&school).await?;
     }
@@ -229,17 +243,32 @@ pub async fn start_with_clock(
     let uploads = uploads::Uploads::new(Arc::new(files), config.policy.files.clone());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
-    let (shutdown, shutdown_rx) = watch::channel(false);
+    let mut auth_cache = auth::AuthCache::default();
+    let cluster = match &config.postgres {
+        Some(url) => {
+            cluster::Cluster::join(
+                url,
+                store.clone(),
+                school.hub().clone(),
+                &mut auth_cache,
+                shutdown_rx.clone(),
+            )
+            .await?
+        }
+        None => cluster::Cluster::single(),
+    };
     let bridge = match config.max.clone() {
         Some(max) => {
             let bridge = max::Bridge::new(school.clone(), uploads.clone(), max)
                 .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-            bridge.start(shutdown_rx.clone());
+            run_while_leading(&cluster, &shutdown_rx, {
+                let bridge = bridge.clone();
+                move |stop| bridge.start(stop)
+            });
             Some(bridge)
         }
         None => None,
     };
-    let auth_cache = auth::AuthCache::default();
     let state = http::AppState {
         school: school.clone(),
         shutdown: shutdown_rx.clone(),
@@ -252,9 +281,16 @@ pub async fn start_with_clock(
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also
     // in the desktop app's embedded demo server, so no faster).
-    every(SECOND, &shutdown_rx, school.clone(), |school| async move {
-        if let Err(e) = scheduled::send_due(&school).await {
-            tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
+    let leader = cluster.clone();
+    every(SECOND, &shutdown_rx, school.clone(), move |school| {
+        let leads = leader.leads();
+        async move {
+            if !leads {
+                return;
+            }
+            if let Err(e) = scheduled::send_due(&school).await {
+                tracing::warn!(error = %e, "scheduled messages could not be sent; will retry");
+            }
         }
     });
     // Committed update markers reach the database once a second (see `updates`).
@@ -299,12 +335,43 @@ pub async fn start_with_clock(
     Ok(RunningServer {
         addr,
         database,
+        cluster,
         school,
         auth_cache,
         tls,
         shutdown,
         task,
     })
+}
+
+/// Starts work with `start(stop)` each time this node takes the lead, and turns its `stop` true
+/// when the node loses the lead or the server stops.
+fn run_while_leading(
+    cluster: &cluster::Cluster,
+    shutdown: &watch::Receiver<bool>,
+    start: impl Fn(watch::Receiver<bool>) + Send + 'static,
+) {
+    let mut leads = cluster.watch();
+    let mut shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                led = leads.wait_for(|l| *l) => if led.is_err() { return },
+                _ = shutdown.wait_for(|s| *s) => return,
+            }
+            let (stop, stopped) = watch::channel(false);
+            start(stopped);
+            // A lead that can no longer change (a server alone) is kept until shutdown.
+            let lost = tokio::select! {
+                lost = leads.wait_for(|l| !*l) => lost.is_ok(),
+                _ = shutdown.wait_for(|s| *s) => true,
+            };
+            if !lost {
+                let _ = shutdown.wait_for(|s| *s).await;
+            }
+            stop.send_replace(true);
+        }
+    });
 }
 
 const SECOND: std::time::Duration = std::time::Duration::from_secs(1);

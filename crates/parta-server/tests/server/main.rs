@@ -8,6 +8,7 @@ mod api;
 mod bridge;
 mod bridge_crash;
 mod chats;
+mod cluster;
 mod common;
 mod conformance;
 mod dialogs;

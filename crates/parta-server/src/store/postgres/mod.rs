@@ -112,10 +112,12 @@ mod dialect {
     pub(super) const TRUE: &str = "TRUE";
 
     /// Appends to the update log. A unit outside a transaction takes the writers' lock in the
-    /// same statement, so that its id too is given in commit order.
-    pub(super) const INSERT_UPDATE: &str = "WITH turn AS (SELECT pg_advisory_xact_lock(72782))
-         INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
-         SELECT ?, ?, ?, ?, ? FROM turn RETURNING id";
+    /// same statement, so that its id too is given in commit order; every node hears of the
+    /// new id at commit (`parta_updates`, see `crate::cluster`).
+    pub(super) const INSERT_UPDATE: &str = "WITH turn AS (SELECT pg_advisory_xact_lock(72782)),
+              added AS (INSERT INTO updates (chat_id, user_id, update_type, payload, created_at)
+                        SELECT ?, ?, ?, ?, ? FROM turn RETURNING id)
+         SELECT id FROM added, LATERAL pg_notify('parta_updates', CAST(added.id AS TEXT)) AS told";
 
     /// The numbers of a JSON list given as parameter `param`, as a subquery.
     pub(super) fn json_ids(param: &str) -> String {
