@@ -277,6 +277,8 @@ pub async fn start_with_clock(
         auth_cache: auth_cache.clone(),
         bridge,
         https: tls.is_some(),
+        cluster: cluster.clone(),
+        metrics: Default::default(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also

@@ -11,9 +11,11 @@ mod files;
 mod lessons;
 mod messaging;
 mod moderation;
+mod operations;
 
 pub use extract::IDEMPOTENCY_KEY;
 use extract::{Body, IdempotencyKey, Path, Query};
+pub use operations::Metrics;
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -48,6 +50,10 @@ pub struct AppState {
     pub bridge: Option<crate::max::Bridge>,
     /// Whether this server serves HTTPS itself (links it hands out then say `https`).
     pub https: bool,
+    /// This node's place among the nodes on one database.
+    pub cluster: crate::cluster::Cluster,
+    /// What `/metrics` reports.
+    pub metrics: std::sync::Arc<Metrics>,
 }
 
 /// The router of the MAX Bot API surface.
@@ -93,15 +99,21 @@ pub fn router(state: AppState) -> Router {
         .merge(lessons::routes())
         .merge(files::routes())
         .merge(bridge::routes())
+        .merge(operations::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(log_request))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            log_request,
+        ))
         .with_state(state)
 }
 
 /// One log line per request: the method, the route as declared (ids, queries and bodies never
-/// appear, so no token, name or message text can), the status and the time taken.
+/// appear, so no token, name or message text can), the status and the time taken; counted for
+/// `/metrics`.
 async fn log_request(
+    State(metrics): State<std::sync::Arc<Metrics>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -113,12 +125,14 @@ async fn log_request(
         .to_owned();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    metrics.request(response.status().as_u16(), ms, route == "/updates");
     tracing::info!(
         target: "parta_server::request",
         %method,
         route,
         status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ms,
         "request"
     );
     response
@@ -465,7 +479,9 @@ async fn get_updates(
         marker: q.marker,
         types: comma_list(q.types),
     };
+    let waiting = state.metrics.poll_started();
     let answer = updates::poll(&state.school, state.shutdown.clone(), caller, poll).await?;
+    drop(waiting);
     // The body is an `UpdateList`, joined from stored JSON where it can be.
     Ok((
         [(
