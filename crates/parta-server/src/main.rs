@@ -27,6 +27,13 @@ Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_POST
 PARTA_DEVICE_RATE, PARTA_POLICY, PARTA_TLS_CERT, PARTA_TLS_KEY. The MAX bridge runs with a [max] section in the file or a
 token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md).
 
+       parta-server migrate --from FILE --to URL
+
+  Copies the school in the SQLite file FILE into the empty PostgreSQL database URL, checks
+  every table's rows and checksum on both sides, and says what it copied. Refuses a database
+  that already holds a school. Uploaded files stay in FILE's .files/ folder: start the server
+  with --postgres URL --db FILE.
+
        parta-server max check [--token-file FILE] [--max-url URL] [--root-cert PEM] [--json]
 
   Says which MAX bot the token belongs to and which chats it is in, with its permissions, and
@@ -379,6 +386,43 @@ async fn max_command(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> E
     }
 }
 
+/// `parta-server migrate --from FILE --to URL`: a SQLite school into PostgreSQL.
+async fn migrate_command(args: &[String]) -> ExitCode {
+    let (mut from, mut to) = (None, None);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (arg.as_str(), rest.next()) {
+            ("--from", Some(file)) => from = Some(PathBuf::from(file)),
+            ("--to", Some(url)) => to = Some(url.clone()),
+            _ => {
+                eprintln!("parta-server: migrate takes --from FILE --to URL\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(from), Some(to)) = (from, to) else {
+        eprintln!("parta-server: migrate needs both --from FILE and --to URL\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    match parta_server::store::migrate::sqlite_to_postgres(&from, &to).await {
+        Ok(moved) => {
+            for (table, rows, sum) in &moved.tables {
+                println!("{table:<22} {rows:>9} rows  sha256 {sum}");
+            }
+            println!(
+                "copied {} rows in {} tables; counts and checksums agree",
+                moved.rows(),
+                moved.tables.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("parta-server: migrate: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     // Logs go to stderr: stdout carries only the one "listening on" line scripts wait for.
@@ -396,6 +440,9 @@ async fn main() -> ExitCode {
     let env = |key: &str| std::env::var(key).ok();
     if args.first().map(String::as_str) == Some("max") {
         return max_command(&args[1..], &env).await;
+    }
+    if args.first().map(String::as_str) == Some("migrate") {
+        return migrate_command(&args[1..]).await;
     }
     let config = match parse(&args, &env, &|path| std::fs::read_to_string(path)) {
         Ok(config) => config,

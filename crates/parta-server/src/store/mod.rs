@@ -26,6 +26,7 @@ pub mod chats;
 mod error;
 pub mod lessons;
 pub mod messages;
+pub mod migrate;
 pub mod people;
 pub mod postgres;
 pub mod reports;

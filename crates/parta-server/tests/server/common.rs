@@ -168,7 +168,7 @@ impl Sql<'_> {
 }
 
 pub struct Fixture {
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     pub server: RunningServer,
     pub http: reqwest::Client,
 }
@@ -227,7 +227,7 @@ impl Fixture {
             .await
             .unwrap();
         Self {
-            _dir: dir,
+            dir,
             server,
             http: reqwest::Client::new(),
         }

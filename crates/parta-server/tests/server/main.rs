@@ -16,6 +16,7 @@ mod files;
 mod groups;
 mod lessons;
 mod max_check;
+mod migrate;
 mod operations;
 mod process;
 mod properties;
