@@ -5,6 +5,7 @@
 
 mod announcements;
 mod api;
+mod balancer;
 mod bridge;
 mod bridge_crash;
 mod chats;

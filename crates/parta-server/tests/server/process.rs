@@ -11,7 +11,7 @@ use serde_json::json;
 
 /// Starts the binary with `args`, its log in `dir/server.log`; returns it and the address it
 /// says it listens on.
-async fn spawn(args: &[&str], dir: &Path) -> (Child, String) {
+pub(crate) async fn spawn(args: &[&str], dir: &Path) -> (Child, String) {
     let log = std::fs::File::create(dir.join("server.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_parta-server"))
         .args(args)

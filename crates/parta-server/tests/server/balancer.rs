@@ -1,0 +1,287 @@
+//! Two parta-server processes on one PostgreSQL database behind nginx from the system's
+//! packages, as a region runs them. One node is killed with SIGKILL in the middle of sends and
+//! long polls: the clients carry on through the balancer, and afterwards every message is on
+//! the server exactly once and every listener heard each once.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use parta_model::max::{Update, UpdateList};
+use serde_json::{Value, json};
+
+use crate::common::postgres_database;
+use crate::process::spawn;
+
+const SENDERS: usize = 4;
+const EACH: usize = 50;
+
+/// nginx balancing plain HTTP over `nodes`, a failed request tried once on the next node (a
+/// send too: its idempotency key makes the retry safe); stopped when dropped.
+struct Balancer {
+    child: Child,
+    url: String,
+}
+
+impl Balancer {
+    fn start(dir: &Path, nodes: &[SocketAddr]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let prefix = dir.join("nginx");
+        std::fs::create_dir_all(prefix.join("logs")).unwrap();
+        let p = prefix.display();
+        let servers: String = nodes
+            .iter()
+            .map(|n| format!("    server {n} max_fails=1 fail_timeout=30s;\n"))
+            .collect();
+        let conf = format!(
+            "daemon off;\nmaster_process off;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  \
+             proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  \
+             uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  \
+             upstream parta {{\n{servers}  }}\n  \
+             server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      \
+             proxy_pass http://parta;\n      proxy_http_version 1.1;\n      \
+             proxy_set_header Host $http_host;\n      proxy_read_timeout 120s;\n      \
+             proxy_buffering off;\n      proxy_next_upstream error timeout non_idempotent;\n      \
+             proxy_next_upstream_tries 2;\n    }}\n  }}\n}}\n"
+        );
+        let conf_path = prefix.join("nginx.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("nginx"));
+        let child = Command::new(binary)
+            .args([
+                "-p",
+                prefix.to_str().unwrap(),
+                "-c",
+                conf_path.to_str().unwrap(),
+            ])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("nginx starts (scripts/install.sh --for-tests installs it)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "nginx never listened");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A node of the region: the binary on the shared database, its log in `dir/<name>/`.
+async fn node(name: &str, dir: &Path, postgres: &str) -> (Child, SocketAddr) {
+    let own = dir.join(name);
+    std::fs::create_dir_all(&own).unwrap();
+    let db = own.join("files.sqlite");
+    let (child, url) = spawn(
+        &[
+            "--postgres",
+            postgres,
+            "--db",
+            db.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+            "--demo",
+            "--device-rate",
+            "1000",
+        ],
+        &own,
+    )
+    .await;
+    let addr = url.trim_start_matches("http://").parse().unwrap();
+    (child, addr)
+}
+
+async fn sign_in(http: &reqwest::Client, base: &str, login: &str, device: &str) -> String {
+    let answer: Value = http
+        .post(format!("{base}/school/login"))
+        .json(&json!({"login": login, "password": parta_server::demo::DEMO_PASSWORD, "device_name": device}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
+    let postgres = postgres_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, a_addr) = node("a", dir.path(), &postgres).await;
+    let (mut b, b_addr) = node("b", dir.path(), &postgres).await;
+    let balancer = Balancer::start(dir.path(), &[a_addr, b_addr]);
+    let base = balancer.url.clone();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+
+    let parent = sign_in(&http, &base, "o.smirnov", "Ноутбук").await;
+    let chats: Value = http
+        .get(format!("{base}/chats"))
+        .header("Authorization", &parent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let chat_id = chats["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "5А — родители")
+        .and_then(|c| c["chat_id"].as_i64())
+        .unwrap();
+    let start: UpdateList = http
+        .get(format!("{base}/updates?timeout=0"))
+        .header("Authorization", &parent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    // The parent listens through the balancer, with markers, retrying a poll that fails.
+    let heard = {
+        let (http, base, parent) = (http.clone(), base.clone(), parent.clone());
+        let mut marker = start.marker.unwrap_or_default();
+        tokio::spawn(async move {
+            let mut heard: HashMap<String, usize> = HashMap::new();
+            let deadline = Instant::now() + Duration::from_secs(90);
+            while heard.len() < SENDERS * EACH && Instant::now() < deadline {
+                let answer = http
+                    .get(format!("{base}/updates?timeout=5&marker={marker}"))
+                    .header("Authorization", &parent)
+                    .send()
+                    .await;
+                let Ok(answer) = answer else { continue };
+                let Ok(list) = answer.json::<UpdateList>().await else {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                };
+                for update in &list.updates {
+                    if let Update::MessageCreated { message, .. } = update
+                        && let Some(text) = &message.body.text
+                    {
+                        *heard.entry(text.clone()).or_default() += 1;
+                    }
+                }
+                marker = list.marker.unwrap_or(marker);
+            }
+            heard
+        })
+    };
+
+    // Teachers' devices send, each message under its own idempotency key, retrying through
+    // the balancer until the server answers.
+    let sent = Arc::new(AtomicUsize::new(0));
+    let mut senders = Vec::new();
+    for s in 0..SENDERS {
+        let token = sign_in(&http, &base, "a.sokolova", &format!("Компьютер {s}")).await;
+        let (http, base, sent) = (http.clone(), base.clone(), sent.clone());
+        senders.push(tokio::spawn(async move {
+            let mut retries = 0;
+            for i in 0..EACH {
+                let text = format!("Сообщение {s}-{i}");
+                let deadline = Instant::now() + Duration::from_secs(60);
+                loop {
+                    let answer = http
+                        .post(format!("{base}/messages?chat_id={chat_id}"))
+                        .header("Authorization", &token)
+                        .header("Idempotency-Key", format!("balancer-{s}-{i}"))
+                        .json(&json!({"text": text}))
+                        .send()
+                        .await;
+                    if answer.is_ok_and(|a| a.status().is_success()) {
+                        break;
+                    }
+                    assert!(Instant::now() < deadline, "{text} never went through");
+                    retries += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                sent.fetch_add(1, Ordering::SeqCst);
+            }
+            retries
+        }));
+    }
+
+    // A third of the way in, node A dies without a word.
+    while sent.load(Ordering::SeqCst) < SENDERS * EACH / 3 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Node A did take its share before it died.
+    let a_metrics = http
+        .get(format!("http://{a_addr}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let a_served: f64 = a_metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("parta_requests_total{class=\"2xx\"} "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(a_served >= 20.0, "node A served {a_served} requests");
+    a.kill().unwrap();
+    a.wait().unwrap();
+    let mut retries = 0;
+    for sender in senders {
+        retries += sender.await.unwrap();
+    }
+    let heard = heard.await.unwrap();
+
+    // Every message once in the school's database...
+    let pool = sqlx::PgPool::connect(&postgres).await.unwrap();
+    let stored: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT text, COUNT(*) FROM messages WHERE text LIKE 'Сообщение %' GROUP BY text",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), SENDERS * EACH, "every message stored");
+    let twice: Vec<_> = stored.iter().filter(|(_, n)| *n != 1).collect();
+    assert!(twice.is_empty(), "stored more than once: {twice:?}");
+    // ...and heard once by the listener, across the node's death.
+    assert_eq!(heard.len(), SENDERS * EACH, "every message heard");
+    let echoed: Vec<_> = heard.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(echoed.is_empty(), "heard more than once: {echoed:?}");
+    let errors =
+        std::fs::read_to_string(dir.path().join("nginx/logs/error.log")).unwrap_or_default();
+    let passed_on = errors.lines().filter(|l| l.contains("upstream")).count();
+    eprintln!(
+        "balancer: {} messages, node A served {a_served} requests before SIGKILL, nginx passed \
+         {passed_on} failed requests on to node B, clients retried {retries} sends",
+        SENDERS * EACH
+    );
+    let _ = b.kill();
+    let _ = b.wait();
+}
