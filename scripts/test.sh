@@ -44,7 +44,8 @@ set +e
 scripts/with-keychain.sh scripts/with-postgres.sh bash -c '
   "$@" cargo test --workspace --locked || exit
   printf "\033[1m== %s\033[0m\n" "the server suite again, every school on PostgreSQL"
-  PARTA_TEST_STORE=postgres cargo test -p parta-server --test server --locked
+  # --workspace, not -p parta-server: the same features as the first pass, so nothing rebuilds.
+  PARTA_TEST_STORE=postgres cargo test --workspace --test server --locked
 ' run-tests "${headless[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
