@@ -1,6 +1,6 @@
 //! Load figures of parta-server (issue 3), for docs/benchmarks.md. Not a test: it measures.
 //!
-//! `cargo bench -p parta-server --bench load [-- idle N | latency N | throughput]`
+//! `cargo bench -p parta-server --bench load [-- idle N | latency N | throughput | region]`
 //!
 //! It prepares a database with the library (people, devices, chats), starts the real
 //! `parta-server` binary on it on 127.0.0.1, and drives it over loopback:
@@ -13,6 +13,11 @@
 //! - throughput: 8 senders posting as fast as they can for 10 s into one chat, then across
 //!   100 chats; accepted messages per second (each one fsynced: `synchronous=FULL`), and each
 //!   POST's time as the senders saw it, p50/p90/p99/max.
+//!
+//! - region (not in "all"; under `scripts/with-postgres.sh`): 1,000 listeners in 100 chats,
+//!   messages paced at 116 a second (a region's average) for 20 s and at 1,160 (ten times) for
+//!   10 s, each through the next node; one node on SQLite against two nodes on PostgreSQL;
+//!   send-to-delivery p50/p99/max over every delivery, and each POST's time.
 //!
 //! Every loop is bounded in count and time, and only loopback is addressed.
 
@@ -68,16 +73,26 @@ impl Server {
 }
 
 async fn start_server(db: &Path) -> Server {
+    start_node(db, None).await
+}
+
+/// The server on the SQLite file `db`, or on the PostgreSQL database `postgres` (its uploads
+/// beside `db`).
+async fn start_node(db: &Path, postgres: Option<&str>) -> Server {
+    // The per-device limit (30/s, as MAX) would measure the limiter, not the server.
+    let mut args = vec![
+        "--db",
+        db.to_str().unwrap(),
+        "--bind",
+        "127.0.0.1:0",
+        "--device-rate",
+        "1000000",
+    ];
+    if let Some(url) = postgres {
+        args.extend(["--postgres", url]);
+    }
     let mut child = Command::new(SERVER)
-        // The per-device limit (30/s, as MAX) would measure the limiter, not the server.
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--bind",
-            "127.0.0.1:0",
-            "--device-rate",
-            "1000000",
-        ])
+        .args(args)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -102,10 +117,18 @@ async fn start_server(db: &Path) -> Server {
 
 /// A school of `people` parents in `chats` chats (round robin), each with one device token.
 async fn prepare(db: &Path, people: usize, chats: usize) -> (Vec<String>, Vec<i64>) {
+    let store = parta_server::SqliteStore::open(db).await.unwrap();
+    prepare_in(&store, people, chats).await
+}
+
+/// [`prepare`] in any store.
+async fn prepare_in(
+    store: &dyn parta_server::Store,
+    people: usize,
+    chats: usize,
+) -> (Vec<String>, Vec<i64>) {
     use parta_server::store::chats::NewChat;
     use parta_server::store::people::NewUser;
-    use parta_server::store::prelude::*;
-    let store = parta_server::SqliteStore::open(db).await.unwrap();
     let mut tx = store.begin().await.unwrap();
     let mut chat_ids = Vec::new();
     for c in 0..chats {
@@ -551,5 +574,221 @@ fn main() {
         if matches!(which, "throughput" | "all") {
             throughput().await;
         }
+        if which == "region" {
+            region(n).await;
+        }
     });
+}
+
+/// The numbers in `"text":"m<N>"` of an updates answer: which paced messages it carries.
+fn paced_ids(body: &[u8]) -> Vec<usize> {
+    const NEEDLE: &[u8] = b"\"text\":\"m";
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(found) = body[at..].windows(NEEDLE.len()).position(|w| w == NEEDLE) {
+        let start = at + found + NEEDLE.len();
+        let digits = body[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if let Ok(n) = std::str::from_utf8(&body[start..start + digits])
+            .unwrap_or("")
+            .parse()
+        {
+            out.push(n);
+        }
+        at = start + digits;
+    }
+    out
+}
+
+/// One run of the region bench: `nodes` servers (PostgreSQL) or one (SQLite), 1,000
+/// listeners in 100 chats spread over the nodes, messages paced at `rate` a second for
+/// `seconds`, each through the next node in turn.
+async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
+    const CHATS: usize = 100;
+    const LISTENERS: usize = 1_000;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.sqlite");
+    // Persons 0..999 listen (ten a chat), 1000..1099 send (one a chat): person p is in chat
+    // p % 100.
+    let (tokens, chat_ids) = match postgres {
+        Some(url) => {
+            let store = parta_server::PostgresStore::open(url).await.unwrap();
+            let prepared = prepare_in(&store, LISTENERS + CHATS, CHATS).await;
+            parta_server::Store::close(&store).await;
+            prepared
+        }
+        None => prepare(&db, LISTENERS + CHATS, CHATS).await,
+    };
+    let mut servers = Vec::new();
+    match postgres {
+        Some(_) => {
+            for n in 0..nodes {
+                let files = dir.path().join(format!("node{n}.sqlite"));
+                servers.push(start_node(&files, postgres).await);
+            }
+        }
+        None => servers.push(start_node(&db, None).await),
+    }
+    let bases: Vec<String> = servers.iter().map(|s| s.url.clone()).collect();
+    let total = (rate * seconds) as usize;
+    let sent_at: Arc<Vec<std::sync::OnceLock<Instant>>> =
+        Arc::new((0..total).map(|_| std::sync::OnceLock::new()).collect());
+    let samples = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    let delivered = Arc::new(AtomicUsize::new(0));
+    let http = client(LISTENERS + 64);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut listeners = Vec::new();
+    for (p, token) in tokens.iter().take(LISTENERS).enumerate() {
+        let (http, base, token) = (http.clone(), bases[p % bases.len()].clone(), token.clone());
+        let (sent_at, samples, delivered, stop) = (
+            sent_at.clone(),
+            samples.clone(),
+            delivered.clone(),
+            stop.clone(),
+        );
+        listeners.push(tokio::spawn(async move {
+            let mut marker: Option<i64> = None;
+            while !stop.load(Ordering::SeqCst) {
+                let path = match marker {
+                    Some(m) => format!("/updates?timeout=2&marker={m}"),
+                    None => "/updates?timeout=2".to_owned(),
+                };
+                let Ok(response) = http
+                    .get(format!("{base}{path}"))
+                    .header("Authorization", &token)
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                let Ok(body) = response.bytes().await else {
+                    continue;
+                };
+                let arrived = Instant::now();
+                marker = scan_marker(&body).or(marker);
+                let ids = paced_ids(&body);
+                if ids.is_empty() {
+                    continue;
+                }
+                let mut mine = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(at) = sent_at.get(id).and_then(|s| s.get()) {
+                        mine.push(arrived.duration_since(*at).as_secs_f64() * 1000.0);
+                    }
+                }
+                delivered.fetch_add(mine.len(), Ordering::SeqCst);
+                samples.lock().unwrap().extend(mine);
+            }
+        }));
+    }
+    // Every listener waiting before the first message.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let post_ms = Arc::new(std::sync::Mutex::new(Vec::<f64>::with_capacity(total)));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut sends = Vec::with_capacity(total);
+    for n in 0..total {
+        let due = start + Duration::from_secs_f64(n as f64 / rate);
+        tokio::time::sleep_until(due.into()).await;
+        let chat = n % CHATS;
+        let token = tokens[LISTENERS + chat].clone();
+        let url = format!(
+            "{}/messages?chat_id={}",
+            bases[n % bases.len()],
+            chat_ids[chat]
+        );
+        let (http, sent_at, post_ms, refused) = (
+            http.clone(),
+            sent_at.clone(),
+            post_ms.clone(),
+            refused.clone(),
+        );
+        sends.push(tokio::spawn(async move {
+            let began = Instant::now();
+            let _ = sent_at[n].set(began);
+            let answer = http
+                .post(url)
+                .header("Authorization", token)
+                .json(&serde_json::json!({"text": format!("m{n}")}))
+                .send()
+                .await;
+            match answer {
+                Ok(a) if a.status().is_success() => post_ms
+                    .lock()
+                    .unwrap()
+                    .push(began.elapsed().as_secs_f64() * 1000.0),
+                _ => {
+                    refused.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }));
+    }
+    for send in sends {
+        let _ = send.await;
+    }
+    let sending = start.elapsed().as_secs_f64();
+    let wait_until = Instant::now() + Duration::from_secs(15);
+    while delivered.load(Ordering::SeqCst) < total * 10 && Instant::now() < wait_until {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    for listener in listeners {
+        let _ = tokio::time::timeout(Duration::from_secs(5), listener).await;
+    }
+    let mut samples = samples.lock().unwrap().clone();
+    samples.sort_by(f64::total_cmp);
+    let mut post = post_ms.lock().unwrap().clone();
+    post.sort_by(f64::total_cmp);
+    let label = match postgres {
+        Some(_) => format!("{nodes} nodes on PostgreSQL"),
+        None => "1 node on SQLite".to_owned(),
+    };
+    println!(
+        "{label}, {rate:.0} messages/s for {seconds:.0} s ({total} sent in {sending:.1} s, {} refused), \
+         1,000 listeners in 100 chats:",
+        refused.load(Ordering::SeqCst)
+    );
+    println!(
+        "  send -> delivery ({} of {} deliveries): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        samples.len(),
+        total * 10,
+        percentile(&samples, 50.0),
+        percentile(&samples, 99.0),
+        percentile(&samples, 100.0)
+    );
+    println!(
+        "  POST /messages: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        percentile(&post, 50.0),
+        percentile(&post, 99.0),
+        percentile(&post, 100.0)
+    );
+    drop(servers);
+}
+
+/// The region bench: the same load on one node on SQLite and on two nodes on one PostgreSQL
+/// (a new database each run, under `PARTA_TEST_POSTGRES`: `scripts/with-postgres.sh`).
+async fn region(only_rate: Option<usize>) {
+    let admin = std::env::var("PARTA_TEST_POSTGRES")
+        .expect("run under scripts/with-postgres.sh, which names a PostgreSQL server");
+    let mut runs = 0;
+    for (rate, seconds) in [(116.0, 20.0), (1_160.0, 10.0)] {
+        if only_rate.is_some_and(|r| r as f64 != rate) {
+            continue;
+        }
+        paced(None, 1, rate, seconds).await;
+        runs += 1;
+        let name = format!("region_{}_{runs}", std::process::id());
+        {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        paced(Some(&url), 2, rate, seconds).await;
+    }
 }

@@ -71,7 +71,7 @@ impl PostgresStore {
     pub async fn open(url: &str) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)?.application_name("parta-server");
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(32)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations-postgres").run(&pool).await?;
