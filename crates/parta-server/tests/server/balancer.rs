@@ -127,6 +127,18 @@ async fn sign_in(http: &reqwest::Client, base: &str, login: &str, device: &str) 
     answer["access_token"].as_str().unwrap().to_owned()
 }
 
+/// `GET url` as `token`, its JSON answer.
+async fn get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: &str, token: &str) -> T {
+    http.get(url)
+        .header("Authorization", token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
     let postgres = postgres_database().await;
@@ -141,15 +153,7 @@ async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
         .unwrap();
 
     let parent = sign_in(&http, &base, "o.smirnov", "Ноутбук").await;
-    let chats: Value = http
-        .get(format!("{base}/chats"))
-        .header("Authorization", &parent)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let chats: Value = get(&http, &format!("{base}/chats"), &parent).await;
     let chat_id = chats["chats"]
         .as_array()
         .unwrap()
@@ -157,15 +161,7 @@ async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
         .find(|c| c["title"] == "5А — родители")
         .and_then(|c| c["chat_id"].as_i64())
         .unwrap();
-    let start: UpdateList = http
-        .get(format!("{base}/updates?timeout=0"))
-        .header("Authorization", &parent)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let start: UpdateList = get(&http, &format!("{base}/updates?timeout=0"), &parent).await;
 
     // The parent listens through the balancer, with markers, retrying a poll that fails.
     let heard = {
