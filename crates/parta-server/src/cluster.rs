@@ -14,8 +14,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::Connection;
 use sqlx::postgres::{PgConnection, PgListener};
+use sqlx::{Connection, PgPool};
 use tokio::sync::{mpsc, watch};
 
 use crate::auth::AuthCache;
@@ -45,11 +45,12 @@ impl Cluster {
         }
     }
 
-    /// Joins the nodes on the PostgreSQL database at `url`: wakes `hub` for updates any node
-    /// appends, empties `auth` when any node takes access away (and tells the others when this
-    /// one does), and competes for the lead. Its tasks end when `shutdown` turns true.
+    /// Joins the nodes on the PostgreSQL database at `url` (`pool` is the store's): wakes `hub`
+    /// for updates any node appends, empties `auth` when any node takes access away (and tells
+    /// the others, through `pool`, when this one does), and competes for the lead. Its tasks end when `shutdown` turns true.
     pub async fn join(
         url: &str,
+        pool: PgPool,
         store: Arc<dyn Store>,
         hub: UpdateHub,
         auth: &mut AuthCache,
@@ -63,7 +64,7 @@ impl Cluster {
         let (tell, told) = mpsc::unbounded_channel();
         auth.tell_peers(tell);
         tokio::spawn(listen(listener, store, hub, auth.clone(), shutdown.clone()));
-        tokio::spawn(announce(url.to_owned(), told));
+        tokio::spawn(announce(pool, told));
         // The first try is made before the server starts: a node alone leads from its first
         // request on.
         let mut conn = PgConnection::connect(url).await.map_err(db)?;
@@ -128,34 +129,17 @@ async fn listen(
     }
 }
 
-/// Tells the other nodes each time this one takes access away.
-async fn announce(url: String, mut told: mpsc::UnboundedReceiver<()>) {
-    let mut conn: Option<PgConnection> = None;
+/// Tells the other nodes each time this one takes access away, through the store's pool
+/// (which reconnects by itself).
+async fn announce(pool: PgPool, mut told: mpsc::UnboundedReceiver<()>) {
     while told.recv().await.is_some() {
         // Many at once are one notice.
         while told.try_recv().is_ok() {}
-        for _ in 0..3 {
-            let c = match conn.as_mut() {
-                Some(c) => c,
-                None => match PgConnection::connect(&url).await {
-                    Ok(c) => conn.insert(c),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot tell the other nodes; will retry");
-                        tokio::time::sleep(RETRY).await;
-                        continue;
-                    }
-                },
-            };
-            match sqlx::query("SELECT pg_notify('parta_access', '')")
-                .execute(&mut *c)
-                .await
-            {
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot tell the other nodes; will retry");
-                    conn = None;
-                }
-            }
+        if let Err(e) = sqlx::query("SELECT pg_notify('parta_access', '')")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "could not tell the other nodes that access was taken away");
         }
     }
 }

@@ -244,10 +244,11 @@ pub async fn start_with_clock(
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let mut auth_cache = auth::AuthCache::default();
-    let cluster = match &config.postgres {
-        Some(url) => {
+    let cluster = match (&config.postgres, &database) {
+        (Some(url), Database::Postgres(pool)) => {
             cluster::Cluster::join(
                 url,
+                pool.clone(),
                 store.clone(),
                 school.hub().clone(),
                 &mut auth_cache,
@@ -255,7 +256,7 @@ pub async fn start_with_clock(
             )
             .await?
         }
-        None => cluster::Cluster::single(),
+        _ => cluster::Cluster::single(),
     };
     let bridge = match config.max.clone() {
         Some(max) => {
