@@ -16,7 +16,7 @@ use crate::auth;
 use crate::context::Caller;
 use crate::context::School;
 use crate::error::{Error, ErrorCode, Result};
-use crate::filestore::FileStore;
+use crate::filestore::{FileStore, Staged};
 use crate::store::prelude::*;
 
 /// Bytes read to recognise a format and an image's size (a JPEG's size can follow 64 KiB of
@@ -106,6 +106,8 @@ struct UploadRow {
     received: u64,
     token: Option<String>,
     complete: bool,
+    /// Where the file store stands with the bytes received.
+    staged: Staged,
 }
 
 /// Cleans a file name from a client: the last path component, no control characters,
@@ -208,6 +210,10 @@ impl Uploads {
             received: record.received.max(0) as u64,
             token: record.token,
             complete: record.complete,
+            staged: Staged {
+                len: record.received.max(0) as u64,
+                state: record.staged,
+            },
         })
     }
 
@@ -260,6 +266,7 @@ impl Uploads {
             return Err(Error::conflict("This upload is already complete"));
         }
         let limit = self.limit(row.kind);
+        let mut staged = row.staged.clone();
         let (start, expected_total) = match range {
             Some((start, _, total)) => {
                 if row.total.is_some_and(|known| known != total) {
@@ -277,9 +284,10 @@ impl Uploads {
                 (start, Some(total))
             }
             None => {
-                if row.received > 0 {
+                if row.received > 0 || row.staged.state.is_some() {
                     // A multipart upload starts over.
-                    self.store.truncate(id, 0).await?;
+                    self.store.remove(id, Some(&row.staged)).await?;
+                    staged = Staged::empty();
                 }
                 (0, None)
             }
@@ -287,10 +295,8 @@ impl Uploads {
         if let Some(total) = expected_total.filter(|t| *t > limit) {
             return Err(too_large(row.kind, total, limit));
         }
-        // Bytes past what the database records (a chunk that died half-way) are dropped.
-        if self.store.len(id).await? != start {
-            self.store.truncate(id, start).await?;
-        }
+        // Bytes past what the database records (a chunk that died half-way) are not part of
+        // the upload: the file store goes on from `staged`.
         let filename = filename.and_then(clean_filename).or(row.filename.clone());
         school
             .read()
@@ -300,12 +306,16 @@ impl Uploads {
                 expected_total.map(|t| t as i64),
                 filename.as_deref(),
                 start as i64,
+                staged.state.as_deref(),
             )
             .await?;
         let chunk_end = range.map(|(_, end, _)| end + 1);
         Ok(Receiving {
             id: id.to_owned(),
             kind: row.kind,
+            recorded: staged.clone(),
+            staged,
+            pending: Vec::new(),
             written: start,
             until: chunk_end,
             total: expected_total,
@@ -325,14 +335,29 @@ impl Uploads {
         if next > receiving.limit {
             return Err(too_large(receiving.kind, next, receiving.limit));
         }
-        self.store.append(&receiving.id, bytes).await?;
+        receiving.pending.extend_from_slice(bytes);
         receiving.written = next;
+        if receiving.pending.len() >= self.store.batch() {
+            self.flush(receiving).await?;
+        }
+        Ok(())
+    }
+
+    /// Hands the gathered bytes to the file store.
+    async fn flush(&self, receiving: &mut Receiving) -> Result<()> {
+        if !receiving.pending.is_empty() {
+            receiving.staged = self
+                .store
+                .append(&receiving.id, &receiving.staged, &receiving.pending)
+                .await?;
+            receiving.pending.clear();
+        }
         Ok(())
     }
 
     /// Ends a chunk (or the multipart upload): records progress and, when everything has
     /// arrived, checks the content and issues the token.
-    pub async fn finish(&self, school: &School, receiving: Receiving) -> Result<UploadStatus> {
+    pub async fn finish(&self, school: &School, mut receiving: Receiving) -> Result<UploadStatus> {
         if let Some(until) = receiving.until
             && receiving.written != until
         {
@@ -341,18 +366,30 @@ impl Uploads {
                 "The chunk is shorter than its Content-Range says: send it again",
             ));
         }
+        if let Err(e) = self.flush(&mut receiving).await {
+            self.abandon(school, &receiving).await?;
+            return Err(e);
+        }
         let total = receiving.total.unwrap_or(receiving.written);
         if receiving.written < total {
             school
                 .read()
                 .await?
-                .set_received(&receiving.id, receiving.written as i64)
+                .set_received(
+                    &receiving.id,
+                    receiving.written as i64,
+                    receiving.staged.state.as_deref(),
+                )
                 .await?;
+            self.tidy(&receiving.id, &receiving.recorded, &receiving.staged)
+                .await;
             return self.status(school, &receiving.id).await;
         }
         // Everything is here. The bytes are recorded together with the completion, in one
         // statement: a client that hangs up now (and so cancels this handler) can never leave
-        // an upload that has all its bytes but no token.
+        // an upload that has all its bytes but no token. Sealing first is safe: a chunk
+        // received again finds the sealed object and seals nothing twice.
+        self.store.seal(&receiving.id, &receiving.staged).await?;
         let head = self.store.read(&receiving.id, 0, HEAD).await?;
         let verdict = self
             .rules
@@ -376,7 +413,9 @@ impl Uploads {
             Ok(accepted) => accepted,
             Err(e) => {
                 // A refused file is not kept at all.
-                self.store.remove(&receiving.id).await?;
+                self.store
+                    .remove(&receiving.id, Some(&receiving.staged))
+                    .await?;
                 school.read().await?.delete_upload(&receiving.id).await?;
                 return Err(e);
             }
@@ -421,17 +460,19 @@ impl Uploads {
         Ok(parta_policy::personal_data::scan_attachment(&bytes).is_some_and(|s| !s.is_empty()))
     }
 
-    /// Forgets the bytes of a chunk that failed half-way (the next try resends it).
-    pub async fn abandon(&self, school: &School, receiving: &Receiving) -> Result<()> {
-        let recorded = school
-            .read()
-            .await?
-            .upload(&receiving.id)
-            .await?
-            .map_or(0, |u| u.received);
-        self.store
-            .truncate(&receiving.id, recorded.max(0) as u64)
-            .await?;
+    /// Lets the file store drop what `before` held and `now` does not; a failure only leaves
+    /// a staging object for `seal` or `remove` to delete, so it is logged, not returned.
+    async fn tidy(&self, id: &str, before: &Staged, now: &Staged) {
+        if let Err(e) = self.store.forget(id, before, now).await {
+            tracing::warn!(upload = id, error = %e, "a superseded staging object stays for now");
+        }
+    }
+
+    /// Forgets the bytes of a chunk that failed half-way (the next try resends it): the upload
+    /// stays where its row records it, and what the file store took of this chunk is let go.
+    pub async fn abandon(&self, _school: &School, receiving: &Receiving) -> Result<()> {
+        self.tidy(&receiving.id, &receiving.staged, &receiving.recorded)
+            .await;
         Ok(())
     }
 
@@ -498,7 +539,7 @@ impl Uploads {
             Err(e) => {
                 // A refusal has removed it already; anything else is removed here. The
                 // refusal is what the caller needs to hear, not a failed clean-up.
-                let _ = self.store.remove(&id).await;
+                let _ = self.store.remove(&id, None).await;
                 if let Ok(mut tx) = school.read().await {
                     let _ = tx.delete_upload(&id).await;
                 }
@@ -528,6 +569,12 @@ impl Uploads {
 pub struct Receiving {
     id: String,
     kind: UploadType,
+    /// Where the file store stood when the chunk began (as the upload's row records it).
+    recorded: Staged,
+    /// Where it stands with the bytes handed to it so far.
+    staged: Staged,
+    /// Bytes received and not yet handed to the file store.
+    pending: Vec<u8>,
     written: u64,
     until: Option<u64>,
     total: Option<u64>,

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use async_trait::async_trait;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-use super::FileStore;
+use super::{FileStore, Staged, checked_key};
+
+/// Bytes gathered before one write and `fsync`.
+const BATCH: usize = 1024 * 1024;
 
 /// Blobs as files in one folder.
 #[derive(Debug, Clone)]
@@ -20,46 +23,65 @@ impl LocalFileStore {
         Ok(Self { dir })
     }
 
-    fn path(&self, key: &str) -> std::io::Result<PathBuf> {
-        // Keys are hex ids made by the server; anything else is a bug, refused loudly.
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "file store keys are hex ids",
-            ));
-        }
-        Ok(self.dir.join(key))
+    /// The file that holds `key`.
+    pub fn path(&self, key: &str) -> std::io::Result<PathBuf> {
+        Ok(self.dir.join(checked_key(key)?))
     }
 }
 
 #[async_trait]
 impl FileStore for LocalFileStore {
-    async fn append(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fn batch(&self) -> usize {
+        BATCH
+    }
+
+    async fn append(&self, key: &str, staged: &Staged, bytes: &[u8]) -> std::io::Result<Staged> {
         let mut file = tokio::fs::OpenOptions::new()
             .create(true)
-            .append(true)
+            .write(true)
+            .truncate(false)
             .open(self.path(key)?)
             .await?;
+        let on_disk = file.metadata().await?.len();
+        if on_disk < staged.len {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the file store holds {on_disk} bytes of an upload recorded at {}",
+                    staged.len
+                ),
+            ));
+        }
+        if on_disk > staged.len {
+            // An append whose chunk was never recorded: not part of the blob.
+            file.set_len(staged.len).await?;
+        }
+        file.seek(std::io::SeekFrom::Start(staged.len)).await?;
         file.write_all(bytes).await?;
-        file.sync_data().await
+        file.sync_data().await?;
+        Ok(Staged {
+            len: staged.len + bytes.len() as u64,
+            state: None,
+        })
     }
 
-    async fn truncate(&self, key: &str, len: u64) -> std::io::Result<()> {
+    async fn forget(&self, _key: &str, _before: &Staged, _now: &Staged) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    async fn seal(&self, key: &str, staged: &Staged) -> std::io::Result<()> {
         let path = self.path(key)?;
-        match tokio::fs::OpenOptions::new().write(true).open(&path).await {
-            Ok(file) => {
-                file.set_len(len).await?;
+        let file = tokio::fs::OpenOptions::new().write(true).open(&path).await;
+        match file {
+            Ok(file) if file.metadata().await?.len() > staged.len => {
+                file.set_len(staged.len).await?;
                 file.sync_data().await
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && len == 0 => Ok(()),
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn len(&self, key: &str) -> std::io::Result<u64> {
-        match tokio::fs::metadata(self.path(key)?).await {
-            Ok(meta) => Ok(meta.len()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Ok(_) => Ok(()),
+            // An empty blob was never written.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && staged.len == 0 => {
+                tokio::fs::File::create(&path).await.map(|_| ())
+            }
             Err(e) => Err(e),
         }
     }
@@ -72,7 +94,7 @@ impl FileStore for LocalFileStore {
         Ok(buf)
     }
 
-    async fn remove(&self, key: &str) -> std::io::Result<()> {
+    async fn remove(&self, key: &str, _staged: Option<&Staged>) -> std::io::Result<()> {
         match tokio::fs::remove_file(self.path(key)?).await {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             other => other,
@@ -87,17 +109,35 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn appended_chunks_read_back_in_order_and_truncate_drops_a_tail() {
+    async fn appends_read_back_in_order_and_an_unrecorded_append_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalFileStore::new(dir.path().join("files")).unwrap();
-        store.append("ab12", b"hello ").await.unwrap();
-        store.append("ab12", b"world").await.unwrap();
-        assert_eq!(store.len("ab12").await.unwrap(), 11);
+        let one = store
+            .append("ab12", &Staged::empty(), b"hello ")
+            .await
+            .unwrap();
+        let two = store.append("ab12", &one, b"world").await.unwrap();
+        assert_eq!(two.len, 11);
+        store.seal("ab12", &two).await.unwrap();
         assert_eq!(store.read("ab12", 6, 100).await.unwrap(), b"world");
-        store.truncate("ab12", 5).await.unwrap();
-        assert_eq!(store.read("ab12", 0, 100).await.unwrap(), b"hello");
-        store.remove("ab12").await.unwrap();
-        assert_eq!(store.len("ab12").await.unwrap(), 0);
+        // `two` was never recorded: the next append goes on from `one`.
+        let again = store.append("ab12", &one, b"there").await.unwrap();
+        store.seal("ab12", &again).await.unwrap();
+        assert_eq!(store.read("ab12", 0, 100).await.unwrap(), b"hello there");
+        store.remove("ab12", None).await.unwrap();
+        assert!(store.read("ab12", 0, 1).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_store_that_lost_recorded_bytes_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalFileStore::new(dir.path().join("files")).unwrap();
+        let recorded = Staged {
+            len: 10,
+            state: None,
+        };
+        let e = store.append("cd34", &recorded, b"x").await.unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
     }
 
     #[tokio::test]
@@ -105,7 +145,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalFileStore::new(dir.path().join("files")).unwrap();
         for key in ["../etc/passwd", "a/b", "", "..", "x.txt"] {
-            assert!(store.append(key, b"x").await.is_err(), "{key}");
+            assert!(
+                store.append(key, &Staged::empty(), b"x").await.is_err(),
+                "{key}"
+            );
         }
     }
 }

@@ -14,6 +14,8 @@ pub struct UploadRecord {
     pub received: i64,
     pub token: Option<String>,
     pub complete: bool,
+    /// The file store's own record of the bytes received (`filestore::Staged::state`).
+    pub staged: Option<String>,
 }
 
 /// A finished upload found by its token.
@@ -40,17 +42,20 @@ pub trait UploadRows {
     ) -> Result<()>;
     async fn upload(&mut self, id: &str) -> Result<Option<UploadRecord>>;
     /// Records where a chunk starts: the total (if now known), the file name and the bytes
-    /// kept.
+    /// kept, with the file store's record of them.
     async fn start_chunk(
         &mut self,
         id: &str,
         total: Option<i64>,
         filename: Option<&str>,
         received: i64,
+        staged: Option<&str>,
     ) -> Result<()>;
-    async fn set_received(&mut self, id: &str, received: i64) -> Result<()>;
+    /// Records the bytes received, with the file store's record of them.
+    async fn set_received(&mut self, id: &str, received: i64, staged: Option<&str>) -> Result<()>;
     /// Records the last bytes and the completion in one statement: an upload never has all
-    /// its bytes without its token. An earlier token (video, audio) is kept.
+    /// its bytes without its token. An earlier token (video, audio) is kept; the file store's
+    /// record is cleared (the file is sealed).
     async fn complete_upload(
         &mut self,
         id: &str,

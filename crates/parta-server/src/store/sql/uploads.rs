@@ -25,7 +25,7 @@ impl UploadRows for SqlTx {
     async fn upload(&mut self, id: &str) -> Result<Option<UploadRecord>> {
         let row = self
             .row_opt(
-                "SELECT type, filename, total, received, token, completed_at FROM uploads
+                "SELECT type, filename, total, received, token, completed_at, staged FROM uploads
              WHERE id = ?",
                 (id,),
             )
@@ -38,6 +38,7 @@ impl UploadRows for SqlTx {
                 received: row.try_get("received")?,
                 token: row.try_get("token")?,
                 complete: row.try_get::<Option<i64>, _>("completed_at")?.is_some(),
+                staged: row.try_get("staged")?,
             })
         })
         .transpose()
@@ -49,14 +50,20 @@ impl UploadRows for SqlTx {
         total: Option<i64>,
         filename: Option<&str>,
         received: i64,
+        staged: Option<&str>,
     ) -> Result<()> {
-        self.run("UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ? WHERE id = ?", (total, filename, received, id)).await
+        self.run(
+            "UPDATE uploads SET total = COALESCE(?, total), filename = ?, received = ?, staged = ?
+             WHERE id = ?",
+            (total, filename, received, staged, id),
+        )
+        .await
     }
 
-    async fn set_received(&mut self, id: &str, received: i64) -> Result<()> {
+    async fn set_received(&mut self, id: &str, received: i64, staged: Option<&str>) -> Result<()> {
         self.run(
-            "UPDATE uploads SET received = ? WHERE id = ?",
-            (received, id),
+            "UPDATE uploads SET received = ?, staged = ? WHERE id = ?",
+            (received, staged, id),
         )
         .await
     }
@@ -72,7 +79,8 @@ impl UploadRows for SqlTx {
     ) -> Result<()> {
         self.run(
             "UPDATE uploads SET received = ?1, total = ?1, format = ?2,
-                token = COALESCE(token, ?3), completed_at = ?4, personal_data = ?6
+                token = COALESCE(token, ?3), completed_at = ?4, personal_data = ?6,
+                staged = NULL
              WHERE id = ?5",
             (received, format, token, at, id, personal_data),
         )
