@@ -75,6 +75,11 @@ wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); 
 cargo_tool wasm-bindgen-cli "wasm-bindgen --version" "^wasm-bindgen ${wb_version//./\\.}\$" --version "$wb_version"
 cargo_tool trunk "trunk --version" '^trunk 0\.21\.' --version '~0.21' --locked
 cargo_tool tauri-driver "tauri-driver --help" 'tauri-driver|webdriver' --locked
+# Garage, the S3-compatible object store the server's tests keep files in (scripts/with-s3.sh):
+# about 8 minutes to build once on two cores.
+if [ $for_tests = 1 ]; then
+  cargo_tool garage "garage --version" '^garage (v|cargo:)?2\.' --version '~2.5' --locked
+fi
 if [ $for_tests = 0 ]; then
   cargo_tool tauri-cli "cargo tauri --version" '^tauri-cli 2\.' --version '^2' --locked
 fi

@@ -43,11 +43,11 @@ trap 'rm -f "$log"' EXIT
 set +e
 # One test at a time: the window tests share one display and two cores, and two windows at
 # once took each other's focus or starved a step past its 30 s wait (2 of 4 runs failed so).
-scripts/with-keychain.sh scripts/with-postgres.sh bash -c '
+scripts/with-keychain.sh scripts/with-postgres.sh scripts/with-s3.sh bash -c '
   RUST_TEST_THREADS=1 "$@" cargo test --workspace --locked || exit
-  printf "\033[1m== %s\033[0m\n" "the server suite again, every school on PostgreSQL"
+  printf "\033[1m== %s\033[0m\n" "the server suite again, every school on PostgreSQL and its files in Garage"
   # --workspace, not -p parta-server: the same features as the first pass, so nothing rebuilds.
-  PARTA_TEST_STORE=postgres cargo test --workspace --test server --locked
+  PARTA_TEST_STORE=postgres PARTA_TEST_FILES=s3 cargo test --workspace --test server --locked
 ' run-tests "${headless[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e

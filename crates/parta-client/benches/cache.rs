@@ -314,6 +314,7 @@ async fn sync() {
                     policy: Default::default(),
                     max: None,
                     tls: None,
+                    s3: None,
                 })
                 .await
                 .unwrap();

@@ -83,6 +83,9 @@ pub struct ServerConfig {
     /// HTTPS: the certificate and key files. Without them the server listens on loopback
     /// only (behind a reverse proxy that serves HTTPS, or for this computer alone).
     pub tls: Option<tls::TlsFiles>,
+    /// Uploaded files in an S3-compatible object store (every node of a region shares it);
+    /// without it they live beside `db_path`.
+    pub s3: Option<filestore::S3Config>,
 }
 
 impl ServerConfig {
@@ -98,6 +101,7 @@ impl ServerConfig {
             policy: parta_policy::Policy::default(),
             max: None,
             tls: None,
+            s3: None,
         }
     }
 }
@@ -238,9 +242,19 @@ pub async fn start_with_clock(
     if config.demo {
         demo::ensure(&school).await?;
     }
-    // Uploaded files live beside the database: `school.sqlite` keeps them in `school.files/`.
-    let files = filestore::LocalFileStore::new(config.db_path.with_extension("files"))?;
-    let uploads = uploads::Uploads::new(Arc::new(files), config.policy.files.clone());
+    // Uploaded files live in the region's object store, or beside the database:
+    // `school.sqlite` keeps them in `school.files/`.
+    let files: Arc<dyn filestore::FileStore> = match &config.s3 {
+        Some(s3) => {
+            let store = filestore::S3FileStore::new(s3)?;
+            store.check().await?;
+            Arc::new(store)
+        }
+        None => Arc::new(filestore::LocalFileStore::new(
+            config.db_path.with_extension("files"),
+        )?),
+    };
+    let uploads = uploads::Uploads::new(files, config.policy.files.clone());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let mut auth_cache = auth::AuthCache::default();

@@ -25,7 +25,9 @@ Usage: parta-server [--config FILE] [--demo] [--db FILE] [--postgres URL] [--bin
 
 Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_POSTGRES, PARTA_BIND,
 PARTA_DEVICE_RATE, PARTA_POLICY, PARTA_TLS_CERT, PARTA_TLS_KEY. The MAX bridge runs with a [max] section in the file or a
-token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md).
+token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md). Files go to an S3-compatible
+store with a [files] section or PARTA_S3_ENDPOINT, PARTA_S3_BUCKET, PARTA_S3_REGION,
+PARTA_S3_KEY_ID and PARTA_S3_SECRET_FILE / PARTA_S3_SECRET (docs/scale.md).
 
        parta-server migrate --from FILE --to URL
 
@@ -53,6 +55,8 @@ struct FileConfig {
     tls: TlsSection,
     /// The MAX bridge (docs/max-bridge.md).
     max: Option<parta_server::max::settings::MaxSection>,
+    /// Files in an S3-compatible object store (docs/scale.md).
+    files: Option<parta_server::filestore::settings::FilesSection>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -96,6 +100,7 @@ struct Settings {
     tls_key: Option<PathBuf>,
     limits: parta_server::ratelimit::RateLimits,
     max: Option<parta_server::max::settings::MaxSection>,
+    files: Option<parta_server::filestore::settings::FilesSection>,
 }
 
 fn positive(what: &str, value: f64) -> Result<f64, String> {
@@ -117,6 +122,7 @@ impl Settings {
     fn apply_file(&mut self, text: &str, name: &str) -> Result<(), String> {
         let file: FileConfig = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
         self.max = file.max;
+        self.files = file.files;
         if let Some(demo) = file.server.demo {
             self.demo = demo;
         }
@@ -240,6 +246,7 @@ fn parse(
         None => parta_policy::Policy::default(),
     };
     let max = parta_server::max::settings::bridge_config(settings.max.as_ref(), env, read)?;
+    let s3 = parta_server::filestore::settings::s3_config(settings.files.as_ref(), env)?;
     let tls = match (settings.tls_cert, settings.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
         (None, None) => None,
@@ -263,6 +270,7 @@ fn parse(
         policy,
         max,
         tls,
+        s3,
     })
 }
 

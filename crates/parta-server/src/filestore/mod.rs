@@ -1,5 +1,5 @@
-//! Where uploaded bytes live: the local disk for one school (an S3-compatible object store for
-//! a region's nodes follows). Keys are server-made random ids, never names from a request, so no path
+//! Where uploaded bytes live: the local disk for one school, an S3-compatible object store for
+//! a region's nodes. Keys are server-made random ids, never names from a request, so no path
 //! from outside ever reaches a file system or a bucket.
 //!
 //! A blob is written by appends and then sealed. What a store needs to take the next append (a
@@ -11,8 +11,11 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 mod local;
+mod s3;
+pub mod settings;
 
 pub use local::LocalFileStore;
+pub use s3::{PART as S3_PART, S3Config, S3FileStore};
 
 /// Where a blob being written stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

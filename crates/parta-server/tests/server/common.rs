@@ -55,6 +55,26 @@ pub async fn postgres_database() -> String {
     format!("{server}/{name}")
 }
 
+/// The test's S3-compatible object store (`scripts/with-s3.sh` starts Garage and names it in
+/// `PARTA_TEST_S3_*`).
+pub fn s3_config() -> parta_server::filestore::S3Config {
+    let var = |key: &str| {
+        std::env::var(key).unwrap_or_else(|_| {
+            panic!(
+                "{key} is not set: run the tests under scripts/with-s3.sh, which starts a \
+                 throwaway Garage object store (scripts/test.sh does)"
+            )
+        })
+    };
+    parta_server::filestore::S3Config {
+        endpoint: var("PARTA_TEST_S3_ENDPOINT"),
+        bucket: var("PARTA_TEST_S3_BUCKET"),
+        region: var("PARTA_TEST_S3_REGION"),
+        access_key_id: var("PARTA_TEST_S3_KEY_ID"),
+        secret_access_key: var("PARTA_TEST_S3_SECRET"),
+    }
+}
+
 /// A value for a `?` of a statement run through [`Sql`].
 #[derive(Debug, Clone, Copy)]
 pub enum Arg<'a> {
@@ -222,6 +242,10 @@ impl Fixture {
         // The whole suite runs a second time with every school on PostgreSQL (scripts/test.sh).
         if std::env::var("PARTA_TEST_STORE").as_deref() == Ok("postgres") {
             config.postgres = Some(postgres_database().await);
+        }
+        // ... and with every file in the object store.
+        if std::env::var("PARTA_TEST_FILES").as_deref() == Ok("s3") {
+            config.s3 = Some(s3_config());
         }
         let server = parta_server::start_with_clock(edit(config), clock)
             .await

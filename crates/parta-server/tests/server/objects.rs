@@ -1,0 +1,207 @@
+//! Files in an S3-compatible object store (a real Garage started by `scripts/with-s3.sh`): the
+//! store's multipart parts and staging object, and uploads through two nodes of one school.
+
+use std::sync::Arc;
+
+use parta_server::filestore::{FileStore, S3FileStore, Staged};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{Fixture, postgres_database, s3_config};
+use crate::files::{download, pdf, upload_url};
+
+const PART: usize = parta_server::filestore::S3_PART;
+
+fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).unwrap();
+    hex::encode(bytes)
+}
+
+#[tokio::test]
+async fn a_blob_crosses_parts_survives_a_replayed_append_and_reads_in_ranges() {
+    let store = S3FileStore::new(&s3_config()).unwrap();
+    let key = random_key();
+    let blob = pdf(2 * PART + 1_234_567);
+    let (a, rest) = blob.split_at(3 * 1024 * 1024);
+    let (b, c) = rest.split_at(4 * 1024 * 1024);
+
+    let one = store.append(&key, &Staged::empty(), a).await.unwrap();
+    assert_eq!(one.len, a.len() as u64);
+    let two = store.append(&key, &one, b).await.unwrap();
+    assert_eq!(two.len, (a.len() + b.len()) as u64);
+    // `two` was never recorded (its chunk broke off before the row was written): the chunk
+    // comes again from `one`, through another node, and lands in the same part.
+    let again = store.append(&key, &one, b).await.unwrap();
+    assert_eq!(again.len, two.len);
+    store.forget(&key, &two, &again).await.unwrap();
+    let three = store.append(&key, &again, c).await.unwrap();
+    store.forget(&key, &again, &three).await.unwrap();
+    assert_eq!(three.len, blob.len() as u64);
+    assert!(
+        store.staging_objects(&key).await.unwrap().len() <= 2,
+        "superseded staging objects are let go"
+    );
+    store.seal(&key, &three).await.unwrap();
+    assert!(
+        store.staging_objects(&key).await.unwrap().is_empty(),
+        "sealing clears the staging objects"
+    );
+    // Sealing again (a node that died before recording it) changes nothing.
+    store.seal(&key, &three).await.unwrap();
+
+    for (offset, max) in [
+        (0, 1000),
+        (PART as u64 - 10, 20),
+        (2 * PART as u64 + 5, 1_000_000),
+        (blob.len() as u64 - 3, 100),
+    ] {
+        let got = store.read(&key, offset, max).await.unwrap();
+        let from = offset as usize;
+        let to = (from + max).min(blob.len());
+        assert_eq!(got, &blob[from..to], "{offset}+{max}");
+    }
+    assert!(
+        store
+            .read(&key, blob.len() as u64, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.remove(&key, None).await.unwrap();
+    let gone = store.read(&key, 0, 10).await.unwrap_err();
+    assert_eq!(gone.kind(), std::io::ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn a_blob_removed_while_written_leaves_no_upload_or_staging_behind() {
+    let store = S3FileStore::new(&s3_config()).unwrap();
+    let key = random_key();
+    let staged = store
+        .append(&key, &Staged::empty(), &pdf(PART + 10))
+        .await
+        .unwrap();
+    assert_eq!(store.staging_objects(&key).await.unwrap().len(), 1);
+    store.remove(&key, Some(&staged)).await.unwrap();
+    assert!(store.staging_objects(&key).await.unwrap().is_empty());
+    // The multipart upload is gone: sealing what it held fails rather than inventing a file.
+    assert!(store.seal(&key, &staged).await.is_err());
+}
+
+/// Two nodes of the demo school on one new PostgreSQL database and one bucket.
+async fn two_nodes() -> (Fixture, Fixture) {
+    let url = postgres_database().await;
+    let node = |url: String| {
+        Fixture::edited(Arc::new(parta_server::SystemClock), move |config| {
+            parta_server::ServerConfig {
+                postgres: Some(url),
+                s3: Some(s3_config()),
+                ..config
+            }
+        })
+    };
+    let a = node(url.clone()).await;
+    let b = node(url).await;
+    (a, b)
+}
+
+async fn put_chunk(
+    node: &Fixture,
+    url: &str,
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    total: usize,
+) -> (StatusCode, Value) {
+    // `url` names node A; the same path on `node`.
+    let path = url.split_once("/upload/").unwrap().1;
+    let response = node
+        .http
+        .put(format!("{}/upload/{path}", node.server.url()))
+        .header("Content-Range", format!("bytes {start}-{end}/{total}"))
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_upload_goes_on_through_either_node_and_downloads_whole_from_both() {
+    let (a, b) = two_nodes().await;
+    let teacher = a.token("a.sokolova").await;
+    let parent = b.token("e.morozova").await;
+    let chat = a.chat_id(&teacher, "5А — родители").await;
+    let file = pdf(2 * PART + 777_777);
+    let url = upload_url(&a, &teacher, "file").await;
+    let step = 3 * 1024 * 1024;
+
+    let mut at = 0;
+    let mut turn = 0;
+    let mut done = Value::Null;
+    while at < file.len() {
+        let node = if turn % 2 == 0 { &a } else { &b };
+        let end = (at + step).min(file.len());
+        if turn == 1 {
+            // A chunk that breaks off: fewer bytes than its Content-Range says.
+            let (status, error) =
+                put_chunk(node, &url, &file[at..end - 1000], at, end - 1, file.len()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+            let asked: Value = node
+                .http
+                .get(format!(
+                    "{}/upload/{}",
+                    node.server.url(),
+                    url.split_once("/upload/").unwrap().1
+                ))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(asked["received"], at, "the broken chunk is not counted");
+        }
+        let (status, answer) = put_chunk(node, &url, &file[at..end], at, end - 1, file.len()).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["received"], end);
+        done = answer;
+        at = end;
+        turn += 1;
+    }
+    assert_eq!(done["complete"], true);
+    let token = done["token"].as_str().unwrap().to_owned();
+    let sent = a
+        .ok_send(
+            Method::POST,
+            &teacher,
+            &format!("/messages?chat_id={chat}"),
+            json!({"text": "Учебник, глава 3",
+                   "attachments": [{"type": "file", "payload": {"token": token}}]}),
+        )
+        .await;
+    let path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for node in [&a, &b] {
+        let parent = node.token("e.morozova").await;
+        let whole = download(node, &parent, &path, None).await;
+        assert_eq!(whole.status(), StatusCode::OK);
+        assert_eq!(whole.bytes().await.unwrap().as_ref(), file.as_slice());
+    }
+    let from = PART - 100;
+    let range = download(
+        &b,
+        &parent,
+        &path,
+        Some(&format!("bytes={from}-{}", from + 199)),
+    )
+    .await;
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        range.bytes().await.unwrap().as_ref(),
+        &file[from..from + 200]
+    );
+}
