@@ -33,8 +33,9 @@ PARTA_S3_KEY_ID and PARTA_S3_SECRET_FILE / PARTA_S3_SECRET (docs/scale.md).
 
   Copies the school in the SQLite file FILE into the empty PostgreSQL database URL, checks
   every table's rows and checksum on both sides, and says what it copied. Refuses a database
-  that already holds a school. Uploaded files stay in FILE's .files/ folder: start the server
-  with --postgres URL --db FILE.
+  that already holds a school. With PARTA_S3_ENDPOINT (and the other PARTA_S3_* below) the
+  uploaded files go into that object store first, each read back and compared by SHA-256;
+  without it they stay in FILE's .files/ folder: start the server with --postgres URL --db FILE.
 
        parta-server max check [--token-file FILE] [--max-url URL] [--root-cert PEM] [--json]
 
@@ -394,8 +395,9 @@ async fn max_command(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> E
     }
 }
 
-/// `parta-server migrate --from FILE --to URL`: a SQLite school into PostgreSQL.
-async fn migrate_command(args: &[String]) -> ExitCode {
+/// `parta-server migrate --from FILE --to URL`: a SQLite school into PostgreSQL, and its files
+/// into the object store the environment names.
+async fn migrate_command(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let (mut from, mut to) = (None, None);
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -412,10 +414,24 @@ async fn migrate_command(args: &[String]) -> ExitCode {
         eprintln!("parta-server: migrate needs both --from FILE and --to URL\n\n{USAGE}");
         return ExitCode::from(2);
     };
-    match parta_server::store::migrate::sqlite_to_postgres(&from, &to).await {
+    let s3 = match parta_server::filestore::settings::s3_config(None, env) {
+        Ok(s3) => s3,
+        Err(e) => {
+            eprintln!("parta-server: migrate: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match parta_server::store::migrate::sqlite_to_postgres(&from, &to, s3.as_ref()).await {
         Ok(moved) => {
             for (table, rows, sum) in &moved.tables {
                 println!("{table:<22} {rows:>9} rows  sha256 {sum}");
+            }
+            if let Some(files) = &moved.files {
+                println!(
+                    "copied {} files and {} uploads still arriving ({} bytes) into the object \
+                     store; each file read back and its SHA-256 compared",
+                    files.files, files.partial, files.bytes
+                );
             }
             println!(
                 "copied {} rows in {} tables; counts and checksums agree",
@@ -450,7 +466,7 @@ async fn main() -> ExitCode {
         return max_command(&args[1..], &env).await;
     }
     if args.first().map(String::as_str) == Some("migrate") {
-        return migrate_command(&args[1..]).await;
+        return migrate_command(&args[1..], &env).await;
     }
     let config = match parse(&args, &env, &|path| std::fs::read_to_string(path)) {
         Ok(config) => config,

@@ -35,7 +35,7 @@ pub(crate) async fn upload_url(f: &Fixture, token: &str, kind: &str) -> String {
     endpoint["url"].as_str().unwrap().to_owned()
 }
 
-async fn chunk(
+pub(crate) async fn chunk(
     f: &Fixture,
     url: &str,
     bytes: &[u8],

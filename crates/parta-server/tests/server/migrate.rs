@@ -7,7 +7,8 @@ use std::sync::Arc;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{Fixture, postgres_database};
+use crate::common::{Fixture, postgres_database, s3_config};
+use crate::files::{chunk, download, pdf, upload_url};
 
 const TEACHER: &str = "a.sokolova";
 const PARENT: &str = "o.smirnov";
@@ -18,6 +19,7 @@ async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
     let on_sqlite = Fixture::edited(Arc::new(parta_server::SystemClock), |config| {
         parta_server::ServerConfig {
             postgres: None,
+            s3: None,
             ..config
         }
     })
@@ -48,7 +50,7 @@ async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
 
     // Moved.
     let url = postgres_database().await;
-    let moved = parta_server::store::migrate::sqlite_to_postgres(&db, &url)
+    let moved = parta_server::store::migrate::sqlite_to_postgres(&db, &url, None)
         .await
         .unwrap();
     assert!(
@@ -64,7 +66,7 @@ async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
     );
 
     // Refused the second time, and the database is as the first copy left it.
-    let again = parta_server::store::migrate::sqlite_to_postgres(&db, &url).await;
+    let again = parta_server::store::migrate::sqlite_to_postgres(&db, &url, None).await;
     let refusal = again.unwrap_err().to_string();
     assert!(refusal.contains("already holds a school"), "{refusal}");
 
@@ -93,5 +95,117 @@ async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
         on_postgres.message_count(&teacher, chat_id).await,
         before + 1
     );
+    drop(dir);
+}
+
+#[tokio::test]
+async fn a_school_s_files_move_into_the_object_store_and_an_unfinished_upload_goes_on() {
+    let on_sqlite = Fixture::edited(Arc::new(parta_server::SystemClock), |config| {
+        parta_server::ServerConfig {
+            postgres: None,
+            s3: None,
+            ..config
+        }
+    })
+    .await;
+    let teacher = on_sqlite.token(TEACHER).await;
+    let chat_id = on_sqlite.chat_id(&teacher, "5А — родители").await;
+    // A finished file in a message, and a larger one half uploaded (past one S3 part).
+    let done_file = pdf(700_000);
+    let url = upload_url(&on_sqlite, &teacher, "file").await;
+    let (_, done) = chunk(&on_sqlite, &url, &done_file, 0, done_file.len()).await;
+    let token = done["token"].as_str().unwrap().to_owned();
+    let sent = on_sqlite
+        .ok_send(
+            Method::POST,
+            &teacher,
+            &format!("/messages?chat_id={chat_id}"),
+            json!({"text": "Расписание экзаменов",
+                   "attachments": [{"type": "file", "payload": {"token": token}}]}),
+        )
+        .await;
+    let path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let big = pdf(parta_server::filestore::S3_PART + 3_000_000);
+    let half = parta_server::filestore::S3_PART + 1_000_000;
+    let big_url = upload_url(&on_sqlite, &teacher, "file").await;
+    let (status, partial) = chunk(&on_sqlite, &big_url, &big[..half], 0, big.len()).await;
+    assert_eq!(status, StatusCode::OK, "{partial}");
+    let db = on_sqlite
+        .server
+        .sqlite_pool()
+        .unwrap()
+        .connect_options()
+        .get_filename()
+        .to_owned();
+    let Fixture { dir, server, .. } = on_sqlite;
+    server.stop().await.unwrap();
+
+    let s3 = s3_config();
+    let url_pg = postgres_database().await;
+    let moved = parta_server::store::migrate::sqlite_to_postgres(&db, &url_pg, Some(&s3))
+        .await
+        .unwrap();
+    let files = moved.files.clone().unwrap();
+    assert_eq!((files.files, files.partial), (1, 1), "{files:?}");
+    assert_eq!(files.bytes, (done_file.len() + half) as u64);
+    // Into another empty database, but the bucket holds these files now: refused.
+    let again = parta_server::store::migrate::sqlite_to_postgres(
+        &db,
+        &postgres_database().await,
+        Some(&s3),
+    )
+    .await;
+    let refusal = again.unwrap_err().to_string();
+    assert!(refusal.contains("already holds the file"), "{refusal}");
+
+    let moved_school = Fixture::edited(Arc::new(parta_server::SystemClock), move |config| {
+        parta_server::ServerConfig {
+            postgres: Some(url_pg),
+            s3: Some(s3),
+            ..config
+        }
+    })
+    .await;
+    let parent = moved_school.token(PARENT).await;
+    let got = download(&moved_school, &parent, &path, None).await;
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.bytes().await.unwrap().as_ref(), done_file.as_slice());
+    // The half upload goes on where it was, on the new server.
+    let big_url = big_url.replace(
+        &format!("http://{}", big_url.split('/').nth(2).unwrap()),
+        &moved_school.server.url(),
+    );
+    let asked: serde_json::Value = moved_school
+        .http
+        .get(&big_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(asked["received"], half);
+    let (status, finished) = chunk(&moved_school, &big_url, &big[half..], half, big.len()).await;
+    assert_eq!(status, StatusCode::OK, "{finished}");
+    let big_token = finished["token"].as_str().unwrap().to_owned();
+    let teacher = moved_school.token(TEACHER).await;
+    let sent = moved_school
+        .ok_send(
+            Method::POST,
+            &teacher,
+            &format!("/messages?chat_id={chat_id}"),
+            json!({"text": "Сборник задач",
+                   "attachments": [{"type": "file", "payload": {"token": big_token}}]}),
+        )
+        .await;
+    let big_path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let got = download(&moved_school, &parent, &big_path, None).await;
+    assert_eq!(got.bytes().await.unwrap().as_ref(), big.as_slice());
     drop(dir);
 }

@@ -1,7 +1,12 @@
 //! Moving a school from its SQLite file into PostgreSQL (`parta-server migrate`): every row of
 //! every table, in one PostgreSQL transaction, then counted and checksummed on both sides.
-//! Refuses a database that already holds a school. Uploaded files stay where they are (the
-//! `.files/` folder beside the SQLite file serves the PostgreSQL school as well).
+//! Refuses a database that already holds a school. Uploaded files go into the object store
+//! when one is named (`files.rs`), first, so that the school's rows never name a file the
+//! store lacks; without one they stay in the `.files/` folder beside the SQLite file.
+
+mod files;
+
+pub use files::FilesMoved;
 
 use sha2::{Digest, Sha256};
 use sqlx::{Column, PgPool, Row, SqlitePool};
@@ -13,6 +18,8 @@ use crate::{PostgresStore, SqliteStore};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moved {
     pub tables: Vec<(String, u64, String)>,
+    /// The files copied into the object store, if one was named.
+    pub files: Option<FilesMoved>,
 }
 
 impl Moved {
@@ -82,23 +89,56 @@ struct Column_ {
     kind: String,
 }
 
-/// Copies the school in the SQLite file at `from` into the PostgreSQL database at `to`.
-pub async fn sqlite_to_postgres(from: &std::path::Path, to: &str) -> Result<Moved> {
+/// Copies the school in the SQLite file at `from` into the PostgreSQL database at `to`, and
+/// its files into the object store `s3` if given.
+pub async fn sqlite_to_postgres(
+    from: &std::path::Path,
+    to: &str,
+    s3: Option<&crate::filestore::S3Config>,
+) -> Result<Moved> {
     if !from.exists() {
         return Err(StoreError::Corrupt(format!(
             "there is no SQLite school at {}",
             from.display()
         )));
     }
+    let store = s3
+        .map(crate::filestore::S3FileStore::new)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("object store: {e}")))?;
     let sqlite = SqliteStore::open(from).await?;
     let postgres = PostgresStore::open(to).await?;
-    let result = copy(sqlite.pool(), postgres.pool()).await;
+    let result = async {
+        let files = match &store {
+            Some(store) => {
+                Some(files::copy_files(sqlite.pool(), &from.with_extension("files"), store).await?)
+            }
+            None => None,
+        };
+        let staged = files.as_ref().map_or(&[][..], |f| &f.staged[..]);
+        match copy(sqlite.pool(), postgres.pool(), staged).await {
+            Ok(tables) => Ok(Moved { tables, files }),
+            Err(e) => {
+                if let (Some(store), Some(files)) = (&store, &files) {
+                    files::remove_copied(store, &files.copied).await;
+                }
+                Err(e)
+            }
+        }
+    }
+    .await;
     sqlite.pool().close().await;
     postgres.pool().close().await;
     result
 }
 
-async fn copy(sqlite: &SqlitePool, pg: &PgPool) -> Result<Moved> {
+/// Copies the rows, and records `staged` (an upload's id and the object store's record of its
+/// bytes) in the uploads still arriving.
+async fn copy(
+    sqlite: &SqlitePool,
+    pg: &PgPool,
+    staged: &[(String, Option<String>)],
+) -> Result<Vec<(String, u64, String)>> {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> '_sqlx_migrations'
@@ -119,7 +159,10 @@ async fn copy(sqlite: &SqlitePool, pg: &PgPool) -> Result<Moved> {
             )));
         }
     }
-    let mut moved = Moved { tables: Vec::new() };
+    let mut moved = Moved {
+        tables: Vec::new(),
+        files: None,
+    };
     for table in &tables {
         let columns = columns(&mut tx, table).await?;
         let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
@@ -197,8 +240,15 @@ async fn copy(sqlite: &SqlitePool, pg: &PgPool) -> Result<Moved> {
             .execute(&mut *tx)
             .await?;
     }
+    for (id, state) in staged {
+        sqlx::query("UPDATE uploads SET staged = $1 WHERE id = $2")
+            .bind(state)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
-    Ok(moved)
+    Ok(moved.tables)
 }
 
 async fn columns(tx: &mut sqlx::PgConnection, table: &str) -> Result<Vec<Column_>> {
