@@ -1,7 +1,8 @@
-//! Two parta-server processes on one PostgreSQL database behind nginx from the system's
-//! packages, as a region runs them. One node is killed with SIGKILL in the middle of sends and
-//! long polls: the clients carry on through the balancer, and afterwards every message is on
-//! the server exactly once and every listener heard each once.
+//! Two parta-server processes on one PostgreSQL database and one object store (Garage) behind
+//! nginx from the system's packages, as a region runs them. One node is killed with SIGKILL in
+//! the middle of sends, uploads and long polls: the clients carry on through the balancer, and
+//! afterwards every message is on the server exactly once, every listener heard each once, and
+//! every file is whole.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -14,8 +15,9 @@ use std::time::{Duration, Instant};
 use parta_model::max::{Update, UpdateList};
 use serde_json::{Value, json};
 
-use crate::common::postgres_database;
-use crate::process::spawn;
+use crate::common::{postgres_database, s3_config};
+use crate::files::pdf;
+use crate::process::spawn_with_env;
 
 const SENDERS: usize = 4;
 const EACH: usize = 50;
@@ -90,12 +92,21 @@ impl Drop for Balancer {
     }
 }
 
-/// A node of the region: the binary on the shared database, its log in `dir/<name>/`.
+/// A node of the region: the binary on the shared database and object store, its log in
+/// `dir/<name>/`.
 async fn node(name: &str, dir: &Path, postgres: &str) -> (Child, SocketAddr) {
     let own = dir.join(name);
     std::fs::create_dir_all(&own).unwrap();
     let db = own.join("files.sqlite");
-    let (child, url) = spawn(
+    let s3 = s3_config();
+    let env = [
+        ("PARTA_S3_ENDPOINT", s3.endpoint.as_str()),
+        ("PARTA_S3_BUCKET", s3.bucket.as_str()),
+        ("PARTA_S3_REGION", s3.region.as_str()),
+        ("PARTA_S3_KEY_ID", s3.access_key_id.as_str()),
+        ("PARTA_S3_SECRET", s3.secret_access_key.as_str()),
+    ];
+    let (child, url) = spawn_with_env(
         &[
             "--postgres",
             postgres,
@@ -107,6 +118,7 @@ async fn node(name: &str, dir: &Path, postgres: &str) -> (Child, SocketAddr) {
             "--device-rate",
             "1000",
         ],
+        &env,
         &own,
     )
     .await;
@@ -125,6 +137,83 @@ async fn sign_in(http: &reqwest::Client, base: &str, login: &str, device: &str) 
         .await
         .unwrap();
     answer["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Uploads `file` through the balancer in chunks of `step` bytes as a client does: a chunk that
+/// fails is followed by asking the server where to go on. The finished upload's token, and how
+/// many chunks failed.
+async fn upload(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    file: &[u8],
+    chunks: &AtomicUsize,
+) -> (String, usize) {
+    const STEP: usize = 1024 * 1024;
+    let endpoint: Value = loop {
+        let answer = http
+            .post(format!("{base}/uploads?type=file"))
+            .header("Authorization", token)
+            .send()
+            .await;
+        if let Ok(answer) = answer
+            && answer.status().is_success()
+            && let Ok(endpoint) = answer.json().await
+        {
+            break endpoint;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // The URL names the node that made it; the path goes through the balancer.
+    let url = format!(
+        "{base}/upload/{}",
+        endpoint["url"]
+            .as_str()
+            .unwrap()
+            .split_once("/upload/")
+            .unwrap()
+            .1
+    );
+    let (mut at, mut failed) = (0usize, 0usize);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the upload never finished");
+        let end = (at + STEP).min(file.len());
+        let answer = http
+            .put(&url)
+            .header(
+                "Content-Range",
+                format!("bytes {at}-{}/{}", end - 1, file.len()),
+            )
+            .body(file[at..end].to_vec())
+            .send()
+            .await;
+        let status: Option<Value> = match answer {
+            Ok(a) if a.status().is_success() => a.json().await.ok(),
+            _ => None,
+        };
+        if status.is_some() {
+            chunks.fetch_add(1, Ordering::SeqCst);
+        }
+        let status = match status {
+            Some(status) => status,
+            None => {
+                failed += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let Ok(asked) = http.get(&url).send().await else {
+                    continue;
+                };
+                let Ok(asked) = asked.json::<Value>().await else {
+                    continue;
+                };
+                asked
+            }
+        };
+        if status["complete"] == true {
+            return (status["token"].as_str().unwrap().to_owned(), failed);
+        }
+        at = status["received"].as_u64().unwrap() as usize;
+    }
 }
 
 /// `GET url` as `token`, its JSON answer.
@@ -227,8 +316,30 @@ async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
         }));
     }
 
+    // Two devices upload files of two S3 parts and a bit, in 1 MiB chunks, until the sends are
+    // over: some chunks are in flight when node A dies.
+    let mut uploaders = Vec::new();
+    let chunks = Arc::new(AtomicUsize::new(0));
+    for u in 0..2 {
+        let token = sign_in(&http, &base, "a.sokolova", &format!("Ноутбук {u}")).await;
+        let (http, base, sent, chunks) = (http.clone(), base.clone(), sent.clone(), chunks.clone());
+        uploaders.push(tokio::spawn(async move {
+            let mut files = Vec::new();
+            let mut failed = 0;
+            while files.len() < 2 || sent.load(Ordering::SeqCst) < SENDERS * EACH {
+                let mut file = pdf(2 * parta_server::filestore::S3_PART + 300_000);
+                let n = files.len();
+                file.extend_from_slice(format!("uploader {u} file {n}").as_bytes());
+                let (token, f) = upload(&http, &base, &token, &file, &chunks).await;
+                failed += f;
+                files.push((token, file));
+            }
+            (token, files, failed)
+        }));
+    }
+
     // A third of the way in, node A dies without a word.
-    while sent.load(Ordering::SeqCst) < SENDERS * EACH / 3 {
+    while sent.load(Ordering::SeqCst) < SENDERS * EACH / 3 || chunks.load(Ordering::SeqCst) < 4 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // Node A did take its share before it died.
@@ -249,11 +360,35 @@ async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
     assert!(a_served >= 20.0, "node A served {a_served} requests");
     a.kill().unwrap();
     a.wait().unwrap();
+    let chunks_before = chunks.load(Ordering::SeqCst);
     let mut retries = 0;
     for sender in senders {
         retries += sender.await.unwrap();
     }
     let heard = heard.await.unwrap();
+    // Every file whole, read back through the balancer.
+    let (mut files, mut failed_chunks) = (0, 0);
+    for uploader in uploaders {
+        let (token, uploaded, failed) = uploader.await.unwrap();
+        failed_chunks += failed;
+        for (file_token, bytes) in uploaded {
+            let got = http
+                .get(format!("{base}/files/{file_token}"))
+                .header("Authorization", &token)
+                .send()
+                .await
+                .unwrap();
+            assert!(got.status().is_success(), "{}", got.status());
+            let got = got.bytes().await.unwrap();
+            assert!(
+                got.as_ref() == bytes.as_slice(),
+                "a file came back different"
+            );
+            files += 1;
+        }
+    }
+    let chunks_after = chunks.load(Ordering::SeqCst) - chunks_before;
+    assert!(chunks_after > 0, "uploads went on after node A died");
 
     // Every message once in the school's database...
     let pool = sqlx::PgPool::connect(&postgres).await.unwrap();
@@ -274,9 +409,12 @@ async fn a_node_killed_mid_traffic_loses_nothing_and_sends_nothing_twice() {
         std::fs::read_to_string(dir.path().join("nginx/logs/error.log")).unwrap_or_default();
     let passed_on = errors.lines().filter(|l| l.contains("upstream")).count();
     eprintln!(
-        "balancer: {} messages, node A served {a_served} requests before SIGKILL, nginx passed \
-         {passed_on} failed requests on to node B, clients retried {retries} sends",
-        SENDERS * EACH
+        "balancer: {} messages and {files} files of {} bytes, node A served {a_served} \
+         requests before SIGKILL, nginx passed {passed_on} failed requests on to node B, \
+         clients retried {retries} sends and {failed_chunks} chunks; {chunks_before} chunks \
+         before the kill, {chunks_after} after",
+        SENDERS * EACH,
+        2 * parta_server::filestore::S3_PART + 300_000
     );
     let _ = b.kill();
     let _ = b.wait();

@@ -12,9 +12,19 @@ use serde_json::json;
 /// Starts the binary with `args`, its log in `dir/server.log`; returns it and the address it
 /// says it listens on.
 pub(crate) async fn spawn(args: &[&str], dir: &Path) -> (Child, String) {
+    spawn_with_env(args, &[], dir).await
+}
+
+/// [`spawn`] with more environment variables.
+pub(crate) async fn spawn_with_env(
+    args: &[&str],
+    env: &[(&str, &str)],
+    dir: &Path,
+) -> (Child, String) {
     let log = std::fs::File::create(dir.join("server.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_parta-server"))
         .args(args)
+        .envs(env.iter().copied())
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
