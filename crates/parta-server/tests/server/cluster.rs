@@ -17,17 +17,25 @@ const PARENT: &str = "o.smirnov";
 /// Two nodes of the demo school on one new database, the second started after the first has
 /// seeded it.
 async fn two_nodes() -> (Fixture, Fixture) {
+    two_nodes_on(None).await
+}
+
+/// [`two_nodes`] with their files in the object store `s3` (else as the suite's pass has it).
+pub(crate) async fn two_nodes_on(
+    s3: Option<parta_server::filestore::S3Config>,
+) -> (Fixture, Fixture) {
     let url = postgres_database().await;
-    let node = |url: String| {
+    let node = |url: String, s3: Option<parta_server::filestore::S3Config>| {
         Fixture::edited(Arc::new(parta_server::SystemClock), move |config| {
             parta_server::ServerConfig {
                 postgres: Some(url),
+                s3: s3.or(config.s3.clone()),
                 ..config
             }
         })
     };
-    let a = node(url.clone()).await;
-    let b = node(url).await;
+    let a = node(url.clone(), s3.clone()).await;
+    let b = node(url, s3).await;
     (a, b)
 }
 

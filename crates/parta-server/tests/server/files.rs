@@ -55,6 +55,36 @@ pub(crate) async fn chunk(
     (status, response.json().await.unwrap())
 }
 
+/// Sends `text` with the finished upload `file_token` into `chat` as `token`: the message, and
+/// the file's download path.
+pub(crate) async fn send_file(
+    f: &Fixture,
+    token: &str,
+    chat: i64,
+    text: &str,
+    file_token: &str,
+) -> (Value, String) {
+    let sent = f
+        .ok_send(
+            Method::POST,
+            token,
+            &format!("/messages?chat_id={chat}"),
+            json!({"text": text,
+                   "attachments": [{"type": "file", "payload": {"token": file_token}}]}),
+        )
+        .await;
+    let path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (sent, path)
+}
+
+/// What the server says of the upload at `url` (GET on it, as a client resuming asks).
+pub(crate) async fn upload_status(f: &Fixture, url: &str) -> Value {
+    f.http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 pub(crate) async fn multipart(
     f: &Fixture,
     url: &str,
@@ -124,8 +154,7 @@ async fn a_document_uploaded_in_chunks_resumes_after_a_break_attaches_and_downlo
     );
 
     // The connection broke; the client asks where to resume, and a wrong start is refused.
-    let asked: Value = f.http.get(&url).send().await.unwrap().json().await.unwrap();
-    assert_eq!(asked["received"], 100_000);
+    assert_eq!(upload_status(&f, &url).await["received"], 100_000);
     let (status, error) = chunk(&f, &url, &file[150_000..200_000], 150_000, file.len()).await;
     assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE, "{error}");
     let (_, second) = chunk(&f, &url, &file[100_000..200_000], 100_000, file.len()).await;
@@ -135,15 +164,7 @@ async fn a_document_uploaded_in_chunks_resumes_after_a_break_attaches_and_downlo
     assert_eq!(done["complete"], true);
     let token = done["token"].as_str().unwrap().to_owned();
 
-    let sent = f
-        .ok_send(
-            Method::POST,
-            &teacher,
-            &format!("/messages?chat_id={chat}"),
-            json!({"text": "Задание на каникулы",
-                        "attachments": [{"type": "file", "payload": {"token": token}}]}),
-        )
-        .await;
+    let (sent, path) = send_file(&f, &teacher, chat, "Задание на каникулы", &token).await;
     MaxSchema::official()
         .unwrap()
         .validate_response("POST", "/messages", 200, &sent)
@@ -152,7 +173,7 @@ async fn a_document_uploaded_in_chunks_resumes_after_a_break_attaches_and_downlo
     assert_eq!(attachment["type"], "file");
     assert_eq!(attachment["filename"], "Домашнее задание.pdf");
     assert_eq!(attachment["size"], file.len());
-    let path = attachment["payload"]["url"].as_str().unwrap().to_owned();
+    assert_eq!(attachment["payload"]["url"], path.as_str());
 
     let whole = download(&f, &parent, &path, None).await;
     assert_eq!(whole.status(), StatusCode::OK);

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::common::{Fixture, postgres_database, s3_config};
-use crate::files::{chunk, download, pdf, upload_url};
+use crate::files::{chunk, download, pdf, send_file, upload_status, upload_url};
 
 const TEACHER: &str = "a.sokolova";
 const PARENT: &str = "o.smirnov";
@@ -115,19 +115,14 @@ async fn a_school_s_files_move_into_the_object_store_and_an_unfinished_upload_go
     let url = upload_url(&on_sqlite, &teacher, "file").await;
     let (_, done) = chunk(&on_sqlite, &url, &done_file, 0, done_file.len()).await;
     let token = done["token"].as_str().unwrap().to_owned();
-    let sent = on_sqlite
-        .ok_send(
-            Method::POST,
-            &teacher,
-            &format!("/messages?chat_id={chat_id}"),
-            json!({"text": "Расписание экзаменов",
-                   "attachments": [{"type": "file", "payload": {"token": token}}]}),
-        )
-        .await;
-    let path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, path) = send_file(
+        &on_sqlite,
+        &teacher,
+        chat_id,
+        "Расписание экзаменов",
+        &token,
+    )
+    .await;
     let big = pdf(parta_server::filestore::S3_PART + 3_000_000);
     let half = parta_server::filestore::S3_PART + 1_000_000;
     let big_url = upload_url(&on_sqlite, &teacher, "file").await;
@@ -178,33 +173,22 @@ async fn a_school_s_files_move_into_the_object_store_and_an_unfinished_upload_go
         &format!("http://{}", big_url.split('/').nth(2).unwrap()),
         &moved_school.server.url(),
     );
-    let asked: serde_json::Value = moved_school
-        .http
-        .get(&big_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(asked["received"], half);
+    assert_eq!(
+        upload_status(&moved_school, &big_url).await["received"],
+        half
+    );
     let (status, finished) = chunk(&moved_school, &big_url, &big[half..], half, big.len()).await;
     assert_eq!(status, StatusCode::OK, "{finished}");
     let big_token = finished["token"].as_str().unwrap().to_owned();
     let teacher = moved_school.token(TEACHER).await;
-    let sent = moved_school
-        .ok_send(
-            Method::POST,
-            &teacher,
-            &format!("/messages?chat_id={chat_id}"),
-            json!({"text": "Сборник задач",
-                   "attachments": [{"type": "file", "payload": {"token": big_token}}]}),
-        )
-        .await;
-    let big_path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, big_path) = send_file(
+        &moved_school,
+        &teacher,
+        chat_id,
+        "Сборник задач",
+        &big_token,
+    )
+    .await;
     let got = download(&moved_school, &parent, &big_path, None).await;
     assert_eq!(got.bytes().await.unwrap().as_ref(), big.as_slice());
     drop(dir);

@@ -1,14 +1,13 @@
 //! Files in an S3-compatible object store (a real Garage started by `scripts/with-s3.sh`): the
 //! store's multipart parts and staging object, and uploads through two nodes of one school.
 
-use std::sync::Arc;
-
 use parta_server::filestore::{FileStore, S3FileStore, Staged};
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::Value;
 
-use crate::common::{Fixture, postgres_database, s3_config};
-use crate::files::{download, pdf, upload_url};
+use crate::cluster::two_nodes_on;
+use crate::common::{Fixture, s3_config};
+use crate::files::{download, pdf, send_file, upload_status, upload_url};
 
 const PART: usize = parta_server::filestore::S3_PART;
 
@@ -88,23 +87,6 @@ async fn a_blob_removed_while_written_leaves_no_upload_or_staging_behind() {
     assert!(store.seal(&key, &staged).await.is_err());
 }
 
-/// Two nodes of the demo school on one new PostgreSQL database and one bucket.
-async fn two_nodes() -> (Fixture, Fixture) {
-    let url = postgres_database().await;
-    let node = |url: String| {
-        Fixture::edited(Arc::new(parta_server::SystemClock), move |config| {
-            parta_server::ServerConfig {
-                postgres: Some(url),
-                s3: Some(s3_config()),
-                ..config
-            }
-        })
-    };
-    let a = node(url.clone()).await;
-    let b = node(url).await;
-    (a, b)
-}
-
 async fn put_chunk(
     node: &Fixture,
     url: &str,
@@ -129,7 +111,7 @@ async fn put_chunk(
 
 #[tokio::test]
 async fn an_upload_goes_on_through_either_node_and_downloads_whole_from_both() {
-    let (a, b) = two_nodes().await;
+    let (a, b) = two_nodes_on(Some(s3_config())).await;
     let teacher = a.token("a.sokolova").await;
     let parent = b.token("e.morozova").await;
     let chat = a.chat_id(&teacher, "5А — родители").await;
@@ -148,19 +130,12 @@ async fn an_upload_goes_on_through_either_node_and_downloads_whole_from_both() {
             let (status, error) =
                 put_chunk(node, &url, &file[at..end - 1000], at, end - 1, file.len()).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
-            let asked: Value = node
-                .http
-                .get(format!(
-                    "{}/upload/{}",
-                    node.server.url(),
-                    url.split_once("/upload/").unwrap().1
-                ))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let on_node = format!(
+                "{}/upload/{}",
+                node.server.url(),
+                url.split_once("/upload/").unwrap().1
+            );
+            let asked = upload_status(node, &on_node).await;
             assert_eq!(asked["received"], at, "the broken chunk is not counted");
         }
         let (status, answer) = put_chunk(node, &url, &file[at..end], at, end - 1, file.len()).await;
@@ -172,19 +147,7 @@ async fn an_upload_goes_on_through_either_node_and_downloads_whole_from_both() {
     }
     assert_eq!(done["complete"], true);
     let token = done["token"].as_str().unwrap().to_owned();
-    let sent = a
-        .ok_send(
-            Method::POST,
-            &teacher,
-            &format!("/messages?chat_id={chat}"),
-            json!({"text": "Учебник, глава 3",
-                   "attachments": [{"type": "file", "payload": {"token": token}}]}),
-        )
-        .await;
-    let path = sent["message"]["body"]["attachments"][0]["payload"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, path) = send_file(&a, &teacher, chat, "Учебник, глава 3", &token).await;
     for node in [&a, &b] {
         let parent = node.token("e.morozova").await;
         let whole = download(node, &parent, &path, None).await;
