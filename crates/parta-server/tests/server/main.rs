@@ -18,6 +18,7 @@ mod groups;
 mod lessons;
 mod max_check;
 mod migrate;
+mod nginx;
 mod objects;
 mod operations;
 mod process;
