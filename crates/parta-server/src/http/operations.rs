@@ -97,6 +97,38 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The MAX bridge's queue and lag: what waits to go to MAX (from the database, the same on
+/// every node) and how long ago MAX last answered this node (the leader's only).
+async fn bridge_metrics(out: &mut String, state: &AppState, bridge: &crate::max::Bridge) {
+    let now = state.school.now_ms();
+    match crate::max::outbound::backlog(&state.school).await {
+        Ok((waiting, oldest)) => {
+            out.push_str(
+                "# HELP parta_bridge_outbound_backlog Updates of linked chats not yet carried \
+                 to MAX.\n",
+            );
+            out.push_str("# TYPE parta_bridge_outbound_backlog gauge\n");
+            let _ = writeln!(out, "parta_bridge_outbound_backlog {waiting}");
+            out.push_str(
+                "# HELP parta_bridge_outbound_lag_seconds Age of the oldest of them (0: none).\n",
+            );
+            out.push_str("# TYPE parta_bridge_outbound_lag_seconds gauge\n");
+            let lag = oldest.map_or(0.0, |at| (now - at).max(0) as f64 / 1000.0);
+            let _ = writeln!(out, "parta_bridge_outbound_lag_seconds {lag}");
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: the bridge's backlog is unreadable"),
+    }
+    if let Some(at) = bridge.heard_at() {
+        out.push_str(
+            "# HELP parta_bridge_inbound_silence_seconds Since MAX last answered this node's \
+             long poll or called its webhook.\n",
+        );
+        out.push_str("# TYPE parta_bridge_inbound_silence_seconds gauge\n");
+        let silence = (now - at).max(0) as f64 / 1000.0;
+        let _ = writeln!(out, "parta_bridge_inbound_silence_seconds {silence}");
+    }
+}
+
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let m = &state.metrics;
     let mut out = String::with_capacity(2048);
@@ -135,6 +167,28 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     out.push_str("# HELP parta_leader Whether this node runs the school's background work.\n");
     out.push_str("# TYPE parta_leader gauge\n");
     let _ = writeln!(out, "parta_leader {}", u8::from(state.cluster.leads()));
+    let load = state.school.store().load();
+    out.push_str(
+        "# HELP parta_store_writers_waiting Write transactions waiting for a connection and \
+         the writers' lock.\n",
+    );
+    out.push_str("# TYPE parta_store_writers_waiting gauge\n");
+    let _ = writeln!(out, "parta_store_writers_waiting {}", load.writers_waiting);
+    out.push_str("# HELP parta_store_connections This node's database connections, by state.\n");
+    out.push_str("# TYPE parta_store_connections gauge\n");
+    let _ = writeln!(
+        out,
+        "parta_store_connections{{state=\"busy\"}} {}",
+        load.connections.saturating_sub(load.idle)
+    );
+    let _ = writeln!(
+        out,
+        "parta_store_connections{{state=\"idle\"}} {}",
+        load.idle
+    );
+    if let Some(bridge) = &state.bridge {
+        bridge_metrics(&mut out, &state, bridge).await;
+    }
     out.push_str("# HELP parta_newest_update The newest update id this node has published.\n");
     out.push_str("# TYPE parta_newest_update gauge\n");
     let _ = writeln!(

@@ -94,6 +94,8 @@ struct Inner {
     config: BridgeConfig,
     /// The bot's MAX user id (0 until known).
     bot_id: AtomicI64,
+    /// When MAX last answered a long poll or delivered to the webhook (ms; 0: not yet).
+    heard_at: AtomicI64,
 }
 
 /// Why a webhook delivery was not taken.
@@ -131,12 +133,25 @@ impl Bridge {
             api,
             config,
             bot_id: AtomicI64::new(0),
+            heard_at: AtomicI64::new(0),
         })))
     }
 
     /// The bot at MAX.
     pub fn api(&self) -> &MaxApi {
         &self.0.api
+    }
+
+    /// When MAX last answered this node's long poll or delivered to its webhook (ms since the
+    /// epoch), if it has.
+    pub fn heard_at(&self) -> Option<i64> {
+        Some(self.0.heard_at.load(Ordering::Relaxed)).filter(|at| *at > 0)
+    }
+
+    fn heard(&self) {
+        self.0
+            .heard_at
+            .store(self.0.school.now_ms(), Ordering::Relaxed);
     }
 
     /// Whether MAX delivers to this server's webhook.
@@ -279,7 +294,10 @@ impl Bridge {
                 _ = stop.wait_for(|s| *s) => return,
             };
             match polled {
-                Ok(()) => attempt = 0,
+                Ok(()) => {
+                    self.heard();
+                    attempt = 0;
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "MAX updates could not be read; will retry");
                     let pause = self.pause_after(&e, attempt);
@@ -449,6 +467,7 @@ impl Bridge {
         .await
         .map_err(|e| WebhookError::Unavailable(e.to_string()))?;
         self.after_commit(stored.into_iter().collect()).await;
+        self.heard();
         Ok(())
     }
 

@@ -58,6 +58,17 @@ enum Part {
     File { token: String, kind: String },
 }
 
+/// The updates of linked chats not yet carried to MAX, and when the oldest of them was made
+/// (ms): the bridge's outgoing queue, as the database has it (so every node can tell).
+pub async fn backlog(school: &School) -> crate::error::Result<(i64, Option<i64>)> {
+    let mut tx = school.read().await?;
+    let cursor = match tx.max_state(CURSOR).await? {
+        Some(value) => value.parse::<i64>().unwrap_or(0),
+        None => 0,
+    };
+    Ok(tx.outgoing_backlog(cursor).await?)
+}
+
 /// The outgoing side, for one pass.
 pub struct Relay<'a> {
     pub school: &'a School,

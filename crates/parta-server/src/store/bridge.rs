@@ -127,6 +127,8 @@ pub trait BridgeRows {
 
     /// Updates of linked chats above `after` (and above each link's start), oldest first.
     async fn outgoing_after(&mut self, after: i64, limit: i64) -> Result<Vec<OutgoingRecord>>;
+    /// How many such updates there are above `after`, and when the oldest was made (ms).
+    async fn outgoing_backlog(&mut self, after: i64) -> Result<(i64, Option<i64>)>;
 
     /// Where a Parta message stands toward MAX.
     async fn set_delivery(

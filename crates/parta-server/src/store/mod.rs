@@ -59,6 +59,46 @@ pub trait Store: Send + Sync + 'static {
     async fn begin(&self) -> Result<Box<dyn Tx>>;
     /// Waits for work in flight and closes the database.
     async fn close(&self);
+    /// How busy the store is now (`/metrics`).
+    fn load(&self) -> StoreLoad {
+        StoreLoad::default()
+    }
+}
+
+/// How busy a store is now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreLoad {
+    /// Write transactions waiting for their turn (a connection and the writers' lock).
+    pub writers_waiting: i64,
+    /// Connections open, and how many of them are idle.
+    pub connections: u32,
+    pub idle: u32,
+}
+
+/// Counts a writer from when it asks for its turn until it has it (or gives up).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WaitingWriters(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl WaitingWriters {
+    pub(crate) fn enter(&self) -> WaitingGuard<'_> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        WaitingGuard(self)
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// One writer waiting, counted while it lives.
+pub(crate) struct WaitingGuard<'a>(&'a WaitingWriters);
+
+impl Drop for WaitingGuard<'_> {
+    fn drop(&mut self) {
+        (self.0)
+            .0
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// The statements of every area, on one connection or transaction.

@@ -12,6 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::Fixture;
+use crate::operations::{metric, text};
 
 const MAX_CHAT: i64 = -701;
 const ADMIN: &str = "i.kuznetsova";
@@ -416,8 +417,33 @@ async fn max_away_then_back_gets_every_message_once_in_order() {
     }
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(b.bot_texts().is_empty());
+    // The queue and its age show in the metrics while MAX is away.
+    let page = text(&b.f, "/metrics").await.1;
+    assert!(
+        metric(&page, "parta_bridge_outbound_backlog") >= 20.0,
+        "{page}"
+    );
+    assert!(
+        metric(&page, "parta_bridge_outbound_lag_seconds") >= 0.5,
+        "{page}"
+    );
     b.fake.set_away(false);
     until("the queue drained", || async { b.bot_texts().len() == 20 }).await;
+    until("the backlog metric back to nothing", || async {
+        let page = text(&b.f, "/metrics").await.1;
+        metric(&page, "parta_bridge_outbound_backlog") == 0.0
+            && metric(&page, "parta_bridge_outbound_lag_seconds") == 0.0
+    })
+    .await;
+    // MAX answers long polls again (each waits up to 5 s here).
+    until("MAX heard from lately", || async {
+        let page = text(&b.f, "/metrics").await.1;
+        page.lines()
+            .find_map(|l| l.strip_prefix("parta_bridge_inbound_silence_seconds "))
+            .and_then(|v| v.parse::<f64>().ok())
+            .is_some_and(|silence| silence < 6.0)
+    })
+    .await;
     let expected: Vec<String> = (0..20)
         .map(|i| format!("Елена Морозова, родитель: Пока MAX недоступен {i:02}"))
         .collect();

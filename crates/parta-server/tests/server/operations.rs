@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use crate::common::Fixture;
 
-async fn text(f: &Fixture, path: &str) -> (StatusCode, String) {
+pub(crate) async fn text(f: &Fixture, path: &str) -> (StatusCode, String) {
     let response = f
         .http
         .get(format!("{}{path}", f.server.url()))
@@ -17,7 +17,7 @@ async fn text(f: &Fixture, path: &str) -> (StatusCode, String) {
 }
 
 /// The value of the metric line that starts with `name` (labels included).
-fn metric(page: &str, name: &str) -> f64 {
+pub(crate) fn metric(page: &str, name: &str) -> f64 {
     page.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .unwrap_or_else(|| panic!("no {name} in\n{page}"))
@@ -69,5 +69,14 @@ async fn a_node_says_it_is_healthy_ready_and_what_it_is_doing() {
     let inf = metric(&after, "parta_request_duration_seconds_bucket{le=\"+Inf\"}");
     assert_eq!(count, inf, "every timed request is in the +Inf bucket");
     assert!(count >= 3.0);
+    // The store's queue: nobody waits to write now, and the node holds a connection or more.
+    assert_eq!(metric(&after, "parta_store_writers_waiting"), 0.0);
+    let busy = metric(&after, "parta_store_connections{state=\"busy\"}");
+    let idle = metric(&after, "parta_store_connections{state=\"idle\"}");
+    assert!(busy + idle >= 1.0, "{busy} busy, {idle} idle");
+    assert!(
+        !after.contains("parta_bridge_"),
+        "no bridge, no bridge metrics"
+    );
     assert_eq!(poll.await.unwrap(), StatusCode::OK);
 }

@@ -62,6 +62,7 @@ const WRITERS: i64 = 72_782;
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    waiting: crate::store::WaitingWriters,
 }
 
 impl PostgresStore {
@@ -75,7 +76,10 @@ impl PostgresStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations-postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            waiting: Default::default(),
+        })
     }
 
     /// The connection pool, for tests that look at the database directly.
@@ -93,14 +97,24 @@ impl Store for PostgresStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
+        let waiting = self.waiting.enter();
         let mut tx = SqlTx::new(Conn::Open(self.pool.begin().await?));
         tx.run("SELECT pg_advisory_xact_lock(?)", (WRITERS,))
             .await?;
+        drop(waiting);
         Ok(Box::new(tx))
     }
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    fn load(&self) -> crate::store::StoreLoad {
+        crate::store::StoreLoad {
+            writers_waiting: self.waiting.now(),
+            connections: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+        }
     }
 }
 

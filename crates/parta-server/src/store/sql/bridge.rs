@@ -226,6 +226,21 @@ impl BridgeRows for SqlTx {
             .collect()
     }
 
+    async fn outgoing_backlog(&mut self, after: i64) -> Result<(i64, Option<i64>)> {
+        let row = self
+            .row_opt(
+                "SELECT COUNT(*) AS n, MIN(u.created_at) AS oldest
+             FROM updates u JOIN max_links l ON l.chat_id = u.chat_id
+             WHERE u.id > ? AND u.id > l.from_update",
+                (after,),
+            )
+            .await?;
+        match row {
+            Some(row) => Ok((row.try_get("n")?, row.try_get("oldest")?)),
+            None => Ok((0, None)),
+        }
+    }
+
     async fn set_delivery(
         &mut self,
         mid: &str,

@@ -76,6 +76,7 @@ pub struct SqliteStore {
     /// SQLite, a writer that finds the lock taken sleeps in its busy handler in steps of up to
     /// 100 ms, which made the tail of a busy chat's sends (docs/benchmarks.md).
     writer: Arc<tokio::sync::Mutex<()>>,
+    waiting: crate::store::WaitingWriters,
 }
 
 /// How long a writer waits for its turn before the request fails (SQLite's busy timeout, which
@@ -100,6 +101,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            waiting: Default::default(),
         })
     }
 
@@ -122,6 +124,7 @@ impl Store for SqliteStore {
     /// connection had written in between (SQLite cannot move a read snapshot forward), which
     /// the busy timeout does not cover. Writers now wait for each other, up to that timeout.
     async fn begin(&self) -> Result<Box<dyn Tx>> {
+        let waiting = self.waiting.enter();
         let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned())
             .await
             .map_err(|_| {
@@ -130,6 +133,7 @@ impl Store for SqliteStore {
                     "the database stayed busy: no turn to write within 5 s",
                 ))
             })?;
+        drop(waiting);
         let mut tx = SqlTx::new(Conn::Open(self.pool.begin_with("BEGIN IMMEDIATE").await?));
         tx.turn = Some(turn);
         Ok(Box::new(tx))
@@ -137,5 +141,13 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    fn load(&self) -> crate::store::StoreLoad {
+        crate::store::StoreLoad {
+            writers_waiting: self.waiting.now(),
+            connections: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+        }
     }
 }
