@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// nginx balancing plain HTTP over `nodes`, a failed request tried once on the next node (a
-/// send too: its idempotency key makes the retry safe); stopped when dropped.
+/// nginx balancing plain HTTP over `nodes` (kept-alive connections to them, up to 8,192
+/// clients), a failed request tried once on the next node (a send too: its idempotency key makes
+/// the retry safe); stopped when dropped.
 pub struct Balancer {
     child: Child,
     pub url: String,
@@ -29,14 +30,16 @@ impl Balancer {
             .collect();
         let conf = format!(
             "daemon off;\nmaster_process off;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
-             events {{ worker_connections 1024; }}\n\
-             http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  \
+             worker_rlimit_nofile 16384;\nevents {{ worker_connections 8192; }}\n\
+             http {{\n  access_log off;\n  client_max_body_size 64m;\n  \
+             client_body_temp_path {p}/body;\n  \
              proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  \
              uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  \
-             upstream parta {{\n{servers}  }}\n  \
+             upstream parta {{\n{servers}    keepalive 64;\n  }}\n  \
              server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      \
              proxy_pass http://parta;\n      proxy_http_version 1.1;\n      \
-             proxy_set_header Host $http_host;\n      proxy_read_timeout 120s;\n      \
+             proxy_set_header Host $http_host;\n      proxy_set_header Connection \"\";\n      \
+             proxy_read_timeout 120s;\n      \
              proxy_buffering off;\n      proxy_next_upstream error timeout non_idempotent;\n      \
              proxy_next_upstream_tries 2;\n    }}\n  }}\n}}\n"
         );
