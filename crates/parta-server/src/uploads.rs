@@ -366,12 +366,12 @@ impl Uploads {
                 "The chunk is shorter than its Content-Range says: send it again",
             ));
         }
-        if let Err(e) = self.flush(&mut receiving).await {
-            self.abandon(school, &receiving).await?;
-            return Err(e);
-        }
         let total = receiving.total.unwrap_or(receiving.written);
         if receiving.written < total {
+            if let Err(e) = self.flush(&mut receiving).await {
+                self.abandon(school, &receiving).await?;
+                return Err(e);
+            }
             school
                 .read()
                 .await?
@@ -388,8 +388,13 @@ impl Uploads {
         // Everything is here. The bytes are recorded together with the completion, in one
         // statement: a client that hangs up now (and so cancels this handler) can never leave
         // an upload that has all its bytes but no token. Sealing first is safe: a chunk
-        // received again finds the sealed object and seals nothing twice.
-        self.store.seal(&receiving.id, &receiving.staged).await?;
+        // received again finds the sealed object and seals nothing twice. The last bytes go
+        // with the seal (an object store writes them as the last part, not staged first).
+        let last = std::mem::take(&mut receiving.pending);
+        self.store
+            .seal_with(&receiving.id, &receiving.staged, &last)
+            .await?;
+        receiving.staged.len += last.len() as u64;
         let head = self.store.read(&receiving.id, 0, HEAD).await?;
         let verdict = self
             .rules

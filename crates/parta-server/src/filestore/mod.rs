@@ -53,6 +53,16 @@ pub trait FileStore: Send + Sync + 'static {
     /// again is harmless.
     async fn seal(&self, key: &str, staged: &Staged) -> std::io::Result<()>;
 
+    /// Appends `last`, the blob's final bytes, and seals it: a store that can skip staging
+    /// them (an object store writing the last part straight away) does.
+    async fn seal_with(&self, key: &str, staged: &Staged, last: &[u8]) -> std::io::Result<()> {
+        if last.is_empty() {
+            return self.seal(key, staged).await;
+        }
+        let staged = self.append(key, staged, last).await?;
+        self.seal(key, &staged).await
+    }
+
     /// Up to `max` bytes from `offset` of a sealed blob (fewer at its end).
     async fn read(&self, key: &str, offset: u64, max: usize) -> std::io::Result<Vec<u8>>;
 

@@ -338,44 +338,82 @@ impl FileStore for S3FileStore {
     }
 
     async fn seal(&self, key: &str, staged: &Staged) -> std::io::Result<()> {
+        self.seal_with(key, staged, &[]).await
+    }
+
+    /// The staging bytes and `last` go up as the last parts (all but the last of them whole),
+    /// and the upload is completed; a blob of one part or less is put whole, from memory.
+    async fn seal_with(&self, key: &str, staged: &Staged, last: &[u8]) -> std::io::Result<()> {
         let key = checked_key(key)?;
-        if self.sealed_len(key).await? == Some(staged.len) {
+        let len = staged.len + last.len() as u64;
+        if self.sealed_len(key).await? == Some(len) {
             // Sealed already (by a node that died before recording so).
             return self.clear_staging(key).await;
         }
         let progress = Progress::of(staged)?;
-        let tail_len = staged.len.saturating_sub(progress.parts_len());
+        let tail_len = staged
+            .len
+            .checked_sub(progress.parts_len())
+            .ok_or_else(|| {
+                invalid(format!(
+                    "an upload recorded at {} bytes has {} whole parts",
+                    staged.len,
+                    progress.parts.len()
+                ))
+            })?;
         let tail = self.tail(&progress, tail_len).await?;
+        let data = if last.is_empty() {
+            tail
+        } else {
+            let mut data = Vec::with_capacity(tail.len() + last.len());
+            data.extend_from_slice(&tail);
+            data.extend_from_slice(last);
+            bytes::Bytes::from(data)
+        };
         let sealed = Self::sealed(key);
-        match (&progress.upload, progress.parts.is_empty()) {
-            (Some(upload), false) => {
-                let mut parts: Vec<PartId> = progress
-                    .parts
-                    .iter()
-                    .map(|etag| PartId {
-                        content_id: etag.clone(),
-                    })
-                    .collect();
-                if !tail.is_empty() {
-                    let last = self
-                        .s3
-                        .put_part(&sealed, upload, parts.len(), PutPayload::from(tail))
-                        .await
-                        .map_err(io_error)?;
-                    parts.push(last);
-                }
-                self.s3
-                    .complete_multipart(&sealed, upload, parts)
-                    .await
-                    .map_err(io_error)?;
-            }
-            _ => {
-                self.s3
-                    .put(&sealed, PutPayload::from(tail))
-                    .await
-                    .map_err(io_error)?;
-            }
+        if progress.parts.is_empty() && data.len() <= PART {
+            self.s3
+                .put(&sealed, PutPayload::from(data))
+                .await
+                .map_err(io_error)?;
+            return self.clear_staging(key).await;
         }
+        let upload = match &progress.upload {
+            Some(upload) => upload.clone(),
+            None => self.s3.create_multipart(&sealed).await.map_err(io_error)?,
+        };
+        let mut parts: Vec<PartId> = progress
+            .parts
+            .iter()
+            .map(|etag| PartId {
+                content_id: etag.clone(),
+            })
+            .collect();
+        let mut at = 0;
+        while at < data.len() {
+            // Whole parts while more than one part's worth is left; the rest as the last.
+            let end = if data.len() - at > PART {
+                at + PART
+            } else {
+                data.len()
+            };
+            let part = self
+                .s3
+                .put_part(
+                    &sealed,
+                    &upload,
+                    parts.len(),
+                    PutPayload::from(data.slice(at..end)),
+                )
+                .await
+                .map_err(io_error)?;
+            parts.push(part);
+            at = end;
+        }
+        self.s3
+            .complete_multipart(&sealed, &upload, parts)
+            .await
+            .map_err(io_error)?;
         self.clear_staging(key).await
     }
 
@@ -401,13 +439,15 @@ impl FileStore for S3FileStore {
     async fn remove(&self, key: &str, staged: Option<&Staged>) -> std::io::Result<()> {
         let key = checked_key(key)?;
         if let Some(upload) = staged.map(Progress::of).transpose()?.and_then(|p| p.upload) {
-            match self
+            // An upload completed already (the file was sealed, then refused) cannot be
+            // aborted: its object is deleted below either way.
+            if let Err(e) = self
                 .s3
                 .abort_multipart(&Self::sealed(key), &upload.clone())
                 .await
+                && !matches!(e, object_store::Error::NotFound { .. })
             {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(e) => return Err(io_error(e)),
+                tracing::warn!(upload = key, error = %e, "a multipart upload was not aborted");
             }
         }
         self.delete(&Self::sealed(key)).await?;

@@ -73,6 +73,39 @@ async fn a_blob_crosses_parts_survives_a_replayed_append_and_reads_in_ranges() {
 }
 
 #[tokio::test]
+async fn last_bytes_sealed_straight_away_make_whole_parts_then_one_last() {
+    let store = S3FileStore::new(&s3_config()).unwrap();
+    // A small file in one go: put whole, nothing staged.
+    let small = pdf(700_000);
+    let key = random_key();
+    store
+        .seal_with(&key, &Staged::empty(), &small)
+        .await
+        .unwrap();
+    assert_eq!(store.read(&key, 0, 1 << 20).await.unwrap(), small);
+    // A staged start and a last chunk of more than a part: 4 MiB + 7 MiB in parts 5, 5, 1.
+    let blob = pdf(11 * 1024 * 1024 + 5);
+    let key = random_key();
+    let (first, last) = blob.split_at(4 * 1024 * 1024);
+    let staged = store.append(&key, &Staged::empty(), first).await.unwrap();
+    store.seal_with(&key, &staged, last).await.unwrap();
+    assert!(store.staging_objects(&key).await.unwrap().is_empty());
+    let mut back = Vec::new();
+    while back.len() < blob.len() {
+        let got = store.read(&key, back.len() as u64, PART).await.unwrap();
+        assert!(!got.is_empty());
+        back.extend_from_slice(&got);
+    }
+    assert!(back == blob, "the sealed blob reads back whole");
+    // Sealed again with the same bytes (a retried last chunk): nothing changes.
+    store.seal_with(&key, &staged, last).await.unwrap();
+    assert_eq!(
+        store.sealed_len(&key).await.unwrap(),
+        Some(blob.len() as u64)
+    );
+}
+
+#[tokio::test]
 async fn a_blob_removed_while_written_leaves_no_upload_or_staging_behind() {
     let store = S3FileStore::new(&s3_config()).unwrap();
     let key = random_key();
