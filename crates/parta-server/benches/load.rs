@@ -14,14 +14,19 @@
 //!   100 chats; accepted messages per second (each one fsynced: `synchronous=FULL`), and each
 //!   POST's time as the senders saw it, p50/p90/p99/max.
 //!
-//! - region (not in "all"; under `scripts/with-postgres.sh`): 1,000 listeners in 100 chats,
-//!   messages paced at 116 a second (a region's average) for 20 s and at 1,160 (ten times) for
-//!   10 s, each through the next node; one node on SQLite against two nodes on PostgreSQL;
-//!   send-to-delivery p50/p99/max over every delivery, and each POST's time.
+//! - region (not in "all"; under `scripts/with-postgres.sh scripts/with-s3.sh`): 1,000
+//!   listeners in 100 chats, messages paced at 116 a second (a region's average) for 20 s and at
+//!   1,160 (ten times) for 10 s, and a 1 MiB file uploaded for every 50 messages; one node on
+//!   SQLite (files on its disk) against two nodes on PostgreSQL with their files in Garage,
+//!   behind nginx; send-to-delivery p50/p99/max over every delivery, each POST's time, each
+//!   upload's time.
 //!
 //! Every loop is bounded in count and time, and only loopback is addressed.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+#[path = "../tests/server/nginx.rs"]
+mod nginx;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -73,12 +78,12 @@ impl Server {
 }
 
 async fn start_server(db: &Path) -> Server {
-    start_node(db, None).await
+    start_node(db, None, &[]).await
 }
 
 /// The server on the SQLite file `db`, or on the PostgreSQL database `postgres` (its uploads
-/// beside `db`).
-async fn start_node(db: &Path, postgres: Option<&str>) -> Server {
+/// beside `db`, or in the object store `env` names).
+async fn start_node(db: &Path, postgres: Option<&str>, env: &[(String, String)]) -> Server {
     // The per-device limit (30/s, as MAX) would measure the limiter, not the server.
     let mut args = vec![
         "--db",
@@ -93,6 +98,7 @@ async fn start_node(db: &Path, postgres: Option<&str>) -> Server {
     }
     let mut child = Command::new(SERVER)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -602,9 +608,69 @@ fn paced_ids(body: &[u8]) -> Vec<usize> {
     out
 }
 
-/// One run of the region bench: `nodes` servers (PostgreSQL) or one (SQLite), 1,000
-/// listeners in 100 chats spread over the nodes, messages paced at `rate` a second for
-/// `seconds`, each through the next node in turn.
+/// The test object store's settings as the server reads them (`PARTA_TEST_S3_*`, which
+/// `scripts/with-s3.sh` sets, as `PARTA_S3_*`).
+fn s3_env() -> Vec<(String, String)> {
+    ["ENDPOINT", "BUCKET", "REGION", "KEY_ID", "SECRET"]
+        .into_iter()
+        .map(|k| {
+            let value = std::env::var(format!("PARTA_TEST_S3_{k}"))
+                .expect("run under scripts/with-s3.sh, which starts Garage");
+            (format!("PARTA_S3_{k}"), value)
+        })
+        .collect()
+}
+
+/// A PDF-looking file of `len` bytes, different for each `seed`.
+fn document(len: usize, seed: u32) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    let mut x = seed.wrapping_add(12345);
+    while bytes.len() < len {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        bytes.push((x >> 16) as u8);
+    }
+    bytes
+}
+
+/// Uploads `file` in one chunk through `base` as `token`: whether it completed.
+async fn upload_once(http: &reqwest::Client, base: &str, token: &str, file: Vec<u8>) -> bool {
+    let Ok(answer) = http
+        .post(format!("{base}/uploads?type=file"))
+        .header("Authorization", token)
+        .send()
+        .await
+    else {
+        return false;
+    };
+    let Ok(endpoint) = answer.json::<serde_json::Value>().await else {
+        return false;
+    };
+    let Some((_, id)) = endpoint["url"]
+        .as_str()
+        .and_then(|u| u.split_once("/upload/"))
+    else {
+        return false;
+    };
+    let len = file.len();
+    let Ok(answer) = http
+        .put(format!("{base}/upload/{id}"))
+        .header("Content-Range", format!("bytes 0-{}/{len}", len - 1))
+        .body(file)
+        .send()
+        .await
+    else {
+        return false;
+    };
+    answer
+        .json::<serde_json::Value>()
+        .await
+        .is_ok_and(|status| status["complete"] == true)
+}
+
+/// One run of the region bench: `nodes` servers on PostgreSQL with their files in the object
+/// store, behind nginx, or one on SQLite with its files on its disk; 1,000 listeners in 100
+/// chats, messages paced at `rate` a second for `seconds`, and a 1 MiB file uploaded for every
+/// 50 messages.
 async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
     const CHATS: usize = 100;
     const LISTENERS: usize = 1_000;
@@ -622,16 +688,27 @@ async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
         None => prepare(&db, LISTENERS + CHATS, CHATS).await,
     };
     let mut servers = Vec::new();
+    let mut balancer = None;
     match postgres {
         Some(_) => {
+            let env = s3_env();
             for n in 0..nodes {
                 let files = dir.path().join(format!("node{n}.sqlite"));
-                servers.push(start_node(&files, postgres).await);
+                servers.push(start_node(&files, postgres, &env).await);
             }
+            let addrs: Vec<std::net::SocketAddr> = servers
+                .iter()
+                .map(|s| s.url.trim_start_matches("http://").parse().unwrap())
+                .collect();
+            balancer = Some(nginx::Balancer::start(dir.path(), &addrs));
         }
-        None => servers.push(start_node(&db, None).await),
+        None => servers.push(start_node(&db, None, &[]).await),
     }
-    let bases: Vec<String> = servers.iter().map(|s| s.url.clone()).collect();
+    // Every request through the balancer, or to the one node.
+    let bases: Vec<String> = match &balancer {
+        Some(balancer) => vec![balancer.url.clone()],
+        None => vec![servers[0].url.clone()],
+    };
     let total = (rate * seconds) as usize;
     let sent_at: Arc<Vec<std::sync::OnceLock<Instant>>> =
         Arc::new((0..total).map(|_| std::sync::OnceLock::new()).collect());
@@ -687,9 +764,33 @@ async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let post_ms = Arc::new(std::sync::Mutex::new(Vec::<f64>::with_capacity(total)));
     let refused = Arc::new(AtomicUsize::new(0));
+    // Why sends were refused: status or error, counted.
+    let why = Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::<
+        String,
+        usize,
+    >::new()));
+    let upload_ms = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    let uploads_failed = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut sends = Vec::with_capacity(total);
     for n in 0..total {
+        if n % 50 == 25 {
+            // A file for every 50 messages, from the chat's sender.
+            let chat = n % CHATS;
+            let token = tokens[LISTENERS + chat].clone();
+            let (http, base) = (http.clone(), bases[n % bases.len()].clone());
+            let (upload_ms, failed) = (upload_ms.clone(), uploads_failed.clone());
+            let file = document(1024 * 1024, n as u32);
+            sends.push(tokio::spawn(async move {
+                let began = Instant::now();
+                if upload_once(&http, &base, &token, file).await {
+                    let ms = began.elapsed().as_secs_f64() * 1000.0;
+                    upload_ms.lock().unwrap().push(ms);
+                } else {
+                    failed.fetch_add(1, Ordering::SeqCst);
+                }
+            }));
+        }
         let due = start + Duration::from_secs_f64(n as f64 / rate);
         tokio::time::sleep_until(due.into()).await;
         let chat = n % CHATS;
@@ -699,11 +800,12 @@ async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
             bases[n % bases.len()],
             chat_ids[chat]
         );
-        let (http, sent_at, post_ms, refused) = (
+        let (http, sent_at, post_ms, refused, why) = (
             http.clone(),
             sent_at.clone(),
             post_ms.clone(),
             refused.clone(),
+            why.clone(),
         );
         sends.push(tokio::spawn(async move {
             let began = Instant::now();
@@ -719,8 +821,15 @@ async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
                     .lock()
                     .unwrap()
                     .push(began.elapsed().as_secs_f64() * 1000.0),
-                _ => {
+                other => {
                     refused.fetch_add(1, Ordering::SeqCst);
+                    let reason = match other {
+                        Ok(a) => format!("HTTP {}", a.status().as_u16()),
+                        Err(e) if e.is_timeout() => "client timeout".to_owned(),
+                        Err(e) if e.is_connect() => "cannot connect".to_owned(),
+                        Err(_) => "connection broke".to_owned(),
+                    };
+                    *why.lock().unwrap().entry(reason).or_default() += 1;
                 }
             }
         }));
@@ -741,9 +850,11 @@ async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
     samples.sort_by(f64::total_cmp);
     let mut post = post_ms.lock().unwrap().clone();
     post.sort_by(f64::total_cmp);
+    let mut uploads = upload_ms.lock().unwrap().clone();
+    uploads.sort_by(f64::total_cmp);
     let label = match postgres {
-        Some(_) => format!("{nodes} nodes on PostgreSQL"),
-        None => "1 node on SQLite".to_owned(),
+        Some(_) => format!("{nodes} nodes on PostgreSQL, files in Garage, behind nginx"),
+        None => "1 node on SQLite, files on its disk".to_owned(),
     };
     println!(
         "{label}, {rate:.0} messages/s for {seconds:.0} s ({total} sent in {sending:.1} s, {} refused), \
@@ -764,11 +875,48 @@ async fn paced(postgres: Option<&str>, nodes: usize, rate: f64, seconds: f64) {
         percentile(&post, 99.0),
         percentile(&post, 100.0)
     );
+    println!(
+        "  1 MiB uploads ({} done, {} failed): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        uploads.len(),
+        uploads_failed.load(Ordering::SeqCst),
+        percentile(&uploads, 50.0),
+        percentile(&uploads, 99.0),
+        percentile(&uploads, 100.0)
+    );
+    let why = why.lock().unwrap().clone();
+    if !why.is_empty() {
+        println!("  sends refused: {why:?}");
+    }
+    // What nginx said of its upstreams, summed by kind.
+    if balancer.is_some() {
+        let log =
+            std::fs::read_to_string(dir.path().join("nginx/logs/error.log")).unwrap_or_default();
+        let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+        for line in log.lines() {
+            let kind = line
+                .split_once("] ")
+                .map(|(_, rest)| rest)
+                .unwrap_or(line)
+                .split([',', '('])
+                .next()
+                .unwrap_or("")
+                .trim_start_matches(|c: char| {
+                    c.is_ascii_digit() || c == '#' || c == ':' || c == '*' || c == ' '
+                })
+                .to_owned();
+            *kinds.entry(kind).or_default() += 1;
+        }
+        if !kinds.is_empty() {
+            println!("  nginx's error log: {kinds:?}");
+        }
+    }
+    drop(balancer);
     drop(servers);
 }
 
 /// The region bench: the same load on one node on SQLite and on two nodes on one PostgreSQL
-/// (a new database each run, under `PARTA_TEST_POSTGRES`: `scripts/with-postgres.sh`).
+/// (a new database each run, under `PARTA_TEST_POSTGRES`: `scripts/with-postgres.sh`) and one
+/// object store (`scripts/with-s3.sh`) behind nginx.
 async fn region(only_rate: Option<usize>) {
     let admin = std::env::var("PARTA_TEST_POSTGRES")
         .expect("run under scripts/with-postgres.sh, which names a PostgreSQL server");

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// nginx balancing plain HTTP over `nodes` (kept-alive connections to them, up to 8,192
-/// clients), a failed request tried once on the next node (a send too: its idempotency key makes
-/// the retry safe); stopped when dropped.
+/// nginx balancing plain HTTP over `nodes` (kept-alive connections to them; 32,768 connections
+/// in all, clients' and upstream), a failed request tried once on the next node (a send too: its
+/// idempotency key makes the retry safe); stopped when dropped.
 pub struct Balancer {
     child: Child,
     pub url: String,
@@ -30,7 +30,7 @@ impl Balancer {
             .collect();
         let conf = format!(
             "daemon off;\nmaster_process off;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
-             worker_rlimit_nofile 16384;\nevents {{ worker_connections 8192; }}\n\
+             worker_rlimit_nofile 65536;\nevents {{ worker_connections 32768; }}\n\
              http {{\n  access_log off;\n  client_max_body_size 64m;\n  \
              client_body_temp_path {p}/body;\n  \
              proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  \
