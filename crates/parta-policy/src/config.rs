@@ -11,6 +11,10 @@
 //! [files]
 //! allowed = ["jpeg", "png", "pdf", "docx"]
 //! limits = { image = 52428800, video = 262144000, audio = 268435456, file = 268435456 }
+//!
+//! [material]
+//! warn = true
+//! book_pages = 40
 //! ```
 //! The server enforces `block`; the app shows `warn` before sending.
 
@@ -81,6 +85,8 @@ pub struct Policy {
     pub ethics: RuleConfig,
     pub personal_data: RuleConfig,
     pub files: FileRules,
+    /// A whole book or a video sent into a class chat: warned about (6.2).
+    pub material: crate::material::MaterialRules,
 }
 
 impl Default for Policy {
@@ -97,6 +103,7 @@ impl Default for Policy {
                 chats: BTreeMap::from([(ChatKind::DirectClassTeacher, Action::Allow)]),
             },
             files: FileRules::default(),
+            material: crate::material::MaterialRules::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! - [`ethics`]: obscene, insulting and discriminatory language (6.1, 6.2);
 //! - [`personal_data`]: СНИЛС, ИНН, passports, phones, cards… in text (5.1, 8);
 //! - [`files`]: allowed file formats by content, with size limits (3.1);
+//! - [`material`]: a whole book or a video sent into a class chat (6.2), a warning only;
 //! - [`consent`]: the lesson-recording consent state machine (6.4);
 //! - [`config`]: the school's policy document (off / warn / block per rule and chat kind),
 //!   and [`check_text`], which applies it.
@@ -11,6 +12,7 @@ pub mod config;
 pub mod consent;
 pub mod ethics;
 pub mod files;
+pub mod material;
 pub mod personal_data;
 
 pub use config::{Action, ChatKind, Policy, PolicyError, Rule, RuleConfig};
