@@ -94,6 +94,10 @@ pub struct Chat {
     /// Only returned when a single chat is requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<Message>>,
+    /// Parta extension: in a class chat of a school that warns before a whole book or a video
+    /// is sent (procedure 6.2), the pages from which a PDF reads as a book. Absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parta_material_pages: Option<u32>,
 }
 
 /// `ChatList`: one page of chats.

@@ -37,7 +37,17 @@ fn chat_from_record(record: ChatRecord) -> Chat {
         description: record.description,
         messages_count: Some(record.messages),
         pinned_message: None,
+        parta_material_pages: None,
     }
+}
+
+/// Tells the app where the school warns before a whole book or a video is sent (6.2).
+fn with_material_rule(school: &School, kind: &str, mut chat: Chat) -> Chat {
+    chat.parta_material_pages = school
+        .policy()
+        .material
+        .book_pages_in(messages::chat_kind(kind));
+    chat
 }
 
 /// A chat as `caller` sees it: a private conversation is titled with the other person's name.
@@ -83,7 +93,9 @@ pub async fn list(
         .await?;
     let mut chats = Vec::with_capacity(records.len());
     for record in records {
-        chats.push(seen_by(&mut *tx, caller, record).await?);
+        let kind = record.kind.clone();
+        let chat = seen_by(&mut *tx, caller, record).await?;
+        chats.push(with_material_rule(school, &kind, chat));
     }
     let marker = if chats.len() > usize::try_from(count).unwrap_or(usize::MAX) {
         chats.pop().map(|next| next.chat_id)
@@ -100,7 +112,8 @@ pub async fn get(school: &School, caller: Caller, chat_id: i64) -> Result<Chat> 
         return Err(access::not_visible_on(&mut *tx, chat_id).await);
     };
     let pinned = record.pinned_mid.clone();
-    let mut chat = seen_by(&mut *tx, caller, record).await?;
+    let kind = record.kind.clone();
+    let mut chat = with_material_rule(school, &kind, seen_by(&mut *tx, caller, record).await?);
     if let Some(mid) = pinned {
         chat.pinned_message = messages::by_mid_on(&mut *tx, &mid).await?.map(Box::new);
     }

@@ -148,7 +148,7 @@ pub fn validate(body: &NewMessageBody) -> Result<()> {
 }
 
 /// The procedure's kind of a stored chat, for the policy's per-chat settings.
-fn chat_kind(kind: &str) -> parta_policy::ChatKind {
+pub(crate) fn chat_kind(kind: &str) -> parta_policy::ChatKind {
     use parta_policy::ChatKind;
     match kind {
         "teachers" => ChatKind::Teachers,

@@ -11,6 +11,8 @@ pub struct ChatRecord {
     pub id: i64,
     /// `chat`, `dialog` or `channel`.
     pub chat_type: String,
+    /// The procedure's kind: `teachers`, `class_parents`, …
+    pub kind: String,
     pub title: Option<String>,
     pub description: Option<String>,
     pub owner_id: Option<i64>,

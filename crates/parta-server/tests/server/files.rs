@@ -365,3 +365,51 @@ async fn a_file_holding_personal_data_is_refused_where_the_school_blocks_persona
     let (status, body) = send_file(class_chat, plan).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// `parta_material_pages` of the chat titled `title` in the caller's list.
+async fn material_pages(f: &Fixture, token: &str, title: &str) -> Option<u64> {
+    let list = f.ok_get(token, "/chats").await;
+    MaxSchema::official()
+        .unwrap()
+        .validate("ChatList", &list)
+        .unwrap();
+    let chat = list["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == title)
+        .unwrap_or_else(|| panic!("no chat {title} in {list}"));
+    chat.get("parta_material_pages").and_then(Value::as_u64)
+}
+
+#[tokio::test]
+async fn class_chats_tell_the_app_where_books_and_videos_are_warned_about() {
+    let f = Fixture::new().await;
+    let teacher = f.token(TEACHER_5A).await;
+    assert_eq!(
+        material_pages(&f, &teacher, "5А — родители").await,
+        Some(40),
+        "a class chat, the default policy"
+    );
+    assert_eq!(material_pages(&f, &teacher, "Учителя").await, None);
+    let chat = f.chat_id(&teacher, "5А — родители").await;
+    let one = f.ok_get(&teacher, &format!("/chats/{chat}")).await;
+    MaxSchema::official()
+        .unwrap()
+        .validate_response("GET", &format!("/chats/{chat}"), 200, &one)
+        .unwrap();
+    assert_eq!(one["parta_material_pages"], 40);
+
+    // A school that sets its own threshold, and one that switches the warning off.
+    let sixty = parta_policy::Policy::from_toml("[material]\nbook_pages = 60\n").unwrap();
+    let f = Fixture::with_policy(sixty).await;
+    let teacher = f.token(TEACHER_5A).await;
+    assert_eq!(
+        material_pages(&f, &teacher, "5А — родители").await,
+        Some(60)
+    );
+    let off = parta_policy::Policy::from_toml("[material]\nwarn = false\n").unwrap();
+    let f = Fixture::with_policy(off).await;
+    let teacher = f.token(TEACHER_5A).await;
+    assert_eq!(material_pages(&f, &teacher, "5А — родители").await, None);
+}

@@ -7,7 +7,7 @@ use crate::store::Result;
 use crate::store::chats::{ChatRecord, ChatRows, MemberRecord, NewChat, SchoolChatRecord};
 use crate::store::people::NameRecord;
 
-const CHAT_COLUMNS: &str = "c.id, c.type, c.title, c.description, c.owner_id, c.pinned_mid,
+const CHAT_COLUMNS: &str = "c.id, c.type, c.kind, c.title, c.description, c.owner_id, c.pinned_mid,
     c.last_event_time, cm.is_admin,
     (SELECT COUNT(*) FROM chat_members x WHERE x.chat_id = c.id) AS participants,
     (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.deleted_at IS NULL) AS messages";
@@ -16,6 +16,7 @@ fn chat_from_row(row: &DbRow) -> Result<ChatRecord> {
     Ok(ChatRecord {
         id: row.try_get("id")?,
         chat_type: row.try_get("type")?,
+        kind: row.try_get("kind")?,
         title: row.try_get("title")?,
         description: row.try_get("description")?,
         owner_id: row.try_get("owner_id")?,
