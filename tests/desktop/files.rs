@@ -244,3 +244,44 @@ async fn a_file_with_personal_data_is_warned_about_before_it_is_sent() {
     .await;
     app.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_book_for_a_class_chat_is_warned_about_before_it_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = app_dir(dir.path());
+    // A textbook of 180 pages, as a simple PDF writer makes it.
+    let book = dir.path().join("Учебник математики.pdf");
+    let mut bytes = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n".to_vec();
+    bytes.extend_from_slice(b"2 0 obj << /Type /Pages /Kids [] /Count 180 >> endobj\n");
+    for i in 0..180 {
+        bytes.extend_from_slice(
+            format!("{} 0 obj << /Type /Page /Parent 2 0 R >> endobj\n", i + 3).as_bytes(),
+        );
+    }
+    std::fs::write(&book, bytes).unwrap();
+    let driver = TauriDriver::start(&[
+        ("PARTA_DATA_DIR", data.as_path()),
+        ("PARTA_E2E_PICK_FILES", book.as_path()),
+    ])
+    .unwrap();
+    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    app.tap("[data-testid=demo-button]").await;
+    crate::common::open_chat(&app, "5А — родители").await;
+    app.tap("[data-testid=attach]").await;
+    app.shows("[data-testid=picked-file]").await;
+    app.tap("[data-testid=send-button]").await;
+    // Procedure 6.2: a warning naming the file, nothing sent yet; the teacher decides.
+    app.shows_if("[data-testid=policy-warning-material]", |t| {
+        t.contains("Учебник математики.pdf") && t.contains("целую книгу")
+    })
+    .await;
+    app.shows("[data-testid=picked-file]").await;
+    app.tap("[data-testid=policy-send-anyway]").await;
+    app.gone("[data-testid=picked-files]").await;
+    app.shows_if(
+        "[data-testid=message][data-delivery='sent'] [data-testid=attachment]",
+        |t| t.contains("Учебник математики.pdf"),
+    )
+    .await;
+    app.close().await.unwrap();
+}

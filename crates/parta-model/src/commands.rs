@@ -180,7 +180,7 @@ commands! {
     /// What the school's rules say of a text before it is sent.
     "check_text" => CheckText { text: String } -> Vec<PolicyNote>;
     /// What the school's rules find in files before they are sent (personal data).
-    "check_files" => CheckFiles { paths: Vec<String> } -> Vec<PolicyNote>;
+    "check_files" => CheckFiles { chat_id: i64, paths: Vec<String> } -> Vec<PolicyNote>;
     /// Desktop notifications on or off.
     "preferences" => GetPreferences {} -> Preferences;
     "save_preferences" => SavePreferences { preferences: Preferences } -> Preferences;

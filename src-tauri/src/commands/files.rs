@@ -35,12 +35,25 @@ pub async fn send_files(
         .await
 }
 
-/// Personal data in files about to be sent (warnings; works offline).
+/// Personal data in files about to be sent, and whole books and videos where the school warns
+/// about them (warnings; work offline).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn check_files(args: cmd::CheckFiles) -> Reply<ReplyOf<cmd::CheckFiles>> {
-    let cmd::CheckFiles { paths } = args;
+pub async fn check_files(
+    shell: State<'_, Shell>,
+    args: cmd::CheckFiles,
+) -> Reply<ReplyOf<cmd::CheckFiles>> {
+    let cmd::CheckFiles { chat_id, paths } = args;
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
-    Ok(parta_client::session::check_files(&paths).await)
+    let mut notes = parta_client::session::check_files(&paths).await;
+    let material = shell
+        .with_session(|s| {
+            let paths = paths.clone();
+            async move { Ok(s.check_material(chat_id, &paths).await) }
+        })
+        .await
+        .unwrap_or_default();
+    notes.extend(material);
+    Ok(notes)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -191,6 +191,7 @@ pub fn composer(props: &ComposerProps) -> Html {
     let send = {
         let (text, files, sending) = (text.clone(), files.clone(), sending.clone());
         let (warnings, accepted, deliver) = (warnings.clone(), accepted.clone(), deliver.clone());
+        let chat_id = props.chat_id;
         Callback::from(move |()| {
             let body = (*text).trim().to_owned();
             if (body.is_empty() && files.is_empty()) || *sending {
@@ -212,7 +213,7 @@ pub fn composer(props: &ComposerProps) -> Html {
                     api::check_text(&body).await.unwrap_or_default()
                 };
                 if !paths.is_empty() {
-                    found.extend(api::check_files(paths).await.unwrap_or_default());
+                    found.extend(api::check_files(chat_id, paths).await.unwrap_or_default());
                 }
                 if found.is_empty() {
                     deliver.emit(body);
@@ -542,6 +543,16 @@ pub fn composer(props: &ComposerProps) -> Html {
                 }
                 { for warnings.iter().filter(|w| w.rule == "personal_data_file").map(|w| html! {
                     <p data-testid="policy-warning-file">{ tc(lang, C::WarnPersonalFile).replace("{name}", &w.kind) }</p>
+                }) }
+                { for warnings.iter().filter_map(|w| {
+                    let text = match w.rule.as_str() {
+                        "material_book" => C::WarnBook,
+                        "material_video" => C::WarnVideo,
+                        _ => return None,
+                    };
+                    Some(html! {
+                        <p data-testid="policy-warning-material">{ tc(lang, text).replace("{name}", &w.kind) }</p>
+                    })
                 }) }
                 <div class="button-row">
                     <button class="secondary small" data-testid="policy-fix" onclick={on_fix}>{ tc(lang, C::FixIt) }</button>

@@ -42,6 +42,8 @@ pub enum C {
     WarnEthics,
     WarnPersonal,
     WarnPersonalFile,
+    WarnBook,
+    WarnVideo,
     SendAnyway,
     FixIt,
     Announce,
@@ -113,6 +115,14 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             WarnPersonalFile => {
                 "В файле «{name}», похоже, есть персональные данные (телефон, номер документа \
                  или карты): в общих чатах их публиковать нельзя (п. 5.1, 8)."
+            }
+            WarnBook => {
+                "«{name}» похож на целую книгу. В чат класса — только материалы для учёбы и без \
+                 нарушения авторских прав (п. 6.2): может быть, хватит ссылки или нужных страниц?"
+            }
+            WarnVideo => {
+                "«{name}» — видеофайл. В чат класса — только материалы для учёбы и без \
+                 нарушения авторских прав (п. 6.2): проверьте, что его можно здесь публиковать."
             }
             SendAnyway => "Всё равно отправить",
             FixIt => "Исправить",
@@ -188,6 +198,14 @@ pub fn tc(lang: Lang, key: C) -> &'static str {
             WarnPersonalFile => {
                 "The file «{name}» seems to hold personal data (a phone, document or card \
                  number): it must not be posted in shared chats (5.1, 8)."
+            }
+            WarnBook => {
+                "«{name}» looks like a whole book. A class chat is for study material that breaks \
+                 no copyright (6.2): would a link or the pages needed do?"
+            }
+            WarnVideo => {
+                "«{name}» is a video file. A class chat is for study material that breaks no \
+                 copyright (6.2): check that it may be posted here."
             }
             SendAnyway => "Send anyway",
             FixIt => "Fix it",

@@ -562,11 +562,13 @@ pub async fn delete_message(mid: &str) -> Result<(), UiError> {
     .await
 }
 
-/// Personal data the school's rules find in files before they are sent.
+/// Personal data the school's rules find in files before they are sent into `chat_id`, and
+/// whole books and videos where the school warns about them.
 pub async fn check_files(
+    chat_id: i64,
     paths: Vec<String>,
 ) -> Result<Vec<parta_model::view::PolicyNote>, UiError> {
-    run(&cmd::CheckFiles { paths }).await
+    run(&cmd::CheckFiles { chat_id, paths }).await
 }
 
 /// What the school's rules find in a text before it is sent.

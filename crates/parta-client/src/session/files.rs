@@ -61,7 +61,70 @@ pub async fn check_files(paths: &[PathBuf]) -> Vec<parta_model::view::PolicyNote
     notes
 }
 
+/// The most of a file read to count a PDF's pages (a larger one is judged by its size).
+const MATERIAL_READ_MAX: u64 = 64 * 1024 * 1024;
+
+/// A whole book or a video among `paths`, sent into a chat where the school warns from
+/// `book_pages` pages (procedure 6.2): a note per such file (rule `material_book` or
+/// `material_video`, `kind` the file's name).
+pub async fn check_material(
+    paths: &[PathBuf],
+    book_pages: u32,
+) -> Vec<parta_model::view::PolicyNote> {
+    use tokio::io::AsyncReadExt;
+    let mut notes = Vec::new();
+    for path in paths {
+        let Ok(meta) = tokio::fs::metadata(path).await else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        // A video is known from its first bytes; a PDF's pages need the whole file.
+        let want = if meta.len() <= MATERIAL_READ_MAX {
+            meta.len()
+        } else {
+            64 * 1024
+        };
+        let Ok(file) = tokio::fs::File::open(path).await else {
+            continue;
+        };
+        let mut bytes = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
+        if file.take(want).read_to_end(&mut bytes).await.is_err() {
+            continue;
+        }
+        if let Some(material) = parta_policy::material::judge(&bytes, meta.len(), book_pages) {
+            notes.push(parta_model::view::PolicyNote {
+                rule: format!("material_{}", material.name()),
+                kind: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    notes
+}
+
 impl Session {
+    /// Whole books and videos among `paths` about to be sent into `chat_id`, where the school
+    /// warns about them (the chat says so, `parta_material_pages`). Offline, the default rule
+    /// of class chats applies: only a warning, and the stricter guess.
+    pub async fn check_material(
+        &self,
+        chat_id: i64,
+        paths: &[PathBuf],
+    ) -> Vec<parta_model::view::PolicyNote> {
+        let book_pages = match self.inner.api.chat(chat_id).await {
+            Ok(chat) => chat.parta_material_pages,
+            Err(_) => Some(parta_policy::material::MaterialRules::default().book_pages),
+        };
+        match book_pages {
+            Some(pages) => check_material(paths, pages).await,
+            None => Vec::new(),
+        }
+    }
+
     /// The files of the cached messages (of one chat, or all), newest first, with whether
     /// each is kept on this computer; works offline.
     pub async fn files(&self, chat_id: Option<i64>) -> Result<Vec<parta_model::view::FileView>> {

@@ -14,7 +14,7 @@ mod outbox;
 mod search;
 
 pub use config::{CHAT_PAGE, OLDER_PAGE_MAX, SEARCH_LIMIT, SessionConfig};
-pub use files::{PREVIEW_MAX_BYTES, SCANNED_MAX_BYTES, check_files, image_type};
+pub use files::{PREVIEW_MAX_BYTES, SCANNED_MAX_BYTES, check_files, check_material, image_type};
 
 use std::sync::Arc;
 

@@ -448,3 +448,54 @@ async fn plain_files_kept_by_an_older_parta_are_sealed_at_the_next_start() {
     assert!(!opened.exists() && !downloaded.exists());
     server.stop().await.unwrap();
 }
+
+/// A PDF of `pages` pages as a simple writer makes it.
+fn book(dir: &Path, name: &str, pages: u32) -> PathBuf {
+    let mut bytes = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n".to_vec();
+    bytes.extend_from_slice(
+        format!("2 0 obj << /Type /Pages /Kids [] /Count {pages} >> endobj\n").as_bytes(),
+    );
+    for i in 0..pages {
+        bytes.extend_from_slice(
+            format!("{} 0 obj << /Type /Page /Parent 2 0 R >> endobj\n", i + 3).as_bytes(),
+        );
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_whole_book_or_a_video_for_a_class_chat_is_warned_about_where_the_school_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(&dir.path().join("server.sqlite"), loopback()).await;
+    let teacher = signed_in(&server, "a.sokolova", dir.path()).await;
+    let class_chat = chat_id(&teacher, "5А — родители").await;
+    let teachers_chat = chat_id(&teacher, "Учителя").await;
+    let textbook = book(dir.path(), "Учебник.pdf", 180);
+    let worksheet = book(dir.path(), "Карточка.pdf", 2);
+    let video = dir.path().join("Фильм.mp4");
+    std::fs::write(&video, b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom and the rest").unwrap();
+    let all = [textbook, worksheet, video];
+
+    let notes = teacher.check_material(class_chat, &all).await;
+    let said: Vec<(&str, &str)> = notes
+        .iter()
+        .map(|n| (n.rule.as_str(), n.kind.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("material_book", "Учебник.pdf"),
+            ("material_video", "Фильм.mp4")
+        ]
+    );
+    assert!(
+        teacher.check_material(teachers_chat, &all).await.is_empty(),
+        "the teachers' chat is not a class chat"
+    );
+    // Offline the class chats' default applies wherever the file goes: a warning, never a
+    // refusal, and better said once too often than missed.
+    server.stop().await.unwrap();
+    assert_eq!(teacher.check_material(teachers_chat, &all).await.len(), 2);
+}
