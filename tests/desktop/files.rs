@@ -207,19 +207,19 @@ async fn a_sent_image_shows_as_a_preview_in_the_message() {
     app.close().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_file_with_personal_data_is_warned_about_before_it_is_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = app_dir(dir.path());
-    let list = dir.path().join("Список класса.txt");
-    std::fs::write(
-        &list,
-        "Иванов Пётр — СНИЛС 112-233-445 95, телефон мамы +7 912 345-67-89\n",
-    )
-    .unwrap();
+/// Picks `file` into 5А's parents' chat of the demo school and sends it: the warning matching
+/// `warning` (its text passing `says`) comes first and nothing goes; then "send anyway", and the
+/// file is sent.
+async fn warned_then_sent_anyway(
+    dir: &std::path::Path,
+    file: &std::path::Path,
+    warning: &str,
+    says: impl Fn(&str) -> bool,
+) {
+    let data = app_dir(dir);
     let driver = TauriDriver::start(&[
         ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_PICK_FILES", list.as_path()),
+        ("PARTA_E2E_PICK_FILES", file),
     ])
     .unwrap();
     let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
@@ -228,27 +228,45 @@ async fn a_file_with_personal_data_is_warned_about_before_it_is_sent() {
     app.tap("[data-testid=attach]").await;
     app.shows("[data-testid=picked-file]").await;
     app.tap("[data-testid=send-button]").await;
-    // The school's rules read the file before it goes: a warning naming it, nothing sent yet.
-    app.shows_if("[data-testid=policy-warning-file]", |t| {
-        t.contains("Список класса.txt") && t.contains("персональные данные")
-    })
-    .await;
+    app.shows_if(warning, says).await;
     app.shows("[data-testid=picked-file]").await;
     // The teacher decides it may go (the demo school warns, it does not block).
     app.tap("[data-testid=policy-send-anyway]").await;
     app.gone("[data-testid=picked-files]").await;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     app.shows_if(
         "[data-testid=message][data-delivery='sent'] [data-testid=attachment]",
-        |t| t.contains("Список класса.txt"),
+        |t| t.contains(&name),
     )
     .await;
     app.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_with_personal_data_is_warned_about_before_it_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("Список класса.txt");
+    std::fs::write(
+        &list,
+        "Иванов Пётр — СНИЛС 112-233-445 95, телефон мамы +7 912 345-67-89\n",
+    )
+    .unwrap();
+    // The school's rules read the file before it goes: a warning naming it.
+    warned_then_sent_anyway(
+        dir.path(),
+        &list,
+        "[data-testid=policy-warning-file]",
+        |t| t.contains("Список класса.txt") && t.contains("персональные данные"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_book_for_a_class_chat_is_warned_about_before_it_is_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let data = app_dir(dir.path());
     // A textbook of 180 pages, as a simple PDF writer makes it.
     let book = dir.path().join("Учебник математики.pdf");
     let mut bytes = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n".to_vec();
@@ -259,29 +277,12 @@ async fn a_whole_book_for_a_class_chat_is_warned_about_before_it_is_sent() {
         );
     }
     std::fs::write(&book, bytes).unwrap();
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_PICK_FILES", book.as_path()),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
-    app.tap("[data-testid=demo-button]").await;
-    crate::common::open_chat(&app, "5А — родители").await;
-    app.tap("[data-testid=attach]").await;
-    app.shows("[data-testid=picked-file]").await;
-    app.tap("[data-testid=send-button]").await;
-    // Procedure 6.2: a warning naming the file, nothing sent yet; the teacher decides.
-    app.shows_if("[data-testid=policy-warning-material]", |t| {
-        t.contains("Учебник математики.pdf") && t.contains("целую книгу")
-    })
-    .await;
-    app.shows("[data-testid=picked-file]").await;
-    app.tap("[data-testid=policy-send-anyway]").await;
-    app.gone("[data-testid=picked-files]").await;
-    app.shows_if(
-        "[data-testid=message][data-delivery='sent'] [data-testid=attachment]",
-        |t| t.contains("Учебник математики.pdf"),
+    // Procedure 6.2: a warning naming the file; the teacher decides.
+    warned_then_sent_anyway(
+        dir.path(),
+        &book,
+        "[data-testid=policy-warning-material]",
+        |t| t.contains("Учебник математики.pdf") && t.contains("целую книгу"),
     )
     .await;
-    app.close().await.unwrap();
 }

@@ -91,6 +91,17 @@ impl Progress {
     fn parts_len(&self) -> u64 {
         self.parts.len() as u64 * PART as u64
     }
+
+    /// The bytes after the whole parts, which the staging object holds.
+    fn tail_len(&self, staged: &Staged) -> std::io::Result<u64> {
+        staged.len.checked_sub(self.parts_len()).ok_or_else(|| {
+            invalid(format!(
+                "an upload recorded at {} bytes has {} whole parts",
+                staged.len,
+                self.parts.len()
+            ))
+        })
+    }
 }
 
 /// Blobs in one bucket of an S3-compatible store.
@@ -265,16 +276,7 @@ impl FileStore for S3FileStore {
     async fn append(&self, key: &str, staged: &Staged, bytes: &[u8]) -> std::io::Result<Staged> {
         let key = checked_key(key)?;
         let mut progress = Progress::of(staged)?;
-        let tail_len = staged
-            .len
-            .checked_sub(progress.parts_len())
-            .ok_or_else(|| {
-                invalid(format!(
-                    "an upload recorded at {} bytes has {} whole parts",
-                    staged.len,
-                    progress.parts.len()
-                ))
-            })?;
+        let tail_len = progress.tail_len(staged)?;
         let len = staged.len + bytes.len() as u64;
         let tail = self.tail(&progress, tail_len).await?;
         let mut data = Vec::with_capacity(tail.len() + bytes.len());
@@ -351,16 +353,7 @@ impl FileStore for S3FileStore {
             return self.clear_staging(key).await;
         }
         let progress = Progress::of(staged)?;
-        let tail_len = staged
-            .len
-            .checked_sub(progress.parts_len())
-            .ok_or_else(|| {
-                invalid(format!(
-                    "an upload recorded at {} bytes has {} whole parts",
-                    staged.len,
-                    progress.parts.len()
-                ))
-            })?;
+        let tail_len = progress.tail_len(staged)?;
         let tail = self.tail(&progress, tail_len).await?;
         let data = if last.is_empty() {
             tail

@@ -42,7 +42,18 @@ pub(crate) async fn chunk(
     start: usize,
     total: usize,
 ) -> (StatusCode, Value) {
-    let end = start + bytes.len() - 1;
+    chunk_claiming(f, url, bytes, start, start + bytes.len() - 1, total).await
+}
+
+/// A chunk whose `Content-Range` says `start`-`end` (inclusive), whatever `bytes` holds.
+pub(crate) async fn chunk_claiming(
+    f: &Fixture,
+    url: &str,
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    total: usize,
+) -> (StatusCode, Value) {
     let response = f
         .http
         .put(url)

@@ -13,17 +13,32 @@ use crate::files::{chunk, download, pdf, send_file, upload_status, upload_url};
 const TEACHER: &str = "a.sokolova";
 const PARENT: &str = "o.smirnov";
 
-#[tokio::test]
-async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
-    // The school on SQLite, with a little of everything.
-    let on_sqlite = Fixture::edited(Arc::new(parta_server::SystemClock), |config| {
+/// The SQLite file a school is kept in.
+fn sqlite_file(f: &Fixture) -> std::path::PathBuf {
+    f.server
+        .sqlite_pool()
+        .unwrap()
+        .connect_options()
+        .get_filename()
+        .to_owned()
+}
+
+/// The demo school on SQLite with its files on the disk, whatever the suite's pass.
+async fn school_on_sqlite() -> Fixture {
+    Fixture::edited(Arc::new(parta_server::SystemClock), |config| {
         parta_server::ServerConfig {
             postgres: None,
             s3: None,
             ..config
         }
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
+    // The school on SQLite, with a little of everything.
+    let on_sqlite = school_on_sqlite().await;
     let teacher = on_sqlite.token(TEACHER).await;
     let chat_id = on_sqlite.chat_id(&teacher, "5А — родители").await;
     for text in ["Перед переездом 1", "Перед переездом 2"] {
@@ -37,13 +52,7 @@ async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
             .await;
     }
     let before = on_sqlite.message_count(&teacher, chat_id).await;
-    let db = on_sqlite
-        .server
-        .sqlite_pool()
-        .unwrap()
-        .connect_options()
-        .get_filename()
-        .to_owned();
+    let db = sqlite_file(&on_sqlite);
     let chats_before = on_sqlite.ok_get(&teacher, "/chats").await;
     let Fixture { dir, server, .. } = on_sqlite;
     server.stop().await.unwrap();
@@ -100,14 +109,7 @@ async fn a_sqlite_school_moves_into_postgres_whole_and_only_once() {
 
 #[tokio::test]
 async fn a_school_s_files_move_into_the_object_store_and_an_unfinished_upload_goes_on() {
-    let on_sqlite = Fixture::edited(Arc::new(parta_server::SystemClock), |config| {
-        parta_server::ServerConfig {
-            postgres: None,
-            s3: None,
-            ..config
-        }
-    })
-    .await;
+    let on_sqlite = school_on_sqlite().await;
     let teacher = on_sqlite.token(TEACHER).await;
     let chat_id = on_sqlite.chat_id(&teacher, "5А — родители").await;
     // A finished file in a message, and a larger one half uploaded (past one S3 part).
@@ -128,13 +130,7 @@ async fn a_school_s_files_move_into_the_object_store_and_an_unfinished_upload_go
     let big_url = upload_url(&on_sqlite, &teacher, "file").await;
     let (status, partial) = chunk(&on_sqlite, &big_url, &big[..half], 0, big.len()).await;
     assert_eq!(status, StatusCode::OK, "{partial}");
-    let db = on_sqlite
-        .server
-        .sqlite_pool()
-        .unwrap()
-        .connect_options()
-        .get_filename()
-        .to_owned();
+    let db = sqlite_file(&on_sqlite);
     let Fixture { dir, server, .. } = on_sqlite;
     server.stop().await.unwrap();
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cluster::two_nodes_on;
 use crate::common::{Fixture, s3_config};
-use crate::files::{download, pdf, send_file, upload_status, upload_url};
+use crate::files::{chunk, chunk_claiming, download, pdf, send_file, upload_status, upload_url};
 
 const PART: usize = parta_server::filestore::S3_PART;
 
@@ -120,26 +120,13 @@ async fn a_blob_removed_while_written_leaves_no_upload_or_staging_behind() {
     assert!(store.seal(&key, &staged).await.is_err());
 }
 
-async fn put_chunk(
-    node: &Fixture,
-    url: &str,
-    bytes: &[u8],
-    start: usize,
-    end: usize,
-    total: usize,
-) -> (StatusCode, Value) {
-    // `url` names node A; the same path on `node`.
-    let path = url.split_once("/upload/").unwrap().1;
-    let response = node
-        .http
-        .put(format!("{}/upload/{path}", node.server.url()))
-        .header("Content-Range", format!("bytes {start}-{end}/{total}"))
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
+/// `url` (made by node A) on `node`.
+fn on(node: &Fixture, url: &str) -> String {
+    format!(
+        "{}/upload/{}",
+        node.server.url(),
+        url.split_once("/upload/").unwrap().1
+    )
 }
 
 #[tokio::test]
@@ -158,20 +145,16 @@ async fn an_upload_goes_on_through_either_node_and_downloads_whole_from_both() {
     while at < file.len() {
         let node = if turn % 2 == 0 { &a } else { &b };
         let end = (at + step).min(file.len());
+        let url = on(node, &url);
         if turn == 1 {
             // A chunk that breaks off: fewer bytes than its Content-Range says.
-            let (status, error) =
-                put_chunk(node, &url, &file[at..end - 1000], at, end - 1, file.len()).await;
+            let broken = &file[at..end - 1000];
+            let (status, error) = chunk_claiming(node, &url, broken, at, end - 1, file.len()).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
-            let on_node = format!(
-                "{}/upload/{}",
-                node.server.url(),
-                url.split_once("/upload/").unwrap().1
-            );
-            let asked = upload_status(node, &on_node).await;
+            let asked = upload_status(node, &url).await;
             assert_eq!(asked["received"], at, "the broken chunk is not counted");
         }
-        let (status, answer) = put_chunk(node, &url, &file[at..end], at, end - 1, file.len()).await;
+        let (status, answer) = chunk(node, &url, &file[at..end], at, file.len()).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(answer["received"], end);
         done = answer;
