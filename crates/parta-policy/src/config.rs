@@ -114,6 +114,14 @@ impl Default for Policy {
 pub struct PolicyError(String);
 
 impl Policy {
+    /// The pages from which the app warns before a PDF goes into a chat of `kind` (a video
+    /// always), or `None` where it does not: class chats only, and nowhere when the school
+    /// switches it off (procedure 6.2; what the server tells the app with each chat).
+    pub fn material_pages_in(&self, kind: ChatKind) -> Option<u32> {
+        (self.material.warn && kind == ChatKind::ClassParents)
+            .then_some(self.material.book_pages.max(1))
+    }
+
     /// Parses a TOML policy; missing sections keep their defaults.
     pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
         toml::from_str(text).map_err(|e| PolicyError(e.to_string()))
@@ -132,6 +140,16 @@ impl Policy {
 mod tests {
     use super::*;
     use crate::check_text;
+
+    #[test]
+    fn books_and_videos_are_warned_about_in_class_chats_only_unless_switched_off() {
+        let policy = Policy::default();
+        assert_eq!(policy.material_pages_in(ChatKind::ClassParents), Some(40));
+        assert_eq!(policy.material_pages_in(ChatKind::Teachers), None);
+        assert_eq!(policy.material_pages_in(ChatKind::Direct), None);
+        let off = Policy::from_toml("[material]\nwarn = false\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(off.material_pages_in(ChatKind::ClassParents), None);
+    }
 
     #[test]
     fn a_word_talked_about_is_warned_about_not_refused() {

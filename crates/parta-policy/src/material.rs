@@ -11,7 +11,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ChatKind;
 use crate::files::{Format, Kind, sniff};
 
 /// A PDF this large whose pages cannot be counted (its page tree compressed) reads as a book.
@@ -57,17 +56,6 @@ impl Material {
 }
 
 impl MaterialRules {
-    /// Whether files sent into a chat of `kind` are looked at: class chats only.
-    pub fn applies_to(&self, kind: ChatKind) -> bool {
-        self.warn && kind == ChatKind::ClassParents
-    }
-
-    /// The pages from which the app warns in a chat of `kind`, or `None` where it does not
-    /// (what the server tells the app with each chat).
-    pub fn book_pages_in(&self, kind: ChatKind) -> Option<u32> {
-        self.applies_to(kind).then_some(self.book_pages.max(1))
-    }
-
     /// What `bytes`, a whole file of `size` bytes (or its start, for a file too large to read:
     /// a video is known from its first bytes), looks like.
     pub fn judge(&self, bytes: &[u8], size: u64) -> Option<Material> {
@@ -192,16 +180,7 @@ mod tests {
     }
 
     #[test]
-    fn class_chats_only_and_the_school_may_switch_it_off() {
-        let rules = MaterialRules::default();
-        assert_eq!(rules.book_pages_in(ChatKind::ClassParents), Some(40));
-        assert_eq!(rules.book_pages_in(ChatKind::Teachers), None);
-        assert_eq!(rules.book_pages_in(ChatKind::Direct), None);
-        let off = MaterialRules {
-            warn: false,
-            ..MaterialRules::default()
-        };
-        assert_eq!(off.book_pages_in(ChatKind::ClassParents), None);
+    fn the_school_may_switch_it_off_or_move_the_threshold() {
         let policy = crate::Policy::from_toml("[material]\nwarn = false\nbook_pages = 60\n")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(policy.material, off_at(60));

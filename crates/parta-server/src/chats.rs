@@ -43,10 +43,7 @@ fn chat_from_record(record: ChatRecord) -> Chat {
 
 /// Tells the app where the school warns before a whole book or a video is sent (6.2).
 fn with_material_rule(school: &School, kind: &str, mut chat: Chat) -> Chat {
-    chat.parta_material_pages = school
-        .policy()
-        .material
-        .book_pages_in(messages::chat_kind(kind));
+    chat.parta_material_pages = school.policy().material_pages_in(messages::chat_kind(kind));
     chat
 }
 
