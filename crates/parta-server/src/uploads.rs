@@ -103,10 +103,9 @@ struct UploadRow {
     kind: UploadType,
     filename: Option<String>,
     total: Option<u64>,
-    received: u64,
     token: Option<String>,
     complete: bool,
-    /// Where the file store stands with the bytes received.
+    /// The bytes received (`len`), and where the file store stands with them.
     staged: Staged,
 }
 
@@ -207,7 +206,6 @@ impl Uploads {
             kind: UploadType::parse(&record.kind).unwrap_or(UploadType::File),
             filename: record.filename,
             total: record.total.map(|t| t.max(0) as u64),
-            received: record.received.max(0) as u64,
             token: record.token,
             complete: record.complete,
             staged: Staged {
@@ -219,7 +217,7 @@ impl Uploads {
 
     fn status_of(row: &UploadRow) -> UploadStatus {
         UploadStatus {
-            received: row.received,
+            received: row.staged.len,
             total: row.total,
             complete: row.complete,
             token: if row.complete {
@@ -275,16 +273,16 @@ impl Uploads {
                         row.total.unwrap_or_default()
                     )));
                 }
-                if start != row.received {
+                if start != row.staged.len {
                     return Err(Error::api(
                         ErrorCode::RangeNotSatisfiable,
-                        format!("The next chunk must start at byte {}", row.received),
+                        format!("The next chunk must start at byte {}", row.staged.len),
                     ));
                 }
                 (start, Some(total))
             }
             None => {
-                if row.received > 0 || row.staged.state.is_some() {
+                if row.staged != Staged::empty() {
                     // A multipart upload starts over.
                     self.store.remove(id, Some(&row.staged)).await?;
                     staged = Staged::empty();
@@ -361,7 +359,7 @@ impl Uploads {
         if let Some(until) = receiving.until
             && receiving.written != until
         {
-            self.abandon(school, &receiving).await?;
+            self.abandon(&receiving).await;
             return Err(Error::bad_request(
                 "The chunk is shorter than its Content-Range says: send it again",
             ));
@@ -369,7 +367,7 @@ impl Uploads {
         let total = receiving.total.unwrap_or(receiving.written);
         if receiving.written < total {
             if let Err(e) = self.flush(&mut receiving).await {
-                self.abandon(school, &receiving).await?;
+                self.abandon(&receiving).await;
                 return Err(e);
             }
             school
@@ -394,7 +392,6 @@ impl Uploads {
         self.store
             .seal_with(&receiving.id, &receiving.staged, &last)
             .await?;
-        receiving.staged.len += last.len() as u64;
         let head = self.store.read(&receiving.id, 0, HEAD).await?;
         let verdict = self
             .rules
@@ -475,10 +472,9 @@ impl Uploads {
 
     /// Forgets the bytes of a chunk that failed half-way (the next try resends it): the upload
     /// stays where its row records it, and what the file store took of this chunk is let go.
-    pub async fn abandon(&self, _school: &School, receiving: &Receiving) -> Result<()> {
+    pub async fn abandon(&self, receiving: &Receiving) {
         self.tidy(&receiving.id, &receiving.staged, &receiving.recorded)
             .await;
-        Ok(())
     }
 
     /// A complete upload that `caller` may see: its id, name, format and size.

@@ -118,12 +118,12 @@ async fn receive(
                     Ok(Some(chunk)) => chunk,
                     Ok(None) => break,
                     Err(e) => {
-                        state.uploads.abandon(&state.school, &receiving).await?;
+                        state.uploads.abandon(&receiving).await;
                         return Err(Error::bad_request(e.body_text()));
                     }
                 };
                 if let Err(e) = state.uploads.write(&mut receiving, &chunk).await {
-                    state.uploads.abandon(&state.school, &receiving).await?;
+                    state.uploads.abandon(&receiving).await;
                     return Err(e);
                 }
             }
@@ -170,7 +170,7 @@ async fn receive(
             Err(e) => Err(Error::bad_request(format!("The chunk broke off: {e}"))),
         };
         if let Err(e) = written {
-            state.uploads.abandon(&state.school, &receiving).await?;
+            state.uploads.abandon(&receiving).await;
             return Err(e);
         }
     }
