@@ -64,6 +64,38 @@ fn free_port() -> Result<u16> {
         .port())
 }
 
+/// How many times a `tauri-driver` that never became ready is started again.
+const START_TRIES: usize = 3;
+
+/// How long one start may take to answer `/status` as ready (about 0.3 s here).
+const READY_LIMIT: Duration = Duration::from_secs(20);
+
+/// The body of `GET /status` on the driver at `port`, in plain HTTP/1.1.
+fn driver_status(port: u16) -> std::result::Result<String, String> {
+    use std::io::{Read, Write};
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .map_err(|e| format!("connect: {e}"))?;
+    let limit = Some(Duration::from_secs(5));
+    stream
+        .set_read_timeout(limit)
+        .and_then(|()| stream.set_write_timeout(limit))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("send: {e}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| format!("read: {e}"))?;
+    match answer.split_once("\r\n\r\n") {
+        Some((head, body)) if head.starts_with("HTTP/1.1 200") => Ok(body.to_string()),
+        _ => Err(format!("answer: {:.120}", answer)),
+    }
+}
+
 /// A running `tauri-driver`; killed on drop.
 pub struct TauriDriver {
     child: Child,
@@ -74,13 +106,33 @@ pub struct TauriDriver {
 }
 
 impl TauriDriver {
-    /// Starts `tauri-driver` on free ports with `envs` passed to the app it launches.
+    /// Starts `tauri-driver` on free ports with `envs` passed to the app it launches, and
+    /// returns once it answers `/status` as ready through to WebKitWebDriver behind it.
+    ///
+    /// A port found free can be taken again before WebKitWebDriver binds it (every outgoing
+    /// connection on loopback draws from the same range); WebKitWebDriver then exits, and every
+    /// new session fails with "did not respond". Such a start is retried on other ports.
     pub fn start(envs: &[(&str, &Path)]) -> Result<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             return Err(DriverError(
                 "DISPLAY is not set: run the suite through scripts/test.sh (it starts Xvfb)".into(),
             ));
         }
+        let mut why = String::new();
+        for _ in 0..START_TRIES {
+            let driver = Self::spawn(envs)?;
+            match driver.wait_ready() {
+                Ok(()) => return Ok(driver),
+                // Dropping it ends tauri-driver and its WebKitWebDriver.
+                Err(e) => why = e,
+            }
+        }
+        Err(DriverError(format!(
+            "tauri-driver was not ready in {START_TRIES} starts: {why}"
+        )))
+    }
+
+    fn spawn(envs: &[(&str, &Path)]) -> Result<Self> {
         let port = free_port()?;
         let native = free_port()?;
         let mut cmd = Command::new("tauri-driver");
@@ -106,6 +158,25 @@ impl TauriDriver {
             .map(|(k, v)| format!("{k}={}", v.display()))
             .collect();
         Ok(Self { child, port, envs })
+    }
+
+    /// Waits until `GET /status` through tauri-driver says WebKitWebDriver is ready.
+    fn wait_ready(&self) -> std::result::Result<(), String> {
+        let deadline = Instant::now() + READY_LIMIT;
+        loop {
+            let last = match driver_status(self.port) {
+                Ok(body) if body.replace(' ', "").contains("\"ready\":true") => return Ok(()),
+                Ok(body) => format!("status {body}"),
+                Err(e) => e,
+            };
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "ports {} and its native one, within {READY_LIMIT:?}: {last}",
+                    self.port
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// The driver's base URL.
