@@ -57,6 +57,8 @@ fn main() {
                         let _ = window.set_focus();
                     }
                     if let Some(link) = invite_link(argv.into_iter()) {
+                        // Without the link itself: its code admits whoever holds it.
+                        tracing::info!("an invitation link came from another launch");
                         let _ = app.emit(shell::INVITE_EVENT, link);
                     }
                 })
