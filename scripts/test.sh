@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs the whole suite: formatting, clippy, unit and
-# integration tests, and the end-to-end test through the real window. Headless when there is
-# no display (Xvfb), always with a private D-Bus session and an unlocked gnome-keyring.
+# integration tests, the end-to-end test through the real window, and the .deb's smoke test.
+# Headless when there is no display (Xvfb), always with a private D-Bus session and an unlocked
+# gnome-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -50,9 +51,17 @@ scripts/with-keychain.sh scripts/with-postgres.sh scripts/with-s3.sh bash -c '
   PARTA_TEST_STORE=postgres PARTA_TEST_FILES=s3 cargo test --workspace --test server --locked
 ' run-tests "${headless[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The .deb as a school's computer gets it: built from a release build, installed into a
+# throwaway root and started on the demo school (scripts/smoke-packages.sh; the .rpm and the
+# AppImage by hand, see docs/install.md). PARTA_TEST_SKIP_PACKAGE=1 leaves it out.
+if [ "${PARTA_TEST_SKIP_PACKAGE:-0}" != 1 ]; then
+  step "the .deb: scripts/package.sh deb, then its smoke test"
+  { scripts/package.sh deb && scripts/smoke-packages.sh deb; } 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+fi
 set -e
 # One closing line for the whole suite: cargo prints a result per test binary (the last one is
 # usually an empty doc-test run), which would otherwise read as "no tests ran".
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+awk '/^(test result|smoke):/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed[;,]?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
      END { printf "suite: %d passed, %d failed\n", p, f }' "$log"
 exit "$status"
