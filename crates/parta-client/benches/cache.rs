@@ -306,15 +306,9 @@ async fn sync() {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async move {
                 let server = parta_server::start(parta_server::ServerConfig {
-                    db_path: server_db,
-                    postgres: None,
-                    bind: ([127, 0, 0, 1], 0).into(),
                     demo: false,
                     limits,
-                    policy: Default::default(),
-                    max: None,
-                    tls: None,
-                    s3: None,
+                    ..parta_server::ServerConfig::demo(server_db, ([127, 0, 0, 1], 0).into())
                 })
                 .await
                 .unwrap();

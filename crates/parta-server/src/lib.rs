@@ -34,6 +34,7 @@ pub mod messages;
 pub mod password_reset;
 pub mod people;
 pub mod ratelimit;
+pub mod releases;
 pub mod reports;
 pub mod restrictions;
 pub mod roles;
@@ -86,6 +87,8 @@ pub struct ServerConfig {
     /// Uploaded files in an S3-compatible object store (every node of a region shares it);
     /// without it they live beside `db_path`.
     pub s3: Option<filestore::S3Config>,
+    /// The folder of the app's signed release files, offered as updates (docs/install.md).
+    pub releases: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -102,6 +105,7 @@ impl ServerConfig {
             max: None,
             tls: None,
             s3: None,
+            releases: None,
         }
     }
 }
@@ -294,6 +298,7 @@ pub async fn start_with_clock(
         https: tls.is_some(),
         cluster: cluster.clone(),
         metrics: Default::default(),
+        releases: config.releases.clone().map(releases::Releases::new),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Scheduled messages go out within a second of their time (one indexed query a second, also

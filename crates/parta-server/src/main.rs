@@ -10,6 +10,7 @@ use parta_server::{RunningServer, ServerConfig, start};
 const USAGE: &str = "\
 Usage: parta-server [--config FILE] [--demo] [--db FILE] [--postgres URL] [--bind ADDR]
                     [--device-rate N] [--policy FILE] [--tls-cert PEM --tls-key PEM]
+                    [--updates DIR]
 
   --config FILE    settings file (TOML; see docs/server-config.md)
   --demo           create the demo school in the database (once) and serve it
@@ -22,9 +23,10 @@ Usage: parta-server [--config FILE] [--demo] [--db FILE] [--postgres URL] [--bin
   --tls-cert PEM   serve HTTPS with this certificate chain ...
   --tls-key PEM    ... and this private key; both are read again on SIGHUP. Without them the
                    server listens on loopback only (behind a reverse proxy that serves HTTPS)
+  --updates DIR    offer the app's signed release files in DIR as updates (docs/install.md)
 
 Environment (overridden by the flags, overriding the file): PARTA_DB, PARTA_POSTGRES, PARTA_BIND,
-PARTA_DEVICE_RATE, PARTA_POLICY, PARTA_TLS_CERT, PARTA_TLS_KEY. The MAX bridge runs with a [max] section in the file or a
+PARTA_DEVICE_RATE, PARTA_POLICY, PARTA_TLS_CERT, PARTA_TLS_KEY, PARTA_UPDATES. The MAX bridge runs with a [max] section in the file or a
 token in PARTA_MAX_TOKEN_FILE / PARTA_MAX_TOKEN (docs/max-bridge.md). Files go to an S3-compatible
 store with a [files] section or PARTA_S3_ENDPOINT, PARTA_S3_BUCKET, PARTA_S3_REGION,
 PARTA_S3_KEY_ID and PARTA_S3_SECRET_FILE / PARTA_S3_SECRET (docs/scale.md).
@@ -68,6 +70,8 @@ struct ServerSection {
     postgres: Option<String>,
     demo: Option<bool>,
     policy: Option<PathBuf>,
+    /// The folder of the app's signed release files (docs/install.md).
+    updates: Option<PathBuf>,
 }
 
 /// `[tls]`: the certificate chain and key for HTTPS.
@@ -99,6 +103,7 @@ struct Settings {
     policy: Option<PathBuf>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    updates: Option<PathBuf>,
     limits: parta_server::ratelimit::RateLimits,
     max: Option<parta_server::max::settings::MaxSection>,
     files: Option<parta_server::filestore::settings::FilesSection>,
@@ -131,6 +136,7 @@ impl Settings {
         self.postgres = file.server.postgres.or(self.postgres.take());
         self.bind = file.server.bind.or(self.bind.take());
         self.policy = file.server.policy.or(self.policy.take());
+        self.updates = file.server.updates.or(self.updates.take());
         self.tls_cert = file.tls.cert.or(self.tls_cert.take());
         self.tls_key = file.tls.key.or(self.tls_key.take());
         let l = &mut self.limits;
@@ -173,6 +179,9 @@ impl Settings {
         }
         if let Some(key) = env("PARTA_TLS_KEY") {
             self.tls_key = Some(PathBuf::from(key));
+        }
+        if let Some(dir) = env("PARTA_UPDATES") {
+            self.updates = Some(PathBuf::from(dir));
         }
         if let Some(value) = env("PARTA_DEVICE_RATE") {
             self.set_device_rate(rate("PARTA_DEVICE_RATE", &value)?);
@@ -224,6 +233,10 @@ fn parse(
             "--policy" => {
                 settings.policy = Some(PathBuf::from(it.next().ok_or("--policy needs a file")?));
             }
+            "--updates" => {
+                settings.updates =
+                    Some(PathBuf::from(it.next().ok_or("--updates needs a folder")?));
+            }
             "--device-rate" => {
                 let value = it.next().ok_or("--device-rate needs a number")?;
                 settings.set_device_rate(rate("--device-rate", value)?);
@@ -254,6 +267,12 @@ fn parse(
         _ => return Err("tls: name both the certificate (cert) and its key (key)".to_owned()),
     };
     parta_server::tls::check_bind(bind, tls.is_some(), settings.demo).map_err(|e| e.to_string())?;
+    if let Some(dir) = settings.updates.as_ref().filter(|dir| !dir.is_dir()) {
+        return Err(format!(
+            "updates: {} is not a folder (the app's signed release files go there)",
+            dir.display()
+        ));
+    }
     let demo = settings.demo;
     let db_path = settings.db.unwrap_or_else(|| {
         PathBuf::from(if demo {
@@ -272,6 +291,7 @@ fn parse(
         max,
         tls,
         s3,
+        releases: settings.updates,
     })
 }
 

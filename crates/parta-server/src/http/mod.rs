@@ -12,6 +12,7 @@ mod lessons;
 mod messaging;
 mod moderation;
 mod operations;
+mod releases;
 
 pub use extract::IDEMPOTENCY_KEY;
 use extract::{Body, IdempotencyKey, Path, Query};
@@ -54,6 +55,8 @@ pub struct AppState {
     pub cluster: crate::cluster::Cluster,
     /// What `/metrics` reports.
     pub metrics: std::sync::Arc<Metrics>,
+    /// The app's releases, when the school offers updates.
+    pub releases: Option<crate::releases::Releases>,
 }
 
 /// The router of the MAX Bot API surface.
@@ -100,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(files::routes())
         .merge(bridge::routes())
         .merge(operations::routes())
+        .merge(releases::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

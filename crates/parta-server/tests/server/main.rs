@@ -24,6 +24,7 @@ mod operations;
 mod process;
 mod properties;
 mod pupils;
+mod releases;
 mod reports;
 mod school;
 mod sdk;
