@@ -94,7 +94,11 @@ pub async fn encrypt_plain(path: &Path, key: &CacheKey) -> Result<()> {
         .execute(&mut plain)
         .await?;
     plain.close().await?;
-    std::fs::File::open(&staged)
+    // Opened for writing: Windows flushes a file only through a handle that may write
+    // (FlushFileBuffers on a read-only one is "access denied"; found under Wine).
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&staged)
         .and_then(|f| f.sync_all())
         .map_err(|e| io("cannot sync", &staged, e))?;
     std::fs::rename(&staged, path).map_err(|e| io("cannot replace", path, e))?;
