@@ -106,14 +106,13 @@ fn pending_account(pending_id: &str) -> String {
     format!("join:{pending_id}")
 }
 
-/// The cache's key from the keychain, made and kept there at the first start. Each data
-/// folder has its own, under the account `cache-key:<id>` where the id (not a secret) is in the
-/// folder's `cache.id`, so that a moved folder keeps its key and two folders never share one.
-/// An exclusive lock on `cache.lock` makes the first start of the app and the command at once
-/// agree on one key instead of each writing its own.
-async fn cache_key(keychain: &Keychain, data_dir: &Path) -> Result<CacheKey> {
+/// Takes the exclusive lock on `cache.lock` in `data_dir`, held while a process opens the
+/// cache: the first start of the app and the command at once then agree on one key instead of
+/// each writing its own, and one of them migrates the file while the other waits (on Windows,
+/// SQLite's locks let two migrations of a new file collide: found under Wine).
+async fn lock_cache(data_dir: &Path) -> Result<std::fs::File> {
     let lock_path = data_dir.join("cache.lock");
-    let lock = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -124,7 +123,14 @@ async fn cache_key(keychain: &Keychain, data_dir: &Path) -> Result<CacheKey> {
     })
     .await
     .map_err(|e| Error::InvalidInput(format!("cache lock: {e}")))?
-    .map_err(|e| Error::InvalidInput(format!("cannot lock the cache: {e}")))?;
+    .map_err(|e| Error::InvalidInput(format!("cannot lock the cache: {e}")))
+}
+
+/// The cache's key from the keychain, made and kept there at the first start (call it with
+/// [`lock_cache`] held). Each data folder has its own, under the account `cache-key:<id>`
+/// where the id (not a secret) is in the folder's `cache.id`, so that a moved folder keeps its
+/// key and two folders never share one.
+async fn cache_key(keychain: &Keychain, data_dir: &Path) -> Result<CacheKey> {
     let id_path = data_dir.join("cache.id");
     let id = match std::fs::read_to_string(&id_path) {
         Ok(id) if !id.trim().is_empty() => id.trim().to_owned(),
@@ -137,9 +143,7 @@ async fn cache_key(keychain: &Keychain, data_dir: &Path) -> Result<CacheKey> {
             )));
         }
     };
-    let key = CacheKey::kept_in(keychain, &format!("cache-key:{id}")).await?;
-    drop(lock);
-    Ok(key)
+    Ok(CacheKey::kept_in(keychain, &format!("cache-key:{id}")).await?)
 }
 
 /// The keychain account of the cache key of `data_dir`, once the app or the command has made
@@ -157,6 +161,26 @@ fn new_cache_id(path: &Path) -> Result<String> {
     Ok(id)
 }
 
+/// Runs `step` again for up to 2 s while another handle has the file open: Windows refuses to
+/// move or remove an open file, and SQLite closes a connection that failed to open on its own
+/// thread a moment later (found under Wine). Elsewhere the first try is the answer.
+fn retry_while_shared(mut step: impl FnMut() -> std::io::Result<()>) -> std::io::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match step() {
+            // ERROR_ACCESS_DENIED (5) and ERROR_SHARING_VIOLATION (32).
+            Err(e)
+                if cfg!(windows)
+                    && matches!(e.raw_os_error(), Some(5 | 32))
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            done => return done,
+        }
+    }
+}
+
 /// Moves the cache file with its WAL to `cache.unreadable.sqlite` (replacing an older one) and
 /// removes its shared memory.
 fn set_cache_aside(path: &Path) -> Result<()> {
@@ -168,11 +192,13 @@ fn set_cache_aside(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let file = PathBuf::from(format!("{}{suffix}", path.display()));
         let moved = PathBuf::from(format!("{}{suffix}", aside.display()));
-        let done = if suffix == "-shm" {
-            std::fs::remove_file(&file)
-        } else {
-            std::fs::rename(&file, &moved)
-        };
+        let done = retry_while_shared(|| {
+            if suffix == "-shm" {
+                std::fs::remove_file(&file)
+            } else {
+                std::fs::rename(&file, &moved)
+            }
+        });
         crate::gone(done).map_err(|e| {
             Error::InvalidInput(format!("cannot set {} aside: {e}", file.display()))
         })?;
@@ -196,6 +222,7 @@ impl Client {
             Error::InvalidInput(format!("cannot create {}: {e}", data_dir.display()))
         })?;
         let path = data_dir.join("cache.sqlite");
+        let lock = lock_cache(data_dir).await?;
         let store: Arc<dyn Store> = match cache_key(&keychain, data_dir).await {
             Ok(key) => match SqliteStore::open_encrypted(&path, &key).await {
                 Err(StoreError::WrongKey) => {
@@ -215,6 +242,7 @@ impl Client {
             }
             Err(e) => return Err(e),
         };
+        drop(lock);
         Ok(Self {
             data_dir: data_dir.to_owned(),
             store,
