@@ -483,7 +483,17 @@ pub async fn keep(
         if old.token == token {
             continue;
         }
-        let _ = tokio::fs::remove_file(cache_path(files_dir, &old.token)).await;
+        let path = cache_path(files_dir, &old.token);
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // Open elsewhere (Windows keeps an open file): kept, and tried again next time,
+            // rather than forgotten while its bytes stay on the disk.
+            Err(e) => {
+                tracing::warn!(error = %e, "a cached file could not be evicted yet");
+                continue;
+            }
+        }
         store.file_remove(&old.token).await?;
         total = total.saturating_sub(old.size);
     }
