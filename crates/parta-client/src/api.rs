@@ -649,9 +649,17 @@ pub(crate) fn http_client_with_root(
             .ok_or(Error::BadCertificate)?;
         builder = builder.tls_certs_merge(certificates);
     }
-    let http = builder
-        .build()
-        .map_err(|e| Error::Protocol(e.to_string()))?;
+    let http = builder.build().map_err(|e| {
+        // reqwest says only "builder error": the reason (say, the system refusing the
+        // school's root) is in its sources.
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            text.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Error::Protocol(text)
+    })?;
     Ok((http, base))
 }
 
