@@ -120,6 +120,17 @@ run_app() { # NAME DESKTOP BINARY ARGS...
   app_pid=
 }
 
+# The size target of every package (as the .deb was before these three).
+small_enough() { # NAME FILE
+  check "$1: at most 15 MB ($(stat -c %s "$2") bytes)" test "$(stat -c %s "$2")" -le 15000000
+}
+
+# The app as a root of its own has it installed: its bin on PATH, its own .desktop entry.
+run_installed() { # NAME ROOT
+  PATH=$2/usr/bin:$PATH run_app "$1" "$2/usr/share/applications/parta.desktop" \
+    "$2/usr/bin/parta-desktop" --demo
+}
+
 for format in "${formats[@]}"; do
   case $format in
     deb)
@@ -152,9 +163,8 @@ for format in "${formats[@]}"; do
       check "deb: nothing declared that the binary does not use${extra:+ (extra: $extra)}" test -z "$extra"
       check "deb: every dependency is in this system's archive" \
         bash -c "apt-get install --simulate -q '$file' >'$work/apt.log' 2>&1"
-      check "deb: at most 15 MB ($(stat -c %s "$file") bytes)" test "$(stat -c %s "$file")" -le 15000000
-      PATH=$root/usr/bin:$PATH run_app deb "$root/usr/share/applications/parta.desktop" \
-        "$root/usr/bin/parta-desktop" --demo
+      small_enough deb "$file"
+      run_installed deb "$root"
       ;;
     rpm)
       file=$(ls "$dir"/*.rpm | head -1)
@@ -173,9 +183,8 @@ for format in "${formats[@]}"; do
         grep -qxF "$tray_lib()(64bit)" <<<"$requires"
       check "rpm: a keychain is recommended" \
         bash -c "rpm -qp --recommends '$file' 2>/dev/null | grep -qx gnome-keyring"
-      check "rpm: at most 15 MB ($(stat -c %s "$file") bytes)" test "$(stat -c %s "$file")" -le 15000000
-      PATH=$root/usr/bin:$PATH run_app rpm "$root/usr/share/applications/parta.desktop" \
-        "$root/usr/bin/parta-desktop" --demo
+      small_enough rpm "$file"
+      run_installed rpm "$root"
       ;;
     appimage)
       file=$(ls "$dir"/*.AppImage | head -1)
@@ -189,7 +198,7 @@ for format in "${formats[@]}"; do
       check "AppImage: it has its icon" test -s "$root/.DirIcon"
       check "AppImage: every library it links is on this system" \
         bash -c "! ldd '$root/usr/bin/parta-desktop' | grep -q 'not found'"
-      check "AppImage: at most 15 MB ($(stat -c %s "$file") bytes)" test "$(stat -c %s "$file")" -le 15000000
+      small_enough AppImage "$file"
       # As AppImage integration does: the entry runs the AppImage itself. Without FUSE (as in
       # a container) the runtime unpacks and runs.
       sed "s|^Exec=parta-desktop|Exec=$file|" "$root/parta.desktop" >"$work/appimage.desktop"
