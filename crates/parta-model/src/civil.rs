@@ -13,6 +13,14 @@ pub struct Utc {
 }
 
 impl Utc {
+    /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339), as the audit log's CSV and the updater read it.
+    pub fn rfc3339(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
     /// Civil-from-days (H. Hinnant), valid for every date a school meets.
     pub fn from_ms(ms: i64) -> Utc {
         let secs = ms.div_euclid(1000);

@@ -92,11 +92,7 @@ pub async fn csv(school: &School, caller: Caller, filter: &AuditFilter) -> Resul
         };
         before = last.id;
         for r in &records {
-            let t = parta_model::civil::Utc::from_ms(r.created_at);
-            let time = format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                t.year, t.month, t.day, t.hour, t.minute, t.second
-            );
+            let time = parta_model::civil::Utc::from_ms(r.created_at).rfc3339();
             let who = r.actor_name.as_deref().unwrap_or("server");
             let object = r.object.as_deref().unwrap_or("");
             out.write_record([time.as_str(), who, &r.action, object, &r.target, &r.details])

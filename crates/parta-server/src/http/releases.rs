@@ -66,7 +66,6 @@ async fn check(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    let t = parta_model::civil::Utc::from_ms(published);
     let notes = [release.notes_ru.trim(), release.notes_en.trim()]
         .iter()
         .filter(|n| !n.is_empty())
@@ -78,10 +77,7 @@ async fn check(
         notes,
         notes_ru: release.notes_ru.trim().to_owned(),
         notes_en: release.notes_en.trim().to_owned(),
-        pub_date: format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year, t.month, t.day, t.hour, t.minute, t.second
-        ),
+        pub_date: parta_model::civil::Utc::from_ms(published).rfc3339(),
         url: format!("{base}/school/updates/files/{}", release.file),
         signature: release.signature,
     })
