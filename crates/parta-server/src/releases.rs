@@ -121,7 +121,8 @@ impl Releases {
         platform: Platform,
         current: Version,
     ) -> std::io::Result<Option<Release>> {
-        let mut best: Option<(Version, String)> = None;
+        // The names first; then each signature is read once, newest first, until one is there.
+        let mut candidates = Vec::new();
         let mut entries = tokio::fs::read_dir(&self.dir).await?;
         while let Some(entry) = entries.next_entry().await? {
             let Ok(name) = entry.file_name().into_string() else {
@@ -130,38 +131,31 @@ impl Releases {
             let Some((of, version)) = Platform::of_file(&name) else {
                 continue;
             };
-            if of != platform || version <= current || best.as_ref().is_some_and(|b| b.0 >= version)
-            {
-                continue;
+            if of == platform && version > current && entry.file_type().await?.is_file() {
+                candidates.push((version, name));
             }
-            if !entry.file_type().await?.is_file() {
-                continue;
-            }
-            if self.text(&format!("{name}.sig")).await?.is_none() {
-                tracing::warn!(file = %name, "a release without its signature (.sig) is not offered");
-                continue;
-            }
-            best = Some((version, name));
         }
-        let Some((version, file)) = best else {
-            return Ok(None);
-        };
-        let Some(signature) = self.text(&format!("{file}.sig")).await? else {
-            return Ok(None);
-        };
-        let published = tokio::fs::metadata(self.dir.join(&file))
-            .await?
-            .modified()
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        let notes = |lang: &str| format!("Parta-{version}.notes.{lang}.txt");
-        Ok(Some(Release {
-            version,
-            signature: signature.trim().to_owned(),
-            notes_ru: self.text(&notes("ru")).await?.unwrap_or_default(),
-            notes_en: self.text(&notes("en")).await?.unwrap_or_default(),
-            file,
-            published,
-        }))
+        candidates.sort_unstable_by_key(|(version, _)| std::cmp::Reverse(*version));
+        for (version, file) in candidates {
+            let Some(signature) = self.signature(&file).await? else {
+                tracing::warn!(%file, "a release without its signature (.sig) is not offered");
+                continue;
+            };
+            let published = tokio::fs::metadata(self.dir.join(&file))
+                .await?
+                .modified()
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            let notes = |lang: &str| format!("Parta-{version}.notes.{lang}.txt");
+            return Ok(Some(Release {
+                version,
+                signature: signature.trim().to_owned(),
+                notes_ru: self.text(&notes("ru")).await?.unwrap_or_default(),
+                notes_en: self.text(&notes("en")).await?.unwrap_or_default(),
+                file,
+                published,
+            }));
+        }
+        Ok(None)
     }
 
     /// The path of the release file `name`, if the folder offers it (a release file's name
@@ -176,10 +170,15 @@ impl Releases {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => return Err(e),
         };
-        if !is_file || self.text(&format!("{name}.sig")).await?.is_none() {
+        if !is_file || self.signature(name).await?.is_none() {
             return Ok(None);
         }
         Ok(Some(path))
+    }
+
+    /// The release key's signature written beside the release file `name`, if there is one.
+    async fn signature(&self, name: &str) -> std::io::Result<Option<String>> {
+        self.text(&format!("{name}.sig")).await
     }
 
     /// A small text file of the folder, if it is there and is UTF-8 within the limit.
