@@ -16,6 +16,7 @@ mod prefs;
 mod registry_tests;
 mod shell;
 mod tray;
+mod updates;
 mod window_place;
 
 use tauri::{Emitter, Manager};
@@ -68,6 +69,8 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(updates::plugin())
+        .manage(updates::Updates::default())
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(shell::Shell::open(
                 app.handle().clone(),
@@ -125,6 +128,9 @@ fn main() {
             commands::account::admin,
             commands::settings::settings,
             commands::settings::clear_cache,
+            commands::settings::update_check,
+            commands::settings::update_install,
+            commands::settings::restart,
             commands::profiles::sign_out,
             commands::settings::set_pin,
             commands::settings::lock_now,

@@ -223,6 +223,18 @@ impl Shell {
         Ok(())
     }
 
+    /// The active profile's server, which the app's updates come from, and the extra root
+    /// certificate the profile trusts for it.
+    pub async fn update_server(&self) -> Result<(String, Option<String>), UiError> {
+        self.refuse_if_locked()?;
+        let active = self.active.lock().await;
+        let profile = &active
+            .as_ref()
+            .ok_or_else(|| parta_client::Error::NoProfile.to_ui())?
+            .profile;
+        Ok((profile.server_url.clone(), profile.extra_root_pem.clone()))
+    }
+
     /// What the settings screen shows for the active profile.
     pub async fn settings(&self) -> Result<SettingsInfo, UiError> {
         self.refuse_if_locked()?;
@@ -240,7 +252,7 @@ impl Shell {
             .map_err(|e| e.to_ui())?;
         Ok(SettingsInfo {
             profile: Self::view(&profile),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
+            version: crate::updates::current_version(&self.app),
             data_dir: self.data_dir.display().to_string(),
             cached_messages: usage.messages,
             files_bytes: usage.files_bytes,

@@ -25,4 +25,5 @@ mod reports;
 mod school;
 mod settings;
 mod tray;
+mod updates;
 mod window;

@@ -43,6 +43,8 @@ pub struct AppState {
     pub opened: u32,
     /// Uploads and downloads under way: (message local id or file token, done, total bytes).
     pub transfers: Vec<(String, u64, u64)>,
+    /// The update being downloaded: (done, total bytes; total 0 when unknown).
+    pub update_progress: Option<(u64, u64)>,
     /// The message being answered in the composer.
     pub replying: Option<MessageView>,
     /// One's own message being changed in the composer.
@@ -82,6 +84,7 @@ impl AppState {
             replying: None,
             editing: None,
             transfers: Vec::new(),
+            update_progress: None,
             error: None,
             demo_offline: false,
             locked: false,
@@ -302,6 +305,9 @@ impl Reducible for AppState {
                     }
                 }
                 AppEvent::Locked => lock(&mut state),
+                AppEvent::UpdateProgress { done, total } => {
+                    state.update_progress = Some((done, total));
+                }
                 // Shown by the connection badge from the session state; nothing cached here yet.
                 AppEvent::SyncProgress { .. } => return self,
                 AppEvent::TransferProgress {

@@ -147,6 +147,12 @@ commands! {
     "receipts" => Receipts { mid: String } -> ReceiptsView;
     /// What the settings screen shows.
     "settings" => Settings {  } -> SettingsInfo;
+    /// Asks the profile's server whether a newer Parta is there.
+    "update_check" => UpdateCheck {  } -> view::UpdateView;
+    /// Downloads the offered update (progress as events), checks its signature, installs it.
+    "update_install" => UpdateInstall {  } -> ();
+    /// Starts Parta again (the installed update runs).
+    "restart" => Restart {  } -> ();
     /// Clears what this computer keeps (drafts and the outbox stay).
     "clear_cache" => ClearCache {  } -> ProfileView;
     /// Signs the active profile out.

@@ -392,6 +392,8 @@ pub enum AppEvent {
     },
     /// Nobody touched the app for the chosen time and a PIN is set: it locked itself.
     Locked,
+    /// An update is being downloaded: `done` of `total` bytes (`total` unknown: 0).
+    UpdateProgress { done: u64, total: u64 },
 }
 
 /// An error as the UI receives it: a stable code to branch on and a sentence for people.
@@ -444,6 +446,11 @@ pub enum UiErrorCode {
     UntrustedCertificate,
     /// A root certificate given to trust is not a PEM certificate.
     BadCertificate,
+    /// An update came without a signature Parta can read: nothing was installed.
+    UpdateUnsigned,
+    /// An update's signature is not the release key's (or names another version): nothing
+    /// was installed.
+    UpdateBadSignature,
     /// Anything else; the message says what happened.
     Internal,
 }
@@ -453,4 +460,27 @@ pub enum UiErrorCode {
 pub struct LessonsView {
     pub lessons: Vec<crate::lessons::Lesson>,
     pub offline: bool,
+}
+
+/// What the school's server offers to update this Parta to (Settings → Updates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateView {
+    /// The version running now.
+    pub current: String,
+    /// The newer release the server holds, if any.
+    pub offer: Option<UpdateOffer>,
+}
+
+/// A newer release of Parta on the profile's server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateOffer {
+    pub version: String,
+    /// What is new, as the school's administrator put it (empty: nothing said).
+    pub notes_ru: String,
+    pub notes_en: String,
+    /// When the release was published, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Whether this Parta can install it itself (an AppImage or the Windows installer can; a
+    /// .deb or .rpm is updated by the system's package manager).
+    pub installable: bool,
 }

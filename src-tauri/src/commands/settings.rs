@@ -88,3 +88,25 @@ pub async fn set_accelerated(
     crate::graphics::set_accelerated(shell.data_dir(), on)
         .map_err(|e| internal(format!("graphics choice not kept: {e}")))
 }
+
+/// Asks the active profile's server whether a newer Parta is there.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_check(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+) -> Reply<ReplyOf<cmd::UpdateCheck>> {
+    crate::updates::check(&app, &shell).await
+}
+
+/// Downloads, checks and installs the update the last check offered.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_install(app: tauri::AppHandle) -> Reply<ReplyOf<cmd::UpdateInstall>> {
+    crate::updates::install(&app).await
+}
+
+/// Starts Parta again, e.g. to run the installed update.
+#[tauri::command(rename_all = "snake_case")]
+pub fn restart(app: tauri::AppHandle) -> Reply<ReplyOf<cmd::Restart>> {
+    crate::updates::restart(&app);
+    Ok(())
+}

@@ -32,4 +32,5 @@ pub mod search;
 pub mod settings;
 pub mod sign_in_failures;
 pub mod timeline;
+pub mod updates;
 pub mod welcome;

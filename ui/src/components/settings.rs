@@ -1,6 +1,6 @@
 //! Settings: the profile and signing out (optionally deleting its data from this computer),
 //! language, theme, scale and how the window is drawn, what is kept on this computer and
-//! clearing it, the app lock (PIN and locking when idle), and what this Parta is.
+//! clearing it, the app lock (PIN and locking when idle), updates, and what this Parta is.
 
 use parta_model::view::SettingsInfo;
 use yew::platform::spawn_local;
@@ -338,6 +338,7 @@ pub fn settings_view() -> Html {
                         </form>
                     }
                 </section>
+                <crate::components::updates::UpdatesSection lang={lang} />
                 <section class="settings-group">
                     <h3>{ ts(lang, S::About) }</h3>
                     <p>{ format!("{} {} {}", t(lang, crate::i18n::Key::AppName), ts(lang, S::Version), i.version) }</p>

@@ -83,6 +83,22 @@ pub enum S {
     PasswordsDiffer,
     CurrentPasswordWrong,
     PasswordRefused,
+    Updates,
+    CheckUpdates,
+    Checking,
+    UpToDate,
+    UpdateAvailable,
+    Published,
+    NoNotes,
+    InstallUpdate,
+    Downloading,
+    UpdateInstalled,
+    RestartNow,
+    UpdateByPackage,
+    UpdatesHint,
+    UpdateUnsigned,
+    UpdateBadSignature,
+    UpdateOffline,
 }
 
 /// The text of `key` in `lang`.
@@ -135,6 +151,36 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             Version => "Версия",
             DataFolder => "Папка данных",
             NeverShare => "Никому не сообщайте логин, пароль и PIN-код (п. 8.2 порядка).",
+            Updates => "Обновления",
+            CheckUpdates => "Проверить обновления",
+            Checking => "Проверяем…",
+            UpToDate => "У вас последняя версия",
+            UpdateAvailable => "Доступна новая версия",
+            Published => "опубликована",
+            NoNotes => "Администратор школы не описал изменения.",
+            InstallUpdate => "Скачать и установить",
+            Downloading => "Скачивание",
+            UpdateInstalled => {
+                "Обновление проверено и установлено. Новая версия откроется после перезапуска."
+            }
+            RestartNow => "Перезапустить сейчас",
+            UpdateByPackage => {
+                "Эта Парта установлена пакетом системы: обновите её через менеджер пакетов \
+                 или попросите администратора."
+            }
+            UpdatesHint => {
+                "Обновления приходят только с сервера вашей школы и устанавливаются, лишь \
+                 если подписаны ключом разработчиков Парты."
+            }
+            UpdateUnsigned => {
+                "Обновление отклонено: оно не подписано. Ничего не установлено; сообщите \
+                 администратору школы."
+            }
+            UpdateBadSignature => {
+                "Обновление отклонено: его подпись не от разработчиков Парты. Ничего не \
+                 установлено; сообщите администратору школы."
+            }
+            UpdateOffline => "Сервер школы сейчас недоступен. Попробуйте проверить позже.",
             Locked => "Парта заблокирована",
             Notifications => "Уведомления",
             NotificationsOn => {
@@ -241,6 +287,36 @@ pub fn ts(lang: Lang, key: S) -> &'static str {
             Version => "Version",
             DataFolder => "Data folder",
             NeverShare => "Never share your login, password or PIN (procedure 8.2).",
+            Updates => "Updates",
+            CheckUpdates => "Check for updates",
+            Checking => "Checking…",
+            UpToDate => "You have the latest version",
+            UpdateAvailable => "A new version is available",
+            Published => "published",
+            NoNotes => "The school's administrator did not describe the changes.",
+            InstallUpdate => "Download and install",
+            Downloading => "Downloading",
+            UpdateInstalled => {
+                "The update was verified and installed. The new version opens after a restart."
+            }
+            RestartNow => "Restart now",
+            UpdateByPackage => {
+                "This Parta was installed by a system package: update it with the package \
+                 manager or ask your administrator."
+            }
+            UpdatesHint => {
+                "Updates come only from your school's server and are installed only when \
+                 signed with the Parta developers' key."
+            }
+            UpdateUnsigned => {
+                "The update was refused: it is not signed. Nothing was installed; tell your \
+                 school's administrator."
+            }
+            UpdateBadSignature => {
+                "The update was refused: its signature is not the Parta developers'. Nothing \
+                 was installed; tell your school's administrator."
+            }
+            UpdateOffline => "The school's server cannot be reached now. Try again later.",
             Locked => "Parta is locked",
             Notifications => "Notifications",
             NotificationsOn => {

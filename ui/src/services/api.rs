@@ -399,6 +399,21 @@ pub async fn settings() -> Result<SettingsInfo, UiError> {
     run(&cmd::Settings {}).await
 }
 
+/// Asks the active profile's server whether a newer Parta is there.
+pub async fn update_check() -> Result<parta_model::view::UpdateView, UiError> {
+    run(&cmd::UpdateCheck {}).await
+}
+
+/// Downloads, checks and installs the offered update (progress comes as events).
+pub async fn update_install() -> Result<(), UiError> {
+    run(&cmd::UpdateInstall {}).await
+}
+
+/// Starts Parta again.
+pub async fn restart() -> Result<(), UiError> {
+    run(&cmd::Restart {}).await
+}
+
 /// Empties the active profile's offline cache and loads it again.
 pub async fn clear_cache() -> Result<ProfileView, UiError> {
     run(&cmd::ClearCache {}).await
