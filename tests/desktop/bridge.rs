@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
 use parta_fake_max::{BOT_ID, FakeMax, MaxUser, TOKEN};
 use parta_server::max::{BotToken, BridgeConfig};
 use serde_json::json;
@@ -98,12 +97,14 @@ async fn a_teacher_in_parta_and_a_parent_in_max_talk_in_one_chat() {
     memo.resize(20_000, b' ');
     memo.extend_from_slice(b"\n%%EOF\n");
     std::fs::write(&pdf_path, &memo).unwrap();
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_PICK_FILES", pdf_path.as_path()),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = crate::common::launch_with(
+        &[
+            ("PARTA_DATA_DIR", data.as_path()),
+            ("PARTA_E2E_PICK_FILES", pdf_path.as_path()),
+        ],
+        APP.as_ref(),
+    )
+    .await;
     sign_in_app(&app, &url, parta_server::demo::CLASS_TEACHER).await;
     open_chat(&app, "5А — родители").await;
 

@@ -93,8 +93,14 @@ pub async fn demo_school(dir: &Path) -> parta_server::RunningServer {
 
 /// Starts tauri-driver and the app with its data in `data`; keep the driver as long as the app.
 pub async fn launch(data: &Path) -> (TauriDriver, Session) {
-    let driver = TauriDriver::start(&[("PARTA_DATA_DIR", data)]).unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    launch_with(&[("PARTA_DATA_DIR", data)], APP.as_ref()).await
+}
+
+/// Starts tauri-driver with `envs` for the app (its `PARTA_DATA_DIR` among them) and `binary`
+/// (the built app, or a package of it) in a window.
+pub async fn launch_with(envs: &[(&str, &Path)], binary: &Path) -> (TauriDriver, Session) {
+    let driver = TauriDriver::start(envs).unwrap();
+    let app = Session::new(&driver, binary, &[]).await.unwrap();
     (driver, app)
 }
 

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use parta_e2e::{Session, TauriDriver};
 
 use crate::common::{APP, SOON, Steps, app_dir};
 
@@ -19,12 +18,14 @@ async fn a_teacher_attaches_a_document_sends_it_and_opens_it_from_the_chat() {
     bytes.resize(1_536_000, b' ');
     bytes.extend_from_slice(b"\n%%EOF\n");
     std::fs::write(&pdf, &bytes).unwrap();
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_PICK_FILES", pdf.as_path()),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = crate::common::launch_with(
+        &[
+            ("PARTA_DATA_DIR", data.as_path()),
+            ("PARTA_E2E_PICK_FILES", pdf.as_path()),
+        ],
+        APP.as_ref(),
+    )
+    .await;
     app.tap("[data-testid=demo-button]").await;
     crate::common::open_chat(&app, "5А — родители").await;
 
@@ -151,12 +152,14 @@ async fn a_sent_image_shows_as_a_preview_in_the_message() {
     let data = app_dir(dir.path());
     let image = dir.path().join("Доска.png");
     std::fs::write(&image, include_bytes!("fixtures/board.png")).unwrap();
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_PICK_FILES", image.as_path()),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = crate::common::launch_with(
+        &[
+            ("PARTA_DATA_DIR", data.as_path()),
+            ("PARTA_E2E_PICK_FILES", image.as_path()),
+        ],
+        APP.as_ref(),
+    )
+    .await;
     crate::common::open_demo(&app).await;
     crate::common::open_chat(&app, "5А — родители").await;
     app.tap("[data-testid=attach]").await;
@@ -217,12 +220,14 @@ async fn warned_then_sent_anyway(
     says: impl Fn(&str) -> bool,
 ) {
     let data = app_dir(dir);
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_PICK_FILES", file),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = crate::common::launch_with(
+        &[
+            ("PARTA_DATA_DIR", data.as_path()),
+            ("PARTA_E2E_PICK_FILES", file),
+        ],
+        APP.as_ref(),
+    )
+    .await;
     app.tap("[data-testid=demo-button]").await;
     crate::common::open_chat(&app, "5А — родители").await;
     app.tap("[data-testid=attach]").await;

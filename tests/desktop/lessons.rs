@@ -3,7 +3,7 @@
 //! for the child; once every parent of the class has agreed, the teacher reads that recording
 //! is allowed (procedure 6.4); offline, the timetable is still there.
 
-use parta_e2e::{Session, TauriDriver, screenshot_dir};
+use parta_e2e::{Session, screenshot_dir};
 use serde_json::json;
 
 use crate::common::{
@@ -300,14 +300,16 @@ async fn a_parent_joins_and_the_teacher_records_only_while_everyone_in_consents(
     bytes.extend_from_slice(b"\n%%EOF\n");
     std::fs::write(&pdf, &bytes).unwrap();
     let picks = std::path::PathBuf::from(format!("{}\n{}", csv.display(), pdf.display()));
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.path()),
-        ("PARTA_E2E_PICK_FILES", picks.as_path()),
-        // "Подключиться" opens the link with the system's browser: here one that does nothing.
-        ("BROWSER", std::path::Path::new("true")),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = crate::common::launch_with(
+        &[
+            ("PARTA_DATA_DIR", data.path()),
+            ("PARTA_E2E_PICK_FILES", picks.as_path()),
+            // "Подключиться" opens the link with the system's browser: here one that does nothing.
+            ("BROWSER", std::path::Path::new("true")),
+        ],
+        APP.as_ref(),
+    )
+    .await;
     open_demo(&app).await;
 
     // A lesson in ten minutes, planned from the teacher's phone.

@@ -2,7 +2,6 @@
 //! microphone (`PARTA_E2E_MOCK_MEDIA`: this machine has neither): the picture, the
 //! microphone's level, and a test sound.
 
-use parta_e2e::{Session, TauriDriver};
 
 use crate::common::{APP, Steps, app_dir, eventually};
 
@@ -11,12 +10,14 @@ async fn the_camera_microphone_and_speakers_are_checked_before_a_lesson() {
     let dir = tempfile::tempdir().unwrap();
     let data = app_dir(dir.path());
     let mock = dir.path().join("mock");
-    let driver = TauriDriver::start(&[
-        ("PARTA_DATA_DIR", data.as_path()),
-        ("PARTA_E2E_MOCK_MEDIA", mock.as_path()),
-    ])
-    .unwrap();
-    let app = Session::new(&driver, APP.as_ref(), &[]).await.unwrap();
+    let (_driver, app) = crate::common::launch_with(
+        &[
+            ("PARTA_DATA_DIR", data.as_path()),
+            ("PARTA_E2E_MOCK_MEDIA", mock.as_path()),
+        ],
+        APP.as_ref(),
+    )
+    .await;
     app.tap("[data-testid=demo-button]").await;
     app.shows("[data-testid=chat-item]").await;
     app.tap("[data-testid=settings-button]").await;
