@@ -6,6 +6,9 @@
 #   parta-VERSION-1.x86_64.rpm       RED OS, ALT, ROSA
 #   Parta-VERSION-x86_64.AppImage    any of them, without installing
 # PARTA_PACKAGE_SKIP_BUILD=1 packages the release binary already built.
+# PARTA_VERSION builds another version than Cargo.toml's (a test release), PARTA_UPDATER_PUBKEY
+# another release key's public half (tauri-signer's form: the minisign .pub file, base64) for a
+# school that signs its own builds, or the update test (scripts/update-e2e.sh).
 #
 # Every package holds the same tree (packaging/linux/ and icons/): the binary, a .desktop entry
 # that takes invitation links (`parta://`), icons and AppStream metadata. WebKitGTK 4.1, libdbus
@@ -47,6 +50,16 @@ fi
 
 version=$(awk -F'"' '/^\[workspace.package\]/ { w = 1 } w && /^version = / { print $2; exit }' Cargo.toml)
 [ -n "$version" ] || { echo "package: no version in Cargo.toml's [workspace.package]" >&2; exit 1; }
+if [ -n "${PARTA_VERSION:-}${PARTA_UPDATER_PUBKEY:-}" ]; then
+  version=${PARTA_VERSION:-$version}
+  # Merged into tauri.conf.json by tauri's build and context macro.
+  TAURI_CONFIG=$(python3 -c 'import json, os, sys
+c = {"version": sys.argv[1]}
+if os.environ.get("PARTA_UPDATER_PUBKEY"):
+    c["plugins"] = {"updater": {"pubkey": os.environ["PARTA_UPDATER_PUBKEY"]}}
+print(json.dumps(c))' "$version")
+  export TAURI_CONFIG
+fi
 target=${CARGO_TARGET_DIR:-target}
 out=${PARTA_PACKAGE_DIR:-$target/packages}
 bin=$target/release/parta-desktop
