@@ -124,6 +124,39 @@ if want installer; then
     bash -c "! find '$(dirname "$appdata")' -path '*Start Menu*' -iname '*.lnk' | grep -q ."
   check "uninstalled: parta:// is no longer registered" \
     bash -c "! wine reg query 'HKCU\\Software\\Classes\\parta' >/dev/null 2>&1"
+
+  # The app's updater runs the new installer as `/S /UPDATE /R` and ends itself; `/R` must
+  # start the new Parta. The app cannot run under Wine (no WebView2), so a program that only
+  # notes it was started stands in for it in an installer built the same way.
+  say "the updater's way: /S /UPDATE installs over it, /R starts the new Parta"
+  helper=$(mktemp -d)
+  cat >"$helper/started.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+int main(void) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s\\parta-started.txt", getenv("LOCALAPPDATA"));
+  FILE *f = fopen(path, "w");
+  if (f) { fputs("started\n", f); fclose(f); }
+  return 0;
+}
+C
+  x86_64-w64-mingw32-gcc -O2 -o "$helper/parta-desktop.exe" "$helper/started.c"
+  makensis -V1 -INPUTCHARSET UTF8 "-DVERSION=$version" "-DAPP=$helper/parta-desktop.exe" \
+    "-DLOADER=$(realpath "$loader")" "-DICON=$(realpath icons/icon.ico)" \
+    "-DOUTFILE=$helper/update-setup.exe" packaging/windows/installer.nsi
+  rm -f "$appdata/parta-started.txt"
+  wine "$helper/update-setup.exe" /S /UPDATE
+  wineserver -w
+  check "an update without /R installs and starts nothing" \
+    bash -c "cmp -s '$dir/parta-desktop.exe' '$helper/parta-desktop.exe' && test ! -e '$appdata/parta-started.txt'"
+  wine "$helper/update-setup.exe" /S /UPDATE /R
+  wineserver -w
+  for _ in $(seq 1 20); do [ ! -e "$appdata/parta-started.txt" ] || break; sleep 0.5; done
+  check "with /R the new Parta is started" test -e "$appdata/parta-started.txt"
+  wine "$dir/uninstall.exe" /S
+  wineserver -w
+  rm -rf "$helper" "$appdata/parta-started.txt"
 fi
 
 echo "windows: $passes passed, $failures failed"

@@ -13,6 +13,7 @@ ManifestDPIAware true
 
 !include "MUI2.nsh"
 !include "LogicLib.nsh"
+!include "FileFunc.nsh"
 
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Parta"
 !define WEBVIEW2_KEY "Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
@@ -54,8 +55,27 @@ Function .onInit
   ${EndIf}
 FunctionEnd
 
+; The app's updater (tauri-plugin-updater, quiet mode) runs this with `/S /UPDATE /R` and ends
+; Parta at once: the old program may still be closing its cache (at most 3 s) when this starts.
+Function WaitForParta
+  StrCpy $1 0
+  ${DoWhile} ${FileExists} "$INSTDIR\parta-desktop.exe"
+    ClearErrors
+    Delete "$INSTDIR\parta-desktop.exe"
+    ${IfNot} ${Errors}
+      ${Break}
+    ${EndIf}
+    IntOp $1 $1 + 1
+    ${If} $1 > 40
+      ${Break}
+    ${EndIf}
+    Sleep 250
+  ${Loop}
+FunctionEnd
+
 Section "Parta"
   SetOutPath "$INSTDIR"
+  Call WaitForParta
   File "/oname=parta-desktop.exe" "${APP}"
   File "/oname=WebView2Loader.dll" "${LOADER}"
   WriteUninstaller "$INSTDIR\uninstall.exe"
@@ -89,6 +109,16 @@ Section "Parta"
     MessageBox MB_OK|MB_ICONINFORMATION "$(NoWebView)" /SD IDOK
   ${EndIf}
 SectionEnd
+
+; `/R` (the updater's "restart after install"): start the new Parta.
+Function .onInstSuccess
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/R" $1
+  ${IfNot} ${Errors}
+    Exec '"$INSTDIR\parta-desktop.exe"'
+  ${EndIf}
+FunctionEnd
 
 Section "Uninstall"
   ; The user's chats, cache and settings (%APPDATA%\ru.parta.desktop) stay: the app's own
