@@ -94,6 +94,20 @@ pub fn main_view(props: &MainViewProps) -> Html {
             });
         });
     }
+    // A newer Parta on the profile's server (asked once per profile and start): the settings
+    // button says so; Settings → Updates installs it.
+    let newer = use_state(|| None::<String>);
+    {
+        let newer = newer.clone();
+        use_effect_with(props.profile.profile_id.clone(), move |_| {
+            newer.set(None);
+            spawn_local(async move {
+                if let Ok(view) = api::update_check().await {
+                    newer.set(view.offer.map(|o| o.version));
+                }
+            });
+        });
+    }
     let admin_role = (*role).filter(|r| !tabs_for(*r).is_empty());
     // `create_chats` in docs/permissions.md.
     let may_make_chats = matches!(
@@ -364,6 +378,10 @@ pub fn main_view(props: &MainViewProps) -> Html {
                         <button class="link" data-testid="settings-button" onclick={tab(Section::Settings)}
                             aria-pressed={if *section == Section::Settings { "true" } else { "false" }}>
                             { ts(lang, S::Settings) }
+                            if let Some(version) = &*newer {
+                                <span class="update-dot" data-testid="update-available" data-version={version.clone()}
+                                    title={format!("{} {version}", ts(lang, S::UpdateAvailable))}>{ " •" }</span>
+                            }
                         </button>
                         <button class="link" data-testid="theme-switch" onclick={on_theme}
                             aria-pressed={if dark { "true" } else { "false" }}>
