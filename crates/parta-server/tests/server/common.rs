@@ -7,7 +7,7 @@ use parta_model::max::{ApiError, ChatList, MessageList};
 use parta_server::ratelimit::RateLimits;
 use parta_server::{Clock, Database, RunningServer, ServerConfig};
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A clock the test moves by hand (invite expiry without sleeping).
 #[derive(Debug)]
@@ -291,6 +291,14 @@ impl Fixture {
         let (status, value) = self.call(method.clone(), Some(token), path, body).await;
         assert!(status.is_success(), "{method} {path}: {status} {value}");
         value
+    }
+
+    /// `POST /school/login` with `login` and `password` from a device named "x": the status and
+    /// the JSON answer.
+    pub async fn login(&self, login: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({"login": login, "password": password, "device_name": "x"});
+        self.call(Method::POST, None, "/school/login", Some(body))
+            .await
     }
 
     /// `GET path` as the device with `token`: the status and the JSON answer.

@@ -111,23 +111,9 @@ async fn clause_8_2_each_device_signs_in_with_its_own_token_and_can_be_signed_ou
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
     let f = Fixture::new().await;
-    let (status, wrong) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(json!({"login": PARENT_5A, "password": "not-it-at-all", "device_name": "x"})),
-        )
-        .await;
+    let (status, wrong) = f.login(PARENT_5A, "not-it-at-all").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, unknown) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(json!({"login": "nobody.here", "password": DEMO_PASSWORD, "device_name": "x"})),
-        )
-        .await;
+    let (status, unknown) = f.login("nobody.here", DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         wrong, unknown,
@@ -166,24 +152,8 @@ async fn a_changed_password_replaces_the_old_one() {
         json!({"old_password": DEMO_PASSWORD, "new_password": "новый-пароль-1"}),
     )
     .await;
-    let login =
-        |password: &str| json!({"login": PARENT_5A, "password": password, "device_name": "x"});
-    let (old, _) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(login(DEMO_PASSWORD)),
-        )
-        .await;
-    let (new, _) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(login("новый-пароль-1")),
-        )
-        .await;
+    let (old, _) = f.login(PARENT_5A, DEMO_PASSWORD).await;
+    let (new, _) = f.login(PARENT_5A, "новый-пароль-1").await;
     assert_eq!((old, new), (StatusCode::UNAUTHORIZED, StatusCode::OK));
 }
 
@@ -1057,14 +1027,7 @@ async fn clause_4_1_a_removed_person_is_signed_out_everywhere_and_cannot_sign_in
         .await;
     let (status, _) = f.get_as(&parent, "/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(json!({"login": PARENT_5A, "password": DEMO_PASSWORD, "device_name": "x"})),
-        )
-        .await;
+    let (status, _) = f.login(PARENT_5A, DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let members = f
         .ok_get(
@@ -1312,24 +1275,8 @@ async fn clause_8_2_a_forgotten_password_is_replaced_with_a_one_time_code_given_
     // The other devices are signed out; the new password is the one that works.
     assert_eq!(f.get_as(&phone, "/me").await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(f.get_as(&laptop, "/me").await.0, StatusCode::OK);
-    let login =
-        |password: &str| json!({"login": PARENT_5A, "password": password, "device_name": "x"});
-    let (old, _) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(login(DEMO_PASSWORD)),
-        )
-        .await;
-    let (new, _) = f
-        .call(
-            Method::POST,
-            None,
-            "/school/login",
-            Some(login("новый-пароль-7")),
-        )
-        .await;
+    let (old, _) = f.login(PARENT_5A, DEMO_PASSWORD).await;
+    let (new, _) = f.login(PARENT_5A, "новый-пароль-7").await;
     assert_eq!((old, new), (StatusCode::UNAUTHORIZED, StatusCode::OK));
 
     // A newer code replaces an unused one, and none outlives 72 hours.
