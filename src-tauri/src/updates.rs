@@ -140,12 +140,14 @@ pub fn restart(app: &AppHandle) {
 
 /// Whether this Parta can replace itself: an AppImage on Linux, the installed program on
 /// Windows; a .deb or .rpm install belongs to the package manager.
+#[cfg(target_os = "linux")]
 fn installable(app: &AppHandle) -> bool {
-    if cfg!(target_os = "linux") {
-        app.env().appimage.is_some()
-    } else {
-        cfg!(target_os = "windows")
-    }
+    app.env().appimage.is_some()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn installable(_app: &AppHandle) -> bool {
+    cfg!(target_os = "windows")
 }
 
 /// The check's address on `server` (the plugin fills in the target, arch and version). Plain
