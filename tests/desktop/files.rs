@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-
 use crate::common::{APP, SOON, Steps, app_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,6 @@
 //! microphone (`PARTA_E2E_MOCK_MEDIA`: this machine has neither): the picture, the
 //! microphone's level, and a test sound.
 
-
 use crate::common::{APP, Steps, app_dir, eventually};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
