@@ -170,6 +170,9 @@ impl SealedWriter {
             .encrypt_in_place(self.position, last, MAGIC, &mut self.buffer)
             .map_err(|_| std::io::Error::other("a file could not be sealed"))?;
         self.file.write_all(&self.buffer).await?;
+        // tokio hands the bytes to a background write: wait for it, so that a writer dropped
+        // after `write` returned leaves every chunk it sealed (resume keeps them).
+        self.file.flush().await?;
         self.buffer.clear();
         self.position = self
             .position
