@@ -31,10 +31,15 @@ api_bind_addr = "127.0.0.1:$admin"
 TOML
 chmod 600 "$dir/garage.toml"
 g() { garage -c "$dir/garage.toml" "$@"; }
-g server >"$dir/garage.log" 2>&1 &
+# Garage itself, not through `g`: a function run with `&` is a subshell, and stopping that
+# left Garage running (two were found after suites that had ended).
+garage -c "$dir/garage.toml" server >"$dir/garage.log" 2>&1 &
 pid=$!
 stop() {
+  # A TERM first; what has not ended 5 s later is killed.
   kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   rm -rf "$dir"
 }
