@@ -252,7 +252,8 @@ impl Shell {
             .map_err(|e| e.to_ui())?;
         Ok(SettingsInfo {
             profile: Self::view(&profile),
-            version: crate::updates::current_version(&self.app),
+            // The package's version (tauri.conf.json's, which a release build may set).
+            version: self.app.package_info().version.to_string(),
             data_dir: self.data_dir.display().to_string(),
             cached_messages: usage.messages,
             files_bytes: usage.files_bytes,

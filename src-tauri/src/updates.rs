@@ -13,7 +13,6 @@
 //! applies its own rule before the plugin sees an address: `https` to other computers, plain
 //! `http` only to this one (the demo school, a test), as for everything else it sends.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use parta_model::view::{AppEvent, UiError, UiErrorCode, UpdateOffer, UpdateView};
@@ -102,19 +101,17 @@ async fn download_and_install(app: &AppHandle, update: Update) -> Result<(), UiE
     if update.signature.trim().is_empty() {
         return Err(unsigned("the server offered it without a signature"));
     }
-    let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let last_told = std::sync::atomic::AtomicU64::new(0);
+    let (mut done, mut told) = (0u64, 0u64);
     let events = app.clone();
     let bytes = update
         .download(
             |chunk, total| {
-                let now = done.fetch_add(chunk as u64, Ordering::Relaxed) + chunk as u64;
+                done += chunk as u64;
                 let total = total.unwrap_or(0);
                 // About a hundred events a download, whatever its size.
-                let step = (total / 100).max(256 * 1024);
-                if now - last_told.load(Ordering::Relaxed) >= step || now == total {
-                    last_told.store(now, Ordering::Relaxed);
-                    let _ = events.emit(EVENT, AppEvent::UpdateProgress { done: now, total });
+                if done - told >= (total / 100).max(256 * 1024) || done == total {
+                    told = done;
+                    let _ = events.emit(EVENT, AppEvent::UpdateProgress { done, total });
                 }
             },
             || {},
